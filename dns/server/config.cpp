@@ -1,0 +1,105 @@
+// Main config loading: unknown keys are errors; paths resolve against the file's folder.
+#include "dns/server/config.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <thread>
+
+#include "zones/yaml_support.hpp"
+
+namespace lodestar::dns {
+
+namespace {
+
+std::string resolvePath(const std::string& configPath, const std::string& p) {
+  if (p.empty() || p[0] == '/') return p;
+  auto slash = configPath.rfind('/');
+  return slash == std::string::npos ? p : configPath.substr(0, slash + 1) + p;
+}
+
+}  // namespace
+
+std::optional<ListenAddress> parseListenAddress(const std::string& text) {
+  ListenAddress out;
+  out.text = text;
+  std::string host = text;
+  std::string port;
+  if (!text.empty() && text[0] == '[') {
+    auto close = text.find(']');
+    if (close == std::string::npos) return std::nullopt;
+    host = text.substr(1, close - 1);
+    if (close + 1 < text.size()) {
+      if (text[close + 1] != ':') return std::nullopt;
+      port = text.substr(close + 2);
+    }
+  } else if (std::count(text.begin(), text.end(), ':') == 1) {
+    auto colon = text.find(':');
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  auto addr = geo::Address::parse(host);
+  if (!addr) return std::nullopt;
+  out.address = *addr;
+  if (!port.empty()) {
+    unsigned p = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+    if (ec != std::errc() || end != port.data() + port.size() || p > 65535) return std::nullopt;
+    out.port = static_cast<uint16_t>(p);
+  }
+  return out;
+}
+
+std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Diagnostics& diags) {
+  zones::YamlReader yaml(path, diags);
+  YAML::Node root = yaml.load();
+  if (!root.IsDefined()) return std::nullopt;
+  if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "state_dir", "control_socket", "udp", "tcp"}))
+    return std::nullopt;
+  ServerConfig c;
+  c.path = path;
+
+  if (!root["listen"]) {
+    yaml.error(root, "", "missing key 'listen' (addresses such as 127.0.0.1:53 and [::1]:53)");
+  } else if (auto list = yaml.stringList(root["listen"], "listen")) {
+    for (const auto& text : *list) {
+      if (auto a = parseListenAddress(text)) c.listen.push_back(*a);
+      else yaml.error(root["listen"], "listen", "'" + text + "' is not an address[:port] such as 127.0.0.1:53 or [::1]:53");
+    }
+  }
+  if (root["workers"]) {
+    if (root["workers"].IsScalar() && root["workers"].Scalar() == "auto") c.workers = 0;
+    else if (auto n = yaml.integer(root["workers"], "workers", 1, 256)) c.workers = static_cast<unsigned>(*n);
+  }
+  if (!root["zones"]) {
+    yaml.error(root, "", "missing key 'zones' (zone policy files or directories)");
+  } else if (auto list = yaml.stringList(root["zones"], "zones")) {
+    for (const auto& z : *list) c.zonePaths.push_back(resolvePath(path, z));
+  }
+  if (root["state_dir"]) {
+    if (auto s = yaml.string(root["state_dir"], "state_dir")) c.stateDir = resolvePath(path, *s);
+  }
+  if (root["control_socket"]) {
+    if (auto s = yaml.string(root["control_socket"], "control_socket")) c.controlSocket = resolvePath(path, *s);
+  }
+  if (const auto udp = root["udp"]) {
+    if (yaml.expectMap(udp, "udp", {"max_payload"}) && udp["max_payload"]) {
+      if (auto n = yaml.integer(udp["max_payload"], "udp.max_payload", 512, 4096))
+        c.udpMaxPayload = static_cast<uint16_t>(*n);
+    }
+  }
+  if (const auto tcp = root["tcp"]) {
+    if (yaml.expectMap(tcp, "tcp", {"max_connections", "idle_timeout"})) {
+      if (tcp["max_connections"]) {
+        if (auto n = yaml.integer(tcp["max_connections"], "tcp.max_connections", 1, 1'000'000))
+          c.tcpMaxConnections = static_cast<unsigned>(*n);
+      }
+      if (tcp["idle_timeout"]) {
+        if (auto d = yaml.duration(tcp["idle_timeout"], "tcp.idle_timeout")) c.tcpIdleTimeout = *d;
+      }
+    }
+  }
+  if (!diags.ok()) return std::nullopt;
+  return c;
+}
+
+}  // namespace lodestar::dns

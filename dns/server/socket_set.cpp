@@ -1,0 +1,112 @@
+// Socket creation; all start-up failures here are fatal and name the address.
+#include "dns/server/socket_set.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace lodestar::dns {
+
+namespace {
+
+socklen_t toSockaddr(const geo::Address& a, uint16_t port, sockaddr_storage& ss) {
+  std::memset(&ss, 0, sizeof ss);
+  if (a.family == geo::Family::IPv4) {
+    auto* in = reinterpret_cast<sockaddr_in*>(&ss);
+    in->sin_family = AF_INET;
+    in->sin_port = htons(port);
+    std::memcpy(&in->sin_addr, a.bytes.data(), 4);
+    return sizeof(sockaddr_in);
+  }
+  auto* in6 = reinterpret_cast<sockaddr_in6*>(&ss);
+  in6->sin6_family = AF_INET6;
+  in6->sin6_port = htons(port);
+  std::memcpy(&in6->sin6_addr, a.bytes.data(), 16);
+  return sizeof(sockaddr_in6);
+}
+
+bool isWildcard(const geo::Address& a) {
+  for (unsigned i = 0; i < a.bits() / 8; ++i)
+    if (a.bytes[i]) return false;
+  return true;
+}
+
+int openSocket(const ListenAddress& l, uint16_t port, int type, uint16_t& boundPort) {
+  int family = l.address.family == geo::Family::IPv4 ? AF_INET : AF_INET6;
+  int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error("socket() for " + l.text + ": " + std::strerror(errno));
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  // One socket per worker on the same address: the kernel spreads packets across them.
+  setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  if (type == SOCK_DGRAM && isWildcard(l.address)) {
+    if (family == AF_INET) setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+    else setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+  }
+  if (type == SOCK_DGRAM) {
+    int size = 4 << 20;  // absorb bursts while a worker is busy
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  }
+  sockaddr_storage ss;
+  socklen_t len = toSockaddr(l.address, port, ss);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+    int err = errno;
+    close(fd);
+    throw std::runtime_error(std::string("cannot bind ") + (type == SOCK_DGRAM ? "UDP " : "TCP ") + l.text +
+                             ": " + std::strerror(err));
+  }
+  if (type == SOCK_STREAM && listen(fd, 1024) != 0) {
+    int err = errno;
+    close(fd);
+    throw std::runtime_error("cannot listen on TCP " + l.text + ": " + std::strerror(err));
+  }
+  socklen_t slen = sizeof ss;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &slen);
+  boundPort = ntohs(ss.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&ss)->sin_port
+                                            : reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+  return fd;
+}
+
+}  // namespace
+
+std::vector<WorkerSockets> openSockets(const std::vector<ListenAddress>& listen, unsigned workers,
+                                       std::vector<BoundAddress>& bound) {
+  std::vector<WorkerSockets> out(workers);
+  try {
+    for (const auto& l : listen) {
+      uint16_t port = l.port;
+      for (unsigned w = 0; w < workers; ++w) {
+        uint16_t got = 0;
+        out[w].udp.push_back(openSocket(l, port, SOCK_DGRAM, got));
+        out[w].udpWildcard.push_back(isWildcard(l.address));
+        port = got;
+        out[w].tcp.push_back(openSocket(l, port, SOCK_STREAM, got));
+      }
+      std::string host = l.address.family == geo::Family::IPv6 ? "[" + l.address.toString() + "]"
+                                                               : l.address.toString();
+      bound.push_back({host + ":" + std::to_string(port)});
+    }
+  } catch (...) {
+    closeSockets(out);
+    throw;
+  }
+  return out;
+}
+
+void closeSockets(std::vector<WorkerSockets>& sockets) {
+  for (auto& w : sockets) {
+    for (int fd : w.udp) close(fd);
+    for (int fd : w.tcp) close(fd);
+    w.udp.clear();
+    w.tcp.clear();
+  }
+}
+
+}  // namespace lodestar::dns

@@ -1,0 +1,46 @@
+// DNS numbers used by the wire layer and the engine (RFC 1035, 6891, 7871).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace lodestar::dns {
+
+namespace rrtype {
+inline constexpr uint16_t A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, MX = 15, TXT = 16, AAAA = 28,
+                          SRV = 33, OPT = 41, DS = 43, CAA = 257, ANY = 255, AXFR = 252, IXFR = 251;
+}
+
+namespace rrclass {
+inline constexpr uint16_t IN = 1, ANY = 255;
+}
+
+enum class Rcode : uint16_t {
+  NoError = 0,
+  FormErr = 1,
+  ServFail = 2,
+  NxDomain = 3,
+  NotImp = 4,
+  Refused = 5,
+  BadVers = 16,  // extended: needs OPT
+};
+
+namespace opcode {
+inline constexpr uint8_t Query = 0;
+}
+
+namespace ednsopt {
+inline constexpr uint16_t ClientSubnet = 8;
+}
+
+inline constexpr size_t kHeaderSize = 12;
+inline constexpr size_t kMaxNameLength = 255;
+inline constexpr size_t kMaxLabelLength = 63;
+/// The payload size we advertise and the most we send over UDP (DNS flag day 2020).
+inline constexpr uint16_t kAdvertisedUdpPayload = 1232;
+/// Plain DNS over UDP without EDNS.
+inline constexpr uint16_t kClassicUdpPayload = 512;
+/// The largest message we write (TCP).
+inline constexpr size_t kMaxMessageSize = 65535;
+
+}  // namespace lodestar::dns

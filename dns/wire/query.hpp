@@ -1,0 +1,56 @@
+// The zero-copy query parser: header, question, OPT and ECS, validated in one pass.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "dns/wire/constants.hpp"
+#include "dns/wire/name.hpp"
+#include "geo/address.hpp"
+
+namespace lodestar::dns {
+
+/// EDNS Client Subnet as the query sent it (RFC 7871 section 6).
+struct ClientSubnet {
+  geo::Family family = geo::Family::None;
+  uint8_t sourcePrefix = 0;
+  uint8_t scopePrefix = 0;
+  geo::Address address;  // bits past sourcePrefix are zero (validated)
+};
+
+/// What the parser decided about a packet.
+enum class ParseResult : uint8_t {
+  Ok,       // a well-formed query
+  Drop,     // not worth an answer: shorter than a header, or QR=1
+  FormErr,  // malformed: answer FORMERR
+  NotImp,   // an opcode other than QUERY
+};
+
+/// A parsed query. Names are copied into fixed buffers; nothing is allocated.
+struct Query {
+  uint16_t id = 0;
+  uint16_t flags = 0;  // the raw flags word of the header
+  uint8_t opcode = 0;
+  bool hasQuestion = false;
+  WireName qname;       // as sent: its letter case is echoed back
+  WireName qnameLower;  // for lookups
+  uint16_t qtype = 0;
+  uint16_t qclass = 0;
+  size_t questionEnd = 0;  // offset just past the question
+
+  bool hasEdns = false;
+  uint8_t ednsVersion = 0;
+  bool dnssecOk = false;
+  uint16_t udpPayload = kClassicUdpPayload;  // what the client can receive over UDP
+  bool hasEcs = false;
+  ClientSubnet ecs;
+
+  bool recursionDesired() const noexcept { return flags & 0x0100; }
+  bool checkingDisabled() const noexcept { return flags & 0x0010; }
+};
+
+/// Parses `size` bytes at `data` into `out`. On FormErr or NotImp, `out.id`, `out.flags`
+/// and `out.opcode` are valid, and `out.hasQuestion` tells whether the question is.
+ParseResult parseQuery(const uint8_t* data, size_t size, Query& out) noexcept;
+
+}  // namespace lodestar::dns

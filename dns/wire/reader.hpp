@@ -1,0 +1,49 @@
+// A bounds-checked cursor over untrusted bytes: every read checks, none throws.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace lodestar::dns {
+
+class Reader {
+ public:
+  Reader(const uint8_t* data, size_t size) noexcept : data_(data), size_(size) {}
+
+  size_t position() const noexcept { return pos_; }
+  size_t remaining() const noexcept { return size_ - pos_; }
+  const uint8_t* data() const noexcept { return data_; }
+  size_t size() const noexcept { return size_; }
+  const uint8_t* current() const noexcept { return data_ + pos_; }
+
+  bool u8(uint8_t& out) noexcept {
+    if (remaining() < 1) return false;
+    out = data_[pos_++];
+    return true;
+  }
+  bool u16(uint16_t& out) noexcept {
+    if (remaining() < 2) return false;
+    out = static_cast<uint16_t>(data_[pos_] << 8 | data_[pos_ + 1]);
+    pos_ += 2;
+    return true;
+  }
+  bool u32(uint32_t& out) noexcept {
+    if (remaining() < 4) return false;
+    out = uint32_t(data_[pos_]) << 24 | uint32_t(data_[pos_ + 1]) << 16 | uint32_t(data_[pos_ + 2]) << 8 |
+          data_[pos_ + 3];
+    pos_ += 4;
+    return true;
+  }
+  bool skip(size_t n) noexcept {
+    if (remaining() < n) return false;
+    pos_ += n;
+    return true;
+  }
+
+ private:
+  const uint8_t* data_;
+  size_t size_;
+  size_t pos_ = 0;
+};
+
+}  // namespace lodestar::dns

@@ -1,0 +1,97 @@
+// The answer writer: bounds-checked appends, name compression, room reserved for trailers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "dns/wire/constants.hpp"
+
+namespace lodestar::dns {
+
+class Writer {
+ public:
+  /// Writes into `buffer` of `capacity` bytes; nothing past `limit` bytes except through
+  /// `releaseReserve` (the OPT record, which must always fit).
+  Writer(uint8_t* buffer, size_t capacity) noexcept : buf_(buffer), capacity_(capacity), limit_(capacity) {}
+
+  size_t size() const noexcept { return pos_; }
+  const uint8_t* data() const noexcept { return buf_; }
+  bool overflowed() const noexcept { return overflow_; }
+
+  /// Keeps `bytes` at the end for a trailer written later; limits every other write.
+  void setLimit(size_t limit) noexcept { limit_ = limit < capacity_ ? limit : capacity_; }
+  void reserve(size_t bytes) noexcept { reserved_ = bytes; }
+  /// Gives the reserved room back, right before the trailer is written.
+  void releaseReserve() noexcept { reserved_ = 0; }
+
+  struct Mark {
+    size_t pos;
+    unsigned names;
+  };
+  /// A point to come back to when a record does not fit (truncation at record bounds).
+  Mark mark() const noexcept { return {pos_, nameCount_}; }
+  void rollback(Mark m) noexcept {
+    pos_ = m.pos;
+    nameCount_ = m.names;
+    overflow_ = false;
+  }
+
+  void u8(uint8_t v) noexcept {
+    if (room(1)) buf_[pos_++] = v;
+  }
+  void u16(uint16_t v) noexcept {
+    if (room(2)) {
+      buf_[pos_] = static_cast<uint8_t>(v >> 8);
+      buf_[pos_ + 1] = static_cast<uint8_t>(v);
+      pos_ += 2;
+    }
+  }
+  void u32(uint32_t v) noexcept {
+    u16(static_cast<uint16_t>(v >> 16));
+    u16(static_cast<uint16_t>(v));
+  }
+  void bytes(const void* p, size_t n) noexcept {
+    if (room(n)) {
+      std::memcpy(buf_ + pos_, p, n);
+      pos_ += n;
+    }
+  }
+  void bytes(std::string_view s) noexcept { bytes(s.data(), s.size()); }
+  /// Overwrites two bytes already written (counts, RDLENGTH).
+  void patch16(size_t at, uint16_t v) noexcept {
+    buf_[at] = static_cast<uint8_t>(v >> 8);
+    buf_[at + 1] = static_cast<uint8_t>(v);
+  }
+  void pointer(size_t offset) noexcept { u16(static_cast<uint16_t>(0xC000 | offset)); }
+
+  /// Writes an uncompressed wire name, replacing its longest suffix already in the
+  /// message with a pointer, and remembers it for later names.
+  void name(std::string_view wire) noexcept;
+  /// Writes a name with no compression and without remembering it (e.g. the question's
+  /// echo is remembered through `rememberName`).
+  void rememberName(size_t offset) noexcept;
+
+ private:
+  bool room(size_t n) noexcept {
+    if (overflow_ || pos_ + n + reserved_ > limit_) {
+      overflow_ = true;
+      return false;
+    }
+    return true;
+  }
+  bool matchesAt(size_t offset, std::string_view wire, size_t from) const noexcept;
+
+  static constexpr unsigned kMaxNames = 48;
+  uint8_t* buf_;
+  size_t capacity_;
+  size_t limit_;
+  size_t reserved_ = 0;
+  size_t pos_ = 0;
+  bool overflow_ = false;
+  uint16_t names_[kMaxNames];  // offsets of names written, for compression
+  unsigned nameCount_ = 0;
+};
+
+}  // namespace lodestar::dns

@@ -1,0 +1,31 @@
+// Formatting of configuration diagnostics.
+#include "zones/diagnostics.hpp"
+
+namespace lodestar::zones {
+
+std::string Diagnostic::toString() const {
+  std::string s = where.file;
+  if (where.line > 0) s += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
+  return s + ": " + message;
+}
+
+void Diagnostics::error(SourceLocation where, std::string message) {
+  errors_.push_back({std::move(where), std::move(message)});
+}
+
+void Diagnostics::warning(SourceLocation where, std::string message) {
+  warnings_.push_back({std::move(where), std::move(message)});
+}
+
+std::string Diagnostics::report() const {
+  std::string out;
+  for (const auto& e : errors_) out += e.toString() + "\n";
+  for (const auto& w : warnings_) {
+    Diagnostic d = w;
+    d.message = "warning: " + d.message;
+    out += d.toString() + "\n";
+  }
+  return out;
+}
+
+}  // namespace lodestar::zones

@@ -1,0 +1,40 @@
+// Configuration errors and warnings, each with file:line:column, collected rather than thrown.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace lodestar::zones {
+
+/// Where something was written: 1-based line and column; 0 when unknown.
+struct SourceLocation {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+struct Diagnostic {
+  SourceLocation where;
+  std::string message;
+  /// "file:line:column: message" (or "file: message" without a position).
+  std::string toString() const;
+};
+
+/// Collects every problem of a load so the operator sees all of them at once.
+class Diagnostics {
+ public:
+  void error(SourceLocation where, std::string message);
+  void warning(SourceLocation where, std::string message);
+
+  bool ok() const noexcept { return errors_.empty(); }
+  const std::vector<Diagnostic>& errors() const noexcept { return errors_; }
+  const std::vector<Diagnostic>& warnings() const noexcept { return warnings_; }
+  /// Every error, then every warning (prefixed "warning: "), one per line.
+  std::string report() const;
+
+ private:
+  std::vector<Diagnostic> errors_;
+  std::vector<Diagnostic> warnings_;
+};
+
+}  // namespace lodestar::zones

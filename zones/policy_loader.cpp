@@ -1,0 +1,215 @@
+// Reading of the zone policy YAML: one way to say each thing, every key checked.
+#include "zones/policy_loader.hpp"
+
+#include "zones/record_text.hpp"
+#include "zones/wire_name.hpp"
+#include "zones/yaml_support.hpp"
+#include "zones/zone_builder.hpp"
+#include "zones/zone_file_loader.hpp"
+
+namespace lodestar::zones {
+
+namespace {
+
+constexpr uint16_t kTXT = 16, kSOA = 6;
+constexpr uint32_t kMaxTtl = 0x7FFFFFFF;
+
+std::string directoryOf(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash + 1);
+}
+
+// TXT data: each YAML string is one record whose text is split into 255-byte strings, so
+// operators never quote inside YAML.
+std::string txtRdata(const std::string& text) {
+  std::string out;
+  size_t at = 0;
+  do {
+    size_t n = std::min<size_t>(255, text.size() - at);
+    out += static_cast<char>(n);
+    out.append(text, at, n);
+    at += n;
+  } while (at < text.size());
+  return out;
+}
+
+void appendU32(std::string& out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xFF);
+}
+
+class PolicyLoader {
+ public:
+  PolicyLoader(const std::string& path, Diagnostics& diags) : yaml_(path, diags) {}
+
+  std::unique_ptr<Zone> load() {
+    YAML::Node root = yaml_.load();
+    if (!root.IsDefined()) return nullptr;
+    if (!yaml_.expectMap(root, "", {"zone", "ttl", "soa", "nameservers", "include", "records"})) return nullptr;
+    if (!root["zone"]) {
+      yaml_.error(root, "", "missing key 'zone' (the zone's apex name, e.g. gtm.example.com)");
+      return nullptr;
+    }
+    auto apexText = yaml_.string(root["zone"], "zone");
+    if (!apexText) return nullptr;
+    std::string apexAbs = apexText->back() == '.' ? *apexText : *apexText + ".";
+    auto apex = parseNameText(apexAbs, std::string(1, '\0'));
+    if (!apex) {
+      yaml_.error(root["zone"], "zone", "'" + *apexText + "' is not a valid domain name");
+      return nullptr;
+    }
+    apex_ = *apex;
+    ZoneBuilder builder(apex_, yaml_.at(root["zone"]));
+    if (root["ttl"]) {
+      if (auto ttl = yaml_.integer(root["ttl"], "ttl", 0, kMaxTtl)) ttl_ = static_cast<uint32_t>(*ttl);
+    }
+    if (root["soa"]) readSoa(root["soa"], builder);
+    else yaml_.error(root, "", "missing key 'soa' (the zone's SOA fields)");
+    if (root["nameservers"]) readNameservers(root["nameservers"], builder);
+    else yaml_.error(root, "", "missing key 'nameservers' (the zone's NS set)");
+    if (root["include"]) {
+      if (auto file = yaml_.string(root["include"], "include")) {
+        std::string path = (*file)[0] == '/' ? *file : directoryOf(yaml_.file()) + *file;
+        loadZoneFile(path, ttl_, builder, yaml_.diags());
+      }
+    }
+    if (root["records"]) readRecords(root["records"], builder);
+    if (!yaml_.diags().ok()) return nullptr;
+    return builder.build(yaml_.diags());
+  }
+
+ private:
+  std::optional<std::string> name(const YAML::Node& node, std::string_view path) {
+    auto text = yaml_.string(node, path);
+    if (!text) return std::nullopt;
+    auto wire = parseNameText(*text, apex_);
+    if (!wire) yaml_.error(node, path, "'" + *text + "' is not a valid domain name");
+    return wire;
+  }
+
+  void readSoa(const YAML::Node& soa, ZoneBuilder& builder) {
+    if (!yaml_.expectMap(soa, "soa", {"mname", "rname", "serial", "refresh", "retry", "expire", "minimum", "ttl"}))
+      return;
+    std::string rdata;
+    auto field = [&](const char* key, const char* fallback) -> std::optional<std::string> {
+      if (soa[key]) return name(soa[key], keyPath("soa", key));
+      return parseNameText(fallback, apex_);
+    };
+    auto mname = field("mname", "ns1");
+    auto rname = field("rname", "hostmaster");
+    if (!mname || !rname) return;
+    rdata = *mname + *rname;
+    struct {
+      const char* key;
+      uint32_t fallback;
+    } numbers[] = {{"serial", 1}, {"refresh", 3600}, {"retry", 600}, {"expire", 1209600}, {"minimum", 60}};
+    for (const auto& n : numbers) {
+      uint32_t v = n.fallback;
+      if (soa[n.key]) {
+        auto parsed = yaml_.integer(soa[n.key], keyPath("soa", n.key), 0, 0xFFFFFFFFu);
+        if (!parsed) return;
+        v = static_cast<uint32_t>(*parsed);
+      }
+      appendU32(rdata, v);
+    }
+    uint32_t ttl = ttl_;
+    if (soa["ttl"]) {
+      auto parsed = yaml_.integer(soa["ttl"], "soa.ttl", 0, kMaxTtl);
+      if (!parsed) return;
+      ttl = static_cast<uint32_t>(*parsed);
+    }
+    builder.add(apex_, kSOA, ttl, rdata, yaml_.at(soa), yaml_.diags());
+  }
+
+  void readNameservers(const YAML::Node& ns, ZoneBuilder& builder) {
+    if (!ns.IsMap() || ns.size() == 0) {
+      yaml_.error(ns, "nameservers", "expected a mapping of nameserver names to their glue addresses");
+      return;
+    }
+    for (auto it = ns.begin(); it != ns.end(); ++it) {
+      std::string path = keyPath("nameservers", it->first.Scalar());
+      auto host = name(it->first, path);
+      if (!host) continue;
+      addText(builder, "@", "NS", nameToText(*host), ttl_, yaml_.at(it->first), path);
+      if (it->second.IsNull()) continue;
+      auto addresses = yaml_.stringList(it->second, path);
+      if (!addresses) continue;
+      if (!isSubdomain(lowercaseWire(*host), apex_)) {
+        yaml_.error(it->second, path, "glue addresses are only for nameservers inside the zone");
+        continue;
+      }
+      for (const auto& a : *addresses)
+        addText(builder, nameToText(*host), a.find(':') == std::string::npos ? "A" : "AAAA", a, ttl_,
+                yaml_.at(it->second), path);
+    }
+  }
+
+  void readRecords(const YAML::Node& records, ZoneBuilder& builder) {
+    if (!records.IsMap()) {
+      yaml_.error(records, "records", "expected a mapping of owner names to their data");
+      return;
+    }
+    for (auto it = records.begin(); it != records.end(); ++it) {
+      std::string path = keyPath("records", it->first.Scalar());
+      auto owner = name(it->first, path);
+      if (!owner) continue;
+      YAML::Node data = it->second;
+      if (!data.IsMap()) {
+        yaml_.error(data, path, "expected a mapping of record types (A, MX, ...) to their data");
+        continue;
+      }
+      uint32_t ttl = ttl_;
+      if (data["ttl"]) {
+        auto parsed = yaml_.integer(data["ttl"], keyPath(path, "ttl"), 0, kMaxTtl);
+        if (!parsed) continue;
+        ttl = static_cast<uint32_t>(*parsed);
+      }
+      for (auto field = data.begin(); field != data.end(); ++field) {
+        std::string key = field->first.Scalar();
+        if (key == "ttl") continue;
+        std::string fieldPath = keyPath(path, key);
+        uint16_t type = rrTypeFromText(key);
+        if (type == 0 || key != rrTypeToText(type)) {
+          yaml_.error(field->first, fieldPath, "unknown record type or key (types are upper case: A, AAAA, MX, ...)");
+          continue;
+        }
+        if (type == kSOA) {
+          yaml_.error(field->first, fieldPath, "the SOA is given under the top-level 'soa' key");
+          continue;
+        }
+        auto values = yaml_.stringList(field->second, fieldPath);
+        if (!values) continue;
+        for (const auto& v : *values) {
+          if (type == kTXT) {
+            builder.add(*owner, kTXT, ttl, txtRdata(v), yaml_.at(field->second), yaml_.diags());
+          } else {
+            addText(builder, nameToText(*owner), key, v, ttl, yaml_.at(field->second), fieldPath);
+          }
+        }
+      }
+    }
+  }
+
+  // One record from presentation-format RDATA, parsed by ldns.
+  void addText(ZoneBuilder& builder, const std::string& owner, const std::string& type, const std::string& value,
+               uint32_t ttl, const SourceLocation& where, const std::string& path) {
+    std::string error;
+    auto rr = parseRecordText(owner + " " + std::to_string(ttl) + " IN " + type + " " + value, ttl, apex_, error);
+    if (!rr) {
+      yaml_.diags().error(where, path + ": bad " + type + " data '" + value + "': " + error);
+      return;
+    }
+    builder.add(rr->owner, rr->type, rr->ttl, std::move(rr->rdata), where, yaml_.diags());
+  }
+
+  YamlReader yaml_;
+  std::string apex_;
+  uint32_t ttl_ = 3600;
+};
+
+}  // namespace
+
+std::unique_ptr<Zone> loadZonePolicy(const std::string& path, Diagnostics& diags) {
+  return PolicyLoader(path, diags).load();
+}
+
+}  // namespace lodestar::zones

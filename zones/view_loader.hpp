@@ -1,0 +1,17 @@
+// Builds a whole view from the zone policy files (or directories of them) a config names.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "zones/diagnostics.hpp"
+#include "zones/view.hpp"
+
+namespace lodestar::zones {
+
+/// Each entry is a .yaml policy file or a directory whose *.yaml / *.yml files are read in
+/// name order. Returns null when any file has an error; all errors are reported.
+std::unique_ptr<View> loadView(const std::vector<std::string>& paths, Diagnostics& diags);
+
+}  // namespace lodestar::zones

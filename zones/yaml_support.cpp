@@ -1,0 +1,145 @@
+// YAML reading helpers: one place that turns yaml-cpp marks into operator-facing errors.
+#include "zones/yaml_support.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace lodestar::zones {
+
+std::string keyPath(std::string_view parent, std::string_view key) {
+  if (parent.empty()) return std::string(key);
+  return std::string(parent) + "." + std::string(key);
+}
+
+YAML::Node YamlReader::load() {
+  try {
+    return YAML::LoadFile(file_);
+  } catch (const YAML::BadFile&) {
+    diags_.error({file_, 0, 0}, "cannot open file");
+  } catch (const YAML::ParserException& e) {
+    // yaml-cpp marks are 0-based.
+    diags_.error({file_, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+SourceLocation YamlReader::at(const YAML::Node& node) const {
+  YAML::Mark m = node.Mark();
+  if (m.is_null()) return {file_, 0, 0};
+  return {file_, m.line + 1, m.column + 1};
+}
+
+void YamlReader::error(const YAML::Node& node, std::string_view path, const std::string& message) {
+  diags_.error(at(node), path.empty() ? message : std::string(path) + ": " + message);
+}
+
+void YamlReader::warning(const YAML::Node& node, std::string_view path, const std::string& message) {
+  diags_.warning(at(node), path.empty() ? message : std::string(path) + ": " + message);
+}
+
+bool YamlReader::expectMap(const YAML::Node& node, std::string_view path,
+                           std::initializer_list<std::string_view> allowed) {
+  if (!node.IsMap()) {
+    error(node, path, "expected a mapping of keys to values");
+    return false;
+  }
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    std::string key = it->first.Scalar();
+    bool known = false;
+    for (auto a : allowed) known = known || a == key;
+    if (!known) {
+      std::string list;
+      for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      error(it->first, keyPath(path, key), "unknown key (expected one of: " + list + ")");
+    }
+  }
+  return true;
+}
+
+std::optional<std::string> YamlReader::string(const YAML::Node& node, std::string_view path) {
+  if (!node.IsScalar()) {
+    error(node, path, "expected a single value");
+    return std::nullopt;
+  }
+  return node.Scalar();
+}
+
+std::optional<uint64_t> YamlReader::integer(const YAML::Node& node, std::string_view path, uint64_t min,
+                                            uint64_t max) {
+  auto s = string(node, path);
+  if (!s) return std::nullopt;
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  if (ec != std::errc() || end != s->data() + s->size()) {
+    error(node, path, "expected a whole number, got '" + *s + "'");
+    return std::nullopt;
+  }
+  if (v < min || v > max) {
+    error(node, path, std::to_string(v) + " is out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<double> YamlReader::number(const YAML::Node& node, std::string_view path, double min, double max) {
+  auto s = string(node, path);
+  if (!s) return std::nullopt;
+  double v = 0;
+  auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  if (ec != std::errc() || end != s->data() + s->size() || !std::isfinite(v)) {
+    error(node, path, "expected a number, got '" + *s + "'");
+    return std::nullopt;
+  }
+  if (v < min || v > max) {
+    error(node, path, *s + " is out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<bool> YamlReader::boolean(const YAML::Node& node, std::string_view path) {
+  auto s = string(node, path);
+  if (!s) return std::nullopt;
+  if (*s == "true" || *s == "yes" || *s == "on") return true;
+  if (*s == "false" || *s == "no" || *s == "off") return false;
+  error(node, path, "expected true or false, got '" + *s + "'");
+  return std::nullopt;
+}
+
+std::optional<std::chrono::milliseconds> YamlReader::duration(const YAML::Node& node, std::string_view path) {
+  auto s = string(node, path);
+  if (!s) return std::nullopt;
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  std::string_view unit(end, static_cast<size_t>(s->data() + s->size() - end));
+  uint64_t scale = 0;
+  if (unit.empty() || unit == "s") scale = 1000;
+  else if (unit == "ms") scale = 1;
+  else if (unit == "m") scale = 60'000;
+  else if (unit == "h") scale = 3'600'000;
+  if (ec != std::errc() || scale == 0 || v > (uint64_t(1) << 40)) {
+    error(node, path, "expected a duration such as 500ms, 2s, 5m or 1h, got '" + *s + "'");
+    return std::nullopt;
+  }
+  return std::chrono::milliseconds(v * scale);
+}
+
+std::optional<std::vector<std::string>> YamlReader::stringList(const YAML::Node& node, std::string_view path) {
+  std::vector<std::string> out;
+  if (node.IsScalar()) {
+    out.push_back(node.Scalar());
+    return out;
+  }
+  if (!node.IsSequence()) {
+    error(node, path, "expected a value or a list of values");
+    return std::nullopt;
+  }
+  for (const auto& item : node) {
+    auto s = string(item, path);
+    if (!s) return std::nullopt;
+    out.push_back(*s);
+  }
+  return out;
+}
+
+}  // namespace lodestar::zones

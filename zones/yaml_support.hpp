@@ -1,0 +1,50 @@
+// Typed reading of YAML nodes that reports file:line:column and the key path on every mistake.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zones/diagnostics.hpp"
+
+namespace lodestar::zones {
+
+class YamlReader {
+ public:
+  YamlReader(std::string file, Diagnostics& diags) : file_(std::move(file)), diags_(diags) {}
+
+  /// Loads the file; on a syntax error reports it and returns an undefined node.
+  YAML::Node load();
+
+  const std::string& file() const noexcept { return file_; }
+  Diagnostics& diags() noexcept { return diags_; }
+  SourceLocation at(const YAML::Node& node) const;
+  void error(const YAML::Node& node, std::string_view path, const std::string& message);
+  void warning(const YAML::Node& node, std::string_view path, const std::string& message);
+
+  /// True when `node` is a map; reports keys that are not in `allowed` (typos are errors).
+  bool expectMap(const YAML::Node& node, std::string_view path, std::initializer_list<std::string_view> allowed);
+  std::optional<std::string> string(const YAML::Node& node, std::string_view path);
+  std::optional<uint64_t> integer(const YAML::Node& node, std::string_view path, uint64_t min, uint64_t max);
+  std::optional<double> number(const YAML::Node& node, std::string_view path, double min, double max);
+  std::optional<bool> boolean(const YAML::Node& node, std::string_view path);
+  /// "500ms", "2s", "1m", "1h" or a plain number of seconds.
+  std::optional<std::chrono::milliseconds> duration(const YAML::Node& node, std::string_view path);
+  /// A scalar or a sequence of scalars, as strings.
+  std::optional<std::vector<std::string>> stringList(const YAML::Node& node, std::string_view path);
+
+ private:
+  std::string file_;
+  Diagnostics& diags_;
+};
+
+/// "a.b" joined for error messages.
+std::string keyPath(std::string_view parent, std::string_view key);
+
+}  // namespace lodestar::zones

@@ -1,0 +1,66 @@
+// A compiled zone: owner names to nodes of pre-rendered RRsets, read-only once built.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace lodestar::zones {
+
+/// One RRset: the RDATA of each record in uncompressed wire form, ready to copy.
+struct RRset {
+  uint16_t type = 0;
+  uint32_t ttl = 0;
+  std::vector<std::string> rdata;
+};
+
+/// An owner name in a zone. Empty non-terminals exist as nodes without RRsets, so that a
+/// name with descendants answers NODATA rather than NXDOMAIN.
+struct Node {
+  std::string name;  // lowercase uncompressed wire form
+  std::vector<RRset> rrsets;
+  /// The delegation point at or above this node (never the apex); null when authoritative.
+  const Node* cut = nullptr;
+  /// For a delegation point: the nodes holding glue addresses for its NS targets.
+  std::vector<const Node*> glue;
+  /// For a CNAME node: the target's node when the target lies in this zone.
+  const Node* cnameTarget = nullptr;
+  /// For a CNAME node: the target is a name of this zone (even when it does not exist).
+  bool cnameTargetInZone = false;
+
+  const RRset* find(uint16_t type) const noexcept {
+    for (const auto& r : rrsets)
+      if (r.type == type) return &r;
+    return nullptr;
+  }
+};
+
+class Zone {
+ public:
+  /// The apex in lowercase uncompressed wire form.
+  const std::string& apex() const noexcept { return apex_; }
+  const Node& apexNode() const noexcept { return *apexNode_; }
+  const RRset& soa() const noexcept { return *soa_; }
+  /// TTL of negative answers: min(SOA TTL, SOA MINIMUM) (RFC 2308 section 5).
+  uint32_t negativeTtl() const noexcept { return negativeTtl_; }
+  /// Exact match of a lowercase wire name; null when absent.
+  const Node* find(std::string_view lowerName) const noexcept {
+    auto it = index_.find(lowerName);
+    return it == index_.end() ? nullptr : it->second;
+  }
+  size_t nodeCount() const noexcept { return nodes_.size(); }
+
+ private:
+  friend class ZoneBuilder;
+  std::string apex_;
+  std::deque<Node> nodes_;  // stable addresses
+  std::unordered_map<std::string_view, const Node*> index_;
+  const Node* apexNode_ = nullptr;
+  const RRset* soa_ = nullptr;
+  uint32_t negativeTtl_ = 0;
+};
+
+}  // namespace lodestar::zones

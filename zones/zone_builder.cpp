@@ -1,0 +1,158 @@
+// Zone-wide checks and compilation into the lookup form the engine reads.
+#include "zones/zone_builder.hpp"
+
+#include <algorithm>
+
+#include "zones/record_text.hpp"
+#include "zones/wire_name.hpp"
+
+namespace lodestar::zones {
+
+namespace {
+constexpr uint16_t kA = 1, kNS = 2, kCNAME = 5, kSOA = 6, kAAAA = 28, kDNAME = 39, kOPT = 41;
+constexpr uint32_t kMaxTtl = 0x7FFFFFFF;  // RFC 2181 section 8
+
+uint32_t readU32(const std::string& s, size_t at) {
+  return uint32_t(uint8_t(s[at])) << 24 | uint32_t(uint8_t(s[at + 1])) << 16 | uint32_t(uint8_t(s[at + 2])) << 8 |
+         uint8_t(s[at + 3]);
+}
+}  // namespace
+
+ZoneBuilder::ZoneBuilder(std::string_view apexWire, SourceLocation where)
+    : apex_(lowercaseWire(apexWire)), where_(std::move(where)) {}
+
+void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, std::string rdata,
+                      const SourceLocation& where, Diagnostics& diags) {
+  std::string owner = lowercaseWire(ownerWire);
+  if (!isSubdomain(owner, apex_)) {
+    diags.error(where, "owner " + nameToText(owner) + " is outside the zone " + nameToText(apex_));
+    return;
+  }
+  if (type == kOPT || type == kDNAME || type == 0 || (type >= 128 && type <= 255)) {
+    diags.error(where, "record type " + rrTypeToText(type) + " cannot be served from zone data");
+    return;
+  }
+  if (ttl > kMaxTtl) {
+    diags.error(where, "TTL " + std::to_string(ttl) + " is out of range (at most 2147483647)");
+    return;
+  }
+  if (type == kSOA && owner != apex_) {
+    diags.error(where, "SOA record at " + nameToText(owner) + " is not at the zone apex " + nameToText(apex_));
+    return;
+  }
+  PendingNode& node = nodes_[owner];
+  node.name = owner;
+  // CNAME and other data cannot share a name (RFC 1034 section 3.6.2).
+  bool hasCname = node.rrsets.count(kCNAME) > 0;
+  bool hasOther = node.rrsets.size() > (hasCname ? 1u : 0u);
+  if ((type == kCNAME && hasOther) || (type != kCNAME && hasCname)) {
+    const auto& other = node.rrsets.begin()->second.where;
+    diags.error(where, "CNAME beside other data at " + nameToText(owner) + " (other data at line " +
+                           std::to_string(other.line) + " of " + other.file + ")");
+    return;
+  }
+  auto [it, fresh] = node.rrsets.try_emplace(type);
+  PendingRRset& set = it->second;
+  if (fresh) {
+    set.rrset.type = type;
+    set.rrset.ttl = ttl;
+    set.where = where;
+  } else if (type == kCNAME || type == kSOA) {
+    diags.error(where, "a second " + rrTypeToText(type) + " record at " + nameToText(owner) +
+                           " (only one is allowed)");
+    return;
+  } else if (ttl != set.rrset.ttl) {
+    // RFC 2181 section 5.2: one TTL per RRset; keep the lowest so no cache holds data too long.
+    diags.warning(where, "TTL " + std::to_string(ttl) + " differs from the RRset's TTL " +
+                             std::to_string(set.rrset.ttl) + "; using the lower");
+    set.rrset.ttl = std::min(ttl, set.rrset.ttl);
+  }
+  if (std::find(set.rrset.rdata.begin(), set.rrset.rdata.end(), rdata) != set.rrset.rdata.end()) {
+    diags.warning(where, "duplicate record " + rrTypeToText(type) + " at " + nameToText(owner) + " ignored");
+    return;
+  }
+  set.rrset.rdata.push_back(std::move(rdata));
+}
+
+std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) const {
+  const size_t errorsBefore = diags.errors().size();
+  auto apexIt = nodes_.find(apex_);
+  if (apexIt == nodes_.end() || !apexIt->second.rrsets.count(kSOA)) {
+    diags.error(where_, "zone " + nameToText(apex_) + " has no SOA record");
+  }
+  if (apexIt == nodes_.end() || !apexIt->second.rrsets.count(kNS)) {
+    diags.error(where_, "zone " + nameToText(apex_) + " has no NS records at its apex");
+  }
+  if (diags.errors().size() != errorsBefore) return nullptr;
+
+  auto zone = std::make_unique<Zone>();
+  zone->apex_ = apex_;
+  auto addNode = [&](const std::string& name) -> Node& {
+    zone->nodes_.emplace_back();
+    Node& n = zone->nodes_.back();
+    n.name = name;
+    zone->index_.emplace(n.name, &n);
+    return n;
+  };
+  for (const auto& [name, pending] : nodes_) {
+    Node& n = addNode(name);
+    for (const auto& [type, set] : pending.rrsets) n.rrsets.push_back(set.rrset);
+  }
+  // Empty non-terminals: every ancestor of a name, up to the apex, exists.
+  for (const auto& [name, pending] : nodes_) {
+    for (std::string_view p = parentName(name); p.size() > apex_.size(); p = parentName(p)) {
+      if (zone->index_.count(p)) break;
+      addNode(std::string(p));
+    }
+  }
+  auto findMutable = [&](std::string_view name) -> Node* {
+    auto it = zone->index_.find(name);
+    return it == zone->index_.end() ? nullptr : const_cast<Node*>(it->second);
+  };
+  // Delegations: the highest NS-owning name below the apex covers everything beneath it.
+  for (Node& n : zone->nodes_) {
+    for (std::string_view p = n.name; p.size() > apex_.size(); p = parentName(p)) {
+      const Node* candidate = zone->find(p);
+      if (candidate && candidate->find(kNS)) n.cut = candidate;
+    }
+  }
+  for (Node& n : zone->nodes_) {
+    if (!n.cut) continue;
+    if (n.cut == &n) {
+      for (const auto& r : n.rrsets)
+        if (r.type != kNS && r.type != 43 /* DS */)
+          diags.warning(nodes_.at(n.name).rrsets.at(r.type).where,
+                        nameToText(n.name) + " is a delegation point; its " + rrTypeToText(r.type) +
+                            " record is never served");
+    } else {
+      for (const auto& r : n.rrsets)
+        if (r.type != kA && r.type != kAAAA)
+          diags.warning(nodes_.at(n.name).rrsets.at(r.type).where,
+                        nameToText(n.name) + " lies below the delegation " + nameToText(n.cut->name) +
+                            "; its " + rrTypeToText(r.type) + " record is never served");
+    }
+  }
+  for (Node& n : zone->nodes_) {
+    if (const RRset* ns = (n.cut == &n) ? n.find(kNS) : nullptr) {
+      for (const auto& target : ns->rdata) {
+        Node* glue = findMutable(lowercaseWire(target));
+        if (glue && (glue->find(kA) || glue->find(kAAAA))) n.glue.push_back(glue);
+      }
+    }
+    if (const RRset* cname = n.find(kCNAME)) {
+      std::string target = lowercaseWire(cname->rdata.front());
+      n.cnameTargetInZone = isSubdomain(target, apex_);
+      n.cnameTarget = findMutable(target);
+    }
+  }
+  zone->apexNode_ = zone->find(apex_);
+  zone->soa_ = zone->apexNode_->find(kSOA);
+  const std::string& soa = zone->soa_->rdata.front();
+  size_t mnameLen = wireNameLength(soa);
+  size_t rnameLen = wireNameLength(std::string_view(soa).substr(mnameLen));
+  uint32_t minimum = readU32(soa, mnameLen + rnameLen + 16);
+  zone->negativeTtl_ = std::min(zone->soa_->ttl, minimum);
+  return zone;
+}
+
+}  // namespace lodestar::zones

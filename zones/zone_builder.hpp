@@ -1,0 +1,43 @@
+// Collects records from any loader, checks the zone as a whole and compiles it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "zones/diagnostics.hpp"
+#include "zones/zone.hpp"
+
+namespace lodestar::zones {
+
+class ZoneBuilder {
+ public:
+  /// `apexWire`: the zone's apex in uncompressed wire form (any case).
+  ZoneBuilder(std::string_view apexWire, SourceLocation where);
+
+  const std::string& apex() const noexcept { return apex_; }
+
+  /// Adds one record (RDATA in uncompressed wire form). Reports owners outside the zone,
+  /// CNAME beside other data and unsupported types at `where`.
+  void add(std::string_view ownerWire, uint16_t type, uint32_t ttl, std::string rdata, const SourceLocation& where,
+           Diagnostics& diags);
+
+  /// Checks the zone (SOA and NS at the apex, delegations, CNAME targets) and compiles it.
+  /// Returns null when any error was reported.
+  std::unique_ptr<Zone> build(Diagnostics& diags) const;
+
+ private:
+  struct PendingRRset {
+    RRset rrset;
+    SourceLocation where;
+  };
+  struct PendingNode {
+    std::string name;  // lowercase wire
+    std::map<uint16_t, PendingRRset> rrsets;
+  };
+  std::string apex_;
+  SourceLocation where_;
+  std::map<std::string, PendingNode> nodes_;  // keyed by lowercase wire name
+};
+
+}  // namespace lodestar::zones

@@ -1,0 +1,224 @@
+// Master-file reading: we split entries (comments, parentheses, quotes, directives) and
+// let ldns parse each record, which keeps line numbers exact and allows $INCLUDE.
+#include "zones/zone_file_loader.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "zones/record_text.hpp"
+#include "zones/wire_name.hpp"
+
+namespace lodestar::zones {
+
+namespace {
+
+constexpr int kMaxIncludeDepth = 8;
+
+struct Entry {
+  std::string text;  // one logical line: comments dropped, parentheses joined
+  int line = 0;
+  int column = 1;
+};
+
+// Splits a master file into logical entries (RFC 1035 section 5.1).
+bool splitEntries(const std::string& content, std::vector<Entry>& out, std::string& error, int& errorLine) {
+  Entry cur;
+  int line = 1, depth = 0, parenLine = 0;
+  bool quoted = false;
+  for (size_t i = 0; i < content.size(); ++i) {
+    char c = content[i];
+    if (cur.line == 0) cur.line = line;
+    if (quoted) {
+      cur.text += c;
+      if (c == '\\' && i + 1 < content.size()) {
+        cur.text += content[++i];
+        if (content[i] == '\n') ++line;
+      } else if (c == '"') {
+        quoted = false;
+      } else if (c == '\n') {
+        error = "newline inside a quoted string";
+        errorLine = line;
+        return false;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        quoted = true;
+        cur.text += c;
+        break;
+      case '\\':
+        cur.text += c;
+        if (i + 1 < content.size()) cur.text += content[++i];
+        break;
+      case ';':
+        while (i + 1 < content.size() && content[i + 1] != '\n') ++i;
+        break;
+      case '(':
+        if (depth++ == 0) parenLine = line;
+        cur.text += ' ';
+        break;
+      case ')':
+        if (depth == 0) {
+          error = "')' without '('";
+          errorLine = line;
+          return false;
+        }
+        --depth;
+        cur.text += ' ';
+        break;
+      case '\n':
+        ++line;
+        if (depth > 0) {
+          cur.text += ' ';
+        } else {
+          if (cur.text.find_first_not_of(" \t\r") != std::string::npos) out.push_back(cur);
+          cur = Entry{};
+        }
+        break;
+      case '\r':
+        break;
+      default:
+        cur.text += c;
+    }
+  }
+  if (depth > 0) {
+    error = "'(' is never closed";
+    errorLine = parenLine;
+    return false;
+  }
+  if (quoted) {
+    error = "quoted string is never closed";
+    errorLine = line;
+    return false;
+  }
+  if (cur.text.find_first_not_of(" \t\r") != std::string::npos) out.push_back(cur);
+  return true;
+}
+
+std::vector<std::string> words(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+std::string directoryOf(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash + 1);
+}
+
+bool parseTtl(const std::string& text, uint32_t& out) {
+  // Plain seconds or BIND-style units (1h30m).
+  uint64_t total = 0, cur = 0;
+  bool digits = false;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      cur = cur * 10 + uint64_t(c - '0');
+      digits = true;
+      if (cur > 0xFFFFFFFFull) return false;
+      continue;
+    }
+    uint64_t unit = 0;
+    switch (c | 0x20) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      case 'w': unit = 604800; break;
+      default: return false;
+    }
+    if (!digits) return false;
+    total += cur * unit;
+    cur = 0;
+    digits = false;
+  }
+  total += cur;
+  if (total > 0x7FFFFFFFull) return false;
+  out = static_cast<uint32_t>(total);
+  return true;
+}
+
+struct FileState {
+  std::string origin;  // wire
+  uint32_t ttl;
+  std::string previousOwnerText;
+};
+
+void loadFile(const std::string& path, FileState state, int depth, ZoneBuilder& builder, Diagnostics& diags) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diags.error({path, 0, 0}, "cannot open zone file");
+    return;
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  std::vector<Entry> entries;
+  std::string error;
+  int errorLine = 0;
+  if (!splitEntries(buf.str(), entries, error, errorLine)) {
+    diags.error({path, errorLine, 1}, error);
+    return;
+  }
+  for (const Entry& e : entries) {
+    SourceLocation where{path, e.line, static_cast<int>(e.text.find_first_not_of(" \t")) + 1};
+    if (e.text[0] == '$') {
+      auto w = words(e.text);
+      if (w[0] == "$ORIGIN" && w.size() == 2) {
+        auto origin = parseNameText(w[1], state.origin);
+        if (!origin) diags.error(where, "bad $ORIGIN name '" + w[1] + "'");
+        else state.origin = *origin;
+      } else if (w[0] == "$TTL" && w.size() == 2) {
+        if (!parseTtl(w[1], state.ttl)) diags.error(where, "bad $TTL value '" + w[1] + "'");
+      } else if (w[0] == "$INCLUDE" && (w.size() == 2 || w.size() == 3)) {
+        if (depth >= kMaxIncludeDepth) {
+          diags.error(where, "$INCLUDE nested more than " + std::to_string(kMaxIncludeDepth) + " deep");
+          continue;
+        }
+        FileState inner = state;
+        if (w.size() == 3) {
+          auto origin = parseNameText(w[2], state.origin);
+          if (!origin) {
+            diags.error(where, "bad $INCLUDE origin '" + w[2] + "'");
+            continue;
+          }
+          inner.origin = *origin;
+        }
+        std::string target = w[1][0] == '/' ? w[1] : directoryOf(path) + w[1];
+        // The origin returns to the includer's after the included file (RFC 1035 5.1).
+        loadFile(target, inner, depth + 1, builder, diags);
+      } else {
+        diags.error(where, "unknown or malformed directive '" + w[0] + "'");
+      }
+      continue;
+    }
+    std::string text = e.text;
+    if (text[0] == ' ' || text[0] == '\t') {
+      // A blank owner repeats the previous one.
+      if (state.previousOwnerText.empty()) {
+        diags.error(where, "record without an owner name and no previous owner");
+        continue;
+      }
+      text = state.previousOwnerText + text;
+    }
+    auto rr = parseRecordText(text, state.ttl, state.origin, error);
+    if (!rr) {
+      diags.error(where, error);
+      continue;
+    }
+    state.previousOwnerText = nameToText(rr->owner);
+    if (rr->rrclass != 1) {
+      diags.error(where, "only class IN is served");
+      continue;
+    }
+    builder.add(rr->owner, rr->type, rr->ttl, std::move(rr->rdata), where, diags);
+  }
+}
+
+}  // namespace
+
+void loadZoneFile(const std::string& path, uint32_t defaultTtl, ZoneBuilder& builder, Diagnostics& diags) {
+  loadFile(path, FileState{builder.apex(), defaultTtl, {}}, 0, builder, diags);
+}
+
+}  // namespace lodestar::zones

@@ -1,0 +1,17 @@
+// Standard RFC 1035 master files ($ORIGIN, $TTL, $INCLUDE), read into a ZoneBuilder.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "zones/diagnostics.hpp"
+#include "zones/zone_builder.hpp"
+
+namespace lodestar::zones {
+
+/// Reads `path` with the builder's apex as the initial $ORIGIN and `defaultTtl` until a
+/// $TTL directive. Every problem is reported with file:line:column; loading continues
+/// past bad records so all of them are listed.
+void loadZoneFile(const std::string& path, uint32_t defaultTtl, ZoneBuilder& builder, Diagnostics& diags);
+
+}  // namespace lodestar::zones
