@@ -1,0 +1,68 @@
+// Starts the real lodestar binary on loopback ports it picks itself (port 0), waits for
+// its "ready" line, and talks to it over UDP and TCP. Stops it by PID.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/support/dns_message.hpp"
+
+namespace lodestar::test {
+
+/// A scratch folder under /tmp, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  /// Writes `content` to path()/name (creating folders) and returns the full path.
+  std::string write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::string path_;
+};
+
+/// Path of a file under tests/data in the source tree.
+std::string dataPath(const std::string& relative);
+
+class DaemonProcess {
+ public:
+  /// Runs `lodestar -c configPath`. The config should listen on 127.0.0.1:0 (and may on
+  /// [::1]:0). Throws when the daemon does not report ready within a few seconds.
+  explicit DaemonProcess(const std::string& configPath);
+  ~DaemonProcess();
+  DaemonProcess(const DaemonProcess&) = delete;
+  DaemonProcess& operator=(const DaemonProcess&) = delete;
+
+  uint16_t port() const { return port4_; }
+  uint16_t port6() const { return port6_; }
+  pid_t pid() const { return pid_; }
+  bool alive();
+  /// Sends SIGTERM and waits; returns the exit status.
+  int stop();
+  /// Everything the daemon wrote to stderr so far.
+  std::string log();
+
+  /// One UDP exchange over IPv4 (or IPv6); nullopt on timeout.
+  std::optional<Bytes> udp(const Bytes& query, bool ipv6 = false,
+                           std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+  /// Sends every query on one TCP connection at once (pipelined) and reads that many answers.
+  std::vector<Bytes> tcp(const std::vector<Bytes>& queries,
+                         std::chrono::milliseconds timeout = std::chrono::milliseconds(3000));
+  /// Convenience: udp() then parseAnswer(); fails the test when either step fails.
+  Answer ask(const QueryBuilder& q);
+  Answer askTcp(const QueryBuilder& q);
+
+ private:
+  void readLog(std::chrono::milliseconds wait);
+  pid_t pid_ = -1;
+  int stderrFd_ = -1;
+  std::string log_;
+  uint16_t port4_ = 0, port6_ = 0;
+};
+
+}  // namespace lodestar::test

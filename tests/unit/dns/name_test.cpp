@@ -1,0 +1,70 @@
+// Wire-name reading: compression, loops, label types and limits.
+#include <catch2/catch.hpp>
+
+#include "dns/wire/name.hpp"
+
+using namespace lodestar::dns;
+using Bytes = std::vector<uint8_t>;
+
+namespace {
+bool read(const Bytes& b, size_t at, WireName& out, size_t* end = nullptr) {
+  Reader r(b.data(), b.size());
+  r.skip(at);
+  bool ok = readName(r, out);
+  if (end) *end = r.position();
+  return ok;
+}
+}  // namespace
+
+TEST_CASE("readName copies an uncompressed name and counts labels", "[wire][name]") {
+  Bytes b = {3, 'w', 'w', 'w', 4, 'T', 'e', 's', 't', 0, 0xAA};
+  WireName n;
+  size_t end = 0;
+  REQUIRE(read(b, 0, n, &end));
+  CHECK(n.length == 10);
+  CHECK(n.labels == 2);
+  CHECK(end == 10);
+  WireName lower;
+  lowercaseName(n, lower);
+  CHECK(lower.view() == std::string_view("\3www\4test\0", 10));
+}
+
+TEST_CASE("readName follows backward pointers and resumes after the first one", "[wire][name]") {
+  Bytes b = {4, 't', 'e', 's', 't', 0, 3, 'w', 'w', 'w', 0xC0, 0x00, 0xEE};
+  WireName n;
+  size_t end = 0;
+  REQUIRE(read(b, 6, n, &end));
+  CHECK(n.view() == std::string_view("\3www\4test\0", 10));
+  CHECK(end == 12);
+}
+
+TEST_CASE("readName rejects loops, forward pointers, reserved label types and overlong names", "[wire][name]") {
+  WireName n;
+  CHECK_FALSE(read({0xC0, 0x00}, 0, n));                   // points at itself
+  CHECK_FALSE(read({1, 'a', 0xC0, 0x00}, 0, n));           // back to its own start: loop
+  CHECK_FALSE(read({0xC0, 0x04, 0, 0, 0}, 0, n));           // forward
+  CHECK_FALSE(read({0x41, 'a', 0}, 0, n));                  // 0x40 extended label type
+  CHECK_FALSE(read({0x81, 'a', 0}, 0, n));                  // 0x80 reserved
+  CHECK_FALSE(read({5, 'a', 'b'}, 0, n));                   // runs off the end
+  CHECK_FALSE(read({3, 'a', 'b', 'c'}, 0, n));              // no terminating zero
+  CHECK_FALSE(read({0xC0}, 0, n));                          // half a pointer
+
+  Bytes longName;
+  for (int i = 0; i < 4; ++i) {
+    longName.push_back(63);
+    longName.insert(longName.end(), 63, 'x');
+  }
+  longName.push_back(0);  // 4 * 64 + 1 = 257 bytes: over 255
+  CHECK_FALSE(read(longName, 0, n));
+  longName.erase(longName.begin() + 1, longName.begin() + 3);
+  longName[0] = 61;  // 255 bytes exactly
+  CHECK(read(longName, 0, n));
+  CHECK(n.length == 255);
+}
+
+TEST_CASE("the root name is one zero byte", "[wire][name]") {
+  WireName n;
+  REQUIRE(read({0}, 0, n));
+  CHECK(n.length == 1);
+  CHECK(n.labels == 0);
+}

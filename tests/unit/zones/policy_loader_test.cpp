@@ -1,0 +1,112 @@
+// Zone policy files: what loads, and what is rejected with file:line:column.
+#include <catch2/catch.hpp>
+
+#include "tests/support/daemon_process.hpp"
+#include "zones/policy_loader.hpp"
+#include "zones/wire_name.hpp"
+
+using namespace lodestar::zones;
+using lodestar::test::TempDir;
+
+namespace {
+const char* kHead = R"(zone: example.test
+ttl: 300
+soa:
+  serial: 1
+nameservers:
+  ns1: 192.0.2.1
+)";
+
+std::string errorsOf(const TempDir& dir, const std::string& text) {
+  Diagnostics d;
+  auto path = dir.write("zone.yaml", text);
+  auto zone = loadZonePolicy(path, d);
+  CHECK(!zone);
+  std::string out;
+  for (const auto& e : d.errors()) out += e.toString() + "\n";
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a minimal policy file compiles with SOA, NS and glue", "[zones][policy]") {
+  TempDir dir;
+  Diagnostics d;
+  auto zone = loadZonePolicy(dir.write("z.yaml", kHead), d);
+  INFO(d.report());
+  REQUIRE(zone);
+  CHECK(nameToText(zone->apex()) == "example.test.");
+  CHECK(zone->apexNode().find(2));
+  CHECK(zone->apexNode().find(6));
+  CHECK(zone->negativeTtl() == 60);  // SOA minimum default 60 < TTL 300
+  const Node* glue = zone->find(std::string_view("\3ns1\7example\4test\0", 18));
+  REQUIRE(glue);
+  CHECK(glue->find(1));
+}
+
+TEST_CASE("TXT values are taken whole, split into 255-byte strings", "[zones][policy]") {
+  TempDir dir;
+  Diagnostics d;
+  std::string longText(300, 'a');
+  auto zone = loadZonePolicy(dir.write("z.yaml", std::string(kHead) + "records:\n  t:\n    TXT: [v=spf1 -all, " +
+                                                     longText + "]\n"),
+                             d);
+  INFO(d.report());
+  REQUIRE(zone);
+  const Node* t = zone->find(std::string_view("\1t\7example\4test\0", 16));
+  REQUIRE(t);
+  const RRset* txt = t->find(16);
+  REQUIRE(txt);
+  CHECK(txt->rdata[0] == std::string("\x0bv=spf1 -all"));
+  CHECK(txt->rdata[1].size() == 302);
+  CHECK(static_cast<uint8_t>(txt->rdata[1][0]) == 255);
+}
+
+TEST_CASE("an unknown key is an error at its line and column, with the key path", "[zones][policy]") {
+  TempDir dir;
+  auto e = errorsOf(dir, std::string(kHead) + "recrods:\n  www:\n    A: 192.0.2.1\n");
+  CHECK_THAT(e, Catch::Contains("zone.yaml:7:1: recrods: unknown key"));
+}
+
+TEST_CASE("a record type typo is an error", "[zones][policy]") {
+  TempDir dir;
+  auto e = errorsOf(dir, std::string(kHead) + "records:\n  www:\n    AA: 192.0.2.1\n");
+  CHECK_THAT(e, Catch::Contains("zone.yaml:9:5: records.www.AA: unknown record type"));
+}
+
+TEST_CASE("CNAME beside other data is an error", "[zones][policy]") {
+  TempDir dir;
+  auto e = errorsOf(dir, std::string(kHead) + "records:\n  www:\n    A: 192.0.2.1\n    CNAME: other\n");
+  CHECK_THAT(e, Catch::Contains("zone.yaml:10:12: CNAME beside other data at www.example.test."));
+}
+
+TEST_CASE("a missing SOA and a missing NS set are errors", "[zones][policy]") {
+  TempDir dir;
+  auto e = errorsOf(dir, "zone: example.test\nnameservers:\n  ns1: 192.0.2.1\n");
+  CHECK_THAT(e, Catch::Contains("zone.yaml:1:1: missing key 'soa'"));
+  auto n = errorsOf(dir, "zone: example.test\nsoa:\n  serial: 1\n");
+  CHECK_THAT(n, Catch::Contains("missing key 'nameservers'"));
+}
+
+TEST_CASE("bad values name the key and the value", "[zones][policy]") {
+  TempDir dir;
+  CHECK_THAT(errorsOf(dir, std::string(kHead) + "records:\n  www:\n    A: 192.0.2.300\n"),
+             Catch::Contains("zone.yaml:9:8: records.www.A: bad A data '192.0.2.300'"));
+  CHECK_THAT(errorsOf(dir, std::string(kHead) + "records:\n  www:\n    ttl: forever\n    A: 192.0.2.1\n"),
+             Catch::Contains("zone.yaml:9:10: records.www.ttl: expected a whole number, got 'forever'"));
+  CHECK_THAT(errorsOf(dir, std::string(kHead) + "records:\n  www.example.com.:\n    A: 192.0.2.1\n"),
+             Catch::Contains("owner www.example.com. is outside the zone example.test."));
+  CHECK_THAT(errorsOf(dir, "zone: example.test\nttl: 4294967295\nsoa: {}\nnameservers: {ns1: 192.0.2.1}\n"),
+             Catch::Contains("zone.yaml:2:6: ttl: 4294967295 is out of range"));
+}
+
+TEST_CASE("a YAML syntax error is reported at its position", "[zones][policy]") {
+  TempDir dir;
+  CHECK_THAT(errorsOf(dir, std::string(kHead) + "records:\n  www: [unclosed\n"),
+             Catch::Contains("zone.yaml:9:1: YAML syntax error"));
+}
+
+TEST_CASE("glue is refused for a nameserver outside the zone", "[zones][policy]") {
+  TempDir dir;
+  CHECK_THAT(errorsOf(dir, "zone: example.test\nsoa: {}\nnameservers:\n  ns.other.example.: 192.0.2.1\n"),
+             Catch::Contains("zone.yaml:4:22: nameservers.ns.other.example.: glue addresses are only"));
+}

@@ -1,0 +1,85 @@
+// RFC 1035 master files: directives, continuation lines, errors with positions.
+#include <catch2/catch.hpp>
+
+#include "tests/support/daemon_process.hpp"
+#include "zones/wire_name.hpp"
+#include "zones/zone_builder.hpp"
+#include "zones/zone_file_loader.hpp"
+
+using namespace lodestar::zones;
+using lodestar::test::TempDir;
+
+namespace {
+const std::string kApex("\7example\4test\0", 14);
+
+std::unique_ptr<Zone> load(const std::string& path, Diagnostics& d) {
+  ZoneBuilder b(kApex, {path, 1, 1});
+  loadZoneFile(path, 3600, b, d);
+  if (!d.ok()) return nullptr;
+  return b.build(d);
+}
+}  // namespace
+
+TEST_CASE("a master file with a multi-line SOA, $TTL, $ORIGIN and $INCLUDE loads", "[zones][zonefile]") {
+  TempDir dir;
+  dir.write("inc/hosts.zone", "$TTL 30\nincluded A 192.0.2.7\n");
+  auto path = dir.write("z.zone", R"(; comment line
+$TTL 1h
+@   IN SOA ns1 hostmaster (
+        42      ; serial
+        3600 600 1209600
+        120 )   ; minimum
+    IN NS ns1
+ns1 IN A 192.0.2.1
+txt IN TXT "semi;colon" "two"
+$INCLUDE inc/hosts.zone
+after A 192.0.2.8
+$ORIGIN sub.example.test.
+deep A 192.0.2.9
+)");
+  Diagnostics d;
+  auto zone = load(path, d);
+  INFO(d.report());
+  REQUIRE(zone);
+  CHECK(zone->soa().ttl == 3600);
+  CHECK(zone->negativeTtl() == 120);
+  const Node* inc = zone->find(std::string_view("\10included\7example\4test\0", 23));
+  REQUIRE(inc);
+  CHECK(inc->find(1)->ttl == 30);
+  const Node* after = zone->find(std::string_view("\5after\7example\4test\0", 20));
+  REQUIRE(after);
+  CHECK(after->find(1)->ttl == 3600);  // $TTL inside the include does not leak out
+  CHECK(zone->find(std::string_view("\4deep\3sub\7example\4test\0", 23)));
+  CHECK(zone->find(std::string_view("\3sub\7example\4test\0", 18)));  // empty non-terminal
+  const Node* txt = zone->find(std::string_view("\3txt\7example\4test\0", 18));
+  REQUIRE(txt);
+  CHECK(txt->find(16)->rdata[0] == std::string("\x0asemi;colon\x03two"));
+}
+
+TEST_CASE("master-file errors carry file and line", "[zones][zonefile]") {
+  TempDir dir;
+  auto path = dir.write("bad.zone", "@ SOA ns1 hm 1 2 3 4 5\n@ NS ns1\nwww A not-an-address\n$BOGUS x\n");
+  Diagnostics d;
+  CHECK_FALSE(load(path, d));
+  std::string report = d.report();
+  CHECK_THAT(report, Catch::Contains("bad.zone:3:1: "));
+  CHECK_THAT(report, Catch::Contains("bad.zone:4:1: unknown or malformed directive '$BOGUS'"));
+}
+
+TEST_CASE("an unclosed parenthesis and a missing include are reported", "[zones][zonefile]") {
+  TempDir dir;
+  Diagnostics d;
+  CHECK_FALSE(load(dir.write("a.zone", "@ SOA ns1 hm (1 2 3 4 5\n"), d));
+  CHECK_THAT(d.report(), Catch::Contains("a.zone:1:1: '(' is never closed"));
+  Diagnostics d2;
+  CHECK_FALSE(load(dir.write("b.zone", "$INCLUDE nowhere.zone\n"), d2));
+  CHECK_THAT(d2.report(), Catch::Contains("nowhere.zone: cannot open zone file"));
+}
+
+TEST_CASE("a zone without SOA or NS does not build", "[zones][zonefile]") {
+  TempDir dir;
+  Diagnostics d;
+  CHECK_FALSE(load(dir.write("c.zone", "www A 192.0.2.1\n"), d));
+  CHECK_THAT(d.report(), Catch::Contains("has no SOA record"));
+  CHECK_THAT(d.report(), Catch::Contains("has no NS records"));
+}
