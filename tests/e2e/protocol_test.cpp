@@ -58,7 +58,7 @@ TEST_CASE("NXDOMAIN carries the SOA with TTL min(SOA TTL, minimum)", "[e2e][prot
   CHECK(a.authority == Lines{kSoa});
 }
 
-TEST_CASE("NODATA carries the SOA; an empty non-terminal is NODATA, not NXDOMAIN", "[e2e][protocol]") {
+TEST_CASE("NODATA carries the SOA, an empty non-terminal is NODATA, not NXDOMAIN", "[e2e][protocol]") {
   Answer a = server().ask(QueryBuilder().name("www.example.test.").type(15 /* MX */));
   CHECK(a.rcode == kNoError);
   CHECK(a.aa);
@@ -83,7 +83,7 @@ TEST_CASE("CNAME is followed inside the zone", "[e2e][protocol]") {
   CHECK(q.answer == Lines{"alias.example.test. 600 CNAME www.example.test."});
 }
 
-TEST_CASE("CNAME to a missing in-zone name is NXDOMAIN; out of zone it stops", "[e2e][protocol]") {
+TEST_CASE("CNAME to a missing in-zone name is NXDOMAIN, out of zone it stops", "[e2e][protocol]") {
   Answer d = server().ask(QueryBuilder().name("dangling.example.test."));
   CHECK(d.rcode == kNxDomain);
   CHECK(d.answer == Lines{"dangling.example.test. 600 CNAME nothing-here.example.test."});
@@ -238,7 +238,7 @@ TEST_CASE("responses (QR=1) and runts shorter than a header are dropped", "[e2e]
   CHECK(server().ask(QueryBuilder().name("www.example.test.")).rcode == kNoError);  // still serving
 }
 
-TEST_CASE("EDNS: OPT answered with payload 1232; unknown options ignored", "[e2e][protocol][edns]") {
+TEST_CASE("EDNS: OPT answered with payload 1232, unknown options ignored", "[e2e][protocol][edns]") {
   Answer a = server().ask(QueryBuilder().name("www.example.test.").withEdns(4096).option(65001, {1, 2, 3}));
   CHECK(a.rcode == kNoError);
   CHECK(a.hasOpt);
@@ -257,7 +257,7 @@ TEST_CASE("EDNS version above 0 gets BADVERS with an OPT", "[e2e][protocol][edns
   CHECK(a.answer.empty());
 }
 
-TEST_CASE("over-size answers are truncated with TC; TCP gets them whole", "[e2e][protocol][edns]") {
+TEST_CASE("over-size answers are truncated with TC, TCP gets them whole", "[e2e][protocol][edns]") {
   // Twelve 205-byte TXT records: about 2.6 KB.
   Answer plain = server().ask(QueryBuilder().name("big.example.test.").type(16));
   CHECK(plain.tc);

@@ -59,7 +59,7 @@ TEST_CASE("an idle TCP connection is closed after the idle timeout", "[e2e][tcp]
   close(fd);
 }
 
-TEST_CASE("connections beyond the cap are closed; served ones keep working", "[e2e][tcp]") {
+TEST_CASE("connections beyond the cap are closed, served ones keep working", "[e2e][tcp]") {
   DaemonProcess d(dataPath("e2e/lodestar.yaml"));  // max_connections: 8 over 2 workers
   std::vector<int> fds;
   for (int i = 0; i < 24; ++i) fds.push_back(connectTo(d.port()));

@@ -92,10 +92,10 @@ TEST_CASE("well-formed queries: our parser and ldns agree on every field", "[wir
   }
 }
 
-TEST_CASE("mutated queries: whenever both accept, they agree; we never accept a broken question",
+TEST_CASE("mutated queries: whenever both accept, they agree, we never accept a broken question",
           "[wire][differential]") {
   std::mt19937 rng(1035);
-  int bothAccepted = 0, oursRejectedOnly = 0;
+  int bothAccepted = 0, oursRejectedOnly = 0, oursAcceptedOnly = 0;
   for (int i = 0; i < 20000; ++i) {
     Bytes b = randomQuery(rng);
     for (int k = 0, flips = 1 + static_cast<int>(rng() % 3); k < flips; ++k)
@@ -108,15 +108,14 @@ TEST_CASE("mutated queries: whenever both accept, they agree; we never accept a 
       ++bothAccepted;
       compare(b, ours, ref);
     } else if (result == dns::ParseResult::Ok) {
-      // We accepted what ldns refused: only acceptable when ldns objects to something we
-      // deliberately do not read (the RDATA of non-OPT additional records).
-      INFO("packet " << i);
-      CHECK(b.size() >= 12);
+      ++oursAcceptedOnly;
+      // Only acceptable where ldns objects to RDATA we deliberately do not read: the
+      // generator's OPT was mutated into another type, so we saw no EDNS at all.
+      CHECK_FALSE(ours.hasEdns);
     } else if (ref.ok) {
       ++oursRejectedOnly;  // stricter than ldns: ECS validation, QR=1, opcode, OPT rules
     }
   }
   CHECK(bothAccepted > 1000);
-  INFO("rejected by us only: " << oursRejectedOnly);
-  SUCCEED();
+  WARN("both " << bothAccepted << ", ours only " << oursAcceptedOnly << ", ldns only " << oursRejectedOnly);
 }

@@ -42,7 +42,7 @@ TEST_CASE("opcodes other than QUERY are NOTIMP, with the question kept when read
   CHECK(q.hasQuestion);
 }
 
-TEST_CASE("EDNS fields are read; a payload under 512 counts as 512", "[wire][query][edns]") {
+TEST_CASE("EDNS fields are read, a payload under 512 counts as 512", "[wire][query][edns]") {
   Query q;
   REQUIRE(parse(QueryBuilder().withEdns(4096).bytes(), q) == ParseResult::Ok);
   CHECK(q.hasEdns);
@@ -97,7 +97,7 @@ TEST_CASE("ECS is validated as RFC 7871 asks", "[wire][query][ecs]") {
   CHECK(parse(QueryBuilder().ecs("192.0.2.0/24").ecs("192.0.2.0/24").bytes(), two) == ParseResult::FormErr);
 }
 
-TEST_CASE("unknown EDNS options are skipped; an overrunning option is FORMERR", "[wire][query][edns]") {
+TEST_CASE("unknown EDNS options are skipped, an overrunning option is FORMERR", "[wire][query][edns]") {
   Query q;
   CHECK(parse(QueryBuilder().option(10, {1, 2, 3, 4, 5, 6, 7, 8}).option(65000, {}).bytes(), q) == ParseResult::Ok);
   QueryBuilder broken = QueryBuilder().withEdns();
