@@ -69,8 +69,7 @@ class Writer {
   /// Writes an uncompressed wire name, replacing its longest suffix already in the
   /// message with a pointer, and remembers it for later names.
   void name(std::string_view wire) noexcept;
-  /// Writes a name with no compression and without remembering it (e.g. the question's
-  /// echo is remembered through `rememberName`).
+  /// Makes the name already written at `offset` (e.g. the question) a compression target.
   void rememberName(size_t offset) noexcept;
 
  private:
