@@ -2,6 +2,7 @@
 #include "zones/policy_loader.hpp"
 
 #include "zones/record_text.hpp"
+#include "zones/steering_loader.hpp"
 #include "zones/wire_name.hpp"
 #include "zones/yaml_support.hpp"
 #include "zones/zone_builder.hpp"
@@ -39,12 +40,13 @@ void appendU32(std::string& out, uint32_t v) {
 
 class PolicyLoader {
  public:
-  PolicyLoader(const std::string& path, Diagnostics& diags) : yaml_(path, diags) {}
+  PolicyLoader(YamlReader& yaml, SteeringContext& ctx) : yaml_(yaml), ctx_(ctx) {}
 
-  std::unique_ptr<Zone> load() {
-    YAML::Node root = yaml_.load();
+  std::unique_ptr<Zone> load(const YAML::Node& root) {
     if (!root.IsDefined()) return nullptr;
-    if (!yaml_.expectMap(root, "", {"zone", "ttl", "soa", "nameservers", "include", "records"})) return nullptr;
+    const size_t errorsBefore = yaml_.diags().errors().size();
+    if (!yaml_.expectMap(root, "", {"zone", "ttl", "soa", "nameservers", "include", "regions", "pools", "records"}))
+      return nullptr;
     if (!root["zone"]) {
       yaml_.error(root, "", "missing key 'zone' (the zone's apex name, e.g. gtm.example.com)");
       return nullptr;
@@ -72,8 +74,9 @@ class PolicyLoader {
         loadZoneFile(path, ttl_, builder, yaml_.diags());
       }
     }
+    if (root["pools"]) pools_ = readPools(yaml_, root["pools"], ctx_, builder);
     if (root["records"]) readRecords(root["records"], builder);
-    if (!yaml_.diags().ok()) return nullptr;
+    if (yaml_.diags().errors().size() != errorsBefore) return nullptr;
     return builder.build(yaml_.diags());
   }
 
@@ -157,6 +160,10 @@ class PolicyLoader {
         yaml_.error(data, path, "expected a mapping of record types (A, MX, ...) to their data");
         continue;
       }
+      if (data["steer"]) {
+        auto steer = readSteer(yaml_, data["steer"], keyPath(path, "steer"), nameToText(*owner), pools_, ctx_);
+        if (steer) builder.addSteered(*owner, std::move(*steer), yaml_.at(data["steer"]), yaml_.diags());
+      }
       uint32_t ttl = ttl_;
       if (data["ttl"]) {
         auto parsed = yaml_.integer(data["ttl"], keyPath(path, "ttl"), 0, kMaxTtl);
@@ -165,7 +172,7 @@ class PolicyLoader {
       }
       for (auto field = data.begin(); field != data.end(); ++field) {
         std::string key = field->first.Scalar();
-        if (key == "ttl") continue;
+        if (key == "ttl" || key == "steer") continue;
         std::string fieldPath = keyPath(path, key);
         uint16_t type = rrTypeFromText(key);
         if (type == 0 || key != rrTypeToText(type)) {
@@ -201,15 +208,25 @@ class PolicyLoader {
     builder.add(rr->owner, rr->type, rr->ttl, std::move(rr->rdata), where, yaml_.diags());
   }
 
-  YamlReader yaml_;
+  YamlReader& yaml_;
+  SteeringContext& ctx_;
+  std::map<std::string, const Pool*> pools_;
   std::string apex_;
   uint32_t ttl_ = 3600;
 };
 
 }  // namespace
 
+std::unique_ptr<Zone> compileZonePolicy(YamlReader& yaml, const YAML::Node& root, SteeringContext& ctx) {
+  return PolicyLoader(yaml, ctx).load(root);
+}
+
 std::unique_ptr<Zone> loadZonePolicy(const std::string& path, Diagnostics& diags) {
-  return PolicyLoader(path, diags).load();
+  YamlReader yaml(path, diags);
+  YAML::Node root = yaml.load();
+  SteeringContext ctx(nullptr);
+  if (root.IsMap() && root["regions"]) readRegions(yaml, root["regions"], ctx);
+  return compileZonePolicy(yaml, root, ctx);
 }
 
 }  // namespace lodestar::zones

@@ -7,6 +7,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "geo/database.hpp"
+#include "zones/steering.hpp"
 #include "zones/zone.hpp"
 
 namespace lodestar::zones {
@@ -22,10 +24,19 @@ class View {
 
   const std::vector<std::unique_ptr<Zone>>& zones() const noexcept { return zones_; }
 
+  /// Regions are global: one table for every zone, indexed by RegionId.
+  const std::vector<Region>& regions() const noexcept { return regions_; }
+  void setRegions(std::vector<Region> regions) { regions_ = std::move(regions); }
+  /// The geo database the view was compiled from (null without one); kept for explain.
+  const geo::Database* database() const noexcept { return db_.get(); }
+  void setDatabase(std::shared_ptr<const geo::Database> db) { db_ = std::move(db); }
+
  private:
   std::vector<std::unique_ptr<Zone>> zones_;
   std::unordered_map<std::string_view, const Zone*> byApex_;
   size_t longestApex_ = 0;
+  std::vector<Region> regions_;
+  std::shared_ptr<const geo::Database> db_;
 };
 
 }  // namespace lodestar::zones

@@ -5,11 +5,13 @@
 #include <filesystem>
 
 #include "zones/policy_loader.hpp"
+#include "zones/steering_loader.hpp"
 #include "zones/wire_name.hpp"
 
 namespace lodestar::zones {
 
-std::unique_ptr<View> loadView(const std::vector<std::string>& paths, Diagnostics& diags) {
+std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::shared_ptr<const geo::Database> db,
+                               Diagnostics& diags) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
   for (const auto& p : paths) {
@@ -27,14 +29,26 @@ std::unique_ptr<View> loadView(const std::vector<std::string>& paths, Diagnostic
       files.push_back(p);
     }
   }
-  auto view = std::make_unique<View>();
+  // Regions are global: read them from every file before any pool or record names one.
+  SteeringContext ctx(db);
+  std::vector<YamlReader> readers;
+  std::vector<YAML::Node> roots;
   for (const auto& f : files) {
-    auto zone = loadZonePolicy(f, diags);
+    readers.emplace_back(f, diags);
+    roots.push_back(readers.back().load());
+    if (roots.back().IsMap() && roots.back()["regions"]) readRegions(readers.back(), roots.back()["regions"], ctx);
+  }
+  auto view = std::make_unique<View>();
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& f = files[i];
+    auto zone = compileZonePolicy(readers[i], roots[i], ctx);
     if (!zone) continue;
     std::string apex = nameToText(zone->apex());
     if (!view->add(std::move(zone))) diags.error({f, 0, 0}, "zone " + apex + " is defined in more than one file");
   }
   if (!diags.ok()) return nullptr;
+  view->setRegions(ctx.regions());
+  view->setDatabase(ctx.sharedDatabase());
   return view;
 }
 

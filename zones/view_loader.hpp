@@ -5,13 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "geo/database.hpp"
 #include "zones/diagnostics.hpp"
 #include "zones/view.hpp"
 
 namespace lodestar::zones {
 
 /// Each entry is a .yaml policy file or a directory whose *.yaml / *.yml files are read in
-/// name order. Returns null when any file has an error; all errors are reported.
-std::unique_ptr<View> loadView(const std::vector<std::string>& paths, Diagnostics& diags);
+/// name order. Steering policies compile against `db` (may be null). Returns null when any
+/// file has an error; all errors are reported.
+std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::shared_ptr<const geo::Database> db,
+                               Diagnostics& diags);
 
 }  // namespace lodestar::zones

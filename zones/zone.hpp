@@ -3,10 +3,13 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "zones/steering.hpp"
 
 namespace lodestar::zones {
 
@@ -30,6 +33,8 @@ struct Node {
   const Node* cnameTarget = nullptr;
   /// For a CNAME node: the target is a name of this zone (even when it does not exist).
   bool cnameTargetInZone = false;
+  /// A steered name: its A and AAAA answers come from the policy, not from `rrsets`.
+  const SteeredRecord* steer = nullptr;
 
   const RRset* find(uint16_t type) const noexcept {
     for (const auto& r : rrsets)
@@ -52,12 +57,16 @@ class Zone {
     return it == index_.end() ? nullptr : it->second;
   }
   size_t nodeCount() const noexcept { return nodes_.size(); }
+  const std::vector<std::unique_ptr<SteeredRecord>>& steered() const noexcept { return steered_; }
+  const std::vector<std::unique_ptr<Pool>>& pools() const noexcept { return pools_; }
 
  private:
   friend class ZoneBuilder;
   std::string apex_;
   std::deque<Node> nodes_;  // stable addresses
   std::unordered_map<std::string_view, const Node*> index_;
+  std::vector<std::unique_ptr<Pool>> pools_;
+  std::vector<std::unique_ptr<SteeredRecord>> steered_;
   const Node* apexNode_ = nullptr;
   const RRset* soa_ = nullptr;
   uint32_t negativeTtl_ = 0;

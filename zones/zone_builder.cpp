@@ -42,6 +42,11 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
   }
   PendingNode& node = nodes_[owner];
   node.name = owner;
+  if (node.steer && (type == kA || type == kAAAA || type == kCNAME)) {
+    diags.error(where, nameToText(owner) + " is steered (line " + std::to_string(node.steerWhere.line) +
+                           "); it cannot also have static " + rrTypeToText(type) + " records");
+    return;
+  }
   // CNAME and other data cannot share a name (RFC 1034 section 3.6.2).
   bool hasCname = node.rrsets.count(kCNAME) > 0;
   bool hasOther = node.rrsets.size() > (hasCname ? 1u : 0u);
@@ -74,7 +79,38 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
   set.rrset.rdata.push_back(std::move(rdata));
 }
 
-std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) const {
+const Pool* ZoneBuilder::addPool(std::unique_ptr<Pool> pool) {
+  pools_.push_back(std::move(pool));
+  return pools_.back().get();
+}
+
+void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, const SourceLocation& where,
+                             Diagnostics& diags) {
+  std::string owner = lowercaseWire(ownerWire);
+  if (!isSubdomain(owner, apex_)) {
+    diags.error(where, "owner " + nameToText(owner) + " is outside the zone " + nameToText(apex_));
+    return;
+  }
+  PendingNode& node = nodes_[owner];
+  node.name = owner;
+  for (uint16_t t : {kA, kAAAA, kCNAME}) {
+    if (node.rrsets.count(t)) {
+      const auto& other = node.rrsets.at(t).where;
+      diags.error(where, nameToText(owner) + " has static " + rrTypeToText(t) + " data (" + other.file + ":" +
+                             std::to_string(other.line) + "); a steered name cannot");
+      return;
+    }
+  }
+  if (node.steer) {
+    diags.error(where, nameToText(owner) + " is steered twice");
+    return;
+  }
+  steered_.push_back(std::make_unique<SteeredRecord>(std::move(record)));
+  node.steer = steered_.back().get();
+  node.steerWhere = where;
+}
+
+std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
   const size_t errorsBefore = diags.errors().size();
   auto apexIt = nodes_.find(apex_);
   if (apexIt == nodes_.end() || !apexIt->second.rrsets.count(kSOA)) {
@@ -97,6 +133,7 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) const {
   for (const auto& [name, pending] : nodes_) {
     Node& n = addNode(name);
     for (const auto& [type, set] : pending.rrsets) n.rrsets.push_back(set.rrset);
+    n.steer = pending.steer;
   }
   // Empty non-terminals: every ancestor of a name, up to the apex, exists.
   for (const auto& [name, pending] : nodes_) {
@@ -118,6 +155,10 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) const {
   }
   for (Node& n : zone->nodes_) {
     if (!n.cut) continue;
+    if (n.steer)
+      diags.warning(nodes_.at(n.name).steerWhere,
+                    nameToText(n.name) + " lies at or below the delegation " + nameToText(n.cut->name) +
+                        "; its steering is never used");
     if (n.cut == &n) {
       for (const auto& r : n.rrsets)
         if (r.type != kNS && r.type != 43 /* DS */)
@@ -143,6 +184,17 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) const {
       std::string target = lowercaseWire(cname->rdata.front());
       n.cnameTargetInZone = isSubdomain(target, apex_);
       n.cnameTarget = findMutable(target);
+      // A target at or below a delegation belongs to the child zone: the resolver goes there.
+      std::string_view enclosing = target;
+      const Node* closest = n.cnameTarget;
+      while (!closest && n.cnameTargetInZone && enclosing.size() > apex_.size()) {
+        enclosing = parentName(enclosing);
+        closest = zone->find(enclosing);
+      }
+      if (closest && closest->cut) {
+        n.cnameTarget = nullptr;
+        n.cnameTargetInZone = false;
+      }
     }
   }
   zone->apexNode_ = zone->find(apex_);
@@ -152,6 +204,8 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) const {
   size_t rnameLen = wireNameLength(std::string_view(soa).substr(mnameLen));
   uint32_t minimum = readU32(soa, mnameLen + rnameLen + 16);
   zone->negativeTtl_ = std::min(zone->soa_->ttl, minimum);
+  zone->pools_ = std::move(pools_);
+  zone->steered_ = std::move(steered_);
   return zone;
 }
 

@@ -22,9 +22,14 @@ class ZoneBuilder {
   void add(std::string_view ownerWire, uint16_t type, uint32_t ttl, std::string rdata, const SourceLocation& where,
            Diagnostics& diags);
 
+  /// Takes a pool; the returned pointer stays valid in the built zone.
+  const Pool* addPool(std::unique_ptr<Pool> pool);
+  /// Makes `ownerWire` a steered name. Reports clashes with CNAME or static A/AAAA data.
+  void addSteered(std::string_view ownerWire, SteeredRecord record, const SourceLocation& where, Diagnostics& diags);
+
   /// Checks the zone (SOA and NS at the apex, delegations, CNAME targets) and compiles it.
   /// Returns null when any error was reported.
-  std::unique_ptr<Zone> build(Diagnostics& diags) const;
+  std::unique_ptr<Zone> build(Diagnostics& diags);
 
  private:
   struct PendingRRset {
@@ -34,10 +39,14 @@ class ZoneBuilder {
   struct PendingNode {
     std::string name;  // lowercase wire
     std::map<uint16_t, PendingRRset> rrsets;
+    SteeredRecord* steer = nullptr;
+    SourceLocation steerWhere;
   };
   std::string apex_;
   SourceLocation where_;
   std::map<std::string, PendingNode> nodes_;  // keyed by lowercase wire name
+  std::vector<std::unique_ptr<Pool>> pools_;
+  std::vector<std::unique_ptr<SteeredRecord>> steered_;
 };
 
 }  // namespace lodestar::zones

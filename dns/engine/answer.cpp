@@ -50,6 +50,8 @@ class Response {
   }
 
   void setAuthoritative() noexcept { aa_ = true; }
+  /// The ECS scope the answer holds for; the narrowest of the decisions taken.
+  void narrowScope(uint8_t scope) noexcept { scope_ = scope > scope_ ? scope : scope_; }
   void setRcode(Rcode r) noexcept { rcode_ = r; }
 
   // Offset of the qname's suffix `lowerName` (which must be one) for a compression pointer.
@@ -79,6 +81,30 @@ class Response {
       }
       w_.patch16(rdlengthAt, static_cast<uint16_t>(w_.size() - rdlengthAt - 2));
       ++counts_[s];
+    }
+    return true;
+  }
+
+  // A and AAAA records straight from a pool's addresses. False when they did not fit.
+  bool addresses(size_t ownerOffset, std::string_view owner, uint16_t type, uint32_t ttl,
+                 const std::vector<geo::Address>& list) noexcept {
+    if (truncated_) return false;
+    const size_t len = type == rrtype::A ? 4 : 16;
+    for (const auto& a : list) {
+      Writer::Mark m = w_.mark();
+      if (ownerOffset) w_.pointer(ownerOffset);
+      else w_.name(owner);
+      w_.u16(type);
+      w_.u16(rrclass::IN);
+      w_.u32(ttl);
+      w_.u16(static_cast<uint16_t>(len));
+      w_.bytes(a.bytes.data(), len);
+      if (w_.overflowed()) {
+        w_.rollback(m);
+        truncate();
+        return false;
+      }
+      ++counts_[Answer];
     }
     return true;
   }
@@ -180,11 +206,34 @@ void referral(Response& r, const Node& cut) noexcept {
   }
 }
 
+// A steered name: locate the client, let the policy order the regions, answer with the
+// first region's endpoints. Returns false for NODATA (the region has none of this family).
+bool steer(Response& r, const Query& q, const Client& client, const zones::SteeredRecord& s, size_t ownerOffset,
+           std::string_view owner) noexcept {
+  // ECS when the resolver sent a usable subnet; source prefix 0 means "decide by my address".
+  const bool useEcs = q.hasEcs && q.ecs.sourcePrefix > 0;
+  const geo::Address& who = useEcs ? q.ecs.address : client.source;
+  geo::DecisionTree::Result decision = s.tree->find(who);
+  if (useEcs) r.narrowScope(decision.scope);
+  const auto& order = (*s.orders)[decision.decision];
+  // Orders hold only regions where the pool has endpoints; health filtering comes here.
+  const zones::PoolMembers* members = s.pool->members(order.front());
+  const uint16_t type = q.qtype == rrtype::AAAA ? rrtype::AAAA : rrtype::A;
+  const auto& list = type == rrtype::A ? members->ipv4 : members->ipv6;
+  if (list.empty()) return false;
+  r.addresses(ownerOffset, owner, type, s.ttl, list);
+  return true;
+}
+
 // The node's data for the question, following CNAMEs inside the zone.
-void collect(Response& r, const Query& q, const Zone& zone, const Node* node) noexcept {
+void collect(Response& r, const Query& q, const Client& client, const Zone& zone, const Node* node) noexcept {
   r.setAuthoritative();
   size_t ownerOffset = kQuestionOffset;
   for (unsigned depth = 0;; ++depth) {
+    if (node->steer && (q.qtype == rrtype::A || q.qtype == rrtype::AAAA || q.qtype == rrtype::ANY)) {
+      if (!steer(r, q, client, *node->steer, ownerOffset, node->name)) negative(r, zone);
+      return;
+    }
     if (q.qtype == rrtype::ANY) {
       // RFC 8482: one RRset, never all of them.
       if (node->rrsets.empty()) return negative(r, zone);
@@ -211,13 +260,13 @@ void collect(Response& r, const Query& q, const Zone& zone, const Node* node) no
 }
 
 // Finds what the zone holds for the qname and fills the sections.
-void resolve(Response& r, const Query& q, const Zone& zone) noexcept {
+void resolve(Response& r, const Query& q, const Client& client, const Zone& zone) noexcept {
   std::string_view name = q.qnameLower.view();
   const Node* node = zone.find(name);
   if (node) {
     bool atCut = node->cut == node;
     if (node->cut && !(atCut && q.qtype == rrtype::DS)) return referral(r, *node->cut);
-    return collect(r, q, zone, node);
+    return collect(r, q, client, zone, node);
   }
   // The closest encloser exists (empty non-terminals are nodes; the apex always is).
   do {
@@ -258,7 +307,7 @@ size_t answerQuery(const uint8_t* data, size_t size, const Client& client, const
   } else if (q.qclass != rrclass::IN || q.qtype == rrtype::AXFR || q.qtype == rrtype::IXFR) {
     r.setRcode(Rcode::Refused);  // no other classes; no zone transfers
   } else if (const Zone* zone = view.findZone(q.qnameLower.view())) {
-    resolve(r, q, *zone);
+    resolve(r, q, client, *zone);
   } else {
     r.setRcode(Rcode::Refused);  // not ours: we are never a recursive server
   }
@@ -268,7 +317,6 @@ size_t answerQuery(const uint8_t* data, size_t size, const Client& client, const
   if (q.hasEcs) ++stats.withEcs;
   if (r.truncated()) ++stats.truncated;
   ++stats.byRcode[static_cast<size_t>(r.rcode()) % stats.byRcode.size()];
-  (void)client;  // the locator reads it once steering lands
   return length;
 }
 

@@ -53,7 +53,7 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Dia
   zones::YamlReader yaml(path, diags);
   YAML::Node root = yaml.load();
   if (!root.IsDefined()) return std::nullopt;
-  if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "state_dir", "control_socket", "udp", "tcp"}))
+  if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "geo", "state_dir", "control_socket", "udp", "tcp"}))
     return std::nullopt;
   ServerConfig c;
   c.path = path;
@@ -74,6 +74,14 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Dia
     yaml.error(root, "", "missing key 'zones' (zone policy files or directories)");
   } else if (auto list = yaml.stringList(root["zones"], "zones")) {
     for (const auto& z : *list) c.zonePaths.push_back(resolvePath(path, z));
+  }
+  if (const auto geo = root["geo"]) {
+    if (yaml.expectMap(geo, "geo", {"database"}) && geo["database"]) {
+      if (auto s = yaml.string(geo["database"], "geo.database")) {
+        c.geoDatabase = resolvePath(path, *s);
+        c.geoDatabaseWhere = yaml.at(geo["database"]);
+      }
+    }
   }
   if (root["state_dir"]) {
     if (auto s = yaml.string(root["state_dir"], "state_dir")) c.stateDir = resolvePath(path, *s);

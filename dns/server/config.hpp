@@ -23,6 +23,8 @@ struct ServerConfig {
   std::vector<ListenAddress> listen;
   unsigned workers = 0;  // 0: one per core
   std::vector<std::string> zonePaths;  // absolute or relative to the config file's folder
+  std::string geoDatabase;  // MaxMind DB (City or Country shape); empty: no geo database
+  zones::SourceLocation geoDatabaseWhere;
   std::string stateDir;
   std::string controlSocket;
   uint16_t udpMaxPayload = 1232;

@@ -26,7 +26,16 @@ struct Loaded {
 std::optional<Loaded> loadAll(const std::string& configPath, zones::Diagnostics& diags) {
   auto config = loadServerConfig(configPath, diags);
   if (!config) return std::nullopt;
-  auto view = zones::loadView(config->zonePaths, diags);
+  std::shared_ptr<const geo::Database> db;
+  if (!config->geoDatabase.empty()) {
+    std::string error;
+    db = geo::Database::open(config->geoDatabase, error);
+    if (!db) {
+      diags.error(config->geoDatabaseWhere, "geo.database: " + error);
+      return std::nullopt;
+    }
+  }
+  auto view = zones::loadView(config->zonePaths, db, diags);
   if (!view) return std::nullopt;
   return Loaded{std::move(*config), std::move(view)};
 }
@@ -45,7 +54,16 @@ int checkConfiguration(const std::string& configPath, std::ostream& out, std::os
   err << diags.report();
   if (!loaded) return 1;
   out << configPath << ": ok, " << loaded->view->zones().size() << " zone(s), " << countNodes(*loaded->view)
-      << " name(s)\n";
+      << " name(s)";
+  if (const auto* db = loaded->view->database()) out << ", geo database " << db->path() << " (" << db->description() << ")";
+  out << "\n";
+  for (const auto& zone : loaded->view->zones()) {
+    for (const auto& s : zone->steered()) {
+      out << "  " << s->name << " steered by " << zones::policyName(s->policy) << " over pool " << s->pool->name
+          << ", TTL " << s->ttl << "s, " << s->tree->nodeCount() << " tree nodes, " << s->orders->size()
+          << " region orders\n";
+    }
+  }
   return 0;
 }
 

@@ -12,7 +12,7 @@ namespace {
 const lodestar::zones::View& fuzzView() {
   static std::unique_ptr<lodestar::zones::View> view = [] {
     lodestar::zones::Diagnostics d;
-    auto v = lodestar::zones::loadView({LODESTAR_SOURCE_DIR "/tests/data/e2e/zones"}, d);
+    auto v = lodestar::zones::loadView({LODESTAR_SOURCE_DIR "/tests/data/e2e/zones"}, nullptr, d);
     if (!v) {
       std::fprintf(stderr, "%s", d.report().c_str());
       std::abort();

@@ -48,7 +48,7 @@ namespace {
 const zones::View& testView() {
   static std::unique_ptr<zones::View> view = [] {
     zones::Diagnostics d;
-    auto v = zones::loadView({test::dataPath("e2e/zones")}, d);
+    auto v = zones::loadView({test::dataPath("e2e/zones")}, nullptr, d);
     if (!v) FAIL(d.report());
     return v;
   }();

@@ -1,0 +1,36 @@
+// A geo map's area keys: subdivision ("US-CA") > country ("DE") > continent ("EU") > default.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "geo/geo_facts.hpp"
+
+namespace lodestar::geo {
+
+class AreaMap {
+ public:
+  /// Adds an area key. The seven continent codes (AF AN AS EU NA OC SA) are continents;
+  /// write "country:NA" for a country whose code is also a continent code. Returns false
+  /// with `error` set for a malformed or duplicate key.
+  bool add(const std::string& key, uint32_t value, std::string& error);
+  void setDefault(uint32_t value) { default_ = value; }
+
+  struct Match {
+    uint32_t value;
+    std::string key;  // the key that matched, "default" when none did
+  };
+  /// The most specific key for these facts.
+  Match match(const GeoFacts& facts) const;
+
+ private:
+  std::unordered_map<std::string, uint32_t> subdivisions_, countries_, continents_;
+  uint32_t default_ = 0;
+};
+
+/// True for AF, AN, AS, EU, NA, OC, SA.
+bool isContinentCode(const std::string& code);
+
+}  // namespace lodestar::geo

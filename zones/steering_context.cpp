@@ -1,0 +1,53 @@
+// Region registry and policy cache.
+#include "zones/steering_context.hpp"
+
+#include <algorithm>
+
+namespace lodestar::zones {
+
+const char* policyName(PolicyKind kind) noexcept {
+  switch (kind) {
+    case PolicyKind::Geo: return "geo";
+    case PolicyKind::Nearest: return "nearest";
+  }
+  return "?";
+}
+
+void SteeringContext::defineRegion(const Region& region, const SourceLocation& where, Diagnostics& diags) {
+  for (size_t i = 0; i < regions_.size(); ++i) {
+    if (regions_[i].name != region.name) continue;
+    const Region& old = regions_[i];
+    if (old.hasLocation != region.hasLocation || old.latitude != region.latitude || old.longitude != region.longitude)
+      diags.error(where, "region '" + region.name + "' is defined differently at " + regionWhere_[i].file + ":" +
+                             std::to_string(regionWhere_[i].line) + " (regions are global: one definition)");
+    return;
+  }
+  regions_.push_back(region);
+  regionWhere_.push_back(where);
+}
+
+std::optional<RegionId> SteeringContext::region(const std::string& name) const {
+  for (size_t i = 0; i < regions_.size(); ++i)
+    if (regions_[i].name == name) return static_cast<RegionId>(i);
+  return std::nullopt;
+}
+
+std::string SteeringContext::regionNames() const {
+  std::vector<std::string> names;
+  for (const auto& r : regions_) names.push_back(r.name);
+  std::sort(names.begin(), names.end());
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? "(none defined)" : out;
+}
+
+const SteeringContext::Compiled* SteeringContext::cached(const std::string& signature) const {
+  auto it = compiled_.find(signature);
+  return it == compiled_.end() ? nullptr : &it->second;
+}
+
+void SteeringContext::remember(const std::string& signature, Compiled compiled) {
+  compiled_.emplace(signature, std::move(compiled));
+}
+
+}  // namespace lodestar::zones

@@ -1,0 +1,27 @@
+// The steering parts of a zone policy file: regions, pools and each record's `steer` block.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "zones/steering.hpp"
+#include "zones/steering_context.hpp"
+#include "zones/yaml_support.hpp"
+#include "zones/zone_builder.hpp"
+
+namespace lodestar::zones {
+
+/// `regions:` — name → {latitude, longitude}. Read from every file before any pool.
+void readRegions(YamlReader& yaml, const YAML::Node& regions, SteeringContext& ctx);
+
+/// `pools:` — name → region → addresses. The pools are owned by the zone being built.
+std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node& pools, SteeringContext& ctx,
+                                             ZoneBuilder& builder);
+
+/// A record's `steer:` block: policy, pool, ttl, map / default. Compiles the policy.
+std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer, const std::string& path,
+                                       const std::string& ownerText, const std::map<std::string, const Pool*>& pools,
+                                       SteeringContext& ctx);
+
+}  // namespace lodestar::zones
