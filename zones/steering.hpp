@@ -33,6 +33,7 @@ struct PoolMembers {
 struct Pool {
   std::string name;
   std::vector<PoolMembers> byRegion;  // indexed by RegionId; empty where the pool has none
+  std::vector<RegionId> regions;      // the regions it has, in the order the file lists them
   const PoolMembers* members(RegionId r) const noexcept {
     return r < byRegion.size() && !byRegion[r].empty() ? &byRegion[r] : nullptr;
   }

@@ -48,13 +48,8 @@ std::optional<Order> readOrder(YamlReader& yaml, const YAML::Node& node, const s
   return order;
 }
 
-// Every region of the pool, in declaration order: the default when a record names none.
-Order poolOrder(const Pool& pool) {
-  Order o;
-  for (size_t r = 0; r < pool.byRegion.size(); ++r)
-    if (!pool.byRegion[r].empty()) o.push_back(static_cast<RegionId>(r));
-  return o;
-}
+// Every region of the pool, as the file lists them: the default when a record names none.
+Order poolOrder(const Pool& pool) { return pool.regions; }
 
 class Interner {
  public:
@@ -156,6 +151,12 @@ std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node&
         continue;
       }
       PoolMembers& m = pool->byRegion[*id];
+      if (!m.empty()) {
+        yaml.error(r->first, regionPath, "region listed twice in the pool");
+        ok = false;
+        continue;
+      }
+      pool->regions.push_back(*id);
       for (const auto& text : *addresses) {
         auto a = geo::Address::parse(text);
         if (!a) {

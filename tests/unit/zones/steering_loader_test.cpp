@@ -1,0 +1,91 @@
+// Steering in zone policy files: what compiles and the errors an operator gets.
+#include <catch2/catch.hpp>
+
+#include "tests/support/geo_fixture.hpp"
+#include "zones/view_loader.hpp"
+#include "zones/wire_name.hpp"
+
+using namespace lodestar;
+using test::TempDir;
+
+namespace {
+const char* kHead = R"(zone: example.test
+soa: {serial: 1}
+nameservers: {ns1: 192.0.2.1}
+regions:
+  east: {latitude: 39, longitude: -77}
+  west: {latitude: 37, longitude: -122}
+  nowhere: ~
+pools:
+  web:
+    east: [192.0.2.1]
+    west: [192.0.2.2]
+)";
+
+std::string errorsOf(const std::string& text) {
+  TempDir dir;
+  zones::Diagnostics d;
+  auto view = zones::loadView({dir.write("z.yaml", text)}, nullptr, d);
+  CHECK_FALSE(view);
+  return d.report();
+}
+}  // namespace
+
+TEST_CASE("the steering test zone compiles with every policy", "[zones][steering]") {
+  TempDir dir;
+  auto db = test::buildDatabase(dir, test::readCsv("geo/test-networks.csv"));
+  zones::Diagnostics d;
+  auto view = zones::loadView({test::dataPath("steering/steer.example.yaml")}, db, d);
+  INFO(d.report());
+  REQUIRE(view);
+  CHECK(view->regions().size() == 6);
+  REQUIRE(view->zones().size() == 1);
+  CHECK(view->zones()[0]->steered().size() == 3);
+}
+
+TEST_CASE("steering errors name the key path and what exists", "[zones][steering]") {
+  CHECK_THAT(errorsOf(std::string(kHead) + "records:\n  www:\n    steer: {policy: geo, pool: web, map: {default: [north]}}\n"),
+             Catch::Contains("records.www.steer.map.default: unknown region 'north' (known: east, nowhere, west)"));
+  CHECK_THAT(errorsOf(std::string(kHead) + "records:\n  www:\n    steer: {policy: geo, pool: pool2, map: {default: [east]}}\n"),
+             Catch::Contains("records.www.steer.pool: unknown pool 'pool2' (defined in this file: web)"));
+  CHECK_THAT(errorsOf(std::string(kHead) + "records:\n  www:\n    steer: {policy: random, pool: web}\n"),
+             Catch::Contains("unknown policy 'random'"));
+  CHECK_THAT(errorsOf(std::string(kHead) + "records:\n  www:\n    steer: {policy: geo, pool: web, map: {EU: [east]}}\n"),
+             Catch::Contains("a geo map needs a 'default'"));
+  CHECK_THAT(errorsOf(std::string(kHead) + "records:\n  www:\n    steer: {policy: geo, pool: web, map: {default: [nowhere]}}\n"),
+             Catch::Contains("region 'nowhere' has no endpoints in pool 'web'"));
+  CHECK_THAT(errorsOf(std::string(kHead) + "records:\n  www:\n    steer: {policy: geo, pool: web, map: {Europe: [east], default: [east]}}\n"),
+             Catch::Contains("'Europe' is not an area key"));
+  CHECK_THAT(errorsOf(std::string(kHead) + "records:\n  www:\n    steer: {policy: geo, pool: web, map: {10.0.0.1/8: [east], default: [east]}}\n"),
+             Catch::Contains("'10.0.0.1/8' is not a network"));
+  CHECK_THAT(errorsOf(std::string(kHead) + "records:\n  www:\n    steer: {policy: geo, pool: web, polcy: geo}\n"),
+             Catch::Contains("records.www.steer.polcy: unknown key"));
+  CHECK_THAT(errorsOf(std::string(kHead) + "records:\n  www:\n    A: 192.0.2.9\n    steer: {policy: nearest, pool: web}\n"),
+             Catch::Contains("it cannot also have static A records"));
+}
+
+TEST_CASE("nearest needs coordinates for every region of its pool", "[zones][steering]") {
+  std::string text = std::string(kHead) + "  far:\n    nowhere: [192.0.2.3]\n    east: [192.0.2.4]\n"
+                     "records:\n  www:\n    steer: {policy: nearest, pool: far}\n";
+  CHECK_THAT(errorsOf(text), Catch::Contains("nearest needs coordinates for region 'nowhere'"));
+}
+
+TEST_CASE("pool mistakes: unknown region, bad address, duplicates", "[zones][steering]") {
+  std::string base = "zone: example.test\nsoa: {serial: 1}\nnameservers: {ns1: 192.0.2.1}\nregions: {east: ~}\n";
+  CHECK_THAT(errorsOf(base + "pools:\n  web:\n    west: [192.0.2.1]\n"),
+             Catch::Contains("pools.web.west: unknown region 'west' (known: east)"));
+  CHECK_THAT(errorsOf(base + "pools:\n  web:\n    east: [192.0.2.300]\n"),
+             Catch::Contains("'192.0.2.300' is not an IPv4 or IPv6 address"));
+  CHECK_THAT(errorsOf(base + "pools:\n  web:\n    east: [192.0.2.1, 192.0.2.1]\n"),
+             Catch::Contains("address 192.0.2.1 is listed twice"));
+}
+
+TEST_CASE("a region defined twice must agree", "[zones][steering]") {
+  TempDir dir;
+  std::string common = "soa: {serial: 1}\nnameservers: {ns1: 192.0.2.1}\n";
+  auto a = dir.write("a.yaml", "zone: a.test\n" + common + "regions: {east: {latitude: 1, longitude: 2}}\n");
+  auto b = dir.write("b.yaml", "zone: b.test\n" + common + "regions: {east: {latitude: 1, longitude: 3}}\n");
+  zones::Diagnostics d;
+  CHECK_FALSE(zones::loadView({a, b}, nullptr, d));
+  CHECK_THAT(d.report(), Catch::Contains("region 'east' is defined differently at " + a + ":4"));
+}
