@@ -1,26 +1,14 @@
 // `lodestar --check`: exit status and file:line:column for syntax and semantic errors.
 #include <catch2/catch.hpp>
 
-#include <cstdio>
-
+#include "tests/support/command.hpp"
 #include "tests/support/daemon_process.hpp"
 
 using namespace lodestar::test;
 
 namespace {
-struct Result {
-  int status;
-  std::string output;
-};
-
-Result check(const std::string& config) {
-  std::string cmd = std::string(LODESTAR_BINARY_FOR_TESTS) + " --check -c " + config + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  int status = pclose(p);
-  return {WEXITSTATUS(status), out};
+CommandResult check(const std::string& config) {
+  return runCommand(std::string(LODESTAR_BINARY_FOR_TESTS) + " --check -c " + config);
 }
 
 const char* kConfig = "listen: [127.0.0.1:0]\nzones: [zones/]\n";
@@ -75,4 +63,35 @@ TEST_CASE("lodestar --check on an unknown config key and a missing file", "[e2e]
   auto missing = check(dir.path() + "/nope.yaml");
   CHECK(missing.status == 1);
   CHECK_THAT(missing.output, Catch::Contains("nope.yaml: cannot open file"));
+}
+
+TEST_CASE("lodestar --check on a missing, truncated or corrupt geo database", "[e2e][check][geo]") {
+  TempDir dir;
+  dir.write("zones/z.yaml", kGoodHead);
+  auto missing = check(dir.write("l.yaml", std::string(kConfig) + "geo:\n  database: nope.mmdb\n"));
+  CHECK(missing.status == 1);
+  CHECK_THAT(missing.output, Catch::Contains(dir.path() + "/l.yaml:4:13: geo.database: " + dir.path() +
+                                             "/nope.mmdb: cannot open the geo database"));
+  std::string demoDb = std::string(LODESTAR_SOURCE_DIR) + "/examples/geo/demo.mmdb";
+  auto whole = runCommand("cat " + demoDb);
+  REQUIRE(whole.status == 0);
+  dir.write("half.mmdb", whole.output.substr(0, whole.output.size() / 2));
+  auto truncated = check(dir.write("t.yaml", std::string(kConfig) + "geo:\n  database: half.mmdb\n"));
+  CHECK(truncated.status == 1);
+  CHECK_THAT(truncated.output, Catch::Contains("half.mmdb: cannot open the geo database"));
+  std::string corrupt = whole.output;
+  for (size_t i = 0; i < 512; ++i) corrupt[i] = '\xF0';
+  dir.write("bad.mmdb", corrupt);
+  dir.write("zones/z.yaml", std::string(kGoodHead) + "regions: {r: ~}\npools: {p: {r: [192.0.2.1]}}\n"
+                            "records:\n  www:\n    steer: {policy: geo, pool: p, map: {default: [r]}}\n");
+  auto bad = check(dir.write("c.yaml", std::string(kConfig) + "geo:\n  database: bad.mmdb\n"));
+  CHECK(bad.status == 1);
+  CHECK_THAT(bad.output, Catch::Contains("bad.mmdb: the geo database is corrupt"));
+}
+
+TEST_CASE("lodestar --check lists each steered record with its policy", "[e2e][check][geo]") {
+  auto demo = check(std::string(LODESTAR_SOURCE_DIR) + "/examples/lodestar.yaml");
+  CHECK(demo.status == 0);
+  CHECK_THAT(demo.output, Catch::Contains("www.gtm.example.test. steered by geo over pool web, TTL 30s"));
+  CHECK_THAT(demo.output, Catch::Contains("api.gtm.example.test. steered by nearest over pool web, TTL 30s"));
 }

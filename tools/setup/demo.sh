@@ -12,7 +12,7 @@ lodestar="${BUILD_DIR:-$root/build}/tools/lodestar"
 daemon=$!
 trap 'kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null' EXIT INT TERM
 for _ in $(seq 50); do
-  kdig @127.0.0.1 -p 5353 +time=1 +tries=1 gtm.example.test SOA >/dev/null 2>&1 && break
+  kdig @127.0.0.1 -p 5353 +time=1 +retry=0 gtm.example.test SOA >/dev/null 2>&1 && break
   sleep 0.1
 done
 
