@@ -5,8 +5,15 @@ namespace lodestar::zones {
 
 std::string Diagnostic::toString() const {
   std::string s = where.file;
-  if (where.line > 0) s += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
-  return s + ": " + message;
+  if (where.line > 0) {
+    s += ':';
+    s += std::to_string(where.line);
+    s += ':';
+    s += std::to_string(where.column);
+  }
+  s += ": ";
+  s += message;
+  return s;
 }
 
 void Diagnostics::error(SourceLocation where, std::string message) {

@@ -3,5 +3,5 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 "$root/tools/setup/install-deps.sh"
-BUILD_DIR=${BUILD_DIR:-$root/build} "$root/tools/setup/build.sh" -DLODESTAR_WERROR=ON "$@"
+BUILD_DIR=${BUILD_DIR:-$root/build} "$root/tools/setup/build.sh" -DLODESTAR_WERROR=ON -DLODESTAR_TESTS=ON "$@"
 ctest --test-dir "${BUILD_DIR:-$root/build}" --output-on-failure -j"$(nproc)"
