@@ -1,133 +1,146 @@
-// Start-up is fatal and loud; once serving, only a signal stops the daemon.
+// Start-up is fatal and loud; once serving, only a signal stops the daemon, and a failed
+// reload changes nothing.
 #include "dns/server/daemon.hpp"
 
 #include <signal.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
-#include <atomic>
 #include <memory>
 #include <thread>
 #include <vector>
 
-#include "dns/server/config.hpp"
+#include "dns/server/loaded_config.hpp"
 #include "dns/server/log.hpp"
 #include "dns/server/socket_set.hpp"
+#include "dns/server/view_publisher.hpp"
 #include "dns/server/worker.hpp"
-#include "zones/view_loader.hpp"
+#include "health/event_loop.hpp"
 
 namespace lodestar::dns {
 
+int checkConfiguration(const std::string& configPath, std::ostream& out, std::ostream& err) {
+  zones::Diagnostics diags;
+  auto loaded = loadConfiguration(configPath, nullptr, diags);
+  err << diags.report();
+  if (!loaded) return 1;
+  out << configPath << ": ok, " << describeView(*loaded->view);
+  return 0;
+}
+
 namespace {
 
-struct Loaded {
-  ServerConfig config;
-  std::unique_ptr<zones::View> view;
-};
+std::string listenText(const ServerConfig& c) {
+  std::string s;
+  for (const auto& l : c.listen) s += l.text + ";";
+  return s;
+}
 
-std::optional<Loaded> loadAll(const std::string& configPath, zones::Diagnostics& diags) {
-  auto config = loadServerConfig(configPath, diags);
-  if (!config) return std::nullopt;
-  std::shared_ptr<const geo::Database> db;
-  if (!config->geoDatabase.empty()) {
-    std::string error;
-    db = geo::Database::open(config->geoDatabase, error);
-    if (!db) {
-      diags.error(config->geoDatabaseWhere, "geo.database: " + error);
-      return std::nullopt;
+class Daemon {
+ public:
+  explicit Daemon(std::string configPath) : configPath_(std::move(configPath)) {}
+
+  int run() {
+    zones::Diagnostics diags;
+    auto loaded = loadConfiguration(configPath_, nullptr, diags);
+    for (const auto& w : diags.warnings()) logLine(LogLevel::Warning, w.toString());
+    if (!loaded) {
+      for (const auto& e : diags.errors()) logLine(LogLevel::Error, e.toString());
+      logLine(LogLevel::Error, "configuration has errors; not starting");
+      return 1;
+    }
+    config_ = loaded->config;
+    unsigned workers = config_.workers ? config_.workers : std::max(1u, std::thread::hardware_concurrency());
+
+    // Signals arrive on a signalfd in the control loop; workers inherit the blocked mask.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+    int sigFd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+
+    std::vector<BoundAddress> bound;
+    std::vector<WorkerSockets> sockets;
+    try {
+      sockets = openSockets(config_.listen, workers, bound);
+    } catch (const std::exception& e) {
+      logLine(LogLevel::Error, e.what());
+      return 1;
+    }
+
+    publisher_ = std::make_unique<ViewPublisher>(std::move(loaded->view), workers);
+    WorkerSettings settings{config_.udpMaxPayload, std::max(1u, config_.tcpMaxConnections / workers),
+                            config_.tcpIdleTimeout};
+    for (unsigned i = 0; i < workers; ++i)
+      pool_.push_back(std::make_unique<Worker>(std::move(sockets[i]), *publisher_, publisher_->reader(i), settings));
+    for (auto& w : pool_) w->start();
+
+    std::string where;
+    for (const auto& b : bound) where += (where.empty() ? "" : ", ") + b.text;
+    logLine(LogLevel::Info, "ready: " + std::to_string(publisher_->current()->zones().size()) + " zone(s), " +
+                                std::to_string(workers) + " worker(s), udp+tcp on " + where);
+
+    loop_.watch(sigFd, EPOLLIN, [this, sigFd](uint32_t) { onSignal(sigFd); });
+    loop_.run();
+    close(sigFd);
+
+    QueryStats total;
+    for (auto& w : pool_) {
+      w->stop();
+      total.add(w->stats());
+    }
+    logLine(LogLevel::Info, "stopped after " + std::to_string(total.received) + " queries (" +
+                                std::to_string(total.dropped) + " dropped, " + std::to_string(total.truncated) +
+                                " truncated)");
+    return 0;
+  }
+
+ private:
+  void onSignal(int sigFd) {
+    signalfd_siginfo info;
+    while (read(sigFd, &info, sizeof info) == sizeof info) {
+      if (info.ssi_signo == SIGHUP) {
+        logLine(LogLevel::Info, "SIGHUP: reloading " + configPath_);
+        reload();
+      } else {
+        logLine(LogLevel::Info, std::string("stopping on ") + (info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT"));
+        loop_.stop();
+      }
     }
   }
-  auto view = zones::loadView(config->zonePaths, db, diags);
-  if (!view) return std::nullopt;
-  return Loaded{std::move(*config), std::move(view)};
-}
 
-size_t countNodes(const zones::View& v) {
-  size_t n = 0;
-  for (const auto& z : v.zones()) n += z->nodeCount();
-  return n;
-}
+  // Parses, validates and compiles off the hot path; publishes only a view with no errors.
+  bool reload() {
+    zones::Diagnostics diags;
+    auto loaded = loadConfiguration(configPath_, publisher_->current(), diags);
+    for (const auto& w : diags.warnings()) logLine(LogLevel::Warning, w.toString());
+    if (!loaded) {
+      for (const auto& e : diags.errors()) logLine(LogLevel::Error, e.toString());
+      logLine(LogLevel::Error, "reload failed with " + std::to_string(diags.errors().size()) +
+                                   " error(s); still serving the previous configuration");
+      return false;
+    }
+    if (listenText(loaded->config) != listenText(config_) || loaded->config.workers != config_.workers)
+      logLine(LogLevel::Warning, "listen addresses and workers change only on restart");
+    std::string summary = describeView(*loaded->view);
+    publisher_->publish(std::move(loaded->view));
+    logLine(LogLevel::Info, "reloaded: " + summary.substr(0, summary.find('\n')));
+    return true;
+  }
+
+  std::string configPath_;
+  ServerConfig config_;
+  std::unique_ptr<ViewPublisher> publisher_;
+  std::vector<std::unique_ptr<Worker>> pool_;
+  health::EventLoop loop_;
+};
 
 }  // namespace
 
-int checkConfiguration(const std::string& configPath, std::ostream& out, std::ostream& err) {
-  zones::Diagnostics diags;
-  auto loaded = loadAll(configPath, diags);
-  err << diags.report();
-  if (!loaded) return 1;
-  out << configPath << ": ok, " << loaded->view->zones().size() << " zone(s), " << countNodes(*loaded->view)
-      << " name(s)";
-  if (const auto* db = loaded->view->database()) out << ", geo database " << db->path() << " (" << db->description() << ")";
-  out << "\n";
-  for (const auto& zone : loaded->view->zones()) {
-    for (const auto& s : zone->steered()) {
-      out << "  " << s->name << " steered by " << zones::policyName(s->policy) << " over pool " << s->pool->name
-          << ", TTL " << s->ttl << "s, " << s->tree->nodeCount() << " tree nodes, " << s->orders->size()
-          << " region orders\n";
-    }
-  }
-  return 0;
-}
-
-int runDaemon(const std::string& configPath) {
-  zones::Diagnostics diags;
-  auto loaded = loadAll(configPath, diags);
-  for (const auto& w : diags.warnings()) logLine(LogLevel::Warning, w.toString());
-  if (!loaded) {
-    for (const auto& e : diags.errors()) logLine(LogLevel::Error, e.toString());
-    logLine(LogLevel::Error, "configuration has errors; not starting");
-    return 1;
-  }
-  const ServerConfig& config = loaded->config;
-  unsigned workers = config.workers ? config.workers : std::max(1u, std::thread::hardware_concurrency());
-
-  // Signals go to this thread only (sigwait below); workers inherit the blocked mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-
-  std::vector<BoundAddress> bound;
-  std::vector<WorkerSockets> sockets;
-  try {
-    sockets = openSockets(config.listen, workers, bound);
-  } catch (const std::exception& e) {
-    logLine(LogLevel::Error, e.what());
-    return 1;
-  }
-
-  std::atomic<const zones::View*> view{loaded->view.get()};
-  WorkerSettings settings{config.udpMaxPayload, std::max(1u, config.tcpMaxConnections / workers),
-                          config.tcpIdleTimeout};
-  std::vector<std::unique_ptr<Worker>> pool;
-  for (auto& s : sockets) pool.push_back(std::make_unique<Worker>(std::move(s), view, settings));
-  for (auto& w : pool) w->start();
-
-  std::string where;
-  for (const auto& b : bound) where += (where.empty() ? "" : ", ") + b.text;
-  logLine(LogLevel::Info, "ready: " + std::to_string(loaded->view->zones().size()) + " zone(s), " +
-                              std::to_string(workers) + " worker(s), udp+tcp on " + where);
-
-  for (;;) {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    if (sig == SIGHUP) {
-      logLine(LogLevel::Warning, "SIGHUP: live reload is not implemented yet; restart to apply changes");
-      continue;
-    }
-    logLine(LogLevel::Info, std::string("stopping on ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
-    break;
-  }
-  QueryStats total;
-  for (auto& w : pool) {
-    w->stop();
-    total.add(w->stats());
-  }
-  logLine(LogLevel::Info, "stopped after " + std::to_string(total.received) + " queries (" +
-                              std::to_string(total.dropped) + " dropped, " + std::to_string(total.truncated) +
-                              " truncated)");
-  return 0;
-}
+int runDaemon(const std::string& configPath) { return Daemon(configPath).run(); }
 
 }  // namespace lodestar::dns

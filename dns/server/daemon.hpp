@@ -1,4 +1,5 @@
-// Daemon wiring: config → view → sockets → workers, then wait for a signal.
+// Daemon wiring: config → view → sockets → workers; the control loop handles signals and
+// reloads.
 #pragma once
 
 #include <ostream>
@@ -10,7 +11,8 @@ namespace lodestar::dns {
 /// file:line:column and returns the exit code (0 ok, 1 errors).
 int checkConfiguration(const std::string& configPath, std::ostream& out, std::ostream& err);
 
-/// Runs the server in the foreground until SIGTERM or SIGINT; returns the exit code.
+/// Runs the server in the foreground until SIGTERM or SIGINT; SIGHUP reloads. Returns the
+/// exit code.
 int runDaemon(const std::string& configPath);
 
 }  // namespace lodestar::dns

@@ -67,8 +67,12 @@ struct Worker::UdpBatch {
   std::array<mmsghdr, kBatch> in, out;
 };
 
-Worker::Worker(WorkerSockets sockets, const std::atomic<const zones::View*>& view, WorkerSettings settings)
-    : sockets_(std::move(sockets)), view_(view), settings_(settings), batch_(std::make_unique<UdpBatch>()) {
+Worker::Worker(WorkerSockets sockets, ViewPublisher& views, ViewPublisher::Reader& reader, WorkerSettings settings)
+    : sockets_(std::move(sockets)),
+      views_(views),
+      reader_(reader),
+      settings_(settings),
+      batch_(std::make_unique<UdpBatch>()) {
   epollFd_ = epoll_create1(EPOLL_CLOEXEC);
   wakeFd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (epollFd_ < 0 || wakeFd_ < 0) throw std::runtime_error("cannot create the worker's epoll/eventfd");
@@ -164,10 +168,12 @@ void Worker::run() {
   TcpConnections tcp(epollFd_, settings_.tcpMaxConnections, settings_.tcpIdleTimeout);
   std::array<epoll_event, 64> events;
   while (!stopping_.load(std::memory_order_relaxed)) {
+    // While blocked this worker holds no view, so a reload never waits for it.
+    ViewPublisher::leave(reader_);
     int n = epoll_wait(epollFd_, events.data(), static_cast<int>(events.size()), 250);
     auto now = TcpConnections::Clock::now();
     // The view is read once per wake-up, not per packet.
-    const zones::View* view = view_.load(std::memory_order_acquire);
+    const zones::View* view = views_.enter(reader_);
     for (int i = 0; i < n; ++i) {
       auto* tag = static_cast<EpollTag*>(events[i].data.ptr);
       switch (tag->kind) {
@@ -186,6 +192,7 @@ void Worker::run() {
     }
     tcp.sweep(now);
   }
+  ViewPublisher::leave(reader_);
 }
 
 }  // namespace lodestar::dns

@@ -9,6 +9,7 @@
 
 #include "dns/engine/stats.hpp"
 #include "dns/server/socket_set.hpp"
+#include "dns/server/view_publisher.hpp"
 
 namespace lodestar::zones {
 class View;
@@ -24,8 +25,8 @@ struct WorkerSettings {
 
 class Worker {
  public:
-  /// Takes ownership of `sockets`. `view` is read once per batch of packets.
-  Worker(WorkerSockets sockets, const std::atomic<const zones::View*>& view, WorkerSettings settings);
+  /// Takes ownership of `sockets`. The view is read from `views` once per wake-up.
+  Worker(WorkerSockets sockets, ViewPublisher& views, ViewPublisher::Reader& reader, WorkerSettings settings);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -42,7 +43,8 @@ class Worker {
   void drainUdp(int fd, bool wildcard, const zones::View& view);
 
   WorkerSockets sockets_;
-  const std::atomic<const zones::View*>& view_;
+  ViewPublisher& views_;
+  ViewPublisher::Reader& reader_;
   WorkerSettings settings_;
   int epollFd_ = -1;
   int wakeFd_ = -1;

@@ -1,0 +1,43 @@
+// Loads config, database and zones in that order; any error stops before anything is used.
+#include "dns/server/loaded_config.hpp"
+
+#include "zones/view_loader.hpp"
+
+namespace lodestar::dns {
+
+std::optional<LoadedConfig> loadConfiguration(const std::string& configPath, const zones::View* previous,
+                                              zones::Diagnostics& diags) {
+  auto config = loadServerConfig(configPath, diags);
+  if (!config) return std::nullopt;
+  std::shared_ptr<const geo::Database> db;
+  if (!config->geoDatabase.empty()) {
+    std::string error;
+    db = geo::Database::open(config->geoDatabase, error);
+    if (!db) {
+      diags.error(config->geoDatabaseWhere, "geo.database: " + error);
+      return std::nullopt;
+    }
+  }
+  (void)previous;
+  auto view = zones::loadView(config->zonePaths, db, diags);
+  if (!view) return std::nullopt;
+  return LoadedConfig{std::move(*config), std::move(view)};
+}
+
+std::string describeView(const zones::View& view) {
+  size_t names = 0;
+  for (const auto& z : view.zones()) names += z->nodeCount();
+  std::string out = std::to_string(view.zones().size()) + " zone(s), " + std::to_string(names) + " name(s)";
+  if (const auto* db = view.database()) out += ", geo database " + db->path() + " (" + db->description() + ")";
+  out += "\n";
+  for (const auto& zone : view.zones()) {
+    for (const auto& s : zone->steered()) {
+      out += "  " + s->name + " steered by " + zones::policyName(s->policy) + " over pool " + s->pool->name +
+             ", TTL " + std::to_string(s->ttl) + "s, " + std::to_string(s->tree->nodeCount()) + " tree nodes, " +
+             std::to_string(s->orders->size()) + " region orders\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace lodestar::dns

@@ -1,0 +1,27 @@
+// Loading everything a configuration names: main config, geo database, zones → one view.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "dns/server/config.hpp"
+#include "zones/diagnostics.hpp"
+#include "zones/view.hpp"
+
+namespace lodestar::dns {
+
+struct LoadedConfig {
+  ServerConfig config;
+  std::unique_ptr<zones::View> view;
+};
+
+/// The real loader, used by the daemon, reloads and --check alike. `previous` (may be null)
+/// is the view being replaced: zones with `serial: auto` then get a higher serial.
+std::optional<LoadedConfig> loadConfiguration(const std::string& configPath, const zones::View* previous,
+                                              zones::Diagnostics& diags);
+
+/// One line per steered record and the geo database, for --check and reload logs.
+std::string describeView(const zones::View& view);
+
+}  // namespace lodestar::dns
