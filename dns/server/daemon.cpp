@@ -7,10 +7,13 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <memory>
 #include <thread>
 #include <vector>
 
+#include "dns/server/control_protocol.hpp"
+#include "dns/server/control_server.hpp"
 #include "dns/server/loaded_config.hpp"
 #include "dns/server/log.hpp"
 #include "dns/server/socket_set.hpp"
@@ -85,14 +88,27 @@ class Daemon {
                                 std::to_string(workers) + " worker(s), udp+tcp on " + where);
 
     loop_.watch(sigFd, EPOLLIN, [this, sigFd](uint32_t) { onSignal(sigFd); });
+    if (!config_.stateDir.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(config_.stateDir, ec);
+      if (ec) logLine(LogLevel::Warning, "cannot create state_dir " + config_.stateDir + ": " + ec.message());
+    }
+    if (!config_.controlSocket.empty()) {
+      try {
+        control_ = std::make_unique<ControlServer>(
+            loop_, config_.controlSocket,
+            [this](const std::string& cmd, const nlohmann::json& args, uid_t uid) { return onControl(cmd, args, uid); });
+      } catch (const std::exception& e) {
+        logLine(LogLevel::Error, e.what());
+        stopWorkers();
+        return 1;
+      }
+    }
     loop_.run();
+    control_.reset();
     close(sigFd);
 
-    QueryStats total;
-    for (auto& w : pool_) {
-      w->stop();
-      total.add(w->stats());
-    }
+    QueryStats total = stopWorkers();
     logLine(LogLevel::Info, "stopped after " + std::to_string(total.received) + " queries (" +
                                 std::to_string(total.dropped) + " dropped, " + std::to_string(total.truncated) +
                                 " truncated)");
@@ -100,12 +116,54 @@ class Daemon {
   }
 
  private:
+  QueryStats stopWorkers() {
+    QueryStats total;
+    for (auto& w : pool_) {
+      w->stop();
+      total.add(w->stats());
+    }
+    return total;
+  }
+
+  static nlohmann::json errorsOf(const zones::Diagnostics& diags) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& e : diags.errors()) list.push_back(e.toString());
+    return list;
+  }
+
+  nlohmann::json onControl(const std::string& command, const nlohmann::json&, uid_t uid) {
+    if (command == "reload") {
+      logLine(LogLevel::Info, "reload requested over the control socket by uid " + std::to_string(uid));
+      zones::Diagnostics diags;
+      if (!reload(diags)) {
+        auto r = controlError("reload failed with " + std::to_string(diags.errors().size()) +
+                              " error(s); still serving the previous configuration");
+        r["errors"] = errorsOf(diags);
+        return r;
+      }
+      return controlOk({{"summary", describeView(*publisher_->current())}});
+    }
+    if (command == "check") {
+      zones::Diagnostics diags;
+      auto loaded = loadConfiguration(configPath_, publisher_->current(), diags);
+      if (!loaded) {
+        auto r = controlError(std::to_string(diags.errors().size()) + " error(s) in the files on disk");
+        r["errors"] = errorsOf(diags);
+        return r;
+      }
+      return controlOk({{"summary", describeView(*loaded->view)}});
+    }
+    if (command == "ping") return controlOk({{"config", configPath_}});
+    return controlError("unknown command '" + command + "' (known: reload, check, ping)");
+  }
+
   void onSignal(int sigFd) {
     signalfd_siginfo info;
     while (read(sigFd, &info, sizeof info) == sizeof info) {
       if (info.ssi_signo == SIGHUP) {
         logLine(LogLevel::Info, "SIGHUP: reloading " + configPath_);
-        reload();
+        zones::Diagnostics diags;
+        reload(diags);
       } else {
         logLine(LogLevel::Info, std::string("stopping on ") + (info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT"));
         loop_.stop();
@@ -114,8 +172,7 @@ class Daemon {
   }
 
   // Parses, validates and compiles off the hot path; publishes only a view with no errors.
-  bool reload() {
-    zones::Diagnostics diags;
+  bool reload(zones::Diagnostics& diags) {
     auto loaded = loadConfiguration(configPath_, publisher_->current(), diags);
     for (const auto& w : diags.warnings()) logLine(LogLevel::Warning, w.toString());
     if (!loaded) {
@@ -137,6 +194,7 @@ class Daemon {
   std::unique_ptr<ViewPublisher> publisher_;
   std::vector<std::unique_ptr<Worker>> pool_;
   health::EventLoop loop_;
+  std::unique_ptr<ControlServer> control_;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <thread>
 
+#include "tests/support/command.hpp"
 #include "tests/support/daemon_process.hpp"
 
 using namespace lodestar::test;
@@ -99,4 +100,67 @@ TEST_CASE("a reload with an error changes nothing and logs every error", "[e2e][
   dir.write("zones/reload.yaml", zoneText(9));
   kill(d.pid(), SIGHUP);
   CHECK(waitFor(d, 9));
+}
+
+namespace {
+const char* kConfigWithSocket = "listen: [127.0.0.1:0]\nworkers: 1\nzones: [zones/]\ncontrol_socket: run/ctl.sock\n";
+
+CommandResult ctl(const TempDir& dir, const std::string& args) {
+  return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + dir.path() + "/lodestar.yaml " + args);
+}
+}  // namespace
+
+TEST_CASE("lodestarctl reload applies good files and refuses bad ones with line numbers", "[e2e][reload][ctl]") {
+  TempDir dir;
+  dir.write("zones/reload.yaml", zoneText(1));
+  DaemonProcess d(dir.write("lodestar.yaml", kConfigWithSocket));
+  CHECK(ctl(dir, "ping").status == 0);
+
+  dir.write("zones/reload.yaml", zoneText(2));
+  auto ok = ctl(dir, "reload");
+  INFO(ok.output);
+  CHECK(ok.status == 0);
+  CHECK_THAT(ok.output, Catch::Contains("1 zone(s)"));
+  CHECK(d.ask(QueryBuilder().name("www.reload.test.")).answer == expected(2));
+
+  dir.write("zones/reload.yaml", zoneText(3) + "  bad:\n    CNAME: x\n    A: 192.0.2.1\n");
+  auto check = ctl(dir, "check");
+  CHECK(check.status == 1);
+  auto bad = ctl(dir, "reload");
+  CHECK(bad.status == 1);
+  CHECK_THAT(bad.output, Catch::Contains("reload failed with 1 error(s)"));
+  CHECK_THAT(bad.output, Catch::Contains(dir.path() + "/zones/reload.yaml:10:8: CNAME beside other data"));
+  CHECK(d.ask(QueryBuilder().name("www.reload.test.")).answer == expected(2));  // unchanged
+
+  auto json = ctl(dir, "--json reload");
+  CHECK(json.status == 1);
+  CHECK_THAT(json.output, Catch::Contains("\"ok\": false"));
+}
+
+TEST_CASE("lodestarctl names the socket when the daemon is not running", "[e2e][ctl]") {
+  TempDir dir;
+  dir.write("lodestar.yaml", kConfigWithSocket);
+  auto r = ctl(dir, "reload");
+  CHECK(r.status == 3);
+  CHECK_THAT(r.output, Catch::Contains("lodestar is not running (nothing listens on " + dir.path() + "/run/ctl.sock)"));
+  CHECK(ctl(dir, "frobnicate").status == 2);
+}
+
+TEST_CASE("the control socket refuses garbage and oversize requests and keeps working", "[e2e][ctl]") {
+  TempDir dir;
+  dir.write("zones/reload.yaml", zoneText(1));
+  DaemonProcess d(dir.write("lodestar.yaml", kConfigWithSocket));
+  std::string sock = dir.path() + "/run/ctl.sock";
+  CHECK(runCommand("stat -c %a " + sock).output == "660\n");
+  auto send = [&](const std::string& payload) {
+    std::string file = dir.write("payload", payload);
+    return runCommand("timeout 5 socat -t 3 - UNIX-CONNECT:" + sock + " < " + file).output;
+  };
+  CHECK_THAT(send("{not json\n"), Catch::Contains("malformed request"));
+  CHECK_THAT(send("[1,2]\n"), Catch::Contains("malformed request"));
+  CHECK_THAT(send("{\"version\":9,\"command\":\"reload\"}\n"), Catch::Contains("unsupported protocol version"));
+  CHECK_THAT(send("{\"version\":1,\"command\":\"explode\"}\n"), Catch::Contains("unknown command 'explode'"));
+  CHECK_THAT(send(std::string(100000, 'x')), Catch::Contains("request larger than 65536 bytes"));
+  CHECK(d.alive());
+  CHECK(ctl(dir, "ping").status == 0);
 }

@@ -4,8 +4,9 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config     # toolchain
   libldns-dev libc-ares-dev libmaxminddb-dev libyaml-cpp-dev   # libraries we link
+  nlohmann-json3-dev libcli11-dev                  # control protocol (JSON) and lodestarctl's command line
   catch2                                           # unit and end-to-end tests
-  knot-dnsutils mmdb-bin                           # kdig and mmdblookup: real clients for demo and tests
+  knot-dnsutils mmdb-bin socat                     # kdig, mmdblookup, socat: real clients for demo and tests
 )
 if [ "${1:-}" = "--with-fuzzer" ]; then
   packages+=(clang libclang-rt-14-dev)             # libFuzzer

@@ -1,0 +1,67 @@
+// Blocking client: connect, send one line, read one line.
+#include "dns/server/control_client.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "dns/server/control_protocol.hpp"
+
+namespace lodestar::dns {
+
+std::optional<nlohmann::json> controlRequest(const std::string& socketPath, const std::string& command,
+                                             const nlohmann::json& args, std::string& error) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (socketPath.size() >= sizeof addr.sun_path) {
+    error = "control socket path too long: " + socketPath;
+    return std::nullopt;
+  }
+  std::memcpy(addr.sun_path, socketPath.c_str(), socketPath.size() + 1);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    int err = errno;
+    close(fd);
+    if (err == EACCES || err == EPERM)
+      error = "permission denied on " + socketPath + " (it is mode 0660: run as its owner or group)";
+    else if (err == ENOENT || err == ECONNREFUSED)
+      error = "lodestar is not running (nothing listens on " + socketPath + ")";
+    else
+      error = "cannot connect to " + socketPath + ": " + std::strerror(err);
+    return std::nullopt;
+  }
+  nlohmann::json request = {{"version", kControlProtocolVersion}, {"command", command}, {"args", args}};
+  std::string out = request.dump() + "\n";
+  if (send(fd, out.data(), out.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(out.size())) {
+    error = "lodestar closed the control connection";
+    close(fd);
+    return std::nullopt;
+  }
+  std::string in;
+  char buf[4096];
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 120'000) != 1) {
+      error = "no answer from lodestar within 120 s";
+      close(fd);
+      return std::nullopt;
+    }
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    in.append(buf, static_cast<size_t>(n));
+    if (in.find('\n') != std::string::npos) break;
+  }
+  close(fd);
+  auto response = nlohmann::json::parse(in, nullptr, false);
+  if (response.is_discarded() || !response.is_object()) {
+    error = "lodestar sent an unreadable answer";
+    return std::nullopt;
+  }
+  return response;
+}
+
+}  // namespace lodestar::dns

@@ -1,0 +1,146 @@
+// Control socket server: non-blocking, on the control loop; garbage and oversize requests
+// get an error response, never a crash.
+#include "dns/server/control_server.hpp"
+
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+#include "dns/server/control_protocol.hpp"
+
+namespace lodestar::dns {
+
+nlohmann::json controlError(const std::string& message) {
+  return {{"version", kControlProtocolVersion}, {"ok", false}, {"error", message}};
+}
+
+nlohmann::json controlOk(nlohmann::json result) {
+  return {{"version", kControlProtocolVersion}, {"ok", true}, {"result", std::move(result)}};
+}
+
+ControlServer::ControlServer(health::EventLoop& loop, std::string path, Handler handler)
+    : loop_(loop), path_(std::move(path)), handler_(std::move(handler)) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path_.size() >= sizeof addr.sun_path) throw std::runtime_error("control_socket path is too long: " + path_);
+  std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
+  listenFd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  // A socket file left by a daemon that died: nobody answers on it, so replace it.
+  if (connect(listenFd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    close(listenFd_);
+    throw std::runtime_error("control socket " + path_ + " is in use by another lodestar");
+  }
+  unlink(path_.c_str());
+  close(listenFd_);
+  listenFd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  mode_t old = umask(0117);  // the socket is created 0660
+  int rc = bind(listenFd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  umask(old);
+  if (rc != 0 || listen(listenFd_, 16) != 0) {
+    int err = errno;
+    close(listenFd_);
+    throw std::runtime_error("cannot listen on control socket " + path_ + ": " + std::strerror(err));
+  }
+  chmod(path_.c_str(), 0660);
+  loop_.watch(listenFd_, EPOLLIN, [this](uint32_t) { accept(); });
+}
+
+ControlServer::~ControlServer() {
+  for (auto& [fd, c] : clients_) {
+    loop_.unwatch(fd);
+    close(fd);
+  }
+  loop_.unwatch(listenFd_);
+  close(listenFd_);
+  unlink(path_.c_str());
+}
+
+void ControlServer::accept() {
+  for (;;) {
+    int fd = accept4(listenFd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return;
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
+    clients_.emplace(fd, Client{fd, cred.uid, {}, {}, 0});
+    loop_.watch(fd, EPOLLIN | EPOLLRDHUP, [this, fd](uint32_t) { onReadable(fd); });
+  }
+}
+
+void ControlServer::onReadable(int fd) {
+  auto it = clients_.find(fd);
+  if (it == clients_.end()) return;
+  Client& c = it->second;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      c.in.append(buf, static_cast<size_t>(n));
+      if (c.in.size() > kMaxControlRequest)
+        return respond(c, controlError("request larger than " + std::to_string(kMaxControlRequest) + " bytes"));
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    if (n == 0 && !c.in.empty()) break;  // the request may end without a newline
+    return drop(fd);
+  }
+  auto newline = c.in.find('\n');
+  if (newline == std::string::npos) return;  // wait for the rest
+  nlohmann::json request = nlohmann::json::parse(c.in.substr(0, newline), nullptr, false);
+  if (request.is_discarded() || !request.is_object())
+    return respond(c, controlError("malformed request: expected one JSON object on one line"));
+  if (!request.contains("version") || request["version"] != kControlProtocolVersion)
+    return respond(c, controlError("unsupported protocol version (this daemon speaks version " +
+                                   std::to_string(kControlProtocolVersion) + ")"));
+  if (!request.contains("command") || !request["command"].is_string())
+    return respond(c, controlError("malformed request: no \"command\""));
+  nlohmann::json args = request.contains("args") ? request["args"] : nlohmann::json::object();
+  nlohmann::json response;
+  try {
+    response = handler_(request["command"].get<std::string>(), args, c.uid);
+  } catch (const std::exception& e) {
+    response = controlError(std::string("internal error: ") + e.what());
+  }
+  respond(c, response);
+}
+
+void ControlServer::respond(Client& c, const nlohmann::json& response) {
+  c.out = response.dump() + "\n";
+  c.sent = 0;
+  int fd = c.fd;
+  loop_.watch(fd, EPOLLOUT, [this, fd](uint32_t) { onWritable(fd); });
+}
+
+void ControlServer::onWritable(int fd) {
+  auto it = clients_.find(fd);
+  if (it == clients_.end()) return;
+  Client& c = it->second;
+  while (c.sent < c.out.size()) {
+    ssize_t n = send(fd, c.out.data() + c.sent, c.out.size() - c.sent, MSG_NOSIGNAL);
+    if (n > 0) {
+      c.sent += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    break;
+  }
+  drop(fd);  // one request per connection
+}
+
+void ControlServer::drop(int fd) {
+  loop_.unwatch(fd);
+  close(fd);
+  clients_.erase(fd);
+}
+
+}  // namespace lodestar::dns

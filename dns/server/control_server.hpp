@@ -1,0 +1,50 @@
+// The control socket: a Unix stream socket (mode 0660, so access follows file permissions);
+// each connection carries one JSON request, answered by the daemon's handler.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "health/event_loop.hpp"
+
+namespace lodestar::dns {
+
+class ControlServer {
+ public:
+  /// command, arguments, caller's uid → response (built with controlOk / controlError).
+  using Handler = std::function<nlohmann::json(const std::string& command, const nlohmann::json& args, uid_t uid)>;
+
+  /// Binds `path` (replacing a stale socket file) on `loop`. Throws std::runtime_error.
+  ControlServer(health::EventLoop& loop, std::string path, Handler handler);
+  ~ControlServer();
+  ControlServer(const ControlServer&) = delete;
+  ControlServer& operator=(const ControlServer&) = delete;
+
+ private:
+  struct Client {
+    int fd;
+    uid_t uid;
+    std::string in;
+    std::string out;
+    size_t sent = 0;
+  };
+  void accept();
+  void onReadable(int fd);
+  void onWritable(int fd);
+  void respond(Client& c, const nlohmann::json& response);
+  void drop(int fd);
+
+  health::EventLoop& loop_;
+  std::string path_;
+  Handler handler_;
+  int listenFd_ = -1;
+  std::unordered_map<int, Client> clients_;
+};
+
+}  // namespace lodestar::dns
