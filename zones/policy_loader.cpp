@@ -224,7 +224,7 @@ std::unique_ptr<Zone> compileZonePolicy(YamlReader& yaml, const YAML::Node& root
 std::unique_ptr<Zone> loadZonePolicy(const std::string& path, Diagnostics& diags) {
   YamlReader yaml(path, diags);
   YAML::Node root = yaml.load();
-  SteeringContext ctx(nullptr);
+  SteeringContext ctx(nullptr, nullptr);
   if (root.IsMap() && root["regions"]) readRegions(yaml, root["regions"], ctx);
   return compileZonePolicy(yaml, root, ctx);
 }

@@ -1,5 +1,6 @@
 // Steered records as the engine reads them: regions and pools as dense ids, each policy
-// compiled to a decision tree whose leaves index precomputed region orders.
+// compiled to a decision tree whose leaves index precomputed region orders, and every
+// endpoint holding the health cell the probes write.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 
 #include "geo/address.hpp"
 #include "geo/decision_tree.hpp"
+#include "health/endpoint_state.hpp"
 
 namespace lodestar::zones {
 
@@ -22,16 +24,28 @@ struct Region {
   double longitude = 0;
 };
 
+/// One address of a pool: the unit of health.
+struct Endpoint {
+  geo::Address address;
+  uint32_t weight = 1;  // for the weighted policy's choice inside a region
+  std::shared_ptr<health::EndpointState> state;
+  bool up() const noexcept { return state->up(); }
+};
+
 /// One region's endpoints in a pool, split by family so A and AAAA answers are direct copies.
 struct PoolMembers {
-  std::vector<geo::Address> ipv4;
-  std::vector<geo::Address> ipv6;
+  std::vector<Endpoint> ipv4;
+  std::vector<Endpoint> ipv6;
+  uint32_t capacity = 1;   // relative size, for spill-over and weighted choices
+  bool endpointWeights = false;  // some endpoint has a weight other than 1
   bool empty() const noexcept { return ipv4.empty() && ipv6.empty(); }
+  const std::vector<Endpoint>& family(bool ipv6Wanted) const noexcept { return ipv6Wanted ? ipv6 : ipv4; }
 };
 
 /// A named set of endpoints per region, shared by the steered records that name it.
 struct Pool {
   std::string name;
+  std::string check;                  // the probe definition's name; empty: not probed
   std::vector<PoolMembers> byRegion;  // indexed by RegionId; empty where the pool has none
   std::vector<RegionId> regions;      // the regions it has, in the order the file lists them
   const PoolMembers* members(RegionId r) const noexcept {
@@ -39,16 +53,25 @@ struct Pool {
   }
 };
 
-enum class PolicyKind : uint8_t { Geo, Nearest };
-
+enum class PolicyKind : uint8_t { Geo, Nearest, Failover, Weighted, All };
 const char* policyName(PolicyKind kind) noexcept;
+
+/// When no region has enough healthy endpoints.
+enum class AllDown : uint8_t { FailOpen, NoData };
 
 /// A steered owner name: which policy orders the regions, and what it answers with.
 struct SteeredRecord {
   std::string name;  // presentation form, for logs and explain
   PolicyKind policy = PolicyKind::Geo;
   uint32_t ttl = 30;
+  uint32_t ttlDegraded = 30;  // while the chosen region has an endpoint down or in doubt
   const Pool* pool = nullptr;
+  uint32_t minHealthy = 1;    // a region counts as up with at least this many endpoints up
+  AllDown allDown = AllDown::FailOpen;
+  uint8_t maxRegions = 1;     // geo / nearest / failover: answer from the first N usable regions
+  uint8_t spill = 0;          // geo / nearest: spread a down region's clients over the next N
+  uint16_t maxAnswers = 8;    // all: at most this many addresses per answer
+  std::vector<uint32_t> regionWeights;  // weighted: by RegionId (0 = not chosen)
   /// Client address → decision; shared by every record with the same policy and map.
   std::shared_ptr<const geo::DecisionTree> tree;
   /// decision → regions in preference order (only regions where the pool has endpoints).

@@ -9,6 +9,9 @@ const char* policyName(PolicyKind kind) noexcept {
   switch (kind) {
     case PolicyKind::Geo: return "geo";
     case PolicyKind::Nearest: return "nearest";
+    case PolicyKind::Failover: return "failover";
+    case PolicyKind::Weighted: return "weighted";
+    case PolicyKind::All: return "all";
   }
   return "?";
 }
@@ -39,6 +42,11 @@ std::string SteeringContext::regionNames() const {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out.empty() ? "(none defined)" : out;
+}
+
+std::shared_ptr<health::EndpointState> SteeringContext::endpointState(const std::string& check,
+                                                                      const geo::Address& address) {
+  return (registry_ ? *registry_ : local_).acquire(check + "|" + address.toString());
 }
 
 const SteeringContext::Compiled* SteeringContext::cached(const std::string& signature) const {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "geo/database.hpp"
+#include "health/registry.hpp"
 #include "zones/diagnostics.hpp"
 #include "zones/steering.hpp"
 
@@ -16,7 +17,13 @@ namespace lodestar::zones {
 
 class SteeringContext {
  public:
-  explicit SteeringContext(std::shared_ptr<const geo::Database> db) : db_(std::move(db)) {}
+  /// `registry` (may be null: every endpoint then gets a cell of its own) keeps endpoint
+  /// health across reloads.
+  SteeringContext(std::shared_ptr<const geo::Database> db, health::Registry* registry)
+      : db_(std::move(db)), registry_(registry) {}
+
+  /// The health cell of an endpoint probed by `check`; shared by every pool naming it.
+  std::shared_ptr<health::EndpointState> endpointState(const std::string& check, const geo::Address& address);
 
   /// Declares a region; the same name in another file must have the same coordinates.
   void defineRegion(const Region& region, const SourceLocation& where, Diagnostics& diags);
@@ -38,6 +45,8 @@ class SteeringContext {
 
  private:
   std::shared_ptr<const geo::Database> db_;
+  health::Registry* registry_;
+  health::Registry local_;  // when no registry is given
   std::vector<Region> regions_;
   std::vector<SourceLocation> regionWhere_;
   std::map<std::string, Compiled> compiled_;

@@ -118,35 +118,116 @@ void readRegions(YamlReader& yaml, const YAML::Node& regions, SteeringContext& c
   }
 }
 
+namespace {
+
+// One region of a pool: a list of endpoints, or {addresses: [...], capacity: N}. An endpoint
+// is an address, or {address: A, weight: W}.
+bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string& path, const std::string& check,
+                    SteeringContext& ctx, PoolMembers& m) {
+  YAML::Node list = node;
+  if (node.IsMap()) {
+    if (!yaml.expectMap(node, path, {"addresses", "capacity"})) return false;
+    if (node["capacity"]) {
+      auto c = yaml.integer(node["capacity"], keyPath(path, "capacity"), 1, 1'000'000);
+      if (!c) return false;
+      m.capacity = static_cast<uint32_t>(*c);
+    }
+    list = node["addresses"];
+    if (!list) {
+      yaml.error(node, path, "missing key 'addresses'");
+      return false;
+    }
+  }
+  if (list.IsScalar()) {
+    YAML::Node seq(YAML::NodeType::Sequence);
+    seq.push_back(list);
+    list = seq;
+  }
+  if (!list.IsSequence() || list.size() == 0) {
+    yaml.error(list, path, "expected a list of endpoint addresses");
+    return false;
+  }
+  bool ok = true;
+  for (const auto& item : list) {
+    Endpoint e;
+    std::string text;
+    if (item.IsMap()) {
+      if (!yaml.expectMap(item, path, {"address", "weight"}) || !item["address"]) {
+        yaml.error(item, path, "an endpoint is an address or {address: A, weight: W}");
+        ok = false;
+        continue;
+      }
+      text = item["address"].Scalar();
+      if (item["weight"]) {
+        auto w = yaml.integer(item["weight"], keyPath(path, "weight"), 1, 1'000'000);
+        if (!w) {
+          ok = false;
+          continue;
+        }
+        e.weight = static_cast<uint32_t>(*w);
+        m.endpointWeights = m.endpointWeights || e.weight != 1;
+      }
+    } else if (auto t = yaml.string(item, path)) {
+      text = *t;
+    } else {
+      ok = false;
+      continue;
+    }
+    auto a = geo::Address::parse(text);
+    if (!a) {
+      yaml.error(item, path, "'" + text + "' is not an IPv4 or IPv6 address");
+      ok = false;
+      continue;
+    }
+    e.address = *a;
+    auto& family = a->family == geo::Family::IPv4 ? m.ipv4 : m.ipv6;
+    bool dup = false;
+    for (const auto& other : family) dup = dup || other.address == *a;
+    if (dup) {
+      yaml.error(item, path, "address " + text + " is listed twice");
+      ok = false;
+      continue;
+    }
+    e.state = ctx.endpointState(check, *a);
+    family.push_back(std::move(e));
+  }
+  return ok;
+}
+
+}  // namespace
+
 std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node& pools, SteeringContext& ctx,
                                              ZoneBuilder& builder) {
   std::map<std::string, const Pool*> out;
   if (!pools.IsMap()) {
-    yaml.error(pools, "pools", "expected a mapping of pool names to their endpoints per region");
+    yaml.error(pools, "pools", "expected a mapping of pool names to {check, regions}");
     return out;
   }
   for (auto it = pools.begin(); it != pools.end(); ++it) {
     std::string name = it->first.Scalar();
     std::string path = keyPath("pools", name);
     YAML::Node body = it->second;
-    if (!body.IsMap() || body.size() == 0) {
-      yaml.error(body, path, "expected a mapping of region names to endpoint addresses");
-      continue;
-    }
+    if (!yaml.expectMap(body, path, {"check", "regions"})) continue;
     auto pool = std::make_unique<Pool>();
     pool->name = name;
     pool->byRegion.resize(ctx.regions().size());
+    if (body["check"]) {
+      auto check = yaml.string(body["check"], keyPath(path, "check"));
+      if (!check) continue;
+      pool->check = *check;
+    }
+    YAML::Node regions = body["regions"];
+    std::string regionsPath = keyPath(path, "regions");
+    if (!regions || !regions.IsMap() || regions.size() == 0) {
+      yaml.error(regions ? regions : body, regionsPath, "expected a mapping of region names to endpoint addresses");
+      continue;
+    }
     bool ok = true;
-    for (auto r = body.begin(); r != body.end(); ++r) {
-      std::string regionPath = keyPath(path, r->first.Scalar());
+    for (auto r = regions.begin(); r != regions.end(); ++r) {
+      std::string regionPath = keyPath(regionsPath, r->first.Scalar());
       auto id = ctx.region(r->first.Scalar());
       if (!id) {
         yaml.error(r->first, regionPath, "unknown region '" + r->first.Scalar() + "' (known: " + ctx.regionNames() + ")");
-        ok = false;
-        continue;
-      }
-      auto addresses = yaml.stringList(r->second, regionPath);
-      if (!addresses) {
         ok = false;
         continue;
       }
@@ -157,25 +238,7 @@ std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node&
         continue;
       }
       pool->regions.push_back(*id);
-      for (const auto& text : *addresses) {
-        auto a = geo::Address::parse(text);
-        if (!a) {
-          yaml.error(r->second, regionPath, "'" + text + "' is not an IPv4 or IPv6 address");
-          ok = false;
-          continue;
-        }
-        auto& list = a->family == geo::Family::IPv4 ? m.ipv4 : m.ipv6;
-        if (std::find(list.begin(), list.end(), *a) != list.end()) {
-          yaml.error(r->second, regionPath, "address " + text + " is listed twice");
-          ok = false;
-          continue;
-        }
-        list.push_back(*a);
-      }
-      if (m.empty() && ok) {
-        yaml.error(r->second, regionPath, "a region of a pool needs at least one address");
-        ok = false;
-      }
+      ok = readPoolRegion(yaml, r->second, regionPath, pool->check, ctx, m) && ok;
     }
     if (!ok) continue;
     if (out.count(name)) {
@@ -187,22 +250,107 @@ std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node&
   return out;
 }
 
+namespace {
+
+// The options every policy shares, and those that belong to some only.
+bool readOptions(YamlReader& yaml, const YAML::Node& steer, const std::string& path, SteeredRecord& rec) {
+  auto number = [&](const char* key, uint64_t lo, uint64_t hi, auto& out) {
+    if (!steer[key]) return true;
+    auto v = yaml.integer(steer[key], keyPath(path, key), lo, hi);
+    if (v) out = static_cast<std::remove_reference_t<decltype(out)>>(*v);
+    return v.has_value();
+  };
+  bool ok = number("ttl", 0, kMaxTtl, rec.ttl);
+  rec.ttlDegraded = rec.ttl;
+  ok = number("ttl_degraded", 0, kMaxTtl, rec.ttlDegraded) && ok;
+  if (ok && rec.ttlDegraded > rec.ttl) {
+    yaml.error(steer["ttl_degraded"], keyPath(path, "ttl_degraded"),
+               "ttl_degraded (" + std::to_string(rec.ttlDegraded) + ") is longer than ttl (" + std::to_string(rec.ttl) + ")");
+    ok = false;
+  }
+  ok = number("min_healthy", 1, 1000, rec.minHealthy) && ok;
+  ok = number("max_regions", 1, 8, rec.maxRegions) && ok;
+  ok = number("spill", 1, 8, rec.spill) && ok;
+  ok = number("max_answers", 1, 64, rec.maxAnswers) && ok;
+  if (steer["all_down"]) {
+    auto v = yaml.string(steer["all_down"], keyPath(path, "all_down"));
+    if (v && *v == "fail_open") rec.allDown = AllDown::FailOpen;
+    else if (v && *v == "nodata") rec.allDown = AllDown::NoData;
+    else {
+      if (v) yaml.error(steer["all_down"], keyPath(path, "all_down"), "expected fail_open or nodata, got '" + *v + "'");
+      ok = false;
+    }
+  }
+  // Options that mean nothing for this policy are mistakes, not silently ignored.
+  auto only = [&](const char* key, std::initializer_list<PolicyKind> kinds) {
+    if (!steer[key]) return;
+    for (auto k : kinds)
+      if (k == rec.policy) return;
+    yaml.error(steer[key], keyPath(path, key), std::string("'") + key + "' does not apply to the " +
+                                                    policyName(rec.policy) + " policy");
+    ok = false;
+  };
+  using K = PolicyKind;
+  only("map", {K::Geo, K::Nearest});
+  only("spill", {K::Geo, K::Nearest});
+  only("max_regions", {K::Geo, K::Nearest, K::Failover});
+  only("order", {K::Failover});
+  only("weights", {K::Weighted});
+  only("max_answers", {K::All});
+  if (rec.spill && rec.maxRegions > 1) {
+    yaml.error(steer["spill"], keyPath(path, "spill"), "spill and max_regions > 1 do not combine");
+    ok = false;
+  }
+  return ok;
+}
+
+// Every region of the pool must be able to meet min_healthy, or it could never be up.
+bool checkMinHealthy(YamlReader& yaml, const YAML::Node& steer, const std::string& path, const SteeredRecord& rec,
+                     SteeringContext& ctx) {
+  for (RegionId r : rec.pool->regions) {
+    const PoolMembers& m = rec.pool->byRegion[r];
+    size_t largest = std::max(m.ipv4.size(), m.ipv6.size());
+    if (largest < rec.minHealthy) {
+      yaml.error(steer["min_healthy"], keyPath(path, "min_healthy"),
+                 "min_healthy " + std::to_string(rec.minHealthy) + " but region '" + ctx.regions()[r].name +
+                     "' of pool '" + rec.pool->name + "' has only " + std::to_string(largest) + " endpoint(s) per family");
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer, const std::string& path,
                                        const std::string& ownerText, const std::map<std::string, const Pool*>& pools,
                                        SteeringContext& ctx) {
-  if (!yaml.expectMap(steer, path, {"policy", "pool", "ttl", "map"})) return std::nullopt;
+  if (!yaml.expectMap(steer, path,
+                      {"policy", "pool", "ttl", "ttl_degraded", "min_healthy", "all_down", "max_regions", "spill",
+                       "max_answers", "map", "order", "weights"}))
+    return std::nullopt;
   SteeredRecord rec;
   rec.name = ownerText;
   if (!steer["policy"]) {
-    yaml.error(steer, path, "missing key 'policy' (geo or nearest)");
+    yaml.error(steer, path, "missing key 'policy' (geo, nearest, failover, weighted or all)");
     return std::nullopt;
   }
   auto policy = yaml.string(steer["policy"], keyPath(path, "policy"));
   if (!policy) return std::nullopt;
-  if (*policy == "geo") rec.policy = PolicyKind::Geo;
-  else if (*policy == "nearest") rec.policy = PolicyKind::Nearest;
-  else {
-    yaml.error(steer["policy"], keyPath(path, "policy"), "unknown policy '" + *policy + "' (geo or nearest)");
+  const std::pair<const char*, PolicyKind> kinds[] = {{"geo", PolicyKind::Geo},
+                                                      {"nearest", PolicyKind::Nearest},
+                                                      {"failover", PolicyKind::Failover},
+                                                      {"weighted", PolicyKind::Weighted},
+                                                      {"all", PolicyKind::All}};
+  bool known = false;
+  for (const auto& [n, k] : kinds)
+    if (*policy == n) {
+      rec.policy = k;
+      known = true;
+    }
+  if (!known) {
+    yaml.error(steer["policy"], keyPath(path, "policy"),
+               "unknown policy '" + *policy + "' (geo, nearest, failover, weighted or all)");
     return std::nullopt;
   }
   if (!steer["pool"]) {
@@ -220,20 +368,66 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
     return std::nullopt;
   }
   rec.pool = pool->second;
-  if (steer["ttl"]) {
-    auto ttl = yaml.integer(steer["ttl"], keyPath(path, "ttl"), 0, kMaxTtl);
-    if (!ttl) return std::nullopt;
-    rec.ttl = static_cast<uint32_t>(*ttl);
-  }
+  if (!readOptions(yaml, steer, path, rec)) return std::nullopt;
+  if (!checkMinHealthy(yaml, steer, path, rec, ctx)) return std::nullopt;
   if (rec.policy == PolicyKind::Geo && (!steer["map"] || !steer["map"].IsMap())) {
     yaml.error(steer, path, "a geo policy needs 'map': area or network → list of regions, and a default");
     return std::nullopt;
   }
 
-  // The map: networks and areas → region orders. Decision 0 is the default: clients the
-  // database does not place (and, for nearest, those without coordinates).
   Interner interner;
   Order fallback = poolOrder(*rec.pool);
+  if (rec.policy == PolicyKind::Failover && steer["order"]) {
+    auto o = readOrder(yaml, steer["order"], keyPath(path, "order"), *rec.pool, ctx);
+    if (!o) return std::nullopt;
+    fallback = *o;
+  }
+  if (rec.policy == PolicyKind::Weighted) {
+    rec.regionWeights.assign(ctx.regions().size(), 0);
+    for (RegionId r : rec.pool->regions) rec.regionWeights[r] = rec.pool->byRegion[r].capacity;
+    if (YAML::Node weights = steer["weights"]) {
+      std::string wPath = keyPath(path, "weights");
+      if (!weights.IsMap()) {
+        yaml.error(weights, wPath, "expected a mapping of region names to weights");
+        return std::nullopt;
+      }
+      std::fill(rec.regionWeights.begin(), rec.regionWeights.end(), 0);
+      for (auto it = weights.begin(); it != weights.end(); ++it) {
+        std::string rPath = keyPath(wPath, it->first.Scalar());
+        auto id = ctx.region(it->first.Scalar());
+        if (!id || !rec.pool->members(*id)) {
+          yaml.error(it->first, rPath, "region '" + it->first.Scalar() + "' has no endpoints in pool '" + rec.pool->name + "'");
+          return std::nullopt;
+        }
+        auto w = yaml.integer(it->second, rPath, 1, 1'000'000);
+        if (!w) {
+          yaml.error(it->second, rPath, "weights are whole numbers of 1 or more");
+          return std::nullopt;
+        }
+        rec.regionWeights[*id] = static_cast<uint32_t>(*w);
+      }
+    }
+  }
+  if (rec.policy == PolicyKind::Failover || rec.policy == PolicyKind::Weighted || rec.policy == PolicyKind::All) {
+    // No client location matters: one decision for everyone, scope 0.
+    interner.intern(fallback);
+    std::string signature = std::string(policyName(rec.policy)) + "|" + orderSignature(fallback);
+    if (const auto* hit = ctx.cached(signature)) {
+      rec.tree = hit->tree;
+      rec.orders = hit->orders;
+      return rec;
+    }
+    auto tree = std::make_shared<geo::DecisionTree>();
+    std::string error;
+    geo::compileDecisionTree(nullptr, [](const geo::GeoFacts&) { return 0u; }, 0, {}, *tree, error);
+    rec.tree = tree;
+    rec.orders = interner.orders();
+    ctx.remember(signature, {rec.tree, rec.orders});
+    return rec;
+  }
+
+  // The map: networks and areas → region orders. Decision 0 is the default: clients the
+  // database does not place (and, for nearest, those without coordinates).
   std::string mapPath = keyPath(path, "map");
   YAML::Node map = steer["map"];
   if (map && !map.IsMap()) {

@@ -11,7 +11,7 @@
 namespace lodestar::zones {
 
 std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::shared_ptr<const geo::Database> db,
-                               Diagnostics& diags) {
+                               Diagnostics& diags, health::Registry* registry) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
   for (const auto& p : paths) {
@@ -30,7 +30,7 @@ std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::share
     }
   }
   // Regions are global: read them from every file before any pool or record names one.
-  SteeringContext ctx(db);
+  SteeringContext ctx(db, registry);
   std::vector<YamlReader> readers;
   std::vector<YAML::Node> roots;
   for (const auto& f : files) {

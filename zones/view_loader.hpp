@@ -6,15 +6,17 @@
 #include <vector>
 
 #include "geo/database.hpp"
+#include "health/registry.hpp"
 #include "zones/diagnostics.hpp"
 #include "zones/view.hpp"
 
 namespace lodestar::zones {
 
 /// Each entry is a .yaml policy file or a directory whose *.yaml / *.yml files are read in
-/// name order. Steering policies compile against `db` (may be null). Returns null when any
-/// file has an error; all errors are reported.
+/// name order. Steering policies compile against `db` (may be null); endpoint health cells
+/// come from `registry` (may be null). Returns null when any file has an error; all errors
+/// are reported.
 std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::shared_ptr<const geo::Database> db,
-                               Diagnostics& diags);
+                               Diagnostics& diags, health::Registry* registry = nullptr);
 
 }  // namespace lodestar::zones

@@ -19,6 +19,7 @@ enum class Transport : uint8_t { Udp, Tcp };
 struct Client {
   geo::Address source;
   Transport transport = Transport::Udp;
+  uint32_t entropy = 0;  // per-query randomness from the worker's own generator (weighted, all)
 };
 
 /// Writes the answer to the query in `query[0..size)` into `out` (at least 65535 bytes for

@@ -14,6 +14,7 @@ struct alignas(64) QueryStats {
   uint64_t dropped = 0;    // no answer sent: shorter than a header, or QR=1
   uint64_t truncated = 0;  // answered with TC=1
   uint64_t withEcs = 0;
+  uint64_t failOpen = 0;  // steered answers given with no region healthy enough
   std::array<uint64_t, 24> byRcode{};   // extended rcodes up to BADVERS (16) and a little beyond
   std::array<uint64_t, 260> byQtype{};  // 0..258 exact (CAA is 257); the last slot counts the rest
 

@@ -82,7 +82,7 @@ TEST_CASE("lodestar --check on a missing, truncated or corrupt geo database", "[
   std::string corrupt = whole.output;
   for (size_t i = 0; i < 512; ++i) corrupt[i] = '\xF0';
   dir.write("bad.mmdb", corrupt);
-  dir.write("zones/z.yaml", std::string(kGoodHead) + "regions: {r: ~}\npools: {p: {r: [192.0.2.1]}}\n"
+  dir.write("zones/z.yaml", std::string(kGoodHead) + "regions: {r: ~}\npools: {p: {regions: {r: [192.0.2.1]}}}\n"
                             "records:\n  www:\n    steer: {policy: geo, pool: p, map: {default: [r]}}\n");
   auto bad = check(dir.write("c.yaml", std::string(kConfig) + "geo:\n  database: bad.mmdb\n"));
   CHECK(bad.status == 1);

@@ -18,8 +18,9 @@ regions:
   nowhere: ~
 pools:
   web:
-    east: [192.0.2.1]
-    west: [192.0.2.2]
+    regions:
+      east: [192.0.2.1]
+      west: [192.0.2.2]
 )";
 
 std::string errorsOf(const std::string& text) {
@@ -65,18 +66,18 @@ TEST_CASE("steering errors name the key path and what exists", "[zones][steering
 }
 
 TEST_CASE("nearest needs coordinates for every region of its pool", "[zones][steering]") {
-  std::string text = std::string(kHead) + "  far:\n    nowhere: [192.0.2.3]\n    east: [192.0.2.4]\n"
+  std::string text = std::string(kHead) + "  far:\n    regions: {nowhere: [192.0.2.3], east: [192.0.2.4]}\n"
                      "records:\n  www:\n    steer: {policy: nearest, pool: far}\n";
   CHECK_THAT(errorsOf(text), Catch::Contains("nearest needs coordinates for region 'nowhere'"));
 }
 
 TEST_CASE("pool mistakes: unknown region, bad address, duplicates", "[zones][steering]") {
   std::string base = "zone: example.test\nsoa: {serial: 1}\nnameservers: {ns1: 192.0.2.1}\nregions: {east: ~}\n";
-  CHECK_THAT(errorsOf(base + "pools:\n  web:\n    west: [192.0.2.1]\n"),
-             Catch::Contains("pools.web.west: unknown region 'west' (known: east)"));
-  CHECK_THAT(errorsOf(base + "pools:\n  web:\n    east: [192.0.2.300]\n"),
+  CHECK_THAT(errorsOf(base + "pools:\n  web:\n    regions: {west: [192.0.2.1]}\n"),
+             Catch::Contains("pools.web.regions.west: unknown region 'west' (known: east)"));
+  CHECK_THAT(errorsOf(base + "pools:\n  web:\n    regions: {east: [192.0.2.300]}\n"),
              Catch::Contains("'192.0.2.300' is not an IPv4 or IPv6 address"));
-  CHECK_THAT(errorsOf(base + "pools:\n  web:\n    east: [192.0.2.1, 192.0.2.1]\n"),
+  CHECK_THAT(errorsOf(base + "pools:\n  web:\n    regions: {east: [192.0.2.1, 192.0.2.1]}\n"),
              Catch::Contains("address 192.0.2.1 is listed twice"));
 }
 

@@ -1,0 +1,189 @@
+// Builds one response: header, question echo, sections with truncation at record bounds,
+// and the OPT trailer (with the ECS echo) that always fits.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "dns/wire/query.hpp"
+#include "dns/wire/writer.hpp"
+#include "geo/address.hpp"
+#include "zones/wire_name.hpp"
+#include "zones/zone.hpp"
+
+namespace lodestar::dns {
+
+inline constexpr size_t kQuestionOffset = kHeaderSize;
+// OPT: root name, type, class, TTL, RDLENGTH + an ECS option with an IPv6 address.
+inline constexpr size_t kOptReserve = 11 + 4 + 4 + 16;
+
+enum Section { Answer = 0, Authority = 1, Additional = 2 };
+
+// Builds one response; owns the section counts and the truncation rule.
+class Response {
+ public:
+  Response(uint8_t* out, size_t capacity, const Query& q) noexcept : w_(out, capacity), q_(q) {}
+
+  // Header and, when the query had one we could read, the question echoed as sent.
+  void begin(size_t limit) noexcept {
+    w_.setLimit(limit);
+    if (q_.hasEdns) w_.reserve(kOptReserve);
+    w_.u16(q_.id);
+    w_.u16(0);  // flags, set in finish()
+    w_.u16(q_.hasQuestion ? 1 : 0);
+    w_.u16(0);
+    w_.u16(0);
+    w_.u16(0);
+    if (q_.hasQuestion) {
+      w_.bytes(q_.qname.bytes, q_.qname.length);
+      w_.u16(q_.qtype);
+      w_.u16(q_.qclass);
+      w_.rememberName(kQuestionOffset);
+    }
+    afterQuestion_ = w_.mark();
+  }
+
+  void setAuthoritative() noexcept { aa_ = true; }
+  /// The ECS scope the answer holds for; the narrowest of the decisions taken.
+  void narrowScope(uint8_t scope) noexcept { scope_ = scope > scope_ ? scope : scope_; }
+  void setRcode(Rcode r) noexcept { rcode_ = r; }
+
+  // Offset of the qname's suffix `lowerName` (which must be one) for a compression pointer.
+  size_t qnameOffsetOf(std::string_view lowerName) const noexcept {
+    return kQuestionOffset + static_cast<size_t>(zones::suffixOffset(q_.qnameLower.view(), lowerName));
+  }
+
+  // Writes every record of `set`. The owner is a pointer when `ownerOffset` is non-zero,
+  // else the wire name `owner`. Returns false when the RRset did not fit.
+  bool rrset(Section s, size_t ownerOffset, std::string_view owner, const zones::RRset& set, uint32_t ttl) noexcept {
+    if (truncated_) return false;
+    for (const auto& rdata : set.rdata) {
+      Writer::Mark m = w_.mark();
+      if (ownerOffset) w_.pointer(ownerOffset);
+      else w_.name(owner);
+      w_.u16(set.type);
+      w_.u16(rrclass::IN);
+      w_.u32(ttl);
+      size_t rdlengthAt = w_.size();
+      w_.u16(0);
+      writeRdata(set.type, rdata);
+      if (w_.overflowed()) {
+        w_.rollback(m);
+        // Missing additional data is fine; a missing answer or authority record is not.
+        if (s != Additional) truncate();
+        return false;
+      }
+      w_.patch16(rdlengthAt, static_cast<uint16_t>(w_.size() - rdlengthAt - 2));
+      ++counts_[s];
+    }
+    return true;
+  }
+
+  // One A or AAAA record straight from a pool's address. False when it did not fit.
+  bool address(size_t ownerOffset, std::string_view owner, uint16_t type, uint32_t ttl,
+               const geo::Address& a) noexcept {
+    if (truncated_) return false;
+    const size_t len = type == rrtype::A ? 4 : 16;
+    Writer::Mark m = w_.mark();
+    if (ownerOffset) w_.pointer(ownerOffset);
+    else w_.name(owner);
+    w_.u16(type);
+    w_.u16(rrclass::IN);
+    w_.u32(ttl);
+    w_.u16(static_cast<uint16_t>(len));
+    w_.bytes(a.bytes.data(), len);
+    if (w_.overflowed()) {
+      w_.rollback(m);
+      truncate();
+      return false;
+    }
+    ++counts_[Answer];
+    return true;
+  }
+
+  size_t finish() noexcept {
+    w_.releaseReserve();
+    if (q_.hasEdns) writeOpt();
+    uint16_t flags = 0x8000 | (q_.flags & 0x7800) /* opcode */ | (q_.flags & 0x0100) /* RD */ |
+                     (q_.flags & 0x0010) /* CD */;
+    if (aa_) flags |= 0x0400;
+    if (truncated_) flags |= 0x0200;
+    flags |= static_cast<uint16_t>(rcode_) & 0x0F;
+    w_.patch16(2, flags);
+    w_.patch16(6, counts_[Answer]);
+    w_.patch16(8, counts_[Authority]);
+    w_.patch16(10, static_cast<uint16_t>(counts_[Additional] + (q_.hasEdns ? 1 : 0)));
+    return w_.size();
+  }
+
+  bool truncated() const noexcept { return truncated_; }
+  Rcode rcode() const noexcept { return rcode_; }
+
+ private:
+  void truncate() noexcept {
+    // Send only the question (and OPT): the resolver retries over TCP (RFC 7766).
+    truncated_ = true;
+    w_.rollback(afterQuestion_);
+    counts_[Answer] = counts_[Authority] = counts_[Additional] = 0;
+  }
+
+  void writeRdata(uint16_t type, std::string_view rd) noexcept {
+    // Only the well-known types of RFC 1035 may be compressed (RFC 3597 section 4).
+    switch (type) {
+      case rrtype::NS:
+      case rrtype::CNAME:
+      case rrtype::PTR:
+        w_.name(rd);
+        break;
+      case rrtype::MX:
+        w_.bytes(rd.substr(0, 2));
+        w_.name(rd.substr(2));
+        break;
+      case rrtype::SOA: {
+        size_t m = zones::wireNameLength(rd);
+        size_t r = zones::wireNameLength(rd.substr(m));
+        w_.name(rd.substr(0, m));
+        w_.name(rd.substr(m, r));
+        w_.bytes(rd.substr(m + r));
+        break;
+      }
+      default:
+        w_.bytes(rd);
+    }
+  }
+
+  void writeOpt() noexcept {
+    uint16_t extended = static_cast<uint16_t>(rcode_) >> 4;
+    w_.u8(0);
+    w_.u16(rrtype::OPT);
+    w_.u16(kAdvertisedUdpPayload);
+    w_.u32(uint32_t(extended) << 24);  // version 0, DO clear: we do not sign
+    bool echoEcs = q_.hasEcs && rcode_ != Rcode::FormErr;
+    if (!echoEcs) {
+      w_.u16(0);
+      return;
+    }
+    // RFC 7871 section 7.2.1: same family, source prefix and address; our scope.
+    unsigned addressBytes = (q_.ecs.sourcePrefix + 7u) / 8u;
+    w_.u16(static_cast<uint16_t>(8 + addressBytes));
+    w_.u16(ednsopt::ClientSubnet);
+    w_.u16(static_cast<uint16_t>(4 + addressBytes));
+    w_.u16(static_cast<uint16_t>(q_.ecs.family));
+    w_.u8(q_.ecs.sourcePrefix);
+    w_.u8(scope_);
+    w_.bytes(q_.ecs.address.bytes.data(), addressBytes);
+  }
+
+  Writer w_;
+  const Query& q_;
+  Writer::Mark afterQuestion_{};
+  uint16_t counts_[3] = {0, 0, 0};
+  Rcode rcode_ = Rcode::NoError;
+  uint8_t scope_ = 0;  // static data holds for every client
+  bool aa_ = false;
+  bool truncated_ = false;
+};
+
+
+}  // namespace lodestar::dns

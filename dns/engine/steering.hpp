@@ -1,0 +1,19 @@
+// Steered answers: locate the client, order the regions by the record's policy, filter by
+// health (× admin overrides), and write the chosen endpoints.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "dns/engine/answer.hpp"
+#include "dns/engine/response.hpp"
+#include "zones/steering.hpp"
+
+namespace lodestar::dns {
+
+/// Writes the A or AAAA answer of a steered name (ANY answers as A). Returns false when
+/// the answer is NODATA (no endpoint of that family, or all down with `all_down: nodata`).
+bool answerSteered(Response& r, const Query& q, const Client& client, const zones::SteeredRecord& s,
+                   size_t ownerOffset, std::string_view owner, QueryStats& stats) noexcept;
+
+}  // namespace lodestar::dns

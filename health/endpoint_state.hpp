@@ -1,0 +1,34 @@
+// One endpoint's health as the answer path reads it: the observed state (from probes) and
+// the operator's override beside it, each one atomic byte. Written by the control thread
+// only; read by workers with relaxed loads, per query, without locks.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace lodestar::health {
+
+/// What the probes saw. InDoubt: failing, not yet down (fall not reached).
+enum class Observed : uint8_t { Up = 0, InDoubt = 1, Down = 2 };
+/// The operator's override; Auto follows the probes.
+enum class Forced : uint8_t { Auto = 0, Up = 1, Down = 2 };
+
+struct EndpointState {
+  std::atomic<Observed> observed{Observed::Up};  // until the first probe answers, up
+  std::atomic<Forced> forced{Forced::Auto};
+
+  /// Serve this endpoint?
+  bool up() const noexcept {
+    Forced f = forced.load(std::memory_order_relaxed);
+    if (f != Forced::Auto) return f == Forced::Up;
+    return observed.load(std::memory_order_relaxed) != Observed::Down;
+  }
+  /// Not fully healthy: down, forced down, or in doubt (answers then carry ttl_degraded).
+  bool degraded() const noexcept {
+    Forced f = forced.load(std::memory_order_relaxed);
+    if (f != Forced::Auto) return f == Forced::Down;
+    return observed.load(std::memory_order_relaxed) != Observed::Up;
+  }
+};
+
+}  // namespace lodestar::health
