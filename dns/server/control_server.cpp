@@ -132,9 +132,28 @@ void ControlServer::onWritable(int fd) {
       continue;
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-    break;
+    return drop(fd);
   }
-  drop(fd);  // one request per connection
+  // One request per connection. Read what the client still sends before closing, so a
+  // client in the middle of an oversize request gets to read our answer.
+  shutdown(fd, SHUT_WR);
+  loop_.watch(fd, EPOLLIN | EPOLLRDHUP, [this, fd](uint32_t) { drain(fd); });
+}
+
+void ControlServer::drain(int fd) {
+  auto it = clients_.find(fd);
+  if (it == clients_.end()) return;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      it->second.drained += static_cast<size_t>(n);
+      if (it->second.drained > 16 * kMaxControlRequest) return drop(fd);
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    return drop(fd);
+  }
 }
 
 void ControlServer::drop(int fd) {

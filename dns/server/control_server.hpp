@@ -33,10 +33,12 @@ class ControlServer {
     std::string in;
     std::string out;
     size_t sent = 0;
+    size_t drained = 0;  // bytes read and thrown away after the response
   };
   void accept();
   void onReadable(int fd);
   void onWritable(int fd);
+  void drain(int fd);
   void respond(Client& c, const nlohmann::json& response);
   void drop(int fd);
 

@@ -82,10 +82,6 @@ class Daemon {
       pool_.push_back(std::make_unique<Worker>(std::move(sockets[i]), *publisher_, publisher_->reader(i), settings));
     for (auto& w : pool_) w->start();
 
-    std::string where;
-    for (const auto& b : bound) where += (where.empty() ? "" : ", ") + b.text;
-    logLine(LogLevel::Info, "ready: " + std::to_string(publisher_->current()->zones().size()) + " zone(s), " +
-                                std::to_string(workers) + " worker(s), udp+tcp on " + where);
 
     loop_.watch(sigFd, EPOLLIN, [this, sigFd](uint32_t) { onSignal(sigFd); });
     if (!config_.stateDir.empty()) {
@@ -104,6 +100,10 @@ class Daemon {
         return 1;
       }
     }
+    std::string where;
+    for (const auto& b : bound) where += (where.empty() ? "" : ", ") + b.text;
+    logLine(LogLevel::Info, "ready: " + std::to_string(publisher_->current()->zones().size()) + " zone(s), " +
+                                std::to_string(workers) + " worker(s), udp+tcp on " + where);
     loop_.run();
     control_.reset();
     close(sigFd);

@@ -194,7 +194,9 @@ std::vector<Bytes> DaemonProcess::tcp(const std::vector<Bytes>& queries, std::ch
 }
 
 Answer DaemonProcess::ask(const QueryBuilder& q) {
-  auto bytes = udp(q.bytes());
+  // Like a real stub resolver, try again when a datagram goes missing on a loaded machine.
+  std::optional<Bytes> bytes;
+  for (int attempt = 0; attempt < 3 && !bytes; ++attempt) bytes = udp(q.bytes(), false, std::chrono::milliseconds(1500));
   if (!bytes) throw std::runtime_error("no UDP answer for " + q.qname);
   auto a = parseAnswer(*bytes);
   if (!a) throw std::runtime_error("ldns cannot parse the answer for " + q.qname);
