@@ -97,10 +97,11 @@ bool TcpConnections::flush(Connection& c) {
   return true;
 }
 
-void TcpConnections::answerBuffered(Connection& c, const zones::View& view, QueryStats& stats) {
+void TcpConnections::answerBuffered(Connection& c, const zones::View& view, QueryStats& stats, FastRandom& random) {
   size_t at = 0;
   Client client{c.peer, Transport::Tcp};
   while (c.in.size() - at >= 2 && c.out.size() < kMaxQueuedOutput) {
+    client.entropy = random.next();
     size_t len = size_t(c.in[at]) << 8 | c.in[at + 1];
     if (c.in.size() - at - 2 < len) break;
     size_t n = answerQuery(c.in.data() + at + 2, len, client, view, scratch_.data() + 2, scratch_.size() - 2, stats);
@@ -114,7 +115,7 @@ void TcpConnections::answerBuffered(Connection& c, const zones::View& view, Quer
 }
 
 void TcpConnections::onEvent(EpollTag* tag, uint32_t events, const zones::View& view, QueryStats& stats,
-                             Clock::time_point now) {
+                             FastRandom& random, Clock::time_point now) {
   Connection& c = *static_cast<Connection*>(tag->owner);
   if (c.closed) return;
   c.lastActive = now;
@@ -126,7 +127,7 @@ void TcpConnections::onEvent(EpollTag* tag, uint32_t events, const zones::View& 
       ssize_t n = recv(c.tag.fd, c.in.data() + old, kReadChunk, 0);
       c.in.resize(old + (n > 0 ? static_cast<size_t>(n) : 0));
       if (n > 0) {
-        answerBuffered(c, view, stats);
+        answerBuffered(c, view, stats, random);
         continue;
       }
       if (n == 0) c.peerDone = true;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dns/engine/stats.hpp"
+#include "dns/server/fast_random.hpp"
 #include "dns/server/epoll_tag.hpp"
 
 namespace lodestar::zones {
@@ -28,7 +29,8 @@ class TcpConnections {
   /// Accepts every pending connection on `listenFd`; over the cap, new ones are closed.
   void acceptAll(int listenFd, Clock::time_point now);
   /// Reads, answers and writes for the connection behind `tag`.
-  void onEvent(EpollTag* tag, uint32_t events, const zones::View& view, QueryStats& stats, Clock::time_point now);
+  void onEvent(EpollTag* tag, uint32_t events, const zones::View& view, QueryStats& stats, FastRandom& random,
+               Clock::time_point now);
   /// Frees closed connections and, a few times a second, closes idle ones. Call between
   /// epoll batches only: events of a batch may still point at a closed connection.
   void sweep(Clock::time_point now);
@@ -39,7 +41,7 @@ class TcpConnections {
   struct Connection;
   void close(Connection& c);
   bool flush(Connection& c);
-  void answerBuffered(Connection& c, const zones::View& view, QueryStats& stats);
+  void answerBuffered(Connection& c, const zones::View& view, QueryStats& stats, FastRandom& random);
 
   int epollFd_;
   unsigned max_;

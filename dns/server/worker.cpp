@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <random>
 #include <cstring>
 #include <list>
 #include <stdexcept>
@@ -72,7 +73,8 @@ Worker::Worker(WorkerSockets sockets, ViewPublisher& views, ViewPublisher::Reade
       views_(views),
       reader_(reader),
       settings_(settings),
-      batch_(std::make_unique<UdpBatch>()) {
+      batch_(std::make_unique<UdpBatch>()),
+      random_(std::random_device{}() ^ reinterpret_cast<uintptr_t>(this)) {
   epollFd_ = epoll_create1(EPOLL_CLOEXEC);
   wakeFd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (epollFd_ < 0 || wakeFd_ < 0) throw std::runtime_error("cannot create the worker's epoll/eventfd");
@@ -122,7 +124,8 @@ void Worker::drainUdp(int fd, bool wildcard, const zones::View& view) {
         ++stats_.dropped;
         continue;
       }
-      Client client{geo::Address::fromSockaddr(reinterpret_cast<const sockaddr*>(&b.peers[i])), Transport::Udp};
+      Client client{geo::Address::fromSockaddr(reinterpret_cast<const sockaddr*>(&b.peers[i])), Transport::Udp,
+                    random_.next()};
       size_t n = answerQuery(b.queries[i].data(), b.in[i].msg_len, client, view, b.answers[i].data(), kMaxUdpAnswer,
                              stats_, settings_.udpMaxPayload);
       if (n == 0) continue;
@@ -186,7 +189,7 @@ void Worker::run() {
           tcp.acceptAll(tag->fd, now);
           break;
         case EpollTag::Kind::TcpConnection:
-          tcp.onEvent(tag, events[i].events, *view, stats_, now);
+          tcp.onEvent(tag, events[i].events, *view, stats_, random_, now);
           break;
       }
     }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "dns/engine/stats.hpp"
+#include "dns/server/fast_random.hpp"
 #include "dns/server/socket_set.hpp"
 #include "dns/server/view_publisher.hpp"
 
@@ -52,6 +53,7 @@ class Worker {
   std::thread thread_;
   std::unique_ptr<UdpBatch> batch_;
   QueryStats stats_;
+  FastRandom random_;
 };
 
 }  // namespace lodestar::dns
