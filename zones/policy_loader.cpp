@@ -1,6 +1,9 @@
 // Reading of the zone policy YAML: one way to say each thing, every key checked.
 #include "zones/policy_loader.hpp"
 
+#include <ctime>
+
+#include "zones/check_loader.hpp"
 #include "zones/record_text.hpp"
 #include "zones/steering_loader.hpp"
 #include "zones/wire_name.hpp"
@@ -45,7 +48,7 @@ class PolicyLoader {
   std::unique_ptr<Zone> load(const YAML::Node& root) {
     if (!root.IsDefined()) return nullptr;
     const size_t errorsBefore = yaml_.diags().errors().size();
-    if (!yaml_.expectMap(root, "", {"zone", "ttl", "soa", "nameservers", "include", "regions", "pools", "records"}))
+    if (!yaml_.expectMap(root, "", {"zone", "ttl", "soa", "nameservers", "include", "checks", "regions", "pools", "records"}))
       return nullptr;
     if (!root["zone"]) {
       yaml_.error(root, "", "missing key 'zone' (the zone's apex name, e.g. gtm.example.com)");
@@ -74,7 +77,9 @@ class PolicyLoader {
         loadZoneFile(path, ttl_, builder, yaml_.diags());
       }
     }
-    if (root["pools"]) pools_ = readPools(yaml_, root["pools"], ctx_, builder);
+    CheckMap checks;
+    if (root["checks"]) checks = readChecks(yaml_, root["checks"]);
+    if (root["pools"]) pools_ = readPools(yaml_, root["pools"], checks, ctx_, builder);
     if (root["records"]) readRecords(root["records"], builder);
     if (yaml_.diags().errors().size() != errorsBefore) return nullptr;
     return builder.build(yaml_.diags());
@@ -107,6 +112,13 @@ class PolicyLoader {
     } numbers[] = {{"serial", 1}, {"refresh", 3600}, {"retry", 600}, {"expire", 1209600}, {"minimum", 60}};
     for (const auto& n : numbers) {
       uint32_t v = n.fallback;
+      if (std::string(n.key) == "serial" && soa[n.key] && soa[n.key].IsScalar() && soa[n.key].Scalar() == "auto") {
+        // Time-based, and always above the serial being replaced (RFC 1982 arithmetic aside).
+        v = static_cast<uint32_t>(std::time(nullptr));
+        if (auto prev = ctx_.previousSerial(apex_); prev && *prev >= v) v = *prev + 1;
+        appendU32(rdata, v);
+        continue;
+      }
       if (soa[n.key]) {
         auto parsed = yaml_.integer(soa[n.key], keyPath("soa", n.key), 0, 0xFFFFFFFFu);
         if (!parsed) return;

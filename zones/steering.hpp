@@ -10,6 +10,7 @@
 
 #include "geo/address.hpp"
 #include "geo/decision_tree.hpp"
+#include "health/check_spec.hpp"
 #include "health/endpoint_state.hpp"
 
 namespace lodestar::zones {
@@ -45,7 +46,7 @@ struct PoolMembers {
 /// A named set of endpoints per region, shared by the steered records that name it.
 struct Pool {
   std::string name;
-  std::string check;                  // the probe definition's name; empty: not probed
+  std::shared_ptr<const health::CheckSpec> check;  // null: not probed (always up unless forced)
   std::vector<PoolMembers> byRegion;  // indexed by RegionId; empty where the pool has none
   std::vector<RegionId> regions;      // the regions it has, in the order the file lists them
   const PoolMembers* members(RegionId r) const noexcept {

@@ -44,9 +44,10 @@ std::string SteeringContext::regionNames() const {
   return out.empty() ? "(none defined)" : out;
 }
 
-std::shared_ptr<health::EndpointState> SteeringContext::endpointState(const std::string& check,
+std::shared_ptr<health::EndpointState> SteeringContext::endpointState(const health::CheckSpec* check,
                                                                       const geo::Address& address) {
-  return (registry_ ? *registry_ : local_).acquire(check + "|" + address.toString());
+  // Same address probed the same way: one endpoint, one state, wherever it is listed.
+  return (registry_ ? *registry_ : local_).acquire((check ? check->identity() : "unchecked") + "|" + address.toString());
 }
 
 const SteeringContext::Compiled* SteeringContext::cached(const std::string& signature) const {

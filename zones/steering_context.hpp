@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "geo/database.hpp"
+#include "health/check_spec.hpp"
 #include "health/registry.hpp"
 #include "zones/diagnostics.hpp"
 #include "zones/steering.hpp"
@@ -23,7 +24,7 @@ class SteeringContext {
       : db_(std::move(db)), registry_(registry) {}
 
   /// The health cell of an endpoint probed by `check`; shared by every pool naming it.
-  std::shared_ptr<health::EndpointState> endpointState(const std::string& check, const geo::Address& address);
+  std::shared_ptr<health::EndpointState> endpointState(const health::CheckSpec* check, const geo::Address& address);
 
   /// Declares a region; the same name in another file must have the same coordinates.
   void defineRegion(const Region& region, const SourceLocation& where, Diagnostics& diags);
@@ -31,6 +32,13 @@ class SteeringContext {
   const std::vector<Region>& regions() const noexcept { return regions_; }
   /// "ap-northeast, eu-west, us-east", for messages that list what exists.
   std::string regionNames() const;
+
+  /// The serial a zone had in the view being replaced, for `serial: auto`.
+  void setPreviousSerial(const std::string& apex, uint32_t serial) { previousSerials_[apex] = serial; }
+  std::optional<uint32_t> previousSerial(const std::string& apex) const {
+    auto it = previousSerials_.find(apex);
+    return it == previousSerials_.end() ? std::nullopt : std::optional<uint32_t>(it->second);
+  }
 
   const geo::Database* database() const noexcept { return db_.get(); }
   const std::shared_ptr<const geo::Database>& sharedDatabase() const noexcept { return db_; }
@@ -50,6 +58,7 @@ class SteeringContext {
   std::vector<Region> regions_;
   std::vector<SourceLocation> regionWhere_;
   std::map<std::string, Compiled> compiled_;
+  std::map<std::string, uint32_t> previousSerials_;
 };
 
 }  // namespace lodestar::zones

@@ -122,8 +122,8 @@ namespace {
 
 // One region of a pool: a list of endpoints, or {addresses: [...], capacity: N}. An endpoint
 // is an address, or {address: A, weight: W}.
-bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string& path, const std::string& check,
-                    SteeringContext& ctx, PoolMembers& m) {
+bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string& path,
+                    const health::CheckSpec* check, SteeringContext& ctx, PoolMembers& m) {
   YAML::Node list = node;
   if (node.IsMap()) {
     if (!yaml.expectMap(node, path, {"addresses", "capacity"})) return false;
@@ -196,8 +196,8 @@ bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string&
 
 }  // namespace
 
-std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node& pools, SteeringContext& ctx,
-                                             ZoneBuilder& builder) {
+std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node& pools, const CheckMap& checks,
+                                             SteeringContext& ctx, ZoneBuilder& builder) {
   std::map<std::string, const Pool*> out;
   if (!pools.IsMap()) {
     yaml.error(pools, "pools", "expected a mapping of pool names to {check, regions}");
@@ -214,7 +214,15 @@ std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node&
     if (body["check"]) {
       auto check = yaml.string(body["check"], keyPath(path, "check"));
       if (!check) continue;
-      pool->check = *check;
+      auto found = checks.find(*check);
+      if (found == checks.end()) {
+        std::string known;
+        for (const auto& [n, c] : checks) known += (known.empty() ? "" : ", ") + n;
+        yaml.error(body["check"], keyPath(path, "check"),
+                   "unknown check '" + *check + "' (defined in this file: " + (known.empty() ? "none" : known) + ")");
+        continue;
+      }
+      pool->check = found->second;
     }
     YAML::Node regions = body["regions"];
     std::string regionsPath = keyPath(path, "regions");
@@ -238,7 +246,7 @@ std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node&
         continue;
       }
       pool->regions.push_back(*id);
-      ok = readPoolRegion(yaml, r->second, regionPath, pool->check, ctx, m) && ok;
+      ok = readPoolRegion(yaml, r->second, regionPath, pool->check.get(), ctx, m) && ok;
     }
     if (!ok) continue;
     if (out.count(name)) {

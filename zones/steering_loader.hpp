@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "zones/check_loader.hpp"
 #include "zones/steering.hpp"
 #include "zones/steering_context.hpp"
 #include "zones/yaml_support.hpp"
@@ -16,8 +17,8 @@ namespace lodestar::zones {
 void readRegions(YamlReader& yaml, const YAML::Node& regions, SteeringContext& ctx);
 
 /// `pools:` — name → region → addresses. The pools are owned by the zone being built.
-std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node& pools, SteeringContext& ctx,
-                                             ZoneBuilder& builder);
+std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node& pools, const CheckMap& checks,
+                                             SteeringContext& ctx, ZoneBuilder& builder);
 
 /// A record's `steer:` block: policy, pool, ttl, map / default. Compiles the policy.
 std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer, const std::string& path,

@@ -11,7 +11,7 @@
 namespace lodestar::zones {
 
 std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::shared_ptr<const geo::Database> db,
-                               Diagnostics& diags, health::Registry* registry) {
+                               Diagnostics& diags, health::Registry* registry, const View* previous) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
   for (const auto& p : paths) {
@@ -31,6 +31,15 @@ std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::share
   }
   // Regions are global: read them from every file before any pool or record names one.
   SteeringContext ctx(db, registry);
+  if (previous) {
+    for (const auto& z : previous->zones()) {
+      const std::string& soa = z->soa().rdata.front();
+      size_t m = wireNameLength(soa);
+      size_t r = wireNameLength(std::string_view(soa).substr(m));
+      const auto* p = reinterpret_cast<const uint8_t*>(soa.data() + m + r);
+      ctx.setPreviousSerial(z->apex(), uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]);
+    }
+  }
   std::vector<YamlReader> readers;
   std::vector<YAML::Node> roots;
   for (const auto& f : files) {

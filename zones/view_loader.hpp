@@ -15,8 +15,10 @@ namespace lodestar::zones {
 /// Each entry is a .yaml policy file or a directory whose *.yaml / *.yml files are read in
 /// name order. Steering policies compile against `db` (may be null); endpoint health cells
 /// come from `registry` (may be null). Returns null when any file has an error; all errors
-/// are reported.
+/// are reported. `previous` (may be null) is the view this one replaces: zones with
+/// `serial: auto` get a serial above the previous one.
 std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::shared_ptr<const geo::Database> db,
-                               Diagnostics& diags, health::Registry* registry = nullptr);
+                               Diagnostics& diags, health::Registry* registry = nullptr,
+                               const View* previous = nullptr);
 
 }  // namespace lodestar::zones

@@ -46,7 +46,7 @@ class Daemon {
 
   int run() {
     zones::Diagnostics diags;
-    auto loaded = loadConfiguration(configPath_, nullptr, diags);
+    auto loaded = loadConfiguration(configPath_, nullptr, diags, &registry_);
     for (const auto& w : diags.warnings()) logLine(LogLevel::Warning, w.toString());
     if (!loaded) {
       for (const auto& e : diags.errors()) logLine(LogLevel::Error, e.toString());
@@ -173,7 +173,7 @@ class Daemon {
 
   // Parses, validates and compiles off the hot path; publishes only a view with no errors.
   bool reload(zones::Diagnostics& diags) {
-    auto loaded = loadConfiguration(configPath_, publisher_->current(), diags);
+    auto loaded = loadConfiguration(configPath_, publisher_->current(), diags, &registry_);
     for (const auto& w : diags.warnings()) logLine(LogLevel::Warning, w.toString());
     if (!loaded) {
       for (const auto& e : diags.errors()) logLine(LogLevel::Error, e.toString());
@@ -185,12 +185,14 @@ class Daemon {
       logLine(LogLevel::Warning, "listen addresses and workers change only on restart");
     std::string summary = describeView(*loaded->view);
     publisher_->publish(std::move(loaded->view));
+    registry_.collect();  // endpoints no view names any more
     logLine(LogLevel::Info, "reloaded: " + summary.substr(0, summary.find('\n')));
     return true;
   }
 
   std::string configPath_;
   ServerConfig config_;
+  health::Registry registry_;  // endpoint health, kept across reloads
   std::unique_ptr<ViewPublisher> publisher_;
   std::vector<std::unique_ptr<Worker>> pool_;
   health::EventLoop loop_;

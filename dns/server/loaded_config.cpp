@@ -1,12 +1,14 @@
 // Loads config, database and zones in that order; any error stops before anything is used.
 #include "dns/server/loaded_config.hpp"
 
+#include <cstdio>
+
 #include "zones/view_loader.hpp"
 
 namespace lodestar::dns {
 
 std::optional<LoadedConfig> loadConfiguration(const std::string& configPath, const zones::View* previous,
-                                              zones::Diagnostics& diags) {
+                                              zones::Diagnostics& diags, health::Registry* registry) {
   auto config = loadServerConfig(configPath, diags);
   if (!config) return std::nullopt;
   std::shared_ptr<const geo::Database> db;
@@ -18,8 +20,7 @@ std::optional<LoadedConfig> loadConfiguration(const std::string& configPath, con
       return std::nullopt;
     }
   }
-  (void)previous;
-  auto view = zones::loadView(config->zonePaths, db, diags);
+  auto view = zones::loadView(config->zonePaths, db, diags, registry, previous);
   if (!view) return std::nullopt;
   return LoadedConfig{std::move(*config), std::move(view)};
 }
@@ -35,6 +36,20 @@ std::string describeView(const zones::View& view) {
       out += "  " + s->name + " steered by " + zones::policyName(s->policy) + " over pool " + s->pool->name +
              ", TTL " + std::to_string(s->ttl) + "s, " + std::to_string(s->tree->nodeCount()) + " tree nodes, " +
              std::to_string(s->orders->size()) + " region orders\n";
+      if (const auto& check = s->pool->check) {
+        auto w = check->worstCaseWithdrawal();
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      "    withdrawal of a hung endpoint <= %.1f s (check %s: interval %.1fs, timeout %.1fs, fall %u, "
+                      "recheck %.1fs) against TTL %us\n",
+                      w.count() / 1000.0, check->name.c_str(), check->interval.count() / 1000.0,
+                      check->timeout.count() / 1000.0, check->fall, check->recheck.count() / 1000.0, s->ttl);
+        out += line;
+        if (w > std::chrono::seconds(s->ttl))
+          out += "    warning: withdrawal can take longer than one TTL; caches may hold a failed region's answer\n";
+      } else {
+        out += "    not health-checked: endpoints count as up unless forced down\n";
+      }
     }
   }
   return out;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "dns/server/config.hpp"
+#include "health/registry.hpp"
 #include "zones/diagnostics.hpp"
 #include "zones/view.hpp"
 
@@ -18,8 +19,9 @@ struct LoadedConfig {
 
 /// The real loader, used by the daemon, reloads and --check alike. `previous` (may be null)
 /// is the view being replaced: zones with `serial: auto` then get a higher serial.
+/// `registry` (may be null) keeps endpoint health across reloads.
 std::optional<LoadedConfig> loadConfiguration(const std::string& configPath, const zones::View* previous,
-                                              zones::Diagnostics& diags);
+                                              zones::Diagnostics& diags, health::Registry* registry = nullptr);
 
 /// One line per steered record and the geo database, for --check and reload logs.
 std::string describeView(const zones::View& view);

@@ -1,0 +1,199 @@
+// Probe definitions: defaults that suit most services, every value range-checked.
+#include "zones/check_loader.hpp"
+
+#include "geo/address.hpp"
+#include "zones/record_text.hpp"
+
+namespace lodestar::zones {
+
+namespace {
+
+using health::ProbeKind;
+
+std::optional<health::CheckSpec> readCheck(YamlReader& yaml, const YAML::Node& node, const std::string& path,
+                                           const std::string& name) {
+  if (!yaml.expectMap(node, path, {"kind", "port", "address", "interval", "timeout", "recheck", "rise", "fall", "http",
+                                   "dns", "exec"}))
+    return std::nullopt;
+  health::CheckSpec c;
+  c.name = name;
+  bool ok = true;
+  if (!node["kind"]) {
+    yaml.error(node, path, "missing key 'kind' (tcp, http, https, dns or exec)");
+    return std::nullopt;
+  }
+  auto kind = yaml.string(node["kind"], keyPath(path, "kind"));
+  if (!kind) return std::nullopt;
+  const std::pair<const char*, ProbeKind> kinds[] = {
+      {"tcp", ProbeKind::Tcp}, {"http", ProbeKind::Http}, {"https", ProbeKind::Https},
+      {"dns", ProbeKind::Dns}, {"exec", ProbeKind::Exec}};
+  bool found = false;
+  for (const auto& [n, k] : kinds)
+    if (*kind == n) {
+      c.kind = k;
+      found = true;
+    }
+  if (!found) {
+    yaml.error(node["kind"], keyPath(path, "kind"), "unknown kind '" + *kind + "' (tcp, http, https, dns or exec)");
+    return std::nullopt;
+  }
+  auto duration = [&](const char* key, std::chrono::milliseconds& out, long minMs) {
+    if (!node[key]) return;
+    auto d = yaml.duration(node[key], keyPath(path, key));
+    if (!d) ok = false;
+    else if (d->count() < minMs) {
+      yaml.error(node[key], keyPath(path, key), std::string(key) + " must be at least " + std::to_string(minMs) + "ms");
+      ok = false;
+    } else out = *d;
+  };
+  duration("interval", c.interval, 100);
+  duration("timeout", c.timeout, 10);
+  duration("recheck", c.recheck, 10);
+  if (ok && c.timeout >= c.interval) {
+    yaml.error(node["timeout"] ? node["timeout"] : node, keyPath(path, "timeout"), "timeout must be shorter than interval");
+    ok = false;
+  }
+  auto count = [&](const char* key, unsigned& out) {
+    if (!node[key]) return;
+    auto v = yaml.integer(node[key], keyPath(path, key), 1, 100);
+    if (!v) ok = false;
+    else out = static_cast<unsigned>(*v);
+  };
+  count("rise", c.rise);
+  count("fall", c.fall);
+  if (node["port"]) {
+    auto p = yaml.integer(node["port"], keyPath(path, "port"), 1, 65535);
+    if (!p) ok = false;
+    else c.port = static_cast<uint16_t>(*p);
+  }
+  if (node["address"]) {
+    auto a = yaml.string(node["address"], keyPath(path, "address"));
+    if (!a || !geo::Address::parse(*a)) {
+      if (a) yaml.error(node["address"], keyPath(path, "address"), "'" + *a + "' is not an address");
+      ok = false;
+    } else c.address = *a;
+  }
+  if (c.kind == ProbeKind::Tcp && c.port == 0) {
+    yaml.error(node, path, "a tcp check needs a 'port'");
+    ok = false;
+  }
+  // Sections belong to their kinds only.
+  auto section = [&](const char* key, std::initializer_list<ProbeKind> forKinds) -> YAML::Node {
+    YAML::Node s = node[key];
+    if (!s) return s;
+    bool fits = false;
+    for (auto k : forKinds) fits = fits || k == c.kind;
+    if (!fits) {
+      yaml.error(s, keyPath(path, key), std::string("'") + key + "' does not apply to a " + *kind + " check");
+      ok = false;
+      return YAML::Node();
+    }
+    return s;
+  };
+  if (YAML::Node http = section("http", {ProbeKind::Http, ProbeKind::Https})) {
+    std::string hp = keyPath(path, "http");
+    if (yaml.expectMap(http, hp, {"method", "path", "host", "headers", "expect", "body", "verify_tls", "sni"})) {
+      if (http["method"]) c.method = yaml.string(http["method"], keyPath(hp, "method")).value_or("GET");
+      if (http["path"]) c.path = yaml.string(http["path"], keyPath(hp, "path")).value_or("/");
+      if (http["host"]) c.host = yaml.string(http["host"], keyPath(hp, "host")).value_or("");
+      if (http["body"]) c.bodyContains = yaml.string(http["body"], keyPath(hp, "body")).value_or("");
+      if (http["sni"]) c.sni = yaml.string(http["sni"], keyPath(hp, "sni")).value_or("");
+      if (http["verify_tls"]) c.verifyTls = yaml.boolean(http["verify_tls"], keyPath(hp, "verify_tls")).value_or(true);
+      if (YAML::Node h = http["headers"]) {
+        if (!h.IsMap()) {
+          yaml.error(h, keyPath(hp, "headers"), "expected a mapping of header names to values");
+          ok = false;
+        } else {
+          for (auto it = h.begin(); it != h.end(); ++it) c.headers.push_back(it->first.Scalar() + ": " + it->second.Scalar());
+        }
+      }
+      if (YAML::Node e = http["expect"]) {
+        c.expectStatus.clear();
+        auto list = yaml.stringList(e, keyPath(hp, "expect"));
+        for (const auto& s : list.value_or(std::vector<std::string>{})) {
+          unsigned v = 0;
+          try {
+            v = static_cast<unsigned>(std::stoul(s));
+          } catch (...) {
+          }
+          if (v < 100 || v > 599) {
+            yaml.error(e, keyPath(hp, "expect"), "'" + s + "' is not an HTTP status code");
+            ok = false;
+          } else c.expectStatus.push_back(v);
+        }
+      }
+      if (!c.path.empty() && c.path[0] != '/') {
+        yaml.error(http["path"], keyPath(hp, "path"), "the path starts with '/'");
+        ok = false;
+      }
+    } else ok = false;
+  } else if (c.kind == ProbeKind::Http || c.kind == ProbeKind::Https) {
+    // defaults: GET / expecting 200
+  }
+  if (YAML::Node dns = section("dns", {ProbeKind::Dns})) {
+    std::string dp = keyPath(path, "dns");
+    if (yaml.expectMap(dns, dp, {"name", "type", "rcode", "answer"})) {
+      if (dns["name"]) c.dnsName = yaml.string(dns["name"], keyPath(dp, "name")).value_or("");
+      if (dns["type"]) {
+        std::string t = dns["type"].Scalar();
+        c.dnsType = rrTypeFromText(t);
+        if (c.dnsType == 0) {
+          yaml.error(dns["type"], keyPath(dp, "type"), "unknown record type '" + t + "'");
+          ok = false;
+        }
+      }
+      if (dns["rcode"]) {
+        std::string r = dns["rcode"].Scalar();
+        const std::pair<const char*, uint8_t> rcodes[] = {{"NOERROR", 0}, {"FORMERR", 1}, {"SERVFAIL", 2},
+                                                          {"NXDOMAIN", 3}, {"NOTIMP", 4},  {"REFUSED", 5}};
+        bool known = false;
+        for (const auto& [n, v] : rcodes)
+          if (r == n) {
+            c.dnsRcode = v;
+            known = true;
+          }
+        if (!known) {
+          yaml.error(dns["rcode"], keyPath(dp, "rcode"), "unknown rcode '" + r + "'");
+          ok = false;
+        }
+      }
+      if (dns["answer"]) c.dnsAnswer = yaml.string(dns["answer"], keyPath(dp, "answer")).value_or("");
+    } else ok = false;
+  }
+  if (c.kind == ProbeKind::Dns && c.dnsName.empty()) {
+    yaml.error(node, path, "a dns check needs dns.name");
+    ok = false;
+  }
+  if (YAML::Node exec = section("exec", {ProbeKind::Exec})) {
+    std::string ep = keyPath(path, "exec");
+    if (yaml.expectMap(exec, ep, {"command"}) && exec["command"]) {
+      auto argv = yaml.stringList(exec["command"], keyPath(ep, "command"));
+      if (argv) c.command = *argv;
+      else ok = false;
+    } else ok = false;
+  }
+  if (c.kind == ProbeKind::Exec && c.command.empty()) {
+    yaml.error(node, path, "an exec check needs exec.command");
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return c;
+}
+
+}  // namespace
+
+CheckMap readChecks(YamlReader& yaml, const YAML::Node& checks) {
+  CheckMap out;
+  if (!checks.IsMap()) {
+    yaml.error(checks, "checks", "expected a mapping of check names to probe definitions");
+    return out;
+  }
+  for (auto it = checks.begin(); it != checks.end(); ++it) {
+    std::string name = it->first.Scalar();
+    auto spec = readCheck(yaml, it->second, keyPath("checks", name), name);
+    if (spec) out.emplace(name, std::make_shared<const health::CheckSpec>(std::move(*spec)));
+  }
+  return out;
+}
+
+}  // namespace lodestar::zones

@@ -1,0 +1,18 @@
+// `checks:` in a zone policy file: probe definitions that pools name.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "health/check_spec.hpp"
+#include "zones/yaml_support.hpp"
+
+namespace lodestar::zones {
+
+using CheckMap = std::map<std::string, std::shared_ptr<const health::CheckSpec>>;
+
+/// Reads every check; each problem is reported with its key path.
+CheckMap readChecks(YamlReader& yaml, const YAML::Node& checks);
+
+}  // namespace lodestar::zones
