@@ -7,6 +7,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -16,10 +17,13 @@
 #include "dns/server/control_server.hpp"
 #include "dns/server/loaded_config.hpp"
 #include "dns/server/log.hpp"
+#include "dns/server/probe_targets.hpp"
 #include "dns/server/socket_set.hpp"
 #include "dns/server/view_publisher.hpp"
 #include "dns/server/worker.hpp"
 #include "health/event_loop.hpp"
+#include "health/prober.hpp"
+#include "health/scheduler.hpp"
 
 namespace lodestar::dns {
 
@@ -100,11 +104,17 @@ class Daemon {
         return 1;
       }
     }
+    prober_ = std::make_unique<health::Prober>(loop_);
+    scheduler_ = std::make_unique<health::Scheduler>(loop_, *prober_, [](const health::StateChange& c) { logChange(c); });
+    scheduler_->setTargets(probeTargets(*publisher_->current()));
+
     std::string where;
     for (const auto& b : bound) where += (where.empty() ? "" : ", ") + b.text;
     logLine(LogLevel::Info, "ready: " + std::to_string(publisher_->current()->zones().size()) + " zone(s), " +
                                 std::to_string(workers) + " worker(s), udp+tcp on " + where);
     loop_.run();
+    scheduler_.reset();
+    prober_.reset();
     control_.reset();
     close(sigFd);
 
@@ -116,6 +126,16 @@ class Daemon {
   }
 
  private:
+  // One structured line per state change: what, where, from → to, why, how fast.
+  static void logChange(const health::StateChange& c) {
+    char latency[32];
+    std::snprintf(latency, sizeof latency, "%.1f", c.result.latency.count() / 1000.0);
+    logLine(c.to == health::Observed::Up ? LogLevel::Info : LogLevel::Warning,
+            "health: endpoint=" + c.address + " " + health::observedName(c.from) + " -> " +
+                health::observedName(c.to) + " reason=\"" + c.result.reason + "\" latency_ms=" + latency +
+                " check=" + c.check + " (" + c.where + ")");
+  }
+
   QueryStats stopWorkers() {
     QueryStats total;
     for (auto& w : pool_) {
@@ -185,6 +205,7 @@ class Daemon {
       logLine(LogLevel::Warning, "listen addresses and workers change only on restart");
     std::string summary = describeView(*loaded->view);
     publisher_->publish(std::move(loaded->view));
+    scheduler_->setTargets(probeTargets(*publisher_->current()));
     registry_.collect();  // endpoints no view names any more
     logLine(LogLevel::Info, "reloaded: " + summary.substr(0, summary.find('\n')));
     return true;
@@ -197,6 +218,8 @@ class Daemon {
   std::vector<std::unique_ptr<Worker>> pool_;
   health::EventLoop loop_;
   std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<health::Prober> prober_;
+  std::unique_ptr<health::Scheduler> scheduler_;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@ packages=(
   build-essential cmake ninja-build pkg-config     # toolchain
   libldns-dev libc-ares-dev libmaxminddb-dev libyaml-cpp-dev   # libraries we link
   nlohmann-json3-dev libcli11-dev                  # control protocol (JSON) and lodestarctl's command line
+  libcurl4-openssl-dev                             # http/https health checks
   catch2                                           # unit and end-to-end tests
   knot-dnsutils mmdb-bin socat                     # kdig, mmdblookup, socat: real clients for demo and tests
 )

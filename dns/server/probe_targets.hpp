@@ -1,0 +1,13 @@
+// What to probe: every endpoint of every checked pool in a view, once per health cell.
+#pragma once
+
+#include <vector>
+
+#include "health/scheduler.hpp"
+#include "zones/view.hpp"
+
+namespace lodestar::dns {
+
+std::vector<health::ProbeTarget> probeTargets(const zones::View& view);
+
+}  // namespace lodestar::dns

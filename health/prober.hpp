@@ -1,0 +1,42 @@
+// Runs probes of every kind on the control loop, all at once, none blocking another:
+// tcp (non-blocking connect), http/https (libcurl multi), exec (child process), dns.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "health/check_spec.hpp"
+#include "health/event_loop.hpp"
+
+namespace lodestar::health {
+
+struct ProbeResult {
+  bool success = false;
+  std::string reason;  // "HTTP 200", "HTTP 503", "connect refused", "timeout after 500ms", ...
+  std::chrono::microseconds latency{0};
+};
+
+class Prober {
+ public:
+  using Done = std::function<void(const ProbeResult&)>;
+
+  explicit Prober(EventLoop& loop);
+  ~Prober();
+  Prober(const Prober&) = delete;
+  Prober& operator=(const Prober&) = delete;
+
+  /// Starts one probe of `address` (IPv4 or IPv6 text) as `spec` says; `done` runs exactly
+  /// once, on the loop, within the spec's timeout (plus scheduling slack).
+  void start(const CheckSpec& spec, const std::string& address, Done done);
+
+  /// The User-Agent of HTTP probes: WAFs block anonymous probes.
+  static const char* userAgent() noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lodestar::health

@@ -1,0 +1,117 @@
+// Probe scheduling. An entry that is removed while its probe is in flight is kept alive by
+// the probe's callback and simply ignored when the result arrives.
+#include "health/scheduler.hpp"
+
+namespace lodestar::health {
+
+const char* observedName(Observed o) noexcept {
+  switch (o) {
+    case Observed::Up: return "up";
+    case Observed::InDoubt: return "in-doubt";
+    case Observed::Down: return "down";
+  }
+  return "?";
+}
+
+struct Scheduler::Entry {
+  ProbeTarget target;
+  StateMachine fsm;
+  EventLoop::TimerId timer = 0;
+  bool inFlight = false;
+  bool removed = false;
+  std::string lastReason = "not probed yet";
+  std::chrono::system_clock::time_point since = std::chrono::system_clock::now();
+  uint64_t probes = 0, failures = 0, changes = 0;
+
+  explicit Entry(ProbeTarget t) : target(std::move(t)), fsm(target.check->rise, target.check->fall) {
+    // A cell that outlived a reload keeps what it knew.
+    Observed known = target.state->observed.load();
+    if (known == Observed::Down) {
+      for (unsigned i = 0; i < target.check->fall; ++i) fsm.record(false);
+    }
+  }
+};
+
+Scheduler::Scheduler(EventLoop& loop, Prober& prober, OnChange onChange)
+    : loop_(loop), prober_(prober), onChange_(std::move(onChange)) {}
+
+Scheduler::~Scheduler() {
+  for (auto& [cell, e] : entries_) {
+    e->removed = true;
+    if (e->timer) loop_.cancel(e->timer);
+  }
+}
+
+void Scheduler::setTargets(std::vector<ProbeTarget> targets) {
+  std::map<EndpointState*, std::shared_ptr<Entry>> next;
+  for (auto& t : targets) {
+    EndpointState* key = t.state.get();
+    if (next.count(key)) {
+      next[key]->target.where += "; " + t.where;
+      continue;
+    }
+    auto it = entries_.find(key);
+    if (it != entries_.end()) {
+      it->second->target.where = t.where;
+      next.emplace(key, it->second);
+      entries_.erase(it);
+      continue;
+    }
+    auto e = std::make_shared<Entry>(std::move(t));
+    next.emplace(key, e);
+    schedule(*e, std::chrono::milliseconds(0));  // the first probe runs at once
+  }
+  for (auto& [cell, e] : entries_) {
+    e->removed = true;
+    if (e->timer) loop_.cancel(e->timer);
+  }
+  entries_ = std::move(next);
+}
+
+void Scheduler::schedule(Entry& e, std::chrono::milliseconds delay) {
+  if (e.timer) loop_.cancel(e.timer);
+  e.timer = loop_.after(delay, [this, &e] {
+    e.timer = 0;
+    probe(e);
+  });
+}
+
+void Scheduler::probe(Entry& e) {
+  if (e.inFlight || e.removed) return;
+  e.inFlight = true;
+  ++e.probes;
+  auto keep = entries_.at(e.target.state.get());
+  prober_.start(*e.target.check, e.target.address, [this, keep](const ProbeResult& r) {
+    keep->inFlight = false;
+    if (!keep->removed) onResult(*keep, r);
+  });
+}
+
+void Scheduler::onResult(Entry& e, const ProbeResult& r) {
+  if (!r.success) ++e.failures;
+  Observed before = e.fsm.state();
+  e.lastReason = r.reason;
+  if (e.fsm.record(r.success)) {
+    e.target.state->observed.store(e.fsm.state(), std::memory_order_relaxed);
+    e.since = std::chrono::system_clock::now();
+    ++e.changes;
+    ++changes_;
+    if (onChange_) onChange_({e.target.address, e.target.where, e.target.check->name, before, e.fsm.state(), r});
+  }
+  // A result that disagrees with the state is confirmed quickly, not an interval later.
+  if (e.fsm.wantsRecheck()) return schedule(e, e.target.check->recheck);
+  // 90–100% of the interval: spread out, and never later than the withdrawal bound assumes.
+  auto interval = e.target.check->interval;
+  std::uniform_int_distribution<long> spread(interval.count() * 9 / 10, interval.count());
+  schedule(e, std::chrono::milliseconds(spread(jitter_)));
+}
+
+std::vector<Scheduler::Status> Scheduler::status() const {
+  std::vector<Status> out;
+  for (const auto& [cell, e] : entries_)
+    out.push_back({e->target.address, e->target.where, e->target.check->name, e->fsm.state(), e->lastReason, e->since,
+                   e->probes, e->failures, e->changes});
+  return out;
+}
+
+}  // namespace lodestar::health

@@ -1,0 +1,76 @@
+// Schedules every probe on the control loop: the first at once, then every interval (with
+// jitter so probes do not march in step), and a rapid recheck when a result disagrees with
+// the current state. Results go through the rise/fall machine into the endpoint's cell.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "health/check_spec.hpp"
+#include "health/endpoint_state.hpp"
+#include "health/event_loop.hpp"
+#include "health/prober.hpp"
+#include "health/state_machine.hpp"
+
+namespace lodestar::health {
+
+/// One endpoint to probe, as the view describes it.
+struct ProbeTarget {
+  std::shared_ptr<const CheckSpec> check;
+  std::string address;
+  std::shared_ptr<EndpointState> state;
+  std::string where;  // "region eu-west, pool web" for log lines (every pool naming it)
+};
+
+/// A state change, for the log line, counters and hooks.
+struct StateChange {
+  std::string address;
+  std::string where;
+  std::string check;
+  Observed from, to;
+  ProbeResult result;
+};
+
+const char* observedName(Observed o) noexcept;
+
+class Scheduler {
+ public:
+  using OnChange = std::function<void(const StateChange&)>;
+
+  Scheduler(EventLoop& loop, Prober& prober, OnChange onChange);
+  ~Scheduler();
+
+  /// Replaces the probe set. Targets that stay (same health cell) keep their state machine
+  /// and schedule; new ones are probed at once; removed ones stop.
+  void setTargets(std::vector<ProbeTarget> targets);
+
+  struct Status {
+    std::string address, where, check;
+    Observed observed;
+    std::string lastReason;
+    std::chrono::system_clock::time_point since;
+    uint64_t probes = 0, failures = 0, changes = 0;
+  };
+  std::vector<Status> status() const;
+  uint64_t changes() const noexcept { return changes_; }
+
+ private:
+  struct Entry;
+  void schedule(Entry& e, std::chrono::milliseconds delay);
+  void probe(Entry& e);
+  void onResult(Entry& e, const ProbeResult& r);
+
+  EventLoop& loop_;
+  Prober& prober_;
+  OnChange onChange_;
+  std::map<EndpointState*, std::shared_ptr<Entry>> entries_;
+  std::mt19937 jitter_{std::random_device{}()};
+  uint64_t changes_ = 0;
+};
+
+}  // namespace lodestar::health

@@ -1,0 +1,55 @@
+// The rise/fall state machine, driven result by result.
+#include <catch2/catch.hpp>
+
+#include "health/state_machine.hpp"
+
+using namespace lodestar::health;
+
+TEST_CASE("an endpoint starts up and falls after `fall` failures, in doubt before", "[health][fsm]") {
+  StateMachine m(2, 3);
+  CHECK(m.state() == Observed::Up);
+  CHECK(m.record(false));
+  CHECK(m.state() == Observed::InDoubt);
+  CHECK(m.wantsRecheck());
+  CHECK_FALSE(m.record(false));
+  CHECK(m.state() == Observed::InDoubt);
+  CHECK(m.record(false));
+  CHECK(m.state() == Observed::Down);
+  CHECK_FALSE(m.wantsRecheck());
+  CHECK_FALSE(m.record(false));
+}
+
+TEST_CASE("one success ends the doubt; a lone lost probe never withdraws", "[health][fsm]") {
+  StateMachine m(2, 2);
+  m.record(false);
+  CHECK(m.state() == Observed::InDoubt);
+  CHECK(m.record(true));
+  CHECK(m.state() == Observed::Up);
+  for (int i = 0; i < 10; ++i) {
+    m.record(false);
+    m.record(true);
+  }
+  CHECK(m.state() == Observed::Up);  // flapping every other probe never reaches fall=2
+}
+
+TEST_CASE("a down endpoint needs `rise` successes in a row", "[health][fsm]") {
+  StateMachine m(3, 1);
+  CHECK(m.record(false));
+  CHECK(m.state() == Observed::Down);
+  CHECK_FALSE(m.record(true));
+  CHECK(m.wantsRecheck());
+  CHECK_FALSE(m.record(true));
+  CHECK_FALSE(m.record(false));  // the run is broken: start again
+  CHECK_FALSE(m.record(true));
+  CHECK_FALSE(m.record(true));
+  CHECK(m.record(true));
+  CHECK(m.state() == Observed::Up);
+}
+
+TEST_CASE("rise 1 and fall 1 act on every result", "[health][fsm]") {
+  StateMachine m(1, 1);
+  CHECK(m.record(false));
+  CHECK(m.state() == Observed::Down);
+  CHECK(m.record(true));
+  CHECK(m.state() == Observed::Up);
+}
