@@ -9,24 +9,16 @@
 
 #include "tests/support/command.hpp"
 #include "tests/support/daemon_process.hpp"
+#include "tests/support/demo_fixture.hpp"
 
 using namespace lodestar::test;
 
 namespace {
 
+// The demo with its HTTP backends up, so health is real.
 struct Demo {
-  TempDir dir;
-  std::unique_ptr<DaemonProcess> daemon;
-  Demo() {
-    namespace fs = std::filesystem;
-    fs::copy(std::string(LODESTAR_SOURCE_DIR) + "/examples", dir.path(), fs::copy_options::recursive);
-    std::ifstream in(dir.path() + "/lodestar.yaml");
-    std::stringstream text;
-    text << in.rdbuf();
-    // Same config, but on ports the kernel picks so a running demo does not collide.
-    dir.write("lodestar.yaml", std::regex_replace(text.str(), std::regex(":5353"), ":0"));
-    daemon = std::make_unique<DaemonProcess>(dir.path() + "/lodestar.yaml");
-  }
+  DemoFixture fixture;
+  DaemonProcess* daemon = &fixture.daemon();
 };
 
 Demo& demo() {

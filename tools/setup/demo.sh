@@ -10,9 +10,17 @@ BUILD_DIR=$build "$root/tools/setup/build.sh" -DCMAKE_BUILD_TYPE=Release -DLODES
 lodestar="$build/tools/lodestar"
 
 "$lodestar" --check -c "$root/examples/lodestar.yaml"
+# Small HTTP backends on the six loopback endpoints, so the health checks are real.
+backend="$build/tools/lodestar-demo-backend"
+pids=()
+for region in 1 2 3; do
+  "$backend" --listen 127.0.$region.1:8080 --listen 127.0.$region.2:8080 >/dev/null &
+  pids+=($!)
+done
 "$lodestar" -c "$root/examples/lodestar.yaml" &
 daemon=$!
-trap 'kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null' EXIT INT TERM
+pids+=($daemon)
+trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
 for _ in $(seq 50); do
   kdig @127.0.0.1 -p 5353 +time=1 +retry=0 gtm.example.test SOA >/dev/null 2>&1 && break
   sleep 0.1
@@ -33,5 +41,7 @@ ask www.gtm.example.test A +subnet=2001:db8:100::/48 # USA (IPv6) → us-east
 ask www.gtm.example.test A                           # from 127.0.0.1 (USA) → us-east
 ask api.gtm.example.test A +subnet=198.51.100.0/24   # nearest by coordinates → eu-west
 echo
-echo "Lodestar is serving the demo zone gtm.example.test (pid $daemon). Ctrl-C stops it."
+echo "Lodestar is serving the demo zone gtm.example.test (pid $daemon), health-checking its six"
+echo "endpoints over HTTP (backends: pids ${pids[*]:0:3}). Try a failover: kill ${pids[1]} (eu-west's"
+echo "backends), then ask again with +subnet=198.51.100.0/24. Ctrl-C stops everything."
 wait "$daemon"

@@ -19,7 +19,7 @@ TEST_CASE("an endpoint starts up and falls after `fall` failures, in doubt befor
   CHECK_FALSE(m.record(false));
 }
 
-TEST_CASE("one success ends the doubt; a lone lost probe never withdraws", "[health][fsm]") {
+TEST_CASE("one success ends the doubt, so a lone lost probe never withdraws", "[health][fsm]") {
   StateMachine m(2, 2);
   m.record(false);
   CHECK(m.state() == Observed::InDoubt);
