@@ -2,6 +2,8 @@
 // finishes through one path (finish) so `done` runs once.
 #include "health/prober.hpp"
 
+#include "health/dns_probe.hpp"
+
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -73,7 +75,7 @@ struct Prober::Impl {
     CURL* easy;
     curl_slist* headers = nullptr;
     std::string body;
-    const CheckSpec* spec;
+    CheckSpec spec;  // a copy: the caller's may not outlive the probe
     Done done;
     Clock::time_point started;
   };
@@ -143,7 +145,7 @@ struct Prober::Impl {
 
   void startHttp(const CheckSpec& spec, const std::string& address, Done done) {
     auto p = std::make_unique<HttpProbe>();
-    p->spec = &spec;
+    p->spec = spec;
     p->done = std::move(done);
     p->started = Clock::now();
     CURL* e = curl_easy_init();
@@ -203,12 +205,12 @@ struct Prober::Impl {
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
         r.reason = "HTTP " + std::to_string(status);
         bool statusOk = false;
-        for (unsigned s : p->spec->expectStatus) statusOk = statusOk || s == static_cast<unsigned>(status);
-        bool bodyOk = p->spec->bodyContains.empty() || p->body.find(p->spec->bodyContains) != std::string::npos;
-        if (statusOk && !bodyOk) r.reason += ", body lacks \"" + p->spec->bodyContains + "\"";
+        for (unsigned s : p->spec.expectStatus) statusOk = statusOk || s == static_cast<unsigned>(status);
+        bool bodyOk = p->spec.bodyContains.empty() || p->body.find(p->spec.bodyContains) != std::string::npos;
+        if (statusOk && !bodyOk) r.reason += ", body lacks \"" + p->spec.bodyContains + "\"";
         r.success = statusOk && bodyOk;
       } else if (m->data.result == CURLE_OPERATION_TIMEDOUT) {
-        r.reason = "timeout after " + ms(p->spec->timeout);
+        r.reason = "timeout after " + ms(p->spec.timeout);
       } else if (m->data.result == CURLE_COULDNT_CONNECT) {
         r.reason = "connect refused";
       } else {
@@ -313,7 +315,7 @@ void Prober::start(const CheckSpec& spec, const std::string& address, Done done)
     case ProbeKind::Http:
     case ProbeKind::Https: return impl_->startHttp(spec, target, std::move(done));
     case ProbeKind::Exec: return impl_->startExec(spec, target, std::move(done));
-    case ProbeKind::Dns: return done({false, "dns checks are not available yet", {}});
+    case ProbeKind::Dns: return startDnsProbe(impl_->loop, spec, target, std::move(done));
   }
 }
 

@@ -27,8 +27,9 @@ class Prober {
   Prober(const Prober&) = delete;
   Prober& operator=(const Prober&) = delete;
 
-  /// Starts one probe of `address` (IPv4 or IPv6 text) as `spec` says; `done` runs exactly
-  /// once, on the loop, within the spec's timeout (plus scheduling slack).
+  /// Starts one probe of `address` (IPv4 or IPv6 text) as `spec` says (copied: it need not
+  /// outlive the call); `done` runs exactly once, on the loop, within the spec's timeout
+  /// (plus scheduling slack).
   void start(const CheckSpec& spec, const std::string& address, Done done);
 
   /// The User-Agent of HTTP probes: WAFs block anonymous probes.

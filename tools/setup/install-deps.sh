@@ -7,7 +7,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev                  # control protocol (JSON) and lodestarctl's command line
   libcurl4-openssl-dev                             # http/https health checks
   catch2                                           # unit and end-to-end tests
-  knot-dnsutils mmdb-bin socat                     # kdig, mmdblookup, socat: real clients for demo and tests
+  knot-dnsutils mmdb-bin socat openssl             # kdig, mmdblookup, socat, openssl s_server: peers in tests
 )
 if [ "${1:-}" = "--with-fuzzer" ]; then
   packages+=(clang libclang-rt-14-dev)             # libFuzzer

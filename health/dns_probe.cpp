@@ -1,0 +1,149 @@
+// c-ares 1.18 has no event thread of its own: its sockets are watched on our loop through
+// the socket-state callback, and its timeouts run from our timers.
+#include "health/dns_probe.hpp"
+
+#include <ares.h>
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <sys/epoll.h>
+
+#include <cstring>
+#include <memory>
+#include <mutex>
+
+namespace lodestar::health {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const char* rcodeName(int r) {
+  static const char* const kNames[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
+  return r >= 0 && r < 6 ? kNames[r] : "rcode?";
+}
+
+struct DnsProbe : std::enable_shared_from_this<DnsProbe> {
+  EventLoop& loop;
+  CheckSpec spec;  // a copy: the caller's may not outlive the probe
+  Prober::Done done;
+  ares_channel channel = nullptr;
+  Clock::time_point started = Clock::now();
+  EventLoop::TimerId deadline = 0, aresTimer = 0;
+  bool finished = false;
+  std::shared_ptr<DnsProbe> self;  // alive until finish()
+
+  DnsProbe(EventLoop& l, const CheckSpec& s, Prober::Done d) : loop(l), spec(s), done(std::move(d)) {}
+
+  void finish(bool success, std::string reason) {
+    if (finished) return;
+    finished = true;
+    loop.cancel(deadline);
+    if (aresTimer) loop.cancel(aresTimer);
+    ProbeResult r{success, std::move(reason),
+                  std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started)};
+    // c-ares forbids destroying a channel from its own callbacks: do it on the next round,
+    // keeping this probe alive until then (ares_destroy still calls onSocketState).
+    auto keep = std::move(self);
+    ares_channel c = channel;
+    channel = nullptr;
+    loop.after(std::chrono::milliseconds(0), [keep, c] {
+      if (c) ares_destroy(c);
+    });
+    done(r);
+  }
+
+  void rearmTimer() {
+    if (!channel) return;
+    if (aresTimer) loop.cancel(aresTimer);
+    timeval max{1, 0}, tv{};
+    timeval* t = ares_timeout(channel, &max, &tv);
+    auto wait = std::chrono::milliseconds(t->tv_sec * 1000 + t->tv_usec / 1000 + 1);
+    aresTimer = loop.after(wait, [this] {
+      aresTimer = 0;
+      if (!channel) return;
+      ares_process_fd(channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+      rearmTimer();
+    });
+  }
+
+  static void onSocketState(void* data, ares_socket_t fd, int readable, int writable) {
+    auto* p = static_cast<DnsProbe*>(data);
+    if ((!readable && !writable) || !p->channel) {
+      p->loop.unwatch(fd);
+      return;
+    }
+    uint32_t events = (readable ? EPOLLIN : 0u) | (writable ? EPOLLOUT : 0u);
+    p->loop.watch(fd, events, [p, fd](uint32_t ev) {
+      if (!p->channel) return;
+      ares_process_fd(p->channel, ev & EPOLLIN ? fd : ARES_SOCKET_BAD, ev & EPOLLOUT ? fd : ARES_SOCKET_BAD);
+      p->rearmTimer();
+    });
+  }
+
+  static void onAnswer(void* arg, int status, int, unsigned char* abuf, int alen) {
+    auto* p = static_cast<DnsProbe*>(arg);
+    if (p->finished || status == ARES_EDESTRUCTION) return;
+    if (!abuf || alen < 12) {
+      p->finish(false, status == ARES_ETIMEOUT ? "timeout after " + std::to_string(p->spec.timeout.count()) + "ms"
+                                                : std::string("dns: ") + ares_strerror(status));
+      return;
+    }
+    int rcode = abuf[3] & 0x0F;
+    if (rcode != p->spec.dnsRcode) {
+      p->finish(false, std::string("rcode ") + rcodeName(rcode) + ", expected " + rcodeName(p->spec.dnsRcode));
+      return;
+    }
+    if (p->spec.dnsAnswer.empty()) return p->finish(true, rcodeName(rcode));
+    // The expected address must be among the A or AAAA records.
+    bool found = false;
+    if (p->spec.dnsType == ns_t_a) {
+      ares_addrttl addrs[32];
+      int n = 32;
+      if (ares_parse_a_reply(abuf, alen, nullptr, addrs, &n) == ARES_SUCCESS)
+        for (int i = 0; i < n; ++i) {
+          char text[INET_ADDRSTRLEN];
+          inet_ntop(AF_INET, &addrs[i].ipaddr, text, sizeof text);
+          found = found || p->spec.dnsAnswer == text;
+        }
+    } else if (p->spec.dnsType == ns_t_aaaa) {
+      ares_addr6ttl addrs[32];
+      int n = 32;
+      if (ares_parse_aaaa_reply(abuf, alen, nullptr, addrs, &n) == ARES_SUCCESS)
+        for (int i = 0; i < n; ++i) {
+          char text[INET6_ADDRSTRLEN];
+          inet_ntop(AF_INET6, &addrs[i].ip6addr, text, sizeof text);
+          found = found || p->spec.dnsAnswer == text;
+        }
+    }
+    p->finish(found, found ? std::string(rcodeName(rcode)) + ", " + p->spec.dnsAnswer
+                           : "answer lacks " + p->spec.dnsAnswer);
+  }
+};
+
+}  // namespace
+
+void startDnsProbe(EventLoop& loop, const CheckSpec& spec, const std::string& address, Prober::Done done) {
+  static std::once_flag init;
+  std::call_once(init, [] { ares_library_init(ARES_LIB_INIT_ALL); });
+  auto p = std::make_shared<DnsProbe>(loop, spec, std::move(done));
+  p->self = p;
+  ares_options opts{};
+  opts.flags = ARES_FLAG_NORECURSE | ARES_FLAG_NOSEARCH;
+  opts.timeout = static_cast<int>(spec.timeout.count());
+  opts.tries = 1;
+  opts.sock_state_cb = &DnsProbe::onSocketState;
+  opts.sock_state_cb_data = p.get();
+  int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB;
+  if (ares_init_options(&p->channel, &opts, mask) != ARES_SUCCESS) return p->finish(false, "c-ares init failed");
+  std::string server = address.find(':') != std::string::npos ? "[" + address + "]" : address;
+  server += ":" + std::to_string(spec.port ? spec.port : 53);
+  if (ares_set_servers_ports_csv(p->channel, server.c_str()) != ARES_SUCCESS)
+    return p->finish(false, "bad dns server " + server);
+  p->deadline = loop.after(spec.timeout + std::chrono::milliseconds(50), [raw = p.get()] {
+    raw->finish(false, "timeout after " + std::to_string(raw->spec.timeout.count()) + "ms");
+  });
+  ares_query(p->channel, spec.dnsName.c_str(), ns_c_in, spec.dnsType, &DnsProbe::onAnswer, p.get());
+  if (!p->finished) p->rearmTimer();
+}
+
+}  // namespace lodestar::health
