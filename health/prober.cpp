@@ -2,26 +2,21 @@
 // finishes through one path (finish) so `done` runs once.
 #include "health/prober.hpp"
 
+#include "health/child_process.hpp"
+#include "health/curl_driver.hpp"
 #include "health/dns_probe.hpp"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <unordered_map>
 #include <vector>
-
-extern char** environ;
 
 namespace lodestar::health {
 
@@ -68,45 +63,16 @@ std::string errnoReason(int err) {
 
 struct Prober::Impl {
   EventLoop& loop;
-  CURLM* multi = nullptr;
-  EventLoop::TimerId curlTimer = 0;
+  CurlDriver curl;
 
-  struct HttpProbe {
-    CURL* easy;
-    curl_slist* headers = nullptr;
-    std::string body;
-    CheckSpec spec;  // a copy: the caller's may not outlive the probe
-    Done done;
-    Clock::time_point started;
-  };
-  std::unordered_map<CURL*, std::unique_ptr<HttpProbe>> http;
-
-  explicit Impl(EventLoop& l) : loop(l) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    multi = curl_multi_init();
-    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::onCurlSocket);
-    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
-    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::onCurlTimer);
-    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
-  }
-
-  ~Impl() {
-    for (auto& [easy, p] : http) {
-      curl_multi_remove_handle(multi, easy);
-      curl_easy_cleanup(easy);
-      curl_slist_free_all(p->headers);
-    }
-    curl_multi_cleanup(multi);
-    if (curlTimer) loop.cancel(curlTimer);
-  }
+  explicit Impl(EventLoop& l) : loop(l), curl(l) {}
 
   // --- tcp: a non-blocking connect, success when it completes ---------------------------
   void startTcp(const CheckSpec& spec, const std::string& address, Done done) {
     auto started = Clock::now();
     sockaddr_storage ss;
     socklen_t len = 0;
-    uint16_t port = spec.port;
-    if (!toSockaddr(address, port, ss, len)) return done({false, "bad address " + address, {}});
+    if (!toSockaddr(address, spec.port, ss, len)) return done({false, "bad address " + address, {}});
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return done({false, std::string("socket: ") + std::strerror(errno), {}});
     if (connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0) {
@@ -137,6 +103,21 @@ struct Prober::Impl {
   }
 
   // --- http / https through libcurl's multi interface --------------------------------------
+  struct HttpProbe {
+    CURL* easy = nullptr;
+    curl_slist* headers = nullptr;
+    curl_slist* resolve = nullptr;
+    std::string body;
+    CheckSpec spec;  // a copy: the caller's may not outlive the probe
+    Done done;
+    Clock::time_point started;
+    ~HttpProbe() {
+      curl_easy_cleanup(easy);
+      curl_slist_free_all(headers);
+      curl_slist_free_all(resolve);
+    }
+  };
+
   static size_t onBody(char* data, size_t size, size_t n, void* user) {
     auto* p = static_cast<HttpProbe*>(user);
     if (p->body.size() < 65536) p->body.append(data, std::min(size * n, 65536 - p->body.size()));
@@ -144,31 +125,22 @@ struct Prober::Impl {
   }
 
   void startHttp(const CheckSpec& spec, const std::string& address, Done done) {
-    auto p = std::make_unique<HttpProbe>();
+    auto p = std::make_shared<HttpProbe>();
     p->spec = spec;
     p->done = std::move(done);
     p->started = Clock::now();
-    CURL* e = curl_easy_init();
-    p->easy = e;
+    CURL* e = p->easy = curl_easy_init();
     bool tls = spec.kind == ProbeKind::Https;
     uint16_t port = spec.port ? spec.port : (tls ? 443 : 80);
-    std::string hostPart = address.find(':') != std::string::npos ? "[" + address + "]" : address;
-    std::string url;
+    std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
     if (!spec.sni.empty()) {
       // Connect to the endpoint but speak to it by name: SNI and certificate checks use it.
-      std::string resolve = spec.sni + ":" + std::to_string(port) + ":" + address;
-      p->headers = nullptr;
-      curl_slist* r = curl_slist_append(nullptr, resolve.c_str());
-      curl_easy_setopt(e, CURLOPT_RESOLVE, r);
-      // libcurl copies the resolve list into the handle's cache at transfer start.
-      resolveLists.push_back(r);
-      url = std::string(tls ? "https://" : "http://") + spec.sni + ":" + std::to_string(port) + spec.path;
-    } else {
-      url = std::string(tls ? "https://" : "http://") + hostPart + ":" + std::to_string(port) + spec.path;
+      p->resolve = curl_slist_append(nullptr, (spec.sni + ":" + std::to_string(port) + ":" + address).c_str());
+      curl_easy_setopt(e, CURLOPT_RESOLVE, p->resolve);
+      host = spec.sni;
     }
+    std::string url = std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(port) + spec.path;
     curl_easy_setopt(e, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(e, CURLOPT_PRIVATE, p.get());
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(spec.timeout.count()));
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(spec.timeout.count()));
     curl_easy_setopt(e, CURLOPT_USERAGENT, userAgent());
@@ -184,122 +156,38 @@ struct Prober::Impl {
     if (!spec.host.empty()) p->headers = curl_slist_append(p->headers, ("Host: " + spec.host).c_str());
     for (const auto& h : spec.headers) p->headers = curl_slist_append(p->headers, h.c_str());
     if (p->headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, p->headers);
-    http.emplace(e, std::move(p));
-    curl_multi_add_handle(multi, e);
-  }
-  std::vector<curl_slist*> resolveLists;
-
-  void finishDoneTransfers() {
-    int pending = 0;
-    while (CURLMsg* m = curl_multi_info_read(multi, &pending)) {
-      if (m->msg != CURLMSG_DONE) continue;
-      CURL* e = m->easy_handle;
-      auto it = http.find(e);
-      if (it == http.end()) continue;
-      std::unique_ptr<HttpProbe> p = std::move(it->second);
-      http.erase(it);
+    curl.add(e, [p](CURLcode result) {
       ProbeResult r;
       r.latency = since(p->started);
-      if (m->data.result == CURLE_OK) {
+      if (result == CURLE_OK) {
         long status = 0;
-        curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &status);
         r.reason = "HTTP " + std::to_string(status);
         bool statusOk = false;
         for (unsigned s : p->spec.expectStatus) statusOk = statusOk || s == static_cast<unsigned>(status);
         bool bodyOk = p->spec.bodyContains.empty() || p->body.find(p->spec.bodyContains) != std::string::npos;
         if (statusOk && !bodyOk) r.reason += ", body lacks \"" + p->spec.bodyContains + "\"";
         r.success = statusOk && bodyOk;
-      } else if (m->data.result == CURLE_OPERATION_TIMEDOUT) {
+      } else if (result == CURLE_OPERATION_TIMEDOUT) {
         r.reason = "timeout after " + ms(p->spec.timeout);
-      } else if (m->data.result == CURLE_COULDNT_CONNECT) {
+      } else if (result == CURLE_COULDNT_CONNECT) {
         r.reason = "connect refused";
       } else {
-        r.reason = curl_easy_strerror(m->data.result);
+        r.reason = curl_easy_strerror(result);
       }
-      curl_multi_remove_handle(multi, e);
-      curl_easy_cleanup(e);
-      curl_slist_free_all(p->headers);
       p->done(r);
-    }
-    if (http.empty()) {
-      for (auto* r : resolveLists) curl_slist_free_all(r);
-      resolveLists.clear();
-    }
-  }
-
-  static int onCurlSocket(CURL*, curl_socket_t s, int what, void* user, void*) {
-    auto* self = static_cast<Impl*>(user);
-    if (what == CURL_POLL_REMOVE) {
-      self->loop.unwatch(s);
-      return 0;
-    }
-    uint32_t events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
-    self->loop.watch(s, events, [self, s](uint32_t ev) {
-      int flags = (ev & EPOLLIN ? CURL_CSELECT_IN : 0) | (ev & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
-                  (ev & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
-      int running = 0;
-      curl_multi_socket_action(self->multi, s, flags, &running);
-      self->finishDoneTransfers();
     });
-    return 0;
-  }
-
-  static int onCurlTimer(CURLM*, long timeoutMs, void* user) {
-    auto* self = static_cast<Impl*>(user);
-    if (self->curlTimer) self->loop.cancel(self->curlTimer);
-    self->curlTimer = 0;
-    if (timeoutMs < 0) return 0;
-    self->curlTimer = self->loop.after(std::chrono::milliseconds(timeoutMs), [self] {
-      self->curlTimer = 0;
-      int running = 0;
-      curl_multi_socket_action(self->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-      self->finishDoneTransfers();
-    });
-    return 0;
   }
 
   // --- exec: the operator's script; exit 0 = up; killed at the timeout ---------------------
   void startExec(const CheckSpec& spec, const std::string& address, Done done) {
     auto started = Clock::now();
-    std::vector<std::string> args = spec.command;
-    args.push_back(address);
-    if (spec.port) args.push_back(std::to_string(spec.port));
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attr, &none);  // the daemon blocks signals; the script should not
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attr, 0);  // its own group, so a timeout kills its children too
-    int rc = posix_spawn(&pid, argv[0], nullptr, &attr, argv.data(), environ);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0) return done({false, std::string("cannot run ") + spec.command[0] + ": " + std::strerror(rc), {}});
-    int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-    auto shared = std::make_shared<Done>(std::move(done));
-    auto timer = std::make_shared<EventLoop::TimerId>(0);
-    auto reap = [this, pid, pidfd, shared, timer, started](bool timedOut, std::chrono::milliseconds t) {
-      if (timedOut) kill(-pid, SIGKILL);
-      int status = 0;
-      waitpid(pid, &status, 0);
-      if (pidfd >= 0) {
-        loop.unwatch(pidfd);
-        close(pidfd);
-      }
-      if (!timedOut) loop.cancel(*timer);
-      ProbeResult r{false, {}, since(started)};
-      if (timedOut) r.reason = "killed after " + ms(t);
-      else if (WIFEXITED(status)) {
-        r.success = WEXITSTATUS(status) == 0;
-        r.reason = "exit " + std::to_string(WEXITSTATUS(status));
-      } else r.reason = "killed by signal " + std::to_string(WTERMSIG(status));
-      (*shared)(r);
-    };
-    *timer = loop.after(spec.timeout, [reap, t = spec.timeout] { reap(true, t); });
-    if (pidfd >= 0) loop.watch(pidfd, EPOLLIN, [reap](uint32_t) { reap(false, {}); });
+    std::vector<std::string> argv = spec.command;
+    argv.push_back(address);
+    if (spec.port) argv.push_back(std::to_string(spec.port));
+    runChild(loop, std::move(argv), {}, spec.timeout, [done = std::move(done), started](const ChildResult& c) {
+      done({c.started && !c.timedOut && c.exitStatus == 0, c.describe(), since(started)});
+    });
   }
 };
 

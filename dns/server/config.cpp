@@ -53,7 +53,7 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Dia
   zones::YamlReader yaml(path, diags);
   YAML::Node root = yaml.load();
   if (!root.IsDefined()) return std::nullopt;
-  if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "geo", "state_dir", "control_socket", "udp", "tcp"}))
+  if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "geo", "state_dir", "control_socket", "udp", "tcp", "hooks"}))
     return std::nullopt;
   ServerConfig c;
   c.path = path;
@@ -104,6 +104,41 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Dia
       if (tcp["idle_timeout"]) {
         if (auto d = yaml.duration(tcp["idle_timeout"], "tcp.idle_timeout")) c.tcpIdleTimeout = *d;
       }
+    }
+  }
+  if (const auto hooks = root["hooks"]) {
+    if (!hooks.IsSequence()) yaml.error(hooks, "hooks", "expected a list of {exec: [...]} or {webhook: URL}");
+    for (size_t i = 0; hooks.IsSequence() && i < hooks.size(); ++i) {
+      std::string path = "hooks." + std::to_string(i);
+      YAML::Node h = hooks[i];
+      if (!yaml.expectMap(h, path, {"exec", "webhook", "timeout"})) continue;
+      health::HookSpec spec;
+      if (h["exec"] && h["webhook"]) {
+        yaml.error(h, path, "a hook is either exec or webhook, not both");
+        continue;
+      }
+      if (h["exec"]) {
+        auto argv = yaml.stringList(h["exec"], path + ".exec");
+        if (!argv || argv->empty() || (*argv)[0].empty() || (*argv)[0][0] != '/') {
+          yaml.error(h["exec"], path + ".exec", "expected a command with an absolute path, e.g. [/usr/local/bin/page]");
+          continue;
+        }
+        spec.command = *argv;
+      } else if (h["webhook"]) {
+        auto url = yaml.string(h["webhook"], path + ".webhook");
+        if (!url || (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0)) {
+          yaml.error(h["webhook"], path + ".webhook", "expected an http:// or https:// URL");
+          continue;
+        }
+        spec.url = *url;
+      } else {
+        yaml.error(h, path, "a hook needs 'exec' or 'webhook'");
+        continue;
+      }
+      if (h["timeout"]) {
+        if (auto d = yaml.duration(h["timeout"], path + ".timeout")) spec.timeout = *d;
+      }
+      c.hooks.push_back(spec);
     }
   }
   if (!diags.ok()) return std::nullopt;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "geo/address.hpp"
+#include "health/hooks.hpp"
 #include "zones/diagnostics.hpp"
 
 namespace lodestar::dns {
@@ -30,6 +31,7 @@ struct ServerConfig {
   uint16_t udpMaxPayload = 1232;
   unsigned tcpMaxConnections = 1024;
   std::chrono::milliseconds tcpIdleTimeout{10'000};
+  std::vector<health::HookSpec> hooks;  // run on every health state change
 };
 
 /// Reads and checks the main config; nullopt when anything is wrong (all of it reported).

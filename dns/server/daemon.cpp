@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -22,6 +23,7 @@
 #include "dns/server/view_publisher.hpp"
 #include "dns/server/worker.hpp"
 #include "health/event_loop.hpp"
+#include "health/hooks.hpp"
 #include "health/prober.hpp"
 #include "health/scheduler.hpp"
 
@@ -105,7 +107,13 @@ class Daemon {
       }
     }
     prober_ = std::make_unique<health::Prober>(loop_);
-    scheduler_ = std::make_unique<health::Scheduler>(loop_, *prober_, [](const health::StateChange& c) { logChange(c); });
+    hooks_ = std::make_unique<health::HookRunner>(loop_, config_.hooks, [](bool failed, const std::string& m) {
+      logLine(failed ? LogLevel::Warning : LogLevel::Info, m);
+    });
+    scheduler_ = std::make_unique<health::Scheduler>(loop_, *prober_, [this](const health::StateChange& c) {
+      logChange(c);
+      hooks_->fire({eventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});
+    });
     scheduler_->setTargets(probeTargets(*publisher_->current()));
 
     std::string where;
@@ -114,6 +122,7 @@ class Daemon {
                                 std::to_string(workers) + " worker(s), udp+tcp on " + where);
     loop_.run();
     scheduler_.reset();
+    hooks_.reset();
     prober_.reset();
     control_.reset();
     close(sigFd);
@@ -134,6 +143,19 @@ class Daemon {
             "health: endpoint=" + c.address + " " + health::observedName(c.from) + " -> " +
                 health::observedName(c.to) + " reason=\"" + c.result.reason + "\" latency_ms=" + latency +
                 " check=" + c.check + " (" + c.where + ")");
+  }
+
+  static std::string eventJson(const health::StateChange& c) {
+    return nlohmann::json{{"event", "health"},
+                          {"time", std::time(nullptr)},
+                          {"endpoint", c.address},
+                          {"where", c.where},
+                          {"check", c.check},
+                          {"from", health::observedName(c.from)},
+                          {"to", health::observedName(c.to)},
+                          {"reason", c.result.reason},
+                          {"latency_ms", c.result.latency.count() / 1000.0}}
+        .dump();
   }
 
   QueryStats stopWorkers() {
@@ -219,6 +241,7 @@ class Daemon {
   health::EventLoop loop_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<health::Prober> prober_;
+  std::unique_ptr<health::HookRunner> hooks_;
   std::unique_ptr<health::Scheduler> scheduler_;
 };
 
