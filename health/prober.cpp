@@ -49,6 +49,14 @@ bool toSockaddr(const std::string& address, uint16_t port, sockaddr_storage& ss,
   return false;
 }
 
+// Closes a probe socket with a reset: no FIN exchange and no TIME_WAIT, which halves the
+// kernel's work per tcp probe (the connection has told us all we wanted).
+void abortiveClose(int fd) {
+  linger l{1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  close(fd);
+}
+
 std::string errnoReason(int err) {
   switch (err) {
     case ECONNREFUSED: return "connect refused";
@@ -76,7 +84,7 @@ struct Prober::Impl {
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return done({false, std::string("socket: ") + std::strerror(errno), {}});
     if (connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0) {
-      close(fd);
+      abortiveClose(fd);
       return done({true, "connected", since(started)});
     }
     if (errno != EINPROGRESS) {
@@ -97,7 +105,7 @@ struct Prober::Impl {
       getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l);
       loop.cancel(*timer);
       loop.unwatch(fd);
-      close(fd);
+      abortiveClose(fd);
       (*shared)(err == 0 ? ProbeResult{true, "connected", since(started)} : ProbeResult{false, errnoReason(err), since(started)});
     });
   }

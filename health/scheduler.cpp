@@ -17,6 +17,7 @@ struct Scheduler::Entry {
   ProbeTarget target;
   StateMachine fsm;
   EventLoop::TimerId timer = 0;
+  EventLoop::Clock::time_point planned;
   bool inFlight = false;
   bool removed = false;
   std::string lastReason = "not probed yet";
@@ -70,6 +71,7 @@ void Scheduler::setTargets(std::vector<ProbeTarget> targets) {
 
 void Scheduler::schedule(Entry& e, std::chrono::milliseconds delay) {
   if (e.timer) loop_.cancel(e.timer);
+  e.planned = EventLoop::Clock::now() + delay;
   e.timer = loop_.after(delay, [this, &e] {
     e.timer = 0;
     probe(e);
@@ -80,6 +82,11 @@ void Scheduler::probe(Entry& e) {
   if (e.inFlight || e.removed) return;
   e.inFlight = true;
   ++e.probes;
+  ++started_;
+  if (recordLateness_) {
+    auto late = std::chrono::duration_cast<std::chrono::microseconds>(EventLoop::Clock::now() - e.planned).count();
+    lateness_.push_back(static_cast<uint32_t>(late < 0 ? 0 : late));
+  }
   auto keep = entries_.at(e.target.state.get());
   prober_.start(*e.target.check, e.target.address, [this, keep](const ProbeResult& r) {
     keep->inFlight = false;
@@ -101,8 +108,11 @@ void Scheduler::onResult(Entry& e, const ProbeResult& r) {
   // A result that disagrees with the state is confirmed quickly, not an interval later.
   if (e.fsm.wantsRecheck()) return schedule(e, e.target.check->recheck);
   // 90–100% of the interval: spread out, and never later than the withdrawal bound assumes.
+  // After the first probe (which every endpoint runs at once), anywhere in the interval, so
+  // a thousand endpoints added together do not stay in one burst.
   auto interval = e.target.check->interval;
-  std::uniform_int_distribution<long> spread(interval.count() * 9 / 10, interval.count());
+  long low = e.probes == 1 ? interval.count() / 10 : interval.count() * 9 / 10;
+  std::uniform_int_distribution<long> spread(low, interval.count());
   schedule(e, std::chrono::milliseconds(spread(jitter_)));
 }
 

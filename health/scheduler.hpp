@@ -9,6 +9,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "health/check_spec.hpp"
@@ -58,6 +59,11 @@ class Scheduler {
   };
   std::vector<Status> status() const;
   uint64_t changes() const noexcept { return changes_; }
+  uint64_t probesStarted() const noexcept { return started_; }
+
+  /// Keeps how late each probe started against its plan (for benchmarks), in microseconds.
+  void recordLateness(bool on) { recordLateness_ = on; }
+  std::vector<uint32_t> takeLateness() { return std::exchange(lateness_, {}); }
 
  private:
   struct Entry;
@@ -71,6 +77,9 @@ class Scheduler {
   std::map<EndpointState*, std::shared_ptr<Entry>> entries_;
   std::mt19937 jitter_{std::random_device{}()};
   uint64_t changes_ = 0;
+  uint64_t started_ = 0;
+  bool recordLateness_ = false;
+  std::vector<uint32_t> lateness_;
 };
 
 }  // namespace lodestar::health
