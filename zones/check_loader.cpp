@@ -188,6 +188,7 @@ CheckMap readChecks(YamlReader& yaml, const YAML::Node& checks) {
     yaml.error(checks, "checks", "expected a mapping of check names to probe definitions");
     return out;
   }
+  yaml.uniqueKeys(checks, "checks");
   for (auto it = checks.begin(); it != checks.end(); ++it) {
     std::string name = it->first.Scalar();
     auto spec = readCheck(yaml, it->second, keyPath("checks", name), name);

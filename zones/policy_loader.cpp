@@ -140,6 +140,7 @@ class PolicyLoader {
       yaml_.error(ns, "nameservers", "expected a mapping of nameserver names to their glue addresses");
       return;
     }
+    yaml_.uniqueKeys(ns, "nameservers");
     for (auto it = ns.begin(); it != ns.end(); ++it) {
       std::string path = keyPath("nameservers", it->first.Scalar());
       auto host = name(it->first, path);
@@ -163,6 +164,7 @@ class PolicyLoader {
       yaml_.error(records, "records", "expected a mapping of owner names to their data");
       return;
     }
+    yaml_.uniqueKeys(records, "records");
     for (auto it = records.begin(); it != records.end(); ++it) {
       std::string path = keyPath("records", it->first.Scalar());
       auto owner = name(it->first, path);
@@ -172,6 +174,7 @@ class PolicyLoader {
         yaml_.error(data, path, "expected a mapping of record types (A, MX, ...) to their data");
         continue;
       }
+      yaml_.uniqueKeys(data, path);
       if (data["steer"]) {
         auto steer = readSteer(yaml_, data["steer"], keyPath(path, "steer"), nameToText(*owner), pools_, ctx_);
         if (steer) builder.addSteered(*owner, std::move(*steer), yaml_.at(data["steer"]), yaml_.diags());

@@ -93,6 +93,7 @@ void readRegions(YamlReader& yaml, const YAML::Node& regions, SteeringContext& c
     yaml.error(regions, "regions", "expected a mapping of region names to {latitude, longitude}");
     return;
   }
+  yaml.uniqueKeys(regions, "regions");
   for (auto it = regions.begin(); it != regions.end(); ++it) {
     std::string name = it->first.Scalar();
     std::string path = keyPath("regions", name);
@@ -203,6 +204,7 @@ std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node&
     yaml.error(pools, "pools", "expected a mapping of pool names to {check, regions}");
     return out;
   }
+  yaml.uniqueKeys(pools, "pools");
   for (auto it = pools.begin(); it != pools.end(); ++it) {
     std::string name = it->first.Scalar();
     std::string path = keyPath("pools", name);
@@ -230,7 +232,7 @@ std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node&
       yaml.error(regions ? regions : body, regionsPath, "expected a mapping of region names to endpoint addresses");
       continue;
     }
-    bool ok = true;
+    bool ok = yaml.uniqueKeys(regions, regionsPath);
     for (auto r = regions.begin(); r != regions.end(); ++r) {
       std::string regionPath = keyPath(regionsPath, r->first.Scalar());
       auto id = ctx.region(r->first.Scalar());
@@ -455,7 +457,7 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
                           "|default:" + orderSignature(fallback);
   auto areas = std::make_shared<geo::AreaMap>();
   std::vector<geo::CustomNetwork> custom;
-  bool ok = true;
+  bool ok = !map || yaml.uniqueKeys(map, mapPath);
   for (auto it = map.begin(); map && it != map.end(); ++it) {
     std::string key = it->first.Scalar();
     if (key == "default") continue;

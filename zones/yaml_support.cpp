@@ -2,6 +2,7 @@
 #include "zones/yaml_support.hpp"
 
 #include <charconv>
+#include <map>
 #include <cmath>
 
 namespace lodestar::zones {
@@ -43,6 +44,7 @@ bool YamlReader::expectMap(const YAML::Node& node, std::string_view path,
     error(node, path, "expected a mapping of keys to values");
     return false;
   }
+  uniqueKeys(node, path);
   for (auto it = node.begin(); it != node.end(); ++it) {
     std::string key = it->first.Scalar();
     bool known = false;
@@ -54,6 +56,22 @@ bool YamlReader::expectMap(const YAML::Node& node, std::string_view path,
     }
   }
   return true;
+}
+
+bool YamlReader::uniqueKeys(const YAML::Node& node, std::string_view path) {
+  if (!node.IsMap()) return true;
+  // YAML parsers keep the first of two equal keys; an operator meant one of them.
+  std::map<std::string, int> seen;
+  bool ok = true;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    auto [prev, fresh] = seen.emplace(it->first.Scalar(), it->first.Mark().line + 1);
+    if (!fresh) {
+      error(it->first, keyPath(path, it->first.Scalar()),
+            "appears twice (first on line " + std::to_string(prev->second) + ")");
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 std::optional<std::string> YamlReader::string(const YAML::Node& node, std::string_view path) {

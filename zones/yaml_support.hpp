@@ -30,6 +30,8 @@ class YamlReader {
 
   /// True when `node` is a map; reports keys that are not in `allowed` (typos are errors).
   bool expectMap(const YAML::Node& node, std::string_view path, std::initializer_list<std::string_view> allowed);
+  /// Reports keys that appear twice in one mapping; false when any does.
+  bool uniqueKeys(const YAML::Node& node, std::string_view path);
   std::optional<std::string> string(const YAML::Node& node, std::string_view path);
   std::optional<uint64_t> integer(const YAML::Node& node, std::string_view path, uint64_t min, uint64_t max);
   std::optional<double> number(const YAML::Node& node, std::string_view path, double min, double max);

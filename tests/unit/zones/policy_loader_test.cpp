@@ -110,3 +110,10 @@ TEST_CASE("glue is refused for a nameserver outside the zone", "[zones][policy]"
   CHECK_THAT(errorsOf(dir, "zone: example.test\nsoa: {}\nnameservers:\n  ns.other.example.: 192.0.2.1\n"),
              Catch::Contains("zone.yaml:4:22: nameservers.ns.other.example.: glue addresses are only"));
 }
+
+TEST_CASE("a name or key given twice is an error naming both lines", "[zones][policy]") {
+  TempDir dir;
+  CHECK_THAT(errorsOf(dir, std::string(kHead) + "records:\n  www:\n    A: 192.0.2.1\n  www:\n    A: 192.0.2.2\n"),
+             Catch::Contains("zone.yaml:10:3: records.www: appears twice (first on line 8)"));
+  CHECK_THAT(errorsOf(dir, std::string(kHead) + "ttl: 60\n"), Catch::Contains("zone.yaml:7:1: ttl: appears twice (first on line 2)"));
+}
