@@ -33,13 +33,16 @@ struct Endpoint {
   bool up() const noexcept { return state->up(); }
 };
 
-/// One region's endpoints in a pool, split by family so A and AAAA answers are direct copies.
+/// One region's endpoints in a pool, split by family so A and AAAA answers are direct copies;
+/// or, for a CNAME pool, the name this region's clients are sent to.
 struct PoolMembers {
   std::vector<Endpoint> ipv4;
   std::vector<Endpoint> ipv6;
+  std::string cname;  // uncompressed wire form; empty for an address region
+  std::shared_ptr<health::EndpointState> cnameState;
   uint32_t capacity = 1;   // relative size, for spill-over and weighted choices
   bool endpointWeights = false;  // some endpoint has a weight other than 1
-  bool empty() const noexcept { return ipv4.empty() && ipv6.empty(); }
+  bool empty() const noexcept { return ipv4.empty() && ipv6.empty() && cname.empty(); }
   const std::vector<Endpoint>& family(bool ipv6Wanted) const noexcept { return ipv6Wanted ? ipv6 : ipv4; }
 };
 

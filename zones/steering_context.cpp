@@ -47,7 +47,12 @@ std::string SteeringContext::regionNames() const {
 std::shared_ptr<health::EndpointState> SteeringContext::endpointState(const health::CheckSpec* check,
                                                                       const geo::Address& address) {
   // Same address probed the same way: one endpoint, one state, wherever it is listed.
-  return (registry_ ? *registry_ : local_).acquire((check ? check->identity() : "unchecked") + "|" + address.toString());
+  return endpointState(check, address.toString());
+}
+
+std::shared_ptr<health::EndpointState> SteeringContext::endpointState(const health::CheckSpec* check,
+                                                                      const std::string& identity) {
+  return (registry_ ? *registry_ : local_).acquire((check ? check->identity() : "unchecked") + "|" + identity);
 }
 
 const SteeringContext::Compiled* SteeringContext::cached(const std::string& signature) const {

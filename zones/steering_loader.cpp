@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "geo/area_map.hpp"
+#include "zones/record_text.hpp"
+#include "zones/wire_name.hpp"
 
 namespace lodestar::zones {
 
@@ -127,7 +129,30 @@ bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string&
                     const health::CheckSpec* check, SteeringContext& ctx, PoolMembers& m) {
   YAML::Node list = node;
   if (node.IsMap()) {
-    if (!yaml.expectMap(node, path, {"addresses", "capacity"})) return false;
+    if (!yaml.expectMap(node, path, {"addresses", "cname", "capacity"})) return false;
+    if (node["cname"]) {
+      // A CNAME region: its clients are sent to another name (a CDN, another provider).
+      if (node["addresses"]) {
+        yaml.error(node["cname"], keyPath(path, "cname"), "a region gives addresses or a cname, not both");
+        return false;
+      }
+      auto text = yaml.string(node["cname"], keyPath(path, "cname"));
+      if (!text) return false;
+      std::string absolute = text->back() == '.' ? *text : *text + ".";
+      auto wire = parseNameText(absolute, std::string(1, '\0'));
+      if (!wire) {
+        yaml.error(node["cname"], keyPath(path, "cname"), "'" + *text + "' is not a domain name");
+        return false;
+      }
+      m.cname = *wire;
+      m.cnameState = ctx.endpointState(check, "cname:" + nameToText(*wire));
+      if (node["capacity"]) {
+        auto c = yaml.integer(node["capacity"], keyPath(path, "capacity"), 1, 1'000'000);
+        if (!c) return false;
+        m.capacity = static_cast<uint32_t>(*c);
+      }
+      return true;
+    }
     if (node["capacity"]) {
       auto c = yaml.integer(node["capacity"], keyPath(path, "capacity"), 1, 1'000'000);
       if (!c) return false;
@@ -319,7 +344,7 @@ bool checkMinHealthy(YamlReader& yaml, const YAML::Node& steer, const std::strin
                      SteeringContext& ctx) {
   for (RegionId r : rec.pool->regions) {
     const PoolMembers& m = rec.pool->byRegion[r];
-    size_t largest = std::max(m.ipv4.size(), m.ipv6.size());
+    size_t largest = m.cname.empty() ? std::max(m.ipv4.size(), m.ipv6.size()) : 1;
     if (largest < rec.minHealthy) {
       yaml.error(steer["min_healthy"], keyPath(path, "min_healthy"),
                  "min_healthy " + std::to_string(rec.minHealthy) + " but region '" + ctx.regions()[r].name +

@@ -40,7 +40,8 @@ void collect(Response& r, const Query& q, const Client& client, const Zone& zone
   r.setAuthoritative();
   size_t ownerOffset = kQuestionOffset;
   for (unsigned depth = 0;; ++depth) {
-    if (node->steer && (q.qtype == rrtype::A || q.qtype == rrtype::AAAA || q.qtype == rrtype::ANY)) {
+    if (node->steer && (q.qtype == rrtype::A || q.qtype == rrtype::AAAA || q.qtype == rrtype::ANY ||
+                        q.qtype == rrtype::CNAME)) {
       if (!answerSteered(r, q, client, *node->steer, ownerOffset, node->name, stats)) negative(r, zone);
       return;
     }

@@ -102,6 +102,28 @@ class Response {
     return true;
   }
 
+  // A CNAME record to `target` (uncompressed wire), e.g. from a CNAME pool.
+  bool cname(size_t ownerOffset, std::string_view owner, uint32_t ttl, std::string_view target) noexcept {
+    if (truncated_) return false;
+    Writer::Mark m = w_.mark();
+    if (ownerOffset) w_.pointer(ownerOffset);
+    else w_.name(owner);
+    w_.u16(rrtype::CNAME);
+    w_.u16(rrclass::IN);
+    w_.u32(ttl);
+    size_t rdlengthAt = w_.size();
+    w_.u16(0);
+    w_.name(target);
+    if (w_.overflowed()) {
+      w_.rollback(m);
+      truncate();
+      return false;
+    }
+    w_.patch16(rdlengthAt, static_cast<uint16_t>(w_.size() - rdlengthAt - 2));
+    ++counts_[Answer];
+    return true;
+  }
+
   size_t finish() noexcept {
     w_.releaseReserve();
     if (q_.hasEdns) writeOpt();

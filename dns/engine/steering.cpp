@@ -25,9 +25,11 @@ bool anyDegraded(const std::vector<Endpoint>& list) noexcept {
   return false;
 }
 
-// A region serves this family when it has enough endpoints of it up.
+// A region serves this family when it has enough endpoints of it up (a CNAME region: when
+// its target is up, whatever the family).
 bool usable(const PoolMembers* m, bool v6, unsigned minHealthy) noexcept {
   if (!m) return false;
+  if (!m->cname.empty()) return m->cnameState->up();
   const auto& list = m->family(v6);
   return !list.empty() && upCount(list) >= minHealthy;
 }
@@ -88,7 +90,7 @@ void chooseOrdered(const SteeredRecord& s, const std::vector<RegionId>& order, b
   if (c.count) return;
   for (RegionId id : order) {
     const PoolMembers* m = pool.members(id);
-    if (m && !m->family(v6).empty()) {
+    if (m && (!m->family(v6).empty() || !m->cname.empty())) {
       c.regions[c.count++] = m;
       c.failOpen = true;
       return;
@@ -106,7 +108,7 @@ void chooseWeighted(const SteeredRecord& s, bool v6, uint32_t entropy, Choice& c
   if (total == 0) {
     for (RegionId id : pool.regions) {
       const PoolMembers* m = pool.members(id);
-      if (m && !m->family(v6).empty()) {
+      if (m && (!m->family(v6).empty() || !m->cname.empty())) {
         c.regions[c.count++] = m;
         c.failOpen = true;
         return;
@@ -166,7 +168,7 @@ bool answerSteered(Response& r, const Query& q, const Client& client, const Stee
       bool degraded = false;
       for (RegionId id : s.pool->regions) {
         const PoolMembers* m = s.pool->members(id);
-        if (!usable(m, v6, s.minHealthy)) continue;
+        if (!usable(m, v6, s.minHealthy) || !m->cname.empty()) continue;
         degraded = degraded || anyDegraded(m->family(v6));
         for (const auto& e : m->family(v6))
           if (e.up() && n < 256) picked[n++] = &e;
@@ -194,6 +196,13 @@ bool answerSteered(Response& r, const Query& q, const Client& client, const Stee
     ++stats.failOpen;
     if (s.allDown == zones::AllDown::NoData) return false;
   }
+  if (!c.regions[0]->cname.empty()) {
+    // A CNAME region: the alias alone answers; the resolver follows it.
+    const PoolMembers& m = *c.regions[0];
+    const uint32_t ttl = (c.failOpen || m.cnameState->degraded()) ? s.ttlDegraded : s.ttl;
+    return r.cname(ownerOffset, owner, ttl, m.cname), true;
+  }
+  if (q.qtype == rrtype::CNAME) return false;  // an address region has no alias
   bool degraded = c.failOpen;
   for (unsigned i = 0; i < c.count; ++i) degraded = degraded || anyDegraded(c.regions[i]->family(v6));
   const uint32_t ttl = degraded ? s.ttlDegraded : s.ttl;

@@ -13,6 +13,9 @@ std::vector<health::ProbeTarget> probeTargets(const zones::View& view) {
         std::string where = "region " + view.regions()[r].name + ", pool " + pool->name;
         for (const auto* list : {&members.ipv4, &members.ipv6})
           for (const auto& e : *list) out.push_back({pool->check, e.address.toString(), e.state, where});
+        // A CNAME region is probed only where the check names an address to probe.
+        if (!members.cname.empty() && !pool->check->address.empty())
+          out.push_back({pool->check, pool->check->address, members.cnameState, where});
       }
     }
   }

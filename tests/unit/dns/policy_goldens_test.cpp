@@ -154,3 +154,15 @@ TEST_CASE("spill: a down region's clients spread over the next ones by capacity,
   CHECK(toB > 250);  // capacity 3 : 1
   CHECK(toC > 60);
 }
+
+TEST_CASE("CNAME pools: the chosen region's alias answers A, AAAA and CNAME queries", "[engine][policy]") {
+  Fixture f;
+  CHECK(f.ask("cdn").answer == Lines{"cdn.pol.example. 40 CNAME edge-a.cdn.example."});
+  CHECK(f.ask("cdn", 0, nullptr, 28).answer == Lines{"cdn.pol.example. 40 CNAME edge-a.cdn.example."});
+  CHECK(f.ask("cdn", 0, nullptr, 5).answer == Lines{"cdn.pol.example. 40 CNAME edge-a.cdn.example."});
+  // Region a's alias down: b's alias.
+  for (const auto& pool : f.view->zones()[0]->pools())
+    if (pool->name == "cdn") pool->byRegion[0].cnameState->observed.store(Observed::Down);
+  CHECK(f.ask("cdn").answer == Lines{"cdn.pol.example. 40 CNAME edge-b.cdn.example."});
+  CHECK(f.ask("fo", 0, nullptr, 5).answer.empty());  // an address pool has no alias: NODATA
+}
