@@ -30,6 +30,7 @@ std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::share
     }
   }
   // Regions are global: read them from every file before any pool or record names one.
+  // Each file is parsed twice rather than kept: parsed YAML is far larger than the view.
   SteeringContext ctx(db, registry);
   if (previous) {
     for (const auto& z : previous->zones()) {
@@ -40,17 +41,19 @@ std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::share
       ctx.setPreviousSerial(z->apex(), uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]);
     }
   }
-  std::vector<YamlReader> readers;
-  std::vector<YAML::Node> roots;
   for (const auto& f : files) {
-    readers.emplace_back(f, diags);
-    roots.push_back(readers.back().load());
-    if (roots.back().IsMap() && roots.back()["regions"]) readRegions(readers.back(), roots.back()["regions"], ctx);
+    Diagnostics firstPass;  // syntax errors are reported once, by the second pass
+    YamlReader reader(f, firstPass);
+    YAML::Node root = reader.load();
+    if (root.IsMap() && root["regions"]) {
+      YamlReader regionsReader(f, diags);
+      readRegions(regionsReader, root["regions"], ctx);
+    }
   }
   auto view = std::make_unique<View>();
-  for (size_t i = 0; i < files.size(); ++i) {
-    const std::string& f = files[i];
-    auto zone = compileZonePolicy(readers[i], roots[i], ctx);
+  for (const auto& f : files) {
+    YamlReader reader(f, diags);
+    auto zone = compileZonePolicy(reader, reader.load(), ctx);
     if (!zone) continue;
     std::string apex = nameToText(zone->apex());
     if (!view->add(std::move(zone))) diags.error({f, 0, 0}, "zone " + apex + " is defined in more than one file");
