@@ -95,3 +95,18 @@ TEST_CASE("lodestar --check lists each steered record with its policy", "[e2e][c
   CHECK_THAT(demo.output, Catch::Contains("www.gtm.example.test. steered by geo over pool web, TTL 30s"));
   CHECK_THAT(demo.output, Catch::Contains("api.gtm.example.test. steered by nearest over pool web, TTL 30s"));
 }
+
+TEST_CASE("lodestar --check accepts the full example of docs/zone-policy.md", "[e2e][check][docs]") {
+  auto doc = runCommand("cat " + std::string(LODESTAR_SOURCE_DIR) + "/docs/zone-policy.md");
+  auto start = doc.output.find("```yaml\n");
+  REQUIRE(start != std::string::npos);
+  start += 8;
+  auto end = doc.output.find("```", start);
+  TempDir dir;
+  dir.write("zones/example.yaml", doc.output.substr(start, end - start));
+  dir.write("zones/gtm.example.com.zone", "static A 192.0.2.7\n");
+  auto r = check(dir.write("lodestar.yaml", kConfig));
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK_THAT(r.output, Catch::Contains("www.gtm.example.com. steered by geo over pool web"));
+}
