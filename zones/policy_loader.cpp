@@ -241,6 +241,7 @@ std::unique_ptr<Zone> loadZonePolicy(const std::string& path, Diagnostics& diags
   YAML::Node root = yaml.load();
   SteeringContext ctx(nullptr, nullptr);
   if (root.IsMap() && root["regions"]) readRegions(yaml, root["regions"], ctx);
+  ctx.freezeRegions();
   return compileZonePolicy(yaml, root, ctx);
 }
 

@@ -3,6 +3,7 @@
 // endpoint holding the health cell the probes write.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,6 +26,12 @@ struct Region {
   double longitude = 0;
 };
 
+/// The operator's switch on a region, shared by every pool of a view (the control thread
+/// writes it; workers read it per query).
+struct RegionAdmin {
+  std::atomic<bool> drained{false};
+};
+
 /// One address of a pool: the unit of health.
 struct Endpoint {
   geo::Address address;
@@ -40,9 +47,11 @@ struct PoolMembers {
   std::vector<Endpoint> ipv6;
   std::string cname;  // uncompressed wire form; empty for an address region
   std::shared_ptr<health::EndpointState> cnameState;
+  const RegionAdmin* admin = nullptr;  // the region's drain switch
   uint32_t capacity = 1;   // relative size, for spill-over and weighted choices
   bool endpointWeights = false;  // some endpoint has a weight other than 1
   bool empty() const noexcept { return ipv4.empty() && ipv6.empty() && cname.empty(); }
+  bool drained() const noexcept { return admin && admin->drained.load(std::memory_order_relaxed); }
   const std::vector<Endpoint>& family(bool ipv6Wanted) const noexcept { return ipv6Wanted ? ipv6 : ipv4; }
 };
 

@@ -35,6 +35,8 @@ std::optional<RegionId> SteeringContext::region(const std::string& name) const {
   return std::nullopt;
 }
 
+void SteeringContext::freezeRegions() { admin_.reset(new RegionAdmin[regions_.size() + 1]); }
+
 std::string SteeringContext::regionNames() const {
   std::vector<std::string> names;
   for (const auto& r : regions_) names.push_back(r.name);

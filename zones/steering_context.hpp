@@ -30,6 +30,10 @@ class SteeringContext {
   /// Declares a region; the same name in another file must have the same coordinates.
   void defineRegion(const Region& region, const SourceLocation& where, Diagnostics& diags);
   std::optional<RegionId> region(const std::string& name) const;
+  /// Called once every region is known: gives each its drain switch.
+  void freezeRegions();
+  const RegionAdmin* regionAdmin(RegionId id) const noexcept { return admin_ ? &admin_[id] : nullptr; }
+  const std::shared_ptr<RegionAdmin[]>& sharedRegionAdmin() const noexcept { return admin_; }
   const std::vector<Region>& regions() const noexcept { return regions_; }
   /// "ap-northeast, eu-west, us-east", for messages that list what exists.
   std::string regionNames() const;
@@ -57,6 +61,7 @@ class SteeringContext {
   health::Registry* registry_;
   health::Registry local_;  // when no registry is given
   std::vector<Region> regions_;
+  std::shared_ptr<RegionAdmin[]> admin_;
   std::vector<SourceLocation> regionWhere_;
   std::map<std::string, Compiled> compiled_;
   std::map<std::string, uint32_t> previousSerials_;

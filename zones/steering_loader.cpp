@@ -273,6 +273,7 @@ std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node&
         continue;
       }
       pool->regions.push_back(*id);
+      m.admin = ctx.regionAdmin(*id);
       ok = readPoolRegion(yaml, r->second, regionPath, pool->check.get(), ctx, m) && ok;
     }
     if (!ok) continue;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,7 +27,17 @@ class View {
 
   /// Regions are global: one table for every zone, indexed by RegionId.
   const std::vector<Region>& regions() const noexcept { return regions_; }
-  void setRegions(std::vector<Region> regions) { regions_ = std::move(regions); }
+  void setRegions(std::vector<Region> regions, std::shared_ptr<RegionAdmin[]> admin) {
+    regions_ = std::move(regions);
+    admin_ = std::move(admin);
+  }
+  /// The region's drain switch (the control thread flips it; workers read it).
+  RegionAdmin& regionAdmin(RegionId id) const noexcept { return admin_[id]; }
+  std::optional<RegionId> regionId(const std::string& name) const noexcept {
+    for (size_t i = 0; i < regions_.size(); ++i)
+      if (regions_[i].name == name) return static_cast<RegionId>(i);
+    return std::nullopt;
+  }
   /// The geo database the view was compiled from (null without one); kept for explain.
   const geo::Database* database() const noexcept { return db_.get(); }
   void setDatabase(std::shared_ptr<const geo::Database> db) { db_ = std::move(db); }
@@ -36,6 +47,7 @@ class View {
   std::unordered_map<std::string_view, const Zone*> byApex_;
   size_t longestApex_ = 0;
   std::vector<Region> regions_;
+  std::shared_ptr<RegionAdmin[]> admin_;
   std::shared_ptr<const geo::Database> db_;
 };
 

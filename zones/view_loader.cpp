@@ -50,6 +50,7 @@ std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::share
       readRegions(regionsReader, root["regions"], ctx);
     }
   }
+  ctx.freezeRegions();
   auto view = std::make_unique<View>();
   for (const auto& f : files) {
     YamlReader reader(f, diags);
@@ -59,7 +60,7 @@ std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::share
     if (!view->add(std::move(zone))) diags.error({f, 0, 0}, "zone " + apex + " is defined in more than one file");
   }
   if (!diags.ok()) return nullptr;
-  view->setRegions(ctx.regions());
+  view->setRegions(ctx.regions(), ctx.sharedRegionAdmin());
   view->setDatabase(ctx.sharedDatabase());
   return view;
 }

@@ -28,7 +28,7 @@ bool anyDegraded(const std::vector<Endpoint>& list) noexcept {
 // A region serves this family when it has enough endpoints of it up (a CNAME region: when
 // its target is up, whatever the family).
 bool usable(const PoolMembers* m, bool v6, unsigned minHealthy) noexcept {
-  if (!m) return false;
+  if (!m || m->drained()) return false;
   if (!m->cname.empty()) return m->cnameState->up();
   const auto& list = m->family(v6);
   return !list.empty() && upCount(list) >= minHealthy;
@@ -88,12 +88,15 @@ void chooseOrdered(const SteeredRecord& s, const std::vector<RegionId>& order, b
     }
   }
   if (c.count) return;
-  for (RegionId id : order) {
-    const PoolMembers* m = pool.members(id);
-    if (m && (!m->family(v6).empty() || !m->cname.empty())) {
-      c.regions[c.count++] = m;
-      c.failOpen = true;
-      return;
+  // Fail open: the first region with endpoints of this family, preferring undrained ones.
+  for (bool allowDrained : {false, true}) {
+    for (RegionId id : order) {
+      const PoolMembers* m = pool.members(id);
+      if (m && (allowDrained || !m->drained()) && (!m->family(v6).empty() || !m->cname.empty())) {
+        c.regions[c.count++] = m;
+        c.failOpen = true;
+        return;
+      }
     }
   }
 }

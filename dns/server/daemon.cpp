@@ -9,11 +9,14 @@
 
 #include <cstdio>
 #include <ctime>
+#include <algorithm>
 #include <filesystem>
+#include <set>
 #include <memory>
 #include <thread>
 #include <vector>
 
+#include "dns/server/admin_state.hpp"
 #include "dns/server/control_protocol.hpp"
 #include "dns/server/control_server.hpp"
 #include "dns/server/loaded_config.hpp"
@@ -26,6 +29,7 @@
 #include "health/hooks.hpp"
 #include "health/prober.hpp"
 #include "health/scheduler.hpp"
+#include "zones/wire_name.hpp"
 
 namespace lodestar::dns {
 
@@ -81,6 +85,14 @@ class Daemon {
       return 1;
     }
 
+    // Overrides are back before the first query is answered (workers start below).
+    if (!config_.stateDir.empty()) {
+      std::string message;
+      admin_ = loadAdminState(config_.stateDir, message);
+      if (!message.empty())
+        logLine(message.find("corrupt") != std::string::npos ? LogLevel::Error : LogLevel::Info, message);
+    }
+    applyAdminState(admin_, *loaded->view);
     publisher_ = std::make_unique<ViewPublisher>(std::move(loaded->view), workers);
     WorkerSettings settings{config_.udpMaxPayload, std::max(1u, config_.tcpMaxConnections / workers),
                             config_.tcpIdleTimeout};
@@ -173,7 +185,7 @@ class Daemon {
     return list;
   }
 
-  nlohmann::json onControl(const std::string& command, const nlohmann::json&, uid_t uid) {
+  nlohmann::json onControl(const std::string& command, const nlohmann::json& args, uid_t uid) {
     if (command == "reload") {
       logLine(LogLevel::Info, "reload requested over the control socket by uid " + std::to_string(uid));
       zones::Diagnostics diags;
@@ -196,7 +208,144 @@ class Daemon {
       return controlOk({{"summary", describeView(*loaded->view)}});
     }
     if (command == "ping") return controlOk({{"config", configPath_}});
-    return controlError("unknown command '" + command + "' (known: reload, check, ping)");
+    if (command == "drain" || command == "undrain" || command == "force") return onAdmin(command, args, uid);
+    if (command == "status") return controlOk(status());
+    return controlError("unknown command '" + command + "' (known: reload, check, ping, drain, undrain, force, status)");
+  }
+
+  // drain / undrain / force: validate, refuse what would leave a record without a region,
+  // persist, then apply; every attempt lands in the audit log.
+  nlohmann::json onAdmin(const std::string& command, const nlohmann::json& args, uid_t uid) {
+    const zones::View& view = *publisher_->current();
+    std::string target = args.value("target", std::string());
+    std::string reason = args.value("reason", std::string());
+    auto audit = [&](const std::string& result) {
+      if (!config_.stateDir.empty())
+        appendAudit(config_.stateDir, {{"time", std::time(nullptr)}, {"uid", uid}, {"command", command},
+                                       {"target", target}, {"state", args.value("state", std::string())},
+                                       {"reason", reason}, {"result", result}});
+    };
+    if (config_.stateDir.empty())
+      return controlError("no state_dir is configured: an override would not survive a restart");
+    AdminState next = admin_;
+    if (command == "drain" || command == "undrain") {
+      if (!view.regionId(target)) {
+        std::string known;
+        for (const auto& r : view.regions()) known += (known.empty() ? "" : ", ") + r.name;
+        audit("unknown region");
+        return controlError("unknown region '" + target + "' (known: " + (known.empty() ? "none" : known) + ")");
+      }
+      if (command == "drain") next.drained[target] = {reason, static_cast<uint32_t>(uid), std::time(nullptr)};
+      else next.drained.erase(target);
+    } else {
+      std::string state = args.value("state", std::string());
+      std::string error;
+      if (!knownTarget(view, target, error)) {
+        audit("unknown target");
+        return controlError(error);
+      }
+      if (state == "auto") next.forced.erase(target);
+      else if (state == "up" || state == "down") next.forced[target] = state;
+      else return controlError("state must be up, down or auto");
+    }
+    auto stranded = recordsWithoutRegion(view, next);
+    auto strandedNow = recordsWithoutRegion(view, admin_);
+    std::vector<std::string> newlyStranded;
+    for (const auto& r : stranded)
+      if (std::find(strandedNow.begin(), strandedNow.end(), r) == strandedNow.end()) newlyStranded.push_back(r);
+    nlohmann::json result = {{"target", target}, {"left_without_region", newlyStranded}};
+    if (args.value("dry_run", false)) {
+      result["dry_run"] = true;
+      result["moves"] = movesFor(view, target, command);
+      return controlOk(result);
+    }
+    if (!newlyStranded.empty() && !args.value("force", false) && command != "undrain") {
+      std::string names;
+      for (const auto& r : newlyStranded) names += (names.empty() ? "" : ", ") + r;
+      audit("refused");
+      auto e = controlError("refused: " + target + " is the last region up for " + names +
+                            " (use --force to do it anyway; those records then fail open)");
+      e["records"] = newlyStranded;
+      return e;
+    }
+    std::string error;
+    if (!saveAdminState(config_.stateDir, next, error)) {
+      audit("not saved");
+      return controlError(error);
+    }
+    admin_ = std::move(next);
+    applyAdminState(admin_, view);
+    audit("ok");
+    logLine(LogLevel::Info, "admin: " + command + " " + target + (args.contains("state") ? " " + args.value("state", std::string()) : "") +
+                                " by uid " + std::to_string(uid) + (reason.empty() ? "" : " (" + reason + ")"));
+    return controlOk(result);
+  }
+
+  // What a drain would change: for each steered record, the regions whose clients move.
+  static nlohmann::json movesFor(const zones::View& view, const std::string& region, const std::string& command) {
+    nlohmann::json moves = nlohmann::json::array();
+    auto id = view.regionId(region);
+    if (!id || command != "drain") return moves;
+    for (const auto& zone : view.zones())
+      for (const auto& rec : zone->steered()) {
+        if (!rec->pool->members(*id)) continue;
+        // Every order that puts this region first sends its clients to the next usable one.
+        std::set<std::string> to;
+        for (const auto& order : *rec->orders) {
+          if (order.empty() || order.front() != *id) continue;
+          for (size_t i = 1; i < order.size(); ++i)
+            if (!view.regionAdmin(order[i]).drained.load()) {
+              to.insert(view.regions()[order[i]].name);
+              break;
+            }
+        }
+        moves.push_back({{"record", rec->name}, {"policy", zones::policyName(rec->policy)}, {"to", to}});
+      }
+    return moves;
+  }
+
+  nlohmann::json status() const {
+    const zones::View& view = *publisher_->current();
+    std::map<std::string, health::Scheduler::Status> probes;
+    for (auto& st : scheduler_->status()) probes[st.address + "|" + st.check] = st;
+    nlohmann::json regions = nlohmann::json::array();
+    for (size_t r = 0; r < view.regions().size(); ++r) {
+      const auto& region = view.regions()[r];
+      nlohmann::json pools = nlohmann::json::array();
+      for (const auto& zone : view.zones())
+        for (const auto& pool : zone->pools()) {
+          const auto* m = pool->members(static_cast<zones::RegionId>(r));
+          if (!m) continue;
+          nlohmann::json endpoints = nlohmann::json::array();
+          for (const auto* list : {&m->ipv4, &m->ipv6})
+            for (const auto& e : *list) {
+              std::string address = e.address.toString();
+              nlohmann::json ep = {{"address", address},
+                                   {"health", health::observedName(e.state->observed.load())},
+                                   {"admin", e.state->forced.load() == health::Forced::Auto ? "auto"
+                                             : e.state->forced.load() == health::Forced::Up ? "force-up" : "force-down"},
+                                   {"serving", e.up()}};
+              auto it = pool->check ? probes.find(address + "|" + pool->check->name) : probes.end();
+              if (it != probes.end()) {
+                ep["why"] = it->second.lastReason;
+                ep["since"] = std::chrono::system_clock::to_time_t(it->second.since);
+                ep["probes"] = it->second.probes;
+                ep["failures"] = it->second.failures;
+              } else {
+                ep["why"] = pool->check ? "not probed yet" : "no check";
+              }
+              endpoints.push_back(ep);
+            }
+          if (!m->cname.empty()) endpoints.push_back({{"cname", zones::nameToText(m->cname)}, {"serving", m->cnameState->up()}});
+          pools.push_back({{"zone", zones::nameToText(zone->apex())}, {"pool", pool->name}, {"endpoints", endpoints}});
+        }
+      nlohmann::json entry = {{"region", region.name}, {"drained", view.regionAdmin(static_cast<zones::RegionId>(r)).drained.load()},
+                              {"pools", pools}};
+      auto d = admin_.drained.find(region.name);
+      if (d != admin_.drained.end()) entry["drain"] = {{"reason", d->second.reason}, {"uid", d->second.uid}, {"since", d->second.since}};
+      regions.push_back(entry);
+    }
+    return {{"regions", regions}};
   }
 
   void onSignal(int sigFd) {
@@ -226,6 +375,7 @@ class Daemon {
     if (listenText(loaded->config) != listenText(config_) || loaded->config.workers != config_.workers)
       logLine(LogLevel::Warning, "listen addresses and workers change only on restart");
     std::string summary = describeView(*loaded->view);
+    applyAdminState(admin_, *loaded->view);
     publisher_->publish(std::move(loaded->view));
     scheduler_->setTargets(probeTargets(*publisher_->current()));
     registry_.collect();  // endpoints no view names any more
@@ -236,6 +386,7 @@ class Daemon {
   std::string configPath_;
   ServerConfig config_;
   health::Registry registry_;  // endpoint health, kept across reloads
+  AdminState admin_;            // operator overrides, persisted in state_dir
   std::unique_ptr<ViewPublisher> publisher_;
   std::vector<std::unique_ptr<Worker>> pool_;
   health::EventLoop loop_;

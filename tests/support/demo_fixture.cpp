@@ -110,4 +110,10 @@ void DemoFixture::startRegion(const std::string& region, bool hang) {
 
 void DemoFixture::stopRegion(const std::string& region) { backends_[region].reset(); }
 
+void DemoFixture::restartDaemon(bool hard) {
+  if (hard) kill(daemon_->pid(), SIGKILL);
+  daemon_.reset();  // waits for it (or stops it with SIGTERM)
+  daemon_ = std::make_unique<DaemonProcess>(dir_.path() + "/lodestar.yaml");
+}
+
 }  // namespace lodestar::test

@@ -34,6 +34,8 @@ class DemoFixture {
   /// Starts (or restarts) the backends of one demo region: "us-east", "eu-west", "ap-northeast".
   void startRegion(const std::string& region, bool hang = false);
   void stopRegion(const std::string& region);
+  /// Stops the daemon (SIGKILL when `hard`, else SIGTERM) and starts it again.
+  void restartDaemon(bool hard);
 
  private:
   TempDir dir_;

@@ -1,6 +1,7 @@
 // lodestarctl: the operator's tool; talks to the daemon's control socket.
 #include <CLI/CLI.hpp>
 
+#include <ctime>
 #include <iostream>
 
 #include "dns/server/config.hpp"
@@ -23,30 +24,77 @@ std::string socketFrom(const std::string& config, const std::string& socket) {
   return c->controlSocket;
 }
 
-int print(const nlohmann::json& response, bool json) {
+void printStatus(const nlohmann::json& result) {
+  for (const auto& r : result["regions"]) {
+    std::cout << r["region"].get<std::string>();
+    if (r.value("drained", false)) {
+      std::cout << "  DRAINED";
+      if (r.contains("drain")) std::cout << " (" << r["drain"].value("reason", std::string()) << ")";
+    }
+    std::cout << "\n";
+    for (const auto& p : r["pools"]) {
+      std::cout << "  " << p["zone"].get<std::string>() << " pool " << p["pool"].get<std::string>() << "\n";
+      for (const auto& e : p["endpoints"]) {
+        if (e.contains("cname")) {
+          std::cout << "    cname " << e["cname"].get<std::string>() << (e.value("serving", false) ? "  serving" : "  not serving") << "\n";
+          continue;
+        }
+        std::cout << "    " << e["address"].get<std::string>() << "  " << e["health"].get<std::string>();
+        if (e["admin"] != "auto") std::cout << " [" << e["admin"].get<std::string>() << "]";
+        std::cout << (e.value("serving", false) ? "  serving" : "  not serving") << "  " << e.value("why", std::string());
+        if (e.contains("since")) {
+          std::time_t t = e["since"].get<std::time_t>();
+          char when[32];
+          std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
+          std::cout << "  since " << when << "Z";
+        }
+        std::cout << "\n";
+      }
+    }
+  }
+}
+
+int print(const std::string& command, const nlohmann::json& response, bool json) {
   bool ok = response.value("ok", false);
   if (json) {
     std::cout << response.dump(2) << "\n";
     return ok ? 0 : kFailed;
   }
-  if (ok) {
-    const auto& result = response["result"];
-    if (result.contains("summary")) std::cout << result["summary"].get<std::string>();
-    else std::cout << result.dump() << "\n";
-    return 0;
+  if (!ok) {
+    std::cerr << "lodestarctl: " << response.value("error", std::string("failed")) << "\n";
+    if (response.contains("errors"))
+      for (const auto& e : response["errors"]) std::cerr << e.get<std::string>() << "\n";
+    return kFailed;
   }
-  std::cerr << "lodestarctl: " << response.value("error", std::string("failed")) << "\n";
-  if (response.contains("errors"))
-    for (const auto& e : response["errors"]) std::cerr << e.get<std::string>() << "\n";
-  return kFailed;
+  const auto& result = response["result"];
+  if (command == "status") {
+    printStatus(result);
+  } else if (result.contains("summary")) {
+    std::cout << result["summary"].get<std::string>();
+  } else if (result.value("dry_run", false)) {
+    std::cout << "dry run: nothing changed\n";
+    for (const auto& m : result["moves"]) {
+      std::cout << "  " << m["record"].get<std::string>() << " (" << m["policy"].get<std::string>() << "): clients that prefer "
+                << result["target"].get<std::string>() << " move to ";
+      std::string to;
+      for (const auto& t : m["to"]) to += (to.empty() ? "" : ", ") + t.get<std::string>();
+      std::cout << (to.empty() ? "(none: fail open)" : to) << "\n";
+    }
+    for (const auto& r : result["left_without_region"]) std::cout << "  " << r.get<std::string>() << " would have no region left\n";
+  } else if (result.contains("target")) {
+    std::cout << command << " " << result["target"].get<std::string>() << ": done\n";
+  } else {
+    std::cout << result.dump() << "\n";
+  }
+  return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"lodestarctl: control a running lodestar (exit 0 ok, 1 failed, 2 usage, 3 daemon unreachable)"};
-  std::string config = "/etc/lodestar/lodestar.yaml", socket;
-  bool json = false;
+  std::string config = "/etc/lodestar/lodestar.yaml", socket, target, reason;
+  bool json = false, force = false, dryRun = false;
   app.add_option("-c,--config", config, "the daemon's configuration (to find its control socket)");
   app.add_option("-s,--socket", socket, "the control socket, instead of reading it from the configuration");
   app.add_flag("--json", json, "print the daemon's JSON response");
@@ -54,6 +102,22 @@ int main(int argc, char** argv) {
   auto* reload = app.add_subcommand("reload", "load the files on disk and apply them if they have no error");
   auto* check = app.add_subcommand("check", "validate the files on disk without applying them");
   auto* ping = app.add_subcommand("ping", "is the daemon answering?");
+  auto* status = app.add_subcommand("status", "regions, pools and endpoints with health and overrides");
+  auto* drain = app.add_subcommand("drain", "stop sending clients to REGION (every record, every zone)");
+  drain->add_option("region", target, "region name")->required();
+  drain->add_option("--reason", reason, "why, for the audit log and status");
+  drain->add_flag("--force", force, "even if some record is left with no healthy region");
+  drain->add_flag("--dry-run", dryRun, "show which clients would move where; change nothing");
+  auto* undrain = app.add_subcommand("undrain", "send clients to REGION again");
+  undrain->add_option("region", target, "region name")->required();
+  std::map<std::string, CLI::App*> forces;
+  for (const char* name : {"force-down", "force-up", "auto"}) {
+    auto* sub = app.add_subcommand(name, std::string(name) + " TARGET: a region, REGION/POOL or an endpoint address");
+    sub->add_option("target", target, "region, REGION/POOL or address")->required();
+    sub->add_option("--reason", reason, "why, for the audit log");
+    sub->add_flag("--force", force, "even if some record is left with no healthy region");
+    forces[name] = sub;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -62,12 +126,29 @@ int main(int argc, char** argv) {
   }
   std::string path = socketFrom(config, socket);
   if (path.empty()) return kUsage;
-  std::string command = reload->parsed() ? "reload" : check->parsed() ? "check" : ping->parsed() ? "ping" : "";
+
+  std::string command;
+  nlohmann::json args = nlohmann::json::object();
+  if (reload->parsed()) command = "reload";
+  else if (check->parsed()) command = "check";
+  else if (ping->parsed()) command = "ping";
+  else if (status->parsed()) command = "status";
+  else if (drain->parsed() || undrain->parsed()) {
+    command = drain->parsed() ? "drain" : "undrain";
+    args = {{"target", target}, {"reason", reason}, {"force", force}, {"dry_run", dryRun}};
+  } else {
+    for (const auto& [name, sub] : forces)
+      if (sub->parsed()) {
+        command = "force";
+        std::string state = name == "force-down" ? "down" : name == "force-up" ? "up" : "auto";
+        args = {{"target", target}, {"state", state}, {"reason", reason}, {"force", force}};
+      }
+  }
   std::string error;
-  auto response = lodestar::dns::controlRequest(path, command, nlohmann::json::object(), error);
+  auto response = lodestar::dns::controlRequest(path, command, args, error);
   if (!response) {
     std::cerr << "lodestarctl: " << error << "\n";
     return kUnreachable;
   }
-  return print(*response, json);
+  return print(command, *response, json);
 }

@@ -1,0 +1,123 @@
+// lodestarctl drain / undrain / force / status against the demo: the next query follows,
+// a kill -9 and restart keeps the override, and every error is one a person can act on.
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "tests/support/command.hpp"
+#include "tests/support/demo_fixture.hpp"
+
+using namespace lodestar::test;
+
+namespace {
+
+using Addrs = std::vector<std::string>;
+const Addrs kUsEast = {"www.gtm.example.test. 30 A 127.0.1.1", "www.gtm.example.test. 30 A 127.0.1.2"};
+const Addrs kEuWest = {"www.gtm.example.test. 30 A 127.0.2.1", "www.gtm.example.test. 30 A 127.0.2.2"};
+
+Addrs euAnswer(DaemonProcess& d) { return d.ask(QueryBuilder().name("www.gtm.example.test.").ecs("198.51.100.0/24")).answer; }
+
+CommandResult ctl(DemoFixture& demo, const std::string& args) {
+  return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + demo.dir().path() + "/lodestar.yaml " + args);
+}
+
+}  // namespace
+
+TEST_CASE("drain moves EU clients on the next query, survives kill -9, undrain restores", "[e2e][admin]") {
+  DemoFixture demo;
+  CHECK(euAnswer(demo.daemon()) == kEuWest);
+  auto drained = ctl(demo, "drain eu-west --reason 'maintenance window'");
+  INFO(drained.output);
+  REQUIRE(drained.status == 0);
+  CHECK(euAnswer(demo.daemon()) == kUsEast);
+
+  demo.restartDaemon(/*hard=*/true);
+  CHECK(euAnswer(demo.daemon()) == kUsEast);  // the first answer after the restart
+  CHECK_THAT(demo.daemon().log(), Catch::Contains("restored 1 drain(s)"));
+  auto status = ctl(demo, "status");
+  CHECK_THAT(status.output, Catch::Contains("eu-west  DRAINED (maintenance window)"));
+
+  CHECK(ctl(demo, "undrain eu-west").status == 0);
+  CHECK(euAnswer(demo.daemon()) == kEuWest);
+  auto audit = runCommand("cat " + demo.dir().path() + "/state/audit.log").output;
+  CHECK_THAT(audit, Catch::Contains("\"command\":\"drain\""));
+  CHECK_THAT(audit, Catch::Contains("\"reason\":\"maintenance window\""));
+  CHECK_THAT(audit, Catch::Contains("\"command\":\"undrain\""));
+}
+
+TEST_CASE("force-down and auto: the observed health stays beside the override", "[e2e][admin]") {
+  DemoFixture demo;
+  CHECK(ctl(demo, "force-down 127.0.2.1").status == 0);
+  CHECK(euAnswer(demo.daemon()) == Addrs{"www.gtm.example.test. 30 A 127.0.2.2"});
+  CHECK(ctl(demo, "force-down eu-west/web").status == 0);
+  CHECK(euAnswer(demo.daemon()) == kUsEast);
+  auto status = ctl(demo, "--json status");
+  CHECK_THAT(status.output, Catch::Contains("\"admin\": \"force-down\""));
+  CHECK(ctl(demo, "auto eu-west/web").status == 0);
+  CHECK(ctl(demo, "auto 127.0.2.1").status == 0);
+  CHECK(euAnswer(demo.daemon()) == kEuWest);
+  // Forced up while the backends are really down: served, and "auto" brings back reality.
+  demo.stopRegion("eu-west");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  CHECK(euAnswer(demo.daemon()) == kUsEast);
+  CHECK(ctl(demo, "force-up eu-west").status == 0);
+  CHECK(euAnswer(demo.daemon()) == kEuWest);
+  CHECK(ctl(demo, "auto eu-west").status == 0);
+  CHECK(euAnswer(demo.daemon()) == kUsEast);
+}
+
+TEST_CASE("draining the last region up is refused unless --force, and --dry-run changes nothing", "[e2e][admin]") {
+  DemoFixture demo;
+  auto dry = ctl(demo, "drain eu-west --dry-run");
+  CHECK(dry.status == 0);
+  CHECK_THAT(dry.output, Catch::Contains("www.gtm.example.test. (geo): clients that prefer eu-west move to us-east"));
+  CHECK(euAnswer(demo.daemon()) == kEuWest);
+  CHECK(ctl(demo, "drain us-east").status == 0);
+  CHECK(ctl(demo, "drain eu-west").status == 0);
+  auto refused = ctl(demo, "drain ap-northeast");
+  CHECK(refused.status == 1);
+  CHECK_THAT(refused.output, Catch::Contains("refused: ap-northeast is the last region up for www.gtm.example.test."));
+  CHECK(ctl(demo, "drain ap-northeast --force").status == 0);
+}
+
+TEST_CASE("errors a person can act on: unknown region, unknown target, permission denied", "[e2e][admin]") {
+  DemoFixture demo;
+  auto unknown = ctl(demo, "drain mars");
+  CHECK(unknown.status == 1);
+  CHECK_THAT(unknown.output, Catch::Contains("unknown region 'mars' (known: us-east, eu-west, ap-northeast)"));
+  auto target = ctl(demo, "force-down 10.9.9.9");
+  CHECK(target.status == 1);
+  CHECK_THAT(target.output, Catch::Contains("unknown target '10.9.9.9'"));
+  // An unprivileged user cannot open the 0660 root-owned socket.
+  auto denied = runCommand("setpriv --reuid=65534 --regid=65534 --clear-groups " + std::string(LODESTARCTL_BINARY) +
+                           " -s " + demo.dir().path() + "/state/lodestar.sock status");
+  CHECK(denied.status == 3);
+  CHECK_THAT(denied.output, Catch::Contains("permission denied on"));
+}
+
+TEST_CASE("two clients draining at once both land", "[e2e][admin]") {
+  DemoFixture demo;
+  CommandResult a, b;
+  std::thread t1([&] { a = ctl(demo, "drain eu-west"); });
+  std::thread t2([&] { b = ctl(demo, "drain ap-northeast"); });
+  t1.join();
+  t2.join();
+  CHECK(a.status == 0);
+  CHECK(b.status == 0);
+  auto status = ctl(demo, "status").output;
+  CHECK_THAT(status, Catch::Contains("eu-west  DRAINED"));
+  CHECK_THAT(status, Catch::Contains("ap-northeast  DRAINED"));
+  auto saved = runCommand("cat " + demo.dir().path() + "/state/admin-state.json").output;
+  CHECK_THAT(saved, Catch::Contains("\"eu-west\""));
+  CHECK_THAT(saved, Catch::Contains("\"ap-northeast\""));
+}
+
+TEST_CASE("a corrupt state file at start: logged, kept aside, no override", "[e2e][admin]") {
+  DemoFixture demo;
+  CHECK(ctl(demo, "drain eu-west").status == 0);
+  demo.dir().write("state/admin-state.json", "{\"version\": 1, \"drained\": {\"eu-west\": tru");
+  demo.restartDaemon(/*hard=*/true);
+  CHECK_THAT(demo.daemon().log(), Catch::Contains("admin-state.json is corrupt"));
+  CHECK(euAnswer(demo.daemon()) == kEuWest);  // no override rather than a guess
+  CHECK(runCommand("ls " + demo.dir().path() + "/state/ | grep -c 'admin-state.json.corrupt-'").output == "1\n");
+}
