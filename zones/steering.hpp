@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "geo/address.hpp"
+#include "geo/area_map.hpp"
 #include "geo/decision_tree.hpp"
 #include "health/check_spec.hpp"
 #include "health/endpoint_state.hpp"
@@ -48,6 +49,7 @@ struct PoolMembers {
   std::string cname;  // uncompressed wire form; empty for an address region
   std::shared_ptr<health::EndpointState> cnameState;
   const RegionAdmin* admin = nullptr;  // the region's drain switch
+  RegionId region = 0;
   uint32_t capacity = 1;   // relative size, for spill-over and weighted choices
   bool endpointWeights = false;  // some endpoint has a weight other than 1
   bool empty() const noexcept { return ipv4.empty() && ipv6.empty() && cname.empty(); }
@@ -89,6 +91,9 @@ struct SteeredRecord {
   std::shared_ptr<const geo::DecisionTree> tree;
   /// decision → regions in preference order (only regions where the pool has endpoints).
   std::shared_ptr<const std::vector<std::vector<RegionId>>> orders;
+  /// The map as written, kept for `lodestarctl explain` (never read on the answer path).
+  std::shared_ptr<const geo::AreaMap> areas;
+  std::vector<geo::CustomNetwork> customNetworks;
 };
 
 }  // namespace lodestar::zones

@@ -274,6 +274,7 @@ std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node&
       }
       pool->regions.push_back(*id);
       m.admin = ctx.regionAdmin(*id);
+      m.region = *id;
       ok = readPoolRegion(yaml, r->second, regionPath, pool->check.get(), ctx, m) && ok;
     }
     if (!ok) continue;
@@ -512,6 +513,8 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
     }
   }
   if (!ok) return std::nullopt;
+  rec.areas = areas;
+  rec.customNetworks = custom;
 
   if (rec.policy == PolicyKind::Geo) {
     auto classify = [areas](const geo::GeoFacts& f) { return areas->match(f).value; };

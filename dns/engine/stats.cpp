@@ -3,14 +3,15 @@
 
 namespace lodestar::dns {
 
-void QueryStats::add(const QueryStats& o) noexcept {
-  received += o.received;
-  dropped += o.dropped;
-  truncated += o.truncated;
-  withEcs += o.withEcs;
-  failOpen += o.failOpen;
-  for (size_t i = 0; i < byRcode.size(); ++i) byRcode[i] += o.byRcode[i];
-  for (size_t i = 0; i < byQtype.size(); ++i) byQtype[i] += o.byQtype[i];
+void StatsTotals::add(const QueryStats& s) noexcept {
+  received += s.received.value();
+  dropped += s.dropped.value();
+  truncated += s.truncated.value();
+  withEcs += s.withEcs.value();
+  failOpen += s.failOpen.value();
+  for (size_t i = 0; i < byRcode.size(); ++i) byRcode[i] += s.byRcode[i].value();
+  for (size_t i = 0; i < byQtype.size(); ++i) byQtype[i] += s.byQtype[i].value();
+  for (size_t i = 0; i < byRegion.size(); ++i) byRegion[i] += s.byRegion[i].value();
 }
 
 }  // namespace lodestar::dns

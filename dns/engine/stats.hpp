@@ -1,25 +1,46 @@
-// Per-worker query counters: plain fields written by one thread, summed by the reader.
+// Per-worker query counters: written by one thread only (a relaxed load and store, no
+// locked instruction), read by the control thread at any time and summed.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
 namespace lodestar::dns {
 
-/// Owned by exactly one worker; never written by another thread. Readers sum the workers'
-/// copies and accept slightly stale values. Aligned so no two workers share a cache line.
+/// A counter with one writer: increments compile to a plain add; readers see a recent value.
+class Counter {
+ public:
+  void operator++() noexcept { v_.store(v_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
+  uint64_t value() const noexcept { return v_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<uint64_t> v_{0};
+};
+
+/// Owned by exactly one worker. Aligned so no two workers share a cache line.
 struct alignas(64) QueryStats {
-  uint64_t received = 0;
-  uint64_t dropped = 0;    // no answer sent: shorter than a header, or QR=1
-  uint64_t truncated = 0;  // answered with TC=1
-  uint64_t withEcs = 0;
-  uint64_t failOpen = 0;  // steered answers given with no region healthy enough
-  std::array<uint64_t, 24> byRcode{};   // extended rcodes up to BADVERS (16) and a little beyond
-  std::array<uint64_t, 260> byQtype{};  // 0..258 exact (CAA is 257); the last slot counts the rest
+  Counter received;
+  Counter dropped;    // no answer sent: shorter than a header, or QR=1
+  Counter truncated;  // answered with TC=1
+  Counter withEcs;
+  Counter failOpen;   // steered answers given with no region healthy enough
+  std::array<Counter, 24> byRcode;    // extended rcodes up to BADVERS (16) and a little beyond
+  std::array<Counter, 260> byQtype;   // 0..258 exact (CAA is 257); the last slot counts the rest
+  std::array<Counter, 64> byRegion;   // steered answers per RegionId (the last slot: the rest)
 
   void countQtype(uint16_t qtype) noexcept { ++byQtype[qtype < byQtype.size() - 1 ? qtype : byQtype.size() - 1]; }
-  void add(const QueryStats& o) noexcept;
+  void countRegion(uint16_t region) noexcept { ++byRegion[region < byRegion.size() - 1 ? region : byRegion.size() - 1]; }
+};
+
+/// A plain snapshot of summed counters.
+struct StatsTotals {
+  uint64_t received = 0, dropped = 0, truncated = 0, withEcs = 0, failOpen = 0;
+  std::array<uint64_t, 24> byRcode{};
+  std::array<uint64_t, 260> byQtype{};
+  std::array<uint64_t, 64> byRegion{};
+  void add(const QueryStats& s) noexcept;
 };
 
 }  // namespace lodestar::dns

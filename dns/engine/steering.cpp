@@ -199,6 +199,7 @@ bool answerSteered(Response& r, const Query& q, const Client& client, const Stee
     ++stats.failOpen;
     if (s.allDown == zones::AllDown::NoData) return false;
   }
+  stats.countRegion(c.regions[0]->region);
   if (!c.regions[0]->cname.empty()) {
     // A CNAME region: the alias alone answers; the resolver follows it.
     const PoolMembers& m = *c.regions[0];

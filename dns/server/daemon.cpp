@@ -19,6 +19,7 @@
 #include "dns/server/admin_state.hpp"
 #include "dns/server/control_protocol.hpp"
 #include "dns/server/control_server.hpp"
+#include "dns/server/explain.hpp"
 #include "dns/server/loaded_config.hpp"
 #include "dns/server/log.hpp"
 #include "dns/server/probe_targets.hpp"
@@ -29,6 +30,7 @@
 #include "health/hooks.hpp"
 #include "health/prober.hpp"
 #include "health/scheduler.hpp"
+#include "zones/record_text.hpp"
 #include "zones/wire_name.hpp"
 
 namespace lodestar::dns {
@@ -139,7 +141,7 @@ class Daemon {
     control_.reset();
     close(sigFd);
 
-    QueryStats total = stopWorkers();
+    StatsTotals total = stopWorkers();
     logLine(LogLevel::Info, "stopped after " + std::to_string(total.received) + " queries (" +
                                 std::to_string(total.dropped) + " dropped, " + std::to_string(total.truncated) +
                                 " truncated)");
@@ -170,8 +172,8 @@ class Daemon {
         .dump();
   }
 
-  QueryStats stopWorkers() {
-    QueryStats total;
+  StatsTotals stopWorkers() {
+    StatsTotals total;
     for (auto& w : pool_) {
       w->stop();
       total.add(w->stats());
@@ -210,7 +212,14 @@ class Daemon {
     if (command == "ping") return controlOk({{"config", configPath_}});
     if (command == "drain" || command == "undrain" || command == "force") return onAdmin(command, args, uid);
     if (command == "status") return controlOk(status());
-    return controlError("unknown command '" + command + "' (known: reload, check, ping, drain, undrain, force, status)");
+    if (command == "explain") {
+      auto r = explain(*publisher_->current(), args);
+      if (r.contains("error")) return controlError(r["error"].get<std::string>());
+      return controlOk(r);
+    }
+    if (command == "stats") return controlOk(stats());
+    return controlError("unknown command '" + command +
+                        "' (known: reload, check, ping, status, drain, undrain, force, explain, stats)");
   }
 
   // drain / undrain / force: validate, refuse what would leave a record without a region,
@@ -304,6 +313,23 @@ class Daemon {
     return moves;
   }
 
+  nlohmann::json stats() const {
+    StatsTotals t;
+    for (const auto& w : pool_) t.add(w->stats());
+    static const char* const kRcodes[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
+    nlohmann::json rcodes = nlohmann::json::object(), qtypes = nlohmann::json::object(), regions = nlohmann::json::object();
+    for (size_t i = 0; i < t.byRcode.size(); ++i)
+      if (t.byRcode[i]) rcodes[i < 6 ? kRcodes[i] : i == 16 ? "BADVERS" : "RCODE" + std::to_string(i)] = t.byRcode[i];
+    for (size_t i = 0; i < t.byQtype.size(); ++i)
+      if (t.byQtype[i]) qtypes[i + 1 == t.byQtype.size() ? "other" : zones::rrTypeToText(static_cast<uint16_t>(i))] = t.byQtype[i];
+    const zones::View& view = *publisher_->current();
+    for (size_t i = 0; i < view.regions().size() && i < t.byRegion.size(); ++i)
+      regions[view.regions()[i].name] = t.byRegion[i];
+    return {{"queries", t.received}, {"dropped", t.dropped}, {"truncated", t.truncated}, {"with_ecs", t.withEcs},
+            {"fail_open", t.failOpen}, {"by_rcode", rcodes}, {"by_qtype", qtypes}, {"answers_by_region", regions},
+            {"reloads", reloads_}, {"failed_reloads", failedReloads_}, {"health_changes", scheduler_->changes()}};
+  }
+
   nlohmann::json status() const {
     const zones::View& view = *publisher_->current();
     std::map<std::string, health::Scheduler::Status> probes;
@@ -370,6 +396,7 @@ class Daemon {
       for (const auto& e : diags.errors()) logLine(LogLevel::Error, e.toString());
       logLine(LogLevel::Error, "reload failed with " + std::to_string(diags.errors().size()) +
                                    " error(s); still serving the previous configuration");
+      ++failedReloads_;
       return false;
     }
     if (listenText(loaded->config) != listenText(config_) || loaded->config.workers != config_.workers)
@@ -379,6 +406,7 @@ class Daemon {
     publisher_->publish(std::move(loaded->view));
     scheduler_->setTargets(probeTargets(*publisher_->current()));
     registry_.collect();  // endpoints no view names any more
+    ++reloads_;
     logLine(LogLevel::Info, "reloaded: " + summary.substr(0, summary.find('\n')));
     return true;
   }
@@ -387,6 +415,7 @@ class Daemon {
   ServerConfig config_;
   health::Registry registry_;  // endpoint health, kept across reloads
   AdminState admin_;            // operator overrides, persisted in state_dir
+  uint64_t reloads_ = 0, failedReloads_ = 0;
   std::unique_ptr<ViewPublisher> publisher_;
   std::vector<std::unique_ptr<Worker>> pool_;
   health::EventLoop loop_;

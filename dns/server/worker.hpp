@@ -35,7 +35,7 @@ class Worker {
   void start();
   /// Wakes the loop and joins the thread.
   void stop();
-  /// Only meaningful after stop() (the worker writes it without synchronisation).
+  /// Safe to read from any thread at any time (see Counter).
   const QueryStats& stats() const noexcept { return stats_; }
 
  private:

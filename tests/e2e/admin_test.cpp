@@ -121,3 +121,33 @@ TEST_CASE("a corrupt state file at start: logged, kept aside, no override", "[e2
   CHECK(euAnswer(demo.daemon()) == kEuWest);  // no override rather than a guess
   CHECK(runCommand("ls " + demo.dir().path() + "/state/ | grep -c 'admin-state.json.corrupt-'").output == "1\n");
 }
+
+TEST_CASE("explain shows the decision and exactly the answer the daemon gives", "[e2e][admin][explain]") {
+  DemoFixture demo;
+  struct Case {
+    const char* ecs;
+    const char* key;
+    const char* firstRegion;
+  };
+  for (const Case& c : {Case{"198.51.100.0/24", "EU", "eu-west"}, Case{"203.0.113.0/24", "AS", "ap-northeast"},
+                        Case{"192.0.2.0/24", "NA", "us-east"}}) {
+    INFO(c.ecs);
+    auto out = ctl(demo, std::string("explain www.gtm.example.test A --client 127.0.0.1 --ecs ") + c.ecs).output;
+    CHECK_THAT(out, Catch::Contains(std::string("map key      ") + c.key));
+    CHECK_THAT(out, Catch::Contains(std::string("region order  ") + c.firstRegion));
+    CHECK_THAT(out, Catch::Contains("ECS scope    /24"));
+    auto real = demo.daemon().ask(QueryBuilder().name("www.gtm.example.test.").ecs(c.ecs));
+    REQUIRE(real.answer.size() == 2);
+    for (const auto& rr : real.answer) {
+      // "www.gtm.example.test. 30 A 127.0.2.1" → the same record in ldns's tabbed form.
+      std::string address = rr.substr(rr.rfind(' ') + 1);
+      CHECK_THAT(out, Catch::Contains("www.gtm.example.test.\t30\tIN\tA\t" + address));
+    }
+  }
+  auto plain = ctl(demo, "explain www.gtm.example.test --client 127.0.0.1").output;
+  CHECK_THAT(plain, Catch::Contains("located by   source 127.0.0.1"));
+  CHECK_THAT(plain, Catch::Contains("www.gtm.example.test.\t30\tIN\tA\t127.0.1.1"));
+  auto stats = ctl(demo, "stats").output;
+  CHECK_THAT(stats, Catch::Contains("\"answers_by_region\""));
+  CHECK_THAT(stats, Catch::Contains("\"eu-west\": "));
+}

@@ -3,9 +3,11 @@
 
 #include <ctime>
 #include <iostream>
+#include <sstream>
 
 #include "dns/server/config.hpp"
 #include "dns/server/control_client.hpp"
+#include "zones/ldns.hpp"
 
 namespace {
 
@@ -54,6 +56,53 @@ void printStatus(const nlohmann::json& result) {
   }
 }
 
+// The answer bytes, decoded by ldns (an independent parser), with the steering laid out.
+void printExplain(const nlohmann::json& result) {
+  if (!result["steering"].is_null()) {
+    const auto& s = result["steering"];
+    std::cout << s["record"].get<std::string>() << " is steered by " << s["policy"].get<std::string>() << " over pool "
+              << s["pool"].get<std::string>() << "\n";
+    std::cout << "  located by   " << s["located_by"].get<std::string>() << "\n";
+    if (s.contains("geo")) {
+      std::cout << "  geo facts    ";
+      if (s["geo"].is_string()) std::cout << s["geo"].get<std::string>();
+      else {
+        const auto& g = s["geo"];
+        std::cout << "continent " << g.value("continent", std::string("-")) << ", country " << g.value("country", std::string("-"))
+                  << ", subdivision " << g.value("subdivision", std::string("-"));
+        if (g.contains("location")) std::cout << ", location " << g["location"][0].get<double>() << "," << g["location"][1].get<double>();
+        if (s.contains("geo_network_length")) std::cout << " (database network /" << s["geo_network_length"].get<int>() << ")";
+      }
+      std::cout << "\n";
+    }
+    if (s.contains("map_key")) std::cout << "  map key      " << s["map_key"].get<std::string>() << "\n";
+    std::cout << "  region order";
+    for (const auto& r : s["order"]) {
+      std::cout << "  " << r["region"].get<std::string>();
+      if (r.value("drained", false)) std::cout << " [drained]";
+      if (r.contains("up")) std::cout << " (up " << r["up"]["ipv4"].get<std::string>() << " IPv4, " << r["up"]["ipv6"].get<std::string>() << " IPv6)";
+      if (r.contains("cname")) std::cout << " (cname " << r["cname"]["target"].get<std::string>() << (r["cname"]["up"].get<bool>() ? ", up)" : ", down)");
+    }
+    std::cout << "\n  min_healthy  " << s["min_healthy"].get<int>() << "\n  ECS scope    /" << s["ecs_scope"].get<int>() << "\n";
+  }
+  std::string hex = result["answer"].get<std::string>();
+  std::vector<uint8_t> bytes;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) bytes.push_back(static_cast<uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  ldns_pkt* pkt = nullptr;
+  if (ldns_wire2pkt(&pkt, bytes.data(), bytes.size()) != LDNS_STATUS_OK) {
+    std::cout << "  (no answer)\n";
+    return;
+  }
+  char* text = ldns_pkt2str(pkt);
+  std::cout << "the answer, exactly as the daemon gives it:\n";
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(";; Query time", 0) != 0 && line.rfind(";; WHEN", 0) != 0 && line.rfind(";; SERVER", 0) != 0)
+      std::cout << line << "\n";
+  free(text);
+  ldns_pkt_free(pkt);
+}
+
 int print(const std::string& command, const nlohmann::json& response, bool json) {
   bool ok = response.value("ok", false);
   if (json) {
@@ -69,6 +118,10 @@ int print(const std::string& command, const nlohmann::json& response, bool json)
   const auto& result = response["result"];
   if (command == "status") {
     printStatus(result);
+  } else if (command == "explain") {
+    printExplain(result);
+  } else if (command == "stats") {
+    std::cout << result.dump(2) << "\n";
   } else if (result.contains("summary")) {
     std::cout << result["summary"].get<std::string>();
   } else if (result.value("dry_run", false)) {
@@ -110,6 +163,13 @@ int main(int argc, char** argv) {
   drain->add_flag("--dry-run", dryRun, "show which clients would move where; change nothing");
   auto* undrain = app.add_subcommand("undrain", "send clients to REGION again");
   undrain->add_option("region", target, "region name")->required();
+  std::string client, ecs, type = "A";
+  auto* explainCmd = app.add_subcommand("explain", "why a client gets its answer: geo facts, map key, regions, answer");
+  explainCmd->add_option("name", target, "the name asked for")->required();
+  explainCmd->add_option("type", type, "the query type (default A)");
+  explainCmd->add_option("--client", client, "the client's address (the packet source)")->required();
+  explainCmd->add_option("--ecs", ecs, "the EDNS Client Subnet its resolver sends, e.g. 198.51.100.0/24");
+  auto* statsCmd = app.add_subcommand("stats", "query counters by rcode and type, answers per region, reloads");
   std::map<std::string, CLI::App*> forces;
   for (const char* name : {"force-down", "force-up", "auto"}) {
     auto* sub = app.add_subcommand(name, std::string(name) + " TARGET: a region, REGION/POOL or an endpoint address");
@@ -133,6 +193,11 @@ int main(int argc, char** argv) {
   else if (check->parsed()) command = "check";
   else if (ping->parsed()) command = "ping";
   else if (status->parsed()) command = "status";
+  else if (statsCmd->parsed()) command = "stats";
+  else if (explainCmd->parsed()) {
+    command = "explain";
+    args = {{"name", target}, {"type", type}, {"client", client}, {"ecs", ecs}};
+  }
   else if (drain->parsed() || undrain->parsed()) {
     command = drain->parsed() ? "drain" : "undrain";
     args = {{"target", target}, {"reason", reason}, {"force", force}, {"dry_run", dryRun}};

@@ -1,0 +1,140 @@
+// explain: the same answerQuery() the workers run, plus the steering decision spelled out.
+#include "dns/server/explain.hpp"
+
+#include <cstdio>
+
+#include "dns/engine/answer.hpp"
+#include "zones/record_text.hpp"
+#include "zones/wire_name.hpp"
+
+namespace lodestar::dns {
+
+namespace {
+
+void put16(std::string& b, uint16_t v) {
+  b += static_cast<char>(v >> 8);
+  b += static_cast<char>(v & 0xFF);
+}
+
+std::string buildQuery(const std::string& nameWire, uint16_t type, const std::optional<geo::Prefix>& ecs) {
+  std::string b;
+  put16(b, 0x4c53);
+  put16(b, 0);
+  put16(b, 1);
+  put16(b, 0);
+  put16(b, 0);
+  put16(b, ecs ? 1 : 0);
+  b += nameWire;
+  put16(b, type);
+  put16(b, 1);
+  if (ecs) {
+    unsigned bytes = (ecs->length + 7u) / 8u;
+    b += '\0';
+    put16(b, 41);
+    put16(b, 1232);
+    put16(b, 0);
+    put16(b, 0);
+    put16(b, static_cast<uint16_t>(8 + bytes));
+    put16(b, 8);
+    put16(b, static_cast<uint16_t>(4 + bytes));
+    put16(b, ecs->address.family == geo::Family::IPv4 ? 1 : 2);
+    b += static_cast<char>(ecs->length);
+    b += '\0';
+    b.append(reinterpret_cast<const char*>(ecs->address.bytes.data()), bytes);
+  }
+  return b;
+}
+
+bool inNetwork(const geo::Address& a, const geo::Prefix& p) {
+  if (a.family != p.address.family) return false;
+  for (unsigned bit = 0; bit < p.length; ++bit) {
+    uint8_t mask = static_cast<uint8_t>(0x80 >> (bit % 8));
+    if ((a.bytes[bit / 8] & mask) != (p.address.bytes[bit / 8] & mask)) return false;
+  }
+  return true;
+}
+
+nlohmann::json factsJson(const geo::GeoFacts& f) {
+  nlohmann::json j = {{"continent", f.continent}, {"country", f.country}, {"subdivision", f.subdivision}};
+  if (f.hasLocation) j["location"] = {f.latitude, f.longitude};
+  if (f.asn) j["asn"] = f.asn;
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
+  std::string nameText = args.value("name", std::string());
+  std::string typeText = args.value("type", std::string("A"));
+  auto client = geo::Address::parse(args.value("client", std::string()));
+  if (!client) return {{"error", "--client needs an IPv4 or IPv6 address"}};
+  std::optional<geo::Prefix> ecs;
+  if (args.contains("ecs") && !args["ecs"].get<std::string>().empty()) {
+    ecs = geo::Prefix::parse(args["ecs"].get<std::string>());
+    if (!ecs) return {{"error", "--ecs needs a prefix such as 198.51.100.0/24 (host bits zero)"}};
+  }
+  uint16_t type = zones::rrTypeFromText(typeText);
+  if (type == 0) return {{"error", "unknown type '" + typeText + "'"}};
+  std::string absolute = !nameText.empty() && nameText.back() == '.' ? nameText : nameText + ".";
+  auto wire = zones::parseNameText(absolute, std::string(1, '\0'));
+  if (!wire) return {{"error", "'" + nameText + "' is not a domain name"}};
+
+  // The answer exactly as a worker would give it.
+  std::string query = buildQuery(*wire, type, ecs);
+  std::vector<uint8_t> out(65535);
+  QueryStats stats;
+  Client c{*client, Transport::Tcp, 0};
+  size_t n = answerQuery(reinterpret_cast<const uint8_t*>(query.data()), query.size(), c, view, out.data(), out.size(),
+                         stats, 1232);
+  std::string hex;
+  char byte[3];
+  for (size_t i = 0; i < n; ++i) {
+    std::snprintf(byte, sizeof byte, "%02x", out[i]);
+    hex += byte;
+  }
+  nlohmann::json result = {{"answer", hex}};
+
+  std::string lower = zones::lowercaseWire(*wire);
+  const zones::Zone* zone = view.findZone(lower);
+  const zones::Node* node = zone ? zone->find(lower) : nullptr;
+  if (!node || !node->steer) {
+    result["steering"] = nullptr;
+    return result;
+  }
+  const zones::SteeredRecord& s = *node->steer;
+  const bool useEcs = ecs && ecs->length > 0;
+  geo::Address who = useEcs ? ecs->address : *client;
+  nlohmann::json steering = {{"record", s.name}, {"policy", zones::policyName(s.policy)}, {"pool", s.pool->name},
+                             {"located_by", useEcs ? "ECS " + ecs->toString() : "source " + client->toString()}};
+  if (const auto* db = view.database()) {
+    auto l = db->lookup(who);
+    steering["geo"] = l.found ? factsJson(l.facts) : nlohmann::json("not in the database");
+    if (l.found) steering["geo_network_length"] = l.prefixLength;
+    std::string key = "default";
+    for (const auto& net : s.customNetworks)
+      if (inNetwork(who, net.network)) key = net.network.toString();
+    if (key == "default" && s.areas && l.found) key = s.areas->match(l.facts).key;
+    if (key == "default" && s.policy == zones::PolicyKind::Nearest && l.found && l.facts.hasLocation) key = "(distance)";
+    if (s.policy == zones::PolicyKind::Geo || s.policy == zones::PolicyKind::Nearest) steering["map_key"] = key;
+  }
+  auto decision = s.tree->find(who);
+  steering["ecs_scope"] = useEcs ? decision.scope : 0;
+  nlohmann::json order = nlohmann::json::array();
+  for (zones::RegionId r : (*s.orders)[decision.decision]) {
+    const auto* m = s.pool->members(r);
+    unsigned up4 = 0, up6 = 0;
+    for (const auto& e : m->ipv4) up4 += e.up();
+    for (const auto& e : m->ipv6) up6 += e.up();
+    nlohmann::json region = {{"region", view.regions()[r].name}, {"drained", m->drained()}};
+    if (!m->cname.empty()) region["cname"] = {{"target", zones::nameToText(m->cname)}, {"up", m->cnameState->up()}};
+    else region["up"] = {{"ipv4", std::to_string(up4) + "/" + std::to_string(m->ipv4.size())},
+                         {"ipv6", std::to_string(up6) + "/" + std::to_string(m->ipv6.size())}};
+    order.push_back(region);
+  }
+  steering["order"] = order;
+  steering["min_healthy"] = s.minHealthy;
+  result["steering"] = steering;
+  return result;
+}
+
+}  // namespace lodestar::dns
