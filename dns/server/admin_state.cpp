@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -27,10 +28,29 @@ bool writeAll(int fd, const std::string& data) {
 }
 }  // namespace
 
+std::map<std::string, AdminState::Drain> AdminState::effectiveDrains(int64_t now) const {
+  auto out = drained;
+  for (const auto& w : windows)
+    if (now >= w.start && now < w.end) out.emplace(w.region, Drain{"maintenance window: " + w.reason, w.uid, w.start});
+  return out;
+}
+
+bool AdminState::expireWindows(int64_t now) {
+  size_t before = windows.size();
+  windows.erase(std::remove_if(windows.begin(), windows.end(), [now](const Window& w) { return w.end <= now; }),
+                windows.end());
+  return windows.size() != before;
+}
+
 nlohmann::json AdminState::toJson() const {
-  nlohmann::json j = {{"version", 1}, {"drained", nlohmann::json::object()}, {"forced", nlohmann::json::object()}};
+  nlohmann::json j = {{"version", 1},
+                      {"drained", nlohmann::json::object()},
+                      {"forced", nlohmann::json::object()},
+                      {"windows", nlohmann::json::array()}};
   for (const auto& [region, d] : drained) j["drained"][region] = {{"reason", d.reason}, {"uid", d.uid}, {"since", d.since}};
   for (const auto& [target, state] : forced) j["forced"][target] = state;
+  for (const auto& w : windows)
+    j["windows"].push_back({{"region", w.region}, {"reason", w.reason}, {"uid", w.uid}, {"start", w.start}, {"end", w.end}});
   return j;
 }
 
@@ -54,6 +74,21 @@ std::optional<AdminState> AdminState::fromJson(const nlohmann::json& j, std::str
       return std::nullopt;
     }
     s.forced[target] = state.get<std::string>();
+  }
+  if (j.contains("windows")) {
+    if (!j["windows"].is_array()) {
+      error = "windows is not a list";
+      return std::nullopt;
+    }
+    for (const auto& w : j["windows"]) {
+      if (!w.is_object() || !w.contains("region") || !w["region"].is_string() || !w.contains("start") ||
+          !w.contains("end") || !w["start"].is_number_integer() || !w["end"].is_number_integer()) {
+        error = "bad maintenance window";
+        return std::nullopt;
+      }
+      s.windows.push_back({w["region"].get<std::string>(), w.value("reason", std::string()), w.value("uid", 0u),
+                           w["start"].get<int64_t>(), w["end"].get<int64_t>()});
+    }
   }
   return s;
 }
@@ -105,10 +140,11 @@ AdminState loadAdminState(const std::string& stateDir, std::string& message) {
   return {};
 }
 
-void applyAdminState(const AdminState& state, const zones::View& view) {
+void applyAdminState(const AdminState& state, const zones::View& view, int64_t now) {
+  auto drains = state.effectiveDrains(now);
   for (size_t r = 0; r < view.regions().size(); ++r)
     view.regionAdmin(static_cast<zones::RegionId>(r))
-        .drained.store(state.drained.count(view.regions()[r].name) > 0, std::memory_order_relaxed);
+        .drained.store(drains.count(view.regions()[r].name) > 0, std::memory_order_relaxed);
   auto forcedFor = [&](const std::vector<std::string>& targets) {
     for (const auto& t : targets) {
       auto it = state.forced.find(t);
@@ -147,13 +183,14 @@ bool knownTarget(const zones::View& view, const std::string& target, std::string
   return false;
 }
 
-std::vector<std::string> recordsWithoutRegion(const zones::View& view, const AdminState& state) {
+std::vector<std::string> recordsWithoutRegion(const zones::View& view, const AdminState& state, int64_t now) {
+  auto drains = state.effectiveDrains(now);
   std::vector<std::string> out;
   for (const auto& zone : view.zones())
     for (const auto& rec : zone->steered()) {
       bool any = false;
       for (zones::RegionId r : rec->pool->regions) {
-        if (state.drained.count(view.regions()[r].name)) continue;
+        if (drains.count(view.regions()[r].name)) continue;
         const auto& m = rec->pool->byRegion[r];
         if (!m.cname.empty()) any = any || m.cnameState->up();
         for (const auto* list : {&m.ipv4, &m.ipv6})

@@ -94,7 +94,7 @@ class Daemon {
       if (!message.empty())
         logLine(message.find("corrupt") != std::string::npos ? LogLevel::Error : LogLevel::Info, message);
     }
-    applyAdminState(admin_, *loaded->view);
+    applyAdminState(admin_, *loaded->view, std::time(nullptr));
     publisher_ = std::make_unique<ViewPublisher>(std::move(loaded->view), workers);
     WorkerSettings settings{config_.udpMaxPayload, std::max(1u, config_.tcpMaxConnections / workers),
                             config_.tcpIdleTimeout};
@@ -129,6 +129,7 @@ class Daemon {
       hooks_->fire({eventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});
     });
     scheduler_->setTargets(probeTargets(*publisher_->current()));
+    tick();
 
     std::string where;
     for (const auto& b : bound) where += (where.empty() ? "" : ", ") + b.text;
@@ -149,6 +150,43 @@ class Daemon {
   }
 
  private:
+  // Once a second: open and close maintenance windows, and sample each region's health
+  // for its availability since start.
+  void tick() {
+    int64_t now = std::time(nullptr);
+    const zones::View& view = *publisher_->current();
+    auto before = admin_.effectiveDrains(now - 1);
+    bool expired = admin_.expireWindows(now);
+    auto after = admin_.effectiveDrains(now);
+    bool changed = expired || before.size() != after.size();
+    for (const auto& [region, d] : after) changed = changed || !before.count(region);
+    if (changed) {
+      applyAdminState(admin_, view, now);
+      std::string drained;
+      for (const auto& [region, d] : after) drained += (drained.empty() ? "" : ", ") + region;
+      logLine(LogLevel::Info, "admin: maintenance windows now drain: " + (drained.empty() ? std::string("none") : drained));
+      std::string error;
+      if (expired && !config_.stateDir.empty() && !saveAdminState(config_.stateDir, admin_, error))
+        logLine(LogLevel::Error, error);
+    }
+    std::map<std::string, bool> up;
+    for (const auto& zone : view.zones())
+      for (const auto& pool : zone->pools())
+        for (zones::RegionId r : pool->regions) {
+          const auto& m = pool->byRegion[r];
+          bool any = m.cnameState && m.cnameState->observed.load() != health::Observed::Down;
+          for (const auto* list : {&m.ipv4, &m.ipv6})
+            for (const auto& e : *list) any = any || e.state->observed.load() != health::Observed::Down;
+          up[view.regions()[r].name] = up[view.regions()[r].name] || any;
+        }
+    for (const auto& [region, isUp] : up) {
+      auto& a = availability_[region];
+      a.first += isUp;
+      ++a.second;
+    }
+    loop_.after(std::chrono::milliseconds(1000), [this] { tick(); });
+  }
+
   // One structured line per state change: what, where, from → to, why, how fast.
   static void logChange(const health::StateChange& c) {
     char latency[32];
@@ -244,8 +282,20 @@ class Daemon {
         audit("unknown region");
         return controlError("unknown region '" + target + "' (known: " + (known.empty() ? "none" : known) + ")");
       }
-      if (command == "drain") next.drained[target] = {reason, static_cast<uint32_t>(uid), std::time(nullptr)};
-      else next.drained.erase(target);
+      if (command == "drain" && args.contains("start") && args.contains("end")) {
+        int64_t start = args["start"].get<int64_t>(), end = args["end"].get<int64_t>();
+        if (end <= start || end <= std::time(nullptr))
+          return controlError("the maintenance window ends before it starts, or is over already");
+        next.windows.push_back({target, reason, static_cast<uint32_t>(uid), start, end});
+      } else if (command == "drain") {
+        next.drained[target] = {reason, static_cast<uint32_t>(uid), std::time(nullptr)};
+      } else {
+        // undrain ends the drain and any window of the region, running or scheduled.
+        next.drained.erase(target);
+        next.windows.erase(std::remove_if(next.windows.begin(), next.windows.end(),
+                                          [&](const AdminState::Window& w) { return w.region == target; }),
+                           next.windows.end());
+      }
     } else {
       std::string state = args.value("state", std::string());
       std::string error;
@@ -257,8 +307,10 @@ class Daemon {
       else if (state == "up" || state == "down") next.forced[target] = state;
       else return controlError("state must be up, down or auto");
     }
-    auto stranded = recordsWithoutRegion(view, next);
-    auto strandedNow = recordsWithoutRegion(view, admin_);
+    // A scheduled window is judged as it will be when it opens.
+    int64_t when = args.contains("start") ? args["start"].get<int64_t>() : std::time(nullptr);
+    auto stranded = recordsWithoutRegion(view, next, when);
+    auto strandedNow = recordsWithoutRegion(view, admin_, when);
     std::vector<std::string> newlyStranded;
     for (const auto& r : stranded)
       if (std::find(strandedNow.begin(), strandedNow.end(), r) == strandedNow.end()) newlyStranded.push_back(r);
@@ -283,7 +335,7 @@ class Daemon {
       return controlError(error);
     }
     admin_ = std::move(next);
-    applyAdminState(admin_, view);
+    applyAdminState(admin_, view, std::time(nullptr));
     audit("ok");
     logLine(LogLevel::Info, "admin: " + command + " " + target + (args.contains("state") ? " " + args.value("state", std::string()) : "") +
                                 " by uid " + std::to_string(uid) + (reason.empty() ? "" : " (" + reason + ")"));
@@ -367,8 +419,16 @@ class Daemon {
         }
       nlohmann::json entry = {{"region", region.name}, {"drained", view.regionAdmin(static_cast<zones::RegionId>(r)).drained.load()},
                               {"pools", pools}};
-      auto d = admin_.drained.find(region.name);
-      if (d != admin_.drained.end()) entry["drain"] = {{"reason", d->second.reason}, {"uid", d->second.uid}, {"since", d->second.since}};
+      auto drains = admin_.effectiveDrains(std::time(nullptr));
+      auto d = drains.find(region.name);
+      if (d != drains.end()) entry["drain"] = {{"reason", d->second.reason}, {"uid", d->second.uid}, {"since", d->second.since}};
+      nlohmann::json windows = nlohmann::json::array();
+      for (const auto& w : admin_.windows)
+        if (w.region == region.name) windows.push_back({{"start", w.start}, {"end", w.end}, {"reason", w.reason}});
+      if (!windows.empty()) entry["windows"] = windows;
+      auto a = availability_.find(region.name);
+      if (a != availability_.end() && a->second.second)
+        entry["availability"] = 100.0 * double(a->second.first) / double(a->second.second);
       regions.push_back(entry);
     }
     return {{"regions", regions}};
@@ -402,7 +462,7 @@ class Daemon {
     if (listenText(loaded->config) != listenText(config_) || loaded->config.workers != config_.workers)
       logLine(LogLevel::Warning, "listen addresses and workers change only on restart");
     std::string summary = describeView(*loaded->view);
-    applyAdminState(admin_, *loaded->view);
+    applyAdminState(admin_, *loaded->view, std::time(nullptr));
     publisher_->publish(std::move(loaded->view));
     scheduler_->setTargets(probeTargets(*publisher_->current()));
     registry_.collect();  // endpoints no view names any more
@@ -416,6 +476,7 @@ class Daemon {
   health::Registry registry_;  // endpoint health, kept across reloads
   AdminState admin_;            // operator overrides, persisted in state_dir
   uint64_t reloads_ = 0, failedReloads_ = 0;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> availability_;  // region → (seconds up, seconds)
   std::unique_ptr<ViewPublisher> publisher_;
   std::vector<std::unique_ptr<Worker>> pool_;
   health::EventLoop loop_;

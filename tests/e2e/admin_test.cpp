@@ -151,3 +151,27 @@ TEST_CASE("explain shows the decision and exactly the answer the daemon gives", 
   CHECK_THAT(stats, Catch::Contains("\"answers_by_region\""));
   CHECK_THAT(stats, Catch::Contains("\"eu-west\": "));
 }
+
+TEST_CASE("a maintenance window drains and undrains by itself, and survives a restart", "[e2e][admin][window]") {
+  DemoFixture demo;
+  auto scheduled = ctl(demo, "drain eu-west --at +2s --for 3s --reason 'kernel upgrade'");
+  INFO(scheduled.output);
+  REQUIRE(scheduled.status == 0);
+  CHECK(euAnswer(demo.daemon()) == kEuWest);  // not yet
+  CHECK_THAT(ctl(demo, "status").output, Catch::Contains("maintenance window"));
+  demo.restartDaemon(/*hard=*/true);  // the window is persisted
+  bool drained = false;
+  for (int i = 0; i < 60 && !drained; ++i) {
+    drained = euAnswer(demo.daemon()) == kUsEast;
+    if (!drained) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(drained);
+  CHECK_THAT(ctl(demo, "status").output, Catch::Contains("DRAINED (maintenance window: kernel upgrade)"));
+  bool back = false;
+  for (int i = 0; i < 60 && !back; ++i) {
+    back = euAnswer(demo.daemon()) == kEuWest;
+    if (!back) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(back);
+  CHECK_THAT(ctl(demo, "status").output, Catch::Contains("availability 100.000%"));
+}

@@ -3,6 +3,8 @@
 
 #include <ctime>
 #include <iostream>
+#include <iomanip>
+#include <optional>
 #include <sstream>
 
 #include "dns/server/config.hpp"
@@ -26,6 +28,35 @@ std::string socketFrom(const std::string& config, const std::string& socket) {
   return c->controlSocket;
 }
 
+std::optional<int64_t> parseDuration(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  size_t used = 0;
+  long v = 0;
+  try {
+    v = std::stol(text, &used);
+  } catch (...) {
+    return std::nullopt;
+  }
+  std::string unit = text.substr(used);
+  int64_t scale = unit == "s" || unit.empty() ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
+  if (scale == 0 || v <= 0) return std::nullopt;
+  return v * scale;
+}
+
+std::optional<int64_t> parseTime(const std::string& text) {
+  int64_t now = std::time(nullptr);
+  if (text == "now") return now;
+  if (!text.empty() && text[0] == '+') {
+    auto d = parseDuration(text.substr(1));
+    return d ? std::optional<int64_t>(now + *d) : std::nullopt;
+  }
+  std::tm tm{};
+  std::istringstream in(text);
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  if (in.fail()) return std::nullopt;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
 void printStatus(const nlohmann::json& result) {
   for (const auto& r : result["regions"]) {
     std::cout << r["region"].get<std::string>();
@@ -33,7 +64,20 @@ void printStatus(const nlohmann::json& result) {
       std::cout << "  DRAINED";
       if (r.contains("drain")) std::cout << " (" << r["drain"].value("reason", std::string()) << ")";
     }
+    if (r.contains("availability")) {
+      char pct[32];
+      std::snprintf(pct, sizeof pct, "  availability %.3f%%", r["availability"].get<double>());
+      std::cout << pct;
+    }
     std::cout << "\n";
+    if (r.contains("windows"))
+      for (const auto& w : r["windows"]) {
+        std::time_t a = w["start"].get<std::time_t>(), b = w["end"].get<std::time_t>();
+        char from[32], to[32];
+        std::strftime(from, sizeof from, "%Y-%m-%d %H:%M:%S", std::gmtime(&a));
+        std::strftime(to, sizeof to, "%H:%M:%S", std::gmtime(&b));
+        std::cout << "  maintenance window " << from << "Z - " << to << "Z " << w.value("reason", std::string()) << "\n";
+      }
     for (const auto& p : r["pools"]) {
       std::cout << "  " << p["zone"].get<std::string>() << " pool " << p["pool"].get<std::string>() << "\n";
       for (const auto& e : p["endpoints"]) {
@@ -161,6 +205,9 @@ int main(int argc, char** argv) {
   drain->add_option("--reason", reason, "why, for the audit log and status");
   drain->add_flag("--force", force, "even if some record is left with no healthy region");
   drain->add_flag("--dry-run", dryRun, "show which clients would move where; change nothing");
+  std::string at, during;
+  drain->add_option("--at", at, "start a maintenance window then: now, +10m, or 2026-11-26T02:00:00Z");
+  drain->add_option("--for", during, "the window's length: 90s, 30m, 2h (needs --at)");
   auto* undrain = app.add_subcommand("undrain", "send clients to REGION again");
   undrain->add_option("region", target, "region name")->required();
   std::string client, ecs, type = "A";
@@ -201,6 +248,16 @@ int main(int argc, char** argv) {
   else if (drain->parsed() || undrain->parsed()) {
     command = drain->parsed() ? "drain" : "undrain";
     args = {{"target", target}, {"reason", reason}, {"force", force}, {"dry_run", dryRun}};
+    if (!at.empty() || !during.empty()) {
+      auto start = parseTime(at.empty() ? "now" : at);
+      auto length = parseDuration(during);
+      if (!start || !length) {
+        std::cerr << "lodestarctl: --at takes now, +DURATION or YYYY-MM-DDTHH:MM:SSZ; --for takes a duration like 30m\n";
+        return kUsage;
+      }
+      args["start"] = *start;
+      args["end"] = *start + *length;
+    }
   } else {
     for (const auto& [name, sub] : forces)
       if (sub->parsed()) {
