@@ -10,10 +10,26 @@
 
 #include <cstring>
 #include <memory>
+#include <set>
 
 extern char** environ;
 
 namespace lodestar::health {
+
+namespace {
+std::set<pid_t>& running() {
+  static std::set<pid_t> pids;  // control thread only
+  return pids;
+}
+}  // namespace
+
+void killRunningChildren() {
+  for (pid_t pid : running()) {
+    kill(-pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+  running().clear();
+}
 
 std::string ChildResult::describe() const {
   if (!started) return error;
@@ -48,9 +64,11 @@ void runChild(EventLoop& loop, std::vector<std::string> argv, const std::vector<
     r.error = "cannot run " + argv[0] + ": " + std::strerror(rc);
     return done(r);
   }
+  running().insert(pid);
   int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
   auto state = std::make_shared<std::pair<EventLoop::TimerId, std::function<void(const ChildResult&)>>>(0, std::move(done));
   auto reap = [&loop, pid, pidfd, state, timeout](bool timedOut) {
+    if (!running().erase(pid)) return;  // already killed at shutdown
     if (timedOut) kill(-pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);

@@ -24,4 +24,8 @@ struct ChildResult {
 void runChild(EventLoop& loop, std::vector<std::string> argv, const std::vector<std::string>& extraEnv,
               std::chrono::milliseconds timeout, std::function<void(const ChildResult&)> done);
 
+/// Kills (and reaps) every child still running, with its process group: at shutdown, so no
+/// hook or probe outlives the daemon holding its output open.
+void killRunningChildren();
+
 }  // namespace lodestar::health

@@ -26,6 +26,7 @@
 #include "dns/server/socket_set.hpp"
 #include "dns/server/view_publisher.hpp"
 #include "dns/server/worker.hpp"
+#include "health/child_process.hpp"
 #include "health/event_loop.hpp"
 #include "health/hooks.hpp"
 #include "health/prober.hpp"
@@ -136,6 +137,7 @@ class Daemon {
     logLine(LogLevel::Info, "ready: " + std::to_string(publisher_->current()->zones().size()) + " zone(s), " +
                                 std::to_string(workers) + " worker(s), udp+tcp on " + where);
     loop_.run();
+    health::killRunningChildren();
     scheduler_.reset();
     hooks_.reset();
     prober_.reset();

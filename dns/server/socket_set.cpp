@@ -84,10 +84,22 @@ std::vector<WorkerSockets> openSockets(const std::vector<ListenAddress>& listen,
       uint16_t port = l.port;
       for (unsigned w = 0; w < workers; ++w) {
         uint16_t got = 0;
-        out[w].udp.push_back(openSocket(l, port, SOCK_DGRAM, got));
+        // With port 0 the kernel picks a free UDP port, which TCP may have in use: pick again.
+        for (int attempt = 0;; ++attempt) {
+          int udp = openSocket(l, port, SOCK_DGRAM, got);
+          try {
+            uint16_t tcpPort = 0;
+            int tcp = openSocket(l, got, SOCK_STREAM, tcpPort);
+            out[w].udp.push_back(udp);
+            out[w].tcp.push_back(tcp);
+            break;
+          } catch (const std::runtime_error&) {
+            close(udp);
+            if (l.port != 0 || w != 0 || attempt >= 20) throw;
+          }
+        }
         out[w].udpWildcard.push_back(isWildcard(l.address));
         port = got;
-        out[w].tcp.push_back(openSocket(l, port, SOCK_STREAM, got));
       }
       std::string host = l.address.family == geo::Family::IPv6 ? "[" + l.address.toString() + "]"
                                                                : l.address.toString();
