@@ -153,6 +153,9 @@ struct Prober::Impl {
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(spec.timeout.count()));
     curl_easy_setopt(e, CURLOPT_USERAGENT, userAgent());
     curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);  // each probe proves a new connection works
+    // Endpoints are addresses: no name cache. libcurl's is a small hash that thousands of
+    // distinct endpoints turn into long chains (it was half the control thread's CPU).
+    curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
     curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, spec.verifyTls ? 1L : 0L);
