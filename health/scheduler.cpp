@@ -80,6 +80,11 @@ void Scheduler::schedule(Entry& e, std::chrono::milliseconds delay) {
 
 void Scheduler::probe(Entry& e) {
   if (e.inFlight || e.removed) return;
+  if (inFlight_ >= maxInFlight_) {
+    waiting_.push_back(entries_.at(e.target.state.get()));
+    return;
+  }
+  ++inFlight_;
   e.inFlight = true;
   ++e.probes;
   ++started_;
@@ -90,7 +95,14 @@ void Scheduler::probe(Entry& e) {
   auto keep = entries_.at(e.target.state.get());
   prober_.start(*e.target.check, e.target.address, [this, keep](const ProbeResult& r) {
     keep->inFlight = false;
+    --inFlight_;
     if (!keep->removed) onResult(*keep, r);
+    // A slot is free: the longest-waiting probe goes next.
+    while (inFlight_ < maxInFlight_ && !waiting_.empty()) {
+      auto next = waiting_.front().lock();
+      waiting_.pop_front();
+      if (next && !next->removed) probe(*next);
+    }
   });
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -61,6 +62,10 @@ class Scheduler {
   uint64_t changes() const noexcept { return changes_; }
   uint64_t probesStarted() const noexcept { return started_; }
 
+  /// At most this many probes in flight; the rest wait their turn (a burst of thousands of
+  /// simultaneous connections would only time out and be retried).
+  void setMaxInFlight(size_t n) { maxInFlight_ = n; }
+
   /// Keeps how late each probe started against its plan (for benchmarks), in microseconds.
   void recordLateness(bool on) { recordLateness_ = on; }
   std::vector<uint32_t> takeLateness() { return std::exchange(lateness_, {}); }
@@ -79,6 +84,9 @@ class Scheduler {
   uint64_t changes_ = 0;
   uint64_t started_ = 0;
   bool recordLateness_ = false;
+  size_t inFlight_ = 0;
+  size_t maxInFlight_ = 512;
+  std::deque<std::weak_ptr<Entry>> waiting_;
   std::vector<uint32_t> lateness_;
 };
 
