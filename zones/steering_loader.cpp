@@ -67,8 +67,10 @@ class Interner {
   std::shared_ptr<std::vector<Order>> orders_ = std::make_shared<std::vector<Order>>();
 };
 
+// The policy's tree and orders, compiled once per signature. `db` is null for policies
+// where the client's location plays no part.
 bool compile(YamlReader& yaml, const YAML::Node& at, const std::string& path, SteeringContext& ctx,
-             const std::string& signature, Interner& interner,
+             const geo::Database* db, const std::string& signature, Interner& interner,
              const std::function<uint32_t(const geo::GeoFacts&)>& classify,
              const std::vector<geo::CustomNetwork>& custom, SteeredRecord& out) {
   if (const auto* hit = ctx.cached(signature)) {
@@ -78,7 +80,7 @@ bool compile(YamlReader& yaml, const YAML::Node& at, const std::string& path, St
   }
   auto tree = std::make_shared<geo::DecisionTree>();
   std::string error;
-  if (!geo::compileDecisionTree(ctx.database(), classify, 0, custom, *tree, error)) {
+  if (!geo::compileDecisionTree(db, classify, 0, custom, *tree, error)) {
     yaml.error(at, path, error);
     return false;
   }
@@ -449,17 +451,8 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
     // No client location matters: one decision for everyone, scope 0.
     interner.intern(fallback);
     std::string signature = std::string(policyName(rec.policy)) + "|" + orderSignature(fallback);
-    if (const auto* hit = ctx.cached(signature)) {
-      rec.tree = hit->tree;
-      rec.orders = hit->orders;
-      return rec;
-    }
-    auto tree = std::make_shared<geo::DecisionTree>();
-    std::string error;
-    geo::compileDecisionTree(nullptr, [](const geo::GeoFacts&) { return 0u; }, 0, {}, *tree, error);
-    rec.tree = tree;
-    rec.orders = interner.orders();
-    ctx.remember(signature, {rec.tree, rec.orders});
+    auto everyone = [](const geo::GeoFacts&) { return 0u; };
+    if (!compile(yaml, steer, path, ctx, nullptr, signature, interner, everyone, {}, rec)) return std::nullopt;
     return rec;
   }
 
@@ -518,7 +511,7 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
 
   if (rec.policy == PolicyKind::Geo) {
     auto classify = [areas](const geo::GeoFacts& f) { return areas->match(f).value; };
-    if (!compile(yaml, steer, path, ctx, signature, interner, classify, custom, rec)) return std::nullopt;
+    if (!compile(yaml, steer, path, ctx, ctx.database(), signature, interner, classify, custom, rec)) return std::nullopt;
     return rec;
   }
 
@@ -550,7 +543,7 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
   };
   for (RegionId r : candidates)
     signature += "|" + std::to_string(regions[r].latitude) + "," + std::to_string(regions[r].longitude);
-  if (!compile(yaml, steer, path, ctx, signature, interner, classify, custom, rec)) return std::nullopt;
+  if (!compile(yaml, steer, path, ctx, ctx.database(), signature, interner, classify, custom, rec)) return std::nullopt;
   return rec;
 }
 

@@ -32,15 +32,8 @@ std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::share
   // Regions are global: read them from every file before any pool or record names one.
   // Each file is parsed twice rather than kept: parsed YAML is far larger than the view.
   SteeringContext ctx(db, registry);
-  if (previous) {
-    for (const auto& z : previous->zones()) {
-      const std::string& soa = z->soa().rdata.front();
-      size_t m = wireNameLength(soa);
-      size_t r = wireNameLength(std::string_view(soa).substr(m));
-      const auto* p = reinterpret_cast<const uint8_t*>(soa.data() + m + r);
-      ctx.setPreviousSerial(z->apex(), uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]);
-    }
-  }
+  if (previous)
+    for (const auto& z : previous->zones()) ctx.setPreviousSerial(z->apex(), z->serial());
   for (const auto& f : files) {
     Diagnostics firstPass;  // syntax errors are reported once, by the second pass
     YamlReader reader(f, firstPass);

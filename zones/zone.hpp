@@ -51,6 +51,7 @@ class Zone {
   const RRset& soa() const noexcept { return *soa_; }
   /// TTL of negative answers: min(SOA TTL, SOA MINIMUM) (RFC 2308 section 5).
   uint32_t negativeTtl() const noexcept { return negativeTtl_; }
+  uint32_t serial() const noexcept { return serial_; }
   /// Exact match of a lowercase wire name; null when absent.
   const Node* find(std::string_view lowerName) const noexcept {
     auto it = index_.find(lowerName);
@@ -70,6 +71,7 @@ class Zone {
   const Node* apexNode_ = nullptr;
   const RRset* soa_ = nullptr;
   uint32_t negativeTtl_ = 0;
+  uint32_t serial_ = 0;
 };
 
 }  // namespace lodestar::zones

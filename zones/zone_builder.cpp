@@ -202,6 +202,8 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
   const std::string& soa = zone->soa_->rdata.front();
   size_t mnameLen = wireNameLength(soa);
   size_t rnameLen = wireNameLength(std::string_view(soa).substr(mnameLen));
+  // SOA RDATA after the two names: serial, refresh, retry, expire, minimum.
+  zone->serial_ = readU32(soa, mnameLen + rnameLen);
   uint32_t minimum = readU32(soa, mnameLen + rnameLen + 16);
   zone->negativeTtl_ = std::min(zone->soa_->ttl, minimum);
   zone->pools_ = std::move(pools_);

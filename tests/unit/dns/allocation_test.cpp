@@ -8,7 +8,7 @@
 
 #include "dns/engine/answer.hpp"
 #include "tests/support/daemon_process.hpp"
-#include "zones/view_loader.hpp"
+#include "tests/support/test_view.hpp"
 
 using namespace lodestar;
 using test::Bytes;
@@ -45,15 +45,7 @@ void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::fre
 void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
 
 namespace {
-const zones::View& testView() {
-  static std::unique_ptr<zones::View> view = [] {
-    zones::Diagnostics d;
-    auto v = zones::loadView({test::dataPath("e2e/zones")}, nullptr, d);
-    if (!v) FAIL(d.report());
-    return v;
-  }();
-  return *view;
-}
+const zones::View& testView() { return test::e2eView(); }
 }  // namespace
 
 TEST_CASE("the answer path allocates nothing across 100,000 queries", "[engine][alloc]") {

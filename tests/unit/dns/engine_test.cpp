@@ -5,22 +5,14 @@
 
 #include "dns/engine/answer.hpp"
 #include "tests/support/daemon_process.hpp"
-#include "zones/view_loader.hpp"
+#include "tests/support/test_view.hpp"
 
 using namespace lodestar;
 using test::Bytes;
 using test::QueryBuilder;
 
 namespace {
-const zones::View& testView() {
-  static std::unique_ptr<zones::View> view = [] {
-    zones::Diagnostics d;
-    auto v = zones::loadView({test::dataPath("e2e/zones")}, nullptr, d);
-    if (!v) FAIL(d.report());
-    return v;
-  }();
-  return *view;
-}
+const zones::View& testView() { return test::e2eView(); }
 
 test::Answer run(const QueryBuilder& q, dns::Transport transport = dns::Transport::Udp) {
   static uint8_t out[65535];

@@ -1,0 +1,21 @@
+// Loads the end-to-end test zones without a geo database.
+#include "tests/support/test_view.hpp"
+
+#include <stdexcept>
+
+#include "tests/support/daemon_process.hpp"
+#include "zones/view_loader.hpp"
+
+namespace lodestar::test {
+
+const zones::View& e2eView() {
+  static std::unique_ptr<zones::View> view = [] {
+    zones::Diagnostics d;
+    auto v = zones::loadView({dataPath("e2e/zones")}, nullptr, d);
+    if (!v) throw std::runtime_error(d.report());
+    return v;
+  }();
+  return *view;
+}
+
+}  // namespace lodestar::test
