@@ -90,9 +90,15 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Dia
     if (auto s = yaml.string(root["control_socket"], "control_socket")) c.controlSocket = resolvePath(path, *s);
   }
   if (const auto udp = root["udp"]) {
-    if (yaml.expectMap(udp, "udp", {"max_payload"}) && udp["max_payload"]) {
-      if (auto n = yaml.integer(udp["max_payload"], "udp.max_payload", 512, 4096))
-        c.udpMaxPayload = static_cast<uint16_t>(*n);
+    if (yaml.expectMap(udp, "udp", {"max_payload", "coalesce_max_us"})) {
+      if (udp["max_payload"]) {
+        if (auto n = yaml.integer(udp["max_payload"], "udp.max_payload", 512, 4096))
+          c.udpMaxPayload = static_cast<uint16_t>(*n);
+      }
+      if (udp["coalesce_max_us"]) {
+        if (auto n = yaml.integer(udp["coalesce_max_us"], "udp.coalesce_max_us", 0, 1000))
+          c.udpCoalesceMax = std::chrono::microseconds(*n);
+      }
     }
   }
   if (const auto tcp = root["tcp"]) {

@@ -29,6 +29,8 @@ struct ServerConfig {
   std::string stateDir;
   std::string controlSocket;
   uint16_t udpMaxPayload = 1232;
+  /// udp.coalesce_max_us: the longest a UDP thread waits to gather queries under load; 0: never.
+  std::chrono::microseconds udpCoalesceMax{100};
   unsigned tcpMaxConnections = 1024;
   std::chrono::milliseconds tcpIdleTimeout{10'000};
   std::vector<health::HookSpec> hooks;  // run on every health state change

@@ -96,11 +96,17 @@ class Daemon {
         logLine(message.find("corrupt") != std::string::npos ? LogLevel::Error : LogLevel::Info, message);
     }
     applyAdminState(admin_, *loaded->view, std::time(nullptr));
-    publisher_ = std::make_unique<ViewPublisher>(std::move(loaded->view), workers);
-    WorkerSettings settings{config_.udpMaxPayload, std::max(1u, config_.tcpMaxConnections / workers),
+    unsigned readers = 0;
+    for (const auto& s : sockets) readers += Worker::readersFor(s);
+    publisher_ = std::make_unique<ViewPublisher>(std::move(loaded->view), readers);
+    WorkerSettings settings{{config_.udpMaxPayload, config_.udpCoalesceMax},
+                            std::max(1u, config_.tcpMaxConnections / workers),
                             config_.tcpIdleTimeout};
-    for (unsigned i = 0; i < workers; ++i)
-      pool_.push_back(std::make_unique<Worker>(std::move(sockets[i]), *publisher_, publisher_->reader(i), settings));
+    for (unsigned i = 0, next = 0; i < workers; ++i) {
+      std::vector<ViewPublisher::Reader*> own;
+      for (unsigned k = Worker::readersFor(sockets[i]); k > 0; --k) own.push_back(&publisher_->reader(next++));
+      pool_.push_back(std::make_unique<Worker>(std::move(sockets[i]), *publisher_, std::move(own), settings));
+    }
     for (auto& w : pool_) w->start();
 
 
@@ -216,7 +222,7 @@ class Daemon {
     StatsTotals total;
     for (auto& w : pool_) {
       w->stop();
-      total.add(w->stats());
+      w->addStatsTo(total);
     }
     return total;
   }
@@ -369,7 +375,7 @@ class Daemon {
 
   nlohmann::json stats() const {
     StatsTotals t;
-    for (const auto& w : pool_) t.add(w->stats());
+    for (const auto& w : pool_) w->addStatsTo(t);
     static const char* const kRcodes[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
     nlohmann::json rcodes = nlohmann::json::object(), qtypes = nlohmann::json::object(), regions = nlohmann::json::object();
     for (size_t i = 0; i < t.byRcode.size(); ++i)

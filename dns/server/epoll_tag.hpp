@@ -1,12 +1,11 @@
-// What an epoll event refers to inside a worker.
+// What an epoll event refers to inside a worker's TCP loop.
 #pragma once
 
 namespace lodestar::dns {
 
 struct EpollTag {
-  enum class Kind { Wake, Udp, TcpListener, TcpConnection } kind;
+  enum class Kind { Wake, TcpListener, TcpConnection } kind;
   int fd = -1;
-  bool wildcard = false;  // UDP bound to a wildcard address: reply from the packet's address
   void* owner = nullptr;  // the TCP connection behind the event
 };
 

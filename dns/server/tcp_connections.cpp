@@ -20,7 +20,7 @@ constexpr size_t kReadChunk = 16 * 1024;
 }  // namespace
 
 struct TcpConnections::Connection {
-  EpollTag tag{EpollTag::Kind::TcpConnection, -1, false, this};
+  EpollTag tag{EpollTag::Kind::TcpConnection, -1, this};
   geo::Address peer;
   std::vector<uint8_t> in;
   std::vector<uint8_t> out;

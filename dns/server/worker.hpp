@@ -1,15 +1,18 @@
-// One query worker: a thread with its own sockets and epoll loop; no state shared with
-// other workers except the published view pointer.
+// One query worker (one per core): a UDP thread per listening address, each blocking in its
+// own SO_REUSEPORT socket, and one thread with an epoll loop for this worker's TCP. No state
+// is shared with other workers except the published view pointer.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "dns/engine/stats.hpp"
 #include "dns/server/fast_random.hpp"
 #include "dns/server/socket_set.hpp"
+#include "dns/server/udp_loop.hpp"
 #include "dns/server/view_publisher.hpp"
 
 namespace lodestar::zones {
@@ -19,40 +22,42 @@ class View;
 namespace lodestar::dns {
 
 struct WorkerSettings {
-  uint16_t udpMaxPayload = 1232;
+  UdpSettings udp;
   unsigned tcpMaxConnections = 1024;
   std::chrono::milliseconds tcpIdleTimeout{10'000};
 };
 
 class Worker {
  public:
-  /// Takes ownership of `sockets`. The view is read from `views` once per wake-up.
-  Worker(WorkerSockets sockets, ViewPublisher& views, ViewPublisher::Reader& reader, WorkerSettings settings);
+  /// Readers of the view each thread of a worker needs: one per UDP socket, one for TCP.
+  static unsigned readersFor(const WorkerSockets& s) noexcept { return static_cast<unsigned>(s.udp.size()) + 1; }
+
+  /// Takes ownership of `sockets`; `readers` holds readersFor(sockets) readers of `views`.
+  Worker(WorkerSockets sockets, ViewPublisher& views, std::vector<ViewPublisher::Reader*> readers,
+         WorkerSettings settings);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
   void start();
-  /// Wakes the loop and joins the thread.
+  /// Wakes every thread and joins them.
   void stop();
-  /// Safe to read from any thread at any time (see Counter).
-  const QueryStats& stats() const noexcept { return stats_; }
+  /// Adds this worker's counters (each thread's own) to `total`; safe from any thread.
+  void addStatsTo(StatsTotals& total) const noexcept;
 
  private:
-  struct UdpBatch;
-  void run();
-  void drainUdp(int fd, bool wildcard, const zones::View& view);
+  void runTcp();
 
   WorkerSockets sockets_;
   ViewPublisher& views_;
-  ViewPublisher::Reader& reader_;
+  ViewPublisher::Reader& tcpReader_;
   WorkerSettings settings_;
+  std::vector<std::unique_ptr<UdpLoop>> udp_;
   int epollFd_ = -1;
   int wakeFd_ = -1;
   std::atomic<bool> stopping_{false};
-  std::thread thread_;
-  std::unique_ptr<UdpBatch> batch_;
-  QueryStats stats_;
+  std::thread tcpThread_;
+  QueryStats tcpStats_;
   FastRandom random_;
 };
 

@@ -1,0 +1,200 @@
+// The UDP hot path: recvmmsg/sendmmsg batches into preallocated buffers, the view read once
+// per wake-up, counters of this thread only. Nothing here allocates or locks per query.
+#include "dns/server/udp_loop.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <array>
+#include <cstring>
+#include <random>
+
+#include "dns/engine/answer.hpp"
+
+namespace lodestar::dns {
+
+namespace {
+constexpr unsigned kBatch = 32;
+constexpr size_t kMaxQuery = 4096;           // a larger UDP query is malformed for our purposes
+constexpr size_t kMaxUdpAnswer = 4096;       // udp.max_payload is at most this
+constexpr unsigned kMaxBatchesPerWake = 16;  // then look at the clock and the stop flag
+constexpr size_t kControlSize = CMSG_SPACE(sizeof(in6_pktinfo));
+constexpr double kQueriesPerWake = 3;        // what a coalescing wait aims to gather
+constexpr auto kRateWindow = std::chrono::milliseconds(10);
+
+// Turns the received packet-info into the one that makes the reply leave from the address
+// the query was sent to (for wildcard binds).
+size_t replyControl(const msghdr& in, uint8_t* out) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(const_cast<msghdr*>(&in)); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&in), c)) {
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      in_pktinfo info;
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      info.ipi_spec_dst = info.ipi_addr;
+      info.ipi_ifindex = 0;
+      auto* o = reinterpret_cast<cmsghdr*>(out);
+      o->cmsg_level = IPPROTO_IP;
+      o->cmsg_type = IP_PKTINFO;
+      o->cmsg_len = CMSG_LEN(sizeof info);
+      std::memcpy(CMSG_DATA(o), &info, sizeof info);
+      return CMSG_SPACE(sizeof info);
+    }
+    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+      in6_pktinfo info;
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      info.ipi6_ifindex = 0;
+      auto* o = reinterpret_cast<cmsghdr*>(out);
+      o->cmsg_level = IPPROTO_IPV6;
+      o->cmsg_type = IPV6_PKTINFO;
+      o->cmsg_len = CMSG_LEN(sizeof info);
+      std::memcpy(CMSG_DATA(o), &info, sizeof info);
+      return CMSG_SPACE(sizeof info);
+    }
+  }
+  return 0;
+}
+
+void sleepFor(std::chrono::microseconds d) noexcept {
+  timespec ts{0, static_cast<long>(d.count()) * 1000};
+  clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, nullptr);
+}
+}  // namespace
+
+std::chrono::microseconds coalesceDelay(double queriesPerSecond, std::chrono::microseconds max) noexcept {
+  const double maxSeconds = static_cast<double>(max.count()) / 1e6;
+  if (max.count() <= 0 || queriesPerSecond * maxSeconds < 2) return std::chrono::microseconds(0);
+  const double want = kQueriesPerWake / queriesPerSecond * 1e6;
+  return std::chrono::microseconds(want < static_cast<double>(max.count()) ? static_cast<long>(want) : max.count());
+}
+
+// Preallocated buffers for one batch: nothing is allocated per packet.
+struct UdpLoop::Batch {
+  std::array<std::array<uint8_t, kMaxQuery>, kBatch> queries;
+  std::array<std::array<uint8_t, kMaxUdpAnswer>, kBatch> answers;
+  std::array<sockaddr_storage, kBatch> peers;
+  std::array<std::array<uint8_t, kControlSize>, kBatch> control;
+  std::array<std::array<uint8_t, kControlSize>, kBatch> replyControl;
+  std::array<iovec, kBatch> inIov, outIov;
+  std::array<mmsghdr, kBatch> in, out;
+};
+
+UdpLoop::UdpLoop(int fd, bool wildcard, ViewPublisher& views, ViewPublisher::Reader& reader, UdpSettings settings)
+    : fd_(fd),
+      wildcard_(wildcard),
+      views_(views),
+      reader_(reader),
+      settings_(settings),
+      batch_(std::make_unique<Batch>()),
+      random_(std::random_device{}() ^ reinterpret_cast<uintptr_t>(this)) {
+  // Blocking receives, but never for long: the stop flag is looked at every 250 ms even if
+  // the shutdown() in stop() did not wake us.
+  fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+  timeval timeout{0, 250'000};
+  setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+}
+
+UdpLoop::~UdpLoop() { stop(); }
+
+void UdpLoop::start() { thread_ = std::thread([this] { run(); }); }
+
+void UdpLoop::stop() {
+  if (!thread_.joinable()) return;
+  stopping_.store(true, std::memory_order_relaxed);
+  shutdown(fd_, SHUT_RD);  // wakes a blocked recvmmsg on Linux, even for UDP
+  thread_.join();
+}
+
+void UdpLoop::run() {
+  prctl(PR_SET_TIMERSLACK, 1000UL);  // 1 µs: the default 50 µs slack would swamp the waits
+  using Clock = std::chrono::steady_clock;
+  auto windowStart = Clock::now();
+  uint64_t windowQueries = 0;
+  std::chrono::microseconds delay{0};
+  bool busy = false;
+  while (!stopping_.load(std::memory_order_relaxed)) {
+    // While waiting this thread holds no view, so a reload never waits for it.
+    ViewPublisher::leave(reader_);
+    unsigned got;
+    if (busy && delay.count() > 0) {
+      sleepFor(delay);
+      got = drain(MSG_DONTWAIT);
+    } else {
+      got = drain(MSG_WAITFORONE);  // blocks for the first query only
+    }
+    busy = got > 0;
+    windowQueries += got;
+    const auto now = Clock::now();
+    if (now - windowStart >= kRateWindow) {
+      const double seconds = std::chrono::duration<double>(now - windowStart).count();
+      delay = coalesceDelay(static_cast<double>(windowQueries) / seconds, settings_.coalesceMax);
+      windowStart = now;
+      windowQueries = 0;
+    }
+  }
+  ViewPublisher::leave(reader_);
+}
+
+unsigned UdpLoop::drain(int flags) {
+  Batch& b = *batch_;
+  const zones::View* view = nullptr;
+  unsigned total = 0;
+  for (unsigned round = 0; round < kMaxBatchesPerWake; ++round) {
+    for (unsigned i = 0; i < kBatch; ++i) {
+      b.inIov[i] = {b.queries[i].data(), kMaxQuery};
+      msghdr& h = b.in[i].msg_hdr;
+      h = msghdr{};
+      h.msg_name = &b.peers[i];
+      h.msg_namelen = sizeof(sockaddr_storage);
+      h.msg_iov = &b.inIov[i];
+      h.msg_iovlen = 1;
+      if (wildcard_) {
+        h.msg_control = b.control[i].data();
+        h.msg_controllen = kControlSize;
+      }
+    }
+    int got = recvmmsg(fd_, b.in.data(), kBatch, round == 0 ? flags : MSG_DONTWAIT, nullptr);
+    if (got <= 0) return total;
+    total += static_cast<unsigned>(got);
+    if (!view) view = views_.enter(reader_);  // once per wake-up, not per packet
+    unsigned replies = 0;
+    for (int i = 0; i < got; ++i) {
+      const msghdr& h = b.in[i].msg_hdr;
+      if (h.msg_flags & MSG_TRUNC) {
+        ++stats_.received;
+        ++stats_.dropped;
+        continue;
+      }
+      Client client{geo::Address::fromSockaddr(reinterpret_cast<const sockaddr*>(&b.peers[i])), Transport::Udp,
+                    random_.next()};
+      size_t n = answerQuery(b.queries[i].data(), b.in[i].msg_len, client, *view, b.answers[i].data(), kMaxUdpAnswer,
+                             stats_, settings_.maxPayload);
+      if (n == 0) continue;
+      b.outIov[replies] = {b.answers[i].data(), n};
+      msghdr& o = b.out[replies].msg_hdr;
+      o = msghdr{};
+      o.msg_name = &b.peers[i];
+      o.msg_namelen = h.msg_namelen;
+      o.msg_iov = &b.outIov[replies];
+      o.msg_iovlen = 1;
+      if (wildcard_) {
+        size_t len = replyControl(h, b.replyControl[replies].data());
+        if (len) {
+          o.msg_control = b.replyControl[replies].data();
+          o.msg_controllen = len;
+        }
+      }
+      ++replies;
+    }
+    for (unsigned sent = 0; sent < replies;) {
+      int n = sendmmsg(fd_, b.out.data() + sent, replies - sent, MSG_DONTWAIT);
+      if (n <= 0) break;  // the socket buffer is full or the peer vanished: UDP loses it
+      sent += static_cast<unsigned>(n);
+    }
+    if (static_cast<unsigned>(got) < kBatch) return total;
+  }
+  return total;
+}
+
+}  // namespace lodestar::dns

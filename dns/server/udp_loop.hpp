@@ -1,0 +1,61 @@
+// One UDP socket's thread: blocks in recvmmsg, answers the batch, sends it with one
+// sendmmsg. Under steady load it waits a few microseconds between batches so that each
+// wake-up carries several queries (wake-ups, not queries, are most of the CPU per query
+// at moderate rates); at low rates it never waits.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <thread>
+
+#include "dns/engine/stats.hpp"
+#include "dns/server/fast_random.hpp"
+#include "dns/server/view_publisher.hpp"
+
+namespace lodestar::dns {
+
+struct UdpSettings {
+  uint16_t maxPayload = 1232;
+  /// The longest wait for more queries before a batch; 0 turns coalescing off.
+  std::chrono::microseconds coalesceMax{100};
+};
+
+/// How long to wait before the next batch, from the arrival rate: long enough for a few
+/// queries, never longer than `max`, and no wait at all when even `max` would not gather
+/// two. Pure, for tests.
+std::chrono::microseconds coalesceDelay(double queriesPerSecond, std::chrono::microseconds max) noexcept;
+
+class UdpLoop {
+ public:
+  /// Does not own `fd`. `wildcard`: bound to 0.0.0.0 / ::, so replies need the query's address.
+  UdpLoop(int fd, bool wildcard, ViewPublisher& views, ViewPublisher::Reader& reader, UdpSettings settings);
+  ~UdpLoop();
+  UdpLoop(const UdpLoop&) = delete;
+  UdpLoop& operator=(const UdpLoop&) = delete;
+
+  void start();
+  /// Wakes the blocked receive (shutting the socket's read side) and joins the thread.
+  void stop();
+  const QueryStats& stats() const noexcept { return stats_; }
+
+ private:
+  struct Batch;
+  void run();
+  /// Receives and answers at most a few batches; returns how many queries came in.
+  unsigned drain(int flags);
+
+  int fd_;
+  bool wildcard_;
+  ViewPublisher& views_;
+  ViewPublisher::Reader& reader_;
+  UdpSettings settings_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+  std::unique_ptr<Batch> batch_;
+  QueryStats stats_;
+  FastRandom random_;
+};
+
+}  // namespace lodestar::dns
