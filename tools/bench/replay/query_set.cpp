@@ -1,0 +1,137 @@
+#include "tools/bench/replay/query_set.hpp"
+
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include "geo/address.hpp"
+#include "geo/network_csv.hpp"
+
+namespace lodestar::bench {
+
+namespace {
+
+uint16_t typeCode(const std::string& t) {
+  if (t == "A") return 1;
+  if (t == "NS") return 2;
+  if (t == "CNAME") return 5;
+  if (t == "SOA") return 6;
+  if (t == "MX") return 15;
+  if (t == "TXT") return 16;
+  if (t == "AAAA") return 28;
+  if (t == "SRV") return 33;
+  throw std::runtime_error("unknown type " + t);
+}
+
+void put16(std::vector<uint8_t>& b, unsigned v) {
+  b.push_back(static_cast<uint8_t>(v >> 8));
+  b.push_back(static_cast<uint8_t>(v));
+}
+
+std::vector<uint8_t> encode(const std::string& name, uint16_t type, const std::optional<geo::Prefix>& ecs) {
+  std::vector<uint8_t> b;
+  put16(b, 0);       // ID, stamped per send
+  put16(b, 0);       // a plain query, RD clear: we ask an authoritative server
+  put16(b, 1);
+  put16(b, 0);
+  put16(b, 0);
+  put16(b, ecs ? 1 : 0);
+  std::string_view rest = name;
+  while (!rest.empty() && rest != ".") {
+    size_t dot = rest.find('.');
+    std::string_view label = rest.substr(0, dot);
+    if (label.empty() || label.size() > 63) throw std::runtime_error("bad name " + name);
+    b.push_back(static_cast<uint8_t>(label.size()));
+    b.insert(b.end(), label.begin(), label.end());
+    rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
+  }
+  b.push_back(0);
+  put16(b, type);
+  put16(b, 1);
+  if (ecs) {
+    unsigned addressBytes = (ecs->length + 7u) / 8u;
+    b.push_back(0);  // OPT: root owner
+    put16(b, 41);
+    put16(b, 1232);
+    put16(b, 0);
+    put16(b, 0);
+    put16(b, 8 + addressBytes);
+    put16(b, 8);  // ECS (RFC 7871)
+    put16(b, 4 + addressBytes);
+    put16(b, ecs->address.family == geo::Family::IPv4 ? 1 : 2);
+    b.push_back(ecs->length);
+    b.push_back(0);
+    b.insert(b.end(), ecs->address.bytes.begin(), ecs->address.bytes.begin() + addressBytes);
+  }
+  return b;
+}
+
+}  // namespace
+
+std::vector<WireQuery> readQueries(const std::string& path, const std::string& ecsForAll) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::optional<geo::Prefix> common;
+  if (!ecsForAll.empty()) {
+    common = geo::Prefix::parse(ecsForAll);
+    if (!common) throw std::runtime_error("bad client subnet " + ecsForAll);
+  }
+  std::vector<WireQuery> out;
+  std::string line;
+  for (long number = 1; std::getline(in, line); ++number) {
+    std::istringstream words(line);
+    std::string name, type, subnet;
+    if (!(words >> name) || name[0] == '#') continue;
+    words >> type >> subnet;
+    std::optional<geo::Prefix> ecs = common;
+    if (!subnet.empty()) {
+      ecs = geo::Prefix::parse(subnet);
+      if (!ecs) throw std::runtime_error(path + ":" + std::to_string(number) + ": bad client subnet " + subnet);
+    }
+    try {
+      out.push_back({encode(name, typeCode(type), ecs)});
+    } catch (const std::exception& e) {
+      throw std::runtime_error(path + ":" + std::to_string(number) + ": " + e.what());
+    }
+  }
+  if (out.empty()) throw std::runtime_error(path + ": no queries");
+  return out;
+}
+
+namespace {
+
+// A random /24 (IPv4) or /56 (IPv6) inside `net`, or the network itself when it is narrower.
+std::string subnetInside(const geo::Prefix& net, std::mt19937_64& rng) {
+  const unsigned width = net.address.family == geo::Family::IPv4 ? 24 : 56;
+  geo::Prefix p = net;
+  for (unsigned bit = net.length; bit < width; ++bit)
+    if (rng() & 1) p.address.bytes[bit / 8] |= static_cast<uint8_t>(0x80u >> (bit % 8));
+  if (p.length < width) p.length = static_cast<uint8_t>(width);
+  return p.toString();
+}
+
+}  // namespace
+
+void writeMix(const std::string& path, const std::string& zone, long count, const std::string& networksCsv) {
+  std::vector<geo::CsvNetwork> networks;
+  if (!networksCsv.empty()) {
+    std::vector<std::string> errors;
+    if (!geo::readNetworkCsv(networksCsv, networks, errors) || networks.empty())
+      throw std::runtime_error("cannot use " + networksCsv + (errors.empty() ? "" : ": " + errors.front()));
+  }
+  std::mt19937_64 rng(20261126);
+  std::ofstream out(path);
+  for (long i = 0; i < count; ++i) {
+    unsigned roll = static_cast<unsigned>(rng() % 100);
+    if (roll < 70) out << "www." << zone << ". A";
+    else if (roll < 80) out << "www." << zone << ". AAAA";
+    else if (roll < 85) out << "static." << zone << ". A";
+    else out << "nx" << i << "." << zone << ". A";
+    if (!networks.empty()) out << ' ' << subnetInside(networks[rng() % networks.size()].network, rng);
+    out << '\n';
+  }
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+}  // namespace lodestar::bench
