@@ -25,6 +25,7 @@ class DecisionTreeBuilder {
       }
       (family == Family::IPv4 ? out_.root4_ : out_.root6_) = ref;
     }
+    out_.buildJumps();
     return true;
   }
 
@@ -116,6 +117,25 @@ class DecisionTreeBuilder {
   bool failed_ = false;
   std::string failure_;
 };
+
+void DecisionTree::buildJumps() {
+  if (nodeCount() < kJumpMinNodes) return;
+  for (bool v4 : {true, false}) {
+    Jumps& j = v4 ? jumps4_ : jumps6_;
+    j.refs.resize(65536);
+    j.depths.resize(65536);
+    for (unsigned top = 0; top < 65536; ++top) {
+      uint32_t ref = v4 ? root4_ : root6_;
+      unsigned depth = 0;
+      while (!(ref & kLeaf) && depth < 16) {
+        ref = nodes_[2 * ref + ((top >> (15 - depth)) & 1u)];
+        ++depth;
+      }
+      j.refs[top] = ref;
+      j.depths[top] = static_cast<uint8_t>(depth);
+    }
+  }
+}
 
 bool compileDecisionTree(const Database* db, const std::function<uint32_t(const GeoFacts&)>& classify,
                          uint32_t unknownDecision, const std::vector<CustomNetwork>& custom, DecisionTree& out,

@@ -21,18 +21,38 @@ class DecisionTree {
 
   /// One walk over the address bits; the bits past the client's prefix are zero already.
   Result find(const Address& a) const noexcept {
-    uint32_t ref = a.family == Family::IPv4 ? root4_ : root6_;
+    const bool v4 = a.family == Family::IPv4;
+    uint32_t ref = v4 ? root4_ : root6_;
     const unsigned bits = a.bits();
     unsigned depth = 0;
+    // The address as two big-endian words, consumed from the top bit down.
+    uint64_t word = loadBigEndian(a.bytes.data());
+    if (const Jumps& j = v4 ? jumps4_ : jumps6_; !j.refs.empty()) {
+      // Large trees: the first 16 levels in one step.
+      const unsigned top = unsigned(a.bytes[0]) << 8 | a.bytes[1];
+      ref = j.refs[top];
+      depth = j.depths[top];
+      word <<= depth;
+    }
     while (!(ref & kLeaf) && depth < bits) {
-      unsigned bit = (a.bytes[depth >> 3] >> (7 - (depth & 7))) & 1u;
-      ref = nodes_[2 * ref + bit];
+      if (depth == 64) word = loadBigEndian(a.bytes.data() + 8);
+      ref = nodes_[2 * ref + static_cast<uint32_t>(word >> 63)];
+      word <<= 1;
       ++depth;
     }
     return {ref & kDecisionMask, static_cast<uint8_t>(depth)};
   }
 
   size_t nodeCount() const noexcept { return nodes_.size() / 2; }
+  /// Whether the first 16 levels are a table (large trees only).
+  bool hasJumpTable() const noexcept { return !jumps4_.refs.empty(); }
+
+ private:
+  static uint64_t loadBigEndian(const uint8_t* p) noexcept {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = v << 8 | p[i];  // compiles to one load and a bswap
+    return v;
+  }
 
  private:
   friend class DecisionTreeBuilder;
@@ -41,7 +61,17 @@ class DecisionTree {
   // same decision, so a client's scope is the width of the network that placed it.
   static constexpr uint32_t kUnplaced = 0x40000000u;
   static constexpr uint32_t kDecisionMask = 0x3FFFFFFFu;
+  // Where the walk stands after the first 16 bits of the address (or the leaf it met
+  // sooner, and at which depth): 320 KiB a family, so only for trees larger than that.
+  struct Jumps {
+    std::vector<uint32_t> refs;
+    std::vector<uint8_t> depths;
+  };
+  static constexpr size_t kJumpMinNodes = 65536;
+  void buildJumps();
+
   std::vector<uint32_t> nodes_;  // children of node i at 2i and 2i+1; kLeaf|decision for leaves
+  Jumps jumps4_, jumps6_;
   uint32_t root4_ = kLeaf;
   uint32_t root6_ = kLeaf;
 };

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "dns/wire/query.hpp"
@@ -29,17 +30,16 @@ class Response {
   void begin(size_t limit) noexcept {
     w_.setLimit(limit);
     if (q_.hasEdns) w_.reserve(kOptReserve);
-    w_.u16(q_.id);
-    w_.u16(0);  // flags, set in finish()
-    w_.u16(q_.hasQuestion ? 1 : 0);
-    w_.u16(0);
-    w_.u16(0);
-    w_.u16(0);
+    if (uint8_t* p = w_.claim(kHeaderSize)) {
+      p = Writer::put16(p, q_.id);
+      p = Writer::put16(p, 0);  // flags, set in finish()
+      p = Writer::put16(p, q_.hasQuestion ? 1 : 0);
+      std::memset(p, 0, 6);     // section counts, set in finish()
+    }
     if (q_.hasQuestion) {
       w_.bytes(q_.qname.bytes, q_.qname.length);
-      w_.u16(q_.qtype);
-      w_.u16(q_.qclass);
-      w_.rememberName(kQuestionOffset);
+      if (uint8_t* p = w_.claim(4)) Writer::put16(Writer::put16(p, q_.qtype), q_.qclass);
+      w_.rememberNameLater(kQuestionOffset);
     }
     afterQuestion_ = w_.mark();
   }
@@ -62,11 +62,8 @@ class Response {
       Writer::Mark m = w_.mark();
       if (ownerOffset) w_.pointer(ownerOffset);
       else w_.name(owner);
-      w_.u16(set.type);
-      w_.u16(rrclass::IN);
-      w_.u32(ttl);
-      size_t rdlengthAt = w_.size();
-      w_.u16(0);
+      fixedFields(set.type, ttl, 0);
+      size_t rdlengthAt = w_.size() - 2;
       writeRdata(set.type, rdata);
       if (w_.overflowed()) {
         w_.rollback(m);
@@ -84,15 +81,20 @@ class Response {
   bool address(size_t ownerOffset, std::string_view owner, uint16_t type, uint32_t ttl,
                const geo::Address& a) noexcept {
     if (truncated_) return false;
-    const size_t len = type == rrtype::A ? 4 : 16;
+    const uint16_t len = type == rrtype::A ? 4 : 16;
     Writer::Mark m = w_.mark();
-    if (ownerOffset) w_.pointer(ownerOffset);
-    else w_.name(owner);
-    w_.u16(type);
-    w_.u16(rrclass::IN);
-    w_.u32(ttl);
-    w_.u16(static_cast<uint16_t>(len));
-    w_.bytes(a.bytes.data(), len);
+    if (ownerOffset) {
+      // The usual case, a pointer to the question: the whole record in one bounds check.
+      if (uint8_t* p = w_.claim(2 + 10 + len)) {
+        p = Writer::put16(p, static_cast<uint16_t>(0xC000 | ownerOffset));
+        p = Writer::put32(Writer::put32(p, uint32_t(type) << 16 | rrclass::IN), ttl);
+        std::memcpy(Writer::put16(p, len), a.bytes.data(), len);
+      }
+    } else {
+      w_.name(owner);
+      fixedFields(type, ttl, len);
+      w_.bytes(a.bytes.data(), len);
+    }
     if (w_.overflowed()) {
       w_.rollback(m);
       truncate();
@@ -108,11 +110,8 @@ class Response {
     Writer::Mark m = w_.mark();
     if (ownerOffset) w_.pointer(ownerOffset);
     else w_.name(owner);
-    w_.u16(rrtype::CNAME);
-    w_.u16(rrclass::IN);
-    w_.u32(ttl);
-    size_t rdlengthAt = w_.size();
-    w_.u16(0);
+    fixedFields(rrtype::CNAME, ttl, 0);
+    size_t rdlengthAt = w_.size() - 2;
     w_.name(target);
     if (w_.overflowed()) {
       w_.rollback(m);
@@ -150,6 +149,11 @@ class Response {
     counts_[Answer] = counts_[Authority] = counts_[Additional] = 0;
   }
 
+  // TYPE, CLASS IN, TTL and RDLENGTH after an owner name, with one bounds check.
+  void fixedFields(uint16_t type, uint32_t ttl, uint16_t rdlength) noexcept {
+    if (uint8_t* p = w_.claim(10)) Writer::put16(Writer::put32(Writer::put32(p, uint32_t(type) << 16 | rrclass::IN), ttl), rdlength);
+  }
+
   void writeRdata(uint16_t type, std::string_view rd) noexcept {
     // Only the well-known types of RFC 1035 may be compressed (RFC 3597 section 4).
     switch (type) {
@@ -176,25 +180,23 @@ class Response {
   }
 
   void writeOpt() noexcept {
-    uint16_t extended = static_cast<uint16_t>(rcode_) >> 4;
-    w_.u8(0);
-    w_.u16(rrtype::OPT);
-    w_.u16(kAdvertisedUdpPayload);
-    w_.u32(uint32_t(extended) << 24);  // version 0, DO clear: we do not sign
-    bool echoEcs = q_.hasEcs && rcode_ != Rcode::FormErr;
-    if (!echoEcs) {
-      w_.u16(0);
-      return;
-    }
+    const uint16_t extended = static_cast<uint16_t>(rcode_) >> 4;
+    const bool echoEcs = q_.hasEcs && rcode_ != Rcode::FormErr;
     // RFC 7871 section 7.2.1: same family, source prefix and address; our scope.
-    unsigned addressBytes = (q_.ecs.sourcePrefix + 7u) / 8u;
-    w_.u16(static_cast<uint16_t>(8 + addressBytes));
-    w_.u16(ednsopt::ClientSubnet);
-    w_.u16(static_cast<uint16_t>(4 + addressBytes));
-    w_.u16(static_cast<uint16_t>(q_.ecs.family));
-    w_.u8(q_.ecs.sourcePrefix);
-    w_.u8(scope_);
-    w_.bytes(q_.ecs.address.bytes.data(), addressBytes);
+    const unsigned addressBytes = echoEcs ? (q_.ecs.sourcePrefix + 7u) / 8u : 0;
+    const uint16_t rdlength = echoEcs ? static_cast<uint16_t>(8 + addressBytes) : 0;
+    uint8_t* p = w_.claim(11 + rdlength);
+    if (!p) return;
+    *p++ = 0;  // the root owner
+    p = Writer::put32(p, uint32_t(rrtype::OPT) << 16 | kAdvertisedUdpPayload);
+    p = Writer::put32(p, uint32_t(extended) << 24);  // version 0, DO clear: we do not sign
+    p = Writer::put16(p, rdlength);
+    if (!echoEcs) return;
+    p = Writer::put32(p, uint32_t(ednsopt::ClientSubnet) << 16 | (4 + addressBytes));
+    p = Writer::put16(p, static_cast<uint16_t>(q_.ecs.family));
+    *p++ = q_.ecs.sourcePrefix;
+    *p++ = scope_;
+    std::memcpy(p, q_.ecs.address.bytes.data(), addressBytes);
   }
 
   Writer w_;

@@ -88,6 +88,20 @@ UdpLoop::UdpLoop(int fd, bool wildcard, ViewPublisher& views, ViewPublisher::Rea
       settings_(settings),
       batch_(std::make_unique<Batch>()),
       random_(std::random_device{}() ^ reinterpret_cast<uintptr_t>(this)) {
+  Batch& b = *batch_;
+  for (unsigned i = 0; i < kBatch; ++i) {
+    b.inIov[i] = {b.queries[i].data(), kMaxQuery};
+    msghdr& h = b.in[i].msg_hdr;
+    h = msghdr{};
+    h.msg_name = &b.peers[i];
+    h.msg_namelen = sizeof(sockaddr_storage);
+    h.msg_iov = &b.inIov[i];
+    h.msg_iovlen = 1;
+    if (wildcard_) {
+      h.msg_control = b.control[i].data();
+      h.msg_controllen = kControlSize;
+    }
+  }
   // Blocking receives, but never for long: the stop flag is looked at every 250 ms even if
   // the shutdown() in stop() did not wake us.
   fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
@@ -141,19 +155,6 @@ unsigned UdpLoop::drain(int flags) {
   const zones::View* view = nullptr;
   unsigned total = 0;
   for (unsigned round = 0; round < kMaxBatchesPerWake; ++round) {
-    for (unsigned i = 0; i < kBatch; ++i) {
-      b.inIov[i] = {b.queries[i].data(), kMaxQuery};
-      msghdr& h = b.in[i].msg_hdr;
-      h = msghdr{};
-      h.msg_name = &b.peers[i];
-      h.msg_namelen = sizeof(sockaddr_storage);
-      h.msg_iov = &b.inIov[i];
-      h.msg_iovlen = 1;
-      if (wildcard_) {
-        h.msg_control = b.control[i].data();
-        h.msg_controllen = kControlSize;
-      }
-    }
     int got = recvmmsg(fd_, b.in.data(), kBatch, round == 0 ? flags : MSG_DONTWAIT, nullptr);
     if (got <= 0) return total;
     total += static_cast<unsigned>(got);
@@ -186,6 +187,11 @@ unsigned UdpLoop::drain(int flags) {
         }
       }
       ++replies;
+    }
+    // recvmmsg wrote the lengths of the headers it used: give them their full room back.
+    for (int i = 0; i < got; ++i) {
+      b.in[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+      b.in[i].msg_hdr.msg_controllen = wildcard_ ? kControlSize : 0;
     }
     for (unsigned sent = 0; sent < replies;) {
       int n = sendmmsg(fd_, b.out.data() + sent, replies - sent, MSG_DONTWAIT);

@@ -6,7 +6,9 @@
 namespace lodestar::dns {
 
 namespace {
-inline uint8_t asciiLower(uint8_t c) noexcept { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+inline uint8_t asciiLower(uint8_t c) noexcept {
+  return static_cast<uint8_t>(c + ((static_cast<uint8_t>(c - 'A') < 26u) << 5));  // branch-free
+}
 }  // namespace
 
 bool readName(Reader& reader, WireName& out) noexcept {
@@ -45,6 +47,55 @@ bool readName(Reader& reader, WireName& out) noexcept {
   out.labels = labels;
   size_t end = jumped ? resumeAt : pos + 1;
   return reader.skip(end - reader.position());
+}
+
+// ASCII lowercase of eight bytes at once. Label length bytes (0..63) are never letters, so
+// a whole wire name can go through it.
+inline uint64_t lowerEight(uint64_t x) noexcept {
+  constexpr uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  const uint64_t low7 = x & ~high;
+  const uint64_t aboveZ = low7 + (0x7F - 'Z') * ones;  // high bit set where byte > 'Z'
+  const uint64_t atLeastA = low7 + (0x80 - 'A') * ones;  // high bit set where byte >= 'A'
+  const uint64_t upper = (atLeastA ^ aboveZ) & ~x & high;
+  return x | (upper >> 2);
+}
+
+bool readNameLowered(Reader& reader, WireName& out, WireName& lower) noexcept {
+  const uint8_t* data = reader.data();
+  const size_t size = reader.size();
+  const size_t start = reader.position();
+  size_t pos = start;
+  uint8_t labels = 0;
+  // First the structure, from the length bytes alone.
+  for (;;) {
+    if (pos >= size) return false;
+    const uint8_t len = data[pos];
+    if (len & 0xC0) {
+      // A pointer (or a bad label type): the general path decides.
+      if (!readName(reader, out)) return false;
+      lowercaseName(out, lower);
+      return true;
+    }
+    if (pos - start + 1 + len > kMaxNameLength || pos + 1 + len > size) return false;
+    if (len == 0) break;
+    ++labels;
+    pos += 1 + len;
+  }
+  // Then the bytes: one copy as sent, one lowercased a word at a time.
+  const size_t length = pos + 1 - start;
+  std::memcpy(out.bytes, data + start, length);
+  // Whole words, even past the end of the name (bytes there are never read as the name).
+  size_t i = 0;
+  for (; i < length && i + 8 <= kMaxNameLength; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, out.bytes + i, 8);
+    word = lowerEight(word);
+    std::memcpy(lower.bytes + i, &word, 8);
+  }
+  for (; i < length; ++i) lower.bytes[i] = asciiLower(out.bytes[i]);
+  out.length = lower.length = static_cast<uint8_t>(length);
+  out.labels = lower.labels = labels;
+  return reader.skip(length);
 }
 
 bool skipName(Reader& reader) noexcept {

@@ -24,6 +24,10 @@ struct WireName {
 /// Returns false on any malformed name (bad label type, overlong, out of bounds).
 bool readName(Reader& reader, WireName& out) noexcept;
 
+/// readName() and lowercaseName() in one pass for the usual uncompressed name (the
+/// question's): `out` as sent, `lower` lowercased.
+bool readNameLowered(Reader& reader, WireName& out, WireName& lower) noexcept;
+
 /// Skips a possibly compressed name without copying it.
 bool skipName(Reader& reader) noexcept;
 

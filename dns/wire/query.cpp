@@ -67,14 +67,12 @@ bool parseOpt(Reader& r, Query& q) noexcept {
 
 ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
   if (size < kHeaderSize) return ParseResult::Drop;
+  auto at = [data](size_t i) { return static_cast<uint16_t>(data[i] << 8 | data[i + 1]); };
+  q.id = at(0);
+  q.flags = at(2);
+  const uint16_t qdcount = at(4), ancount = at(6), nscount = at(8), arcount = at(10);
   Reader r(data, size);
-  uint16_t qdcount = 0, ancount = 0, nscount = 0, arcount = 0;
-  r.u16(q.id);
-  r.u16(q.flags);
-  r.u16(qdcount);
-  r.u16(ancount);
-  r.u16(nscount);
-  r.u16(arcount);
+  r.skip(kHeaderSize);
   q.hasQuestion = false;
   q.hasEdns = false;
   q.hasEcs = false;
@@ -83,8 +81,7 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
   if (q.flags & 0x8000) return ParseResult::Drop;  // a response: never answer it (reflection loops)
 
   if (qdcount == 1) {
-    if (readName(r, q.qname) && r.u16(q.qtype) && r.u16(q.qclass)) {
-      lowercaseName(q.qname, q.qnameLower);
+    if (readNameLowered(r, q.qname, q.qnameLower) && r.u16(q.qtype) && r.u16(q.qclass)) {
       q.hasQuestion = true;
       q.questionEnd = r.position();
     }
@@ -98,12 +95,19 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
     if (!skipName(r) || !r.skip(8) || !r.u16(rdlength) || !r.skip(rdlength)) return ParseResult::FormErr;
   }
   for (uint16_t i = 0; i < arcount; ++i) {
-    WireName owner;
+    bool ownerIsRoot;
+    if (r.remaining() > 0 && *r.current() == 0) {
+      ownerIsRoot = r.skip(1);  // the usual OPT owner, without a copy
+    } else {
+      WireName owner;
+      if (!readName(r, owner)) return ParseResult::FormErr;
+      ownerIsRoot = owner.length == 1;
+    }
     uint16_t type = 0;
-    if (!readName(r, owner) || !r.u16(type)) return ParseResult::FormErr;
+    if (!r.u16(type)) return ParseResult::FormErr;
     if (type == rrtype::OPT) {
       // One OPT, owned by the root (RFC 6891 6.1.1).
-      if (q.hasEdns || owner.length != 1) return ParseResult::FormErr;
+      if (q.hasEdns || !ownerIsRoot) return ParseResult::FormErr;
       if (!parseOpt(r, q)) return ParseResult::FormErr;
     } else {
       uint16_t rdlength = 0;

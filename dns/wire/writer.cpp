@@ -39,6 +39,10 @@ void Writer::rememberName(size_t offset) noexcept {
 }
 
 void Writer::name(std::string_view wire) noexcept {
+  if (pendingName_) {
+    rememberName(pendingName_);
+    pendingName_ = 0;
+  }
   size_t start = pos_;
   size_t from = 0;
   while (from < wire.size()) {

@@ -29,12 +29,14 @@ class Writer {
   struct Mark {
     size_t pos;
     unsigned names;
+    size_t pendingName;
   };
   /// A point to come back to when a record does not fit (truncation at record bounds).
-  Mark mark() const noexcept { return {pos_, nameCount_}; }
+  Mark mark() const noexcept { return {pos_, nameCount_, pendingName_}; }
   void rollback(Mark m) noexcept {
     pos_ = m.pos;
     nameCount_ = m.names;
+    pendingName_ = m.pendingName;
     overflow_ = false;
   }
 
@@ -59,6 +61,24 @@ class Writer {
     }
   }
   void bytes(std::string_view s) noexcept { bytes(s.data(), s.size()); }
+
+  /// Room for `n` bytes that the caller fills through the returned pointer (put16/put32):
+  /// one bounds check for a run of fixed-size fields. Null, and overflowed, when they do
+  /// not fit.
+  uint8_t* claim(size_t n) noexcept {
+    if (!room(n)) return nullptr;
+    uint8_t* p = buf_ + pos_;
+    pos_ += n;
+    return p;
+  }
+  static uint8_t* put16(uint8_t* p, uint16_t v) noexcept {
+    p[0] = static_cast<uint8_t>(v >> 8);
+    p[1] = static_cast<uint8_t>(v);
+    return p + 2;
+  }
+  static uint8_t* put32(uint8_t* p, uint32_t v) noexcept {
+    return put16(put16(p, static_cast<uint16_t>(v >> 16)), static_cast<uint16_t>(v));
+  }
   /// Overwrites two bytes already written (counts, RDLENGTH).
   void patch16(size_t at, uint16_t v) noexcept {
     buf_[at] = static_cast<uint8_t>(v >> 8);
@@ -71,6 +91,9 @@ class Writer {
   void name(std::string_view wire) noexcept;
   /// Makes the name already written at `offset` (e.g. the question) a compression target.
   void rememberName(size_t offset) noexcept;
+  /// rememberName(offset) when a later name() first needs it: most answers only point at
+  /// the question and never compress a name.
+  void rememberNameLater(size_t offset) noexcept { pendingName_ = offset; }
 
  private:
   bool room(size_t n) noexcept {
@@ -91,6 +114,7 @@ class Writer {
   bool overflow_ = false;
   uint16_t names_[kMaxNames];  // offsets of names written, for compression
   unsigned nameCount_ = 0;
+  size_t pendingName_ = 0;     // a name to remember before the next name(); 0: none
 };
 
 }  // namespace lodestar::dns

@@ -68,3 +68,37 @@ TEST_CASE("the root name is one zero byte", "[wire][name]") {
   CHECK(n.length == 1);
   CHECK(n.labels == 0);
 }
+
+TEST_CASE("readNameLowered agrees with readName and lowercaseName on every byte value and on bad names",
+          "[wire][name]") {
+  auto both = [](const Bytes& b, size_t at) {
+    WireName slow, slowLower, fast, fastLower;
+    Reader r1(b.data(), b.size()), r2(b.data(), b.size());
+    r1.skip(at);
+    r2.skip(at);
+    bool ok1 = readName(r1, slow);
+    if (ok1) lowercaseName(slow, slowLower);
+    bool ok2 = readNameLowered(r2, fast, fastLower);
+    REQUIRE(ok1 == ok2);
+    if (!ok1) return;
+    CHECK(r1.position() == r2.position());
+    CHECK(slow.view() == fast.view());
+    CHECK(slowLower.view() == fastLower.view());
+    CHECK(slowLower.labels == fastLower.labels);
+  };
+  for (int half = 0; half < 2; ++half) {  // every byte value, in two names of labels of 32
+    Bytes name;
+    for (int c = half * 128; c < half * 128 + 128; c += 32) {
+      name.push_back(32);
+      for (int k = c; k < c + 32; ++k) name.push_back(static_cast<uint8_t>(k));
+    }
+    name.push_back(0);
+    both(name, 0);
+  }
+  both({3, 'W', 'w', 'W', 4, 'T', 'E', 'S', 'T', 0}, 0);
+  both({4, 'T', 'e', 's', 't', 0, 3, 'W', 'W', 'W', 0xC0, 0x00, 0xEE}, 6);  // a pointer mid-name
+  both({0xC0, 0x00}, 0);
+  both({5, 'a', 'b'}, 0);
+  both({0x41, 'a', 0}, 0);
+  both({3, 'a', 'b', 'c'}, 0);
+}
