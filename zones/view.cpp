@@ -6,7 +6,7 @@
 namespace lodestar::zones {
 
 bool View::add(std::unique_ptr<Zone> zone) {
-  if (byApex_.count(zone->apex())) return false;
+  if (byApex_.contains(zone->apex())) return false;
   longestApex_ = std::max(longestApex_, zone->apex().size());
   byApex_.emplace(zone->apex(), zone.get());
   zones_.push_back(std::move(zone));
@@ -17,11 +17,20 @@ const Zone* View::findZone(std::string_view name) const noexcept {
   // Skip the labels that make the name longer than any apex, then try each suffix.
   while (name.size() > longestApex_) name = parentName(name);
   for (;;) {
-    auto it = byApex_.find(name);
-    if (it != byApex_.end()) return it->second;
+    if (const Zone* zone = byApex_.find(name)) return zone;
     if (name.size() <= 1) return nullptr;
     name = parentName(name);
   }
+}
+
+void View::indexNames() {
+  hits_.clear();
+  for (const auto& zone : zones_)
+    zone->forEachNode([&](const Node& n) {
+      if (findZone(n.name) == zone.get()) hits_.push_back({zone.get(), &n});
+    });
+  names_ = {};
+  for (const NameHit& h : hits_) names_.emplace(h.node->name, &h);  // hits_ no longer grows
 }
 
 }  // namespace lodestar::zones

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "geo/database.hpp"
+#include "zones/name_index.hpp"
 #include "zones/steering.hpp"
 #include "zones/zone.hpp"
 
@@ -22,6 +23,17 @@ class View {
   /// The zone whose apex is the longest suffix of `lowerName` (lowercase wire); null when
   /// the name is in no zone of ours.
   const Zone* findZone(std::string_view lowerName) const noexcept;
+
+  /// An owner name that exists in the zone findZone() gives for it.
+  struct NameHit {
+    const Zone* zone;
+    const Node* node;
+  };
+  /// The common case in one lookup: null when the name is no node of its zone (or before
+  /// indexNames()), and the caller goes the long way (findZone, closest encloser).
+  const NameHit* findName(std::string_view lowerName) const noexcept { return names_.find(lowerName); }
+  /// Builds findName()'s index once every zone is added.
+  void indexNames();
 
   const std::vector<std::unique_ptr<Zone>>& zones() const noexcept { return zones_; }
 
@@ -44,7 +56,9 @@ class View {
 
  private:
   std::vector<std::unique_ptr<Zone>> zones_;
-  std::unordered_map<std::string_view, const Zone*> byApex_;
+  NameIndex<const Zone> byApex_;
+  std::vector<NameHit> hits_;
+  NameIndex<const NameHit> names_;
   size_t longestApex_ = 0;
   std::vector<Region> regions_;
   std::shared_ptr<RegionAdmin[]> admin_;

@@ -53,6 +53,7 @@ std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::share
     if (!view->add(std::move(zone))) diags.error({f, 0, 0}, "zone " + apex + " is defined in more than one file");
   }
   if (!diags.ok()) return nullptr;
+  view->indexNames();
   view->setRegions(ctx.regions(), ctx.sharedRegionAdmin());
   view->setDatabase(ctx.sharedDatabase());
   return view;

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "zones/name_index.hpp"
 #include "zones/steering.hpp"
 
 namespace lodestar::zones {
@@ -54,10 +55,13 @@ class Zone {
   uint32_t serial() const noexcept { return serial_; }
   /// Exact match of a lowercase wire name; null when absent.
   const Node* find(std::string_view lowerName) const noexcept {
-    auto it = index_.find(lowerName);
-    return it == index_.end() ? nullptr : it->second;
+    return index_.find(lowerName);
   }
   size_t nodeCount() const noexcept { return nodes_.size(); }
+  template <typename F>
+  void forEachNode(F&& f) const {
+    for (const Node& n : nodes_) f(n);
+  }
   const std::vector<std::unique_ptr<SteeredRecord>>& steered() const noexcept { return steered_; }
   const std::vector<std::unique_ptr<Pool>>& pools() const noexcept { return pools_; }
 
@@ -65,7 +69,7 @@ class Zone {
   friend class ZoneBuilder;
   std::string apex_;
   std::deque<Node> nodes_;  // stable addresses
-  std::unordered_map<std::string_view, const Node*> index_;
+  NameIndex<const Node> index_;
   std::vector<std::unique_ptr<Pool>> pools_;
   std::vector<std::unique_ptr<SteeredRecord>> steered_;
   const Node* apexNode_ = nullptr;

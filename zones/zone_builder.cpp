@@ -138,13 +138,12 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
   // Empty non-terminals: every ancestor of a name, up to the apex, exists.
   for (const auto& [name, pending] : nodes_) {
     for (std::string_view p = parentName(name); p.size() > apex_.size(); p = parentName(p)) {
-      if (zone->index_.count(p)) break;
+      if (zone->index_.contains(p)) break;
       addNode(std::string(p));
     }
   }
   auto findMutable = [&](std::string_view name) -> Node* {
-    auto it = zone->index_.find(name);
-    return it == zone->index_.end() ? nullptr : const_cast<Node*>(it->second);
+    return const_cast<Node*>(zone->index_.find(name));
   };
   // Delegations: the highest NS-owning name below the apex covers everything beneath it.
   for (Node& n : zone->nodes_) {

@@ -70,15 +70,19 @@ void collect(Response& r, const Query& q, const Client& client, const Zone& zone
   }
 }
 
+// The qname is `node` of `zone`: a referral or the node's data.
+void resolveNode(Response& r, const Query& q, const Client& client, const Zone& zone, const Node* node,
+                 QueryStats& stats) noexcept {
+  bool atCut = node->cut == node;
+  if (node->cut && !(atCut && q.qtype == rrtype::DS)) return referral(r, *node->cut);
+  collect(r, q, client, zone, node, stats);
+}
+
 // Finds what the zone holds for the qname and fills the sections.
 void resolve(Response& r, const Query& q, const Client& client, const Zone& zone, QueryStats& stats) noexcept {
   std::string_view name = q.qnameLower.view();
   const Node* node = zone.find(name);
-  if (node) {
-    bool atCut = node->cut == node;
-    if (node->cut && !(atCut && q.qtype == rrtype::DS)) return referral(r, *node->cut);
-    return collect(r, q, client, zone, node, stats);
-  }
+  if (node) return resolveNode(r, q, client, zone, node, stats);
   // The closest encloser exists (empty non-terminals are nodes; the apex always is).
   do {
     name = zones::parentName(name);
@@ -117,6 +121,8 @@ size_t answerQuery(const uint8_t* data, size_t size, const Client& client, const
     r.setRcode(Rcode::BadVers);  // RFC 6891 6.1.3
   } else if (q.qclass != rrclass::IN || q.qtype == rrtype::AXFR || q.qtype == rrtype::IXFR) {
     r.setRcode(Rcode::Refused);  // no other classes; no zone transfers
+  } else if (const zones::View::NameHit* hit = view.findName(q.qnameLower.view())) {
+    resolveNode(r, q, client, *hit->zone, hit->node, stats);  // the usual case: one lookup
   } else if (const Zone* zone = view.findZone(q.qnameLower.view())) {
     resolve(r, q, client, *zone, stats);
   } else {

@@ -7,11 +7,14 @@ namespace lodestar::dns {
 
 namespace {
 
+inline uint16_t be16(const uint8_t* p) noexcept { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+inline uint32_t be32(const uint8_t* p) noexcept { return uint32_t(be16(p)) << 16 | be16(p + 2); }
+
 // RFC 7871 section 6: FAMILY, SOURCE PREFIX-LENGTH, SCOPE PREFIX-LENGTH, ADDRESS.
-bool parseClientSubnet(Reader& r, uint16_t length, ClientSubnet& out) noexcept {
-  uint16_t family = 0;
-  uint8_t source = 0, scope = 0;
-  if (length < 4 || !r.u16(family) || !r.u8(source) || !r.u8(scope)) return false;
+bool parseClientSubnet(const uint8_t* p, uint16_t length, ClientSubnet& out) noexcept {
+  if (length < 4) return false;
+  const uint16_t family = be16(p);
+  const uint8_t source = p[2], scope = p[3];
   unsigned maxBits;
   if (family == 1) {
     out.family = geo::Family::IPv4;
@@ -23,42 +26,40 @@ bool parseClientSubnet(Reader& r, uint16_t length, ClientSubnet& out) noexcept {
     return false;  // unknown family
   }
   if (source > maxBits || scope > maxBits) return false;
-  unsigned addressBytes = length - 4u;
+  const unsigned addressBytes = length - 4u;
   // The address is truncated to exactly the bytes the source prefix needs.
   if (addressBytes != (source + 7u) / 8u) return false;
   out.sourcePrefix = source;
   out.scopePrefix = scope;
   out.address = geo::Address{};
   out.address.family = out.family;
-  std::memcpy(out.address.bytes.data(), r.current(), addressBytes);
-  if (!r.skip(addressBytes)) return false;
-  return geo::hostBitsAreZero(out.address.bytes.data(), addressBytes, source);
+  std::memcpy(out.address.bytes.data(), p + 4, addressBytes);
+  // Only the last byte can hold bits past the source prefix; they must be zero.
+  return source % 8 == 0 || (out.address.bytes[addressBytes - 1] & (0xFFu >> (source % 8))) == 0;
 }
 
-// The OPT pseudo-record (RFC 6891 section 6.1), positioned after its owner name.
-bool parseOpt(Reader& r, Query& q) noexcept {
-  uint16_t payload = 0, rdlength = 0;
-  uint32_t ttl = 0;
-  if (!r.u16(payload) || !r.u32(ttl) || !r.u16(rdlength)) return false;
-  if (r.remaining() < rdlength) return false;
+// The OPT pseudo-record (RFC 6891 section 6.1): `fixed` points at its TYPE, `options` at
+// its RDATA of `rdlength` bytes (both checked to be in the packet).
+bool parseOpt(const uint8_t* fixed, const uint8_t* options, uint16_t rdlength, Query& q) noexcept {
+  const uint16_t payload = be16(fixed + 2);
+  const uint32_t ttl = be32(fixed + 4);
   q.hasEdns = true;
   // Values below 512 are treated as 512 (RFC 6891 6.2.3).
   q.udpPayload = payload < kClassicUdpPayload ? kClassicUdpPayload : payload;
   q.ednsVersion = static_cast<uint8_t>(ttl >> 16);
   q.dnssecOk = (ttl & 0x8000) != 0;
-
-  Reader opts(r.current(), rdlength);
-  r.skip(rdlength);
-  while (opts.remaining() > 0) {
-    uint16_t code = 0, len = 0;
-    if (!opts.u16(code) || !opts.u16(len) || opts.remaining() < len) return false;  // trailing garbage
+  size_t left = rdlength;
+  while (left > 0) {
+    if (left < 4) return false;  // trailing garbage
+    const uint16_t code = be16(options), len = be16(options + 2);
+    if (left - 4 < len) return false;
     if (code == ednsopt::ClientSubnet) {
       if (q.hasEcs) return false;  // at most one ECS option
-      Reader ecs(opts.current(), len);
-      if (!parseClientSubnet(ecs, len, q.ecs)) return false;
+      if (!parseClientSubnet(options + 4, len, q.ecs)) return false;
       q.hasEcs = true;
     }
-    opts.skip(len);  // unknown options are ignored
+    options += 4 + len;  // unknown options are ignored
+    left -= 4 + len;
   }
   return true;
 }
@@ -103,16 +104,18 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
       if (!readName(r, owner)) return ParseResult::FormErr;
       ownerIsRoot = owner.length == 1;
     }
-    uint16_t type = 0;
-    if (!r.u16(type)) return ParseResult::FormErr;
+    // TYPE, CLASS, TTL, RDLENGTH, then RDATA: bounds checked once for the fixed part.
+    if (r.remaining() < 10) return ParseResult::FormErr;
+    const uint8_t* fixed = r.current();
+    const uint16_t type = be16(fixed), rdlength = be16(fixed + 8);
+    r.skip(10);
+    if (r.remaining() < rdlength) return ParseResult::FormErr;
     if (type == rrtype::OPT) {
       // One OPT, owned by the root (RFC 6891 6.1.1).
       if (q.hasEdns || !ownerIsRoot) return ParseResult::FormErr;
-      if (!parseOpt(r, q)) return ParseResult::FormErr;
-    } else {
-      uint16_t rdlength = 0;
-      if (!r.skip(6) || !r.u16(rdlength) || !r.skip(rdlength)) return ParseResult::FormErr;
+      if (!parseOpt(fixed, r.current(), rdlength, q)) return ParseResult::FormErr;
     }
+    r.skip(rdlength);
   }
   return ParseResult::Ok;
 }
