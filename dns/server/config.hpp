@@ -30,7 +30,7 @@ struct ServerConfig {
   std::string controlSocket;
   uint16_t udpMaxPayload = 1232;
   /// udp.coalesce_max_us: the longest a UDP thread waits to gather queries under load; 0: never.
-  std::chrono::microseconds udpCoalesceMax{100};
+  std::chrono::microseconds udpCoalesceMax{0};
   unsigned tcpMaxConnections = 1024;
   std::chrono::milliseconds tcpIdleTimeout{10'000};
   std::vector<health::HookSpec> hooks;  // run on every health state change

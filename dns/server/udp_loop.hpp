@@ -1,7 +1,8 @@
 // One UDP socket's thread: blocks in recvmmsg, answers the batch, sends it with one
-// sendmmsg. Under steady load it waits a few microseconds between batches so that each
-// wake-up carries several queries (wake-ups, not queries, are most of the CPU per query
-// at moderate rates); at low rates it never waits.
+// sendmmsg. Optionally (udp.coalesce_max_us), under steady load it waits a few
+// microseconds between batches so that each wake-up carries several queries: wake-ups,
+// not queries, are most of the CPU per query at moderate rates. It never waits at low
+// rates.
 #pragma once
 
 #include <atomic>
@@ -18,8 +19,8 @@ namespace lodestar::dns {
 
 struct UdpSettings {
   uint16_t maxPayload = 1232;
-  /// The longest wait for more queries before a batch; 0 turns coalescing off.
-  std::chrono::microseconds coalesceMax{100};
+  /// The longest wait for more queries before a batch; 0 (the default) never waits.
+  std::chrono::microseconds coalesceMax{0};
 };
 
 /// How long to wait before the next batch, from the arrival rate: long enough for a few

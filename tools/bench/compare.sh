@@ -5,7 +5,7 @@
 # Prints one table and writes it with the raw numbers to $OUT. See docs/benchmarks.md.
 #
 #   tools/bench/compare.sh [--seconds N] [--rates "20000 50000"] [--servers "lodestar gdnsd knot pdns"]
-#                          [--out DIR] [--no-install] [--no-callgrind] [--no-scaling]
+#                          [--out DIR] [--no-install] [--no-callgrind] [--no-scaling] [--coalesce-us N]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 export ROOT=$(cd "$HERE/../.." && pwd)
@@ -24,6 +24,7 @@ while [ $# -gt 0 ]; do
     --no-install) INSTALL=0; shift ;;
     --no-callgrind) CALLGRIND=0; shift ;;
     --no-scaling) SCALING=0; shift ;;
+    --coalesce-us) export LODESTAR_COALESCE_US=$2; shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -127,7 +128,7 @@ saturation() {  # SERVER PID PORT MIX
   R[$s,$mix,client_cpu]=$(pct "$CLIENT_CPU_S" "$ELAPSED")
   if [ "${R[$s,$mix,client_cpu]}" -ge 90 ]; then R[$s,$mix,limit]=client
   elif [ "${R[$s,$mix,server_cpu]}" -ge 90 ]; then R[$s,$mix,limit]=server
-  else R[$s,$mix,limit]="neither"; fi
+  else R[$s,$mix,limit]="neither CPU (latency-bound)"; fi
 }
 
 fixed_rate() {  # SERVER PID PORT MIX RATE
@@ -185,6 +186,7 @@ done
 # Counters are zeroed and dumped around fixed windows of equal length: an idle window gives
 # the background (health checks, timers), subtracted from each window of queries.
 callgrind_total() { grep -E '^(summary|totals):' "$1" | tail -1 | awk '{print $2}'; }
+declare -A T
 if [ "$CALLGRIND" = 1 ]; then
   for s in lodestar gdnsd; do
     case " $SERVERS " in *" $s "*) ;; *) continue ;; esac
@@ -198,15 +200,17 @@ if [ "$CALLGRIND" = 1 ]; then
     if ! wait_ready "${PORT[$s]}" 300; then log "$s under callgrind did not answer"; stop_server "$pid"; continue; fi
     sleep 3
     window() {  # NAME [replay args]: zero, run the window, dump; prints the dump's total
-      callgrind_control -z "$pid" >/dev/null
-      if [ "$1" = idle ]; then sleep 5; else
+      callgrind_control -z "$pid" >/dev/null 2>&1
+      if [ "$1" = idle ]; then sleep 10; else
         taskset -c $CLIENT_CPU "$BUILD/tools/bench/dns_replay" run -s 127.0.0.1 -p "${PORT[$s]}" "${@:2}" \
-          -Q 2000 -l 5 >"$dir/window.$1"
+          -Q 2000 -l 10 >"$dir/window.$1"
       fi
-      callgrind_control -d "$1" "$pid" >/dev/null
+      callgrind_control -d "$1" "$pid" >/dev/null 2>&1
       sleep 1
       callgrind_total "$(ls -t "$dir"/callgrind.* | head -1)"
     }
+    # The background (health checks, timers) of a 10 s window: the mean of one before and
+    # one after the query windows.
     idle=$(window idle)
     for w in plain ecs varied steered; do
       case $w in
@@ -215,9 +219,14 @@ if [ "$CALLGRIND" = 1 ]; then
         varied) total=$(window varied -f "$OUT/varied.txt") ;;
         steered) total=$(window steered -f "$OUT/steered.txt") ;;
       esac
-      answered=$(field answered "$dir/window.$w")
-      R[$s,$w,instr]=$(echo "($total - $idle) / $answered" | bc)
+      T[$w]=$total
     done
+    idle=$(( (idle + $(window idle)) / 2 ))
+    for w in plain ecs varied steered; do
+      answered=$(field answered "$dir/window.$w")
+      R[$s,$w,instr]=$(echo "(${T[$w]} - $idle) / $answered" | bc)
+    done
+    R[$s,idle_instr_per_s]=$((idle / 10))
     stop_server "$pid"
   done
 fi

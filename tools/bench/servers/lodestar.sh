@@ -11,6 +11,7 @@ geo: {database: $db}
 state_dir: state
 control_socket: state/lodestar.sock
 YAML
+  if [ -n "${LODESTAR_COALESCE_US:-}" ]; then echo "udp: {coalesce_max_us: $LODESTAR_COALESCE_US}" >>"$dir/lodestar.yaml"; fi
 }
 start_lodestar() {  # DIR → runs in the foreground (the caller backgrounds and pins it)
   exec "$BUILD/tools/lodestar" -c "$1/lodestar.yaml"
