@@ -26,6 +26,9 @@ class EventLoop {
   /// Watches `fd` for `events` (EPOLLIN, EPOLLOUT, ...); replaces an earlier watch.
   void watch(int fd, uint32_t events, FdCallback callback);
   void unwatch(int fd);
+  /// For an fd about to be closed: drops its callback only (closing it removes it from
+  /// epoll; an EPOLL_CTL_DEL first would be one more system call per probe).
+  void forgetClosing(int fd) { fds_.erase(fd); }
   /// Runs `callback` once at `when`. Returns an id for cancel().
   TimerId at(Clock::time_point when, TimerCallback callback);
   TimerId after(std::chrono::milliseconds delay, TimerCallback callback) { return at(Clock::now() + delay, std::move(callback)); }

@@ -95,7 +95,7 @@ struct Prober::Impl {
     auto shared = std::make_shared<Done>(std::move(done));
     auto timer = std::make_shared<EventLoop::TimerId>(0);
     *timer = loop.after(spec.timeout, [this, fd, shared, started, t = spec.timeout] {
-      loop.unwatch(fd);
+      loop.forgetClosing(fd);
       close(fd);
       (*shared)({false, "timeout after " + ms(t), since(started)});
     });
@@ -104,7 +104,7 @@ struct Prober::Impl {
       socklen_t l = sizeof err;
       getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l);
       loop.cancel(*timer);
-      loop.unwatch(fd);
+      loop.forgetClosing(fd);
       abortiveClose(fd);
       (*shared)(err == 0 ? ProbeResult{true, "connected", since(started)} : ProbeResult{false, errnoReason(err), since(started)});
     });

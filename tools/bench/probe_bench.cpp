@@ -1,16 +1,28 @@
 // Benchmark (not a test): one control thread probing N endpoints every second against
 // local listeners. Reports how late probe starts were (p50/p99/max) and the control
-// thread's CPU. Usage: probe_bench [tcp|http] [endpoints] [seconds] [http-port]
+// thread's CPU. Usage: probe_bench [tcp|http|floor] [endpoints] [seconds] [http-port] [netns prefix]
+//   floor: the bare system calls of tcp probes, no scheduler: what the kernel alone costs
 //   tcp: a listener thread in this process accepts on 0.0.0.0 (its CPU is not counted)
 //   http: a lodestar-demo-backend must listen on 0.0.0.0:http-port
+//   netns, prefix: the tcp listener runs in that network namespace and the endpoints are
+//   PREFIX.x.y (tools/bench/probe_netns.sh sets it up), so the listeners' TCP stack works
+//   on another CPU instead of inside the probing thread as it does on loopback.
+#include <fcntl.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <map>
 #include <string>
 #include <thread>
@@ -29,7 +41,21 @@ double threadCpuSeconds(bool userOnly = false) {
   return userOnly ? user : user + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
 }
 
-int listener(uint16_t& port) {
+int listener(uint16_t& port, const std::string& netns) {
+  if (!netns.empty()) {
+    // Like a listener on another machine: its own CPU (1; the prober runs on 0)...
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(1, &one);
+    sched_setaffinity(0, sizeof one, &one);
+    // ...and its own network namespace (this thread alone moves; the socket stays there).
+    int ns = open(("/var/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
+    if (ns < 0 || setns(ns, CLONE_NEWNET) != 0) {
+      std::perror(("cannot enter network namespace " + netns).c_str());
+      std::exit(1);
+    }
+    close(ns);
+  }
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -43,6 +69,51 @@ int listener(uint16_t& port) {
   return fd;
 }
 
+// The same system calls as a tcp probe (socket, connect, epoll, SO_ERROR, a reset close),
+// `perSecond` a second with nothing else: the kernel's share that no prober can avoid.
+int kernelFloor(int perSecond, int seconds, uint16_t port, const std::string& prefix) {
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  auto startOne = [&](int i) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    std::string address = prefix + "." + std::to_string(i / 250 % 40) + "." + std::to_string(i % 250 + 1);
+    inet_pton(AF_INET, address.c_str(), &a.sin_addr);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 && errno != EINPROGRESS) return void(close(fd));
+    epoll_event ev{};
+    ev.events = EPOLLOUT;
+    ev.data.fd = fd;
+    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+  };
+  auto clock = [] { return std::chrono::steady_clock::now(); };
+  const auto begin = clock();
+  const double cpuBefore = threadCpuSeconds(), userBefore = threadCpuSeconds(true);
+  long started = 0, completed = 0;
+  std::array<epoll_event, 256> events;
+  while (clock() - begin < std::chrono::seconds(seconds)) {
+    const double elapsed = std::chrono::duration<double>(clock() - begin).count();
+    while (started < static_cast<long>(elapsed * perSecond)) startOne(static_cast<int>(started++));
+    int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), 1);
+    for (int i = 0; i < n; ++i) {
+      int fd = events[i].data.fd, err = 0;
+      socklen_t l = sizeof err;
+      getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l);
+      linger lg{1, 0};
+      setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+      close(fd);
+      completed += err == 0;
+    }
+  }
+  const double cpu = threadCpuSeconds() - cpuBefore, user = threadCpuSeconds(true) - userBefore;
+  close(ep);
+  std::printf("kernel floor: %ld connects (%ld completed) in %d s, %.0f per second\n", started, completed, seconds,
+              double(started) / seconds);
+  std::printf("thread CPU          %.1f%% of one core (user %.1f%%, kernel %.1f%%)\n", 100.0 * cpu / seconds,
+              100.0 * user / seconds, 100.0 * (cpu - user) / seconds);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -50,15 +121,29 @@ int main(int argc, char** argv) {
   int endpoints = argc > 2 ? std::atoi(argv[2]) : 10000;
   int seconds = argc > 3 ? std::atoi(argv[3]) : 10;
   uint16_t port = argc > 4 ? static_cast<uint16_t>(std::atoi(argv[4])) : 0;
+  std::string netns = argc > 5 ? argv[5] : "";
+  std::string prefix = argc > 6 ? argv[6] : "127.1";
 
   int lfd = -1;
   std::thread acceptor;
-  if (kind == "tcp") {
-    lfd = listener(port);
-    acceptor = std::thread([lfd] {
-      for (int c; (c = accept(lfd, nullptr, nullptr)) >= 0;) close(c);
+  if (kind == "tcp" || kind == "floor") {
+    // The listener is made on the acceptor's thread, which may enter the namespace.
+    std::promise<int> ready;
+    acceptor = std::thread([&ready, &port, netns] {
+      int fd = listener(port, netns);
+      ready.set_value(fd);
+      for (int c; (c = accept(fd, nullptr, nullptr)) >= 0;) close(c);
     });
+    lfd = ready.get_future().get();
   }
+  if (kind == "floor") {
+    int status = kernelFloor(endpoints, seconds, port, prefix);
+    shutdown(lfd, SHUT_RDWR);
+    close(lfd);
+    acceptor.join();
+    return status;
+  }
+
   auto check = std::make_shared<CheckSpec>();
   check->name = "bench";
   check->kind = kind == "http" ? ProbeKind::Http : ProbeKind::Tcp;
@@ -77,7 +162,7 @@ int main(int argc, char** argv) {
   });
   std::vector<ProbeTarget> targets;
   for (int i = 0; i < endpoints; ++i) {
-    std::string address = "127.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+    std::string address = prefix + "." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
     targets.push_back({check, address, std::make_shared<EndpointState>(), "bench"});
   }
   scheduler.setTargets(targets);
