@@ -37,8 +37,10 @@ class Response {
       std::memset(p, 0, 6);     // section counts, set in finish()
     }
     if (q_.hasQuestion) {
-      w_.bytes(q_.qname.bytes, q_.qname.length);
-      if (uint8_t* p = w_.claim(4)) Writer::put16(Writer::put16(p, q_.qtype), q_.qclass);
+      if (uint8_t* p = w_.claim(q_.qname.length + 4u)) {
+        std::memcpy(p, q_.qname.bytes, q_.qname.length);
+        Writer::put16(Writer::put16(p + q_.qname.length, q_.qtype), q_.qclass);
+      }
       w_.rememberNameLater(kQuestionOffset);
     }
     afterQuestion_ = w_.mark();

@@ -112,6 +112,10 @@ UdpLoop::UdpLoop(int fd, bool wildcard, ViewPublisher& views, ViewPublisher::Rea
       h.msg_control = b.control[i].data();
       h.msg_controllen = kControlSize;
     }
+    msghdr& o = b.out[i].msg_hdr;
+    o = msghdr{};
+    o.msg_iov = &b.outIov[i];
+    o.msg_iovlen = 1;
   }
   // Blocking receives, but never for long: the stop flag is looked at every 250 ms even if
   // the shutdown() in stop() did not wake us.
@@ -186,18 +190,13 @@ unsigned UdpLoop::drain(int flags) {
                              stats_, settings_.maxPayload);
       if (n == 0) continue;
       b.outIov[replies] = {b.answers[i].data(), n};
-      msghdr& o = b.out[replies].msg_hdr;
-      o = msghdr{};
+      msghdr& o = b.out[replies].msg_hdr;  // its iovec was set up once
       o.msg_name = &b.peers[i];
       o.msg_namelen = h.msg_namelen;
-      o.msg_iov = &b.outIov[replies];
-      o.msg_iovlen = 1;
       if (wildcard_) {
         size_t len = replyControl(h, b.replyControl[replies].data());
-        if (len) {
-          o.msg_control = b.replyControl[replies].data();
-          o.msg_controllen = len;
-        }
+        o.msg_control = len ? b.replyControl[replies].data() : nullptr;
+        o.msg_controllen = len;
       }
       ++replies;
     }

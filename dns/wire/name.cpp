@@ -66,9 +66,11 @@ bool readNameLowered(Reader& reader, WireName& out, WireName& lower) noexcept {
   const size_t start = reader.position();
   size_t pos = start;
   uint8_t labels = 0;
-  // First the structure, from the length bytes alone.
+  // First the structure, from the length bytes alone. The final zero must lie inside the
+  // packet and within 255 bytes of the start: one bound covers both.
+  const size_t limit = size < start + kMaxNameLength ? size : start + kMaxNameLength;
   for (;;) {
-    if (pos >= size) return false;
+    if (pos >= limit) return false;
     const uint8_t len = data[pos];
     if (len & 0xC0) {
       // A pointer (or a bad label type): the general path decides.
@@ -76,7 +78,6 @@ bool readNameLowered(Reader& reader, WireName& out, WireName& lower) noexcept {
       lowercaseName(out, lower);
       return true;
     }
-    if (pos - start + 1 + len > kMaxNameLength || pos + 1 + len > size) return false;
     if (len == 0) break;
     ++labels;
     pos += 1 + len;

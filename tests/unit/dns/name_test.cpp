@@ -101,4 +101,17 @@ TEST_CASE("readNameLowered agrees with readName and lowercaseName on every byte 
   both({5, 'a', 'b'}, 0);
   both({0x41, 'a', 0}, 0);
   both({3, 'a', 'b', 'c'}, 0);
+  for (size_t total : {254, 255, 256, 257}) {  // around the 255-byte limit
+    Bytes name;
+    while (name.size() + 1 < total) {
+      size_t len = std::min<size_t>(63, total - 1 - name.size() - 1);
+      if (len == 0) break;
+      name.push_back(static_cast<uint8_t>(len));
+      name.insert(name.end(), len, 'Q');
+    }
+    name.push_back(0);
+    both(name, 0);
+    Bytes cut(name.begin(), name.end() - 1);  // the packet ends before the final zero
+    both(cut, 0);
+  }
 }
