@@ -138,6 +138,9 @@ fixed_rate() {  # SERVER PID PORT MIX RATE
     ecs) args=(-f "$OUT/plain.txt" -e $ECS_SUBNET) ;;
     varied) args=(-f "$OUT/varied.txt") ;;
   esac
+  # Two seconds at the same rate first, not counted: caches, queues and frequencies settle.
+  taskset -c $CLIENT_CPU "$BUILD/tools/bench/dns_replay" run -s 127.0.0.1 -p "$port" "${args[@]}" -Q "$rate" \
+    -l 2 >/dev/null
   c0=$(cpu_ticks "$pid")
   run_client "$out" taskset -c $CLIENT_CPU "$BUILD/tools/bench/dns_replay" run -s 127.0.0.1 -p "$port" \
     "${args[@]}" -Q "$rate" -l "$RUN_SECONDS"
