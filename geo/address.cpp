@@ -55,17 +55,6 @@ std::string Address::toString() const {
   return "none";
 }
 
-bool hostBitsAreZero(const uint8_t* bytes, unsigned byteCount, unsigned prefixBits) noexcept {
-  for (unsigned i = 0; i < byteCount; ++i) {
-    unsigned firstBit = i * 8;
-    uint8_t mask = 0xff;
-    if (firstBit + 8 <= prefixBits) continue;
-    if (firstBit < prefixBits) mask = static_cast<uint8_t>(0xff >> (prefixBits - firstBit));
-    if (bytes[i] & mask) return false;
-  }
-  return true;
-}
-
 std::optional<Prefix> Prefix::parse(std::string_view text) {
   auto slash = text.find('/');
   if (slash == std::string_view::npos) return std::nullopt;

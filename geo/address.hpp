@@ -43,7 +43,15 @@ struct Prefix {
   std::string toString() const;
 };
 
-/// True when every bit of `bytes` past the first `prefixBits` bits is zero.
-bool hostBitsAreZero(const uint8_t* bytes, unsigned byteCount, unsigned prefixBits) noexcept;
+/// True when every bit of `bytes` past the first `prefixBits` bits is zero (inline: the
+/// query parser checks every ECS option with it).
+inline bool hostBitsAreZero(const uint8_t* bytes, unsigned byteCount, unsigned prefixBits) noexcept {
+  // Bytes wholly inside the prefix are never looked at.
+  unsigned i = prefixBits / 8;
+  if (i < byteCount && prefixBits % 8 && (bytes[i++] & (0xFFu >> (prefixBits % 8)))) return false;
+  for (; i < byteCount; ++i)
+    if (bytes[i]) return false;
+  return true;
+}
 
 }  // namespace lodestar::geo

@@ -9,6 +9,9 @@ bool View::add(std::unique_ptr<Zone> zone) {
   if (byApex_.contains(zone->apex())) return false;
   longestApex_ = std::max(longestApex_, zone->apex().size());
   byApex_.emplace(zone->apex(), zone.get());
+  // A new zone may shadow names indexed before: drop the index until indexNames() again.
+  names_ = {};
+  hits_.clear();
   zones_.push_back(std::move(zone));
   return true;
 }

@@ -89,8 +89,7 @@ class Response {
       // The usual case, a pointer to the question: the whole record in one bounds check.
       if (uint8_t* p = w_.claim(2 + 10 + len)) {
         p = Writer::put16(p, static_cast<uint16_t>(0xC000 | ownerOffset));
-        p = Writer::put32(Writer::put32(p, uint32_t(type) << 16 | rrclass::IN), ttl);
-        std::memcpy(Writer::put16(p, len), a.bytes.data(), len);
+        std::memcpy(putFixedFields(p, type, ttl, len), a.bytes.data(), len);
       }
     } else {
       w_.name(owner);
@@ -151,9 +150,14 @@ class Response {
     counts_[Answer] = counts_[Authority] = counts_[Additional] = 0;
   }
 
-  // TYPE, CLASS IN, TTL and RDLENGTH after an owner name, with one bounds check.
+  // TYPE, CLASS IN, TTL and RDLENGTH (10 bytes) at `p`; returns where RDATA goes.
+  static uint8_t* putFixedFields(uint8_t* p, uint16_t type, uint32_t ttl, uint16_t rdlength) noexcept {
+    p = Writer::put32(p, uint32_t(type) << 16 | rrclass::IN);
+    return Writer::put16(Writer::put32(p, ttl), rdlength);
+  }
+  // The same after an owner name already written, with one bounds check.
   void fixedFields(uint16_t type, uint32_t ttl, uint16_t rdlength) noexcept {
-    if (uint8_t* p = w_.claim(10)) Writer::put16(Writer::put32(Writer::put32(p, uint32_t(type) << 16 | rrclass::IN), ttl), rdlength);
+    if (uint8_t* p = w_.claim(10)) putFixedFields(p, type, ttl, rdlength);
   }
 
   void writeRdata(uint16_t type, std::string_view rd) noexcept {

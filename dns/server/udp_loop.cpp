@@ -154,6 +154,7 @@ void UdpLoop::run() {
       got = drain(MSG_WAITFORONE);  // blocks for the first query only
     }
     busy = got > 0;
+    if (settings_.coalesceMax.count() == 0) continue;  // no waits: no rate to track
     windowQueries += got;
     if (++wakeUps % 16 != 0) continue;  // the clock, every 16th wake-up only
     const auto now = Clock::now();

@@ -34,8 +34,7 @@ bool parseClientSubnet(const uint8_t* p, uint16_t length, ClientSubnet& out) noe
   out.address = geo::Address{};
   out.address.family = out.family;
   std::memcpy(out.address.bytes.data(), p + 4, addressBytes);
-  // Only the last byte can hold bits past the source prefix; they must be zero.
-  return source % 8 == 0 || (out.address.bytes[addressBytes - 1] & (0xFFu >> (source % 8))) == 0;
+  return geo::hostBitsAreZero(out.address.bytes.data(), addressBytes, source);
 }
 
 // The OPT pseudo-record (RFC 6891 section 6.1): `fixed` points at its TYPE, `options` at
@@ -68,10 +67,10 @@ bool parseOpt(const uint8_t* fixed, const uint8_t* options, uint16_t rdlength, Q
 
 ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
   if (size < kHeaderSize) return ParseResult::Drop;
-  auto at = [data](size_t i) { return static_cast<uint16_t>(data[i] << 8 | data[i + 1]); };
-  q.id = at(0);
-  q.flags = at(2);
-  const uint16_t qdcount = at(4), ancount = at(6), nscount = at(8), arcount = at(10);
+  q.id = be16(data);
+  q.flags = be16(data + 2);
+  const uint16_t qdcount = be16(data + 4), ancount = be16(data + 6), nscount = be16(data + 8),
+                 arcount = be16(data + 10);
   Reader r(data, size);
   r.skip(kHeaderSize);
   q.hasQuestion = false;

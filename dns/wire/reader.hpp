@@ -16,22 +16,10 @@ class Reader {
   size_t size() const noexcept { return size_; }
   const uint8_t* current() const noexcept { return data_ + pos_; }
 
-  bool u8(uint8_t& out) noexcept {
-    if (remaining() < 1) return false;
-    out = data_[pos_++];
-    return true;
-  }
   bool u16(uint16_t& out) noexcept {
     if (remaining() < 2) return false;
     out = static_cast<uint16_t>(data_[pos_] << 8 | data_[pos_ + 1]);
     pos_ += 2;
-    return true;
-  }
-  bool u32(uint32_t& out) noexcept {
-    if (remaining() < 4) return false;
-    out = uint32_t(data_[pos_]) << 24 | uint32_t(data_[pos_ + 1]) << 16 | uint32_t(data_[pos_ + 2]) << 8 |
-          data_[pos_ + 3];
-    pos_ += 4;
     return true;
   }
   bool skip(size_t n) noexcept {

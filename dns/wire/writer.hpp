@@ -50,10 +50,6 @@ class Writer {
       pos_ += 2;
     }
   }
-  void u32(uint32_t v) noexcept {
-    u16(static_cast<uint16_t>(v >> 16));
-    u16(static_cast<uint16_t>(v));
-  }
   void bytes(const void* p, size_t n) noexcept {
     if (room(n)) {
       std::memcpy(buf_ + pos_, p, n);
