@@ -2,7 +2,9 @@
 // neighbours of equal decision merged, so one walk yields the decision and the ECS scope.
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
@@ -34,12 +36,9 @@ class DecisionTree {
       depth = j.depths[top];
       word <<= depth;
     }
-    while (!(ref & kLeaf) && depth < bits) {
-      if (depth == 64) word = loadBigEndian(a.bytes.data() + 8);
-      ref = nodes_[2 * ref + static_cast<uint32_t>(word >> 63)];
-      word <<= 1;
-      ++depth;
-    }
+    // The first word, then (IPv6 only) the second: no test for the word change per level.
+    descend(ref, depth, word, bits < 64 ? bits : 64);
+    if (depth == 64 && bits == 128) descend(ref, depth, loadBigEndian(a.bytes.data() + 8), 128);
     return {ref & kDecisionMask, static_cast<uint8_t>(depth)};
   }
 
@@ -48,9 +47,23 @@ class DecisionTree {
   bool hasJumpTable() const noexcept { return !jumps4_.refs.empty(); }
 
  private:
+  // Follows the bits of `word`, top first, until a leaf or depth `end`.
+  void descend(uint32_t& ref, unsigned& depth, uint64_t word, unsigned end) const noexcept {
+    const uint32_t* nodes = nodes_.data();
+    unsigned d = depth;
+    uint32_t r = ref;
+    while (d < end && !(r & kLeaf)) {
+      r = nodes[2 * r + static_cast<uint32_t>(word >> 63)];
+      word <<= 1;
+      ++d;
+    }
+    ref = r;
+    depth = d;
+  }
   static uint64_t loadBigEndian(const uint8_t* p) noexcept {
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v = v << 8 | p[i];  // compiles to one load and a bswap
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
     return v;
   }
 

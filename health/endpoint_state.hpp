@@ -13,6 +13,12 @@ enum class Observed : uint8_t { Up = 0, InDoubt = 1, Down = 2 };
 /// The operator's override; Auto follows the probes.
 enum class Forced : uint8_t { Auto = 0, Up = 1, Down = 2 };
 
+/// Both answers of one look at an endpoint (each atomic read once).
+struct Health {
+  bool up;
+  bool degraded;
+};
+
 struct EndpointState {
   std::atomic<Observed> observed{Observed::Up};  // until the first probe answers, up
   std::atomic<Forced> forced{Forced::Auto};
@@ -28,6 +34,13 @@ struct EndpointState {
     Forced f = forced.load(std::memory_order_relaxed);
     if (f != Forced::Auto) return f == Forced::Down;
     return observed.load(std::memory_order_relaxed) != Observed::Up;
+  }
+  /// up() and degraded() from one read of each byte: a decision that needs both sees one state.
+  Health read() const noexcept {
+    Forced f = forced.load(std::memory_order_relaxed);
+    if (f != Forced::Auto) return {f == Forced::Up, f == Forced::Down};
+    Observed o = observed.load(std::memory_order_relaxed);
+    return {o != Observed::Down, o != Observed::Up};
   }
 };
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -58,6 +59,9 @@ struct PoolMembers {
 };
 
 /// A named set of endpoints per region, shared by the steered records that name it.
+/// The answer path looks at a pool's regions from a fixed-size array on its stack.
+inline constexpr size_t kMaxPoolRegions = 64;
+
 struct Pool {
   std::string name;
   std::shared_ptr<const health::CheckSpec> check;  // null: not probed (always up unless forced)

@@ -260,6 +260,12 @@ std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node&
       continue;
     }
     bool ok = yaml.uniqueKeys(regions, regionsPath);
+    if (regions.size() > kMaxPoolRegions) {
+      yaml.error(regions, regionsPath,
+                 "a pool lists at most " + std::to_string(kMaxPoolRegions) + " regions (this one " +
+                     std::to_string(regions.size()) + ")");
+      continue;
+    }
     for (auto r = regions.begin(); r != regions.end(); ++r) {
       std::string regionPath = keyPath(regionsPath, r->first.Scalar());
       auto id = ctx.region(r->first.Scalar());

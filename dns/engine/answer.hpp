@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "dns/engine/fast_random.hpp"
 #include "dns/engine/stats.hpp"
 #include "geo/address.hpp"
 
@@ -19,7 +20,11 @@ enum class Transport : uint8_t { Udp, Tcp };
 struct Client {
   geo::Address source;
   Transport transport = Transport::Udp;
-  uint32_t entropy = 0;  // per-query randomness from the worker's own generator (weighted, all)
+  uint32_t entropy = 0;  // the randomness used when there is no generator (tests)
+  FastRandom* random = nullptr;  // the thread's own generator, drawn from only when a policy needs it
+
+  /// Per-query randomness for the weighted and all policies; most answers never ask.
+  uint32_t draw() const noexcept { return random ? random->next() : entropy; }
 };
 
 /// Writes the answer to the query in `query[0..size)` into `out` (at least 65535 bytes for

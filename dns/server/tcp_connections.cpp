@@ -99,9 +99,8 @@ bool TcpConnections::flush(Connection& c) {
 
 void TcpConnections::answerBuffered(Connection& c, const zones::View& view, QueryStats& stats, FastRandom& random) {
   size_t at = 0;
-  Client client{c.peer, Transport::Tcp};
+  Client client{c.peer, Transport::Tcp, 0, &random};
   while (c.in.size() - at >= 2 && c.out.size() < kMaxQueuedOutput) {
-    client.entropy = random.next();
     size_t len = size_t(c.in[at]) << 8 | c.in[at + 1];
     if (c.in.size() - at - 2 < len) break;
     size_t n = answerQuery(c.in.data() + at + 2, len, client, view, scratch_.data() + 2, scratch_.size() - 2, stats);

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "dns/engine/stats.hpp"
-#include "dns/server/fast_random.hpp"
+#include "dns/engine/fast_random.hpp"
 #include "dns/server/epoll_tag.hpp"
 
 namespace lodestar::zones {

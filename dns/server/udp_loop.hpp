@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "dns/engine/stats.hpp"
-#include "dns/server/fast_random.hpp"
+#include "dns/engine/fast_random.hpp"
 #include "dns/server/view_publisher.hpp"
 
 namespace lodestar::dns {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "dns/engine/stats.hpp"
-#include "dns/server/fast_random.hpp"
+#include "dns/engine/fast_random.hpp"
 #include "dns/server/socket_set.hpp"
 #include "dns/server/udp_loop.hpp"
 #include "dns/server/view_publisher.hpp"

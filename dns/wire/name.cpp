@@ -82,18 +82,26 @@ bool readNameLowered(Reader& reader, WireName& out, WireName& lower) noexcept {
     ++labels;
     pos += 1 + len;
   }
-  // Then the bytes: one copy as sent, one lowercased a word at a time.
+  // Then the bytes, a word at a time: one copy as sent, one lowercased. The last word
+  // overlaps the one before rather than reading past the name (lowering twice is harmless).
   const size_t length = pos + 1 - start;
-  std::memcpy(out.bytes, data + start, length);
-  // Whole words, even past the end of the name (bytes there are never read as the name).
-  size_t i = 0;
-  for (; i < length && i + 8 <= kMaxNameLength; i += 8) {
+  const uint8_t* from = data + start;
+  auto copyWord = [&](size_t at) {
     uint64_t word;
-    std::memcpy(&word, out.bytes + i, 8);
+    std::memcpy(&word, from + at, 8);
+    std::memcpy(out.bytes + at, &word, 8);
     word = lowerEight(word);
-    std::memcpy(lower.bytes + i, &word, 8);
+    std::memcpy(lower.bytes + at, &word, 8);
+  };
+  if (length >= 8) {
+    for (size_t i = 0; i + 8 < length; i += 8) copyWord(i);
+    copyWord(length - 8);
+  } else {
+    for (size_t i = 0; i < length; ++i) {
+      out.bytes[i] = from[i];
+      lower.bytes[i] = asciiLower(from[i]);
+    }
   }
-  for (; i < length; ++i) lower.bytes[i] = asciiLower(out.bytes[i]);
   out.length = lower.length = static_cast<uint8_t>(length);
   out.labels = lower.labels = labels;
   return reader.skip(length);

@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "dns/wire/copy.hpp"
+
 namespace lodestar::dns {
 
 namespace {
@@ -33,7 +35,7 @@ bool parseClientSubnet(const uint8_t* p, uint16_t length, ClientSubnet& out) noe
   out.scopePrefix = scope;
   out.address = geo::Address{};
   out.address.family = out.family;
-  std::memcpy(out.address.bytes.data(), p + 4, addressBytes);
+  copyShort(out.address.bytes.data(), p + 4, addressBytes);
   return geo::hostBitsAreZero(out.address.bytes.data(), addressBytes, source);
 }
 

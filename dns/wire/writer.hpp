@@ -1,6 +1,7 @@
 // The answer writer: bounds-checked appends, name compression, room reserved for trailers.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -45,8 +46,7 @@ class Writer {
   }
   void u16(uint16_t v) noexcept {
     if (room(2)) {
-      buf_[pos_] = static_cast<uint8_t>(v >> 8);
-      buf_[pos_ + 1] = static_cast<uint8_t>(v);
+      put16(buf_ + pos_, v);
       pos_ += 2;
     }
   }
@@ -67,19 +67,19 @@ class Writer {
     pos_ += n;
     return p;
   }
+  // One byte-swapped store each, not a store per byte.
   static uint8_t* put16(uint8_t* p, uint16_t v) noexcept {
-    p[0] = static_cast<uint8_t>(v >> 8);
-    p[1] = static_cast<uint8_t>(v);
+    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap16(v);
+    std::memcpy(p, &v, 2);
     return p + 2;
   }
   static uint8_t* put32(uint8_t* p, uint32_t v) noexcept {
-    return put16(put16(p, static_cast<uint16_t>(v >> 16)), static_cast<uint16_t>(v));
+    if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap32(v);
+    std::memcpy(p, &v, 4);
+    return p + 4;
   }
   /// Overwrites two bytes already written (counts, RDLENGTH).
-  void patch16(size_t at, uint16_t v) noexcept {
-    buf_[at] = static_cast<uint8_t>(v >> 8);
-    buf_[at + 1] = static_cast<uint8_t>(v);
-  }
+  void patch16(size_t at, uint16_t v) noexcept { put16(buf_ + at, v); }
   void pointer(size_t offset) noexcept { u16(static_cast<uint16_t>(0xC000 | offset)); }
 
   /// Writes an uncompressed wire name, replacing its longest suffix already in the
