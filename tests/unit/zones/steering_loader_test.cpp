@@ -90,3 +90,19 @@ TEST_CASE("a region defined twice must agree", "[zones][steering]") {
   CHECK_FALSE(zones::loadView({a, b}, nullptr, d));
   CHECK_THAT(d.report(), Catch::Contains("region 'east' is defined differently at " + a + ":4"));
 }
+
+TEST_CASE("a pool lists at most 64 regions", "[zones][steering]") {
+  auto zoneWith = [](int regions) {
+    std::string text = "zone: example.test\nsoa: {serial: 1}\nnameservers: {ns1: 192.0.2.1}\nregions:\n";
+    for (int i = 0; i < regions; ++i) text += "  r" + std::to_string(i) + ": ~\n";
+    text += "pools:\n  web:\n    regions:\n";
+    for (int i = 0; i < regions; ++i) text += "      r" + std::to_string(i) + ": [192.0.2." + std::to_string(i + 1) + "]\n";
+    return text + "records:\n  www:\n    steer: {policy: weighted, pool: web}\n";
+  };
+  TempDir dir;
+  zones::Diagnostics d;
+  CHECK(zones::loadView({dir.write("ok.yaml", zoneWith(64))}, nullptr, d));
+  INFO(d.report());
+  CHECK_THAT(errorsOf(zoneWith(65)), Catch::Contains("pools.web.regions: a pool lists at most 64 regions (this one 65)"));
+  CHECK_THAT(errorsOf(zoneWith(65)), Catch::Contains("z.yaml:73:7"));
+}
