@@ -29,9 +29,10 @@ class NameIndex {
   }
 
   /// The value for `key`, or null.
-  T* find(std::string_view key) const noexcept {
+  T* find(std::string_view key) const noexcept { return find(key, hash(key)); }
+  /// The same when the caller has hash(key) already (the query parser makes it on the way).
+  T* find(std::string_view key, uint64_t h) const noexcept {
     if (slots_.empty()) return nullptr;
-    const uint64_t h = hash(key);
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (!s.value) return nullptr;
@@ -45,16 +46,22 @@ class NameIndex {
   static uint64_t hash(std::string_view key) noexcept {
     const auto* p = reinterpret_cast<const unsigned char*>(key.data());
     const size_t n = key.size();
-    uint64_t h = n * 0x9E3779B97F4A7C15ull;
+    uint64_t h = seed(n);
     if (n < 8) {
       for (size_t i = 0; i < n; ++i) h = (h << 8 | h >> 56) ^ p[i];
       return mix(h);
     }
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) h = mix(h ^ load8(p + i));
-    if (i < n) h = mix(h ^ load8(p + n - 8));  // the last eight bytes, overlapping
-    return h ^ (h >> 31);
+    for (; i + 8 <= n; i += 8) h = absorb(h, load8(p + i));
+    if (i < n) h = absorb(h, load8(p + n - 8));  // the last eight bytes, overlapping
+    return finish(h);
   }
+  // hash() of a key of 8 bytes or more, for a caller that reads its words anyway: seed(n),
+  // absorb() the words at 0, 8, 16... while they fit, then the last eight bytes if any are
+  // left, then finish(). Each word as memcpy loads it (host order).
+  static uint64_t seed(size_t n) noexcept { return n * 0x9E3779B97F4A7C15ull; }
+  static uint64_t absorb(uint64_t h, uint64_t word) noexcept { return mix(h ^ word); }
+  static uint64_t finish(uint64_t h) noexcept { return h ^ (h >> 31); }
 
  private:
   struct Slot {

@@ -32,6 +32,10 @@ class View {
   /// The common case in one lookup: null when the name is no node of its zone (or before
   /// indexNames()), and the caller goes the long way (findZone, closest encloser).
   const NameHit* findName(std::string_view lowerName) const noexcept { return names_.find(lowerName); }
+  /// The same with the name's NameIndex hash known.
+  const NameHit* findName(std::string_view lowerName, uint64_t hash) const noexcept {
+    return names_.find(lowerName, hash);
+  }
   /// Builds findName()'s index once every zone is added.
   void indexNames();
 

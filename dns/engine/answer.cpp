@@ -121,7 +121,7 @@ size_t answerQuery(const uint8_t* data, size_t size, const Client& client, const
     r.setRcode(Rcode::BadVers);  // RFC 6891 6.1.3
   } else if (q.qclass != rrclass::IN || q.qtype == rrtype::AXFR || q.qtype == rrtype::IXFR) {
     r.setRcode(Rcode::Refused);  // no other classes; no zone transfers
-  } else if (const zones::View::NameHit* hit = view.findName(q.qnameLower.view())) {
+  } else if (const zones::View::NameHit* hit = view.findName(q.qnameLower.view(), q.qnameHash)) {
     resolveNode(r, q, client, *hit->zone, hit->node, stats);  // the usual case: one lookup
   } else if (const Zone* zone = view.findZone(q.qnameLower.view())) {
     resolve(r, q, client, *zone, stats);

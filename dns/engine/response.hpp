@@ -108,6 +108,32 @@ class Response {
     return true;
   }
 
+  // `n` A or AAAA records, the i-th address `addressOf(i)`: when the owner is a pointer and
+  // they all fit, one bounds check and the fixed fields built once for the run; otherwise
+  // record by record through address(), which truncates. False when they did not fit.
+  template <typename AddressOf>
+  bool addresses(size_t ownerOffset, std::string_view owner, uint16_t type, uint32_t ttl, unsigned n,
+                 const AddressOf& addressOf) noexcept {
+    if (truncated_) return false;
+    const bool v4 = type == rrtype::A;
+    const size_t each = v4 ? 16 : 28;
+    uint8_t* p = ownerOffset ? w_.tryClaim(n * each) : nullptr;
+    if (!p) {
+      for (unsigned i = 0; i < n; ++i)
+        if (!address(ownerOffset, owner, type, ttl, addressOf(i))) return false;
+      return true;
+    }
+    uint8_t fixed[12];
+    putFixedFields(Writer::put16(fixed, static_cast<uint16_t>(0xC000 | ownerOffset)), type, ttl, v4 ? 4 : 16);
+    for (unsigned i = 0; i < n; ++i, p += each) {
+      std::memcpy(p, fixed, 12);
+      if (v4) std::memcpy(p + 12, addressOf(i).bytes.data(), 4);
+      else std::memcpy(p + 12, addressOf(i).bytes.data(), 16);
+    }
+    counts_[Answer] = static_cast<uint16_t>(counts_[Answer] + n);
+    return true;
+  }
+
   // A CNAME record to `target` (uncompressed wire), e.g. from a CNAME pool.
   bool cname(size_t ownerOffset, std::string_view owner, uint32_t ttl, std::string_view target) noexcept {
     if (truncated_) return false;

@@ -33,7 +33,7 @@ struct Look {
 
 // A region serves this family when it has at least `minHealthy` endpoints of it up. Its up
 // endpoints stay in `p` only when it does.
-Look look(const PoolMembers* m, bool v6, unsigned minHealthy, Picked& p) noexcept {
+[[gnu::always_inline]] inline Look look(const PoolMembers* m, bool v6, unsigned minHealthy, Picked& p) noexcept {
   Look l{m, p.count, 0, false, false};
   if (!m || m->drained()) return l;
   if (!m->cname.empty()) {
@@ -240,8 +240,10 @@ bool answerSteered(Response& r, const Query& q, const Client& client, const Stee
     return true;
   }
   for (unsigned i = 0; i < c.count; ++i) {
-    const Look& l = c.regions[i];
-    for (unsigned k = 0; k < l.listed; ++k) r.address(ownerOffset, owner, type, ttl, picked.at[l.first + k]->address);
+    const Endpoint* const* run = picked.at + c.regions[i].first;
+    if (!r.addresses(ownerOffset, owner, type, ttl, c.regions[i].listed,
+                     [run](unsigned k) -> const geo::Address& { return run[k]->address; }))
+      break;
   }
   return true;
 }

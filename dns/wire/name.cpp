@@ -3,9 +3,13 @@
 
 #include <cstring>
 
+#include "zones/name_index.hpp"
+
 namespace lodestar::dns {
 
 namespace {
+using Index = zones::NameIndex<const void>;  // only its hash: the view's name index uses it
+
 inline uint8_t asciiLower(uint8_t c) noexcept {
   return static_cast<uint8_t>(c + ((static_cast<uint8_t>(c - 'A') < 26u) << 5));  // branch-free
 }
@@ -60,7 +64,7 @@ inline uint64_t lowerEight(uint64_t x) noexcept {
   return x | (upper >> 2);
 }
 
-bool readNameLowered(Reader& reader, WireName& out, WireName& lower) noexcept {
+bool readNameLowered(Reader& reader, WireName& out, WireName& lower, uint64_t& lowerHash) noexcept {
   const uint8_t* data = reader.data();
   const size_t size = reader.size();
   const size_t start = reader.position();
@@ -76,6 +80,7 @@ bool readNameLowered(Reader& reader, WireName& out, WireName& lower) noexcept {
       // A pointer (or a bad label type): the general path decides.
       if (!readName(reader, out)) return false;
       lowercaseName(out, lower);
+      lowerHash = Index::hash(lower.view());
       return true;
     }
     if (len == 0) break;
@@ -86,22 +91,27 @@ bool readNameLowered(Reader& reader, WireName& out, WireName& lower) noexcept {
   // overlaps the one before rather than reading past the name (lowering twice is harmless).
   const size_t length = pos + 1 - start;
   const uint8_t* from = data + start;
+  uint64_t h = Index::seed(length);
   auto copyWord = [&](size_t at) {
     uint64_t word;
     std::memcpy(&word, from + at, 8);
     std::memcpy(out.bytes + at, &word, 8);
     word = lowerEight(word);
     std::memcpy(lower.bytes + at, &word, 8);
+    h = Index::absorb(h, word);
   };
   if (length >= 8) {
     for (size_t i = 0; i + 8 < length; i += 8) copyWord(i);
-    copyWord(length - 8);
+    copyWord(length - 8);  // the same words, in the same order, as NameIndex::hash reads
+    h = Index::finish(h);
   } else {
     for (size_t i = 0; i < length; ++i) {
       out.bytes[i] = from[i];
       lower.bytes[i] = asciiLower(from[i]);
     }
+    h = Index::hash({reinterpret_cast<const char*>(lower.bytes), length});
   }
+  lowerHash = h;
   out.length = lower.length = static_cast<uint8_t>(length);
   out.labels = lower.labels = labels;
   return reader.skip(length);

@@ -25,8 +25,9 @@ struct WireName {
 bool readName(Reader& reader, WireName& out) noexcept;
 
 /// readName() and lowercaseName() in one pass for the usual uncompressed name (the
-/// question's): `out` as sent, `lower` lowercased.
-bool readNameLowered(Reader& reader, WireName& out, WireName& lower) noexcept;
+/// question's): `out` as sent, `lower` lowercased, `lowerHash` the NameIndex hash of
+/// `lower` (for the view's name lookup, made while the words pass by).
+bool readNameLowered(Reader& reader, WireName& out, WireName& lower, uint64_t& lowerHash) noexcept;
 
 /// Skips a possibly compressed name without copying it.
 bool skipName(Reader& reader) noexcept;

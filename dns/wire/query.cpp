@@ -83,7 +83,7 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
   if (q.flags & 0x8000) return ParseResult::Drop;  // a response: never answer it (reflection loops)
 
   if (qdcount == 1) {
-    if (readNameLowered(r, q.qname, q.qnameLower) && r.u16(q.qtype) && r.u16(q.qclass)) {
+    if (readNameLowered(r, q.qname, q.qnameLower, q.qnameHash) && r.u16(q.qtype) && r.u16(q.qclass)) {
       q.hasQuestion = true;
       q.questionEnd = r.position();
     }

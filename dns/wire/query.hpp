@@ -34,6 +34,7 @@ struct Query {
   bool hasQuestion = false;
   WireName qname;       // as sent: its letter case is echoed back
   WireName qnameLower;  // for lookups
+  uint64_t qnameHash = 0;  // zones::NameIndex hash of qnameLower
   uint16_t qtype = 0;
   uint16_t qclass = 0;
   size_t questionEnd = 0;  // offset just past the question

@@ -68,6 +68,14 @@ class Writer {
     return p;
   }
   // One byte-swapped store each, not a store per byte.
+  /// claim() for a caller with a slower way ready: null when `n` bytes do not fit, and the
+  /// writer not marked overflowed.
+  uint8_t* tryClaim(size_t n) noexcept {
+    if (overflow_ || pos_ + n + reserved_ > limit_) return nullptr;
+    uint8_t* p = buf_ + pos_;
+    pos_ += n;
+    return p;
+  }
   static uint8_t* put16(uint8_t* p, uint16_t v) noexcept {
     if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap16(v);
     std::memcpy(p, &v, 2);

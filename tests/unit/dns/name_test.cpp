@@ -1,6 +1,8 @@
 // Wire-name reading: compression, loops, label types and limits.
 #include <catch2/catch.hpp>
 
+#include "zones/name_index.hpp"
+
 #include "dns/wire/name.hpp"
 
 using namespace lodestar::dns;
@@ -78,9 +80,11 @@ TEST_CASE("readNameLowered agrees with readName and lowercaseName on every byte 
     r2.skip(at);
     bool ok1 = readName(r1, slow);
     if (ok1) lowercaseName(slow, slowLower);
-    bool ok2 = readNameLowered(r2, fast, fastLower);
+    uint64_t hash = 0;
+    bool ok2 = readNameLowered(r2, fast, fastLower, hash);
     REQUIRE(ok1 == ok2);
     if (!ok1) return;
+    CHECK(hash == lodestar::zones::NameIndex<const void>::hash(fastLower.view()));  // what the view's index would compute
     CHECK(r1.position() == r2.position());
     CHECK(slow.view() == fast.view());
     CHECK(slowLower.view() == fastLower.view());
@@ -96,6 +100,13 @@ TEST_CASE("readNameLowered agrees with readName and lowercaseName on every byte 
     both(name, 0);
   }
   both({3, 'W', 'w', 'W', 4, 'T', 'E', 'S', 'T', 0}, 0);
+  for (uint8_t len = 0; len < 64; ++len) {  // every name length mod 8, short and long
+    Bytes name{len};
+    for (uint8_t k = 0; k < len; ++k) name.push_back(static_cast<uint8_t>('A' + k % 26));
+    if (len) name.push_back(0);
+    name.push_back(0xEE);  // a byte after the name, never part of it
+    both(name, 0);
+  }
   both({4, 'T', 'e', 's', 't', 0, 3, 'W', 'W', 'W', 0xC0, 0x00, 0xEE}, 6);  // a pointer mid-name
   both({0xC0, 0x00}, 0);
   both({5, 'a', 'b'}, 0);
