@@ -25,7 +25,6 @@ class DecisionTree {
   Result find(const Address& a) const noexcept {
     const bool v4 = a.family == Family::IPv4;
     uint32_t ref = v4 ? root4_ : root6_;
-    const unsigned bits = a.bits();
     unsigned depth = 0;
     // The address as two big-endian words, consumed from the top bit down.
     uint64_t word = loadBigEndian(a.bytes.data());
@@ -36,9 +35,14 @@ class DecisionTree {
       depth = j.depths[top];
       word <<= depth;
     }
-    // The first word, then (IPv6 only) the second: no test for the word change per level.
-    descend(ref, depth, word, bits < 64 ? bits : 64);
-    if (depth == 64 && bits == 128) descend(ref, depth, loadBigEndian(a.bytes.data() + 8), 128);
+    // Every path ends in a leaf by the family's last bit (the builder makes sure), so only
+    // IPv6 needs a depth test: where its first word runs out.
+    if (v4 || a.family != Family::IPv6) {
+      descend<false>(ref, depth, word, 0);
+    } else {
+      descend<true>(ref, depth, word, 64);
+      if (!(ref & kLeaf)) descend<false>(ref, depth, loadBigEndian(a.bytes.data() + 8), 0);
+    }
     return {ref & kDecisionMask, static_cast<uint8_t>(depth)};
   }
 
@@ -47,12 +51,14 @@ class DecisionTree {
   bool hasJumpTable() const noexcept { return !jumps4_.refs.empty(); }
 
  private:
-  // Follows the bits of `word`, top first, until a leaf or depth `end`.
+  // Follows the bits of `word`, top first, until a leaf (or, when `Bounded`, depth `end`).
+  // Children are stored before their parents, so even a malformed tree could not loop.
+  template <bool Bounded>
   void descend(uint32_t& ref, unsigned& depth, uint64_t word, unsigned end) const noexcept {
     const uint32_t* nodes = nodes_.data();
     unsigned d = depth;
     uint32_t r = ref;
-    while (d < end && !(r & kLeaf)) {
+    while ((!Bounded || d < end) && !(r & kLeaf)) {
       r = nodes[2 * r + static_cast<uint32_t>(word >> 63)];
       word <<= 1;
       ++d;
