@@ -127,10 +127,7 @@ void DecisionTree::buildJumps() {
     for (unsigned top = 0; top < 65536; ++top) {
       uint32_t ref = v4 ? root4_ : root6_;
       unsigned depth = 0;
-      while (!(ref & kLeaf) && depth < 16) {
-        ref = nodes_[2 * ref + ((top >> (15 - depth)) & 1u)];
-        ++depth;
-      }
+      descend<true>(ref, depth, uint64_t(top) << 48, 16);
       j.refs[top] = ref;
       j.depths[top] = static_cast<uint8_t>(depth);
     }

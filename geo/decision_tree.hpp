@@ -37,7 +37,7 @@ class DecisionTree {
     }
     // Every path ends in a leaf by the family's last bit (the builder makes sure), so only
     // IPv6 needs a depth test: where its first word runs out.
-    if (v4 || a.family != Family::IPv6) {
+    if (a.family != Family::IPv6) {
       descend<false>(ref, depth, word, 0);
     } else {
       descend<true>(ref, depth, word, 64);
@@ -73,7 +73,6 @@ class DecisionTree {
     return v;
   }
 
- private:
   friend class DecisionTreeBuilder;
   static constexpr uint32_t kLeaf = 0x80000000u;
   // Address space the database does not cover is kept apart from covered networks with the

@@ -24,17 +24,9 @@ struct EndpointState {
   std::atomic<Forced> forced{Forced::Auto};
 
   /// Serve this endpoint?
-  bool up() const noexcept {
-    Forced f = forced.load(std::memory_order_relaxed);
-    if (f != Forced::Auto) return f == Forced::Up;
-    return observed.load(std::memory_order_relaxed) != Observed::Down;
-  }
+  bool up() const noexcept { return read().up; }
   /// Not fully healthy: down, forced down, or in doubt (answers then carry ttl_degraded).
-  bool degraded() const noexcept {
-    Forced f = forced.load(std::memory_order_relaxed);
-    if (f != Forced::Auto) return f == Forced::Down;
-    return observed.load(std::memory_order_relaxed) != Observed::Up;
-  }
+  bool degraded() const noexcept { return read().degraded; }
   /// up() and degraded() from one read of each byte: a decision that needs both sees one state.
   Health read() const noexcept {
     Forced f = forced.load(std::memory_order_relaxed);

@@ -58,10 +58,10 @@ struct PoolMembers {
   const std::vector<Endpoint>& family(bool ipv6Wanted) const noexcept { return ipv6Wanted ? ipv6 : ipv4; }
 };
 
-/// A named set of endpoints per region, shared by the steered records that name it.
 /// The answer path looks at a pool's regions from a fixed-size array on its stack.
 inline constexpr size_t kMaxPoolRegions = 64;
 
+/// A named set of endpoints per region, shared by the steered records that name it.
 struct Pool {
   std::string name;
   std::shared_ptr<const health::CheckSpec> check;  // null: not probed (always up unless forced)

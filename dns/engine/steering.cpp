@@ -75,8 +75,7 @@ struct Choice {
 
 // No region is usable: the first with endpoints of this family (or an alias) answers with
 // all of them; with `preferUndrained`, a drained region only when no other has any.
-template <typename Regions>
-void failOpen(const zones::Pool& pool, const Regions& ids, bool v6, bool preferUndrained, Choice& c) noexcept {
+void failOpen(const zones::Pool& pool, const std::vector<RegionId>& ids, bool v6, bool preferUndrained, Choice& c) noexcept {
   for (int pass = preferUndrained ? 0 : 1; pass < 2; ++pass) {
     for (RegionId id : ids) {
       const PoolMembers* m = pool.members(id);

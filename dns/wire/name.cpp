@@ -13,6 +13,17 @@ using Index = zones::NameIndex<const void>;  // only its hash: the view's name i
 inline uint8_t asciiLower(uint8_t c) noexcept {
   return static_cast<uint8_t>(c + ((static_cast<uint8_t>(c - 'A') < 26u) << 5));  // branch-free
 }
+
+// ASCII lowercase of eight bytes at once. Label length bytes (0..63) are never letters, so
+// a whole wire name can go through it.
+inline uint64_t lowerEight(uint64_t x) noexcept {
+  constexpr uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  const uint64_t low7 = x & ~high;
+  const uint64_t aboveZ = low7 + (0x7F - 'Z') * ones;  // high bit set where byte > 'Z'
+  const uint64_t atLeastA = low7 + (0x80 - 'A') * ones;  // high bit set where byte >= 'A'
+  const uint64_t upper = (atLeastA ^ aboveZ) & ~x & high;
+  return x | (upper >> 2);
+}
 }  // namespace
 
 bool readName(Reader& reader, WireName& out) noexcept {
@@ -51,17 +62,6 @@ bool readName(Reader& reader, WireName& out) noexcept {
   out.labels = labels;
   size_t end = jumped ? resumeAt : pos + 1;
   return reader.skip(end - reader.position());
-}
-
-// ASCII lowercase of eight bytes at once. Label length bytes (0..63) are never letters, so
-// a whole wire name can go through it.
-inline uint64_t lowerEight(uint64_t x) noexcept {
-  constexpr uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-  const uint64_t low7 = x & ~high;
-  const uint64_t aboveZ = low7 + (0x7F - 'Z') * ones;  // high bit set where byte > 'Z'
-  const uint64_t atLeastA = low7 + (0x80 - 'A') * ones;  // high bit set where byte >= 'A'
-  const uint64_t upper = (atLeastA ^ aboveZ) & ~x & high;
-  return x | (upper >> 2);
 }
 
 bool readNameLowered(Reader& reader, WireName& out, WireName& lower, uint64_t& lowerHash) noexcept {

@@ -62,20 +62,19 @@ class Writer {
   /// one bounds check for a run of fixed-size fields. Null, and overflowed, when they do
   /// not fit.
   uint8_t* claim(size_t n) noexcept {
-    if (!room(n)) return nullptr;
+    uint8_t* p = tryClaim(n);
+    if (!p) overflow_ = true;
+    return p;
+  }
+  /// claim() for a caller with a slower way ready: null when `n` bytes do not fit, and the
+  /// writer not marked overflowed.
+  uint8_t* tryClaim(size_t n) noexcept {
+    if (!fits(n)) return nullptr;
     uint8_t* p = buf_ + pos_;
     pos_ += n;
     return p;
   }
   // One byte-swapped store each, not a store per byte.
-  /// claim() for a caller with a slower way ready: null when `n` bytes do not fit, and the
-  /// writer not marked overflowed.
-  uint8_t* tryClaim(size_t n) noexcept {
-    if (overflow_ || pos_ + n + reserved_ > limit_) return nullptr;
-    uint8_t* p = buf_ + pos_;
-    pos_ += n;
-    return p;
-  }
   static uint8_t* put16(uint8_t* p, uint16_t v) noexcept {
     if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap16(v);
     std::memcpy(p, &v, 2);
@@ -100,12 +99,11 @@ class Writer {
   void rememberNameLater(size_t offset) noexcept { pendingName_ = offset; }
 
  private:
+  bool fits(size_t n) const noexcept { return !overflow_ && pos_ + n + reserved_ <= limit_; }
   bool room(size_t n) noexcept {
-    if (overflow_ || pos_ + n + reserved_ > limit_) {
-      overflow_ = true;
-      return false;
-    }
-    return true;
+    if (fits(n)) return true;
+    overflow_ = true;
+    return false;
   }
   bool matchesAt(size_t offset, std::string_view wire, size_t from) const noexcept;
 
