@@ -484,6 +484,7 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
   auto areas = std::make_shared<geo::AreaMap>();
   std::vector<geo::CustomNetwork> custom;
   bool ok = !map || yaml.uniqueKeys(map, mapPath);
+  std::optional<YAML::Node> firstAreaKey;  // an area (not a network) needs the geo database to match anything
   for (auto it = map.begin(); map && it != map.end(); ++it) {
     std::string key = it->first.Scalar();
     if (key == "default") continue;
@@ -510,12 +511,25 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
       yaml.error(it->first, keyP, error);
       ok = false;
     }
+    if (!firstAreaKey) firstAreaKey.emplace(it->first);
   }
   if (!ok) return std::nullopt;
   rec.areas = areas;
   rec.customNetworks = custom;
 
+  // Area keys and distances need the geo database; without one every client would get the
+  // default order, silently.
+  auto withoutDatabase = [&] {
+    if (ctx.database() || (!firstAreaKey && rec.policy != PolicyKind::Nearest)) return false;
+    YAML::Node where = firstAreaKey ? *firstAreaKey : steer["policy"];
+    yaml.error(where, firstAreaKey ? keyPath(mapPath, firstAreaKey->Scalar()) : keyPath(path, "policy"),
+               std::string(firstAreaKey ? "an area key" : "policy nearest") +
+                   " needs a geo database to place clients, and the main configuration has no geo.database: "
+                   "every client would get the default order");
+    return true;
+  };
   if (rec.policy == PolicyKind::Geo) {
+    if (withoutDatabase()) return std::nullopt;
     auto classify = [areas](const geo::GeoFacts& f) { return areas->match(f).value; };
     if (!compile(yaml, steer, path, ctx, ctx.database(), signature, interner, classify, custom, rec)) return std::nullopt;
     return rec;
@@ -532,6 +546,7 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
       return std::nullopt;
     }
   }
+  if (withoutDatabase()) return std::nullopt;
   std::vector<Region> regions = ctx.regions();
   auto classify = [candidates, regions, areas, &interner](const geo::GeoFacts& f) -> uint32_t {
     auto m = areas->match(f);

@@ -17,8 +17,9 @@ bool View::add(std::unique_ptr<Zone> zone) {
 }
 
 const Zone* View::findZone(std::string_view name) const noexcept {
-  // Skip the labels that make the name longer than any apex, then try each suffix.
-  while (name.size() > longestApex_) name = parentName(name);
+  // Skip the labels that make the name longer than any apex, then try each suffix. The root
+  // name is its own parent: stop there, or a view with no zones (longest apex 0) never ends.
+  while (name.size() > longestApex_ && name.size() > 1) name = parentName(name);
   for (;;) {
     if (const Zone* zone = byApex_.find(name)) return zone;
     if (name.size() <= 1) return nullptr;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "zones/policy_loader.hpp"
 #include "zones/steering_loader.hpp"
@@ -16,18 +17,22 @@ std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::share
   std::vector<std::string> files;
   for (const auto& p : paths) {
     std::error_code ec;
-    if (fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (const auto& entry : fs::directory_iterator(p, ec)) {
-        auto ext = entry.path().extension();
-        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) found.push_back(entry.path().string());
-      }
-      std::sort(found.begin(), found.end());
-      if (found.empty()) diags.warning({p, 0, 0}, "directory holds no zone policy files (*.yaml)");
-      files.insert(files.end(), found.begin(), found.end());
-    } else {
-      files.push_back(p);
+    if (!fs::is_directory(p, ec)) {
+      files.push_back(p);  // reading it says what is wrong with it, if anything
+      continue;
     }
+    // Every *.yaml entry is meant as a zone: one that is not a readable file (a dangling
+    // symlink, a loop, a FIFO, a folder) is an error when it is read, never skipped.
+    std::vector<std::string> found;
+    fs::directory_iterator it(p, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      auto ext = it->path().extension();
+      if (ext == ".yaml" || ext == ".yml") found.push_back(it->path().string());
+    }
+    if (ec) diags.error({p, 0, 0}, "cannot list the folder: " + ec.message());
+    std::sort(found.begin(), found.end());
+    if (found.empty() && !ec) diags.warning({p, 0, 0}, "folder holds no zone policy files (*.yaml)");
+    files.insert(files.end(), found.begin(), found.end());
   }
   // Regions are global: read them from every file before any pool or record names one.
   // Each file is parsed twice rather than kept: parsed YAML is far larger than the view.
@@ -45,12 +50,15 @@ std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::share
   }
   ctx.freezeRegions();
   auto view = std::make_unique<View>();
+  std::map<std::string, std::string> fileOf;  // zone apex → the file that defined it
   for (const auto& f : files) {
     YamlReader reader(f, diags);
     auto zone = compileZonePolicy(reader, reader.load(), ctx);
     if (!zone) continue;
     std::string apex = nameToText(zone->apex());
-    if (!view->add(std::move(zone))) diags.error({f, 0, 0}, "zone " + apex + " is defined in more than one file");
+    if (!view->add(std::move(zone)))
+      diags.error({f, 0, 0}, "zone " + apex + " is defined here and in " + fileOf[apex] + "; remove one");
+    else fileOf[apex] = f;
   }
   if (!diags.ok()) return nullptr;
   view->indexNames();

@@ -5,6 +5,8 @@
 #include <map>
 #include <cmath>
 
+#include "zones/file_read.hpp"
+
 namespace lodestar::zones {
 
 std::string keyPath(std::string_view parent, std::string_view key) {
@@ -13,13 +15,22 @@ std::string keyPath(std::string_view parent, std::string_view key) {
 }
 
 YAML::Node YamlReader::load() {
+  std::string error;
+  auto text = readWholeFile(file_, kMaxYamlFileBytes, error);
+  if (!text) {
+    if (error.find("limit") != std::string::npos)
+      error += " (parsed YAML takes about 100 times its size in memory: put large static data in an "
+               "RFC 1035 zone file named by 'include:')";
+    diags_.error({file_, 0, 0}, error);
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
   try {
-    return YAML::LoadFile(file_);
-  } catch (const YAML::BadFile&) {
-    diags_.error({file_, 0, 0}, "cannot open file");
+    return YAML::Load(*text);
   } catch (const YAML::ParserException& e) {
     // yaml-cpp marks are 0-based.
     diags_.error({file_, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    diags_.error({file_, 0, 0}, std::string("cannot read YAML: ") + e.what());
   }
   return YAML::Node(YAML::NodeType::Undefined);
 }

@@ -36,6 +36,11 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
     diags.error(where, "TTL " + std::to_string(ttl) + " is out of range (at most 2147483647)");
     return;
   }
+  if (rdata.size() > 65535) {
+    diags.error(where, rrTypeToText(type) + " data of " + std::to_string(rdata.size()) +
+                           " bytes; a record holds at most 65,535 (split long text over several records)");
+    return;
+  }
   if (type == kSOA && owner != apex_) {
     diags.error(where, "SOA record at " + nameToText(owner) + " is not at the zone apex " + nameToText(apex_));
     return;
@@ -74,6 +79,16 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
   }
   if (std::find(set.rrset.rdata.begin(), set.rrset.rdata.end(), rdata) != set.rrset.rdata.end()) {
     diags.warning(where, "duplicate record " + rrTypeToText(type) + " at " + nameToText(owner) + " ignored");
+    return;
+  }
+  // The whole RRset must fit one answer even over TCP: header, question, then each record
+  // as a compressed owner (2), type, class, TTL, length (10) and its data.
+  size_t bytes = 12 + owner.size() + 4;
+  for (const auto& r : set.rrset.rdata) bytes += 12 + r.size();
+  if (bytes + 12 + rdata.size() > 65535) {
+    diags.error(where, "the " + rrTypeToText(type) + " records at " + nameToText(owner) +
+                           " would not fit in one DNS message (65,535 bytes, even over TCP), so they could "
+                           "never be answered");
     return;
   }
   set.rrset.rdata.push_back(std::move(rdata));

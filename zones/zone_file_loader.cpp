@@ -2,9 +2,9 @@
 // let ldns parse each record, which keeps line numbers exact and allows $INCLUDE.
 #include "zones/zone_file_loader.hpp"
 
-#include <fstream>
 #include <sstream>
 
+#include "zones/file_read.hpp"
 #include "zones/record_text.hpp"
 #include "zones/wire_name.hpp"
 
@@ -146,17 +146,15 @@ struct FileState {
 };
 
 void loadFile(const std::string& path, FileState state, int depth, ZoneBuilder& builder, Diagnostics& diags) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.error({path, 0, 0}, "cannot open zone file");
+  std::string error;
+  auto text = readWholeFile(path, kMaxZoneFileBytes, error);
+  if (!text) {
+    diags.error({path, 0, 0}, "zone file " + error);
     return;
   }
-  std::stringstream buf;
-  buf << in.rdbuf();
   std::vector<Entry> entries;
-  std::string error;
   int errorLine = 0;
-  if (!splitEntries(buf.str(), entries, error, errorLine)) {
+  if (!splitEntries(*text, entries, error, errorLine)) {
     diags.error({path, errorLine, 1}, error);
     return;
   }

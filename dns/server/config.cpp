@@ -1,6 +1,9 @@
 // Main config loading: unknown keys are errors; paths resolve against the file's folder.
 #include "dns/server/config.hpp"
 
+#include <sys/stat.h>
+#include <sys/un.h>
+
 #include <algorithm>
 #include <charconv>
 #include <thread>
@@ -62,7 +65,12 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Dia
     yaml.error(root, "", "missing key 'listen' (addresses such as 127.0.0.1:53 and [::1]:53)");
   } else if (auto list = yaml.stringList(root["listen"], "listen")) {
     for (const auto& text : *list) {
-      if (auto a = parseListenAddress(text)) c.listen.push_back(*a);
+      auto a = parseListenAddress(text);
+      bool twice = a && a->port != 0 && std::any_of(c.listen.begin(), c.listen.end(), [&](const ListenAddress& l) {
+        return l.port == a->port && l.address == a->address;
+      });
+      if (twice) yaml.error(root["listen"], "listen", "'" + text + "' is listed twice");
+      else if (a) c.listen.push_back(*a);
       else yaml.error(root["listen"], "listen", "'" + text + "' is not an address[:port] such as 127.0.0.1:53 or [::1]:53");
     }
   }
@@ -84,10 +92,21 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Dia
     }
   }
   if (root["state_dir"]) {
-    if (auto s = yaml.string(root["state_dir"], "state_dir")) c.stateDir = resolvePath(path, *s);
+    if (auto s = yaml.string(root["state_dir"], "state_dir")) {
+      c.stateDir = resolvePath(path, *s);
+      struct stat st {};
+      if (stat(c.stateDir.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
+        yaml.error(root["state_dir"], "state_dir", "'" + c.stateDir + "' exists and is not a folder");
+    }
   }
   if (root["control_socket"]) {
-    if (auto s = yaml.string(root["control_socket"], "control_socket")) c.controlSocket = resolvePath(path, *s);
+    if (auto s = yaml.string(root["control_socket"], "control_socket")) {
+      c.controlSocket = resolvePath(path, *s);
+      if (c.controlSocket.size() >= sizeof(sockaddr_un::sun_path))
+        yaml.error(root["control_socket"], "control_socket",
+                   "the path '" + c.controlSocket + "' is " + std::to_string(c.controlSocket.size()) +
+                       " bytes; a Unix socket path holds at most " + std::to_string(sizeof(sockaddr_un::sun_path) - 1));
+    }
   }
   if (const auto udp = root["udp"]) {
     if (yaml.expectMap(udp, "udp", {"max_payload", "coalesce_max_us"})) {

@@ -7,8 +7,10 @@
 
 namespace lodestar::dns {
 
-std::optional<LoadedConfig> loadConfiguration(const std::string& configPath, const zones::View* previous,
-                                              zones::Diagnostics& diags, health::Registry* registry) {
+namespace {
+
+std::optional<LoadedConfig> load(const std::string& configPath, const zones::View* previous,
+                                 zones::Diagnostics& diags, health::Registry* registry) {
   auto config = loadServerConfig(configPath, diags);
   if (!config) return std::nullopt;
   std::shared_ptr<const geo::Database> db;
@@ -23,6 +25,19 @@ std::optional<LoadedConfig> loadConfiguration(const std::string& configPath, con
   auto view = zones::loadView(config->zonePaths, db, diags, registry, previous);
   if (!view) return std::nullopt;
   return LoadedConfig{std::move(*config), std::move(view)};
+}
+
+}  // namespace
+
+std::optional<LoadedConfig> loadConfiguration(const std::string& configPath, const zones::View* previous,
+                                              zones::Diagnostics& diags, health::Registry* registry) {
+  // Loading must never throw past here: a start fails with a message, a reload keeps serving.
+  try {
+    return load(configPath, previous, diags, registry);
+  } catch (const std::exception& e) {
+    diags.error({configPath, 0, 0}, std::string("cannot load the configuration: ") + e.what());
+  }
+  return std::nullopt;
 }
 
 std::string describeView(const zones::View& view) {

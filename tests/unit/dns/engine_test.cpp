@@ -60,3 +60,21 @@ TEST_CASE("engine: random bytes never crash the answer path", "[engine][robustne
   }
   CHECK(stats.received.value() == 50'000);
 }
+
+TEST_CASE("engine: a view with no zones answers REFUSED and returns (it spun forever once)", "[engine][regression]") {
+  zones::View empty;
+  empty.indexNames();
+  CHECK(empty.findZone(std::string(1, '\0')) == nullptr);
+  CHECK(empty.findZone(std::string("\3www\7example\4test\0", 18)) == nullptr);
+  static uint8_t out[65535];
+  dns::QueryStats stats;
+  dns::Client client{*geo::Address::parse("127.0.0.1"), dns::Transport::Udp};
+  for (const char* name : {"www.example.test.", "."}) {
+    Bytes b = QueryBuilder().name(name).bytes();
+    size_t n = dns::answerQuery(b.data(), b.size(), client, empty, out, sizeof out, stats);
+    REQUIRE(n > 0);
+    auto a = test::parseAnswer(Bytes(out, out + n));
+    REQUIRE(a);
+    CHECK(a->rcode == 5);
+  }
+}

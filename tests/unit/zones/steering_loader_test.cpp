@@ -23,10 +23,11 @@ pools:
       west: [192.0.2.2]
 )";
 
-std::string errorsOf(const std::string& text) {
+std::string errorsOf(const std::string& text, bool withDatabase = true) {
   TempDir dir;
   zones::Diagnostics d;
-  auto view = zones::loadView({dir.write("z.yaml", text)}, nullptr, d);
+  auto db = withDatabase ? test::buildDatabase(dir, test::readCsv("geo/test-networks.csv")) : nullptr;
+  auto view = zones::loadView({dir.write("z.yaml", text)}, db, d);
   CHECK_FALSE(view);
   return d.report();
 }
@@ -105,4 +106,22 @@ TEST_CASE("a pool lists at most 64 regions", "[zones][steering]") {
   INFO(d.report());
   CHECK_THAT(errorsOf(zoneWith(65)), Catch::Contains("pools.web.regions: a pool lists at most 64 regions (this one 65)"));
   CHECK_THAT(errorsOf(zoneWith(65)), Catch::Contains("z.yaml:73:7"));
+}
+
+TEST_CASE("geo areas and nearest without a geo database are errors, networks alone are not", "[zones][steering][regression]") {
+  std::string geo = std::string(kHead) +
+                    "records:\n  www:\n    steer:\n      policy: geo\n      pool: web\n      map:\n"
+                    "        EU: [west, east]\n        default: [east, west]\n";
+  CHECK_THAT(errorsOf(geo, false), Catch::Contains("z.yaml:19:9: records.www.steer.map.EU: an area key needs a geo "
+                                                   "database"));
+  std::string nearest = std::string(kHead) + "records:\n  www:\n    steer: {policy: nearest, pool: web}\n";
+  CHECK_THAT(errorsOf(nearest, false), Catch::Contains("records.www.steer.policy: policy nearest needs a geo database"));
+  TempDir dir;
+  zones::Diagnostics d;
+  std::string networks = std::string(kHead) +
+                         "records:\n  www:\n    steer:\n      policy: geo\n      pool: web\n      map:\n"
+                         "        192.0.2.0/24: [west, east]\n        default: [east, west]\n";
+  auto view = zones::loadView({dir.write("z.yaml", networks)}, nullptr, d);
+  INFO(d.report());
+  CHECK(view);
 }
