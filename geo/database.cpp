@@ -5,7 +5,14 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
+#include <vector>
 
 namespace lodestar::geo {
 
@@ -60,13 +67,73 @@ Database::Record toRecord(uint32_t value, uint8_t type, const MMDB_entry_s& entr
   }
 }
 
+// The largest database we copy (GeoIP2 City is ~100 MB; Enterprise editions ~1 GB).
+constexpr off_t kMaxDatabaseBytes = off_t(4) << 30;
+
+// A copy of the file in memory only this process can reach (a memfd). libmaxminddb maps
+// the file it opens and reads it live, so mapping the operator's file would let `cp` over
+// it change answers or fault the daemon (SIGBUS on a truncated page). Returns -1 with
+// `error` set.
+int privateCopy(const std::string& path, std::string& error) {
+  int in = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (in < 0) {
+    error = path + ": cannot open the geo database: " + std::strerror(errno);
+    return -1;
+  }
+  struct stat st {};
+  if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > kMaxDatabaseBytes) {
+    error = path + (S_ISREG(st.st_mode) ? ": the geo database is larger than 4 GB" : ": cannot open the geo database: not a regular file");
+    ::close(in);
+    return -1;
+  }
+  int out = memfd_create("lodestar-geo", MFD_CLOEXEC);
+  if (out < 0) {
+    error = path + ": cannot copy the geo database into memory: " + std::strerror(errno);
+    ::close(in);
+    return -1;
+  }
+  std::vector<char> buffer(1 << 20);
+  off_t total = 0;
+  for (;;) {
+    ssize_t n = ::read(in, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || (total += n) > kMaxDatabaseBytes) {
+      if (n < 0 || total > kMaxDatabaseBytes) {
+        error = path + ": cannot read the geo database: " + (n < 0 ? std::strerror(errno) : "it grew past 4 GB");
+        ::close(in);
+        ::close(out);
+        return -1;
+      }
+      break;
+    }
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = ::write(out, buffer.data() + done, static_cast<size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        error = path + ": cannot copy the geo database into memory: " + std::strerror(errno);
+        ::close(in);
+        ::close(out);
+        return -1;
+      }
+      done += w;
+    }
+  }
+  ::close(in);
+  return out;
+}
+
 }  // namespace
 
 std::unique_ptr<Database> Database::open(const std::string& path, std::string& error) {
   std::unique_ptr<Database> db(new Database());
   db->mmdb_ = std::make_unique<MMDB_s>();
   db->path_ = path;
-  int status = MMDB_open(path.c_str(), MMDB_MODE_MMAP, db->mmdb_.get());
+  int copy = privateCopy(path, error);
+  if (copy < 0) return nullptr;
+  // libmaxminddb opens by name: the copy's /proc name; the mapping outlives the descriptor.
+  std::string copyPath = "/proc/self/fd/" + std::to_string(copy);
+  int status = MMDB_open(copyPath.c_str(), MMDB_MODE_MMAP, db->mmdb_.get());
+  ::close(copy);
   if (status != MMDB_SUCCESS) {
     error = path + ": cannot open the geo database: " + MMDB_strerror(status);
     if (status == MMDB_IO_ERROR) error += std::string(" (") + std::strerror(errno) + ")";

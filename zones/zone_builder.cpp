@@ -112,7 +112,7 @@ void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, c
     if (node.rrsets.count(t)) {
       const auto& other = node.rrsets.at(t).where;
       diags.error(where, nameToText(owner) + " has static " + rrTypeToText(t) + " data (" + other.file + ":" +
-                             std::to_string(other.line) + "); a steered name cannot");
+                             std::to_string(other.line) + "); a steered name cannot also have static A, AAAA or CNAME records");
       return;
     }
   }

@@ -40,7 +40,12 @@ ControlServer::ControlServer(health::EventLoop& loop, std::string path, Handler 
     close(listenFd_);
     throw std::runtime_error("control socket " + path_ + " is in use by another lodestar");
   }
-  unlink(path_.c_str());
+  if (unlink(path_.c_str()) != 0 && errno != ENOENT) {
+    int err = errno;
+    close(listenFd_);
+    throw std::runtime_error("cannot remove the old control socket file " + path_ + " (left by a daemon that is gone): " +
+                             std::strerror(err));
+  }
   close(listenFd_);
   listenFd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   mode_t old = umask(0117);  // the socket is created 0660
@@ -72,7 +77,16 @@ void ControlServer::accept() {
     ucred cred{};
     socklen_t len = sizeof cred;
     getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
-    clients_.emplace(fd, Client{fd, cred.uid, {}, {}, 0});
+    Client& c = clients_[fd];
+    c.fd = fd;
+    c.uid = cred.uid;
+    // A client that connects and never finishes its request is closed, not kept forever.
+    c.deadline = loop_.after(kRequestTimeout, [this, fd] {
+      auto it = clients_.find(fd);
+      if (it == clients_.end()) return;
+      it->second.deadline = 0;  // this timer has fired: nothing to cancel
+      drop(fd);
+    });
     loop_.watch(fd, EPOLLIN | EPOLLRDHUP, [this, fd](uint32_t) { onReadable(fd); });
   }
 }
@@ -91,11 +105,15 @@ void ControlServer::onReadable(int fd) {
       continue;
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-    if (n == 0 && !c.in.empty()) break;  // the request may end without a newline
+    if (n == 0 && !c.in.empty()) {
+      c.ended = true;  // the request may end without a newline: the end of input ends it
+      break;
+    }
     return drop(fd);
   }
   auto newline = c.in.find('\n');
-  if (newline == std::string::npos) return;  // wait for the rest
+  if (newline == std::string::npos && !c.ended) return;  // wait for the rest
+  if (newline == std::string::npos) newline = c.in.size();
   nlohmann::json request = nlohmann::json::parse(c.in.substr(0, newline), nullptr, false);
   if (request.is_discarded() || !request.is_object())
     return respond(c, controlError("malformed request: expected one JSON object on one line"));
@@ -115,6 +133,8 @@ void ControlServer::onReadable(int fd) {
 }
 
 void ControlServer::respond(Client& c, const nlohmann::json& response) {
+  if (c.deadline) loop_.cancel(c.deadline);
+  c.deadline = 0;
   c.out = response.dump() + "\n";
   c.sent = 0;
   int fd = c.fd;
@@ -137,6 +157,7 @@ void ControlServer::onWritable(int fd) {
   // One request per connection. Read what the client still sends before closing, so a
   // client in the middle of an oversize request gets to read our answer.
   shutdown(fd, SHUT_WR);
+  if (c.ended) return drop(fd);  // nothing more will come
   loop_.watch(fd, EPOLLIN | EPOLLRDHUP, [this, fd](uint32_t) { drain(fd); });
 }
 
@@ -157,6 +178,8 @@ void ControlServer::drain(int fd) {
 }
 
 void ControlServer::drop(int fd) {
+  auto it = clients_.find(fd);
+  if (it != clients_.end() && it->second.deadline) loop_.cancel(it->second.deadline);
   loop_.unwatch(fd);
   close(fd);
   clients_.erase(fd);

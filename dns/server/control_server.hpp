@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -27,13 +28,18 @@ class ControlServer {
   ControlServer& operator=(const ControlServer&) = delete;
 
  private:
+  /// How long a connection may take to send its request.
+  static constexpr std::chrono::milliseconds kRequestTimeout{10000};
+
   struct Client {
-    int fd;
-    uid_t uid;
+    int fd = -1;
+    uid_t uid = 0;
     std::string in;
     std::string out;
     size_t sent = 0;
     size_t drained = 0;  // bytes read and thrown away after the response
+    bool ended = false;  // the client closed its side: what came is the whole request
+    health::EventLoop::TimerId deadline = 0;  // closes a connection whose request never ends
   };
   void accept();
   void onReadable(int fd);

@@ -11,6 +11,7 @@
 #include <ctime>
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <memory>
 #include <thread>
@@ -233,11 +234,38 @@ class Daemon {
     return list;
   }
 
+  // Each argument a command may take, with its one type: a request with another type gets
+  // an error that names the argument, not a library's exception text.
+  static std::string argumentError(const nlohmann::json& args) {
+    if (!args.is_object()) return "\"args\" must be a JSON object";
+    static const std::map<std::string, nlohmann::json::value_t> kTypes = {
+        {"target", nlohmann::json::value_t::string}, {"reason", nlohmann::json::value_t::string},
+        {"state", nlohmann::json::value_t::string},  {"name", nlohmann::json::value_t::string},
+        {"type", nlohmann::json::value_t::string},   {"client", nlohmann::json::value_t::string},
+        {"ecs", nlohmann::json::value_t::string},    {"force", nlohmann::json::value_t::boolean},
+        {"dry_run", nlohmann::json::value_t::boolean}, {"start", nlohmann::json::value_t::number_integer},
+        {"end", nlohmann::json::value_t::number_integer}};
+    for (const auto& [key, value] : args.items()) {
+      auto t = kTypes.find(key);
+      if (t == kTypes.end()) continue;  // unknown arguments are ignored, for newer clients
+      bool integer = value.is_number_integer();
+      bool fits = t->second == nlohmann::json::value_t::number_integer ? integer : value.type() == t->second;
+      if (!fits) {
+        const char* want = t->second == nlohmann::json::value_t::string    ? "a string"
+                           : t->second == nlohmann::json::value_t::boolean ? "true or false"
+                                                                           : "an integer (seconds since 1970)";
+        return "argument \"" + key + "\" must be " + want + ", not " + value.type_name();
+      }
+    }
+    return {};
+  }
+
   nlohmann::json onControl(const std::string& command, const nlohmann::json& args, uid_t uid) {
+    if (auto error = argumentError(args); !error.empty()) return controlError(error);
     if (command == "reload") {
       logLine(LogLevel::Info, "reload requested over the control socket by uid " + std::to_string(uid));
       zones::Diagnostics diags;
-      if (!reload(diags)) {
+      if (!reload(diags, args.value("force", false))) {
         auto r = controlError("reload failed with " + std::to_string(diags.errors().size()) +
                               " error(s); still serving the previous configuration");
         r["errors"] = errorsOf(diags);
@@ -448,7 +476,7 @@ class Daemon {
       if (info.ssi_signo == SIGHUP) {
         logLine(LogLevel::Info, "SIGHUP: reloading " + configPath_);
         zones::Diagnostics diags;
-        reload(diags);
+        reload(diags, false);
       } else {
         logLine(LogLevel::Info, std::string("stopping on ") + (info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT"));
         loop_.stop();
@@ -457,9 +485,19 @@ class Daemon {
   }
 
   // Parses, validates and compiles off the hot path; publishes only a view with no errors.
-  bool reload(zones::Diagnostics& diags) {
+  bool reload(zones::Diagnostics& diags, bool force) {
     auto loaded = loadConfiguration(configPath_, publisher_->current(), diags, &registry_);
     for (const auto& w : diags.warnings()) logLine(LogLevel::Warning, w.toString());
+    // Files moved away by mistake look like a valid, smaller configuration: losing every zone,
+    // or more than half of several, takes --force.
+    size_t before = publisher_->current()->zones().size();
+    size_t after = loaded ? loaded->view->zones().size() : 0;
+    if (loaded && !force && ((after == 0 && before > 0) || (before >= 4 && after < before / 2))) {
+      diags.error({configPath_, 0, 0}, "the files on disk hold " + std::to_string(after) + " zone(s) against " +
+                                           std::to_string(before) + " served now; refusing to drop them (use "
+                                           "'lodestarctl reload --force' if that is meant)");
+      loaded.reset();
+    }
     if (!loaded) {
       for (const auto& e : diags.errors()) logLine(LogLevel::Error, e.toString());
       logLine(LogLevel::Error, "reload failed with " + std::to_string(diags.errors().size()) +

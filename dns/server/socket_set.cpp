@@ -11,6 +11,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "dns/server/port_owner.hpp"
+
 namespace lodestar::dns {
 
 namespace {
@@ -74,6 +76,31 @@ int openSocket(const ListenAddress& l, uint16_t port, int type, uint16_t& boundP
   return fd;
 }
 
+// Our sockets share their port through SO_REUSEPORT, and so would a second server's: it
+// would silently take a share of the queries. A socket without that option cannot bind
+// where anyone listens, so one trial bind per protocol tells whether the port is free.
+void refuseIfServed(const ListenAddress& l) {
+  int family = l.address.family == geo::Family::IPv4 ? AF_INET : AF_INET6;
+  for (int type : {SOCK_DGRAM, SOCK_STREAM}) {
+    int fd = socket(family, type | SOCK_CLOEXEC, 0);
+    if (fd < 0) continue;
+    int one = 1;
+    if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    // TCP: connections of an earlier run in TIME_WAIT must not count as a server.
+    if (type == SOCK_STREAM) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_storage ss;
+    socklen_t len = toSockaddr(l.address, l.port, ss);
+    int rc = bind(fd, reinterpret_cast<sockaddr*>(&ss), len);
+    int err = errno;
+    close(fd);
+    if (rc == 0 || err != EADDRINUSE) continue;
+    std::string owner = portOwner(l.port, type == SOCK_STREAM);
+    throw std::runtime_error(std::string(type == SOCK_DGRAM ? "UDP " : "TCP ") + l.text + " is already served by " +
+                             (owner.empty() ? "another process" : owner) +
+                             "; refusing to share it (stop that server, or listen elsewhere)");
+  }
+}
+
 }  // namespace
 
 std::vector<WorkerSockets> openSockets(const std::vector<ListenAddress>& listen, unsigned workers,
@@ -81,6 +108,7 @@ std::vector<WorkerSockets> openSockets(const std::vector<ListenAddress>& listen,
   std::vector<WorkerSockets> out(workers);
   try {
     for (const auto& l : listen) {
+      if (l.port != 0) refuseIfServed(l);
       uint16_t port = l.port;
       for (unsigned w = 0; w < workers; ++w) {
         uint16_t got = 0;

@@ -190,6 +190,8 @@ unsigned UdpLoop::drain(int flags) {
   for (unsigned round = 0; round < kMaxBatchesPerWake; ++round) {
     int got = receiveBatch(fd_, b.in.data(), kBatch, round == 0 ? flags : MSG_DONTWAIT);
     if (got <= 0) return total;
+    // stop()'s shutdown() wakes recvmmsg with an empty "datagram": not a query to count.
+    if (stopping_.load(std::memory_order_relaxed)) return total;
     total += static_cast<unsigned>(got);
     if (!view) view = views_.enter(reader_);  // once per wake-up, not per packet
     unsigned replies = 0;

@@ -21,7 +21,8 @@ std::string socketFrom(const std::string& config, const std::string& socket) {
   lodestar::zones::Diagnostics diags;
   auto c = lodestar::dns::loadServerConfig(config, diags);
   if (!c) {
-    std::cerr << diags.report();
+    std::cerr << diags.report() << "lodestarctl: cannot find the control socket: " << config
+              << " has the errors above (fix them, or give the socket with -s PATH)\n";
     return {};
   }
   if (c->controlSocket.empty()) std::cerr << config << ": no control_socket is configured\n";
@@ -196,7 +197,9 @@ int main(int argc, char** argv) {
   app.add_option("-s,--socket", socket, "the control socket, instead of reading it from the configuration");
   app.add_flag("--json", json, "print the daemon's JSON response");
   app.require_subcommand(1);
+  app.fallthrough();  // --json, -c and -s also after the command (`lodestarctl status --json`)
   auto* reload = app.add_subcommand("reload", "load the files on disk and apply them if they have no error");
+  reload->add_flag("--force", force, "apply even when the files drop every zone, or more than half of them");
   auto* check = app.add_subcommand("check", "validate the files on disk without applying them");
   auto* ping = app.add_subcommand("ping", "is the daemon answering?");
   auto* status = app.add_subcommand("status", "regions, pools and endpoints with health and overrides");
@@ -225,6 +228,26 @@ int main(int argc, char** argv) {
     sub->add_flag("--force", force, "even if some record is left with no healthy region");
     forces[name] = sub;
   }
+  // CLI11 reports a mistyped command as "A subcommand is required": name it instead.
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-c" || a == "--config" || a == "-s" || a == "--socket") {
+      ++i;
+      continue;
+    }
+    if (a.empty() || a[0] == '-') continue;
+    bool known = false;
+    std::string names;
+    for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      known = known || sub->get_name() == a;
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::cerr << "lodestarctl: unknown command '" << a << "' (known: " << names << ")\n";
+      return kUsage;
+    }
+    break;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -236,7 +259,10 @@ int main(int argc, char** argv) {
 
   std::string command;
   nlohmann::json args = nlohmann::json::object();
-  if (reload->parsed()) command = "reload";
+  if (reload->parsed()) {
+    command = "reload";
+    args = {{"force", force}};
+  }
   else if (check->parsed()) command = "check";
   else if (ping->parsed()) command = "ping";
   else if (status->parsed()) command = "status";
