@@ -54,7 +54,7 @@ std::string rawControl(const std::string& socketPath, const std::string& request
 
 }  // namespace
 
-TEST_CASE("a daemon with no zones answers REFUSED and still stops; a reload to zero zones needs --force",
+TEST_CASE("a daemon with no zones answers REFUSED and still stops, and a reload to zero zones needs --force",
           "[e2e][careless][regression]") {
   TempDir dir;
   auto cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nworkers: 2\nzones: [zones/]\nstate_dir: state\n"
