@@ -54,44 +54,60 @@ nlohmann::json AdminState::toJson() const {
   return j;
 }
 
-std::optional<AdminState> AdminState::fromJson(const nlohmann::json& j, std::string& error) {
-  AdminState s;
-  if (!j.is_object() || j.value("version", 0) != 1 || !j.contains("drained") || !j["drained"].is_object() ||
-      !j.contains("forced") || !j["forced"].is_object()) {
-    error = "not a version 1 admin state";
+std::optional<AdminState> AdminState::fromJson(const nlohmann::json& j, std::vector<std::string>& dropped,
+                                               std::string& error) {
+  if (!j.is_object()) {
+    error = "not a JSON object";
     return std::nullopt;
   }
-  for (const auto& [region, d] : j["drained"].items()) {
-    if (!d.is_object() || !d.contains("reason") || !d["reason"].is_string()) {
-      error = "bad drain entry for " + region;
-      return std::nullopt;
-    }
-    s.drained[region] = {d["reason"].get<std::string>(), d.value("uid", 0u), d.value("since", int64_t(0))};
+  // A newer daemon's file: read what this one understands, keep the rest aside.
+  if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int64_t>() < 1) {
+    error = "no version number";
+    return std::nullopt;
   }
-  for (const auto& [target, state] : j["forced"].items()) {
-    if (!state.is_string() || (state != "up" && state != "down")) {
-      error = "bad forced state for " + target;
-      return std::nullopt;
+  if (j["version"].get<int64_t>() > 1)
+    dropped.push_back("the file is version " + j["version"].dump() + ", newer than this daemon's 1: entries it "
+                      "does not understand are skipped");
+  AdminState s;
+  auto section = [&](const char* key, bool array) -> const nlohmann::json* {
+    if (!j.contains(key)) return nullptr;
+    const auto& v = j[key];
+    if (array ? v.is_array() : v.is_object()) return &v;
+    dropped.push_back(std::string(key) + ": not a " + (array ? "list" : "mapping") + "; all of it skipped");
+    return nullptr;
+  };
+  if (const auto* drained = section("drained", false))
+    for (const auto& [region, d] : drained->items()) {
+      if (!d.is_object() || !d.contains("reason") || !d["reason"].is_string() ||
+          (d.contains("uid") && !d["uid"].is_number_unsigned()) || (d.contains("since") && !d["since"].is_number_integer())) {
+        dropped.push_back("drain of " + region + ": malformed (" + d.dump() + ")");
+        continue;
+      }
+      s.drained[region] = {d["reason"].get<std::string>(), d.value("uid", 0u), d.value("since", int64_t(0))};
     }
-    s.forced[target] = state.get<std::string>();
-  }
-  if (j.contains("windows")) {
-    if (!j["windows"].is_array()) {
-      error = "windows is not a list";
-      return std::nullopt;
+  if (const auto* forced = section("forced", false))
+    for (const auto& [target, state] : forced->items()) {
+      if (!state.is_string() || (state != "up" && state != "down")) {
+        dropped.push_back("forced state of " + target + ": " + state.dump() + " is not \"up\" or \"down\"");
+        continue;
+      }
+      s.forced[target] = state.get<std::string>();
     }
-    for (const auto& w : j["windows"]) {
+  if (const auto* windows = section("windows", true))
+    for (const auto& w : *windows) {
       if (!w.is_object() || !w.contains("region") || !w["region"].is_string() || !w.contains("start") ||
-          !w.contains("end") || !w["start"].is_number_integer() || !w["end"].is_number_integer()) {
-        error = "bad maintenance window";
-        return std::nullopt;
+          !w.contains("end") || !w["start"].is_number_integer() || !w["end"].is_number_integer() ||
+          (w.contains("reason") && !w["reason"].is_string()) || (w.contains("uid") && !w["uid"].is_number_unsigned())) {
+        dropped.push_back("maintenance window: malformed (" + w.dump() + ")");
+        continue;
       }
       s.windows.push_back({w["region"].get<std::string>(), w.value("reason", std::string()), w.value("uid", 0u),
                            w["start"].get<int64_t>(), w["end"].get<int64_t>()});
     }
-  }
   return s;
 }
+
+std::string adminStateText(const AdminState& state) { return state.toJson().dump(2) + "\n"; }
 
 bool saveAdminState(const std::string& stateDir, const AdminState& state, std::string& error) {
   std::error_code ec;
@@ -103,7 +119,7 @@ bool saveAdminState(const std::string& stateDir, const AdminState& state, std::s
     error = "cannot write " + temp + ": " + std::strerror(errno);
     return false;
   }
-  bool ok = writeAll(fd, state.toJson().dump(2) + "\n") && fsync(fd) == 0;
+  bool ok = writeAll(fd, adminStateText(state)) && fsync(fd) == 0;
   close(fd);
   if (!ok || rename(temp.c_str(), path.c_str()) != 0) {
     error = "cannot save " + path + ": " + std::strerror(errno);
@@ -118,26 +134,42 @@ bool saveAdminState(const std::string& stateDir, const AdminState& state, std::s
   return true;
 }
 
-AdminState loadAdminState(const std::string& stateDir, std::string& message) {
-  std::string path = stateDir + "/" + kFile;
-  std::ifstream in(path);
-  if (!in) return {};
+std::string readAdminStateFile(const std::string& stateDir) {
+  std::ifstream in(stateDir + "/" + kFile, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
-  auto j = nlohmann::json::parse(text.str(), nullptr, false);
+  return text.str();
+}
+
+std::string keepDamagedAdminState(const std::string& stateDir) {
+  std::string path = stateDir + "/" + kFile;
+  std::string aside = path + ".damaged-" + std::to_string(std::time(nullptr));
+  std::error_code ec;
+  std::filesystem::copy_file(path, aside, std::filesystem::copy_options::overwrite_existing, ec);
+  return ec ? "(could not be copied: " + ec.message() + ")" : aside;
+}
+
+LoadedAdminState loadAdminState(const std::string& stateDir) {
+  LoadedAdminState out;
+  std::string path = stateDir + "/" + kFile;
+  if (access(path.c_str(), F_OK) != 0) return out;
+  auto j = nlohmann::json::parse(readAdminStateFile(stateDir), nullptr, false);
   std::string error = "not JSON";
-  if (!j.is_discarded()) {
-    if (auto s = AdminState::fromJson(j, error)) {
-      message = "restored " + std::to_string(s->drained.size()) + " drain(s) and " + std::to_string(s->forced.size()) +
-                " forced state(s) from " + path;
-      return *s;
-    }
+  std::optional<AdminState> s;
+  if (!j.is_discarded()) s = AdminState::fromJson(j, out.dropped, error);
+  if (!s) out.dropped.insert(out.dropped.begin(), "the whole file: " + error);
+  if (s) out.state = std::move(*s);
+  out.damaged = !out.dropped.empty();
+  out.message = "restored " + std::to_string(out.state.drained.size()) + " drain(s), " +
+                std::to_string(out.state.forced.size()) + " forced state(s) and " +
+                std::to_string(out.state.windows.size()) + " maintenance window(s) from " + path;
+  if (out.damaged) {
+    // Never guess at a damaged entry: keep the file for a person to read, use the rest.
+    out.message += "; " + std::to_string(out.dropped.size()) + " problem(s), the file is kept as " +
+                   keepDamagedAdminState(stateDir) + ":";
+    for (const auto& d : out.dropped) out.message += " [" + d + "]";
   }
-  // Never guess at a damaged file: keep it for a person to read, and start with none.
-  std::string aside = path + ".corrupt-" + std::to_string(std::time(nullptr));
-  std::rename(path.c_str(), aside.c_str());
-  message = path + " is corrupt (" + error + "); moved to " + aside + "; starting with no override";
-  return {};
+  return out;
 }
 
 void applyAdminState(const AdminState& state, const zones::View& view, int64_t now) {

@@ -36,16 +36,33 @@ struct AdminState {
   bool expireWindows(int64_t now);
 
   nlohmann::json toJson() const;
-  /// nullopt with `error` set when the JSON does not have this shape.
-  static std::optional<AdminState> fromJson(const nlohmann::json& j, std::string& error);
+  /// Every well-formed entry of `j`; each entry that is not is named in `dropped` with the
+  /// reason. nullopt (with `error`) only when `j` is not an admin state at all.
+  static std::optional<AdminState> fromJson(const nlohmann::json& j, std::vector<std::string>& dropped,
+                                            std::string& error);
 };
 
 /// Writes `state_dir/admin-state.json` atomically: temp file, fsync, rename, fsync the folder.
 bool saveAdminState(const std::string& stateDir, const AdminState& state, std::string& error);
 
-/// Reads the persisted state. A missing file is no override. A corrupt one is moved aside
-/// (admin-state.json.corrupt-TIME), reported in `message`, and treated as no override.
-AdminState loadAdminState(const std::string& stateDir, std::string& message);
+/// What was read from state_dir at start.
+struct LoadedAdminState {
+  AdminState state;
+  std::string message;                // for the log
+  std::vector<std::string> dropped;   // entries that could not be used, each with its reason
+  bool damaged = false;               // the file was not all good: kept aside, to be rewritten
+};
+
+/// Reads the persisted state. A missing file is no override. A damaged one keeps every
+/// valid entry; the file is copied aside (admin-state.json.damaged-TIME) for a person.
+LoadedAdminState loadAdminState(const std::string& stateDir);
+
+/// The file as saveAdminState() writes `state`: to notice changes made behind our back.
+std::string adminStateText(const AdminState& state);
+/// The persisted file's bytes ("" when missing or unreadable).
+std::string readAdminStateFile(const std::string& stateDir);
+/// Copies the persisted file aside as admin-state.json.damaged-TIME; returns that path.
+std::string keepDamagedAdminState(const std::string& stateDir);
 
 /// Sets the view's region drains and every endpoint's forced state from `state` (the most
 /// specific target wins: address > REGION/POOL > REGION).

@@ -91,10 +91,15 @@ class Daemon {
 
     // Overrides are back before the first query is answered (workers start below).
     if (!config_.stateDir.empty()) {
-      std::string message;
-      admin_ = loadAdminState(config_.stateDir, message);
-      if (!message.empty())
-        logLine(message.find("corrupt") != std::string::npos ? LogLevel::Error : LogLevel::Info, message);
+      auto loadedAdmin = loadAdminState(config_.stateDir);
+      admin_ = std::move(loadedAdmin.state);
+      droppedOverrides_ = std::move(loadedAdmin.dropped);
+      if (loadedAdmin.damaged) {
+        logLine(LogLevel::Error, loadedAdmin.message);
+        saveOrLog("rewrote the admin state from the entries kept");
+      } else if (!loadedAdmin.message.empty()) {
+        logLine(LogLevel::Info, loadedAdmin.message);
+      }
     }
     applyAdminState(admin_, *loaded->view, std::time(nullptr));
     unsigned readers = 0;
@@ -178,6 +183,7 @@ class Daemon {
       if (expired && !config_.stateDir.empty() && !saveAdminState(config_.stateDir, admin_, error))
         logLine(LogLevel::Error, error);
     }
+    if (++ticks_ % 5 == 0) checkAdminStateFile();
     std::map<std::string, bool> up;
     for (const auto& zone : view.zones())
       for (const auto& pool : zone->pools())
@@ -194,6 +200,27 @@ class Daemon {
       ++a.second;
     }
     loop_.after(std::chrono::milliseconds(1000), [this] { tick(); });
+  }
+
+  // Writes admin_ to state_dir; a failure is logged (the state in memory still applies).
+  void saveOrLog(const std::string& what) {
+    std::string error;
+    if (saveAdminState(config_.stateDir, admin_, error)) logLine(LogLevel::Info, "admin: " + what);
+    else logLine(LogLevel::Error, error);
+  }
+
+  // The state file is ours alone: one changed, damaged or deleted behind our back is kept
+  // aside for a person and rewritten from memory, so a restart cannot lose an override.
+  void checkAdminStateFile() {
+    if (config_.stateDir.empty()) return;
+    std::string onDisk = readAdminStateFile(config_.stateDir);
+    bool nothingToKeep = admin_.drained.empty() && admin_.forced.empty() && admin_.windows.empty();
+    if (onDisk == adminStateText(admin_) || (onDisk.empty() && nothingToKeep) || onDisk == damageSeen_) return;
+    damageSeen_ = onDisk;  // if the rewrite fails, say so once, not every few seconds
+    std::string aside = onDisk.empty() ? std::string("(the file was gone)") : keepDamagedAdminState(config_.stateDir);
+    logLine(LogLevel::Error, "admin: " + config_.stateDir + "/admin-state.json was changed outside lodestar; the "
+                             "found copy is kept as " + aside);
+    saveOrLog("rewrote admin-state.json from memory");
   }
 
   // One structured line per state change: what, where, from → to, why, how fast.
@@ -467,7 +494,9 @@ class Daemon {
         entry["availability"] = 100.0 * double(a->second.first) / double(a->second.second);
       regions.push_back(entry);
     }
-    return {{"regions", regions}};
+    nlohmann::json out = {{"regions", regions}};
+    if (!droppedOverrides_.empty()) out["dropped_overrides"] = droppedOverrides_;
+    return out;
   }
 
   void onSignal(int sigFd) {
@@ -521,7 +550,9 @@ class Daemon {
   ServerConfig config_;
   health::Registry registry_;  // endpoint health, kept across reloads
   AdminState admin_;            // operator overrides, persisted in state_dir
-  uint64_t reloads_ = 0, failedReloads_ = 0;
+  std::vector<std::string> droppedOverrides_;
+  std::string damageSeen_;  // the last damaged state file found  // entries of a damaged state file, with reasons
+  uint64_t reloads_ = 0, failedReloads_ = 0, ticks_ = 0;
   std::map<std::string, std::pair<uint64_t, uint64_t>> availability_;  // region → (seconds up, seconds)
   std::unique_ptr<ViewPublisher> publisher_;
   std::vector<std::unique_ptr<Worker>> pool_;

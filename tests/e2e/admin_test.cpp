@@ -117,9 +117,51 @@ TEST_CASE("a corrupt state file at start: logged, kept aside, no override", "[e2
   CHECK(ctl(demo, "drain eu-west").status == 0);
   demo.dir().write("state/admin-state.json", "{\"version\": 1, \"drained\": {\"eu-west\": tru");
   demo.restartDaemon(/*hard=*/true);
-  CHECK_THAT(demo.daemon().log(), Catch::Contains("admin-state.json is corrupt"));
+  CHECK_THAT(demo.daemon().log(), Catch::Contains("the whole file: not JSON"));
   CHECK(euAnswer(demo.daemon()) == kEuWest);  // no override rather than a guess
-  CHECK(runCommand("ls " + demo.dir().path() + "/state/ | grep -c 'admin-state.json.corrupt-'").output == "1\n");
+  CHECK(runCommand("ls " + demo.dir().path() + "/state/ | grep -c 'admin-state.json.damaged-'").output == "1\n");
+}
+
+TEST_CASE("a damaged state file keeps every valid entry and says which it dropped", "[e2e][admin][regression]") {
+  DemoFixture demo;
+  // One bad entry among good ones, in a file a newer version wrote.
+  demo.dir().write("state/admin-state.json",
+                   R"({"version": 2, "drained": {"eu-west": {"reason": "upgrade", "uid": 0, "since": 1},
+                       "ap-northeast": {"reason": 7}},
+                       "forced": {"127.0.1.1": "down", "127.0.1.2": "sideways"},
+                       "windows": [{"region": "us-east", "start": "soon", "end": 2}],
+                       "future_section": {}})");
+  demo.restartDaemon(/*hard=*/false);
+  CHECK(euAnswer(demo.daemon()) == Addrs{"www.gtm.example.test. 30 A 127.0.1.2"});  // eu-west drained, 127.0.1.1 down
+  auto log = demo.daemon().log();
+  CHECK_THAT(log, Catch::Contains("restored 1 drain(s), 1 forced state(s) and 0 maintenance window(s)"));
+  CHECK_THAT(log, Catch::Contains("drain of ap-northeast: malformed"));
+  CHECK_THAT(log, Catch::Contains("forced state of 127.0.1.2: \"sideways\" is not"));
+  CHECK_THAT(log, Catch::Contains("version 2, newer than this daemon's 1"));
+  auto status = ctl(demo, "status");
+  CHECK_THAT(status.output, Catch::Contains("overrides dropped from a damaged state file"));
+  CHECK_THAT(status.output, Catch::Contains("maintenance window: malformed"));
+  // The file was rewritten from what was kept; the damaged one is kept for a person.
+  auto saved = runCommand("cat " + demo.dir().path() + "/state/admin-state.json").output;
+  CHECK_THAT(saved, Catch::Contains("\"version\": 1"));
+  CHECK_THAT(saved, !Catch::Contains("sideways"));
+  CHECK(runCommand("ls " + demo.dir().path() + "/state/ | grep -c 'admin-state.json.damaged-'").output == "1\n");
+}
+
+TEST_CASE("a state file damaged while the daemon runs is rewritten from memory", "[e2e][admin][regression]") {
+  DemoFixture demo;
+  CHECK(ctl(demo, "drain eu-west").status == 0);
+  std::string path = demo.dir().path() + "/state/admin-state.json";
+  demo.dir().write("state/admin-state.json", "garbage");
+  bool rewritten = false;
+  for (int i = 0; i < 80 && !rewritten; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    rewritten = runCommand("cat " + path).output.find("\"eu-west\"") != std::string::npos;
+  }
+  CHECK(rewritten);
+  CHECK_THAT(demo.daemon().log(), Catch::Contains("admin-state.json was changed outside lodestar"));
+  demo.restartDaemon(/*hard=*/true);
+  CHECK(euAnswer(demo.daemon()) == kUsEast);  // the drain survived
 }
 
 TEST_CASE("explain shows the decision and exactly the answer the daemon gives", "[e2e][admin][explain]") {

@@ -59,6 +59,10 @@ std::optional<int64_t> parseTime(const std::string& text) {
 }
 
 void printStatus(const nlohmann::json& result) {
+  if (result.contains("dropped_overrides")) {
+    std::cout << "WARNING: overrides dropped from a damaged state file at start:\n";
+    for (const auto& d : result["dropped_overrides"]) std::cout << "  " << d.get<std::string>() << "\n";
+  }
   for (const auto& r : result["regions"]) {
     std::cout << r["region"].get<std::string>();
     if (r.value("drained", false)) {
