@@ -124,3 +124,13 @@ TEST_CASE("the duplicate-zone error names both files", "[e2e][check][regression]
   CHECK_THAT(r.output, Catch::Contains("zones/b.yaml: zone example.test. is defined here and in " + dir.path() +
                                        "/zones/a.yaml"));
 }
+
+TEST_CASE("--check points big static data in YAML to an RFC 1035 include", "[e2e][check][regression]") {
+  TempDir dir;
+  std::string zone = std::string(kZone) + "records:\n";
+  for (int i = 0; i < 5001; ++i) zone += "  h" + std::to_string(i) + ": {A: 192.0.2.1}\n";
+  dir.write("zones/z.yaml", zone);
+  auto r = check(dir.write("lodestar.yaml", kConfig));
+  CHECK(r.status == 0);
+  CHECK_THAT(r.output, Catch::Contains("z.yaml:6:3: warning: records: 5001 static names in YAML"));
+}
