@@ -55,13 +55,23 @@ DaemonProcess::DaemonProcess(const std::string& configPath) {
   close(fds[1]);
   stderrFd_ = fds[0];
   if (rc != 0) throw std::runtime_error("cannot start " + binary);
-  fcntl(stderrFd_, F_SETFL, O_NONBLOCK);
+  // The daemon's stderr is read all the time: a full pipe would block its logging thread
+  // (the control thread) and stall reloads and health checks in a long test.
+  logReader_ = std::thread([this] {
+    char buf[4096];
+    for (ssize_t n; (n = read(stderrFd_, buf, sizeof buf)) > 0;) {
+      std::lock_guard<std::mutex> g(logLock_);
+      log_.append(buf, static_cast<size_t>(n));
+    }
+    logEnded_ = true;
+  });
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   std::regex ready(R"(ready: .* on (.*))");
   while (std::chrono::steady_clock::now() < deadline) {
-    readLog(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::string text = log();
     std::smatch m;
-    if (std::regex_search(log_, m, ready)) {
+    if (std::regex_search(text, m, ready)) {
       std::string list = m[1];
       std::smatch p;
       if (std::regex_search(list, p, std::regex(R"(127\.0\.0\.1:(\d+))"))) port4_ = static_cast<uint16_t>(std::stoi(p[1]));
@@ -70,25 +80,26 @@ DaemonProcess::DaemonProcess(const std::string& configPath) {
     }
     if (!alive()) break;
   }
-  std::string text = log_;
   stop();
+  std::string text = log();
+  closeLog();
   throw std::runtime_error("lodestar did not become ready; its log:\n" + text);
 }
 
 DaemonProcess::~DaemonProcess() {
   stop();
-  if (stderrFd_ >= 0) close(stderrFd_);
+  closeLog();
 }
 
-void DaemonProcess::readLog(std::chrono::milliseconds wait) {
-  pollfd p{stderrFd_, POLLIN, 0};
-  if (poll(&p, 1, static_cast<int>(wait.count())) <= 0) return;
-  char buf[4096];
-  for (ssize_t n; (n = read(stderrFd_, buf, sizeof buf)) > 0;) log_.append(buf, static_cast<size_t>(n));
+void DaemonProcess::closeLog() {
+  // The reader ends at EOF, once the daemon (and every child that inherited stderr) is gone.
+  if (logReader_.joinable()) logReader_.join();
+  if (stderrFd_ >= 0) close(stderrFd_);
+  stderrFd_ = -1;
 }
 
 std::string DaemonProcess::log() {
-  readLog(std::chrono::milliseconds(0));
+  std::lock_guard<std::mutex> g(logLock_);
   return log_;
 }
 
@@ -109,7 +120,8 @@ int DaemonProcess::stop() {
   for (int i = 0; i < 100; ++i) {
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      readLog(std::chrono::milliseconds(0));
+      for (int k = 0; k < 100 && !logEnded_; ++k)  // the last lines reach the reader
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
       return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -4,7 +4,10 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,9 +61,12 @@ class DaemonProcess {
   Answer askTcp(const QueryBuilder& q);
 
  private:
-  void readLog(std::chrono::milliseconds wait);
+  void closeLog();
   pid_t pid_ = -1;
   int stderrFd_ = -1;
+  std::thread logReader_;
+  std::atomic<bool> logEnded_{false};
+  std::mutex logLock_;
   std::string log_;
   uint16_t port4_ = 0, port6_ = 0;
 };
