@@ -125,7 +125,7 @@ TEST_CASE("the duplicate-zone error names both files", "[e2e][check][regression]
                                        "/zones/a.yaml"));
 }
 
-TEST_CASE("--check points big static data in YAML to an RFC 1035 include", "[e2e][check][regression]") {
+TEST_CASE("lodestar --check points big static data in YAML to an RFC 1035 include", "[e2e][check][regression]") {
   TempDir dir;
   std::string zone = std::string(kZone) + "records:\n";
   for (int i = 0; i < 5001; ++i) zone += "  h" + std::to_string(i) + ": {A: 192.0.2.1}\n";
