@@ -134,3 +134,15 @@ TEST_CASE("lodestar --check points big static data in YAML to an RFC 1035 includ
   CHECK(r.status == 0);
   CHECK_THAT(r.output, Catch::Contains("z.yaml:6:3: warning: records: 5001 static names in YAML"));
 }
+
+TEST_CASE("a steered name with static data gets a whole sentence", "[e2e][check][regression]") {
+  TempDir dir;
+  dir.write("zones/static.zone", "www A 192.0.2.9\n");
+  dir.write("zones/z.yaml", std::string(kZone) + "include: static.zone\n"
+                                "regions: {r: ~}\npools: {p: {regions: {r: [192.0.2.1]}}}\n"
+                                "records:\n  www:\n    steer: {policy: failover, pool: p}\n");
+  auto r = check(dir.write("lodestar.yaml", kConfig));
+  CHECK(r.status == 1);
+  CHECK_THAT(r.output, Catch::Contains("a steered name cannot also have static A, AAAA or CNAME records"));
+  CHECK_THAT(r.output, !Catch::EndsWith("cannot\n"));
+}
