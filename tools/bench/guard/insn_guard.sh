@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The performance guard: instructions per query for each answer kind, counted by callgrind
+# over the whole daemon process, with the background (timers) of an idle window of the same
+# length subtracted. Fails when a kind costs more than 5 % above tools/bench/guard/baseline.txt.
+# Deterministic: no health checks, one worker, a fixed low rate (valgrind is ~50x slower).
+#
+#   tools/bench/guard/insn_guard.sh            # measure and compare (CI)
+#   tools/bench/guard/insn_guard.sh --update   # measure and write the baseline (say why in the commit)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../../.." && pwd)
+BUILD=${BUILD_DIR:-$ROOT/build-release}
+OUT=${OUT:-/tmp/lodestar-insn-guard}
+BASELINE=$HERE/baseline.txt
+TOLERANCE=${TOLERANCE:-5}  # percent
+PORT=${PORT:-15391}
+RATE=1000 SECONDS_PER_WINDOW=4
+UPDATE=0
+[ "${1:-}" = "--update" ] && UPDATE=1
+
+command -v valgrind >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q valgrind >/dev/null; }
+mkdir -p "$BUILD"
+BUILD_DIR=$BUILD "$ROOT/tools/setup/build.sh" -DCMAKE_BUILD_TYPE=Release -DLODESTAR_TESTS=OFF \
+  -DLODESTAR_WERROR=ON >"$BUILD/insn_guard_build.log" 2>&1 ||
+  { tail -n 40 "$BUILD/insn_guard_build.log" >&2; echo "insn_guard: the Release build failed" >&2; exit 1; }
+
+rm -rf "$OUT" && mkdir -p "$OUT/state"
+PID=
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+# The demo zone without its health check: no probes, so nothing but queries and timers runs.
+cp -r "$ROOT/examples/zones" "$OUT/"
+sed -i '/^    check: healthz/d' "$OUT/zones/gtm.example.test.yaml"
+"$BUILD/tools/lodestar-geodb" build "$ROOT/examples/geo/demo-networks.csv" -o "$OUT/demo.mmdb" >/dev/null
+cat >"$OUT/lodestar.yaml" <<YAML
+listen: [127.0.0.1:$PORT]
+workers: 1
+zones: [zones/]
+geo: {database: demo.mmdb}
+YAML
+
+# kind  query-file line  ECS subnet (- for none)  expected rcode counter of dns_replay
+KINDS=(
+  "steered_a_ecs|www.gtm.example.test A|198.51.100.0/24|noerror"
+  "steered_aaaa_nodata|www.gtm.example.test AAAA|-|noerror"
+  "static_a|mail.gtm.example.test A|-|noerror"
+  "nxdomain|nope.gtm.example.test A|-|nxdomain"
+  "cname_chain|alias.gtm.example.test A|-|noerror"
+)
+
+valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.%p" \
+  "$BUILD/tools/lodestar" -c "$OUT/lodestar.yaml" 2>"$OUT/daemon.log" &
+PID=$!
+for _ in $(seq 1 120); do
+  kdig @127.0.0.1 -p "$PORT" +time=1 +tries=1 gtm.example.test SOA >/dev/null 2>&1 && break
+  sleep 0.5
+done
+kdig @127.0.0.1 -p "$PORT" +time=2 gtm.example.test SOA | grep -q 'status: NOERROR' || {
+  echo "insn_guard: lodestar under callgrind did not answer" >&2; cat "$OUT/daemon.log" >&2; exit 1; }
+
+# Each kind answers what it claims, before anything is counted.
+check_answer() {  # NAME TYPE PATTERN [ECS]
+  local out
+  out=$(kdig @127.0.0.1 -p "$PORT" +time=5 ${4:+"+subnet=$4"} "$1" "$2")
+  echo "$out" | grep -qE "$3" || { echo "insn_guard: $1 $2 does not answer /$3/:" >&2; echo "$out" >&2; exit 1; }
+}
+check_answer www.gtm.example.test A 'www.gtm.example.test.\s+30\s+IN\s+A\s+127.0.2.1' 198.51.100.0/24
+check_answer www.gtm.example.test AAAA 'status: NOERROR'
+check_answer www.gtm.example.test AAAA 'ANSWER: 0; AUTHORITY: 1'
+check_answer mail.gtm.example.test A 'mail.gtm.example.test.\s+300\s+IN\s+A\s+192.0.2.25'
+check_answer nope.gtm.example.test A 'status: NXDOMAIN'
+check_answer alias.gtm.example.test A 'static.gtm.example.test.\s+300\s+IN\s+A\s+192.0.2.10'
+
+total() { grep -E '^(summary|totals):' "$1" | tail -1 | awk '{print $2}'; }
+window() {  # NAME [dns_replay args...] → "instructions answered"
+  local name=$1; shift
+  callgrind_control -z "$PID" >/dev/null 2>&1
+  local answered=0
+  if [ "$name" = idle ]; then
+    sleep $((SECONDS_PER_WINDOW + 1))
+  else
+    "$BUILD/tools/bench/dns_replay" run -s 127.0.0.1 -p "$PORT" "$@" -Q $RATE -l $SECONDS_PER_WINDOW >"$OUT/replay.$name"
+    answered=$(grep -o 'answered=[0-9]*' "$OUT/replay.$name" | cut -d= -f2)
+  fi
+  callgrind_control -d "$name" "$PID" >/dev/null 2>&1
+  sleep 1
+  echo "$(total "$(ls -t "$OUT"/callgrind.* | head -1)") $answered"
+}
+
+read -r idle1 _ < <(window idle)
+declare -A RESULT
+for k in "${KINDS[@]}"; do
+  IFS='|' read -r kind line ecs rcode <<<"$k"
+  echo "$line" >"$OUT/$kind.txt"
+  args=(-f "$OUT/$kind.txt")
+  [ "$ecs" != - ] && args+=(-e "$ecs")
+  read -r insns answered < <(window "$kind" "${args[@]}")
+  got=$(grep -o "$rcode=[0-9]*" "$OUT/replay.$kind" | cut -d= -f2)
+  if [ "$answered" -lt $((RATE * SECONDS_PER_WINDOW * 9 / 10)) ] || [ "$got" != "$answered" ]; then
+    echo "insn_guard: $kind: $answered answered, $got with $rcode; expected all of ~$((RATE * SECONDS_PER_WINDOW))" >&2
+    cat "$OUT/replay.$kind" >&2
+    exit 1
+  fi
+  RESULT[$kind]="$insns $answered"
+done
+read -r idle2 _ < <(window idle)
+idle=$(( (idle1 + idle2) / 2 ))
+
+printf '%-22s %12s %10s %10s  (idle window: %s and %s instructions)\n' kind per_query baseline change "$idle1" "$idle2"
+failed=0
+new=""
+for k in "${KINDS[@]}"; do
+  kind=${k%%|*}
+  read -r insns answered <<<"${RESULT[$kind]}"
+  per=$(( (insns - idle) / answered ))
+  base=$(awk -v k="$kind" '$1 == k {print $2}' "$BASELINE" 2>/dev/null || true)
+  change=-
+  if [ -n "$base" ]; then
+    change=$(awk -v a="$per" -v b="$base" 'BEGIN {printf "%+.1f%%", 100 * (a - b) / b}')
+    if [ "$per" -gt $(( base * (100 + TOLERANCE) / 100 )) ]; then failed=1; change="$change  REGRESSION"; fi
+  fi
+  printf '%-22s %12s %10s %10s\n' "$kind" "$per" "${base:--}" "$change"
+  new+="$kind $per"$'\n'
+done
+if [ "$UPDATE" = 1 ]; then
+  { echo "# instructions per query, whole lodestar process under callgrind, idle subtracted"
+    echo "# (tools/bench/guard/insn_guard.sh --update; change only in a commit that says why)"
+    printf '%s' "$new"; } >"$BASELINE"
+  echo "insn_guard: baseline written to $BASELINE"
+  exit 0
+fi
+[ -f "$BASELINE" ] || { echo "insn_guard: no baseline; run with --update" >&2; exit 1; }
+if [ "$failed" = 1 ]; then
+  echo "insn_guard: FAILED: some answer kind costs more than $TOLERANCE % above its baseline" >&2
+  exit 1
+fi
+echo "insn_guard: every answer kind within $TOLERANCE % of its baseline"
