@@ -1,6 +1,8 @@
 // Area key parsing and most-specific matching.
 #include "geo/area_map.hpp"
 
+#include <algorithm>
+
 namespace lodestar::geo {
 
 namespace {
@@ -58,6 +60,15 @@ AreaMap::Match AreaMap::match(const GeoFacts& f) const {
     if (it != continents_.end()) return {it->second, it->first};
   }
   return {default_, "default"};
+}
+
+std::vector<std::string> AreaMap::keysFor(uint32_t value) const {
+  std::vector<std::string> keys;
+  for (const auto* table : {&subdivisions_, &countries_, &continents_})
+    for (const auto& [key, v] : *table)
+      if (v == value) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  return keys;
 }
 
 }  // namespace lodestar::geo

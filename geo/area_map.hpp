@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 #include <unordered_map>
 
 #include "geo/geo_facts.hpp"
@@ -24,6 +25,8 @@ class AreaMap {
   };
   /// The most specific key for these facts.
   Match match(const GeoFacts& facts) const;
+  /// Every key that maps to `value`, sorted (for naming a group of clients to a person).
+  std::vector<std::string> keysFor(uint32_t value) const;
 
  private:
   std::unordered_map<std::string, uint32_t> subdivisions_, countries_, continents_;

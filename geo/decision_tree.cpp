@@ -2,6 +2,7 @@
 // once, applies custom networks on top, and merges sibling leaves with equal decisions.
 #include "geo/decision_tree.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace lodestar::geo {
@@ -139,6 +140,19 @@ bool compileDecisionTree(const Database* db, const std::function<uint32_t(const 
                          std::string& error) {
   out = DecisionTree{};
   return DecisionTreeBuilder(db, classify, unknownDecision, custom, out).build(error);
+}
+
+std::vector<uint32_t> DecisionTree::decisionsUsed() const {
+  std::vector<uint32_t> used;
+  auto note = [&](uint32_t ref) {
+    if (ref & kLeaf) used.push_back(ref & kDecisionMask);
+  };
+  note(root4_);
+  note(root6_);
+  for (uint32_t ref : nodes_) note(ref);
+  std::sort(used.begin(), used.end());
+  used.erase(std::unique(used.begin(), used.end()), used.end());
+  return used;
 }
 
 }  // namespace lodestar::geo

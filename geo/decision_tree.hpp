@@ -47,6 +47,8 @@ class DecisionTree {
   }
 
   size_t nodeCount() const noexcept { return nodes_.size() / 2; }
+  /// The decisions some address reaches, sorted: orders no client can get are left out.
+  std::vector<uint32_t> decisionsUsed() const;
   /// Whether the first 16 levels are a table (large trees only).
   bool hasJumpTable() const noexcept { return !jumps4_.refs.empty(); }
 

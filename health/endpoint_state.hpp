@@ -30,8 +30,12 @@ struct EndpointState {
   /// up() and degraded() from one read of each byte: a decision that needs both sees one state.
   Health read() const noexcept {
     Forced f = forced.load(std::memory_order_relaxed);
+    if (f != Forced::Auto) return combine(f, Observed::Up);
+    return combine(f, observed.load(std::memory_order_relaxed));
+  }
+  /// The one rule: a forced state wins, else the probes'.
+  static Health combine(Forced f, Observed o) noexcept {
     if (f != Forced::Auto) return {f == Forced::Up, f == Forced::Down};
-    Observed o = observed.load(std::memory_order_relaxed);
     return {o != Observed::Down, o != Observed::Up};
   }
 };

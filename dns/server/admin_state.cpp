@@ -172,12 +172,9 @@ LoadedAdminState loadAdminState(const std::string& stateDir) {
   return out;
 }
 
-void applyAdminState(const AdminState& state, const zones::View& view, int64_t now) {
-  auto drains = state.effectiveDrains(now);
-  for (size_t r = 0; r < view.regions().size(); ++r)
-    view.regionAdmin(static_cast<zones::RegionId>(r))
-        .drained.store(drains.count(view.regions()[r].name) > 0, std::memory_order_relaxed);
-  auto forcedFor = [&](const std::vector<std::string>& targets) {
+void forEachForced(const AdminState& state, const zones::View& view,
+                   const std::function<void(health::EndpointState&, health::Forced)>& apply) {
+  auto forcedFor = [&](std::initializer_list<std::string> targets) {
     for (const auto& t : targets) {
       auto it = state.forced.find(t);
       if (it != state.forced.end()) return it->second == "up" ? health::Forced::Up : health::Forced::Down;
@@ -190,10 +187,17 @@ void applyAdminState(const AdminState& state, const zones::View& view, int64_t n
         const std::string& region = view.regions()[r].name;
         const auto& m = pool->byRegion[r];
         for (const auto* list : {&m.ipv4, &m.ipv6})
-          for (const auto& e : *list)
-            e.state->forced.store(forcedFor({e.address.toString(), region + "/" + pool->name, region}));
-        if (m.cnameState) m.cnameState->forced.store(forcedFor({region + "/" + pool->name, region}));
+          for (const auto& e : *list) apply(*e.state, forcedFor({e.address.toString(), region + "/" + pool->name, region}));
+        if (m.cnameState) apply(*m.cnameState, forcedFor({region + "/" + pool->name, region}));
       }
+}
+
+void applyAdminState(const AdminState& state, const zones::View& view, int64_t now) {
+  auto drains = state.effectiveDrains(now);
+  for (size_t r = 0; r < view.regions().size(); ++r)
+    view.regionAdmin(static_cast<zones::RegionId>(r))
+        .drained.store(drains.count(view.regions()[r].name) > 0, std::memory_order_relaxed);
+  forEachForced(state, view, [](health::EndpointState& cell, health::Forced f) { cell.forced.store(f); });
 }
 
 bool knownTarget(const zones::View& view, const std::string& target, std::string& error) {
@@ -213,24 +217,6 @@ bool knownTarget(const zones::View& view, const std::string& target, std::string
   error = "unknown target '" + target + "' (a region: " + (regions.empty() ? "none defined" : regions) +
           "; or REGION/POOL; or an endpoint address)";
   return false;
-}
-
-std::vector<std::string> recordsWithoutRegion(const zones::View& view, const AdminState& state, int64_t now) {
-  auto drains = state.effectiveDrains(now);
-  std::vector<std::string> out;
-  for (const auto& zone : view.zones())
-    for (const auto& rec : zone->steered()) {
-      bool any = false;
-      for (zones::RegionId r : rec->pool->regions) {
-        if (drains.count(view.regions()[r].name)) continue;
-        const auto& m = rec->pool->byRegion[r];
-        if (!m.cname.empty()) any = any || m.cnameState->up();
-        for (const auto* list : {&m.ipv4, &m.ipv6})
-          for (const auto& e : *list) any = any || e.up();
-      }
-      if (!any) out.push_back(rec->name);
-    }
-  return out;
 }
 
 void appendAudit(const std::string& stateDir, const nlohmann::json& entry) {

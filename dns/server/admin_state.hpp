@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -67,14 +68,14 @@ std::string keepDamagedAdminState(const std::string& stateDir);
 /// Sets the view's region drains and every endpoint's forced state from `state` (the most
 /// specific target wins: address > REGION/POOL > REGION).
 void applyAdminState(const AdminState& state, const zones::View& view, int64_t now);
+/// The forced state `state` gives each health cell of the view, in the order applyAdminState
+/// stores them (a cell shared by two pools gets the last one): for applying and for what-ifs.
+void forEachForced(const AdminState& state, const zones::View& view,
+                   const std::function<void(health::EndpointState&, health::Forced)>& apply);
 
 /// Does `target` name a region, a REGION/POOL or an endpoint address of the view? If not,
 /// `error` says what exists.
 bool knownTarget(const zones::View& view, const std::string& target, std::string& error);
-
-/// The steered records that would have no region left to answer from (every region drained,
-/// or without a healthy endpoint) if `state` applied. Names, for the operator.
-std::vector<std::string> recordsWithoutRegion(const zones::View& view, const AdminState& state, int64_t now);
 
 /// Appends one JSON line to state_dir/audit.log.
 void appendAudit(const std::string& stateDir, const nlohmann::json& entry);

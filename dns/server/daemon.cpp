@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "dns/server/admin_rules.hpp"
 #include "dns/server/admin_state.hpp"
 #include "dns/server/control_protocol.hpp"
 #include "dns/server/control_server.hpp"
@@ -323,21 +324,24 @@ class Daemon {
                         "' (known: reload, check, ping, status, drain, undrain, force, explain, stats)");
   }
 
-  // drain / undrain / force: validate, refuse what would leave a record without a region,
-  // persist, then apply; every attempt lands in the audit log.
+  // drain / undrain / force: validate, refuse what would leave clients of a record without
+  // a usable region, persist, then apply; every attempt lands in the audit log. The refusal
+  // and the dry-run come from the answer path's own region choice (admin_rules.hpp).
   nlohmann::json onAdmin(const std::string& command, const nlohmann::json& args, uid_t uid) {
     const zones::View& view = *publisher_->current();
     std::string target = args.value("target", std::string());
     std::string reason = args.value("reason", std::string());
+    const int64_t now = std::time(nullptr);
     auto audit = [&](const std::string& result) {
       if (!config_.stateDir.empty())
-        appendAudit(config_.stateDir, {{"time", std::time(nullptr)}, {"uid", uid}, {"command", command},
+        appendAudit(config_.stateDir, {{"time", now}, {"uid", uid}, {"command", command},
                                        {"target", target}, {"state", args.value("state", std::string())},
                                        {"reason", reason}, {"result", result}});
     };
     if (config_.stateDir.empty())
       return controlError("no state_dir is configured: an override would not survive a restart");
     AdminState next = admin_;
+    bool scheduled = false, changed = true;
     if (command == "drain" || command == "undrain") {
       if (!view.regionId(target)) {
         std::string known;
@@ -345,19 +349,24 @@ class Daemon {
         audit("unknown region");
         return controlError("unknown region '" + target + "' (known: " + (known.empty() ? "none" : known) + ")");
       }
-      if (command == "drain" && args.contains("start") && args.contains("end")) {
+      if (command == "drain" && (args.contains("start") || args.contains("end"))) {
+        if (!args.contains("start") || !args.contains("end"))
+          return controlError("a maintenance window needs both its start (--at) and its length (--for)");
         int64_t start = args["start"].get<int64_t>(), end = args["end"].get<int64_t>();
-        if (end <= start || end <= std::time(nullptr))
+        if (end <= start || end <= now)
           return controlError("the maintenance window ends before it starts, or is over already");
         next.windows.push_back({target, reason, static_cast<uint32_t>(uid), start, end});
+        scheduled = start > now;
       } else if (command == "drain") {
-        next.drained[target] = {reason, static_cast<uint32_t>(uid), std::time(nullptr)};
+        changed = !next.drained.count(target);
+        next.drained[target] = {reason, static_cast<uint32_t>(uid), now};
       } else {
         // undrain ends the drain and any window of the region, running or scheduled.
-        next.drained.erase(target);
-        next.windows.erase(std::remove_if(next.windows.begin(), next.windows.end(),
-                                          [&](const AdminState::Window& w) { return w.region == target; }),
-                           next.windows.end());
+        changed = next.drained.erase(target) > 0;
+        auto w = std::remove_if(next.windows.begin(), next.windows.end(),
+                                [&](const AdminState::Window& x) { return x.region == target; });
+        changed = changed || w != next.windows.end();
+        next.windows.erase(w, next.windows.end());
       }
     } else {
       std::string state = args.value("state", std::string());
@@ -366,31 +375,40 @@ class Daemon {
         audit("unknown target");
         return controlError(error);
       }
-      if (state == "auto") next.forced.erase(target);
-      else if (state == "up" || state == "down") next.forced[target] = state;
-      else return controlError("state must be up, down or auto");
+      auto was = next.forced.find(target);
+      if (state == "auto") changed = next.forced.erase(target) > 0;
+      else if (state == "up" || state == "down") {
+        changed = was == next.forced.end() || was->second != state;
+        next.forced[target] = state;
+      } else return controlError("state must be up, down or auto");
     }
     // A scheduled window is judged as it will be when it opens.
-    int64_t when = args.contains("start") ? args["start"].get<int64_t>() : std::time(nullptr);
-    auto stranded = recordsWithoutRegion(view, next, when);
-    auto strandedNow = recordsWithoutRegion(view, admin_, when);
+    int64_t when = args.contains("start") ? args["start"].get<int64_t>() : now;
+    auto stranded = groupsWithoutRegion(view, next, when);
+    auto strandedBefore = groupsWithoutRegion(view, admin_, when);
     std::vector<std::string> newlyStranded;
     for (const auto& r : stranded)
-      if (std::find(strandedNow.begin(), strandedNow.end(), r) == strandedNow.end()) newlyStranded.push_back(r);
-    nlohmann::json result = {{"target", target}, {"left_without_region", newlyStranded}};
+      if (std::find(strandedBefore.begin(), strandedBefore.end(), r) == strandedBefore.end()) newlyStranded.push_back(r);
+    nlohmann::json result = {{"target", target}, {"changed", changed}, {"left_without_region", newlyStranded}};
+    if (scheduled || args.contains("start")) result["window"] = {{"start", args["start"]}, {"end", args["end"]}};
     if (args.value("dry_run", false)) {
       result["dry_run"] = true;
-      result["moves"] = movesFor(view, target, command);
+      result["moves"] = predictedMoves(view, admin_, next, when);
       return controlOk(result);
     }
     if (!newlyStranded.empty() && !args.value("force", false) && command != "undrain") {
       std::string names;
-      for (const auto& r : newlyStranded) names += (names.empty() ? "" : ", ") + r;
+      for (const auto& r : newlyStranded) names += (names.empty() ? "" : "; ") + r;
       audit("refused");
-      auto e = controlError("refused: " + target + " is the last region up for " + names +
-                            " (use --force to do it anyway; those records then fail open)");
+      auto e = controlError("refused: this would leave " + names +
+                            " without a usable region (use --force to do it anyway; those clients then get a "
+                            "fail-open answer)");
       e["records"] = newlyStranded;
       return e;
+    }
+    if (!changed) {
+      audit("no change");
+      return controlOk(result);
     }
     std::string error;
     if (!saveAdminState(config_.stateDir, next, error)) {
@@ -398,34 +416,20 @@ class Daemon {
       return controlError(error);
     }
     admin_ = std::move(next);
-    applyAdminState(admin_, view, std::time(nullptr));
-    audit("ok");
-    logLine(LogLevel::Info, "admin: " + command + " " + target + (args.contains("state") ? " " + args.value("state", std::string()) : "") +
-                                " by uid " + std::to_string(uid) + (reason.empty() ? "" : " (" + reason + ")"));
+    applyAdminState(admin_, view, now);
+    audit(scheduled ? "scheduled" : "ok");
+    std::string what = command + " " + target + (args.contains("state") ? " " + args.value("state", std::string()) : "");
+    if (args.contains("start"))
+      what += " scheduled from " + utcText(args["start"].get<int64_t>()) + " to " + utcText(args["end"].get<int64_t>());
+    logLine(LogLevel::Info, "admin: " + what + " by uid " + std::to_string(uid) + (reason.empty() ? "" : " (" + reason + ")"));
     return controlOk(result);
   }
 
-  // What a drain would change: for each steered record, the regions whose clients move.
-  static nlohmann::json movesFor(const zones::View& view, const std::string& region, const std::string& command) {
-    nlohmann::json moves = nlohmann::json::array();
-    auto id = view.regionId(region);
-    if (!id || command != "drain") return moves;
-    for (const auto& zone : view.zones())
-      for (const auto& rec : zone->steered()) {
-        if (!rec->pool->members(*id)) continue;
-        // Every order that puts this region first sends its clients to the next usable one.
-        std::set<std::string> to;
-        for (const auto& order : *rec->orders) {
-          if (order.empty() || order.front() != *id) continue;
-          for (size_t i = 1; i < order.size(); ++i)
-            if (!view.regionAdmin(order[i]).drained.load()) {
-              to.insert(view.regions()[order[i]].name);
-              break;
-            }
-        }
-        moves.push_back({{"record", rec->name}, {"policy", zones::policyName(rec->policy)}, {"to", to}});
-      }
-    return moves;
+  static std::string utcText(int64_t t) {
+    std::time_t tt = static_cast<std::time_t>(t);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
+    return text;
   }
 
   nlohmann::json stats() const {

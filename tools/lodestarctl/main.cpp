@@ -174,17 +174,37 @@ int print(const std::string& command, const nlohmann::json& response, bool json)
   } else if (result.contains("summary")) {
     std::cout << result["summary"].get<std::string>();
   } else if (result.value("dry_run", false)) {
-    std::cout << "dry run: nothing changed\n";
+    std::cout << "dry run: nothing changed; computed by the answer path's own region choice\n";
+    if (result["moves"].empty()) std::cout << "  no client would get a different region\n";
     for (const auto& m : result["moves"]) {
-      std::cout << "  " << m["record"].get<std::string>() << " (" << m["policy"].get<std::string>() << "): clients that prefer "
-                << result["target"].get<std::string>() << " move to ";
-      std::string to;
-      for (const auto& t : m["to"]) to += (to.empty() ? "" : ", ") + t.get<std::string>();
-      std::cout << (to.empty() ? "(none: fail open)" : to) << "\n";
+      auto list = [](const nlohmann::json& regions) {
+        std::string text;
+        for (const auto& r : regions) text += (text.empty() ? "" : ", ") + r.get<std::string>();
+        return text.empty() ? std::string("(none)") : text;
+      };
+      std::cout << "  " << m["record"].get<std::string>() << " (" << m["policy"].get<std::string>() << "), "
+                << m["clients"].get<std::string>() << ": " << list(m["from"]) << " -> " << list(m["to"]);
+      if (m.value("fail_open", false)) std::cout << "  [FAIL OPEN: no usable region left]";
+      if (m.value("spill", false)) std::cout << "  [spread over the next regions by client network]";
+      std::cout << "\n";
     }
-    for (const auto& r : result["left_without_region"]) std::cout << "  " << r.get<std::string>() << " would have no region left\n";
-  } else if (result.contains("target")) {
-    std::cout << command << " " << result["target"].get<std::string>() << ": done\n";
+    for (const auto& r : result["left_without_region"])
+      std::cout << "  would leave " << r.get<std::string>() << " without a usable region (refused without --force)\n";
+  } else if (result.contains("window")) {
+    auto utc = [](int64_t t) {
+      std::time_t tt = static_cast<std::time_t>(t);
+      char text[32];
+      std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%SZ", std::gmtime(&tt));
+      return std::string(text);
+    };
+    std::cout << command << " " << result["target"].get<std::string>() << ": scheduled from "
+              << utc(result["window"]["start"].get<int64_t>()) << " to " << utc(result["window"]["end"].get<int64_t>())
+              << "\n";
+  } else if (result.contains("target") && !result.value("changed", true)) {
+    std::cout << command << " " << result["target"].get<std::string>() << ": nothing to do ("
+              << (command == "undrain" ? "it was not drained" : command == "drain" ? "it was drained already"
+                                                                                   : "that was its state already")
+              << ")\n";
   } else {
     std::cout << result.dump() << "\n";
   }
@@ -279,7 +299,12 @@ int main(int argc, char** argv) {
     command = drain->parsed() ? "drain" : "undrain";
     args = {{"target", target}, {"reason", reason}, {"force", force}, {"dry_run", dryRun}};
     if (!at.empty() || !during.empty()) {
-      auto start = parseTime(at.empty() ? "now" : at);
+      if (at.empty() || during.empty()) {
+        std::cerr << "lodestarctl: a maintenance window needs both --at (now, +10m or 2026-11-26T02:00:00Z) and --for "
+                     "(its length: 90s, 30m, 2h); without them, drain starts now and lasts until undrain\n";
+        return kUsage;
+      }
+      auto start = parseTime(at);
       auto length = parseDuration(during);
       if (!start || !length) {
         std::cerr << "lodestarctl: --at takes now, +DURATION or YYYY-MM-DDTHH:MM:SSZ; --for takes a duration like 30m\n";

@@ -1,0 +1,143 @@
+// Admin what-ifs through region_choice.hpp: the same templates the answer path runs, with
+// health read from a state that is not applied yet.
+#include "dns/server/admin_rules.hpp"
+
+#include <algorithm>
+
+#include "dns/engine/region_choice.hpp"
+
+namespace lodestar::dns {
+
+WhatIfHealth::WhatIfHealth(const zones::View& view, const AdminState& state, int64_t now)
+    : drained_(view.regions().size(), false) {
+  for (const auto& [region, d] : state.effectiveDrains(now))
+    if (auto id = view.regionId(region)) drained_[*id] = true;
+  forEachForced(state, view, [this](health::EndpointState& cell, health::Forced f) { forced_[&cell] = f; });
+}
+
+health::Health WhatIfHealth::read(const health::EndpointState& cell) const noexcept {
+  auto it = forced_.find(&cell);
+  const health::Forced f = it == forced_.end() ? health::Forced::Auto : it->second;
+  return health::EndpointState::combine(f, cell.observed.load(std::memory_order_relaxed));
+}
+
+namespace {
+
+std::string groupLabel(const zones::View& view, const zones::SteeredRecord& rec, uint32_t decision) {
+  if (rec.policy == zones::PolicyKind::Failover || rec.policy == zones::PolicyKind::Weighted ||
+      rec.policy == zones::PolicyKind::All)
+    return "every client";
+  std::vector<std::string> keys;
+  if (rec.areas) keys = rec.areas->keysFor(decision);
+  for (const auto& n : rec.customNetworks)
+    if (n.decision == decision) keys.push_back(n.network.toString());
+  if (decision == 0) keys.push_back("default");
+  std::string text;
+  for (const auto& k : keys) text += (text.empty() ? "" : ", ") + k;
+  if (!text.empty()) return "clients of " + text;
+  // nearest: an order of its own, by distance
+  for (zones::RegionId r : (*rec.orders)[decision]) text += (text.empty() ? "" : ", ") + view.regions()[r].name;
+  return "clients nearest: " + text;
+}
+
+bool hasFamily(const zones::Pool& pool, bool v6) {
+  for (zones::RegionId r : pool.regions)
+    if (!pool.byRegion[r].family(v6).empty() || !pool.byRegion[r].cname.empty()) return true;
+  return false;
+}
+
+Outcome outcomeFor(const zones::SteeredRecord& rec, uint32_t decision, const zones::View& view,
+                   const WhatIfHealth& h, bool v6, const geo::Address& who, uint32_t entropy, bool everyWeighted) {
+  Outcome out;
+  Picked picked;
+  const auto name = [&](const zones::PoolMembers* m) { return view.regions()[m->region].name; };
+  if (rec.policy == zones::PolicyKind::All) {
+    bool degraded = false;
+    out.failOpen = !lookAll(rec, v6, h, picked, degraded);
+    for (zones::RegionId r : rec.pool->regions) {
+      const auto* m = rec.pool->members(r);
+      if (!m || !m->cname.empty()) continue;
+      Picked scratch;
+      if (out.failOpen || look(m, v6, rec.minHealthy, h, scratch).usable) out.regions.push_back(name(m));
+    }
+    return out;
+  }
+  Choice c;
+  if (rec.policy == zones::PolicyKind::Weighted && everyWeighted) {
+    // A random region by weight per query: the group's answers come from every usable one.
+    for (zones::RegionId r : rec.pool->regions) {
+      Picked scratch;
+      if (rec.regionWeights[r] && look(rec.pool->members(r), v6, rec.minHealthy, h, scratch).usable)
+        out.regions.push_back(view.regions()[r].name);
+    }
+    if (!out.regions.empty()) return out;
+  }
+  chooseRegions(rec, decision, v6, who, entropy, h, picked, c);
+  out.failOpen = c.failOpen;
+  out.spill = c.narrowScope < 128;
+  for (unsigned i = 0; i < c.count; ++i) out.regions.push_back(name(c.regions[i].members));
+  return out;
+}
+
+geo::Address anyAddress(bool v6) {
+  geo::Address a{};
+  a.family = v6 ? geo::Family::IPv6 : geo::Family::IPv4;
+  return a;
+}
+
+}  // namespace
+
+std::vector<ClientGroup> clientGroups(const zones::View& view) {
+  std::vector<ClientGroup> groups;
+  for (const auto& zone : view.zones())
+    for (const auto& rec : zone->steered()) {
+      std::vector<uint32_t> decisions = rec->tree ? rec->tree->decisionsUsed() : std::vector<uint32_t>{0};
+      if (rec->policy == zones::PolicyKind::Weighted || rec->policy == zones::PolicyKind::All) decisions = {0};
+      for (uint32_t d : decisions)
+        if (d < rec->orders->size()) groups.push_back({rec.get(), d, groupLabel(view, *rec, d)});
+    }
+  return groups;
+}
+
+Outcome outcomeOf(const ClientGroup& group, const zones::View& view, const WhatIfHealth& health) {
+  const bool v6 = !hasFamily(*group.record->pool, false);
+  return outcomeFor(*group.record, group.decision, view, health, v6, anyAddress(v6), 0, true);
+}
+
+std::vector<std::string> groupsWithoutRegion(const zones::View& view, const AdminState& state, int64_t now) {
+  WhatIfHealth health(view, state, now);
+  std::vector<std::string> out;
+  for (const auto& g : clientGroups(view)) {
+    bool stranded = false;
+    for (bool v6 : {false, true})
+      if (hasFamily(*g.record->pool, v6))
+        stranded = stranded || outcomeFor(*g.record, g.decision, view, health, v6, anyAddress(v6), 0, true).failOpen;
+    if (stranded) out.push_back(g.record->name + " (" + g.label + ")");
+  }
+  return out;
+}
+
+nlohmann::json predictedMoves(const zones::View& view, const AdminState& before, const AdminState& after, int64_t when) {
+  WhatIfHealth was(view, before, when), will(view, after, when);
+  nlohmann::json moves = nlohmann::json::array();
+  for (const auto& g : clientGroups(view)) {
+    Outcome from = outcomeOf(g, view, was), to = outcomeOf(g, view, will);
+    if (from == to) continue;
+    moves.push_back({{"record", g.record->name},
+                     {"policy", zones::policyName(g.record->policy)},
+                     {"clients", g.label},
+                     {"from", from.regions},
+                     {"to", to.regions},
+                     {"fail_open", to.failOpen},
+                     {"spill", to.spill}});
+  }
+  return moves;
+}
+
+Outcome predictFor(const zones::View& view, const AdminState& state, int64_t now, const zones::SteeredRecord& record,
+                   const geo::Address& who, bool v6, uint32_t entropy) {
+  WhatIfHealth health(view, state, now);
+  return outcomeFor(record, record.tree->find(who).decision, view, health, v6, who, entropy, false);
+}
+
+}  // namespace lodestar::dns

@@ -1,0 +1,66 @@
+// What an admin change would do, decided by the answer path's own region choice
+// (dns/engine/region_choice.hpp) over health as it would be: the safety rule that refuses a
+// drain or force leaving clients without a usable region, and the dry-run's predictions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dns/server/admin_state.hpp"
+#include "zones/view.hpp"
+
+namespace lodestar::dns {
+
+/// Health with `state`'s drains and forced states in place of the live ones, and the
+/// probes' observed health as it is now.
+class WhatIfHealth {
+ public:
+  WhatIfHealth(const zones::View& view, const AdminState& state, int64_t now);
+  bool drained(const zones::PoolMembers& m) const noexcept { return m.region < drained_.size() && drained_[m.region]; }
+  health::Health endpoint(const zones::PoolMembers&, const zones::Endpoint& e) const noexcept { return read(*e.state); }
+  health::Health alias(const zones::PoolMembers& m) const noexcept { return read(*m.cnameState); }
+
+ private:
+  health::Health read(const health::EndpointState& cell) const noexcept;
+  std::vector<bool> drained_;
+  std::unordered_map<const health::EndpointState*, health::Forced> forced_;
+};
+
+/// The clients of one steered record that its policy gives one region order: a map key's
+/// clients, the default's, or everyone (failover, weighted, all).
+struct ClientGroup {
+  const zones::SteeredRecord* record;
+  uint32_t decision;  // index into record->orders
+  std::string label;  // "clients of DE, EU", "every client", "clients nearest: eu-west, us-east"
+};
+/// Every group some client address can fall in, for every steered record of the view.
+std::vector<ClientGroup> clientGroups(const zones::View& view);
+
+/// Where a group's answers come from.
+struct Outcome {
+  std::vector<std::string> regions;  // answering regions (weighted, all: each one that may)
+  bool failOpen = false;             // no usable region: regions[0] answers with all its endpoints
+  bool spill = false;                // the first region is down and clients spread by /24 or /48
+  bool operator==(const Outcome&) const = default;
+};
+/// For one address family (IPv4 answers unless the pool has only IPv6 endpoints).
+Outcome outcomeOf(const ClientGroup& group, const zones::View& view, const WhatIfHealth& health);
+
+/// The groups that would be left without a usable region (they fail open) under `state`:
+/// "pay.example.test. (every client)".
+std::vector<std::string> groupsWithoutRegion(const zones::View& view, const AdminState& state, int64_t now);
+
+/// The dry-run: each group whose answering regions change from `before` to `after`.
+nlohmann::json predictedMoves(const zones::View& view, const AdminState& before, const AdminState& after,
+                              int64_t when);
+
+/// The regions that would answer `who` (the ECS address or the source) for `record` under
+/// `state`, with `entropy` as the weighted policy's draw: what tests compare answers with.
+Outcome predictFor(const zones::View& view, const AdminState& state, int64_t now, const zones::SteeredRecord& record,
+                   const geo::Address& who, bool v6, uint32_t entropy);
+
+}  // namespace lodestar::dns
