@@ -58,7 +58,9 @@ Outcome outcomeFor(const zones::SteeredRecord& rec, uint32_t decision, const zon
       const auto* m = rec.pool->members(r);
       if (!m || !m->cname.empty()) continue;
       Picked scratch;
-      if (out.failOpen || look(m, v6, rec.minHealthy, h, scratch).usable) out.regions.push_back(name(m));
+      // Failing open, the answer lists every endpoint of the family, whatever its health.
+      if (out.failOpen ? !m->family(v6).empty() : look(m, v6, rec.minHealthy, h, scratch).usable)
+        out.regions.push_back(name(m));
     }
     return out;
   }

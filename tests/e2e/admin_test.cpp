@@ -220,3 +220,80 @@ TEST_CASE("a maintenance window drains and undrains by itself, and survives a re
   CHECK(back);
   CHECK_THAT(ctl(demo, "status").output, Catch::Contains("availability 100.000%"));
 }
+
+namespace {
+// The new operator's configuration: failover over two of four regions, a weighted spread,
+// and a custom network sent to one region only.
+const char* kFourRegions = R"(zone: shop.test
+soa: {serial: 1}
+nameservers: {ns1: 192.0.2.1}
+regions:
+  eu-central: {latitude: 50.1, longitude: 8.7}
+  us-east: {latitude: 39, longitude: -77.5}
+  ap-south: {latitude: 19, longitude: 72.8}
+  us-west: {latitude: 37.8, longitude: -122.4}
+pools:
+  web:
+    regions:
+      eu-central: [192.0.2.10]
+      us-east: [192.0.2.20]
+      ap-south: [192.0.2.30]
+      us-west: [192.0.2.40]
+records:
+  pay:
+    steer: {policy: failover, pool: web, order: [eu-central, us-east]}
+  img:
+    steer: {policy: weighted, pool: web, weights: {eu-central: 1, us-east: 1, ap-south: 1, us-west: 1}}
+  corp:
+    steer: {policy: geo, pool: web, map: {10.20.0.0/16: [us-west], default: [us-east, eu-central, us-west]}}
+)";
+}  // namespace
+
+TEST_CASE("the drain rule follows each record's own regions and custom networks", "[e2e][admin][regression]") {
+  TempDir dir;
+  dir.write("zones/shop.yaml", kFourRegions);
+  auto cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nzones: [zones/]\nstate_dir: state\n"
+                                        "control_socket: state/ctl.sock\n");
+  DaemonProcess d(cfg);
+  auto run = [&](const std::string& args) { return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + cfg + " " + args); };
+  CHECK(run("drain eu-central").status == 0);
+  auto second = run("drain us-east");
+  INFO(second.output);
+  CHECK(second.status == 1);
+  CHECK_THAT(second.output, Catch::Contains("pay.shop.test. (every client)"));
+  CHECK_THAT(second.output, !Catch::Contains("img.shop.test."));
+  // pay still answers from us-east, not from a drained region.
+  CHECK(d.ask(QueryBuilder().name("pay.shop.test.")).answer == Addrs{"pay.shop.test. 30 A 192.0.2.20"});
+
+  // A custom network with one region and no alternative in its map entry.
+  auto west = run("drain us-west");
+  INFO(west.output);
+  CHECK(west.status == 1);
+  CHECK_THAT(west.output, Catch::Contains("corp.shop.test. (clients of 10.20.0.0/16)"));
+}
+
+TEST_CASE("dry-run predicts what the drain does, record by record", "[e2e][admin][regression]") {
+  TempDir dir;
+  dir.write("zones/shop.yaml", kFourRegions);
+  auto cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nzones: [zones/]\nstate_dir: state\n"
+                                        "control_socket: state/ctl.sock\n");
+  DaemonProcess d(cfg);
+  auto run = [&](const std::string& args) { return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + cfg + " " + args); };
+  auto dry = run("drain eu-central --dry-run");
+  INFO(dry.output);
+  CHECK(dry.status == 0);
+  CHECK_THAT(dry.output, Catch::Contains("img.shop.test. (weighted), every client: eu-central, us-east, ap-south, "
+                                         "us-west -> us-east, ap-south, us-west"));
+  CHECK_THAT(dry.output, Catch::Contains("pay.shop.test. (failover), every client: eu-central -> us-east"));
+  CHECK_THAT(dry.output, !Catch::Contains("FAIL OPEN"));
+  auto asia = run("drain ap-south --dry-run");
+  CHECK_THAT(asia.output, !Catch::Contains("pay.shop.test."));  // pay never uses ap-south
+  CHECK(run("drain eu-central").status == 0);
+  auto last = run("drain us-east --dry-run --json");
+  CHECK_THAT(last.output, Catch::Contains("\"left_without_region\": [\n      \"pay.shop.test. (every client)\""));
+  auto json = run("--json drain us-east --dry-run");
+  CHECK_THAT(json.output, Catch::Contains("\"fail_open\": true"));
+  // And what the dry-run said is what happens.
+  CHECK(run("drain us-east --force").status == 0);
+  CHECK(d.ask(QueryBuilder().name("pay.shop.test.")).answer == Addrs{"pay.shop.test. 30 A 192.0.2.10"});
+}
