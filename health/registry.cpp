@@ -4,16 +4,23 @@
 namespace lodestar::health {
 
 std::shared_ptr<EndpointState> Registry::acquire(const std::string& key) {
+  std::lock_guard<std::mutex> guard(lock_);
   auto& cell = cells_[key];
   if (!cell) cell = std::make_shared<EndpointState>();
   return cell;
 }
 
 void Registry::collect() {
+  std::lock_guard<std::mutex> guard(lock_);
   for (auto it = cells_.begin(); it != cells_.end();) {
     if (it->second.use_count() == 1) it = cells_.erase(it);
     else ++it;
   }
+}
+
+size_t Registry::size() const {
+  std::lock_guard<std::mutex> guard(lock_);
+  return cells_.size();
 }
 
 }  // namespace lodestar::health

@@ -4,22 +4,25 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "health/endpoint_state.hpp"
 
 namespace lodestar::health {
 
+/// Thread-safe: a reload compiles beside the control loop, which collects after publishing.
 class Registry {
  public:
   /// The cell for `key` (e.g. "192.0.2.1|web-check"), created Up on first use.
   std::shared_ptr<EndpointState> acquire(const std::string& key);
   /// Forgets cells no view uses any more.
   void collect();
-  size_t size() const noexcept { return cells_.size(); }
+  size_t size() const;
 
  private:
-  std::map<std::string, std::shared_ptr<EndpointState>> cells_;
+  mutable std::mutex lock_;
+  std::map<std::string, std::shared_ptr<EndpointState>> cells_;  // guarded by lock_
 };
 
 }  // namespace lodestar::health

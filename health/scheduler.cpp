@@ -2,6 +2,8 @@
 // the probe's callback and simply ignored when the result arrives.
 #include "health/scheduler.hpp"
 
+#include <set>
+
 namespace lodestar::health {
 
 const char* observedName(Observed o) noexcept {
@@ -45,10 +47,14 @@ Scheduler::~Scheduler() {
 
 void Scheduler::setTargets(std::vector<ProbeTarget> targets) {
   std::map<EndpointState*, std::shared_ptr<Entry>> next;
+  // Where each endpoint is used, each place once: thousands of zones naming one pool make
+  // one short line per health change, not one place per zone.
+  std::map<EndpointState*, std::set<std::string>> places;
   for (auto& t : targets) {
     EndpointState* key = t.state.get();
+    if (!places[key].insert(t.where).second) continue;
     if (next.count(key)) {
-      next[key]->target.where += "; " + t.where;
+      if (places[key].size() <= kPlacesShown) next[key]->target.where += "; " + t.where;
       continue;
     }
     auto it = entries_.find(key);
@@ -62,6 +68,9 @@ void Scheduler::setTargets(std::vector<ProbeTarget> targets) {
     next.emplace(key, e);
     schedule(*e, std::chrono::milliseconds(0));  // the first probe runs at once
   }
+  for (auto& [key, e] : next)
+    if (places[key].size() > kPlacesShown)
+      e->target.where += " and " + std::to_string(places[key].size() - kPlacesShown) + " more";
   for (auto& [cell, e] : entries_) {
     e->removed = true;
     if (e->timer) loop_.cancel(e->timer);

@@ -50,6 +50,8 @@ class Scheduler {
   /// Replaces the probe set. Targets that stay (same health cell) keep their state machine
   /// and schedule; new ones are probed at once; removed ones stop.
   void setTargets(std::vector<ProbeTarget> targets);
+  /// An endpoint's log lines name at most this many of the places (region, pool) using it.
+  static constexpr size_t kPlacesShown = 3;
 
   struct Status {
     std::string address, where, check;

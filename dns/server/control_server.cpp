@@ -80,6 +80,7 @@ void ControlServer::accept() {
     Client& c = clients_[fd];
     c.fd = fd;
     c.uid = cred.uid;
+    c.serial = nextSerial_++;
     // A client that connects and never finishes its request is closed, not kept forever.
     c.deadline = loop_.after(kRequestTimeout, [this, fd] {
       auto it = clients_.find(fd);
@@ -123,13 +124,29 @@ void ControlServer::onReadable(int fd) {
   if (!request.contains("command") || !request["command"].is_string())
     return respond(c, controlError("malformed request: no \"command\""));
   nlohmann::json args = request.contains("args") ? request["args"] : nlohmann::json::object();
-  nlohmann::json response;
+  // The request is whole: stop reading and stop its deadline; the reply may take a while.
+  if (c.deadline) loop_.cancel(c.deadline);
+  c.deadline = 0;
+  c.asked = true;
+  // A client that hangs up before its answer is dropped (EPOLLHUP: a Unix socket's peer
+  // closed both ways); one that only shut its sending side still gets the answer.
+  loop_.watch(fd, EPOLLRDHUP, [this, fd](uint32_t events) {
+    auto it = clients_.find(fd);
+    if (it == clients_.end()) return;
+    if (events & (EPOLLHUP | EPOLLERR)) return drop(fd);
+    it->second.ended = true;
+    loop_.watch(fd, 0, [this, fd](uint32_t) { drop(fd); });  // only HUP/ERR are reported now
+  });
+  Reply reply = [this, fd, serial = c.serial](const nlohmann::json& response) {
+    auto it = clients_.find(fd);
+    if (it == clients_.end() || it->second.serial != serial || !it->second.out.empty()) return;
+    respond(it->second, response);
+  };
   try {
-    response = handler_(request["command"].get<std::string>(), args, c.uid);
+    handler_(request["command"].get<std::string>(), args, c.uid, reply);
   } catch (const std::exception& e) {
-    response = controlError(std::string("internal error: ") + e.what());
+    reply(controlError(std::string("internal error: ") + e.what()));
   }
-  respond(c, response);
 }
 
 void ControlServer::respond(Client& c, const nlohmann::json& response) {

@@ -18,8 +18,11 @@ namespace lodestar::dns {
 
 class ControlServer {
  public:
-  /// command, arguments, caller's uid → response (built with controlOk / controlError).
-  using Handler = std::function<nlohmann::json(const std::string& command, const nlohmann::json& args, uid_t uid)>;
+  /// Sends the response (built with controlOk / controlError); may be called later, from the
+  /// loop, for a command that takes time (reload). Does nothing if the client has gone.
+  using Reply = std::function<void(const nlohmann::json& response)>;
+  /// command, arguments, caller's uid, and the way to answer.
+  using Handler = std::function<void(const std::string& command, const nlohmann::json& args, uid_t uid, Reply reply)>;
 
   /// Binds `path` (replacing a stale socket file) on `loop`. Throws std::runtime_error.
   ControlServer(health::EventLoop& loop, std::string path, Handler handler);
@@ -39,6 +42,8 @@ class ControlServer {
     size_t sent = 0;
     size_t drained = 0;  // bytes read and thrown away after the response
     bool ended = false;  // the client closed its side: what came is the whole request
+    bool asked = false;  // the request went to the handler: only its reply is awaited
+    uint64_t serial = 0;  // tells a reply for this connection from one for a later one on the same fd
     health::EventLoop::TimerId deadline = 0;  // closes a connection whose request never ends
   };
   void accept();
@@ -53,6 +58,7 @@ class ControlServer {
   Handler handler_;
   int listenFd_ = -1;
   std::unordered_map<int, Client> clients_;
+  uint64_t nextSerial_ = 1;
 };
 
 }  // namespace lodestar::dns

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "dns/server/admin_rules.hpp"
+#include "dns/server/background_load.hpp"
 #include "dns/server/admin_state.hpp"
 #include "dns/server/control_protocol.hpp"
 #include "dns/server/control_server.hpp"
@@ -127,7 +128,9 @@ class Daemon {
       try {
         control_ = std::make_unique<ControlServer>(
             loop_, config_.controlSocket,
-            [this](const std::string& cmd, const nlohmann::json& args, uid_t uid) { return onControl(cmd, args, uid); });
+            [this](const std::string& cmd, const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
+              onControl(cmd, args, uid, reply);
+            });
       } catch (const std::exception& e) {
         logLine(LogLevel::Error, e.what());
         stopWorkers();
@@ -143,6 +146,9 @@ class Daemon {
       hooks_->fire({eventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});
     });
     scheduler_->setTargets(probeTargets(*publisher_->current()));
+    loader_ = std::make_unique<BackgroundLoad>(
+        loop_, configPath_, registry_, [this] { return publisher_->current(); },
+        [this](BackgroundLoad::Result& r, std::vector<BackgroundLoad::Request>& q) { finishLoad(r, q); });
     tick();
 
     std::string where;
@@ -150,6 +156,7 @@ class Daemon {
     logLine(LogLevel::Info, "ready: " + std::to_string(publisher_->current()->zones().size()) + " zone(s), " +
                                 std::to_string(workers) + " worker(s), udp+tcp on " + where);
     loop_.run();
+    loader_.reset();  // waits for a load still running: it cannot be cut short
     health::killRunningChildren();
     scheduler_.reset();
     hooks_.reset();
@@ -288,40 +295,27 @@ class Daemon {
     return {};
   }
 
-  nlohmann::json onControl(const std::string& command, const nlohmann::json& args, uid_t uid) {
-    if (auto error = argumentError(args); !error.empty()) return controlError(error);
-    if (command == "reload") {
-      logLine(LogLevel::Info, "reload requested over the control socket by uid " + std::to_string(uid));
-      zones::Diagnostics diags;
-      if (!reload(diags, args.value("force", false))) {
-        auto r = controlError("reload failed with " + std::to_string(diags.errors().size()) +
-                              " error(s); still serving the previous configuration");
-        r["errors"] = errorsOf(diags);
-        return r;
-      }
-      return controlOk({{"summary", describeView(*publisher_->current())}});
+  void onControl(const std::string& command, const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
+    if (auto error = argumentError(args); !error.empty()) return reply(controlError(error));
+    if (command == "reload" || command == "check") {
+      if (command == "reload")
+        logLine(LogLevel::Info, "reload requested over the control socket by uid " + std::to_string(uid) +
+                                    (loader_->running() ? " (queued behind the reload running now)" : ""));
+      // Answered when the load that includes this request is done (and, for reload, applied).
+      loader_->request({command == "reload", args.value("force", false), reply});
+      return;
     }
-    if (command == "check") {
-      zones::Diagnostics diags;
-      auto loaded = loadConfiguration(configPath_, publisher_->current(), diags);
-      if (!loaded) {
-        auto r = controlError(std::to_string(diags.errors().size()) + " error(s) in the files on disk");
-        r["errors"] = errorsOf(diags);
-        return r;
-      }
-      return controlOk({{"summary", describeView(*loaded->view)}});
-    }
-    if (command == "ping") return controlOk({{"config", configPath_}});
-    if (command == "drain" || command == "undrain" || command == "force") return onAdmin(command, args, uid);
-    if (command == "status") return controlOk(status());
+    if (command == "ping") return reply(controlOk({{"config", configPath_}}));
+    if (command == "drain" || command == "undrain" || command == "force") return reply(onAdmin(command, args, uid));
+    if (command == "status") return reply(controlOk(status()));
     if (command == "explain") {
       auto r = explain(*publisher_->current(), args);
-      if (r.contains("error")) return controlError(r["error"].get<std::string>());
-      return controlOk(r);
+      if (r.contains("error")) return reply(controlError(r["error"].get<std::string>()));
+      return reply(controlOk(r));
     }
-    if (command == "stats") return controlOk(stats());
-    return controlError("unknown command '" + command +
-                        "' (known: reload, check, ping, status, drain, undrain, force, explain, stats)");
+    if (command == "stats") return reply(controlOk(stats()));
+    reply(controlError("unknown command '" + command +
+                       "' (known: reload, check, ping, status, drain, undrain, force, explain, stats)"));
   }
 
   // drain / undrain / force: validate, refuse what would leave clients of a record without
@@ -507,9 +501,9 @@ class Daemon {
     signalfd_siginfo info;
     while (read(sigFd, &info, sizeof info) == sizeof info) {
       if (info.ssi_signo == SIGHUP) {
-        logLine(LogLevel::Info, "SIGHUP: reloading " + configPath_);
-        zones::Diagnostics diags;
-        reload(diags, false);
+        logLine(LogLevel::Info, "SIGHUP: reloading " + configPath_ +
+                                    (loader_->running() ? " (queued behind the reload running now)" : ""));
+        loader_->request({true, false, nullptr});
       } else {
         logLine(LogLevel::Info, std::string("stopping on ") + (info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT"));
         loop_.stop();
@@ -517,9 +511,30 @@ class Daemon {
     }
   }
 
-  // Parses, validates and compiles off the hot path; publishes only a view with no errors.
-  bool reload(zones::Diagnostics& diags, bool force) {
-    auto loaded = loadConfiguration(configPath_, publisher_->current(), diags, &registry_);
+  // A load finished beside the loop: answer the checks, publish for the reloads.
+  void finishLoad(BackgroundLoad::Result& result, std::vector<BackgroundLoad::Request>& requests) {
+    bool publish = false, force = false;
+    for (const auto& r : requests)
+      if (r.publish) {
+        publish = true;
+        force = force || r.force;
+      }
+    nlohmann::json checked;
+    if (result.loaded) {
+      checked = controlOk({{"summary", describeView(*result.loaded->view)}});
+    } else {
+      checked = controlError(std::to_string(result.diags.errors().size()) + " error(s) in the files on disk");
+      checked["errors"] = errorsOf(result.diags);
+    }
+    nlohmann::json reloaded = publish ? applyLoad(result, force) : nlohmann::json();
+    for (auto& r : requests)
+      if (r.reply) r.reply(r.publish ? reloaded : checked);
+  }
+
+  // Publishes a loaded view, unless it has errors or drops most zones without `force`.
+  nlohmann::json applyLoad(BackgroundLoad::Result& result, bool force) {
+    auto& diags = result.diags;
+    auto& loaded = result.loaded;
     for (const auto& w : diags.warnings()) logLine(LogLevel::Warning, w.toString());
     // Files moved away by mistake look like a valid, smaller configuration: losing every zone,
     // or more than half of several, takes --force.
@@ -533,10 +548,13 @@ class Daemon {
     }
     if (!loaded) {
       for (const auto& e : diags.errors()) logLine(LogLevel::Error, e.toString());
-      logLine(LogLevel::Error, "reload failed with " + std::to_string(diags.errors().size()) +
-                                   " error(s); still serving the previous configuration");
+      std::string failed = "reload failed with " + std::to_string(diags.errors().size()) +
+                           " error(s); still serving the previous configuration";
+      logLine(LogLevel::Error, failed);
       ++failedReloads_;
-      return false;
+      auto r = controlError(failed);
+      r["errors"] = errorsOf(diags);
+      return r;
     }
     if (listenText(loaded->config) != listenText(config_) || loaded->config.workers != config_.workers)
       logLine(LogLevel::Warning, "listen addresses and workers change only on restart");
@@ -547,7 +565,7 @@ class Daemon {
     registry_.collect();  // endpoints no view names any more
     ++reloads_;
     logLine(LogLevel::Info, "reloaded: " + summary.substr(0, summary.find('\n')));
-    return true;
+    return controlOk({{"summary", summary}});
   }
 
   std::string configPath_;
@@ -565,6 +583,7 @@ class Daemon {
   std::unique_ptr<health::Prober> prober_;
   std::unique_ptr<health::HookRunner> hooks_;
   std::unique_ptr<health::Scheduler> scheduler_;
+  std::unique_ptr<BackgroundLoad> loader_;  // reloads and checks, beside the loop
 };
 
 }  // namespace
