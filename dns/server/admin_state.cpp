@@ -49,6 +49,8 @@ nlohmann::json AdminState::toJson() const {
                       {"windows", nlohmann::json::array()}};
   for (const auto& [region, d] : drained) j["drained"][region] = {{"reason", d.reason}, {"uid", d.uid}, {"since", d.since}};
   for (const auto& [target, state] : forced) j["forced"][target] = state;
+  for (const auto& [target, n] : forceNotes)
+    if (forced.count(target)) j["force_notes"][target] = {{"reason", n.reason}, {"uid", n.uid}, {"since", n.since}};
   for (const auto& w : windows)
     j["windows"].push_back({{"region", w.region}, {"reason", w.reason}, {"uid", w.uid}, {"start", w.start}, {"end", w.end}});
   return j;
@@ -93,6 +95,10 @@ std::optional<AdminState> AdminState::fromJson(const nlohmann::json& j, std::vec
       }
       s.forced[target] = state.get<std::string>();
     }
+  if (const auto* notes = section("force_notes", false))
+    for (const auto& [target, n] : notes->items())
+      if (n.is_object() && n.contains("reason") && n["reason"].is_string())
+        s.forceNotes[target] = {n["reason"].get<std::string>(), n.value("uid", 0u), n.value("since", int64_t(0))};
   if (const auto* windows = section("windows", true))
     for (const auto& w : *windows) {
       if (!w.is_object() || !w.contains("region") || !w["region"].is_string() || !w.contains("start") ||

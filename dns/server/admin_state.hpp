@@ -23,6 +23,7 @@ struct AdminState {
   };
   std::map<std::string, Drain> drained;        // region name →
   std::map<std::string, std::string> forced;   // "REGION", "REGION/POOL" or an address → "up" | "down"
+  std::map<std::string, Drain> forceNotes;     // who forced a target, when and why (for status)
   /// Maintenance windows the daemon starts and ends itself: the region is drained in [start, end).
   struct Window {
     std::string region, reason;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "dns/server/admin_rules.hpp"
+#include "dns/server/availability.hpp"
 #include "dns/server/background_load.hpp"
 #include "dns/server/admin_state.hpp"
 #include "dns/server/control_protocol.hpp"
@@ -27,6 +28,7 @@
 #include "dns/server/log.hpp"
 #include "dns/server/probe_targets.hpp"
 #include "dns/server/socket_set.hpp"
+#include "dns/server/status_report.hpp"
 #include "dns/server/view_publisher.hpp"
 #include "dns/server/worker.hpp"
 #include "health/child_process.hpp"
@@ -172,8 +174,8 @@ class Daemon {
   }
 
  private:
-  // Once a second: open and close maintenance windows, and sample each region's health
-  // for its availability since start.
+  // Once a second: open and close maintenance windows, sample availability, and every fifth
+  // second look at the admin state file.
   void tick() {
     int64_t now = std::time(nullptr);
     const zones::View& view = *publisher_->current();
@@ -192,21 +194,7 @@ class Daemon {
         logLine(LogLevel::Error, error);
     }
     if (++ticks_ % 5 == 0) checkAdminStateFile();
-    std::map<std::string, bool> up;
-    for (const auto& zone : view.zones())
-      for (const auto& pool : zone->pools())
-        for (zones::RegionId r : pool->regions) {
-          const auto& m = pool->byRegion[r];
-          bool any = m.cnameState && m.cnameState->observed.load() != health::Observed::Down;
-          for (const auto* list : {&m.ipv4, &m.ipv6})
-            for (const auto& e : *list) any = any || e.state->observed.load() != health::Observed::Down;
-          up[view.regions()[r].name] = up[view.regions()[r].name] || any;
-        }
-    for (const auto& [region, isUp] : up) {
-      auto& a = availability_[region];
-      a.first += isUp;
-      ++a.second;
-    }
+    availability_.sample(view, now);
     loop_.after(std::chrono::milliseconds(1000), [this] { tick(); });
   }
 
@@ -278,7 +266,8 @@ class Daemon {
         {"state", nlohmann::json::value_t::string},  {"name", nlohmann::json::value_t::string},
         {"type", nlohmann::json::value_t::string},   {"client", nlohmann::json::value_t::string},
         {"ecs", nlohmann::json::value_t::string},    {"force", nlohmann::json::value_t::boolean},
-        {"dry_run", nlohmann::json::value_t::boolean}, {"start", nlohmann::json::value_t::number_integer},
+        {"dry_run", nlohmann::json::value_t::boolean}, {"detail", nlohmann::json::value_t::boolean},
+        {"start", nlohmann::json::value_t::number_integer},
         {"end", nlohmann::json::value_t::number_integer}};
     for (const auto& [key, value] : args.items()) {
       auto t = kTypes.find(key);
@@ -307,7 +296,7 @@ class Daemon {
     }
     if (command == "ping") return reply(controlOk({{"config", configPath_}}));
     if (command == "drain" || command == "undrain" || command == "force") return reply(onAdmin(command, args, uid));
-    if (command == "status") return reply(controlOk(status()));
+    if (command == "status") return reply(controlOk(status(args.value("detail", false))));
     if (command == "explain") {
       auto r = explain(*publisher_->current(), args);
       if (r.contains("error")) return reply(controlError(r["error"].get<std::string>()));
@@ -370,10 +359,13 @@ class Daemon {
         return controlError(error);
       }
       auto was = next.forced.find(target);
-      if (state == "auto") changed = next.forced.erase(target) > 0;
-      else if (state == "up" || state == "down") {
+      if (state == "auto") {
+        changed = next.forced.erase(target) > 0;
+        next.forceNotes.erase(target);
+      } else if (state == "up" || state == "down") {
         changed = was == next.forced.end() || was->second != state;
         next.forced[target] = state;
+        next.forceNotes[target] = {reason, static_cast<uint32_t>(uid), now};
       } else return controlError("state must be up, down or auto");
     }
     // A scheduled window is judged as it will be when it opens.
@@ -443,58 +435,10 @@ class Daemon {
             {"reloads", reloads_}, {"failed_reloads", failedReloads_}, {"health_changes", scheduler_->changes()}};
   }
 
-  nlohmann::json status() const {
-    const zones::View& view = *publisher_->current();
-    std::map<std::string, health::Scheduler::Status> probes;
-    for (auto& st : scheduler_->status()) probes[st.address + "|" + st.check] = st;
-    nlohmann::json regions = nlohmann::json::array();
-    for (size_t r = 0; r < view.regions().size(); ++r) {
-      const auto& region = view.regions()[r];
-      nlohmann::json pools = nlohmann::json::array();
-      for (const auto& zone : view.zones())
-        for (const auto& pool : zone->pools()) {
-          const auto* m = pool->members(static_cast<zones::RegionId>(r));
-          if (!m) continue;
-          nlohmann::json endpoints = nlohmann::json::array();
-          for (const auto* list : {&m->ipv4, &m->ipv6})
-            for (const auto& e : *list) {
-              std::string address = e.address.toString();
-              nlohmann::json ep = {{"address", address},
-                                   {"health", health::observedName(e.state->observed.load())},
-                                   {"admin", e.state->forced.load() == health::Forced::Auto ? "auto"
-                                             : e.state->forced.load() == health::Forced::Up ? "force-up" : "force-down"},
-                                   {"serving", e.up()}};
-              auto it = pool->check ? probes.find(address + "|" + pool->check->name) : probes.end();
-              if (it != probes.end()) {
-                ep["why"] = it->second.lastReason;
-                ep["since"] = std::chrono::system_clock::to_time_t(it->second.since);
-                ep["probes"] = it->second.probes;
-                ep["failures"] = it->second.failures;
-              } else {
-                ep["why"] = pool->check ? "not probed yet" : "no check";
-              }
-              endpoints.push_back(ep);
-            }
-          if (!m->cname.empty()) endpoints.push_back({{"cname", zones::nameToText(m->cname)}, {"serving", m->cnameState->up()}});
-          pools.push_back({{"zone", zones::nameToText(zone->apex())}, {"pool", pool->name}, {"endpoints", endpoints}});
-        }
-      nlohmann::json entry = {{"region", region.name}, {"drained", view.regionAdmin(static_cast<zones::RegionId>(r)).drained.load()},
-                              {"pools", pools}};
-      auto drains = admin_.effectiveDrains(std::time(nullptr));
-      auto d = drains.find(region.name);
-      if (d != drains.end()) entry["drain"] = {{"reason", d->second.reason}, {"uid", d->second.uid}, {"since", d->second.since}};
-      nlohmann::json windows = nlohmann::json::array();
-      for (const auto& w : admin_.windows)
-        if (w.region == region.name) windows.push_back({{"start", w.start}, {"end", w.end}, {"reason", w.reason}});
-      if (!windows.empty()) entry["windows"] = windows;
-      auto a = availability_.find(region.name);
-      if (a != availability_.end() && a->second.second)
-        entry["availability"] = 100.0 * double(a->second.first) / double(a->second.second);
-      regions.push_back(entry);
-    }
-    nlohmann::json out = {{"regions", regions}};
-    if (!droppedOverrides_.empty()) out["dropped_overrides"] = droppedOverrides_;
-    return out;
+  nlohmann::json status(bool detail) const {
+    auto probes = scheduler_->status();
+    return statusReport({*publisher_->current(), admin_, probes, availability_, droppedOverrides_, std::time(nullptr),
+                         detail});
   }
 
   void onSignal(int sigFd) {
@@ -575,7 +519,7 @@ class Daemon {
   std::vector<std::string> droppedOverrides_;
   std::string damageSeen_;  // the last damaged state file found  // entries of a damaged state file, with reasons
   uint64_t reloads_ = 0, failedReloads_ = 0, ticks_ = 0;
-  std::map<std::string, std::pair<uint64_t, uint64_t>> availability_;  // region → (seconds up, seconds)
+  Availability availability_;  // per region and pool, sampled by tick()
   std::unique_ptr<ViewPublisher> publisher_;
   std::vector<std::unique_ptr<Worker>> pool_;
   health::EventLoop loop_;

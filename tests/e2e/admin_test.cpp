@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/support/command.hpp"
 #include "tests/support/demo_fixture.hpp"
 
@@ -296,4 +298,61 @@ TEST_CASE("dry-run predicts what the drain does, record by record", "[e2e][admin
   // And what the dry-run said is what happens.
   CHECK(run("drain us-east --force").status == 0);
   CHECK(d.ask(QueryBuilder().name("pay.shop.test.")).answer == Addrs{"pay.shop.test. 30 A 192.0.2.10"});
+}
+
+TEST_CASE("status tells what serves and why: drains, forces with their reason and target, pending windows",
+          "[e2e][admin][status][regression]") {
+  DemoFixture demo;
+  CHECK(ctl(demo, "drain eu-west --reason upgrade").status == 0);
+  auto drained = ctl(demo, "status");
+  INFO(drained.output);
+  CHECK_THAT(drained.output, Catch::Contains("127.0.2.1  up  NOT serving (region drained)"));
+  auto undrain = ctl(demo, "undrain ap-northeast");
+  CHECK(undrain.status == 0);
+  CHECK_THAT(undrain.output, Catch::Contains("undrain ap-northeast: nothing to do (it was not drained)"));
+  CHECK(ctl(demo, "undrain eu-west").status == 0);
+
+  CHECK(ctl(demo, "force-down 127.0.2.1 --reason 'disk failing'").status == 0);
+  CHECK(ctl(demo, "force-down eu-west/web --reason 'pool test'").status == 0);
+  CHECK(ctl(demo, "auto eu-west/web").status == 0);
+  auto forced = ctl(demo, "status");
+  INFO(forced.output);
+  // The endpoint's own override stays after the pool's is gone, and says so.
+  CHECK_THAT(forced.output, Catch::Contains("127.0.2.1  up [force-down by 127.0.2.1: disk failing]  NOT serving (forced down)"));
+  CHECK_THAT(forced.output, Catch::Contains("127.0.2.2  up  serving"));
+
+  auto scheduled = ctl(demo, "drain ap-northeast --at +1h --for 30m --reason 'kernel update'");
+  INFO(scheduled.output);
+  CHECK(scheduled.status == 0);
+  CHECK_THAT(scheduled.output, Catch::Contains("drain ap-northeast: scheduled from "));
+  CHECK_THAT(ctl(demo, "status").output, Catch::Contains("(pending) kernel update"));
+  CHECK_THAT(demo.daemon().log(), Catch::Contains("admin: drain ap-northeast scheduled from "));
+  auto noAt = ctl(demo, "drain ap-northeast --for 30m");
+  CHECK(noAt.status == 2);
+  CHECK_THAT(noAt.output, Catch::Contains("a maintenance window needs both --at"));
+  auto noFor = ctl(demo, "drain ap-northeast --at +1h");
+  CHECK(noFor.status == 2);
+  CHECK_THAT(noFor.output, Catch::Contains("a maintenance window needs both --at"));
+  auto detail = ctl(demo, "status --detail");
+  CHECK_THAT(detail.output, Catch::Contains("used by gtm.example.test. pool web"));
+  CHECK_THAT(detail.output, Catch::Contains("record www.gtm.example.test."));
+}
+
+TEST_CASE("availability falls while a region cannot serve", "[e2e][admin][status][regression]") {
+  DemoFixture demo;
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  demo.stopRegion("eu-west");
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  auto status = ctl(demo, "--json status");
+  auto j = nlohmann::json::parse(status.output.substr(status.output.find('{')));
+  double eu = -1, us = -1;
+  for (const auto& r : j["result"]["regions"])
+    for (const auto& p : r["pools"]) {
+      if (r["region"] == "eu-west") eu = p["availability"]["last_hour"].get<double>();
+      if (r["region"] == "us-east") us = p["availability"]["last_hour"].get<double>();
+    }
+  INFO(status.output);
+  CHECK(eu >= 0);
+  CHECK(eu < 80);
+  CHECK(us == 100);
 }

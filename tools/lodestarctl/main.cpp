@@ -58,6 +58,13 @@ std::optional<int64_t> parseTime(const std::string& text) {
   return static_cast<int64_t>(timegm(&tm));
 }
 
+std::string utcText(int64_t t, const char* format = "%Y-%m-%d %H:%M:%SZ") {
+  std::time_t tt = static_cast<std::time_t>(t);
+  char text[40];
+  std::strftime(text, sizeof text, format, std::gmtime(&tt));
+  return text;
+}
+
 void printStatus(const nlohmann::json& result) {
   if (result.contains("dropped_overrides")) {
     std::cout << "WARNING: overrides dropped from a damaged state file at start:\n";
@@ -69,38 +76,40 @@ void printStatus(const nlohmann::json& result) {
       std::cout << "  DRAINED";
       if (r.contains("drain")) std::cout << " (" << r["drain"].value("reason", std::string()) << ")";
     }
-    if (r.contains("availability")) {
-      char pct[32];
-      std::snprintf(pct, sizeof pct, "  availability %.3f%%", r["availability"].get<double>());
-      std::cout << pct;
-    }
     std::cout << "\n";
     if (r.contains("windows"))
-      for (const auto& w : r["windows"]) {
-        std::time_t a = w["start"].get<std::time_t>(), b = w["end"].get<std::time_t>();
-        char from[32], to[32];
-        std::strftime(from, sizeof from, "%Y-%m-%d %H:%M:%S", std::gmtime(&a));
-        std::strftime(to, sizeof to, "%H:%M:%S", std::gmtime(&b));
-        std::cout << "  maintenance window " << from << "Z - " << to << "Z " << w.value("reason", std::string()) << "\n";
-      }
+      for (const auto& w : r["windows"])
+        std::cout << "  maintenance window " << utcText(w["start"].get<int64_t>()) << " to "
+                  << utcText(w["end"].get<int64_t>()) << " (" << w.value("state", std::string()) << ")"
+                  << (w.value("reason", std::string()).empty() ? "" : " " + w.value("reason", std::string())) << "\n";
     for (const auto& p : r["pools"]) {
-      std::cout << "  " << p["zone"].get<std::string>() << " pool " << p["pool"].get<std::string>() << "\n";
-      for (const auto& e : p["endpoints"]) {
-        if (e.contains("cname")) {
-          std::cout << "    cname " << e["cname"].get<std::string>() << (e.value("serving", false) ? "  serving" : "  not serving") << "\n";
-          continue;
-        }
-        std::cout << "    " << e["address"].get<std::string>() << "  " << e["health"].get<std::string>();
-        if (e["admin"] != "auto") std::cout << " [" << e["admin"].get<std::string>() << "]";
-        std::cout << (e.value("serving", false) ? "  serving" : "  not serving") << "  " << e.value("why", std::string());
-        if (e.contains("since")) {
-          std::time_t t = e["since"].get<std::time_t>();
-          char when[32];
-          std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
-          std::cout << "  since " << when << "Z";
-        }
-        std::cout << "\n";
+      std::cout << "  pool " << p["pool"].get<std::string>() << " (" << p["zones"].get<size_t>() << " zone(s))";
+      if (p.contains("availability")) {
+        char pct[96];
+        std::snprintf(pct, sizeof pct, ": availability %.3f%% last hour, %.3f%% last day",
+                      p["availability"]["last_hour"].get<double>(), p["availability"]["last_day"].get<double>());
+        std::cout << pct;
       }
+      std::cout << "\n";
+    }
+    for (const auto& e : r["endpoints"]) {
+      std::cout << "    " << (e.contains("cname") ? "cname " + e["cname"].get<std::string>() : e["address"].get<std::string>())
+                << "  " << e["health"].get<std::string>();
+      if (e["admin"] != "auto") {
+        std::cout << " [" << e["admin"].get<std::string>() << " by " << e.value("forced_by", std::string());
+        if (!e.value("force_reason", std::string()).empty()) std::cout << ": " << e["force_reason"].get<std::string>();
+        std::cout << "]";
+      }
+      if (e.value("serving", false)) std::cout << "  serving";
+      else std::cout << "  NOT serving (" << e.value("not_serving_because", std::string()) << ")";
+      std::cout << "  " << e.value("why", std::string());
+      if (e.contains("since")) std::cout << "  since " << utcText(e["since"].get<int64_t>());
+      if (e.value("zones", 1) > 1) std::cout << "  in " << e["zones"].get<size_t>() << " zones";
+      std::cout << "\n";
+      if (e.contains("used_by"))
+        for (const auto& u : e["used_by"]) std::cout << "      used by " << u.get<std::string>() << "\n";
+      if (e.contains("records"))
+        for (const auto& u : e["records"]) std::cout << "      record " << u.get<std::string>() << "\n";
     }
   }
 }
@@ -191,15 +200,9 @@ int print(const std::string& command, const nlohmann::json& response, bool json)
     for (const auto& r : result["left_without_region"])
       std::cout << "  would leave " << r.get<std::string>() << " without a usable region (refused without --force)\n";
   } else if (result.contains("window")) {
-    auto utc = [](int64_t t) {
-      std::time_t tt = static_cast<std::time_t>(t);
-      char text[32];
-      std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%SZ", std::gmtime(&tt));
-      return std::string(text);
-    };
     std::cout << command << " " << result["target"].get<std::string>() << ": scheduled from "
-              << utc(result["window"]["start"].get<int64_t>()) << " to " << utc(result["window"]["end"].get<int64_t>())
-              << "\n";
+              << utcText(result["window"]["start"].get<int64_t>()) << " to "
+              << utcText(result["window"]["end"].get<int64_t>()) << "\n";
   } else if (result.contains("target") && !result.value("changed", true)) {
     std::cout << command << " " << result["target"].get<std::string>() << ": nothing to do ("
               << (command == "undrain" ? "it was not drained" : command == "drain" ? "it was drained already"
@@ -227,6 +230,8 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand("check", "validate the files on disk without applying them");
   auto* ping = app.add_subcommand("ping", "is the daemon answering?");
   auto* status = app.add_subcommand("status", "regions, pools and endpoints with health and overrides");
+  bool detail = false;
+  status->add_flag("--detail", detail, "also list the zones and records that use each endpoint");
   auto* drain = app.add_subcommand("drain", "stop sending clients to REGION (every record, every zone)");
   drain->add_option("region", target, "region name")->required();
   drain->add_option("--reason", reason, "why, for the audit log and status");
@@ -289,7 +294,10 @@ int main(int argc, char** argv) {
   }
   else if (check->parsed()) command = "check";
   else if (ping->parsed()) command = "ping";
-  else if (status->parsed()) command = "status";
+  else if (status->parsed()) {
+    command = "status";
+    args = {{"detail", detail}};
+  }
   else if (statsCmd->parsed()) command = "stats";
   else if (explainCmd->parsed()) {
     command = "explain";

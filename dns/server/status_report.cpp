@@ -1,0 +1,119 @@
+// One pass over the view's pools per region, keyed by health cell: an endpoint shared by
+// thousands of zones is one entry.
+#include "dns/server/status_report.hpp"
+
+#include <chrono>
+#include <map>
+
+#include "zones/wire_name.hpp"
+
+namespace lodestar::dns {
+
+namespace {
+
+// The override that applies to an endpoint of `pool` in `region`, most specific first (as
+// applyAdminState decides), and its target.
+std::pair<std::string, std::string> forcedBy(const AdminState& admin, const std::string& address,
+                                             const std::string& region, const std::string& pool) {
+  for (const std::string& t : {address, region + "/" + pool, region}) {
+    if (t.empty()) continue;
+    auto it = admin.forced.find(t);
+    if (it != admin.forced.end()) return {it->second, t};
+  }
+  return {"", ""};
+}
+
+}  // namespace
+
+nlohmann::json statusReport(const StatusInputs& in) {
+  const zones::View& view = in.view;
+  std::map<std::string, const health::Scheduler::Status*> probes;
+  for (const auto& st : in.probes) probes[st.address + "|" + st.check] = &st;
+  const auto drains = in.admin.effectiveDrains(in.now);
+  nlohmann::json regions = nlohmann::json::array();
+  for (size_t r = 0; r < view.regions().size(); ++r) {
+    const auto id = static_cast<zones::RegionId>(r);
+    const std::string& region = view.regions()[r].name;
+    const bool drained = view.regionAdmin(id).drained.load();
+    nlohmann::json entry = {{"region", region}, {"drained", drained}};
+    if (auto d = drains.find(region); d != drains.end())
+      entry["drain"] = {{"reason", d->second.reason}, {"uid", d->second.uid}, {"since", d->second.since}};
+    nlohmann::json windows = nlohmann::json::array();
+    for (const auto& w : in.admin.windows)
+      if (w.region == region)
+        windows.push_back({{"start", w.start}, {"end", w.end}, {"reason", w.reason},
+                           {"state", in.now < w.start ? "pending" : "open"}});
+    if (!windows.empty()) entry["windows"] = windows;
+
+    // Endpoints by health cell, pools by name, each with the zones that use them.
+    std::map<const health::EndpointState*, nlohmann::json> endpoints;
+    std::vector<const health::EndpointState*> order;
+    std::map<std::string, size_t> poolZones;
+    for (const auto& zone : view.zones())
+      for (const auto& pool : zone->pools()) {
+        const auto* m = pool->members(id);
+        if (!m) continue;
+        ++poolZones[pool->name];
+        std::string where = zones::nameToText(zone->apex()) + " pool " + pool->name;
+        auto visit = [&](const health::EndpointState* cell, const std::string& address, const std::string& cname) {
+          auto [it, fresh] = endpoints.try_emplace(cell);
+          nlohmann::json& ep = it->second;
+          if (fresh) {
+            order.push_back(cell);
+            const health::Health h = cell->read();
+            auto [state, target] = forcedBy(in.admin, address, region, pool->name);
+            ep = {{"health", health::observedName(cell->observed.load())},
+                  {"admin", state.empty() ? "auto" : state == "up" ? "force-up" : "force-down"},
+                  {"serving", h.up && !drained},
+                  {"zones", 0}};
+            if (!address.empty()) ep["address"] = address;
+            if (!cname.empty()) ep["cname"] = cname;
+            if (!target.empty()) {
+              ep["forced_by"] = target;
+              if (auto n = in.admin.forceNotes.find(target); n != in.admin.forceNotes.end())
+                ep["force_reason"] = n->second.reason;
+            }
+            if (drained) ep["not_serving_because"] = "region drained";
+            else if (!h.up) ep["not_serving_because"] = state == "down" ? "forced down" : "health checks fail";
+            auto p = pool->check ? probes.find(address.empty() ? pool->check->address + "|" + pool->check->name
+                                                               : address + "|" + pool->check->name)
+                                 : probes.end();
+            if (p != probes.end()) {
+              ep["why"] = p->second->lastReason;
+              ep["since"] = std::chrono::system_clock::to_time_t(p->second->since);
+              ep["probes"] = p->second->probes;
+              ep["failures"] = p->second->failures;
+            } else {
+              ep["why"] = pool->check ? "not probed yet" : "no check";
+            }
+          }
+          ep["zones"] = ep["zones"].get<size_t>() + 1;
+          if (in.detail) {
+            ep["used_by"].push_back(where);
+            for (const auto& rec : zone->steered())
+              if (rec->pool == pool.get()) ep["records"].push_back(rec->name);
+          }
+        };
+        for (const auto* list : {&m->ipv4, &m->ipv6})
+          for (const auto& e : *list) visit(e.state.get(), e.address.toString(), "");
+        if (m->cnameState) visit(m->cnameState.get(), "", zones::nameToText(m->cname));
+      }
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto* cell : order) list.push_back(endpoints[cell]);
+    entry["endpoints"] = list;
+    nlohmann::json pools = nlohmann::json::array();
+    for (const auto& [name, count] : poolZones) {
+      nlohmann::json p = {{"pool", name}, {"zones", count}};
+      if (auto a = in.availability.of(region, name, in.now))
+        p["availability"] = {{"last_hour", a->lastHour}, {"last_day", a->lastDay}, {"sampled_seconds", a->sampledSeconds}};
+      pools.push_back(p);
+    }
+    entry["pools"] = pools;
+    regions.push_back(entry);
+  }
+  nlohmann::json out = {{"regions", regions}};
+  if (!in.droppedOverrides.empty()) out["dropped_overrides"] = in.droppedOverrides;
+  return out;
+}
+
+}  // namespace lodestar::dns

@@ -1,0 +1,30 @@
+// `lodestarctl status`: by region, then each endpoint once (however many zones use it), with
+// health, the override that applies and where it comes from, and whether it serves; the
+// zones and records that use it on request (`detail`).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dns/server/admin_state.hpp"
+#include "dns/server/availability.hpp"
+#include "health/scheduler.hpp"
+#include "zones/view.hpp"
+
+namespace lodestar::dns {
+
+struct StatusInputs {
+  const zones::View& view;
+  const AdminState& admin;
+  const std::vector<health::Scheduler::Status>& probes;
+  const Availability& availability;
+  const std::vector<std::string>& droppedOverrides;
+  int64_t now;
+  bool detail;  // list the zones and records using each endpoint
+};
+
+nlohmann::json statusReport(const StatusInputs& in);
+
+}  // namespace lodestar::dns
