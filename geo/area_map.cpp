@@ -39,6 +39,12 @@ bool AreaMap::add(const std::string& key, uint32_t value, std::string& error) {
             "192.0.2.0/24, or default)";
     return false;
   }
+  // A key whose country is no country can never match a client: "OR-US" for US-OR, "XX".
+  if (table != &continents_ && !isCountryCode(code.substr(0, 2))) {
+    error = "'" + code.substr(0, 2) + "' in '" + key + "' is not a country code (ISO 3166-1, e.g. DE" +
+            (table == &subdivisions_ ? "; a subdivision is COUNTRY-SUBDIVISION, e.g. US-CA" : "") + ")";
+    return false;
+  }
   if (!table->emplace(code, value).second) {
     error = "area '" + key + "' appears twice";
     return false;

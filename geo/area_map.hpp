@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 #include <unordered_map>
 
@@ -35,5 +36,7 @@ class AreaMap {
 
 /// True for AF, AN, AS, EU, NA, OC, SA.
 bool isContinentCode(const std::string& code);
+/// True for an ISO 3166-1 alpha-2 country code (and XK, which geo databases use).
+bool isCountryCode(std::string_view code);
 
 }  // namespace lodestar::geo

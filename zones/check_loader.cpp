@@ -192,7 +192,9 @@ CheckMap readChecks(YamlReader& yaml, const YAML::Node& checks) {
   for (auto it = checks.begin(); it != checks.end(); ++it) {
     std::string name = it->first.Scalar();
     auto spec = readCheck(yaml, it->second, keyPath("checks", name), name);
-    if (spec) out.emplace(name, std::make_shared<const health::CheckSpec>(std::move(*spec)));
+    // A check with errors stays known (as null), so the pools naming it report nothing more:
+    // the operator sees the root error only.
+    out.emplace(name, spec ? std::make_shared<const health::CheckSpec>(std::move(*spec)) : nullptr);
   }
   return out;
 }

@@ -10,6 +10,7 @@
 
 namespace lodestar::zones {
 
+/// Check name → its spec; null for a check defined with errors (already reported).
 using CheckMap = std::map<std::string, std::shared_ptr<const health::CheckSpec>>;
 
 /// Reads every check; each problem is reported with its key path.

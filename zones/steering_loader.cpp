@@ -2,6 +2,7 @@
 #include "zones/steering_loader.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "geo/area_map.hpp"
 #include "zones/record_text.hpp"
@@ -485,6 +486,7 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
   std::vector<geo::CustomNetwork> custom;
   bool ok = !map || yaml.uniqueKeys(map, mapPath);
   std::optional<YAML::Node> firstAreaKey;  // an area (not a network) needs the geo database to match anything
+  std::vector<std::pair<std::string, YAML::Node>> areaKeys;  // to warn about keys no network matches
   for (auto it = map.begin(); map && it != map.end(); ++it) {
     std::string key = it->first.Scalar();
     if (key == "default") continue;
@@ -512,6 +514,7 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
       ok = false;
     }
     if (!firstAreaKey) firstAreaKey.emplace(it->first);
+    areaKeys.emplace_back(key, it->first);
   }
   if (!ok) return std::nullopt;
   rec.areas = areas;
@@ -528,10 +531,29 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
                    "every client would get the default order");
     return true;
   };
+  // The keys some network of the database matched, while the tree compiles: a key no
+  // network matches (US-XX, or a country the database does not hold) can never be used.
+  auto matched = std::make_shared<std::set<std::string>>();
+  auto warnUnmatched = [&](bool compiled) {
+    if (!compiled) return;  // an identical policy compiled (and warned) before
+    for (const auto& [key, node] : areaKeys) {
+      std::string plain = key.rfind("country:", 0) == 0 && !geo::isContinentCode(key.substr(8)) ? key.substr(8) : key;
+      if (!matched->count(plain))
+        yaml.warning(node, keyPath(mapPath, key),
+                     "no network of the geo database " + ctx.database()->path() + " matches '" + key +
+                         "': no client gets this order");
+    }
+  };
   if (rec.policy == PolicyKind::Geo) {
     if (withoutDatabase()) return std::nullopt;
-    auto classify = [areas](const geo::GeoFacts& f) { return areas->match(f).value; };
+    auto classify = [areas, matched](const geo::GeoFacts& f) {
+      auto m = areas->match(f);
+      matched->insert(m.key);
+      return m.value;
+    };
+    const bool fresh = !ctx.cached(signature);
     if (!compile(yaml, steer, path, ctx, ctx.database(), signature, interner, classify, custom, rec)) return std::nullopt;
+    warnUnmatched(fresh);
     return rec;
   }
 
@@ -548,8 +570,9 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
   }
   if (withoutDatabase()) return std::nullopt;
   std::vector<Region> regions = ctx.regions();
-  auto classify = [candidates, regions, areas, &interner](const geo::GeoFacts& f) -> uint32_t {
+  auto classify = [candidates, regions, areas, matched, &interner](const geo::GeoFacts& f) -> uint32_t {
     auto m = areas->match(f);
+    matched->insert(m.key);
     if (m.key != "default") return m.value;
     if (!f.hasLocation) return 0;
     std::vector<std::pair<double, RegionId>> byDistance;
@@ -564,7 +587,9 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
   };
   for (RegionId r : candidates)
     signature += "|" + std::to_string(regions[r].latitude) + "," + std::to_string(regions[r].longitude);
+  const bool fresh = !ctx.cached(signature);
   if (!compile(yaml, steer, path, ctx, ctx.database(), signature, interner, classify, custom, rec)) return std::nullopt;
+  warnUnmatched(fresh);
   return rec;
 }
 

@@ -16,6 +16,14 @@ uint32_t readU32(const std::string& s, size_t at) {
   return uint32_t(uint8_t(s[at])) << 24 | uint32_t(uint8_t(s[at + 1])) << 16 | uint32_t(uint8_t(s[at + 2])) << 8 |
          uint8_t(s[at + 3]);
 }
+
+// A "*" label: RFC 4592 wildcards are not served yet, and a literal "*" would match nothing
+// but the name "*" itself, silently.
+bool hasWildcardLabel(std::string_view wire) {
+  for (size_t at = 0; at < wire.size() && wire[at] != 0; at += 1 + static_cast<unsigned char>(wire[at]))
+    if (wire[at] == 1 && at + 1 < wire.size() && wire[at + 1] == '*') return true;
+  return false;
+}
 }  // namespace
 
 ZoneBuilder::ZoneBuilder(std::string_view apexWire, SourceLocation where)
@@ -26,6 +34,11 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
   std::string owner = lowercaseWire(ownerWire);
   if (!isSubdomain(owner, apex_)) {
     diags.error(where, "owner " + nameToText(owner) + " is outside the zone " + nameToText(apex_));
+    return;
+  }
+  if (hasWildcardLabel(owner)) {
+    diags.error(where, "wildcard owner " + nameToText(owner) + ": wildcards are not supported yet (a '*' label "
+                       "would be served only for the literal name '*')");
     return;
   }
   if (type == kOPT || type == kDNAME || type == 0 || (type >= 128 && type <= 255)) {
@@ -104,6 +117,11 @@ void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, c
   std::string owner = lowercaseWire(ownerWire);
   if (!isSubdomain(owner, apex_)) {
     diags.error(where, "owner " + nameToText(owner) + " is outside the zone " + nameToText(apex_));
+    return;
+  }
+  if (hasWildcardLabel(owner)) {
+    diags.error(where, "wildcard owner " + nameToText(owner) + ": wildcards are not supported yet (a '*' label "
+                       "would be served only for the literal name '*')");
     return;
   }
   PendingNode& node = nodes_[owner];

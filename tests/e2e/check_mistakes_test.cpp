@@ -1,0 +1,82 @@
+// `lodestar --check` on mistakes a new operator makes: each reported where it was written,
+// and one root error gives one message.
+#include <catch2/catch.hpp>
+
+#include "tests/support/command.hpp"
+#include "tests/support/daemon_process.hpp"
+
+using namespace lodestar::test;
+
+namespace {
+CommandResult check(const TempDir& dir, const std::string& zone) {
+  dir.write("zones/z.yaml", zone);
+  auto cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nzones: [zones/]\ngeo: {database: " +
+                                            std::string(LODESTAR_SOURCE_DIR) + "/examples/geo/demo.mmdb}\n");
+  return runCommand(std::string(LODESTAR_BINARY_FOR_TESTS) + " --check -c " + cfg);
+}
+const char* kHead = R"(zone: example.test
+soa: {serial: 1}
+nameservers: {ns1: 192.0.2.1}
+regions: {east: ~, west: ~}
+pools: {web: {regions: {east: [192.0.2.1], west: [192.0.2.2]}}}
+)";
+}  // namespace
+
+TEST_CASE("map keys that can never match: a bad country is an error, an unmatched area a warning",
+          "[e2e][check][regression]") {
+  TempDir dir;
+  auto swapped = check(dir, std::string(kHead) + "records:\n  www:\n    steer:\n      policy: geo\n      pool: web\n"
+                                                 "      map:\n        OR-US: [west]\n        default: [east]\n");
+  INFO(swapped.output);
+  CHECK(swapped.status == 1);
+  CHECK_THAT(swapped.output, Catch::Contains("z.yaml:12:9: records.www.steer.map.OR-US: 'OR' in 'OR-US' is not a "
+                                             "country code"));
+  auto unknown = check(dir, std::string(kHead) + "records:\n  www:\n    steer:\n      policy: geo\n      pool: web\n"
+                                                 "      map:\n        US-XX: [west]\n        XY: [west]\n"
+                                                 "        default: [east]\n");
+  CHECK(unknown.status == 1);
+  CHECK_THAT(unknown.output, Catch::Contains("'XY' in 'XY' is not a country code"));
+  auto unmatched = check(dir, std::string(kHead) + "records:\n  www:\n    steer:\n      policy: geo\n      pool: web\n"
+                                                   "      map:\n        US-XX: [west]\n        FR: [west]\n"
+                                                   "        US: [west]\n        default: [east]\n");
+  INFO(unmatched.output);
+  CHECK(unmatched.status == 0);
+  CHECK_THAT(unmatched.output, Catch::Contains("z.yaml:12:9: warning: records.www.steer.map.US-XX: no network of the geo "
+                                               "database"));
+  CHECK_THAT(unmatched.output, Catch::Contains("records.www.steer.map.FR: no network of the geo database"));
+  CHECK_THAT(unmatched.output, !Catch::Contains("map.US: no network"));
+}
+
+TEST_CASE("a wildcard owner is an error until wildcards are served", "[e2e][check][regression]") {
+  TempDir dir;
+  auto r = check(dir, std::string(kHead) + "records:\n  \"*.promo\": {A: 192.0.2.9}\n");
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.output, Catch::Contains("wildcard owner *.promo.example.test.: wildcards are not supported yet"));
+}
+
+TEST_CASE("one bad value in a check gives one error, not one per pool using it", "[e2e][check][regression]") {
+  TempDir dir;
+  auto r = check(dir, "zone: example.test\nsoa: {serial: 1}\nnameservers: {ns1: 192.0.2.1}\n"
+                      "checks: {web-http: {kind: http, timeout: soon}}\nregions: {east: ~}\n"
+                      "pools:\n  a: {check: web-http, regions: {east: [192.0.2.1]}}\n"
+                      "  b: {check: web-http, regions: {east: [192.0.2.2]}}\n"
+                      "records:\n  www: {steer: {policy: failover, pool: a}}\n  api: {steer: {policy: failover, pool: b}}\n");
+  INFO(r.output);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.output, Catch::Contains("checks.web-http.timeout"));
+  CHECK_THAT(r.output, !Catch::Contains("unknown check"));
+  CHECK_THAT(r.output, !Catch::Contains("unknown pool"));
+}
+
+TEST_CASE("http expect takes one status or a list, as documented", "[e2e][check]") {
+  TempDir dir;
+  for (const char* expect : {"200", "[200, 204]"}) {
+    auto r = check(dir, std::string(kHead).replace(std::string(kHead).find("pools:"), 0,
+                                                    "checks: {h: {kind: http, http: {expect: " + std::string(expect) +
+                                                        "}}}\n") +
+                            "records:\n  www: {steer: {policy: failover, pool: web}}\n");
+    INFO(r.output);
+    CHECK(r.status == 0);
+  }
+}
