@@ -61,6 +61,8 @@ nlohmann::json factsJson(const geo::GeoFacts& f) {
   return j;
 }
 
+std::string nodeName(const zones::Node& node) { return zones::nameToText(node.name); }
+
 }  // namespace
 
 nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
@@ -78,6 +80,22 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
   std::string absolute = !nameText.empty() && nameText.back() == '.' ? nameText : nameText + ".";
   auto wire = zones::parseNameText(absolute, std::string(1, '\0'));
   if (!wire) return {{"error", "'" + nameText + "' is not a domain name"}};
+  // A name without its zone ("www"): relative to the zone where it exists, or the only zone.
+  if (!nameText.empty() && nameText.back() != '.' && !view.findZone(zones::lowercaseWire(*wire))) {
+    std::vector<std::string> candidates;
+    for (const auto& z : view.zones()) {
+      auto full = zones::parseNameText(nameText, z->apex());
+      if (full && (view.zones().size() == 1 || z->find(zones::lowercaseWire(*full)))) candidates.push_back(*full);
+    }
+    if (candidates.size() != 1) {
+      std::string zonesText;
+      for (const auto& z : view.zones()) zonesText += (zonesText.empty() ? "" : ", ") + zones::nameToText(z->apex());
+      return {{"error", "'" + nameText + "' is in none of our zones" +
+                            (candidates.empty() ? "" : " (it exists in several)") +
+                            "; give the full name, in one of: " + (zonesText.empty() ? "none" : zonesText)}};
+    }
+    wire = candidates.front();
+  }
 
   // The answer exactly as a worker would give it.
   std::string query = buildQuery(*wire, type, ecs);
@@ -92,13 +110,19 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
     std::snprintf(byte, sizeof byte, "%02x", out[i]);
     hex += byte;
   }
-  nlohmann::json result = {{"answer", hex}};
+  nlohmann::json result = {{"answer", hex}, {"name", zones::nameToText(*wire)}};
 
   std::string lower = zones::lowercaseWire(*wire);
   const zones::Zone* zone = view.findZone(lower);
   const zones::Node* node = zone ? zone->find(lower) : nullptr;
+  if (!zone) result["note"] = zones::nameToText(*wire) + " is in none of our zones (REFUSED)";
   if (!node || !node->steer) {
     result["steering"] = nullptr;
+    return result;
+  }
+  if (type != 1 && type != 28 && type != 255) {
+    result["steering"] = nullptr;
+    result["note"] = "steering answers A and AAAA only; " + typeText + " at " + nodeName(*node) + " is static data";
     return result;
   }
   const zones::SteeredRecord& s = *node->steer;
@@ -133,6 +157,8 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
   }
   steering["order"] = order;
   steering["min_healthy"] = s.minHealthy;
+  // No region of the order was usable: the answer holds endpoints whatever their health.
+  steering["fail_open"] = stats.failOpen.value() > 0;
   result["steering"] = steering;
   return result;
 }

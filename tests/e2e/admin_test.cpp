@@ -356,3 +356,24 @@ TEST_CASE("availability falls while a region cannot serve", "[e2e][admin][status
   CHECK(eu < 80);
   CHECK(us == 100);
 }
+
+TEST_CASE("explain: names relative to our zone, types steering does not answer, fail-open labelled",
+          "[e2e][admin][explain][regression]") {
+  DemoFixture demo;
+  auto relative = ctl(demo, "explain www --client 127.0.0.1 --ecs 198.51.100.0/24");
+  INFO(relative.output);
+  CHECK(relative.status == 0);
+  CHECK_THAT(relative.output, Catch::Contains("www.gtm.example.test. is steered by geo"));
+  auto unknown = ctl(demo, "explain nope.example.org. --client 127.0.0.1");
+  CHECK_THAT(unknown.output, Catch::Contains("is in none of our zones (REFUSED)"));
+  auto mx = ctl(demo, "explain www.gtm.example.test MX --client 127.0.0.1");
+  INFO(mx.output);
+  CHECK_THAT(mx.output, Catch::Contains("steering answers A and AAAA only"));
+  CHECK_THAT(mx.output, !Catch::Contains("region order"));
+  CHECK(ctl(demo, "drain us-east").status == 0);
+  CHECK(ctl(demo, "drain eu-west").status == 0);
+  CHECK(ctl(demo, "drain ap-northeast --force").status == 0);
+  auto open = ctl(demo, "explain www.gtm.example.test --client 127.0.0.1");
+  INFO(open.output);
+  CHECK_THAT(open.output, Catch::Contains("FAIL OPEN"));
+}

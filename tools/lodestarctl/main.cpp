@@ -116,6 +116,7 @@ void printStatus(const nlohmann::json& result) {
 
 // The answer bytes, decoded by ldns (an independent parser), with the steering laid out.
 void printExplain(const nlohmann::json& result) {
+  if (result.contains("note")) std::cout << result["note"].get<std::string>() << "\n";
   if (!result["steering"].is_null()) {
     const auto& s = result["steering"];
     std::cout << s["record"].get<std::string>() << " is steered by " << s["policy"].get<std::string>() << " over pool "
@@ -142,6 +143,9 @@ void printExplain(const nlohmann::json& result) {
       if (r.contains("cname")) std::cout << " (cname " << r["cname"]["target"].get<std::string>() << (r["cname"]["up"].get<bool>() ? ", up)" : ", down)");
     }
     std::cout << "\n  min_healthy  " << s["min_healthy"].get<int>() << "\n  ECS scope    /" << s["ecs_scope"].get<int>() << "\n";
+    if (s.value("fail_open", false))
+      std::cout << "  FAIL OPEN    no region of the order is usable: the answer lists endpoints whatever their "
+                   "health (all_down: fail_open)\n";
   }
   std::string hex = result["answer"].get<std::string>();
   std::vector<uint8_t> bytes;
