@@ -19,7 +19,9 @@ std::string CheckSpec::identity() const {
                    std::to_string(interval.count()) + "|" + std::to_string(timeout.count()) + "|" +
                    std::to_string(recheck.count()) + "|" + std::to_string(rise) + "|" + std::to_string(fall) + "|" +
                    method + "|" + path + "|" + host + "|" + bodyContains + "|" + (verifyTls ? "v" : "n") + "|" + sni +
-                   "|" + dnsName + "|" + std::to_string(dnsType) + "|" + std::to_string(dnsRcode) + "|" + dnsAnswer;
+                   "|" + dnsName + "|" + std::to_string(dnsType) + "|" + std::to_string(dnsRcode) + "|" + dnsAnswer +
+                   "|d:" + std::to_string(damping.falls) + "/" + std::to_string(damping.window.count()) + "/" +
+                   std::to_string(damping.hold.count());
   for (const auto& h : headers) id += "|h:" + h;
   for (auto s : expectStatus) id += "|s:" + std::to_string(s);
   for (const auto& c : command) id += "|c:" + c;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "health/state_machine.hpp"
+
 namespace lodestar::health {
 
 enum class ProbeKind : uint8_t { Tcp, Http, Https, Dns, Exec };
@@ -21,6 +23,7 @@ struct CheckSpec {
   std::chrono::milliseconds recheck{200};  // rapid recheck delay when a result disagrees
   unsigned rise = 2;
   unsigned fall = 3;
+  FlapDamping damping;      // off unless the check sets flap_damping
   // http / https
   std::string method = "GET";
   std::string path = "/";

@@ -26,7 +26,7 @@ struct Scheduler::Entry {
   std::chrono::system_clock::time_point since = std::chrono::system_clock::now();
   uint64_t probes = 0, failures = 0, changes = 0;
 
-  explicit Entry(ProbeTarget t) : target(std::move(t)), fsm(target.check->rise, target.check->fall) {
+  explicit Entry(ProbeTarget t) : target(std::move(t)), fsm(target.check->rise, target.check->fall, target.check->damping) {
     // A cell that outlived a reload keeps what it knew.
     Observed known = target.state->observed.load();
     if (known == Observed::Down) {
@@ -119,15 +119,24 @@ void Scheduler::onResult(Entry& e, const ProbeResult& r) {
   if (!r.success) ++e.failures;
   Observed before = e.fsm.state();
   e.lastReason = r.reason;
-  if (e.fsm.record(r.success)) {
+  const auto now = EventLoop::Clock::now();
+  if (e.fsm.record(r.success, now)) {
     e.target.state->observed.store(e.fsm.state(), std::memory_order_relaxed);
     e.since = std::chrono::system_clock::now();
     ++e.changes;
     ++changes_;
-    if (onChange_) onChange_({e.target.address, e.target.where, e.target.check->name, before, e.fsm.state(), r});
+    ProbeResult said = r;
+    if (e.fsm.justHeld()) {
+      const auto& d = e.target.check->damping;
+      said.reason += " (flapping: " + std::to_string(d.falls) + " falls within " +
+                     std::to_string(d.window.count() / 1000) + " s; held down for " +
+                     std::to_string(d.hold.count() / 1000) + " s whatever the probes say)";
+    }
+    if (onChange_) onChange_({e.target.address, e.target.where, e.target.check->name, before, e.fsm.state(), said});
   }
-  // A result that disagrees with the state is confirmed quickly, not an interval later.
-  if (e.fsm.wantsRecheck()) return schedule(e, e.target.check->recheck);
+  // A result that disagrees with the state is confirmed quickly, not an interval later
+  // (but not while flap damping holds the endpoint down: nothing could change).
+  if (e.fsm.wantsRecheck() && now >= e.fsm.heldUntil()) return schedule(e, e.target.check->recheck);
   // 90–100% of the interval: spread out, and never later than the withdrawal bound assumes.
   // After the first probe (which every endpoint runs at once), anywhere in the interval, so
   // a thousand endpoints added together do not stay in one burst.
@@ -139,9 +148,14 @@ void Scheduler::onResult(Entry& e, const ProbeResult& r) {
 
 std::vector<Scheduler::Status> Scheduler::status() const {
   std::vector<Status> out;
-  for (const auto& [cell, e] : entries_)
-    out.push_back({e->target.address, e->target.where, e->target.check->name, e->fsm.state(), e->lastReason, e->since,
-                   e->probes, e->failures, e->changes});
+  for (const auto& [cell, e] : entries_) {
+    Status st{e->target.address, e->target.where, e->target.check->name, e->fsm.state(), e->lastReason, e->since,
+              e->probes, e->failures, e->changes, std::nullopt};
+    const auto left = e->fsm.heldUntil() - EventLoop::Clock::now();
+    if (left > EventLoop::Clock::duration::zero())
+      st.heldUntil = std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(left);
+    out.push_back(st);
+  }
   return out;
 }
 

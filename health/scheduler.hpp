@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <random>
 #include <string>
@@ -59,6 +60,7 @@ class Scheduler {
     std::string lastReason;
     std::chrono::system_clock::time_point since;
     uint64_t probes = 0, failures = 0, changes = 0;
+    std::optional<std::chrono::system_clock::time_point> heldUntil;  // flap damping holds it down
   };
   std::vector<Status> status() const;
   uint64_t changes() const noexcept { return changes_; }

@@ -13,7 +13,7 @@ using health::ProbeKind;
 std::optional<health::CheckSpec> readCheck(YamlReader& yaml, const YAML::Node& node, const std::string& path,
                                            const std::string& name) {
   if (!yaml.expectMap(node, path, {"kind", "port", "address", "interval", "timeout", "recheck", "rise", "fall", "http",
-                                   "dns", "exec"}))
+                                   "dns", "exec", "flap_damping"}))
     return std::nullopt;
   health::CheckSpec c;
   c.name = name;
@@ -61,6 +61,19 @@ std::optional<health::CheckSpec> readCheck(YamlReader& yaml, const YAML::Node& n
   };
   count("rise", c.rise);
   count("fall", c.fall);
+  if (YAML::Node d = node["flap_damping"]) {
+    std::string dp = keyPath(path, "flap_damping");
+    if (!yaml.expectMap(d, dp, {"falls", "window", "hold"}) || !d["falls"] || !d["window"] || !d["hold"]) {
+      if (d.IsMap()) yaml.error(d, dp, "needs falls, window and hold, e.g. {falls: 3, window: 2m, hold: 5m}");
+      ok = false;
+    } else {
+      auto falls = yaml.integer(d["falls"], keyPath(dp, "falls"), 2, 16);
+      auto window = yaml.duration(d["window"], keyPath(dp, "window"));
+      auto hold = yaml.duration(d["hold"], keyPath(dp, "hold"));
+      if (!falls || !window || !hold) ok = false;
+      else c.damping = {static_cast<unsigned>(*falls), *window, *hold};
+    }
+  }
   if (node["port"]) {
     auto p = yaml.integer(node["port"], keyPath(path, "port"), 1, 65535);
     if (!p) ok = false;

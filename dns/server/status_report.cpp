@@ -83,6 +83,10 @@ nlohmann::json statusReport(const StatusInputs& in) {
               ep["since"] = std::chrono::system_clock::to_time_t(p->second->since);
               ep["probes"] = p->second->probes;
               ep["failures"] = p->second->failures;
+              if (p->second->heldUntil) {
+                ep["damped_until"] = std::chrono::system_clock::to_time_t(*p->second->heldUntil);
+                ep["not_serving_because"] = "flapping: held down by flap_damping";
+              }
             } else {
               ep["why"] = pool->check ? "not probed yet" : "no check";
             }

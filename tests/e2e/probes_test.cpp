@@ -234,3 +234,48 @@ TEST_CASE("a hanging probe never delays the others on the same loop", "[e2e][pro
   CHECK(*fastDone - start < std::chrono::milliseconds(300));
   CHECK(*slowDone - start >= std::chrono::milliseconds(1400));
 }
+
+TEST_CASE("flap damping holds a flapping endpoint down and says so", "[e2e][probes][flap][regression]") {
+  DemoFixture demo;
+  const std::string zone = demo.dir().path() + "/zones/gtm.example.test.yaml";
+  auto text = runCommand("cat " + zone).output;
+  text.replace(text.find("    recheck: 200ms"), 0, "    flap_damping: {falls: 2, window: 30s, hold: 6s}\n");
+  demo.dir().write("zones/gtm.example.test.yaml", text);
+  auto ctl = [&](const std::string& args) {
+    return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + demo.dir().path() + "/lodestar.yaml " + args);
+  };
+  REQUIRE(ctl("reload").status == 0);
+  auto euServes = [&] {
+    auto a = demo.daemon().ask(QueryBuilder().name("www.gtm.example.test.").ecs("198.51.100.0/24"));
+    return !a.answer.empty() && a.answer[0].find("127.0.2.") != std::string::npos;
+  };
+  auto waitFor = [&](bool want, double seconds) {
+    for (int i = 0; i < seconds * 20; ++i) {
+      if (euServes() == want) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  };
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  demo.stopRegion("eu-west");
+  REQUIRE(waitFor(false, 5));
+  demo.startRegion("eu-west");
+  REQUIRE(waitFor(true, 5));  // the first fall: back as usual
+  auto bothUp = [&] {
+    auto s = ctl("status").output;
+    return s.find("127.0.2.1  up  serving") != std::string::npos && s.find("127.0.2.2  up  serving") != std::string::npos;
+  };
+  for (int i = 0; i < 100 && !bothUp(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  REQUIRE(bothUp());
+  demo.stopRegion("eu-west");
+  REQUIRE(waitFor(false, 5));  // the second fall within 30 s: held for 6 s
+  demo.startRegion("eu-west");
+  auto heldFrom = std::chrono::steady_clock::now();
+  CHECK_FALSE(waitFor(true, 3));  // healthy again, but still held down
+  auto status = ctl("status");
+  INFO(status.output);
+  CHECK_THAT(status.output, Catch::Contains("FLAPPING: held down until"));
+  CHECK(waitFor(true, 8));  // back once the hold is over
+  CHECK(std::chrono::steady_clock::now() - heldFrom > std::chrono::seconds(4));
+  CHECK_THAT(demo.daemon().log(), Catch::Contains("flapping: 2 falls within 30 s; held down for 6 s"));
+}

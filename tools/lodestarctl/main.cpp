@@ -104,6 +104,7 @@ void printStatus(const nlohmann::json& result) {
       else std::cout << "  NOT serving (" << e.value("not_serving_because", std::string()) << ")";
       std::cout << "  " << e.value("why", std::string());
       if (e.contains("since")) std::cout << "  since " << utcText(e["since"].get<int64_t>());
+      if (e.contains("damped_until")) std::cout << "  FLAPPING: held down until " << utcText(e["damped_until"].get<int64_t>());
       if (e.value("zones", 1) > 1) std::cout << "  in " << e["zones"].get<size_t>() << " zones";
       std::cout << "\n";
       if (e.contains("used_by"))
