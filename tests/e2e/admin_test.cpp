@@ -194,9 +194,13 @@ TEST_CASE("explain shows the decision and exactly the answer the daemon gives", 
   auto plain = ctl(demo, "explain www.gtm.example.test --client 127.0.0.1").output;
   CHECK_THAT(plain, Catch::Contains("located by   source 127.0.0.1"));
   CHECK_THAT(plain, Catch::Contains("www.gtm.example.test.\t30\tIN\tA\t127.0.1.1"));
-  auto stats = ctl(demo, "stats").output;
+  auto stats = ctl(demo, "stats --json").output;
   CHECK_THAT(stats, Catch::Contains("\"answers_by_region\""));
   CHECK_THAT(stats, Catch::Contains("\"eu-west\": "));
+  auto text = ctl(demo, "stats").output;  // readable as text by default
+  INFO(text);
+  CHECK_THAT(text, Catch::Contains("dropped      0  (no answer: not a query, or malformed)"));
+  CHECK_THAT(text, Catch::Matches("(.|\n)*regions      .*eu-west [1-9](.|\n)*"));
 }
 
 TEST_CASE("a maintenance window drains and undrains by itself, and survives a restart", "[e2e][admin][window]") {

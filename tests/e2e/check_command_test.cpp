@@ -111,3 +111,12 @@ TEST_CASE("lodestar --check accepts the full example of docs/zone-policy.md", "[
   CHECK(r.status == 0);
   CHECK_THAT(r.output, Catch::Contains("www.gtm.example.com. steered by geo over pool web"));
 }
+
+TEST_CASE("the README and docs point only inside the repository", "[e2e][docs][regression]") {
+  auto r = runCommand("grep -n '\\.\\./shared' " + std::string(LODESTAR_SOURCE_DIR) + "/README.md " +
+                      std::string(LODESTAR_SOURCE_DIR) + "/docs/*.md");
+  INFO(r.output);
+  CHECK(r.output.empty());
+  for (const char* doc : {"/docs/architecture.md", "/docs/operations.md"})
+    CHECK(runCommand("test -s " + std::string(LODESTAR_SOURCE_DIR) + doc).status == 0);
+}

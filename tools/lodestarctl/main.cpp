@@ -166,6 +166,21 @@ void printExplain(const nlohmann::json& result) {
   ldns_pkt_free(pkt);
 }
 
+void printStats(const nlohmann::json& s) {
+  std::cout << "queries      " << s.value("queries", 0) << "  (with ECS " << s.value("with_ecs", 0) << ")\n"
+            << "dropped      " << s.value("dropped", 0) << "  (no answer: not a query, or malformed)\n"
+            << "truncated    " << s.value("truncated", 0) << "  (TC=1: too big for the client's UDP size)\n"
+            << "fail open    " << s.value("fail_open", 0) << "  (no usable region: endpoints served whatever their health)\n"
+            << "reloads      " << s.value("reloads", 0) << " applied, " << s.value("failed_reloads", 0) << " failed\n"
+            << "health       " << s.value("health_changes", 0) << " state changes\n";
+  for (const char* key : {"by_rcode", "by_qtype", "answers_by_region"}) {
+    if (!s.contains(key) || s[key].empty()) continue;
+    std::cout << (std::string(key) == "by_rcode" ? "rcodes      " : std::string(key) == "by_qtype" ? "types       " : "regions     ");
+    for (const auto& [k, v] : s[key].items()) std::cout << " " << k << " " << v.get<uint64_t>();
+    std::cout << "\n";
+  }
+}
+
 int print(const std::string& command, const nlohmann::json& response, bool json) {
   bool ok = response.value("ok", false);
   if (json) {
@@ -184,7 +199,7 @@ int print(const std::string& command, const nlohmann::json& response, bool json)
   } else if (command == "explain") {
     printExplain(result);
   } else if (command == "stats") {
-    std::cout << result.dump(2) << "\n";
+    printStats(result);
   } else if (result.contains("summary")) {
     std::cout << result["summary"].get<std::string>();
   } else if (result.value("dry_run", false)) {
