@@ -29,18 +29,23 @@ bool hasWildcardLabel(std::string_view wire) {
 ZoneBuilder::ZoneBuilder(std::string_view apexWire, SourceLocation where)
     : apex_(lowercaseWire(apexWire)), where_(std::move(where)) {}
 
-void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, std::string rdata,
-                      const SourceLocation& where, Diagnostics& diags) {
-  std::string owner = lowercaseWire(ownerWire);
+bool ZoneBuilder::ownerFits(const std::string& owner, const SourceLocation& where, Diagnostics& diags) const {
   if (!isSubdomain(owner, apex_)) {
     diags.error(where, "owner " + nameToText(owner) + " is outside the zone " + nameToText(apex_));
-    return;
+    return false;
   }
   if (hasWildcardLabel(owner)) {
     diags.error(where, "wildcard owner " + nameToText(owner) + ": wildcards are not supported yet (a '*' label "
                        "would be served only for the literal name '*')");
-    return;
+    return false;
   }
+  return true;
+}
+
+void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, std::string rdata,
+                      const SourceLocation& where, Diagnostics& diags) {
+  std::string owner = lowercaseWire(ownerWire);
+  if (!ownerFits(owner, where, diags)) return;
   if (type == kOPT || type == kDNAME || type == 0 || (type >= 128 && type <= 255)) {
     diags.error(where, "record type " + rrTypeToText(type) + " cannot be served from zone data");
     return;
@@ -115,15 +120,7 @@ const Pool* ZoneBuilder::addPool(std::unique_ptr<Pool> pool) {
 void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, const SourceLocation& where,
                              Diagnostics& diags) {
   std::string owner = lowercaseWire(ownerWire);
-  if (!isSubdomain(owner, apex_)) {
-    diags.error(where, "owner " + nameToText(owner) + " is outside the zone " + nameToText(apex_));
-    return;
-  }
-  if (hasWildcardLabel(owner)) {
-    diags.error(where, "wildcard owner " + nameToText(owner) + ": wildcards are not supported yet (a '*' label "
-                       "would be served only for the literal name '*')");
-    return;
-  }
+  if (!ownerFits(owner, where, diags)) return;
   PendingNode& node = nodes_[owner];
   node.name = owner;
   for (uint16_t t : {kA, kAAAA, kCNAME}) {

@@ -32,6 +32,8 @@ class ZoneBuilder {
   std::unique_ptr<Zone> build(Diagnostics& diags);
 
  private:
+  /// Inside the zone and no wildcard; otherwise reports why at `where`.
+  bool ownerFits(const std::string& owner, const SourceLocation& where, Diagnostics& diags) const;
   struct PendingRRset {
     RRset rrset;
     SourceLocation where;

@@ -253,15 +253,26 @@ records:
   corp:
     steer: {policy: geo, pool: web, map: {10.20.0.0/16: [us-west], default: [us-east, eu-central, us-west]}}
 )";
+
+struct FourRegions {
+  TempDir dir;
+  std::string cfg = write(dir);
+  DaemonProcess daemon{cfg};
+  static std::string write(const TempDir& dir) {
+    dir.write("zones/shop.yaml", kFourRegions);
+    return dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nzones: [zones/]\nstate_dir: state\n"
+                                      "control_socket: state/ctl.sock\n");
+  }
+  CommandResult ctl(const std::string& args) {
+    return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + cfg + " " + args);
+  }
+};
 }  // namespace
 
 TEST_CASE("the drain rule follows each record's own regions and custom networks", "[e2e][admin][regression]") {
-  TempDir dir;
-  dir.write("zones/shop.yaml", kFourRegions);
-  auto cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nzones: [zones/]\nstate_dir: state\n"
-                                        "control_socket: state/ctl.sock\n");
-  DaemonProcess d(cfg);
-  auto run = [&](const std::string& args) { return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + cfg + " " + args); };
+  FourRegions shop;
+  DaemonProcess& d = shop.daemon;
+  auto run = [&](const std::string& args) { return shop.ctl(args); };
   CHECK(run("drain eu-central").status == 0);
   auto second = run("drain us-east");
   INFO(second.output);
@@ -279,12 +290,9 @@ TEST_CASE("the drain rule follows each record's own regions and custom networks"
 }
 
 TEST_CASE("dry-run predicts what the drain does, record by record", "[e2e][admin][regression]") {
-  TempDir dir;
-  dir.write("zones/shop.yaml", kFourRegions);
-  auto cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nzones: [zones/]\nstate_dir: state\n"
-                                        "control_socket: state/ctl.sock\n");
-  DaemonProcess d(cfg);
-  auto run = [&](const std::string& args) { return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + cfg + " " + args); };
+  FourRegions shop;
+  DaemonProcess& d = shop.daemon;
+  auto run = [&](const std::string& args) { return shop.ctl(args); };
   auto dry = run("drain eu-central --dry-run");
   INFO(dry.output);
   CHECK(dry.status == 0);

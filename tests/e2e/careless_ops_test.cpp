@@ -52,6 +52,13 @@ std::string rawControl(const std::string& socketPath, const std::string& request
   return reply;
 }
 
+// One zone, a state folder and a control socket.
+std::string controlledConfig(const TempDir& dir) {
+  dir.write("zones/z.yaml", kZone);
+  return dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nzones: [zones/]\nstate_dir: state\n"
+                                    "control_socket: state/ctl.sock\n");
+}
+
 }  // namespace
 
 TEST_CASE("a daemon with no zones answers REFUSED and still stops, and a reload to zero zones needs --force",
@@ -130,9 +137,7 @@ TEST_CASE("a second daemon on the same address and port is refused and names the
 TEST_CASE("the control socket: no newline, idle clients, wrong argument types, stale socket files",
           "[e2e][careless][control][regression]") {
   TempDir dir;
-  dir.write("zones/z.yaml", kZone);
-  auto cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nzones: [zones/]\nstate_dir: state\n"
-                                        "control_socket: state/ctl.sock\n");
+  auto cfg = controlledConfig(dir);
   DaemonProcess d(cfg);
   std::string sock = dir.path() + "/state/ctl.sock";
   CHECK_THAT(rawControl(sock, R"({"version":1,"command":"ping"})", true), Catch::Contains("\"ok\":true"));
@@ -169,9 +174,7 @@ TEST_CASE("the control socket: no newline, idle clients, wrong argument types, s
 TEST_CASE("lodestarctl names an unknown command, takes --json after the command, explains a broken config",
           "[e2e][careless][control][regression]") {
   TempDir dir;
-  dir.write("zones/z.yaml", kZone);
-  auto cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nzones: [zones/]\nstate_dir: state\n"
-                                        "control_socket: state/ctl.sock\n");
+  auto cfg = controlledConfig(dir);
   DaemonProcess d(cfg);
   auto bogus = runCommand(ctlIn(cfg, "bogus"));
   CHECK(bogus.status == 2);
