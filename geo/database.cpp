@@ -162,8 +162,8 @@ Database::~Database() {
   if (mmdb_) MMDB_close(mmdb_.get());
 }
 
-Database::Record Database::root(Family family) const {
-  if (family == Family::IPv4) return ipv4Root_;
+Database::Record Database::root(wire::Family family) const {
+  if (family == wire::Family::IPv4) return ipv4Root_;
   if (mmdb_->metadata.ip_version == 4) return {};  // no IPv6 data at all
   return {Record::Kind::Node, 0};
 }
@@ -191,9 +191,9 @@ const GeoFacts* Database::facts(uint32_t dataOffset) const {
   return &factsCache_.emplace(dataOffset, decode(entry)).first->second;
 }
 
-Database::Lookup Database::lookup(const Address& address) const {
+Database::Lookup Database::lookup(const wire::Address& address) const {
   sockaddr_storage ss{};
-  if (address.family == Family::IPv4) {
+  if (address.family == wire::Family::IPv4) {
     auto* in = reinterpret_cast<sockaddr_in*>(&ss);
     in->sin_family = AF_INET;
     std::memcpy(&in->sin_addr, address.bytes.data(), 4);
@@ -208,7 +208,7 @@ Database::Lookup Database::lookup(const Address& address) const {
   if (error != MMDB_SUCCESS) return out;
   out.prefixLength = r.netmask;
   // libmaxminddb reports IPv4 netmasks in the 128-bit tree of an IPv6 database.
-  if (address.family == Family::IPv4 && mmdb_->metadata.ip_version == 6)
+  if (address.family == wire::Family::IPv4 && mmdb_->metadata.ip_version == 6)
     out.prefixLength = r.netmask >= 96 ? r.netmask - 96 : 0;
   if (r.found_entry) {
     out.found = true;

@@ -9,7 +9,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "geo/address.hpp"
+#include "dns/wire/address.hpp"
 #include "geo/geo_facts.hpp"
 
 struct MMDB_s;
@@ -31,7 +31,7 @@ class Database {
     unsigned prefixLength = 0;  // of the network that matched, in the address's own family
   };
   /// The libmaxminddb lookup path (not the hot path).
-  Lookup lookup(const Address& address) const;
+  Lookup lookup(const wire::Address& address) const;
 
   /// One record of the search tree, as the compiler walks it.
   struct Record {
@@ -39,7 +39,7 @@ class Database {
     uint32_t value = 0;  // node number, or data-section offset
   };
   /// The root record of the IPv4 (32-bit) or IPv6 (128-bit) tree.
-  Record root(Family family) const;
+  Record root(wire::Family family) const;
   /// The two children of a node record; false when the file is corrupt there.
   bool children(uint32_t node, Record& left, Record& right) const;
   /// The facts of a data record (decoded once, then cached); nullopt when corrupt.

@@ -14,9 +14,9 @@ class DecisionTreeBuilder {
       : db_(db), classify_(classify), unknown_(unknown), custom_(custom), out_(out) {}
 
   bool build(std::string& error) {
-    for (Family family : {Family::IPv4, Family::IPv6}) {
+    for (wire::Family family : {wire::Family::IPv4, wire::Family::IPv6}) {
       family_ = family;
-      Address path;
+      wire::Address path;
       path.family = family;
       Database::Record root = db_ ? db_->root(family) : Database::Record{};
       uint32_t ref = visit(root, path, 0, kNoOverride);
@@ -24,7 +24,7 @@ class DecisionTreeBuilder {
         error = db_->path() + ": the geo database is corrupt (" + failure_ + ")";
         return false;
       }
-      (family == Family::IPv4 ? out_.root4_ : out_.root6_) = ref;
+      (family == wire::Family::IPv4 ? out_.root4_ : out_.root6_) = ref;
     }
     out_.buildJumps();
     return true;
@@ -35,14 +35,14 @@ class DecisionTreeBuilder {
   static constexpr uint32_t kUnplaced = DecisionTree::kUnplaced;
   static constexpr uint64_t kNoOverride = ~0ull;
 
-  static bool bit(const Address& a, unsigned depth) { return (a.bytes[depth >> 3] >> (7 - (depth & 7))) & 1; }
-  static void setBit(Address& a, unsigned depth, bool v) {
+  static bool bit(const wire::Address& a, unsigned depth) { return (a.bytes[depth >> 3] >> (7 - (depth & 7))) & 1; }
+  static void setBit(wire::Address& a, unsigned depth, bool v) {
     uint8_t mask = static_cast<uint8_t>(0x80 >> (depth & 7));
     if (v) a.bytes[depth >> 3] |= mask;
     else a.bytes[depth >> 3] &= static_cast<uint8_t>(~mask);
   }
   // Does `network` contain the prefix (path, depth)? (Same family assumed.)
-  static bool covers(const Prefix& network, const Address& path, unsigned depth) {
+  static bool covers(const wire::Prefix& network, const wire::Address& path, unsigned depth) {
     if (network.length > depth) return false;
     for (unsigned i = 0; i < network.length; ++i)
       if (bit(network.address, i) != bit(path, i)) return false;
@@ -50,13 +50,13 @@ class DecisionTreeBuilder {
   }
 
   // The custom network of exactly this prefix, and whether any lies strictly inside it.
-  void customsAt(const Address& path, unsigned depth, uint64_t& exact, bool& below) const {
+  void customsAt(const wire::Address& path, unsigned depth, uint64_t& exact, bool& below) const {
     below = false;
     for (const auto& c : custom_) {
       if (c.network.address.family != family_) continue;
       if (c.network.length == depth && covers(c.network, path, depth)) exact = c.decision;
       if (c.network.length > depth) {
-        Prefix p{path, static_cast<uint8_t>(depth)};
+        wire::Prefix p{path, static_cast<uint8_t>(depth)};
         if (covers(p, c.network.address, depth)) below = true;
       }
     }
@@ -78,11 +78,11 @@ class DecisionTreeBuilder {
     return kLeaf | d;
   }
 
-  uint32_t visit(const Database::Record& r, Address& path, unsigned depth, uint64_t override) {
+  uint32_t visit(const Database::Record& r, wire::Address& path, unsigned depth, uint64_t override) {
     if (failed_) return kLeaf | unknown_;
     bool below = false;
     customsAt(path, depth, override, below);
-    const unsigned maxDepth = family_ == Family::IPv4 ? 32 : 128;
+    const unsigned maxDepth = family_ == wire::Family::IPv4 ? 32 : 128;
     bool descend = below || (r.kind == Database::Record::Kind::Node && override == kNoOverride);
     if (!descend || depth == maxDepth) {
       if (r.kind == Database::Record::Kind::Node && override == kNoOverride) {
@@ -113,7 +113,7 @@ class DecisionTreeBuilder {
   uint32_t unknown_;
   const std::vector<CustomNetwork>& custom_;
   DecisionTree& out_;
-  Family family_ = Family::IPv4;
+  wire::Family family_ = wire::Family::IPv4;
   std::unordered_map<uint32_t, uint32_t> byOffset_;
   bool failed_ = false;
   std::string failure_;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "geo/address.hpp"
+#include "dns/wire/address.hpp"
 #include "geo/database.hpp"
 
 namespace lodestar::geo {
@@ -22,8 +22,8 @@ class DecisionTree {
   };
 
   /// One walk over the address bits; the bits past the client's prefix are zero already.
-  Result find(const Address& a) const noexcept {
-    const bool v4 = a.family == Family::IPv4;
+  Result find(const wire::Address& a) const noexcept {
+    const bool v4 = a.family == wire::Family::IPv4;
     uint32_t ref = v4 ? root4_ : root6_;
     unsigned depth = 0;
     // The address as two big-endian words, consumed from the top bit down.
@@ -37,7 +37,7 @@ class DecisionTree {
     }
     // Every path ends in a leaf by the family's last bit (the builder makes sure), so only
     // IPv6 needs a depth test: where its first word runs out.
-    if (a.family != Family::IPv6) {
+    if (a.family != wire::Family::IPv6) {
       descend<false>(ref, depth, word, 0);
     } else {
       descend<true>(ref, depth, word, 64);
@@ -98,7 +98,7 @@ class DecisionTree {
 
 /// A network of the policy's own that overrides the database for its whole range.
 struct CustomNetwork {
-  Prefix network;
+  wire::Prefix network;
   uint32_t decision;
 };
 

@@ -106,19 +106,19 @@ std::string encodeFacts(const GeoFacts& f) {
 }
 
 // Address bits as in a 128-bit IPv6 tree: IPv4 a.b.c.d is ::a.b.c.d.
-bool bitAt(const Prefix& p, unsigned depth) {
-  if (p.address.family == Family::IPv4) {
+bool bitAt(const wire::Prefix& p, unsigned depth) {
+  if (p.address.family == wire::Family::IPv4) {
     if (depth < 96) return false;
     depth -= 96;
   }
   return (p.address.bytes[depth / 8] >> (7 - depth % 8)) & 1;
 }
 
-unsigned treeLength(const Prefix& p) { return p.address.family == Family::IPv4 ? 96u + p.length : p.length; }
+unsigned treeLength(const wire::Prefix& p) { return p.address.family == wire::Family::IPv4 ? 96u + p.length : p.length; }
 
 }  // namespace
 
-void MmdbWriter::insert(const Prefix& network, const GeoFacts& facts) {
+void MmdbWriter::insert(const wire::Prefix& network, const GeoFacts& facts) {
   data_.push_back(facts);
   entries_.push_back({network, data_.size() - 1});
 }

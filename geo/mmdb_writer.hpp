@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "geo/address.hpp"
+#include "dns/wire/address.hpp"
 #include "geo/geo_facts.hpp"
 
 namespace lodestar::geo {
@@ -13,7 +13,7 @@ class MmdbWriter {
  public:
   /// Adds a network. A more specific network wins over a wider one whatever the order;
   /// IPv4 networks live at ::/96, as in MaxMind's own IPv6 databases.
-  void insert(const Prefix& network, const GeoFacts& facts);
+  void insert(const wire::Prefix& network, const GeoFacts& facts);
 
   /// The complete file. `databaseType` lands in the metadata (e.g. "Lodestar-City").
   std::string serialize(const std::string& databaseType, const std::string& description) const;
@@ -22,7 +22,7 @@ class MmdbWriter {
 
  private:
   struct Entry {
-    Prefix network;
+    wire::Prefix network;
     size_t data;  // index into data_
   };
   std::vector<Entry> entries_;

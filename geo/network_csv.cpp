@@ -110,7 +110,7 @@ bool readNetworkCsv(const std::string& path, std::vector<CsvNetwork>& out, std::
       fail(1, "empty network");
       continue;
     }
-    auto prefix = Prefix::parse(c.text);
+    auto prefix = wire::Prefix::parse(c.text);
     if (!prefix) fail(c.column, "'" + c.text + "' is not a network such as 192.0.2.0/24 (host bits must be zero)");
     else if (prefix->length == 0) fail(c.column, "a /0 network covers everything; leave it out and use the map's default");
     else if (auto [it, fresh] = seen.emplace(c.text, lineNo); !fresh)

@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "geo/address.hpp"
+#include "dns/wire/address.hpp"
 #include "geo/geo_facts.hpp"
 
 namespace lodestar::geo {
 
 struct CsvNetwork {
-  Prefix network;
+  wire::Prefix network;
   GeoFacts facts;
 };
 

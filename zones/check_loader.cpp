@@ -1,7 +1,7 @@
 // Probe definitions: defaults that suit most services, every value range-checked.
 #include "zones/check_loader.hpp"
 
-#include "geo/address.hpp"
+#include "dns/wire/address.hpp"
 #include "zones/record_text.hpp"
 
 namespace lodestar::zones {
@@ -81,7 +81,7 @@ std::optional<health::CheckSpec> readCheck(YamlReader& yaml, const YAML::Node& n
   }
   if (node["address"]) {
     auto a = yaml.string(node["address"], keyPath(path, "address"));
-    if (!a || !geo::Address::parse(*a)) {
+    if (!a || !wire::Address::parse(*a)) {
       if (a) yaml.error(node["address"], keyPath(path, "address"), "'" + *a + "' is not an address");
       ok = false;
     } else c.address = *a;

@@ -1,5 +1,5 @@
 // A hash index from lowercase wire names to pointers, for the answer path: open addressing
-// in one array, a word-at-a-time hash and an inline compare (no library call per lookup).
+// in one array, the wire library's name hash and an inline compare (no library call per lookup).
 // Keys are views of names the owner keeps alive; built once, then only read.
 #pragma once
 
@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string_view>
 #include <vector>
+
+#include "dns/wire/name_hash.hpp"
 
 namespace lodestar::zones {
 
@@ -43,25 +45,8 @@ class NameIndex {
   bool contains(std::string_view key) const noexcept { return find(key) != nullptr; }
   size_t size() const noexcept { return count_; }
 
-  static uint64_t hash(std::string_view key) noexcept {
-    const auto* p = reinterpret_cast<const unsigned char*>(key.data());
-    const size_t n = key.size();
-    uint64_t h = seed(n);
-    if (n < 8) {
-      for (size_t i = 0; i < n; ++i) h = (h << 8 | h >> 56) ^ p[i];
-      return mix(h);
-    }
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) h = absorb(h, load8(p + i));
-    if (i < n) h = absorb(h, load8(p + n - 8));  // the last eight bytes, overlapping
-    return finish(h);
-  }
-  // hash() of a key of 8 bytes or more, for a caller that reads its words anyway: seed(n),
-  // absorb() the words at 0, 8, 16... while they fit, then the last eight bytes if any are
-  // left, then finish(). Each word as memcpy loads it (host order).
-  static uint64_t seed(size_t n) noexcept { return n * 0x9E3779B97F4A7C15ull; }
-  static uint64_t absorb(uint64_t h, uint64_t word) noexcept { return mix(h ^ word); }
-  static uint64_t finish(uint64_t h) noexcept { return h ^ (h >> 31); }
+  /// The hash of every key: wire::NameHash, the one the query parser makes.
+  static uint64_t hash(std::string_view key) noexcept { return wire::NameHash::of(key); }
 
  private:
   struct Slot {
@@ -70,15 +55,7 @@ class NameIndex {
     T* value = nullptr;  // null: an empty slot
   };
 
-  static uint64_t load8(const unsigned char* p) noexcept {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    return w;
-  }
-  static uint64_t mix(uint64_t h) noexcept {
-    h *= 0xFF51AFD7ED558CCDull;
-    return h ^ (h >> 32);
-  }
+  static uint64_t load8(const unsigned char* p) noexcept { return wire::NameHash::load8(p); }
   static bool equal(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     const auto* x = reinterpret_cast<const unsigned char*>(a.data());

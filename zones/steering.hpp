@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "geo/address.hpp"
+#include "dns/wire/address.hpp"
 #include "geo/area_map.hpp"
 #include "geo/decision_tree.hpp"
 #include "health/check_spec.hpp"
@@ -36,7 +36,7 @@ struct RegionAdmin {
 
 /// One address of a pool: the unit of health.
 struct Endpoint {
-  geo::Address address;
+  wire::Address address;
   uint32_t weight = 1;  // for the weighted policy's choice inside a region
   std::shared_ptr<health::EndpointState> state;
   bool up() const noexcept { return state->up(); }

@@ -47,7 +47,7 @@ std::string SteeringContext::regionNames() const {
 }
 
 std::shared_ptr<health::EndpointState> SteeringContext::endpointState(const health::CheckSpec* check,
-                                                                      const geo::Address& address) {
+                                                                      const wire::Address& address) {
   // Same address probed the same way: one endpoint, one state, wherever it is listed.
   return endpointState(check, address.toString());
 }

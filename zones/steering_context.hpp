@@ -24,7 +24,7 @@ class SteeringContext {
       : db_(std::move(db)), registry_(registry) {}
 
   /// The health cell of an endpoint probed by `check`; shared by every pool naming it.
-  std::shared_ptr<health::EndpointState> endpointState(const health::CheckSpec* check, const geo::Address& address);
+  std::shared_ptr<health::EndpointState> endpointState(const health::CheckSpec* check, const wire::Address& address);
   std::shared_ptr<health::EndpointState> endpointState(const health::CheckSpec* check, const std::string& identity);
 
   /// Declares a region; the same name in another file must have the same coordinates.

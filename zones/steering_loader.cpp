@@ -202,14 +202,14 @@ bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string&
       ok = false;
       continue;
     }
-    auto a = geo::Address::parse(text);
+    auto a = wire::Address::parse(text);
     if (!a) {
       yaml.error(item, path, "'" + text + "' is not an IPv4 or IPv6 address");
       ok = false;
       continue;
     }
     e.address = *a;
-    auto& family = a->family == geo::Family::IPv4 ? m.ipv4 : m.ipv6;
+    auto& family = a->family == wire::Family::IPv4 ? m.ipv4 : m.ipv6;
     bool dup = false;
     for (const auto& other : family) dup = dup || other.address == *a;
     if (dup) {
@@ -499,7 +499,7 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
     uint32_t decision = interner.intern(*order);
     signature += "|" + key + "=" + orderSignature(*order);
     if (key.find('/') != std::string::npos) {
-      auto net = geo::Prefix::parse(key);
+      auto net = wire::Prefix::parse(key);
       if (!net) {
         yaml.error(it->first, keyP, "'" + key + "' is not a network such as 192.0.2.0/24 (host bits must be zero)");
         ok = false;

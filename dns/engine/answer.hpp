@@ -7,7 +7,7 @@
 
 #include "dns/engine/fast_random.hpp"
 #include "dns/engine/stats.hpp"
-#include "geo/address.hpp"
+#include "dns/wire/address.hpp"
 
 namespace lodestar::zones {
 class View;
@@ -18,7 +18,7 @@ namespace lodestar::dns {
 enum class Transport : uint8_t { Udp, Tcp };
 
 struct Client {
-  geo::Address source;
+  wire::Address source;
   Transport transport = Transport::Udp;
   uint32_t entropy = 0;  // the randomness used when there is no generator (tests)
   FastRandom* random = nullptr;  // the thread's own generator, drawn from only when a policy needs it

@@ -76,8 +76,8 @@ template <class H>
 
 // A stable hash of the client's /24 (IPv4) or /48 (IPv6): spill-over keeps each client
 // network on one region.
-inline uint32_t clientHash(const geo::Address& a) noexcept {
-  const unsigned bytes = a.family == geo::Family::IPv4 ? 3 : 6;
+inline uint32_t clientHash(const wire::Address& a) noexcept {
+  const unsigned bytes = a.family == wire::Family::IPv4 ? 3 : 6;
   uint32_t hash = 2166136261u;
   for (unsigned i = 0; i < bytes; ++i) hash = (hash ^ a.bytes[i]) * 16777619u;
   return hash;
@@ -103,7 +103,7 @@ void failOpen(const zones::Pool& pool, const std::vector<zones::RegionId>& ids, 
 // geo, nearest, failover: the first usable regions of the order (or a spill target).
 template <class H>
 void chooseOrdered(const zones::SteeredRecord& s, const std::vector<zones::RegionId>& order, bool v6,
-                   const geo::Address& who, const H& h, Picked& p, Choice& c) noexcept {
+                   const wire::Address& who, const H& h, Picked& p, Choice& c) noexcept {
   const auto& pool = *s.pool;
   const Look preferred = look(pool.members(order.front()), v6, s.minHealthy, h, p);
   if (s.spill && !preferred.usable) {
@@ -126,7 +126,7 @@ void chooseOrdered(const zones::SteeredRecord& s, const std::vector<zones::Regio
         }
         pick -= candidates[i].members->capacity;
       }
-      c.narrowScope = who.family == geo::Family::IPv4 ? 24 : 48;  // the choice depends on those bits
+      c.narrowScope = who.family == wire::Family::IPv4 ? 24 : 48;  // the choice depends on those bits
       return;
     }
   }
@@ -198,7 +198,7 @@ bool lookAll(const zones::SteeredRecord& s, bool v6, const H& h, Picked& p, bool
 /// The choice for a client of `decision` (an index into the record's orders) at `who`, with
 /// `entropy` for the weighted policy. For the `all` policy, regions holds none: see lookAll.
 template <class H>
-void chooseRegions(const zones::SteeredRecord& s, uint32_t decision, bool v6, const geo::Address& who,
+void chooseRegions(const zones::SteeredRecord& s, uint32_t decision, bool v6, const wire::Address& who,
                    uint32_t entropy, const H& h, Picked& p, Choice& c) noexcept {
   if (s.policy == zones::PolicyKind::Weighted) chooseWeighted(s, v6, entropy, h, p, c);
   else if (s.policy != zones::PolicyKind::All) chooseOrdered(s, (*s.orders)[decision], v6, who, h, p, c);

@@ -10,7 +10,7 @@
 #include "dns/wire/copy.hpp"
 #include "dns/wire/query.hpp"
 #include "dns/wire/writer.hpp"
-#include "geo/address.hpp"
+#include "dns/wire/address.hpp"
 #include "zones/wire_name.hpp"
 #include "zones/zone.hpp"
 
@@ -82,7 +82,7 @@ class Response {
 
   // One A or AAAA record straight from a pool's address. False when it did not fit.
   bool address(size_t ownerOffset, std::string_view owner, uint16_t type, uint32_t ttl,
-               const geo::Address& a) noexcept {
+               const wire::Address& a) noexcept {
     if (truncated_) return false;
     const uint16_t len = type == rrtype::A ? 4 : 16;
     Writer::Mark m = w_.mark();

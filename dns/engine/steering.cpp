@@ -40,7 +40,7 @@ bool answerSteered(Response& r, const Query& q, const Client& client, const Stee
   const uint16_t type = v6 ? rrtype::AAAA : rrtype::A;
   // ECS when the resolver sent a usable subnet; source prefix 0 means "decide by my address".
   const bool useEcs = q.hasEcs && q.ecs.sourcePrefix > 0;
-  const geo::Address& who = useEcs ? q.ecs.address : client.source;
+  const wire::Address& who = useEcs ? q.ecs.address : client.source;
   geo::DecisionTree::Result decision = s.tree->find(who);
   if (useEcs) r.narrowScope(decision.scope);
   const auto& order = (*s.orders)[decision.decision];
@@ -81,7 +81,7 @@ bool answerSteered(Response& r, const Query& q, const Client& client, const Stee
   for (unsigned i = 0; i < c.count; ++i) {
     const zones::Endpoint* const* run = picked.at + c.regions[i].first;
     if (!r.addresses(ownerOffset, owner, type, ttl, c.regions[i].listed,
-                     [run](unsigned k) -> const geo::Address& { return run[k]->address; }))
+                     [run](unsigned k) -> const wire::Address& { return run[k]->address; }))
       break;
   }
   return true;

@@ -47,7 +47,7 @@ bool hasFamily(const zones::Pool& pool, bool v6) {
 }
 
 Outcome outcomeFor(const zones::SteeredRecord& rec, uint32_t decision, const zones::View& view,
-                   const WhatIfHealth& h, bool v6, const geo::Address& who, uint32_t entropy, bool everyWeighted) {
+                   const WhatIfHealth& h, bool v6, const wire::Address& who, uint32_t entropy, bool everyWeighted) {
   Outcome out;
   Picked picked;
   const auto name = [&](const zones::PoolMembers* m) { return view.regions()[m->region].name; };
@@ -81,9 +81,9 @@ Outcome outcomeFor(const zones::SteeredRecord& rec, uint32_t decision, const zon
   return out;
 }
 
-geo::Address anyAddress(bool v6) {
-  geo::Address a{};
-  a.family = v6 ? geo::Family::IPv6 : geo::Family::IPv4;
+wire::Address anyAddress(bool v6) {
+  wire::Address a{};
+  a.family = v6 ? wire::Family::IPv6 : wire::Family::IPv4;
   return a;
 }
 
@@ -137,7 +137,7 @@ nlohmann::json predictedMoves(const zones::View& view, const AdminState& before,
 }
 
 Outcome predictFor(const zones::View& view, const AdminState& state, int64_t now, const zones::SteeredRecord& record,
-                   const geo::Address& who, bool v6, uint32_t entropy) {
+                   const wire::Address& who, bool v6, uint32_t entropy) {
   WhatIfHealth health(view, state, now);
   return outcomeFor(record, record.tree->find(who).decision, view, health, v6, who, entropy, false);
 }

@@ -61,6 +61,6 @@ nlohmann::json predictedMoves(const zones::View& view, const AdminState& before,
 /// The regions that would answer `who` (the ECS address or the source) for `record` under
 /// `state`, with `entropy` as the weighted policy's draw: what tests compare answers with.
 Outcome predictFor(const zones::View& view, const AdminState& state, int64_t now, const zones::SteeredRecord& record,
-                   const geo::Address& who, bool v6, uint32_t entropy);
+                   const wire::Address& who, bool v6, uint32_t entropy);
 
 }  // namespace lodestar::dns

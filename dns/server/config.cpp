@@ -40,7 +40,7 @@ std::optional<ListenAddress> parseListenAddress(const std::string& text) {
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
   }
-  auto addr = geo::Address::parse(host);
+  auto addr = wire::Address::parse(host);
   if (!addr) return std::nullopt;
   out.address = *addr;
   if (!port.empty()) {

@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "geo/address.hpp"
+#include "dns/wire/address.hpp"
 #include "health/hooks.hpp"
 #include "zones/diagnostics.hpp"
 
 namespace lodestar::dns {
 
 struct ListenAddress {
-  geo::Address address;
+  wire::Address address;
   uint16_t port = 53;
   std::string text;  // as written, for messages
 };

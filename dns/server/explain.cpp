@@ -16,7 +16,7 @@ void put16(std::string& b, uint16_t v) {
   b += static_cast<char>(v & 0xFF);
 }
 
-std::string buildQuery(const std::string& nameWire, uint16_t type, const std::optional<geo::Prefix>& ecs) {
+std::string buildQuery(const std::string& nameWire, uint16_t type, const std::optional<wire::Prefix>& ecs) {
   std::string b;
   put16(b, 0x4c53);
   put16(b, 0);
@@ -37,7 +37,7 @@ std::string buildQuery(const std::string& nameWire, uint16_t type, const std::op
     put16(b, static_cast<uint16_t>(8 + bytes));
     put16(b, 8);
     put16(b, static_cast<uint16_t>(4 + bytes));
-    put16(b, ecs->address.family == geo::Family::IPv4 ? 1 : 2);
+    put16(b, ecs->address.family == wire::Family::IPv4 ? 1 : 2);
     b += static_cast<char>(ecs->length);
     b += '\0';
     b.append(reinterpret_cast<const char*>(ecs->address.bytes.data()), bytes);
@@ -45,7 +45,7 @@ std::string buildQuery(const std::string& nameWire, uint16_t type, const std::op
   return b;
 }
 
-bool inNetwork(const geo::Address& a, const geo::Prefix& p) {
+bool inNetwork(const wire::Address& a, const wire::Prefix& p) {
   if (a.family != p.address.family) return false;
   for (unsigned bit = 0; bit < p.length; ++bit) {
     uint8_t mask = static_cast<uint8_t>(0x80 >> (bit % 8));
@@ -68,11 +68,11 @@ std::string nodeName(const zones::Node& node) { return zones::nameToText(node.na
 nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
   std::string nameText = args.value("name", std::string());
   std::string typeText = args.value("type", std::string("A"));
-  auto client = geo::Address::parse(args.value("client", std::string()));
+  auto client = wire::Address::parse(args.value("client", std::string()));
   if (!client) return {{"error", "--client needs an IPv4 or IPv6 address"}};
-  std::optional<geo::Prefix> ecs;
+  std::optional<wire::Prefix> ecs;
   if (args.contains("ecs") && !args["ecs"].get<std::string>().empty()) {
-    ecs = geo::Prefix::parse(args["ecs"].get<std::string>());
+    ecs = wire::Prefix::parse(args["ecs"].get<std::string>());
     if (!ecs) return {{"error", "--ecs needs a prefix such as 198.51.100.0/24 (host bits zero)"}};
   }
   uint16_t type = zones::rrTypeFromText(typeText);
@@ -127,7 +127,7 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
   }
   const zones::SteeredRecord& s = *node->steer;
   const bool useEcs = ecs && ecs->length > 0;
-  geo::Address who = useEcs ? ecs->address : *client;
+  wire::Address who = useEcs ? ecs->address : *client;
   nlohmann::json steering = {{"record", s.name}, {"policy", zones::policyName(s.policy)}, {"pool", s.pool->name},
                              {"located_by", useEcs ? "ECS " + ecs->toString() : "source " + client->toString()}};
   if (const auto* db = view.database()) {

@@ -17,9 +17,9 @@ namespace lodestar::dns {
 
 namespace {
 
-socklen_t toSockaddr(const geo::Address& a, uint16_t port, sockaddr_storage& ss) {
+socklen_t toSockaddr(const wire::Address& a, uint16_t port, sockaddr_storage& ss) {
   std::memset(&ss, 0, sizeof ss);
-  if (a.family == geo::Family::IPv4) {
+  if (a.family == wire::Family::IPv4) {
     auto* in = reinterpret_cast<sockaddr_in*>(&ss);
     in->sin_family = AF_INET;
     in->sin_port = htons(port);
@@ -33,14 +33,14 @@ socklen_t toSockaddr(const geo::Address& a, uint16_t port, sockaddr_storage& ss)
   return sizeof(sockaddr_in6);
 }
 
-bool isWildcard(const geo::Address& a) {
+bool isWildcard(const wire::Address& a) {
   for (unsigned i = 0; i < a.bits() / 8; ++i)
     if (a.bytes[i]) return false;
   return true;
 }
 
 int openSocket(const ListenAddress& l, uint16_t port, int type, uint16_t& boundPort) {
-  int family = l.address.family == geo::Family::IPv4 ? AF_INET : AF_INET6;
+  int family = l.address.family == wire::Family::IPv4 ? AF_INET : AF_INET6;
   int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::runtime_error("socket() for " + l.text + ": " + std::strerror(errno));
   int one = 1;
@@ -80,7 +80,7 @@ int openSocket(const ListenAddress& l, uint16_t port, int type, uint16_t& boundP
 // would silently take a share of the queries. A socket without that option cannot bind
 // where anyone listens, so one trial bind per protocol tells whether the port is free.
 void refuseIfServed(const ListenAddress& l) {
-  int family = l.address.family == geo::Family::IPv4 ? AF_INET : AF_INET6;
+  int family = l.address.family == wire::Family::IPv4 ? AF_INET : AF_INET6;
   for (int type : {SOCK_DGRAM, SOCK_STREAM}) {
     int fd = socket(family, type | SOCK_CLOEXEC, 0);
     if (fd < 0) continue;
@@ -129,7 +129,7 @@ std::vector<WorkerSockets> openSockets(const std::vector<ListenAddress>& listen,
         out[w].udpWildcard.push_back(isWildcard(l.address));
         port = got;
       }
-      std::string host = l.address.family == geo::Family::IPv6 ? "[" + l.address.toString() + "]"
+      std::string host = l.address.family == wire::Family::IPv6 ? "[" + l.address.toString() + "]"
                                                                : l.address.toString();
       bound.push_back({host + ":" + std::to_string(port)});
     }

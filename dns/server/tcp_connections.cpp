@@ -21,7 +21,7 @@ constexpr size_t kReadChunk = 16 * 1024;
 
 struct TcpConnections::Connection {
   EpollTag tag{EpollTag::Kind::TcpConnection, -1, this};
-  geo::Address peer;
+  wire::Address peer;
   std::vector<uint8_t> in;
   std::vector<uint8_t> out;
   size_t outSent = 0;
@@ -52,7 +52,7 @@ void TcpConnections::acceptAll(int listenFd, Clock::time_point now) {
     }
     Connection& c = connections_.emplace_back();
     c.tag.fd = fd;
-    c.peer = geo::Address::fromSockaddr(reinterpret_cast<sockaddr*>(&ss));
+    c.peer = wire::Address::fromSockaddr(reinterpret_cast<sockaddr*>(&ss));
     c.lastActive = now;
     c.in.reserve(4096);
     epoll_event ev{};

@@ -202,7 +202,7 @@ unsigned UdpLoop::drain(int flags) {
         ++stats_.dropped;
         continue;
       }
-      Client client{geo::Address::fromSockaddr(reinterpret_cast<const sockaddr*>(&b.peers[i])), Transport::Udp, 0,
+      Client client{wire::Address::fromSockaddr(reinterpret_cast<const sockaddr*>(&b.peers[i])), Transport::Udp, 0,
                     &random_};
       size_t n = answerQuery(b.queries[i].data(), b.in[i].msg_len, client, *view, b.answers[i].data(), kMaxUdpAnswer,
                              stats_, settings_.maxPayload);

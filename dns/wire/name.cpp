@@ -3,12 +3,12 @@
 
 #include <cstring>
 
-#include "zones/name_index.hpp"
+#include "dns/wire/name_hash.hpp"
 
 namespace lodestar::dns {
 
 namespace {
-using Index = zones::NameIndex<const void>;  // only its hash: the view's name index uses it
+using Index = wire::NameHash;  // the view's name index hashes with it too
 
 inline uint8_t asciiLower(uint8_t c) noexcept {
   return static_cast<uint8_t>(c + ((static_cast<uint8_t>(c - 'A') < 26u) << 5));  // branch-free
@@ -80,7 +80,7 @@ bool readNameLowered(Reader& reader, WireName& out, WireName& lower, uint64_t& l
       // A pointer (or a bad label type): the general path decides.
       if (!readName(reader, out)) return false;
       lowercaseName(out, lower);
-      lowerHash = Index::hash(lower.view());
+      lowerHash = Index::of(lower.view());
       return true;
     }
     if (len == 0) break;
@@ -102,14 +102,14 @@ bool readNameLowered(Reader& reader, WireName& out, WireName& lower, uint64_t& l
   };
   if (length >= 8) {
     for (size_t i = 0; i + 8 < length; i += 8) copyWord(i);
-    copyWord(length - 8);  // the same words, in the same order, as NameIndex::hash reads
+    copyWord(length - 8);  // the same words, in the same order, as NameHash::of reads
     h = Index::finish(h);
   } else {
     for (size_t i = 0; i < length; ++i) {
       out.bytes[i] = from[i];
       lower.bytes[i] = asciiLower(from[i]);
     }
-    h = Index::hash({reinterpret_cast<const char*>(lower.bytes), length});
+    h = Index::of({reinterpret_cast<const char*>(lower.bytes), length});
   }
   lowerHash = h;
   out.length = lower.length = static_cast<uint8_t>(length);

@@ -25,7 +25,7 @@ struct WireName {
 bool readName(Reader& reader, WireName& out) noexcept;
 
 /// readName() and lowercaseName() in one pass for the usual uncompressed name (the
-/// question's): `out` as sent, `lower` lowercased, `lowerHash` the NameIndex hash of
+/// question's): `out` as sent, `lower` lowercased, `lowerHash` the wire::NameHash of
 /// `lower` (for the view's name lookup, made while the words pass by).
 bool readNameLowered(Reader& reader, WireName& out, WireName& lower, uint64_t& lowerHash) noexcept;
 

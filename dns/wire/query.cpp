@@ -19,10 +19,10 @@ bool parseClientSubnet(const uint8_t* p, uint16_t length, ClientSubnet& out) noe
   const uint8_t source = p[2], scope = p[3];
   unsigned maxBits;
   if (family == 1) {
-    out.family = geo::Family::IPv4;
+    out.family = wire::Family::IPv4;
     maxBits = 32;
   } else if (family == 2) {
-    out.family = geo::Family::IPv6;
+    out.family = wire::Family::IPv6;
     maxBits = 128;
   } else {
     return false;  // unknown family
@@ -33,10 +33,10 @@ bool parseClientSubnet(const uint8_t* p, uint16_t length, ClientSubnet& out) noe
   if (addressBytes != (source + 7u) / 8u) return false;
   out.sourcePrefix = source;
   out.scopePrefix = scope;
-  out.address = geo::Address{};
+  out.address = wire::Address{};
   out.address.family = out.family;
   copyShort(out.address.bytes.data(), p + 4, addressBytes);
-  return geo::hostBitsAreZero(out.address.bytes.data(), addressBytes, source);
+  return wire::hostBitsAreZero(out.address.bytes.data(), addressBytes, source);
 }
 
 // The OPT pseudo-record (RFC 6891 section 6.1): `fixed` points at its TYPE, `options` at

@@ -6,16 +6,16 @@
 
 #include "dns/wire/constants.hpp"
 #include "dns/wire/name.hpp"
-#include "geo/address.hpp"
+#include "dns/wire/address.hpp"
 
 namespace lodestar::dns {
 
 /// EDNS Client Subnet as the query sent it (RFC 7871 section 6).
 struct ClientSubnet {
-  geo::Family family = geo::Family::None;
+  wire::Family family = wire::Family::None;
   uint8_t sourcePrefix = 0;
   uint8_t scopePrefix = 0;
-  geo::Address address;  // bits past sourcePrefix are zero (validated)
+  wire::Address address;  // bits past sourcePrefix are zero (validated)
 };
 
 /// What the parser decided about a packet.

@@ -27,8 +27,8 @@ std::vector<geo::CsvNetwork> readCsv(const std::string& relative) {
   return rows;
 }
 
-geo::Address randomAddress(geo::Family family, std::mt19937& rng) {
-  geo::Address a;
+wire::Address randomAddress(wire::Family family, std::mt19937& rng) {
+  wire::Address a;
   a.family = family;
   for (unsigned i = 0; i < a.bits() / 8; ++i) a.bytes[i] = static_cast<uint8_t>(rng());
   return a;
@@ -43,7 +43,7 @@ std::vector<geo::CsvNetwork> randomNetworks(size_t count, std::mt19937& rng) {
   while (out.size() < count) {
     geo::CsvNetwork n;
     bool v6 = rng() % 4 == 0;
-    geo::Address a = randomAddress(v6 ? geo::Family::IPv6 : geo::Family::IPv4, rng);
+    wire::Address a = randomAddress(v6 ? wire::Family::IPv6 : wire::Family::IPv4, rng);
     unsigned len = v6 ? 16 + rng() % 49 : 8 + rng() % 25;  // /16../64, /8../32
     for (unsigned bit = len; bit < a.bits(); ++bit) a.bytes[bit / 8] &= static_cast<uint8_t>(~(0x80 >> (bit % 8)));
     n.network = {a, static_cast<uint8_t>(len)};

@@ -20,6 +20,6 @@ std::vector<geo::CsvNetwork> readCsv(const std::string& dataRelativePath);
 /// `count` random, non-identical networks of both families with random areas and coordinates.
 std::vector<geo::CsvNetwork> randomNetworks(size_t count, std::mt19937& rng);
 /// A random address of the family.
-geo::Address randomAddress(geo::Family family, std::mt19937& rng);
+wire::Address randomAddress(wire::Family family, std::mt19937& rng);
 
 }  // namespace lodestar::test

@@ -15,6 +15,7 @@
 #include "geo/decision_tree.hpp"
 
 using namespace lodestar::geo;
+using namespace lodestar::wire;
 using Clock = std::chrono::steady_clock;
 
 namespace {

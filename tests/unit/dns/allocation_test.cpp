@@ -57,7 +57,7 @@ TEST_CASE("the answer path allocates nothing across 100,000 queries", "[engine][
   }
   const zones::View& view = testView();
   dns::QueryStats stats;
-  dns::Client client{*geo::Address::parse("127.0.0.1"), dns::Transport::Udp};
+  dns::Client client{*wire::Address::parse("127.0.0.1"), dns::Transport::Udp};
   static uint8_t out[65535];
   uint64_t before = gAllocations.load();
   size_t bytes = 0;

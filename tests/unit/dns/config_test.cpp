@@ -13,7 +13,7 @@ TEST_CASE("listen addresses parse with and without ports", "[config]") {
   CHECK(a->port == 5353);
   auto b = parseListenAddress("[::1]:53");
   REQUIRE(b);
-  CHECK(b->address.family == lodestar::geo::Family::IPv6);
+  CHECK(b->address.family == lodestar::wire::Family::IPv6);
   auto c = parseListenAddress("::1");
   REQUIRE(c);
   CHECK(c->port == 53);

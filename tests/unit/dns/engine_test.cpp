@@ -18,7 +18,7 @@ test::Answer run(const QueryBuilder& q, dns::Transport transport = dns::Transpor
   static uint8_t out[65535];
   dns::QueryStats stats;
   Bytes b = q.bytes();
-  dns::Client client{*geo::Address::parse("127.0.0.1"), transport};
+  dns::Client client{*wire::Address::parse("127.0.0.1"), transport};
   size_t n = dns::answerQuery(b.data(), b.size(), client, testView(), out, sizeof out, stats);
   REQUIRE(n > 0);
   auto a = test::parseAnswer(Bytes(out, out + n));
@@ -45,7 +45,7 @@ TEST_CASE("engine: TCP answers are not limited to the UDP size", "[engine]") {
 TEST_CASE("engine: random bytes never crash the answer path", "[engine][robustness]") {
   std::mt19937 rng(7);
   dns::QueryStats stats;
-  dns::Client client{*geo::Address::parse("127.0.0.1"), dns::Transport::Udp};
+  dns::Client client{*wire::Address::parse("127.0.0.1"), dns::Transport::Udp};
   static uint8_t out[65535];
   Bytes seed = QueryBuilder().name("www.example.test.").ecs("198.51.100.0/24").bytes();
   for (int i = 0; i < 50'000; ++i) {
@@ -68,7 +68,7 @@ TEST_CASE("engine: a view with no zones answers REFUSED and returns (it spun for
   CHECK(empty.findZone(std::string("\3www\7example\4test\0", 18)) == nullptr);
   static uint8_t out[65535];
   dns::QueryStats stats;
-  dns::Client client{*geo::Address::parse("127.0.0.1"), dns::Transport::Udp};
+  dns::Client client{*wire::Address::parse("127.0.0.1"), dns::Transport::Udp};
   for (const char* name : {"www.example.test.", "."}) {
     Bytes b = QueryBuilder().name(name).bytes();
     size_t n = dns::answerQuery(b.data(), b.size(), client, empty, out, sizeof out, stats);

@@ -24,7 +24,7 @@ struct Fixture {
   }
   // Sets the observed state of every endpoint with this address.
   void set(const char* address, Observed state) {
-    auto a = *geo::Address::parse(address);
+    auto a = *wire::Address::parse(address);
     for (const auto& zone : view->zones())
       for (const auto& pool : zone->pools())
         for (const auto& members : pool->byRegion)
@@ -44,7 +44,7 @@ struct Fixture {
     q.name(name + ".pol.example.").type(type);
     if (ecs) q.ecs(ecs);
     auto bytes = q.bytes();
-    dns::Client client{*geo::Address::parse("192.0.2.99"), dns::Transport::Udp, entropy};
+    dns::Client client{*wire::Address::parse("192.0.2.99"), dns::Transport::Udp, entropy};
     size_t n = dns::answerQuery(bytes.data(), bytes.size(), client, *view, out, sizeof out, stats);
     REQUIRE(n > 0);
     auto a = test::parseAnswer(test::Bytes(out, out + n));

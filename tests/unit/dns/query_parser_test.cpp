@@ -70,13 +70,13 @@ TEST_CASE("ECS is validated as RFC 7871 asks", "[wire][query][ecs]") {
   Query q;
   REQUIRE(parse(QueryBuilder().ecs("198.51.100.0/24").bytes(), q) == ParseResult::Ok);
   REQUIRE(q.hasEcs);
-  CHECK(q.ecs.family == lodestar::geo::Family::IPv4);
+  CHECK(q.ecs.family == lodestar::wire::Family::IPv4);
   CHECK(q.ecs.sourcePrefix == 24);
   CHECK(q.ecs.address.bytes[0] == 198);
   CHECK(q.ecs.address.bytes[3] == 0);
 
   REQUIRE(parse(QueryBuilder().ecs("2001:db8:200::/48").bytes(), q) == ParseResult::Ok);
-  CHECK(q.ecs.family == lodestar::geo::Family::IPv6);
+  CHECK(q.ecs.family == lodestar::wire::Family::IPv6);
   CHECK(q.ecs.sourcePrefix == 48);
 
   REQUIRE(parse(QueryBuilder().ecs("0.0.0.0/0").bytes(), q) == ParseResult::Ok);

@@ -12,15 +12,15 @@ using namespace lodestar;
 
 namespace {
 
-std::vector<geo::Address> addresses(unsigned n, bool v6) {
-  std::vector<geo::Address> out;
+std::vector<wire::Address> addresses(unsigned n, bool v6) {
+  std::vector<wire::Address> out;
   for (unsigned i = 0; i < n; ++i)
-    out.push_back(*geo::Address::parse(v6 ? "2001:db8::" + std::to_string(i + 1) : "192.0.2." + std::to_string(i + 1)));
+    out.push_back(*wire::Address::parse(v6 ? "2001:db8::" + std::to_string(i + 1) : "192.0.2." + std::to_string(i + 1)));
   return out;
 }
 
 // The answer to `query` with `list` written as one run, or one record at a time.
-test::Bytes render(const test::Bytes& query, const std::vector<geo::Address>& list, uint16_t type, size_t limit,
+test::Bytes render(const test::Bytes& query, const std::vector<wire::Address>& list, uint16_t type, size_t limit,
                    bool asRun) {
   dns::Query q;
   REQUIRE(dns::parseQuery(query.data(), query.size(), q) == dns::ParseResult::Ok);
@@ -31,7 +31,7 @@ test::Bytes render(const test::Bytes& query, const std::vector<geo::Address>& li
   const std::string_view owner = q.qnameLower.view();
   if (asRun) {
     r.addresses(dns::kQuestionOffset, owner, type, 30, static_cast<unsigned>(list.size()),
-                [&](unsigned i) -> const geo::Address& { return list[i]; });
+                [&](unsigned i) -> const wire::Address& { return list[i]; });
   } else {
     for (const auto& a : list) r.address(dns::kQuestionOffset, owner, type, 30, a);
   }

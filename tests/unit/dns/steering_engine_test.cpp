@@ -33,7 +33,7 @@ test::Answer ask(QueryBuilder q, const char* source = "127.0.0.1") {
   static uint8_t out[65535];
   dns::QueryStats stats;
   auto bytes = q.bytes();
-  dns::Client client{*geo::Address::parse(source), dns::Transport::Udp};
+  dns::Client client{*wire::Address::parse(source), dns::Transport::Udp};
   size_t n = dns::answerQuery(bytes.data(), bytes.size(), client, *fixture().view, out, sizeof out, stats);
   REQUIRE(n > 0);
   auto a = test::parseAnswer(test::Bytes(out, out + n));
@@ -80,8 +80,8 @@ TEST_CASE("without ECS, or with source prefix 0, the packet's source decides wit
   sockaddr_in6 sa{};
   sa.sin6_family = AF_INET6;
   inet_pton(AF_INET6, "::ffff:10.7.0.1", &sa.sin6_addr);
-  geo::Address mapped = geo::Address::fromSockaddr(reinterpret_cast<sockaddr*>(&sa));
-  CHECK(mapped.family == geo::Family::IPv4);
+  wire::Address mapped = wire::Address::fromSockaddr(reinterpret_cast<sockaddr*>(&sa));
+  CHECK(mapped.family == wire::Family::IPv4);
   CHECK(ask(QueryBuilder().name("geo.steer.example."), mapped.toString().c_str()).answer ==
         Lines{"geo.steer.example. 20 A 192.0.2.40"});
 }

@@ -13,7 +13,7 @@ using test::TempDir;
 TEST_CASE("a built database reads back through libmaxminddb with every field", "[geo][mmdb]") {
   TempDir dir;
   auto db = test::buildDatabase(dir, test::readCsv("geo/test-networks.csv"));
-  auto l = db->lookup(*geo::Address::parse("10.1.2.3"));
+  auto l = db->lookup(*wire::Address::parse("10.1.2.3"));
   REQUIRE(l.found);
   CHECK(l.prefixLength == 16);
   CHECK(l.facts.continent == "NA");
@@ -24,21 +24,21 @@ TEST_CASE("a built database reads back through libmaxminddb with every field", "
   CHECK(l.facts.longitude == Approx(-122.1));
   CHECK(l.facts.asn == 64500);
 
-  auto inner = db->lookup(*geo::Address::parse("10.4.200.1"));  // 10.4.128.0/17 inside 10.4.0.0/16
+  auto inner = db->lookup(*wire::Address::parse("10.4.200.1"));  // 10.4.128.0/17 inside 10.4.0.0/16
   CHECK(inner.prefixLength == 17);
   CHECK(inner.facts.country == "AT");
-  auto outer = db->lookup(*geo::Address::parse("10.4.1.1"));
+  auto outer = db->lookup(*wire::Address::parse("10.4.1.1"));
   CHECK(outer.prefixLength == 17);  // the /16's other half
   CHECK(outer.facts.country == "DE");
 
-  auto v6 = db->lookup(*geo::Address::parse("2001:db8:2::99"));
+  auto v6 = db->lookup(*wire::Address::parse("2001:db8:2::99"));
   REQUIRE(v6.found);
   CHECK(v6.prefixLength == 48);
   CHECK(v6.facts.country == "JP");
 
-  auto none = db->lookup(*geo::Address::parse("192.0.2.1"));
+  auto none = db->lookup(*wire::Address::parse("192.0.2.1"));
   CHECK_FALSE(none.found);
-  auto noLocation = db->lookup(*geo::Address::parse("10.8.0.1"));
+  auto noLocation = db->lookup(*wire::Address::parse("10.8.0.1"));
   CHECK(noLocation.found);
   CHECK_FALSE(noLocation.facts.hasLocation);
 }

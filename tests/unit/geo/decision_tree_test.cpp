@@ -10,7 +10,7 @@ using namespace lodestar;
 using test::TempDir;
 
 namespace {
-geo::Address addr(const char* text) { return *geo::Address::parse(text); }
+wire::Address addr(const char* text) { return *wire::Address::parse(text); }
 
 // decision = 1 + index of the country in a small list; 0 for the rest.
 uint32_t byCountry(const geo::GeoFacts& f) {
@@ -48,9 +48,9 @@ TEST_CASE("decisions and scopes come from the network that placed the client", "
 TEST_CASE("neighbouring networks with one decision merge into one scope", "[geo][tree]") {
   TempDir dir;
   std::vector<geo::CsvNetwork> rows(2);
-  rows[0].network = *geo::Prefix::parse("192.0.2.0/25");
+  rows[0].network = *wire::Prefix::parse("192.0.2.0/25");
   rows[0].facts.country = "DE";
-  rows[1].network = *geo::Prefix::parse("192.0.2.128/25");
+  rows[1].network = *wire::Prefix::parse("192.0.2.128/25");
   rows[1].facts.country = "DE";
   rows[1].facts.subdivision = "BE";  // different facts, same decision
   auto db = test::buildDatabase(dir, rows);
@@ -66,9 +66,9 @@ TEST_CASE("custom networks override the database for their whole range", "[geo][
   auto db = test::buildDatabase(dir, test::readCsv("geo/test-networks.csv"));
   geo::DecisionTree tree;
   std::string error;
-  std::vector<geo::CustomNetwork> custom = {{*geo::Prefix::parse("10.1.5.0/24"), 40},
-                                            {*geo::Prefix::parse("10.4.0.0/15"), 41},
-                                            {*geo::Prefix::parse("2001:db8::/32"), 42}};
+  std::vector<geo::CustomNetwork> custom = {{*wire::Prefix::parse("10.1.5.0/24"), 40},
+                                            {*wire::Prefix::parse("10.4.0.0/15"), 41},
+                                            {*wire::Prefix::parse("2001:db8::/32"), 42}};
   REQUIRE(geo::compileDecisionTree(db.get(), byCountry, 0, custom, tree, error));
   CHECK(tree.find(addr("10.1.5.9")).decision == 40);
   CHECK(tree.find(addr("10.1.5.9")).scope == 24);
@@ -89,18 +89,18 @@ TEST_CASE("the compiled tree agrees with libmaxminddb on 100,000 random addresse
   std::mt19937 rng(7871);
   auto rows = test::randomNetworks(20000, rng);
   auto db = test::buildDatabase(dir, rows);
-  std::vector<geo::CustomNetwork> custom = {{*geo::Prefix::parse("100.64.0.0/10"), 50},
-                                            {*geo::Prefix::parse("2001:db8::/32"), 51}};
+  std::vector<geo::CustomNetwork> custom = {{*wire::Prefix::parse("100.64.0.0/10"), 50},
+                                            {*wire::Prefix::parse("2001:db8::/32"), 51}};
   geo::DecisionTree tree;
   std::string error;
   REQUIRE(geo::compileDecisionTree(db.get(), byCountry, 0, custom, tree, error));
   INFO("nodes: " << tree.nodeCount());
   CHECK(tree.hasJumpTable());  // large enough that the first 16 levels are a table
 
-  auto expected = [&](const geo::Address& a) -> uint32_t {
+  auto expected = [&](const wire::Address& a) -> uint32_t {
     for (const auto& c : custom) {
       if (c.network.address.family != a.family) continue;
-      geo::Address masked = a;
+      wire::Address masked = a;
       for (unsigned bit = c.network.length; bit < a.bits(); ++bit)
         masked.bytes[bit / 8] &= static_cast<uint8_t>(~(0x80 >> (bit % 8)));
       if (masked == c.network.address) return c.decision;
@@ -110,12 +110,12 @@ TEST_CASE("the compiled tree agrees with libmaxminddb on 100,000 random addresse
   };
   int mismatches = 0;
   for (int i = 0; i < 100'000; ++i) {
-    geo::Address a = test::randomAddress(i % 3 ? geo::Family::IPv4 : geo::Family::IPv6, rng);
+    wire::Address a = test::randomAddress(i % 3 ? wire::Family::IPv4 : wire::Family::IPv6, rng);
     if (i % 7 == 0) a = rows[rng() % rows.size()].network.address;  // also hit the networks themselves
     auto got = tree.find(a);
     if (got.decision != expected(a)) ++mismatches;
     // The scope is a promise: another address inside it gets the same decision.
-    geo::Address other = test::randomAddress(a.family, rng);
+    wire::Address other = test::randomAddress(a.family, rng);
     for (unsigned bit = 0; bit < got.scope; ++bit) {
       uint8_t mask = static_cast<uint8_t>(0x80 >> (bit % 8));
       other.bytes[bit / 8] = static_cast<uint8_t>((other.bytes[bit / 8] & ~mask) | (a.bytes[bit / 8] & mask));

@@ -22,7 +22,7 @@ namespace {
 
 struct Sample {
   const zones::SteeredRecord* record;
-  geo::Address who;
+  wire::Address who;
   bool v6;
   uint32_t entropy;
 };
@@ -77,11 +77,11 @@ TEST_CASE("safety rule and dry-run agree with the answers after the change, over
 
   // Clients: one in each network of the database, the custom network, and random ones.
   std::mt19937 rng(12);
-  std::vector<geo::Address> clients;
+  std::vector<wire::Address> clients;
   for (const char* a : {"10.1.0.5", "10.2.0.5", "10.3.0.5", "10.4.0.5", "10.5.0.5", "10.5.1.5", "10.6.0.5", "10.7.0.5",
                         "10.8.0.5", "10.9.0.5", "10.4.128.5", "192.0.2.99", "2001:db8:1::5", "2001:db8:2::5"})
-    clients.push_back(*geo::Address::parse(a));
-  for (int i = 0; i < 8; ++i) clients.push_back(test::randomAddress(i % 2 ? geo::Family::IPv6 : geo::Family::IPv4, rng));
+    clients.push_back(*wire::Address::parse(a));
+  for (int i = 0; i < 8; ++i) clients.push_back(test::randomAddress(i % 2 ? wire::Family::IPv6 : wire::Family::IPv4, rng));
 
   std::bernoulli_distribution drain(0.3), force(0.08), down(0.15), coin(0.5);
   const int64_t now = 1'800'000'000;

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "geo/address.hpp"
+#include "dns/wire/address.hpp"
 #include "geo/network_csv.hpp"
 
 namespace lodestar::bench {
@@ -29,7 +29,7 @@ void put16(std::vector<uint8_t>& b, unsigned v) {
   b.push_back(static_cast<uint8_t>(v));
 }
 
-std::vector<uint8_t> encode(const std::string& name, uint16_t type, const std::optional<geo::Prefix>& ecs) {
+std::vector<uint8_t> encode(const std::string& name, uint16_t type, const std::optional<wire::Prefix>& ecs) {
   std::vector<uint8_t> b;
   put16(b, 0);       // ID, stamped per send
   put16(b, 0);       // a plain query, RD clear: we ask an authoritative server
@@ -59,7 +59,7 @@ std::vector<uint8_t> encode(const std::string& name, uint16_t type, const std::o
     put16(b, 8 + addressBytes);
     put16(b, 8);  // ECS (RFC 7871)
     put16(b, 4 + addressBytes);
-    put16(b, ecs->address.family == geo::Family::IPv4 ? 1 : 2);
+    put16(b, ecs->address.family == wire::Family::IPv4 ? 1 : 2);
     b.push_back(ecs->length);
     b.push_back(0);
     b.insert(b.end(), ecs->address.bytes.begin(), ecs->address.bytes.begin() + addressBytes);
@@ -72,9 +72,9 @@ std::vector<uint8_t> encode(const std::string& name, uint16_t type, const std::o
 std::vector<WireQuery> readQueries(const std::string& path, const std::string& ecsForAll) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path);
-  std::optional<geo::Prefix> common;
+  std::optional<wire::Prefix> common;
   if (!ecsForAll.empty()) {
-    common = geo::Prefix::parse(ecsForAll);
+    common = wire::Prefix::parse(ecsForAll);
     if (!common) throw std::runtime_error("bad client subnet " + ecsForAll);
   }
   std::vector<WireQuery> out;
@@ -84,9 +84,9 @@ std::vector<WireQuery> readQueries(const std::string& path, const std::string& e
     std::string name, type, subnet;
     if (!(words >> name) || name[0] == '#') continue;
     words >> type >> subnet;
-    std::optional<geo::Prefix> ecs = common;
+    std::optional<wire::Prefix> ecs = common;
     if (!subnet.empty()) {
-      ecs = geo::Prefix::parse(subnet);
+      ecs = wire::Prefix::parse(subnet);
       if (!ecs) throw std::runtime_error(path + ":" + std::to_string(number) + ": bad client subnet " + subnet);
     }
     try {
@@ -102,9 +102,9 @@ std::vector<WireQuery> readQueries(const std::string& path, const std::string& e
 namespace {
 
 // A random /24 (IPv4) or /56 (IPv6) inside `net`, or the network itself when it is narrower.
-std::string subnetInside(const geo::Prefix& net, std::mt19937_64& rng) {
-  const unsigned width = net.address.family == geo::Family::IPv4 ? 24 : 56;
-  geo::Prefix p = net;
+std::string subnetInside(const wire::Prefix& net, std::mt19937_64& rng) {
+  const unsigned width = net.address.family == wire::Family::IPv4 ? 24 : 56;
+  wire::Prefix p = net;
   for (unsigned bit = net.length; bit < width; ++bit)
     if (rng() & 1) p.address.bytes[bit / 8] |= static_cast<uint8_t>(0x80u >> (bit % 8));
   if (p.length < width) p.length = static_cast<uint8_t>(width);

@@ -1,9 +1,9 @@
 // Addresses and prefixes.
 #include <catch2/catch.hpp>
 
-#include "geo/address.hpp"
+#include "dns/wire/address.hpp"
 
-using namespace lodestar::geo;
+using namespace lodestar::wire;
 
 TEST_CASE("addresses parse and print in both families", "[geo][address]") {
   auto a = Address::parse("192.0.2.1");

@@ -9,7 +9,7 @@
 
 struct sockaddr;
 
-namespace lodestar::geo {
+namespace lodestar::wire {
 
 /// Address family numbers as RFC 7871 (ECS) and IANA define them.
 enum class Family : uint8_t { None = 0, IPv4 = 1, IPv6 = 2 };
@@ -54,4 +54,4 @@ inline bool hostBitsAreZero(const uint8_t* bytes, unsigned byteCount, unsigned p
   return true;
 }
 
-}  // namespace lodestar::geo
+}  // namespace lodestar::wire

@@ -1,5 +1,5 @@
 // Parsing and printing of addresses and prefixes.
-#include "geo/address.hpp"
+#include "dns/wire/address.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -8,7 +8,7 @@
 #include <charconv>
 #include <cstring>
 
-namespace lodestar::geo {
+namespace lodestar::wire {
 
 std::optional<Address> Address::parse(std::string_view text) {
   char buf[INET6_ADDRSTRLEN + 1];
@@ -70,4 +70,4 @@ std::optional<Prefix> Prefix::parse(std::string_view text) {
 
 std::string Prefix::toString() const { return address.toString() + "/" + std::to_string(length); }
 
-}  // namespace lodestar::geo
+}  // namespace lodestar::wire
