@@ -6,7 +6,7 @@
 #include "zones/check_loader.hpp"
 #include "zones/record_text.hpp"
 #include "zones/steering_loader.hpp"
-#include "zones/wire_name.hpp"
+#include "dns/wire/name_text.hpp"
 #include "zones/yaml_support.hpp"
 #include "zones/zone_builder.hpp"
 #include "zones/zone_file_loader.hpp"
@@ -146,16 +146,16 @@ class PolicyLoader {
       std::string path = keyPath("nameservers", it->first.Scalar());
       auto host = name(it->first, path);
       if (!host) continue;
-      addText(builder, "@", "NS", nameToText(*host), ttl_, yaml_.at(it->first), path);
+      addText(builder, "@", "NS", wire::nameToText(*host), ttl_, yaml_.at(it->first), path);
       if (it->second.IsNull()) continue;
       auto addresses = yaml_.stringList(it->second, path);
       if (!addresses) continue;
-      if (!isSubdomain(lowercaseWire(*host), apex_)) {
+      if (!wire::isSubdomain(wire::lowercaseWire(*host), apex_)) {
         yaml_.error(it->second, path, "glue addresses are only for nameservers inside the zone");
         continue;
       }
       for (const auto& a : *addresses)
-        addText(builder, nameToText(*host), a.find(':') == std::string::npos ? "A" : "AAAA", a, ttl_,
+        addText(builder, wire::nameToText(*host), a.find(':') == std::string::npos ? "A" : "AAAA", a, ttl_,
                 yaml_.at(it->second), path);
     }
   }
@@ -187,7 +187,7 @@ class PolicyLoader {
       }
       yaml_.uniqueKeys(data, path);
       if (data["steer"]) {
-        auto steer = readSteer(yaml_, data["steer"], keyPath(path, "steer"), nameToText(*owner), pools_, ctx_);
+        auto steer = readSteer(yaml_, data["steer"], keyPath(path, "steer"), wire::nameToText(*owner), pools_, ctx_);
         if (steer) builder.addSteered(*owner, std::move(*steer), yaml_.at(data["steer"]), yaml_.diags());
       }
       uint32_t ttl = ttl_;
@@ -215,7 +215,7 @@ class PolicyLoader {
           if (type == kTXT) {
             builder.add(*owner, kTXT, ttl, txtRdata(v), yaml_.at(field->second), yaml_.diags());
           } else {
-            addText(builder, nameToText(*owner), key, v, ttl, yaml_.at(field->second), fieldPath);
+            addText(builder, wire::nameToText(*owner), key, v, ttl, yaml_.at(field->second), fieldPath);
           }
         }
       }

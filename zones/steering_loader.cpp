@@ -6,7 +6,7 @@
 
 #include "geo/area_map.hpp"
 #include "zones/record_text.hpp"
-#include "zones/wire_name.hpp"
+#include "dns/wire/name_text.hpp"
 
 namespace lodestar::zones {
 
@@ -148,7 +148,7 @@ bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string&
         return false;
       }
       m.cname = *wire;
-      m.cnameState = ctx.endpointState(check, "cname:" + nameToText(*wire));
+      m.cnameState = ctx.endpointState(check, "cname:" + wire::nameToText(*wire));
       if (node["capacity"]) {
         auto c = yaml.integer(node["capacity"], keyPath(path, "capacity"), 1, 1'000'000);
         if (!c) return false;

@@ -1,7 +1,7 @@
 // Longest-suffix zone selection.
 #include "zones/view.hpp"
 
-#include "zones/wire_name.hpp"
+#include "dns/wire/name_text.hpp"
 
 namespace lodestar::zones {
 
@@ -19,11 +19,11 @@ bool View::add(std::unique_ptr<Zone> zone) {
 const Zone* View::findZone(std::string_view name) const noexcept {
   // Skip the labels that make the name longer than any apex, then try each suffix. The root
   // name is its own parent: stop there, or a view with no zones (longest apex 0) never ends.
-  while (name.size() > longestApex_ && name.size() > 1) name = parentName(name);
+  while (name.size() > longestApex_ && name.size() > 1) name = wire::parentName(name);
   for (;;) {
     if (const Zone* zone = byApex_.find(name)) return zone;
     if (name.size() <= 1) return nullptr;
-    name = parentName(name);
+    name = wire::parentName(name);
   }
 }
 

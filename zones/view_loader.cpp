@@ -7,7 +7,7 @@
 
 #include "zones/policy_loader.hpp"
 #include "zones/steering_loader.hpp"
-#include "zones/wire_name.hpp"
+#include "dns/wire/name_text.hpp"
 
 namespace lodestar::zones {
 
@@ -55,7 +55,7 @@ std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::share
     YamlReader reader(f, diags);
     auto zone = compileZonePolicy(reader, reader.load(), ctx);
     if (!zone) continue;
-    std::string apex = nameToText(zone->apex());
+    std::string apex = wire::nameToText(zone->apex());
     if (!view->add(std::move(zone)))
       diags.error({f, 0, 0}, "zone " + apex + " is defined here and in " + fileOf[apex] + "; remove one");
     else fileOf[apex] = f;

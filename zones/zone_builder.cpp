@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "zones/record_text.hpp"
-#include "zones/wire_name.hpp"
+#include "dns/wire/name_text.hpp"
 
 namespace lodestar::zones {
 
@@ -27,15 +27,15 @@ bool hasWildcardLabel(std::string_view wire) {
 }  // namespace
 
 ZoneBuilder::ZoneBuilder(std::string_view apexWire, SourceLocation where)
-    : apex_(lowercaseWire(apexWire)), where_(std::move(where)) {}
+    : apex_(wire::lowercaseWire(apexWire)), where_(std::move(where)) {}
 
 bool ZoneBuilder::ownerFits(const std::string& owner, const SourceLocation& where, Diagnostics& diags) const {
-  if (!isSubdomain(owner, apex_)) {
-    diags.error(where, "owner " + nameToText(owner) + " is outside the zone " + nameToText(apex_));
+  if (!wire::isSubdomain(owner, apex_)) {
+    diags.error(where, "owner " + wire::nameToText(owner) + " is outside the zone " + wire::nameToText(apex_));
     return false;
   }
   if (hasWildcardLabel(owner)) {
-    diags.error(where, "wildcard owner " + nameToText(owner) + ": wildcards are not supported yet (a '*' label "
+    diags.error(where, "wildcard owner " + wire::nameToText(owner) + ": wildcards are not supported yet (a '*' label "
                        "would be served only for the literal name '*')");
     return false;
   }
@@ -44,7 +44,7 @@ bool ZoneBuilder::ownerFits(const std::string& owner, const SourceLocation& wher
 
 void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, std::string rdata,
                       const SourceLocation& where, Diagnostics& diags) {
-  std::string owner = lowercaseWire(ownerWire);
+  std::string owner = wire::lowercaseWire(ownerWire);
   if (!ownerFits(owner, where, diags)) return;
   if (type == kOPT || type == kDNAME || type == 0 || (type >= 128 && type <= 255)) {
     diags.error(where, "record type " + rrTypeToText(type) + " cannot be served from zone data");
@@ -60,13 +60,13 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
     return;
   }
   if (type == kSOA && owner != apex_) {
-    diags.error(where, "SOA record at " + nameToText(owner) + " is not at the zone apex " + nameToText(apex_));
+    diags.error(where, "SOA record at " + wire::nameToText(owner) + " is not at the zone apex " + wire::nameToText(apex_));
     return;
   }
   PendingNode& node = nodes_[owner];
   node.name = owner;
   if (node.steer && (type == kA || type == kAAAA || type == kCNAME)) {
-    diags.error(where, nameToText(owner) + " is steered (line " + std::to_string(node.steerWhere.line) +
+    diags.error(where, wire::nameToText(owner) + " is steered (line " + std::to_string(node.steerWhere.line) +
                            "); it cannot also have static " + rrTypeToText(type) + " records");
     return;
   }
@@ -75,7 +75,7 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
   bool hasOther = node.rrsets.size() > (hasCname ? 1u : 0u);
   if ((type == kCNAME && hasOther) || (type != kCNAME && hasCname)) {
     const auto& other = node.rrsets.begin()->second.where;
-    diags.error(where, "CNAME beside other data at " + nameToText(owner) + " (other data at line " +
+    diags.error(where, "CNAME beside other data at " + wire::nameToText(owner) + " (other data at line " +
                            std::to_string(other.line) + " of " + other.file + ")");
     return;
   }
@@ -86,7 +86,7 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
     set.rrset.ttl = ttl;
     set.where = where;
   } else if (type == kCNAME || type == kSOA) {
-    diags.error(where, "a second " + rrTypeToText(type) + " record at " + nameToText(owner) +
+    diags.error(where, "a second " + rrTypeToText(type) + " record at " + wire::nameToText(owner) +
                            " (only one is allowed)");
     return;
   } else if (ttl != set.rrset.ttl) {
@@ -96,7 +96,7 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
     set.rrset.ttl = std::min(ttl, set.rrset.ttl);
   }
   if (std::find(set.rrset.rdata.begin(), set.rrset.rdata.end(), rdata) != set.rrset.rdata.end()) {
-    diags.warning(where, "duplicate record " + rrTypeToText(type) + " at " + nameToText(owner) + " ignored");
+    diags.warning(where, "duplicate record " + rrTypeToText(type) + " at " + wire::nameToText(owner) + " ignored");
     return;
   }
   // The whole RRset must fit one answer even over TCP: header, question, then each record
@@ -104,7 +104,7 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
   size_t bytes = 12 + owner.size() + 4;
   for (const auto& r : set.rrset.rdata) bytes += 12 + r.size();
   if (bytes + 12 + rdata.size() > 65535) {
-    diags.error(where, "the " + rrTypeToText(type) + " records at " + nameToText(owner) +
+    diags.error(where, "the " + rrTypeToText(type) + " records at " + wire::nameToText(owner) +
                            " would not fit in one DNS message (65,535 bytes, even over TCP), so they could "
                            "never be answered");
     return;
@@ -119,20 +119,20 @@ const Pool* ZoneBuilder::addPool(std::unique_ptr<Pool> pool) {
 
 void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, const SourceLocation& where,
                              Diagnostics& diags) {
-  std::string owner = lowercaseWire(ownerWire);
+  std::string owner = wire::lowercaseWire(ownerWire);
   if (!ownerFits(owner, where, diags)) return;
   PendingNode& node = nodes_[owner];
   node.name = owner;
   for (uint16_t t : {kA, kAAAA, kCNAME}) {
     if (node.rrsets.count(t)) {
       const auto& other = node.rrsets.at(t).where;
-      diags.error(where, nameToText(owner) + " has static " + rrTypeToText(t) + " data (" + other.file + ":" +
+      diags.error(where, wire::nameToText(owner) + " has static " + rrTypeToText(t) + " data (" + other.file + ":" +
                              std::to_string(other.line) + "); a steered name cannot also have static A, AAAA or CNAME records");
       return;
     }
   }
   if (node.steer) {
-    diags.error(where, nameToText(owner) + " is steered twice");
+    diags.error(where, wire::nameToText(owner) + " is steered twice");
     return;
   }
   steered_.push_back(std::make_unique<SteeredRecord>(std::move(record)));
@@ -144,10 +144,10 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
   const size_t errorsBefore = diags.errors().size();
   auto apexIt = nodes_.find(apex_);
   if (apexIt == nodes_.end() || !apexIt->second.rrsets.count(kSOA)) {
-    diags.error(where_, "zone " + nameToText(apex_) + " has no SOA record");
+    diags.error(where_, "zone " + wire::nameToText(apex_) + " has no SOA record");
   }
   if (apexIt == nodes_.end() || !apexIt->second.rrsets.count(kNS)) {
-    diags.error(where_, "zone " + nameToText(apex_) + " has no NS records at its apex");
+    diags.error(where_, "zone " + wire::nameToText(apex_) + " has no NS records at its apex");
   }
   if (diags.errors().size() != errorsBefore) return nullptr;
 
@@ -167,7 +167,7 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
   }
   // Empty non-terminals: every ancestor of a name, up to the apex, exists.
   for (const auto& [name, pending] : nodes_) {
-    for (std::string_view p = parentName(name); p.size() > apex_.size(); p = parentName(p)) {
+    for (std::string_view p = wire::parentName(name); p.size() > apex_.size(); p = wire::parentName(p)) {
       if (zone->index_.contains(p)) break;
       addNode(std::string(p));
     }
@@ -177,7 +177,7 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
   };
   // Delegations: the highest NS-owning name below the apex covers everything beneath it.
   for (Node& n : zone->nodes_) {
-    for (std::string_view p = n.name; p.size() > apex_.size(); p = parentName(p)) {
+    for (std::string_view p = n.name; p.size() > apex_.size(); p = wire::parentName(p)) {
       const Node* candidate = zone->find(p);
       if (candidate && candidate->find(kNS)) n.cut = candidate;
     }
@@ -186,38 +186,38 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
     if (!n.cut) continue;
     if (n.steer)
       diags.warning(nodes_.at(n.name).steerWhere,
-                    nameToText(n.name) + " lies at or below the delegation " + nameToText(n.cut->name) +
+                    wire::nameToText(n.name) + " lies at or below the delegation " + wire::nameToText(n.cut->name) +
                         "; its steering is never used");
     if (n.cut == &n) {
       for (const auto& r : n.rrsets)
         if (r.type != kNS && r.type != 43 /* DS */)
           diags.warning(nodes_.at(n.name).rrsets.at(r.type).where,
-                        nameToText(n.name) + " is a delegation point; its " + rrTypeToText(r.type) +
+                        wire::nameToText(n.name) + " is a delegation point; its " + rrTypeToText(r.type) +
                             " record is never served");
     } else {
       for (const auto& r : n.rrsets)
         if (r.type != kA && r.type != kAAAA)
           diags.warning(nodes_.at(n.name).rrsets.at(r.type).where,
-                        nameToText(n.name) + " lies below the delegation " + nameToText(n.cut->name) +
+                        wire::nameToText(n.name) + " lies below the delegation " + wire::nameToText(n.cut->name) +
                             "; its " + rrTypeToText(r.type) + " record is never served");
     }
   }
   for (Node& n : zone->nodes_) {
     if (const RRset* ns = (n.cut == &n) ? n.find(kNS) : nullptr) {
       for (const auto& target : ns->rdata) {
-        Node* glue = findMutable(lowercaseWire(target));
+        Node* glue = findMutable(wire::lowercaseWire(target));
         if (glue && (glue->find(kA) || glue->find(kAAAA))) n.glue.push_back(glue);
       }
     }
     if (const RRset* cname = n.find(kCNAME)) {
-      std::string target = lowercaseWire(cname->rdata.front());
-      n.cnameTargetInZone = isSubdomain(target, apex_);
+      std::string target = wire::lowercaseWire(cname->rdata.front());
+      n.cnameTargetInZone = wire::isSubdomain(target, apex_);
       n.cnameTarget = findMutable(target);
       // A target at or below a delegation belongs to the child zone: the resolver goes there.
       std::string_view enclosing = target;
       const Node* closest = n.cnameTarget;
       while (!closest && n.cnameTargetInZone && enclosing.size() > apex_.size()) {
-        enclosing = parentName(enclosing);
+        enclosing = wire::parentName(enclosing);
         closest = zone->find(enclosing);
       }
       if (closest && closest->cut) {
@@ -229,8 +229,8 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
   zone->apexNode_ = zone->find(apex_);
   zone->soa_ = zone->apexNode_->find(kSOA);
   const std::string& soa = zone->soa_->rdata.front();
-  size_t mnameLen = wireNameLength(soa);
-  size_t rnameLen = wireNameLength(std::string_view(soa).substr(mnameLen));
+  size_t mnameLen = wire::wireNameLength(soa);
+  size_t rnameLen = wire::wireNameLength(std::string_view(soa).substr(mnameLen));
   // SOA RDATA after the two names: serial, refresh, retry, expire, minimum.
   zone->serial_ = readU32(soa, mnameLen + rnameLen);
   uint32_t minimum = readU32(soa, mnameLen + rnameLen + 16);

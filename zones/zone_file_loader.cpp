@@ -6,7 +6,7 @@
 
 #include "zones/file_read.hpp"
 #include "zones/record_text.hpp"
-#include "zones/wire_name.hpp"
+#include "dns/wire/name_text.hpp"
 
 namespace lodestar::zones {
 
@@ -204,7 +204,7 @@ void loadFile(const std::string& path, FileState state, int depth, ZoneBuilder& 
       diags.error(where, error);
       continue;
     }
-    state.previousOwnerText = nameToText(rr->owner);
+    state.previousOwnerText = wire::nameToText(rr->owner);
     if (rr->rrclass != 1) {
       diags.error(where, "only class IN is served");
       continue;

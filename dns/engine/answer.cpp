@@ -9,7 +9,7 @@
 #include "dns/engine/steering.hpp"
 #include "dns/wire/query.hpp"
 #include "zones/view.hpp"
-#include "zones/wire_name.hpp"
+#include "dns/wire/name_text.hpp"
 
 namespace lodestar::dns {
 
@@ -85,7 +85,7 @@ void resolve(Response& r, const Query& q, const Client& client, const Zone& zone
   if (node) return resolveNode(r, q, client, zone, node, stats);
   // The closest encloser exists (empty non-terminals are nodes; the apex always is).
   do {
-    name = zones::parentName(name);
+    name = wire::parentName(name);
     node = zone.find(name);
   } while (!node && name.size() > zone.apex().size());
   if (node && node->cut) return referral(r, *node->cut);

@@ -11,7 +11,7 @@
 #include "dns/wire/query.hpp"
 #include "dns/wire/writer.hpp"
 #include "dns/wire/address.hpp"
-#include "zones/wire_name.hpp"
+#include "dns/wire/name_text.hpp"
 #include "zones/zone.hpp"
 
 namespace lodestar::dns {
@@ -54,7 +54,7 @@ class Response {
 
   // Offset of the qname's suffix `lowerName` (which must be one) for a compression pointer.
   size_t qnameOffsetOf(std::string_view lowerName) const noexcept {
-    return kQuestionOffset + static_cast<size_t>(zones::suffixOffset(q_.qnameLower.view(), lowerName));
+    return kQuestionOffset + static_cast<size_t>(wire::suffixOffset(q_.qnameLower.view(), lowerName));
   }
 
   // Writes every record of `set`. The owner is a pointer when `ownerOffset` is non-zero,
@@ -202,8 +202,8 @@ class Response {
         w_.name(rd.substr(2));
         break;
       case rrtype::SOA: {
-        size_t m = zones::wireNameLength(rd);
-        size_t r = zones::wireNameLength(rd.substr(m));
+        size_t m = wire::wireNameLength(rd);
+        size_t r = wire::wireNameLength(rd.substr(m));
         w_.name(rd.substr(0, m));
         w_.name(rd.substr(m, r));
         w_.bytes(rd.substr(m + r));

@@ -37,7 +37,7 @@
 #include "health/prober.hpp"
 #include "health/scheduler.hpp"
 #include "zones/record_text.hpp"
-#include "zones/wire_name.hpp"
+#include "dns/wire/name_text.hpp"
 
 namespace lodestar::dns {
 

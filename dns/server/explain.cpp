@@ -5,7 +5,7 @@
 
 #include "dns/engine/answer.hpp"
 #include "zones/record_text.hpp"
-#include "zones/wire_name.hpp"
+#include "dns/wire/name_text.hpp"
 
 namespace lodestar::dns {
 
@@ -61,7 +61,7 @@ nlohmann::json factsJson(const geo::GeoFacts& f) {
   return j;
 }
 
-std::string nodeName(const zones::Node& node) { return zones::nameToText(node.name); }
+std::string nodeName(const zones::Node& node) { return wire::nameToText(node.name); }
 
 }  // namespace
 
@@ -81,15 +81,15 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
   auto wire = zones::parseNameText(absolute, std::string(1, '\0'));
   if (!wire) return {{"error", "'" + nameText + "' is not a domain name"}};
   // A name without its zone ("www"): relative to the zone where it exists, or the only zone.
-  if (!nameText.empty() && nameText.back() != '.' && !view.findZone(zones::lowercaseWire(*wire))) {
+  if (!nameText.empty() && nameText.back() != '.' && !view.findZone(wire::lowercaseWire(*wire))) {
     std::vector<std::string> candidates;
     for (const auto& z : view.zones()) {
       auto full = zones::parseNameText(nameText, z->apex());
-      if (full && (view.zones().size() == 1 || z->find(zones::lowercaseWire(*full)))) candidates.push_back(*full);
+      if (full && (view.zones().size() == 1 || z->find(wire::lowercaseWire(*full)))) candidates.push_back(*full);
     }
     if (candidates.size() != 1) {
       std::string zonesText;
-      for (const auto& z : view.zones()) zonesText += (zonesText.empty() ? "" : ", ") + zones::nameToText(z->apex());
+      for (const auto& z : view.zones()) zonesText += (zonesText.empty() ? "" : ", ") + wire::nameToText(z->apex());
       return {{"error", "'" + nameText + "' is in none of our zones" +
                             (candidates.empty() ? "" : " (it exists in several)") +
                             "; give the full name, in one of: " + (zonesText.empty() ? "none" : zonesText)}};
@@ -110,12 +110,12 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
     std::snprintf(byte, sizeof byte, "%02x", out[i]);
     hex += byte;
   }
-  nlohmann::json result = {{"answer", hex}, {"name", zones::nameToText(*wire)}};
+  nlohmann::json result = {{"answer", hex}, {"name", wire::nameToText(*wire)}};
 
-  std::string lower = zones::lowercaseWire(*wire);
+  std::string lower = wire::lowercaseWire(*wire);
   const zones::Zone* zone = view.findZone(lower);
   const zones::Node* node = zone ? zone->find(lower) : nullptr;
-  if (!zone) result["note"] = zones::nameToText(*wire) + " is in none of our zones (REFUSED)";
+  if (!zone) result["note"] = wire::nameToText(*wire) + " is in none of our zones (REFUSED)";
   if (!node || !node->steer) {
     result["steering"] = nullptr;
     return result;
@@ -150,7 +150,7 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
     for (const auto& e : m->ipv4) up4 += e.up();
     for (const auto& e : m->ipv6) up6 += e.up();
     nlohmann::json region = {{"region", view.regions()[r].name}, {"drained", m->drained()}};
-    if (!m->cname.empty()) region["cname"] = {{"target", zones::nameToText(m->cname)}, {"up", m->cnameState->up()}};
+    if (!m->cname.empty()) region["cname"] = {{"target", wire::nameToText(m->cname)}, {"up", m->cnameState->up()}};
     else region["up"] = {{"ipv4", std::to_string(up4) + "/" + std::to_string(m->ipv4.size())},
                          {"ipv6", std::to_string(up6) + "/" + std::to_string(m->ipv6.size())}};
     order.push_back(region);

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <map>
 
-#include "zones/wire_name.hpp"
+#include "dns/wire/name_text.hpp"
 
 namespace lodestar::dns {
 
@@ -54,7 +54,7 @@ nlohmann::json statusReport(const StatusInputs& in) {
         const auto* m = pool->members(id);
         if (!m) continue;
         ++poolZones[pool->name];
-        std::string where = zones::nameToText(zone->apex()) + " pool " + pool->name;
+        std::string where = wire::nameToText(zone->apex()) + " pool " + pool->name;
         auto visit = [&](const health::EndpointState* cell, const std::string& address, const std::string& cname) {
           auto [it, fresh] = endpoints.try_emplace(cell);
           nlohmann::json& ep = it->second;
@@ -100,7 +100,7 @@ nlohmann::json statusReport(const StatusInputs& in) {
         };
         for (const auto* list : {&m->ipv4, &m->ipv6})
           for (const auto& e : *list) visit(e.state.get(), e.address.toString(), "");
-        if (m->cnameState) visit(m->cnameState.get(), "", zones::nameToText(m->cname));
+        if (m->cnameState) visit(m->cnameState.get(), "", wire::nameToText(m->cname));
       }
     nlohmann::json list = nlohmann::json::array();
     for (const auto* cell : order) list.push_back(endpoints[cell]);

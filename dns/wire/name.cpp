@@ -4,15 +4,13 @@
 #include <cstring>
 
 #include "dns/wire/name_hash.hpp"
+#include "dns/wire/name_text.hpp"
 
 namespace lodestar::dns {
 
 namespace {
 using Index = wire::NameHash;  // the view's name index hashes with it too
 
-inline uint8_t asciiLower(uint8_t c) noexcept {
-  return static_cast<uint8_t>(c + ((static_cast<uint8_t>(c - 'A') < 26u) << 5));  // branch-free
-}
 
 // ASCII lowercase of eight bytes at once. Label length bytes (0..63) are never letters, so
 // a whole wire name can go through it.
@@ -107,7 +105,7 @@ bool readNameLowered(Reader& reader, WireName& out, WireName& lower, uint64_t& l
   } else {
     for (size_t i = 0; i < length; ++i) {
       out.bytes[i] = from[i];
-      lower.bytes[i] = asciiLower(from[i]);
+      lower.bytes[i] = wire::asciiLower(from[i]);
     }
     h = Index::of({reinterpret_cast<const char*>(lower.bytes), length});
   }
@@ -129,7 +127,7 @@ void lowercaseName(const WireName& in, WireName& out) noexcept {
   while (i < in.length) {
     uint8_t len = in.bytes[i];
     out.bytes[i++] = len;
-    for (uint8_t k = 0; k < len; ++k, ++i) out.bytes[i] = asciiLower(in.bytes[i]);
+    for (uint8_t k = 0; k < len; ++k, ++i) out.bytes[i] = wire::asciiLower(in.bytes[i]);
     if (len == 0) break;
   }
 }

@@ -1,10 +1,11 @@
 // Name compression for the writer (RFC 1035 4.1.4), bounded in time and table size.
 #include "dns/wire/writer.hpp"
 
+#include "dns/wire/name_text.hpp"
+
 namespace lodestar::dns {
 
 namespace {
-inline uint8_t lower(uint8_t c) noexcept { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 }  // namespace
 
 // Does the name in the message at `offset` equal wire[from..] (case-insensitively)?
@@ -22,7 +23,7 @@ bool Writer::matchesAt(size_t offset, std::string_view wire, size_t from) const 
     if (len == 0) return true;
     if (offset + 1 + len > pos_) return false;
     for (uint8_t i = 1; i <= len; ++i)
-      if (lower(buf_[offset + i]) != lower(static_cast<uint8_t>(wire[from + i]))) return false;
+      if (wire::asciiLower(buf_[offset + i]) != wire::asciiLower(static_cast<uint8_t>(wire[from + i]))) return false;
     offset += 1 + len;
     from += 1 + len;
   }

@@ -14,7 +14,7 @@
 #include "tests/support/dns_message.hpp"
 #include "tests/support/geo_fixture.hpp"
 #include "zones/view_loader.hpp"
-#include "zones/wire_name.hpp"
+#include "dns/wire/name_text.hpp"
 
 using namespace lodestar;
 
@@ -69,7 +69,7 @@ TEST_CASE("safety rule and dry-run agree with the answers after the change, over
           targets.push_back(e.address.toString());
         }
       if (m.cnameState) {
-        regionOf[pool.get()][zones::nameToText(m.cname)] = region;
+        regionOf[pool.get()][wire::nameToText(m.cname)] = region;
         cells.push_back(m.cnameState.get());
       }
     }

@@ -3,9 +3,10 @@
 
 #include "tests/support/daemon_process.hpp"
 #include "zones/policy_loader.hpp"
-#include "zones/wire_name.hpp"
+#include "dns/wire/name_text.hpp"
 
 using namespace lodestar::zones;
+namespace wire = lodestar::wire;
 using lodestar::test::TempDir;
 
 namespace {
@@ -34,7 +35,7 @@ TEST_CASE("a minimal policy file compiles with SOA, NS and glue", "[zones][polic
   auto zone = loadZonePolicy(dir.write("z.yaml", kHead), d);
   INFO(d.report());
   REQUIRE(zone);
-  CHECK(nameToText(zone->apex()) == "example.test.");
+  CHECK(wire::nameToText(zone->apex()) == "example.test.");
   CHECK(zone->apexNode().find(2));
   CHECK(zone->apexNode().find(6));
   CHECK(zone->negativeTtl() == 60);  // SOA minimum default 60 < TTL 300

@@ -3,7 +3,7 @@
 
 #include "tests/support/geo_fixture.hpp"
 #include "zones/view_loader.hpp"
-#include "zones/wire_name.hpp"
+#include "dns/wire/name_text.hpp"
 
 using namespace lodestar;
 using test::TempDir;

@@ -2,11 +2,12 @@
 #include <catch2/catch.hpp>
 
 #include "tests/support/daemon_process.hpp"
-#include "zones/wire_name.hpp"
+#include "dns/wire/name_text.hpp"
 #include "zones/zone_builder.hpp"
 #include "zones/zone_file_loader.hpp"
 
 using namespace lodestar::zones;
+namespace wire = lodestar::wire;
 using lodestar::test::TempDir;
 
 namespace {

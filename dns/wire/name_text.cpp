@@ -1,7 +1,7 @@
-// Wire-name helpers for loaders and the zone index.
-#include "zones/wire_name.hpp"
+// Wire names in strings; label by label, never past the end.
+#include "dns/wire/name_text.hpp"
 
-namespace lodestar::zones {
+namespace lodestar::wire {
 
 std::string lowercaseWire(std::string_view wire) {
   std::string out(wire);
@@ -10,7 +10,7 @@ std::string lowercaseWire(std::string_view wire) {
     auto len = static_cast<unsigned char>(out[i]);
     if (len == 0) break;
     for (size_t k = i + 1; k <= i + len && k < out.size(); ++k)
-      if (out[k] >= 'A' && out[k] <= 'Z') out[k] = static_cast<char>(out[k] + 32);
+      out[k] = static_cast<char>(asciiLower(static_cast<uint8_t>(out[k])));
     i += 1 + len;
   }
   return out;
@@ -66,4 +66,4 @@ std::string nameToText(std::string_view wire) {
   return out.empty() ? "." : out;
 }
 
-}  // namespace lodestar::zones
+}  // namespace lodestar::wire

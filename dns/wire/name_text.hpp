@@ -1,10 +1,16 @@
-// Helpers over uncompressed wire names held in strings (load time and lookups).
+// Uncompressed wire names held in strings: case folding, suffixes, lengths, presentation
+// form. For loaders, lookups and tools (the query parser has its own fixed buffers, name.hpp).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace lodestar::zones {
+namespace lodestar::wire {
+
+/// ASCII lower case of one byte: DNS compares names case-insensitively in ASCII only.
+inline constexpr uint8_t asciiLower(uint8_t c) noexcept { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+
 
 /// ASCII-lowercased copy of an uncompressed wire name.
 std::string lowercaseWire(std::string_view wire);
@@ -30,4 +36,4 @@ size_t wireNameLength(std::string_view wire) noexcept;
 /// Presentation form, "www.example.com." ("." for the root).
 std::string nameToText(std::string_view wire);
 
-}  // namespace lodestar::zones
+}  // namespace lodestar::wire
