@@ -2,6 +2,8 @@
 // the socket-state callback, and its timeouts run from our timers.
 #include "health/dns_probe.hpp"
 
+#include "dns/wire/constants.hpp"
+
 #include <ares.h>
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
@@ -16,11 +18,6 @@ namespace lodestar::health {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-const char* rcodeName(int r) {
-  static const char* const kNames[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
-  return r >= 0 && r < 6 ? kNames[r] : "rcode?";
-}
 
 struct DnsProbe : std::enable_shared_from_this<DnsProbe> {
   EventLoop& loop;
@@ -90,10 +87,10 @@ struct DnsProbe : std::enable_shared_from_this<DnsProbe> {
     }
     int rcode = abuf[3] & 0x0F;
     if (rcode != p->spec.dnsRcode) {
-      p->finish(false, std::string("rcode ") + rcodeName(rcode) + ", expected " + rcodeName(p->spec.dnsRcode));
+      p->finish(false, std::string("rcode ") + wire::rcodeName(rcode) + ", expected " + wire::rcodeName(p->spec.dnsRcode));
       return;
     }
-    if (p->spec.dnsAnswer.empty()) return p->finish(true, rcodeName(rcode));
+    if (p->spec.dnsAnswer.empty()) return p->finish(true, wire::rcodeName(rcode));
     // The expected address must be among the A or AAAA records.
     bool found = false;
     if (p->spec.dnsType == ns_t_a) {
@@ -115,7 +112,7 @@ struct DnsProbe : std::enable_shared_from_this<DnsProbe> {
           found = found || p->spec.dnsAnswer == text;
         }
     }
-    p->finish(found, found ? std::string(rcodeName(rcode)) + ", " + p->spec.dnsAnswer
+    p->finish(found, found ? std::string(wire::rcodeName(rcode)) + ", " + p->spec.dnsAnswer
                            : "answer lacks " + p->spec.dnsAnswer);
   }
 };

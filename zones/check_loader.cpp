@@ -1,6 +1,8 @@
 // Probe definitions: defaults that suit most services, every value range-checked.
 #include "zones/check_loader.hpp"
 
+#include "dns/wire/constants.hpp"
+
 #include "dns/wire/address.hpp"
 #include "zones/record_text.hpp"
 
@@ -157,15 +159,9 @@ std::optional<health::CheckSpec> readCheck(YamlReader& yaml, const YAML::Node& n
       }
       if (dns["rcode"]) {
         std::string r = dns["rcode"].Scalar();
-        const std::pair<const char*, uint8_t> rcodes[] = {{"NOERROR", 0}, {"FORMERR", 1}, {"SERVFAIL", 2},
-                                                          {"NXDOMAIN", 3}, {"NOTIMP", 4},  {"REFUSED", 5}};
-        bool known = false;
-        for (const auto& [n, v] : rcodes)
-          if (r == n) {
-            c.dnsRcode = v;
-            known = true;
-          }
-        if (!known) {
+        const int v = wire::rcodeFromName(r);
+        if (v >= 0 && v < 16) c.dnsRcode = static_cast<uint8_t>(v);
+        else {
           yaml.error(dns["rcode"], keyPath(dp, "rcode"), "unknown rcode '" + r + "'");
           ok = false;
         }

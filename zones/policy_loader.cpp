@@ -1,6 +1,8 @@
 // Reading of the zone policy YAML: one way to say each thing, every key checked.
 #include "zones/policy_loader.hpp"
 
+#include "dns/wire/constants.hpp"
+
 #include <ctime>
 
 #include "zones/check_loader.hpp"
@@ -15,9 +17,7 @@ namespace lodestar::zones {
 
 namespace {
 
-constexpr uint16_t kTXT = 16, kSOA = 6;
 constexpr size_t kManyStaticNames = 5000;  // above this, --check suggests an RFC 1035 include
-constexpr uint32_t kMaxTtl = 0x7FFFFFFF;
 
 std::string directoryOf(const std::string& path) {
   auto slash = path.rfind('/');
@@ -66,7 +66,7 @@ class PolicyLoader {
     apex_ = *apex;
     ZoneBuilder builder(apex_, yaml_.at(root["zone"]));
     if (root["ttl"]) {
-      if (auto ttl = yaml_.integer(root["ttl"], "ttl", 0, kMaxTtl)) ttl_ = static_cast<uint32_t>(*ttl);
+      if (auto ttl = yaml_.integer(root["ttl"], "ttl", 0, wire::kMaxTtl)) ttl_ = static_cast<uint32_t>(*ttl);
     }
     if (root["soa"]) readSoa(root["soa"], builder);
     else yaml_.error(root, "", "missing key 'soa' (the zone's SOA fields)");
@@ -129,11 +129,11 @@ class PolicyLoader {
     }
     uint32_t ttl = ttl_;
     if (soa["ttl"]) {
-      auto parsed = yaml_.integer(soa["ttl"], "soa.ttl", 0, kMaxTtl);
+      auto parsed = yaml_.integer(soa["ttl"], "soa.ttl", 0, wire::kMaxTtl);
       if (!parsed) return;
       ttl = static_cast<uint32_t>(*parsed);
     }
-    builder.add(apex_, kSOA, ttl, rdata, yaml_.at(soa), yaml_.diags());
+    builder.add(apex_, wire::rrtype::SOA, ttl, rdata, yaml_.at(soa), yaml_.diags());
   }
 
   void readNameservers(const YAML::Node& ns, ZoneBuilder& builder) {
@@ -192,7 +192,7 @@ class PolicyLoader {
       }
       uint32_t ttl = ttl_;
       if (data["ttl"]) {
-        auto parsed = yaml_.integer(data["ttl"], keyPath(path, "ttl"), 0, kMaxTtl);
+        auto parsed = yaml_.integer(data["ttl"], keyPath(path, "ttl"), 0, wire::kMaxTtl);
         if (!parsed) continue;
         ttl = static_cast<uint32_t>(*parsed);
       }
@@ -205,15 +205,15 @@ class PolicyLoader {
           yaml_.error(field->first, fieldPath, "unknown record type or key (types are upper case: A, AAAA, MX, ...)");
           continue;
         }
-        if (type == kSOA) {
+        if (type == wire::rrtype::SOA) {
           yaml_.error(field->first, fieldPath, "the SOA is given under the top-level 'soa' key");
           continue;
         }
         auto values = yaml_.stringList(field->second, fieldPath);
         if (!values) continue;
         for (const auto& v : *values) {
-          if (type == kTXT) {
-            builder.add(*owner, kTXT, ttl, txtRdata(v), yaml_.at(field->second), yaml_.diags());
+          if (type == wire::rrtype::TXT) {
+            builder.add(*owner, wire::rrtype::TXT, ttl, txtRdata(v), yaml_.at(field->second), yaml_.diags());
           } else {
             addText(builder, wire::nameToText(*owner), key, v, ttl, yaml_.at(field->second), fieldPath);
           }

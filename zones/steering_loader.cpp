@@ -1,6 +1,8 @@
 // Steering configuration: names become ids, maps become decision trees, at load time.
 #include "zones/steering_loader.hpp"
 
+#include "dns/wire/constants.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -12,7 +14,6 @@ namespace lodestar::zones {
 
 namespace {
 
-constexpr uint32_t kMaxTtl = 0x7FFFFFFF;
 
 using Order = std::vector<RegionId>;
 
@@ -306,9 +307,9 @@ bool readOptions(YamlReader& yaml, const YAML::Node& steer, const std::string& p
     if (v) out = static_cast<std::remove_reference_t<decltype(out)>>(*v);
     return v.has_value();
   };
-  bool ok = number("ttl", 0, kMaxTtl, rec.ttl);
+  bool ok = number("ttl", 0, wire::kMaxTtl, rec.ttl);
   rec.ttlDegraded = rec.ttl;
-  ok = number("ttl_degraded", 0, kMaxTtl, rec.ttlDegraded) && ok;
+  ok = number("ttl_degraded", 0, wire::kMaxTtl, rec.ttlDegraded) && ok;
   if (ok && rec.ttlDegraded > rec.ttl) {
     yaml.error(steer["ttl_degraded"], keyPath(path, "ttl_degraded"),
                "ttl_degraded (" + std::to_string(rec.ttlDegraded) + ") is longer than ttl (" + std::to_string(rec.ttl) + ")");

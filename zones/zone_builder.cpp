@@ -1,6 +1,8 @@
 // Zone-wide checks and compilation into the lookup form the engine reads.
 #include "zones/zone_builder.hpp"
 
+#include "dns/wire/constants.hpp"
+
 #include <algorithm>
 
 #include "zones/record_text.hpp"
@@ -9,8 +11,6 @@
 namespace lodestar::zones {
 
 namespace {
-constexpr uint16_t kA = 1, kNS = 2, kCNAME = 5, kSOA = 6, kAAAA = 28, kDNAME = 39, kOPT = 41;
-constexpr uint32_t kMaxTtl = 0x7FFFFFFF;  // RFC 2181 section 8
 
 uint32_t readU32(const std::string& s, size_t at) {
   return uint32_t(uint8_t(s[at])) << 24 | uint32_t(uint8_t(s[at + 1])) << 16 | uint32_t(uint8_t(s[at + 2])) << 8 |
@@ -46,11 +46,11 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
                       const SourceLocation& where, Diagnostics& diags) {
   std::string owner = wire::lowercaseWire(ownerWire);
   if (!ownerFits(owner, where, diags)) return;
-  if (type == kOPT || type == kDNAME || type == 0 || (type >= 128 && type <= 255)) {
+  if (type == wire::rrtype::OPT || type == wire::rrtype::DNAME || type == 0 || (type >= 128 && type <= 255)) {
     diags.error(where, "record type " + rrTypeToText(type) + " cannot be served from zone data");
     return;
   }
-  if (ttl > kMaxTtl) {
+  if (ttl > wire::kMaxTtl) {
     diags.error(where, "TTL " + std::to_string(ttl) + " is out of range (at most 2147483647)");
     return;
   }
@@ -59,21 +59,21 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
                            " bytes; a record holds at most 65,535 (split long text over several records)");
     return;
   }
-  if (type == kSOA && owner != apex_) {
+  if (type == wire::rrtype::SOA && owner != apex_) {
     diags.error(where, "SOA record at " + wire::nameToText(owner) + " is not at the zone apex " + wire::nameToText(apex_));
     return;
   }
   PendingNode& node = nodes_[owner];
   node.name = owner;
-  if (node.steer && (type == kA || type == kAAAA || type == kCNAME)) {
+  if (node.steer && (type == wire::rrtype::A || type == wire::rrtype::AAAA || type == wire::rrtype::CNAME)) {
     diags.error(where, wire::nameToText(owner) + " is steered (line " + std::to_string(node.steerWhere.line) +
                            "); it cannot also have static " + rrTypeToText(type) + " records");
     return;
   }
   // CNAME and other data cannot share a name (RFC 1034 section 3.6.2).
-  bool hasCname = node.rrsets.count(kCNAME) > 0;
+  bool hasCname = node.rrsets.count(wire::rrtype::CNAME) > 0;
   bool hasOther = node.rrsets.size() > (hasCname ? 1u : 0u);
-  if ((type == kCNAME && hasOther) || (type != kCNAME && hasCname)) {
+  if ((type == wire::rrtype::CNAME && hasOther) || (type != wire::rrtype::CNAME && hasCname)) {
     const auto& other = node.rrsets.begin()->second.where;
     diags.error(where, "CNAME beside other data at " + wire::nameToText(owner) + " (other data at line " +
                            std::to_string(other.line) + " of " + other.file + ")");
@@ -85,7 +85,7 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
     set.rrset.type = type;
     set.rrset.ttl = ttl;
     set.where = where;
-  } else if (type == kCNAME || type == kSOA) {
+  } else if (type == wire::rrtype::CNAME || type == wire::rrtype::SOA) {
     diags.error(where, "a second " + rrTypeToText(type) + " record at " + wire::nameToText(owner) +
                            " (only one is allowed)");
     return;
@@ -123,7 +123,7 @@ void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, c
   if (!ownerFits(owner, where, diags)) return;
   PendingNode& node = nodes_[owner];
   node.name = owner;
-  for (uint16_t t : {kA, kAAAA, kCNAME}) {
+  for (uint16_t t : {wire::rrtype::A, wire::rrtype::AAAA, wire::rrtype::CNAME}) {
     if (node.rrsets.count(t)) {
       const auto& other = node.rrsets.at(t).where;
       diags.error(where, wire::nameToText(owner) + " has static " + rrTypeToText(t) + " data (" + other.file + ":" +
@@ -143,10 +143,10 @@ void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, c
 std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
   const size_t errorsBefore = diags.errors().size();
   auto apexIt = nodes_.find(apex_);
-  if (apexIt == nodes_.end() || !apexIt->second.rrsets.count(kSOA)) {
+  if (apexIt == nodes_.end() || !apexIt->second.rrsets.count(wire::rrtype::SOA)) {
     diags.error(where_, "zone " + wire::nameToText(apex_) + " has no SOA record");
   }
-  if (apexIt == nodes_.end() || !apexIt->second.rrsets.count(kNS)) {
+  if (apexIt == nodes_.end() || !apexIt->second.rrsets.count(wire::rrtype::NS)) {
     diags.error(where_, "zone " + wire::nameToText(apex_) + " has no NS records at its apex");
   }
   if (diags.errors().size() != errorsBefore) return nullptr;
@@ -179,7 +179,7 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
   for (Node& n : zone->nodes_) {
     for (std::string_view p = n.name; p.size() > apex_.size(); p = wire::parentName(p)) {
       const Node* candidate = zone->find(p);
-      if (candidate && candidate->find(kNS)) n.cut = candidate;
+      if (candidate && candidate->find(wire::rrtype::NS)) n.cut = candidate;
     }
   }
   for (Node& n : zone->nodes_) {
@@ -190,26 +190,26 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
                         "; its steering is never used");
     if (n.cut == &n) {
       for (const auto& r : n.rrsets)
-        if (r.type != kNS && r.type != 43 /* DS */)
+        if (r.type != wire::rrtype::NS && r.type != 43 /* DS */)
           diags.warning(nodes_.at(n.name).rrsets.at(r.type).where,
                         wire::nameToText(n.name) + " is a delegation point; its " + rrTypeToText(r.type) +
                             " record is never served");
     } else {
       for (const auto& r : n.rrsets)
-        if (r.type != kA && r.type != kAAAA)
+        if (r.type != wire::rrtype::A && r.type != wire::rrtype::AAAA)
           diags.warning(nodes_.at(n.name).rrsets.at(r.type).where,
                         wire::nameToText(n.name) + " lies below the delegation " + wire::nameToText(n.cut->name) +
                             "; its " + rrTypeToText(r.type) + " record is never served");
     }
   }
   for (Node& n : zone->nodes_) {
-    if (const RRset* ns = (n.cut == &n) ? n.find(kNS) : nullptr) {
+    if (const RRset* ns = (n.cut == &n) ? n.find(wire::rrtype::NS) : nullptr) {
       for (const auto& target : ns->rdata) {
         Node* glue = findMutable(wire::lowercaseWire(target));
-        if (glue && (glue->find(kA) || glue->find(kAAAA))) n.glue.push_back(glue);
+        if (glue && (glue->find(wire::rrtype::A) || glue->find(wire::rrtype::AAAA))) n.glue.push_back(glue);
       }
     }
-    if (const RRset* cname = n.find(kCNAME)) {
+    if (const RRset* cname = n.find(wire::rrtype::CNAME)) {
       std::string target = wire::lowercaseWire(cname->rdata.front());
       n.cnameTargetInZone = wire::isSubdomain(target, apex_);
       n.cnameTarget = findMutable(target);
@@ -227,7 +227,7 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
     }
   }
   zone->apexNode_ = zone->find(apex_);
-  zone->soa_ = zone->apexNode_->find(kSOA);
+  zone->soa_ = zone->apexNode_->find(wire::rrtype::SOA);
   const std::string& soa = zone->soa_->rdata.front();
   size_t mnameLen = wire::wireNameLength(soa);
   size_t rnameLen = wire::wireNameLength(std::string_view(soa).substr(mnameLen));

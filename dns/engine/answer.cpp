@@ -27,9 +27,9 @@ void negative(Response& r, const Zone& zone) noexcept {
 
 // A delegation: the child's NS set and its glue, not authoritative (RFC 1034 4.3.2).
 void referral(Response& r, const Node& cut) noexcept {
-  r.rrset(Authority, r.qnameOffsetOf(cut.name), {}, *cut.find(rrtype::NS), cut.find(rrtype::NS)->ttl);
+  r.rrset(Authority, r.qnameOffsetOf(cut.name), {}, *cut.find(wire::rrtype::NS), cut.find(wire::rrtype::NS)->ttl);
   for (const Node* glue : cut.glue) {
-    for (uint16_t type : {rrtype::A, rrtype::AAAA})
+    for (uint16_t type : {wire::rrtype::A, wire::rrtype::AAAA})
       if (const RRset* set = glue->find(type)) r.rrset(Additional, 0, glue->name, *set, set->ttl);
   }
 }
@@ -40,12 +40,12 @@ void collect(Response& r, const Query& q, const Client& client, const Zone& zone
   r.setAuthoritative();
   size_t ownerOffset = kQuestionOffset;
   for (unsigned depth = 0;; ++depth) {
-    if (node->steer && (q.qtype == rrtype::A || q.qtype == rrtype::AAAA || q.qtype == rrtype::ANY ||
-                        q.qtype == rrtype::CNAME)) {
+    if (node->steer && (q.qtype == wire::rrtype::A || q.qtype == wire::rrtype::AAAA || q.qtype == wire::rrtype::ANY ||
+                        q.qtype == wire::rrtype::CNAME)) {
       if (!answerSteered(r, q, client, *node->steer, ownerOffset, node->name, stats)) negative(r, zone);
       return;
     }
-    if (q.qtype == rrtype::ANY) {
+    if (q.qtype == wire::rrtype::ANY) {
       // RFC 8482: one RRset, never all of them.
       if (node->rrsets.empty()) return negative(r, zone);
       const RRset& first = node->rrsets.front();
@@ -56,13 +56,13 @@ void collect(Response& r, const Query& q, const Client& client, const Zone& zone
       r.rrset(Answer, ownerOffset, node->name, *set, set->ttl);
       return;
     }
-    const RRset* cname = node->find(rrtype::CNAME);
+    const RRset* cname = node->find(wire::rrtype::CNAME);
     if (!cname) return negative(r, zone);
     if (!r.rrset(Answer, ownerOffset, node->name, *cname, cname->ttl)) return;
     if (!node->cnameTargetInZone || depth + 1 >= kMaxCnameChain) return;  // the resolver goes on
     if (!node->cnameTarget) {
       // RFC 6604: the rcode follows the last name in the chain.
-      r.setRcode(Rcode::NxDomain);
+      r.setRcode(wire::Rcode::NxDomain);
       return negative(r, zone);
     }
     node = node->cnameTarget;
@@ -74,7 +74,7 @@ void collect(Response& r, const Query& q, const Client& client, const Zone& zone
 void resolveNode(Response& r, const Query& q, const Client& client, const Zone& zone, const Node* node,
                  QueryStats& stats) noexcept {
   bool atCut = node->cut == node;
-  if (node->cut && !(atCut && q.qtype == rrtype::DS)) return referral(r, *node->cut);
+  if (node->cut && !(atCut && q.qtype == wire::rrtype::DS)) return referral(r, *node->cut);
   collect(r, q, client, zone, node, stats);
 }
 
@@ -90,7 +90,7 @@ void resolve(Response& r, const Query& q, const Client& client, const Zone& zone
   } while (!node && name.size() > zone.apex().size());
   if (node && node->cut) return referral(r, *node->cut);
   r.setAuthoritative();
-  r.setRcode(Rcode::NxDomain);
+  r.setRcode(wire::Rcode::NxDomain);
   negative(r, zone);
 }
 
@@ -101,32 +101,32 @@ size_t answerQuery(const uint8_t* data, size_t size, const Client& client, const
   Query q;
   ++stats.received;
   ParseResult parsed = parseQuery(data, size, q);
-  if (parsed == ParseResult::Drop || outCapacity < kHeaderSize) {
+  if (parsed == ParseResult::Drop || outCapacity < wire::kHeaderSize) {
     ++stats.dropped;
     return 0;
   }
   size_t limit = outCapacity;
   if (client.transport == Transport::Udp) {
-    size_t clientLimit = q.hasEdns ? q.udpPayload : kClassicUdpPayload;
-    limit = std::min({limit, clientLimit, size_t(std::max<uint16_t>(udpLimit, kClassicUdpPayload))});
+    size_t clientLimit = q.hasEdns ? q.udpPayload : wire::kClassicUdpPayload;
+    limit = std::min({limit, clientLimit, size_t(std::max<uint16_t>(udpLimit, wire::kClassicUdpPayload))});
   }
   Response r(out, outCapacity, q);
   r.begin(limit);
 
   if (parsed == ParseResult::FormErr) {
-    r.setRcode(Rcode::FormErr);
+    r.setRcode(wire::Rcode::FormErr);
   } else if (parsed == ParseResult::NotImp) {
-    r.setRcode(Rcode::NotImp);
+    r.setRcode(wire::Rcode::NotImp);
   } else if (q.hasEdns && q.ednsVersion > 0) {
-    r.setRcode(Rcode::BadVers);  // RFC 6891 6.1.3
-  } else if (q.qclass != rrclass::IN || q.qtype == rrtype::AXFR || q.qtype == rrtype::IXFR) {
-    r.setRcode(Rcode::Refused);  // no other classes; no zone transfers
+    r.setRcode(wire::Rcode::BadVers);  // RFC 6891 6.1.3
+  } else if (q.qclass != wire::rrclass::IN || q.qtype == wire::rrtype::AXFR || q.qtype == wire::rrtype::IXFR) {
+    r.setRcode(wire::Rcode::Refused);  // no other classes; no zone transfers
   } else if (const zones::View::NameHit* hit = view.findName(q.qnameLower.view(), q.qnameHash)) {
     resolveNode(r, q, client, *hit->zone, hit->node, stats);  // the usual case: one lookup
   } else if (const Zone* zone = view.findZone(q.qnameLower.view())) {
     resolve(r, q, client, *zone, stats);
   } else {
-    r.setRcode(Rcode::Refused);  // not ours: we are never a recursive server
+    r.setRcode(wire::Rcode::Refused);  // not ours: we are never a recursive server
   }
 
   size_t length = r.finish();

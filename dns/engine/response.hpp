@@ -16,7 +16,7 @@
 
 namespace lodestar::dns {
 
-inline constexpr size_t kQuestionOffset = kHeaderSize;
+inline constexpr size_t kQuestionOffset = wire::kHeaderSize;
 // OPT: root name, type, class, TTL, RDLENGTH + an ECS option with an IPv6 address.
 inline constexpr size_t kOptReserve = 11 + 4 + 4 + 16;
 
@@ -31,7 +31,7 @@ class Response {
   void begin(size_t limit) noexcept {
     w_.setLimit(limit);
     if (q_.hasEdns) w_.reserve(kOptReserve);
-    if (uint8_t* p = w_.claim(kHeaderSize)) {
+    if (uint8_t* p = w_.claim(wire::kHeaderSize)) {
       p = Writer::put16(p, q_.id);
       p = Writer::put16(p, 0);  // flags, set in finish()
       p = Writer::put16(p, q_.hasQuestion ? 1 : 0);
@@ -50,7 +50,7 @@ class Response {
   void setAuthoritative() noexcept { aa_ = true; }
   /// The ECS scope the answer holds for; the narrowest of the decisions taken.
   void narrowScope(uint8_t scope) noexcept { scope_ = scope > scope_ ? scope : scope_; }
-  void setRcode(Rcode r) noexcept { rcode_ = r; }
+  void setRcode(wire::Rcode r) noexcept { rcode_ = r; }
 
   // Offset of the qname's suffix `lowerName` (which must be one) for a compression pointer.
   size_t qnameOffsetOf(std::string_view lowerName) const noexcept {
@@ -84,7 +84,7 @@ class Response {
   bool address(size_t ownerOffset, std::string_view owner, uint16_t type, uint32_t ttl,
                const wire::Address& a) noexcept {
     if (truncated_) return false;
-    const uint16_t len = type == rrtype::A ? 4 : 16;
+    const uint16_t len = type == wire::rrtype::A ? 4 : 16;
     Writer::Mark m = w_.mark();
     if (ownerOffset) {
       // The usual case, a pointer to the question: the whole record in one bounds check.
@@ -115,7 +115,7 @@ class Response {
   bool addresses(size_t ownerOffset, std::string_view owner, uint16_t type, uint32_t ttl, unsigned n,
                  const AddressOf& addressOf) noexcept {
     if (truncated_) return false;
-    const bool v4 = type == rrtype::A;
+    const bool v4 = type == wire::rrtype::A;
     const size_t each = v4 ? 16 : 28;
     uint8_t* p = ownerOffset ? w_.tryClaim(n * each) : nullptr;
     if (!p) {
@@ -140,7 +140,7 @@ class Response {
     Writer::Mark m = w_.mark();
     if (ownerOffset) w_.pointer(ownerOffset);
     else w_.name(owner);
-    fixedFields(rrtype::CNAME, ttl, 0);
+    fixedFields(wire::rrtype::CNAME, ttl, 0);
     size_t rdlengthAt = w_.size() - 2;
     w_.name(target);
     if (w_.overflowed()) {
@@ -169,7 +169,7 @@ class Response {
   }
 
   bool truncated() const noexcept { return truncated_; }
-  Rcode rcode() const noexcept { return rcode_; }
+  wire::Rcode rcode() const noexcept { return rcode_; }
 
  private:
   void truncate() noexcept {
@@ -181,7 +181,7 @@ class Response {
 
   // TYPE, CLASS IN, TTL and RDLENGTH (10 bytes) at `p`; returns where RDATA goes.
   static uint8_t* putFixedFields(uint8_t* p, uint16_t type, uint32_t ttl, uint16_t rdlength) noexcept {
-    p = Writer::put32(p, uint32_t(type) << 16 | rrclass::IN);
+    p = Writer::put32(p, uint32_t(type) << 16 | wire::rrclass::IN);
     return Writer::put16(Writer::put32(p, ttl), rdlength);
   }
   // The same after an owner name already written, with one bounds check.
@@ -192,16 +192,16 @@ class Response {
   void writeRdata(uint16_t type, std::string_view rd) noexcept {
     // Only the well-known types of RFC 1035 may be compressed (RFC 3597 section 4).
     switch (type) {
-      case rrtype::NS:
-      case rrtype::CNAME:
-      case rrtype::PTR:
+      case wire::rrtype::NS:
+      case wire::rrtype::CNAME:
+      case wire::rrtype::PTR:
         w_.name(rd);
         break;
-      case rrtype::MX:
+      case wire::rrtype::MX:
         w_.bytes(rd.substr(0, 2));
         w_.name(rd.substr(2));
         break;
-      case rrtype::SOA: {
+      case wire::rrtype::SOA: {
         size_t m = wire::wireNameLength(rd);
         size_t r = wire::wireNameLength(rd.substr(m));
         w_.name(rd.substr(0, m));
@@ -216,18 +216,18 @@ class Response {
 
   void writeOpt() noexcept {
     const uint16_t extended = static_cast<uint16_t>(rcode_) >> 4;
-    const bool echoEcs = q_.hasEcs && rcode_ != Rcode::FormErr;
+    const bool echoEcs = q_.hasEcs && rcode_ != wire::Rcode::FormErr;
     // RFC 7871 section 7.2.1: same family, source prefix and address; our scope.
     const unsigned addressBytes = echoEcs ? (q_.ecs.sourcePrefix + 7u) / 8u : 0;
     const uint16_t rdlength = echoEcs ? static_cast<uint16_t>(8 + addressBytes) : 0;
     uint8_t* p = w_.claim(11 + rdlength);
     if (!p) return;
     *p++ = 0;  // the root owner
-    p = Writer::put32(p, uint32_t(rrtype::OPT) << 16 | kAdvertisedUdpPayload);
+    p = Writer::put32(p, uint32_t(wire::rrtype::OPT) << 16 | wire::kAdvertisedUdpPayload);
     p = Writer::put32(p, uint32_t(extended) << 24);  // version 0, DO clear: we do not sign
     p = Writer::put16(p, rdlength);
     if (!echoEcs) return;
-    p = Writer::put32(p, uint32_t(ednsopt::ClientSubnet) << 16 | (4 + addressBytes));
+    p = Writer::put32(p, uint32_t(wire::ednsopt::ClientSubnet) << 16 | (4 + addressBytes));
     p = Writer::put16(p, static_cast<uint16_t>(q_.ecs.family));
     *p++ = q_.ecs.sourcePrefix;
     *p++ = scope_;
@@ -238,7 +238,7 @@ class Response {
   const Query& q_;
   Writer::Mark afterQuestion_{};
   uint16_t counts_[3] = {0, 0, 0};
-  Rcode rcode_ = Rcode::NoError;
+  wire::Rcode rcode_ = wire::Rcode::NoError;
   uint8_t scope_ = 0;  // static data holds for every client
   bool aa_ = false;
   bool truncated_ = false;

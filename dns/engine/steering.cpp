@@ -36,8 +36,8 @@ bool answerAll(Response& r, const Client& client, const SteeredRecord& s, bool v
 
 bool answerSteered(Response& r, const Query& q, const Client& client, const SteeredRecord& s, size_t ownerOffset,
                    std::string_view owner, QueryStats& stats) noexcept {
-  const bool v6 = q.qtype == rrtype::AAAA;
-  const uint16_t type = v6 ? rrtype::AAAA : rrtype::A;
+  const bool v6 = q.qtype == wire::rrtype::AAAA;
+  const uint16_t type = v6 ? wire::rrtype::AAAA : wire::rrtype::A;
   // ECS when the resolver sent a usable subnet; source prefix 0 means "decide by my address".
   const bool useEcs = q.hasEcs && q.ecs.sourcePrefix > 0;
   const wire::Address& who = useEcs ? q.ecs.address : client.source;
@@ -69,7 +69,7 @@ bool answerSteered(Response& r, const Query& q, const Client& client, const Stee
     const uint32_t ttl = (c.failOpen || c.regions[0].degraded) ? s.ttlDegraded : s.ttl;
     return r.cname(ownerOffset, owner, ttl, first.cname), true;
   }
-  if (q.qtype == rrtype::CNAME) return false;  // an address region has no alias
+  if (q.qtype == wire::rrtype::CNAME) return false;  // an address region has no alias
   bool degraded = c.failOpen;
   for (unsigned i = 0; i < c.count; ++i) degraded = degraded || c.regions[i].degraded;
   const uint32_t ttl = degraded ? s.ttlDegraded : s.ttl;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "dns/server/admin_rules.hpp"
+#include "dns/wire/constants.hpp"
 #include "dns/server/availability.hpp"
 #include "dns/server/background_load.hpp"
 #include "dns/server/admin_state.hpp"
@@ -421,10 +422,9 @@ class Daemon {
   nlohmann::json stats() const {
     StatsTotals t;
     for (const auto& w : pool_) w->addStatsTo(t);
-    static const char* const kRcodes[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
     nlohmann::json rcodes = nlohmann::json::object(), qtypes = nlohmann::json::object(), regions = nlohmann::json::object();
     for (size_t i = 0; i < t.byRcode.size(); ++i)
-      if (t.byRcode[i]) rcodes[i < 6 ? kRcodes[i] : i == 16 ? "BADVERS" : "RCODE" + std::to_string(i)] = t.byRcode[i];
+      if (t.byRcode[i]) rcodes[wire::rcodeName(static_cast<uint16_t>(i))] = t.byRcode[i];
     for (size_t i = 0; i < t.byQtype.size(); ++i)
       if (t.byQtype[i]) qtypes[i + 1 == t.byQtype.size() ? "other" : zones::rrTypeToText(static_cast<uint16_t>(i))] = t.byQtype[i];
     const zones::View& view = *publisher_->current();

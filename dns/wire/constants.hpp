@@ -3,12 +3,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 
-namespace lodestar::dns {
+namespace lodestar::wire {
 
 namespace rrtype {
 inline constexpr uint16_t A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, MX = 15, TXT = 16, AAAA = 28,
-                          SRV = 33, OPT = 41, DS = 43, CAA = 257, ANY = 255, AXFR = 252, IXFR = 251;
+                          SRV = 33, DNAME = 39, OPT = 41, DS = 43, CAA = 257, ANY = 255, AXFR = 252, IXFR = 251;
 }
 
 namespace rrclass {
@@ -42,5 +44,12 @@ inline constexpr uint16_t kAdvertisedUdpPayload = 1232;
 inline constexpr uint16_t kClassicUdpPayload = 512;
 /// The largest message we write (TCP).
 inline constexpr size_t kMaxMessageSize = 65535;
+/// The largest TTL (RFC 2181 section 8).
+inline constexpr uint32_t kMaxTtl = 0x7FFFFFFF;
 
-}  // namespace lodestar::dns
+/// "NOERROR", "NXDOMAIN", ... ("RCODE23" for one without a name here).
+std::string rcodeName(uint16_t rcode);
+/// The number for a name rcodeName() gives (case as written), or -1.
+int rcodeFromName(std::string_view name);
+
+}  // namespace lodestar::wire

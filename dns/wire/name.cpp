@@ -47,7 +47,7 @@ bool readName(Reader& reader, WireName& out) noexcept {
       continue;
     }
     if (len & 0xC0) return false;  // 0x40 / 0x80: extended or reserved label types
-    if (written + 1 + len > kMaxNameLength) return false;
+    if (written + 1 + len > wire::kMaxNameLength) return false;
     if (pos + 1 + len > size) return false;
     out.bytes[written++] = len;
     if (len == 0) break;
@@ -70,7 +70,7 @@ bool readNameLowered(Reader& reader, WireName& out, WireName& lower, uint64_t& l
   uint8_t labels = 0;
   // First the structure, from the length bytes alone. The final zero must lie inside the
   // packet and within 255 bytes of the start: one bound covers both.
-  const size_t limit = size < start + kMaxNameLength ? size : start + kMaxNameLength;
+  const size_t limit = size < start + wire::kMaxNameLength ? size : start + wire::kMaxNameLength;
   for (;;) {
     if (pos >= limit) return false;
     const uint8_t len = data[pos];

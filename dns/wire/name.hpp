@@ -12,7 +12,7 @@ namespace lodestar::dns {
 
 /// An uncompressed wire name held in place (no heap): labels with length bytes, ending in 0.
 struct WireName {
-  uint8_t bytes[kMaxNameLength];
+  uint8_t bytes[wire::kMaxNameLength];
   uint8_t length = 0;  // including the final zero byte
   uint8_t labels = 0;  // not counting the root
 

@@ -42,7 +42,7 @@ struct Query {
   bool hasEdns = false;
   uint8_t ednsVersion = 0;
   bool dnssecOk = false;
-  uint16_t udpPayload = kClassicUdpPayload;  // what the client can receive over UDP
+  uint16_t udpPayload = wire::kClassicUdpPayload;  // what the client can receive over UDP
   bool hasEcs = false;
   ClientSubnet ecs;
 
