@@ -4,46 +4,13 @@
 #include <cstdio>
 
 #include "dns/engine/answer.hpp"
+#include "dns/wire/query_encoder.hpp"
 #include "zones/record_text.hpp"
 #include "dns/wire/name_text.hpp"
 
 namespace lodestar::dns {
 
 namespace {
-
-void put16(std::string& b, uint16_t v) {
-  b += static_cast<char>(v >> 8);
-  b += static_cast<char>(v & 0xFF);
-}
-
-std::string buildQuery(const std::string& nameWire, uint16_t type, const std::optional<wire::Prefix>& ecs) {
-  std::string b;
-  put16(b, 0x4c53);
-  put16(b, 0);
-  put16(b, 1);
-  put16(b, 0);
-  put16(b, 0);
-  put16(b, ecs ? 1 : 0);
-  b += nameWire;
-  put16(b, type);
-  put16(b, 1);
-  if (ecs) {
-    unsigned bytes = (ecs->length + 7u) / 8u;
-    b += '\0';
-    put16(b, 41);
-    put16(b, 1232);
-    put16(b, 0);
-    put16(b, 0);
-    put16(b, static_cast<uint16_t>(8 + bytes));
-    put16(b, 8);
-    put16(b, static_cast<uint16_t>(4 + bytes));
-    put16(b, ecs->address.family == wire::Family::IPv4 ? 1 : 2);
-    b += static_cast<char>(ecs->length);
-    b += '\0';
-    b.append(reinterpret_cast<const char*>(ecs->address.bytes.data()), bytes);
-  }
-  return b;
-}
 
 bool inNetwork(const wire::Address& a, const wire::Prefix& p) {
   if (a.family != p.address.family) return false;
@@ -98,11 +65,16 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
   }
 
   // The answer exactly as a worker would give it.
-  std::string query = buildQuery(*wire, type, ecs);
+  wire::QueryFields fields;
+  fields.id = 0x4c53;
+  fields.name = *wire;
+  fields.type = type;
+  fields.ecs = ecs;
+  const std::vector<uint8_t> query = wire::encodeQuery(fields);
   std::vector<uint8_t> out(65535);
   QueryStats stats;
   Client c{*client, Transport::Tcp, 0};
-  size_t n = answerQuery(reinterpret_cast<const uint8_t*>(query.data()), query.size(), c, view, out.data(), out.size(),
+  size_t n = answerQuery(query.data(), query.size(), c, view, out.data(), out.size(),
                          stats, 1232);
   std::string hex;
   char byte[3];

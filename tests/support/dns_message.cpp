@@ -1,6 +1,8 @@
 // Query building by hand; answer parsing through ldns.
 #include "tests/support/dns_message.hpp"
 
+#include "dns/wire/query_encoder.hpp"
+
 #include <arpa/inet.h>
 
 #include <sstream>
@@ -66,10 +68,8 @@ QueryBuilder& QueryBuilder::ecs(const std::string& prefix, uint8_t scope) {
     family = 2;
     if (inet_pton(AF_INET6, host.c_str(), addr) != 1) throw std::runtime_error("bad prefix " + prefix);
   }
-  Bytes data;
-  put16(data, family);
-  data.push_back(static_cast<uint8_t>(bits));
-  data.push_back(scope);
+  // Sized up front: GCC 12 reports a false overflow for push_back here (bug 105329).
+  Bytes data = {static_cast<uint8_t>(family >> 8), static_cast<uint8_t>(family), static_cast<uint8_t>(bits), scope};
   data.insert(data.end(), addr, addr + (bits + 7) / 8);
   return option(8, data);
 }
@@ -83,28 +83,18 @@ QueryBuilder& QueryBuilder::option(uint16_t code, const Bytes& data) {
 }
 
 Bytes QueryBuilder::bytes() const {
-  Bytes b;
-  put16(b, id);
-  put16(b, flags);
-  put16(b, 1);
-  put16(b, 0);
-  put16(b, 0);
-  put16(b, edns ? 1 : 0);
-  Bytes n = wireName(qname);
-  b.insert(b.end(), n.begin(), n.end());
-  put16(b, qtype);
-  put16(b, qclass);
-  if (edns) {
-    b.push_back(0);
-    put16(b, 41);
-    put16(b, payload);
-    b.push_back(0);  // extended rcode
-    b.push_back(ednsVersion);
-    put16(b, 0);
-    put16(b, static_cast<uint16_t>(ednsOptions.size()));
-    b.insert(b.end(), ednsOptions.begin(), ednsOptions.end());
-  }
-  return b;
+  Bytes name = wireName(qname);
+  wire::QueryFields q;
+  q.id = id;
+  q.flags = flags;
+  q.name = std::string_view(reinterpret_cast<const char*>(name.data()), name.size());
+  q.type = qtype;
+  q.qclass = qclass;
+  q.edns = edns;
+  q.udpSize = payload;
+  q.ednsVersion = ednsVersion;
+  q.options = ednsOptions;
+  return wire::encodeQuery(q);
 }
 
 std::optional<Answer> parseAnswer(const Bytes& bytes) {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "dns/wire/address.hpp"
+#include "dns/wire/query_encoder.hpp"
 #include "geo/network_csv.hpp"
 
 namespace lodestar::bench {
@@ -24,47 +25,23 @@ uint16_t typeCode(const std::string& t) {
   throw std::runtime_error("unknown type " + t);
 }
 
-void put16(std::vector<uint8_t>& b, unsigned v) {
-  b.push_back(static_cast<uint8_t>(v >> 8));
-  b.push_back(static_cast<uint8_t>(v));
-}
-
 std::vector<uint8_t> encode(const std::string& name, uint16_t type, const std::optional<wire::Prefix>& ecs) {
-  std::vector<uint8_t> b;
-  put16(b, 0);       // ID, stamped per send
-  put16(b, 0);       // a plain query, RD clear: we ask an authoritative server
-  put16(b, 1);
-  put16(b, 0);
-  put16(b, 0);
-  put16(b, ecs ? 1 : 0);
+  std::string wireName;
   std::string_view rest = name;
   while (!rest.empty() && rest != ".") {
     size_t dot = rest.find('.');
     std::string_view label = rest.substr(0, dot);
     if (label.empty() || label.size() > 63) throw std::runtime_error("bad name " + name);
-    b.push_back(static_cast<uint8_t>(label.size()));
-    b.insert(b.end(), label.begin(), label.end());
+    wireName += static_cast<char>(label.size());
+    wireName += label;
     rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
   }
-  b.push_back(0);
-  put16(b, type);
-  put16(b, 1);
-  if (ecs) {
-    unsigned addressBytes = (ecs->length + 7u) / 8u;
-    b.push_back(0);  // OPT: root owner
-    put16(b, 41);
-    put16(b, 1232);
-    put16(b, 0);
-    put16(b, 0);
-    put16(b, 8 + addressBytes);
-    put16(b, 8);  // ECS (RFC 7871)
-    put16(b, 4 + addressBytes);
-    put16(b, ecs->address.family == wire::Family::IPv4 ? 1 : 2);
-    b.push_back(ecs->length);
-    b.push_back(0);
-    b.insert(b.end(), ecs->address.bytes.begin(), ecs->address.bytes.begin() + addressBytes);
-  }
-  return b;
+  wireName += '\0';
+  wire::QueryFields q;  // ID 0 (stamped per send), RD clear: we ask an authoritative server
+  q.name = wireName;
+  q.type = type;
+  q.ecs = ecs;
+  return wire::encodeQuery(q);
 }
 
 }  // namespace
