@@ -12,8 +12,8 @@ declare -A ALLOWED=(
   [zones]="zones geo health dns/wire"
   [dns/engine]="dns/engine zones geo health dns/wire"
   [dns/server]="dns/server dns/engine zones geo health dns/wire"
-  [tools/lodestar]="dns/server"
-  [tools/lodestarctl]="dns/server zones"
+  [tools/lodestar]="dns/server lodestar"
+  [tools/lodestarctl]="dns/server zones lodestar"
   [tools/lodestar-geodb]="geo dns/wire"
   [tools/demo-backend]=""
 )

@@ -120,3 +120,12 @@ TEST_CASE("the README and docs point only inside the repository", "[e2e][docs][r
   for (const char* doc : {"/docs/architecture.md", "/docs/operations.md"})
     CHECK(runCommand("test -s " + std::string(LODESTAR_SOURCE_DIR) + doc).status == 0);
 }
+
+TEST_CASE("lodestar and lodestarctl print the one version CMake gives", "[e2e][version]") {
+  auto cmake = runCommand("grep -o 'project(lodestar VERSION [0-9.]*' " + std::string(LODESTAR_SOURCE_DIR) + "/CMakeLists.txt");
+  std::string version = cmake.output.substr(cmake.output.rfind(' ') + 1);
+  version.erase(version.find_last_not_of("\n") + 1);
+  REQUIRE_FALSE(version.empty());
+  CHECK(runCommand(std::string(LODESTAR_BINARY_FOR_TESTS) + " --version").output == "lodestar " + version + "\n");
+  CHECK(runCommand(std::string(LODESTARCTL_BINARY) + " --version").output == "lodestarctl " + version + "\n");
+}

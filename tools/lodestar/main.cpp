@@ -5,6 +5,7 @@
 #include <string>
 
 #include "dns/server/daemon.hpp"
+#include "lodestar/version.hpp"
 
 namespace {
 void usage(std::ostream& out) {
@@ -29,7 +30,7 @@ int main(int argc, char** argv) {
       case 'c': config = optarg; break;
       case 'C': check = true; break;
       case 'h': usage(std::cout); return 0;
-      case 'V': std::cout << "lodestar 0.1.0\n"; return 0;
+      case 'V': std::cout << "lodestar " << lodestar::kVersion << "\n"; return 0;
       default: usage(std::cerr); return 2;
     }
   }

@@ -9,6 +9,7 @@
 
 #include "dns/server/config.hpp"
 #include "dns/server/control_client.hpp"
+#include "lodestar/version.hpp"
 #include "zones/ldns.hpp"
 
 namespace {
@@ -243,6 +244,7 @@ int main(int argc, char** argv) {
   app.add_option("-c,--config", config, "the daemon's configuration (to find its control socket)");
   app.add_option("-s,--socket", socket, "the control socket, instead of reading it from the configuration");
   app.add_flag("--json", json, "print the daemon's JSON response");
+  app.set_version_flag("-V,--version", std::string("lodestarctl ") + lodestar::kVersion);
   app.require_subcommand(1);
   app.fallthrough();  // --json, -c and -s also after the command (`lodestarctl status --json`)
   auto* reload = app.add_subcommand("reload", "load the files on disk and apply them if they have no error");
