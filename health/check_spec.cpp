@@ -1,6 +1,8 @@
 // Check identity and names.
 #include "health/check_spec.hpp"
 
+#include <type_traits>
+
 namespace lodestar::health {
 
 const char* probeKindName(ProbeKind kind) noexcept {
@@ -14,17 +16,28 @@ const char* probeKindName(ProbeKind kind) noexcept {
   return "?";
 }
 
+namespace {
+
+// Each field as text, separated so that no two different specs give one string.
+void append(std::string& id, const std::string& v) { id += std::to_string(v.size()) + ":" + v + "|"; }
+void append(std::string& id, bool v) { id += v ? "1|" : "0|"; }
+void append(std::string& id, std::chrono::milliseconds v) { id += std::to_string(v.count()) + "ms|"; }
+template <class T>
+  requires std::is_integral_v<T> || std::is_enum_v<T>
+void append(std::string& id, T v) {
+  id += std::to_string(static_cast<long long>(v)) + "|";
+}
+template <class T>
+void append(std::string& id, const std::vector<T>& list) {
+  id += "[" + std::to_string(list.size()) + "]";
+  for (const auto& v : list) append(id, v);
+}
+
+}  // namespace
+
 std::string CheckSpec::identity() const {
-  std::string id = std::string(probeKindName(kind)) + "|" + std::to_string(port) + "|" + address + "|" +
-                   std::to_string(interval.count()) + "|" + std::to_string(timeout.count()) + "|" +
-                   std::to_string(recheck.count()) + "|" + std::to_string(rise) + "|" + std::to_string(fall) + "|" +
-                   method + "|" + path + "|" + host + "|" + bodyContains + "|" + (verifyTls ? "v" : "n") + "|" + sni +
-                   "|" + dnsName + "|" + std::to_string(dnsType) + "|" + std::to_string(dnsRcode) + "|" + dnsAnswer +
-                   "|d:" + std::to_string(damping.falls) + "/" + std::to_string(damping.window.count()) + "/" +
-                   std::to_string(damping.hold.count());
-  for (const auto& h : headers) id += "|h:" + h;
-  for (auto s : expectStatus) id += "|s:" + std::to_string(s);
-  for (const auto& c : command) id += "|c:" + c;
+  std::string id;
+  std::apply([&id](const auto&... field) { (append(id, field), ...); }, identityFields());
   return id;
 }
 
