@@ -1,6 +1,7 @@
 // Check identity and names.
 #include "health/check_spec.hpp"
 
+#include <tuple>
 #include <type_traits>
 
 namespace lodestar::health {

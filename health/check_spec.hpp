@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "health/state_machine.hpp"
@@ -46,8 +47,15 @@ struct CheckSpec {
   std::chrono::milliseconds worstCaseWithdrawal() const noexcept {
     return interval + timeout + (fall - 1) * (recheck + timeout);
   }
-  /// Same check, same identity: endpoints probed by equal specs share their health.
+  /// Same check, same identity: endpoints probed by equal specs share their health. Built
+  /// from identityFields(), so no field can be forgotten (a test counts the struct's fields).
   std::string identity() const;
+  /// Every field but the name (two names for one probe still probe the same thing).
+  auto identityFields() const {
+    return std::tie(kind, port, address, interval, timeout, recheck, rise, fall, damping.falls, damping.window,
+                    damping.hold, method, path, host, headers, expectStatus, bodyContains, verifyTls, sni, dnsName,
+                    dnsType, dnsRcode, dnsAnswer, command);
+  }
 };
 
 }  // namespace lodestar::health
