@@ -34,7 +34,7 @@ TEST_CASE("every field of a check is part of its identity (a field added and for
   STATIC_REQUIRE(fields == inIdentity);
 }
 
-TEST_CASE("checks that differ in any field have different identities; the name does not count",
+TEST_CASE("checks that differ in any field have different identities, and the name does not count",
           "[health][check][identity]") {
   CheckSpec a;
   a.name = "one";
