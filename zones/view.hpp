@@ -69,4 +69,28 @@ class View {
   std::shared_ptr<const geo::Database> db_;
 };
 
+/// Where an endpoint (or a CNAME region's target) sits in a view.
+struct EndpointPlace {
+  const Zone& zone;
+  const Pool& pool;
+  RegionId region;
+  const PoolMembers& members;
+  const Endpoint* endpoint;  // null for the CNAME target of a CNAME region
+  const std::shared_ptr<health::EndpointState>& cell;  // its health
+};
+
+/// The one walk over every endpoint of every pool of every zone, in file order: IPv4, then
+/// IPv6, then the CNAME target, per region of each pool.
+template <class F>
+void forEachEndpoint(const View& view, F&& visit) {
+  for (const auto& zone : view.zones())
+    for (const auto& pool : zone->pools())
+      for (RegionId r : pool->regions) {
+        const PoolMembers& m = pool->byRegion[r];
+        for (const auto* list : {&m.ipv4, &m.ipv6})
+          for (const auto& e : *list) visit(EndpointPlace{*zone, *pool, r, m, &e, e.state});
+        if (m.cnameState) visit(EndpointPlace{*zone, *pool, r, m, nullptr, m.cnameState});
+      }
+}
+
 }  // namespace lodestar::zones

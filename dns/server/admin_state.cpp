@@ -187,15 +187,11 @@ void forEachForced(const AdminState& state, const zones::View& view,
     }
     return health::Forced::Auto;
   };
-  for (const auto& zone : view.zones())
-    for (const auto& pool : zone->pools())
-      for (zones::RegionId r : pool->regions) {
-        const std::string& region = view.regions()[r].name;
-        const auto& m = pool->byRegion[r];
-        for (const auto* list : {&m.ipv4, &m.ipv6})
-          for (const auto& e : *list) apply(*e.state, forcedFor({e.address.toString(), region + "/" + pool->name, region}));
-        if (m.cnameState) apply(*m.cnameState, forcedFor({region + "/" + pool->name, region}));
-      }
+  zones::forEachEndpoint(view, [&](const zones::EndpointPlace& at) {
+    const std::string& region = view.regions()[at.region].name;
+    const std::string address = at.endpoint ? at.endpoint->address.toString() : std::string();
+    apply(*at.cell, forcedFor({address, region + "/" + at.pool.name, region}));
+  });
 }
 
 void applyAdminState(const AdminState& state, const zones::View& view, int64_t now) {
@@ -212,14 +208,12 @@ bool knownTarget(const zones::View& view, const std::string& target, std::string
     if (r.name == target) return true;
     regions += (regions.empty() ? "" : ", ") + r.name;
   }
-  for (const auto& zone : view.zones())
-    for (const auto& pool : zone->pools())
-      for (zones::RegionId r : pool->regions) {
-        if (target == view.regions()[r].name + "/" + pool->name) return true;
-        for (const auto* list : {&pool->byRegion[r].ipv4, &pool->byRegion[r].ipv6})
-          for (const auto& e : *list)
-            if (e.address.toString() == target) return true;
-      }
+  bool found = false;
+  zones::forEachEndpoint(view, [&](const zones::EndpointPlace& at) {
+    found = found || target == view.regions()[at.region].name + "/" + at.pool.name ||
+            (at.endpoint && at.endpoint->address.toString() == target);
+  });
+  if (found) return true;
   error = "unknown target '" + target + "' (a region: " + (regions.empty() ? "none defined" : regions) +
           "; or REGION/POOL; or an endpoint address)";
   return false;

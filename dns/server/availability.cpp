@@ -5,16 +5,10 @@ namespace lodestar::dns {
 
 void Availability::sample(const zones::View& view, int64_t now) {
   std::map<std::pair<std::string, std::string>, bool> usable;
-  for (const auto& zone : view.zones())
-    for (const auto& pool : zone->pools())
-      for (zones::RegionId r : pool->regions) {
-        const auto& m = pool->byRegion[r];
-        bool any = !m.drained() && m.cnameState && m.cnameState->up();
-        for (const auto* list : {&m.ipv4, &m.ipv6})
-          for (const auto& e : *list) any = any || (!m.drained() && e.up());
-        auto& u = usable[{view.regions()[r].name, pool->name}];
-        u = u || any;
-      }
+  zones::forEachEndpoint(view, [&](const zones::EndpointPlace& at) {
+    auto& u = usable[{view.regions()[at.region].name, at.pool.name}];
+    u = u || (!at.members.drained() && at.cell->up());
+  });
   const int64_t minute = now / 60;
   for (const auto& [key, isUsable] : usable) {
     Minute& b = buckets_[key][static_cast<size_t>(minute % kMinutes)];
