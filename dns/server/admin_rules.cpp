@@ -27,17 +27,8 @@ std::string groupLabel(const zones::View& view, const zones::SteeredRecord& rec,
   if (rec.policy == zones::PolicyKind::Failover || rec.policy == zones::PolicyKind::Weighted ||
       rec.policy == zones::PolicyKind::All)
     return "every client";
-  std::vector<std::string> keys;
-  if (rec.areas) keys = rec.areas->keysFor(decision);
-  for (const auto& n : rec.customNetworks)
-    if (n.decision == decision) keys.push_back(n.network.toString());
-  if (decision == 0) keys.push_back("default");
-  std::string text;
-  for (const auto& k : keys) text += (text.empty() ? "" : ", ") + k;
-  if (!text.empty()) return "clients of " + text;
-  // nearest: an order of its own, by distance
-  for (zones::RegionId r : (*rec.orders)[decision]) text += (text.empty() ? "" : ", ") + view.regions()[r].name;
-  return "clients nearest: " + text;
+  std::string keys = decisionKeys(view, rec, decision);
+  return keys.rfind("nearest", 0) == 0 ? "clients " + keys : "clients of " + keys;
 }
 
 bool hasFamily(const zones::Pool& pool, bool v6) {
@@ -88,6 +79,20 @@ wire::Address anyAddress(bool v6) {
 }
 
 }  // namespace
+
+std::string decisionKeys(const zones::View& view, const zones::SteeredRecord& rec, uint32_t decision) {
+  std::vector<std::string> keys;
+  if (rec.areas) keys = rec.areas->keysFor(decision);
+  for (const auto& n : rec.customNetworks)
+    if (n.decision == decision) keys.push_back(n.network.toString());
+  if (decision == 0) keys.push_back("default");
+  std::string text;
+  for (const auto& k : keys) text += (text.empty() ? "" : ", ") + k;
+  if (!text.empty()) return text;
+  // nearest: an order of its own, by distance
+  for (zones::RegionId r : (*rec.orders)[decision]) text += (text.empty() ? "" : ", ") + view.regions()[r].name;
+  return "nearest: " + text;
+}
 
 std::vector<ClientGroup> clientGroups(const zones::View& view) {
   std::vector<ClientGroup> groups;

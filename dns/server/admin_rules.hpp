@@ -37,6 +37,10 @@ struct ClientGroup {
   uint32_t decision;  // index into record->orders
   std::string label;  // "clients of DE, EU", "every client", "clients nearest: eu-west, us-east"
 };
+/// The map keys that give a record's clients `decision` ("EU", "NA, default", "10.0.0.0/8"),
+/// or "nearest: a, b, c" for an order by distance: the compiled policy's own account.
+std::string decisionKeys(const zones::View& view, const zones::SteeredRecord& rec, uint32_t decision);
+
 /// Every group some client address can fall in, for every steered record of the view.
 std::vector<ClientGroup> clientGroups(const zones::View& view);
 

@@ -4,6 +4,9 @@
 #include <cstdio>
 
 #include "dns/engine/answer.hpp"
+#include "dns/engine/region_choice.hpp"
+#include "dns/server/admin_rules.hpp"
+#include "dns/wire/constants.hpp"
 #include "dns/wire/query_encoder.hpp"
 #include "zones/record_text.hpp"
 #include "dns/wire/name_text.hpp"
@@ -11,15 +14,6 @@
 namespace lodestar::dns {
 
 namespace {
-
-bool inNetwork(const wire::Address& a, const wire::Prefix& p) {
-  if (a.family != p.address.family) return false;
-  for (unsigned bit = 0; bit < p.length; ++bit) {
-    uint8_t mask = static_cast<uint8_t>(0x80 >> (bit % 8));
-    if ((a.bytes[bit / 8] & mask) != (p.address.bytes[bit / 8] & mask)) return false;
-  }
-  return true;
-}
 
 nlohmann::json factsJson(const geo::GeoFacts& f) {
   nlohmann::json j = {{"continent", f.continent}, {"country", f.country}, {"subdivision", f.subdivision}};
@@ -106,15 +100,23 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
     auto l = db->lookup(who);
     steering["geo"] = l.found ? factsJson(l.facts) : nlohmann::json("not in the database");
     if (l.found) steering["geo_network_length"] = l.prefixLength;
-    std::string key = "default";
-    for (const auto& net : s.customNetworks)
-      if (inNetwork(who, net.network)) key = net.network.toString();
-    if (key == "default" && s.areas && l.found) key = s.areas->match(l.facts).key;
-    if (key == "default" && s.policy == zones::PolicyKind::Nearest && l.found && l.facts.hasLocation) key = "(distance)";
-    if (s.policy == zones::PolicyKind::Geo || s.policy == zones::PolicyKind::Nearest) steering["map_key"] = key;
   }
-  auto decision = s.tree->find(who);
-  steering["ecs_scope"] = useEcs ? decision.scope : 0;
+  // The key, the order and the scope as the compiled policy reports them: the tree walk the
+  // answer path makes, and its region choice with the same health, so they cannot disagree.
+  const auto decision = s.tree->find(who);
+  if (s.policy == zones::PolicyKind::Geo || s.policy == zones::PolicyKind::Nearest)
+    steering["map_key"] = decisionKeys(view, s, decision.decision);
+  const bool v6 = type == wire::rrtype::AAAA;
+  Picked picked;
+  Choice choice;
+  chooseRegions(s, decision.decision, v6, who, c.draw(), LiveHealth{}, picked, choice);
+  nlohmann::json chosen = nlohmann::json::array();
+  for (unsigned i = 0; i < choice.count; ++i) chosen.push_back(view.regions()[choice.regions[i].members->region].name);
+  if (s.policy != zones::PolicyKind::All) steering["chosen"] = chosen;
+  // As the answer path narrows it: the tree's scope, or a spill's /24 (/48) if wider.
+  uint8_t scope = useEcs ? decision.scope : 0;
+  if (useEcs && choice.narrowScope < 128 && choice.narrowScope > scope) scope = choice.narrowScope;
+  steering["ecs_scope"] = scope;
   nlohmann::json order = nlohmann::json::array();
   for (zones::RegionId r : (*s.orders)[decision.decision]) {
     const auto* m = s.pool->members(r);

@@ -144,7 +144,13 @@ void printExplain(const nlohmann::json& result) {
       if (r.contains("up")) std::cout << " (up " << r["up"]["ipv4"].get<std::string>() << " IPv4, " << r["up"]["ipv6"].get<std::string>() << " IPv6)";
       if (r.contains("cname")) std::cout << " (cname " << r["cname"]["target"].get<std::string>() << (r["cname"]["up"].get<bool>() ? ", up)" : ", down)");
     }
-    std::cout << "\n  min_healthy  " << s["min_healthy"].get<int>() << "\n  ECS scope    /" << s["ecs_scope"].get<int>() << "\n";
+    std::cout << "\n";
+    if (s.contains("chosen")) {
+      std::string chosen;
+      for (const auto& r : s["chosen"]) chosen += (chosen.empty() ? "" : ", ") + r.get<std::string>();
+      std::cout << "  answered by  " << (chosen.empty() ? "(no region has endpoints of this family)" : chosen) << "\n";
+    }
+    std::cout << "  min_healthy  " << s["min_healthy"].get<int>() << "\n  ECS scope    /" << s["ecs_scope"].get<int>() << "\n";
     if (s.value("fail_open", false))
       std::cout << "  FAIL OPEN    no region of the order is usable: the answer lists endpoints whatever their "
                    "health (all_down: fail_open)\n";
