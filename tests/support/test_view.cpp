@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "tests/support/daemon_process.hpp"
+#include "tests/support/geo_fixture.hpp"
 #include "zones/view_loader.hpp"
 
 namespace lodestar::test {
@@ -16,6 +17,14 @@ const zones::View& e2eView() {
     return v;
   }();
   return *view;
+}
+
+std::unique_ptr<zones::View> everyPolicyView(const TempDir& scratch) {
+  auto db = buildDatabase(scratch, readCsv("geo/test-networks.csv"), "every-policy.mmdb");
+  zones::Diagnostics d;
+  auto view = zones::loadView({dataPath("steering/admin.example.yaml")}, db, d);
+  if (!view) throw std::runtime_error(d.report());
+  return view;
 }
 
 }  // namespace lodestar::test

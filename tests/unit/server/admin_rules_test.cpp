@@ -13,6 +13,7 @@
 #include "dns/server/admin_rules.hpp"
 #include "tests/support/dns_message.hpp"
 #include "tests/support/geo_fixture.hpp"
+#include "tests/support/test_view.hpp"
 #include "zones/view_loader.hpp"
 #include "dns/wire/name_text.hpp"
 
@@ -46,11 +47,7 @@ std::vector<std::string> answerRegions(const test::Answer& a, const std::map<std
 TEST_CASE("safety rule and dry-run agree with the answers after the change, over every policy",
           "[server][admin][property][regression]") {
   test::TempDir dir;
-  auto db = test::buildDatabase(dir, test::readCsv("geo/test-networks.csv"));
-  zones::Diagnostics d;
-  auto view = zones::loadView({test::dataPath("steering/admin.example.yaml")}, db, d);
-  INFO(d.report());
-  REQUIRE(view);
+  auto view = test::everyPolicyView(dir);
   const zones::Zone& zone = *view->zones()[0];
 
   // Address (or CNAME target) → region, per pool; every endpoint cell and override target.

@@ -12,6 +12,7 @@
 #include "dns/wire/name_text.hpp"
 #include "tests/support/dns_message.hpp"
 #include "tests/support/geo_fixture.hpp"
+#include "tests/support/test_view.hpp"
 #include "zones/view_loader.hpp"
 
 using namespace lodestar;
@@ -35,11 +36,7 @@ std::string prefixText(wire::Address a, unsigned length) {
 TEST_CASE("explain's stated regions and ECS scope are the answer's, for 10,000 random clients",
           "[server][explain][property]") {
   test::TempDir dir;
-  auto db = test::buildDatabase(dir, test::readCsv("geo/test-networks.csv"));
-  zones::Diagnostics d;
-  auto view = zones::loadView({test::dataPath("steering/admin.example.yaml")}, db, d);
-  INFO(d.report());
-  REQUIRE(view);
+  auto view = test::everyPolicyView(dir);
   const zones::Zone& zone = *view->zones()[0];
   std::map<std::string, std::string> regionOf;  // address or CNAME target → region
   std::vector<health::EndpointState*> cells;
