@@ -1,5 +1,6 @@
 // Which regions answer a steered query: the policy's order filtered by health and admin
-// state. One template over how health is read, so the answer path (live atomics) and the
+// state. The choosers are always inlined: with a second caller (explain) the compiler would
+// otherwise call them out of line on the answer path. One template over how health is read, so the answer path (live atomics) and the
 // admin tools (a drain or force that is not applied yet: the safety rule, the dry-run)
 // decide with the same code. Fixed-size scratch only: no allocation, no locks.
 #pragma once
@@ -86,7 +87,7 @@ inline uint32_t clientHash(const wire::Address& a) noexcept {
 // No region is usable: the first with endpoints of this family (or an alias) answers with
 // all of them; with `preferUndrained`, a drained region only when no other has any.
 template <class H>
-void failOpen(const zones::Pool& pool, const std::vector<zones::RegionId>& ids, bool v6, bool preferUndrained,
+[[gnu::always_inline]] inline void failOpen(const zones::Pool& pool, const std::vector<zones::RegionId>& ids, bool v6, bool preferUndrained,
               const H& h, Choice& c) noexcept {
   for (int pass = preferUndrained ? 0 : 1; pass < 2; ++pass) {
     for (zones::RegionId id : ids) {
@@ -102,7 +103,7 @@ void failOpen(const zones::Pool& pool, const std::vector<zones::RegionId>& ids, 
 
 // geo, nearest, failover: the first usable regions of the order (or a spill target).
 template <class H>
-void chooseOrdered(const zones::SteeredRecord& s, const std::vector<zones::RegionId>& order, bool v6,
+[[gnu::always_inline]] inline void chooseOrdered(const zones::SteeredRecord& s, const std::vector<zones::RegionId>& order, bool v6,
                    const wire::Address& who, const H& h, Picked& p, Choice& c) noexcept {
   const auto& pool = *s.pool;
   const Look preferred = look(pool.members(order.front()), v6, s.minHealthy, h, p);
@@ -142,7 +143,7 @@ void chooseOrdered(const zones::SteeredRecord& s, const std::vector<zones::Regio
 // weighted: a usable region at random by weight; inside it, one endpoint by weight if the
 // pool gives endpoint weights.
 template <class H>
-void chooseWeighted(const zones::SteeredRecord& s, bool v6, uint32_t entropy, const H& h, Picked& p,
+[[gnu::always_inline]] inline void chooseWeighted(const zones::SteeredRecord& s, bool v6, uint32_t entropy, const H& h, Picked& p,
                     Choice& c) noexcept {
   const auto& pool = *s.pool;
   Look looks[zones::kMaxPoolRegions];

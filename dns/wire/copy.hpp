@@ -10,7 +10,7 @@ namespace lodestar::dns {
 
 /// Copies exactly `n` bytes: whole 8-byte words, the last one overlapping the one before;
 /// nothing is read or written outside [0, n).
-inline void copyShort(uint8_t* dst, const uint8_t* src, size_t n) noexcept {
+[[gnu::always_inline]] inline void copyShort(uint8_t* dst, const uint8_t* src, size_t n) noexcept {
   if (n >= 8) {
     for (size_t i = 0; i + 8 < n; i += 8) std::memcpy(dst + i, src + i, 8);
     std::memcpy(dst + n - 8, src + n - 8, 8);
