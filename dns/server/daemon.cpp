@@ -11,13 +11,14 @@
 #include <ctime>
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <memory>
 #include <thread>
 #include <vector>
 
-#include "dns/server/admin_rules.hpp"
+#include "dns/server/admin_actions.hpp"
 #include "dns/wire/constants.hpp"
 #include "dns/server/availability.hpp"
 #include "dns/server/background_load.hpp"
@@ -127,6 +128,7 @@ class Daemon {
       std::filesystem::create_directories(config_.stateDir, ec);
       if (ec) logLine(LogLevel::Warning, "cannot create state_dir " + config_.stateDir + ": " + ec.message());
     }
+    commands_ = controlCommands();
     if (!config_.controlSocket.empty()) {
       try {
         control_ = std::make_unique<ControlServer>(
@@ -285,138 +287,81 @@ class Daemon {
     return {};
   }
 
-  void onControl(const std::string& command, const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
-    if (auto error = argumentError(args); !error.empty()) return reply(controlError(error));
-    if (command == "reload" || command == "check") {
-      if (command == "reload")
-        logLine(LogLevel::Info, "reload requested over the control socket by uid " + std::to_string(uid) +
-                                    (loader_->running() ? " (queued behind the reload running now)" : ""));
-      // Answered when the load that includes this request is done (and, for reload, applied).
-      loader_->request({command == "reload", args.value("force", false), reply});
-      return;
-    }
-    if (command == "ping") return reply(controlOk({{"config", configPath_}}));
-    if (command == "drain" || command == "undrain" || command == "force") return reply(onAdmin(command, args, uid));
-    if (command == "status") return reply(controlOk(status(args.value("detail", false))));
-    if (command == "explain") {
-      auto r = explain(*publisher_->current(), args);
-      if (r.contains("error")) return reply(controlError(r["error"].get<std::string>()));
-      return reply(controlOk(r));
-    }
-    if (command == "stats") return reply(controlOk(stats()));
-    reply(controlError("unknown command '" + command +
-                       "' (known: reload, check, ping, status, drain, undrain, force, explain, stats)"));
+  // One handler per control command (docs/control-protocol.md); arguments are type-checked
+  // before any of them runs.
+  using Command = std::function<void(const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply)>;
+  std::map<std::string, Command> controlCommands() {
+    auto load = [this](bool publish) {
+      return [this, publish](const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
+        if (publish)
+          logLine(LogLevel::Info, "reload requested over the control socket by uid " + std::to_string(uid) +
+                                      (loader_->running() ? " (queued behind the reload running now)" : ""));
+        // Answered when the load that includes this request is done (and, for reload, applied).
+        loader_->request({publish, args.value("force", false), reply});
+      };
+    };
+    auto admin = [this](const std::string& command) {
+      return [this, command](const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
+        reply(onAdmin(command, args, uid));
+      };
+    };
+    return {
+        {"reload", load(true)},
+        {"check", load(false)},
+        {"ping", [this](const nlohmann::json&, uid_t, const ControlServer::Reply& reply) {
+           reply(controlOk({{"config", configPath_}}));
+         }},
+        {"drain", admin("drain")},
+        {"undrain", admin("undrain")},
+        {"force", admin("force")},
+        {"status", [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
+           reply(controlOk(status(args.value("detail", false))));
+         }},
+        {"explain", [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
+           auto r = explain(*publisher_->current(), args);
+           reply(r.contains("error") ? controlError(r["error"].get<std::string>()) : controlOk(r));
+         }},
+        {"stats", [this](const nlohmann::json&, uid_t, const ControlServer::Reply& reply) { reply(controlOk(stats())); }},
+    };
   }
 
-  // drain / undrain / force: validate, refuse what would leave clients of a record without
-  // a usable region, persist, then apply; every attempt lands in the audit log. The refusal
-  // and the dry-run come from the answer path's own region choice (admin_rules.hpp).
+  void onControl(const std::string& command, const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
+    if (auto error = argumentError(args); !error.empty()) return reply(controlError(error));
+    auto handler = commands_.find(command);
+    if (handler != commands_.end()) return handler->second(args, uid, reply);
+    std::string known;
+    for (const auto& [name, h] : commands_) known += (known.empty() ? "" : ", ") + name;
+    reply(controlError("unknown command '" + command + "' (known: " + known + ")"));
+  }
+
+  // drain / undrain / force: decided by admin_actions.cpp; here saved, applied, audited, logged.
   nlohmann::json onAdmin(const std::string& command, const nlohmann::json& args, uid_t uid) {
-    const zones::View& view = *publisher_->current();
-    std::string target = args.value("target", std::string());
-    std::string reason = args.value("reason", std::string());
-    const int64_t now = std::time(nullptr);
-    auto audit = [&](const std::string& result) {
-      if (!config_.stateDir.empty())
-        appendAudit(config_.stateDir, {{"time", now}, {"uid", uid}, {"command", command},
-                                       {"target", target}, {"state", args.value("state", std::string())},
-                                       {"reason", reason}, {"result", result}});
-    };
     if (config_.stateDir.empty())
       return controlError("no state_dir is configured: an override would not survive a restart");
-    AdminState next = admin_;
-    bool scheduled = false, changed = true;
-    if (command == "drain" || command == "undrain") {
-      if (!view.regionId(target)) {
-        std::string known;
-        for (const auto& r : view.regions()) known += (known.empty() ? "" : ", ") + r.name;
-        audit("unknown region");
-        return controlError("unknown region '" + target + "' (known: " + (known.empty() ? "none" : known) + ")");
-      }
-      if (command == "drain" && (args.contains("start") || args.contains("end"))) {
-        if (!args.contains("start") || !args.contains("end"))
-          return controlError("a maintenance window needs both its start (--at) and its length (--for)");
-        int64_t start = args["start"].get<int64_t>(), end = args["end"].get<int64_t>();
-        if (end <= start || end <= now)
-          return controlError("the maintenance window ends before it starts, or is over already");
-        next.windows.push_back({target, reason, static_cast<uint32_t>(uid), start, end});
-        scheduled = start > now;
-      } else if (command == "drain") {
-        changed = !next.drained.count(target);
-        next.drained[target] = {reason, static_cast<uint32_t>(uid), now};
-      } else {
-        // undrain ends the drain and any window of the region, running or scheduled.
-        changed = next.drained.erase(target) > 0;
-        auto w = std::remove_if(next.windows.begin(), next.windows.end(),
-                                [&](const AdminState::Window& x) { return x.region == target; });
-        changed = changed || w != next.windows.end();
-        next.windows.erase(w, next.windows.end());
-      }
-    } else {
-      std::string state = args.value("state", std::string());
-      std::string error;
-      if (!knownTarget(view, target, error)) {
-        audit("unknown target");
-        return controlError(error);
-      }
-      auto was = next.forced.find(target);
-      if (state == "auto") {
-        changed = next.forced.erase(target) > 0;
-        next.forceNotes.erase(target);
-      } else if (state == "up" || state == "down") {
-        changed = was == next.forced.end() || was->second != state;
-        next.forced[target] = state;
-        next.forceNotes[target] = {reason, static_cast<uint32_t>(uid), now};
-      } else return controlError("state must be up, down or auto");
-    }
-    // A scheduled window is judged as it will be when it opens.
-    int64_t when = args.contains("start") ? args["start"].get<int64_t>() : now;
-    auto stranded = groupsWithoutRegion(view, next, when);
-    auto strandedBefore = groupsWithoutRegion(view, admin_, when);
-    std::vector<std::string> newlyStranded;
-    for (const auto& r : stranded)
-      if (std::find(strandedBefore.begin(), strandedBefore.end(), r) == strandedBefore.end()) newlyStranded.push_back(r);
-    nlohmann::json result = {{"target", target}, {"changed", changed}, {"left_without_region", newlyStranded}};
-    if (scheduled || args.contains("start")) result["window"] = {{"start", args["start"]}, {"end", args["end"]}};
-    if (args.value("dry_run", false)) {
-      result["dry_run"] = true;
-      result["moves"] = predictedMoves(view, admin_, next, when);
-      return controlOk(result);
-    }
-    if (!newlyStranded.empty() && !args.value("force", false) && command != "undrain") {
-      std::string names;
-      for (const auto& r : newlyStranded) names += (names.empty() ? "" : "; ") + r;
-      audit("refused");
-      auto e = controlError("refused: this would leave " + names +
-                            " without a usable region (use --force to do it anyway; those clients then get a "
-                            "fail-open answer)");
-      e["records"] = newlyStranded;
-      return e;
-    }
-    if (!changed) {
-      audit("no change");
-      return controlOk(result);
+    const int64_t now = std::time(nullptr);
+    const std::string reason = args.value("reason", std::string());
+    auto audit = [&](const std::string& result) {
+      appendAudit(config_.stateDir, {{"time", now}, {"uid", uid}, {"command", command},
+                                     {"target", args.value("target", std::string())},
+                                     {"state", args.value("state", std::string())}, {"reason", reason},
+                                     {"result", result}});
+    };
+    const zones::View& view = *publisher_->current();
+    AdminDecision d = decideAdmin(view, admin_, command, args, uid, now);
+    if (!d.next) {
+      if (!d.audit.empty()) audit(d.audit);
+      return d.response;
     }
     std::string error;
-    if (!saveAdminState(config_.stateDir, next, error)) {
+    if (!saveAdminState(config_.stateDir, *d.next, error)) {
       audit("not saved");
       return controlError(error);
     }
-    admin_ = std::move(next);
+    admin_ = std::move(*d.next);
     applyAdminState(admin_, view, now);
-    audit(scheduled ? "scheduled" : "ok");
-    std::string what = command + " " + target + (args.contains("state") ? " " + args.value("state", std::string()) : "");
-    if (args.contains("start"))
-      what += " scheduled from " + utcText(args["start"].get<int64_t>()) + " to " + utcText(args["end"].get<int64_t>());
-    logLine(LogLevel::Info, "admin: " + what + " by uid " + std::to_string(uid) + (reason.empty() ? "" : " (" + reason + ")"));
-    return controlOk(result);
-  }
-
-  static std::string utcText(int64_t t) {
-    std::time_t tt = static_cast<std::time_t>(t);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
-    return text;
+    audit(d.audit);
+    logLine(LogLevel::Info, "admin: " + d.summary + " by uid " + std::to_string(uid) + (reason.empty() ? "" : " (" + reason + ")"));
+    return d.response;
   }
 
   nlohmann::json stats() const {
@@ -528,6 +473,7 @@ class Daemon {
   std::unique_ptr<health::HookRunner> hooks_;
   std::unique_ptr<health::Scheduler> scheduler_;
   std::unique_ptr<BackgroundLoad> loader_;  // reloads and checks, beside the loop
+  std::map<std::string, Command> commands_;   // the control commands by name
 };
 
 }  // namespace
