@@ -35,7 +35,7 @@ void referral(Response& r, const Node& cut) noexcept {
 }
 
 // The node's data for the question, following CNAMEs inside the zone.
-void collect(Response& r, const Query& q, const Client& client, const Zone& zone, const Node* node,
+void collect(Response& r, const wire::Query& q, const Client& client, const Zone& zone, const Node* node,
              QueryStats& stats) noexcept {
   r.setAuthoritative();
   size_t ownerOffset = kQuestionOffset;
@@ -71,7 +71,7 @@ void collect(Response& r, const Query& q, const Client& client, const Zone& zone
 }
 
 // The qname is `node` of `zone`: a referral or the node's data.
-void resolveNode(Response& r, const Query& q, const Client& client, const Zone& zone, const Node* node,
+void resolveNode(Response& r, const wire::Query& q, const Client& client, const Zone& zone, const Node* node,
                  QueryStats& stats) noexcept {
   bool atCut = node->cut == node;
   if (node->cut && !(atCut && q.qtype == wire::rrtype::DS)) return referral(r, *node->cut);
@@ -79,7 +79,7 @@ void resolveNode(Response& r, const Query& q, const Client& client, const Zone& 
 }
 
 // Finds what the zone holds for the qname and fills the sections.
-void resolve(Response& r, const Query& q, const Client& client, const Zone& zone, QueryStats& stats) noexcept {
+void resolve(Response& r, const wire::Query& q, const Client& client, const Zone& zone, QueryStats& stats) noexcept {
   std::string_view name = q.qnameLower.view();
   const Node* node = zone.find(name);
   if (node) return resolveNode(r, q, client, zone, node, stats);
@@ -98,10 +98,10 @@ void resolve(Response& r, const Query& q, const Client& client, const Zone& zone
 
 size_t answerQuery(const uint8_t* data, size_t size, const Client& client, const zones::View& view, uint8_t* out,
                    size_t outCapacity, QueryStats& stats, uint16_t udpLimit) noexcept {
-  Query q;
+  wire::Query q;
   ++stats.received;
-  ParseResult parsed = parseQuery(data, size, q);
-  if (parsed == ParseResult::Drop || outCapacity < wire::kHeaderSize) {
+  wire::ParseResult parsed = wire::parseQuery(data, size, q);
+  if (parsed == wire::ParseResult::Drop || outCapacity < wire::kHeaderSize) {
     ++stats.dropped;
     return 0;
   }
@@ -113,9 +113,9 @@ size_t answerQuery(const uint8_t* data, size_t size, const Client& client, const
   Response r(out, outCapacity, q);
   r.begin(limit);
 
-  if (parsed == ParseResult::FormErr) {
+  if (parsed == wire::ParseResult::FormErr) {
     r.setRcode(wire::Rcode::FormErr);
-  } else if (parsed == ParseResult::NotImp) {
+  } else if (parsed == wire::ParseResult::NotImp) {
     r.setRcode(wire::Rcode::NotImp);
   } else if (q.hasEdns && q.ednsVersion > 0) {
     r.setRcode(wire::Rcode::BadVers);  // RFC 6891 6.1.3
@@ -130,7 +130,7 @@ size_t answerQuery(const uint8_t* data, size_t size, const Client& client, const
   }
 
   size_t length = r.finish();
-  if (parsed == ParseResult::Ok) stats.countQtype(q.qtype);
+  if (parsed == wire::ParseResult::Ok) stats.countQtype(q.qtype);
   if (q.hasEcs) ++stats.withEcs;
   if (r.truncated()) ++stats.truncated;
   ++stats.byRcode[static_cast<size_t>(r.rcode()) % stats.byRcode.size()];

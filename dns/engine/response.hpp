@@ -25,22 +25,22 @@ enum Section { Answer = 0, Authority = 1, Additional = 2 };
 // Builds one response; owns the section counts and the truncation rule.
 class Response {
  public:
-  Response(uint8_t* out, size_t capacity, const Query& q) noexcept : w_(out, capacity), q_(q) {}
+  Response(uint8_t* out, size_t capacity, const wire::Query& q) noexcept : w_(out, capacity), q_(q) {}
 
   // Header and, when the query had one we could read, the question echoed as sent.
   void begin(size_t limit) noexcept {
     w_.setLimit(limit);
     if (q_.hasEdns) w_.reserve(kOptReserve);
     if (uint8_t* p = w_.claim(wire::kHeaderSize)) {
-      p = Writer::put16(p, q_.id);
-      p = Writer::put16(p, 0);  // flags, set in finish()
-      p = Writer::put16(p, q_.hasQuestion ? 1 : 0);
+      p = wire::Writer::put16(p, q_.id);
+      p = wire::Writer::put16(p, 0);  // flags, set in finish()
+      p = wire::Writer::put16(p, q_.hasQuestion ? 1 : 0);
       std::memset(p, 0, 6);     // section counts, set in finish()
     }
     if (q_.hasQuestion) {
       if (uint8_t* p = w_.claim(q_.qname.length + 4u)) {
-        copyShort(p, q_.qname.bytes, q_.qname.length);
-        Writer::put16(Writer::put16(p + q_.qname.length, q_.qtype), q_.qclass);
+        wire::copyShort(p, q_.qname.bytes, q_.qname.length);
+        wire::Writer::put16(wire::Writer::put16(p + q_.qname.length, q_.qtype), q_.qclass);
       }
       w_.rememberNameLater(kQuestionOffset);
     }
@@ -62,7 +62,7 @@ class Response {
   bool rrset(Section s, size_t ownerOffset, std::string_view owner, const zones::RRset& set, uint32_t ttl) noexcept {
     if (truncated_) return false;
     for (const auto& rdata : set.rdata) {
-      Writer::Mark m = w_.mark();
+      wire::Writer::Mark m = w_.mark();
       if (ownerOffset) w_.pointer(ownerOffset);
       else w_.name(owner);
       fixedFields(set.type, ttl, 0);
@@ -85,11 +85,11 @@ class Response {
                const wire::Address& a) noexcept {
     if (truncated_) return false;
     const uint16_t len = type == wire::rrtype::A ? 4 : 16;
-    Writer::Mark m = w_.mark();
+    wire::Writer::Mark m = w_.mark();
     if (ownerOffset) {
       // The usual case, a pointer to the question: the whole record in one bounds check.
       if (uint8_t* p = w_.claim(2 + 10 + len)) {
-        p = Writer::put16(p, static_cast<uint16_t>(0xC000 | ownerOffset));
+        p = wire::Writer::put16(p, static_cast<uint16_t>(0xC000 | ownerOffset));
         p = putFixedFields(p, type, ttl, len);
         if (len == 4) std::memcpy(p, a.bytes.data(), 4);  // fixed sizes: two moves, no call
         else std::memcpy(p, a.bytes.data(), 16);
@@ -124,7 +124,7 @@ class Response {
       return true;
     }
     uint8_t fixed[12];
-    putFixedFields(Writer::put16(fixed, static_cast<uint16_t>(0xC000 | ownerOffset)), type, ttl, v4 ? 4 : 16);
+    putFixedFields(wire::Writer::put16(fixed, static_cast<uint16_t>(0xC000 | ownerOffset)), type, ttl, v4 ? 4 : 16);
     for (unsigned i = 0; i < n; ++i, p += each) {
       std::memcpy(p, fixed, 12);
       if (v4) std::memcpy(p + 12, addressOf(i).bytes.data(), 4);
@@ -137,7 +137,7 @@ class Response {
   // A CNAME record to `target` (uncompressed wire), e.g. from a CNAME pool.
   bool cname(size_t ownerOffset, std::string_view owner, uint32_t ttl, std::string_view target) noexcept {
     if (truncated_) return false;
-    Writer::Mark m = w_.mark();
+    wire::Writer::Mark m = w_.mark();
     if (ownerOffset) w_.pointer(ownerOffset);
     else w_.name(owner);
     fixedFields(wire::rrtype::CNAME, ttl, 0);
@@ -181,8 +181,8 @@ class Response {
 
   // TYPE, CLASS IN, TTL and RDLENGTH (10 bytes) at `p`; returns where RDATA goes.
   static uint8_t* putFixedFields(uint8_t* p, uint16_t type, uint32_t ttl, uint16_t rdlength) noexcept {
-    p = Writer::put32(p, uint32_t(type) << 16 | wire::rrclass::IN);
-    return Writer::put16(Writer::put32(p, ttl), rdlength);
+    p = wire::Writer::put32(p, uint32_t(type) << 16 | wire::rrclass::IN);
+    return wire::Writer::put16(wire::Writer::put32(p, ttl), rdlength);
   }
   // The same after an owner name already written, with one bounds check.
   void fixedFields(uint16_t type, uint32_t ttl, uint16_t rdlength) noexcept {
@@ -223,20 +223,20 @@ class Response {
     uint8_t* p = w_.claim(11 + rdlength);
     if (!p) return;
     *p++ = 0;  // the root owner
-    p = Writer::put32(p, uint32_t(wire::rrtype::OPT) << 16 | wire::kAdvertisedUdpPayload);
-    p = Writer::put32(p, uint32_t(extended) << 24);  // version 0, DO clear: we do not sign
-    p = Writer::put16(p, rdlength);
+    p = wire::Writer::put32(p, uint32_t(wire::rrtype::OPT) << 16 | wire::kAdvertisedUdpPayload);
+    p = wire::Writer::put32(p, uint32_t(extended) << 24);  // version 0, DO clear: we do not sign
+    p = wire::Writer::put16(p, rdlength);
     if (!echoEcs) return;
-    p = Writer::put32(p, uint32_t(wire::ednsopt::ClientSubnet) << 16 | (4 + addressBytes));
-    p = Writer::put16(p, static_cast<uint16_t>(q_.ecs.family));
+    p = wire::Writer::put32(p, uint32_t(wire::ednsopt::ClientSubnet) << 16 | (4 + addressBytes));
+    p = wire::Writer::put16(p, static_cast<uint16_t>(q_.ecs.family));
     *p++ = q_.ecs.sourcePrefix;
     *p++ = scope_;
-    copyShort(p, q_.ecs.address.bytes.data(), addressBytes);
+    wire::copyShort(p, q_.ecs.address.bytes.data(), addressBytes);
   }
 
-  Writer w_;
-  const Query& q_;
-  Writer::Mark afterQuestion_{};
+  wire::Writer w_;
+  const wire::Query& q_;
+  wire::Writer::Mark afterQuestion_{};
   uint16_t counts_[3] = {0, 0, 0};
   wire::Rcode rcode_ = wire::Rcode::NoError;
   uint8_t scope_ = 0;  // static data holds for every client

@@ -34,7 +34,7 @@ bool answerAll(Response& r, const Client& client, const SteeredRecord& s, bool v
 
 }  // namespace
 
-bool answerSteered(Response& r, const Query& q, const Client& client, const SteeredRecord& s, size_t ownerOffset,
+bool answerSteered(Response& r, const wire::Query& q, const Client& client, const SteeredRecord& s, size_t ownerOffset,
                    std::string_view owner, QueryStats& stats) noexcept {
   const bool v6 = q.qtype == wire::rrtype::AAAA;
   const uint16_t type = v6 ? wire::rrtype::AAAA : wire::rrtype::A;

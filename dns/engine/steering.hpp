@@ -13,7 +13,7 @@ namespace lodestar::dns {
 
 /// Writes the A or AAAA answer of a steered name (ANY answers as A). Returns false when
 /// the answer is NODATA (no endpoint of that family, or all down with `all_down: nodata`).
-bool answerSteered(Response& r, const Query& q, const Client& client, const zones::SteeredRecord& s,
+bool answerSteered(Response& r, const wire::Query& q, const Client& client, const zones::SteeredRecord& s,
                    size_t ownerOffset, std::string_view owner, QueryStats& stats) noexcept;
 
 }  // namespace lodestar::dns

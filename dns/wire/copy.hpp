@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace lodestar::dns {
+namespace lodestar::wire {
 
 /// Copies exactly `n` bytes: whole 8-byte words, the last one overlapping the one before;
 /// nothing is read or written outside [0, n).
@@ -25,4 +25,4 @@ namespace lodestar::dns {
   }
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::wire

@@ -6,10 +6,10 @@
 #include "dns/wire/name_hash.hpp"
 #include "dns/wire/name_text.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::wire {
 
 namespace {
-using Index = wire::NameHash;  // the view's name index hashes with it too
+using Index = NameHash;  // the view's name index hashes with it too
 
 
 // ASCII lowercase of eight bytes at once. Label length bytes (0..63) are never letters, so
@@ -47,7 +47,7 @@ bool readName(Reader& reader, WireName& out) noexcept {
       continue;
     }
     if (len & 0xC0) return false;  // 0x40 / 0x80: extended or reserved label types
-    if (written + 1 + len > wire::kMaxNameLength) return false;
+    if (written + 1 + len > kMaxNameLength) return false;
     if (pos + 1 + len > size) return false;
     out.bytes[written++] = len;
     if (len == 0) break;
@@ -70,7 +70,7 @@ bool readNameLowered(Reader& reader, WireName& out, WireName& lower, uint64_t& l
   uint8_t labels = 0;
   // First the structure, from the length bytes alone. The final zero must lie inside the
   // packet and within 255 bytes of the start: one bound covers both.
-  const size_t limit = size < start + wire::kMaxNameLength ? size : start + wire::kMaxNameLength;
+  const size_t limit = size < start + kMaxNameLength ? size : start + kMaxNameLength;
   for (;;) {
     if (pos >= limit) return false;
     const uint8_t len = data[pos];
@@ -105,7 +105,7 @@ bool readNameLowered(Reader& reader, WireName& out, WireName& lower, uint64_t& l
   } else {
     for (size_t i = 0; i < length; ++i) {
       out.bytes[i] = from[i];
-      lower.bytes[i] = wire::asciiLower(from[i]);
+      lower.bytes[i] = asciiLower(from[i]);
     }
     h = Index::of({reinterpret_cast<const char*>(lower.bytes), length});
   }
@@ -127,10 +127,10 @@ void lowercaseName(const WireName& in, WireName& out) noexcept {
   while (i < in.length) {
     uint8_t len = in.bytes[i];
     out.bytes[i++] = len;
-    for (uint8_t k = 0; k < len; ++k, ++i) out.bytes[i] = wire::asciiLower(in.bytes[i]);
+    for (uint8_t k = 0; k < len; ++k, ++i) out.bytes[i] = asciiLower(in.bytes[i]);
     if (len == 0) break;
   }
 }
 
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::wire

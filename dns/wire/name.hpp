@@ -8,11 +8,11 @@
 #include "dns/wire/constants.hpp"
 #include "dns/wire/reader.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::wire {
 
 /// An uncompressed wire name held in place (no heap): labels with length bytes, ending in 0.
 struct WireName {
-  uint8_t bytes[wire::kMaxNameLength];
+  uint8_t bytes[kMaxNameLength];
   uint8_t length = 0;  // including the final zero byte
   uint8_t labels = 0;  // not counting the root
 
@@ -25,7 +25,7 @@ struct WireName {
 bool readName(Reader& reader, WireName& out) noexcept;
 
 /// readName() and lowercaseName() in one pass for the usual uncompressed name (the
-/// question's): `out` as sent, `lower` lowercased, `lowerHash` the wire::NameHash of
+/// question's): `out` as sent, `lower` lowercased, `lowerHash` the NameHash of
 /// `lower` (for the view's name lookup, made while the words pass by).
 bool readNameLowered(Reader& reader, WireName& out, WireName& lower, uint64_t& lowerHash) noexcept;
 
@@ -42,4 +42,4 @@ inline int parentOffset(std::string_view name, size_t at) noexcept {
   return static_cast<int>(at + 1 + static_cast<uint8_t>(name[at]));
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::wire

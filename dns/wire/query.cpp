@@ -5,7 +5,7 @@
 
 #include "dns/wire/copy.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::wire {
 
 namespace {
 
@@ -19,10 +19,10 @@ bool parseClientSubnet(const uint8_t* p, uint16_t length, ClientSubnet& out) noe
   const uint8_t source = p[2], scope = p[3];
   unsigned maxBits;
   if (family == 1) {
-    out.family = wire::Family::IPv4;
+    out.family = Family::IPv4;
     maxBits = 32;
   } else if (family == 2) {
-    out.family = wire::Family::IPv6;
+    out.family = Family::IPv6;
     maxBits = 128;
   } else {
     return false;  // unknown family
@@ -33,10 +33,10 @@ bool parseClientSubnet(const uint8_t* p, uint16_t length, ClientSubnet& out) noe
   if (addressBytes != (source + 7u) / 8u) return false;
   out.sourcePrefix = source;
   out.scopePrefix = scope;
-  out.address = wire::Address{};
+  out.address = Address{};
   out.address.family = out.family;
   copyShort(out.address.bytes.data(), p + 4, addressBytes);
-  return wire::hostBitsAreZero(out.address.bytes.data(), addressBytes, source);
+  return hostBitsAreZero(out.address.bytes.data(), addressBytes, source);
 }
 
 // The OPT pseudo-record (RFC 6891 section 6.1): `fixed` points at its TYPE, `options` at
@@ -46,7 +46,7 @@ bool parseOpt(const uint8_t* fixed, const uint8_t* options, uint16_t rdlength, Q
   const uint32_t ttl = be32(fixed + 4);
   q.hasEdns = true;
   // Values below 512 are treated as 512 (RFC 6891 6.2.3).
-  q.udpPayload = payload < wire::kClassicUdpPayload ? wire::kClassicUdpPayload : payload;
+  q.udpPayload = payload < kClassicUdpPayload ? kClassicUdpPayload : payload;
   q.ednsVersion = static_cast<uint8_t>(ttl >> 16);
   q.dnssecOk = (ttl & 0x8000) != 0;
   size_t left = rdlength;
@@ -54,7 +54,7 @@ bool parseOpt(const uint8_t* fixed, const uint8_t* options, uint16_t rdlength, Q
     if (left < 4) return false;  // trailing garbage
     const uint16_t code = be16(options), len = be16(options + 2);
     if (left - 4 < len) return false;
-    if (code == wire::ednsopt::ClientSubnet) {
+    if (code == ednsopt::ClientSubnet) {
       if (q.hasEcs) return false;  // at most one ECS option
       if (!parseClientSubnet(options + 4, len, q.ecs)) return false;
       q.hasEcs = true;
@@ -68,17 +68,17 @@ bool parseOpt(const uint8_t* fixed, const uint8_t* options, uint16_t rdlength, Q
 }  // namespace
 
 ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
-  if (size < wire::kHeaderSize) return ParseResult::Drop;
+  if (size < kHeaderSize) return ParseResult::Drop;
   q.id = be16(data);
   q.flags = be16(data + 2);
   const uint16_t qdcount = be16(data + 4), ancount = be16(data + 6), nscount = be16(data + 8),
                  arcount = be16(data + 10);
   Reader r(data, size);
-  r.skip(wire::kHeaderSize);
+  r.skip(kHeaderSize);
   q.hasQuestion = false;
   q.hasEdns = false;
   q.hasEcs = false;
-  q.udpPayload = wire::kClassicUdpPayload;
+  q.udpPayload = kClassicUdpPayload;
   q.opcode = static_cast<uint8_t>((q.flags >> 11) & 0x0F);
   if (q.flags & 0x8000) return ParseResult::Drop;  // a response: never answer it (reflection loops)
 
@@ -88,7 +88,7 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
       q.questionEnd = r.position();
     }
   }
-  if (q.opcode != wire::opcode::Query) return ParseResult::NotImp;
+  if (q.opcode != opcode::Query) return ParseResult::NotImp;
   if (!q.hasQuestion) return ParseResult::FormErr;
 
   // Answer and authority sections are not expected in a query; step over them safely.
@@ -111,7 +111,7 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
     const uint16_t type = be16(fixed), rdlength = be16(fixed + 8);
     r.skip(10);
     if (r.remaining() < rdlength) return ParseResult::FormErr;
-    if (type == wire::rrtype::OPT) {
+    if (type == rrtype::OPT) {
       // One OPT, owned by the root (RFC 6891 6.1.1).
       if (q.hasEdns || !ownerIsRoot) return ParseResult::FormErr;
       if (!parseOpt(fixed, r.current(), rdlength, q)) return ParseResult::FormErr;
@@ -121,4 +121,4 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
   return ParseResult::Ok;
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::wire

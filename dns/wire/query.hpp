@@ -8,14 +8,14 @@
 #include "dns/wire/name.hpp"
 #include "dns/wire/address.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::wire {
 
 /// EDNS Client Subnet as the query sent it (RFC 7871 section 6).
 struct ClientSubnet {
-  wire::Family family = wire::Family::None;
+  Family family = Family::None;
   uint8_t sourcePrefix = 0;
   uint8_t scopePrefix = 0;
-  wire::Address address;  // bits past sourcePrefix are zero (validated)
+  Address address;  // bits past sourcePrefix are zero (validated)
 };
 
 /// What the parser decided about a packet.
@@ -42,7 +42,7 @@ struct Query {
   bool hasEdns = false;
   uint8_t ednsVersion = 0;
   bool dnssecOk = false;
-  uint16_t udpPayload = wire::kClassicUdpPayload;  // what the client can receive over UDP
+  uint16_t udpPayload = kClassicUdpPayload;  // what the client can receive over UDP
   bool hasEcs = false;
   ClientSubnet ecs;
 
@@ -54,4 +54,4 @@ struct Query {
 /// and `out.opcode` are valid, and `out.hasQuestion` tells whether the question is.
 ParseResult parseQuery(const uint8_t* data, size_t size, Query& out) noexcept;
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::wire

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace lodestar::dns {
+namespace lodestar::wire {
 
 class Reader {
  public:
@@ -34,4 +34,4 @@ class Reader {
   size_t pos_ = 0;
 };
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::wire

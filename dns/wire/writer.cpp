@@ -3,7 +3,7 @@
 
 #include "dns/wire/name_text.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::wire {
 
 namespace {
 }  // namespace
@@ -23,7 +23,7 @@ bool Writer::matchesAt(size_t offset, std::string_view wire, size_t from) const 
     if (len == 0) return true;
     if (offset + 1 + len > pos_) return false;
     for (uint8_t i = 1; i <= len; ++i)
-      if (wire::asciiLower(buf_[offset + i]) != wire::asciiLower(static_cast<uint8_t>(wire[from + i]))) return false;
+      if (asciiLower(buf_[offset + i]) != asciiLower(static_cast<uint8_t>(wire[from + i]))) return false;
     offset += 1 + len;
     from += 1 + len;
   }
@@ -65,4 +65,4 @@ void Writer::name(std::string_view wire) noexcept {
   if (!overflow_) rememberName(start);
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::wire

@@ -9,7 +9,7 @@
 
 #include "dns/wire/constants.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::wire {
 
 class Writer {
  public:
@@ -119,4 +119,4 @@ class Writer {
   size_t pendingName_ = 0;     // a name to remember before the next name(); 0: none
 };
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::wire

@@ -25,8 +25,8 @@ const lodestar::zones::View& fuzzView() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static uint8_t out[65535];
-  lodestar::dns::Query q;
-  (void)lodestar::dns::parseQuery(data, size, q);
+  lodestar::wire::Query q;
+  (void)lodestar::wire::parseQuery(data, size, q);
   lodestar::dns::QueryStats stats;
   for (auto transport : {lodestar::dns::Transport::Udp, lodestar::dns::Transport::Tcp}) {
     lodestar::dns::Client client{*lodestar::wire::Address::parse("192.0.2.1"), transport};

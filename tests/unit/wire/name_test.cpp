@@ -5,14 +5,14 @@
 
 #include "dns/wire/name.hpp"
 
-using namespace lodestar::dns;
+using namespace lodestar;
 using Bytes = std::vector<uint8_t>;
 
 namespace {
-bool read(const Bytes& b, size_t at, WireName& out, size_t* end = nullptr) {
-  Reader r(b.data(), b.size());
+bool read(const Bytes& b, size_t at, wire::WireName& out, size_t* end = nullptr) {
+  wire::Reader r(b.data(), b.size());
   r.skip(at);
-  bool ok = readName(r, out);
+  bool ok = wire::readName(r, out);
   if (end) *end = r.position();
   return ok;
 }
@@ -20,20 +20,20 @@ bool read(const Bytes& b, size_t at, WireName& out, size_t* end = nullptr) {
 
 TEST_CASE("readName copies an uncompressed name and counts labels", "[wire][name]") {
   Bytes b = {3, 'w', 'w', 'w', 4, 'T', 'e', 's', 't', 0, 0xAA};
-  WireName n;
+  wire::WireName n;
   size_t end = 0;
   REQUIRE(read(b, 0, n, &end));
   CHECK(n.length == 10);
   CHECK(n.labels == 2);
   CHECK(end == 10);
-  WireName lower;
-  lowercaseName(n, lower);
+  wire::WireName lower;
+  wire::lowercaseName(n, lower);
   CHECK(lower.view() == std::string_view("\3www\4test\0", 10));
 }
 
 TEST_CASE("readName follows backward pointers and resumes after the first one", "[wire][name]") {
   Bytes b = {4, 't', 'e', 's', 't', 0, 3, 'w', 'w', 'w', 0xC0, 0x00, 0xEE};
-  WireName n;
+  wire::WireName n;
   size_t end = 0;
   REQUIRE(read(b, 6, n, &end));
   CHECK(n.view() == std::string_view("\3www\4test\0", 10));
@@ -41,7 +41,7 @@ TEST_CASE("readName follows backward pointers and resumes after the first one", 
 }
 
 TEST_CASE("readName rejects loops, forward pointers, reserved label types and overlong names", "[wire][name]") {
-  WireName n;
+  wire::WireName n;
   CHECK_FALSE(read({0xC0, 0x00}, 0, n));                   // points at itself
   CHECK_FALSE(read({1, 'a', 0xC0, 0x00}, 0, n));           // back to its own start: loop
   CHECK_FALSE(read({0xC0, 0x04, 0, 0, 0}, 0, n));           // forward
@@ -65,7 +65,7 @@ TEST_CASE("readName rejects loops, forward pointers, reserved label types and ov
 }
 
 TEST_CASE("the root name is one zero byte", "[wire][name]") {
-  WireName n;
+  wire::WireName n;
   REQUIRE(read({0}, 0, n));
   CHECK(n.length == 1);
   CHECK(n.labels == 0);
@@ -74,14 +74,14 @@ TEST_CASE("the root name is one zero byte", "[wire][name]") {
 TEST_CASE("readNameLowered agrees with readName and lowercaseName on every byte value and on bad names",
           "[wire][name]") {
   auto both = [](const Bytes& b, size_t at) {
-    WireName slow, slowLower, fast, fastLower;
-    Reader r1(b.data(), b.size()), r2(b.data(), b.size());
+    wire::WireName slow, slowLower, fast, fastLower;
+    wire::Reader r1(b.data(), b.size()), r2(b.data(), b.size());
     r1.skip(at);
     r2.skip(at);
-    bool ok1 = readName(r1, slow);
-    if (ok1) lowercaseName(slow, slowLower);
+    bool ok1 = wire::readName(r1, slow);
+    if (ok1) wire::lowercaseName(slow, slowLower);
     uint64_t hash = 0;
-    bool ok2 = readNameLowered(r2, fast, fastLower, hash);
+    bool ok2 = wire::readNameLowered(r2, fast, fastLower, hash);
     REQUIRE(ok1 == ok2);
     if (!ok1) return;
     CHECK(hash == lodestar::zones::NameIndex<const void>::hash(fastLower.view()));  // what the view's index would compute

@@ -65,7 +65,7 @@ Bytes randomQuery(std::mt19937& rng) {
   return q.bytes();
 }
 
-void compare(const Bytes& b, const dns::Query& ours, const Reference& ref) {
+void compare(const Bytes& b, const wire::Query& ours, const Reference& ref) {
   CHECK(ours.id == ref.id);
   CHECK(ours.qnameLower.view() == std::string_view(ref.qname));
   CHECK(ours.qtype == ref.qtype);
@@ -84,8 +84,8 @@ TEST_CASE("well-formed queries: our parser and ldns agree on every field", "[wir
   std::mt19937 rng(2026);
   for (int i = 0; i < 5000; ++i) {
     Bytes b = randomQuery(rng);
-    dns::Query ours;
-    REQUIRE(dns::parseQuery(b.data(), b.size(), ours) == dns::ParseResult::Ok);
+    wire::Query ours;
+    REQUIRE(wire::parseQuery(b.data(), b.size(), ours) == wire::ParseResult::Ok);
     Reference ref = viaLdns(b);
     REQUIRE(ref.ok);
     compare(b, ours, ref);
@@ -101,13 +101,13 @@ TEST_CASE("mutated queries: whenever both accept, they agree, we never accept a 
     for (int k = 0, flips = 1 + static_cast<int>(rng() % 3); k < flips; ++k)
       b[rng() % b.size()] = static_cast<uint8_t>(rng());
     if (rng() % 4 == 0) b.resize(rng() % b.size());
-    dns::Query ours;
-    auto result = dns::parseQuery(b.data(), b.size(), ours);
+    wire::Query ours;
+    auto result = wire::parseQuery(b.data(), b.size(), ours);
     Reference ref = viaLdns(b);
-    if (result == dns::ParseResult::Ok && ref.ok) {
+    if (result == wire::ParseResult::Ok && ref.ok) {
       ++bothAccepted;
       compare(b, ours, ref);
-    } else if (result == dns::ParseResult::Ok) {
+    } else if (result == wire::ParseResult::Ok) {
       ++oursAcceptedOnly;
       // Only acceptable where ldns objects to RDATA we deliberately do not read: the
       // generator's OPT was mutated into another type, so we saw no EDNS at all.

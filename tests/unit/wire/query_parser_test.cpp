@@ -4,17 +4,17 @@
 #include "dns/wire/query.hpp"
 #include "tests/support/dns_message.hpp"
 
-using namespace lodestar::dns;
+using namespace lodestar;
 using lodestar::test::Bytes;
 using lodestar::test::QueryBuilder;
 
 namespace {
-ParseResult parse(const Bytes& b, Query& q) { return parseQuery(b.data(), b.size(), q); }
+wire::ParseResult parse(const Bytes& b, wire::Query& q) { return wire::parseQuery(b.data(), b.size(), q); }
 }  // namespace
 
 TEST_CASE("a plain query parses with its header and question", "[wire][query]") {
-  Query q;
-  REQUIRE(parse(QueryBuilder().name("WWW.Example.test.").type(28).bytes(), q) == ParseResult::Ok);
+  wire::Query q;
+  REQUIRE(parse(QueryBuilder().name("WWW.Example.test.").type(28).bytes(), q) == wire::ParseResult::Ok);
   CHECK(q.id == 0x4c53);
   CHECK(q.recursionDesired());
   CHECK(q.qtype == 28);
@@ -26,33 +26,33 @@ TEST_CASE("a plain query parses with its header and question", "[wire][query]") 
 }
 
 TEST_CASE("runts and responses are dropped", "[wire][query]") {
-  Query q;
-  CHECK(parse(Bytes(11, 0), q) == ParseResult::Drop);
+  wire::Query q;
+  CHECK(parse(Bytes(11, 0), q) == wire::ParseResult::Drop);
   Bytes b = QueryBuilder().bytes();
   b[2] |= 0x80;
-  CHECK(parse(b, q) == ParseResult::Drop);
+  CHECK(parse(b, q) == wire::ParseResult::Drop);
 }
 
 TEST_CASE("opcodes other than QUERY are NOTIMP, with the question kept when readable", "[wire][query]") {
   QueryBuilder qb;
   qb.flags = 0x2800;  // opcode 5, UPDATE
-  Query q;
-  CHECK(parse(qb.bytes(), q) == ParseResult::NotImp);
+  wire::Query q;
+  CHECK(parse(qb.bytes(), q) == wire::ParseResult::NotImp);
   CHECK(q.opcode == 5);
   CHECK(q.hasQuestion);
 }
 
 TEST_CASE("EDNS fields are read, a payload under 512 counts as 512", "[wire][query][edns]") {
-  Query q;
-  REQUIRE(parse(QueryBuilder().withEdns(4096).bytes(), q) == ParseResult::Ok);
+  wire::Query q;
+  REQUIRE(parse(QueryBuilder().withEdns(4096).bytes(), q) == wire::ParseResult::Ok);
   CHECK(q.hasEdns);
   CHECK(q.udpPayload == 4096);
   CHECK(q.ednsVersion == 0);
-  REQUIRE(parse(QueryBuilder().withEdns(100).bytes(), q) == ParseResult::Ok);
+  REQUIRE(parse(QueryBuilder().withEdns(100).bytes(), q) == wire::ParseResult::Ok);
   CHECK(q.udpPayload == 512);
   QueryBuilder v1 = QueryBuilder().withEdns();
   v1.ednsVersion = 1;
-  REQUIRE(parse(v1.bytes(), q) == ParseResult::Ok);
+  REQUIRE(parse(v1.bytes(), q) == wire::ParseResult::Ok);
   CHECK(q.ednsVersion == 1);
 }
 
@@ -62,55 +62,55 @@ TEST_CASE("an OPT with a non-root owner is FORMERR", "[wire][query][edns]") {
   size_t opt = 12 + 18 + 4;
   b[opt] = 1;
   b.insert(b.begin() + static_cast<long>(opt) + 1, {'a', 0});
-  Query q;
-  CHECK(parse(b, q) == ParseResult::FormErr);
+  wire::Query q;
+  CHECK(parse(b, q) == wire::ParseResult::FormErr);
 }
 
 TEST_CASE("ECS is validated as RFC 7871 asks", "[wire][query][ecs]") {
-  Query q;
-  REQUIRE(parse(QueryBuilder().ecs("198.51.100.0/24").bytes(), q) == ParseResult::Ok);
+  wire::Query q;
+  REQUIRE(parse(QueryBuilder().ecs("198.51.100.0/24").bytes(), q) == wire::ParseResult::Ok);
   REQUIRE(q.hasEcs);
   CHECK(q.ecs.family == lodestar::wire::Family::IPv4);
   CHECK(q.ecs.sourcePrefix == 24);
   CHECK(q.ecs.address.bytes[0] == 198);
   CHECK(q.ecs.address.bytes[3] == 0);
 
-  REQUIRE(parse(QueryBuilder().ecs("2001:db8:200::/48").bytes(), q) == ParseResult::Ok);
+  REQUIRE(parse(QueryBuilder().ecs("2001:db8:200::/48").bytes(), q) == wire::ParseResult::Ok);
   CHECK(q.ecs.family == lodestar::wire::Family::IPv6);
   CHECK(q.ecs.sourcePrefix == 48);
 
-  REQUIRE(parse(QueryBuilder().ecs("0.0.0.0/0").bytes(), q) == ParseResult::Ok);
+  REQUIRE(parse(QueryBuilder().ecs("0.0.0.0/0").bytes(), q) == wire::ParseResult::Ok);
   CHECK(q.ecs.sourcePrefix == 0);  // "do not use my subnet"
 
   auto bad = [&](const Bytes& data) {
-    Query x;
+    wire::Query x;
     return parse(QueryBuilder().option(8, data).bytes(), x);
   };
-  CHECK(bad({0, 3, 8, 0, 10}) == ParseResult::FormErr);                // unknown family
-  CHECK(bad({0, 1, 33, 0, 1, 2, 3, 4, 5}) == ParseResult::FormErr);    // prefix longer than IPv4
-  CHECK(bad({0, 2, 129, 0}) == ParseResult::FormErr);                  // prefix longer than IPv6
-  CHECK(bad({0, 1, 23, 0, 198, 51, 101}) == ParseResult::FormErr);     // bit 24 set past a /23
-  CHECK(bad({0, 1, 24, 0, 198, 51}) == ParseResult::FormErr);          // address too short
-  CHECK(bad({0, 1, 16, 0, 198, 51, 0}) == ParseResult::FormErr);       // address too long
-  CHECK(bad({0, 1, 24}) == ParseResult::FormErr);                      // truncated header
-  Query two;
-  CHECK(parse(QueryBuilder().ecs("192.0.2.0/24").ecs("192.0.2.0/24").bytes(), two) == ParseResult::FormErr);
+  CHECK(bad({0, 3, 8, 0, 10}) == wire::ParseResult::FormErr);                // unknown family
+  CHECK(bad({0, 1, 33, 0, 1, 2, 3, 4, 5}) == wire::ParseResult::FormErr);    // prefix longer than IPv4
+  CHECK(bad({0, 2, 129, 0}) == wire::ParseResult::FormErr);                  // prefix longer than IPv6
+  CHECK(bad({0, 1, 23, 0, 198, 51, 101}) == wire::ParseResult::FormErr);     // bit 24 set past a /23
+  CHECK(bad({0, 1, 24, 0, 198, 51}) == wire::ParseResult::FormErr);          // address too short
+  CHECK(bad({0, 1, 16, 0, 198, 51, 0}) == wire::ParseResult::FormErr);       // address too long
+  CHECK(bad({0, 1, 24}) == wire::ParseResult::FormErr);                      // truncated header
+  wire::Query two;
+  CHECK(parse(QueryBuilder().ecs("192.0.2.0/24").ecs("192.0.2.0/24").bytes(), two) == wire::ParseResult::FormErr);
 }
 
 TEST_CASE("unknown EDNS options are skipped, an overrunning option is FORMERR", "[wire][query][edns]") {
-  Query q;
-  CHECK(parse(QueryBuilder().option(10, {1, 2, 3, 4, 5, 6, 7, 8}).option(65000, {}).bytes(), q) == ParseResult::Ok);
+  wire::Query q;
+  CHECK(parse(QueryBuilder().option(10, {1, 2, 3, 4, 5, 6, 7, 8}).option(65000, {}).bytes(), q) == wire::ParseResult::Ok);
   QueryBuilder broken = QueryBuilder().withEdns();
   broken.ednsOptions = {0, 10, 0, 9, 1, 2};
-  CHECK(parse(broken.bytes(), q) == ParseResult::FormErr);
+  CHECK(parse(broken.bytes(), q) == wire::ParseResult::FormErr);
   broken.ednsOptions = {0, 10, 0};  // half an option header
-  CHECK(parse(broken.bytes(), q) == ParseResult::FormErr);
+  CHECK(parse(broken.bytes(), q) == wire::ParseResult::FormErr);
 }
 
 TEST_CASE("records in the answer and authority sections are stepped over safely", "[wire][query]") {
   Bytes b = QueryBuilder().bytes();
   b[7] = 1;  // ANCOUNT 1 with a record that runs off the end
   b.insert(b.end(), {0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 10, 1, 2});
-  Query q;
-  CHECK(parse(b, q) == ParseResult::FormErr);
+  wire::Query q;
+  CHECK(parse(b, q) == wire::ParseResult::FormErr);
 }

@@ -3,27 +3,27 @@
 
 #include "dns/wire/writer.hpp"
 
-using namespace lodestar::dns;
+using namespace lodestar::wire;
 
 namespace {
-std::string_view wire(const char* s, size_t n) { return {s, n}; }
+std::string_view bytesOf(const char* s, size_t n) { return {s, n}; }
 }  // namespace
 
 TEST_CASE("names compress against earlier names, case-insensitively", "[wire][writer]") {
   uint8_t buf[512] = {};
   Writer w(buf, sizeof buf);
   w.bytes("\0\0\0\0\0\0\0\0\0\0\0\0", 12);
-  w.name(wire("\3www\7Example\4test\0", 18));
+  w.name(bytesOf("\3www\7Example\4test\0", 18));
   CHECK(w.size() == 30);
-  w.name(wire("\4mail\7example\4TEST\0", 19));  // suffix example.test → pointer to 16
+  w.name(bytesOf("\4mail\7example\4TEST\0", 19));  // suffix example.test → pointer to 16
   CHECK(w.size() == 30 + 5 + 2);
   CHECK(buf[35] == 0xC0);
   CHECK(buf[36] == 16);
-  w.name(wire("\3www\7example\4test\0", 18));  // whole name → pointer to 12
+  w.name(bytesOf("\3www\7example\4test\0", 18));  // whole name → pointer to 12
   CHECK(w.size() == 39);
   CHECK(buf[37] == 0xC0);
   CHECK(buf[38] == 12);
-  w.name(wire("\4mail\7example\4test\0", 19));  // compressed earlier name is a target too
+  w.name(bytesOf("\4mail\7example\4test\0", 19));  // compressed earlier name is a target too
   CHECK(buf[39] == 0xC0);
   CHECK(buf[40] == 30);
 }
