@@ -42,6 +42,19 @@ bool AdminState::expireWindows(int64_t now) {
   return windows.size() != before;
 }
 
+AdminState::WindowStep AdminState::stepWindows(int64_t now) {
+  WindowStep step;
+  auto before = effectiveDrains(now - 1);
+  step.expired = expireWindows(now);
+  auto after = effectiveDrains(now);
+  step.changed = step.expired || before.size() != after.size();
+  for (const auto& [region, d] : after) {
+    step.changed = step.changed || !before.count(region);
+    step.drained.push_back(region);
+  }
+  return step;
+}
+
 nlohmann::json AdminState::toJson() const {
   nlohmann::json j = {{"version", 1},
                       {"drained", nlohmann::json::object()},

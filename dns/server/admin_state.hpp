@@ -37,6 +37,15 @@ struct AdminState {
   /// Drops windows that ended before `now`; true when any did.
   bool expireWindows(int64_t now);
 
+  /// What a second's passing did to the maintenance windows (the daemon calls this once a
+  /// second): windows that opened or closed change the drains in effect.
+  struct WindowStep {
+    bool changed = false;              // the drains in effect differ from a second ago
+    bool expired = false;              // windows ended and were dropped: the state must be saved
+    std::vector<std::string> drained;  // the regions drained now (explicitly or by a window)
+  };
+  WindowStep stepWindows(int64_t now);
+
   nlohmann::json toJson() const;
   /// Every well-formed entry of `j`; each entry that is not is named in `dropped` with the
   /// reason. nullopt (with `error`) only when `j` is not an admin state at all.

@@ -182,18 +182,14 @@ class Daemon {
   void tick() {
     int64_t now = std::time(nullptr);
     const zones::View& view = *publisher_->current();
-    auto before = admin_.effectiveDrains(now - 1);
-    bool expired = admin_.expireWindows(now);
-    auto after = admin_.effectiveDrains(now);
-    bool changed = expired || before.size() != after.size();
-    for (const auto& [region, d] : after) changed = changed || !before.count(region);
-    if (changed) {
+    auto windows = admin_.stepWindows(now);
+    if (windows.changed) {
       applyAdminState(admin_, view, now);
       std::string drained;
-      for (const auto& [region, d] : after) drained += (drained.empty() ? "" : ", ") + region;
+      for (const auto& region : windows.drained) drained += (drained.empty() ? "" : ", ") + region;
       logLine(LogLevel::Info, "admin: maintenance windows now drain: " + (drained.empty() ? std::string("none") : drained));
       std::string error;
-      if (expired && !config_.stateDir.empty() && !saveAdminState(config_.stateDir, admin_, error))
+      if (windows.expired && !config_.stateDir.empty() && !saveAdminState(config_.stateDir, admin_, error))
         logLine(LogLevel::Error, error);
     }
     if (++ticks_ % 5 == 0) checkAdminStateFile();
