@@ -101,14 +101,14 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
   }
   // The whole RRset must fit one answer even over TCP: header, question, then each record
   // as a compressed owner (2), type, class, TTL, length (10) and its data.
-  size_t bytes = 12 + owner.size() + 4;
-  for (const auto& r : set.rrset.rdata) bytes += 12 + r.size();
-  if (bytes + 12 + rdata.size() > 65535) {
+  const size_t record = 12 + rdata.size();
+  if (wire::kHeaderSize + owner.size() + 4 + set.answerBytes + record > wire::kMaxMessageSize) {
     diags.error(where, "the " + rrTypeToText(type) + " records at " + wire::nameToText(owner) +
                            " would not fit in one DNS message (65,535 bytes, even over TCP), so they could "
                            "never be answered");
     return;
   }
+  set.answerBytes += record;
   set.rrset.rdata.push_back(std::move(rdata));
 }
 

@@ -37,6 +37,7 @@ class ZoneBuilder {
   struct PendingRRset {
     RRset rrset;
     SourceLocation where;
+    size_t answerBytes = 0;  // its records as one answer writes them (owner pointer, fixed fields, data)
   };
   struct PendingNode {
     std::string name;  // lowercase wire

@@ -191,19 +191,22 @@ LoadedAdminState loadAdminState(const std::string& stateDir) {
   return out;
 }
 
+std::optional<AppliedForce> forceFor(const AdminState& state, const std::string& address, const std::string& region,
+                                     const std::string& pool) {
+  for (const std::string& t : {address, region + "/" + pool, region}) {
+    if (t.empty()) continue;
+    auto it = state.forced.find(t);
+    if (it != state.forced.end()) return AppliedForce{it->second, t};
+  }
+  return std::nullopt;
+}
+
 void forEachForced(const AdminState& state, const zones::View& view,
                    const std::function<void(health::EndpointState&, health::Forced)>& apply) {
-  auto forcedFor = [&](std::initializer_list<std::string> targets) {
-    for (const auto& t : targets) {
-      auto it = state.forced.find(t);
-      if (it != state.forced.end()) return it->second == "up" ? health::Forced::Up : health::Forced::Down;
-    }
-    return health::Forced::Auto;
-  };
   zones::forEachEndpoint(view, [&](const zones::EndpointPlace& at) {
-    const std::string& region = view.regions()[at.region].name;
     const std::string address = at.endpoint ? at.endpoint->address.toString() : std::string();
-    apply(*at.cell, forcedFor({address, region + "/" + at.pool.name, region}));
+    auto force = forceFor(state, address, view.regions()[at.region].name, at.pool.name);
+    apply(*at.cell, !force ? health::Forced::Auto : force->state == "up" ? health::Forced::Up : health::Forced::Down);
   });
 }
 

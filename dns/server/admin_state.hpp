@@ -78,6 +78,15 @@ std::string keepDamagedAdminState(const std::string& stateDir);
 /// Sets the view's region drains and every endpoint's forced state from `state` (the most
 /// specific target wins: address > REGION/POOL > REGION).
 void applyAdminState(const AdminState& state, const zones::View& view, int64_t now);
+/// The override for an endpoint at `address` (empty for a CNAME region's target) of `pool`
+/// in `region`: the most specific target wins (address > REGION/POOL > REGION).
+struct AppliedForce {
+  std::string state;   // "up" or "down"
+  std::string target;  // the override that applies
+};
+std::optional<AppliedForce> forceFor(const AdminState& state, const std::string& address, const std::string& region,
+                                     const std::string& pool);
+
 /// The forced state `state` gives each health cell of the view, in the order applyAdminState
 /// stores them (a cell shared by two pools gets the last one): for applying and for what-ifs.
 void forEachForced(const AdminState& state, const zones::View& view,

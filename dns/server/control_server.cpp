@@ -127,7 +127,6 @@ void ControlServer::onReadable(int fd) {
   // The request is whole: stop reading and stop its deadline; the reply may take a while.
   if (c.deadline) loop_.cancel(c.deadline);
   c.deadline = 0;
-  c.asked = true;
   // A client that hangs up before its answer is dropped (EPOLLHUP: a Unix socket's peer
   // closed both ways); one that only shut its sending side still gets the answer.
   loop_.watch(fd, EPOLLRDHUP, [this, fd](uint32_t events) {

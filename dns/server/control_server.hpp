@@ -42,7 +42,6 @@ class ControlServer {
     size_t sent = 0;
     size_t drained = 0;  // bytes read and thrown away after the response
     bool ended = false;  // the client closed its side: what came is the whole request
-    bool asked = false;  // the request went to the handler: only its reply is awaited
     uint64_t serial = 0;  // tells a reply for this connection from one for a later one on the same fd
     health::EventLoop::TimerId deadline = 0;  // closes a connection whose request never ends
   };

@@ -9,22 +9,6 @@
 
 namespace lodestar::dns {
 
-namespace {
-
-// The override that applies to an endpoint of `pool` in `region`, most specific first (as
-// applyAdminState decides), and its target.
-std::pair<std::string, std::string> forcedBy(const AdminState& admin, const std::string& address,
-                                             const std::string& region, const std::string& pool) {
-  for (const std::string& t : {address, region + "/" + pool, region}) {
-    if (t.empty()) continue;
-    auto it = admin.forced.find(t);
-    if (it != admin.forced.end()) return {it->second, t};
-  }
-  return {"", ""};
-}
-
-}  // namespace
-
 nlohmann::json statusReport(const StatusInputs& in) {
   const zones::View& view = in.view;
   std::map<std::string, const health::Scheduler::Status*> probes;
@@ -61,7 +45,8 @@ nlohmann::json statusReport(const StatusInputs& in) {
           if (fresh) {
             order.push_back(cell);
             const health::Health h = cell->read();
-            auto [state, target] = forcedBy(in.admin, address, region, pool->name);
+            auto force = forceFor(in.admin, address, region, pool->name);
+            const std::string state = force ? force->state : "", target = force ? force->target : "";
             ep = {{"health", health::observedName(cell->observed.load())},
                   {"admin", state.empty() ? "auto" : state == "up" ? "force-up" : "force-down"},
                   {"serving", h.up && !drained},
