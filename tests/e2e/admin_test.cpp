@@ -31,6 +31,7 @@ TEST_CASE("drain moves EU clients on the next query, survives kill -9, undrain r
   auto drained = ctl(demo, "drain eu-west --reason 'maintenance window'");
   INFO(drained.output);
   REQUIRE(drained.status == 0);
+  CHECK(drained.output == "drain eu-west: done\n");
   CHECK(euAnswer(demo.daemon()) == kUsEast);
 
   demo.restartDaemon(/*hard=*/true);

@@ -226,6 +226,7 @@ int print(const std::string& command, const nlohmann::json& response, bool json)
     }
     for (const auto& r : result["left_without_region"])
       std::cout << "  would leave " << r.get<std::string>() << " without a usable region (refused without --force)\n";
+    std::cout << "to apply it, run the same command without --dry-run\n";
   } else if (result.contains("window")) {
     std::cout << command << " " << result["target"].get<std::string>() << ": scheduled from "
               << utcText(result["window"]["start"].get<int64_t>()) << " to "
@@ -235,6 +236,8 @@ int print(const std::string& command, const nlohmann::json& response, bool json)
               << (command == "undrain" ? "it was not drained" : command == "drain" ? "it was drained already"
                                                                                    : "that was its state already")
               << ")\n";
+  } else if (result.contains("target")) {
+    std::cout << command << " " << result["target"].get<std::string>() << ": done\n";
   } else {
     std::cout << result.dump() << "\n";
   }
@@ -247,7 +250,7 @@ int main(int argc, char** argv) {
   CLI::App app{"lodestarctl: control a running lodestar (exit 0 ok, 1 failed, 2 usage, 3 daemon unreachable)"};
   std::string config = "/etc/lodestar/lodestar.yaml", socket, target, reason;
   bool json = false, force = false, dryRun = false;
-  app.add_option("-c,--config", config, "the daemon's configuration (to find its control socket)");
+  app.add_option("-c,--config", config, "the daemon's configuration, to find its control socket (default " + config + ")");
   app.add_option("-s,--socket", socket, "the control socket, instead of reading it from the configuration");
   app.add_flag("--json", json, "print the daemon's JSON response");
   app.set_version_flag("-V,--version", std::string("lodestarctl ") + lodestar::kVersion);
@@ -263,10 +266,10 @@ int main(int argc, char** argv) {
   auto* drain = app.add_subcommand("drain", "stop sending clients to REGION (every record, every zone)");
   drain->add_option("region", target, "region name")->required();
   drain->add_option("--reason", reason, "why, for the audit log and status");
-  drain->add_flag("--force", force, "even if some record is left with no healthy region");
+  drain->add_flag("--force", force, "even if some record's clients are left without a usable region (they fail open)");
   drain->add_flag("--dry-run", dryRun, "show which clients would move where; change nothing");
   std::string at, during;
-  drain->add_option("--at", at, "start a maintenance window then: now, +10m, or 2026-11-26T02:00:00Z");
+  drain->add_option("--at", at, "start a maintenance window then: now, +10m, or 2026-11-26T02:00:00Z (needs --for)");
   drain->add_option("--for", during, "the window's length: 90s, 30m, 2h (needs --at)");
   auto* undrain = app.add_subcommand("undrain", "send clients to REGION again");
   undrain->add_option("region", target, "region name")->required();
@@ -282,7 +285,7 @@ int main(int argc, char** argv) {
     auto* sub = app.add_subcommand(name, std::string(name) + " TARGET: a region, REGION/POOL or an endpoint address");
     sub->add_option("target", target, "region, REGION/POOL or address")->required();
     sub->add_option("--reason", reason, "why, for the audit log");
-    sub->add_flag("--force", force, "even if some record is left with no healthy region");
+    sub->add_flag("--force", force, "even if some record's clients are left without a usable region (they fail open)");
     forces[name] = sub;
   }
   // CLI11 reports a mistyped command as "A subcommand is required": name it instead.
