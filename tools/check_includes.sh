@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The layering, checked: each folder may include headers only of the libraries its CMake
-# target links (wire <- geo, health <- zones <- engine <- server <- tools). CI runs this; a
+# target links (wire <- geo, health <- zones <- config, engine <- server <- tools;
+# control links nothing of ours, and lodestarctl only control and config). CI runs this; a
 # wrong include fails it with the file, the line and what that folder may use.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,9 +12,11 @@ declare -A ALLOWED=(
   [health]="health dns/wire"
   [zones]="zones geo health dns/wire"
   [dns/engine]="dns/engine zones geo health dns/wire"
-  [dns/server]="dns/server dns/engine zones geo health dns/wire"
-  [tools/lodestar]="dns/server lodestar"
-  [tools/lodestarctl]="dns/server zones lodestar"
+  [dns/control]="dns/control"
+  [dns/config]="dns/config zones health dns/wire"
+  [dns/server]="dns/server dns/control dns/config dns/engine zones geo health dns/wire"
+  [tools/lodestar]="dns/server dns/config lodestar"
+  [tools/lodestarctl]="dns/control dns/config zones lodestar"
   [tools/lodestar-geodb]="geo dns/wire"
   [tools/demo-backend]=""
 )

@@ -5,7 +5,7 @@
 #include <ctime>
 
 #include "dns/server/admin_rules.hpp"
-#include "dns/server/control_protocol.hpp"
+#include "dns/control/protocol.hpp"
 
 namespace lodestar::dns {
 
@@ -29,14 +29,14 @@ AdminDecision decideAdmin(const zones::View& view, const AdminState& current, co
     if (!view.regionId(target)) {
       std::string known;
       for (const auto& r : view.regions()) known += (known.empty() ? "" : ", ") + r.name;
-      return done(controlError("unknown region '" + target + "' (known: " + (known.empty() ? "none" : known) + ")"),
+      return done(control::failure("unknown region '" + target + "' (known: " + (known.empty() ? "none" : known) + ")"),
                   "unknown region");
     }
     if (command == "drain" && (args.contains("start") || args.contains("end"))) {
       if (!args.contains("start") || !args.contains("end"))
-        return done(controlError("a maintenance window needs both its start (--at) and its length (--for)"));
+        return done(control::failure("a maintenance window needs both its start (--at) and its length (--for)"));
       int64_t start = args["start"].get<int64_t>(), end = args["end"].get<int64_t>();
-      if (end <= start || end <= now) return done(controlError("the maintenance window ends before it starts, or is over already"));
+      if (end <= start || end <= now) return done(control::failure("the maintenance window ends before it starts, or is over already"));
       next.windows.push_back({target, reason, static_cast<uint32_t>(uid), start, end});
       scheduled = start > now;
     } else if (command == "drain") {
@@ -53,7 +53,7 @@ AdminDecision decideAdmin(const zones::View& view, const AdminState& current, co
   } else {
     const std::string state = args.value("state", std::string());
     std::string error;
-    if (!knownTarget(view, target, error)) return done(controlError(error), "unknown target");
+    if (!knownTarget(view, target, error)) return done(control::failure(error), "unknown target");
     auto was = next.forced.find(target);
     if (state == "auto") {
       changed = next.forced.erase(target) > 0;
@@ -63,7 +63,7 @@ AdminDecision decideAdmin(const zones::View& view, const AdminState& current, co
       next.forced[target] = state;
       next.forceNotes[target] = {reason, static_cast<uint32_t>(uid), now};
     } else {
-      return done(controlError("state must be up, down or auto"));
+      return done(control::failure("state must be up, down or auto"));
     }
   }
   // A scheduled window is judged as it will be when it opens.
@@ -78,22 +78,22 @@ AdminDecision decideAdmin(const zones::View& view, const AdminState& current, co
   if (args.value("dry_run", false)) {
     result["dry_run"] = true;
     result["moves"] = predictedMoves(view, current, next, when);
-    return done(controlOk(result));
+    return done(control::success(result));
   }
   if (!newlyStranded.empty() && !args.value("force", false) && command != "undrain") {
     std::string names;
     for (const auto& r : newlyStranded) names += (names.empty() ? "" : "; ") + r;
-    auto e = controlError("refused: this would leave " + names +
+    auto e = control::failure("refused: this would leave " + names +
                           " without a usable region (use --force to do it anyway; those clients then get a "
                           "fail-open answer)");
     e["records"] = newlyStranded;
     return done(e, "refused");
   }
-  if (!changed) return done(controlOk(result), "no change");
+  if (!changed) return done(control::success(result), "no change");
   std::string summary = command + " " + target + (args.contains("state") ? " " + args.value("state", std::string()) : "");
   if (args.contains("start"))
     summary += " scheduled from " + utcText(args["start"].get<int64_t>()) + " to " + utcText(args["end"].get<int64_t>());
-  return AdminDecision{controlOk(result), std::move(next), scheduled ? "scheduled" : "ok", std::move(summary)};
+  return AdminDecision{control::success(result), std::move(next), scheduled ? "scheduled" : "ok", std::move(summary)};
 }
 
 }  // namespace lodestar::dns

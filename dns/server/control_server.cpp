@@ -14,17 +14,9 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "dns/server/control_protocol.hpp"
+#include "dns/control/protocol.hpp"
 
 namespace lodestar::dns {
-
-nlohmann::json controlError(const std::string& message) {
-  return {{"version", kControlProtocolVersion}, {"ok", false}, {"error", message}};
-}
-
-nlohmann::json controlOk(nlohmann::json result) {
-  return {{"version", kControlProtocolVersion}, {"ok", true}, {"result", std::move(result)}};
-}
 
 ControlServer::ControlServer(health::EventLoop& loop, std::string path, Handler handler)
     : loop_(loop), path_(std::move(path)), handler_(std::move(handler)) {
@@ -101,8 +93,8 @@ void ControlServer::onReadable(int fd) {
     ssize_t n = read(fd, buf, sizeof buf);
     if (n > 0) {
       c.in.append(buf, static_cast<size_t>(n));
-      if (c.in.size() > kMaxControlRequest)
-        return respond(c, controlError("request larger than " + std::to_string(kMaxControlRequest) + " bytes"));
+      if (c.in.size() > control::kMaxRequest)
+        return respond(c, control::failure("request larger than " + std::to_string(control::kMaxRequest) + " bytes"));
       continue;
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
@@ -117,12 +109,12 @@ void ControlServer::onReadable(int fd) {
   if (newline == std::string::npos) newline = c.in.size();
   nlohmann::json request = nlohmann::json::parse(c.in.substr(0, newline), nullptr, false);
   if (request.is_discarded() || !request.is_object())
-    return respond(c, controlError("malformed request: expected one JSON object on one line"));
-  if (!request.contains("version") || request["version"] != kControlProtocolVersion)
-    return respond(c, controlError("unsupported protocol version (this daemon speaks version " +
-                                   std::to_string(kControlProtocolVersion) + ")"));
+    return respond(c, control::failure("malformed request: expected one JSON object on one line"));
+  if (!request.contains("version") || request["version"] != control::kProtocolVersion)
+    return respond(c, control::failure("unsupported protocol version (this daemon speaks version " +
+                                   std::to_string(control::kProtocolVersion) + ")"));
   if (!request.contains("command") || !request["command"].is_string())
-    return respond(c, controlError("malformed request: no \"command\""));
+    return respond(c, control::failure("malformed request: no \"command\""));
   nlohmann::json args = request.contains("args") ? request["args"] : nlohmann::json::object();
   // The request is whole: stop reading and stop its deadline; the reply may take a while.
   if (c.deadline) loop_.cancel(c.deadline);
@@ -144,7 +136,7 @@ void ControlServer::onReadable(int fd) {
   try {
     handler_(request["command"].get<std::string>(), args, c.uid, reply);
   } catch (const std::exception& e) {
-    reply(controlError(std::string("internal error: ") + e.what()));
+    reply(control::failure(std::string("internal error: ") + e.what()));
   }
 }
 
@@ -185,7 +177,7 @@ void ControlServer::drain(int fd) {
     ssize_t n = read(fd, buf, sizeof buf);
     if (n > 0) {
       it->second.drained += static_cast<size_t>(n);
-      if (it->second.drained > 16 * kMaxControlRequest) return drop(fd);
+      if (it->second.drained > 16 * control::kMaxRequest) return drop(fd);
       continue;
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;

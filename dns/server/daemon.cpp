@@ -23,7 +23,7 @@
 #include "dns/server/availability.hpp"
 #include "dns/server/background_load.hpp"
 #include "dns/server/admin_state.hpp"
-#include "dns/server/control_protocol.hpp"
+#include "dns/control/protocol.hpp"
 #include "dns/server/control_server.hpp"
 #include "dns/server/explain.hpp"
 #include "dns/server/loaded_config.hpp"
@@ -54,7 +54,7 @@ int checkConfiguration(const std::string& configPath, std::ostream& out, std::os
 
 namespace {
 
-std::string listenText(const ServerConfig& c) {
+std::string listenText(const lodestar::config::ServerConfig& c) {
   std::string s;
   for (const auto& l : c.listen) s += l.text + ";";
   return s;
@@ -305,35 +305,35 @@ class Daemon {
         {"reload", load(true)},
         {"check", load(false)},
         {"ping", [this](const nlohmann::json&, uid_t, const ControlServer::Reply& reply) {
-           reply(controlOk({{"config", configPath_}}));
+           reply(control::success({{"config", configPath_}}));
          }},
         {"drain", admin("drain")},
         {"undrain", admin("undrain")},
         {"force", admin("force")},
         {"status", [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
-           reply(controlOk(status(args.value("detail", false))));
+           reply(control::success(status(args.value("detail", false))));
          }},
         {"explain", [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
            auto r = explain(*publisher_->current(), args);
-           reply(r.contains("error") ? controlError(r["error"].get<std::string>()) : controlOk(r));
+           reply(r.contains("error") ? control::failure(r["error"].get<std::string>()) : control::success(r));
          }},
-        {"stats", [this](const nlohmann::json&, uid_t, const ControlServer::Reply& reply) { reply(controlOk(stats())); }},
+        {"stats", [this](const nlohmann::json&, uid_t, const ControlServer::Reply& reply) { reply(control::success(stats())); }},
     };
   }
 
   void onControl(const std::string& command, const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
-    if (auto error = argumentError(args); !error.empty()) return reply(controlError(error));
+    if (auto error = argumentError(args); !error.empty()) return reply(control::failure(error));
     auto handler = commands_.find(command);
     if (handler != commands_.end()) return handler->second(args, uid, reply);
     std::string known;
     for (const auto& [name, h] : commands_) known += (known.empty() ? "" : ", ") + name;
-    reply(controlError("unknown command '" + command + "' (known: " + known + ")"));
+    reply(control::failure("unknown command '" + command + "' (known: " + known + ")"));
   }
 
   // drain / undrain / force: decided by admin_actions.cpp; here saved, applied, audited, logged.
   nlohmann::json onAdmin(const std::string& command, const nlohmann::json& args, uid_t uid) {
     if (config_.stateDir.empty())
-      return controlError("no state_dir is configured: an override would not survive a restart");
+      return control::failure("no state_dir is configured: an override would not survive a restart");
     const int64_t now = std::time(nullptr);
     const std::string reason = args.value("reason", std::string());
     auto audit = [&](const std::string& result) {
@@ -351,7 +351,7 @@ class Daemon {
     std::string error;
     if (!saveAdminState(config_.stateDir, *d.next, error)) {
       audit("not saved");
-      return controlError(error);
+      return control::failure(error);
     }
     admin_ = std::move(*d.next);
     applyAdminState(admin_, view, now);
@@ -406,9 +406,9 @@ class Daemon {
       }
     nlohmann::json checked;
     if (result.loaded) {
-      checked = controlOk({{"summary", describeView(*result.loaded->view)}});
+      checked = control::success({{"summary", describeView(*result.loaded->view)}});
     } else {
-      checked = controlError(std::to_string(result.diags.errors().size()) + " error(s) in the files on disk");
+      checked = control::failure(std::to_string(result.diags.errors().size()) + " error(s) in the files on disk");
       checked["errors"] = errorsOf(result.diags);
     }
     nlohmann::json reloaded = publish ? applyLoad(result, force) : nlohmann::json();
@@ -437,7 +437,7 @@ class Daemon {
                            " error(s); still serving the previous configuration";
       logLine(LogLevel::Error, failed);
       ++failedReloads_;
-      auto r = controlError(failed);
+      auto r = control::failure(failed);
       r["errors"] = errorsOf(diags);
       return r;
     }
@@ -450,11 +450,11 @@ class Daemon {
     registry_.collect();  // endpoints no view names any more
     ++reloads_;
     logLine(LogLevel::Info, "reloaded: " + summary.substr(0, summary.find('\n')));
-    return controlOk({{"summary", summary}});
+    return control::success({{"summary", summary}});
   }
 
   std::string configPath_;
-  ServerConfig config_;
+  lodestar::config::ServerConfig config_;
   health::Registry registry_;  // endpoint health, kept across reloads
   AdminState admin_;            // operator overrides, persisted in state_dir
   std::vector<std::string> droppedOverrides_;

@@ -11,7 +11,7 @@ namespace {
 
 std::optional<LoadedConfig> load(const std::string& configPath, const zones::View* previous,
                                  zones::Diagnostics& diags, health::Registry* registry) {
-  auto config = loadServerConfig(configPath, diags);
+  auto config = lodestar::config::loadServerConfig(configPath, diags);
   if (!config) return std::nullopt;
   std::shared_ptr<const geo::Database> db;
   if (!config->geoDatabase.empty()) {

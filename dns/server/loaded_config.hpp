@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "dns/server/config.hpp"
+#include "dns/config/server_config.hpp"
 #include "health/registry.hpp"
 #include "zones/diagnostics.hpp"
 #include "zones/view.hpp"
@@ -13,7 +13,7 @@
 namespace lodestar::dns {
 
 struct LoadedConfig {
-  ServerConfig config;
+  lodestar::config::ServerConfig config;
   std::unique_ptr<zones::View> view;
 };
 

@@ -39,7 +39,7 @@ bool isWildcard(const wire::Address& a) {
   return true;
 }
 
-int openSocket(const ListenAddress& l, uint16_t port, int type, uint16_t& boundPort) {
+int openSocket(const lodestar::config::ListenAddress& l, uint16_t port, int type, uint16_t& boundPort) {
   int family = l.address.family == wire::Family::IPv4 ? AF_INET : AF_INET6;
   int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::runtime_error("socket() for " + l.text + ": " + std::strerror(errno));
@@ -79,7 +79,7 @@ int openSocket(const ListenAddress& l, uint16_t port, int type, uint16_t& boundP
 // Our sockets share their port through SO_REUSEPORT, and so would a second server's: it
 // would silently take a share of the queries. A socket without that option cannot bind
 // where anyone listens, so one trial bind per protocol tells whether the port is free.
-void refuseIfServed(const ListenAddress& l) {
+void refuseIfServed(const lodestar::config::ListenAddress& l) {
   int family = l.address.family == wire::Family::IPv4 ? AF_INET : AF_INET6;
   for (int type : {SOCK_DGRAM, SOCK_STREAM}) {
     int fd = socket(family, type | SOCK_CLOEXEC, 0);
@@ -103,7 +103,7 @@ void refuseIfServed(const ListenAddress& l) {
 
 }  // namespace
 
-std::vector<WorkerSockets> openSockets(const std::vector<ListenAddress>& listen, unsigned workers,
+std::vector<WorkerSockets> openSockets(const std::vector<lodestar::config::ListenAddress>& listen, unsigned workers,
                                        std::vector<BoundAddress>& bound) {
   std::vector<WorkerSockets> out(workers);
   try {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "dns/server/config.hpp"
+#include "dns/config/server_config.hpp"
 
 namespace lodestar::dns {
 
@@ -21,7 +21,7 @@ struct BoundAddress {
 /// Opens every socket for `workers` workers. With port 0, the first bind picks the port and
 /// every other socket (UDP and TCP, every worker) reuses it. Throws std::runtime_error with
 /// an actionable message when a bind fails.
-std::vector<WorkerSockets> openSockets(const std::vector<ListenAddress>& listen, unsigned workers,
+std::vector<WorkerSockets> openSockets(const std::vector<lodestar::config::ListenAddress>& listen, unsigned workers,
                                        std::vector<BoundAddress>& bound);
 
 void closeSockets(std::vector<WorkerSockets>& sockets);

@@ -7,8 +7,8 @@
 #include <optional>
 #include <sstream>
 
-#include "dns/server/config.hpp"
-#include "dns/server/control_client.hpp"
+#include "dns/config/server_config.hpp"
+#include "dns/control/client.hpp"
 #include "lodestar/version.hpp"
 #include "zones/ldns.hpp"
 
@@ -20,7 +20,7 @@ constexpr int kFailed = 1, kUsage = 2, kUnreachable = 3;
 std::string socketFrom(const std::string& config, const std::string& socket) {
   if (!socket.empty()) return socket;
   lodestar::zones::Diagnostics diags;
-  auto c = lodestar::dns::loadServerConfig(config, diags);
+  auto c = lodestar::config::loadServerConfig(config, diags);
   if (!c) {
     std::cerr << diags.report() << "lodestarctl: cannot find the control socket: " << config
               << " has the errors above (fix them, or give the socket with -s PATH)\n";
@@ -361,7 +361,7 @@ int main(int argc, char** argv) {
       }
   }
   std::string error;
-  auto response = lodestar::dns::controlRequest(path, command, args, error);
+  auto response = lodestar::control::request(path, command, args, error);
   if (!response) {
     std::cerr << "lodestarctl: " << error << "\n";
     return kUnreachable;

@@ -24,7 +24,7 @@ TEST_CASE("port 0 finds a port free in both UDP and TCP, many times over", "[ser
     }
     busy.push_back(fd);
   }
-  auto listen = parseListenAddress("127.0.0.1:0");
+  auto listen = lodestar::config::parseListenAddress("127.0.0.1:0");
   REQUIRE(listen);
   for (int round = 0; round < 100; ++round) {
     std::vector<BoundAddress> bound;

@@ -1,7 +1,7 @@
 // The UDP loop's coalescing rule: wait only when the wait gathers several queries.
 #include <catch2/catch.hpp>
 
-#include "dns/server/config.hpp"
+#include "dns/config/server_config.hpp"
 #include "dns/server/udp_loop.hpp"
 #include "tests/support/daemon_process.hpp"
 
@@ -26,11 +26,11 @@ TEST_CASE("coalescing waits only when the arrival rate fills a batch", "[udp]") 
 TEST_CASE("udp.coalesce_max_us is read and bounded", "[udp][config]") {
   lodestar::test::TempDir dir;
   lodestar::zones::Diagnostics d;
-  auto c = loadServerConfig(dir.write("l.yaml", "listen: [127.0.0.1:53]\nzones: []\nudp: {coalesce_max_us: 0}\n"), d);
+  auto c = lodestar::config::loadServerConfig(dir.write("l.yaml", "listen: [127.0.0.1:53]\nzones: []\nudp: {coalesce_max_us: 0}\n"), d);
   INFO(d.report());
   REQUIRE(c);
   CHECK(c->udpCoalesceMax == microseconds(0));
   lodestar::zones::Diagnostics bad;
-  CHECK_FALSE(loadServerConfig(dir.write("b.yaml", "listen: [127.0.0.1:53]\nzones: []\nudp: {coalesce_max_us: 5000}\n"), bad));
+  CHECK_FALSE(lodestar::config::loadServerConfig(dir.write("b.yaml", "listen: [127.0.0.1:53]\nzones: []\nudp: {coalesce_max_us: 5000}\n"), bad));
   CHECK_THAT(bad.report(), Catch::Contains("b.yaml:3:"));
 }

@@ -1,5 +1,5 @@
 // Main config loading: unknown keys are errors; paths resolve against the file's folder.
-#include "dns/server/config.hpp"
+#include "dns/config/server_config.hpp"
 
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -10,7 +10,7 @@
 
 #include "zones/yaml_support.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::config {
 
 namespace {
 
@@ -170,4 +170,4 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Dia
   return c;
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::config

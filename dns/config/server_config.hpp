@@ -11,7 +11,7 @@
 #include "health/hooks.hpp"
 #include "zones/diagnostics.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::config {
 
 struct ListenAddress {
   wire::Address address;
@@ -42,4 +42,4 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Dia
 /// Parses "127.0.0.1:53", "[::1]:53" or a bare address (port 53).
 std::optional<ListenAddress> parseListenAddress(const std::string& text);
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::config

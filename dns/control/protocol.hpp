@@ -7,15 +7,15 @@
 #include <cstddef>
 #include <string>
 
-namespace lodestar::dns {
+namespace lodestar::control {
 
-inline constexpr int kControlProtocolVersion = 1;
+inline constexpr int kProtocolVersion = 1;
 /// A request longer than this is refused (it is never a legitimate command).
-inline constexpr size_t kMaxControlRequest = 64 * 1024;
+inline constexpr size_t kMaxRequest = 64 * 1024;
 
 /// {"version":1,"ok":false,"error":message}
-nlohmann::json controlError(const std::string& message);
+nlohmann::json failure(const std::string& message);
 /// {"version":1,"ok":true,"result":result}
-nlohmann::json controlOk(nlohmann::json result);
+nlohmann::json success(nlohmann::json result);
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::control

@@ -1,5 +1,5 @@
 // Blocking client: connect, send one line, read one line.
-#include "dns/server/control_client.hpp"
+#include "dns/control/client.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -9,11 +9,11 @@
 #include <cerrno>
 #include <cstring>
 
-#include "dns/server/control_protocol.hpp"
+#include "dns/control/protocol.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::control {
 
-std::optional<nlohmann::json> controlRequest(const std::string& socketPath, const std::string& command,
+std::optional<nlohmann::json> request(const std::string& socketPath, const std::string& command,
                                              const nlohmann::json& args, std::string& error) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
@@ -34,8 +34,8 @@ std::optional<nlohmann::json> controlRequest(const std::string& socketPath, cons
       error = "cannot connect to " + socketPath + ": " + std::strerror(err);
     return std::nullopt;
   }
-  nlohmann::json request = {{"version", kControlProtocolVersion}, {"command", command}, {"args", args}};
-  std::string out = request.dump() + "\n";
+  nlohmann::json message = {{"version", kProtocolVersion}, {"command", command}, {"args", args}};
+  std::string out = message.dump() + "\n";
   if (send(fd, out.data(), out.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(out.size())) {
     error = "lodestar closed the control connection";
     close(fd);
@@ -64,4 +64,4 @@ std::optional<nlohmann::json> controlRequest(const std::string& socketPath, cons
   return response;
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::control

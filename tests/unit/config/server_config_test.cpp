@@ -1,10 +1,10 @@
 // The main configuration file.
 #include <catch2/catch.hpp>
 
-#include "dns/server/config.hpp"
+#include "dns/config/server_config.hpp"
 #include "tests/support/daemon_process.hpp"
 
-using namespace lodestar::dns;
+using namespace lodestar::config;
 using lodestar::test::TempDir;
 
 TEST_CASE("listen addresses parse with and without ports", "[config]") {
