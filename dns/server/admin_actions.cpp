@@ -54,14 +54,16 @@ AdminDecision decideAdmin(const zones::View& view, const AdminState& current, co
     const std::string state = args.value("state", std::string());
     std::string error;
     if (!knownTarget(view, target, error)) return done(control::failure(error), "unknown target");
-    auto was = next.forced.find(target);
+    const ForceTarget key = ForceTarget::parse(target);
+    auto was = next.forced.find(key);
     if (state == "auto") {
-      changed = next.forced.erase(target) > 0;
-      next.forceNotes.erase(target);
+      changed = next.forced.erase(key) > 0;
+      next.forceNotes.erase(key);
     } else if (state == "up" || state == "down") {
-      changed = was == next.forced.end() || was->second != state;
-      next.forced[target] = state;
-      next.forceNotes[target] = {reason, static_cast<uint32_t>(uid), now};
+      const health::Forced to = state == "up" ? health::Forced::Up : health::Forced::Down;
+      changed = was == next.forced.end() || was->second != to;
+      next.forced[key] = to;
+      next.forceNotes[key] = {reason, static_cast<uint32_t>(uid), now};
     } else {
       return done(control::failure("state must be up, down or auto"));
     }

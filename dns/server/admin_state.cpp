@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 namespace lodestar::dns {
 
@@ -61,9 +62,10 @@ nlohmann::json AdminState::toJson() const {
                       {"forced", nlohmann::json::object()},
                       {"windows", nlohmann::json::array()}};
   for (const auto& [region, d] : drained) j["drained"][region] = {{"reason", d.reason}, {"uid", d.uid}, {"since", d.since}};
-  for (const auto& [target, state] : forced) j["forced"][target] = state;
+  for (const auto& [target, state] : forced) j["forced"][target.text()] = state == health::Forced::Up ? "up" : "down";
   for (const auto& [target, n] : forceNotes)
-    if (forced.count(target)) j["force_notes"][target] = {{"reason", n.reason}, {"uid", n.uid}, {"since", n.since}};
+    if (forced.count(target))
+      j["force_notes"][target.text()] = {{"reason", n.reason}, {"uid", n.uid}, {"since", n.since}};
   for (const auto& w : windows)
     j["windows"].push_back({{"region", w.region}, {"reason", w.reason}, {"uid", w.uid}, {"start", w.start}, {"end", w.end}});
   return j;
@@ -106,12 +108,12 @@ std::optional<AdminState> AdminState::fromJson(const nlohmann::json& j, std::vec
         dropped.push_back("forced state of " + target + ": " + state.dump() + " is not \"up\" or \"down\"");
         continue;
       }
-      s.forced[target] = state.get<std::string>();
+      s.forced[ForceTarget::parse(target)] = state == "up" ? health::Forced::Up : health::Forced::Down;
     }
   if (const auto* notes = section("force_notes", false))
     for (const auto& [target, n] : notes->items())
       if (n.is_object() && n.contains("reason") && n["reason"].is_string())
-        s.forceNotes[target] = {n["reason"].get<std::string>(), n.value("uid", 0u), n.value("since", int64_t(0))};
+        s.forceNotes[ForceTarget::parse(target)] = {n["reason"].get<std::string>(), n.value("uid", 0u), n.value("since", int64_t(0))};
   if (const auto* windows = section("windows", true))
     for (const auto& w : *windows) {
       if (!w.is_object() || !w.contains("region") || !w["region"].is_string() || !w.contains("start") ||
@@ -191,22 +193,46 @@ LoadedAdminState loadAdminState(const std::string& stateDir) {
   return out;
 }
 
-std::optional<AppliedForce> forceFor(const AdminState& state, const std::string& address, const std::string& region,
-                                     const std::string& pool) {
-  for (const std::string& t : {address, region + "/" + pool, region}) {
-    if (t.empty()) continue;
-    auto it = state.forced.find(t);
-    if (it != state.forced.end()) return AppliedForce{it->second, t};
+ForceTarget ForceTarget::parse(const std::string& text) {
+  if (auto a = wire::Address::parse(text)) return ofEndpoint(*a);
+  if (auto slash = text.find('/'); slash != std::string::npos) return ofPool(text.substr(0, slash), text.substr(slash + 1));
+  return ofRegion(text);
+}
+
+std::string ForceTarget::text() const {
+  switch (kind) {
+    case Kind::Endpoint: return address.toString();
+    case Kind::Pool: return region + "/" + pool;
+    case Kind::Region: break;
   }
-  return std::nullopt;
+  return region;
+}
+
+bool ForceTarget::operator<(const ForceTarget& o) const noexcept {
+  return std::tie(kind, region, pool, address.family, address.bytes) <
+         std::tie(o.kind, o.region, o.pool, o.address.family, o.address.bytes);
+}
+
+std::optional<AppliedForce> forceFor(const AdminState& state, const wire::Address* address, const std::string& region,
+                                     const std::string& pool) {
+  if (state.forced.empty()) return std::nullopt;
+  auto find = [&](const ForceTarget& t) -> std::optional<AppliedForce> {
+    auto it = state.forced.find(t);
+    if (it == state.forced.end()) return std::nullopt;
+    return AppliedForce{it->second, it->first};
+  };
+  if (address)
+    if (auto f = find(ForceTarget::ofEndpoint(*address))) return f;
+  if (auto f = find(ForceTarget::ofPool(region, pool))) return f;
+  return find(ForceTarget::ofRegion(region));
 }
 
 void forEachForced(const AdminState& state, const zones::View& view,
                    const std::function<void(health::EndpointState&, health::Forced)>& apply) {
   zones::forEachEndpoint(view, [&](const zones::EndpointPlace& at) {
-    const std::string address = at.endpoint ? at.endpoint->address.toString() : std::string();
-    auto force = forceFor(state, address, view.regions()[at.region].name, at.pool.name);
-    apply(*at.cell, !force ? health::Forced::Auto : force->state == "up" ? health::Forced::Up : health::Forced::Down);
+    auto force = forceFor(state, at.endpoint ? &at.endpoint->address : nullptr, view.regions()[at.region].name,
+                          at.pool.name);
+    apply(*at.cell, force ? force->state : health::Forced::Auto);
   });
 }
 
@@ -224,10 +250,11 @@ bool knownTarget(const zones::View& view, const std::string& target, std::string
     if (r.name == target) return true;
     regions += (regions.empty() ? "" : ", ") + r.name;
   }
+  const ForceTarget t = ForceTarget::parse(target);
   bool found = false;
   zones::forEachEndpoint(view, [&](const zones::EndpointPlace& at) {
-    found = found || target == view.regions()[at.region].name + "/" + at.pool.name ||
-            (at.endpoint && at.endpoint->address.toString() == target);
+    found = found || (t.kind == ForceTarget::Kind::Pool && t.region == view.regions()[at.region].name && t.pool == at.pool.name) ||
+            (t.kind == ForceTarget::Kind::Endpoint && at.endpoint && at.endpoint->address == t.address);
   });
   if (found) return true;
   error = "unknown target '" + target + "' (a region: " + (regions.empty() ? "none defined" : regions) +

@@ -11,9 +11,32 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dns/wire/address.hpp"
+#include "health/endpoint_state.hpp"
 #include "zones/view.hpp"
 
 namespace lodestar::dns {
+
+/// What a force names, parsed once from the operator's text: a whole region, one pool of a
+/// region, or one endpoint address. Overrides are matched by these fields, never by strings
+/// built per endpoint. Names, not view ids, so an override outlives a reload that renumbers.
+struct ForceTarget {
+  enum class Kind : uint8_t { Endpoint, Pool, Region };  // most specific first
+  Kind kind = Kind::Region;
+  std::string region, pool;  // Region: region; Pool: both; Endpoint: neither
+  wire::Address address;     // Endpoint only
+
+  static ForceTarget ofRegion(std::string region) { return {Kind::Region, std::move(region), {}, {}}; }
+  static ForceTarget ofPool(std::string region, std::string pool) {
+    return {Kind::Pool, std::move(region), std::move(pool), {}};
+  }
+  static ForceTarget ofEndpoint(const wire::Address& address) { return {Kind::Endpoint, {}, {}, address}; }
+  /// "REGION", "REGION/POOL" or an address (as lodestarctl and the state file write them).
+  static ForceTarget parse(const std::string& text);
+  std::string text() const;
+  bool operator<(const ForceTarget& o) const noexcept;
+  bool operator==(const ForceTarget& o) const noexcept = default;
+};
 
 struct AdminState {
   struct Drain {
@@ -22,8 +45,8 @@ struct AdminState {
     int64_t since = 0;  // unix time
   };
   std::map<std::string, Drain> drained;        // region name →
-  std::map<std::string, std::string> forced;   // "REGION", "REGION/POOL" or an address → "up" | "down"
-  std::map<std::string, Drain> forceNotes;     // who forced a target, when and why (for status)
+  std::map<ForceTarget, health::Forced> forced;  // Up or Down (Auto is the absence of an entry)
+  std::map<ForceTarget, Drain> forceNotes;       // who forced a target, when and why (for status)
   /// Maintenance windows the daemon starts and ends itself: the region is drained in [start, end).
   struct Window {
     std::string region, reason;
@@ -78,13 +101,13 @@ std::string keepDamagedAdminState(const std::string& stateDir);
 /// Sets the view's region drains and every endpoint's forced state from `state` (the most
 /// specific target wins: address > REGION/POOL > REGION).
 void applyAdminState(const AdminState& state, const zones::View& view, int64_t now);
-/// The override for an endpoint at `address` (empty for a CNAME region's target) of `pool`
+/// The override for an endpoint at `address` (nullptr for a CNAME region's target) of `pool`
 /// in `region`: the most specific target wins (address > REGION/POOL > REGION).
 struct AppliedForce {
-  std::string state;   // "up" or "down"
-  std::string target;  // the override that applies
+  health::Forced state;  // Up or Down
+  ForceTarget target;    // the override that applies
 };
-std::optional<AppliedForce> forceFor(const AdminState& state, const std::string& address, const std::string& region,
+std::optional<AppliedForce> forceFor(const AdminState& state, const wire::Address* address, const std::string& region,
                                      const std::string& pool);
 
 /// The forced state `state` gives each health cell of the view, in the order applyAdminState

@@ -39,27 +39,28 @@ nlohmann::json statusReport(const StatusInputs& in) {
         if (!m) continue;
         ++poolZones[pool->name];
         std::string where = wire::nameToText(zone->apex()) + " pool " + pool->name;
-        auto visit = [&](const health::EndpointState* cell, const std::string& address, const std::string& cname) {
+        auto visit = [&](const health::EndpointState* cell, const wire::Address* at, const std::string& cname) {
+          const std::string address = at ? at->toString() : std::string();
           auto [it, fresh] = endpoints.try_emplace(cell);
           nlohmann::json& ep = it->second;
           if (fresh) {
             order.push_back(cell);
             const health::Health h = cell->read();
-            auto force = forceFor(in.admin, address, region, pool->name);
-            const std::string state = force ? force->state : "", target = force ? force->target : "";
+            auto force = forceFor(in.admin, at, region, pool->name);
+            const health::Forced state = force ? force->state : health::Forced::Auto;
             ep = {{"health", health::observedName(cell->observed.load())},
-                  {"admin", state.empty() ? "auto" : state == "up" ? "force-up" : "force-down"},
+                  {"admin", state == health::Forced::Auto ? "auto" : state == health::Forced::Up ? "force-up" : "force-down"},
                   {"serving", h.up && !drained},
                   {"zones", 0}};
             if (!address.empty()) ep["address"] = address;
             if (!cname.empty()) ep["cname"] = cname;
-            if (!target.empty()) {
-              ep["forced_by"] = target;
-              if (auto n = in.admin.forceNotes.find(target); n != in.admin.forceNotes.end())
+            if (force) {
+              ep["forced_by"] = force->target.text();
+              if (auto n = in.admin.forceNotes.find(force->target); n != in.admin.forceNotes.end())
                 ep["force_reason"] = n->second.reason;
             }
             if (drained) ep["not_serving_because"] = "region drained";
-            else if (!h.up) ep["not_serving_because"] = state == "down" ? "forced down" : "health checks fail";
+            else if (!h.up) ep["not_serving_because"] = state == health::Forced::Down ? "forced down" : "health checks fail";
             auto p = pool->check ? probes.find(address.empty() ? pool->check->address + "|" + pool->check->name
                                                                : address + "|" + pool->check->name)
                                  : probes.end();
@@ -84,8 +85,8 @@ nlohmann::json statusReport(const StatusInputs& in) {
           }
         };
         for (const auto* list : {&m->ipv4, &m->ipv6})
-          for (const auto& e : *list) visit(e.state.get(), e.address.toString(), "");
-        if (m->cnameState) visit(m->cnameState.get(), "", wire::nameToText(m->cname));
+          for (const auto& e : *list) visit(e.state.get(), &e.address, "");
+        if (m->cnameState) visit(m->cnameState.get(), nullptr, wire::nameToText(m->cname));
       }
     nlohmann::json list = nlohmann::json::array();
     for (const auto* cell : order) list.push_back(endpoints[cell]);

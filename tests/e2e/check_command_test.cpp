@@ -16,7 +16,7 @@ const char* kGoodHead = "zone: example.test\nsoa: {serial: 1}\nnameservers:\n  n
 }  // namespace
 
 TEST_CASE("lodestar --check accepts the demo and the test configuration", "[e2e][check]") {
-  auto demo = check(std::string(LODESTAR_SOURCE_DIR) + "/examples/lodestar.yaml");
+  auto demo = check(std::string(LODESTAR_DEMO_DIR) + "/lodestar.yaml");
   INFO(demo.output);
   CHECK(demo.status == 0);
   CHECK(check(dataPath("e2e/lodestar.yaml")).status == 0);
@@ -72,7 +72,7 @@ TEST_CASE("lodestar --check on a missing, truncated or corrupt geo database", "[
   CHECK(missing.status == 1);
   CHECK_THAT(missing.output, Catch::Contains(dir.path() + "/l.yaml:4:13: geo.database: " + dir.path() +
                                              "/nope.mmdb: cannot open the geo database"));
-  std::string demoDb = std::string(LODESTAR_SOURCE_DIR) + "/examples/geo/demo.mmdb";
+  std::string demoDb = std::string(LODESTAR_DEMO_DIR) + "/geo/demo.mmdb";
   auto whole = runCommand("cat " + demoDb);
   REQUIRE(whole.status == 0);
   dir.write("half.mmdb", whole.output.substr(0, whole.output.size() / 2));
@@ -90,7 +90,7 @@ TEST_CASE("lodestar --check on a missing, truncated or corrupt geo database", "[
 }
 
 TEST_CASE("lodestar --check lists each steered record with its policy", "[e2e][check][geo]") {
-  auto demo = check(std::string(LODESTAR_SOURCE_DIR) + "/examples/lodestar.yaml");
+  auto demo = check(std::string(LODESTAR_DEMO_DIR) + "/lodestar.yaml");
   CHECK(demo.status == 0);
   CHECK_THAT(demo.output, Catch::Contains("www.gtm.example.test. steered by geo over pool web, TTL 30s"));
   CHECK_THAT(demo.output, Catch::Contains("api.gtm.example.test. steered by nearest over pool web, TTL 30s"));
@@ -105,8 +105,8 @@ TEST_CASE("lodestar --check accepts the full example of docs/zone-policy.md", "[
   TempDir dir;
   dir.write("zones/example.yaml", doc.output.substr(start, end - start));
   dir.write("zones/gtm.example.com.zone", "static A 192.0.2.7\n");
-  auto r = check(dir.write("lodestar.yaml", std::string(kConfig) + "geo: {database: " + LODESTAR_SOURCE_DIR +
-                                                "/examples/geo/demo.mmdb}\n"));
+  auto r = check(dir.write("lodestar.yaml", std::string(kConfig) + "geo: {database: " + LODESTAR_DEMO_DIR +
+                                                "/geo/demo.mmdb}\n"));
   INFO(r.output);
   CHECK(r.status == 0);
   CHECK_THAT(r.output, Catch::Contains("www.gtm.example.com. steered by geo over pool web"));
@@ -128,4 +128,14 @@ TEST_CASE("lodestar and lodestarctl print the one version CMake gives", "[e2e][v
   REQUIRE_FALSE(version.empty());
   CHECK(runCommand(std::string(LODESTAR_BINARY_FOR_TESTS) + " --version").output == "lodestar " + version + "\n");
   CHECK(runCommand(std::string(LODESTARCTL_BINARY) + " --version").output == "lodestarctl " + version + "\n");
+}
+
+TEST_CASE("the build writes nothing into the source tree (the demo site is in the build folder)", "[e2e][build][regression]") {
+  const std::string src = LODESTAR_SOURCE_DIR;
+  CHECK(runCommand("test -e " + src + "/examples/geo/demo.mmdb").status != 0);
+  CHECK(runCommand("test -s " + std::string(LODESTAR_DEMO_DIR) + "/geo/demo.mmdb").status == 0);
+  // Inside a git checkout, nothing under examples/ may be a file git does not know.
+  auto r = runCommand("cd " + src + " && git rev-parse --git-dir >/dev/null 2>&1 && git ls-files --others examples");
+  INFO(r.output);
+  CHECK(r.output.empty());
 }

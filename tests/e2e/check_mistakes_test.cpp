@@ -11,7 +11,7 @@ namespace {
 CommandResult check(const TempDir& dir, const std::string& zone) {
   dir.write("zones/z.yaml", zone);
   auto cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nzones: [zones/]\ngeo: {database: " +
-                                            std::string(LODESTAR_SOURCE_DIR) + "/examples/geo/demo.mmdb}\n");
+                                            std::string(LODESTAR_DEMO_DIR) + "/geo/demo.mmdb}\n");
   return runCommand(std::string(LODESTAR_BINARY_FOR_TESTS) + " --check -c " + cfg);
 }
 const char* kHead = R"(zone: example.test

@@ -49,7 +49,7 @@ TEST_CASE("reload torture: files broken and restored under load, never a lost or
   const std::string cfg = dir.write("lodestar.yaml", cfgText);
   const std::string zone = dir.path() + "/zones/torture.yaml", include = dir.path() + "/zones/data.zone";
   const std::string db = dir.path() + "/geo.mmdb";
-  fs::copy_file(std::string(LODESTAR_SOURCE_DIR) + "/examples/geo/demo.mmdb", db);
+  fs::copy_file(std::string(LODESTAR_DEMO_DIR) + "/geo/demo.mmdb", db);
   dir.write("zones/torture.yaml", policy(1));
   dir.write("zones/data.zone", data(1));
   DaemonProcess d(cfg);

@@ -87,8 +87,11 @@ const std::map<std::string, std::vector<std::string>> kRegions = {
 
 DemoFixture::DemoFixture() {
   namespace fs = std::filesystem;
-  fs::copy(std::string(LODESTAR_SOURCE_DIR) + "/examples", dir_.path(), fs::copy_options::recursive);
-  fs::remove_all(dir_.path() + "/state");
+  // The demo site the build made (examples/ plus its geo database); never its state.
+  const std::string site = LODESTAR_DEMO_DIR;
+  fs::copy_file(site + "/lodestar.yaml", dir_.path() + "/lodestar.yaml");
+  fs::copy(site + "/zones", dir_.path() + "/zones", fs::copy_options::recursive);
+  fs::copy(site + "/geo", dir_.path() + "/geo", fs::copy_options::recursive);
   checkPort_ = freePort();
   auto rewrite = [&](const std::string& file, const std::string& from, const std::string& to) {
     std::ifstream in(dir_.path() + "/" + file);

@@ -1,5 +1,5 @@
-// The demo from examples/, copied to a scratch folder and run on free ports, with real HTTP
-// backends on its six loopback endpoints: for the demo tests and the failover drill.
+// The demo site (examples/ as the build copies it), copied to a scratch folder and run on
+// free ports, with real HTTP backends on its six loopback endpoints: for the demo tests and the failover drill.
 #pragma once
 
 #include <sys/types.h>

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The README's first command: install, build, and run the demo from examples/ on
-# 127.0.0.1:5353 and [::1]:5353 in the foreground (Ctrl-C stops it).
+# The README's first command: install, build, and run the demo on 127.0.0.1:5353 and
+# [::1]:5353 in the foreground (Ctrl-C stops it). It runs from the demo site the build makes
+# ($build/demo: examples/ plus the geo database built from its CSV), so nothing is written
+# into the source tree.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 "$root/tools/setup/install-deps.sh"
@@ -8,8 +10,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${DEMO_BUILD_DIR:-$root/build-release}
 BUILD_DIR=$build "$root/tools/setup/build.sh" -DCMAKE_BUILD_TYPE=Release -DLODESTAR_TESTS=OFF -DLODESTAR_WERROR=OFF
 lodestar="$build/tools/lodestar"
+site="$build/demo"
 
-"$lodestar" --check -c "$root/examples/lodestar.yaml"
+"$lodestar" --check -c "$site/lodestar.yaml"
 # Small HTTP backends on the six loopback endpoints, so the health checks are real.
 backend="$build/tools/lodestar-demo-backend"
 pids=()
@@ -17,7 +20,7 @@ for region in 1 2 3; do
   "$backend" --listen 127.0.$region.1:8080 --listen 127.0.$region.2:8080 >/dev/null &
   pids+=($!)
 done
-"$lodestar" -c "$root/examples/lodestar.yaml" &
+"$lodestar" -c "$site/lodestar.yaml" &
 daemon=$!
 pids+=($daemon)
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null' EXIT INT TERM

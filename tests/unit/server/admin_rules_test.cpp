@@ -88,7 +88,7 @@ TEST_CASE("safety rule and dry-run agree with the answers after the change, over
     for (const auto& r : view->regions())
       if (drain(rng)) state.drained[r.name] = {"test", 0, now};
     for (const auto& t : targets)
-      if (force(rng)) state.forced[t] = coin(rng) ? "up" : "down";
+      if (force(rng)) state.forced[dns::ForceTarget::parse(t)] = coin(rng) ? health::Forced::Up : health::Forced::Down;
     for (auto* cell : cells) cell->observed.store(down(rng) ? health::Observed::Down : health::Observed::Up);
     // Predictions first, from the state not yet applied.
     dns::applyAdminState(dns::AdminState{}, *view, now);
