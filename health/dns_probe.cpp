@@ -19,6 +19,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Is `expected` among the addresses c-ares's `parse` finds in the reply (A or AAAA)?
+template <int kFamily, typename Parse, typename AddrTtl, size_t N, typename Member>
+bool answerHas(Parse parse, const unsigned char* reply, int length, AddrTtl (&addrs)[N], Member address,
+               const std::string& expected) {
+  int n = static_cast<int>(N);
+  if (parse(reply, length, nullptr, addrs, &n) != ARES_SUCCESS) return false;
+  for (int i = 0; i < n; ++i) {
+    char text[INET6_ADDRSTRLEN];
+    if (inet_ntop(kFamily, &(addrs[i].*address), text, sizeof text) && expected == text) return true;
+  }
+  return false;
+}
+
 struct DnsProbe : std::enable_shared_from_this<DnsProbe> {
   EventLoop& loop;
   CheckSpec spec;  // a copy: the caller's may not outlive the probe
@@ -95,22 +108,10 @@ struct DnsProbe : std::enable_shared_from_this<DnsProbe> {
     bool found = false;
     if (p->spec.dnsType == ns_t_a) {
       ares_addrttl addrs[32];
-      int n = 32;
-      if (ares_parse_a_reply(abuf, alen, nullptr, addrs, &n) == ARES_SUCCESS)
-        for (int i = 0; i < n; ++i) {
-          char text[INET_ADDRSTRLEN];
-          inet_ntop(AF_INET, &addrs[i].ipaddr, text, sizeof text);
-          found = found || p->spec.dnsAnswer == text;
-        }
+      found = answerHas<AF_INET>(ares_parse_a_reply, abuf, alen, addrs, &ares_addrttl::ipaddr, p->spec.dnsAnswer);
     } else if (p->spec.dnsType == ns_t_aaaa) {
       ares_addr6ttl addrs[32];
-      int n = 32;
-      if (ares_parse_aaaa_reply(abuf, alen, nullptr, addrs, &n) == ARES_SUCCESS)
-        for (int i = 0; i < n; ++i) {
-          char text[INET6_ADDRSTRLEN];
-          inet_ntop(AF_INET6, &addrs[i].ip6addr, text, sizeof text);
-          found = found || p->spec.dnsAnswer == text;
-        }
+      found = answerHas<AF_INET6>(ares_parse_aaaa_reply, abuf, alen, addrs, &ares_addr6ttl::ip6addr, p->spec.dnsAnswer);
     }
     p->finish(found, found ? std::string(wire::rcodeName(rcode)) + ", " + p->spec.dnsAnswer
                            : "answer lacks " + p->spec.dnsAnswer);

@@ -27,6 +27,17 @@ constexpr size_t kControlSize = CMSG_SPACE(sizeof(in6_pktinfo));
 constexpr double kQueriesPerWake = 3;        // what a coalescing wait aims to gather
 constexpr auto kRateWindow = std::chrono::milliseconds(10);
 
+// Writes one control message of `level`/`type` holding `info` at `out`; its size.
+template <typename Info>
+size_t writeControl(uint8_t* out, int level, int type, const Info& info) {
+  auto* o = reinterpret_cast<cmsghdr*>(out);
+  o->cmsg_level = level;
+  o->cmsg_type = type;
+  o->cmsg_len = CMSG_LEN(sizeof info);
+  std::memcpy(CMSG_DATA(o), &info, sizeof info);
+  return CMSG_SPACE(sizeof info);
+}
+
 // Turns the received packet-info into the one that makes the reply leave from the address
 // the query was sent to (for wildcard binds).
 size_t replyControl(const msghdr& in, uint8_t* out) {
@@ -36,23 +47,13 @@ size_t replyControl(const msghdr& in, uint8_t* out) {
       std::memcpy(&info, CMSG_DATA(c), sizeof info);
       info.ipi_spec_dst = info.ipi_addr;
       info.ipi_ifindex = 0;
-      auto* o = reinterpret_cast<cmsghdr*>(out);
-      o->cmsg_level = IPPROTO_IP;
-      o->cmsg_type = IP_PKTINFO;
-      o->cmsg_len = CMSG_LEN(sizeof info);
-      std::memcpy(CMSG_DATA(o), &info, sizeof info);
-      return CMSG_SPACE(sizeof info);
+      return writeControl(out, IPPROTO_IP, IP_PKTINFO, info);
     }
     if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
       in6_pktinfo info;
       std::memcpy(&info, CMSG_DATA(c), sizeof info);
       info.ipi6_ifindex = 0;
-      auto* o = reinterpret_cast<cmsghdr*>(out);
-      o->cmsg_level = IPPROTO_IPV6;
-      o->cmsg_type = IPV6_PKTINFO;
-      o->cmsg_len = CMSG_LEN(sizeof info);
-      std::memcpy(CMSG_DATA(o), &info, sizeof info);
-      return CMSG_SPACE(sizeof info);
+      return writeControl(out, IPPROTO_IPV6, IPV6_PKTINFO, info);
     }
   }
   return 0;
