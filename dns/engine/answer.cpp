@@ -11,7 +11,7 @@
 #include "zones/view.hpp"
 #include "dns/wire/name_text.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::engine {
 
 namespace {
 
@@ -137,4 +137,4 @@ size_t answerQuery(const uint8_t* data, size_t size, const Client& client, const
   return length;
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::engine

@@ -13,7 +13,7 @@ namespace lodestar::zones {
 class View;
 }
 
-namespace lodestar::dns {
+namespace lodestar::engine {
 
 enum class Transport : uint8_t { Udp, Tcp };
 
@@ -33,4 +33,4 @@ struct Client {
 size_t answerQuery(const uint8_t* query, size_t size, const Client& client, const zones::View& view, uint8_t* out,
                    size_t outCapacity, QueryStats& stats, uint16_t udpLimit = 1232) noexcept;
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::engine

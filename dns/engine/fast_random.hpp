@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-namespace lodestar::dns {
+namespace lodestar::engine {
 
 class FastRandom {
  public:
@@ -19,4 +19,4 @@ class FastRandom {
   uint64_t state_;
 };
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::engine

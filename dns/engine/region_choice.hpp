@@ -10,7 +10,7 @@
 
 #include "zones/steering.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::engine {
 
 /// Health as the answer path reads it: one relaxed atomic load per endpoint looked at.
 struct LiveHealth {
@@ -205,4 +205,4 @@ void chooseRegions(const zones::SteeredRecord& s, uint32_t decision, bool v6, co
   else if (s.policy != zones::PolicyKind::All) chooseOrdered(s, (*s.orders)[decision], v6, who, h, p, c);
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::engine

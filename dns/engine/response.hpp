@@ -14,7 +14,7 @@
 #include "dns/wire/name_text.hpp"
 #include "zones/zone.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::engine {
 
 inline constexpr size_t kQuestionOffset = wire::kHeaderSize;
 // OPT: root name, type, class, TTL, RDLENGTH + an ECS option with an IPv6 address.
@@ -245,4 +245,4 @@ class Response {
 };
 
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::engine

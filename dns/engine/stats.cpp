@@ -1,7 +1,7 @@
 // Summing per-worker counters.
 #include "dns/engine/stats.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::engine {
 
 void StatsTotals::add(const QueryStats& s) noexcept {
   received += s.received.value();
@@ -14,4 +14,4 @@ void StatsTotals::add(const QueryStats& s) noexcept {
   for (size_t i = 0; i < byRegion.size(); ++i) byRegion[i] += s.byRegion[i].value();
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::engine

@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace lodestar::dns {
+namespace lodestar::engine {
 
 /// A counter with one writer: increments compile to a plain add; readers see a recent value.
 class Counter {
@@ -43,4 +43,4 @@ struct StatsTotals {
   void add(const QueryStats& s) noexcept;
 };
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::engine

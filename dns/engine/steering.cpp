@@ -4,7 +4,7 @@
 
 #include "dns/engine/region_choice.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::engine {
 
 namespace {
 
@@ -87,4 +87,4 @@ bool answerSteered(Response& r, const wire::Query& q, const Client& client, cons
   return true;
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::engine

@@ -9,11 +9,11 @@
 #include "dns/engine/response.hpp"
 #include "zones/steering.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::engine {
 
 /// Writes the A or AAAA answer of a steered name (ANY answers as A). Returns false when
 /// the answer is NODATA (no endpoint of that family, or all down with `all_down: nodata`).
 bool answerSteered(Response& r, const wire::Query& q, const Client& client, const zones::SteeredRecord& s,
                    size_t ownerOffset, std::string_view owner, QueryStats& stats) noexcept;
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::engine

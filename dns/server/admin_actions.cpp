@@ -7,7 +7,7 @@
 #include "dns/server/admin_rules.hpp"
 #include "dns/control/protocol.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 std::string utcText(int64_t unixSeconds) {
   std::time_t t = static_cast<std::time_t>(unixSeconds);
@@ -98,4 +98,4 @@ AdminDecision decideAdmin(const zones::View& view, const AdminState& current, co
   return AdminDecision{control::success(result), std::move(next), scheduled ? "scheduled" : "ok", std::move(summary)};
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

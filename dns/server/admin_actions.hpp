@@ -13,7 +13,7 @@
 #include "dns/server/admin_state.hpp"
 #include "zones/view.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 struct AdminDecision {
   nlohmann::json response;         // the reply: an error, a refusal, a dry-run, or the result once applied
@@ -30,4 +30,4 @@ AdminDecision decideAdmin(const zones::View& view, const AdminState& current, co
 /// "2026-11-26T02:00:00Z".
 std::string utcText(int64_t unixSeconds);
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -6,7 +6,7 @@
 
 #include "dns/engine/region_choice.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 WhatIfHealth::WhatIfHealth(const zones::View& view, const AdminState& state, int64_t now)
     : drained_(view.regions().size(), false) {
@@ -40,32 +40,32 @@ bool hasFamily(const zones::Pool& pool, bool v6) {
 Outcome outcomeFor(const zones::SteeredRecord& rec, uint32_t decision, const zones::View& view,
                    const WhatIfHealth& h, bool v6, const wire::Address& who, uint32_t entropy, bool everyWeighted) {
   Outcome out;
-  Picked picked;
+  engine::Picked picked;
   const auto name = [&](const zones::PoolMembers* m) { return view.regions()[m->region].name; };
   if (rec.policy == zones::PolicyKind::All) {
     bool degraded = false;
-    out.failOpen = !lookAll(rec, v6, h, picked, degraded);
+    out.failOpen = !engine::lookAll(rec, v6, h, picked, degraded);
     for (zones::RegionId r : rec.pool->regions) {
       const auto* m = rec.pool->members(r);
       if (!m || !m->cname.empty()) continue;
-      Picked scratch;
+      engine::Picked scratch;
       // Failing open, the answer lists every endpoint of the family, whatever its health.
-      if (out.failOpen ? !m->family(v6).empty() : look(m, v6, rec.minHealthy, h, scratch).usable)
+      if (out.failOpen ? !m->family(v6).empty() : engine::look(m, v6, rec.minHealthy, h, scratch).usable)
         out.regions.push_back(name(m));
     }
     return out;
   }
-  Choice c;
+  engine::Choice c;
   if (rec.policy == zones::PolicyKind::Weighted && everyWeighted) {
     // A random region by weight per query: the group's answers come from every usable one.
     for (zones::RegionId r : rec.pool->regions) {
-      Picked scratch;
-      if (rec.regionWeights[r] && look(rec.pool->members(r), v6, rec.minHealthy, h, scratch).usable)
+      engine::Picked scratch;
+      if (rec.regionWeights[r] && engine::look(rec.pool->members(r), v6, rec.minHealthy, h, scratch).usable)
         out.regions.push_back(view.regions()[r].name);
     }
     if (!out.regions.empty()) return out;
   }
-  chooseRegions(rec, decision, v6, who, entropy, h, picked, c);
+  engine::chooseRegions(rec, decision, v6, who, entropy, h, picked, c);
   out.failOpen = c.failOpen;
   out.spill = c.narrowScope < 128;
   for (unsigned i = 0; i < c.count; ++i) out.regions.push_back(name(c.regions[i].members));
@@ -147,4 +147,4 @@ Outcome predictFor(const zones::View& view, const AdminState& state, int64_t now
   return outcomeFor(record, record.tree->find(who).decision, view, health, v6, who, entropy, false);
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -13,7 +13,7 @@
 #include "dns/server/admin_state.hpp"
 #include "zones/view.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 /// Health with `state`'s drains and forced states in place of the live ones, and the
 /// probes' observed health as it is now.
@@ -67,4 +67,4 @@ nlohmann::json predictedMoves(const zones::View& view, const AdminState& before,
 Outcome predictFor(const zones::View& view, const AdminState& state, int64_t now, const zones::SteeredRecord& record,
                    const wire::Address& who, bool v6, uint32_t entropy);
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

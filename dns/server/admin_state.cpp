@@ -13,7 +13,7 @@
 #include <sstream>
 #include <tuple>
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 namespace {
 const char* kFile = "admin-state.json";
@@ -267,4 +267,4 @@ void appendAudit(const std::string& stateDir, const nlohmann::json& entry) {
   out << entry.dump() << "\n";
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

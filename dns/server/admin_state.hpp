@@ -15,7 +15,7 @@
 #include "health/endpoint_state.hpp"
 #include "zones/view.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 /// What a force names, parsed once from the operator's text: a whole region, one pool of a
 /// region, or one endpoint address. Overrides are matched by these fields, never by strings
@@ -122,4 +122,4 @@ bool knownTarget(const zones::View& view, const std::string& target, std::string
 /// Appends one JSON line to state_dir/audit.log.
 void appendAudit(const std::string& stateDir, const nlohmann::json& entry);
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -1,7 +1,7 @@
 // Per-minute buckets in a ring of one day; a bucket from an older day is reset on reuse.
 #include "dns/server/availability.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 void Availability::sample(const zones::View& view, int64_t now) {
   std::map<std::pair<std::string, std::string>, bool> usable;
@@ -43,4 +43,4 @@ std::optional<Availability::Share> Availability::of(const std::string& region, c
   return s;
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -13,7 +13,7 @@
 
 #include "zones/view.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 class Availability {
  public:
@@ -36,4 +36,4 @@ class Availability {
   std::map<std::pair<std::string, std::string>, std::array<Minute, kMinutes>> buckets_;
 };
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -8,7 +8,7 @@
 
 #include <stdexcept>
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 BackgroundLoad::BackgroundLoad(health::EventLoop& loop, std::string configPath, health::Registry& registry,
                                Current current, Finish finish)
@@ -69,4 +69,4 @@ void BackgroundLoad::onDone() {
   if (!waiting_.empty()) start();
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -19,7 +19,7 @@
 #include "dns/server/loaded_config.hpp"
 #include "health/event_loop.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 class BackgroundLoad {
  public:
@@ -63,4 +63,4 @@ class BackgroundLoad {
   std::unique_ptr<Result> result_;    // guarded by lock_: handed from the thread to the loop
 };
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -16,7 +16,7 @@
 
 #include "dns/control/protocol.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 ControlServer::ControlServer(health::EventLoop& loop, std::string path, Handler handler)
     : loop_(loop), path_(std::move(path)), handler_(std::move(handler)) {
@@ -193,4 +193,4 @@ void ControlServer::drop(int fd) {
   clients_.erase(fd);
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

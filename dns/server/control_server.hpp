@@ -14,7 +14,7 @@
 
 #include "health/event_loop.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 class ControlServer {
  public:
@@ -60,4 +60,4 @@ class ControlServer {
   uint64_t nextSerial_ = 1;
 };
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -41,7 +41,7 @@
 #include "zones/record_text.hpp"
 #include "dns/wire/name_text.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 int checkConfiguration(const std::string& configPath, std::ostream& out, std::ostream& err) {
   zones::Diagnostics diags;
@@ -169,7 +169,7 @@ class Daemon {
     control_.reset();
     close(sigFd);
 
-    StatsTotals total = stopWorkers();
+    engine::StatsTotals total = stopWorkers();
     logLine(LogLevel::Info, "stopped after " + std::to_string(total.received) + " queries (" +
                                 std::to_string(total.dropped) + " dropped, " + std::to_string(total.truncated) +
                                 " truncated)");
@@ -241,8 +241,8 @@ class Daemon {
         .dump();
   }
 
-  StatsTotals stopWorkers() {
-    StatsTotals total;
+  engine::StatsTotals stopWorkers() {
+    engine::StatsTotals total;
     for (auto& w : pool_) {
       w->stop();
       w->addStatsTo(total);
@@ -361,7 +361,7 @@ class Daemon {
   }
 
   nlohmann::json stats() const {
-    StatsTotals t;
+    engine::StatsTotals t;
     for (const auto& w : pool_) w->addStatsTo(t);
     nlohmann::json rcodes = nlohmann::json::object(), qtypes = nlohmann::json::object(), regions = nlohmann::json::object();
     for (size_t i = 0; i < t.byRcode.size(); ++i)
@@ -476,4 +476,4 @@ class Daemon {
 
 int runDaemon(const std::string& configPath) { return Daemon(configPath).run(); }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

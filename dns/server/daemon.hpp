@@ -5,7 +5,7 @@
 #include <ostream>
 #include <string>
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 /// `lodestar --check`: loads everything without opening sockets; prints errors as
 /// file:line:column and returns the exit code (0 ok, 1 errors).
@@ -15,4 +15,4 @@ int checkConfiguration(const std::string& configPath, std::ostream& out, std::os
 /// exit code.
 int runDaemon(const std::string& configPath);
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -1,7 +1,7 @@
 // What an epoll event refers to inside a worker's TCP loop.
 #pragma once
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 struct EpollTag {
   enum class Kind { Wake, TcpListener, TcpConnection } kind;
@@ -9,4 +9,4 @@ struct EpollTag {
   void* owner = nullptr;  // the TCP connection behind the event
 };
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -1,4 +1,4 @@
-// explain: the same answerQuery() the workers run, plus the steering decision spelled out.
+// explain: the same engine::answerQuery() the workers run, plus the steering decision spelled out.
 #include "dns/server/explain.hpp"
 
 #include <cstdio>
@@ -11,7 +11,7 @@
 #include "zones/record_text.hpp"
 #include "dns/wire/name_text.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 namespace {
 
@@ -66,9 +66,9 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
   fields.ecs = ecs;
   const std::vector<uint8_t> query = wire::encodeQuery(fields);
   std::vector<uint8_t> out(65535);
-  QueryStats stats;
-  Client c{*client, Transport::Tcp, 0};
-  size_t n = answerQuery(query.data(), query.size(), c, view, out.data(), out.size(),
+  engine::QueryStats stats;
+  engine::Client c{*client, engine::Transport::Tcp, 0};
+  size_t n = engine::answerQuery(query.data(), query.size(), c, view, out.data(), out.size(),
                          stats, 1232);
   std::string hex;
   char byte[3];
@@ -107,9 +107,9 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
   if (s.policy == zones::PolicyKind::Geo || s.policy == zones::PolicyKind::Nearest)
     steering["map_key"] = decisionKeys(view, s, decision.decision);
   const bool v6 = type == wire::rrtype::AAAA;
-  Picked picked;
-  Choice choice;
-  chooseRegions(s, decision.decision, v6, who, c.draw(), LiveHealth{}, picked, choice);
+  engine::Picked picked;
+  engine::Choice choice;
+  engine::chooseRegions(s, decision.decision, v6, who, c.draw(), engine::LiveHealth{}, picked, choice);
   nlohmann::json chosen = nlohmann::json::array();
   for (unsigned i = 0; i < choice.count; ++i) chosen.push_back(view.regions()[choice.regions[i].members->region].name);
   if (s.policy != zones::PolicyKind::All) steering["chosen"] = chosen;
@@ -137,4 +137,4 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
   return result;
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

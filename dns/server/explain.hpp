@@ -7,10 +7,10 @@
 
 #include "zones/view.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 /// args: name, type (default "A"), client (an address), ecs (optional "addr/len").
 /// Returns {answer: hex bytes, steering: {...}} or {error}.
 nlohmann::json explain(const zones::View& view, const nlohmann::json& args);
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -5,7 +5,7 @@
 
 #include "zones/view_loader.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 namespace {
 
@@ -70,4 +70,4 @@ std::string describeView(const zones::View& view) {
   return out;
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -10,7 +10,7 @@
 #include "zones/diagnostics.hpp"
 #include "zones/view.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 struct LoadedConfig {
   lodestar::config::ServerConfig config;
@@ -26,4 +26,4 @@ std::optional<LoadedConfig> loadConfiguration(const std::string& configPath, con
 /// One line per steered record and the geo database, for --check and reload logs.
 std::string describeView(const zones::View& view);
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -6,7 +6,7 @@
 #include <ctime>
 #include <string>
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 void logLine(LogLevel level, std::string_view message) {
   char stamp[32];
@@ -25,4 +25,4 @@ void logLine(LogLevel level, std::string_view message) {
   (void)!write(STDERR_FILENO, line.data(), line.size());
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -3,11 +3,11 @@
 
 #include <string_view>
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 enum class LogLevel { Info, Warning, Error };
 
 /// Thread-safe (one write() per line). Not for the query path.
 void logLine(LogLevel level, std::string_view message);
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

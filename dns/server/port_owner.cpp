@@ -11,7 +11,7 @@
 #include <set>
 #include <sstream>
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 namespace {
 
@@ -73,4 +73,4 @@ std::string portOwner(uint16_t port, bool tcp) {
   return found;
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <string>
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 /// "pid 1234 (lodestar)" for the process with a UDP (or listening TCP) socket on local
 /// `port`, or "" when /proc does not tell (another user's process, no /proc).
 std::string portOwner(uint16_t port, bool tcp);
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

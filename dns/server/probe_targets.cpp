@@ -1,7 +1,7 @@
 // Walks the view's pools; the scheduler merges endpoints listed in several pools.
 #include "dns/server/probe_targets.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 std::vector<health::ProbeTarget> probeTargets(const zones::View& view) {
   std::vector<health::ProbeTarget> out;
@@ -15,4 +15,4 @@ std::vector<health::ProbeTarget> probeTargets(const zones::View& view) {
   return out;
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

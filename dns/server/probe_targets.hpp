@@ -6,8 +6,8 @@
 #include "health/scheduler.hpp"
 #include "zones/view.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 std::vector<health::ProbeTarget> probeTargets(const zones::View& view);
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

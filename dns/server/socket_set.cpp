@@ -13,7 +13,7 @@
 
 #include "dns/server/port_owner.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 namespace {
 
@@ -149,4 +149,4 @@ void closeSockets(std::vector<WorkerSockets>& sockets) {
   }
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -6,7 +6,7 @@
 
 #include "dns/config/server_config.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 struct WorkerSockets {
   std::vector<int> udp;
@@ -26,4 +26,4 @@ std::vector<WorkerSockets> openSockets(const std::vector<lodestar::config::Liste
 
 void closeSockets(std::vector<WorkerSockets>& sockets);
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

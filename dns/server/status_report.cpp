@@ -7,7 +7,7 @@
 
 #include "dns/wire/name_text.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 nlohmann::json statusReport(const StatusInputs& in) {
   const zones::View& view = in.view;
@@ -106,4 +106,4 @@ nlohmann::json statusReport(const StatusInputs& in) {
   return out;
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

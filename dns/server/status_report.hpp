@@ -13,7 +13,7 @@
 #include "health/scheduler.hpp"
 #include "zones/view.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 struct StatusInputs {
   const zones::View& view;
@@ -27,4 +27,4 @@ struct StatusInputs {
 
 nlohmann::json statusReport(const StatusInputs& in);
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -12,7 +12,7 @@
 
 #include "dns/engine/answer.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 namespace {
 constexpr size_t kMaxQueuedOutput = 256 * 1024;  // stop reading until the client catches up
@@ -97,13 +97,13 @@ bool TcpConnections::flush(Connection& c) {
   return true;
 }
 
-void TcpConnections::answerBuffered(Connection& c, const zones::View& view, QueryStats& stats, FastRandom& random) {
+void TcpConnections::answerBuffered(Connection& c, const zones::View& view, engine::QueryStats& stats, engine::FastRandom& random) {
   size_t at = 0;
-  Client client{c.peer, Transport::Tcp, 0, &random};
+  engine::Client client{c.peer, engine::Transport::Tcp, 0, &random};
   while (c.in.size() - at >= 2 && c.out.size() < kMaxQueuedOutput) {
     size_t len = size_t(c.in[at]) << 8 | c.in[at + 1];
     if (c.in.size() - at - 2 < len) break;
-    size_t n = answerQuery(c.in.data() + at + 2, len, client, view, scratch_.data() + 2, scratch_.size() - 2, stats);
+    size_t n = engine::answerQuery(c.in.data() + at + 2, len, client, view, scratch_.data() + 2, scratch_.size() - 2, stats);
     at += 2 + len;
     if (n == 0) continue;
     scratch_[0] = static_cast<uint8_t>(n >> 8);
@@ -113,8 +113,8 @@ void TcpConnections::answerBuffered(Connection& c, const zones::View& view, Quer
   c.in.erase(c.in.begin(), c.in.begin() + static_cast<long>(at));
 }
 
-void TcpConnections::onEvent(EpollTag* tag, uint32_t events, const zones::View& view, QueryStats& stats,
-                             FastRandom& random, Clock::time_point now) {
+void TcpConnections::onEvent(EpollTag* tag, uint32_t events, const zones::View& view, engine::QueryStats& stats,
+                             engine::FastRandom& random, Clock::time_point now) {
   Connection& c = *static_cast<Connection*>(tag->owner);
   if (c.closed) return;
   c.lastActive = now;
@@ -152,4 +152,4 @@ void TcpConnections::sweep(Clock::time_point now) {
   closedPending_ = 0;
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -15,7 +15,7 @@ namespace lodestar::zones {
 class View;
 }
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 class TcpConnections {
  public:
@@ -29,7 +29,7 @@ class TcpConnections {
   /// Accepts every pending connection on `listenFd`; over the cap, new ones are closed.
   void acceptAll(int listenFd, Clock::time_point now);
   /// Reads, answers and writes for the connection behind `tag`.
-  void onEvent(EpollTag* tag, uint32_t events, const zones::View& view, QueryStats& stats, FastRandom& random,
+  void onEvent(EpollTag* tag, uint32_t events, const zones::View& view, engine::QueryStats& stats, engine::FastRandom& random,
                Clock::time_point now);
   /// Frees closed connections and, a few times a second, closes idle ones. Call between
   /// epoll batches only: events of a batch may still point at a closed connection.
@@ -41,7 +41,7 @@ class TcpConnections {
   struct Connection;
   void close(Connection& c);
   bool flush(Connection& c);
-  void answerBuffered(Connection& c, const zones::View& view, QueryStats& stats, FastRandom& random);
+  void answerBuffered(Connection& c, const zones::View& view, engine::QueryStats& stats, engine::FastRandom& random);
 
   int epollFd_;
   unsigned max_;
@@ -53,4 +53,4 @@ class TcpConnections {
   Clock::time_point lastIdleCheck_{};
 };
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -16,7 +16,7 @@
 
 #include "dns/engine/answer.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 namespace {
 constexpr unsigned kBatch = 32;
@@ -203,9 +203,9 @@ unsigned UdpLoop::drain(int flags) {
         ++stats_.dropped;
         continue;
       }
-      Client client{wire::Address::fromSockaddr(reinterpret_cast<const sockaddr*>(&b.peers[i])), Transport::Udp, 0,
+      engine::Client client{wire::Address::fromSockaddr(reinterpret_cast<const sockaddr*>(&b.peers[i])), engine::Transport::Udp, 0,
                     &random_};
-      size_t n = answerQuery(b.queries[i].data(), b.in[i].msg_len, client, *view, b.answers[i].data(), kMaxUdpAnswer,
+      size_t n = engine::answerQuery(b.queries[i].data(), b.in[i].msg_len, client, *view, b.answers[i].data(), kMaxUdpAnswer,
                              stats_, settings_.maxPayload);
       if (n == 0) continue;
       b.outIov[replies] = {b.answers[i].data(), n};
@@ -234,4 +234,4 @@ unsigned UdpLoop::drain(int flags) {
   return total;
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -15,7 +15,7 @@
 #include "dns/engine/fast_random.hpp"
 #include "dns/server/view_publisher.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 struct UdpSettings {
   uint16_t maxPayload = 1232;
@@ -39,7 +39,7 @@ class UdpLoop {
   void start();
   /// Wakes the blocked receive (shutting the socket's read side) and joins the thread.
   void stop();
-  const QueryStats& stats() const noexcept { return stats_; }
+  const engine::QueryStats& stats() const noexcept { return stats_; }
 
  private:
   struct Batch;
@@ -55,8 +55,8 @@ class UdpLoop {
   std::atomic<bool> stopping_{false};
   std::thread thread_;
   std::unique_ptr<Batch> batch_;
-  QueryStats stats_;
-  FastRandom random_;
+  engine::QueryStats stats_;
+  engine::FastRandom random_;
 };
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

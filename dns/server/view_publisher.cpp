@@ -3,7 +3,7 @@
 
 #include <thread>
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 ViewPublisher::ViewPublisher(std::unique_ptr<const zones::View> initial, unsigned readers)
     : current_(initial.get()), owned_(std::move(initial)), readers_(readers) {}
@@ -22,4 +22,4 @@ void ViewPublisher::publish(std::unique_ptr<const zones::View> next) {
   owned_ = std::move(next);  // frees the previous view
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

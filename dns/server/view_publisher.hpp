@@ -10,7 +10,7 @@
 
 #include "zones/view.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 class ViewPublisher {
  public:
@@ -44,4 +44,4 @@ class ViewPublisher {
   std::vector<Reader> readers_;
 };
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -13,7 +13,7 @@
 
 #include "dns/server/tcp_connections.hpp"
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 Worker::Worker(WorkerSockets sockets, ViewPublisher& views, std::vector<ViewPublisher::Reader*> readers,
                WorkerSettings settings)
@@ -54,7 +54,7 @@ void Worker::stop() {
   tcpThread_.join();
 }
 
-void Worker::addStatsTo(StatsTotals& total) const noexcept {
+void Worker::addStatsTo(engine::StatsTotals& total) const noexcept {
   for (const auto& u : udp_) total.add(u->stats());
   total.add(tcpStats_);
 }
@@ -98,4 +98,4 @@ void Worker::runTcp() {
   ViewPublisher::leave(tcpReader_);
 }
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

@@ -19,7 +19,7 @@ namespace lodestar::zones {
 class View;
 }
 
-namespace lodestar::dns {
+namespace lodestar::server {
 
 struct WorkerSettings {
   UdpSettings udp;
@@ -43,7 +43,7 @@ class Worker {
   /// Wakes every thread and joins them.
   void stop();
   /// Adds this worker's counters (each thread's own) to `total`; safe from any thread.
-  void addStatsTo(StatsTotals& total) const noexcept;
+  void addStatsTo(engine::StatsTotals& total) const noexcept;
 
  private:
   void runTcp();
@@ -57,8 +57,8 @@ class Worker {
   int wakeFd_ = -1;
   std::atomic<bool> stopping_{false};
   std::thread tcpThread_;
-  QueryStats tcpStats_;
-  FastRandom random_;
+  engine::QueryStats tcpStats_;
+  engine::FastRandom random_;
 };
 
-}  // namespace lodestar::dns
+}  // namespace lodestar::server

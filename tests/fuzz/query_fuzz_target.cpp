@@ -27,12 +27,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static uint8_t out[65535];
   lodestar::wire::Query q;
   (void)lodestar::wire::parseQuery(data, size, q);
-  lodestar::dns::QueryStats stats;
-  for (auto transport : {lodestar::dns::Transport::Udp, lodestar::dns::Transport::Tcp}) {
-    lodestar::dns::Client client{*lodestar::wire::Address::parse("192.0.2.1"), transport};
-    size_t n = lodestar::dns::answerQuery(data, size, client, fuzzView(), out, sizeof out, stats);
+  lodestar::engine::QueryStats stats;
+  for (auto transport : {lodestar::engine::Transport::Udp, lodestar::engine::Transport::Tcp}) {
+    lodestar::engine::Client client{*lodestar::wire::Address::parse("192.0.2.1"), transport};
+    size_t n = lodestar::engine::answerQuery(data, size, client, fuzzView(), out, sizeof out, stats);
     if (n != 0 && (n < 12 || n > sizeof out)) std::abort();
-    if (transport == lodestar::dns::Transport::Udp && n > 1232) std::abort();
+    if (transport == lodestar::engine::Transport::Udp && n > 1232) std::abort();
   }
   return 0;
 }

@@ -38,6 +38,6 @@ int main(int argc, char** argv) {
     usage(std::cerr);
     return 2;
   }
-  if (check) return lodestar::dns::checkConfiguration(config, std::cout, std::cerr);
-  return lodestar::dns::runDaemon(config);
+  if (check) return lodestar::server::checkConfiguration(config, std::cout, std::cerr);
+  return lodestar::server::runDaemon(config);
 }

@@ -56,14 +56,14 @@ TEST_CASE("the answer path allocates nothing across 100,000 queries", "[engine][
     queries.push_back(QueryBuilder().name(name).ecs("198.51.100.0/24").bytes());
   }
   const zones::View& view = testView();
-  dns::QueryStats stats;
-  dns::Client client{*wire::Address::parse("127.0.0.1"), dns::Transport::Udp};
+  engine::QueryStats stats;
+  engine::Client client{*wire::Address::parse("127.0.0.1"), engine::Transport::Udp};
   static uint8_t out[65535];
   uint64_t before = gAllocations.load();
   size_t bytes = 0;
   for (int i = 0; i < 100'000; ++i) {
     const Bytes& q = queries[static_cast<size_t>(i) % queries.size()];
-    bytes += dns::answerQuery(q.data(), q.size(), client, view, out, sizeof out, stats);
+    bytes += engine::answerQuery(q.data(), q.size(), client, view, out, sizeof out, stats);
   }
   CHECK(gAllocations.load() - before == 0);
   CHECK(stats.received.value() == 100'000);

@@ -14,12 +14,12 @@ using test::QueryBuilder;
 namespace {
 const zones::View& testView() { return test::e2eView(); }
 
-test::Answer run(const QueryBuilder& q, dns::Transport transport = dns::Transport::Udp) {
+test::Answer run(const QueryBuilder& q, engine::Transport transport = engine::Transport::Udp) {
   static uint8_t out[65535];
-  dns::QueryStats stats;
+  engine::QueryStats stats;
   Bytes b = q.bytes();
-  dns::Client client{*wire::Address::parse("127.0.0.1"), transport};
-  size_t n = dns::answerQuery(b.data(), b.size(), client, testView(), out, sizeof out, stats);
+  engine::Client client{*wire::Address::parse("127.0.0.1"), transport};
+  size_t n = engine::answerQuery(b.data(), b.size(), client, testView(), out, sizeof out, stats);
   REQUIRE(n > 0);
   auto a = test::parseAnswer(Bytes(out, out + n));
   REQUIRE(a);
@@ -37,22 +37,22 @@ TEST_CASE("engine: static answer, NXDOMAIN, referral and REFUSED in process", "[
 
 TEST_CASE("engine: TCP answers are not limited to the UDP size", "[engine]") {
   CHECK(run(QueryBuilder().name("big.example.test.").type(16)).tc);
-  auto tcp = run(QueryBuilder().name("big.example.test.").type(16), dns::Transport::Tcp);
+  auto tcp = run(QueryBuilder().name("big.example.test.").type(16), engine::Transport::Tcp);
   CHECK_FALSE(tcp.tc);
   CHECK(tcp.answer.size() == 12);
 }
 
 TEST_CASE("engine: random bytes never crash the answer path", "[engine][robustness]") {
   std::mt19937 rng(7);
-  dns::QueryStats stats;
-  dns::Client client{*wire::Address::parse("127.0.0.1"), dns::Transport::Udp};
+  engine::QueryStats stats;
+  engine::Client client{*wire::Address::parse("127.0.0.1"), engine::Transport::Udp};
   static uint8_t out[65535];
   Bytes seed = QueryBuilder().name("www.example.test.").ecs("198.51.100.0/24").bytes();
   for (int i = 0; i < 50'000; ++i) {
     Bytes b = seed;
     for (int k = 0, flips = 1 + static_cast<int>(rng() % 4); k < flips; ++k) b[rng() % b.size()] = static_cast<uint8_t>(rng());
     b.resize(rng() % (b.size() + 8));
-    size_t n = dns::answerQuery(b.data(), b.size(), client, testView(), out, sizeof out, stats);
+    size_t n = engine::answerQuery(b.data(), b.size(), client, testView(), out, sizeof out, stats);
     if (n) {
       REQUIRE(n >= 12);
       REQUIRE(n <= 1232);
@@ -67,11 +67,11 @@ TEST_CASE("engine: a view with no zones answers REFUSED and returns (it spun for
   CHECK(empty.findZone(std::string(1, '\0')) == nullptr);
   CHECK(empty.findZone(std::string("\3www\7example\4test\0", 18)) == nullptr);
   static uint8_t out[65535];
-  dns::QueryStats stats;
-  dns::Client client{*wire::Address::parse("127.0.0.1"), dns::Transport::Udp};
+  engine::QueryStats stats;
+  engine::Client client{*wire::Address::parse("127.0.0.1"), engine::Transport::Udp};
   for (const char* name : {"www.example.test.", "."}) {
     Bytes b = QueryBuilder().name(name).bytes();
-    size_t n = dns::answerQuery(b.data(), b.size(), client, empty, out, sizeof out, stats);
+    size_t n = engine::answerQuery(b.data(), b.size(), client, empty, out, sizeof out, stats);
     REQUIRE(n > 0);
     auto a = test::parseAnswer(Bytes(out, out + n));
     REQUIRE(a);

@@ -16,7 +16,7 @@ namespace {
 
 struct Fixture {
   std::unique_ptr<zones::View> view;
-  dns::QueryStats stats;
+  engine::QueryStats stats;
   Fixture() {
     zones::Diagnostics d;
     view = zones::loadView({test::dataPath("steering/policies.example.yaml")}, nullptr, d);
@@ -44,8 +44,8 @@ struct Fixture {
     q.name(name + ".pol.example.").type(type);
     if (ecs) q.ecs(ecs);
     auto bytes = q.bytes();
-    dns::Client client{*wire::Address::parse("192.0.2.99"), dns::Transport::Udp, entropy};
-    size_t n = dns::answerQuery(bytes.data(), bytes.size(), client, *view, out, sizeof out, stats);
+    engine::Client client{*wire::Address::parse("192.0.2.99"), engine::Transport::Udp, entropy};
+    size_t n = engine::answerQuery(bytes.data(), bytes.size(), client, *view, out, sizeof out, stats);
     REQUIRE(n > 0);
     auto a = test::parseAnswer(test::Bytes(out, out + n));
     REQUIRE(a);

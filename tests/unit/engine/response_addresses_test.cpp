@@ -25,15 +25,15 @@ test::Bytes render(const test::Bytes& query, const std::vector<wire::Address>& l
   wire::Query q;
   REQUIRE(wire::parseQuery(query.data(), query.size(), q) == wire::ParseResult::Ok);
   std::vector<uint8_t> out(4096);
-  dns::Response r(out.data(), out.size(), q);
+  engine::Response r(out.data(), out.size(), q);
   r.begin(limit);
   r.setAuthoritative();
   const std::string_view owner = q.qnameLower.view();
   if (asRun) {
-    r.addresses(dns::kQuestionOffset, owner, type, 30, static_cast<unsigned>(list.size()),
+    r.addresses(engine::kQuestionOffset, owner, type, 30, static_cast<unsigned>(list.size()),
                 [&](unsigned i) -> const wire::Address& { return list[i]; });
   } else {
-    for (const auto& a : list) r.address(dns::kQuestionOffset, owner, type, 30, a);
+    for (const auto& a : list) r.address(engine::kQuestionOffset, owner, type, 30, a);
   }
   out.resize(r.finish());
   return out;

@@ -31,10 +31,10 @@ Fixture& fixture() {
 
 test::Answer ask(QueryBuilder q, const char* source = "127.0.0.1") {
   static uint8_t out[65535];
-  dns::QueryStats stats;
+  engine::QueryStats stats;
   auto bytes = q.bytes();
-  dns::Client client{*wire::Address::parse(source), dns::Transport::Udp};
-  size_t n = dns::answerQuery(bytes.data(), bytes.size(), client, *fixture().view, out, sizeof out, stats);
+  engine::Client client{*wire::Address::parse(source), engine::Transport::Udp};
+  size_t n = engine::answerQuery(bytes.data(), bytes.size(), client, *fixture().view, out, sizeof out, stats);
   REQUIRE(n > 0);
   auto a = test::parseAnswer(test::Bytes(out, out + n));
   REQUIRE(a);

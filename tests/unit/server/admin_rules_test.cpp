@@ -84,35 +84,35 @@ TEST_CASE("safety rule and dry-run agree with the answers after the change, over
   const int64_t now = 1'800'000'000;
   int trials = 0, refusals = 0, failOpens = 0;
   for (int trial = 0; trial < 300; ++trial) {
-    dns::AdminState state;
+    server::AdminState state;
     for (const auto& r : view->regions())
       if (drain(rng)) state.drained[r.name] = {"test", 0, now};
     for (const auto& t : targets)
-      if (force(rng)) state.forced[dns::ForceTarget::parse(t)] = coin(rng) ? health::Forced::Up : health::Forced::Down;
+      if (force(rng)) state.forced[server::ForceTarget::parse(t)] = coin(rng) ? health::Forced::Up : health::Forced::Down;
     for (auto* cell : cells) cell->observed.store(down(rng) ? health::Observed::Down : health::Observed::Up);
     // Predictions first, from the state not yet applied.
-    dns::applyAdminState(dns::AdminState{}, *view, now);
-    auto stranded = dns::groupsWithoutRegion(*view, state, now);
+    server::applyAdminState(server::AdminState{}, *view, now);
+    auto stranded = server::groupsWithoutRegion(*view, state, now);
     std::set<std::string> strandedRecords;
     for (const auto& s : stranded) strandedRecords.insert(s.substr(0, s.find(" (")));
-    std::vector<std::pair<Sample, dns::Outcome>> predicted;
+    std::vector<std::pair<Sample, server::Outcome>> predicted;
     for (const auto& rec : zone.steered())
       for (const auto& who : clients)
         for (bool v6 : {false, true}) {
           Sample s{rec.get(), who, v6, static_cast<uint32_t>(rng())};
-          predicted.push_back({s, dns::predictFor(*view, state, now, *rec, who, v6, s.entropy)});
+          predicted.push_back({s, server::predictFor(*view, state, now, *rec, who, v6, s.entropy)});
         }
     // Then the change, and the answers.
-    dns::applyAdminState(state, *view, now);
+    server::applyAdminState(state, *view, now);
     std::set<std::string> failedOpen;
     for (const auto& [s, outcome] : predicted) {
       test::QueryBuilder q;
       q.name(s.record->name).type(s.v6 ? 28 : 1);
       test::Bytes b = q.bytes();
       static uint8_t out[65535];
-      dns::QueryStats stats;
-      dns::Client client{s.who, dns::Transport::Tcp, s.entropy, nullptr};
-      size_t n = dns::answerQuery(b.data(), b.size(), client, *view, out, sizeof out, stats);
+      engine::QueryStats stats;
+      engine::Client client{s.who, engine::Transport::Tcp, s.entropy, nullptr};
+      size_t n = engine::answerQuery(b.data(), b.size(), client, *view, out, sizeof out, stats);
       REQUIRE(n > 0);
       auto a = test::parseAnswer(test::Bytes(out, out + n));
       REQUIRE(a);
@@ -136,7 +136,7 @@ TEST_CASE("safety rule and dry-run agree with the answers after the change, over
     refusals += !stranded.empty();
     failOpens += static_cast<int>(failedOpen.size());
   }
-  dns::applyAdminState(dns::AdminState{}, *view, now);
+  server::applyAdminState(server::AdminState{}, *view, now);
   for (auto* cell : cells) cell->observed.store(health::Observed::Up);
   // Both outcomes must have been exercised for the test to mean anything.
   CHECK(refusals > 30);

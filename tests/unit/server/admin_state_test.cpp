@@ -4,7 +4,7 @@
 
 #include "dns/server/admin_state.hpp"
 
-using namespace lodestar::dns;
+using namespace lodestar::server;
 
 TEST_CASE("a maintenance window drains its region from its start to its end, then is dropped", "[server][admin][window]") {
   AdminState s;

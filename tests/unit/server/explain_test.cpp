@@ -56,10 +56,10 @@ TEST_CASE("explain's stated regions and ECS scope are the answer's, for 10,000 r
   int checkedRegions = 0, checkedScopes = 0;
   for (int i = 0; i < 10000; ++i) {
     if (i % 100 == 0) {  // a new state of health and drains
-      dns::AdminState state;
+      server::AdminState state;
       for (const auto& r : view->regions())
         if (rng() % 4 == 0) state.drained[r.name] = {"test", 0, now};
-      dns::applyAdminState(state, *view, now);
+      server::applyAdminState(state, *view, now);
       for (auto* cell : cells) cell->observed.store(rng() % 5 == 0 ? health::Observed::Down : health::Observed::Up);
     }
     const auto& rec = *zone.steered()[rng() % zone.steered().size()];
@@ -70,7 +70,7 @@ TEST_CASE("explain's stated regions and ECS scope are the answer's, for 10,000 r
       unsigned max = who.family == wire::Family::IPv4 ? 24 : 56;
       args["ecs"] = prefixText(who, rng() % (max + 1));
     }
-    auto result = dns::explain(*view, args);
+    auto result = server::explain(*view, args);
     INFO(args.dump());
     REQUIRE_FALSE(result.contains("error"));
     auto a = test::parseAnswer(fromHex(result["answer"].get<std::string>()));
@@ -94,7 +94,7 @@ TEST_CASE("explain's stated regions and ECS scope are the answer's, for 10,000 r
     CHECK(regions == s["chosen"].get<std::vector<std::string>>());
     ++checkedRegions;
   }
-  dns::applyAdminState(dns::AdminState{}, *view, now);
+  server::applyAdminState(server::AdminState{}, *view, now);
   for (auto* cell : cells) cell->observed.store(health::Observed::Up);
   CHECK(checkedRegions > 3000);
   CHECK(checkedScopes > 2000);

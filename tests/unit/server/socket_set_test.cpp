@@ -8,7 +8,7 @@
 
 #include "dns/server/socket_set.hpp"
 
-using namespace lodestar::dns;
+using namespace lodestar::server;
 
 TEST_CASE("port 0 finds a port free in both UDP and TCP, many times over", "[server][sockets]") {
   // Occupy a good share of the ephemeral range in TCP only.

@@ -5,7 +5,7 @@
 #include "dns/server/udp_loop.hpp"
 #include "tests/support/daemon_process.hpp"
 
-using namespace lodestar::dns;
+using namespace lodestar::server;
 using std::chrono::microseconds;
 
 TEST_CASE("coalescing waits only when the arrival rate fills a batch", "[udp]") {
