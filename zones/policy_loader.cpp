@@ -5,9 +5,9 @@
 
 #include <ctime>
 
-#include "zones/check_loader.hpp"
+#include "zones/check_reader.hpp"
 #include "zones/record_text.hpp"
-#include "zones/steering_loader.hpp"
+#include "zones/steer_reader.hpp"
 #include "dns/wire/name_text.hpp"
 #include "zones/yaml_support.hpp"
 #include "zones/zone_builder.hpp"
@@ -44,7 +44,7 @@ void appendU32(std::string& out, uint32_t v) {
 
 class PolicyLoader {
  public:
-  PolicyLoader(YamlReader& yaml, SteeringContext& ctx) : yaml_(yaml), ctx_(ctx) {}
+  PolicyLoader(YamlReader& yaml, LoadContext& ctx) : yaml_(yaml), ctx_(ctx) {}
 
   std::unique_ptr<Zone> load(const YAML::Node& root) {
     if (!root.IsDefined()) return nullptr;
@@ -235,7 +235,7 @@ class PolicyLoader {
   }
 
   YamlReader& yaml_;
-  SteeringContext& ctx_;
+  LoadContext& ctx_;
   std::map<std::string, const Pool*> pools_;
   std::string apex_;
   uint32_t ttl_ = 3600;
@@ -243,14 +243,14 @@ class PolicyLoader {
 
 }  // namespace
 
-std::unique_ptr<Zone> compileZonePolicy(YamlReader& yaml, const YAML::Node& root, SteeringContext& ctx) {
+std::unique_ptr<Zone> compileZonePolicy(YamlReader& yaml, const YAML::Node& root, LoadContext& ctx) {
   return PolicyLoader(yaml, ctx).load(root);
 }
 
 std::unique_ptr<Zone> loadZonePolicy(const std::string& path, Diagnostics& diags) {
   YamlReader yaml(path, diags);
   YAML::Node root = yaml.load();
-  SteeringContext ctx(nullptr, nullptr);
+  LoadContext ctx(nullptr, nullptr);
   if (root.IsMap() && root["regions"]) readRegions(yaml, root["regions"], ctx);
   ctx.freezeRegions();
   return compileZonePolicy(yaml, root, ctx);

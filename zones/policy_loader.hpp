@@ -5,7 +5,7 @@
 #include <string>
 
 #include "zones/diagnostics.hpp"
-#include "zones/steering_context.hpp"
+#include "zones/load_context.hpp"
 #include "zones/yaml_support.hpp"
 #include "zones/zone.hpp"
 
@@ -14,7 +14,7 @@ namespace lodestar::zones {
 /// Compiles one zone policy file, already parsed into `root`, within the view's shared
 /// context (regions of every file already read). Returns null when any error was reported;
 /// every error carries file:line:column and the key path. The format is in docs/zone-policy.md.
-std::unique_ptr<Zone> compileZonePolicy(YamlReader& yaml, const YAML::Node& root, SteeringContext& ctx);
+std::unique_ptr<Zone> compileZonePolicy(YamlReader& yaml, const YAML::Node& root, LoadContext& ctx);
 
 /// One file on its own, with no geo database: for tests and tools.
 std::unique_ptr<Zone> loadZonePolicy(const std::string& path, Diagnostics& diags);

@@ -10,7 +10,7 @@
 
 #include "geo/database.hpp"
 #include "zones/name_index.hpp"
-#include "zones/steering.hpp"
+#include "zones/steered_record.hpp"
 #include "zones/zone.hpp"
 
 namespace lodestar::zones {

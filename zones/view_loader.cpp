@@ -6,7 +6,7 @@
 #include <map>
 
 #include "zones/policy_loader.hpp"
-#include "zones/steering_loader.hpp"
+#include "zones/steer_reader.hpp"
 #include "dns/wire/name_text.hpp"
 
 namespace lodestar::zones {
@@ -36,7 +36,7 @@ std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::share
   }
   // Regions are global: read them from every file before any pool or record names one.
   // Each file is parsed twice rather than kept: parsed YAML is far larger than the view.
-  SteeringContext ctx(db, registry);
+  LoadContext ctx(db, registry);
   if (previous)
     for (const auto& z : previous->zones()) ctx.setPreviousSerial(z->apex(), z->serial());
   for (const auto& f : files) {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "zones/name_index.hpp"
-#include "zones/steering.hpp"
+#include "zones/steered_record.hpp"
 
 namespace lodestar::zones {
 

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "zones/steering.hpp"
+#include "zones/steered_record.hpp"
 
 namespace lodestar::engine {
 

@@ -7,7 +7,7 @@
 
 #include "dns/engine/answer.hpp"
 #include "dns/engine/response.hpp"
-#include "zones/steering.hpp"
+#include "zones/steered_record.hpp"
 
 namespace lodestar::engine {
 

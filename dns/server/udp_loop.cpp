@@ -165,9 +165,9 @@ void UdpLoop::run() {
     unsigned got;
     if (busy && delay.count() > 0) {
       sleepFor(delay);
-      got = drain(MSG_DONTWAIT);
+      got = receiveBatches(MSG_DONTWAIT);
     } else {
-      got = drain(MSG_WAITFORONE);  // blocks for the first query only
+      got = receiveBatches(MSG_WAITFORONE);  // blocks for the first query only
     }
     busy = got > 0;
     if (settings_.coalesceMax.count() == 0) continue;  // no waits: no rate to track
@@ -184,7 +184,7 @@ void UdpLoop::run() {
   ViewPublisher::leave(reader_);
 }
 
-unsigned UdpLoop::drain(int flags) {
+unsigned UdpLoop::receiveBatches(int flags) {
   Batch& b = *batch_;
   const zones::View* view = nullptr;
   unsigned total = 0;

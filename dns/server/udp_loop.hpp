@@ -45,7 +45,7 @@ class UdpLoop {
   struct Batch;
   void run();
   /// Receives and answers at most a few batches; returns how many queries came in.
-  unsigned drain(int flags);
+  unsigned receiveBatches(int flags);
 
   int fd_;
   bool wildcard_;

@@ -1,5 +1,5 @@
 // Probe definitions: defaults that suit most services, every value range-checked.
-#include "zones/check_loader.hpp"
+#include "zones/check_reader.hpp"
 
 #include "dns/wire/constants.hpp"
 

@@ -12,15 +12,15 @@
 #include "health/check_spec.hpp"
 #include "health/registry.hpp"
 #include "zones/diagnostics.hpp"
-#include "zones/steering.hpp"
+#include "zones/steered_record.hpp"
 
 namespace lodestar::zones {
 
-class SteeringContext {
+class LoadContext {
  public:
   /// `registry` (may be null: every endpoint then gets a cell of its own) keeps endpoint
   /// health across reloads.
-  SteeringContext(std::shared_ptr<const geo::Database> db, health::Registry* registry)
+  LoadContext(std::shared_ptr<const geo::Database> db, health::Registry* registry)
       : db_(std::move(db)), registry_(registry) {}
 
   /// The health cell of an endpoint probed by `check`; shared by every pool naming it.

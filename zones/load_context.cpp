@@ -1,5 +1,5 @@
 // Region registry and policy cache.
-#include "zones/steering_context.hpp"
+#include "zones/load_context.hpp"
 
 #include <algorithm>
 
@@ -16,7 +16,7 @@ const char* policyName(PolicyKind kind) noexcept {
   return "?";
 }
 
-void SteeringContext::defineRegion(const Region& region, const SourceLocation& where, Diagnostics& diags) {
+void LoadContext::defineRegion(const Region& region, const SourceLocation& where, Diagnostics& diags) {
   for (size_t i = 0; i < regions_.size(); ++i) {
     if (regions_[i].name != region.name) continue;
     const Region& old = regions_[i];
@@ -29,15 +29,15 @@ void SteeringContext::defineRegion(const Region& region, const SourceLocation& w
   regionWhere_.push_back(where);
 }
 
-std::optional<RegionId> SteeringContext::region(const std::string& name) const {
+std::optional<RegionId> LoadContext::region(const std::string& name) const {
   for (size_t i = 0; i < regions_.size(); ++i)
     if (regions_[i].name == name) return static_cast<RegionId>(i);
   return std::nullopt;
 }
 
-void SteeringContext::freezeRegions() { admin_.reset(new RegionAdmin[regions_.size() + 1]); }
+void LoadContext::freezeRegions() { admin_.reset(new RegionAdmin[regions_.size() + 1]); }
 
-std::string SteeringContext::regionNames() const {
+std::string LoadContext::regionNames() const {
   std::vector<std::string> names;
   for (const auto& r : regions_) names.push_back(r.name);
   std::sort(names.begin(), names.end());
@@ -46,23 +46,23 @@ std::string SteeringContext::regionNames() const {
   return out.empty() ? "(none defined)" : out;
 }
 
-std::shared_ptr<health::EndpointState> SteeringContext::endpointState(const health::CheckSpec* check,
+std::shared_ptr<health::EndpointState> LoadContext::endpointState(const health::CheckSpec* check,
                                                                       const wire::Address& address) {
   // Same address probed the same way: one endpoint, one state, wherever it is listed.
   return endpointState(check, address.toString());
 }
 
-std::shared_ptr<health::EndpointState> SteeringContext::endpointState(const health::CheckSpec* check,
+std::shared_ptr<health::EndpointState> LoadContext::endpointState(const health::CheckSpec* check,
                                                                       const std::string& identity) {
   return (registry_ ? *registry_ : local_).acquire((check ? check->identity() : "unchecked") + "|" + identity);
 }
 
-const SteeringContext::Compiled* SteeringContext::cached(const std::string& signature) const {
+const LoadContext::Compiled* LoadContext::cached(const std::string& signature) const {
   auto it = compiled_.find(signature);
   return it == compiled_.end() ? nullptr : &it->second;
 }
 
-void SteeringContext::remember(const std::string& signature, Compiled compiled) {
+void LoadContext::remember(const std::string& signature, Compiled compiled) {
   compiled_.emplace(signature, std::move(compiled));
 }
 

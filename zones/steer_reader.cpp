@@ -1,5 +1,5 @@
 // Steering configuration: names become ids, maps become decision trees, at load time.
-#include "zones/steering_loader.hpp"
+#include "zones/steer_reader.hpp"
 
 #include "dns/wire/constants.hpp"
 
@@ -25,7 +25,7 @@ std::string orderSignature(const Order& o) {
 
 // A list of region names, each known and with endpoints in the pool.
 std::optional<Order> readOrder(YamlReader& yaml, const YAML::Node& node, const std::string& path, const Pool& pool,
-                               SteeringContext& ctx) {
+                               LoadContext& ctx) {
   auto names = yaml.stringList(node, path);
   if (!names) return std::nullopt;
   if (names->empty()) {
@@ -71,7 +71,7 @@ class Interner {
 
 // The policy's tree and orders, compiled once per signature. `db` is null for policies
 // where the client's location plays no part.
-bool compile(YamlReader& yaml, const YAML::Node& at, const std::string& path, SteeringContext& ctx,
+bool compile(YamlReader& yaml, const YAML::Node& at, const std::string& path, LoadContext& ctx,
              const geo::Database* db, const std::string& signature, Interner& interner,
              const std::function<uint32_t(const geo::GeoFacts&)>& classify,
              const std::vector<geo::CustomNetwork>& custom, SteeredRecord& out) {
@@ -94,7 +94,7 @@ bool compile(YamlReader& yaml, const YAML::Node& at, const std::string& path, St
 
 }  // namespace
 
-void readRegions(YamlReader& yaml, const YAML::Node& regions, SteeringContext& ctx) {
+void readRegions(YamlReader& yaml, const YAML::Node& regions, LoadContext& ctx) {
   if (!regions.IsMap()) {
     yaml.error(regions, "regions", "expected a mapping of region names to {latitude, longitude}");
     return;
@@ -130,7 +130,7 @@ namespace {
 // One region of a pool: a list of endpoints, or {addresses: [...], capacity: N}. An endpoint
 // is an address, or {address: A, weight: W}.
 bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string& path,
-                    const health::CheckSpec* check, SteeringContext& ctx, PoolMembers& m) {
+                    const health::CheckSpec* check, LoadContext& ctx, PoolMembers& m) {
   YAML::Node list = node;
   if (node.IsMap()) {
     if (!yaml.expectMap(node, path, {"addresses", "cname", "capacity"})) return false;
@@ -227,7 +227,7 @@ bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string&
 }  // namespace
 
 std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node& pools, const CheckMap& checks,
-                                             SteeringContext& ctx, ZoneBuilder& builder) {
+                                             LoadContext& ctx, ZoneBuilder& builder) {
   std::map<std::string, const Pool*> out;
   if (!pools.IsMap()) {
     yaml.error(pools, "pools", "expected a mapping of pool names to {check, regions}");
@@ -353,7 +353,7 @@ bool readOptions(YamlReader& yaml, const YAML::Node& steer, const std::string& p
 
 // Every region of the pool must be able to meet min_healthy, or it could never be up.
 bool checkMinHealthy(YamlReader& yaml, const YAML::Node& steer, const std::string& path, const SteeredRecord& rec,
-                     SteeringContext& ctx) {
+                     LoadContext& ctx) {
   for (RegionId r : rec.pool->regions) {
     const PoolMembers& m = rec.pool->byRegion[r];
     size_t largest = m.cname.empty() ? std::max(m.ipv4.size(), m.ipv6.size()) : 1;
@@ -371,7 +371,7 @@ bool checkMinHealthy(YamlReader& yaml, const YAML::Node& steer, const std::strin
 
 std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer, const std::string& path,
                                        const std::string& ownerText, const std::map<std::string, const Pool*>& pools,
-                                       SteeringContext& ctx) {
+                                       LoadContext& ctx) {
   if (!yaml.expectMap(steer, path,
                       {"policy", "pool", "ttl", "ttl_degraded", "min_healthy", "all_down", "max_regions", "spill",
                        "max_answers", "map", "order", "weights"}))
