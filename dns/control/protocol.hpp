@@ -18,4 +18,9 @@ nlohmann::json failure(const std::string& message);
 /// {"version":1,"ok":true,"result":result}
 nlohmann::json success(nlohmann::json result);
 
+/// Each argument a command may take has one type: "" when `args` holds only those, else an
+/// error that names the argument (not a library's exception text). Unknown arguments are
+/// ignored, for newer clients.
+std::string argumentError(const nlohmann::json& args);
+
 }  // namespace lodestar::control

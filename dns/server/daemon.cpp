@@ -7,25 +7,25 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <thread>
 #include <vector>
 
+#include "dns/control/protocol.hpp"
 #include "dns/server/admin_actions.hpp"
-#include "dns/wire/constants.hpp"
+#include "dns/server/admin_state.hpp"
 #include "dns/server/availability.hpp"
 #include "dns/server/background_load.hpp"
-#include "dns/server/admin_state.hpp"
-#include "dns/control/protocol.hpp"
 #include "dns/server/control_server.hpp"
 #include "dns/server/explain.hpp"
+#include "dns/server/health_events.hpp"
 #include "dns/server/loaded_config.hpp"
 #include "dns/server/log.hpp"
 #include "dns/server/probe_targets.hpp"
@@ -33,13 +33,14 @@
 #include "dns/server/status_report.hpp"
 #include "dns/server/view_publisher.hpp"
 #include "dns/server/worker.hpp"
+#include "dns/wire/constants.hpp"
+#include "dns/wire/name_text.hpp"
 #include "health/child_process.hpp"
 #include "health/event_loop.hpp"
 #include "health/hooks.hpp"
 #include "health/prober.hpp"
 #include "health/scheduler.hpp"
 #include "zones/record_text.hpp"
-#include "dns/wire/name_text.hpp"
 
 namespace lodestar::server {
 
@@ -147,8 +148,8 @@ class Daemon {
       logLine(failed ? LogLevel::Warning : LogLevel::Info, m);
     });
     scheduler_ = std::make_unique<health::Scheduler>(loop_, *prober_, [this](const health::StateChange& c) {
-      logChange(c);
-      hooks_->fire({eventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});
+      logHealthChange(c);
+      hooks_->fire({healthEventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});
     });
     scheduler_->setTargets(probeTargets(*publisher_->current()));
     loader_ = std::make_unique<BackgroundLoad>(
@@ -218,29 +219,6 @@ class Daemon {
     saveOrLog("rewrote admin-state.json from memory");
   }
 
-  // One structured line per state change: what, where, from → to, why, how fast.
-  static void logChange(const health::StateChange& c) {
-    char latency[32];
-    std::snprintf(latency, sizeof latency, "%.1f", c.result.latency.count() / 1000.0);
-    logLine(c.to == health::Observed::Up ? LogLevel::Info : LogLevel::Warning,
-            "health: endpoint=" + c.address + " " + health::observedName(c.from) + " -> " +
-                health::observedName(c.to) + " reason=\"" + c.result.reason + "\" latency_ms=" + latency +
-                " check=" + c.check + " (" + c.where + ")");
-  }
-
-  static std::string eventJson(const health::StateChange& c) {
-    return nlohmann::json{{"event", "health"},
-                          {"time", std::time(nullptr)},
-                          {"endpoint", c.address},
-                          {"where", c.where},
-                          {"check", c.check},
-                          {"from", health::observedName(c.from)},
-                          {"to", health::observedName(c.to)},
-                          {"reason", c.result.reason},
-                          {"latency_ms", c.result.latency.count() / 1000.0}}
-        .dump();
-  }
-
   engine::StatsTotals stopWorkers() {
     engine::StatsTotals total;
     for (auto& w : pool_) {
@@ -254,33 +232,6 @@ class Daemon {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& e : diags.errors()) list.push_back(e.toString());
     return list;
-  }
-
-  // Each argument a command may take, with its one type: a request with another type gets
-  // an error that names the argument, not a library's exception text.
-  static std::string argumentError(const nlohmann::json& args) {
-    if (!args.is_object()) return "\"args\" must be a JSON object";
-    static const std::map<std::string, nlohmann::json::value_t> kTypes = {
-        {"target", nlohmann::json::value_t::string}, {"reason", nlohmann::json::value_t::string},
-        {"state", nlohmann::json::value_t::string},  {"name", nlohmann::json::value_t::string},
-        {"type", nlohmann::json::value_t::string},   {"client", nlohmann::json::value_t::string},
-        {"ecs", nlohmann::json::value_t::string},    {"force", nlohmann::json::value_t::boolean},
-        {"dry_run", nlohmann::json::value_t::boolean}, {"detail", nlohmann::json::value_t::boolean},
-        {"start", nlohmann::json::value_t::number_integer},
-        {"end", nlohmann::json::value_t::number_integer}};
-    for (const auto& [key, value] : args.items()) {
-      auto t = kTypes.find(key);
-      if (t == kTypes.end()) continue;  // unknown arguments are ignored, for newer clients
-      bool integer = value.is_number_integer();
-      bool fits = t->second == nlohmann::json::value_t::number_integer ? integer : value.type() == t->second;
-      if (!fits) {
-        const char* want = t->second == nlohmann::json::value_t::string    ? "a string"
-                           : t->second == nlohmann::json::value_t::boolean ? "true or false"
-                                                                           : "an integer (seconds since 1970)";
-        return "argument \"" + key + "\" must be " + want + ", not " + value.type_name();
-      }
-    }
-    return {};
   }
 
   // One handler per control command (docs/control-protocol.md); arguments are type-checked
@@ -322,7 +273,7 @@ class Daemon {
   }
 
   void onControl(const std::string& command, const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
-    if (auto error = argumentError(args); !error.empty()) return reply(control::failure(error));
+    if (auto error = control::argumentError(args); !error.empty()) return reply(control::failure(error));
     auto handler = commands_.find(command);
     if (handler != commands_.end()) return handler->second(args, uid, reply);
     std::string known;
