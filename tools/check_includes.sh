@@ -13,6 +13,7 @@ declare -A ALLOWED=(
   [zones]="zones geo health dns/wire"
   [dns/engine]="dns/engine zones geo health dns/wire"
   [dns/control]="dns/control"
+  [dns/cluster]="dns/cluster health dns/wire"
   [dns/config]="dns/config zones health dns/wire"
   [dns/server]="dns/server dns/control dns/config dns/engine zones geo health dns/wire"
   [tools/lodestar]="dns/server dns/config lodestar"

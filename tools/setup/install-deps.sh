@@ -9,9 +9,13 @@ packages=(
   catch2                                           # unit and end-to-end tests
   knot-dnsutils mmdb-bin socat openssl             # kdig, mmdblookup, socat, openssl s_server: peers in tests
 )
-if [ "${1:-}" = "--with-fuzzer" ]; then
-  packages+=(clang libclang-rt-14-dev)             # libFuzzer
-fi
+for option in "$@"; do
+  case $option in
+    --with-fuzzer) packages+=(clang libclang-rt-14-dev) ;;  # libFuzzer
+    --with-tests) packages+=(etcd-server) ;;                # the cluster tests start their own etcd
+    *) echo "install-deps.sh: unknown option $option" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -19,5 +23,14 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update
+  # Installing a server package starts its system service (etcd on :2379); the tests start
+  # their own on free ports, so service starts are denied while installing.
+  own_policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    own_policy=1
+  fi
   apt-get install -y --no-install-recommends "${missing[@]}"
+  [ -z "$own_policy" ] || rm -f /usr/sbin/policy-rc.d
 fi

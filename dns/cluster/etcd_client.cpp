@@ -1,0 +1,321 @@
+// libcurl easy handle per client; JSON bodies; int64 fields arrive as strings and zero
+// values are left out (proto3 JSON), so every read has a default.
+#include "dns/cluster/etcd_client.hpp"
+
+#include <curl/curl.h>
+
+#include <cstring>
+
+#include "dns/cluster/base64.hpp"
+
+namespace lodestar::cluster {
+
+namespace {
+
+int64_t number(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return 0;
+  if (it->is_number_integer()) return it->get<int64_t>();
+  if (it->is_string()) {
+    try {
+      return std::stoll(it->get<std::string>());
+    } catch (const std::exception&) {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+std::string bytes(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return {};
+  return base64Decode(it->get<std::string>()).value_or(std::string());
+}
+
+KeyValue keyValue(const nlohmann::json& j) {
+  return {bytes(j, "key"),      bytes(j, "value"),          number(j, "create_revision"),
+          number(j, "mod_revision"), number(j, "version"), number(j, "lease")};
+}
+
+RangeResult rangeResult(const nlohmann::json& j) {
+  RangeResult r;
+  r.revision = number(j.value("header", nlohmann::json::object()), "revision");
+  if (auto kvs = j.find("kvs"); kvs != j.end() && kvs->is_array())
+    for (const auto& kv : *kvs) r.kvs.push_back(keyValue(kv));
+  return r;
+}
+
+size_t appendTo(char* data, size_t size, size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+
+struct CurlGlobal {
+  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+};
+
+}  // namespace
+
+std::string prefixEnd(const std::string& prefix) {
+  std::string end = prefix;
+  while (!end.empty()) {
+    auto& last = reinterpret_cast<unsigned char&>(end.back());
+    if (last < 0xFF) {
+      ++last;
+      return end;
+    }
+    end.pop_back();
+  }
+  return std::string(1, '\0');  // every key
+}
+
+namespace txn {
+nlohmann::json modRevisionIs(const std::string& key, int64_t revision) {
+  return {{"key", base64Encode(key)}, {"target", "MOD"}, {"result", "EQUAL"}, {"mod_revision", std::to_string(revision)}};
+}
+nlohmann::json put(const std::string& key, const std::string& value, int64_t lease) {
+  nlohmann::json p = {{"key", base64Encode(key)}, {"value", base64Encode(value)}};
+  if (lease) p["lease"] = std::to_string(lease);
+  return {{"request_put", p}};
+}
+nlohmann::json get(const std::string& key) { return {{"request_range", {{"key", base64Encode(key)}}}}; }
+}  // namespace txn
+
+EtcdClient::EtcdClient(EtcdOptions options) : options_(std::move(options)) {
+  static CurlGlobal global;
+  if (options_.endpoints.empty()) throw EtcdError("no etcd endpoints given");
+  curl_ = curl_easy_init();
+}
+
+EtcdClient::~EtcdClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+
+void EtcdClient::prepare(void* handle, const std::string& url, const std::string& body) {
+  CURL* c = static_cast<CURL*>(handle);
+  curl_easy_reset(c);
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_POST, 1L);
+  curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, body.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 500L);
+  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(c, CURLOPT_TCP_KEEPIDLE, 2L);
+  curl_easy_setopt(c, CURLOPT_TCP_KEEPINTVL, 1L);
+  if (!options_.caFile.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.caFile.c_str());
+  if (!options_.certFile.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, options_.certFile.c_str());
+  if (!options_.keyFile.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, options_.keyFile.c_str());
+}
+
+void EtcdClient::authenticate(const std::string& endpoint) {
+  token_.clear();
+  if (options_.user.empty()) return;
+  std::string error;
+  bool retry = false;
+  auto r = callOne(endpoint, "/v3/auth/authenticate",
+                   nlohmann::json{{"name", options_.user}, {"password", options_.password}}.dump(), error, retry);
+  if (!r) throw EtcdError("etcd at " + endpoint + " refused user '" + options_.user + "': " + error);
+  token_ = r->value("token", "");
+}
+
+std::optional<nlohmann::json> EtcdClient::callOne(const std::string& endpoint, const std::string& path,
+                                                  const std::string& body, std::string& error, bool& retryOther) {
+  CURL* c = static_cast<CURL*>(curl_);
+  prepare(c, endpoint + path, body);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  if (!token_.empty()) headers = curl_slist_append(headers, ("Authorization: " + token_).c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  std::string response;
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, appendTo);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
+  CURLcode rc = curl_easy_perform(c);
+  curl_slist_free_all(headers);
+  retryOther = true;
+  if (rc != CURLE_OK) {
+    error = curl_easy_strerror(rc);
+    return std::nullopt;
+  }
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  auto j = nlohmann::json::parse(response, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    error = "HTTP " + std::to_string(status) + " with a body that is not JSON";
+    return std::nullopt;
+  }
+  if (status == 200 && !j.contains("error")) return j;
+  error = j.value("message", j.value("error", "HTTP " + std::to_string(status)));
+  // Unavailable (14), deadline exceeded (4) and server errors: another member may do better.
+  int64_t code = number(j, "code");
+  retryOther = status >= 500 || code == 14 || code == 4;
+  return std::nullopt;
+}
+
+nlohmann::json EtcdClient::call(const std::string& path, const nlohmann::json& request) {
+  const std::string body = request.dump();
+  std::string reasons;
+  for (size_t tried = 0; tried < options_.endpoints.size(); ++tried) {
+    const size_t at = (current_ + tried) % options_.endpoints.size();
+    const std::string& endpoint = options_.endpoints[at];
+    std::string error;
+    bool retryOther = false;
+    try {
+      if (!options_.user.empty() && token_.empty()) authenticate(endpoint);
+      auto r = callOne(endpoint, path, body, error, retryOther);
+      if (!r && !options_.user.empty() && error.find("auth token") != std::string::npos) {
+        authenticate(endpoint);  // the token expired: one more try with a fresh one
+        r = callOne(endpoint, path, body, error, retryOther);
+      }
+      if (r) {
+        current_ = at;
+        return *r;
+      }
+    } catch (const EtcdError& e) {
+      error = e.what();
+      retryOther = true;
+    }
+    if (!retryOther) throw EtcdError("etcd at " + endpoint + ": " + error);
+    reasons += (reasons.empty() ? "" : "; ") + endpoint + ": " + error;
+    token_.clear();
+  }
+  throw EtcdError("no etcd member answered (" + reasons + ")");
+}
+
+RangeResult EtcdClient::range(const std::string& key, const std::string& end, int64_t limit, bool newestFirst) {
+  nlohmann::json body = {{"key", base64Encode(key)}};
+  if (!end.empty()) body["range_end"] = base64Encode(end);
+  if (limit) body["limit"] = std::to_string(limit);
+  if (newestFirst) {
+    body["sort_order"] = "DESCEND";
+    body["sort_target"] = "MOD";
+  }
+  return rangeResult(call("/v3/kv/range", body));
+}
+
+int64_t EtcdClient::put(const std::string& key, const std::string& value, int64_t lease) {
+  auto body = txn::put(key, value, lease)["request_put"];
+  return number(call("/v3/kv/put", body).value("header", nlohmann::json::object()), "revision");
+}
+
+int64_t EtcdClient::remove(const std::string& key) {
+  return number(call("/v3/kv/deleterange", {{"key", base64Encode(key)}}).value("header", nlohmann::json::object()),
+                "revision");
+}
+
+TxnResult EtcdClient::transaction(const std::vector<nlohmann::json>& compare, const std::vector<nlohmann::json>& success,
+                                  const std::vector<nlohmann::json>& failure) {
+  auto j = call("/v3/kv/txn", {{"compare", compare}, {"success", success}, {"failure", failure}});
+  TxnResult r;
+  r.succeeded = j.value("succeeded", false);
+  r.revision = number(j.value("header", nlohmann::json::object()), "revision");
+  if (auto responses = j.find("responses"); responses != j.end() && responses->is_array())
+    for (const auto& op : *responses)
+      if (op.contains("response_range")) r.ranges.push_back(rangeResult(op["response_range"]));
+  return r;
+}
+
+int64_t EtcdClient::grantLease(int64_t ttl) {
+  auto j = call("/v3/lease/grant", {{"TTL", std::to_string(ttl)}});
+  int64_t id = number(j, "ID");
+  if (!id) throw EtcdError("etcd granted no lease: " + j.value("error", std::string("no ID")));
+  return id;
+}
+
+bool EtcdClient::keepAlive(int64_t lease) {
+  auto j = call("/v3/lease/keepalive", {{"ID", std::to_string(lease)}});
+  return number(j.value("result", nlohmann::json::object()), "TTL") > 0;
+}
+
+void EtcdClient::revokeLease(int64_t lease) { call("/v3/lease/revoke", {{"ID", std::to_string(lease)}}); }
+
+namespace {
+struct WatchStream {
+  std::string buffer;
+  const std::atomic<bool>* stop;
+  const std::function<void()>* onCreated;
+  const std::function<void(int64_t, const std::vector<WatchEvent>&)>* onEvents;
+  bool created = false, compacted = false;
+  std::string failure;
+};
+
+size_t onWatchData(char* data, size_t size, size_t count, void* out) {
+  auto& w = *static_cast<WatchStream*>(out);
+  w.buffer.append(data, size * count);
+  for (size_t nl; (nl = w.buffer.find('\n')) != std::string::npos;) {
+    auto j = nlohmann::json::parse(w.buffer.substr(0, nl), nullptr, false);
+    w.buffer.erase(0, nl + 1);
+    if (j.is_discarded() || !j.is_object()) continue;
+    if (j.contains("error")) {
+      w.failure = j["error"].value("message", j.dump());
+      return 0;
+    }
+    const auto& r = j.value("result", nlohmann::json::object());
+    if (number(r, "compact_revision") > 0) {
+      w.compacted = true;
+      return 0;
+    }
+    if (r.value("canceled", false)) {
+      w.failure = "the watch was canceled: " + r.value("cancel_reason", std::string("no reason given"));
+      return 0;
+    }
+    if (r.value("created", false) && !w.created) {
+      w.created = true;
+      (*w.onCreated)();
+    }
+    if (auto events = r.find("events"); events != r.end() && events->is_array() && !events->empty()) {
+      std::vector<WatchEvent> batch;
+      for (const auto& e : *events)
+        batch.push_back({e.value("type", std::string()) == "DELETE", keyValue(e.value("kv", nlohmann::json::object()))});
+      (*w.onEvents)(number(r.value("header", nlohmann::json::object()), "revision"), batch);
+    }
+  }
+  return size * count;
+}
+
+int onWatchProgress(void* data, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<WatchStream*>(data)->stop->load() ? 1 : 0;
+}
+}  // namespace
+
+void EtcdClient::watch(const std::string& prefix, int64_t fromRevision, const std::atomic<bool>& stop,
+                       const std::function<void()>& onCreated,
+                       const std::function<void(int64_t, const std::vector<WatchEvent>&)>& onEvents) {
+  nlohmann::json body = {{"create_request",
+                          {{"key", base64Encode(prefix)},
+                           {"range_end", base64Encode(prefixEnd(prefix))},
+                           {"start_revision", std::to_string(fromRevision)}}}};
+  std::string reasons;
+  for (size_t tried = 0; tried < options_.endpoints.size() && !stop; ++tried) {
+    const size_t at = (current_ + tried) % options_.endpoints.size();
+    const std::string& endpoint = options_.endpoints[at];
+    try {
+      if (!options_.user.empty()) authenticate(endpoint);
+    } catch (const EtcdError& e) {
+      reasons += (reasons.empty() ? "" : "; ") + std::string(e.what());
+      continue;
+    }
+    CURL* c = static_cast<CURL*>(curl_);
+    prepare(c, endpoint + "/v3/watch", body.dump());
+    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+    if (!token_.empty()) headers = curl_slist_append(headers, ("Authorization: " + token_).c_str());
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    WatchStream w{{}, &stop, &onCreated, &onEvents, false, false, {}};
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, onWatchData);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &w);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, onWatchProgress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &w);
+    CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(headers);
+    if (stop) return;
+    if (w.compacted) throw CompactedError("revision " + std::to_string(fromRevision) + " was compacted");
+    std::string why = !w.failure.empty() ? w.failure : rc == CURLE_OK ? "the stream ended" : curl_easy_strerror(rc);
+    if (w.created) {
+      current_ = at;
+      throw EtcdError("the watch on " + endpoint + " broke: " + why);
+    }
+    reasons += (reasons.empty() ? "" : "; ") + endpoint + ": " + why;
+  }
+  if (stop) return;
+  throw EtcdError("no etcd member took the watch (" + reasons + ")");
+}
+
+}  // namespace lodestar::cluster

@@ -1,0 +1,111 @@
+// A blocking client for etcd v3 through its JSON gateway (POST /v3/..., keys and values in
+// base64), over libcurl. One request at a time per client; the cluster link runs clients on
+// threads of their own so the control loop never waits on the network. Every endpoint is
+// tried in turn before a call fails.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace lodestar::cluster {
+
+struct EtcdOptions {
+  std::vector<std::string> endpoints;  // "http://127.0.0.1:2379", "https://..."
+  std::string caFile, certFile, keyFile;  // TLS (all optional)
+  std::string user, password;             // etcd authentication (optional)
+  std::chrono::milliseconds timeout{2000};
+};
+
+/// No endpoint answered, or etcd refused the request; the message says which and why.
+struct EtcdError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct KeyValue {
+  std::string key, value;
+  int64_t createRevision = 0, modRevision = 0, version = 0, lease = 0;
+};
+
+struct RangeResult {
+  int64_t revision = 0;  // the store's revision when it was read
+  std::vector<KeyValue> kvs;
+};
+
+struct TxnResult {
+  bool succeeded = false;
+  int64_t revision = 0;
+  std::vector<RangeResult> ranges;  // the range operations' results, in order
+};
+
+struct WatchEvent {
+  bool deleted = false;
+  KeyValue kv;
+};
+
+/// The end of the key range of every key starting with `prefix`.
+std::string prefixEnd(const std::string& prefix);
+
+/// Transaction parts (etcd's Compare and RequestOp, as the gateway spells them).
+namespace txn {
+nlohmann::json modRevisionIs(const std::string& key, int64_t revision);  // 0: the key does not exist
+nlohmann::json put(const std::string& key, const std::string& value, int64_t lease = 0);
+nlohmann::json get(const std::string& key);
+}  // namespace txn
+
+class EtcdClient {
+ public:
+  explicit EtcdClient(EtcdOptions options);
+  ~EtcdClient();
+  EtcdClient(const EtcdClient&) = delete;
+  EtcdClient& operator=(const EtcdClient&) = delete;
+
+  /// Keys from `key` to `end` ("" for just `key`); newest first by modification when asked.
+  RangeResult range(const std::string& key, const std::string& end = "", int64_t limit = 0, bool newestFirst = false);
+  RangeResult rangePrefix(const std::string& prefix) { return range(prefix, prefixEnd(prefix)); }
+  /// Returns the revision of the write.
+  int64_t put(const std::string& key, const std::string& value, int64_t lease = 0);
+  int64_t remove(const std::string& key);
+  TxnResult transaction(const std::vector<nlohmann::json>& compare, const std::vector<nlohmann::json>& success,
+                        const std::vector<nlohmann::json>& failure);
+  /// A new lease of `ttl` seconds; its id.
+  int64_t grantLease(int64_t ttl);
+  /// False when the lease has expired (or never was): grant a new one.
+  bool keepAlive(int64_t lease);
+  void revokeLease(int64_t lease);
+
+  /// Streams the changes under `prefix` from `fromRevision` until `stop` is set or the stream
+  /// breaks (EtcdError). `onCreated` runs once the watch is in place; `onEvents` per batch,
+  /// with the batch's revision. Throws CompactedError when `fromRevision` is gone.
+  void watch(const std::string& prefix, int64_t fromRevision, const std::atomic<bool>& stop,
+             const std::function<void()>& onCreated,
+             const std::function<void(int64_t revision, const std::vector<WatchEvent>&)>& onEvents);
+  struct CompactedError : EtcdError {
+    using EtcdError::EtcdError;
+  };
+
+  /// The endpoint the last request reached.
+  const std::string& endpoint() const { return options_.endpoints[current_]; }
+
+ private:
+  nlohmann::json call(const std::string& path, const nlohmann::json& body);
+  std::optional<nlohmann::json> callOne(const std::string& endpoint, const std::string& path, const std::string& body,
+                                        std::string& error, bool& retryOtherEndpoint);
+  void authenticate(const std::string& endpoint);
+  void prepare(void* curl, const std::string& url, const std::string& body);
+
+  EtcdOptions options_;
+  size_t current_ = 0;
+  std::string token_;
+  void* curl_ = nullptr;  // one easy handle, reused (keeps the connection)
+};
+
+}  // namespace lodestar::cluster

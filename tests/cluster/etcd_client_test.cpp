@@ -1,0 +1,120 @@
+// The etcd client against a real three-member etcd on loopback: reads, writes, transactions,
+// leases, watches that resume from a revision, and what it says when members are gone.
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "dns/cluster/base64.hpp"
+#include "dns/cluster/etcd_client.hpp"
+#include "tests/support/etcd_cluster.hpp"
+
+using namespace lodestar::cluster;
+using lodestar::test::EtcdCluster;
+
+namespace {
+EtcdOptions optionsFor(const EtcdCluster& c) {
+  EtcdOptions o;
+  o.endpoints = c.endpoints();
+  o.timeout = std::chrono::milliseconds(1000);
+  return o;
+}
+}  // namespace
+
+TEST_CASE("base64 round-trips every byte and refuses what is not base64", "[cluster][base64]") {
+  std::string all;
+  for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+  for (size_t n = 0; n < 8; ++n) CHECK(base64Decode(base64Encode(all.substr(0, n))) == all.substr(0, n));
+  CHECK(base64Decode(base64Encode(all)) == all);
+  CHECK(base64Encode("/t/a") == "L3QvYQ==");
+  CHECK_FALSE(base64Decode("L3QvYQ="));
+  CHECK_FALSE(base64Decode("L3Q*YQ=="));
+  CHECK_FALSE(base64Decode("L3=vYQ=="));
+  CHECK(prefixEnd("/a/") == "/a0");
+}
+
+TEST_CASE("etcd: put, range by prefix, transactions, leases and a watch from a revision", "[cluster][etcd]") {
+  if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
+  EtcdCluster etcd;
+  EtcdClient client(optionsFor(etcd));
+
+  int64_t r1 = client.put("/p/a", "one");
+  int64_t r2 = client.put("/p/b", std::string("two\0bytes", 9));
+  client.put("/q/c", "elsewhere");
+  CHECK(r2 > r1);
+  auto all = client.rangePrefix("/p/");
+  REQUIRE(all.kvs.size() == 2);
+  CHECK(all.kvs[0].key == "/p/a");
+  CHECK(all.kvs[1].value == std::string("two\0bytes", 9));
+  CHECK(all.kvs[0].modRevision == r1);
+
+  // Compare-and-swap: the second writer with the same expectation loses and reads the winner.
+  auto win = client.transaction({txn::modRevisionIs("/p/a", r1)}, {txn::put("/p/a", "first")}, {txn::get("/p/a")});
+  auto lose = client.transaction({txn::modRevisionIs("/p/a", r1)}, {txn::put("/p/a", "second")}, {txn::get("/p/a")});
+  CHECK(win.succeeded);
+  CHECK_FALSE(lose.succeeded);
+  REQUIRE(lose.ranges.size() == 1);
+  REQUIRE(lose.ranges[0].kvs.size() == 1);
+  CHECK(lose.ranges[0].kvs[0].value == "first");
+  CHECK(client.transaction({txn::modRevisionIs("/p/new", 0)}, {txn::put("/p/new", "x")}, {}).succeeded);
+
+  // Leases: a key under a lease that is not kept alive goes.
+  int64_t lease = client.grantLease(1);
+  client.put("/p/leased", "v", lease);
+  CHECK(client.keepAlive(lease));
+  client.revokeLease(lease);
+  CHECK_FALSE(client.keepAlive(lease));
+  CHECK(client.range("/p/leased").kvs.empty());
+
+  // A watch from an old revision first replays what came since, then streams.
+  std::atomic<bool> stop{false}, created{false};
+  std::vector<WatchEvent> seen;
+  std::mutex lock;
+  std::thread watcher([&] {
+    EtcdClient w(optionsFor(etcd));
+    try {
+      w.watch("/p/", r2, stop, [&] { created = true; }, [&](int64_t, const std::vector<WatchEvent>& batch) {
+        std::lock_guard<std::mutex> hold(lock);
+        seen.insert(seen.end(), batch.begin(), batch.end());
+      });
+    } catch (const EtcdError&) {
+    }
+  });
+  for (int i = 0; i < 50 && !created; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  client.put("/p/later", "z");
+  client.remove("/p/b");
+  client.put("/q/other", "not watched");
+  for (int i = 0; i < 100; ++i) {
+    {
+      std::lock_guard<std::mutex> hold(lock);
+      if (!seen.empty() && seen.back().deleted) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  stop = true;
+  watcher.join();
+  std::vector<std::string> keys;
+  for (const auto& e : seen) keys.push_back((e.deleted ? "-" : "+") + e.kv.key);
+  CHECK(keys == std::vector<std::string>{"+/p/b", "+/p/a", "+/p/new", "+/p/leased", "-/p/leased", "+/p/later", "-/p/b"});
+}
+
+TEST_CASE("etcd: one member down changes nothing; all down is a clear error naming each member", "[cluster][etcd]") {
+  if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
+  EtcdCluster etcd;
+  EtcdClient client(optionsFor(etcd));
+  client.put("/k", "1");
+  etcd.stop(0);  // the member the client talks to first
+  CHECK(client.put("/k", "2") > 0);
+  CHECK(client.range("/k").kvs.at(0).value == "2");
+  etcd.stopAll();
+  try {
+    client.put("/k", "3");
+    FAIL("a write with every member down succeeded");
+  } catch (const EtcdError& e) {
+    std::string what = e.what();
+    INFO(what);
+    CHECK_THAT(what, Catch::Contains("no etcd member answered"));
+    for (const auto& ep : etcd.endpoints()) CHECK_THAT(what, Catch::Contains(ep));
+  }
+  etcd.startAll();
+  CHECK(client.range("/k").kvs.at(0).value == "2");
+}
