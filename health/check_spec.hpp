@@ -12,6 +12,9 @@
 namespace lodestar::health {
 
 enum class ProbeKind : uint8_t { Tcp, Http, Https, Dns, Exec };
+/// Whose probes decide an endpoint's health when several nameservers share it (cluster:):
+/// Default is Quorum when clustered, Local alone.
+enum class Consensus : uint8_t { Default, Local, Quorum };
 const char* probeKindName(ProbeKind kind) noexcept;
 
 struct CheckSpec {
@@ -25,6 +28,7 @@ struct CheckSpec {
   unsigned rise = 2;
   unsigned fall = 3;
   FlapDamping damping;      // off unless the check sets flap_damping
+  Consensus consensus = Consensus::Default;
   // http / https
   std::string method = "GET";
   std::string path = "/";
@@ -53,7 +57,7 @@ struct CheckSpec {
   /// Every field but the name (two names for one probe still probe the same thing).
   auto identityFields() const {
     return std::tie(kind, port, address, interval, timeout, recheck, rise, fall, damping.falls, damping.window,
-                    damping.hold, method, path, host, headers, expectStatus, bodyContains, verifyTls, sni, dnsName,
+                    damping.hold, consensus, method, path, host, headers, expectStatus, bodyContains, verifyTls, sni, dnsName,
                     dnsType, dnsRcode, dnsAnswer, command);
   }
 };

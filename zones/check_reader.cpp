@@ -15,7 +15,7 @@ using health::ProbeKind;
 std::optional<health::CheckSpec> readCheck(YamlReader& yaml, const YAML::Node& node, const std::string& path,
                                            const std::string& name) {
   if (!yaml.expectMap(node, path, {"kind", "port", "address", "interval", "timeout", "recheck", "rise", "fall", "http",
-                                   "dns", "exec", "flap_damping"}))
+                                   "dns", "exec", "flap_damping", "consensus"}))
     return std::nullopt;
   health::CheckSpec c;
   c.name = name;
@@ -74,6 +74,15 @@ std::optional<health::CheckSpec> readCheck(YamlReader& yaml, const YAML::Node& n
       auto hold = yaml.duration(d["hold"], keyPath(dp, "hold"));
       if (!falls || !window || !hold) ok = false;
       else c.damping = {static_cast<unsigned>(*falls), *window, *hold};
+    }
+  }
+  if (node["consensus"]) {
+    auto v = yaml.string(node["consensus"], keyPath(path, "consensus"));
+    if (v == std::string("local")) c.consensus = health::Consensus::Local;
+    else if (v == std::string("quorum")) c.consensus = health::Consensus::Quorum;
+    else {
+      if (v) yaml.error(node["consensus"], keyPath(path, "consensus"), "'" + *v + "' is not local or quorum");
+      ok = false;
     }
   }
   if (node["port"]) {

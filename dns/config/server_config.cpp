@@ -12,15 +12,11 @@
 
 namespace lodestar::config {
 
-namespace {
-
 std::string resolvePath(const std::string& configPath, const std::string& p) {
   if (p.empty() || p[0] == '/') return p;
   auto slash = configPath.rfind('/');
   return slash == std::string::npos ? p : configPath.substr(0, slash + 1) + p;
 }
-
-}  // namespace
 
 std::optional<ListenAddress> parseListenAddress(const std::string& text) {
   ListenAddress out;
@@ -56,7 +52,8 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Dia
   zones::YamlReader yaml(path, diags);
   YAML::Node root = yaml.load();
   if (!root.IsDefined()) return std::nullopt;
-  if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "geo", "state_dir", "control_socket", "udp", "tcp", "hooks"}))
+  if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "geo", "state_dir", "control_socket", "udp", "tcp", "hooks",
+                                "cluster"}))
     return std::nullopt;
   ServerConfig c;
   c.path = path;
@@ -166,6 +163,7 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Dia
       c.hooks.push_back(spec);
     }
   }
+  if (root["cluster"]) c.cluster = readClusterConfig(yaml, root["cluster"], path);
   if (!diags.ok()) return std::nullopt;
   return c;
 }

@@ -10,6 +10,7 @@
 #include "dns/wire/address.hpp"
 #include "health/hooks.hpp"
 #include "zones/diagnostics.hpp"
+#include "zones/yaml_support.hpp"
 
 namespace lodestar::config {
 
@@ -17,6 +18,18 @@ struct ListenAddress {
   wire::Address address;
   uint16_t port = 53;
   std::string text;  // as written, for messages
+};
+
+/// `cluster:`: several nameservers sharing overrides and health through etcd. Absent: this
+/// node runs alone, its overrides in state_dir.
+struct ClusterConfig {
+  std::vector<std::string> etcd;          // endpoints, http:// or https://
+  std::string prefix = "/lodestar/";      // several Lodestar clusters may share one etcd
+  std::string node;                       // this node's name, unique in the cluster
+  std::string caFile, certFile, keyFile;  // tls
+  std::string user, password;
+  std::chrono::milliseconds lease{5000};  // this node's reports vanish this long after it dies
+  std::chrono::milliseconds grace{10000}; // etcd unreachable this long: quorum checks use our own probes
 };
 
 struct ServerConfig {
@@ -34,10 +47,17 @@ struct ServerConfig {
   unsigned tcpMaxConnections = 1024;
   std::chrono::milliseconds tcpIdleTimeout{10'000};
   std::vector<health::HookSpec> hooks;  // run on every health state change
+  std::optional<ClusterConfig> cluster;
 };
 
 /// Reads and checks the main config; nullopt when anything is wrong (all of it reported).
 std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Diagnostics& diags);
+
+/// `p` relative to the configuration file's folder (absolute paths as they are).
+std::string resolvePath(const std::string& configPath, const std::string& p);
+
+/// Reads `cluster:` (reports every mistake to the reader's diagnostics).
+std::optional<ClusterConfig> readClusterConfig(zones::YamlReader& yaml, const YAML::Node& node, const std::string& configPath);
 
 /// Parses "127.0.0.1:53", "[::1]:53" or a bare address (port 53).
 std::optional<ListenAddress> parseListenAddress(const std::string& text);

@@ -39,3 +39,39 @@ TEST_CASE("the main config resolves relative paths and rejects unknown keys", "[
   CHECK_FALSE(loadServerConfig(dir.write("b.yaml", "listen: [127.0.0.1:53]\nzones: []\nworkres: 2\n"), bad));
   CHECK_THAT(bad.report(), Catch::Contains("b.yaml:3:1: workres: unknown key"));
 }
+
+TEST_CASE("cluster: is read with its defaults, and each mistake is named with its place", "[config][cluster]") {
+  TempDir dir;
+  lodestar::zones::Diagnostics d;
+  auto c = loadServerConfig(dir.write("c.yaml", "listen: [127.0.0.1:53]\nzones: []\n"
+                                                "cluster:\n  etcd: [http://127.0.0.1:2379/, https://10.0.0.2:2379]\n"
+                                                "  node: ns1.eu\n  prefix: /gtm\n  lease: 3s\n"),
+                            d);
+  INFO(d.report());
+  REQUIRE(c);
+  REQUIRE(c->cluster);
+  CHECK(c->cluster->etcd == std::vector<std::string>{"http://127.0.0.1:2379", "https://10.0.0.2:2379"});
+  CHECK(c->cluster->node == "ns1.eu");
+  CHECK(c->cluster->prefix == "/gtm/");
+  CHECK(c->cluster->lease == std::chrono::seconds(3));
+  CHECK(c->cluster->grace == std::chrono::seconds(10));
+  auto alone = loadServerConfig(dir.write("a.yaml", "listen: [127.0.0.1:53]\nzones: []\n"), d);
+  REQUIRE(alone);
+  CHECK_FALSE(alone->cluster);
+
+  auto bad = [&](const std::string& cluster, const std::string& message) {
+    lodestar::zones::Diagnostics diags;
+    CHECK_FALSE(loadServerConfig(dir.write("b.yaml", "listen: [127.0.0.1:53]\nzones: []\ncluster:\n" + cluster), diags));
+    INFO(diags.report());
+    CHECK_THAT(diags.report(), Catch::Contains(message));
+  };
+  bad("  node: ns1\n", "b.yaml:4:3: cluster: missing key 'etcd'");
+  bad("  etcd: [127.0.0.1:2379]\n  node: ns1\n", "cluster.etcd: '127.0.0.1:2379' is not an http:// or https:// URL");
+  bad("  etcd: [http://e:2379]\n", "missing key 'node'");
+  bad("  etcd: [http://e:2379]\n  node: 'ns 1'\n", "b.yaml:5:9: cluster.node: 'ns 1' is not a node name");
+  bad("  etcd: [http://e:2379]\n  node: n\n  prefix: gtm\n", "cluster.prefix: the key prefix must start with '/'");
+  bad("  etcd: [http://e:2379]\n  node: n\n  lease: 1s\n", "cluster.lease: the lease must be between 2s and 10m");
+  bad("  etcd: [http://e:2379]\n  node: n\n  tls: {ca: /nonexistent/ca.pem}\n", "cluster.tls.ca: cannot read '/nonexistent/ca.pem'");
+  bad("  etcd: [http://e:2379]\n  node: n\n  password: x\n", "cluster.password: a password needs 'user'");
+  bad("  etcd: [http://e:2379]\n  node: n\n  nodes: 3\n", "cluster.nodes: unknown key");
+}

@@ -46,7 +46,8 @@ TEST_CASE("checks that differ in any field have different identities, and the na
       [](CheckSpec& c) { c.timeout *= 2; },        [](CheckSpec& c) { c.damping.hold = std::chrono::seconds(9); },
       [](CheckSpec& c) { c.headers = {"X: 1"}; },  [](CheckSpec& c) { c.expectStatus = {204}; },
       [](CheckSpec& c) { c.verifyTls = false; },   [](CheckSpec& c) { c.command = {"/bin/true"}; },
-      [](CheckSpec& c) { c.dnsRcode = 3; },        [](CheckSpec& c) { c.path = "/healthz"; }};
+      [](CheckSpec& c) { c.dnsRcode = 3; },        [](CheckSpec& c) { c.path = "/healthz"; },
+      [](CheckSpec& c) { c.consensus = lodestar::health::Consensus::Local; }};
   for (auto change : changes) {
     CheckSpec c = a;
     change(c);

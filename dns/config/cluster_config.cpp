@@ -1,0 +1,96 @@
+// `cluster:` in the main configuration: where etcd is, who this node is, and how long its
+// reports live. Every mistake is reported with its place, like the rest of the file.
+#include <unistd.h>
+
+#include <cctype>
+
+#include "dns/config/server_config.hpp"
+
+namespace lodestar::config {
+
+namespace {
+
+bool validNodeName(const std::string& name) {
+  if (name.empty() || name.size() > 63) return false;
+  for (char ch : name)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.')) return false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<ClusterConfig> readClusterConfig(zones::YamlReader& yaml, const YAML::Node& node, const std::string& configPath) {
+  if (!yaml.expectMap(node, "cluster", {"etcd", "prefix", "node", "tls", "user", "password", "lease", "grace"}))
+    return std::nullopt;
+  ClusterConfig c;
+  bool ok = true;
+  auto fail = [&](const YAML::Node& at, const std::string& path, const std::string& message) {
+    yaml.error(at, path, message);
+    ok = false;
+  };
+  if (!node["etcd"]) {
+    fail(node, "cluster", "missing key 'etcd' (the etcd endpoints, e.g. [http://10.0.0.1:2379, http://10.0.0.2:2379])");
+  } else if (auto list = yaml.stringList(node["etcd"], "cluster.etcd")) {
+    if (list->empty()) fail(node["etcd"], "cluster.etcd", "at least one etcd endpoint is needed");
+    for (const auto& e : *list) {
+      if (e.rfind("http://", 0) != 0 && e.rfind("https://", 0) != 0)
+        fail(node["etcd"], "cluster.etcd", "'" + e + "' is not an http:// or https:// URL of an etcd member");
+      else c.etcd.push_back(e.back() == '/' ? e.substr(0, e.size() - 1) : e);
+    }
+  } else {
+    ok = false;
+  }
+  if (!node["node"]) {
+    fail(node, "cluster", "missing key 'node' (this nameserver's name in the cluster, e.g. ns1)");
+  } else if (auto name = yaml.string(node["node"], "cluster.node")) {
+    if (!validNodeName(*name))
+      fail(node["node"], "cluster.node", "'" + *name + "' is not a node name (1-63 letters, digits, '-', '_' or '.')");
+    c.node = *name;
+  }
+  if (node["prefix"]) {
+    if (auto prefix = yaml.string(node["prefix"], "cluster.prefix")) {
+      if (prefix->empty() || (*prefix)[0] != '/')
+        fail(node["prefix"], "cluster.prefix", "the key prefix must start with '/', e.g. /lodestar/");
+      c.prefix = *prefix;
+      if (c.prefix.back() != '/') c.prefix += '/';
+    }
+  }
+  if (const auto tls = node["tls"]) {
+    if (yaml.expectMap(tls, "cluster.tls", {"ca", "cert", "key"})) {
+      auto file = [&](const char* key, std::string& out) {
+        if (!tls[key]) return;
+        const std::string path = std::string("cluster.tls.") + key;
+        if (auto s = yaml.string(tls[key], path)) {
+          out = resolvePath(configPath, *s);
+          if (access(out.c_str(), R_OK) != 0) fail(tls[key], path, "cannot read '" + out + "'");
+        }
+      };
+      file("ca", c.caFile);
+      file("cert", c.certFile);
+      file("key", c.keyFile);
+      if (c.certFile.empty() != c.keyFile.empty())
+        fail(tls, "cluster.tls", "a client certificate needs both 'cert' and 'key'");
+    }
+  }
+  if (node["user"]) {
+    if (auto s = yaml.string(node["user"], "cluster.user")) c.user = *s;
+  }
+  if (node["password"]) {
+    if (auto s = yaml.string(node["password"], "cluster.password")) c.password = *s;
+  }
+  if (!c.password.empty() && c.user.empty()) fail(node["password"], "cluster.password", "a password needs 'user'");
+  if (node["lease"]) {
+    if (auto d = yaml.duration(node["lease"], "cluster.lease")) {
+      if (*d < std::chrono::seconds(2) || *d > std::chrono::minutes(10))
+        fail(node["lease"], "cluster.lease", "the lease must be between 2s and 10m");
+      c.lease = *d;
+    }
+  }
+  if (node["grace"]) {
+    if (auto d = yaml.duration(node["grace"], "cluster.grace")) c.grace = *d;
+  }
+  if (!ok) return std::nullopt;
+  return c;
+}
+
+}  // namespace lodestar::config
