@@ -74,7 +74,7 @@ constexpr off_t kMaxDatabaseBytes = off_t(4) << 30;
 // the file it opens and reads it live, so mapping the operator's file would let `cp` over
 // it change answers or fault the daemon (SIGBUS on a truncated page). Returns -1 with
 // `error` set.
-int privateCopy(const std::string& path, std::string& error) {
+int privateCopy(const std::string& path, std::string& error, wire::ContentDigest& digest) {
   int in = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (in < 0) {
     error = path + ": cannot open the geo database: " + std::strerror(errno);
@@ -106,6 +106,7 @@ int privateCopy(const std::string& path, std::string& error) {
       }
       break;
     }
+    digest.add(buffer.data(), static_cast<size_t>(n));
     for (ssize_t done = 0; done < n;) {
       ssize_t w = ::write(out, buffer.data() + done, static_cast<size_t>(n - done));
       if (w < 0 && errno == EINTR) continue;
@@ -128,7 +129,9 @@ std::unique_ptr<Database> Database::open(const std::string& path, std::string& e
   std::unique_ptr<Database> db(new Database());
   db->mmdb_ = std::make_unique<MMDB_s>();
   db->path_ = path;
-  int copy = privateCopy(path, error);
+  wire::ContentDigest digest;
+  int copy = privateCopy(path, error, digest);
+  db->digest_ = digest.hex();
   if (copy < 0) return nullptr;
   // libmaxminddb opens by name: the copy's /proc name; the mapping outlives the descriptor.
   std::string copyPath = "/proc/self/fd/" + std::to_string(copy);

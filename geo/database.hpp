@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "dns/wire/address.hpp"
+#include "dns/wire/content_digest.hpp"
 #include "geo/geo_facts.hpp"
 
 struct MMDB_s;
@@ -48,11 +49,14 @@ class Database {
   const std::string& path() const noexcept { return path_; }
   std::string description() const;
   uint32_t nodeCount() const noexcept;
+  /// A digest of the file's bytes as loaded (to compare with other nodes).
+  const std::string& digest() const noexcept { return digest_; }
 
  private:
   Database() = default;
   std::unique_ptr<MMDB_s> mmdb_;
   std::string path_;
+  std::string digest_;
   Record ipv4Root_;
   mutable std::unordered_map<uint32_t, GeoFacts> factsCache_;
 };

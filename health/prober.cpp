@@ -14,7 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -207,8 +209,33 @@ Prober::~Prober() = default;
 
 const char* Prober::userAgent() noexcept { return "Lodestar-health-check/0.1 (+https://lodestar.invalid/health)"; }
 
+namespace {
+// Test-only (LODESTAR_TEST_CLOSED_PROBES="addr,addr"): probes of these addresses go to a
+// closed port, so one node of a cluster test "cannot reach" them while the others can.
+const std::vector<std::string>& closedForTests() {
+  static const std::vector<std::string> list = [] {
+    std::vector<std::string> out;
+    const char* env = std::getenv("LODESTAR_TEST_CLOSED_PROBES");
+    for (std::string rest = env ? env : ""; !rest.empty();) {
+      auto comma = rest.find(',');
+      out.push_back(rest.substr(0, comma));
+      rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    }
+    return out;
+  }();
+  return list;
+}
+}  // namespace
+
 void Prober::start(const CheckSpec& spec, const std::string& address, Done done) {
   const std::string& target = spec.address.empty() ? address : spec.address;
+  if (!closedForTests().empty() &&
+      std::find(closedForTests().begin(), closedForTests().end(), target) != closedForTests().end()) {
+    CheckSpec closed = spec;
+    closed.port = 1;  // nothing listens on port 1 of a test's loopback address
+    closed.kind = ProbeKind::Tcp;
+    return impl_->startTcp(closed, target, std::move(done));
+  }
   switch (spec.kind) {
     case ProbeKind::Tcp: return impl_->startTcp(spec, target, std::move(done));
     case ProbeKind::Http:

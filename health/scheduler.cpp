@@ -121,7 +121,7 @@ void Scheduler::onResult(Entry& e, const ProbeResult& r) {
   e.lastReason = r.reason;
   const auto now = EventLoop::Clock::now();
   if (e.fsm.record(r.success, now)) {
-    e.target.state->observed.store(e.fsm.state(), std::memory_order_relaxed);
+    if (!e.target.shared) e.target.state->observed.store(e.fsm.state(), std::memory_order_relaxed);
     e.since = std::chrono::system_clock::now();
     ++e.changes;
     ++changes_;

@@ -28,6 +28,9 @@ struct ProbeTarget {
   std::string address;
   std::shared_ptr<EndpointState> state;
   std::string where;  // "region eu-west, pool web" for log lines (every pool naming it)
+  /// The cell is written by the cluster's consensus (consensus: quorum), not by these probes:
+  /// they only report what this node sees.
+  bool shared = false;
 };
 
 /// A state change, for the log line, counters and hooks.

@@ -1,6 +1,8 @@
 // Formatting of configuration diagnostics.
 #include "zones/diagnostics.hpp"
 
+#include "dns/wire/content_digest.hpp"
+
 namespace lodestar::zones {
 
 std::string Diagnostic::toString() const {
@@ -33,6 +35,12 @@ std::string Diagnostics::report() const {
     out += d.toString() + "\n";
   }
   return out;
+}
+
+void Diagnostics::noteSource(const std::string& path, std::string_view bytes) {
+  wire::ContentDigest d;
+  d.add(bytes);
+  sources_[path] = d.value();
 }
 
 }  // namespace lodestar::zones

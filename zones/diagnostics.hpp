@@ -1,7 +1,9 @@
 // Configuration errors and warnings, each with file:line:column, collected rather than thrown.
 #pragma once
 
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lodestar::zones {
@@ -32,7 +34,13 @@ class Diagnostics {
   /// Every error, then every warning (prefixed "warning: "), one per line.
   std::string report() const;
 
+  /// A file the load read, by the digest of its bytes: what a configuration is made of
+  /// (the nodes of a cluster compare them).
+  void noteSource(const std::string& path, std::string_view bytes);
+  const std::map<std::string, uint64_t>& sources() const noexcept { return sources_; }
+
  private:
+  std::map<std::string, uint64_t> sources_;
   std::vector<Diagnostic> errors_;
   std::vector<Diagnostic> warnings_;
 };

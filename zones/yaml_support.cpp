@@ -24,6 +24,7 @@ YAML::Node YamlReader::load() {
     diags_.error({file_, 0, 0}, error);
     return YAML::Node(YAML::NodeType::Undefined);
   }
+  diags_.noteSource(file_, *text);
   try {
     return YAML::Load(*text);
   } catch (const YAML::ParserException& e) {

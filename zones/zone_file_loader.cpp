@@ -152,6 +152,7 @@ void loadFile(const std::string& path, FileState state, int depth, ZoneBuilder& 
     diags.error({path, 0, 0}, "zone file " + error);
     return;
   }
+  diags.noteSource(path, *text);
   std::vector<Entry> entries;
   int errorLine = 0;
   if (!splitEntries(*text, entries, error, errorLine)) {

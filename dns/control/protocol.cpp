@@ -22,7 +22,8 @@ std::string argumentError(const nlohmann::json& args) {
       {"ecs", nlohmann::json::value_t::string},    {"force", nlohmann::json::value_t::boolean},
       {"dry_run", nlohmann::json::value_t::boolean}, {"detail", nlohmann::json::value_t::boolean},
       {"start", nlohmann::json::value_t::number_integer},
-      {"end", nlohmann::json::value_t::number_integer}};
+      {"end", nlohmann::json::value_t::number_integer}, {"local", nlohmann::json::value_t::boolean},
+      {"cluster", nlohmann::json::value_t::boolean}, {"limit", nlohmann::json::value_t::number_integer}};
   for (const auto& [key, value] : args.items()) {
     auto t = kTypes.find(key);
     if (t == kTypes.end()) continue;  // unknown arguments are ignored, for newer clients

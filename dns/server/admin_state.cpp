@@ -267,4 +267,16 @@ void appendAudit(const std::string& stateDir, const nlohmann::json& entry) {
   out << entry.dump() << "\n";
 }
 
+nlohmann::json localHistory(const std::string& stateDir, size_t limit) {
+  std::ifstream in(stateDir + "/audit.log");
+  std::vector<nlohmann::json> all;
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded() && j.is_object()) all.push_back(std::move(j));
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (auto it = all.rbegin(); it != all.rend() && out.size() < limit; ++it) out.push_back(*it);
+  return out;
+}
+
 }  // namespace lodestar::server

@@ -121,5 +121,7 @@ bool knownTarget(const zones::View& view, const std::string& target, std::string
 
 /// Appends one JSON line to state_dir/audit.log.
 void appendAudit(const std::string& stateDir, const nlohmann::json& entry);
+/// The newest `limit` entries of state_dir/audit.log, newest first (a node alone's history).
+nlohmann::json localHistory(const std::string& stateDir, size_t limit);
 
 }  // namespace lodestar::server

@@ -23,6 +23,7 @@
 #include "dns/server/admin_state.hpp"
 #include "dns/server/availability.hpp"
 #include "dns/server/background_load.hpp"
+#include "dns/server/cluster_node.hpp"
 #include "dns/server/control_server.hpp"
 #include "dns/server/explain.hpp"
 #include "dns/server/health_events.hpp"
@@ -40,6 +41,7 @@
 #include "health/hooks.hpp"
 #include "health/prober.hpp"
 #include "health/scheduler.hpp"
+#include "lodestar/version.hpp"
 #include "zones/record_text.hpp"
 
 namespace lodestar::server {
@@ -75,6 +77,7 @@ class Daemon {
       return 1;
     }
     config_ = loaded->config;
+    contentHash_ = loaded->contentHash;
     unsigned workers = config_.workers ? config_.workers : std::max(1u, std::thread::hardware_concurrency());
 
     // Signals arrive on a signalfd in the control loop; workers inherit the blocked mask.
@@ -108,7 +111,7 @@ class Daemon {
         logLine(LogLevel::Info, loadedAdmin.message);
       }
     }
-    applyAdminState(admin_, *loaded->view, std::time(nullptr));
+    applyAdminState(admin_, *loaded->view, std::time(nullptr));  // the cluster's overrides follow once read
     unsigned readers = 0;
     for (const auto& s : sockets) readers += Worker::readersFor(s);
     publisher_ = std::make_unique<ViewPublisher>(std::move(loaded->view), readers);
@@ -147,11 +150,17 @@ class Daemon {
     hooks_ = std::make_unique<health::HookRunner>(loop_, config_.hooks, [](bool failed, const std::string& m) {
       logLine(failed ? LogLevel::Warning : LogLevel::Info, m);
     });
+    if (config_.cluster) {
+      cluster_ = std::make_unique<ClusterNode>(loop_, *config_.cluster, kVersion, [this] { applyEffective(); });
+      logLine(LogLevel::Info, "cluster: node " + config_.cluster->node + ", sharing overrides and health through etcd at " +
+                                  config_.cluster->etcd.front() + (config_.cluster->etcd.size() > 1 ? " and others" : ""));
+    }
     scheduler_ = std::make_unique<health::Scheduler>(loop_, *prober_, [this](const health::StateChange& c) {
       logHealthChange(c);
       hooks_->fire({healthEventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});
+      if (cluster_) cluster_->localChange(c);
     });
-    scheduler_->setTargets(probeTargets(*publisher_->current()));
+    setProbeTargets();
     loader_ = std::make_unique<BackgroundLoad>(
         loop_, configPath_, registry_, [this] { return publisher_->current(); },
         [this](BackgroundLoad::Result& r, std::vector<BackgroundLoad::Request>& q) { finishLoad(r, q); });
@@ -163,6 +172,7 @@ class Daemon {
                                 std::to_string(workers) + " worker(s), udp+tcp on " + where);
     loop_.run();
     loader_.reset();  // waits for a load still running: it cannot be cut short
+    cluster_.reset();  // revokes this node's lease: its reports leave the others' status at once
     health::killRunningChildren();
     scheduler_.reset();
     hooks_.reset();
@@ -184,8 +194,20 @@ class Daemon {
     int64_t now = std::time(nullptr);
     const zones::View& view = *publisher_->current();
     auto windows = admin_.stepWindows(now);
+    if (cluster_) {
+      // The cluster's maintenance windows open and close on every node by the clock.
+      std::vector<std::string> open;
+      for (const auto& w : cluster_->admin().windows)
+        if (w.start <= now && now < w.end) open.push_back(w.region + "|" + std::to_string(w.start) + "|" + std::to_string(w.end));
+      if (open != clusterWindowsOpen_) {
+        clusterWindowsOpen_ = std::move(open);
+        windows.changed = true;
+        windows.drained.clear();
+        for (const auto& [region, d] : effective().effectiveDrains(now)) windows.drained.push_back(region);
+      }
+    }
     if (windows.changed) {
-      applyAdminState(admin_, view, now);
+      applyAdminState(effective(), view, now);
       std::string drained;
       for (const auto& region : windows.drained) drained += (drained.empty() ? "" : ", ") + region;
       logLine(LogLevel::Info, "admin: maintenance windows now drain: " + (drained.empty() ? std::string("none") : drained));
@@ -196,6 +218,26 @@ class Daemon {
     if (++ticks_ % 5 == 0) checkAdminStateFile();
     availability_.sample(view, now);
     loop_.after(std::chrono::milliseconds(1000), [this] { tick(); });
+  }
+
+  // The overrides in effect: the cluster's, with this node's --local ones over them (alone:
+  // this node's only).
+  AdminState effective() const {
+    if (!cluster_) return admin_;
+    AdminState e = cluster_->admin();
+    for (const auto& [region, d] : admin_.drained) e.drained[region] = d;
+    for (const auto& [target, f] : admin_.forced) e.forced[target] = f;
+    for (const auto& [target, n] : admin_.forceNotes) e.forceNotes[target] = n;
+    e.windows.insert(e.windows.end(), admin_.windows.begin(), admin_.windows.end());
+    return e;
+  }
+
+  void applyEffective() { applyAdminState(effective(), *publisher_->current(), std::time(nullptr)); }
+
+  void setProbeTargets() {
+    auto targets = probeTargets(*publisher_->current(), cluster_ != nullptr);
+    if (cluster_) cluster_->setTargets(targets, contentHash_);
+    scheduler_->setTargets(std::move(targets));
   }
 
   // Writes admin_ to state_dir; a failure is logged (the state in memory still applies).
@@ -249,7 +291,7 @@ class Daemon {
     };
     auto admin = [this](const std::string& command) {
       return [this, command](const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
-        reply(onAdmin(command, args, uid));
+        onAdmin(command, args, uid, reply);
       };
     };
     return {
@@ -262,13 +304,18 @@ class Daemon {
         {"undrain", admin("undrain")},
         {"force", admin("force")},
         {"status", [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
-           reply(control::success(status(args.value("detail", false))));
+           reply(control::success(status(args.value("detail", false), args.value("cluster", false))));
          }},
         {"explain", [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
            auto r = explain(*publisher_->current(), args);
            reply(r.contains("error") ? control::failure(r["error"].get<std::string>()) : control::success(r));
          }},
         {"stats", [this](const nlohmann::json&, uid_t, const ControlServer::Reply& reply) { reply(control::success(stats())); }},
+        {"history", [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
+           const size_t limit = static_cast<size_t>(std::clamp<int64_t>(args.value("limit", int64_t(20)), 1, 1000));
+           if (cluster_) return cluster_->history(limit, reply);
+           reply(control::success({{"history", localHistory(config_.stateDir, limit)}}));
+         }},
     };
   }
 
@@ -281,34 +328,68 @@ class Daemon {
     reply(control::failure("unknown command '" + command + "' (known: " + known + ")"));
   }
 
-  // drain / undrain / force: decided by admin_actions.cpp; here saved, applied, audited, logged.
-  nlohmann::json onAdmin(const std::string& command, const nlohmann::json& args, uid_t uid) {
+  // drain / undrain / force: decided by admin_actions.cpp; here saved (in state_dir, or in
+  // etcd for the whole cluster), applied, audited, logged.
+  void onAdmin(const std::string& command, const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
     if (config_.stateDir.empty())
-      return control::failure("no state_dir is configured: an override would not survive a restart");
+      return reply(control::failure("no state_dir is configured: an override would not survive a restart"));
     const int64_t now = std::time(nullptr);
     const std::string reason = args.value("reason", std::string());
-    auto audit = [&](const std::string& result) {
-      appendAudit(config_.stateDir, {{"time", now}, {"uid", uid}, {"command", command},
-                                     {"target", args.value("target", std::string())},
-                                     {"state", args.value("state", std::string())}, {"reason", reason},
-                                     {"result", result}});
+    const bool local = !cluster_ || args.value("local", false);
+    auto audit = [this, command, args, uid, now, reason, local](const std::string& result, int64_t revision) {
+      nlohmann::json entry = {{"time", now}, {"uid", uid}, {"command", command},
+                              {"target", args.value("target", std::string())},
+                              {"state", args.value("state", std::string())}, {"reason", reason}, {"result", result}};
+      if (cluster_) entry["scope"] = local ? "local" : "cluster";
+      if (revision) entry["revision"] = revision;
+      appendAudit(config_.stateDir, entry);
     };
+    auto logApplied = [uid, reason](const std::string& summary, const std::string& scope) {
+      logLine(LogLevel::Info, "admin: " + summary + scope + " by uid " + std::to_string(uid) +
+                                  (reason.empty() ? "" : " (" + reason + ")"));
+    };
+    if (!local) {
+      nlohmann::json entry = {{"time", now}, {"uid", uid}, {"command", command},
+                              {"target", args.value("target", std::string())},
+                              {"state", args.value("state", std::string())}, {"reason", reason}};
+      auto summary = std::make_shared<std::string>();
+      cluster_->commitAdmin(
+          [this, command, args, uid, now, summary](const AdminState& current) {
+            AdminDecision d = decideAdmin(*publisher_->current(), current, command, args, uid, now);
+            *summary = d.next ? d.summary : d.audit;
+            return d;
+          },
+          entry,
+          [audit, logApplied, summary, reply](nlohmann::json response) {
+            const bool ok = response.value("ok", false);
+            const int64_t revision = ok && response["result"].is_object() ? response["result"].value("revision", int64_t(0)) : 0;
+            if (revision) {
+              audit("ok", revision);
+              logApplied(*summary, " (cluster-wide, etcd revision " + std::to_string(revision) + ")");
+            } else if (!ok) {
+              audit(response.value("code", std::string("refused")), 0);
+            }
+            reply(response);
+          });
+      return;
+    }
     const zones::View& view = *publisher_->current();
     AdminDecision d = decideAdmin(view, admin_, command, args, uid, now);
     if (!d.next) {
-      if (!d.audit.empty()) audit(d.audit);
-      return d.response;
+      if (!d.audit.empty()) audit(d.audit, 0);
+      return reply(d.response);
     }
     std::string error;
     if (!saveAdminState(config_.stateDir, *d.next, error)) {
-      audit("not saved");
-      return control::failure(error);
+      audit("not saved", 0);
+      return reply(control::failure(error));
     }
     admin_ = std::move(*d.next);
-    applyAdminState(admin_, view, now);
-    audit(d.audit);
-    logLine(LogLevel::Info, "admin: " + d.summary + " by uid " + std::to_string(uid) + (reason.empty() ? "" : " (" + reason + ")"));
-    return d.response;
+    applyEffective();
+    audit(d.audit, 0);
+    logApplied(d.summary, cluster_ ? " (this node only: --local)" : "");
+    if (cluster_ && d.response["result"].is_object()) d.response["result"]["local"] = true;
+    reply(d.response);
   }
 
   nlohmann::json stats() const {
@@ -327,10 +408,16 @@ class Daemon {
             {"reloads", reloads_}, {"failed_reloads", failedReloads_}, {"health_changes", scheduler_->changes()}};
   }
 
-  nlohmann::json status(bool detail) const {
+  nlohmann::json status(bool detail, bool withNodes = false) const {
     auto probes = scheduler_->status();
-    return statusReport({*publisher_->current(), admin_, probes, availability_, droppedOverrides_, std::time(nullptr),
-                         detail});
+    AdminState inEffect = effective();
+    auto report = statusReport({*publisher_->current(), inEffect, probes, availability_, droppedOverrides_,
+                                std::time(nullptr), detail, cluster_.get(), cluster_ ? &admin_ : nullptr});
+    if (cluster_) {
+      report["cluster"] = cluster_->summary();
+      if (withNodes) report["cluster"]["nodes"] = cluster_->nodes();
+    }
+    return report;
   }
 
   void onSignal(int sigFd) {
@@ -395,9 +482,10 @@ class Daemon {
     if (listenText(loaded->config) != listenText(config_) || loaded->config.workers != config_.workers)
       logLine(LogLevel::Warning, "listen addresses and workers change only on restart");
     std::string summary = describeView(*loaded->view);
-    applyAdminState(admin_, *loaded->view, std::time(nullptr));
+    applyAdminState(effective(), *loaded->view, std::time(nullptr));
+    contentHash_ = loaded->contentHash;
     publisher_->publish(std::move(loaded->view));
-    scheduler_->setTargets(probeTargets(*publisher_->current()));
+    setProbeTargets();
     registry_.collect();  // endpoints no view names any more
     ++reloads_;
     logLine(LogLevel::Info, "reloaded: " + summary.substr(0, summary.find('\n')));
@@ -407,7 +495,7 @@ class Daemon {
   std::string configPath_;
   lodestar::config::ServerConfig config_;
   health::Registry registry_;  // endpoint health, kept across reloads
-  AdminState admin_;            // operator overrides, persisted in state_dir
+  AdminState admin_;            // operator overrides, persisted in state_dir (clustered: --local ones)
   std::vector<std::string> droppedOverrides_;
   std::string damageSeen_;  // the last damaged state file found  // entries of a damaged state file, with reasons
   uint64_t reloads_ = 0, failedReloads_ = 0, ticks_ = 0;
@@ -421,6 +509,9 @@ class Daemon {
   std::unique_ptr<health::Scheduler> scheduler_;
   std::unique_ptr<BackgroundLoad> loader_;  // reloads and checks, beside the loop
   std::map<std::string, Command> commands_;   // the control commands by name
+  std::unique_ptr<ClusterNode> cluster_;      // with cluster: in the configuration
+  std::string contentHash_;                   // of what this node serves, for the others to compare
+  std::vector<std::string> clusterWindowsOpen_;  // the cluster's windows open at the last tick
 };
 
 }  // namespace

@@ -1,8 +1,10 @@
 // Loads config, database and zones in that order; any error stops before anything is used.
 #include "dns/server/loaded_config.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
+#include "dns/wire/content_digest.hpp"
 #include "zones/view_loader.hpp"
 
 namespace lodestar::server {
@@ -24,7 +26,16 @@ std::optional<LoadedConfig> load(const std::string& configPath, const zones::Vie
   }
   auto view = zones::loadView(config->zonePaths, db, diags, registry, previous);
   if (!view) return std::nullopt;
-  return LoadedConfig{std::move(*config), std::move(view)};
+  // What this node serves, comparable across nodes: the zone files' bytes (wherever they
+  // live) and the geo database's, not the main configuration (each node names itself there).
+  std::vector<uint64_t> files;
+  for (const auto& [path, digest] : diags.sources())
+    if (path != configPath) files.push_back(digest);
+  std::sort(files.begin(), files.end());
+  wire::ContentDigest content;
+  for (uint64_t f : files) content.add(f);
+  if (db) content.add(db->digest());
+  return LoadedConfig{std::move(*config), std::move(view), content.hex()};
 }
 
 }  // namespace

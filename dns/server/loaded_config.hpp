@@ -15,6 +15,7 @@ namespace lodestar::server {
 struct LoadedConfig {
   lodestar::config::ServerConfig config;
   std::unique_ptr<zones::View> view;
+  std::string contentHash;  // of the zone files and the geo database (not the main config)
 };
 
 /// The real loader, used by the daemon, reloads and --check alike. `previous` (may be null)

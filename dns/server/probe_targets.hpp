@@ -8,6 +8,7 @@
 
 namespace lodestar::server {
 
-std::vector<health::ProbeTarget> probeTargets(const zones::View& view);
+/// `clustered`: checks whose consensus is quorum (the default there) get shared cells.
+std::vector<health::ProbeTarget> probeTargets(const zones::View& view, bool clustered = false);
 
 }  // namespace lodestar::server

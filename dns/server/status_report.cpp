@@ -22,6 +22,7 @@ nlohmann::json statusReport(const StatusInputs& in) {
     nlohmann::json entry = {{"region", region}, {"drained", drained}};
     if (auto d = drains.find(region); d != drains.end())
       entry["drain"] = {{"reason", d->second.reason}, {"uid", d->second.uid}, {"since", d->second.since}};
+    if (in.local && in.local->drained.count(region)) entry["drain"]["local"] = true;
     nlohmann::json windows = nlohmann::json::array();
     for (const auto& w : in.admin.windows)
       if (w.region == region)
@@ -56,11 +57,17 @@ nlohmann::json statusReport(const StatusInputs& in) {
             if (!cname.empty()) ep["cname"] = cname;
             if (force) {
               ep["forced_by"] = force->target.text();
+              if (in.local && in.local->forced.count(force->target)) ep["forced_here_only"] = true;
               if (auto n = in.admin.forceNotes.find(force->target); n != in.admin.forceNotes.end())
                 ep["force_reason"] = n->second.reason;
             }
+            nlohmann::json views = in.cluster && pool->check
+                                       ? in.cluster->endpointViews(pool->check->name, address.empty() ? pool->check->address : address)
+                                       : nlohmann::json();
+            if (!views.is_null()) ep["cluster"] = views;
             if (drained) ep["not_serving_because"] = "region drained";
-            else if (!h.up) ep["not_serving_because"] = state == health::Forced::Down ? "forced down" : "health checks fail";
+            else if (!h.up && state == health::Forced::Down) ep["not_serving_because"] = "forced down";
+            else if (!h.up) ep["not_serving_because"] = views.is_null() ? "health checks fail" : "most nodes' health checks fail";
             auto p = pool->check ? probes.find(address.empty() ? pool->check->address + "|" + pool->check->name
                                                                : address + "|" + pool->check->name)
                                  : probes.end();

@@ -10,6 +10,7 @@
 
 #include "dns/server/admin_state.hpp"
 #include "dns/server/availability.hpp"
+#include "dns/server/cluster_node.hpp"
 #include "health/scheduler.hpp"
 #include "zones/view.hpp"
 
@@ -23,6 +24,8 @@ struct StatusInputs {
   const std::vector<std::string>& droppedOverrides;
   int64_t now;
   bool detail;  // list the zones and records using each endpoint
+  const ClusterNode* cluster = nullptr;  // clustered: each node's view of each endpoint
+  const AdminState* local = nullptr;     // clustered: the overrides of this node only (--local)
 };
 
 nlohmann::json statusReport(const StatusInputs& in);

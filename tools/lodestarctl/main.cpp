@@ -66,7 +66,30 @@ std::string utcText(int64_t t, const char* format = "%Y-%m-%d %H:%M:%SZ") {
   return text;
 }
 
+void printCluster(const nlohmann::json& c) {
+  std::cout << "cluster: node " << c.value("node", std::string()) << ", " << c.value("nodes_alive", 0) << " node(s) reporting";
+  if (c.contains("degraded_since"))
+    std::cout << ", DEGRADED since " << utcText(c["degraded_since"].get<int64_t>()) << " (etcd unreachable; "
+              << (c.value("own_probes_only", false) ? "this node's own probes decide" : "last known state kept")
+              << "; drains need --local)";
+  else std::cout << ", etcd reachable, overrides at revision " << c.value("admin_revision", int64_t(0));
+  std::cout << "\n";
+  if (c.value("isolated", false)) {
+    std::cout << "  ISOLATED: this node sees endpoints down that most nodes see up (it does not withdraw them):";
+    for (const auto& e : c["isolated_endpoints"]) std::cout << " " << e.get<std::string>();
+    std::cout << "\n";
+  }
+  if (c.contains("config_mismatch")) std::cout << "  WARNING: " << c["config_mismatch"].get<std::string>() << "\n";
+  if (c.contains("nodes"))
+    for (const auto& n : c["nodes"])
+      std::cout << "  node " << n["node"].get<std::string>() << (n.value("this_node", false) ? " (this one)" : "")
+                << ": alive, last report " << utcText(n["last_seen"].get<int64_t>()) << ", lodestar "
+                << n.value("software", std::string()) << ", config " << n.value("config_hash", std::string()).substr(0, 12)
+                << ", " << n.value("endpoints_down", 0) << " of " << n.value("endpoints", 0) << " endpoints down\n";
+}
+
 void printStatus(const nlohmann::json& result) {
+  if (result.contains("cluster")) printCluster(result["cluster"]);
   if (result.contains("dropped_overrides")) {
     std::cout << "WARNING: overrides dropped from a damaged state file at start:\n";
     for (const auto& d : result["dropped_overrides"]) std::cout << "  " << d.get<std::string>() << "\n";
@@ -76,6 +99,7 @@ void printStatus(const nlohmann::json& result) {
     if (r.value("drained", false)) {
       std::cout << "  DRAINED";
       if (r.contains("drain")) std::cout << " (" << r["drain"].value("reason", std::string()) << ")";
+      if (r.contains("drain") && r["drain"].value("local", false)) std::cout << " [this node only]";
     }
     std::cout << "\n";
     if (r.contains("windows"))
@@ -108,6 +132,13 @@ void printStatus(const nlohmann::json& result) {
       if (e.contains("damped_until")) std::cout << "  FLAPPING: held down until " << utcText(e["damped_until"].get<int64_t>());
       if (e.value("zones", 1) > 1) std::cout << "  in " << e["zones"].get<size_t>() << " zones";
       std::cout << "\n";
+      if (e.contains("cluster")) {
+        const auto& c = e["cluster"];
+        std::cout << "      " << c.value("by", std::string()) << ": " << c.value("decision", std::string()) << ";";
+        for (const auto& [node, view] : c["views"].items()) std::cout << " " << node << " " << view.get<std::string>();
+        if (c.value("isolated", false)) std::cout << "  (this node alone sees it down: ISOLATED)";
+        std::cout << "\n";
+      }
       if (e.contains("used_by"))
         for (const auto& u : e["used_by"]) std::cout << "      used by " << u.get<std::string>() << "\n";
       if (e.contains("records"))
@@ -188,17 +219,34 @@ void printStats(const nlohmann::json& s) {
   }
 }
 
+void printHistory(const nlohmann::json& result) {
+  if (result["history"].empty()) std::cout << "no admin actions recorded\n";
+  for (const auto& h : result["history"]) {
+    std::cout << utcText(h.value("time", int64_t(0))) << "  " << h.value("command", std::string()) << " "
+              << h.value("target", std::string());
+    if (!h.value("state", std::string()).empty()) std::cout << " " << h["state"].get<std::string>();
+    if (h.contains("node")) std::cout << "  on " << h["node"].get<std::string>();
+    std::cout << "  by uid " << h.value("uid", 0);
+    if (!h.value("reason", std::string()).empty()) std::cout << "  \"" << h["reason"].get<std::string>() << "\"";
+    if (!h.value("result", std::string()).empty()) std::cout << "  " << h["result"].get<std::string>();
+    if (h.contains("revision")) std::cout << "  revision " << h["revision"].get<int64_t>();
+    std::cout << "\n";
+  }
+}
+
 int print(const std::string& command, const nlohmann::json& response, bool json) {
   bool ok = response.value("ok", false);
+  // The cluster's etcd is unreachable: the same exit code as an unreachable daemon.
+  const int failed = response.value("code", std::string()) == "cluster_unreachable" ? kUnreachable : kFailed;
   if (json) {
     std::cout << response.dump(2) << "\n";
-    return ok ? 0 : kFailed;
+    return ok ? 0 : failed;
   }
   if (!ok) {
     std::cerr << "lodestarctl: " << response.value("error", std::string("failed")) << "\n";
     if (response.contains("errors"))
       for (const auto& e : response["errors"]) std::cerr << e.get<std::string>() << "\n";
-    return kFailed;
+    return failed;
   }
   const auto& result = response["result"];
   if (command == "status") {
@@ -207,6 +255,8 @@ int print(const std::string& command, const nlohmann::json& response, bool json)
     printExplain(result);
   } else if (command == "stats") {
     printStats(result);
+  } else if (command == "history") {
+    printHistory(result);
   } else if (result.contains("summary")) {
     std::cout << result["summary"].get<std::string>();
   } else if (result.value("dry_run", false)) {
@@ -237,7 +287,10 @@ int print(const std::string& command, const nlohmann::json& response, bool json)
                                                                                    : "that was its state already")
               << ")\n";
   } else if (result.contains("target")) {
-    std::cout << command << " " << result["target"].get<std::string>() << ": done\n";
+    std::cout << command << " " << result["target"].get<std::string>() << ": done";
+    if (result.contains("revision")) std::cout << " on every node (etcd revision " << result["revision"].get<int64_t>() << ")";
+    if (result.value("local", false)) std::cout << " on this node only (--local)";
+    std::cout << "\n";
   } else {
     std::cout << result.dump() << "\n";
   }
@@ -247,9 +300,10 @@ int print(const std::string& command, const nlohmann::json& response, bool json)
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"lodestarctl: control a running lodestar (exit 0 ok, 1 failed, 2 usage, 3 daemon unreachable)"};
+  CLI::App app{"lodestarctl: control a running lodestar (exit 0 ok, 1 failed, 2 usage, 3 daemon or its cluster "
+               "unreachable)"};
   std::string config = "/etc/lodestar/lodestar.yaml", socket, target, reason;
-  bool json = false, force = false, dryRun = false;
+  bool json = false, force = false, dryRun = false, local = false;
   app.add_option("-c,--config", config, "the daemon's configuration, to find its control socket (default " + config + ")");
   app.add_option("-s,--socket", socket, "the control socket, instead of reading it from the configuration");
   app.add_flag("--json", json, "print the daemon's JSON response");
@@ -261,18 +315,25 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand("check", "validate the files on disk without applying them");
   auto* ping = app.add_subcommand("ping", "is the daemon answering?");
   auto* status = app.add_subcommand("status", "regions, pools and endpoints with health and overrides");
-  bool detail = false;
+  bool detail = false, clusterNodes = false;
   status->add_flag("--detail", detail, "also list the zones and records that use each endpoint");
+  status->add_flag("--cluster", clusterNodes, "also list the cluster's nodes (alive, last report, version, config)");
+  int64_t limit = 20;
+  auto* historyCmd = app.add_subcommand("history", "recent admin actions: the cluster's (who, where, when, why, revision), "
+                                                   "or this node's audit log when it runs alone");
+  historyCmd->add_option("-n,--limit", limit, "how many, newest first (default 20)");
   auto* drain = app.add_subcommand("drain", "stop sending clients to REGION (every record, every zone)");
   drain->add_option("region", target, "region name")->required();
   drain->add_option("--reason", reason, "why, for the audit log and status");
   drain->add_flag("--force", force, "even if some record's clients are left without a usable region (they fail open)");
   drain->add_flag("--dry-run", dryRun, "show which clients would move where; change nothing");
+  drain->add_flag("--local", local, "in a cluster: this node only (also when etcd is unreachable); see docs/cluster.md");
   std::string at, during;
   drain->add_option("--at", at, "start a maintenance window then: now, +10m, or 2026-11-26T02:00:00Z (needs --for)");
   drain->add_option("--for", during, "the window's length: 90s, 30m, 2h (needs --at)");
   auto* undrain = app.add_subcommand("undrain", "send clients to REGION again");
   undrain->add_option("region", target, "region name")->required();
+  undrain->add_flag("--local", local, "in a cluster: end a drain made with --local on this node");
   std::string client, ecs, type = "A";
   auto* explainCmd = app.add_subcommand("explain", "why a client gets its answer: geo facts, map key, regions, answer");
   explainCmd->add_option("name", target, "the name asked for")->required();
@@ -286,6 +347,7 @@ int main(int argc, char** argv) {
     sub->add_option("target", target, "region, REGION/POOL or address")->required();
     sub->add_option("--reason", reason, "why, for the audit log");
     sub->add_flag("--force", force, "even if some record's clients are left without a usable region (they fail open)");
+    sub->add_flag("--local", local, "in a cluster: this node only");
     forces[name] = sub;
   }
   // CLI11 reports a mistyped command as "A subcommand is required": name it instead.
@@ -327,7 +389,11 @@ int main(int argc, char** argv) {
   else if (ping->parsed()) command = "ping";
   else if (status->parsed()) {
     command = "status";
-    args = {{"detail", detail}};
+    args = {{"detail", detail}, {"cluster", clusterNodes}};
+  }
+  else if (historyCmd->parsed()) {
+    command = "history";
+    args = {{"limit", limit}};
   }
   else if (statsCmd->parsed()) command = "stats";
   else if (explainCmd->parsed()) {
@@ -336,7 +402,7 @@ int main(int argc, char** argv) {
   }
   else if (drain->parsed() || undrain->parsed()) {
     command = drain->parsed() ? "drain" : "undrain";
-    args = {{"target", target}, {"reason", reason}, {"force", force}, {"dry_run", dryRun}};
+    args = {{"target", target}, {"reason", reason}, {"force", force}, {"dry_run", dryRun}, {"local", local}};
     if (!at.empty() || !during.empty()) {
       if (at.empty() || during.empty()) {
         std::cerr << "lodestarctl: a maintenance window needs both --at (now, +10m or 2026-11-26T02:00:00Z) and --for "
@@ -357,7 +423,7 @@ int main(int argc, char** argv) {
       if (sub->parsed()) {
         command = "force";
         std::string state = name == "force-down" ? "down" : name == "force-up" ? "up" : "auto";
-        args = {{"target", target}, {"state", state}, {"reason", reason}, {"force", force}};
+        args = {{"target", target}, {"state", state}, {"reason", reason}, {"force", force}, {"local", local}};
       }
   }
   std::string error;

@@ -1,0 +1,79 @@
+// This node's link to the cluster's shared state in etcd. Two threads of its own talk to etcd
+// (blocking calls never touch the control loop): one reads everything under the prefix and
+// then watches it from that revision, reading again after any break; the other runs requests
+// in order and keeps this node's lease alive, rewriting its published keys under a new lease
+// when the old one is gone. Every result comes back on the control loop.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dns/cluster/etcd_client.hpp"
+#include "health/event_loop.hpp"
+#include "health/loop_inbox.hpp"
+
+namespace lodestar::cluster {
+
+struct LinkOptions {
+  EtcdOptions etcd;
+  std::string prefix;  // every key of this cluster starts with it
+  std::chrono::milliseconds lease{5000};
+};
+
+class ClusterLink {
+ public:
+  /// All run on the control loop.
+  struct Handlers {
+    /// Everything under the prefix, read whole after (re)connecting, at `revision`.
+    std::function<void(int64_t revision, const std::vector<KeyValue>& all)> snapshot;
+    /// Changes since, in order.
+    std::function<void(int64_t revision, const std::vector<WatchEvent>& events)> events;
+    /// etcd became reachable (true) or not (false, with why). Reachable: the watch is in
+    /// place and the last request and lease renewal worked.
+    std::function<void(bool reachable, const std::string& why)> reachability;
+  };
+
+  ClusterLink(health::EventLoop& loop, LinkOptions options, Handlers handlers);
+  ~ClusterLink();
+  ClusterLink(const ClusterLink&) = delete;
+  ClusterLink& operator=(const ClusterLink&) = delete;
+
+  /// Runs `request` with the request thread's client, then `done` on the loop with its error
+  /// ("" when it worked). Requests run one at a time, in the order given.
+  void run(std::function<void(EtcdClient&)> request, std::function<void(const std::string& error)> done);
+  /// Keeps `key` = `value` under this node's lease (gone when the node is): the latest value
+  /// per key is written, as soon as the request thread is free.
+  void publish(const std::string& key, const std::string& value);
+  bool reachable() const noexcept { return reachable_; }
+  const std::string& prefix() const noexcept { return options_.prefix; }
+
+ private:
+  void watchLoop();
+  void requestLoop();
+  void renewLease(EtcdClient& client);
+  void setState(bool* flag, bool value, const std::string& why);  // on the loop
+
+  health::EventLoop& loop_;
+  LinkOptions options_;
+  Handlers handlers_;
+  health::LoopInbox inbox_;
+  std::atomic<bool> stop_{false};
+  // On the loop: the parts of reachability.
+  bool watching_ = false, requestsOk_ = false, reachable_ = false;
+
+  std::mutex lock_;  // guards what the request thread takes
+  std::condition_variable wake_;
+  std::deque<std::pair<std::function<void(EtcdClient&)>, std::function<void(const std::string&)>>> requests_;
+  std::map<std::string, std::string> published_, unsent_;
+  std::thread watcher_, requester_;
+};
+
+}  // namespace lodestar::cluster

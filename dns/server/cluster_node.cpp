@@ -1,0 +1,366 @@
+// The shared state's meaning: how keys become overrides and views, how views combine, and
+// how an admin change is written so that two nodes cannot both act on the same old state.
+#include "dns/server/cluster_node.hpp"
+
+#include <chrono>
+#include <ctime>
+
+#include "dns/control/protocol.hpp"
+#include "dns/server/log.hpp"
+
+namespace lodestar::server {
+
+namespace {
+
+constexpr int kReportVersion = 1;
+constexpr int kCommitTries = 8;
+
+const char* stateName(health::Observed o) { return health::observedName(o); }
+
+std::optional<health::Observed> stateFromName(const std::string& s) {
+  for (auto o : {health::Observed::Up, health::Observed::InDoubt, health::Observed::Down})
+    if (s == health::observedName(o)) return o;
+  return std::nullopt;
+}
+
+int64_t nowSeconds() { return std::time(nullptr); }
+
+cluster::LinkOptions linkOptions(const config::ClusterConfig& c) {
+  cluster::LinkOptions o;
+  o.etcd.endpoints = c.etcd;
+  o.etcd.caFile = c.caFile;
+  o.etcd.certFile = c.certFile;
+  o.etcd.keyFile = c.keyFile;
+  o.etcd.user = c.user;
+  o.etcd.password = c.password;
+  o.etcd.timeout = std::chrono::milliseconds(2000);
+  o.prefix = c.prefix;
+  o.lease = c.lease;
+  return o;
+}
+
+// An error reply that lodestarctl turns into exit code 3.
+nlohmann::json unreachable(const std::string& why) {
+  auto r = control::failure("the cluster's etcd cannot be reached (" + why +
+                            "); nothing was changed. Use --local to change this node only");
+  r["code"] = "cluster_unreachable";
+  return r;
+}
+
+}  // namespace
+
+std::string endpointKey(const std::string& check, const std::string& address) { return check + "|" + address; }
+
+ClusterNode::ClusterNode(health::EventLoop& loop, const config::ClusterConfig& config, std::string version,
+                         std::function<void()> changed)
+    : loop_(loop),
+      config_(config),
+      version_(std::move(version)),
+      started_(nowSeconds()),
+      changed_(std::move(changed)),
+      degradedSince_(nowSeconds()),
+      link_(loop, linkOptions(config),
+            {[this](int64_t r, const std::vector<cluster::KeyValue>& all) { onSnapshot(r, all); },
+             [this](int64_t r, const std::vector<cluster::WatchEvent>& e) { onEvents(r, e); },
+             [this](bool ok, const std::string& why) { onReachability(ok, why); }}) {}
+
+void ClusterNode::noteForeign(const std::string& key, const std::string& why) {
+  if (foreignSeen_.insert(key + "|" + why).second)
+    logLine(LogLevel::Warning, "cluster: ignoring " + key + ": " + why + " (logged once)");
+}
+
+bool ClusterNode::take(const std::string& key, const std::optional<std::string>& value, int64_t modRevision) {
+  const std::string& p = config_.prefix;
+  if (key.rfind(p, 0) != 0) return false;
+  const std::string rest = key.substr(p.size());
+  if (rest == "admin") {
+    adminRevision_ = value ? modRevision : 0;
+    AdminState next;
+    if (value) {
+      auto j = nlohmann::json::parse(*value, nullptr, false);
+      std::vector<std::string> dropped;
+      std::string error;
+      auto parsed = j.is_discarded() ? std::nullopt : AdminState::fromJson(j, dropped, error);
+      if (!parsed) {
+        noteForeign(key, j.is_discarded() ? "not JSON" : error);
+        return false;  // keep the overrides we had: a broken write must not undo them
+      }
+      for (const auto& d : dropped) noteForeign(key, d);
+      next = std::move(*parsed);
+    }
+    if (next.toJson() == admin_.toJson()) return false;
+    admin_ = std::move(next);
+    return true;
+  }
+  if (rest.rfind("nodes/", 0) == 0) {
+    const std::string node = rest.substr(6);
+    if (!value) return reports_.erase(node) > 0;
+    auto j = nlohmann::json::parse(*value, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("version") || !j["version"].is_number_integer()) {
+      noteForeign(key, "not a node report");
+      return reports_.erase(node) > 0;
+    }
+    if (j["version"].get<int>() > kReportVersion) {
+      noteForeign(key, "a report of a newer version (" + j["version"].dump() + ")");
+      return reports_.erase(node) > 0;
+    }
+    Report r;
+    r.software = j.value("software", "");
+    r.configHash = j.value("config_hash", "");
+    r.started = j.value("started", int64_t(0));
+    r.seen = j.value("seen", int64_t(0));
+    if (auto eps = j.find("endpoints"); eps != j.end() && eps->is_object())
+      for (const auto& [k, v] : eps->items()) {
+        if (!v.is_object()) continue;
+        auto state = stateFromName(v.value("state", ""));
+        if (!state) continue;
+        r.endpoints[k] = {*state, v.value("since", int64_t(0)), v.value("reason", "")};
+      }
+    reports_[node] = std::move(r);
+    return true;
+  }
+  if (rest.rfind("history/", 0) == 0) return false;
+  if (value) noteForeign(key, "not a key Lodestar writes");
+  return false;
+}
+
+void ClusterNode::onSnapshot(int64_t, const std::vector<cluster::KeyValue>& all) {
+  // A full read replaces everything: keys that went away while we were not watching go too.
+  reports_.clear();
+  bool sawAdmin = false;
+  for (const auto& kv : all) {
+    sawAdmin = sawAdmin || kv.key == config_.prefix + "admin";
+    take(kv.key, kv.value, kv.modRevision);
+  }
+  if (!sawAdmin) take(config_.prefix + "admin", std::nullopt, 0);
+  publishReport();
+  decide();
+  changed_();
+}
+
+void ClusterNode::onEvents(int64_t, const std::vector<cluster::WatchEvent>& events) {
+  bool any = false;
+  for (const auto& e : events)
+    any = take(e.kv.key, e.deleted ? std::nullopt : std::optional<std::string>(e.kv.value), e.kv.modRevision) || any;
+  if (any) {
+    decide();
+    changed_();
+  }
+}
+
+void ClusterNode::onReachability(bool ok, const std::string& why) {
+  if (ok) {
+    logLine(LogLevel::Info, everReachable_ ? "cluster: etcd reachable again (degraded since " + utcText(degradedSince_) +
+                                                 "); overrides and health shared"
+                                           : std::string("cluster: connected to etcd; overrides and health shared"));
+    everReachable_ = true;
+    degradedSince_ = 0;
+  } else {
+    degradedSince_ = nowSeconds();
+    logLine(LogLevel::Error, "cluster degraded since " + utcText(degradedSince_) + ": " + why +
+                                 "; answering with the last known overrides");
+    // After the grace period our own probes decide again.
+    loop_.after(config_.grace + std::chrono::milliseconds(50), [this] {
+      if (ownProbesOnly() && decide()) {
+        logLine(LogLevel::Warning, "cluster: etcd unreachable for longer than the grace period; this node's own "
+                                   "probes decide its endpoints' health until it is back");
+        changed_();
+      }
+    });
+  }
+  if (ok) {
+    decide();
+    changed_();
+  }
+}
+
+bool ClusterNode::ownProbesOnly() const {
+  return degradedSince_ != 0 &&
+         std::chrono::seconds(nowSeconds() - degradedSince_) >= std::chrono::duration_cast<std::chrono::seconds>(config_.grace);
+}
+
+health::Observed ClusterNode::combined(const std::string& key, const Shared& s) const {
+  if (ownProbesOnly()) return s.local.state;
+  unsigned reporters = 1, down = s.local.state == health::Observed::Down ? 1 : 0,
+           notUp = s.local.state != health::Observed::Up ? 1 : 0;
+  for (const auto& [node, report] : reports_) {
+    if (node == config_.node) continue;
+    auto it = report.endpoints.find(key);
+    if (it == report.endpoints.end()) continue;
+    ++reporters;
+    down += it->second.state == health::Observed::Down;
+    notUp += it->second.state != health::Observed::Up;
+  }
+  if (down * 2 > reporters) return health::Observed::Down;
+  if (notUp * 2 > reporters) return health::Observed::InDoubt;
+  return health::Observed::Up;
+}
+
+bool ClusterNode::decide() {
+  bool any = false;
+  for (auto& [key, s] : shared_) {
+    auto next = combined(key, s);
+    if (s.cell->observed.exchange(next, std::memory_order_relaxed) != next) {
+      any = true;
+      logLine(next == health::Observed::Up ? LogLevel::Info : LogLevel::Warning,
+              "cluster: endpoint " + key.substr(key.find('|') + 1) + " is " + stateName(next) +
+                  " by quorum (this node sees it " + stateName(s.local.state) + ")");
+    }
+  }
+  return any;
+}
+
+void ClusterNode::setTargets(const std::vector<health::ProbeTarget>& targets, const std::string& configHash) {
+  configHash_ = configHash;
+  std::map<std::string, Shared> next;
+  for (const auto& t : targets) {
+    if (!t.shared) continue;
+    const std::string key = endpointKey(t.check->name, t.address);
+    auto old = shared_.find(key);
+    Shared s{t.state, old != shared_.end() ? old->second.local : View{t.state->observed.load(), nowSeconds(), "not probed yet"}};
+    next.emplace(key, std::move(s));
+  }
+  shared_ = std::move(next);
+  publishReport();
+  decide();
+}
+
+void ClusterNode::localChange(const health::StateChange& c) {
+  auto it = shared_.find(endpointKey(c.check, c.address));
+  if (it != shared_.end()) {
+    it->second.local = {c.to, nowSeconds(), c.result.reason};
+    if (decide()) changed_();
+  }
+  publishReport();
+}
+
+void ClusterNode::publishReport() {
+  nlohmann::json endpoints = nlohmann::json::object();
+  for (const auto& [key, s] : shared_)
+    endpoints[key] = {{"state", stateName(s.local.state)}, {"since", s.local.since}, {"reason", s.local.reason}};
+  nlohmann::json report = {{"version", kReportVersion}, {"node", config_.node}, {"software", version_},
+                           {"config_hash", configHash_}, {"started", started_}, {"seen", nowSeconds()},
+                           {"endpoints", endpoints}};
+  link_.publish(config_.prefix + "nodes/" + config_.node, report.dump());
+}
+
+void ClusterNode::commitAdmin(Decide decide, nlohmann::json entry, std::function<void(nlohmann::json)> done) {
+  attempt(std::make_shared<Decide>(std::move(decide)), std::move(entry), std::move(done), 0);
+}
+
+void ClusterNode::attempt(std::shared_ptr<Decide> decide, nlohmann::json entry, std::function<void(nlohmann::json)> done,
+                          int tries) {
+  AdminDecision d = (*decide)(admin_);
+  if (!d.next) return done(d.response);  // refused, nothing to do, or a dry run
+  if (!link_.reachable()) return done(unreachable("degraded since " + utcText(degradedSince_)));
+  const std::string adminKey = config_.prefix + "admin";
+  const int64_t expected = adminRevision_;
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  char stamp[32];
+  std::snprintf(stamp, sizeof stamp, "%013lld",
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()));
+  entry["node"] = config_.node;
+  entry["summary"] = d.summary;
+  entry["result"] = d.audit;
+  const std::string historyKey = config_.prefix + "history/" + stamp + "-" + config_.node;
+  auto result = std::make_shared<cluster::TxnResult>();
+  auto next = std::make_shared<AdminState>(*d.next);
+  link_.run(
+      [=](cluster::EtcdClient& c) {
+        *result = c.transaction({cluster::txn::modRevisionIs(adminKey, expected)},
+                                {cluster::txn::put(adminKey, next->toJson().dump()),
+                                 cluster::txn::put(historyKey, entry.dump())},
+                                {cluster::txn::get(adminKey)});
+      },
+      [=, this, response = d.response](const std::string& error) mutable {
+        if (!error.empty()) return done(unreachable(error));
+        if (result->succeeded) {
+          // Applied here at once; the watch brings the same state back (no change then).
+          adminRevision_ = result->revision;
+          admin_ = *next;
+          changed_();
+          if (response.contains("result") && response["result"].is_object()) response["result"]["revision"] = result->revision;
+          return done(response);
+        }
+        // Someone changed the overrides since we read them: decide again on theirs.
+        if (!result->ranges.empty() && !result->ranges[0].kvs.empty()) {
+          const auto& kv = result->ranges[0].kvs[0];
+          take(kv.key, kv.value, kv.modRevision);
+        } else {
+          take(adminKey, std::nullopt, 0);
+        }
+        changed_();
+        if (tries + 1 >= kCommitTries)
+          return done(control::failure("the cluster's overrides kept changing under this request; try again"));
+        attempt(decide, entry, done, tries + 1);
+      });
+}
+
+void ClusterNode::history(size_t limit, std::function<void(nlohmann::json)> done) {
+  auto result = std::make_shared<cluster::RangeResult>();
+  const std::string prefix = config_.prefix + "history/";
+  link_.run([=](cluster::EtcdClient& c) { *result = c.range(prefix, cluster::prefixEnd(prefix), static_cast<int64_t>(limit), true); },
+            [=](const std::string& error) {
+              if (!error.empty()) return done(unreachable(error));
+              nlohmann::json list = nlohmann::json::array();
+              for (const auto& kv : result->kvs) {
+                auto j = nlohmann::json::parse(kv.value, nullptr, false);
+                if (j.is_discarded() || !j.is_object()) continue;
+                j["revision"] = kv.modRevision;
+                list.push_back(j);
+              }
+              done(control::success({{"history", list}}));
+            });
+}
+
+nlohmann::json ClusterNode::endpointViews(const std::string& check, const std::string& address) const {
+  const std::string key = endpointKey(check, address);
+  auto it = shared_.find(key);
+  if (it == shared_.end()) return nullptr;
+  nlohmann::json views = nlohmann::json::object();
+  views[config_.node] = stateName(it->second.local.state);
+  for (const auto& [node, report] : reports_) {
+    if (node == config_.node) continue;
+    if (auto e = report.endpoints.find(key); e != report.endpoints.end()) views[node] = stateName(e->second.state);
+  }
+  const auto decision = combined(key, it->second);
+  return {{"decision", stateName(decision)},
+          {"by", ownProbesOnly() ? "this node's probes (cluster degraded)" : "quorum"},
+          {"views", views},
+          {"isolated", it->second.local.state == health::Observed::Down && decision == health::Observed::Up}};
+}
+
+nlohmann::json ClusterNode::summary() const {
+  nlohmann::json isolated = nlohmann::json::array();
+  for (const auto& [key, s] : shared_)
+    if (s.local.state == health::Observed::Down && combined(key, s) == health::Observed::Up) isolated.push_back(key);
+  nlohmann::json out = {{"node", config_.node}, {"reachable", link_.reachable()}, {"admin_revision", adminRevision_},
+                        {"isolated", !isolated.empty()}, {"isolated_endpoints", isolated},
+                        {"nodes_alive", reports_.size()}};
+  if (degradedSince_) {
+    out["degraded_since"] = degradedSince_;
+    out["own_probes_only"] = ownProbesOnly();
+  }
+  std::set<std::string> hashes;
+  for (const auto& [node, r] : reports_) hashes.insert(r.configHash);
+  if (hashes.size() > 1) {
+    std::string who;
+    for (const auto& [node, r] : reports_) who += (who.empty() ? "" : ", ") + node + " " + r.configHash.substr(0, 12);
+    out["config_mismatch"] = "the nodes serve different configurations: " + who;
+  }
+  return out;
+}
+
+nlohmann::json ClusterNode::nodes() const {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& [node, r] : reports_) {
+    unsigned down = 0;
+    for (const auto& [k, v] : r.endpoints) down += v.state == health::Observed::Down;
+    list.push_back({{"node", node}, {"alive", true}, {"last_seen", r.seen}, {"started", r.started},
+                    {"software", r.software}, {"config_hash", r.configHash}, {"endpoints", r.endpoints.size()},
+                    {"endpoints_down", down}, {"this_node", node == config_.node}});
+  }
+  return list;
+}
+
+}  // namespace lodestar::server

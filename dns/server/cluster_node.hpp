@@ -1,0 +1,116 @@
+// This nameserver as one of several (cluster: in the main configuration). Through etcd it
+// shares the operators' overrides (one key, changed only by transactions, so the safety rule
+// holds cluster-wide), the history of admin actions, and its own view of every endpoint
+// (under its lease: a dead node's reports vanish). With consensus quorum an endpoint is down
+// when most nodes that report it see it down; a node that alone sees endpoints down is
+// flagged isolated instead of withdrawing them. etcd unreachable: the last known overrides
+// stay, and after the grace period the node's own probes decide again.
+//
+// Keys under the prefix P: P/admin (the overrides), P/history/<ms>-<node> (admin actions),
+// P/nodes/<node> (one node's report, leased).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dns/cluster/cluster_link.hpp"
+#include "dns/config/server_config.hpp"
+#include "dns/server/admin_actions.hpp"
+#include "dns/server/admin_state.hpp"
+#include "health/scheduler.hpp"
+
+namespace lodestar::server {
+
+class ClusterNode {
+ public:
+  /// `changed` runs on the loop whenever the overrides or an endpoint's combined health changed.
+  ClusterNode(health::EventLoop& loop, const config::ClusterConfig& config, std::string version,
+              std::function<void()> changed);
+
+  /// The cluster's overrides as last known (empty until the first read).
+  const AdminState& admin() const noexcept { return admin_; }
+  bool reachable() const noexcept { return link_.reachable(); }
+  /// Unix time since when etcd has been unreachable; 0 while it is reachable.
+  int64_t degradedSince() const noexcept { return degradedSince_; }
+  const std::string& node() const noexcept { return config_.node; }
+
+  /// A drain/undrain/force for the whole cluster: `decide` runs against the cluster's state and
+  /// its result is written only if that state is still the one it was decided on (else it is
+  /// decided again on the newer state). `done` gets the reply (with the etcd revision).
+  using Decide = std::function<AdminDecision(const AdminState& current)>;
+  void commitAdmin(Decide decide, nlohmann::json historyEntry, std::function<void(nlohmann::json reply)> done);
+  /// The newest `limit` admin actions, newest first.
+  void history(size_t limit, std::function<void(nlohmann::json reply)> done);
+
+  /// The probe targets now (after start and each reload) and what this node serves.
+  void setTargets(const std::vector<health::ProbeTarget>& targets, const std::string& configHash);
+  /// This node's probes changed their view of an endpoint.
+  void localChange(const health::StateChange& change);
+  /// Writes the combined decision into every shared cell; true when one changed.
+  bool decide();
+
+  /// For status: per endpoint key ("check|address") the decision and each node's view.
+  nlohmann::json endpointViews(const std::string& check, const std::string& address) const;
+  /// For status: this node, reachability, isolation, config agreement.
+  nlohmann::json summary() const;
+  /// For status --cluster: every node's report.
+  nlohmann::json nodes() const;
+
+ private:
+  struct View {
+    health::Observed state = health::Observed::Up;
+    int64_t since = 0;
+    std::string reason;
+  };
+  struct Report {
+    std::string software, configHash;
+    int64_t started = 0, seen = 0;
+    std::map<std::string, View> endpoints;
+  };
+  struct Shared {
+    std::shared_ptr<health::EndpointState> cell;
+    View local;
+  };
+
+  void onSnapshot(int64_t revision, const std::vector<cluster::KeyValue>& all);
+  void onEvents(int64_t revision, const std::vector<cluster::WatchEvent>& events);
+  void onReachability(bool reachable, const std::string& why);
+  /// One key's new value (nullopt: deleted); true when something that matters changed.
+  bool take(const std::string& key, const std::optional<std::string>& value, int64_t modRevision);
+  void publishReport();
+  void attempt(std::shared_ptr<Decide> decide, nlohmann::json entry, std::function<void(nlohmann::json)> done,
+               int tries);
+  /// Combined state of one key from every node's view (ours included).
+  health::Observed combined(const std::string& key, const Shared& s) const;
+  bool ownProbesOnly() const;
+  void noteForeign(const std::string& key, const std::string& why);
+
+  health::EventLoop& loop_;
+  config::ClusterConfig config_;
+  std::string version_, configHash_;
+  int64_t started_;
+  std::function<void()> changed_;
+  AdminState admin_;
+  int64_t adminRevision_ = 0;  // P/admin's mod revision as last seen (0: no such key)
+  std::map<std::string, Report> reports_;  // by node, this one's too (as etcd has it)
+  std::map<std::string, Shared> shared_;   // by "check|address"
+  int64_t degradedSince_ = 0;
+  bool everReachable_ = false;
+  std::set<std::string> foreignSeen_;  // keys already logged as foreign or broken
+  cluster::ClusterLink link_;           // last: its threads call back into the members above
+};
+
+/// The key of an endpoint in node reports.
+std::string endpointKey(const std::string& check, const std::string& address);
+
+}  // namespace lodestar::server
