@@ -252,7 +252,8 @@ void ClusterNode::attempt(std::shared_ptr<Decide> decide, nlohmann::json entry, 
                           int tries) {
   AdminDecision d = (*decide)(admin_);
   if (!d.next) return done(d.response);  // refused, nothing to do, or a dry run
-  if (!link_.reachable()) return done(unreachable("degraded since " + utcText(degradedSince_)));
+  // Tried even while the link reports trouble (a member just went away and the watch is
+  // moving to another): the request fails over by itself, and fails only if none answers.
   const std::string adminKey = config_.prefix + "admin";
   const int64_t expected = adminRevision_;
   auto now = std::chrono::system_clock::now().time_since_epoch();
@@ -283,6 +284,8 @@ void ClusterNode::attempt(std::shared_ptr<Decide> decide, nlohmann::json entry, 
           return done(response);
         }
         // Someone changed the overrides since we read them: decide again on theirs.
+        logLine(LogLevel::Info, "cluster: the overrides changed under this request (decided at revision " +
+                                    std::to_string(expected) + "); deciding again on the newer state");
         if (!result->ranges.empty() && !result->ranges[0].kvs.empty()) {
           const auto& kv = result->ranges[0].kvs[0];
           take(kv.key, kv.value, kv.modRevision);

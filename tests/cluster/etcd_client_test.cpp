@@ -32,7 +32,7 @@ TEST_CASE("base64 round-trips every byte and refuses what is not base64", "[clus
   CHECK(prefixEnd("/a/") == "/a0");
 }
 
-TEST_CASE("etcd: put, range by prefix, transactions, leases and a watch from a revision", "[cluster][etcd]") {
+TEST_CASE("etcd: put and range by prefix and transactions and leases and a watch from a revision", "[cluster][etcd]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
   EtcdCluster etcd;
   EtcdClient client(optionsFor(etcd));
@@ -97,7 +97,7 @@ TEST_CASE("etcd: put, range by prefix, transactions, leases and a watch from a r
   CHECK(keys == std::vector<std::string>{"+/p/b", "+/p/a", "+/p/new", "+/p/leased", "-/p/leased", "+/p/later", "-/p/b"});
 }
 
-TEST_CASE("etcd: one member down changes nothing, and all down is a clear error naming each member", "[cluster][etcd]") {
+TEST_CASE("etcd: one member down changes nothing and all down is a clear error naming each member", "[cluster][etcd]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
   EtcdCluster etcd;
   EtcdClient client(optionsFor(etcd));

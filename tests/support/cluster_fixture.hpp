@@ -1,0 +1,48 @@
+// Three Lodestar nodes sharing state through a real three-member etcd cluster, all on
+// loopback: the demo zone on each, real HTTP backends for its three regions, and helpers to
+// ask a node which region it sends a client to and to run lodestarctl against a node.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/command.hpp"
+#include "tests/support/daemon_process.hpp"
+#include "tests/support/demo_fixture.hpp"
+#include "tests/support/etcd_cluster.hpp"
+
+namespace lodestar::test {
+
+struct ClusterNodeOptions {
+  std::string consensus;      // "" (the default, quorum), "local" or "quorum"
+  std::string closedProbes;   // LODESTAR_TEST_CLOSED_PROBES for node 3 only ("" none)
+};
+
+class ClusterFixture {
+ public:
+  explicit ClusterFixture(ClusterNodeOptions options = {});
+  EtcdCluster& etcd() { return etcd_; }
+  DaemonProcess& node(int i) { return *nodes_.at(static_cast<size_t>(i)); }
+  int size() const { return static_cast<int>(nodes_.size()); }
+  std::string configOf(int i) const;
+  /// lodestarctl -c <node i's config> ARGS.
+  CommandResult ctl(int i, const std::string& args) const;
+  /// The region node `i` gives www.gtm.example.test A for a client in Germany (ECS
+  /// 198.51.100.0/24): "eu-west", "us-east", "ap-northeast", "" when no answer.
+  std::string regionFor(int i);
+  void startRegion(const std::string& region);
+  void stopRegion(const std::string& region);
+  /// SIGKILL node `i` (it leaves no goodbye).
+  void killNode(int i);
+
+ private:
+  EtcdCluster etcd_;
+  TempDir dir_;
+  uint16_t checkPort_;
+  std::map<std::string, std::unique_ptr<Backend>> backends_;
+  std::vector<std::unique_ptr<DaemonProcess>> nodes_;
+};
+
+}  // namespace lodestar::test
