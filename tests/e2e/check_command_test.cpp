@@ -117,7 +117,7 @@ TEST_CASE("the README and docs point only inside the repository", "[e2e][docs][r
                       std::string(LODESTAR_SOURCE_DIR) + "/docs/*.md");
   INFO(r.output);
   CHECK(r.output.empty());
-  for (const char* doc : {"/docs/architecture.md", "/docs/operations.md"})
+  for (const char* doc : {"/docs/architecture.md", "/docs/operations.md", "/docs/cluster.md"})
     CHECK(runCommand("test -s " + std::string(LODESTAR_SOURCE_DIR) + doc).status == 0);
 }
 
