@@ -92,6 +92,9 @@ class EtcdClient {
     using EtcdError::EtcdError;
   };
 
+  /// Any other gateway call (POST `path`, e.g. "/v3/auth/enable"): the reply's JSON.
+  nlohmann::json request(const std::string& path, const nlohmann::json& body) { return call(path, body); }
+
   /// The endpoint the last request reached.
   const std::string& endpoint() const { return options_.endpoints[current_]; }
 

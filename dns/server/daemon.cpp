@@ -232,7 +232,16 @@ class Daemon {
     return e;
   }
 
-  void applyEffective() { applyAdminState(effective(), *publisher_->current(), std::time(nullptr)); }
+  void applyEffective() {
+    const AdminState e = effective();
+    const zones::View& view = *publisher_->current();
+    // Another node may know regions this one does not (or foreign data named one): said once.
+    for (const auto& [region, d] : e.effectiveDrains(std::time(nullptr)))
+      if (!view.regionId(region) && unknownNamed_.insert(region).second)
+        logLine(LogLevel::Warning, "admin: the overrides drain region '" + region +
+                                       "', which this node's zones do not define; ignored here");
+    applyAdminState(e, view, std::time(nullptr));
+  }
 
   void setProbeTargets() {
     auto targets = probeTargets(*publisher_->current(), cluster_ != nullptr);
@@ -512,6 +521,7 @@ class Daemon {
   std::unique_ptr<ClusterNode> cluster_;      // with cluster: in the configuration
   std::string contentHash_;                   // of what this node serves, for the others to compare
   std::vector<std::string> clusterWindowsOpen_;  // the cluster's windows open at the last tick
+  std::set<std::string> unknownNamed_;           // regions of the overrides this view lacks (logged once)
 };
 
 }  // namespace

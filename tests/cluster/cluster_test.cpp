@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dns/cluster/etcd_client.hpp"
 #include "tests/support/cluster_fixture.hpp"
 
 using namespace lodestar::test;
@@ -254,4 +255,55 @@ TEST_CASE("with consensus local only the blind node withdraws the region", "[clu
   CHECK(c.regionFor(0) == "eu-west");
   CHECK(c.regionFor(1) == "eu-west");
   CHECK(c.regionFor(2) == "us-east");
+}
+
+TEST_CASE("foreign or broken data under the prefix is logged once and ignored and nodes serving other files are named",
+          "[cluster][e2e]") {
+  if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
+  ClusterFixture c({"", "", true});
+  REQUIRE(allUp(c));
+  REQUIRE(c.ctl(0, "drain ap-northeast --reason keep-me").status == 0);
+  lodestar::cluster::EtcdOptions options;
+  options.endpoints = c.etcd().endpoints();
+  lodestar::cluster::EtcdClient etcd(options);
+  etcd.put("/test/admin", "{not json");
+  etcd.put("/test/nodes/ghost", "[1, 2]");
+  etcd.put("/test/nodes/future", R"({"version": 99, "node": "future", "endpoints": {}})");
+  etcd.put("/test/unknown-key", "x");
+  etcd.put("/test/nodes/ghost", "[3]");  // the same mistake again: not logged again
+  etcd.put("/other-cluster/admin", "{}");  // outside the prefix: never seen
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto apDrained = [](const nlohmann::json& s) {
+    for (const auto& reg : s["regions"])
+      if (reg["region"] == "ap-northeast") return reg.value("drained", false);
+    return false;
+  };
+  auto count = [](const std::string& log, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = 0; (at = log.find(what, at)) != std::string::npos; ++at) ++n;
+    return n;
+  };
+  for (int i = 0; i < 3; ++i) {
+    CHECK(c.regionFor(i) == "eu-west");  // still answering
+    CHECK(apDrained(statusOf(c, i)));    // a broken admin value keeps the overrides known before
+    const std::string log = c.node(i).log();
+    INFO(log);
+    CHECK(count(log, "ignoring /test/admin: not JSON") == 1);
+    CHECK(count(log, "ignoring /test/nodes/ghost: not a node report") == 1);
+    CHECK(count(log, "ignoring /test/nodes/future: a report of a newer version") == 1);
+    CHECK(count(log, "ignoring /test/unknown-key: not a key Lodestar writes") == 1);
+    CHECK(count(log, "other-cluster") == 0);
+    CHECK(statusOf(c, i)["cluster"].value("nodes_alive", 0) == 3);  // the ghosts are not nodes
+  }
+  // Overrides naming a region no node defines: the known part applies, the rest is said once.
+  etcd.put("/test/admin", R"({"version": 1, "drained": {"mars": {"reason": "x"}, "eu-west": {"reason": "y"}},
+                              "forced": {}, "windows": []})");
+  CHECK(untilAll(c, {0, 1, 2}, "us-east") >= 0);
+  for (int i = 0; i < 3; ++i)
+    CHECK(count(c.node(i).log(), "the overrides drain region 'mars', which this node's zones do not define") == 1);
+  // The nodes serve different files: status names them.
+  auto s = statusOf(c, 0);
+  INFO(s.dump());
+  CHECK_THAT(s["cluster"].value("config_mismatch", std::string()), Catch::Contains("ns3") && Catch::Contains("ns1"));
+  CHECK_THAT(c.ctl(1, "status").output, Catch::Contains("WARNING: the nodes serve different configurations"));
 }

@@ -118,3 +118,32 @@ TEST_CASE("etcd: one member down changes nothing and all down is a clear error n
   etcd.startAll();
   CHECK(client.range("/k").kvs.at(0).value == "2");
 }
+
+TEST_CASE("etcd: with authentication on the client logs in with user and password and without them is refused",
+          "[cluster][etcd][auth]") {
+  if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
+  EtcdCluster etcd;
+  EtcdClient admin(optionsFor(etcd));
+  admin.request("/v3/auth/role/add", {{"name", "root"}});
+  admin.request("/v3/auth/user/add", {{"name", "root"}, {"password", "root-secret"}});
+  admin.request("/v3/auth/user/grant", {{"user", "root"}, {"role", "root"}});
+  admin.request("/v3/auth/enable", nlohmann::json::object());
+
+  auto with = optionsFor(etcd);
+  with.user = "root";
+  with.password = "root-secret";
+  EtcdClient good(with);
+  CHECK(good.put("/auth/k", "v") > 0);
+  CHECK(good.range("/auth/k").kvs.at(0).value == "v");
+
+  EtcdClient anonymous(optionsFor(etcd));
+  CHECK_THROWS_AS(anonymous.put("/auth/k", "w"), EtcdError);
+  with.password = "wrong";
+  EtcdClient bad(with);
+  try {
+    bad.put("/auth/k", "w");
+    FAIL("a wrong password was accepted");
+  } catch (const EtcdError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("refused user 'root'"));
+  }
+}

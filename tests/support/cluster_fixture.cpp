@@ -34,7 +34,8 @@ ClusterFixture::ClusterFixture(ClusterNodeOptions options) : checkPort_(freePort
     zone = std::regex_replace(zone, std::regex("    recheck: 200ms"), "    recheck: 200ms\n    consensus: " + options.consensus);
   for (int i = 1; i <= 3; ++i) {
     const std::string n = "n" + std::to_string(i);
-    dir_.write(n + "/zones/gtm.example.test.yaml", zone);
+    dir_.write(n + "/zones/gtm.example.test.yaml",
+               i == 3 && options.otherZoneOnNode3 ? zone + "  extra:\n    TXT: \"only on ns3\"\n" : zone);
     fs::copy_file(site + "/zones/gtm.example.test.zone", dir_.path() + "/" + n + "/zones/gtm.example.test.zone");
     fs::create_directories(dir_.path() + "/" + n + "/geo");
     fs::copy_file(site + "/geo/demo.mmdb", dir_.path() + "/" + n + "/geo/demo.mmdb");

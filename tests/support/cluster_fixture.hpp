@@ -18,6 +18,7 @@ namespace lodestar::test {
 struct ClusterNodeOptions {
   std::string consensus;      // "" (the default, quorum), "local" or "quorum"
   std::string closedProbes;   // LODESTAR_TEST_CLOSED_PROBES for node 3 only ("" none)
+  bool otherZoneOnNode3 = false;  // node 3 serves one more record (a configuration mismatch)
 };
 
 class ClusterFixture {
