@@ -130,10 +130,10 @@ std::optional<AdminState> AdminState::fromJson(const nlohmann::json& j, std::vec
 
 std::string adminStateText(const AdminState& state) { return state.toJson().dump(2) + "\n"; }
 
-bool saveAdminState(const std::string& stateDir, const AdminState& state, std::string& error) {
+bool saveAdminState(const std::string& stateDir, const AdminState& state, std::string& error, const char* fileName) {
   std::error_code ec;
   std::filesystem::create_directories(stateDir, ec);
-  std::string path = stateDir + "/" + kFile;
+  std::string path = stateDir + "/" + (fileName ? fileName : kFile);
   std::string temp = path + ".tmp";
   int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) {

@@ -76,8 +76,10 @@ struct AdminState {
                                             std::string& error);
 };
 
-/// Writes `state_dir/admin-state.json` atomically: temp file, fsync, rename, fsync the folder.
-bool saveAdminState(const std::string& stateDir, const AdminState& state, std::string& error);
+/// Writes `state_dir/admin-state.json` (or `fileName`) atomically: temp file, fsync, rename,
+/// fsync the folder.
+bool saveAdminState(const std::string& stateDir, const AdminState& state, std::string& error,
+                    const char* fileName = nullptr);
 
 /// What was read from state_dir at start.
 struct LoadedAdminState {

@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <ctime>
+#include <fstream>
+#include <sstream>
 
 #include "dns/control/protocol.hpp"
 #include "dns/server/log.hpp"
@@ -52,17 +54,37 @@ nlohmann::json unreachable(const std::string& why) {
 std::string endpointKey(const std::string& check, const std::string& address) { return check + "|" + address; }
 
 ClusterNode::ClusterNode(health::EventLoop& loop, const config::ClusterConfig& config, std::string version,
-                         std::function<void()> changed)
+                         std::string stateDir, std::function<void()> changed)
     : loop_(loop),
       config_(config),
       version_(std::move(version)),
+      stateDir_(std::move(stateDir)),
       started_(nowSeconds()),
       changed_(std::move(changed)),
       degradedSince_(nowSeconds()),
       link_(loop, linkOptions(config),
             {[this](int64_t r, const std::vector<cluster::KeyValue>& all) { onSnapshot(r, all); },
              [this](int64_t r, const std::vector<cluster::WatchEvent>& e) { onEvents(r, e); },
-             [this](bool ok, const std::string& why) { onReachability(ok, why); }}) {}
+             [this](bool ok, const std::string& why) { onReachability(ok, why); }}) {
+  if (stateDir_.empty()) return;
+  std::ifstream in(stateDir_ + "/" + kClusterAdminCache);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto j = nlohmann::json::parse(text.str(), nullptr, false);
+  std::vector<std::string> dropped;
+  std::string error;
+  if (auto cached = j.is_object() ? AdminState::fromJson(j, dropped, error) : std::nullopt) {
+    admin_ = std::move(*cached);
+    logLine(LogLevel::Info, "cluster: the overrides last read from etcd apply until it answers (" + stateDir_ + "/" +
+                                kClusterAdminCache + ")");
+  }
+}
+
+void ClusterNode::keepCopy() {
+  std::string error;
+  if (!stateDir_.empty() && !saveAdminState(stateDir_, admin_, error, kClusterAdminCache))
+    logLine(LogLevel::Warning, "cluster: " + error);
+}
 
 void ClusterNode::noteForeign(const std::string& key, const std::string& why) {
   if (foreignSeen_.insert(key + "|" + why).second)
@@ -90,6 +112,7 @@ bool ClusterNode::take(const std::string& key, const std::optional<std::string>&
     }
     if (next.toJson() == admin_.toJson()) return false;
     admin_ = std::move(next);
+    keepCopy();
     return true;
   }
   if (rest.rfind("nodes/", 0) == 0) {
@@ -279,6 +302,7 @@ void ClusterNode::attempt(std::shared_ptr<Decide> decide, nlohmann::json entry, 
           // Applied here at once; the watch brings the same state back (no change then).
           adminRevision_ = result->revision;
           admin_ = *next;
+          keepCopy();
           changed_();
           if (response.contains("result") && response["result"].is_object()) response["result"]["revision"] = result->revision;
           return done(response);

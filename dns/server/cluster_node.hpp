@@ -34,7 +34,9 @@ namespace lodestar::server {
 class ClusterNode {
  public:
   /// `changed` runs on the loop whenever the overrides or an endpoint's combined health changed.
-  ClusterNode(health::EventLoop& loop, const config::ClusterConfig& config, std::string version,
+  /// `stateDir` keeps a copy of the cluster's overrides, so a node restarted while etcd is
+  /// unreachable answers with them ("" keeps none).
+  ClusterNode(health::EventLoop& loop, const config::ClusterConfig& config, std::string version, std::string stateDir,
               std::function<void()> changed);
 
   /// The cluster's overrides as last known (empty until the first read).
@@ -94,10 +96,11 @@ class ClusterNode {
   health::Observed combined(const std::string& key, const Shared& s) const;
   bool ownProbesOnly() const;
   void noteForeign(const std::string& key, const std::string& why);
+  void keepCopy();  // the overrides into state_dir
 
   health::EventLoop& loop_;
   config::ClusterConfig config_;
-  std::string version_, configHash_;
+  std::string version_, configHash_, stateDir_;
   int64_t started_;
   std::function<void()> changed_;
   AdminState admin_;
@@ -109,6 +112,9 @@ class ClusterNode {
   std::set<std::string> foreignSeen_;  // keys already logged as foreign or broken
   cluster::ClusterLink link_;           // last: its threads call back into the members above
 };
+
+/// The copy of the cluster's overrides in state_dir.
+inline constexpr const char* kClusterAdminCache = "cluster-admin-state.json";
 
 /// The key of an endpoint in node reports.
 std::string endpointKey(const std::string& check, const std::string& address);

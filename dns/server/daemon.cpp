@@ -111,7 +111,14 @@ class Daemon {
         logLine(LogLevel::Info, loadedAdmin.message);
       }
     }
-    applyAdminState(admin_, *loaded->view, std::time(nullptr));  // the cluster's overrides follow once read
+    if (config_.cluster) {
+      // Its threads start connecting now; what they bring runs on the loop once it turns.
+      cluster_ = std::make_unique<ClusterNode>(loop_, *config_.cluster, kVersion, config_.stateDir,
+                                               [this] { applyEffective(); });
+      logLine(LogLevel::Info, "cluster: node " + config_.cluster->node + ", sharing overrides and health through etcd at " +
+                                  config_.cluster->etcd.front() + (config_.cluster->etcd.size() > 1 ? " and others" : ""));
+    }
+    applyAdminState(effective(), *loaded->view, std::time(nullptr));
     unsigned readers = 0;
     for (const auto& s : sockets) readers += Worker::readersFor(s);
     publisher_ = std::make_unique<ViewPublisher>(std::move(loaded->view), readers);
@@ -150,11 +157,6 @@ class Daemon {
     hooks_ = std::make_unique<health::HookRunner>(loop_, config_.hooks, [](bool failed, const std::string& m) {
       logLine(failed ? LogLevel::Warning : LogLevel::Info, m);
     });
-    if (config_.cluster) {
-      cluster_ = std::make_unique<ClusterNode>(loop_, *config_.cluster, kVersion, [this] { applyEffective(); });
-      logLine(LogLevel::Info, "cluster: node " + config_.cluster->node + ", sharing overrides and health through etcd at " +
-                                  config_.cluster->etcd.front() + (config_.cluster->etcd.size() > 1 ? " and others" : ""));
-    }
     scheduler_ = std::make_unique<health::Scheduler>(loop_, *prober_, [this](const health::StateChange& c) {
       logHealthChange(c);
       hooks_->fire({healthEventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});

@@ -155,6 +155,10 @@ TEST_CASE("a drain through one node reaches all three within 1 s and etcd failur
   CHECK(c.regionFor(0) == "eu-west");
   CHECK(c.regionFor(1) == "eu-west");
   for (int i = 0; i < 3; ++i) CHECK(apDrained(statusOf(c, i)));  // the last known overrides
+  // A node restarted while etcd is away starts with them too (its copy in state_dir).
+  c.restartNode(1);
+  CHECK(apDrained(statusOf(c, 1)));
+  CHECK_THAT(c.node(1).log(), Catch::Contains("the overrides last read from etcd apply until it answers"));
 
   // etcd back: every node reconnects, reads everything again and follows the cluster; the
   // --local drain stays on node 3 until it is undone there.

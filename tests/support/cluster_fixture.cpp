@@ -76,6 +76,11 @@ void ClusterFixture::startRegion(const std::string& region) {
 
 void ClusterFixture::stopRegion(const std::string& region) { backends_[region].reset(); }
 
+void ClusterFixture::restartNode(int i) {
+  nodes_.at(static_cast<size_t>(i)).reset();
+  nodes_.at(static_cast<size_t>(i)) = std::make_unique<DaemonProcess>(configOf(i));
+}
+
 void ClusterFixture::killNode(int i) {
   kill(node(i).pid(), SIGKILL);
   nodes_.at(static_cast<size_t>(i)).reset();

@@ -37,6 +37,8 @@ class ClusterFixture {
   void stopRegion(const std::string& region);
   /// SIGKILL node `i` (it leaves no goodbye).
   void killNode(int i);
+  /// Stops node `i` (SIGTERM) and starts it again with the same files.
+  void restartNode(int i);
 
  private:
   EtcdCluster etcd_;
