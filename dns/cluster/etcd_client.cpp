@@ -200,6 +200,12 @@ int64_t EtcdClient::remove(const std::string& key) {
                 "revision");
 }
 
+int64_t EtcdClient::removeRange(const std::string& key, const std::string& end) {
+  return number(call("/v3/kv/deleterange", {{"key", base64Encode(key)}, {"range_end", base64Encode(end)}})
+                    .value("header", nlohmann::json::object()),
+                "revision");
+}
+
 TxnResult EtcdClient::transaction(const std::vector<nlohmann::json>& compare, const std::vector<nlohmann::json>& success,
                                   const std::vector<nlohmann::json>& failure) {
   auto j = call("/v3/kv/txn", {{"compare", compare}, {"success", success}, {"failure", failure}});

@@ -74,6 +74,8 @@ class EtcdClient {
   /// Returns the revision of the write.
   int64_t put(const std::string& key, const std::string& value, int64_t lease = 0);
   int64_t remove(const std::string& key);
+  /// Removes every key from `key` up to (not including) `end`.
+  int64_t removeRange(const std::string& key, const std::string& end);
   TxnResult transaction(const std::vector<nlohmann::json>& compare, const std::vector<nlohmann::json>& success,
                         const std::vector<nlohmann::json>& failure);
   /// A new lease of `ttl` seconds; its id.

@@ -16,6 +16,8 @@ namespace {
 
 constexpr int kReportVersion = 1;
 constexpr int kCommitTries = 8;
+constexpr size_t kHistoryKept = 1000;  // admin actions kept in etcd (older ones are pruned)
+constexpr int kPruneEvery = 20;        // commits of this node between two prunings
 
 const char* stateName(health::Observed o) { return health::observedName(o); }
 
@@ -303,6 +305,7 @@ void ClusterNode::attempt(std::shared_ptr<Decide> decide, nlohmann::json entry, 
           adminRevision_ = result->revision;
           admin_ = *next;
           keepCopy();
+          if (++commits_ % kPruneEvery == 0) pruneHistory();
           changed_();
           if (response.contains("result") && response["result"].is_object()) response["result"]["revision"] = result->revision;
           return done(response);
@@ -320,6 +323,19 @@ void ClusterNode::attempt(std::shared_ptr<Decide> decide, nlohmann::json entry, 
         if (tries + 1 >= kCommitTries)
           return done(control::failure("the cluster's overrides kept changing under this request; try again"));
         attempt(decide, entry, done, tries + 1);
+      });
+}
+
+void ClusterNode::pruneHistory() {
+  const std::string prefix = config_.prefix + "history/";
+  link_.run(
+      [prefix](cluster::EtcdClient& c) {
+        // Keys sort by their fixed-width millisecond stamp: the first ones are the oldest.
+        auto all = c.rangePrefix(prefix);
+        if (all.kvs.size() > kHistoryKept) c.removeRange(prefix, all.kvs[all.kvs.size() - kHistoryKept].key);
+      },
+      [](const std::string& error) {
+        if (!error.empty()) logLine(LogLevel::Warning, "cluster: could not prune the history: " + error);
       });
 }
 

@@ -97,6 +97,7 @@ class ClusterNode {
   bool ownProbesOnly() const;
   void noteForeign(const std::string& key, const std::string& why);
   void keepCopy();  // the overrides into state_dir
+  void pruneHistory();  // keeps the newest kHistoryKept admin actions in etcd
 
   health::EventLoop& loop_;
   config::ClusterConfig config_;
@@ -109,6 +110,7 @@ class ClusterNode {
   std::map<std::string, Shared> shared_;   // by "check|address"
   int64_t degradedSince_ = 0;
   bool everReachable_ = false;
+  uint64_t commits_ = 0;
   std::set<std::string> foreignSeen_;  // keys already logged as foreign or broken
   cluster::ClusterLink link_;           // last: its threads call back into the members above
 };

@@ -95,6 +95,12 @@ TEST_CASE("etcd: put and range by prefix and transactions and leases and a watch
   std::vector<std::string> keys;
   for (const auto& e : seen) keys.push_back((e.deleted ? "-" : "+") + e.kv.key);
   CHECK(keys == std::vector<std::string>{"+/p/b", "+/p/a", "+/p/new", "+/p/leased", "-/p/leased", "+/p/later", "-/p/b"});
+
+  // A range removed: from the first key up to, not including, the end.
+  client.removeRange("/p/", "/p/m");
+  auto left = client.rangePrefix("/p/");
+  REQUIRE(left.kvs.size() == 1);
+  CHECK(left.kvs[0].key == "/p/new");
 }
 
 TEST_CASE("etcd: one member down changes nothing and all down is a clear error naming each member", "[cluster][etcd]") {
