@@ -11,6 +11,7 @@
 
 #include "zones/name_index.hpp"
 #include "zones/steered_record.hpp"
+#include "zones/wire_record.hpp"
 
 namespace lodestar::zones {
 
@@ -52,6 +53,8 @@ class Zone {
   const RRset& soa() const noexcept { return *soa_; }
   /// TTL of negative answers: min(SOA TTL, SOA MINIMUM) (RFC 2308 section 5).
   uint32_t negativeTtl() const noexcept { return negativeTtl_; }
+  /// The SOA record of negative answers (with the negative TTL), rendered at load.
+  const WireRecord& negativeSoa() const noexcept { return negativeSoa_; }
   uint32_t serial() const noexcept { return serial_; }
   /// Exact match of a lowercase wire name; null when absent.
   const Node* find(std::string_view lowerName) const noexcept {
@@ -76,6 +79,7 @@ class Zone {
   const RRset* soa_ = nullptr;
   uint32_t negativeTtl_ = 0;
   uint32_t serial_ = 0;
+  WireRecord negativeSoa_;
 };
 
 }  // namespace lodestar::zones

@@ -235,6 +235,7 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
   zone->serial_ = readU32(soa, mnameLen + rnameLen);
   uint32_t minimum = readU32(soa, mnameLen + rnameLen + 16);
   zone->negativeTtl_ = std::min(zone->soa_->ttl, minimum);
+  zone->negativeSoa_ = WireRecord::soa(zone->apex_, soa, zone->negativeTtl_);
   zone->pools_ = std::move(pools_);
   zone->steered_ = std::move(steered_);
   return zone;

@@ -22,7 +22,9 @@ using zones::Zone;
 constexpr unsigned kMaxCnameChain = 8;
 // SOA of the zone in the authority section, for NXDOMAIN and NODATA (RFC 2308).
 void negative(Response& r, const Zone& zone) noexcept {
-  r.rrset(Authority, r.qnameOffsetOf(zone.apex()), {}, zone.soa(), zone.negativeTtl());
+  const size_t apexOffset = r.qnameOffsetOf(zone.apex());
+  if (!r.prerendered(Authority, zone.negativeSoa(), apexOffset) && !r.truncated())
+    r.rrset(Authority, apexOffset, {}, zone.soa(), zone.negativeTtl());
 }
 
 // A delegation: the child's NS set and its glue, not authoritative (RFC 1034 4.3.2).

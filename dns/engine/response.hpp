@@ -80,6 +80,26 @@ class Response {
     return true;
   }
 
+  // A record rendered at load (zones/wire_record.hpp): one copy, then its pointers set to
+  // where the apex (at `apexOffset`, in the question) and the record itself landed.
+  bool prerendered(Section s, const zones::WireRecord& rec, size_t apexOffset) noexcept {
+    if (truncated_) return false;
+    const size_t base = w_.size();
+    if (base + rec.bytes.size() > 0x3FFF) return false;  // beyond a pointer's reach: the caller writes it
+    uint8_t* p = w_.tryClaim(rec.bytes.size());
+    if (!p) {
+      truncate();
+      return false;
+    }
+    std::memcpy(p, rec.bytes.data(), rec.bytes.size());
+    for (unsigned i = 0; i < rec.patchCount; ++i) {
+      const auto& patch = rec.patches[i];
+      wire::Writer::put16(p + patch.at, static_cast<uint16_t>(0xC000 | ((patch.fromApex ? apexOffset : base) + patch.add)));
+    }
+    ++counts_[s];
+    return true;
+  }
+
   // One A or AAAA record straight from a pool's address. False when it did not fit.
   bool address(size_t ownerOffset, std::string_view owner, uint16_t type, uint32_t ttl,
                const wire::Address& a) noexcept {
