@@ -288,6 +288,11 @@ std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node&
       ok = readPoolRegion(yaml, r->second, regionPath, pool->check.get(), ctx, m) && ok;
     }
     if (!ok) continue;
+    for (RegionId r : pool->regions) {
+      const PoolMembers& m = pool->byRegion[r];
+      pool->answersFamily[0] = pool->answersFamily[0] || !m.ipv4.empty() || !m.cname.empty();
+      pool->answersFamily[1] = pool->answersFamily[1] || !m.ipv6.empty() || !m.cname.empty();
+    }
     if (out.count(name)) {
       yaml.error(it->first, path, "pool '" + name + "' is defined twice");
       continue;

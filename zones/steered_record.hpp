@@ -3,6 +3,7 @@
 // endpoint holding the health cell the probes write.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -67,6 +68,10 @@ struct Pool {
   std::shared_ptr<const health::CheckSpec> check;  // null: not probed (always up unless forced)
   std::vector<PoolMembers> byRegion;  // indexed by RegionId; empty where the pool has none
   std::vector<RegionId> regions;      // the regions it has, in the order the file lists them
+  /// Whether some region answers A (false) or AAAA (true) queries at all: with an address
+  /// of that family, or with a CNAME. When none does, every client gets NODATA and the
+  /// answer path skips the client's location.
+  std::array<bool, 2> answersFamily{};
   const PoolMembers* members(RegionId r) const noexcept {
     return r < byRegion.size() && !byRegion[r].empty() ? &byRegion[r] : nullptr;
   }

@@ -37,6 +37,9 @@ bool answerAll(Response& r, const Client& client, const SteeredRecord& s, bool v
 bool answerSteered(Response& r, const wire::Query& q, const Client& client, const SteeredRecord& s, size_t ownerOffset,
                    std::string_view owner, QueryStats& stats) noexcept {
   const bool v6 = q.qtype == wire::rrtype::AAAA;
+  // No region has anything for this family: NODATA for every client, so the answer holds
+  // for all of them (ECS scope 0) and the client's location is never looked up.
+  if (!s.pool->answersFamily[v6] && q.qtype != wire::rrtype::ANY) return false;
   const uint16_t type = v6 ? wire::rrtype::AAAA : wire::rrtype::A;
   // ECS when the resolver sent a usable subnet; source prefix 0 means "decide by my address".
   const bool useEcs = q.hasEcs && q.ecs.sourcePrefix > 0;

@@ -290,6 +290,8 @@ TEST_CASE("foreign or broken data under the prefix is logged once and ignored an
   for (int i = 0; i < 3; ++i) {
     CHECK(c.regionFor(i) == "eu-west");  // still answering
     CHECK(apDrained(statusOf(c, i)));    // a broken admin value keeps the overrides known before
+    for (int tries = 0; tries < 40 && count(c.node(i).log(), "ignoring /test/unknown-key") == 0; ++tries)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     const std::string log = c.node(i).log();
     INFO(log);
     CHECK(count(log, "ignoring /test/admin: not JSON") == 1);
@@ -303,8 +305,13 @@ TEST_CASE("foreign or broken data under the prefix is logged once and ignored an
   etcd.put("/test/admin", R"({"version": 1, "drained": {"mars": {"reason": "x"}, "eu-west": {"reason": "y"}},
                               "forced": {}, "windows": []})");
   CHECK(untilAll(c, {0, 1, 2}, "us-east") >= 0);
-  for (int i = 0; i < 3; ++i)
-    CHECK(count(c.node(i).log(), "the overrides drain region 'mars', which this node's zones do not define") == 1);
+  // The log is read beside the daemon: give the line a moment to arrive.
+  auto logged = [&](int i, const std::string& what) {
+    for (int tries = 0; tries < 40 && count(c.node(i).log(), what) == 0; ++tries)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return count(c.node(i).log(), what);
+  };
+  for (int i = 0; i < 3; ++i) CHECK(logged(i, "the overrides drain region 'mars', which this node's zones do not define") == 1);
   // The nodes serve different files: status names them.
   auto s = statusOf(c, 0);
   INFO(s.dump());

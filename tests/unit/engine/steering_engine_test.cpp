@@ -96,6 +96,12 @@ TEST_CASE("steered names: AAAA from the first region with IPv6, NODATA when none
   CHECK(none.rcode == 0);
   CHECK(none.answer.empty());
   CHECK(none.authority.size() == 1);
+  // That NODATA holds for every client, so it says so to the resolver's cache: ECS scope 0.
+  auto noneEcs = ask(QueryBuilder().name("tie.steer.example.").type(28).ecs("10.1.0.0/24"));
+  CHECK(noneEcs.answer.empty());
+  REQUIRE(noneEcs.ecs);
+  CHECK(noneEcs.ecs->source == 24);
+  CHECK(noneEcs.ecs->scope == 0);
   auto txt = ask(QueryBuilder().name("geo.steer.example.").type(16));
   CHECK(txt.answer == Lines{"geo.steer.example. 300 TXT \"static data beside a steered name\""});
   auto any = ask(QueryBuilder().name("geo.steer.example.").type(255).ecs("10.7.0.0/16"));
