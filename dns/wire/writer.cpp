@@ -5,6 +5,9 @@
 
 namespace lodestar::wire {
 
+namespace {
+}  // namespace
+
 // Does the name in the message at `offset` equal wire[from..] (case-insensitively)?
 bool Writer::matchesAt(size_t offset, std::string_view wire, size_t from) const noexcept {
   size_t hops = 0;
@@ -26,37 +29,13 @@ bool Writer::matchesAt(size_t offset, std::string_view wire, size_t from) const 
   }
 }
 
-// The uncompressed length of the name at `offset` (pointers followed); 0 when malformed.
-size_t Writer::lengthAt(size_t offset) const noexcept {
-  size_t length = 0, hops = 0;
-  while (offset < pos_) {
-    uint8_t len = buf_[offset];
-    if ((len & 0xC0) == 0xC0) {
-      if (offset + 1 >= pos_ || ++hops > 64) return 0;
-      offset = size_t(len & 0x3F) << 8 | buf_[offset + 1];
-      continue;
-    }
-    length += 1 + len;
-    if (len == 0) return length;
-    offset += 1 + len;
-  }
-  return 0;
-}
-
 void Writer::rememberName(size_t offset) noexcept {
-  // Every label start of the name becomes a compression target of its own, with the
-  // length of the name from there: only a suffix of that length can match it.
-  size_t remaining = lengthAt(offset);
-  // Checked here, not in the loop's condition: GCC 12 at -O2 dropped every call of this
-  // function from name() when the bounds were part of the loop condition.
-  if (remaining < 2 || remaining > 255) return;
+  // Every label start of the name becomes a compression target of its own.
   while (offset < pos_ && nameCount_ < kMaxNames && offset < 0x3FFF) {
     uint8_t len = buf_[offset];
     if (len == 0 || (len & 0xC0)) return;
-    names_[nameCount_] = static_cast<uint16_t>(offset);
-    lengths_[nameCount_++] = static_cast<uint8_t>(remaining);
+    names_[nameCount_++] = static_cast<uint16_t>(offset);
     offset += 1 + len;
-    remaining -= 1 + len;
   }
 }
 
@@ -73,9 +52,8 @@ void Writer::name(std::string_view wire) noexcept {
       u8(0);
       break;
     }
-    const size_t remaining = wire.size() - from;
     for (unsigned i = 0; i < nameCount_; ++i) {
-      if (lengths_[i] == remaining && matchesAt(names_[i], wire, from)) {
+      if (matchesAt(names_[i], wire, from)) {
         pointer(names_[i]);
         if (!overflow_) rememberName(start);
         return;

@@ -106,7 +106,6 @@ class Writer {
     return false;
   }
   bool matchesAt(size_t offset, std::string_view wire, size_t from) const noexcept;
-  size_t lengthAt(size_t offset) const noexcept;
 
   static constexpr unsigned kMaxNames = 48;
   uint8_t* buf_;
@@ -116,7 +115,6 @@ class Writer {
   size_t pos_ = 0;
   bool overflow_ = false;
   uint16_t names_[kMaxNames];  // offsets of names written, for compression
-  uint8_t lengths_[kMaxNames]; // each one's uncompressed length from there (a cheap first test)
   unsigned nameCount_ = 0;
   size_t pendingName_ = 0;     // a name to remember before the next name(); 0: none
 };
