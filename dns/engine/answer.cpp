@@ -68,7 +68,9 @@ void collect(Response& r, const wire::Query& q, const Client& client, const Zone
       return negative(r, zone);
     }
     node = node->cnameTarget;
-    ownerOffset = 0;
+    // The target's owner name is the CNAME's RDATA just written: point at it rather than
+    // search the message for it again.
+    ownerOffset = r.lastRdataName();
   }
 }
 

@@ -67,6 +67,7 @@ class Response {
       else w_.name(owner);
       fixedFields(set.type, ttl, 0);
       size_t rdlengthAt = w_.size() - 2;
+      lastRdataAt_ = w_.size();
       writeRdata(set.type, rdata);
       if (w_.overflowed()) {
         w_.rollback(m);
@@ -78,6 +79,15 @@ class Response {
       ++counts_[s];
     }
     return true;
+  }
+
+  /// Where the name at the start of the last record's RDATA (a CNAME's target) can be
+  /// pointed at: its first label, or where its pointer leads; 0 when out of a pointer's reach.
+  size_t lastRdataName() const noexcept {
+    size_t at = lastRdataAt_;
+    const uint8_t* p = w_.data();
+    if (at + 1 < w_.size() && (p[at] & 0xC0) == 0xC0) at = size_t(p[at] & 0x3F) << 8 | p[at + 1];
+    return at < 0x3FFF ? at : 0;
   }
 
   // A record rendered at load (zones/wire_record.hpp): one copy, then its pointers set to
@@ -262,6 +272,7 @@ class Response {
   uint8_t scope_ = 0;  // static data holds for every client
   bool aa_ = false;
   bool truncated_ = false;
+  size_t lastRdataAt_ = 0;  // where the last record written by rrset() has its RDATA
 };
 
 
