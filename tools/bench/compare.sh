@@ -4,13 +4,18 @@
 # pinned alike (server on CPU 0, one worker; client on CPU 1); answers checked before timing.
 # Prints one table and writes it with the raw numbers to $OUT. See docs/benchmarks.md.
 #
-#   tools/bench/compare.sh [--seconds N] [--rates "20000 50000"] [--servers "lodestar gdnsd knot pdns"]
+#   tools/bench/compare.sh [--seconds N] [--rounds N] [--rates "20000 50000"] [--servers "lodestar gdnsd knot pdns"]
 #                          [--out DIR] [--no-install] [--no-callgrind] [--no-scaling] [--coalesce-us N]
+#
+# One run decides nothing on a shared VM: the servers are measured in --rounds rounds (5 by
+# default), interleaved (each round starts with the next server), and every figure of the
+# table is the median of the rounds with its spread (min–max) beside it.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 export ROOT=$(cd "$HERE/../.." && pwd)
 export BUILD=${BUILD_DIR:-$ROOT/build-release}
 RUN_SECONDS=10
+ROUNDS=5
 RATES="20000 50000"
 SERVERS="lodestar gdnsd knot pdns"
 OUT=${OUT:-/tmp/lodestar-bench}
@@ -18,6 +23,7 @@ INSTALL=1 CALLGRIND=1 SCALING=1
 while [ $# -gt 0 ]; do
   case $1 in
     --seconds) RUN_SECONDS=$2; shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
     --rates) RATES=$2; shift 2 ;;
     --servers) SERVERS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
@@ -156,19 +162,32 @@ fixed_rate() {  # SERVER PID PORT MIX RATE
 }
 
 MIXES="plain ecs varied"
-for s in $SERVERS; do
-  dir=$OUT/$s
-  log "$s: rendering its configuration and starting it on CPU $SERVER_CPU"
+# The figures one round gives, per server: kept per round, then replaced by their median.
+round_keys() {  # SERVER
+  local s=$1 mix rate
+  for mix in $MIXES; do
+    echo "$s,$mix,qps $s,$mix,server_cpu $s,$mix,client_cpu"
+    for rate in $RATES; do echo "$s,$mix,$rate,cpu100k $s,$mix,$rate,lat"; done
+  done
+  [ "$s" = pdns ] && echo "pdns,ecs,1000,cpu100k pdns,ecs,1000,lat"
+  return 0
+}
+median() { sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "—"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+spread() { sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {if (NR) print lo "–" hi}'; }
+measure_server() {  # SERVER ROUND
+  local s=$1 round=$2 dir=$OUT/$1 pid mix rate
+  log "$s (round $round of $ROUNDS): rendering its configuration and starting it on CPU $SERVER_CPU"
+  rm -rf "$dir"
   bash -c "source '$HERE/servers/common.sh'; source '$HERE/servers/$s.sh'; render_$s '$dir' ${PORT[$s]} '$DB'"
   start_server "$s" "$dir" $SERVER_CPU
   pid=$SERVER_PID
-  wait_ready "${PORT[$s]}" 60 || { log "$s did not answer; see $dir.log"; R[$s,status]="did not start"; continue; }
+  wait_ready "${PORT[$s]}" 60 || { log "$s did not answer; see $dir.log"; R[$s,status]="did not start"; return; }
   # PowerDNS checks a LUA record's URLs only once it is queried: ask, then let it probe.
   "$HERE/check_answers.sh" "${PORT[$s]}" "$DB" "$OUT/varied.txt" >/dev/null 2>&1 || true
   sleep 5
   if ! "$HERE/check_answers.sh" "${PORT[$s]}" "$DB" "$OUT/varied.txt" >"$OUT/$s.check" 2>&1; then
     log "$s answers wrongly, not timed:"; cat "$OUT/$s.check" >&2
-    R[$s,status]="wrong answers"; stop_server "$pid"; continue
+    R[$s,status]="wrong answers"; stop_server "$pid"; return
   fi
   R[$s,status]=ok
   for mix in $MIXES; do
@@ -176,7 +195,7 @@ for s in $SERVERS; do
     saturation "$s" "$pid" "${PORT[$s]}" $mix
     for rate in $RATES; do
       # A rate the server cannot sustain measures its queue, not its cost.
-      if [ "${R[$s,$mix,qps]}" -lt $((rate * 11 / 10)) ]; then R[$s,$mix,$rate,cpu100k]="—"; continue; fi
+      if [ "${R[$s,$mix,qps]}" -lt $((rate * 11 / 10)) ]; then R[$s,$mix,$rate,cpu100k]="—"; R[$s,$mix,$rate,lat]="—"; continue; fi
       log "$s: $mix mix at $rate q/s"
       fixed_rate "$s" "$pid" "${PORT[$s]}" $mix "$rate"
     done
@@ -186,6 +205,47 @@ for s in $SERVERS; do
     fixed_rate pdns "$pid" "${PORT[pdns]}" ecs 1000
   fi
   stop_server "$pid"
+  local key
+  for key in $(round_keys "$s"); do R[$key,round$round]=${R[$key]:-—}; done
+}
+
+read -r -a ORDER <<<"$SERVERS"
+for round in $(seq 1 "$ROUNDS"); do
+  # Interleaved: round k starts with the k-th server, so no server always runs first or last.
+  for i in $(seq 0 $((${#ORDER[@]} - 1))); do
+    s=${ORDER[$(( (i + round - 1) % ${#ORDER[@]} ))]}
+    [ "${R[$s,status]:-ok}" = ok ] || continue
+    measure_server "$s" "$round"
+  done
+done
+# Medians (and spreads) replace the last round's figures; latency triples part by part.
+for s in $SERVERS; do
+  [ "${R[$s,status]:-}" = ok ] || continue
+  for key in $(round_keys "$s"); do
+    values=()
+    for round in $(seq 1 "$ROUNDS"); do v=${R[$key,round$round]:-—}; [ "$v" != — ] && values+=("$v"); done
+    if [ ${#values[@]} -eq 0 ]; then R[$key]="—"; continue; fi
+    case $key in
+      *,lat)
+        parts=()
+        for part in 1 2 3; do
+          parts+=("$(printf '%s\n' "${values[@]}" | awk -F' / ' -v p=$part '{print $p}' | median)")
+        done
+        R[$key]="${parts[0]} / ${parts[1]} / ${parts[2]}"
+        R[$key,spread]="p99 $(printf '%s\n' "${values[@]}" | awk -F' / ' '{print $2}' | spread)" ;;
+      *)
+        R[$key]=$(printf '%s\n' "${values[@]}" | median)
+        R[$key,spread]=$(printf '%s\n' "${values[@]}" | spread) ;;
+    esac
+  done
+  for mix in $MIXES; do
+    R[$s,$mix,qps]=$(printf "%.0f" "${R[$s,$mix,qps]}")
+    if [ "$mix" = varied ]; then
+      if [ "${R[$s,$mix,server_cpu]%.*}" -ge 85 ]; then R[$s,$mix,limit]=server; else R[$s,$mix,limit]=client; fi
+    elif [ "${R[$s,$mix,client_cpu]%.*}" -ge 90 ]; then R[$s,$mix,limit]=client
+    elif [ "${R[$s,$mix,server_cpu]%.*}" -ge 90 ]; then R[$s,$mix,limit]=server
+    else R[$s,$mix,limit]="neither CPU (latency-bound)"; fi
+  done
 done
 
 # --- instructions per query (callgrind): Lodestar and gdnsd --------------------------------
@@ -261,10 +321,11 @@ fi
 ratio() { if [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]] && [ "$(echo "$2 > 0" | bc)" = 1 ]; then
   printf "%.2f" "$(echo "$1 / $2" | bc -l)"; else echo "—"; fi; }
 {
-  echo "# Lodestar vs gdnsd, Knot, PowerDNS — $(date -u +%F\ %H:%M) UTC, $(nproc) CPUs, ${RUN_SECONDS} s per run"
+  echo "# Lodestar vs gdnsd, Knot, PowerDNS — $(date -u +%F\ %H:%M) UTC, $(nproc) CPUs, ${RUN_SECONDS} s per run, $ROUNDS rounds"
   echo
   echo "Server on CPU $SERVER_CPU (one worker), client on CPU $CLIENT_CPU. Saturation: dnsperf (plain, ECS) or"
   echo "dns_replay (varied ECS). Fixed rates: dns_replay. CPU: the server's user+system time from /proc."
+  echo "Each figure: the median of $ROUNDS interleaved rounds, its spread (min–max) in brackets."
   echo
   header="| server | mix | saturation q/s | server CPU | client CPU | limit |"
   sep="|---|---|---:|---:|---:|---|"
@@ -273,8 +334,10 @@ ratio() { if [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]] && [ "$(echo "$2 > 0" 
   for s in $SERVERS; do
     if [ "${R[$s,status]:-}" != ok ]; then echo "| ${NAME[$s]} | — | ${R[$s,status]:-not run} | | | |"; continue; fi
     for mix in $MIXES; do
-      row="| ${NAME[$s]} | $mix | ${R[$s,$mix,qps]} | ${R[$s,$mix,server_cpu]} % | ${R[$s,$mix,client_cpu]} % | ${R[$s,$mix,limit]} |"
-      for rate in $RATES; do row+=" ${R[$s,$mix,$rate,cpu100k]:-—} | ${R[$s,$mix,$rate,lat]:-—} |"; done
+      row="| ${NAME[$s]} | $mix | ${R[$s,$mix,qps]} (${R[$s,$mix,qps,spread]:-}) | ${R[$s,$mix,server_cpu]} % | ${R[$s,$mix,client_cpu]} % | ${R[$s,$mix,limit]} |"
+      for rate in $RATES; do
+        row+=" ${R[$s,$mix,$rate,cpu100k]:-—} (${R[$s,$mix,$rate,cpu100k,spread]:-}) | ${R[$s,$mix,$rate,lat]:-—} (${R[$s,$mix,$rate,lat,spread]:-}) |"
+      done
       echo "$row"
     done
   done
@@ -309,5 +372,7 @@ ratio() { if [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]] && [ "$(echo "$2 > 0" 
     p99g=$(echo "${R[gdnsd,$mix,$last,lat]:-}" | awk -F' / ' '{print $2}')
     echo "- p99 at $last q/s, $mix: Lodestar ${p99l:-—} µs, gdnsd ${p99g:-—} µs [Lodestar ≤ gdnsd]"
   done
-  [ "$SCALING" = 1 ] && echo "- 2 workers ÷ 1 worker: $(ratio "${R[scale,2,qps]}" "${R[scale,1,qps]}") [≥ 1.6, or the client is the limit]"
+  if [ "$SCALING" = 1 ]; then
+    echo "- 2 workers ÷ 1 worker: $(ratio "${R[scale,2,qps]}" "${R[scale,1,qps]}") [≥ 1.6, or the client is the limit]"
+  fi
 } | tee "$OUT/results.md"
