@@ -6,6 +6,7 @@
 
 #include "dns/cluster/base64.hpp"
 #include "dns/cluster/etcd_client.hpp"
+#include "tests/support/command.hpp"
 #include "tests/support/etcd_cluster.hpp"
 
 using namespace lodestar::cluster;
@@ -152,4 +153,43 @@ TEST_CASE("etcd: with authentication on the client logs in with user and passwor
   } catch (const EtcdError& e) {
     CHECK_THAT(std::string(e.what()), Catch::Contains("refused user 'root'"));
   }
+}
+
+TEST_CASE("etcd: over TLS with client certificates the client connects with its CA and certificate and not without",
+          "[cluster][etcd][tls]") {
+  if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
+  lodestar::test::TempDir pki;
+  const std::string d = pki.path();
+  // A test CA, a server certificate for 127.0.0.1 and a client certificate, all made here.
+  auto run = [&](const std::string& command) {
+    auto r = lodestar::test::runCommand("cd " + d + " && " + command);
+    INFO(command << "\n" << r.output);
+    REQUIRE(r.status == 0);
+  };
+  run("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 -subj /CN=lodestar-test-ca");
+  run("openssl req -x509 -newkey rsa:2048 -nodes -keyout other-ca.key -out other-ca.pem -days 1 -subj /CN=other");
+  for (const std::string who : {"server", "client"}) {
+    run("openssl req -newkey rsa:2048 -nodes -keyout " + who + ".key -out " + who + ".csr -subj /CN=" + who);
+    run("printf 'subjectAltName=IP:127.0.0.1\\nextendedKeyUsage=serverAuth,clientAuth\\n' > " + who + ".ext");
+    run("openssl x509 -req -in " + who + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -out " + who +
+        ".pem -extfile " + who + ".ext");
+  }
+  lodestar::test::EtcdTls tls{d + "/ca.pem", d + "/server.pem", d + "/server.key", d + "/client.pem", d + "/client.key"};
+  EtcdCluster etcd(1, tls);
+  auto options = optionsFor(etcd);
+  REQUIRE(options.endpoints[0].rfind("https://", 0) == 0);
+  options.caFile = tls.ca;
+  options.certFile = tls.clientCert;
+  options.keyFile = tls.clientKey;
+  EtcdClient good(options);
+  CHECK(good.put("/tls/k", "v") > 0);
+  CHECK(good.range("/tls/k").kvs.at(0).value == "v");
+
+  auto noCertificate = options;
+  noCertificate.certFile.clear();
+  noCertificate.keyFile.clear();
+  CHECK_THROWS_AS(EtcdClient(noCertificate).put("/tls/k", "w"), EtcdError);
+  auto wrongCa = options;
+  wrongCa.caFile = d + "/other-ca.pem";
+  CHECK_THROWS_AS(EtcdClient(wrongCa).put("/tls/k", "w"), EtcdError);
 }

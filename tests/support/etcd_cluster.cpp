@@ -16,7 +16,7 @@ namespace lodestar::test {
 
 bool EtcdCluster::available() { return access("/usr/bin/etcd", X_OK) == 0; }
 
-EtcdCluster::EtcdCluster(int members) {
+EtcdCluster::EtcdCluster(int members, std::optional<EtcdTls> tls) : tls_(std::move(tls)) {
   for (int i = 0; i < members; ++i) {
     Member m;
     m.name = "m" + std::to_string(i + 1);
@@ -34,7 +34,7 @@ EtcdCluster::~EtcdCluster() { stopAll(); }
 
 std::vector<std::string> EtcdCluster::endpoints() const {
   std::vector<std::string> out;
-  for (const auto& m : members_) out.push_back("http://127.0.0.1:" + std::to_string(m.clientPort));
+  for (const auto& m : members_) out.push_back((tls_ ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(m.clientPort));
   return out;
 }
 
@@ -46,7 +46,7 @@ std::string EtcdCluster::endpointsYaml() const {
 
 void EtcdCluster::launch(Member& m, bool fresh) {
   const std::string peer = "http://127.0.0.1:" + std::to_string(m.peerPort);
-  const std::string client = "http://127.0.0.1:" + std::to_string(m.clientPort);
+  const std::string client = (tls_ ? "https" : "http") + std::string("://127.0.0.1:") + std::to_string(m.clientPort);
   std::vector<std::string> args = {"/usr/bin/etcd",
                                    "--name", m.name,
                                    "--data-dir", m.dataDir,
@@ -60,6 +60,9 @@ void EtcdCluster::launch(Member& m, bool fresh) {
                                    "--heartbeat-interval", "50",
                                    "--election-timeout", "500",
                                    "--log-level", "error"};
+  if (tls_)
+    args.insert(args.end(), {"--cert-file", tls_->serverCert, "--key-file", tls_->serverKey, "--trusted-ca-file",
+                             tls_->ca, "--client-cert-auth"});
   const std::string log = dir_.path() + "/" + m.name + ".log";
   pid_t pid = fork();
   if (pid == 0) {
@@ -76,7 +79,13 @@ void EtcdCluster::launch(Member& m, bool fresh) {
 }
 
 void EtcdCluster::waitWritable() {
-  cluster::EtcdClient client({endpoints(), {}, {}, {}, {}, {}, std::chrono::milliseconds(500)});
+  cluster::EtcdOptions options{endpoints(), {}, {}, {}, {}, {}, std::chrono::milliseconds(500)};
+  if (tls_) {
+    options.caFile = tls_->ca;
+    options.certFile = tls_->clientCert;
+    options.keyFile = tls_->clientKey;
+  }
+  cluster::EtcdClient client(options);
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   for (;;) {
     try {

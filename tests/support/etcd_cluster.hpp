@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,10 +13,16 @@
 
 namespace lodestar::test {
 
+/// Client TLS for the members (https:// client URLs, client certificates required).
+struct EtcdTls {
+  std::string ca, serverCert, serverKey;  // the members'
+  std::string clientCert, clientKey;      // what the fixture itself connects with
+};
+
 class EtcdCluster {
  public:
   /// Starts `members` members and waits until they serve writes (throws after ~15 s).
-  explicit EtcdCluster(int members = 3);
+  explicit EtcdCluster(int members = 3, std::optional<EtcdTls> tls = std::nullopt);
   ~EtcdCluster();
   EtcdCluster(const EtcdCluster&) = delete;
   EtcdCluster& operator=(const EtcdCluster&) = delete;
@@ -42,6 +49,7 @@ class EtcdCluster {
   };
   void launch(Member& m, bool fresh);
   TempDir dir_;
+  std::optional<EtcdTls> tls_;
   std::vector<Member> members_;
   std::string initialCluster_;
 };
