@@ -66,6 +66,7 @@ else
   valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.%p" \
     "$BUILD/tools/lodestar" -c "$OUT/lodestar.yaml" 2>"$OUT/daemon.log" &
 fi
+PID=$!
 for _ in $(seq 1 120); do
   kdig @127.0.0.1 -p "$PORT" +time=1 +tries=1 gtm.example.test SOA >/dev/null 2>&1 && break
   sleep 0.5
