@@ -325,6 +325,8 @@ class Daemon {
         {"history", [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
            const size_t limit = static_cast<size_t>(std::clamp<int64_t>(args.value("limit", int64_t(20)), 1, 1000));
            if (cluster_) return cluster_->history(limit, reply);
+           if (config_.stateDir.empty())
+             return reply(control::failure("no state_dir is configured, so no admin action is recorded"));
            reply(control::success({{"history", localHistory(config_.stateDir, limit)}}));
          }},
     };

@@ -98,7 +98,8 @@ void printStatus(const nlohmann::json& result) {
     std::cout << r["region"].get<std::string>();
     if (r.value("drained", false)) {
       std::cout << "  DRAINED";
-      if (r.contains("drain")) std::cout << " (" << r["drain"].value("reason", std::string()) << ")";
+      if (r.contains("drain") && !r["drain"].value("reason", std::string()).empty())
+        std::cout << " (" << r["drain"]["reason"].get<std::string>() << ")";
       if (r.contains("drain") && r["drain"].value("local", false)) std::cout << " [this node only]";
     }
     std::cout << "\n";
@@ -234,7 +235,7 @@ void printHistory(const nlohmann::json& result) {
   }
 }
 
-int print(const std::string& command, const nlohmann::json& response, bool json) {
+int print(const std::string& command, const nlohmann::json& response, bool json, bool clusterAsked) {
   bool ok = response.value("ok", false);
   // The cluster's etcd is unreachable: the same exit code as an unreachable daemon.
   const int failed = response.value("code", std::string()) == "cluster_unreachable" ? kUnreachable : kFailed;
@@ -250,6 +251,8 @@ int print(const std::string& command, const nlohmann::json& response, bool json)
   }
   const auto& result = response["result"];
   if (command == "status") {
+    if (clusterAsked && !result.contains("cluster"))
+      std::cout << "cluster: none — this node runs alone (no 'cluster:' in its configuration; docs/cluster.md)\n";
     printStatus(result);
   } else if (command == "explain") {
     printExplain(result);
@@ -432,5 +435,5 @@ int main(int argc, char** argv) {
     std::cerr << "lodestarctl: " << error << "\n";
     return kUnreachable;
   }
-  return print(command, *response, json);
+  return print(command, *response, json, clusterNodes);
 }
