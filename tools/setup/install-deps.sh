@@ -6,13 +6,14 @@ packages=(
   libldns-dev libc-ares-dev libmaxminddb-dev libyaml-cpp-dev   # libraries we link
   nlohmann-json3-dev libcli11-dev                  # control protocol (JSON) and lodestarctl's command line
   libcurl4-openssl-dev                             # http/https health checks
+  libxdp-dev libbpf-dev                            # the optional AF_XDP path (xdp:)
   catch2                                           # unit and end-to-end tests
   knot-dnsutils mmdb-bin socat openssl             # kdig, mmdblookup, socat, openssl s_server: peers in tests
 )
 for option in "$@"; do
   case $option in
     --with-fuzzer) packages+=(clang libclang-rt-14-dev) ;;  # libFuzzer
-    --with-tests) packages+=(etcd-server) ;;                # the cluster tests start their own etcd
+    --with-tests) packages+=(etcd-server iproute2) ;;       # the cluster tests start their own etcd; XDP tests make netns
     *) echo "install-deps.sh: unknown option $option" >&2; exit 2 ;;
   esac
 done
