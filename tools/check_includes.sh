@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The layering, checked: each folder may include headers only of the libraries its CMake
 # target links (wire <- geo, health <- zones <- config, engine <- server <- tools;
-# control links nothing of ours, and lodestarctl only control and config). CI runs this; a
+# control links nothing of ours, xdp only wire, and lodestarctl only control and config). CI runs this; a
 # wrong include fails it with the file, the line and what that folder may use.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,8 +14,9 @@ declare -A ALLOWED=(
   [dns/engine]="dns/engine zones geo health dns/wire"
   [dns/control]="dns/control"
   [dns/cluster]="dns/cluster health dns/wire"
+  [dns/xdp]="dns/xdp dns/wire"
   [dns/config]="dns/config zones health dns/wire"
-  [dns/server]="lodestar dns/server dns/cluster dns/control dns/config dns/engine zones geo health dns/wire"
+  [dns/server]="lodestar dns/server dns/cluster dns/control dns/config dns/engine dns/xdp zones geo health dns/wire"
   [tools/lodestar]="dns/server dns/config lodestar"
   [tools/lodestarctl]="dns/control dns/config zones lodestar"
   [tools/lodestar-geodb]="geo dns/wire"

@@ -53,7 +53,7 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Dia
   YAML::Node root = yaml.load();
   if (!root.IsDefined()) return std::nullopt;
   if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "geo", "state_dir", "control_socket", "udp", "tcp", "hooks",
-                                "cluster"}))
+                                "cluster", "xdp"}))
     return std::nullopt;
   ServerConfig c;
   c.path = path;
@@ -164,6 +164,7 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Dia
     }
   }
   if (root["cluster"]) c.cluster = readClusterConfig(yaml, root["cluster"], path);
+  if (root["xdp"]) c.xdp = readXdpConfig(yaml, root["xdp"], c.listen);
   if (!diags.ok()) return std::nullopt;
   return c;
 }

@@ -32,6 +32,16 @@ struct ClusterConfig {
   std::chrono::milliseconds grace{10000}; // etcd unreachable this long: quorum checks use our own probes
 };
 
+/// `xdp:`: queries arriving on `interface`'s listed receive queues are answered through
+/// AF_XDP sockets, bypassing the kernel's UDP stack; TCP and all else stay on sockets.
+constexpr unsigned kMaxXdpQueues = 256;
+struct XdpConfig {
+  std::string interface;
+  std::vector<uint32_t> queues{0};
+  bool generic = false;  // mode: generic (after the kernel builds an skb) instead of native
+  zones::SourceLocation where;
+};
+
 struct ServerConfig {
   std::string path;  // of the config file itself
   std::vector<ListenAddress> listen;
@@ -48,6 +58,7 @@ struct ServerConfig {
   std::chrono::milliseconds tcpIdleTimeout{10'000};
   std::vector<health::HookSpec> hooks;  // run on every health state change
   std::optional<ClusterConfig> cluster;
+  std::optional<XdpConfig> xdp;
 };
 
 /// Reads and checks the main config; nullopt when anything is wrong (all of it reported).
@@ -58,6 +69,9 @@ std::string resolvePath(const std::string& configPath, const std::string& p);
 
 /// Reads `cluster:` (reports every mistake to the reader's diagnostics).
 std::optional<ClusterConfig> readClusterConfig(zones::YamlReader& yaml, const YAML::Node& node, const std::string& configPath);
+
+/// Reads `xdp:`; `listen` must already be read (the filter serves their one port).
+std::optional<XdpConfig> readXdpConfig(zones::YamlReader& yaml, const YAML::Node& node, const std::vector<ListenAddress>& listen);
 
 /// Parses "127.0.0.1:53", "[::1]:53" or a bare address (port 53).
 std::optional<ListenAddress> parseListenAddress(const std::string& text);

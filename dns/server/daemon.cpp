@@ -34,6 +34,7 @@
 #include "dns/server/status_report.hpp"
 #include "dns/server/view_publisher.hpp"
 #include "dns/server/worker.hpp"
+#include "dns/server/xdp_path.hpp"
 #include "dns/wire/constants.hpp"
 #include "dns/wire/name_text.hpp"
 #include "health/child_process.hpp"
@@ -121,6 +122,8 @@ class Daemon {
     applyAdminState(effective(), *loaded->view, std::time(nullptr));
     unsigned readers = 0;
     for (const auto& s : sockets) readers += Worker::readersFor(s);
+    const unsigned xdpReaders = config_.xdp ? static_cast<unsigned>(config_.xdp->queues.size()) : 0;
+    readers += xdpReaders;
     publisher_ = std::make_unique<ViewPublisher>(std::move(loaded->view), readers);
     WorkerSettings settings{{config_.udpMaxPayload, config_.udpCoalesceMax},
                             std::max(1u, config_.tcpMaxConnections / workers),
@@ -131,6 +134,12 @@ class Daemon {
       pool_.push_back(std::make_unique<Worker>(std::move(sockets[i]), *publisher_, std::move(own), settings));
     }
     for (auto& w : pool_) w->start();
+    if (config_.xdp) {
+      std::vector<ViewPublisher::Reader*> own;
+      for (unsigned k = 0; k < xdpReaders; ++k) own.push_back(&publisher_->reader(readers - xdpReaders + k));
+      xdp_ = std::make_unique<XdpPath>(*config_.xdp, config_.listen, *publisher_, std::move(own), config_.udpMaxPayload);
+      logLine(xdp_->on() ? LogLevel::Info : LogLevel::Error, xdp_->describe());
+    }
 
 
     loop_.watch(sigFd, EPOLLIN, [this, sigFd](uint32_t) { onSignal(sigFd); });
@@ -274,6 +283,10 @@ class Daemon {
 
   engine::StatsTotals stopWorkers() {
     engine::StatsTotals total;
+    if (xdp_) {
+      xdp_->stop();
+      xdp_->addStatsTo(total);
+    }
     for (auto& w : pool_) {
       w->stop();
       w->addStatsTo(total);
@@ -408,6 +421,7 @@ class Daemon {
   nlohmann::json stats() const {
     engine::StatsTotals t;
     for (const auto& w : pool_) w->addStatsTo(t);
+    if (xdp_) xdp_->addStatsTo(t);
     nlohmann::json rcodes = nlohmann::json::object(), qtypes = nlohmann::json::object(), regions = nlohmann::json::object();
     for (size_t i = 0; i < t.byRcode.size(); ++i)
       if (t.byRcode[i]) rcodes[wire::rcodeName(static_cast<uint16_t>(i))] = t.byRcode[i];
@@ -416,9 +430,11 @@ class Daemon {
     const zones::View& view = *publisher_->current();
     for (size_t i = 0; i < view.regions().size() && i < t.byRegion.size(); ++i)
       regions[view.regions()[i].name] = t.byRegion[i];
-    return {{"queries", t.received}, {"dropped", t.dropped}, {"truncated", t.truncated}, {"with_ecs", t.withEcs},
+    nlohmann::json j = {{"queries", t.received}, {"dropped", t.dropped}, {"truncated", t.truncated}, {"with_ecs", t.withEcs},
             {"fail_open", t.failOpen}, {"by_rcode", rcodes}, {"by_qtype", qtypes}, {"answers_by_region", regions},
             {"reloads", reloads_}, {"failed_reloads", failedReloads_}, {"health_changes", scheduler_->changes()}};
+    if (xdp_) j["xdp"] = xdp_->status();
+    return j;
   }
 
   nlohmann::json status(bool detail, bool withNodes = false) const {
@@ -515,6 +531,7 @@ class Daemon {
   Availability availability_;  // per region and pool, sampled by tick()
   std::unique_ptr<ViewPublisher> publisher_;
   std::vector<std::unique_ptr<Worker>> pool_;
+  std::unique_ptr<XdpPath> xdp_;  // only with xdp: in the config
   health::EventLoop loop_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<health::Prober> prober_;

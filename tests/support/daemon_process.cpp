@@ -42,15 +42,20 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
 
 std::string dataPath(const std::string& relative) { return std::string(LODESTAR_SOURCE_DIR) + "/tests/data/" + relative; }
 
-DaemonProcess::DaemonProcess(const std::string& configPath) {
+DaemonProcess::DaemonProcess(const std::string& configPath, const std::vector<std::string>& prefix) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
   std::string binary = LODESTAR_BINARY;
-  std::vector<char*> argv = {binary.data(), const_cast<char*>("-c"), const_cast<char*>(configPath.c_str()), nullptr};
-  int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  std::vector<std::string> words = prefix;
+  for (std::string w : {binary, std::string("-c"), configPath}) words.push_back(w);
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  // The prefix must exec the daemon (nsenter does), so that pid_ is the daemon's own.
+  int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(fds[1]);
   stderrFd_ = fds[0];

@@ -36,7 +36,8 @@ class DaemonProcess {
  public:
   /// Runs `lodestar -c configPath`. The config should listen on 127.0.0.1:0 (and may on
   /// [::1]:0). Throws when the daemon does not report ready within a few seconds.
-  explicit DaemonProcess(const std::string& configPath);
+  /// `prefix`: a command the daemon runs under, e.g. nsenter into a test's network namespace.
+  explicit DaemonProcess(const std::string& configPath, const std::vector<std::string>& prefix = {});
   ~DaemonProcess();
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;

@@ -218,6 +218,20 @@ void printStats(const nlohmann::json& s) {
     for (const auto& [k, v] : s[key].items()) std::cout << " " << k << " " << v.get<uint64_t>();
     std::cout << "\n";
   }
+  if (s.contains("xdp")) {
+    const auto& x = s["xdp"];
+    std::cout << "xdp          " << x.value("interface", std::string()) << " (" << x.value("mode", std::string()) << "): ";
+    if (!x.value("on", false)) {
+      std::cout << "OFF, the sockets answer every query: " << x.value("error", std::string()) << "\n";
+      return;
+    }
+    std::cout << "on\n";
+    for (const auto& q : x["queues"])
+      std::cout << "  queue " << q.value("queue", 0) << "    " << q.value("received", 0) << " frames in, "
+                << q.value("answered", 0) << " answered, " << q.value("malformed", 0) << " malformed, "
+                << q.value("transmit_full", 0) << " lost to a full transmit ring"
+                << (q.value("zero_copy", false) ? " (zero-copy)" : " (copy mode)") << "\n";
+  }
 }
 
 void printHistory(const nlohmann::json& result) {

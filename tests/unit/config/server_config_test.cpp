@@ -75,3 +75,39 @@ TEST_CASE("cluster: is read with its defaults, and each mistake is named with it
   bad("  etcd: [http://e:2379]\n  node: n\n  password: x\n", "cluster.password: a password needs 'user'");
   bad("  etcd: [http://e:2379]\n  node: n\n  nodes: 3\n", "cluster.nodes: unknown key");
 }
+
+TEST_CASE("xdp: is read with its defaults, and each mistake is named with its place", "[config][xdp]") {
+  TempDir dir;
+  lodestar::zones::Diagnostics d;
+  auto c = loadServerConfig(dir.write("x.yaml", "listen: [127.0.0.1:5353, '[::1]:5353']\nzones: []\n"
+                                                "xdp:\n  interface: eth1\n"),
+                            d);
+  INFO(d.report());
+  REQUIRE(c);
+  REQUIRE(c->xdp);
+  CHECK(c->xdp->interface == "eth1");
+  CHECK(c->xdp->queues == std::vector<uint32_t>{0});
+  CHECK_FALSE(c->xdp->generic);
+  auto g = loadServerConfig(dir.write("g.yaml", "listen: [127.0.0.1:53]\nzones: []\nxdp: {interface: veth0, queues: [0, 3], mode: generic}\n"), d);
+  REQUIRE(g);
+  CHECK(g->xdp->queues == std::vector<uint32_t>{0, 3});
+  CHECK(g->xdp->generic);
+  auto none = loadServerConfig(dir.write("n.yaml", "listen: [127.0.0.1:53]\nzones: []\n"), d);
+  REQUIRE(none);
+  CHECK_FALSE(none->xdp);
+
+  auto bad = [&](const std::string& listen, const std::string& xdp, const std::string& message) {
+    lodestar::zones::Diagnostics diags;
+    CHECK_FALSE(loadServerConfig(dir.write("b.yaml", "listen: [" + listen + "]\nzones: []\nxdp:\n" + xdp), diags));
+    INFO(diags.report());
+    CHECK_THAT(diags.report(), Catch::Contains(message));
+  };
+  bad("127.0.0.1:53", "  queues: [0]\n", "b.yaml:4:3: xdp: missing key 'interface'");
+  bad("127.0.0.1:53", "  interface: a-very-long-interface-name\n", "b.yaml:4:14: xdp.interface: 'a-very-long-interface-name' is not an interface name");
+  bad("127.0.0.1:53", "  interface: eth0\n  queues: [0, 0]\n", "b.yaml:5:15: xdp.queues: queue 0 is listed twice");
+  bad("127.0.0.1:53", "  interface: eth0\n  queues: 1\n", "xdp.queues: expected a list of receive queue numbers");
+  bad("127.0.0.1:53", "  interface: eth0\n  queues: [999]\n", "xdp.queues");
+  bad("127.0.0.1:53", "  interface: eth0\n  mode: turbo\n", "b.yaml:5:9: xdp.mode: 'turbo' is not a mode");
+  bad("127.0.0.1:53", "  interface: eth0\n  queue: 0\n", "xdp.queue: unknown key");
+  bad("127.0.0.1:53, 127.0.0.2:5353", "  interface: eth0\n", "xdp: the listen addresses use 2 different ports");
+}

@@ -1,0 +1,157 @@
+// Each queue's thread: poll the AF_XDP socket, read the view once per wake-up, answer up
+// to a bounded number of batches, then poll again. Nothing allocates or locks per query.
+#include "dns/server/xdp_path.hpp"
+
+#include <net/if.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <random>
+
+#include "dns/engine/answer.hpp"
+#include "dns/engine/fast_random.hpp"
+#include "dns/xdp/filter_program.hpp"
+#include "dns/xdp/xsk_queue.hpp"
+
+namespace lodestar::server {
+
+namespace {
+constexpr unsigned kBatch = 64;
+constexpr unsigned kMaxBatchesPerWake = 16;  // then look at the stop flag again
+constexpr int kPollMs = 250;
+
+// Which destinations of one family the filter takes: all when a socket listens on the
+// family's wildcard, the listed ones, or none when nothing listens on the family.
+xdp::Take takeFor(wire::Family family, const std::vector<config::ListenAddress>& listen,
+                  std::vector<wire::Address>& listed) {
+  bool any = false, some = false;
+  for (const auto& l : listen) {
+    if (l.address.family != family) continue;
+    const auto& b = l.address.bytes;
+    if (std::all_of(b.begin(), b.end(), [](uint8_t x) { return x == 0; })) any = true;
+    some = true;
+    listed.push_back(l.address);
+  }
+  return any ? xdp::Take::Any : some ? xdp::Take::Listed : xdp::Take::None;
+}
+}  // namespace
+
+struct XdpPath::Kernel {
+  xdp::FilterProgram filter;
+};
+
+// One receive queue: its socket, its thread, its counters, and the engine behind it.
+struct XdpPath::Queue final : xdp::Responder {
+  uint32_t number = 0;
+  std::unique_ptr<xdp::XskQueue> socket;
+  ViewPublisher* views = nullptr;
+  ViewPublisher::Reader* reader = nullptr;
+  const zones::View* view = nullptr;  // set for each wake-up
+  uint16_t maxPayload = 1232;
+  engine::QueryStats stats;
+  engine::FastRandom random{std::random_device{}()};
+  std::thread thread;
+
+  size_t respond(const uint8_t* query, size_t size, const wire::Address& source, uint8_t* out,
+                 size_t room) noexcept override {
+    engine::Client client{source, engine::Transport::Udp, 0, &random};
+    const auto limit = static_cast<uint16_t>(std::min<size_t>(maxPayload, room));
+    return engine::answerQuery(query, size, client, *view, out, room, stats, limit);
+  }
+};
+
+XdpPath::XdpPath(const config::XdpConfig& config, const std::vector<config::ListenAddress>& listen,
+                 ViewPublisher& views, std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload)
+    : config_(config), kernel_(std::make_unique<Kernel>()) {
+  if (!start(listen, views, readers, maxPayload)) {
+    queues_.clear();
+    kernel_.reset();
+    if (geteuid() != 0 && error_.find("not permitted") != std::string::npos)
+      error_ += " (AF_XDP needs root, or CAP_BPF, CAP_NET_ADMIN, CAP_NET_RAW and CAP_IPC_LOCK)";
+    return;
+  }
+  for (auto& q : queues_) q->thread = std::thread([this, raw = q.get()] { run(*raw); });
+}
+
+bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
+                    const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload) {
+  const unsigned ifindex = if_nametoindex(config_.interface.c_str());
+  if (ifindex == 0) {
+    error_ = "no network interface named '" + config_.interface + "'";
+    return false;
+  }
+  std::vector<wire::Address> listed;
+  xdp::FilterSpec spec;
+  spec.port = listen.empty() ? 53 : listen.front().port;
+  spec.ipv4 = takeFor(wire::Family::IPv4, listen, listed);
+  spec.ipv6 = takeFor(wire::Family::IPv6, listen, listed);
+  const uint32_t maxQueue = *std::max_element(config_.queues.begin(), config_.queues.end());
+  if (!kernel_->filter.load(spec, listed, maxQueue + 1, error_)) return false;
+  for (size_t i = 0; i < config_.queues.size(); ++i) {
+    auto q = std::make_unique<Queue>();
+    q->number = config_.queues[i];
+    q->views = &views;
+    q->reader = readers.at(i);
+    q->maxPayload = maxPayload;
+    q->socket = xdp::XskQueue::open(config_.interface, q->number, kernel_->filter, error_);
+    if (!q->socket) return false;
+    queues_.push_back(std::move(q));
+  }
+  // Attached last: until every socket is registered, no query may be sent to a missing one.
+  return kernel_->filter.attach(ifindex, config_.generic ? xdp::AttachMode::Generic : xdp::AttachMode::Native, error_);
+}
+
+XdpPath::~XdpPath() { stop(); }
+
+void XdpPath::stop() {
+  stopping_.store(true, std::memory_order_relaxed);
+  for (auto& q : queues_)
+    if (q->thread.joinable()) q->thread.join();
+  kernel_.reset();  // detaches the filter
+}
+
+void XdpPath::run(Queue& q) {
+  pollfd p{q.socket->fd(), POLLIN, 0};
+  while (!stopping_.load(std::memory_order_relaxed)) {
+    ViewPublisher::leave(*q.reader);  // holds no view while waiting: a reload never waits for us
+    if (poll(&p, 1, kPollMs) <= 0) continue;
+    q.view = q.views->enter(*q.reader);
+    for (unsigned round = 0; round < kMaxBatchesPerWake; ++round)
+      if (q.socket->serve(q, kBatch) < kBatch) break;
+  }
+  ViewPublisher::leave(*q.reader);
+}
+
+std::string XdpPath::describe() const {
+  std::string queues;
+  for (uint32_t n : config_.queues) queues += (queues.empty() ? "" : ",") + std::to_string(n);
+  if (!on())
+    return "xdp: off on " + config_.interface + " (" + error_ + "); the sockets answer every query";
+  const bool zeroCopy = !queues_.empty() && queues_.front()->socket->zeroCopy();
+  return "xdp: UDP queries on " + config_.interface + " queue(s) " + queues + " answered through AF_XDP (" +
+         (config_.generic ? "generic" : "native") + " mode, " + (zeroCopy ? "zero-copy" : "copy") +
+         "); TCP and other traffic on sockets";
+}
+
+void XdpPath::addStatsTo(engine::StatsTotals& total) const noexcept {
+  for (const auto& q : queues_) total.add(q->stats);
+}
+
+nlohmann::json XdpPath::status() const {
+  nlohmann::json queues = nlohmann::json::array();
+  for (const auto& q : queues_) {
+    const auto& c = q->socket->counters();
+    queues.push_back({{"queue", q->number}, {"received", c.received.load(std::memory_order_relaxed)},
+                      {"answered", c.answered.load(std::memory_order_relaxed)},
+                      {"malformed", c.malformed.load(std::memory_order_relaxed)},
+                      {"transmit_full", c.transmitFull.load(std::memory_order_relaxed)},
+                      {"zero_copy", q->socket->zeroCopy()}});
+  }
+  nlohmann::json j = {{"interface", config_.interface}, {"mode", config_.generic ? "generic" : "native"}, {"on", on()},
+                      {"queues", queues}};
+  if (!on()) j["error"] = error_;
+  return j;
+}
+
+}  // namespace lodestar::server

@@ -1,0 +1,55 @@
+// The AF_XDP path (`xdp:`): the kernel filter on one interface and a thread per receive
+// queue answering through its AF_XDP socket with the same engine as the sockets. Optional
+// and never fatal: when the kernel refuses any part, the path is off, the error is kept for
+// `stats` and the log, and the sockets (always open) answer every query.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dns/config/server_config.hpp"
+#include "dns/engine/stats.hpp"
+#include "dns/server/view_publisher.hpp"
+
+namespace lodestar::server {
+
+class XdpPath {
+ public:
+  /// `readers` holds one reader of `views` per configured queue. Starts the threads.
+  XdpPath(const config::XdpConfig& config, const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
+          std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload);
+  ~XdpPath();
+  XdpPath(const XdpPath&) = delete;
+  XdpPath& operator=(const XdpPath&) = delete;
+
+  bool on() const noexcept { return error_.empty(); }
+  /// Why the path is off (empty when on).
+  const std::string& error() const noexcept { return error_; }
+  /// What the log says at start: where it serves and how, or why it does not.
+  std::string describe() const;
+  /// Stops the threads and detaches the filter (the kernel's sockets get every query again).
+  void stop();
+  void addStatsTo(engine::StatsTotals& total) const noexcept;
+  /// For `stats`: interface, mode, per queue its counters.
+  nlohmann::json status() const;
+
+ private:
+  struct Queue;
+  bool start(const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
+             const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload);
+  void run(Queue& q);
+
+  config::XdpConfig config_;
+  std::string error_;
+  struct Kernel;
+  std::unique_ptr<Kernel> kernel_;
+  std::vector<std::unique_ptr<Queue>> queues_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace lodestar::server
