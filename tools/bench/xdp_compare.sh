@@ -122,6 +122,9 @@ declare -A R
 measure() {  # SERVER ROUND
   local s=$1 round=$2 dir=$OUT/$1 mix c0 c1 out
   render "$s" "$dir"
+  # Knot leaves its XDP program attached when it stops, and Lodestar rightly refuses to
+  # replace another program: every server starts on a bare interface.
+  ip -n $NS_S link set dev $IF_S xdp off
   start "$s" "$dir"
   if ! ready; then log "$s did not answer www with eu-west's endpoints; see $dir.log"; R[$s,status]=failed; kill $SERVER_PID 2>/dev/null || true; return; fi
   R[$s,status]=ok
@@ -180,14 +183,21 @@ stat() {  # SERVER MIX KEY → "median (spread)"
       echo "| ${NAME[$s]} | $mix | $(stat $s $mix qps) | $(stat $s $mix core) | $(stat $s $mix busy) | $(stat $s $mix cpu) |"
     done
   done
-  med() { local values=() r; for r in $(seq 1 "$ROUNDS"); do values+=("${R[$1,$2,core,$r]}"); done; printf '%s\n' "${values[@]}" | median; }
+  # The VM's speed drifts by tens of percent over minutes: each round's servers ran back to
+  # back, so the ratio is taken within each round and its median reported with its spread.
+  ratio() {  # A B MIX → "median (min–max)" of the per-round ratios of q/s per core
+    local values=() r
+    for r in $(seq 1 "$ROUNDS"); do values+=("$(echo "scale=2; ${R[$1,$3,core,$r]} / ${R[$2,$3,core,$r]}" | bc)"); done
+    echo "$(printf '%s\n' "${values[@]}" | sort -n | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}')× ($(printf '%s\n' "${values[@]}" | spread))"
+  }
   echo
+  echo "Per-round ratios of q/s per core (median, min–max over the rounds):"
   for mix in steered mixed; do
     if [ "${R[lodestar-xdp,status]:-}" = ok ] && [ "${R[lodestar-sockets,status]:-}" = ok ]; then
-      echo "- $mix: Lodestar AF_XDP / Lodestar sockets, per core: $(echo "scale=2; $(med lodestar-xdp $mix) / $(med lodestar-sockets $mix)" | bc)× (goal ≥ 2)"
+      echo "- $mix: Lodestar AF_XDP / Lodestar sockets $(ratio lodestar-xdp lodestar-sockets $mix) (goal ≥ 2)"
     fi
     if [ "${R[lodestar-xdp,status]:-}" = ok ] && [ "${R[knot-xdp,status]:-}" = ok ]; then
-      echo "- $mix: Lodestar AF_XDP / Knot XDP, per core: $(echo "scale=2; $(med lodestar-xdp $mix) / $(med knot-xdp $mix)" | bc)× (goal > 1)"
+      echo "- $mix: Lodestar AF_XDP / Knot XDP $(ratio lodestar-xdp knot-xdp $mix) (goal > 1)"
     fi
   done
 } | tee "$OUT/summary.md"
