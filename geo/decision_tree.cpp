@@ -26,6 +26,7 @@ class DecisionTreeBuilder {
       }
       (family == wire::Family::IPv4 ? out_.root4_ : out_.root6_) = ref;
     }
+    out_.buildBlocks();
     out_.buildJumps();
     return true;
   }
@@ -119,6 +120,28 @@ class DecisionTreeBuilder {
   std::string failure_;
 };
 
+uint32_t DecisionTree::block(uint32_t node, unsigned depth) {
+  const uint32_t b = static_cast<uint32_t>(slots_.size() / kFanout);
+  slots_.resize(slots_.size() + kFanout);
+  depths_.resize(depths_.size() + kFanout);
+  for (unsigned bits = 0; bits < kFanout; ++bits) {
+    uint32_t r = node;
+    unsigned d = depth;
+    for (unsigned k = 0; k < kStride && !(r & kLeaf); ++k, ++d) r = nodes_[2 * r + ((bits >> (kStride - 1 - k)) & 1)];
+    if (!(r & kLeaf)) r = block(r, d);  // a node at the next block boundary
+    slots_[size_t(b) * kFanout + bits] = r;
+    depths_[size_t(b) * kFanout + bits] = static_cast<uint8_t>(d);
+  }
+  return b;
+}
+
+void DecisionTree::buildBlocks() {
+  binaryNodes_ = nodes_.size() / 2;
+  if (!(root4_ & kLeaf)) root4_ = block(root4_, 0);
+  if (!(root6_ & kLeaf)) root6_ = block(root6_, 0);
+  nodes_ = {};
+}
+
 void DecisionTree::buildJumps() {
   if (nodeCount() < kJumpMinNodes) return;
   for (bool v4 : {true, false}) {
@@ -149,7 +172,7 @@ std::vector<uint32_t> DecisionTree::decisionsUsed() const {
   };
   note(root4_);
   note(root6_);
-  for (uint32_t ref : nodes_) note(ref);
+  for (uint32_t ref : slots_) note(ref);
   std::sort(used.begin(), used.end());
   used.erase(std::unique(used.begin(), used.end()), used.end());
   return used;

@@ -21,19 +21,20 @@ class DecisionTree {
     uint8_t scope = 0;  // prefix length the decision holds for (RFC 7871 SCOPE PREFIX-LENGTH)
   };
 
-  /// One walk over the address bits; the bits past the client's prefix are zero already.
+  /// One walk over the address, four bits a step; the bits past the client's prefix are
+  /// zero already.
   Result find(const wire::Address& a) const noexcept {
     const bool v4 = a.family == wire::Family::IPv4;
     uint32_t ref = v4 ? root4_ : root6_;
     unsigned depth = 0;
-    // The address as two big-endian words, consumed from the top bit down.
+    // The address as two big-endian words, consumed from the top bits down.
     uint64_t word = loadBigEndian(a.bytes.data());
     if (const Jumps& j = v4 ? jumps4_ : jumps6_; !j.refs.empty()) {
       // Large trees: the first 16 levels in one step.
       const unsigned top = unsigned(a.bytes[0]) << 8 | a.bytes[1];
       ref = j.refs[top];
       depth = j.depths[top];
-      word <<= depth;
+      word <<= 16;  // a walk goes on only from a block at depth 16
     }
     // Every path ends in a leaf by the family's last bit (the builder makes sure), so only
     // IPv6 needs a depth test: where its first word runs out.
@@ -46,24 +47,29 @@ class DecisionTree {
     return {ref & kDecisionMask, static_cast<uint8_t>(depth)};
   }
 
-  size_t nodeCount() const noexcept { return nodes_.size() / 2; }
+  /// Nodes of the binary tree it was compiled from (merged neighbours counted once).
+  size_t nodeCount() const noexcept { return binaryNodes_; }
   /// The decisions some address reaches, sorted: orders no client can get are left out.
   std::vector<uint32_t> decisionsUsed() const;
   /// Whether the first 16 levels are a table (large trees only).
   bool hasJumpTable() const noexcept { return !jumps4_.refs.empty(); }
 
  private:
-  // Follows the bits of `word`, top first, until a leaf (or, when `Bounded`, depth `end`).
-  // Children are stored before their parents, so even a malformed tree could not loop.
+  // Follows `word` four bits a step, top first, until a leaf (or, when `Bounded`, depth
+  // `end`, a multiple of four). Each slot holds the depth its walk reaches, so a leaf met
+  // part-way through its four bits still gives the exact prefix length. Blocks are stored
+  // after their parents and the tree has no cycles (each block is built once, for one node).
   template <bool Bounded>
   void descend(uint32_t& ref, unsigned& depth, uint64_t word, unsigned end) const noexcept {
-    const uint32_t* nodes = nodes_.data();
+    const uint32_t* slots = slots_.data();
+    const uint8_t* depths = depths_.data();
     unsigned d = depth;
     uint32_t r = ref;
     while ((!Bounded || d < end) && !(r & kLeaf)) {
-      r = nodes[2 * r + static_cast<uint32_t>(word >> 63)];
-      word <<= 1;
-      ++d;
+      const size_t at = size_t(r) * kFanout + static_cast<size_t>(word >> (64 - kStride));
+      r = slots[at];
+      d = depths[at];
+      word <<= kStride;
     }
     ref = r;
     depth = d;
@@ -88,9 +94,16 @@ class DecisionTree {
     std::vector<uint8_t> depths;
   };
   static constexpr size_t kJumpMinNodes = 65536;
+  static constexpr unsigned kStride = 4, kFanout = 1u << kStride;
+  // Turns the binary tree in nodes_ into blocks of kFanout slots, then frees it.
+  void buildBlocks();
+  uint32_t block(uint32_t node, unsigned depth);
   void buildJumps();
 
-  std::vector<uint32_t> nodes_;  // children of node i at 2i and 2i+1; kLeaf|decision for leaves
+  std::vector<uint32_t> nodes_;  // while compiling: children of node i at 2i and 2i+1; kLeaf|decision for leaves
+  size_t binaryNodes_ = 0;
+  std::vector<uint32_t> slots_;  // block b's slots at kFanout*b: another block, or kLeaf|decision
+  std::vector<uint8_t> depths_;  // for each slot, the depth its walk reaches
   Jumps jumps4_, jumps6_;
   uint32_t root4_ = kLeaf;
   uint32_t root6_ = kLeaf;
