@@ -57,6 +57,8 @@ std::optional<XdpConfig> readXdpConfig(zones::YamlReader& yaml, const YAML::Node
   if (ports.size() > 1)
     fail(node, "xdp", "the listen addresses use " + std::to_string(ports.size()) +
                           " different ports; the XDP path serves one port, so listen on one port when xdp is on");
+  else if (ports.count(0))
+    fail(node, "xdp", "the listen port is 0 (chosen by the kernel per socket); the XDP filter needs the port itself");
   if (!ok) return std::nullopt;
   return c;
 }

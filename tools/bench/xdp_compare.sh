@@ -81,7 +81,9 @@ DB=$OUT/bench.mmdb
 for i in $(seq 1000); do echo "www.gtm.example.test. A"; done >"$OUT/steered.txt"
 "$BUILD/tools/bench/dns_replay" mix plain gtm.example.test 100000 "$OUT/mixed.txt"
 for r in 1 2 3; do  # the endpoints Lodestar's health checks probe, inside the server's namespace
-  in_server "$BUILD/tools/lodestar-demo-backend" --listen 127.0.$r.1:8080 --listen 127.0.$r.2:8080 >/dev/null 2>&1 &
+  # nsenter itself, not a shell function: $! must be the backend's PID (nsenter execs it).
+  nsenter --net=/run/netns/$NS_S "$BUILD/tools/lodestar-demo-backend" --listen 127.0.$r.1:8080 \
+    --listen 127.0.$r.2:8080 >/dev/null 2>&1 &
   PIDS+=($!)
 done
 

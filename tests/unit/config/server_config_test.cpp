@@ -110,4 +110,5 @@ TEST_CASE("xdp: is read with its defaults, and each mistake is named with its pl
   bad("127.0.0.1:53", "  interface: eth0\n  mode: turbo\n", "b.yaml:5:9: xdp.mode: 'turbo' is not a mode");
   bad("127.0.0.1:53", "  interface: eth0\n  queue: 0\n", "xdp.queue: unknown key");
   bad("127.0.0.1:53, 127.0.0.2:5353", "  interface: eth0\n", "xdp: the listen addresses use 2 different ports");
+  bad("127.0.0.1:0", "  interface: eth0\n", "xdp: the listen port is 0");
 }
