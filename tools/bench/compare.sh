@@ -13,6 +13,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 export ROOT=$(cd "$HERE/../.." && pwd)
+source "$HERE/rounds.sh"
 export BUILD=${BUILD_DIR:-$ROOT/build-release}
 RUN_SECONDS=10
 ROUNDS=5
@@ -172,8 +173,6 @@ round_keys() {  # SERVER
   [ "$s" = pdns ] && echo "pdns,ecs,1000,cpu100k pdns,ecs,1000,lat"
   return 0
 }
-median() { sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "—"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-spread() { sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {if (NR) print lo "–" hi}'; }
 measure_server() {  # SERVER ROUND
   local s=$1 round=$2 dir=$OUT/$1 pid mix rate
   log "$s (round $round of $ROUNDS): rendering its configuration and starting it on CPU $SERVER_CPU"
@@ -209,15 +208,7 @@ measure_server() {  # SERVER ROUND
   for key in $(round_keys "$s"); do R[$key,round$round]=${R[$key]:-—}; done
 }
 
-read -r -a ORDER <<<"$SERVERS"
-for round in $(seq 1 "$ROUNDS"); do
-  # Interleaved: round k starts with the k-th server, so no server always runs first or last.
-  for i in $(seq 0 $((${#ORDER[@]} - 1))); do
-    s=${ORDER[$(( (i + round - 1) % ${#ORDER[@]} ))]}
-    [ "${R[$s,status]:-ok}" = ok ] || continue
-    measure_server "$s" "$round"
-  done
-done
+run_rounds measure_server
 # Medians (and spreads) replace the last round's figures; latency triples part by part.
 for s in $SERVERS; do
   [ "${R[$s,status]:-}" = ok ] || continue

@@ -15,6 +15,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 export ROOT=$(cd "$HERE/../.." && pwd)
+source "$HERE/rounds.sh"
 export BUILD=${BUILD_DIR:-$ROOT/build-release}
 RUN_SECONDS=10
 ROUNDS=5
@@ -154,17 +155,8 @@ measure() {  # SERVER ROUND
   kill $SERVER_PID 2>/dev/null || true; wait $SERVER_PID 2>/dev/null || true
 }
 
-read -r -a ORDER <<<"$SERVERS"
-for round in $(seq 1 "$ROUNDS"); do
-  for i in $(seq 0 $((${#ORDER[@]} - 1))); do
-    s=${ORDER[$(( (i + round - 1) % ${#ORDER[@]} ))]}
-    [ "${R[$s,status]:-ok}" = ok ] || continue
-    measure "$s" "$round"
-  done
-done
+run_rounds measure
 
-median() { sort -n | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
-spread() { sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo "–" hi}'; }
 stat() {  # SERVER MIX KEY → "median (spread)"
   local values=() r
   for r in $(seq 1 "$ROUNDS"); do values+=("${R[$1,$2,$3,$r]}"); done
@@ -190,7 +182,7 @@ stat() {  # SERVER MIX KEY → "median (spread)"
   ratio() {  # A B MIX → "median (min–max)" of the per-round ratios of q/s per core
     local values=() r
     for r in $(seq 1 "$ROUNDS"); do values+=("$(echo "scale=2; ${R[$1,$3,core,$r]} / ${R[$2,$3,core,$r]}" | bc)"); done
-    echo "$(printf '%s\n' "${values[@]}" | sort -n | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}')× ($(printf '%s\n' "${values[@]}" | spread))"
+    echo "$(printf '%s\n' "${values[@]}" | median)× ($(printf '%s\n' "${values[@]}" | spread))"
   }
   echo
   echo "Per-round ratios of q/s per core (median, min–max over the rounds):"
