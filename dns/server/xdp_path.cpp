@@ -37,10 +37,6 @@ xdp::Take takeFor(wire::Family family, const std::vector<config::ListenAddress>&
 }
 }  // namespace
 
-struct XdpPath::Kernel {
-  xdp::FilterProgram filter;
-};
-
 // One receive queue: its socket, its thread, its counters, and the engine behind it.
 struct XdpPath::Queue final : xdp::Responder {
   uint32_t number = 0;
@@ -63,10 +59,10 @@ struct XdpPath::Queue final : xdp::Responder {
 
 XdpPath::XdpPath(const config::XdpConfig& config, const std::vector<config::ListenAddress>& listen,
                  ViewPublisher& views, std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload)
-    : config_(config), kernel_(std::make_unique<Kernel>()) {
+    : config_(config), filter_(std::make_unique<xdp::FilterProgram>()) {
   if (!start(listen, views, readers, maxPayload)) {
     queues_.clear();
-    kernel_.reset();
+    filter_.reset();
     if (geteuid() != 0 && error_.find("not permitted") != std::string::npos)
       error_ += " (AF_XDP needs root, or CAP_BPF, CAP_NET_ADMIN, CAP_NET_RAW and CAP_IPC_LOCK)";
     return;
@@ -87,19 +83,19 @@ bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublis
   spec.ipv4 = takeFor(wire::Family::IPv4, listen, listed);
   spec.ipv6 = takeFor(wire::Family::IPv6, listen, listed);
   const uint32_t maxQueue = *std::max_element(config_.queues.begin(), config_.queues.end());
-  if (!kernel_->filter.load(spec, listed, maxQueue + 1, error_)) return false;
+  if (!filter_->load(spec, listed, maxQueue + 1, error_)) return false;
   for (size_t i = 0; i < config_.queues.size(); ++i) {
     auto q = std::make_unique<Queue>();
     q->number = config_.queues[i];
     q->views = &views;
     q->reader = readers.at(i);
     q->maxPayload = maxPayload;
-    q->socket = xdp::XskQueue::open(config_.interface, q->number, kernel_->filter, error_);
+    q->socket = xdp::XskQueue::open(config_.interface, q->number, *filter_, error_);
     if (!q->socket) return false;
     queues_.push_back(std::move(q));
   }
   // Attached last: until every socket is registered, no query may be sent to a missing one.
-  return kernel_->filter.attach(ifindex, config_.generic ? xdp::AttachMode::Generic : xdp::AttachMode::Native, error_);
+  return filter_->attach(ifindex, config_.generic ? xdp::AttachMode::Generic : xdp::AttachMode::Native, error_);
 }
 
 XdpPath::~XdpPath() { stop(); }
@@ -108,7 +104,7 @@ void XdpPath::stop() {
   stopping_.store(true, std::memory_order_relaxed);
   for (auto& q : queues_)
     if (q->thread.joinable()) q->thread.join();
-  kernel_.reset();  // detaches the filter
+  filter_.reset();  // detaches the filter
 }
 
 void XdpPath::run(Queue& q) {

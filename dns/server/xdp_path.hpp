@@ -16,6 +16,10 @@
 #include "dns/engine/stats.hpp"
 #include "dns/server/view_publisher.hpp"
 
+namespace lodestar::xdp {
+class FilterProgram;
+}
+
 namespace lodestar::server {
 
 class XdpPath {
@@ -46,8 +50,7 @@ class XdpPath {
 
   config::XdpConfig config_;
   std::string error_;
-  struct Kernel;
-  std::unique_ptr<Kernel> kernel_;
+  std::unique_ptr<xdp::FilterProgram> filter_;  // reset: detached from the interface
   std::vector<std::unique_ptr<Queue>> queues_;
   std::atomic<bool> stopping_{false};
 };

@@ -189,16 +189,15 @@ bool FilterProgram::load(const FilterSpec& spec, const std::vector<wire::Address
     }
   }
   const auto code = filterInstructions(spec, xsksFd_, addressesFd_);
-  static char log[16384];  // only written by the kernel when the program is refused
+  std::vector<char> log(16384, 0);  // the verifier's words, should it refuse the program
   bpf_prog_load_opts opts{};
   opts.sz = sizeof opts;
-  opts.log_buf = log;
-  opts.log_size = sizeof log;
+  opts.log_buf = log.data();
+  opts.log_size = static_cast<uint32_t>(log.size());
   opts.log_level = 1;
-  log[0] = 0;
   programFd_ = bpf_prog_load(BPF_PROG_TYPE_XDP, kName, "Dual MIT/GPL", code.data(), code.size(), &opts);
   if (programFd_ < 0) {
-    error = "the kernel refused the XDP program: " + errnoText(programFd_) + (log[0] ? std::string("\n") + log : "");
+    error = "the kernel refused the XDP program: " + errnoText(programFd_) + (log[0] ? "\n" + std::string(log.data()) : "");
     return false;
   }
   return true;
