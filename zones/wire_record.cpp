@@ -1,16 +1,20 @@
 // Compression at load time: the same choices the answer writer makes (the longest suffix
-// already in the message), limited to what every negative answer holds before the SOA: the
-// question, which ends with the apex.
+// already in the message, first written first), limited to what is known at load: the owner,
+// which every answer holds before the set, and the set's own names.
 #include "zones/wire_record.hpp"
 
-#include <vector>
+#include <algorithm>
 
 #include "dns/wire/constants.hpp"
 #include "dns/wire/name_text.hpp"
+#include "dns/wire/rdata_names.hpp"
 
 namespace lodestar::zones {
 
 namespace {
+
+// Pointers carry 14 bits: a set longer than this could not point into itself anywhere.
+constexpr size_t kMaxRendered = 0x3FFF;
 
 // Do the names at a[i..] and b[j..] spell the same labels (ASCII case folded)?
 bool sameSuffix(std::string_view a, size_t i, std::string_view b, size_t j) {
@@ -28,9 +32,9 @@ std::vector<size_t> labelStarts(std::string_view name) {
 // A name already in the message that a later name may point into.
 struct Target {
   std::string_view name;  // its whole uncompressed form
-  size_t literal;         // how many of its bytes were written as labels (the rest is a pointer)
-  bool apex;              // in the question
-  uint16_t at;            // where its first byte is: in the apex, or in the record
+  size_t literal;         // how many of its bytes are labels (the rest is a pointer)
+  bool owner;             // the owner, else a name of the set at `at` in `bytes`
+  uint16_t at;
 };
 
 void put16(std::string& out, uint16_t v) {
@@ -38,51 +42,84 @@ void put16(std::string& out, uint16_t v) {
   out += static_cast<char>(v & 0xFF);
 }
 
-}  // namespace
+class Renderer {
+ public:
+  Renderer(std::string_view apex, std::string_view owner, WireRecord& out)
+      : apex_(apex), owner_(owner), out_(out), targets_{{owner, owner.size(), true, 0}} {}
 
-WireRecord WireRecord::soa(std::string_view apex, std::string_view rdata, uint32_t ttl) {
-  WireRecord r;
-  auto pointer = [&r](bool fromApex, size_t add) {
-    r.patches[r.patchCount++] = {static_cast<uint16_t>(r.bytes.size()), static_cast<uint16_t>(add), fromApex};
-    r.bytes += "\xC0";
-    r.bytes += '\0';
-  };
-  pointer(true, 0);  // the owner: the apex
-  put16(r.bytes, wire::rrtype::SOA);
-  put16(r.bytes, wire::rrclass::IN);
-  put16(r.bytes, static_cast<uint16_t>(ttl >> 16));
-  put16(r.bytes, static_cast<uint16_t>(ttl & 0xFFFF));
-  const size_t rdlengthAt = r.bytes.size();
-  put16(r.bytes, 0);
+  void pointer(WireRecord::Base base, size_t add) {
+    out_.patches.push_back({static_cast<uint16_t>(out_.bytes.size()), static_cast<uint16_t>(add), base});
+    out_.bytes += "\xC0";
+    out_.bytes += '\0';
+  }
 
-  std::vector<Target> targets = {{apex, apex.size(), true, 0}};
-  const size_t mnameLength = wire::wireNameLength(rdata);
-  const size_t rnameLength = wire::wireNameLength(rdata.substr(mnameLength));
-  for (std::string_view name : {rdata.substr(0, mnameLength), rdata.substr(mnameLength, rnameLength)}) {
-    const size_t start = r.bytes.size();
-    size_t written = name.size();  // all of it, unless a suffix is found
-    bool pointed = false;
+  // A pointer to label `j` of the owner: into the apex where that suffix is the apex's.
+  void ownerPointer(size_t j) {
+    const size_t apexStart = owner_.size() - apex_.size();
+    if (j == 0) return pointer(WireRecord::Owner, 0);
+    if (j >= apexStart) return pointer(WireRecord::Apex, j - apexStart);
+    out_.intoOwner = true;
+    pointer(WireRecord::Owner, j);
+  }
+
+  void name(std::string_view name) {
+    const size_t start = out_.bytes.size();
     for (size_t i : labelStarts(name)) {
-      for (const Target& t : targets) {
+      for (const Target& t : targets_) {
         for (size_t j : labelStarts(t.name)) {
           if (j >= t.literal || !sameSuffix(name, i, t.name, j)) continue;
-          r.bytes.append(name.substr(0, i));
-          pointer(t.apex, t.at + j);
-          written = i;
-          pointed = true;
-          break;
+          out_.bytes.append(name.substr(0, i));
+          if (t.owner) ownerPointer(j);
+          else pointer(WireRecord::Self, t.at + j);
+          remember(name, i, start);
+          return;
         }
-        if (pointed) break;
       }
-      if (pointed) break;
     }
-    if (!pointed) r.bytes.append(name);
-    targets.push_back({name, written, false, static_cast<uint16_t>(start)});
+    out_.bytes.append(name);
+    remember(name, name.size(), start);
   }
-  r.bytes.append(rdata.substr(mnameLength + rnameLength));
-  const size_t rdlength = r.bytes.size() - rdlengthAt - 2;
-  r.bytes[rdlengthAt] = static_cast<char>(rdlength >> 8);
-  r.bytes[rdlengthAt + 1] = static_cast<char>(rdlength & 0xFF);
+
+ private:
+  void remember(std::string_view name, size_t literal, size_t start) {
+    targets_.push_back({name, literal, false, static_cast<uint16_t>(std::min(start, kMaxRendered))});
+    if (literal > 0) out_.names.push_back(static_cast<uint16_t>(std::min(start, kMaxRendered)));
+  }
+
+  std::string_view apex_, owner_;
+  WireRecord& out_;
+  std::vector<Target> targets_;
+};
+
+}  // namespace
+
+WireRecord WireRecord::render(std::string_view apex, std::string_view owner, uint16_t type, uint32_t ttl,
+                              const std::vector<std::string>& rdata) {
+  WireRecord r;
+  Renderer renderer(apex, owner, r);
+  for (const std::string& rd : rdata) {
+    renderer.pointer(Owner, 0);
+    put16(r.bytes, type);
+    put16(r.bytes, wire::rrclass::IN);
+    put16(r.bytes, static_cast<uint16_t>(ttl >> 16));
+    put16(r.bytes, static_cast<uint16_t>(ttl & 0xFFFF));
+    const size_t rdlengthAt = r.bytes.size();
+    put16(r.bytes, 0);
+    r.lastRdataAt = static_cast<uint16_t>(std::min(r.bytes.size(), kMaxRendered));
+    const wire::RdataNames names = wire::compressibleNames(type, rd);
+    size_t at = 0;
+    for (unsigned i = 0; i < names.count; ++i) {
+      r.bytes.append(rd, at, names.name[i].at - at);
+      renderer.name(std::string_view(rd).substr(names.name[i].at, names.name[i].length));
+      at = names.name[i].at + names.name[i].length;
+    }
+    r.bytes.append(rd, at);
+    const size_t rdlength = r.bytes.size() - rdlengthAt - 2;
+    r.bytes[rdlengthAt] = static_cast<char>(rdlength >> 8);
+    r.bytes[rdlengthAt + 1] = static_cast<char>(rdlength & 0xFF);
+    ++r.records;
+    if (r.bytes.size() > kMaxRendered) return WireRecord{};
+  }
   return r;
 }
 

@@ -1,29 +1,38 @@
-// A resource record rendered once, at load, in wire form: written into an answer with one
-// copy and a few two-byte fix-ups instead of a name-compression search per name. Its owner
-// is the zone apex, which every in-zone question ends with; its names are compressed against
-// the apex and against each other, and those pointers are patched to where the apex (in the
-// question) and the record itself land in the message.
+// An RRset rendered once, at load, in wire form: written into an answer with one copy and a
+// few two-byte fix-ups instead of a name-compression search per name. Its names are
+// compressed against the owner's labels (which hold the apex's) and against each other, and
+// those pointers are patched to where the owner, the apex and the set itself land in the
+// message.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lodestar::zones {
 
 struct WireRecord {
+  enum Base : uint8_t { Owner = 0, Apex = 1, Self = 2 };
   struct Patch {
-    uint16_t at = 0;        // where in `bytes` the pointer goes
-    uint16_t add = 0;       // added to the base below
-    bool fromApex = false;  // base: the apex's offset in the message, else the record's own
+    uint16_t at = 0;   // where in `bytes` the pointer goes
+    uint16_t add = 0;  // added to the base's offset in the message
+    Base base = Owner;
   };
-  std::string bytes;  // owner pointer, type, class, TTL, RDLENGTH, RDATA
-  std::array<Patch, 4> patches{};
-  uint8_t patchCount = 0;
+  std::string bytes;  // each record: owner pointer, type, class, TTL, RDLENGTH, RDATA
+  std::vector<Patch> patches;
+  /// Where RDATA names with labels of their own start in `bytes`: later names may point there.
+  std::vector<uint16_t> names;
+  uint16_t records = 0;
+  uint16_t lastRdataAt = 0;  // where the last record's RDATA starts in `bytes`
+  /// Some pointer leads into the owner's labels below the apex: the owner must be written
+  /// as labels (the question), not as a pointer, for them to be right.
+  bool intoOwner = false;
 
-  /// The apex's SOA record with `ttl` (the negative TTL): mname and rname compressed.
-  static WireRecord soa(std::string_view apex, std::string_view rdata, uint32_t ttl);
+  /// Every record of an RRset of `owner` (lowercase wire, at or below `apex`), with `ttl`.
+  /// Empty when the set is too large for its pointers to reach (it is written field by field).
+  static WireRecord render(std::string_view apex, std::string_view owner, uint16_t type, uint32_t ttl,
+                           const std::vector<std::string>& rdata);
 };
 
 }  // namespace lodestar::zones

@@ -15,11 +15,13 @@
 
 namespace lodestar::zones {
 
-/// One RRset: the RDATA of each record in uncompressed wire form, ready to copy.
+/// One RRset: the RDATA of each record in uncompressed wire form, and, in a built zone,
+/// the whole set rendered for answers (empty: written field by field).
 struct RRset {
   uint16_t type = 0;
   uint32_t ttl = 0;
   std::vector<std::string> rdata;
+  WireRecord wire;
 };
 
 /// An owner name in a zone. Empty non-terminals exist as nodes without RRsets, so that a

@@ -162,7 +162,11 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
   };
   for (const auto& [name, pending] : nodes_) {
     Node& n = addNode(name);
-    for (const auto& [type, set] : pending.rrsets) n.rrsets.push_back(set.rrset);
+    for (const auto& [type, set] : pending.rrsets) {
+      n.rrsets.push_back(set.rrset);
+      RRset& added = n.rrsets.back();
+      added.wire = WireRecord::render(apex_, n.name, added.type, added.ttl, added.rdata);
+    }
     n.steer = pending.steer;
   }
   // Empty non-terminals: every ancestor of a name, up to the apex, exists.
@@ -235,7 +239,7 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
   zone->serial_ = readU32(soa, mnameLen + rnameLen);
   uint32_t minimum = readU32(soa, mnameLen + rnameLen + 16);
   zone->negativeTtl_ = std::min(zone->soa_->ttl, minimum);
-  zone->negativeSoa_ = WireRecord::soa(zone->apex_, soa, zone->negativeTtl_);
+  zone->negativeSoa_ = WireRecord::render(zone->apex_, zone->apex_, wire::rrtype::SOA, zone->negativeTtl_, {soa});
   zone->pools_ = std::move(pools_);
   zone->steered_ = std::move(steered_);
   return zone;

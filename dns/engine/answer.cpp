@@ -20,16 +20,22 @@ using zones::RRset;
 using zones::Zone;
 
 constexpr unsigned kMaxCnameChain = 8;
+
+// Where the zone's apex is in the question, which lies in the zone: its last bytes.
+size_t apexOffset(const wire::Query& q, const Zone& zone) noexcept {
+  return kQuestionOffset + q.qnameLower.length - zone.apex().size();
+}
+
 // SOA of the zone in the authority section, for NXDOMAIN and NODATA (RFC 2308).
-void negative(Response& r, const Zone& zone) noexcept {
-  const size_t apexOffset = r.qnameOffsetOf(zone.apex());
-  if (!r.prerendered(Authority, zone.negativeSoa(), apexOffset) && !r.truncated())
-    r.rrset(Authority, apexOffset, {}, zone.soa(), zone.negativeTtl());
+void negative(Response& r, const wire::Query& q, const Zone& zone) noexcept {
+  const size_t apex = apexOffset(q, zone);
+  if (!r.prerendered(Authority, zone.negativeSoa(), apex, apex) && !r.truncated())
+    r.rrset(Authority, apex, {}, zone.soa(), zone.negativeTtl());
 }
 
 // A delegation: the child's NS set and its glue, not authoritative (RFC 1034 4.3.2).
-void referral(Response& r, const Node& cut) noexcept {
-  r.rrset(Authority, r.qnameOffsetOf(cut.name), {}, *cut.find(wire::rrtype::NS), cut.find(wire::rrtype::NS)->ttl);
+void referral(Response& r, const wire::Query& q, const Zone& zone, const Node& cut) noexcept {
+  r.rrset(Authority, r.qnameOffsetOf(cut.name), apexOffset(q, zone), cut.name, *cut.find(wire::rrtype::NS));
   for (const Node* glue : cut.glue) {
     for (uint16_t type : {wire::rrtype::A, wire::rrtype::AAAA})
       if (const RRset* set = glue->find(type)) r.rrset(Additional, 0, glue->name, *set, set->ttl);
@@ -40,32 +46,32 @@ void referral(Response& r, const Node& cut) noexcept {
 void collect(Response& r, const wire::Query& q, const Client& client, const Zone& zone, const Node* node,
              QueryStats& stats) noexcept {
   r.setAuthoritative();
+  const size_t apex = apexOffset(q, zone);
   size_t ownerOffset = kQuestionOffset;
   for (unsigned depth = 0;; ++depth) {
     if (node->steer && (q.qtype == wire::rrtype::A || q.qtype == wire::rrtype::AAAA || q.qtype == wire::rrtype::ANY ||
                         q.qtype == wire::rrtype::CNAME)) {
-      if (!answerSteered(r, q, client, *node->steer, ownerOffset, node->name, stats)) negative(r, zone);
+      if (!answerSteered(r, q, client, *node->steer, ownerOffset, node->name, stats)) negative(r, q, zone);
       return;
     }
     if (q.qtype == wire::rrtype::ANY) {
       // RFC 8482: one RRset, never all of them.
-      if (node->rrsets.empty()) return negative(r, zone);
-      const RRset& first = node->rrsets.front();
-      r.rrset(Answer, ownerOffset, node->name, first, first.ttl);
+      if (node->rrsets.empty()) return negative(r, q, zone);
+      r.rrset(Answer, ownerOffset, apex, node->name, node->rrsets.front());
       return;
     }
     if (const RRset* set = node->find(q.qtype)) {
-      r.rrset(Answer, ownerOffset, node->name, *set, set->ttl);
+      r.rrset(Answer, ownerOffset, apex, node->name, *set);
       return;
     }
     const RRset* cname = node->find(wire::rrtype::CNAME);
-    if (!cname) return negative(r, zone);
-    if (!r.rrset(Answer, ownerOffset, node->name, *cname, cname->ttl)) return;
+    if (!cname) return negative(r, q, zone);
+    if (!r.rrset(Answer, ownerOffset, apex, node->name, *cname)) return;
     if (!node->cnameTargetInZone || depth + 1 >= kMaxCnameChain) return;  // the resolver goes on
     if (!node->cnameTarget) {
       // RFC 6604: the rcode follows the last name in the chain.
       r.setRcode(wire::Rcode::NxDomain);
-      return negative(r, zone);
+      return negative(r, q, zone);
     }
     node = node->cnameTarget;
     // The target's owner name is the CNAME's RDATA just written: point at it rather than
@@ -78,7 +84,7 @@ void collect(Response& r, const wire::Query& q, const Client& client, const Zone
 void resolveNode(Response& r, const wire::Query& q, const Client& client, const Zone& zone, const Node* node,
                  QueryStats& stats) noexcept {
   bool atCut = node->cut == node;
-  if (node->cut && !(atCut && q.qtype == wire::rrtype::DS)) return referral(r, *node->cut);
+  if (node->cut && !(atCut && q.qtype == wire::rrtype::DS)) return referral(r, q, zone, *node->cut);
   collect(r, q, client, zone, node, stats);
 }
 
@@ -92,10 +98,10 @@ void resolve(Response& r, const wire::Query& q, const Client& client, const Zone
     name = wire::parentName(name);
     node = zone.find(name);
   } while (!node && name.size() > zone.apex().size());
-  if (node && node->cut) return referral(r, *node->cut);
+  if (node && node->cut) return referral(r, q, zone, *node->cut);
   r.setAuthoritative();
   r.setRcode(wire::Rcode::NxDomain);
-  negative(r, zone);
+  negative(r, q, zone);
 }
 
 }  // namespace

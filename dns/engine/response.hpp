@@ -12,6 +12,7 @@
 #include "dns/wire/writer.hpp"
 #include "dns/wire/address.hpp"
 #include "dns/wire/name_text.hpp"
+#include "dns/wire/rdata_names.hpp"
 #include "zones/zone.hpp"
 
 namespace lodestar::engine {
@@ -90,24 +91,36 @@ class Response {
     return at < 0x3FFF ? at : 0;
   }
 
-  // A record rendered at load (zones/wire_record.hpp): one copy, then its pointers set to
-  // where the apex (at `apexOffset`, in the question) and the record itself landed.
-  bool prerendered(Section s, const zones::WireRecord& rec, size_t apexOffset) noexcept {
-    if (truncated_) return false;
+  // A set rendered at load (zones/wire_record.hpp): one copy, then its pointers set to
+  // where the owner (`ownerOffset`, a label start), the apex (`apexOffset`, in the question)
+  // and the set itself landed. False when not written: truncated() when there was no room,
+  // else the caller writes the set field by field (too far into the message for its
+  // pointers, or pointers into an owner that is not written as labels here).
+  bool prerendered(Section s, const zones::WireRecord& rec, size_t ownerOffset, size_t apexOffset) noexcept {
+    if (truncated_ || rec.bytes.empty() || !ownerOffset) return false;
+    if (rec.intoOwner && ownerOffset >= afterQuestion_.pos) return false;
     const size_t base = w_.size();
-    if (base + rec.bytes.size() > 0x3FFF) return false;  // beyond a pointer's reach: the caller writes it
+    if (base + rec.bytes.size() > 0x3FFF) return false;
     uint8_t* p = w_.tryClaim(rec.bytes.size());
     if (!p) {
-      truncate();
+      if (s != Additional) truncate();
       return false;
     }
     std::memcpy(p, rec.bytes.data(), rec.bytes.size());
-    for (unsigned i = 0; i < rec.patchCount; ++i) {
-      const auto& patch = rec.patches[i];
-      wire::Writer::put16(p + patch.at, static_cast<uint16_t>(0xC000 | ((patch.fromApex ? apexOffset : base) + patch.add)));
-    }
-    ++counts_[s];
+    const size_t bases[3] = {ownerOffset, apexOffset, base};
+    for (const auto& patch : rec.patches)
+      wire::Writer::put16(p + patch.at, static_cast<uint16_t>(0xC000 | (bases[patch.base] + patch.add)));
+    for (uint16_t at : rec.names) w_.rememberNameLater(base + at);
+    lastRdataAt_ = base + rec.lastRdataAt;
+    counts_[s] = static_cast<uint16_t>(counts_[s] + rec.records);
     return true;
+  }
+
+  // Every record of `set` with its own TTL: rendered at load when it can be, else field by
+  // field. The apex's offset is for the pointers of names inside the zone.
+  bool rrset(Section s, size_t ownerOffset, size_t apexOffset, std::string_view owner,
+             const zones::RRset& set) noexcept {
+    return prerendered(s, set.wire, ownerOffset, apexOffset) || rrset(s, ownerOffset, owner, set, set.ttl);
   }
 
   // One A or AAAA record straight from a pool's address. False when it did not fit.
@@ -220,28 +233,14 @@ class Response {
   }
 
   void writeRdata(uint16_t type, std::string_view rd) noexcept {
-    // Only the well-known types of RFC 1035 may be compressed (RFC 3597 section 4).
-    switch (type) {
-      case wire::rrtype::NS:
-      case wire::rrtype::CNAME:
-      case wire::rrtype::PTR:
-        w_.name(rd);
-        break;
-      case wire::rrtype::MX:
-        w_.bytes(rd.substr(0, 2));
-        w_.name(rd.substr(2));
-        break;
-      case wire::rrtype::SOA: {
-        size_t m = wire::wireNameLength(rd);
-        size_t r = wire::wireNameLength(rd.substr(m));
-        w_.name(rd.substr(0, m));
-        w_.name(rd.substr(m, r));
-        w_.bytes(rd.substr(m + r));
-        break;
-      }
-      default:
-        w_.bytes(rd);
+    const wire::RdataNames names = wire::compressibleNames(type, rd);
+    size_t at = 0;
+    for (unsigned i = 0; i < names.count; ++i) {
+      w_.bytes(rd.substr(at, names.name[i].at - at));
+      w_.name(rd.substr(names.name[i].at, names.name[i].length));
+      at = names.name[i].at + names.name[i].length;
     }
+    w_.bytes(rd.substr(at));
   }
 
   void writeOpt() noexcept {
@@ -272,7 +271,7 @@ class Response {
   uint8_t scope_ = 0;  // static data holds for every client
   bool aa_ = false;
   bool truncated_ = false;
-  size_t lastRdataAt_ = 0;  // where the last record written by rrset() has its RDATA
+  size_t lastRdataAt_ = 0;  // where the last record written by rrset() or prerendered() has its RDATA
 };
 
 

@@ -5,9 +5,6 @@
 
 namespace lodestar::wire {
 
-namespace {
-}  // namespace
-
 // Does the name in the message at `offset` equal wire[from..] (case-insensitively)?
 bool Writer::matchesAt(size_t offset, std::string_view wire, size_t from) const noexcept {
   size_t hops = 0;
@@ -40,10 +37,7 @@ void Writer::rememberName(size_t offset) noexcept {
 }
 
 void Writer::name(std::string_view wire) noexcept {
-  if (pendingName_) {
-    rememberName(pendingName_);
-    pendingName_ = 0;
-  }
+  for (; pendingDone_ < pendingEnd_; ++pendingDone_) rememberName(pending_[pendingDone_]);
   size_t start = pos_;
   size_t from = 0;
   while (from < wire.size()) {

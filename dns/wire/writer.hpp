@@ -30,14 +30,15 @@ class Writer {
   struct Mark {
     size_t pos;
     unsigned names;
-    size_t pendingName;
+    uint8_t pendingDone, pendingEnd;
   };
   /// A point to come back to when a record does not fit (truncation at record bounds).
-  Mark mark() const noexcept { return {pos_, nameCount_, pendingName_}; }
+  Mark mark() const noexcept { return {pos_, nameCount_, pendingDone_, pendingEnd_}; }
   void rollback(Mark m) noexcept {
     pos_ = m.pos;
     nameCount_ = m.names;
-    pendingName_ = m.pendingName;
+    pendingDone_ = m.pendingDone;
+    pendingEnd_ = m.pendingEnd;
     overflow_ = false;
   }
 
@@ -94,9 +95,11 @@ class Writer {
   void name(std::string_view wire) noexcept;
   /// Makes the name already written at `offset` (e.g. the question) a compression target.
   void rememberName(size_t offset) noexcept;
-  /// rememberName(offset) when a later name() first needs it: most answers only point at
-  /// the question and never compress a name.
-  void rememberNameLater(size_t offset) noexcept { pendingName_ = offset; }
+  /// rememberName(offset) when a later name() first needs it: most answers never compress
+  /// a name. Past kMaxPending such names the rest are not compression targets.
+  void rememberNameLater(size_t offset) noexcept {
+    if (pendingEnd_ < kMaxPending) pending_[pendingEnd_++] = static_cast<uint16_t>(offset);
+  }
 
  private:
   bool fits(size_t n) const noexcept { return !overflow_ && pos_ + n + reserved_ <= limit_; }
@@ -108,6 +111,7 @@ class Writer {
   bool matchesAt(size_t offset, std::string_view wire, size_t from) const noexcept;
 
   static constexpr unsigned kMaxNames = 48;
+  static constexpr uint8_t kMaxPending = 8;
   uint8_t* buf_;
   size_t capacity_;
   size_t limit_;
@@ -116,7 +120,11 @@ class Writer {
   bool overflow_ = false;
   uint16_t names_[kMaxNames];  // offsets of names written, for compression
   unsigned nameCount_ = 0;
-  size_t pendingName_ = 0;     // a name to remember before the next name(); 0: none
+  // Names to remember before the next name(): [pendingDone_, pendingEnd_). Only appended to,
+  // so that a rollback to a mark finds the entries it had.
+  uint16_t pending_[kMaxPending];
+  uint8_t pendingDone_ = 0;
+  uint8_t pendingEnd_ = 0;
 };
 
 }  // namespace lodestar::wire

@@ -45,3 +45,26 @@ TEST_CASE("writes past the limit fail, reserve keeps room, rollback restores", "
   CHECK_FALSE(w.overflowed());
   CHECK(w.size() == 18);
 }
+
+TEST_CASE("names remembered for later survive a rollback past where they were used", "[wire][writer]") {
+  uint8_t buf[512] = {};
+  Writer w(buf, sizeof buf);
+  w.bytes("\0\0\0\0\0\0\0\0\0\0\0\0", 12);
+  w.bytes("\3www\7example\4test\0", 18);  // written as is, like the question
+  w.rememberNameLater(12);
+  auto m = w.mark();
+  w.name(bytesOf("\4mail\7example\4test\0", 19));  // uses the pending name: pointer to 16
+  CHECK(buf[35] == 0xC0);
+  w.bytes("\5other\4test\0", 12);
+  w.rememberNameLater(37);  // a later one, appended after the mark
+  w.rollback(m);
+  // The question is pending again, the later name is not: the same pointer as before.
+  w.name(bytesOf("\4mail\7example\4test\0", 19));
+  CHECK(w.size() == 30 + 5 + 2);
+  CHECK(buf[35] == 0xC0);
+  CHECK(buf[36] == 16);
+  w.name(bytesOf("\5other\4test\0", 12));  // "other.test" was rolled back: only "test" matches
+  CHECK(w.size() == 37 + 6 + 2);
+  CHECK(buf[43] == 0xC0);
+  CHECK(buf[44] == 24);
+}
