@@ -44,11 +44,13 @@ void put16(std::string& out, uint16_t v) {
 
 class Renderer {
  public:
-  Renderer(std::string_view apex, std::string_view owner, WireRecord& out)
-      : apex_(apex), owner_(owner), out_(out), targets_{{owner, owner.size(), true, 0}} {}
+  Renderer(std::string_view apex, std::string_view owner, uint16_t type, WireRecord& out)
+      : apex_(apex), owner_(owner), type_(type), out_(out), targets_{{owner, owner.size(), true, 0}} {}
 
   void pointer(WireRecord::Base base, size_t add) {
-    out_.patches.push_back({static_cast<uint16_t>(out_.bytes.size()), static_cast<uint16_t>(add), base});
+    // The first record's owner pointer is written by the answer without a patch.
+    if (!out_.bytes.empty())
+      out_.patches.push_back({static_cast<uint16_t>(out_.bytes.size()), static_cast<uint16_t>(add), base});
     out_.bytes += "\xC0";
     out_.bytes += '\0';
   }
@@ -71,24 +73,33 @@ class Renderer {
           out_.bytes.append(name.substr(0, i));
           if (t.owner) ownerPointer(j);
           else pointer(WireRecord::Self, t.at + j);
+          // A name that is only a pointer is found where that pointer leads.
+          nameAt_ = {0, static_cast<uint16_t>(start), WireRecord::Self};
+          if (i == 0) nameAt_ = {0, out_.patches.back().add, out_.patches.back().base};
           remember(name, i, start);
           return;
         }
       }
     }
     out_.bytes.append(name);
+    nameAt_ = {0, static_cast<uint16_t>(start), WireRecord::Self};
     remember(name, name.size(), start);
   }
+
+  /// Where the last name written by name() can be pointed at.
+  WireRecord::Patch lastNameAt() const { return nameAt_; }
 
  private:
   void remember(std::string_view name, size_t literal, size_t start) {
     targets_.push_back({name, literal, false, static_cast<uint16_t>(std::min(start, kMaxRendered))});
-    if (literal > 0) out_.names.push_back(static_cast<uint16_t>(std::min(start, kMaxRendered)));
+    if (literal > 0 && type_ == wire::rrtype::NS) out_.names.push_back(static_cast<uint16_t>(std::min(start, kMaxRendered)));
   }
 
   std::string_view apex_, owner_;
+  uint16_t type_;
   WireRecord& out_;
   std::vector<Target> targets_;
+  WireRecord::Patch nameAt_;
 };
 
 }  // namespace
@@ -96,7 +107,7 @@ class Renderer {
 WireRecord WireRecord::render(std::string_view apex, std::string_view owner, uint16_t type, uint32_t ttl,
                               const std::vector<std::string>& rdata) {
   WireRecord r;
-  Renderer renderer(apex, owner, r);
+  Renderer renderer(apex, owner, type, r);
   for (const std::string& rd : rdata) {
     renderer.pointer(Owner, 0);
     put16(r.bytes, type);
@@ -105,12 +116,14 @@ WireRecord WireRecord::render(std::string_view apex, std::string_view owner, uin
     put16(r.bytes, static_cast<uint16_t>(ttl & 0xFFFF));
     const size_t rdlengthAt = r.bytes.size();
     put16(r.bytes, 0);
-    r.lastRdataAt = static_cast<uint16_t>(std::min(r.bytes.size(), kMaxRendered));
+    const size_t rdataAt = r.bytes.size();
+    r.lastRdataName = {0, static_cast<uint16_t>(std::min(rdataAt, kMaxRendered)), Self};
     const wire::RdataNames names = wire::compressibleNames(type, rd);
     size_t at = 0;
     for (unsigned i = 0; i < names.count; ++i) {
       r.bytes.append(rd, at, names.name[i].at - at);
       renderer.name(std::string_view(rd).substr(names.name[i].at, names.name[i].length));
+      if (names.name[i].at == 0) r.lastRdataName = renderer.lastNameAt();
       at = names.name[i].at + names.name[i].length;
     }
     r.bytes.append(rd, at);

@@ -20,11 +20,15 @@ struct WireRecord {
     Base base = Owner;
   };
   std::string bytes;  // each record: owner pointer, type, class, TTL, RDLENGTH, RDATA
+  /// Every pointer but the first record's owner, which is always at the start.
   std::vector<Patch> patches;
-  /// Where RDATA names with labels of their own start in `bytes`: later names may point there.
+  /// Where an NS set's target names with labels of their own start in `bytes`: the owners
+  /// of its glue, written after it, point there. (Other sets' names are not written again.)
   std::vector<uint16_t> names;
   uint16_t records = 0;
-  uint16_t lastRdataAt = 0;  // where the last record's RDATA starts in `bytes`
+  /// Where the name starting the last record's RDATA (a CNAME's target) can be pointed at:
+  /// its first label, or where its pointer leads.
+  Patch lastRdataName;
   /// Some pointer leads into the owner's labels below the apex: the owner must be written
   /// as labels (the question), not as a pointer, for them to be right.
   bool intoOwner = false;

@@ -59,8 +59,10 @@ class Response {
   }
 
   // Writes every record of `set`. The owner is a pointer when `ownerOffset` is non-zero,
-  // else the wire name `owner`. Returns false when the RRset did not fit.
-  bool rrset(Section s, size_t ownerOffset, std::string_view owner, const zones::RRset& set, uint32_t ttl) noexcept {
+  // else the wire name `owner`. Returns false when the RRset did not fit. Kept out of line:
+  // most sets are written by prerendered().
+  [[gnu::noinline]] bool rrset(Section s, size_t ownerOffset, std::string_view owner, const zones::RRset& set,
+                               uint32_t ttl) noexcept {
     if (truncated_) return false;
     for (const auto& rdata : set.rdata) {
       wire::Writer::Mark m = w_.mark();
@@ -68,7 +70,7 @@ class Response {
       else w_.name(owner);
       fixedFields(set.type, ttl, 0);
       size_t rdlengthAt = w_.size() - 2;
-      lastRdataAt_ = w_.size();
+      const size_t rdataAt = w_.size();
       writeRdata(set.type, rdata);
       if (w_.overflowed()) {
         w_.rollback(m);
@@ -78,18 +80,18 @@ class Response {
       }
       w_.patch16(rdlengthAt, static_cast<uint16_t>(w_.size() - rdlengthAt - 2));
       ++counts_[s];
+      // Its first label, or where its pointer leads.
+      const uint8_t* p = w_.data();
+      size_t at = rdataAt;
+      if (at + 1 < w_.size() && (p[at] & 0xC0) == 0xC0) at = size_t(p[at] & 0x3F) << 8 | p[at + 1];
+      lastRdataName_ = at < 0x3FFF ? at : 0;
     }
     return true;
   }
 
   /// Where the name at the start of the last record's RDATA (a CNAME's target) can be
-  /// pointed at: its first label, or where its pointer leads; 0 when out of a pointer's reach.
-  size_t lastRdataName() const noexcept {
-    size_t at = lastRdataAt_;
-    const uint8_t* p = w_.data();
-    if (at + 1 < w_.size() && (p[at] & 0xC0) == 0xC0) at = size_t(p[at] & 0x3F) << 8 | p[at + 1];
-    return at < 0x3FFF ? at : 0;
-  }
+  /// pointed at; 0 when out of a pointer's reach.
+  size_t lastRdataName() const noexcept { return lastRdataName_; }
 
   // A set rendered at load (zones/wire_record.hpp): one copy, then its pointers set to
   // where the owner (`ownerOffset`, a label start), the apex (`apexOffset`, in the question)
@@ -107,19 +109,21 @@ class Response {
       return false;
     }
     std::memcpy(p, rec.bytes.data(), rec.bytes.size());
+    wire::Writer::put16(p, static_cast<uint16_t>(0xC000 | ownerOffset));
     const size_t bases[3] = {ownerOffset, apexOffset, base};
     for (const auto& patch : rec.patches)
       wire::Writer::put16(p + patch.at, static_cast<uint16_t>(0xC000 | (bases[patch.base] + patch.add)));
-    for (uint16_t at : rec.names) w_.rememberNameLater(base + at);
-    lastRdataAt_ = base + rec.lastRdataAt;
+    if (!rec.names.empty())
+      for (uint16_t at : rec.names) w_.rememberNameLater(base + at);
+    lastRdataName_ = bases[rec.lastRdataName.base] + rec.lastRdataName.add;
     counts_[s] = static_cast<uint16_t>(counts_[s] + rec.records);
     return true;
   }
 
   // Every record of `set` with its own TTL: rendered at load when it can be, else field by
   // field. The apex's offset is for the pointers of names inside the zone.
-  bool rrset(Section s, size_t ownerOffset, size_t apexOffset, std::string_view owner,
-             const zones::RRset& set) noexcept {
+  [[gnu::always_inline]] bool rrset(Section s, size_t ownerOffset, size_t apexOffset, std::string_view owner,
+                                    const zones::RRset& set) noexcept {
     return prerendered(s, set.wire, ownerOffset, apexOffset) || rrset(s, ownerOffset, owner, set, set.ttl);
   }
 
@@ -271,7 +275,7 @@ class Response {
   uint8_t scope_ = 0;  // static data holds for every client
   bool aa_ = false;
   bool truncated_ = false;
-  size_t lastRdataAt_ = 0;  // where the last record written by rrset() or prerendered() has its RDATA
+  size_t lastRdataName_ = 0;  // see lastRdataName()
 };
 
 

@@ -187,6 +187,10 @@ void UdpLoop::run() {
 unsigned UdpLoop::receiveBatches(int flags) {
   Batch& b = *batch_;
   const zones::View* view = nullptr;
+  auto clientOf = [this](const sockaddr_storage& peer) {
+    return engine::Client{wire::Address::fromSockaddr(reinterpret_cast<const sockaddr*>(&peer)), engine::Transport::Udp, 0,
+                          &random_};
+  };
   unsigned total = 0;
   for (unsigned round = 0; round < kMaxBatchesPerWake; ++round) {
     int got = receiveBatch(fd_, b.in.data(), kBatch, round == 0 ? flags : MSG_DONTWAIT);
@@ -197,32 +201,26 @@ unsigned UdpLoop::receiveBatches(int flags) {
     if (!view) view = views_.enter(reader_);  // once per wake-up, not per packet
     unsigned replies = 0;
     for (int i = 0; i < got; ++i) {
-      const msghdr& h = b.in[i].msg_hdr;
+      msghdr& h = b.in[i].msg_hdr;
       if (h.msg_flags & MSG_TRUNC) {
         ++stats_.received;
         ++stats_.dropped;
-        continue;
+      } else if (size_t n = engine::answerQuery(b.queries[i].data(), b.in[i].msg_len, clientOf(b.peers[i]), *view,
+                                                b.answers[i].data(), kMaxUdpAnswer, stats_, settings_.maxPayload)) {
+        b.outIov[replies] = {b.answers[i].data(), n};
+        msghdr& o = b.out[replies].msg_hdr;  // its iovec was set up once
+        o.msg_name = &b.peers[i];
+        o.msg_namelen = h.msg_namelen;
+        if (wildcard_) {
+          size_t len = replyControl(h, b.replyControl[replies].data());
+          o.msg_control = len ? b.replyControl[replies].data() : nullptr;
+          o.msg_controllen = len;
+        }
+        ++replies;
       }
-      engine::Client client{wire::Address::fromSockaddr(reinterpret_cast<const sockaddr*>(&b.peers[i])), engine::Transport::Udp, 0,
-                    &random_};
-      size_t n = engine::answerQuery(b.queries[i].data(), b.in[i].msg_len, client, *view, b.answers[i].data(), kMaxUdpAnswer,
-                             stats_, settings_.maxPayload);
-      if (n == 0) continue;
-      b.outIov[replies] = {b.answers[i].data(), n};
-      msghdr& o = b.out[replies].msg_hdr;  // its iovec was set up once
-      o.msg_name = &b.peers[i];
-      o.msg_namelen = h.msg_namelen;
-      if (wildcard_) {
-        size_t len = replyControl(h, b.replyControl[replies].data());
-        o.msg_control = len ? b.replyControl[replies].data() : nullptr;
-        o.msg_controllen = len;
-      }
-      ++replies;
-    }
-    // recvmmsg wrote the lengths of the headers it used: give them their full room back.
-    for (int i = 0; i < got; ++i) {
-      b.in[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-      b.in[i].msg_hdr.msg_controllen = wildcard_ ? kControlSize : 0;
+      // recvmmsg wrote the lengths of the header it used: give it its full room back.
+      h.msg_namelen = sizeof(sockaddr_storage);
+      h.msg_controllen = wildcard_ ? kControlSize : 0;
     }
     for (unsigned sent = 0; sent < replies;) {
       int n = sendBatch(fd_, b.out.data() + sent, replies - sent);

@@ -92,9 +92,11 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
   if (!q.hasQuestion) return ParseResult::FormErr;
 
   // Answer and authority sections are not expected in a query; step over them safely.
-  for (uint32_t i = 0; i < uint32_t(ancount) + nscount; ++i) {
-    uint16_t rdlength = 0;
-    if (!skipName(r) || !r.skip(8) || !r.u16(rdlength) || !r.skip(rdlength)) return ParseResult::FormErr;
+  if (ancount | nscount) {
+    for (uint32_t i = 0; i < uint32_t(ancount) + nscount; ++i) {
+      uint16_t rdlength = 0;
+      if (!skipName(r) || !r.skip(8) || !r.u16(rdlength) || !r.skip(rdlength)) return ParseResult::FormErr;
+    }
   }
   for (uint16_t i = 0; i < arcount; ++i) {
     bool ownerIsRoot;
