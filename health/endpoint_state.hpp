@@ -1,6 +1,7 @@
-// One endpoint's health as the answer path reads it: the observed state (from probes) and
-// the operator's override beside it, each one atomic byte. Written by the control thread
-// only; read by workers with relaxed loads, per query, without locks.
+// One endpoint's health as the answer path reads it: what the probes observed, in a cell
+// shared by every place that lists the same address with the same check, and the operator's
+// override, held per place. Each is one atomic byte, written by the control thread only and
+// read by workers with relaxed loads, per query, without locks.
 #pragma once
 
 #include <atomic>
@@ -19,25 +20,35 @@ struct Health {
   bool degraded;
 };
 
+/// The probes' view of one (check, address): one cell wherever that pair is listed.
 struct EndpointState {
   std::atomic<Observed> observed{Observed::Up};  // until the first probe answers, up
-  std::atomic<Forced> forced{Forced::Auto};
+};
 
-  /// Serve this endpoint?
-  bool up() const noexcept { return read().up; }
-  /// Not fully healthy: down, forced down, or in doubt (answers then carry ttl_degraded).
-  bool degraded() const noexcept { return read().degraded; }
-  /// up() and degraded() from one read of each byte: a decision that needs both sees one state.
-  Health read() const noexcept {
-    Forced f = forced.load(std::memory_order_relaxed);
-    if (f != Forced::Auto) return combine(f, Observed::Up);
-    return combine(f, observed.load(std::memory_order_relaxed));
-  }
-  /// The one rule: a forced state wins, else the probes'.
-  static Health combine(Forced f, Observed o) noexcept {
-    if (f != Forced::Auto) return {f == Forced::Up, f == Forced::Down};
-    return {o != Observed::Down, o != Observed::Up};
+/// The operator's override of one place (an endpoint of one pool in one region). Not in the
+/// shared cell: forcing "eu-west/web" down must not move the same address in pool api.
+struct PlaceForce {
+  std::atomic<Forced> forced{Forced::Auto};
+  PlaceForce() = default;
+  PlaceForce(const PlaceForce& o) noexcept : forced(o.forced.load(std::memory_order_relaxed)) {}
+  PlaceForce& operator=(const PlaceForce& o) noexcept {
+    forced.store(o.forced.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    return *this;
   }
 };
+
+/// The one rule: a forced state wins, else the probes'.
+inline Health combine(Forced f, Observed o) noexcept {
+  if (f != Forced::Auto) return {f == Forced::Up, f == Forced::Down};
+  return {o != Observed::Down, o != Observed::Up};
+}
+
+/// A place's up and degraded from one read of each byte (the cell's only when not forced):
+/// a decision that needs both sees one state.
+inline Health read(const PlaceForce& place, const EndpointState& cell) noexcept {
+  const Forced f = place.forced.load(std::memory_order_relaxed);
+  if (f != Forced::Auto) return combine(f, Observed::Up);
+  return combine(f, cell.observed.load(std::memory_order_relaxed));
+}
 
 }  // namespace lodestar::health

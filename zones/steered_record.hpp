@@ -39,8 +39,10 @@ struct RegionAdmin {
 struct Endpoint {
   wire::Address address;
   uint32_t weight = 1;  // for the weighted policy's choice inside a region
-  std::shared_ptr<health::EndpointState> state;
-  bool up() const noexcept { return state->up(); }
+  std::shared_ptr<health::EndpointState> state;  // shared by every place of (check, address)
+  mutable health::PlaceForce force;              // this place's own (set by applyAdminState)
+  health::Health health() const noexcept { return health::read(force, *state); }
+  bool up() const noexcept { return health().up; }
 };
 
 /// One region's endpoints in a pool, split by family so A and AAAA answers are direct copies;
@@ -50,6 +52,7 @@ struct PoolMembers {
   std::vector<Endpoint> ipv6;
   std::string cname;  // uncompressed wire form; empty for an address region
   std::shared_ptr<health::EndpointState> cnameState;
+  mutable health::PlaceForce cnameForce;
   const RegionAdmin* admin = nullptr;  // the region's drain switch
   RegionId region = 0;
   uint32_t capacity = 1;   // relative size, for spill-over and weighted choices
@@ -57,6 +60,8 @@ struct PoolMembers {
   bool empty() const noexcept { return ipv4.empty() && ipv6.empty() && cname.empty(); }
   bool drained() const noexcept { return admin && admin->drained.load(std::memory_order_relaxed); }
   const std::vector<Endpoint>& family(bool ipv6Wanted) const noexcept { return ipv6Wanted ? ipv6 : ipv4; }
+  /// A CNAME region's target, as the answer path reads it.
+  health::Health cnameHealth() const noexcept { return health::read(cnameForce, *cnameState); }
 };
 
 /// The answer path looks at a pool's regions from a fixed-size array on its stack.

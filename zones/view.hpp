@@ -76,7 +76,9 @@ struct EndpointPlace {
   RegionId region;
   const PoolMembers& members;
   const Endpoint* endpoint;  // null for the CNAME target of a CNAME region
-  const std::shared_ptr<health::EndpointState>& cell;  // its health
+  const std::shared_ptr<health::EndpointState>& cell;  // what its probes see (shared)
+  health::PlaceForce& force;                           // the operator's override, this place's own
+  health::Health health() const noexcept { return health::read(force, *cell); }
 };
 
 /// The one walk over every endpoint of every pool of every zone, in file order: IPv4, then
@@ -88,8 +90,8 @@ void forEachEndpoint(const View& view, F&& visit) {
       for (RegionId r : pool->regions) {
         const PoolMembers& m = pool->byRegion[r];
         for (const auto* list : {&m.ipv4, &m.ipv6})
-          for (const auto& e : *list) visit(EndpointPlace{*zone, *pool, r, m, &e, e.state});
-        if (m.cnameState) visit(EndpointPlace{*zone, *pool, r, m, nullptr, m.cnameState});
+          for (const auto& e : *list) visit(EndpointPlace{*zone, *pool, r, m, &e, e.state, e.force});
+        if (m.cnameState) visit(EndpointPlace{*zone, *pool, r, m, nullptr, m.cnameState, m.cnameForce});
       }
 }
 

@@ -12,11 +12,11 @@
 
 namespace lodestar::engine {
 
-/// Health as the answer path reads it: one relaxed atomic load per endpoint looked at.
+/// Health as the answer path reads it: the place's force, and its cell only when not forced.
 struct LiveHealth {
   bool drained(const zones::PoolMembers& m) const noexcept { return m.drained(); }
-  health::Health endpoint(const zones::PoolMembers&, const zones::Endpoint& e) const noexcept { return e.state->read(); }
-  health::Health alias(const zones::PoolMembers& m) const noexcept { return m.cnameState->read(); }
+  health::Health endpoint(const zones::PoolMembers&, const zones::Endpoint& e) const noexcept { return e.health(); }
+  health::Health alias(const zones::PoolMembers& m) const noexcept { return m.cnameHealth(); }
 };
 
 inline constexpr unsigned kMaxChosen = 16;

@@ -12,13 +12,13 @@ WhatIfHealth::WhatIfHealth(const zones::View& view, const AdminState& state, int
     : drained_(view.regions().size(), false) {
   for (const auto& [region, d] : state.effectiveDrains(now))
     if (auto id = view.regionId(region)) drained_[*id] = true;
-  forEachForced(state, view, [this](health::EndpointState& cell, health::Forced f) { forced_[&cell] = f; });
+  forEachForced(state, view, [this](health::PlaceForce& place, health::Forced f) { forced_[&place] = f; });
 }
 
-health::Health WhatIfHealth::read(const health::EndpointState& cell) const noexcept {
-  auto it = forced_.find(&cell);
+health::Health WhatIfHealth::read(const health::PlaceForce& place, const health::EndpointState& cell) const noexcept {
+  auto it = forced_.find(&place);
   const health::Forced f = it == forced_.end() ? health::Forced::Auto : it->second;
-  return health::EndpointState::combine(f, cell.observed.load(std::memory_order_relaxed));
+  return health::combine(f, cell.observed.load(std::memory_order_relaxed));
 }
 
 namespace {

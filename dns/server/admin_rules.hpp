@@ -21,13 +21,15 @@ class WhatIfHealth {
  public:
   WhatIfHealth(const zones::View& view, const AdminState& state, int64_t now);
   bool drained(const zones::PoolMembers& m) const noexcept { return m.region < drained_.size() && drained_[m.region]; }
-  health::Health endpoint(const zones::PoolMembers&, const zones::Endpoint& e) const noexcept { return read(*e.state); }
-  health::Health alias(const zones::PoolMembers& m) const noexcept { return read(*m.cnameState); }
+  health::Health endpoint(const zones::PoolMembers&, const zones::Endpoint& e) const noexcept {
+    return read(e.force, *e.state);
+  }
+  health::Health alias(const zones::PoolMembers& m) const noexcept { return read(m.cnameForce, *m.cnameState); }
 
  private:
-  health::Health read(const health::EndpointState& cell) const noexcept;
+  health::Health read(const health::PlaceForce& place, const health::EndpointState& cell) const noexcept;
   std::vector<bool> drained_;
-  std::unordered_map<const health::EndpointState*, health::Forced> forced_;
+  std::unordered_map<const health::PlaceForce*, health::Forced> forced_;  // every place of the view
 };
 
 /// The clients of one steered record that its policy gives one region order: a map key's

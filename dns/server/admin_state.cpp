@@ -228,11 +228,11 @@ std::optional<AppliedForce> forceFor(const AdminState& state, const wire::Addres
 }
 
 void forEachForced(const AdminState& state, const zones::View& view,
-                   const std::function<void(health::EndpointState&, health::Forced)>& apply) {
+                   const std::function<void(health::PlaceForce&, health::Forced)>& apply) {
   zones::forEachEndpoint(view, [&](const zones::EndpointPlace& at) {
     auto force = forceFor(state, at.endpoint ? &at.endpoint->address : nullptr, view.regions()[at.region].name,
                           at.pool.name);
-    apply(*at.cell, force ? force->state : health::Forced::Auto);
+    apply(at.force, force ? force->state : health::Forced::Auto);
   });
 }
 
@@ -241,7 +241,7 @@ void applyAdminState(const AdminState& state, const zones::View& view, int64_t n
   for (size_t r = 0; r < view.regions().size(); ++r)
     view.regionAdmin(static_cast<zones::RegionId>(r))
         .drained.store(drains.count(view.regions()[r].name) > 0, std::memory_order_relaxed);
-  forEachForced(state, view, [](health::EndpointState& cell, health::Forced f) { cell.forced.store(f); });
+  forEachForced(state, view, [](health::PlaceForce& place, health::Forced f) { place.forced.store(f); });
 }
 
 bool knownTarget(const zones::View& view, const std::string& target, std::string& error) {

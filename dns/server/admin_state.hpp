@@ -112,10 +112,10 @@ struct AppliedForce {
 std::optional<AppliedForce> forceFor(const AdminState& state, const wire::Address* address, const std::string& region,
                                      const std::string& pool);
 
-/// The forced state `state` gives each health cell of the view, in the order applyAdminState
-/// stores them (a cell shared by two pools gets the last one): for applying and for what-ifs.
+/// The forced state `state` gives each place of the view (an endpoint of one pool in one
+/// region, or a CNAME region's target), for applying and for what-ifs.
 void forEachForced(const AdminState& state, const zones::View& view,
-                   const std::function<void(health::EndpointState&, health::Forced)>& apply);
+                   const std::function<void(health::PlaceForce&, health::Forced)>& apply);
 
 /// Does `target` name a region, a REGION/POOL or an endpoint address of the view? If not,
 /// `error` says what exists.

@@ -7,7 +7,7 @@ void Availability::sample(const zones::View& view, int64_t now) {
   std::map<std::pair<std::string, std::string>, bool> usable;
   zones::forEachEndpoint(view, [&](const zones::EndpointPlace& at) {
     auto& u = usable[{view.regions()[at.region].name, at.pool.name}];
-    u = u || (!at.members.drained() && at.cell->up());
+    u = u || (!at.members.drained() && at.health().up);
   });
   const int64_t minute = now / 60;
   for (const auto& [key, isUsable] : usable) {

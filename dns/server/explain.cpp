@@ -124,7 +124,7 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
     for (const auto& e : m->ipv4) up4 += e.up();
     for (const auto& e : m->ipv6) up6 += e.up();
     nlohmann::json region = {{"region", view.regions()[r].name}, {"drained", m->drained()}};
-    if (!m->cname.empty()) region["cname"] = {{"target", wire::nameToText(m->cname)}, {"up", m->cnameState->up()}};
+    if (!m->cname.empty()) region["cname"] = {{"target", wire::nameToText(m->cname)}, {"up", m->cnameHealth().up}};
     else region["up"] = {{"ipv4", std::to_string(up4) + "/" + std::to_string(m->ipv4.size())},
                          {"ipv6", std::to_string(up6) + "/" + std::to_string(m->ipv6.size())}};
     order.push_back(region);

@@ -2,6 +2,7 @@
 // thousands of zones is one entry.
 #include "dns/server/status_report.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -30,9 +31,12 @@ nlohmann::json statusReport(const StatusInputs& in) {
                            {"state", in.now < w.start ? "pending" : "open"}});
     if (!windows.empty()) entry["windows"] = windows;
 
-    // Endpoints by health cell, pools by name, each with the zones that use them.
-    std::map<const health::EndpointState*, nlohmann::json> endpoints;
-    std::vector<const health::EndpointState*> order;
+    // Endpoints by health cell and the override on them (one address forced down in one
+    // pool and serving in another is two entries), pools by name, each with the zones that
+    // use them.
+    using EndpointKey = std::pair<const health::EndpointState*, std::string>;
+    std::map<EndpointKey, nlohmann::json> endpoints;
+    std::vector<EndpointKey> order;
     std::map<std::string, size_t> poolZones;
     for (const auto& zone : view.zones())
       for (const auto& pool : zone->pools()) {
@@ -40,14 +44,16 @@ nlohmann::json statusReport(const StatusInputs& in) {
         if (!m) continue;
         ++poolZones[pool->name];
         std::string where = wire::nameToText(zone->apex()) + " pool " + pool->name;
-        auto visit = [&](const health::EndpointState* cell, const wire::Address* at, const std::string& cname) {
+        auto visit = [&](const health::EndpointState* cell, const health::PlaceForce& place, const wire::Address* at,
+                         const std::string& cname) {
           const std::string address = at ? at->toString() : std::string();
-          auto [it, fresh] = endpoints.try_emplace(cell);
+          auto force = forceFor(in.admin, at, region, pool->name);
+          const EndpointKey key{cell, force ? force->target.text() : std::string()};
+          auto [it, fresh] = endpoints.try_emplace(key);
           nlohmann::json& ep = it->second;
           if (fresh) {
-            order.push_back(cell);
-            const health::Health h = cell->read();
-            auto force = forceFor(in.admin, at, region, pool->name);
+            order.push_back(key);
+            const health::Health h = health::read(place, *cell);
             const health::Forced state = force ? force->state : health::Forced::Auto;
             ep = {{"health", health::observedName(cell->observed.load())},
                   {"admin", state == health::Forced::Auto ? "auto" : state == health::Forced::Up ? "force-up" : "force-down"},
@@ -85,6 +91,8 @@ nlohmann::json statusReport(const StatusInputs& in) {
             }
           }
           ep["zones"] = ep["zones"].get<size_t>() + 1;
+          if (!ep.contains("pools") || std::find(ep["pools"].begin(), ep["pools"].end(), pool->name) == ep["pools"].end())
+            ep["pools"].push_back(pool->name);
           if (in.detail) {
             ep["used_by"].push_back(where);
             for (const auto& rec : zone->steered())
@@ -92,11 +100,11 @@ nlohmann::json statusReport(const StatusInputs& in) {
           }
         };
         for (const auto* list : {&m->ipv4, &m->ipv6})
-          for (const auto& e : *list) visit(e.state.get(), &e.address, "");
-        if (m->cnameState) visit(m->cnameState.get(), nullptr, wire::nameToText(m->cname));
+          for (const auto& e : *list) visit(e.state.get(), e.force, &e.address, "");
+        if (m->cnameState) visit(m->cnameState.get(), m->cnameForce, nullptr, wire::nameToText(m->cname));
       }
     nlohmann::json list = nlohmann::json::array();
-    for (const auto* cell : order) list.push_back(endpoints[cell]);
+    for (const auto& key : order) list.push_back(endpoints[key]);
     entry["endpoints"] = list;
     nlohmann::json pools = nlohmann::json::array();
     for (const auto& [name, count] : poolZones) {

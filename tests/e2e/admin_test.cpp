@@ -313,6 +313,55 @@ TEST_CASE("dry-run predicts what the drain does, record by record", "[e2e][admin
   CHECK(d.ask(QueryBuilder().name("pay.shop.test.")).answer == Addrs{"pay.shop.test. 30 A 192.0.2.10"});
 }
 
+namespace {
+// One load balancer in eu-central for two names: pools web and api both list 192.0.2.10,
+// web first, so the shared health cell once took api's (absent) override last.
+const char* kSharedAddress = R"(zone: shared.test
+soa: {serial: 1}
+nameservers: {ns1: 192.0.2.1}
+regions:
+  eu-central: {}
+  us-east: {}
+pools:
+  web:
+    regions: {eu-central: [192.0.2.10], us-east: [192.0.2.20]}
+  api:
+    regions: {eu-central: [192.0.2.10], us-east: [192.0.2.21]}
+records:
+  www:
+    steer: {policy: failover, pool: web, order: [eu-central, us-east]}
+  api:
+    steer: {policy: failover, pool: api, order: [eu-central, us-east]}
+)";
+}  // namespace
+
+TEST_CASE("forcing one pool down moves that pool only, where another pool lists the same address",
+          "[e2e][admin][force][regression]") {
+  TempDir dir;
+  dir.write("zones/shared.yaml", kSharedAddress);
+  auto cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nzones: [zones/]\nstate_dir: state\n"
+                                        "control_socket: state/ctl.sock\n");
+  DaemonProcess d(cfg);
+  auto run = [&](const std::string& args) { return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + cfg + " " + args); };
+  auto www = [&] { return d.ask(QueryBuilder().name("www.shared.test.")).answer; };
+  auto api = [&] { return d.ask(QueryBuilder().name("api.shared.test.")).answer; };
+  CHECK(www() == Addrs{"www.shared.test. 30 A 192.0.2.10"});
+  CHECK(api() == Addrs{"api.shared.test. 30 A 192.0.2.10"});
+
+  CHECK(run("force-down eu-central/web").status == 0);
+  CHECK(www() == Addrs{"www.shared.test. 30 A 192.0.2.20"});
+  CHECK(api() == Addrs{"api.shared.test. 30 A 192.0.2.10"});
+  auto status = run("status");
+  INFO(status.output);
+  CHECK_THAT(status.output, Catch::Contains("192.0.2.10 (pool web)  up [force-down by eu-central/web]  NOT serving (forced down)"));
+  CHECK_THAT(status.output, Catch::Contains("192.0.2.10 (pool api)  up  serving"));
+
+  CHECK(run("auto eu-central/web").status == 0);
+  CHECK(run("force-down eu-central/api").status == 0);
+  CHECK(www() == Addrs{"www.shared.test. 30 A 192.0.2.10"});
+  CHECK(api() == Addrs{"api.shared.test. 30 A 192.0.2.21"});
+}
+
 TEST_CASE("status tells what serves and why: drains, forces with their reason and target, pending windows",
           "[e2e][admin][status][regression]") {
   DemoFixture demo;

@@ -2,8 +2,9 @@
 #include <CLI/CLI.hpp>
 
 #include <ctime>
-#include <iostream>
 #include <iomanip>
+#include <iostream>
+#include <map>
 #include <optional>
 #include <sstream>
 
@@ -118,9 +119,17 @@ void printStatus(const nlohmann::json& result) {
       }
       std::cout << "\n";
     }
+    // An address listed twice in a region (two pools, one forced) names its pools.
+    std::map<std::string, int> listed;
+    for (const auto& e : r["endpoints"]) ++listed[e.value("address", e.value("cname", std::string()))];
     for (const auto& e : r["endpoints"]) {
-      std::cout << "    " << (e.contains("cname") ? "cname " + e["cname"].get<std::string>() : e["address"].get<std::string>())
-                << "  " << e["health"].get<std::string>();
+      std::cout << "    " << (e.contains("cname") ? "cname " + e["cname"].get<std::string>() : e["address"].get<std::string>());
+      if (listed[e.value("address", e.value("cname", std::string()))] > 1 && e.contains("pools")) {
+        std::string pools;
+        for (const auto& p : e["pools"]) pools += (pools.empty() ? "" : ", ") + p.get<std::string>();
+        std::cout << " (pool " << pools << ")";
+      }
+      std::cout << "  " << e["health"].get<std::string>();
       if (e["admin"] != "auto") {
         std::cout << " [" << e["admin"].get<std::string>() << " by " << e.value("forced_by", std::string());
         if (!e.value("force_reason", std::string()).empty()) std::cout << ": " << e["force_reason"].get<std::string>();
