@@ -335,7 +335,7 @@ records:
 )";
 }  // namespace
 
-TEST_CASE("forcing one pool down moves that pool only, where another pool lists the same address",
+TEST_CASE("forcing one pool down moves that pool only, where another pool lists the same address, and its dry run says so",
           "[e2e][admin][force][regression]") {
   TempDir dir;
   dir.write("zones/shared.yaml", kSharedAddress);
@@ -348,6 +348,12 @@ TEST_CASE("forcing one pool down moves that pool only, where another pool lists 
   CHECK(www() == Addrs{"www.shared.test. 30 A 192.0.2.10"});
   CHECK(api() == Addrs{"api.shared.test. 30 A 192.0.2.10"});
 
+  auto dry = run("force-down eu-central/web --dry-run");
+  INFO(dry.output);
+  CHECK(dry.status == 0);
+  CHECK_THAT(dry.output, Catch::Contains("www.shared.test. (failover), every client: eu-central -> us-east"));
+  CHECK_THAT(dry.output, !Catch::Contains("api.shared.test."));
+  CHECK(www() == Addrs{"www.shared.test. 30 A 192.0.2.10"});  // the dry run changed nothing
   CHECK(run("force-down eu-central/web").status == 0);
   CHECK(www() == Addrs{"www.shared.test. 30 A 192.0.2.20"});
   CHECK(api() == Addrs{"api.shared.test. 30 A 192.0.2.10"});

@@ -373,6 +373,7 @@ int main(int argc, char** argv) {
     sub->add_option("target", target, "region, REGION/POOL or address")->required();
     sub->add_option("--reason", reason, "why, for the audit log");
     sub->add_flag("--force", force, "even if some record's clients are left without a usable region (they fail open)");
+    sub->add_flag("--dry-run", dryRun, "show which clients would move where; change nothing");
     sub->add_flag("--local", local, "in a cluster: this node only");
     forces[name] = sub;
   }
@@ -449,7 +450,8 @@ int main(int argc, char** argv) {
       if (sub->parsed()) {
         command = "force";
         std::string state = name == "force-down" ? "down" : name == "force-up" ? "up" : "auto";
-        args = {{"target", target}, {"state", state}, {"reason", reason}, {"force", force}, {"local", local}};
+        args = {{"target", target}, {"state", state}, {"reason", reason}, {"force", force}, {"dry_run", dryRun},
+                {"local", local}};
       }
   }
   std::string error;
