@@ -1,15 +1,15 @@
-// The answer pipeline, in order: parse, early exits, zone lookup, node lookup, collect
-// (answer / CNAME chain / referral / negative), encode with truncation. RCODEs are decided
-// here and nowhere else.
+// The answer pipeline, in order: parse, the after-parse stages, early exits, zone lookup,
+// node lookup, collect (answer / CNAME chain / referral / negative), the before-finish
+// stages, encode with truncation. RCODEs are decided here and nowhere else.
 #include "dns/engine/answer.hpp"
 
 #include <algorithm>
 
 #include "dns/engine/response.hpp"
 #include "dns/engine/steering.hpp"
+#include "dns/wire/name_text.hpp"
 #include "dns/wire/query.hpp"
 #include "zones/view.hpp"
-#include "dns/wire/name_text.hpp"
 
 namespace lodestar::engine {
 
@@ -43,33 +43,49 @@ void referral(Response& r, const wire::Query& q, const Zone& zone, const Node& c
 }
 
 // The node's data for the question, following CNAMEs inside the zone.
-[[gnu::always_inline]] inline void collect(Response& r, const wire::Query& q, const Client& client, const Zone& zone, const Node* node,
-             QueryStats& stats) noexcept {
+[[gnu::always_inline]] inline void collect(Response& r, AnswerContext& a, const Zone& zone, const Node* node) noexcept {
+  const wire::Query& q = a.query;
   r.setAuthoritative();
   const size_t apex = apexOffset(q, zone);
   size_t ownerOffset = kQuestionOffset;
   for (unsigned depth = 0;; ++depth) {
     if (node->steer && (q.qtype == wire::rrtype::A || q.qtype == wire::rrtype::AAAA || q.qtype == wire::rrtype::ANY ||
                         q.qtype == wire::rrtype::CNAME)) {
-      if (!answerSteered(r, q, client, *node->steer, ownerOffset, node->name, stats)) negative(r, q, zone);
+      if (answerSteered(r, a, *node->steer, ownerOffset, node->name)) {
+        a.kind = AnswerKind::Steered;
+      } else {
+        a.kind = AnswerKind::NoData;
+        negative(r, q, zone);
+      }
       return;
     }
     if (q.qtype == wire::rrtype::ANY) {
       // RFC 8482: one RRset, never all of them.
-      if (node->rrsets.empty()) return negative(r, q, zone);
+      if (node->rrsets.empty()) {
+        a.kind = AnswerKind::NoData;
+        return negative(r, q, zone);
+      }
+      a.kind = AnswerKind::Static;
       r.rrset(Answer, ownerOffset, apex, node->name, node->rrsets.front());
       return;
     }
     if (const RRset* set = node->find(q.qtype)) {
+      a.kind = depth ? AnswerKind::CnameChain : AnswerKind::Static;
       r.rrset(Answer, ownerOffset, apex, node->name, *set);
       return;
     }
     const RRset* cname = node->find(wire::rrtype::CNAME);
-    if (!cname) return negative(r, q, zone);
+    if (!cname) {
+      a.kind = AnswerKind::NoData;
+      return negative(r, q, zone);
+    }
+    a.kind = AnswerKind::CnameChain;
+    ++a.cnames;
     if (!r.rrset(Answer, ownerOffset, apex, node->name, *cname)) return;
     if (!node->cnameTargetInZone || depth + 1 >= kMaxCnameChain) return;  // the resolver goes on
     if (!node->cnameTarget) {
       // RFC 6604: the rcode follows the last name in the chain.
+      a.kind = AnswerKind::NxDomain;
       r.setRcode(wire::Rcode::NxDomain);
       return negative(r, q, zone);
     }
@@ -81,71 +97,114 @@ void referral(Response& r, const wire::Query& q, const Zone& zone, const Node& c
 }
 
 // The qname is `node` of `zone`: a referral or the node's data. Inlined into the usual
-// path of answerQuery(): a call with six arguments costs more than the choice it makes.
-[[gnu::always_inline]] inline void resolveNode(Response& r, const wire::Query& q, const Client& client, const Zone& zone, const Node* node,
-                 QueryStats& stats) noexcept {
+// path of answerQuery(): a call with several arguments costs more than the choice it makes.
+[[gnu::always_inline]] inline void resolveNode(Response& r, AnswerContext& a, const Zone& zone, const Node* node) noexcept {
+  a.zone = &zone;
+  a.node = node;
   bool atCut = node->cut == node;
-  if (node->cut && !(atCut && q.qtype == wire::rrtype::DS)) return referral(r, q, zone, *node->cut);
-  collect(r, q, client, zone, node, stats);
+  if (node->cut && !(atCut && a.query.qtype == wire::rrtype::DS)) {
+    a.kind = AnswerKind::Referral;
+    a.node = node->cut;
+    return referral(r, a.query, zone, *node->cut);
+  }
+  collect(r, a, zone, node);
 }
 
 // Finds what the zone holds for the qname and fills the sections.
-void resolve(Response& r, const wire::Query& q, const Client& client, const Zone& zone, QueryStats& stats) noexcept {
+void resolve(Response& r, AnswerContext& a, const Zone& zone) noexcept {
+  const wire::Query& q = a.query;
   std::string_view name = q.qnameLower.view();
   const Node* node = zone.find(name);
-  if (node) return resolveNode(r, q, client, zone, node, stats);
+  if (node) return resolveNode(r, a, zone, node);
+  a.zone = &zone;
   // The closest encloser exists (empty non-terminals are nodes; the apex always is).
   do {
     name = wire::parentName(name);
     node = zone.find(name);
   } while (!node && name.size() > zone.apex().size());
-  if (node && node->cut) return referral(r, q, zone, *node->cut);
+  if (node && node->cut) {
+    a.kind = AnswerKind::Referral;
+    a.node = node->cut;
+    return referral(r, q, zone, *node->cut);
+  }
+  a.kind = AnswerKind::NxDomain;
   r.setAuthoritative();
   r.setRcode(wire::Rcode::NxDomain);
   negative(r, q, zone);
 }
 
+// The counters, all from the context: one place decides what each answer counts as.
+void account(const AnswerContext& a, QueryStats& stats) noexcept {
+  if (a.parsed == wire::ParseResult::Ok) stats.countQtype(a.query.qtype);
+  if (a.query.hasEcs) ++stats.withEcs;
+  if (a.truncated) ++stats.truncated;
+  ++stats.byRcode[static_cast<size_t>(a.rcode) % stats.byRcode.size()];
+  if (a.steering.failOpen) ++stats.failOpen;
+  if (a.kind == AnswerKind::Steered && a.steering.regionCount) stats.countRegion(a.steering.regions[0]);
+}
+
 }  // namespace
 
-size_t answerQuery(const uint8_t* data, size_t size, const Client& client, const zones::View& view, uint8_t* out,
-                   size_t outCapacity, QueryStats& stats, uint16_t udpLimit) noexcept {
-  wire::Query q;
+size_t answerQuery(AnswerContext& a, const zones::View& view, const Pipeline& pipeline) noexcept {
+  QueryStats& stats = pipeline.stats();
+  const wire::Query& q = a.query;
   ++stats.received;
-  wire::ParseResult parsed = wire::parseQuery(data, size, q);
-  if (parsed == wire::ParseResult::Drop || outCapacity < wire::kHeaderSize) {
+  // Stage: parse.
+  a.parsed = wire::parseQuery(a.data, a.size, a.query);
+  if (a.parsed == wire::ParseResult::Drop || a.outCapacity < wire::kHeaderSize) {
     ++stats.dropped;
     return 0;
   }
-  size_t limit = outCapacity;
-  if (client.transport == Transport::Udp) {
+  size_t limit = a.outCapacity;
+  if (a.client.transport == Transport::Udp) {
     size_t clientLimit = q.hasEdns ? q.udpPayload : wire::kClassicUdpPayload;
-    limit = std::min({limit, clientLimit, size_t(std::max<uint16_t>(udpLimit, wire::kClassicUdpPayload))});
+    limit = std::min({limit, clientLimit, size_t(std::max<uint16_t>(pipeline.udpLimit(), wire::kClassicUdpPayload))});
   }
-  Response r(out, outCapacity, q);
+  a.limit = limit;
+  Response r(a.out, a.outCapacity, q);
   r.begin(limit);
 
-  if (parsed == wire::ParseResult::FormErr) {
+  // Stage: after parse (cookies, early limits).
+  Verdict verdict = pipeline.hasStages() ? pipeline.afterParse(a, r) : Verdict::Continue;
+
+  // Stage: early exits, then the lookup. RCODEs are decided here, or by a stage that
+  // finishes the answer itself (and says which kind it gave).
+  if (verdict != Verdict::Continue) {
+    if (a.kind == AnswerKind::Dropped) a.kind = AnswerKind::Error;
+  } else if (a.parsed == wire::ParseResult::FormErr) {
+    a.kind = AnswerKind::Error;
     r.setRcode(wire::Rcode::FormErr);
-  } else if (parsed == wire::ParseResult::NotImp) {
+  } else if (a.parsed == wire::ParseResult::NotImp) {
+    a.kind = AnswerKind::Error;
     r.setRcode(wire::Rcode::NotImp);
   } else if (q.hasEdns && q.ednsVersion > 0) {
+    a.kind = AnswerKind::Error;
     r.setRcode(wire::Rcode::BadVers);  // RFC 6891 6.1.3
   } else if (q.qclass != wire::rrclass::IN || q.qtype == wire::rrtype::AXFR || q.qtype == wire::rrtype::IXFR) {
+    a.kind = AnswerKind::Refused;
     r.setRcode(wire::Rcode::Refused);  // no other classes; no zone transfers
   } else if (const zones::View::NameHit* hit = view.findName(q.qnameLower.view(), q.qnameHash)) {
-    resolveNode(r, q, client, *hit->zone, hit->node, stats);  // the usual case: one lookup
+    resolveNode(r, a, *hit->zone, hit->node);  // the usual case: one lookup
   } else if (const Zone* zone = view.findZone(q.qnameLower.view())) {
-    resolve(r, q, client, *zone, stats);
+    resolve(r, a, *zone);
   } else {
+    a.kind = AnswerKind::Refused;
     r.setRcode(wire::Rcode::Refused);  // not ours: we are never a recursive server
   }
 
-  size_t length = r.finish();
-  if (parsed == wire::ParseResult::Ok) stats.countQtype(q.qtype);
-  if (q.hasEcs) ++stats.withEcs;
-  if (r.truncated()) ++stats.truncated;
-  ++stats.byRcode[static_cast<size_t>(r.rcode()) % stats.byRcode.size()];
-  return length;
+  // Stage: before finish (signing, rate limits, cookies' option).
+  if (verdict == Verdict::Continue && pipeline.hasStages()) verdict = pipeline.beforeFinish(a, r);
+  if (verdict == Verdict::Drop) {
+    a.kind = AnswerKind::Dropped;
+    ++stats.dropped;
+    return 0;
+  }
+  a.length = r.finish();
+  a.rcode = r.rcode();
+  a.truncated = r.truncated();
+  a.ecsScope = r.scope();
+  account(a, stats);
+  return a.length;
 }
 
 }  // namespace lodestar::engine

@@ -1,13 +1,12 @@
-// The answer path: query bytes + client + view → answer bytes. Pure and noexcept: no locks,
-// no allocation, no I/O, so it is tested without sockets.
+// The answer path: an answer context (query bytes, client, output buffer) + view + the
+// worker's pipeline → answer bytes and what was decided. Pure and noexcept: no locks, no
+// allocation, no I/O, so it is tested without sockets.
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 
-#include "dns/engine/fast_random.hpp"
-#include "dns/engine/stats.hpp"
-#include "dns/wire/address.hpp"
+#include "dns/engine/answer_context.hpp"
+#include "dns/engine/pipeline.hpp"
 
 namespace lodestar::zones {
 class View;
@@ -15,22 +14,9 @@ class View;
 
 namespace lodestar::engine {
 
-enum class Transport : uint8_t { Udp, Tcp };
-
-struct Client {
-  wire::Address source;
-  Transport transport = Transport::Udp;
-  uint32_t entropy = 0;  // the randomness used when there is no generator (tests)
-  FastRandom* random = nullptr;  // the thread's own generator, drawn from only when a policy needs it
-
-  /// Per-query randomness for the weighted and all policies; most answers never ask.
-  uint32_t draw() const noexcept { return random ? random->next() : entropy; }
-};
-
-/// Writes the answer to the query in `query[0..size)` into `out` (at least 65535 bytes for
-/// TCP, or the UDP limit) and returns its length; 0 means send nothing.
-/// `udpLimit` caps UDP answers beyond what the client advertises.
-size_t answerQuery(const uint8_t* query, size_t size, const Client& client, const zones::View& view, uint8_t* out,
-                   size_t outCapacity, QueryStats& stats, uint16_t udpLimit = 1232) noexcept;
+/// Answers the query in `a.data[0..a.size)` into `a.out`, filling the rest of `a` (kind,
+/// zone, node, steering decision, ECS scope, rcode, TC, length) and counting it in the
+/// pipeline's stats. Returns `a.length`; 0 means send nothing.
+size_t answerQuery(AnswerContext& a, const zones::View& view, const Pipeline& pipeline) noexcept;
 
 }  // namespace lodestar::engine

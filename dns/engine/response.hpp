@@ -217,14 +217,17 @@ class Response {
 
   bool truncated() const noexcept { return truncated_; }
   wire::Rcode rcode() const noexcept { return rcode_; }
+  uint8_t scope() const noexcept { return scope_; }
 
- private:
+  /// Drops every section and sets TC: the resolver retries over TCP (RFC 7766). Also for
+  /// stages, e.g. a rate limit's slip.
   void truncate() noexcept {
-    // Send only the question (and OPT): the resolver retries over TCP (RFC 7766).
     truncated_ = true;
     w_.rollback(afterQuestion_);
     counts_[Answer] = counts_[Authority] = counts_[Additional] = 0;
   }
+
+ private:
 
   // TYPE, CLASS IN, TTL and RDLENGTH (10 bytes) at `p`; returns where RDATA goes.
   static uint8_t* putFixedFields(uint8_t* p, uint16_t type, uint32_t ttl, uint16_t rdlength) noexcept {

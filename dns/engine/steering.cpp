@@ -12,11 +12,11 @@ using zones::PoolMembers;
 using zones::SteeredRecord;
 
 // all: every healthy endpoint of the usable regions, rotated, capped at max_answers.
-bool answerAll(Response& r, const Client& client, const SteeredRecord& s, bool v6, uint16_t type, size_t ownerOffset,
-               std::string_view owner, Picked& p, QueryStats& stats) noexcept {
+bool answerAll(Response& r, AnswerContext& a, const SteeredRecord& s, bool v6, uint16_t type, size_t ownerOffset,
+               std::string_view owner, Picked& p) noexcept {
   bool degraded = false;
   if (!lookAll(s, v6, LiveHealth{}, p, degraded)) {
-    ++stats.failOpen;
+    a.steering.failOpen = true;
     if (s.allDown == zones::AllDown::NoData) return false;
     degraded = true;
     for (zones::RegionId id : s.pool->regions)
@@ -27,15 +27,25 @@ bool answerAll(Response& r, const Client& client, const SteeredRecord& s, bool v
   if (n == 0) return false;
   const uint32_t ttl = degraded ? s.ttlDegraded : s.ttl;
   const unsigned shown = n < s.maxAnswers ? n : s.maxAnswers;
-  const unsigned start = client.draw() % n;
+  const unsigned start = a.client.draw() % n;
   for (unsigned i = 0; i < shown; ++i) r.address(ownerOffset, owner, type, ttl, p.at[(start + i) % n]->address);
   return true;
 }
 
+// The regions chosen, into the context, first choice first.
+void record(AnswerContext& a, const Choice& c) noexcept {
+  a.steering.failOpen = c.failOpen;
+  const unsigned n = c.count < kMaxRegionsChosen ? c.count : kMaxRegionsChosen;
+  for (unsigned i = 0; i < n; ++i) a.steering.regions[i] = c.regions[i].members->region;
+  a.steering.regionCount = static_cast<uint8_t>(n);
+}
+
 }  // namespace
 
-bool answerSteered(Response& r, const wire::Query& q, const Client& client, const SteeredRecord& s, size_t ownerOffset,
-                   std::string_view owner, QueryStats& stats) noexcept {
+bool answerSteered(Response& r, AnswerContext& a, const SteeredRecord& s, size_t ownerOffset,
+                   std::string_view owner) noexcept {
+  const wire::Query& q = a.query;
+  a.steering.record = &s;
   const bool v6 = q.qtype == wire::rrtype::AAAA;
   // No region has anything for this family: NODATA for every client, so the answer holds
   // for all of them (ECS scope 0) and the client's location is never looked up.
@@ -43,7 +53,7 @@ bool answerSteered(Response& r, const wire::Query& q, const Client& client, cons
   const uint16_t type = v6 ? wire::rrtype::AAAA : wire::rrtype::A;
   // ECS when the resolver sent a usable subnet; source prefix 0 means "decide by my address".
   const bool useEcs = q.hasEcs && q.ecs.sourcePrefix > 0;
-  const wire::Address& who = useEcs ? q.ecs.address : client.source;
+  const wire::Address& who = useEcs ? q.ecs.address : a.client.source;
   geo::DecisionTree::Result decision = s.tree->find(who);
   if (useEcs) r.narrowScope(decision.scope);
   const auto& order = (*s.orders)[decision.decision];
@@ -52,21 +62,18 @@ bool answerSteered(Response& r, const wire::Query& q, const Client& client, cons
   Choice c;
   switch (s.policy) {
     case zones::PolicyKind::Weighted:
-      chooseWeighted(s, v6, client.draw(), LiveHealth{}, picked, c);
+      chooseWeighted(s, v6, a.client.draw(), LiveHealth{}, picked, c);
       break;
     case zones::PolicyKind::All:
-      return answerAll(r, client, s, v6, type, ownerOffset, owner, picked, stats);
+      return answerAll(r, a, s, v6, type, ownerOffset, owner, picked);
     default:
       chooseOrdered(s, order, v6, who, LiveHealth{}, picked, c);
       if (c.narrowScope < 128) r.narrowScope(c.narrowScope);
   }
   if (c.count == 0) return false;  // no region has endpoints of this family
-  if (c.failOpen) {
-    ++stats.failOpen;
-    if (s.allDown == zones::AllDown::NoData) return false;
-  }
+  record(a, c);
+  if (c.failOpen && s.allDown == zones::AllDown::NoData) return false;
   const PoolMembers& first = *c.regions[0].members;
-  stats.countRegion(first.region);
   if (!first.cname.empty()) {
     // A CNAME region: the alias alone answers; the resolver follows it.
     const uint32_t ttl = (c.failOpen || c.regions[0].degraded) ? s.ttlDegraded : s.ttl;

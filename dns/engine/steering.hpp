@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include "dns/engine/answer.hpp"
+#include "dns/engine/answer_context.hpp"
 #include "dns/engine/response.hpp"
 #include "zones/steered_record.hpp"
 
@@ -13,7 +13,8 @@ namespace lodestar::engine {
 
 /// Writes the A or AAAA answer of a steered name (ANY answers as A). Returns false when
 /// the answer is NODATA (no endpoint of that family, or all down with `all_down: nodata`).
-bool answerSteered(Response& r, const wire::Query& q, const Client& client, const zones::SteeredRecord& s,
-                   size_t ownerOffset, std::string_view owner, QueryStats& stats) noexcept;
+/// The decision goes into `a.steering`.
+bool answerSteered(Response& r, AnswerContext& a, const zones::SteeredRecord& s, size_t ownerOffset,
+                   std::string_view owner) noexcept;
 
 }  // namespace lodestar::engine

@@ -67,31 +67,30 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
   const std::vector<uint8_t> query = wire::encodeQuery(fields);
   std::vector<uint8_t> out(65535);
   engine::QueryStats stats;
+  const engine::Pipeline pipeline(stats);
   engine::Client c{*client, engine::Transport::Tcp, 0};
-  size_t n = engine::answerQuery(query.data(), query.size(), c, view, out.data(), out.size(),
-                         stats, 1232);
+  engine::AnswerContext a(query.data(), query.size(), c, out.data(), out.size());
+  size_t n = engine::answerQuery(a, view, pipeline);
   std::string hex;
   char byte[3];
   for (size_t i = 0; i < n; ++i) {
     std::snprintf(byte, sizeof byte, "%02x", out[i]);
     hex += byte;
   }
-  nlohmann::json result = {{"answer", hex}, {"name", wire::nameToText(*wire)}};
+  nlohmann::json result = {{"answer", hex}, {"name", wire::nameToText(*wire)}, {"kind", engine::answerKindName(a.kind)}};
 
-  std::string lower = wire::lowercaseWire(*wire);
-  const zones::Zone* zone = view.findZone(lower);
-  const zones::Node* node = zone ? zone->find(lower) : nullptr;
+  // What the answer path decided, from its own context: the zone and node it found.
+  const zones::Zone* zone = a.zone;
+  const zones::Node* node = a.node;
   if (!zone) result["note"] = wire::nameToText(*wire) + " is in none of our zones (REFUSED)";
-  if (!node || !node->steer) {
+  // The steered name the answer reached (the qname's, or at the end of a CNAME chain).
+  if (!a.steering.record) {
     result["steering"] = nullptr;
+    if (node && node->steer)
+      result["note"] = "steering answers A and AAAA only; " + typeText + " at " + nodeName(*node) + " is static data";
     return result;
   }
-  if (type != 1 && type != 28 && type != 255) {
-    result["steering"] = nullptr;
-    result["note"] = "steering answers A and AAAA only; " + typeText + " at " + nodeName(*node) + " is static data";
-    return result;
-  }
-  const zones::SteeredRecord& s = *node->steer;
+  const zones::SteeredRecord& s = *a.steering.record;
   const bool useEcs = ecs && ecs->length > 0;
   wire::Address who = useEcs ? ecs->address : *client;
   nlohmann::json steering = {{"record", s.name}, {"policy", zones::policyName(s.policy)}, {"pool", s.pool->name},
@@ -106,17 +105,10 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
   const auto decision = s.tree->find(who);
   if (s.policy == zones::PolicyKind::Geo || s.policy == zones::PolicyKind::Nearest)
     steering["map_key"] = decisionKeys(view, s, decision.decision);
-  const bool v6 = type == wire::rrtype::AAAA;
-  engine::Picked picked;
-  engine::Choice choice;
-  engine::chooseRegions(s, decision.decision, v6, who, c.draw(), engine::LiveHealth{}, picked, choice);
   nlohmann::json chosen = nlohmann::json::array();
-  for (unsigned i = 0; i < choice.count; ++i) chosen.push_back(view.regions()[choice.regions[i].members->region].name);
+  for (unsigned i = 0; i < a.steering.regionCount; ++i) chosen.push_back(view.regions()[a.steering.regions[i]].name);
   if (s.policy != zones::PolicyKind::All) steering["chosen"] = chosen;
-  // As the answer path narrows it: the tree's scope, or a spill's /24 (/48) if wider.
-  uint8_t scope = useEcs ? decision.scope : 0;
-  if (useEcs && choice.narrowScope < 128 && choice.narrowScope > scope) scope = choice.narrowScope;
-  steering["ecs_scope"] = scope;
+  steering["ecs_scope"] = a.ecsScope;
   nlohmann::json order = nlohmann::json::array();
   for (zones::RegionId r : (*s.orders)[decision.decision]) {
     const auto* m = s.pool->members(r);
@@ -132,7 +124,7 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
   steering["order"] = order;
   steering["min_healthy"] = s.minHealthy;
   // No region of the order was usable: the answer holds endpoints whatever their health.
-  steering["fail_open"] = stats.failOpen.value() > 0;
+  steering["fail_open"] = a.steering.failOpen;
   result["steering"] = steering;
   return result;
 }

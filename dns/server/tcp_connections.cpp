@@ -97,13 +97,15 @@ bool TcpConnections::flush(Connection& c) {
   return true;
 }
 
-void TcpConnections::answerBuffered(Connection& c, const zones::View& view, engine::QueryStats& stats, engine::FastRandom& random) {
+void TcpConnections::answerBuffered(Connection& c, const zones::View& view, const engine::Pipeline& pipeline,
+                                    engine::FastRandom& random) {
   size_t at = 0;
   engine::Client client{c.peer, engine::Transport::Tcp, 0, &random};
   while (c.in.size() - at >= 2 && c.out.size() < kMaxQueuedOutput) {
     size_t len = size_t(c.in[at]) << 8 | c.in[at + 1];
     if (c.in.size() - at - 2 < len) break;
-    size_t n = engine::answerQuery(c.in.data() + at + 2, len, client, view, scratch_.data() + 2, scratch_.size() - 2, stats);
+    engine::AnswerContext a(c.in.data() + at + 2, len, client, scratch_.data() + 2, scratch_.size() - 2);
+    size_t n = engine::answerQuery(a, view, pipeline);
     at += 2 + len;
     if (n == 0) continue;
     scratch_[0] = static_cast<uint8_t>(n >> 8);
@@ -113,7 +115,7 @@ void TcpConnections::answerBuffered(Connection& c, const zones::View& view, engi
   c.in.erase(c.in.begin(), c.in.begin() + static_cast<long>(at));
 }
 
-void TcpConnections::onEvent(EpollTag* tag, uint32_t events, const zones::View& view, engine::QueryStats& stats,
+void TcpConnections::onEvent(EpollTag* tag, uint32_t events, const zones::View& view, const engine::Pipeline& pipeline,
                              engine::FastRandom& random, Clock::time_point now) {
   Connection& c = *static_cast<Connection*>(tag->owner);
   if (c.closed) return;
@@ -126,7 +128,7 @@ void TcpConnections::onEvent(EpollTag* tag, uint32_t events, const zones::View& 
       ssize_t n = recv(c.tag.fd, c.in.data() + old, kReadChunk, 0);
       c.in.resize(old + (n > 0 ? static_cast<size_t>(n) : 0));
       if (n > 0) {
-        answerBuffered(c, view, stats, random);
+        answerBuffered(c, view, pipeline, random);
         continue;
       }
       if (n == 0) c.peerDone = true;

@@ -7,8 +7,8 @@
 #include <list>
 #include <vector>
 
-#include "dns/engine/stats.hpp"
 #include "dns/engine/fast_random.hpp"
+#include "dns/engine/pipeline.hpp"
 #include "dns/server/epoll_tag.hpp"
 
 namespace lodestar::zones {
@@ -29,7 +29,7 @@ class TcpConnections {
   /// Accepts every pending connection on `listenFd`; over the cap, new ones are closed.
   void acceptAll(int listenFd, Clock::time_point now);
   /// Reads, answers and writes for the connection behind `tag`.
-  void onEvent(EpollTag* tag, uint32_t events, const zones::View& view, engine::QueryStats& stats, engine::FastRandom& random,
+  void onEvent(EpollTag* tag, uint32_t events, const zones::View& view, const engine::Pipeline& pipeline, engine::FastRandom& random,
                Clock::time_point now);
   /// Frees closed connections and, a few times a second, closes idle ones. Call between
   /// epoll batches only: events of a batch may still point at a closed connection.
@@ -41,7 +41,7 @@ class TcpConnections {
   struct Connection;
   void close(Connection& c);
   bool flush(Connection& c);
-  void answerBuffered(Connection& c, const zones::View& view, engine::QueryStats& stats, engine::FastRandom& random);
+  void answerBuffered(Connection& c, const zones::View& view, const engine::Pipeline& pipeline, engine::FastRandom& random);
 
   int epollFd_;
   unsigned max_;

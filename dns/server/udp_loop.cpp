@@ -205,8 +205,9 @@ unsigned UdpLoop::receiveBatches(int flags) {
       if (h.msg_flags & MSG_TRUNC) {
         ++stats_.received;
         ++stats_.dropped;
-      } else if (size_t n = engine::answerQuery(b.queries[i].data(), b.in[i].msg_len, clientOf(b.peers[i]), *view,
-                                                b.answers[i].data(), kMaxUdpAnswer, stats_, settings_.maxPayload)) {
+      } else if (engine::AnswerContext a(b.queries[i].data(), b.in[i].msg_len, clientOf(b.peers[i]),
+                                         b.answers[i].data(), kMaxUdpAnswer);
+                 size_t n = engine::answerQuery(a, *view, pipeline_)) {
         b.outIov[replies] = {b.answers[i].data(), n};
         msghdr& o = b.out[replies].msg_hdr;  // its iovec was set up once
         o.msg_name = &b.peers[i];

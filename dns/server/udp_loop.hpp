@@ -11,8 +11,9 @@
 #include <memory>
 #include <thread>
 
-#include "dns/engine/stats.hpp"
 #include "dns/engine/fast_random.hpp"
+#include "dns/engine/pipeline.hpp"
+#include "dns/engine/stats.hpp"
 #include "dns/server/view_publisher.hpp"
 
 namespace lodestar::server {
@@ -56,6 +57,7 @@ class UdpLoop {
   std::thread thread_;
   std::unique_ptr<Batch> batch_;
   engine::QueryStats stats_;
+  engine::Pipeline pipeline_{stats_, settings_.maxPayload};
   engine::FastRandom random_;
 };
 

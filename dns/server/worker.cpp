@@ -89,7 +89,7 @@ void Worker::runTcp() {
           tcp.acceptAll(tag->fd, now);
           break;
         case EpollTag::Kind::TcpConnection:
-          tcp.onEvent(tag, events[i].events, *view, tcpStats_, random_, now);
+          tcp.onEvent(tag, events[i].events, *view, tcpPipeline_, random_, now);
           break;
       }
     }

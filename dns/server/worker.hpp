@@ -9,8 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "dns/engine/stats.hpp"
 #include "dns/engine/fast_random.hpp"
+#include "dns/engine/pipeline.hpp"
+#include "dns/engine/stats.hpp"
 #include "dns/server/socket_set.hpp"
 #include "dns/server/udp_loop.hpp"
 #include "dns/server/view_publisher.hpp"
@@ -58,6 +59,7 @@ class Worker {
   std::atomic<bool> stopping_{false};
   std::thread tcpThread_;
   engine::QueryStats tcpStats_;
+  engine::Pipeline tcpPipeline_{tcpStats_};
   engine::FastRandom random_;
 };
 

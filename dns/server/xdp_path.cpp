@@ -6,7 +6,6 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <random>
 
 #include "dns/engine/answer.hpp"
@@ -44,16 +43,16 @@ struct XdpPath::Queue final : xdp::Responder {
   ViewPublisher* views = nullptr;
   ViewPublisher::Reader* reader = nullptr;
   const zones::View* view = nullptr;  // set for each wake-up
-  uint16_t maxPayload = 1232;
   engine::QueryStats stats;
+  engine::Pipeline pipeline{stats};  // its UDP cap is set when the queue starts
   engine::FastRandom random{std::random_device{}()};
   std::thread thread;
 
   size_t respond(const uint8_t* query, size_t size, const wire::Address& source, uint8_t* out,
                  size_t room) noexcept override {
-    engine::Client client{source, engine::Transport::Udp, 0, &random};
-    const auto limit = static_cast<uint16_t>(std::min<size_t>(maxPayload, room));
-    return engine::answerQuery(query, size, client, *view, out, room, stats, limit);
+    // The frame's room bounds the answer as well as the UDP cap does.
+    engine::AnswerContext a(query, size, engine::Client{source, engine::Transport::Udp, 0, &random}, out, room);
+    return engine::answerQuery(a, *view, pipeline);
   }
 };
 
@@ -89,7 +88,7 @@ bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublis
     q->number = config_.queues[i];
     q->views = &views;
     q->reader = readers.at(i);
-    q->maxPayload = maxPayload;
+    q->pipeline.setUdpLimit(maxPayload);
     q->socket = xdp::XskQueue::open(config_.interface, q->number, *filter_, error_);
     if (!q->socket) return false;
     queues_.push_back(std::move(q));

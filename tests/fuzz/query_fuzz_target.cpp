@@ -30,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   lodestar::engine::QueryStats stats;
   for (auto transport : {lodestar::engine::Transport::Udp, lodestar::engine::Transport::Tcp}) {
     lodestar::engine::Client client{*lodestar::wire::Address::parse("192.0.2.1"), transport};
-    size_t n = lodestar::engine::answerQuery(data, size, client, fuzzView(), out, sizeof out, stats);
+    lodestar::engine::AnswerContext ctx(data, size, client, out, sizeof out);
+    size_t n = lodestar::engine::answerQuery(ctx, fuzzView(), lodestar::engine::Pipeline(stats));
     if (n != 0 && (n < 12 || n > sizeof out)) std::abort();
     if (transport == lodestar::engine::Transport::Udp && n > 1232) std::abort();
   }

@@ -57,13 +57,15 @@ TEST_CASE("the answer path allocates nothing across 100,000 queries", "[engine][
   }
   const zones::View& view = testView();
   engine::QueryStats stats;
+  const engine::Pipeline pipeline(stats);
   engine::Client client{*wire::Address::parse("127.0.0.1"), engine::Transport::Udp};
   static uint8_t out[65535];
   uint64_t before = gAllocations.load();
   size_t bytes = 0;
   for (int i = 0; i < 100'000; ++i) {
     const Bytes& q = queries[static_cast<size_t>(i) % queries.size()];
-    bytes += engine::answerQuery(q.data(), q.size(), client, view, out, sizeof out, stats);
+    engine::AnswerContext ctx(q.data(), q.size(), client, out, sizeof out);
+    bytes += engine::answerQuery(ctx, view, pipeline);
   }
   CHECK(gAllocations.load() - before == 0);
   CHECK(stats.received.value() == 100'000);

@@ -19,7 +19,8 @@ test::Answer run(const QueryBuilder& q, engine::Transport transport = engine::Tr
   engine::QueryStats stats;
   Bytes b = q.bytes();
   engine::Client client{*wire::Address::parse("127.0.0.1"), transport};
-  size_t n = engine::answerQuery(b.data(), b.size(), client, testView(), out, sizeof out, stats);
+  engine::AnswerContext ctx(b.data(), b.size(), client, out, sizeof out);
+  size_t n = engine::answerQuery(ctx, testView(), engine::Pipeline(stats));
   REQUIRE(n > 0);
   auto a = test::parseAnswer(Bytes(out, out + n));
   REQUIRE(a);
@@ -52,7 +53,8 @@ TEST_CASE("engine: random bytes never crash the answer path", "[engine][robustne
     Bytes b = seed;
     for (int k = 0, flips = 1 + static_cast<int>(rng() % 4); k < flips; ++k) b[rng() % b.size()] = static_cast<uint8_t>(rng());
     b.resize(rng() % (b.size() + 8));
-    size_t n = engine::answerQuery(b.data(), b.size(), client, testView(), out, sizeof out, stats);
+    engine::AnswerContext ctx(b.data(), b.size(), client, out, sizeof out);
+    size_t n = engine::answerQuery(ctx, testView(), engine::Pipeline(stats));
     if (n) {
       REQUIRE(n >= 12);
       REQUIRE(n <= 1232);
@@ -71,7 +73,8 @@ TEST_CASE("engine: a view with no zones answers REFUSED and returns (it spun for
   engine::Client client{*wire::Address::parse("127.0.0.1"), engine::Transport::Udp};
   for (const char* name : {"www.example.test.", "."}) {
     Bytes b = QueryBuilder().name(name).bytes();
-    size_t n = engine::answerQuery(b.data(), b.size(), client, empty, out, sizeof out, stats);
+    engine::AnswerContext ctx(b.data(), b.size(), client, out, sizeof out);
+    size_t n = engine::answerQuery(ctx, empty, engine::Pipeline(stats));
     REQUIRE(n > 0);
     auto a = test::parseAnswer(Bytes(out, out + n));
     REQUIRE(a);

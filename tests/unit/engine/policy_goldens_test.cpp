@@ -45,7 +45,8 @@ struct Fixture {
     if (ecs) q.ecs(ecs);
     auto bytes = q.bytes();
     engine::Client client{*wire::Address::parse("192.0.2.99"), engine::Transport::Udp, entropy};
-    size_t n = engine::answerQuery(bytes.data(), bytes.size(), client, *view, out, sizeof out, stats);
+    engine::AnswerContext ctx(bytes.data(), bytes.size(), client, out, sizeof out);
+    size_t n = engine::answerQuery(ctx, *view, engine::Pipeline(stats));
     REQUIRE(n > 0);
     auto a = test::parseAnswer(test::Bytes(out, out + n));
     REQUIRE(a);

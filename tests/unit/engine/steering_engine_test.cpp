@@ -34,7 +34,8 @@ test::Answer ask(QueryBuilder q, const char* source = "127.0.0.1") {
   engine::QueryStats stats;
   auto bytes = q.bytes();
   engine::Client client{*wire::Address::parse(source), engine::Transport::Udp};
-  size_t n = engine::answerQuery(bytes.data(), bytes.size(), client, *fixture().view, out, sizeof out, stats);
+  engine::AnswerContext ctx(bytes.data(), bytes.size(), client, out, sizeof out);
+  size_t n = engine::answerQuery(ctx, *fixture().view, engine::Pipeline(stats));
   REQUIRE(n > 0);
   auto a = test::parseAnswer(test::Bytes(out, out + n));
   REQUIRE(a);

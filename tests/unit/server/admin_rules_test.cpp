@@ -112,7 +112,8 @@ TEST_CASE("safety rule and dry-run agree with the answers after the change, over
       static uint8_t out[65535];
       engine::QueryStats stats;
       engine::Client client{s.who, engine::Transport::Tcp, s.entropy, nullptr};
-      size_t n = engine::answerQuery(b.data(), b.size(), client, *view, out, sizeof out, stats);
+      engine::AnswerContext ctx(b.data(), b.size(), client, out, sizeof out);
+      size_t n = engine::answerQuery(ctx, *view, engine::Pipeline(stats));
       REQUIRE(n > 0);
       auto a = test::parseAnswer(test::Bytes(out, out + n));
       REQUIRE(a);

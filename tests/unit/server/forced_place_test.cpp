@@ -54,7 +54,8 @@ std::set<std::string> addressesOf(const zones::View& view, const std::string& na
   static uint8_t out[4096];
   engine::QueryStats stats;
   engine::Client client{*wire::Address::parse("198.51.100.7"), engine::Transport::Tcp, 0, nullptr};
-  size_t n = engine::answerQuery(b.data(), b.size(), client, view, out, sizeof out, stats);
+  engine::AnswerContext ctx(b.data(), b.size(), client, out, sizeof out);
+  size_t n = engine::answerQuery(ctx, view, engine::Pipeline(stats));
   REQUIRE(n > 0);
   auto a = test::parseAnswer(test::Bytes(out, out + n));
   REQUIRE(a);

@@ -1,0 +1,92 @@
+// The answer context: one value per query that says what was asked and what was decided.
+// The caller fills the request half, answerQuery() the rest; the stages and the callers
+// (UDP, TCP, AF_XDP, explain; later signing, rate limits, logs, metrics) read it back.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "dns/engine/fast_random.hpp"
+#include "dns/wire/address.hpp"
+#include "dns/wire/constants.hpp"
+#include "dns/wire/query.hpp"
+
+namespace lodestar::zones {
+class Zone;
+struct Node;
+struct SteeredRecord;
+}  // namespace lodestar::zones
+
+namespace lodestar::engine {
+
+enum class Transport : uint8_t { Udp, Tcp };
+
+struct Client {
+  wire::Address source;
+  Transport transport = Transport::Udp;
+  uint32_t entropy = 0;  // the randomness used when there is no generator (tests)
+  FastRandom* random = nullptr;  // the thread's own generator, drawn from only when a policy needs it
+
+  /// Per-query randomness for the weighted and all policies; most answers never ask.
+  uint32_t draw() const noexcept { return random ? random->next() : entropy; }
+};
+
+/// What kind of answer was given: the classes rate limiting, logs and metrics count by.
+enum class AnswerKind : uint8_t {
+  Dropped,     // nothing sent: not a query, or a stage dropped it
+  Error,       // FORMERR, NOTIMP, BADVERS
+  Refused,     // not our zone, another class, a zone transfer
+  Static,      // an RRset of the zone's data
+  Steered,     // endpoints (or an alias) chosen for this client
+  CnameChain,  // a CNAME of the zone's data and the static data it leads to (or the resolver
+               // follows it out of the zone)
+  Referral,    // a delegation: the child's NS set and glue
+  NxDomain,    // no such name
+  NoData,      // the name exists, the type does not (or no steered endpoint of the family)
+};
+// A chain's end decides its kind (a chain to a steered name is Steered, to nothing NxDomain);
+// AnswerContext::cnames tells how many of the zone's CNAMEs led there.
+
+/// The kind's name in lower case ("steered", "nxdomain", ...), for logs, explain and metrics.
+const char* answerKindName(AnswerKind kind) noexcept;
+
+inline constexpr unsigned kMaxRegionsChosen = 16;
+
+/// A steered name's decision, as answered.
+struct Steering {
+  const zones::SteeredRecord* record = nullptr;  // null: no steered name was reached
+  uint16_t regions[kMaxRegionsChosen];  // RegionIds, first choice first; regionCount of them are set
+  uint8_t regionCount = 0;  // none for the all policy: every usable region answers
+  bool failOpen = false;  // no region was usable: the first with endpoints answered anyway
+};
+
+struct AnswerContext {
+  /// The request: the query's bytes, who sent it how, and where the answer goes (at least
+  /// 65535 bytes for TCP, or the UDP limit).
+  AnswerContext(const uint8_t* data, size_t size, const Client& client, uint8_t* out, size_t outCapacity) noexcept
+      : data(data), size(size), client(client), out(out), outCapacity(outCapacity) {}
+
+  const uint8_t* data;
+  size_t size;
+  Client client;
+  uint8_t* out;
+  size_t outCapacity;
+
+  // Filled by answerQuery(), stage by stage.
+  wire::Query query;  // parsed (see parsed for how far)
+  wire::ParseResult parsed = wire::ParseResult::Drop;
+  size_t limit = 0;  // the answer's size limit: the client's UDP size, our cap, or the buffer
+  const zones::Zone* zone = nullptr;  // the zone that answered, if any
+  const zones::Node* node = nullptr;  // the node of the qname (or of the cut for a referral)
+  AnswerKind kind = AnswerKind::Dropped;
+  uint8_t cnames = 0;  // CNAMEs of the zone's data followed to the answer
+  Steering steering;
+  uint8_t ecsScope = 0;  // the scope the answer holds for (0 without ECS or for static data)
+  wire::Rcode rcode = wire::Rcode::NoError;
+  bool truncated = false;
+  size_t length = 0;  // bytes written at `out`; 0 means send nothing
+
+  bool usedEcs() const noexcept { return query.hasEcs && query.ecs.sourcePrefix > 0; }
+};
+
+}  // namespace lodestar::engine

@@ -1,0 +1,75 @@
+// The answer path's plug points: a worker's pipeline holds its counters, its UDP cap and the
+// stages that later features (cookies, rate limiting, signing, logs) add, so a feature joins
+// the answer path without a new parameter to answerQuery().
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "dns/engine/answer_context.hpp"
+#include "dns/engine/stats.hpp"
+
+namespace lodestar::engine {
+
+class Response;
+
+/// What a stage tells the answer path to do next.
+enum class Verdict : uint8_t {
+  Continue,  // go on with the next stage and the lookup
+  Finish,    // stop here: finish the message as it stands (e.g. with the rcode the stage set)
+  Drop,      // send nothing
+};
+
+/// A feature on the answer path. Called on a worker thread for every query: no lock, no
+/// allocation, no shared write (the same rules as answerQuery()). One object per worker.
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  /// After the query is parsed (a well-formed QUERY, or FORMERR/NOTIMP) and the header and
+  /// question are written; before any lookup. The context holds the query and the client.
+  virtual Verdict afterParse(AnswerContext&, Response&) noexcept { return Verdict::Continue; }
+  /// Before the message is finished (header flags, counts, OPT): every section is written
+  /// and the context holds the zone, node, kind, steering decision and rcode.
+  virtual Verdict beforeFinish(AnswerContext&, Response&) noexcept { return Verdict::Continue; }
+};
+
+/// One worker's answer path: its counters, the UDP size cap and its stages, in order.
+class Pipeline {
+ public:
+  static constexpr size_t kMaxStages = 8;
+
+  explicit Pipeline(QueryStats& stats, uint16_t udpLimit = 1232) noexcept : stats_(stats), udpLimit_(udpLimit) {}
+
+  /// Adds `stage` after those already added; false when kMaxStages are in. The stage must
+  /// outlive the pipeline.
+  bool add(Stage& stage) noexcept {
+    if (count_ == kMaxStages) return false;
+    stages_[count_++] = &stage;
+    return true;
+  }
+
+  QueryStats& stats() const noexcept { return stats_; }
+  uint16_t udpLimit() const noexcept { return udpLimit_; }
+  void setUdpLimit(uint16_t limit) noexcept { udpLimit_ = limit; }
+  bool hasStages() const noexcept { return count_ != 0; }
+
+  Verdict afterParse(AnswerContext& a, Response& r) const noexcept {
+    for (size_t i = 0; i < count_; ++i)
+      if (Verdict v = stages_[i]->afterParse(a, r); v != Verdict::Continue) return v;
+    return Verdict::Continue;
+  }
+  Verdict beforeFinish(AnswerContext& a, Response& r) const noexcept {
+    for (size_t i = 0; i < count_; ++i)
+      if (Verdict v = stages_[i]->beforeFinish(a, r); v != Verdict::Continue) return v;
+    return Verdict::Continue;
+  }
+
+ private:
+  QueryStats& stats_;
+  uint16_t udpLimit_;
+  uint8_t count_ = 0;
+  std::array<Stage*, kMaxStages> stages_{};
+};
+
+}  // namespace lodestar::engine
