@@ -212,10 +212,10 @@ def include_parents(entry):
     return parents
 
 
-def include_line(path, header):
+def include_line(root, path, header):
     """file:line of the include naming the header, when its text names it."""
     try:
-        with open(path, errors="replace") as f:
+        with open(os.path.join(root, path), errors="replace") as f:
             for n, text in enumerate(f, 1):
                 if re.match(r"\s*#\s*include", text) and os.path.basename(header) in text:
                     return f"{path}:{n}"
@@ -298,7 +298,7 @@ def main():
             via = parents.get(path)
             if via in wrong:
                 continue  # reached through a wrong header: the include of that one is the fault
-            where = include_line(rel(via), rel(path)) if via else source
+            where = include_line(root, rel(via), rel(path)) if via else source
             problems.append(f"{where}: {problem}; compiling {source} (target {name}), which may use: {may}")
 
     # The architecture's floor, on the link graph.
