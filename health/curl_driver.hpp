@@ -8,7 +8,7 @@
 #include <memory>
 #include <unordered_map>
 
-#include "health/event_loop.hpp"
+#include "health/loop/event_loop.hpp"
 
 namespace lodestar::health {
 

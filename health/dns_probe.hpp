@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "health/check_spec.hpp"
-#include "health/event_loop.hpp"
+#include "health/state/check_spec.hpp"
+#include "health/loop/event_loop.hpp"
 #include "health/prober.hpp"
 
 namespace lodestar::health {

@@ -10,15 +10,10 @@
 #include <vector>
 
 #include "health/curl_driver.hpp"
-#include "health/event_loop.hpp"
+#include "health/loop/event_loop.hpp"
+#include "health/state/hook_spec.hpp"
 
 namespace lodestar::health {
-
-struct HookSpec {
-  std::vector<std::string> command;  // exec: argv; the endpoint, old and new state are appended
-  std::string url;                   // webhook: POST target
-  std::chrono::milliseconds timeout{5000};
-};
 
 struct HookEvent {
   std::string json;      // the whole event, for webhooks' bodies and LODESTAR_EVENT

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "health/check_spec.hpp"
-#include "health/event_loop.hpp"
+#include "health/state/check_spec.hpp"
+#include "health/loop/event_loop.hpp"
 
 namespace lodestar::health {
 

@@ -14,11 +14,11 @@
 #include <utility>
 #include <vector>
 
-#include "health/check_spec.hpp"
-#include "health/endpoint_state.hpp"
-#include "health/event_loop.hpp"
+#include "health/state/check_spec.hpp"
+#include "health/state/endpoint_state.hpp"
+#include "health/loop/event_loop.hpp"
 #include "health/prober.hpp"
-#include "health/state_machine.hpp"
+#include "health/state/state_machine.hpp"
 
 namespace lodestar::health {
 

@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
-#include "health/check_spec.hpp"
-#include "zones/yaml_support.hpp"
+#include "health/state/check_spec.hpp"
+#include "zones/yaml/yaml_support.hpp"
 
 namespace lodestar::zones {
 

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "geo/database.hpp"
-#include "health/check_spec.hpp"
-#include "health/registry.hpp"
-#include "zones/diagnostics.hpp"
+#include "health/state/check_spec.hpp"
+#include "health/state/registry.hpp"
+#include "zones/yaml/diagnostics.hpp"
 #include "zones/steered_record.hpp"
 
 namespace lodestar::zones {

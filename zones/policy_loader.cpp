@@ -9,7 +9,7 @@
 #include "zones/record_text.hpp"
 #include "zones/steer_reader.hpp"
 #include "dns/wire/name_text.hpp"
-#include "zones/yaml_support.hpp"
+#include "zones/yaml/yaml_support.hpp"
 #include "zones/zone_builder.hpp"
 #include "zones/zone_file_loader.hpp"
 

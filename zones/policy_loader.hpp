@@ -4,9 +4,9 @@
 #include <memory>
 #include <string>
 
-#include "zones/diagnostics.hpp"
+#include "zones/yaml/diagnostics.hpp"
 #include "zones/load_context.hpp"
-#include "zones/yaml_support.hpp"
+#include "zones/yaml/yaml_support.hpp"
 #include "zones/zone.hpp"
 
 namespace lodestar::zones {

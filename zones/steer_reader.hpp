@@ -8,7 +8,7 @@
 #include "zones/check_reader.hpp"
 #include "zones/steered_record.hpp"
 #include "zones/load_context.hpp"
-#include "zones/yaml_support.hpp"
+#include "zones/yaml/yaml_support.hpp"
 #include "zones/zone_builder.hpp"
 
 namespace lodestar::zones {

@@ -14,8 +14,8 @@
 #include "dns/wire/address.hpp"
 #include "geo/area_map.hpp"
 #include "geo/decision_tree.hpp"
-#include "health/check_spec.hpp"
-#include "health/endpoint_state.hpp"
+#include "health/state/check_spec.hpp"
+#include "health/state/endpoint_state.hpp"
 
 namespace lodestar::zones {
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "zones/diagnostics.hpp"
+#include "zones/yaml/diagnostics.hpp"
 #include "zones/zone.hpp"
 
 namespace lodestar::zones {

@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "zones/file_read.hpp"
+#include "zones/yaml/file_read.hpp"
 #include "zones/record_text.hpp"
 #include "dns/wire/name_text.hpp"
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "zones/diagnostics.hpp"
+#include "zones/yaml/diagnostics.hpp"
 #include "zones/zone_builder.hpp"
 
 namespace lodestar::zones {

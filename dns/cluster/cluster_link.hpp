@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "dns/cluster/etcd_client.hpp"
-#include "health/event_loop.hpp"
-#include "health/loop_inbox.hpp"
+#include "health/loop/event_loop.hpp"
+#include "health/loop/loop_inbox.hpp"
 
 namespace lodestar::cluster {
 

@@ -8,7 +8,7 @@
 #include <charconv>
 #include <thread>
 
-#include "zones/yaml_support.hpp"
+#include "zones/yaml/yaml_support.hpp"
 
 namespace lodestar::config {
 

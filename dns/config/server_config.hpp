@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "dns/wire/address.hpp"
-#include "health/hooks.hpp"
-#include "zones/diagnostics.hpp"
-#include "zones/yaml_support.hpp"
+#include "health/state/hook_spec.hpp"
+#include "zones/yaml/diagnostics.hpp"
+#include "zones/yaml/yaml_support.hpp"
 
 namespace lodestar::config {
 

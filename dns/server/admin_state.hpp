@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dns/wire/address.hpp"
-#include "health/endpoint_state.hpp"
+#include "health/state/endpoint_state.hpp"
 #include "zones/view.hpp"
 
 namespace lodestar::server {

@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dns/server/loaded_config.hpp"
-#include "health/event_loop.hpp"
+#include "health/loop/event_loop.hpp"
 
 namespace lodestar::server {
 

@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "health/event_loop.hpp"
+#include "health/loop/event_loop.hpp"
 
 namespace lodestar::server {
 

@@ -38,7 +38,7 @@
 #include "dns/wire/constants.hpp"
 #include "dns/wire/name_text.hpp"
 #include "health/child_process.hpp"
-#include "health/event_loop.hpp"
+#include "health/loop/event_loop.hpp"
 #include "health/hooks.hpp"
 #include "health/prober.hpp"
 #include "health/scheduler.hpp"

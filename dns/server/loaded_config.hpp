@@ -6,8 +6,8 @@
 #include <string>
 
 #include "dns/config/server_config.hpp"
-#include "health/registry.hpp"
-#include "zones/diagnostics.hpp"
+#include "health/state/registry.hpp"
+#include "zones/yaml/diagnostics.hpp"
 #include "zones/view.hpp"
 
 namespace lodestar::server {

@@ -27,7 +27,7 @@
 #include <string>
 #include <thread>
 
-#include "health/endpoint_state.hpp"
+#include "health/state/endpoint_state.hpp"
 #include "health/scheduler.hpp"
 
 using namespace lodestar::health;

@@ -8,6 +8,7 @@ packages=(
   libcurl4-openssl-dev                             # http/https health checks
   libxdp-dev libbpf-dev                            # the optional AF_XDP path (xdp:)
   catch2                                           # unit and end-to-end tests
+  python3                                          # the layering check (tools/layering/)
   knot-dnsutils mmdb-bin socat openssl             # kdig, mmdblookup, socat, openssl s_server: peers in tests
 )
 for option in "$@"; do

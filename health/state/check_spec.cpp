@@ -1,5 +1,5 @@
 // Check identity and names.
-#include "health/check_spec.hpp"
+#include "health/state/check_spec.hpp"
 
 #include <tuple>
 #include <type_traits>

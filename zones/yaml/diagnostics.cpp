@@ -1,5 +1,5 @@
 // Formatting of configuration diagnostics.
-#include "zones/diagnostics.hpp"
+#include "zones/yaml/diagnostics.hpp"
 
 #include "dns/wire/content_digest.hpp"
 

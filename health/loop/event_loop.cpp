@@ -1,6 +1,6 @@
 // epoll + an ordered timer map; callbacks are copied out before running so they may
 // change the loop freely.
-#include "health/event_loop.hpp"
+#include "health/loop/event_loop.hpp"
 
 #include <sys/epoll.h>
 #include <unistd.h>

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "health/endpoint_state.hpp"
+#include "health/state/endpoint_state.hpp"
 
 namespace lodestar::health {
 

@@ -1,5 +1,5 @@
 // Endpoint cells shared between views.
-#include "health/registry.hpp"
+#include "health/state/registry.hpp"
 
 namespace lodestar::health {
 

@@ -1,4 +1,4 @@
-#include "health/loop_inbox.hpp"
+#include "health/loop/loop_inbox.hpp"
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>

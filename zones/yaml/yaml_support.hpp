@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "zones/diagnostics.hpp"
+#include "zones/yaml/diagnostics.hpp"
 
 namespace lodestar::zones {
 

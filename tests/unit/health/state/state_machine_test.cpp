@@ -1,7 +1,7 @@
 // The rise/fall state machine, driven result by result.
 #include <catch2/catch.hpp>
 
-#include "health/state_machine.hpp"
+#include "health/state/state_machine.hpp"
 
 using namespace lodestar::health;
 

@@ -1,11 +1,11 @@
 // YAML reading helpers: one place that turns yaml-cpp marks into operator-facing errors.
-#include "zones/yaml_support.hpp"
+#include "zones/yaml/yaml_support.hpp"
 
 #include <charconv>
 #include <map>
 #include <cmath>
 
-#include "zones/file_read.hpp"
+#include "zones/yaml/file_read.hpp"
 
 namespace lodestar::zones {
 

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <vector>
 
-#include "health/event_loop.hpp"
+#include "health/loop/event_loop.hpp"
 
 namespace lodestar::health {
 

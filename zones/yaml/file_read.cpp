@@ -1,6 +1,6 @@
 // Whole-file reads with open/fstat/read: the kind of file and the limit are checked on the
 // descriptor that is read, so a file swapped between the check and the read cannot slip by.
-#include "zones/file_read.hpp"
+#include "zones/yaml/file_read.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

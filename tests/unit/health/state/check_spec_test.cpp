@@ -4,7 +4,7 @@
 
 #include <tuple>
 
-#include "health/check_spec.hpp"
+#include "health/state/check_spec.hpp"
 
 using namespace lodestar::health;
 

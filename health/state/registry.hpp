@@ -7,7 +7,7 @@
 #include <mutex>
 #include <string>
 
-#include "health/endpoint_state.hpp"
+#include "health/state/endpoint_state.hpp"
 
 namespace lodestar::health {
 

@@ -7,7 +7,7 @@
 #include <tuple>
 #include <vector>
 
-#include "health/state_machine.hpp"
+#include "health/state/state_machine.hpp"
 
 namespace lodestar::health {
 
