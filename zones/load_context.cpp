@@ -57,13 +57,13 @@ std::shared_ptr<health::EndpointState> LoadContext::endpointState(const health::
   return (registry_ ? *registry_ : local_).acquire((check ? check->identity() : "unchecked") + "|" + identity);
 }
 
-const LoadContext::Compiled* LoadContext::cached(const std::string& signature) const {
-  auto it = compiled_.find(signature);
+const LoadContext::Compiled* LoadContext::cached(const PolicyKey& key) const {
+  auto it = compiled_.find(key);
   return it == compiled_.end() ? nullptr : &it->second;
 }
 
-void LoadContext::remember(const std::string& signature, Compiled compiled) {
-  compiled_.emplace(signature, std::move(compiled));
+void LoadContext::remember(const PolicyKey& key, Compiled compiled) {
+  compiled_.emplace(key, std::move(compiled));
 }
 
 }  // namespace lodestar::zones

@@ -11,6 +11,7 @@
 #include "geo/database.hpp"
 #include "health/state/check_spec.hpp"
 #include "health/state/registry.hpp"
+#include "zones/policy_key.hpp"
 #include "zones/yaml/diagnostics.hpp"
 #include "zones/steered_record.hpp"
 
@@ -52,9 +53,9 @@ class LoadContext {
     std::shared_ptr<const geo::DecisionTree> tree;
     std::shared_ptr<const std::vector<std::vector<RegionId>>> orders;
   };
-  /// The compiled policy for `signature`, if an identical one was compiled already.
-  const Compiled* cached(const std::string& signature) const;
-  void remember(const std::string& signature, Compiled compiled);
+  /// The compiled policy for `key`, if an identical one was compiled already.
+  const Compiled* cached(const PolicyKey& key) const;
+  void remember(const PolicyKey& key, Compiled compiled);
 
  private:
   std::shared_ptr<const geo::Database> db_;
@@ -63,7 +64,7 @@ class LoadContext {
   std::vector<Region> regions_;
   std::shared_ptr<RegionAdmin[]> admin_;
   std::vector<SourceLocation> regionWhere_;
-  std::map<std::string, Compiled> compiled_;
+  std::map<PolicyKey, Compiled> compiled_;
   std::map<std::string, uint32_t> previousSerials_;
 };
 

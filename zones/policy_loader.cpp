@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "zones/check_reader.hpp"
+#include "zones/pool_reader.hpp"
 #include "zones/record_text.hpp"
 #include "zones/steer_reader.hpp"
 #include "dns/wire/name_text.hpp"

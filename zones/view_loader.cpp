@@ -6,7 +6,7 @@
 #include <map>
 
 #include "zones/policy_loader.hpp"
-#include "zones/steer_reader.hpp"
+#include "zones/pool_reader.hpp"
 #include "dns/wire/name_text.hpp"
 
 namespace lodestar::zones {

@@ -1,0 +1,36 @@
+// Steering policies compiled to query-ready form: a decision tree over client addresses whose leaves index region orders.
+#pragma once
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "geo/area_map.hpp"
+#include "geo/decision_tree.hpp"
+#include "zones/load_context.hpp"
+#include "zones/policy_key.hpp"
+#include "zones/steered_record.hpp"
+
+namespace lodestar::zones {
+
+struct CompiledPolicy {
+  /// Shared by every record of the view with an equal key.
+  std::shared_ptr<const geo::DecisionTree> tree;
+  std::shared_ptr<const std::vector<std::vector<RegionId>>> orders;
+  /// geo / nearest: the map as written, for `lodestarctl explain` (each record its own).
+  std::shared_ptr<const geo::AreaMap> areas;
+  std::vector<geo::CustomNetwork> customNetworks;
+  /// Compiled by this call; false when an equal policy compiled earlier in the view.
+  bool fresh = false;
+  /// When fresh: the area keys some network of the geo database matched.
+  std::set<std::string> matchedAreas;
+};
+
+/// Compiles `key` against the view's geo database, or takes the tree of the equal key
+/// compiled before (the cache is in `ctx`). Reads nothing but the key and the database, so
+/// the key is all a tree depends on. The map's keys must be valid (the reader checked
+/// them). Returns false with `error` set when the tree cannot be built.
+bool compilePolicy(const PolicyKey& key, LoadContext& ctx, CompiledPolicy& out, std::string& error);
+
+}  // namespace lodestar::zones
