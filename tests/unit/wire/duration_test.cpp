@@ -1,6 +1,9 @@
 // The one duration grammar and its printer: every unit, combinations, and every way to get it wrong.
 #include <catch2/catch.hpp>
 
+#include <limits>
+#include <random>
+
 #include "dns/wire/constants.hpp"
 #include "dns/wire/duration.hpp"
 
@@ -117,5 +120,24 @@ TEST_CASE("formatDuration prints the shortest text the grammar reads back", "[wi
     auto back = parseDuration(formatDuration(milliseconds(v)), {}, error);
     INFO(v << " " << error);
     CHECK(back == milliseconds(v));
+  }
+}
+
+TEST_CASE("durations: printed values read back, and random text never crashes the reader", "[wire][duration]") {
+  std::mt19937_64 random(24);
+  const auto longest = static_cast<uint64_t>(kLongestDuration.count());
+  for (int i = 0; i < 20'000; ++i) {
+    const auto v = milliseconds(static_cast<int64_t>(random() % (longest + 1)));
+    std::string error;
+    CHECK(parseDuration(formatDuration(v), {}, error) == v);
+  }
+  const std::string alphabet = "0123456789wdhmsMSH -+.x";
+  for (int i = 0; i < 20'000; ++i) {
+    std::string text(random() % 24, ' ');
+    for (char& c : text) c = alphabet[random() % alphabet.size()];
+    std::string error;
+    auto d = parseDuration(text, {}, error);
+    CHECK((d.has_value() ? error.empty() : !error.empty()));
+    if (d) CHECK(*d <= kLongestDuration);
   }
 }
