@@ -12,6 +12,8 @@
 #include <memory>
 #include <set>
 
+#include "dns/wire/duration.hpp"
+
 extern char** environ;
 
 namespace lodestar::health {
@@ -80,7 +82,7 @@ void runChild(EventLoop& loop, std::vector<std::string> argv, const std::vector<
     ChildResult r;
     r.started = true;
     r.timedOut = timedOut;
-    if (timedOut) r.error = "killed after " + std::to_string(timeout.count()) + "ms";
+    if (timedOut) r.error = "killed after " + wire::formatDuration(timeout);
     else if (WIFEXITED(status)) r.exitStatus = WEXITSTATUS(status);
     else if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
     state->second(r);

@@ -5,6 +5,7 @@
 #include "health/child_process.hpp"
 #include "health/curl_driver.hpp"
 #include "health/dns_probe.hpp"
+#include "dns/wire/duration.hpp"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -30,7 +31,6 @@ std::chrono::microseconds since(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t);
 }
 
-std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + "ms"; }
 
 bool toSockaddr(const std::string& address, uint16_t port, sockaddr_storage& ss, socklen_t& len) {
   std::memset(&ss, 0, sizeof ss);
@@ -99,7 +99,7 @@ struct Prober::Impl {
     *timer = loop.after(spec.timeout, [this, fd, shared, started, t = spec.timeout] {
       loop.forgetClosing(fd);
       close(fd);
-      (*shared)({false, "timeout after " + ms(t), since(started)});
+      (*shared)({false, "timeout after " + wire::formatDuration(t), since(started)});
     });
     loop.watch(fd, EPOLLOUT, [this, fd, shared, timer, started](uint32_t) {
       int err = 0;
@@ -182,7 +182,7 @@ struct Prober::Impl {
         if (statusOk && !bodyOk) r.reason += ", body lacks \"" + p->spec.bodyContains + "\"";
         r.success = statusOk && bodyOk;
       } else if (result == CURLE_OPERATION_TIMEDOUT) {
-        r.reason = "timeout after " + ms(p->spec.timeout);
+        r.reason = "timeout after " + wire::formatDuration(p->spec.timeout);
       } else if (result == CURLE_COULDNT_CONNECT) {
         r.reason = "connect refused";
       } else {

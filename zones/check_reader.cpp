@@ -39,18 +39,15 @@ std::optional<health::CheckSpec> readCheck(YamlReader& yaml, const YAML::Node& n
     yaml.error(node["kind"], keyPath(path, "kind"), "unknown kind '" + *kind + "' (tcp, http, https, dns or exec)");
     return std::nullopt;
   }
-  auto duration = [&](const char* key, std::chrono::milliseconds& out, long minMs) {
+  auto duration = [&](const char* key, std::chrono::milliseconds& out, std::chrono::milliseconds min) {
     if (!node[key]) return;
-    auto d = yaml.duration(node[key], keyPath(path, key));
+    auto d = yaml.duration(node[key], keyPath(path, key), {min});
     if (!d) ok = false;
-    else if (d->count() < minMs) {
-      yaml.error(node[key], keyPath(path, key), std::string(key) + " must be at least " + std::to_string(minMs) + "ms");
-      ok = false;
-    } else out = *d;
+    else out = *d;
   };
-  duration("interval", c.interval, 100);
-  duration("timeout", c.timeout, 10);
-  duration("recheck", c.recheck, 10);
+  duration("interval", c.interval, std::chrono::milliseconds(100));
+  duration("timeout", c.timeout, std::chrono::milliseconds(10));
+  duration("recheck", c.recheck, std::chrono::milliseconds(10));
   if (ok && c.timeout >= c.interval) {
     yaml.error(node["timeout"] ? node["timeout"] : node, keyPath(path, "timeout"), "timeout must be shorter than interval");
     ok = false;

@@ -67,7 +67,7 @@ class PolicyLoader {
     apex_ = *apex;
     ZoneBuilder builder(apex_, yaml_.at(root["zone"]));
     if (root["ttl"]) {
-      if (auto ttl = yaml_.integer(root["ttl"], "ttl", 0, wire::kMaxTtl)) ttl_ = static_cast<uint32_t>(*ttl);
+      if (auto ttl = yaml_.seconds(root["ttl"], "ttl", 0, wire::kMaxTtl)) ttl_ = static_cast<uint32_t>(*ttl);
     }
     if (root["soa"]) readSoa(root["soa"], builder);
     else yaml_.error(root, "", "missing key 'soa' (the zone's SOA fields)");
@@ -122,7 +122,9 @@ class PolicyLoader {
         continue;
       }
       if (soa[n.key]) {
-        auto parsed = yaml_.integer(soa[n.key], keyPath("soa", n.key), 0, 0xFFFFFFFFu);
+        // The serial is a number; refresh, retry, expire and minimum are durations.
+        auto parsed = std::string(n.key) == "serial" ? yaml_.integer(soa[n.key], keyPath("soa", n.key), 0, 0xFFFFFFFFu)
+                                                     : yaml_.seconds(soa[n.key], keyPath("soa", n.key), 0, 0xFFFFFFFFu);
         if (!parsed) return;
         v = static_cast<uint32_t>(*parsed);
       }
@@ -130,7 +132,7 @@ class PolicyLoader {
     }
     uint32_t ttl = ttl_;
     if (soa["ttl"]) {
-      auto parsed = yaml_.integer(soa["ttl"], "soa.ttl", 0, wire::kMaxTtl);
+      auto parsed = yaml_.seconds(soa["ttl"], "soa.ttl", 0, wire::kMaxTtl);
       if (!parsed) return;
       ttl = static_cast<uint32_t>(*parsed);
     }
@@ -193,7 +195,7 @@ class PolicyLoader {
       }
       uint32_t ttl = ttl_;
       if (data["ttl"]) {
-        auto parsed = yaml_.integer(data["ttl"], keyPath(path, "ttl"), 0, wire::kMaxTtl);
+        auto parsed = yaml_.seconds(data["ttl"], keyPath(path, "ttl"), 0, wire::kMaxTtl);
         if (!parsed) continue;
         ttl = static_cast<uint32_t>(*parsed);
       }

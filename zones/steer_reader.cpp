@@ -52,9 +52,15 @@ bool readOptions(YamlReader& yaml, const YAML::Node& steer, const std::string& p
     if (v) out = static_cast<std::remove_reference_t<decltype(out)>>(*v);
     return v.has_value();
   };
-  bool ok = number("ttl", 0, wire::kMaxTtl, rec.ttl);
+  auto ttl = [&](const char* key, uint32_t& out) {
+    if (!steer[key]) return true;
+    auto v = yaml.seconds(steer[key], keyPath(path, key), 0, wire::kMaxTtl);
+    if (v) out = static_cast<uint32_t>(*v);
+    return v.has_value();
+  };
+  bool ok = ttl("ttl", rec.ttl);
   rec.ttlDegraded = rec.ttl;
-  ok = number("ttl_degraded", 0, wire::kMaxTtl, rec.ttlDegraded) && ok;
+  ok = ttl("ttl_degraded", rec.ttlDegraded) && ok;
   if (ok && rec.ttlDegraded > rec.ttl) {
     yaml.error(steer["ttl_degraded"], keyPath(path, "ttl_degraded"),
                "ttl_degraded (" + std::to_string(rec.ttlDegraded) + ") is longer than ttl (" + std::to_string(rec.ttl) + ")");

@@ -4,8 +4,10 @@
 
 #include <sstream>
 
+#include "dns/wire/constants.hpp"
 #include "zones/yaml/file_read.hpp"
 #include "zones/record_text.hpp"
+#include "dns/wire/duration.hpp"
 #include "dns/wire/name_text.hpp"
 
 namespace lodestar::zones {
@@ -108,35 +110,11 @@ std::string directoryOf(const std::string& path) {
   return slash == std::string::npos ? "" : path.substr(0, slash + 1);
 }
 
-bool parseTtl(const std::string& text, uint32_t& out) {
-  // Plain seconds or BIND-style units (1h30m).
-  uint64_t total = 0, cur = 0;
-  bool digits = false;
-  for (char c : text) {
-    if (c >= '0' && c <= '9') {
-      cur = cur * 10 + uint64_t(c - '0');
-      digits = true;
-      if (cur > 0xFFFFFFFFull) return false;
-      continue;
-    }
-    uint64_t unit = 0;
-    switch (c | 0x20) {
-      case 's': unit = 1; break;
-      case 'm': unit = 60; break;
-      case 'h': unit = 3600; break;
-      case 'd': unit = 86400; break;
-      case 'w': unit = 604800; break;
-      default: return false;
-    }
-    if (!digits) return false;
-    total += cur * unit;
-    cur = 0;
-    digits = false;
-  }
-  total += cur;
-  if (total > 0x7FFFFFFFull) return false;
-  out = static_cast<uint32_t>(total);
-  return true;
+// $TTL in the product's duration grammar, which takes BIND's units (1h30m, 1W) as they are.
+bool parseTtl(const std::string& text, uint32_t& out, std::string& error) {
+  auto v = wire::parseSeconds(text, 0, wire::kMaxTtl, error);
+  if (v) out = static_cast<uint32_t>(*v);
+  return v.has_value();
 }
 
 struct FileState {
@@ -168,7 +146,8 @@ void loadFile(const std::string& path, FileState state, int depth, ZoneBuilder& 
         if (!origin) diags.error(where, "bad $ORIGIN name '" + w[1] + "'");
         else state.origin = *origin;
       } else if (w[0] == "$TTL" && w.size() == 2) {
-        if (!parseTtl(w[1], state.ttl)) diags.error(where, "bad $TTL value '" + w[1] + "'");
+        std::string error;
+        if (!parseTtl(w[1], state.ttl, error)) diags.error(where, "$TTL: " + error);
       } else if (w[0] == "$INCLUDE" && (w.size() == 2 || w.size() == 3)) {
         if (depth >= kMaxIncludeDepth) {
           diags.error(where, "$INCLUDE nested more than " + std::to_string(kMaxIncludeDepth) + " deep");

@@ -80,11 +80,8 @@ std::optional<ClusterConfig> readClusterConfig(zones::YamlReader& yaml, const YA
   }
   if (!c.password.empty() && c.user.empty()) fail(node["password"], "cluster.password", "a password needs 'user'");
   if (node["lease"]) {
-    if (auto d = yaml.duration(node["lease"], "cluster.lease")) {
-      if (*d < std::chrono::seconds(2) || *d > std::chrono::minutes(10))
-        fail(node["lease"], "cluster.lease", "the lease must be between 2s and 10m");
+    if (auto d = yaml.duration(node["lease"], "cluster.lease", {std::chrono::seconds(2), std::chrono::minutes(10)}))
       c.lease = *d;
-    }
   }
   if (node["grace"]) {
     if (auto d = yaml.duration(node["grace"], "cluster.grace")) c.grace = *d;

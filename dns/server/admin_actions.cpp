@@ -2,19 +2,13 @@
 #include "dns/server/admin_actions.hpp"
 
 #include <algorithm>
-#include <ctime>
 
-#include "dns/server/admin_rules.hpp"
 #include "dns/control/protocol.hpp"
+#include "dns/server/admin_rules.hpp"
+#include "dns/wire/duration.hpp"
+#include "dns/wire/utc_time.hpp"
 
 namespace lodestar::server {
-
-std::string utcText(int64_t unixSeconds) {
-  std::time_t t = static_cast<std::time_t>(unixSeconds);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return text;
-}
 
 AdminDecision decideAdmin(const zones::View& view, const AdminState& current, const std::string& command,
                           const nlohmann::json& args, uid_t uid, int64_t now) {
@@ -37,6 +31,11 @@ AdminDecision decideAdmin(const zones::View& view, const AdminState& current, co
         return done(control::failure("a maintenance window needs both its start (--at) and its length (--for)"));
       int64_t start = args["start"].get<int64_t>(), end = args["end"].get<int64_t>();
       if (end <= start || end <= now) return done(control::failure("the maintenance window ends before it starts, or is over already"));
+      // Bounded before any arithmetic on it: a client may send any integer.
+      const int64_t longest = wire::kLongestDuration.count() / 1000;
+      if (start < 0 || start > now + longest || end - start > longest)
+        return done(control::failure("a maintenance window starts at most " + wire::formatDuration(wire::kLongestDuration) +
+                                     " ahead and lasts at most " + wire::formatDuration(wire::kLongestDuration)));
       next.windows.push_back({target, reason, static_cast<uint32_t>(uid), start, end});
       scheduled = start > now;
     } else if (command == "drain") {
@@ -94,7 +93,8 @@ AdminDecision decideAdmin(const zones::View& view, const AdminState& current, co
   if (!changed) return done(control::success(result), "no change");
   std::string summary = command + " " + target + (args.contains("state") ? " " + args.value("state", std::string()) : "");
   if (args.contains("start"))
-    summary += " scheduled from " + utcText(args["start"].get<int64_t>()) + " to " + utcText(args["end"].get<int64_t>());
+    summary += " scheduled from " + wire::formatUtc(args["start"].get<int64_t>()) + " to " +
+               wire::formatUtc(args["end"].get<int64_t>());
   return AdminDecision{control::success(result), std::move(next), scheduled ? "scheduled" : "ok", std::move(summary)};
 }
 

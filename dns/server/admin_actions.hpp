@@ -27,7 +27,4 @@ struct AdminDecision {
 AdminDecision decideAdmin(const zones::View& view, const AdminState& current, const std::string& command,
                           const nlohmann::json& args, uid_t uid, int64_t now);
 
-/// "2026-11-26T02:00:00Z".
-std::string utcText(int64_t unixSeconds);
-
 }  // namespace lodestar::server

@@ -9,6 +9,7 @@
 
 #include "dns/control/protocol.hpp"
 #include "dns/server/log.hpp"
+#include "dns/wire/utc_time.hpp"
 
 namespace lodestar::server {
 
@@ -175,14 +176,14 @@ void ClusterNode::onEvents(int64_t, const std::vector<cluster::WatchEvent>& even
 
 void ClusterNode::onReachability(bool ok, const std::string& why) {
   if (ok) {
-    logLine(LogLevel::Info, everReachable_ ? "cluster: etcd reachable again (degraded since " + utcText(degradedSince_) +
+    logLine(LogLevel::Info, everReachable_ ? "cluster: etcd reachable again (degraded since " + wire::formatUtc(degradedSince_) +
                                                  "); overrides and health shared"
                                            : std::string("cluster: connected to etcd; overrides and health shared"));
     everReachable_ = true;
     degradedSince_ = 0;
   } else {
     degradedSince_ = nowSeconds();
-    logLine(LogLevel::Error, "cluster degraded since " + utcText(degradedSince_) + ": " + why +
+    logLine(LogLevel::Error, "cluster degraded since " + wire::formatUtc(degradedSince_) + ": " + why +
                                  "; answering with the last known overrides");
     // After the grace period our own probes decide again.
     loop_.after(config_.grace + std::chrono::milliseconds(50), [this] {

@@ -2,9 +2,9 @@
 #include "dns/server/loaded_config.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "dns/wire/content_digest.hpp"
+#include "dns/wire/duration.hpp"
 #include "zones/view_loader.hpp"
 
 namespace lodestar::server {
@@ -64,13 +64,11 @@ std::string describeView(const zones::View& view) {
              std::to_string(s->orders->size()) + " region orders\n";
       if (const auto& check = s->pool->check) {
         auto w = check->worstCaseWithdrawal();
-        char line[256];
-        std::snprintf(line, sizeof line,
-                      "    withdrawal of a hung endpoint <= %.1f s (check %s: interval %.1fs, timeout %.1fs, fall %u, "
-                      "recheck %.1fs) against TTL %us\n",
-                      w.count() / 1000.0, check->name.c_str(), check->interval.count() / 1000.0,
-                      check->timeout.count() / 1000.0, check->fall, check->recheck.count() / 1000.0, s->ttl);
-        out += line;
+        using wire::formatDuration;
+        out += "    withdrawal of a hung endpoint <= " + formatDuration(w) + " (check " + check->name + ": interval " +
+               formatDuration(check->interval) + ", timeout " + formatDuration(check->timeout) + ", fall " +
+               std::to_string(check->fall) + ", recheck " + formatDuration(check->recheck) + ") against TTL " +
+               formatDuration(std::chrono::seconds(s->ttl)) + "\n";
         if (w > std::chrono::seconds(s->ttl))
           out += "    warning: withdrawal can take longer than one TTL; caches may hold a failed region's answer\n";
       } else {

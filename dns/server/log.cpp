@@ -6,19 +6,15 @@
 #include <ctime>
 #include <string>
 
+#include "dns/wire/utc_time.hpp"
+
 namespace lodestar::server {
 
 void logLine(LogLevel level, std::string_view message) {
-  char stamp[32];
   timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
-  tm t;
-  gmtime_r(&ts.tv_sec, &t);
-  size_t n = strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &t);
-  std::string line(stamp, n);
-  char ms[24];
-  snprintf(ms, sizeof ms, ".%03ldZ ", ts.tv_nsec / 1'000'000);
-  line += ms;
+  std::string line = wire::formatUtcMillis(static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000);
+  line += ' ';
   line += level == LogLevel::Info ? "info: " : level == LogLevel::Warning ? "warning: " : "error: ";
   line += message;
   line += '\n';

@@ -2,10 +2,14 @@
 // a kill -9 and restart keeps the override, and every error is one a person can act on.
 #include <catch2/catch.hpp>
 
+#include <ctime>
+#include <limits>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "dns/control/client.hpp"
+#include "dns/wire/duration.hpp"
 #include "tests/support/command.hpp"
 #include "tests/support/demo_fixture.hpp"
 
@@ -444,4 +448,64 @@ TEST_CASE("explain: names relative to our zone, types steering does not answer, 
   auto open = ctl(demo, "explain www.gtm.example.test --client 127.0.0.1");
   INFO(open.output);
   CHECK_THAT(open.output, Catch::Contains("FAIL OPEN"));
+}
+
+TEST_CASE("an out-of-range maintenance window is an error, never a crash, from the tool or any client",
+          "[e2e][admin][window][regression]") {
+  DemoFixture demo;
+  // It used to reach the daemon as an end 3.6e18 seconds away, and gmtime's NULL killed it.
+  auto huge = ctl(demo, "drain eu-west --at now --for 999999999999999h");
+  INFO(huge.output);
+  CHECK(huge.status == 2);
+  CHECK_THAT(huge.output, Catch::Contains("lodestarctl: --for: 999999999999999h is out of range [1s, 52w]"));
+  auto farStart = ctl(demo, "drain eu-west --at +999999999999999h --for 1h");
+  CHECK(farStart.status == 2);
+  CHECK_THAT(farStart.output, Catch::Contains("lodestarctl: --at: 999999999999999h is out of range [0s, 52w]"));
+  // The same words as the config and the zone files (tests/unit/config/duration_keys_test.cpp).
+  std::string words;
+  CHECK_FALSE(lodestar::wire::parseDuration("10x", {}, words));
+  auto garbage = ctl(demo, "drain eu-west --at now --for 10x");
+  CHECK(garbage.status == 2);
+  CHECK_THAT(garbage.output, Catch::Contains("lodestarctl: --for: " + words));
+  auto badDay = ctl(demo, "drain eu-west --at 2026-02-30T00:00:00Z --for 1h");
+  CHECK(badDay.status == 2);
+  CHECK_THAT(badDay.output, Catch::Contains("got '2026-02-30T00:00:00Z'"));
+
+  // A client that skips the tool's checks: the daemon bounds the window itself.
+  const std::string socket = demo.dir().path() + "/state/lodestar.sock";
+  const int64_t now = std::time(nullptr);
+  for (auto [start, end] : {std::pair<int64_t, int64_t>{now, now + 3599999999999996400},
+                            {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()},
+                            {now + 3599999999999996400, now + 3599999999999996401}}) {
+    INFO(start << " " << end);
+    std::string error;
+    auto reply = lodestar::control::request(socket, "drain", {{"target", "eu-west"}, {"start", start}, {"end", end}}, error);
+    REQUIRE(reply);
+    CHECK_THAT(reply->dump(), Catch::Contains("a maintenance window starts at most 52w ahead and lasts at most 52w"));
+  }
+  CHECK(demo.daemon().alive());
+  CHECK(euAnswer(demo.daemon()) == kEuWest);
+  CHECK(ctl(demo, "status").status == 0);
+  auto longest = ctl(demo, "drain eu-west --at +52w --for 52w");
+  INFO(longest.output);
+  CHECK(longest.status == 0);
+}
+
+TEST_CASE("a state file holding a window that ends past year 9999: loaded, and status still works",
+          "[e2e][admin][window][regression]") {
+  DemoFixture demo;
+  demo.dir().write("state/admin-state.json",
+                   R"({"version": 1, "windows": [{"region": "eu-west", "reason": "forever", "uid": 0,
+                       "start": 1, "end": 3599999999999996400}]})");
+  demo.restartDaemon(/*hard=*/false);
+  CHECK(euAnswer(demo.daemon()) == kUsEast);  // the window is open
+  auto status = ctl(demo, "status");
+  INFO(status.output);
+  CHECK(status.status == 0);
+  CHECK_THAT(status.output, Catch::Contains("maintenance window 1970-01-01T00:00:01Z to unix time 3599999999999996400 (out of range)"));
+  CHECK(ctl(demo, "--json status").status == 0);
+  CHECK(ctl(demo, "history").status == 0);
+  CHECK(demo.daemon().alive());
+  CHECK(ctl(demo, "undrain eu-west").status == 0);
+  CHECK(euAnswer(demo.daemon()) == kEuWest);
 }

@@ -2,7 +2,6 @@
 #include <CLI/CLI.hpp>
 
 #include <ctime>
-#include <iomanip>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -10,6 +9,8 @@
 
 #include "dns/config/server_config.hpp"
 #include "dns/control/client.hpp"
+#include "dns/wire/duration.hpp"
+#include "dns/wire/utc_time.hpp"
 #include "lodestar/version.hpp"
 #include "zones/ldns.hpp"
 
@@ -31,46 +32,12 @@ std::string socketFrom(const std::string& config, const std::string& socket) {
   return c->controlSocket;
 }
 
-std::optional<int64_t> parseDuration(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  size_t used = 0;
-  long v = 0;
-  try {
-    v = std::stol(text, &used);
-  } catch (...) {
-    return std::nullopt;
-  }
-  std::string unit = text.substr(used);
-  int64_t scale = unit == "s" || unit.empty() ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
-  if (scale == 0 || v <= 0) return std::nullopt;
-  return v * scale;
-}
-
-std::optional<int64_t> parseTime(const std::string& text) {
-  int64_t now = std::time(nullptr);
-  if (text == "now") return now;
-  if (!text.empty() && text[0] == '+') {
-    auto d = parseDuration(text.substr(1));
-    return d ? std::optional<int64_t>(now + *d) : std::nullopt;
-  }
-  std::tm tm{};
-  std::istringstream in(text);
-  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
-  if (in.fail()) return std::nullopt;
-  return static_cast<int64_t>(timegm(&tm));
-}
-
-std::string utcText(int64_t t, const char* format = "%Y-%m-%d %H:%M:%SZ") {
-  std::time_t tt = static_cast<std::time_t>(t);
-  char text[40];
-  std::strftime(text, sizeof text, format, std::gmtime(&tt));
-  return text;
-}
+using lodestar::wire::formatUtc;
 
 void printCluster(const nlohmann::json& c) {
   std::cout << "cluster: node " << c.value("node", std::string()) << ", " << c.value("nodes_alive", 0) << " node(s) reporting";
   if (c.contains("degraded_since"))
-    std::cout << ", DEGRADED since " << utcText(c["degraded_since"].get<int64_t>()) << " (etcd unreachable; "
+    std::cout << ", DEGRADED since " << formatUtc(c["degraded_since"].get<int64_t>()) << " (etcd unreachable; "
               << (c.value("own_probes_only", false) ? "this node's own probes decide" : "last known state kept")
               << "; drains need --local)";
   else std::cout << ", etcd reachable, overrides at revision " << c.value("admin_revision", int64_t(0));
@@ -84,7 +51,7 @@ void printCluster(const nlohmann::json& c) {
   if (c.contains("nodes"))
     for (const auto& n : c["nodes"])
       std::cout << "  node " << n["node"].get<std::string>() << (n.value("this_node", false) ? " (this one)" : "")
-                << ": alive, last report " << utcText(n["last_seen"].get<int64_t>()) << ", lodestar "
+                << ": alive, last report " << formatUtc(n["last_seen"].get<int64_t>()) << ", lodestar "
                 << n.value("software", std::string()) << ", config " << n.value("config_hash", std::string()).substr(0, 12)
                 << ", " << n.value("endpoints_down", 0) << " of " << n.value("endpoints", 0) << " endpoints down\n";
 }
@@ -106,8 +73,8 @@ void printStatus(const nlohmann::json& result) {
     std::cout << "\n";
     if (r.contains("windows"))
       for (const auto& w : r["windows"])
-        std::cout << "  maintenance window " << utcText(w["start"].get<int64_t>()) << " to "
-                  << utcText(w["end"].get<int64_t>()) << " (" << w.value("state", std::string()) << ")"
+        std::cout << "  maintenance window " << formatUtc(w["start"].get<int64_t>()) << " to "
+                  << formatUtc(w["end"].get<int64_t>()) << " (" << w.value("state", std::string()) << ")"
                   << (w.value("reason", std::string()).empty() ? "" : " " + w.value("reason", std::string())) << "\n";
     for (const auto& p : r["pools"]) {
       std::cout << "  pool " << p["pool"].get<std::string>() << " (" << p["zones"].get<size_t>() << " zone(s))";
@@ -138,8 +105,8 @@ void printStatus(const nlohmann::json& result) {
       if (e.value("serving", false)) std::cout << "  serving";
       else std::cout << "  NOT serving (" << e.value("not_serving_because", std::string()) << ")";
       std::cout << "  " << e.value("why", std::string());
-      if (e.contains("since")) std::cout << "  since " << utcText(e["since"].get<int64_t>());
-      if (e.contains("damped_until")) std::cout << "  FLAPPING: held down until " << utcText(e["damped_until"].get<int64_t>());
+      if (e.contains("since")) std::cout << "  since " << formatUtc(e["since"].get<int64_t>());
+      if (e.contains("damped_until")) std::cout << "  FLAPPING: held down until " << formatUtc(e["damped_until"].get<int64_t>());
       if (e.value("zones", 1) > 1) std::cout << "  in " << e["zones"].get<size_t>() << " zones";
       std::cout << "\n";
       if (e.contains("cluster")) {
@@ -246,7 +213,7 @@ void printStats(const nlohmann::json& s) {
 void printHistory(const nlohmann::json& result) {
   if (result["history"].empty()) std::cout << "no admin actions recorded\n";
   for (const auto& h : result["history"]) {
-    std::cout << utcText(h.value("time", int64_t(0))) << "  " << h.value("command", std::string()) << " "
+    std::cout << formatUtc(h.value("time", int64_t(0))) << "  " << h.value("command", std::string()) << " "
               << h.value("target", std::string());
     if (!h.value("state", std::string()).empty()) std::cout << " " << h["state"].get<std::string>();
     if (h.contains("node")) std::cout << "  on " << h["node"].get<std::string>();
@@ -305,8 +272,8 @@ int print(const std::string& command, const nlohmann::json& response, bool json,
     std::cout << "to apply it, run the same command without --dry-run\n";
   } else if (result.contains("window")) {
     std::cout << command << " " << result["target"].get<std::string>() << ": scheduled from "
-              << utcText(result["window"]["start"].get<int64_t>()) << " to "
-              << utcText(result["window"]["end"].get<int64_t>()) << "\n";
+              << formatUtc(result["window"]["start"].get<int64_t>()) << " to "
+              << formatUtc(result["window"]["end"].get<int64_t>()) << "\n";
   } else if (result.contains("target") && !result.value("changed", true)) {
     std::cout << command << " " << result["target"].get<std::string>() << ": nothing to do ("
               << (command == "undrain" ? "it was not drained" : command == "drain" ? "it was drained already"
@@ -436,14 +403,20 @@ int main(int argc, char** argv) {
                      "(its length: 90s, 30m, 2h); without them, drain starts now and lasts until undrain\n";
         return kUsage;
       }
-      auto start = parseTime(at);
-      auto length = parseDuration(during);
-      if (!start || !length) {
-        std::cerr << "lodestarctl: --at takes now, +DURATION or YYYY-MM-DDTHH:MM:SSZ; --for takes a duration like 30m\n";
+      // The one grammar (dns/wire): the daemon checks the window again, whoever sends it.
+      std::string error;
+      auto start = lodestar::wire::parseWhen(at, std::time(nullptr), error);
+      if (!start) {
+        std::cerr << "lodestarctl: --at: " << error << "\n";
+        return kUsage;
+      }
+      auto length = lodestar::wire::parseSeconds(during, 1, lodestar::wire::kLongestDuration.count() / 1000, error);
+      if (!length) {
+        std::cerr << "lodestarctl: --for: " << error << "\n";
         return kUsage;
       }
       args["start"] = *start;
-      args["end"] = *start + *length;
+      args["end"] = *start + static_cast<int64_t>(*length);
     }
   } else {
     for (const auto& [name, sub] : forces)

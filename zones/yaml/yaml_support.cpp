@@ -136,22 +136,24 @@ std::optional<bool> YamlReader::boolean(const YAML::Node& node, std::string_view
   return std::nullopt;
 }
 
-std::optional<std::chrono::milliseconds> YamlReader::duration(const YAML::Node& node, std::string_view path) {
+std::optional<std::chrono::milliseconds> YamlReader::duration(const YAML::Node& node, std::string_view path,
+                                                              wire::DurationRange range) {
   auto s = string(node, path);
   if (!s) return std::nullopt;
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
-  std::string_view unit(end, static_cast<size_t>(s->data() + s->size() - end));
-  uint64_t scale = 0;
-  if (unit.empty() || unit == "s") scale = 1000;
-  else if (unit == "ms") scale = 1;
-  else if (unit == "m") scale = 60'000;
-  else if (unit == "h") scale = 3'600'000;
-  if (ec != std::errc() || scale == 0 || v > (uint64_t(1) << 40)) {
-    error(node, path, "expected a duration such as 500ms, 2s, 5m or 1h, got '" + *s + "'");
-    return std::nullopt;
-  }
-  return std::chrono::milliseconds(v * scale);
+  std::string message;
+  auto d = wire::parseDuration(*s, range, message);
+  if (!d) error(node, path, message);
+  return d;
+}
+
+std::optional<uint64_t> YamlReader::seconds(const YAML::Node& node, std::string_view path, uint64_t min,
+                                            uint64_t max) {
+  auto s = string(node, path);
+  if (!s) return std::nullopt;
+  std::string message;
+  auto v = wire::parseSeconds(*s, min, max, message);
+  if (!v) error(node, path, message);
+  return v;
 }
 
 std::optional<std::vector<std::string>> YamlReader::stringList(const YAML::Node& node, std::string_view path) {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dns/wire/duration.hpp"
 #include "zones/yaml/diagnostics.hpp"
 
 namespace lodestar::zones {
@@ -36,8 +37,11 @@ class YamlReader {
   std::optional<uint64_t> integer(const YAML::Node& node, std::string_view path, uint64_t min, uint64_t max);
   std::optional<double> number(const YAML::Node& node, std::string_view path, double min, double max);
   std::optional<bool> boolean(const YAML::Node& node, std::string_view path);
-  /// "500ms", "2s", "1m", "1h" or a plain number of seconds.
-  std::optional<std::chrono::milliseconds> duration(const YAML::Node& node, std::string_view path);
+  /// A duration in the one grammar (dns/wire/duration.hpp): "500ms", "30s", "1h30m", or seconds.
+  std::optional<std::chrono::milliseconds> duration(const YAML::Node& node, std::string_view path,
+                                                    wire::DurationRange range = {});
+  /// The same grammar in whole seconds, for TTLs and SOA timers: "30s" == "30".
+  std::optional<uint64_t> seconds(const YAML::Node& node, std::string_view path, uint64_t min, uint64_t max);
   /// A scalar or a sequence of scalars, as strings.
   std::optional<std::vector<std::string>> stringList(const YAML::Node& node, std::string_view path);
 

@@ -93,7 +93,8 @@ TEST_CASE("bad values name the key and the value", "[zones][policy]") {
   CHECK_THAT(errorsOf(dir, std::string(kHead) + "records:\n  www:\n    A: 192.0.2.300\n"),
              Catch::Contains("zone.yaml:9:8: records.www.A: bad A data '192.0.2.300'"));
   CHECK_THAT(errorsOf(dir, std::string(kHead) + "records:\n  www:\n    ttl: forever\n    A: 192.0.2.1\n"),
-             Catch::Contains("zone.yaml:9:10: records.www.ttl: expected a whole number, got 'forever'"));
+             Catch::Contains("zone.yaml:9:10: records.www.ttl: expected a duration such as 500ms, 30s, 5m, 1h30m, 2d or 1w "
+                             "(a bare number is seconds), got 'forever'"));
   CHECK_THAT(errorsOf(dir, std::string(kHead) + "records:\n  www.example.com.:\n    A: 192.0.2.1\n"),
              Catch::Contains("owner www.example.com. is outside the zone example.test."));
   CHECK_THAT(errorsOf(dir, "zone: example.test\nttl: 4294967295\nsoa: {}\nnameservers: {ns1: 192.0.2.1}\n"),
