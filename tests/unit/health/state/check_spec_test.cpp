@@ -5,25 +5,11 @@
 #include <tuple>
 
 #include "health/state/check_spec.hpp"
+#include "tests/support/field_count.hpp"
 
 using namespace lodestar::health;
 
-namespace {
-
-// Converts to any member type, so an aggregate can be brace-initialized with N of these
-// exactly when it has at least N fields.
-struct AnyField {
-  template <class T>
-  operator T() const;
-};
-
-template <class T, class... Fields>
-constexpr size_t fieldCount() {
-  if constexpr (requires { T{Fields{}..., AnyField{}}; }) return fieldCount<T, Fields..., AnyField>();
-  else return sizeof...(Fields);
-}
-
-}  // namespace
+using lodestar::test::fieldCount;
 
 TEST_CASE("every field of a check is part of its identity (a field added and forgotten fails here)",
           "[health][check][identity]") {
