@@ -18,7 +18,7 @@ declare -A ALLOWED=(
   [dns/config]="dns/config zones health dns/wire"
   [dns/server]="lodestar dns/server dns/cluster dns/control dns/config dns/engine dns/xdp zones geo health dns/wire"
   [tools/lodestar]="dns/server dns/config lodestar"
-  [tools/lodestarctl]="dns/control dns/config zones lodestar"
+  [tools/lodestarctl]="dns/control dns/config zones dns/wire lodestar"
   [tools/lodestar-geodb]="geo dns/wire"
   [tools/demo-backend]=""
 )
