@@ -4,7 +4,7 @@
 #include "dns/wire/constants.hpp"
 
 #include "dns/wire/address.hpp"
-#include "zones/record_text.hpp"
+#include "dns/wire/rr_type.hpp"
 
 namespace lodestar::zones {
 
@@ -157,7 +157,8 @@ std::optional<health::CheckSpec> readCheck(YamlReader& yaml, const YAML::Node& n
       if (dns["name"]) c.dnsName = yaml.string(dns["name"], keyPath(dp, "name")).value_or("");
       if (dns["type"]) {
         std::string t = dns["type"].Scalar();
-        c.dnsType = rrTypeFromText(t);
+        const auto type = wire::rrTypeFromName(t);
+        c.dnsType = type.value_or(0);
         if (c.dnsType == 0) {
           yaml.error(dns["type"], keyPath(dp, "type"), "unknown record type '" + t + "'");
           ok = false;

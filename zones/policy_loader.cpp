@@ -10,6 +10,7 @@
 #include "zones/record_text.hpp"
 #include "zones/steer_reader.hpp"
 #include "dns/wire/name_text.hpp"
+#include "dns/wire/rr_type.hpp"
 #include "zones/yaml/yaml_support.hpp"
 #include "zones/zone_builder.hpp"
 #include "zones/zone_file_loader.hpp"
@@ -203,8 +204,8 @@ class PolicyLoader {
         std::string key = field->first.Scalar();
         if (key == "ttl" || key == "steer") continue;
         std::string fieldPath = keyPath(path, key);
-        uint16_t type = rrTypeFromText(key);
-        if (type == 0 || key != rrTypeToText(type)) {
+        const uint16_t type = wire::rrTypeFromName(key).value_or(0);
+        if (type == 0 || key != wire::rrTypeName(type)) {
           yaml_.error(field->first, fieldPath, "unknown record type or key (types are upper case: A, AAAA, MX, ...)");
           continue;
         }

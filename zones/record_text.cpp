@@ -67,16 +67,4 @@ std::optional<std::string> parseNameText(std::string_view text, std::string_view
   return rdfBytes(absolute.get());
 }
 
-uint16_t rrTypeFromText(std::string_view text) {
-  std::string copy(text);
-  return static_cast<uint16_t>(ldns_get_rr_type_by_name(copy.c_str()));
-}
-
-std::string rrTypeToText(uint16_t type) {
-  char* s = ldns_rr_type2str(static_cast<ldns_rr_type>(type));
-  std::string out = s ? s : "TYPE" + std::to_string(type);
-  free(s);
-  return out;
-}
-
 }  // namespace lodestar::zones

@@ -26,9 +26,4 @@ std::optional<ParsedRecord> parseRecordText(const std::string& text, uint32_t de
 /// relative to `originWire`. Returns wire form (case kept), nullopt when invalid.
 std::optional<std::string> parseNameText(std::string_view text, std::string_view originWire);
 
-/// The RR type number for a mnemonic such as "AAAA" (0 when unknown).
-uint16_t rrTypeFromText(std::string_view text);
-/// The mnemonic for a type number ("TYPE65280" for unknown ones).
-std::string rrTypeToText(uint16_t type);
-
 }  // namespace lodestar::zones

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "zones/record_text.hpp"
 #include "dns/wire/name_text.hpp"
+#include "dns/wire/rr_type.hpp"
 
 namespace lodestar::zones {
 
@@ -47,7 +47,7 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
   std::string owner = wire::lowercaseWire(ownerWire);
   if (!ownerFits(owner, where, diags)) return;
   if (type == wire::rrtype::OPT || type == wire::rrtype::DNAME || type == 0 || (type >= 128 && type <= 255)) {
-    diags.error(where, "record type " + rrTypeToText(type) + " cannot be served from zone data");
+    diags.error(where, "record type " + wire::rrTypeName(type) + " cannot be served from zone data");
     return;
   }
   if (ttl > wire::kMaxTtl) {
@@ -55,7 +55,7 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
     return;
   }
   if (rdata.size() > 65535) {
-    diags.error(where, rrTypeToText(type) + " data of " + std::to_string(rdata.size()) +
+    diags.error(where, wire::rrTypeName(type) + " data of " + std::to_string(rdata.size()) +
                            " bytes; a record holds at most 65,535 (split long text over several records)");
     return;
   }
@@ -67,7 +67,7 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
   node.name = owner;
   if (node.steer && (type == wire::rrtype::A || type == wire::rrtype::AAAA || type == wire::rrtype::CNAME)) {
     diags.error(where, wire::nameToText(owner) + " is steered (line " + std::to_string(node.steerWhere.line) +
-                           "); it cannot also have static " + rrTypeToText(type) + " records");
+                           "); it cannot also have static " + wire::rrTypeName(type) + " records");
     return;
   }
   // CNAME and other data cannot share a name (RFC 1034 section 3.6.2).
@@ -86,7 +86,7 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
     set.rrset.ttl = ttl;
     set.where = where;
   } else if (type == wire::rrtype::CNAME || type == wire::rrtype::SOA) {
-    diags.error(where, "a second " + rrTypeToText(type) + " record at " + wire::nameToText(owner) +
+    diags.error(where, "a second " + wire::rrTypeName(type) + " record at " + wire::nameToText(owner) +
                            " (only one is allowed)");
     return;
   } else if (ttl != set.rrset.ttl) {
@@ -96,14 +96,14 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
     set.rrset.ttl = std::min(ttl, set.rrset.ttl);
   }
   if (std::find(set.rrset.rdata.begin(), set.rrset.rdata.end(), rdata) != set.rrset.rdata.end()) {
-    diags.warning(where, "duplicate record " + rrTypeToText(type) + " at " + wire::nameToText(owner) + " ignored");
+    diags.warning(where, "duplicate record " + wire::rrTypeName(type) + " at " + wire::nameToText(owner) + " ignored");
     return;
   }
   // The whole RRset must fit one answer even over TCP: header, question, then each record
   // as a compressed owner (2), type, class, TTL, length (10) and its data.
   const size_t record = 12 + rdata.size();
   if (wire::kHeaderSize + owner.size() + 4 + set.answerBytes + record > wire::kMaxMessageSize) {
-    diags.error(where, "the " + rrTypeToText(type) + " records at " + wire::nameToText(owner) +
+    diags.error(where, "the " + wire::rrTypeName(type) + " records at " + wire::nameToText(owner) +
                            " would not fit in one DNS message (65,535 bytes, even over TCP), so they could "
                            "never be answered");
     return;
@@ -126,7 +126,7 @@ void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, c
   for (uint16_t t : {wire::rrtype::A, wire::rrtype::AAAA, wire::rrtype::CNAME}) {
     if (node.rrsets.count(t)) {
       const auto& other = node.rrsets.at(t).where;
-      diags.error(where, wire::nameToText(owner) + " has static " + rrTypeToText(t) + " data (" + other.file + ":" +
+      diags.error(where, wire::nameToText(owner) + " has static " + wire::rrTypeName(t) + " data (" + other.file + ":" +
                              std::to_string(other.line) + "); a steered name cannot also have static A, AAAA or CNAME records");
       return;
     }
@@ -194,16 +194,16 @@ std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
                         "; its steering is never used");
     if (n.cut == &n) {
       for (const auto& r : n.rrsets)
-        if (r.type != wire::rrtype::NS && r.type != 43 /* DS */)
+        if (r.type != wire::rrtype::NS && r.type != wire::rrtype::DS)
           diags.warning(nodes_.at(n.name).rrsets.at(r.type).where,
-                        wire::nameToText(n.name) + " is a delegation point; its " + rrTypeToText(r.type) +
+                        wire::nameToText(n.name) + " is a delegation point; its " + wire::rrTypeName(r.type) +
                             " record is never served");
     } else {
       for (const auto& r : n.rrsets)
         if (r.type != wire::rrtype::A && r.type != wire::rrtype::AAAA)
           diags.warning(nodes_.at(n.name).rrsets.at(r.type).where,
                         wire::nameToText(n.name) + " lies below the delegation " + wire::nameToText(n.cut->name) +
-                            "; its " + rrTypeToText(r.type) + " record is never served");
+                            "; its " + wire::rrTypeName(r.type) + " record is never served");
     }
   }
   for (Node& n : zone->nodes_) {

@@ -37,13 +37,13 @@
 #include "dns/server/xdp_path.hpp"
 #include "dns/wire/constants.hpp"
 #include "dns/wire/name_text.hpp"
+#include "dns/wire/rr_type.hpp"
 #include "health/child_process.hpp"
 #include "health/loop/event_loop.hpp"
 #include "health/hooks.hpp"
 #include "health/prober.hpp"
 #include "health/scheduler.hpp"
 #include "lodestar/version.hpp"
-#include "zones/record_text.hpp"
 
 namespace lodestar::server {
 
@@ -426,7 +426,7 @@ class Daemon {
     for (size_t i = 0; i < t.byRcode.size(); ++i)
       if (t.byRcode[i]) rcodes[wire::rcodeName(static_cast<uint16_t>(i))] = t.byRcode[i];
     for (size_t i = 0; i < t.byQtype.size(); ++i)
-      if (t.byQtype[i]) qtypes[i + 1 == t.byQtype.size() ? "other" : zones::rrTypeToText(static_cast<uint16_t>(i))] = t.byQtype[i];
+      if (t.byQtype[i]) qtypes[i + 1 == t.byQtype.size() ? "other" : wire::rrTypeName(static_cast<uint16_t>(i))] = t.byQtype[i];
     const zones::View& view = *publisher_->current();
     for (size_t i = 0; i < view.regions().size() && i < t.byRegion.size(); ++i)
       regions[view.regions()[i].name] = t.byRegion[i];

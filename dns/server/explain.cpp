@@ -8,6 +8,7 @@
 #include "dns/server/admin_rules.hpp"
 #include "dns/wire/constants.hpp"
 #include "dns/wire/query_encoder.hpp"
+#include "dns/wire/rr_type.hpp"
 #include "zones/record_text.hpp"
 #include "dns/wire/name_text.hpp"
 
@@ -36,8 +37,8 @@ nlohmann::json explain(const zones::View& view, const nlohmann::json& args) {
     ecs = wire::Prefix::parse(args["ecs"].get<std::string>());
     if (!ecs) return {{"error", "--ecs needs a prefix such as 198.51.100.0/24 (host bits zero)"}};
   }
-  uint16_t type = zones::rrTypeFromText(typeText);
-  if (type == 0) return {{"error", "unknown type '" + typeText + "'"}};
+  const uint16_t type = wire::rrTypeFromName(typeText).value_or(0);
+  if (type == 0) return {{"error", "unknown type '" + typeText + "' (a mnemonic such as AAAA, or TYPE12345)"}};
   std::string absolute = !nameText.empty() && nameText.back() == '.' ? nameText : nameText + ".";
   auto wire = zones::parseNameText(absolute, std::string(1, '\0'));
   if (!wire) return {{"error", "'" + nameText + "' is not a domain name"}};

@@ -1,13 +1,13 @@
 // Where the names that may be compressed lie in an RDATA: only the well-known types of
-// RFC 1035 (RFC 3597 section 4). Shared by the answer writer and the load-time renderer
-// so that both compress exactly the same names.
+// RFC 1035 (RFC 3597 section 4), as the RR type table (rr_type.hpp) says. Shared by the
+// answer writer and the load-time renderer so that both compress exactly the same names.
 #pragma once
 
 #include <cstdint>
 #include <string_view>
 
-#include "dns/wire/constants.hpp"
 #include "dns/wire/name_text.hpp"
+#include "dns/wire/rr_type.hpp"
 
 namespace lodestar::wire {
 
@@ -20,19 +20,18 @@ struct RdataNames {
   Span name[2];
 };
 
-/// The compressible names of `rdata` of `type`, in order; none for every other type.
+/// The compressible names of `rdata` of `type`, in order; none for every other type. One
+/// table load and a switch per record written (the answer path calls it).
 inline RdataNames compressibleNames(uint16_t type, std::string_view rdata) noexcept {
   RdataNames out;
-  switch (type) {
-    case rrtype::NS:
-    case rrtype::CNAME:
-    case rrtype::PTR:
+  switch (compressedNameLayout(type)) {
+    case NameLayout::Name:  // NS, CNAME, PTR
       out.name[out.count++] = {0, rdata.size()};
       break;
-    case rrtype::MX:
+    case NameLayout::NumberName:  // MX
       if (rdata.size() > 2) out.name[out.count++] = {2, rdata.size() - 2};
       break;
-    case rrtype::SOA: {
+    case NameLayout::TwoNames: {  // SOA
       const size_t mname = wireNameLength(rdata);
       const size_t rname = wireNameLength(rdata.substr(mname));
       out.name[out.count++] = {0, mname};

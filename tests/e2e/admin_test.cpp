@@ -509,3 +509,21 @@ TEST_CASE("a state file holding a window that ends past year 9999: loaded, and s
   CHECK(ctl(demo, "undrain eu-west").status == 0);
   CHECK(euAnswer(demo.daemon()) == kEuWest);
 }
+
+TEST_CASE("explain reads the type through the RR type table: any case, TYPE####, unknown is a usage error",
+          "[e2e][admin][explain][rrtype]") {
+  DemoFixture demo;
+  auto lower = ctl(demo, "explain www.gtm.example.test aaaa --client 127.0.0.1");
+  INFO(lower.output);
+  CHECK(lower.status == 0);
+  CHECK_THAT(lower.output, Catch::Contains("www.gtm.example.test. is steered by geo"));
+  auto generic = ctl(demo, "explain www.gtm.example.test type65280 --client 127.0.0.1");
+  INFO(generic.output);
+  CHECK_THAT(generic.output, Catch::Contains("steering answers A and AAAA only; TYPE65280 at"));
+  auto mx = ctl(demo, "explain www.gtm.example.test TYPE15 --client 127.0.0.1");
+  CHECK_THAT(mx.output, Catch::Contains("steering answers A and AAAA only; MX at"));
+  auto bogus = ctl(demo, "explain www.gtm.example.test AAAAA --client 127.0.0.1");
+  INFO(bogus.output);
+  CHECK(bogus.status == 2);
+  CHECK_THAT(bogus.output, Catch::Contains("unknown type 'AAAAA' (a mnemonic such as AAAA, or TYPE12345)"));
+}

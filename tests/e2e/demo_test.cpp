@@ -95,10 +95,10 @@ TEST_CASE("demo: api follows nearest by coordinates", "[e2e][demo][geo]") {
 }
 
 TEST_CASE("demo: the static records answer over IPv4 and IPv6", "[e2e][demo]") {
-  Answer mx = demo().daemon->ask(QueryBuilder().name("gtm.example.test.").type(15));
+  Answer mx = demo().daemon->ask(QueryBuilder().name("gtm.example.test.").type("MX"));
   CHECK(mx.aa);
   CHECK(mx.answer == std::vector<std::string>{"gtm.example.test. 300 MX 10 mail.gtm.example.test."});
-  auto v6 = demo().daemon->udp(QueryBuilder().name("static.gtm.example.test.").type(28).bytes(), true);
+  auto v6 = demo().daemon->udp(QueryBuilder().name("static.gtm.example.test.").type("AAAA").bytes(), true);
   REQUIRE(v6);
   auto a = parseAnswer(*v6);
   REQUIRE(a);

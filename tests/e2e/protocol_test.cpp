@@ -59,7 +59,7 @@ TEST_CASE("NXDOMAIN carries the SOA with TTL min(SOA TTL, minimum)", "[e2e][prot
 }
 
 TEST_CASE("NODATA carries the SOA, an empty non-terminal is NODATA, not NXDOMAIN", "[e2e][protocol]") {
-  Answer a = server().ask(QueryBuilder().name("www.example.test.").type(15 /* MX */));
+  Answer a = server().ask(QueryBuilder().name("www.example.test.").type("MX"));
   CHECK(a.rcode == kNoError);
   CHECK(a.aa);
   CHECK(a.answer.empty());
@@ -79,7 +79,7 @@ TEST_CASE("CNAME is followed inside the zone", "[e2e][protocol]") {
                           "chain2.example.test. 600 CNAME www.example.test.",
                           "www.example.test. 3600 A 192.0.2.80", "www.example.test. 3600 A 192.0.2.81"});
 
-  Answer q = server().ask(QueryBuilder().name("alias.example.test.").type(5 /* CNAME */));
+  Answer q = server().ask(QueryBuilder().name("alias.example.test.").type("CNAME"));
   CHECK(q.answer == Lines{"alias.example.test. 600 CNAME www.example.test."});
 }
 
@@ -135,22 +135,22 @@ TEST_CASE("an in-zone delegation is answered as a referral with glue", "[e2e][pr
 }
 
 TEST_CASE("every static type is served: SOA NS MX TXT SRV CAA PTR AAAA", "[e2e][protocol]") {
-  CHECK(server().ask(QueryBuilder().name("example.test.").type(6)).answer == Lines{
+  CHECK(server().ask(QueryBuilder().name("example.test.").type("SOA")).answer == Lines{
       "example.test. 3600 SOA ns1.example.test. hostmaster.example.test. 7 3600 600 1209600 300"});
-  CHECK(server().ask(QueryBuilder().name("example.test.").type(2)).answer ==
+  CHECK(server().ask(QueryBuilder().name("example.test.").type("NS")).answer ==
         Lines{"example.test. 3600 NS ns1.example.test.", "example.test. 3600 NS ns2.example.test.",
               "example.test. 3600 NS ns.outside.example."});
-  CHECK(server().ask(QueryBuilder().name("mx.example.test.").type(15)).answer ==
+  CHECK(server().ask(QueryBuilder().name("mx.example.test.").type("MX")).answer ==
         Lines{"mx.example.test. 600 MX 10 mail.example.test."});
-  CHECK(server().ask(QueryBuilder().name("Mixed-Case.example.test.").type(16)).answer ==
+  CHECK(server().ask(QueryBuilder().name("Mixed-Case.example.test.").type("TXT")).answer ==
         Lines{"Mixed-Case.example.test. 3600 TXT \"case kept as loaded\""});
-  CHECK(server().ask(QueryBuilder().name("srv.example.test.").type(33)).answer ==
+  CHECK(server().ask(QueryBuilder().name("srv.example.test.").type("SRV")).answer ==
         Lines{"srv.example.test. 600 SRV 0 5 53 ns1.example.test."});
-  CHECK(server().ask(QueryBuilder().name("caa.example.test.").type(257)).answer ==
+  CHECK(server().ask(QueryBuilder().name("caa.example.test.").type("CAA")).answer ==
         Lines{"caa.example.test. 600 CAA 0 issue \"ca.example\""});
-  CHECK(server().ask(QueryBuilder().name("ptr.example.test.").type(12)).answer ==
+  CHECK(server().ask(QueryBuilder().name("ptr.example.test.").type("PTR")).answer ==
         Lines{"ptr.example.test. 600 PTR www.example.test."});
-  CHECK(server().ask(QueryBuilder().name("ns2.example.test.").type(28)).answer ==
+  CHECK(server().ask(QueryBuilder().name("ns2.example.test.").type("AAAA")).answer ==
         Lines{"ns2.example.test. 3600 AAAA 2001:db8::2"});
   CHECK(server().ask(QueryBuilder().name("included.example.test.")).answer ==
         Lines{"included.example.test. 120 A 192.0.2.77"});
@@ -159,7 +159,7 @@ TEST_CASE("every static type is served: SOA NS MX TXT SRV CAA PTR AAAA", "[e2e][
 }
 
 TEST_CASE("qtype ANY gets one RRset, never all (RFC 8482)", "[e2e][protocol]") {
-  Answer a = server().ask(QueryBuilder().name("www.example.test.").type(255));
+  Answer a = server().ask(QueryBuilder().name("www.example.test.").type("ANY"));
   CHECK(a.rcode == kNoError);
   CHECK(a.aa);
   CHECK(a.answer == Lines{"www.example.test. 3600 A 192.0.2.80", "www.example.test. 3600 A 192.0.2.81"});
@@ -259,27 +259,27 @@ TEST_CASE("EDNS version above 0 gets BADVERS with an OPT", "[e2e][protocol][edns
 
 TEST_CASE("over-size answers are truncated with TC, TCP gets them whole", "[e2e][protocol][edns]") {
   // Twelve 205-byte TXT records: about 2.6 KB.
-  Answer plain = server().ask(QueryBuilder().name("big.example.test.").type(16));
+  Answer plain = server().ask(QueryBuilder().name("big.example.test.").type("TXT"));
   CHECK(plain.tc);
   CHECK(plain.aa);
   CHECK(plain.answer.empty());
   CHECK(plain.raw.size() <= 512);
 
-  Answer edns = server().ask(QueryBuilder().name("big.example.test.").type(16).withEdns(4096));
+  Answer edns = server().ask(QueryBuilder().name("big.example.test.").type("TXT").withEdns(4096));
   CHECK(edns.tc);  // our UDP limit is 1232 whatever the client offers
   CHECK(edns.hasOpt);
   CHECK(edns.raw.size() <= 1232);
 
-  Answer tcp = server().askTcp(QueryBuilder().name("big.example.test.").type(16));
+  Answer tcp = server().askTcp(QueryBuilder().name("big.example.test.").type("TXT"));
   CHECK_FALSE(tcp.tc);
   CHECK(tcp.answer.size() == 12);
 }
 
 TEST_CASE("a small EDNS payload is honoured", "[e2e][protocol][edns]") {
   // Five records fit in 1232 but not in 600.
-  Answer small = server().ask(QueryBuilder().name("example.test.").type(2).withEdns(600));
+  Answer small = server().ask(QueryBuilder().name("example.test.").type("NS").withEdns(600));
   CHECK_FALSE(small.tc);
-  Answer tiny = server().ask(QueryBuilder().name("big.example.test.").type(16).withEdns(600));
+  Answer tiny = server().ask(QueryBuilder().name("big.example.test.").type("TXT").withEdns(600));
   CHECK(tiny.tc);
   CHECK(tiny.raw.size() <= 600);
 }

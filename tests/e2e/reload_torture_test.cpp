@@ -57,7 +57,7 @@ TEST_CASE("reload torture: files broken and restored under load, never a lost or
   std::vector<Expected> expected = {
       {QueryBuilder().name("www.torture.test.").ecs("198.51.100.0/24"), {}},
       {QueryBuilder().name("alias.torture.test."), {}},
-      {QueryBuilder().name("static.torture.test.").type(16), {}}};
+      {QueryBuilder().name("static.torture.test.").type("TXT"), {}}};
   for (int v = 1; v <= 2; ++v) {
     std::string vs = std::to_string(v);
     expected[0].answers.push_back({"www.torture.test. 30 A 192.0.2.10"});

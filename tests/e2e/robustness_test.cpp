@@ -25,7 +25,7 @@ TEST_CASE("100,000 random and mutated packets never crash or hang the daemon", "
   std::vector<Bytes> seeds = {
       QueryBuilder().name("www.example.test.").bytes(),
       QueryBuilder().name("chain1.example.test.").ecs("198.51.100.0/24").bytes(),
-      QueryBuilder().name("big.example.test.").type(16).withEdns(4096).bytes(),
+      QueryBuilder().name("big.example.test.").type("TXT").withEdns(4096).bytes(),
       QueryBuilder().name("host.deleg.example.test.").ecs("2001:db8:100::/48").bytes(),
   };
   std::mt19937 rng(0x10de);

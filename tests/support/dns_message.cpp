@@ -2,6 +2,7 @@
 #include "tests/support/dns_message.hpp"
 
 #include "dns/wire/query_encoder.hpp"
+#include "dns/wire/rr_type.hpp"
 
 #include <arpa/inet.h>
 
@@ -72,6 +73,13 @@ QueryBuilder& QueryBuilder::ecs(const std::string& prefix, uint8_t scope) {
   Bytes data = {static_cast<uint8_t>(family >> 8), static_cast<uint8_t>(family), static_cast<uint8_t>(bits), scope};
   data.insert(data.end(), addr, addr + (bits + 7) / 8);
   return option(8, data);
+}
+
+QueryBuilder& QueryBuilder::type(std::string_view mnemonic) {
+  const auto number = wire::rrTypeFromName(mnemonic);
+  if (!number) throw std::runtime_error("unknown type " + std::string(mnemonic));
+  qtype = *number;
+  return *this;
 }
 
 QueryBuilder& QueryBuilder::option(uint16_t code, const Bytes& data) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lodestar::test {
@@ -25,6 +26,8 @@ struct QueryBuilder {
 
   QueryBuilder& name(std::string n) { qname = std::move(n); return *this; }
   QueryBuilder& type(uint16_t t) { qtype = t; return *this; }
+  /// "MX", "AAAA", "TYPE65280": through the RR type table (dns/wire/rr_type.hpp).
+  QueryBuilder& type(std::string_view mnemonic);
   QueryBuilder& withEdns(uint16_t size = 1232) { edns = true; payload = size; return *this; }
   /// Adds an ECS option for "198.51.100.0/24" (address truncated to the prefix's bytes).
   QueryBuilder& ecs(const std::string& prefix, uint8_t scope = 0);

@@ -11,6 +11,7 @@
 #include "dns/control/client.hpp"
 #include "dns/wire/duration.hpp"
 #include "dns/wire/utc_time.hpp"
+#include "dns/wire/rr_type.hpp"
 #include "lodestar/version.hpp"
 #include "zones/ldns.hpp"
 
@@ -330,7 +331,16 @@ int main(int argc, char** argv) {
   std::string client, ecs, type = "A";
   auto* explainCmd = app.add_subcommand("explain", "why a client gets its answer: geo facts, map key, regions, answer");
   explainCmd->add_option("name", target, "the name asked for")->required();
-  explainCmd->add_option("type", type, "the query type (default A)");
+  // The type as the daemon's RR type table writes it: "aaaa" is AAAA, "TYPE65280" stays.
+  const CLI::Validator rrType(
+      [](std::string& text) -> std::string {
+        const auto number = lodestar::wire::rrTypeFromName(text);
+        if (!number) return "unknown type '" + text + "' (a mnemonic such as AAAA, or TYPE12345)";
+        text = lodestar::wire::rrTypeName(*number);
+        return {};
+      },
+      "TYPE");
+  explainCmd->add_option("type", type, "the query type (default A)")->transform(rrType);
   explainCmd->add_option("--client", client, "the client's address (the packet source)")->required();
   explainCmd->add_option("--ecs", ecs, "the EDNS Client Subnet its resolver sends, e.g. 198.51.100.0/24");
   auto* statsCmd = app.add_subcommand("stats", "query counters by rcode and type, answers per region, reloads");

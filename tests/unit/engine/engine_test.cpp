@@ -29,7 +29,7 @@ test::Answer run(const QueryBuilder& q, engine::Transport transport = engine::Tr
 }  // namespace
 
 TEST_CASE("engine: static answer, NXDOMAIN, referral and REFUSED in process", "[engine]") {
-  auto a = run(QueryBuilder().name("www.example.test.").type(28));
+  auto a = run(QueryBuilder().name("www.example.test.").type("AAAA"));
   CHECK(a.answer == std::vector<std::string>{"www.example.test. 3600 AAAA 2001:db8::80"});
   CHECK(run(QueryBuilder().name("x.example.test.")).rcode == 3);
   CHECK(run(QueryBuilder().name("a.deleg.example.test.")).authority.size() == 2);
@@ -37,8 +37,8 @@ TEST_CASE("engine: static answer, NXDOMAIN, referral and REFUSED in process", "[
 }
 
 TEST_CASE("engine: TCP answers are not limited to the UDP size", "[engine]") {
-  CHECK(run(QueryBuilder().name("big.example.test.").type(16)).tc);
-  auto tcp = run(QueryBuilder().name("big.example.test.").type(16), engine::Transport::Tcp);
+  CHECK(run(QueryBuilder().name("big.example.test.").type("TXT")).tc);
+  auto tcp = run(QueryBuilder().name("big.example.test.").type("TXT"), engine::Transport::Tcp);
   CHECK_FALSE(tcp.tc);
   CHECK(tcp.answer.size() == 12);
 }

@@ -64,7 +64,7 @@ TEST_CASE("geo: the ECS scope is the width of the network that decided", "[engin
   CHECK(a.aa);
   auto custom = ask(QueryBuilder().name("geo.steer.example.").ecs("10.5.1.0/24"));
   CHECK(custom.ecs->scope == 24);
-  auto v6 = ask(QueryBuilder().name("geo.steer.example.").type(28).ecs("2001:db8:1::/56"));
+  auto v6 = ask(QueryBuilder().name("geo.steer.example.").type("AAAA").ecs("2001:db8:1::/56"));
   CHECK(v6.answer == Lines{"geo.steer.example. 20 AAAA 2001:db8::30"});  // DE → eu
   CHECK(v6.ecs->family == 2);
   CHECK(v6.ecs->scope == 48);
@@ -88,24 +88,24 @@ TEST_CASE("without ECS, or with source prefix 0, the packet's source decides wit
 }
 
 TEST_CASE("steered names: AAAA from the first region with IPv6, NODATA when none has, static types beside", "[engine][steering]") {
-  auto aaaa = ask(QueryBuilder().name("geo.steer.example.").type(28).ecs("10.1.0.0/16"));
+  auto aaaa = ask(QueryBuilder().name("geo.steer.example.").type("AAAA").ecs("10.1.0.0/16"));
   CHECK(aaaa.answer == Lines{"geo.steer.example. 20 AAAA 2001:db8::10"});
   // us-east has no IPv6 endpoint, so for AAAA the next region of the order answers.
-  auto next = ask(QueryBuilder().name("geo.steer.example.").type(28).ecs("10.2.0.0/16"));
+  auto next = ask(QueryBuilder().name("geo.steer.example.").type("AAAA").ecs("10.2.0.0/16"));
   CHECK(next.answer == Lines{"geo.steer.example. 20 AAAA 2001:db8::10"});
-  auto none = ask(QueryBuilder().name("tie.steer.example.").type(28));  // no IPv6 in the pool at all
+  auto none = ask(QueryBuilder().name("tie.steer.example.").type("AAAA"));  // no IPv6 in the pool at all
   CHECK(none.rcode == 0);
   CHECK(none.answer.empty());
   CHECK(none.authority.size() == 1);
   // That NODATA holds for every client, so it says so to the resolver's cache: ECS scope 0.
-  auto noneEcs = ask(QueryBuilder().name("tie.steer.example.").type(28).ecs("10.1.0.0/24"));
+  auto noneEcs = ask(QueryBuilder().name("tie.steer.example.").type("AAAA").ecs("10.1.0.0/24"));
   CHECK(noneEcs.answer.empty());
   REQUIRE(noneEcs.ecs);
   CHECK(noneEcs.ecs->source == 24);
   CHECK(noneEcs.ecs->scope == 0);
-  auto txt = ask(QueryBuilder().name("geo.steer.example.").type(16));
+  auto txt = ask(QueryBuilder().name("geo.steer.example.").type("TXT"));
   CHECK(txt.answer == Lines{"geo.steer.example. 300 TXT \"static data beside a steered name\""});
-  auto any = ask(QueryBuilder().name("geo.steer.example.").type(255).ecs("10.7.0.0/16"));
+  auto any = ask(QueryBuilder().name("geo.steer.example.").type("ANY").ecs("10.7.0.0/16"));
   CHECK(any.answer == Lines{"geo.steer.example. 20 A 192.0.2.40"});
 }
 

@@ -107,7 +107,7 @@ TEST_CASE("safety rule and dry-run agree with the answers after the change, over
     std::set<std::string> failedOpen;
     for (const auto& [s, outcome] : predicted) {
       test::QueryBuilder q;
-      q.name(s.record->name).type(s.v6 ? 28 : 1);
+      q.name(s.record->name).type(s.v6 ? "AAAA" : "A");
       test::Bytes b = q.bytes();
       static uint8_t out[65535];
       engine::QueryStats stats;

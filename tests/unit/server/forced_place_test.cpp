@@ -49,7 +49,7 @@ std::string zoneText(bool webFirst) {
 // The addresses of the A answer for `name`.
 std::set<std::string> addressesOf(const zones::View& view, const std::string& name) {
   test::QueryBuilder q;
-  q.name(name).type(1);
+  q.name(name).type("A");
   test::Bytes b = q.bytes();
   static uint8_t out[4096];
   engine::QueryStats stats;

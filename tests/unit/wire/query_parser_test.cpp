@@ -14,10 +14,10 @@ wire::ParseResult parse(const Bytes& b, wire::Query& q) { return wire::parseQuer
 
 TEST_CASE("a plain query parses with its header and question", "[wire][query]") {
   wire::Query q;
-  REQUIRE(parse(QueryBuilder().name("WWW.Example.test.").type(28).bytes(), q) == wire::ParseResult::Ok);
+  REQUIRE(parse(QueryBuilder().name("WWW.Example.test.").type("AAAA").bytes(), q) == wire::ParseResult::Ok);
   CHECK(q.id == 0x4c53);
   CHECK(q.recursionDesired());
-  CHECK(q.qtype == 28);
+  CHECK(q.qtype == wire::rrtype::AAAA);
   CHECK(q.qclass == 1);
   CHECK(q.qname.view() == std::string_view("\3WWW\7Example\4test\0", 18));
   CHECK(q.qnameLower.view() == std::string_view("\3www\7example\4test\0", 18));

@@ -7,6 +7,7 @@
 
 #include "dns/wire/address.hpp"
 #include "dns/wire/query_encoder.hpp"
+#include "dns/wire/rr_type.hpp"
 #include "geo/network_csv.hpp"
 
 namespace lodestar::bench {
@@ -14,15 +15,8 @@ namespace lodestar::bench {
 namespace {
 
 uint16_t typeCode(const std::string& t) {
-  if (t == "A") return 1;
-  if (t == "NS") return 2;
-  if (t == "CNAME") return 5;
-  if (t == "SOA") return 6;
-  if (t == "MX") return 15;
-  if (t == "TXT") return 16;
-  if (t == "AAAA") return 28;
-  if (t == "SRV") return 33;
-  throw std::runtime_error("unknown type " + t);
+  if (auto type = wire::rrTypeFromName(t)) return *type;
+  throw std::runtime_error("unknown type " + t + " (a mnemonic such as AAAA, or TYPE12345)");
 }
 
 std::vector<uint8_t> encode(const std::string& name, uint16_t type, const std::optional<wire::Prefix>& ecs) {
