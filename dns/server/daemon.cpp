@@ -11,10 +11,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <functional>
-#include <map>
 #include <memory>
-#include <set>
 #include <thread>
 #include <vector>
 
@@ -37,15 +34,12 @@
 #include "dns/server/view_publisher.hpp"
 #include "dns/server/worker.hpp"
 #include "dns/server/xdp_path.hpp"
-#include "dns/wire/constants.hpp"
-#include "dns/wire/name_text.hpp"
 #include "health/child_process.hpp"
 #include "health/loop/event_loop.hpp"
 #include "health/hooks.hpp"
 #include "health/prober.hpp"
 #include "health/scheduler.hpp"
 #include "lodestar/version.hpp"
-#include "zones/record_text.hpp"
 
 namespace lodestar::server {
 
