@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace lodestar::control {
 
@@ -18,9 +19,17 @@ nlohmann::json failure(const std::string& message);
 /// {"version":1,"ok":true,"result":result}
 nlohmann::json success(nlohmann::json result);
 
-/// Each argument a command may take has one type: "" when `args` holds only those, else an
-/// error that names the argument (not a library's exception text). Unknown arguments are
-/// ignored, for newer clients.
-std::string argumentError(const nlohmann::json& args);
+enum class ArgumentType { String, Boolean, Integer };
+struct Argument {
+  const char* name;
+  ArgumentType type;
+};
+/// The arguments a command takes, each with its one type.
+using ArgumentSpec = std::vector<Argument>;
+
+/// "" when `args` is an object whose arguments named in `spec` have their type, else an error
+/// that names the argument (not a library's exception text). Arguments `spec` does not name
+/// are ignored, for newer clients.
+std::string argumentError(const nlohmann::json& args, const ArgumentSpec& spec);
 
 }  // namespace lodestar::control

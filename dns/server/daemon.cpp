@@ -11,19 +11,17 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <functional>
-#include <map>
 #include <memory>
-#include <set>
 #include <thread>
 #include <vector>
 
 #include "dns/control/protocol.hpp"
-#include "dns/server/admin_actions.hpp"
+#include "dns/server/admin_control.hpp"
 #include "dns/server/admin_state.hpp"
 #include "dns/server/availability.hpp"
 #include "dns/server/background_load.hpp"
 #include "dns/server/cluster_node.hpp"
+#include "dns/server/control_commands.hpp"
 #include "dns/server/control_server.hpp"
 #include "dns/server/explain.hpp"
 #include "dns/server/health_events.hpp"
@@ -31,13 +29,11 @@
 #include "dns/server/log.hpp"
 #include "dns/server/probe_targets.hpp"
 #include "dns/server/socket_set.hpp"
+#include "dns/server/stats_snapshot.hpp"
 #include "dns/server/status_report.hpp"
 #include "dns/server/view_publisher.hpp"
 #include "dns/server/worker.hpp"
 #include "dns/server/xdp_path.hpp"
-#include "dns/wire/constants.hpp"
-#include "dns/wire/name_text.hpp"
-#include "dns/wire/rr_type.hpp"
 #include "health/child_process.hpp"
 #include "health/loop/event_loop.hpp"
 #include "health/hooks.hpp"
@@ -101,25 +97,17 @@ class Daemon {
     }
 
     // Overrides are back before the first query is answered (workers start below).
-    if (!config_.stateDir.empty()) {
-      auto loadedAdmin = loadAdminState(config_.stateDir);
-      admin_ = std::move(loadedAdmin.state);
-      droppedOverrides_ = std::move(loadedAdmin.dropped);
-      if (loadedAdmin.damaged) {
-        logLine(LogLevel::Error, loadedAdmin.message);
-        saveOrLog("rewrote the admin state from the entries kept");
-      } else if (!loadedAdmin.message.empty()) {
-        logLine(LogLevel::Info, loadedAdmin.message);
-      }
-    }
+    admin_ = std::make_unique<AdminControl>(config_.stateDir, [this]() -> const zones::View& { return *publisher_->current(); });
+    admin_->restore();
     if (config_.cluster) {
       // Its threads start connecting now; what they bring runs on the loop once it turns.
       cluster_ = std::make_unique<ClusterNode>(loop_, *config_.cluster, kVersion, config_.stateDir,
-                                               [this] { applyEffective(); });
+                                               [this] { admin_->applyEffective(); });
+      admin_->setCluster(cluster_.get());
       logLine(LogLevel::Info, "cluster: node " + config_.cluster->node + ", sharing overrides and health through etcd at " +
                                   config_.cluster->etcd.front() + (config_.cluster->etcd.size() > 1 ? " and others" : ""));
     }
-    applyAdminState(effective(), *loaded->view, std::time(nullptr));
+    applyAdminState(admin_->effective(), *loaded->view, std::time(nullptr));
     unsigned readers = 0;
     for (const auto& s : sockets) readers += Worker::readersFor(s);
     const unsigned xdpReaders = config_.xdp ? static_cast<unsigned>(config_.xdp->queues.size()) : 0;
@@ -142,6 +130,7 @@ class Daemon {
     }
 
 
+    sigFd_ = sigFd;
     loop_.watch(sigFd, EPOLLIN, [this, sigFd](uint32_t) { onSignal(sigFd); });
     if (!config_.stateDir.empty()) {
       std::error_code ec;
@@ -154,7 +143,7 @@ class Daemon {
         control_ = std::make_unique<ControlServer>(
             loop_, config_.controlSocket,
             [this](const std::string& cmd, const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
-              onControl(cmd, args, uid, reply);
+              dispatchControl(commands_, cmd, args, uid, reply);
             });
       } catch (const std::exception& e) {
         logLine(LogLevel::Error, e.what());
@@ -182,19 +171,7 @@ class Daemon {
     logLine(LogLevel::Info, "ready: " + std::to_string(publisher_->current()->zones().size()) + " zone(s), " +
                                 std::to_string(workers) + " worker(s), udp+tcp on " + where);
     loop_.run();
-    loader_.reset();  // waits for a load still running: it cannot be cut short
-    cluster_.reset();  // revokes this node's lease: its reports leave the others' status at once
-    health::killRunningChildren();
-    scheduler_.reset();
-    hooks_.reset();
-    prober_.reset();
-    control_.reset();
-    close(sigFd);
-
-    engine::StatsTotals total = stopWorkers();
-    logLine(LogLevel::Info, "stopped after " + std::to_string(total.received) + " queries (" +
-                                std::to_string(total.dropped) + " dropped, " + std::to_string(total.truncated) +
-                                " truncated)");
+    shutDown();
     return 0;
   }
 
@@ -203,82 +180,41 @@ class Daemon {
   // second look at the admin state file.
   void tick() {
     int64_t now = std::time(nullptr);
-    const zones::View& view = *publisher_->current();
-    auto windows = admin_.stepWindows(now);
-    if (cluster_) {
-      // The cluster's maintenance windows open and close on every node by the clock.
-      std::vector<std::string> open;
-      for (const auto& w : cluster_->admin().windows)
-        if (w.start <= now && now < w.end) open.push_back(w.region + "|" + std::to_string(w.start) + "|" + std::to_string(w.end));
-      if (open != clusterWindowsOpen_) {
-        clusterWindowsOpen_ = std::move(open);
-        windows.changed = true;
-        windows.drained.clear();
-        for (const auto& [region, d] : effective().effectiveDrains(now)) windows.drained.push_back(region);
-      }
-    }
-    if (windows.changed) {
-      applyAdminState(effective(), view, now);
-      std::string drained;
-      for (const auto& region : windows.drained) drained += (drained.empty() ? "" : ", ") + region;
-      logLine(LogLevel::Info, "admin: maintenance windows now drain: " + (drained.empty() ? std::string("none") : drained));
-      std::string error;
-      if (windows.expired && !config_.stateDir.empty() && !saveAdminState(config_.stateDir, admin_, error))
-        logLine(LogLevel::Error, error);
-    }
-    if (++ticks_ % 5 == 0) checkAdminStateFile();
-    availability_.sample(view, now);
+    admin_->tick(now);
+    availability_.sample(*publisher_->current(), now);
     loop_.after(std::chrono::milliseconds(1000), [this] { tick(); });
   }
 
-  // The overrides in effect: the cluster's, with this node's --local ones over them (alone:
-  // this node's only).
-  AdminState effective() const {
-    if (!cluster_) return admin_;
-    AdminState e = cluster_->admin();
-    for (const auto& [region, d] : admin_.drained) e.drained[region] = d;
-    for (const auto& [target, f] : admin_.forced) e.forced[target] = f;
-    for (const auto& [target, n] : admin_.forceNotes) e.forceNotes[target] = n;
-    e.windows.insert(e.windows.end(), admin_.windows.begin(), admin_.windows.end());
-    return e;
-  }
-
-  void applyEffective() {
-    const AdminState e = effective();
-    const zones::View& view = *publisher_->current();
-    // Another node may know regions this one does not (or foreign data named one): said once.
-    for (const auto& [region, d] : e.effectiveDrains(std::time(nullptr)))
-      if (!view.regionId(region) && unknownNamed_.insert(region).second)
-        logLine(LogLevel::Warning, "admin: the overrides drain region '" + region +
-                                       "', which this node's zones do not define; ignored here");
-    applyAdminState(e, view, std::time(nullptr));
+  // The one order of shutting down, each step for the reason given:
+  //  1. the background load: it may be running and cannot be cut short, and it publishes
+  //     through the loop's objects below;
+  //  2. the cluster node: revoking this node's lease takes its reports out of the others'
+  //     status at once (and its callbacks use the admin state and the view);
+  //  3. probe and hook children: killed, so none outlives the daemon;
+  //  4. the scheduler, then the hooks and the prober it calls: no probe result arrives after;
+  //  5. the control server: no command runs against what follows;
+  //  6. the signal descriptor;
+  //  7. the workers and the XDP path last: queries are answered until the very end, and
+  //     their counters are read once they have stopped, for the closing line.
+  void shutDown() {
+    loader_.reset();
+    cluster_.reset();
+    health::killRunningChildren();
+    scheduler_.reset();
+    hooks_.reset();
+    prober_.reset();
+    control_.reset();
+    close(sigFd_);
+    engine::StatsTotals total = stopWorkers();
+    logLine(LogLevel::Info, "stopped after " + std::to_string(total.received) + " queries (" +
+                                std::to_string(total.dropped) + " dropped, " + std::to_string(total.truncated) +
+                                " truncated)");
   }
 
   void setProbeTargets() {
     auto targets = probeTargets(*publisher_->current(), cluster_ != nullptr);
     if (cluster_) cluster_->setTargets(targets, contentHash_);
     scheduler_->setTargets(std::move(targets));
-  }
-
-  // Writes admin_ to state_dir; a failure is logged (the state in memory still applies).
-  void saveOrLog(const std::string& what) {
-    std::string error;
-    if (saveAdminState(config_.stateDir, admin_, error)) logLine(LogLevel::Info, "admin: " + what);
-    else logLine(LogLevel::Error, error);
-  }
-
-  // The state file is ours alone: one changed, damaged or deleted behind our back is kept
-  // aside for a person and rewritten from memory, so a restart cannot lose an override.
-  void checkAdminStateFile() {
-    if (config_.stateDir.empty()) return;
-    std::string onDisk = readAdminStateFile(config_.stateDir);
-    bool nothingToKeep = admin_.drained.empty() && admin_.forced.empty() && admin_.windows.empty();
-    if (onDisk == adminStateText(admin_) || (onDisk.empty() && nothingToKeep) || onDisk == damageSeen_) return;
-    damageSeen_ = onDisk;  // if the rewrite fails, say so once, not every few seconds
-    std::string aside = onDisk.empty() ? std::string("(the file was gone)") : keepDamagedAdminState(config_.stateDir);
-    logLine(LogLevel::Error, "admin: " + config_.stateDir + "/admin-state.json was changed outside lodestar; the "
-                             "found copy is kept as " + aside);
-    saveOrLog("rewrote admin-state.json from memory");
   }
 
   engine::StatsTotals stopWorkers() {
@@ -300,10 +236,9 @@ class Daemon {
     return list;
   }
 
-  // One handler per control command (docs/control-protocol.md); arguments are type-checked
-  // before any of them runs.
-  using Command = std::function<void(const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply)>;
-  std::map<std::string, Command> controlCommands() {
+  // The control commands (docs/control-protocol.md): a new one is one more row here.
+  std::vector<ControlCommand> controlCommands() {
+    using control::ArgumentType;
     auto load = [this](bool publish) {
       return [this, publish](const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
         if (publish)
@@ -315,27 +250,36 @@ class Daemon {
     };
     auto admin = [this](const std::string& command) {
       return [this, command](const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
-        onAdmin(command, args, uid, reply);
+        admin_->execute(command, args, uid, reply);
       };
     };
+    const control::ArgumentSpec adminArguments = {
+        {"target", ArgumentType::String}, {"state", ArgumentType::String},   {"reason", ArgumentType::String},
+        {"force", ArgumentType::Boolean}, {"dry_run", ArgumentType::Boolean}, {"local", ArgumentType::Boolean},
+        {"start", ArgumentType::Integer}, {"end", ArgumentType::Integer}};
     return {
-        {"reload", load(true)},
-        {"check", load(false)},
-        {"ping", [this](const nlohmann::json&, uid_t, const ControlServer::Reply& reply) {
+        {"reload", {{"force", ArgumentType::Boolean}}, load(true)},
+        {"check", {{"force", ArgumentType::Boolean}}, load(false)},
+        {"ping", {}, [this](const nlohmann::json&, uid_t, const ControlServer::Reply& reply) {
            reply(control::success({{"config", configPath_}}));
          }},
-        {"drain", admin("drain")},
-        {"undrain", admin("undrain")},
-        {"force", admin("force")},
-        {"status", [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
+        {"drain", adminArguments, admin("drain")},
+        {"undrain", adminArguments, admin("undrain")},
+        {"force", adminArguments, admin("force")},
+        {"status", {{"detail", ArgumentType::Boolean}, {"cluster", ArgumentType::Boolean}},
+         [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
            reply(control::success(status(args.value("detail", false), args.value("cluster", false))));
          }},
-        {"explain", [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
+        {"explain",
+         {{"name", ArgumentType::String}, {"type", ArgumentType::String}, {"client", ArgumentType::String},
+          {"ecs", ArgumentType::String}},
+         [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
            auto r = explain(*publisher_->current(), args);
            reply(r.contains("error") ? control::failure(r["error"].get<std::string>()) : control::success(r));
          }},
-        {"stats", [this](const nlohmann::json&, uid_t, const ControlServer::Reply& reply) { reply(control::success(stats())); }},
-        {"history", [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
+        {"stats", {}, [this](const nlohmann::json&, uid_t, const ControlServer::Reply& reply) { reply(control::success(stats())); }},
+        {"history", {{"limit", ArgumentType::Integer}},
+         [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
            const size_t limit = static_cast<size_t>(std::clamp<int64_t>(args.value("limit", int64_t(20)), 1, 1000));
            if (cluster_) return cluster_->history(limit, reply);
            if (config_.stateDir.empty())
@@ -345,108 +289,25 @@ class Daemon {
     };
   }
 
-  void onControl(const std::string& command, const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
-    if (auto error = control::argumentError(args); !error.empty()) return reply(control::failure(error));
-    auto handler = commands_.find(command);
-    if (handler != commands_.end()) return handler->second(args, uid, reply);
-    std::string known;
-    for (const auto& [name, h] : commands_) known += (known.empty() ? "" : ", ") + name;
-    reply(control::failure("unknown command '" + command + "' (known: " + known + ")"));
-  }
-
-  // drain / undrain / force: decided by admin_actions.cpp; here saved (in state_dir, or in
-  // etcd for the whole cluster), applied, audited, logged.
-  void onAdmin(const std::string& command, const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
-    if (config_.stateDir.empty())
-      return reply(control::failure("no state_dir is configured: an override would not survive a restart"));
-    const int64_t now = std::time(nullptr);
-    const std::string reason = args.value("reason", std::string());
-    const bool local = !cluster_ || args.value("local", false);
-    auto audit = [this, command, args, uid, now, reason, local](const std::string& result, int64_t revision) {
-      nlohmann::json entry = {{"time", now}, {"uid", uid}, {"command", command},
-                              {"target", args.value("target", std::string())},
-                              {"state", args.value("state", std::string())}, {"reason", reason}, {"result", result}};
-      if (cluster_) entry["scope"] = local ? "local" : "cluster";
-      if (revision) entry["revision"] = revision;
-      appendAudit(config_.stateDir, entry);
-    };
-    auto logApplied = [uid, reason](const std::string& summary, const std::string& scope) {
-      logLine(LogLevel::Info, "admin: " + summary + scope + " by uid " + std::to_string(uid) +
-                                  (reason.empty() ? "" : " (" + reason + ")"));
-    };
-    if (!local) {
-      nlohmann::json entry = {{"time", now}, {"uid", uid}, {"command", command},
-                              {"target", args.value("target", std::string())},
-                              {"state", args.value("state", std::string())}, {"reason", reason}};
-      auto summary = std::make_shared<std::string>();
-      cluster_->commitAdmin(
-          [this, command, args, uid, now, summary](const AdminState& current) {
-            AdminDecision d = decideAdmin(*publisher_->current(), current, command, args, uid, now);
-            *summary = d.next ? d.summary : d.audit;
-            return d;
-          },
-          entry,
-          [audit, logApplied, summary, reply](nlohmann::json response) {
-            const bool ok = response.value("ok", false);
-            const int64_t revision = ok && response["result"].is_object() ? response["result"].value("revision", int64_t(0)) : 0;
-            if (revision) {
-              audit("ok", revision);
-              logApplied(*summary, " (cluster-wide, etcd revision " + std::to_string(revision) + ")");
-            } else if (!ok) {
-              audit(response.value("code", std::string("refused")), 0);
-            }
-            reply(response);
-          });
-      return;
-    }
-    const zones::View& view = *publisher_->current();
-    AdminDecision d = decideAdmin(view, admin_, command, args, uid, now);
-    if (!d.next) {
-      if (!d.audit.empty()) audit(d.audit, 0);
-      return reply(d.response);
-    }
-    std::string error;
-    if (!saveAdminState(config_.stateDir, *d.next, error)) {
-      audit("not saved", 0);
-      return reply(control::failure(error));
-    }
-    admin_ = std::move(*d.next);
-    applyEffective();
-    audit(d.audit, 0);
-    logApplied(d.summary, cluster_ ? " (this node only: --local)" : "");
-    if (cluster_ && d.response["result"].is_object()) d.response["result"]["local"] = true;
-    reply(d.response);
-  }
-
   nlohmann::json stats() const {
+    engine::StatsTotals t = totals();
+    nlohmann::json xdp = xdp_ ? xdp_->status() : nlohmann::json();
+    return statsSnapshot({t, regionTally_, regionNames(*publisher_->current()), reloads_, failedReloads_,
+                          scheduler_->changes(), xdp_ ? &xdp : nullptr});
+  }
+
+  engine::StatsTotals totals() const {
     engine::StatsTotals t;
     for (const auto& w : pool_) w->addStatsTo(t);
     if (xdp_) xdp_->addStatsTo(t);
-    nlohmann::json rcodes = nlohmann::json::object(), qtypes = nlohmann::json::object(), regions = nlohmann::json::object();
-    for (size_t i = 0; i < t.byRcode.size(); ++i)
-      if (t.byRcode[i]) rcodes[wire::rcodeName(static_cast<uint16_t>(i))] = t.byRcode[i];
-    for (size_t i = 0; i < t.byQtype.size(); ++i)
-      if (t.byQtype[i]) qtypes[i + 1 == t.byQtype.size() ? "other" : wire::rrTypeName(static_cast<uint16_t>(i))] = t.byQtype[i];
-    const zones::View& view = *publisher_->current();
-    for (size_t i = 0; i < view.regions().size() && i < t.byRegion.size(); ++i)
-      regions[view.regions()[i].name] = t.byRegion[i];
-    nlohmann::json j = {{"queries", t.received}, {"dropped", t.dropped}, {"truncated", t.truncated}, {"with_ecs", t.withEcs},
-            {"fail_open", t.failOpen}, {"by_rcode", rcodes}, {"by_qtype", qtypes}, {"answers_by_region", regions},
-            {"reloads", reloads_}, {"failed_reloads", failedReloads_}, {"health_changes", scheduler_->changes()}};
-    if (xdp_) j["xdp"] = xdp_->status();
-    return j;
+    return t;
   }
 
-  nlohmann::json status(bool detail, bool withNodes = false) const {
+  nlohmann::json status(bool detail, bool withNodes) const {
     auto probes = scheduler_->status();
-    AdminState inEffect = effective();
-    auto report = statusReport({*publisher_->current(), inEffect, probes, availability_, droppedOverrides_,
-                                std::time(nullptr), detail, cluster_.get(), cluster_ ? &admin_ : nullptr});
-    if (cluster_) {
-      report["cluster"] = cluster_->summary();
-      if (withNodes) report["cluster"]["nodes"] = cluster_->nodes();
-    }
-    return report;
+    AdminState inEffect = admin_->effective();
+    return statusReport({*publisher_->current(), inEffect, probes, availability_, admin_->droppedOverrides(),
+                         std::time(nullptr), detail, cluster_.get(), cluster_ ? &admin_->local() : nullptr, withNodes});
   }
 
   void onSignal(int sigFd) {
@@ -511,9 +372,12 @@ class Daemon {
     if (listenText(loaded->config) != listenText(config_) || loaded->config.workers != config_.workers)
       logLine(LogLevel::Warning, "listen addresses and workers change only on restart");
     std::string summary = describeView(*loaded->view);
-    applyAdminState(effective(), *loaded->view, std::time(nullptr));
+    applyAdminState(admin_->effective(), *loaded->view, std::time(nullptr));
     contentHash_ = loaded->contentHash;
+    const std::vector<std::string> counted = regionNames(*publisher_->current());
     publisher_->publish(std::move(loaded->view));
+    // No worker holds the old view any more: what was counted until now was counted under it.
+    regionTally_.rebase(totals().byRegion, counted);
     setProbeTargets();
     registry_.collect();  // endpoints no view names any more
     ++reloads_;
@@ -524,10 +388,9 @@ class Daemon {
   std::string configPath_;
   lodestar::config::ServerConfig config_;
   health::Registry registry_;  // endpoint health, kept across reloads
-  AdminState admin_;            // operator overrides, persisted in state_dir (clustered: --local ones)
-  std::vector<std::string> droppedOverrides_;
-  std::string damageSeen_;  // the last damaged state file found  // entries of a damaged state file, with reasons
-  uint64_t reloads_ = 0, failedReloads_ = 0, ticks_ = 0;
+  uint64_t reloads_ = 0, failedReloads_ = 0;
+  int sigFd_ = -1;
+  RegionTally regionTally_;     // answers per region name across reloads
   Availability availability_;  // per region and pool, sampled by tick()
   std::unique_ptr<ViewPublisher> publisher_;
   std::vector<std::unique_ptr<Worker>> pool_;
@@ -538,11 +401,10 @@ class Daemon {
   std::unique_ptr<health::HookRunner> hooks_;
   std::unique_ptr<health::Scheduler> scheduler_;
   std::unique_ptr<BackgroundLoad> loader_;  // reloads and checks, beside the loop
-  std::map<std::string, Command> commands_;   // the control commands by name
+  std::vector<ControlCommand> commands_;     // the control commands
+  std::unique_ptr<AdminControl> admin_;       // operator overrides: outlives the cluster node that calls it
   std::unique_ptr<ClusterNode> cluster_;      // with cluster: in the configuration
   std::string contentHash_;                   // of what this node serves, for the others to compare
-  std::vector<std::string> clusterWindowsOpen_;  // the cluster's windows open at the last tick
-  std::set<std::string> unknownNamed_;           // regions of the overrides this view lacks (logged once)
 };
 
 }  // namespace

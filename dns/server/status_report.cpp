@@ -118,6 +118,10 @@ nlohmann::json statusReport(const StatusInputs& in) {
   }
   nlohmann::json out = {{"regions", regions}};
   if (!in.droppedOverrides.empty()) out["dropped_overrides"] = in.droppedOverrides;
+  if (in.cluster) {
+    out["cluster"] = in.cluster->summary();
+    if (in.clusterNodes) out["cluster"]["nodes"] = in.cluster->nodes();
+  }
   return out;
 }
 

@@ -26,8 +26,10 @@ struct StatusInputs {
   bool detail;  // list the zones and records using each endpoint
   const ClusterNode* cluster = nullptr;  // clustered: each node's view of each endpoint
   const AdminState* local = nullptr;     // clustered: the overrides of this node only (--local)
+  bool clusterNodes = false;             // clustered: also list the cluster's nodes
 };
 
+/// The `status` command's result (docs/control-protocol.md): a plain snapshot of its inputs.
 nlohmann::json statusReport(const StatusInputs& in);
 
 }  // namespace lodestar::server

@@ -1,0 +1,30 @@
+// `lodestarctl stats` (and, next, metrics): the daemon's counters as one plain value.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dns/engine/stats.hpp"
+#include "dns/server/region_tally.hpp"
+#include "zones/view.hpp"
+
+namespace lodestar::server {
+
+struct StatsInputs {
+  const engine::StatsTotals& totals;           // every worker's and the XDP path's, summed
+  const RegionTally& regions;                  // answers by region name across reloads
+  const std::vector<std::string>& regionNames;  // the live view's regions, by RegionId
+  uint64_t reloads = 0, failedReloads = 0, healthChanges = 0;
+  const nlohmann::json* xdp = nullptr;  // the XDP path's status, when it is configured
+};
+
+/// The `stats` command's result (docs/control-protocol.md).
+nlohmann::json statsSnapshot(const StatsInputs& in);
+
+/// The names of a view's regions, by RegionId.
+std::vector<std::string> regionNames(const zones::View& view);
+
+}  // namespace lodestar::server

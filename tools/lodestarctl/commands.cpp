@@ -1,0 +1,166 @@
+// The table of lodestarctl's subcommands: their options, the request each sends, its printer.
+#include "tools/lodestarctl/commands.hpp"
+
+#include <ctime>
+#include <memory>
+
+#include "dns/wire/duration.hpp"
+#include "dns/wire/rr_type.hpp"
+#include "dns/wire/utc_time.hpp"
+#include "tools/lodestarctl/printers.hpp"
+
+namespace lodestarctl {
+
+namespace {
+
+// A subcommand without options: `command` with no arguments.
+std::function<BuildRequest(CLI::App&)> plain(const std::string& command) {
+  return [command](CLI::App&) -> BuildRequest {
+    return [command](std::string&) { return Request{command}; };
+  };
+}
+
+void printOutcomeOf(const Request& sent, const nlohmann::json& result) { printOutcome(sent.command, result); }
+
+// The options drain, undrain and force-* share.
+struct AdminOptions {
+  std::string target, reason, at, during;
+  bool force = false, dryRun = false, local = false;
+};
+
+nlohmann::json adminArgs(const AdminOptions& o) {
+  return {{"target", o.target}, {"reason", o.reason}, {"force", o.force}, {"dry_run", o.dryRun}, {"local", o.local}};
+}
+
+BuildRequest setupReload(CLI::App& sub) {
+  auto force = std::make_shared<bool>(false);
+  sub.add_flag("--force", *force, "apply even when the files drop every zone, or more than half of them");
+  return [force](std::string&) { return Request{"reload", {{"force", *force}}}; };
+}
+
+BuildRequest setupStatus(CLI::App& sub) {
+  auto o = std::make_shared<std::pair<bool, bool>>(false, false);
+  sub.add_flag("--detail", o->first, "also list the zones and records that use each endpoint");
+  sub.add_flag("--cluster", o->second, "also list the cluster's nodes (alive, last report, version, config)");
+  return [o](std::string&) { return Request{"status", {{"detail", o->first}, {"cluster", o->second}}}; };
+}
+
+BuildRequest setupHistory(CLI::App& sub) {
+  auto limit = std::make_shared<int64_t>(20);
+  sub.add_option("-n,--limit", *limit, "how many, newest first (default 20)");
+  return [limit](std::string&) { return Request{"history", {{"limit", *limit}}}; };
+}
+
+BuildRequest setupDrain(CLI::App& sub) {
+  auto o = std::make_shared<AdminOptions>();
+  sub.add_option("region", o->target, "region name")->required();
+  sub.add_option("--reason", o->reason, "why, for the audit log and status");
+  sub.add_flag("--force", o->force, "even if some record's clients are left without a usable region (they fail open)");
+  sub.add_flag("--dry-run", o->dryRun, "show which clients would move where; change nothing");
+  sub.add_flag("--local", o->local, "in a cluster: this node only (also when etcd is unreachable); see docs/cluster.md");
+  sub.add_option("--at", o->at, "start a maintenance window then: now, +10m, or 2026-11-26T02:00:00Z (needs --for)");
+  sub.add_option("--for", o->during, "the window's length: 90s, 30m, 2h (needs --at)");
+  return [o](std::string& error) -> std::optional<Request> {
+    Request r{"drain", adminArgs(*o)};
+    if (o->at.empty() && o->during.empty()) return r;
+    if (o->at.empty() || o->during.empty()) {
+      error = "a maintenance window needs both --at (now, +10m or 2026-11-26T02:00:00Z) and --for "
+              "(its length: 90s, 30m, 2h); without them, drain starts now and lasts until undrain";
+      return std::nullopt;
+    }
+    // The one grammar (dns/wire): the daemon checks the window again, whoever sends it.
+    std::string why;
+    auto start = lodestar::wire::parseWhen(o->at, std::time(nullptr), why);
+    if (!start) {
+      error = "--at: " + why;
+      return std::nullopt;
+    }
+    auto length = lodestar::wire::parseSeconds(o->during, 1, lodestar::wire::kLongestDuration.count() / 1000, why);
+    if (!length) {
+      error = "--for: " + why;
+      return std::nullopt;
+    }
+    r.args["start"] = *start;
+    r.args["end"] = *start + static_cast<int64_t>(*length);
+    return r;
+  };
+}
+
+BuildRequest setupUndrain(CLI::App& sub) {
+  auto o = std::make_shared<AdminOptions>();
+  sub.add_option("region", o->target, "region name")->required();
+  sub.add_flag("--local", o->local, "in a cluster: end a drain made with --local on this node");
+  return [o](std::string&) { return Request{"undrain", adminArgs(*o)}; };
+}
+
+BuildRequest setupExplain(CLI::App& sub) {
+  struct Options {
+    std::string name, type = "A", client, ecs;
+  };
+  auto o = std::make_shared<Options>();
+  sub.add_option("name", o->name, "the name asked for")->required();
+  // The type as the daemon's RR type table writes it: "aaaa" is AAAA, "TYPE65280" stays.
+  const CLI::Validator rrType(
+      [](std::string& text) -> std::string {
+        const auto number = lodestar::wire::rrTypeFromName(text);
+        if (!number) return "unknown type '" + text + "' (a mnemonic such as AAAA, or TYPE12345)";
+        text = lodestar::wire::rrTypeName(*number);
+        return {};
+      },
+      "TYPE");
+  sub.add_option("type", o->type, "the query type (default A)")->transform(rrType);
+  sub.add_option("--client", o->client, "the client's address (the packet source)")->required();
+  sub.add_option("--ecs", o->ecs, "the EDNS Client Subnet its resolver sends, e.g. 198.51.100.0/24");
+  return [o](std::string&) {
+    return Request{"explain", {{"name", o->name}, {"type", o->type}, {"client", o->client}, {"ecs", o->ecs}}};
+  };
+}
+
+// force-down, force-up and auto: the protocol's force with a state.
+std::function<BuildRequest(CLI::App&)> setupForce(const std::string& state) {
+  return [state](CLI::App& sub) -> BuildRequest {
+    auto o = std::make_shared<AdminOptions>();
+    sub.add_option("target", o->target, "region, REGION/POOL or address")->required();
+    sub.add_option("--reason", o->reason, "why, for the audit log");
+    sub.add_flag("--force", o->force, "even if some record's clients are left without a usable region (they fail open)");
+    sub.add_flag("--dry-run", o->dryRun, "show which clients would move where; change nothing");
+    sub.add_flag("--local", o->local, "in a cluster: this node only");
+    return [o, state](std::string&) {
+      Request r{"force", adminArgs(*o)};
+      r.args["state"] = state;
+      return r;
+    };
+  };
+}
+
+std::string forceHelp(const std::string& name) {
+  return name + " TARGET: a region, REGION/POOL or an endpoint address";
+}
+
+}  // namespace
+
+const std::vector<Subcommand>& subcommands() {
+  static const std::vector<Subcommand> table = {
+      {"reload", "load the files on disk and apply them if they have no error", setupReload, printOutcomeOf},
+      {"check", "validate the files on disk without applying them", plain("check"), printOutcomeOf},
+      {"ping", "is the daemon answering?", plain("ping"), printOutcomeOf},
+      {"status", "regions, pools and endpoints with health and overrides", setupStatus,
+       [](const Request& sent, const nlohmann::json& r) { printStatus(r, sent.args.value("cluster", false)); }},
+      {"history",
+       "recent admin actions: the cluster's (who, where, when, why, revision), or this node's audit log when it "
+       "runs alone",
+       setupHistory, [](const Request&, const nlohmann::json& r) { printHistory(r); }},
+      {"drain", "stop sending clients to REGION (every record, every zone)", setupDrain, printOutcomeOf},
+      {"undrain", "send clients to REGION again", setupUndrain, printOutcomeOf},
+      {"explain", "why a client gets its answer: geo facts, map key, regions, answer", setupExplain,
+       [](const Request&, const nlohmann::json& r) { printExplain(r); }},
+      {"stats", "query counters by rcode and type, answers per region, reloads", plain("stats"),
+       [](const Request&, const nlohmann::json& r) { printStats(r); }},
+      {"force-down", forceHelp("force-down"), setupForce("down"), printOutcomeOf},
+      {"force-up", forceHelp("force-up"), setupForce("up"), printOutcomeOf},
+      {"auto", forceHelp("auto"), setupForce("auto"), printOutcomeOf},
+  };
+  return table;
+}
+
+}  // namespace lodestarctl

@@ -1,0 +1,36 @@
+// lodestarctl's subcommands as one table: a subcommand is a row {name, setup, printer}, and
+// adding one touches only that table (and the daemon's, dns/server/daemon.cpp).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+namespace lodestarctl {
+
+/// What is sent to the daemon.
+struct Request {
+  std::string command;
+  nlohmann::json args = nlohmann::json::object();
+};
+
+/// Once the command line is parsed: the request, or nullopt with a usage error in `error`.
+using BuildRequest = std::function<std::optional<Request>(std::string& error)>;
+
+struct Subcommand {
+  std::string name;
+  std::string help;
+  /// Adds the subcommand's arguments and options to `sub`; returns how to build its request.
+  std::function<BuildRequest(CLI::App& sub)> setup;
+  /// Prints a successful result.
+  std::function<void(const Request& sent, const nlohmann::json& result)> print;
+};
+
+/// Every subcommand, in the order `--help` lists them.
+const std::vector<Subcommand>& subcommands();
+
+}  // namespace lodestarctl

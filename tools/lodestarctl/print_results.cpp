@@ -1,0 +1,97 @@
+// lodestarctl stats, history, and the outcome of reload, check, ping, drain, undrain, force.
+#include <cstdint>
+#include <iostream>
+#include <string>
+
+#include "dns/wire/utc_time.hpp"
+#include "tools/lodestarctl/printers.hpp"
+
+namespace lodestarctl {
+
+using lodestar::wire::formatUtc;
+
+void printStats(const nlohmann::json& s) {
+  std::cout << "queries      " << s.value("queries", 0) << "  (with ECS " << s.value("with_ecs", 0) << ")\n"
+            << "dropped      " << s.value("dropped", 0) << "  (no answer: not a query, or malformed)\n"
+            << "truncated    " << s.value("truncated", 0) << "  (TC=1: too big for the client's UDP size)\n"
+            << "fail open    " << s.value("fail_open", 0) << "  (no usable region: endpoints served whatever their health)\n"
+            << "reloads      " << s.value("reloads", 0) << " applied, " << s.value("failed_reloads", 0) << " failed\n"
+            << "health       " << s.value("health_changes", 0) << " state changes\n";
+  for (const char* key : {"by_rcode", "by_qtype", "answers_by_region"}) {
+    if (!s.contains(key) || s[key].empty()) continue;
+    std::cout << (std::string(key) == "by_rcode" ? "rcodes      " : std::string(key) == "by_qtype" ? "types       " : "regions     ");
+    for (const auto& [k, v] : s[key].items()) std::cout << " " << k << " " << v.get<uint64_t>();
+    std::cout << "\n";
+  }
+  if (s.contains("xdp")) {
+    const auto& x = s["xdp"];
+    std::cout << "xdp          " << x.value("interface", std::string()) << " (" << x.value("mode", std::string()) << "): ";
+    if (!x.value("on", false)) {
+      std::cout << "OFF, the sockets answer every query: " << x.value("error", std::string()) << "\n";
+      return;
+    }
+    std::cout << "on\n";
+    for (const auto& q : x["queues"])
+      std::cout << "  queue " << q.value("queue", 0) << "    " << q.value("received", 0) << " frames in, "
+                << q.value("answered", 0) << " answered, " << q.value("malformed", 0) << " malformed, "
+                << q.value("transmit_full", 0) << " lost to a full transmit ring"
+                << (q.value("zero_copy", false) ? " (zero-copy)" : " (copy mode)") << "\n";
+  }
+}
+
+void printHistory(const nlohmann::json& result) {
+  if (result["history"].empty()) std::cout << "no admin actions recorded\n";
+  for (const auto& h : result["history"]) {
+    std::cout << formatUtc(h.value("time", int64_t(0))) << "  " << h.value("command", std::string()) << " "
+              << h.value("target", std::string());
+    if (!h.value("state", std::string()).empty()) std::cout << " " << h["state"].get<std::string>();
+    if (h.contains("node")) std::cout << "  on " << h["node"].get<std::string>();
+    std::cout << "  by uid " << h.value("uid", 0);
+    if (!h.value("reason", std::string()).empty()) std::cout << "  \"" << h["reason"].get<std::string>() << "\"";
+    if (!h.value("result", std::string()).empty()) std::cout << "  " << h["result"].get<std::string>();
+    if (h.contains("revision")) std::cout << "  revision " << h["revision"].get<int64_t>();
+    std::cout << "\n";
+  }
+}
+
+void printOutcome(const std::string& command, const nlohmann::json& result) {
+  if (result.contains("summary")) {
+    std::cout << result["summary"].get<std::string>();
+  } else if (result.value("dry_run", false)) {
+    std::cout << "dry run: nothing changed; computed by the answer path's own region choice\n";
+    if (result["moves"].empty()) std::cout << "  no client would get a different region\n";
+    for (const auto& m : result["moves"]) {
+      auto list = [](const nlohmann::json& regions) {
+        std::string text;
+        for (const auto& r : regions) text += (text.empty() ? "" : ", ") + r.get<std::string>();
+        return text.empty() ? std::string("(none)") : text;
+      };
+      std::cout << "  " << m["record"].get<std::string>() << " (" << m["policy"].get<std::string>() << "), "
+                << m["clients"].get<std::string>() << ": " << list(m["from"]) << " -> " << list(m["to"]);
+      if (m.value("fail_open", false)) std::cout << "  [FAIL OPEN: no usable region left]";
+      if (m.value("spill", false)) std::cout << "  [spread over the next regions by client network]";
+      std::cout << "\n";
+    }
+    for (const auto& r : result["left_without_region"])
+      std::cout << "  would leave " << r.get<std::string>() << " without a usable region (refused without --force)\n";
+    std::cout << "to apply it, run the same command without --dry-run\n";
+  } else if (result.contains("window")) {
+    std::cout << command << " " << result["target"].get<std::string>() << ": scheduled from "
+              << formatUtc(result["window"]["start"].get<int64_t>()) << " to "
+              << formatUtc(result["window"]["end"].get<int64_t>()) << "\n";
+  } else if (result.contains("target") && !result.value("changed", true)) {
+    std::cout << command << " " << result["target"].get<std::string>() << ": nothing to do ("
+              << (command == "undrain" ? "it was not drained" : command == "drain" ? "it was drained already"
+                                                                                   : "that was its state already")
+              << ")\n";
+  } else if (result.contains("target")) {
+    std::cout << command << " " << result["target"].get<std::string>() << ": done";
+    if (result.contains("revision")) std::cout << " on every node (etcd revision " << result["revision"].get<int64_t>() << ")";
+    if (result.value("local", false)) std::cout << " on this node only (--local)";
+    std::cout << "\n";
+  } else {
+    std::cout << result.dump() << "\n";
+  }
+}
+
+}  // namespace lodestarctl

@@ -1,0 +1,22 @@
+// lodestarctl's printers: a successful result of each control command, for people.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace lodestarctl {
+
+/// `status`: regions, pools and endpoints; `clusterAsked`: say so when the node runs alone.
+void printStatus(const nlohmann::json& result, bool clusterAsked);
+/// `explain`: the steering laid out, then the answer decoded by ldns.
+void printExplain(const nlohmann::json& result);
+/// `stats`: the counters.
+void printStats(const nlohmann::json& result);
+/// `history`: the admin actions, newest first.
+void printHistory(const nlohmann::json& result);
+/// `reload`, `check`, `ping`, `drain`, `undrain`, `force`: a summary, a dry run, a window, or
+/// what changed; `command` is the protocol's command (drain, undrain, force, ...).
+void printOutcome(const std::string& command, const nlohmann::json& result);
+
+}  // namespace lodestarctl
