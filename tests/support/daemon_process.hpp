@@ -13,24 +13,9 @@
 #include <vector>
 
 #include "tests/support/dns_message.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace lodestar::test {
-
-/// A scratch folder under /tmp, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-  /// Writes `content` to path()/name (creating folders) and returns the full path.
-  std::string write(const std::string& name, const std::string& content) const;
-
- private:
-  std::string path_;
-};
-
-/// Path of a file under tests/data in the source tree.
-std::string dataPath(const std::string& relative);
 
 class DaemonProcess {
  public:
