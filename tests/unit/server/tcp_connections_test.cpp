@@ -136,7 +136,7 @@ TEST_CASE("tcp connections: idle ones are closed after the timeout, active ones 
   CHECK(closedByServer(busy));
 }
 
-TEST_CASE("tcp connections: pipelined queries are answered in order; a half-close ends the connection", "[server][tcp]") {
+TEST_CASE("tcp connections: pipelined queries are answered in order, a half-close ends the connection", "[server][tcp]") {
   Rig rig;
   TcpConnections tcp(rig.epoll, 8, std::chrono::seconds(10));
   const auto t0 = Clock::now();

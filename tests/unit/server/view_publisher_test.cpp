@@ -27,7 +27,7 @@ std::unique_ptr<const zones::View> trackedView(std::atomic<bool>* freed, const s
 
 }  // namespace
 
-TEST_CASE("view publisher: offline readers never hold a view; the old one is freed at publish", "[server][publisher]") {
+TEST_CASE("view publisher: offline readers never hold a view, so the old one is freed at publish", "[server][publisher]") {
   std::atomic<bool> firstFreed{false};
   ViewPublisher p(trackedView(&firstFreed, "first"), 2);
   CHECK(p.current()->regions()[0].name == "first");
