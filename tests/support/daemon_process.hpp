@@ -22,7 +22,9 @@ class DaemonProcess {
   /// Runs `lodestar -c configPath`. The config should listen on 127.0.0.1:0 (and may on
   /// [::1]:0). Throws when the daemon does not report ready within a few seconds.
   /// `prefix`: a command the daemon runs under, e.g. nsenter into a test's network namespace.
-  explicit DaemonProcess(const std::string& configPath, const std::vector<std::string>& prefix = {});
+  /// `binary`: another build of the daemon ("" the shipped lodestar), e.g. lodestar-test-daemon.
+  explicit DaemonProcess(const std::string& configPath, const std::vector<std::string>& prefix = {},
+                         const std::string& binary = "");
   ~DaemonProcess();
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;
