@@ -210,22 +210,14 @@ Prober::~Prober() = default;
 const char* Prober::userAgent() noexcept { return "Lodestar-health-check/0.1 (+https://lodestar.invalid/health)"; }
 
 namespace {
-// Test-only (LODESTAR_TEST_CLOSED_PROBES="addr,addr"): probes of these addresses go to a
-// closed port, so one node of a cluster test "cannot reach" them while the others can.
-const std::vector<std::string>& closedForTests() {
-  static const std::vector<std::string> list = [] {
-    std::vector<std::string> out;
-    const char* env = std::getenv("LODESTAR_TEST_CLOSED_PROBES");
-    for (std::string rest = env ? env : ""; !rest.empty();) {
-      auto comma = rest.find(',');
-      out.push_back(rest.substr(0, comma));
-      rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
-    }
-    return out;
-  }();
+// Set by the test build of the daemon only (closeForTests); empty in the shipped one.
+std::vector<std::string>& closedForTests() {
+  static std::vector<std::string> list;
   return list;
 }
 }  // namespace
+
+void Prober::closeForTests(std::vector<std::string> addresses) { closedForTests() = std::move(addresses); }
 
 void Prober::start(const CheckSpec& spec, const std::string& address, Done done) {
   const std::string& target = spec.address.empty() ? address : spec.address;

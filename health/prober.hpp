@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "health/state/check_spec.hpp"
 #include "health/loop/event_loop.hpp"
@@ -34,6 +35,11 @@ class Prober {
 
   /// The User-Agent of HTTP probes: WAFs block anonymous probes.
   static const char* userAgent() noexcept;
+
+  /// Called by the test build of the daemon only (lodestar-test-daemon), before any probe:
+  /// probes of these addresses go to a closed port instead, so one node of a cluster test
+  /// "cannot reach" them while the others can.
+  static void closeForTests(std::vector<std::string> addresses);
 
  private:
   struct Impl;

@@ -46,8 +46,11 @@ ClusterFixture::ClusterFixture(ClusterNodeOptions options) : checkPort_(freePort
   }
   for (int i = 0; i < 3; ++i) {
     const bool closed = i == 2 && !options.closedProbes.empty();
+    // Only the test build of the daemon reads LODESTAR_TEST_CLOSED_PROBES (the shipped one
+    // has no such hook); node 3 runs it when some of its probes must fail.
     if (closed) setenv("LODESTAR_TEST_CLOSED_PROBES", options.closedProbes.c_str(), 1);
-    nodes_.push_back(std::make_unique<DaemonProcess>(configOf(i)));
+    binaries_.push_back(closed ? LODESTAR_TEST_DAEMON_BINARY : "");
+    nodes_.push_back(std::make_unique<DaemonProcess>(configOf(i), std::vector<std::string>{}, binaries_.back()));
     if (closed) unsetenv("LODESTAR_TEST_CLOSED_PROBES");
   }
 }
@@ -78,7 +81,8 @@ void ClusterFixture::stopRegion(const std::string& region) { backends_[region].r
 
 void ClusterFixture::restartNode(int i) {
   nodes_.at(static_cast<size_t>(i)).reset();
-  nodes_.at(static_cast<size_t>(i)) = std::make_unique<DaemonProcess>(configOf(i));
+  nodes_.at(static_cast<size_t>(i)) =
+      std::make_unique<DaemonProcess>(configOf(i), std::vector<std::string>{}, binaries_.at(static_cast<size_t>(i)));
 }
 
 void ClusterFixture::killNode(int i) {

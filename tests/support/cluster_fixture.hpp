@@ -17,7 +17,8 @@ namespace lodestar::test {
 
 struct ClusterNodeOptions {
   std::string consensus;      // "" (the default, quorum), "local" or "quorum"
-  std::string closedProbes;   // LODESTAR_TEST_CLOSED_PROBES for node 3 only ("" none)
+  std::string closedProbes;   // addresses node 3 cannot probe ("" none): it runs lodestar-test-daemon
+                              // with LODESTAR_TEST_CLOSED_PROBES
   bool otherZoneOnNode3 = false;  // node 3 serves one more record (a configuration mismatch)
 };
 
@@ -43,6 +44,7 @@ class ClusterFixture {
  private:
   EtcdCluster etcd_;
   TempDir dir_;
+  std::vector<std::string> binaries_;  // per node: "" the shipped daemon, or the test build
   uint16_t checkPort_;
   std::map<std::string, std::unique_ptr<Backend>> backends_;
   std::vector<std::unique_ptr<DaemonProcess>> nodes_;

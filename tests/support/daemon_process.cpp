@@ -22,33 +22,14 @@ extern char** environ;
 
 namespace lodestar::test {
 
-TempDir::TempDir() {
-  char tmpl[] = "/tmp/lodestar-test-XXXXXX";
-  if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
-std::string TempDir::write(const std::string& name, const std::string& content) const {
-  std::string full = path_ + "/" + name;
-  std::filesystem::create_directories(std::filesystem::path(full).parent_path());
-  std::ofstream(full, std::ios::binary) << content;
-  return full;
-}
-
-std::string dataPath(const std::string& relative) { return std::string(LODESTAR_SOURCE_DIR) + "/tests/data/" + relative; }
-
-DaemonProcess::DaemonProcess(const std::string& configPath, const std::vector<std::string>& prefix) {
+DaemonProcess::DaemonProcess(const std::string& configPath, const std::vector<std::string>& prefix,
+                             const std::string& otherBinary) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
-  std::string binary = LODESTAR_BINARY;
+  std::string binary = otherBinary.empty() ? std::string(LODESTAR_BINARY) : otherBinary;
   std::vector<std::string> words = prefix;
   for (std::string w : {binary, std::string("-c"), configPath}) words.push_back(w);
   std::vector<char*> argv;

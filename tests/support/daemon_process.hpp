@@ -13,31 +13,18 @@
 #include <vector>
 
 #include "tests/support/dns_message.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace lodestar::test {
-
-/// A scratch folder under /tmp, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-  /// Writes `content` to path()/name (creating folders) and returns the full path.
-  std::string write(const std::string& name, const std::string& content) const;
-
- private:
-  std::string path_;
-};
-
-/// Path of a file under tests/data in the source tree.
-std::string dataPath(const std::string& relative);
 
 class DaemonProcess {
  public:
   /// Runs `lodestar -c configPath`. The config should listen on 127.0.0.1:0 (and may on
   /// [::1]:0). Throws when the daemon does not report ready within a few seconds.
   /// `prefix`: a command the daemon runs under, e.g. nsenter into a test's network namespace.
-  explicit DaemonProcess(const std::string& configPath, const std::vector<std::string>& prefix = {});
+  /// `binary`: another build of the daemon ("" the shipped lodestar), e.g. lodestar-test-daemon.
+  explicit DaemonProcess(const std::string& configPath, const std::vector<std::string>& prefix = {},
+                         const std::string& binary = "");
   ~DaemonProcess();
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;

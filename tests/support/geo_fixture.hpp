@@ -8,7 +8,7 @@
 
 #include "geo/database.hpp"
 #include "geo/network_csv.hpp"
-#include "tests/support/daemon_process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace lodestar::test {
 

@@ -17,6 +17,12 @@ void usage(std::ostream& out) {
 }
 }  // namespace
 
+#ifdef LODESTAR_TEST_DAEMON
+// The test build only (lodestar-test-daemon, tests/support/test_daemon_hooks.cpp): the
+// shipped daemon has no test hook at all.
+void applyTestHooks();
+#endif
+
 int main(int argc, char** argv) {
   static const option options[] = {{"config", required_argument, nullptr, 'c'},
                                    {"check", no_argument, nullptr, 'C'},
@@ -39,5 +45,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (check) return lodestar::server::checkConfiguration(config, std::cout, std::cerr);
+#ifdef LODESTAR_TEST_DAEMON
+  applyTestHooks();
+#endif
   return lodestar::server::runDaemon(config);
 }

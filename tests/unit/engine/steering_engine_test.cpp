@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include "dns/engine/answer.hpp"
+#include "tests/support/dns_message.hpp"
 #include "tests/support/geo_fixture.hpp"
 #include "zones/view_loader.hpp"
 

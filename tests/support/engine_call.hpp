@@ -1,0 +1,17 @@
+// The one place the in-process property tests (allocation, fuzz) call the answer path, so a
+// change of its signature is one edit here.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "dns/engine/answer.hpp"
+
+namespace lodestar::test {
+
+/// Answers `query[0..size)` from `view` into `out` as the workers do; returns the length
+/// (0: nothing to send). Allocates nothing (the allocation test holds it to that).
+size_t answerInto(const zones::View& view, const uint8_t* query, size_t size, const engine::Client& client,
+                  uint8_t* out, size_t capacity, engine::QueryStats& stats) noexcept;
+
+}  // namespace lodestar::test
