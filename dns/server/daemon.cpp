@@ -119,11 +119,12 @@ class Daemon {
       logLine(LogLevel::Info, "cluster: node " + config_.cluster->node + ", sharing overrides and health through etcd at " +
                                   config_.cluster->etcd.front() + (config_.cluster->etcd.size() > 1 ? " and others" : ""));
     }
-    applyAdminState(effective(), *loaded->view, std::time(nullptr));
+    applyAdminState(effective(), *loaded->view, *loaded->admin, std::time(nullptr));
     unsigned readers = 0;
     for (const auto& s : sockets) readers += Worker::readersFor(s);
     const unsigned xdpReaders = config_.xdp ? static_cast<unsigned>(config_.xdp->queues.size()) : 0;
     readers += xdpReaders;
+    adminCells_ = std::move(loaded->admin);
     publisher_ = std::make_unique<ViewPublisher>(std::move(loaded->view), readers);
     WorkerSettings settings{{config_.udpMaxPayload, config_.udpCoalesceMax},
                             std::max(1u, config_.tcpMaxConnections / workers),
@@ -218,7 +219,7 @@ class Daemon {
       }
     }
     if (windows.changed) {
-      applyAdminState(effective(), view, now);
+      applyAdminState(effective(), view, *adminCells_, now);
       std::string drained;
       for (const auto& region : windows.drained) drained += (drained.empty() ? "" : ", ") + region;
       logLine(LogLevel::Info, "admin: maintenance windows now drain: " + (drained.empty() ? std::string("none") : drained));
@@ -251,7 +252,7 @@ class Daemon {
       if (!view.regionId(region) && unknownNamed_.insert(region).second)
         logLine(LogLevel::Warning, "admin: the overrides drain region '" + region +
                                        "', which this node's zones do not define; ignored here");
-    applyAdminState(e, view, std::time(nullptr));
+    applyAdminState(e, view, *adminCells_, std::time(nullptr));
   }
 
   void setProbeTargets() {
@@ -511,8 +512,9 @@ class Daemon {
     if (listenText(loaded->config) != listenText(config_) || loaded->config.workers != config_.workers)
       logLine(LogLevel::Warning, "listen addresses and workers change only on restart");
     std::string summary = describeView(*loaded->view);
-    applyAdminState(effective(), *loaded->view, std::time(nullptr));
+    applyAdminState(effective(), *loaded->view, *loaded->admin, std::time(nullptr));
     contentHash_ = loaded->contentHash;
+    adminCells_ = std::move(loaded->admin);  // with the view it belongs to
     publisher_->publish(std::move(loaded->view));
     setProbeTargets();
     registry_.collect();  // endpoints no view names any more
@@ -525,6 +527,7 @@ class Daemon {
   lodestar::config::ServerConfig config_;
   health::Registry registry_;  // endpoint health, kept across reloads
   AdminState admin_;            // operator overrides, persisted in state_dir (clustered: --local ones)
+  std::shared_ptr<zones::AdminCells> adminCells_;  // the served view's override table, writable
   std::vector<std::string> droppedOverrides_;
   std::string damageSeen_;  // the last damaged state file found  // entries of a damaged state file, with reasons
   uint64_t reloads_ = 0, failedReloads_ = 0, ticks_ = 0;
