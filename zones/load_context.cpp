@@ -35,7 +35,7 @@ std::optional<RegionId> LoadContext::region(const std::string& name) const {
   return std::nullopt;
 }
 
-void LoadContext::freezeRegions() { admin_.reset(new RegionAdmin[regions_.size() + 1]); }
+void LoadContext::freezeRegions() { admin_->setRegionCount(regions_.size() + 1); }
 
 std::string LoadContext::regionNames() const {
   std::vector<std::string> names;

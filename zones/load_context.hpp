@@ -6,11 +6,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "geo/database.hpp"
 #include "health/state/check_spec.hpp"
 #include "health/state/registry.hpp"
+#include "zones/admin_cells.hpp"
 #include "zones/policy_key.hpp"
 #include "zones/yaml/diagnostics.hpp"
 #include "zones/steered_record.hpp"
@@ -33,8 +35,16 @@ class LoadContext {
   std::optional<RegionId> region(const std::string& name) const;
   /// Called once every region is known: gives each its drain switch.
   void freezeRegions();
-  const RegionAdmin* regionAdmin(RegionId id) const noexcept { return admin_ ? &admin_[id] : nullptr; }
-  const std::shared_ptr<RegionAdmin[]>& sharedRegionAdmin() const noexcept { return admin_; }
+  const RegionAdmin* regionAdmin(RegionId id) const noexcept {
+    return id < std::as_const(*admin_).regionCount() ? &std::as_const(*admin_).region(id) : nullptr;
+  }
+  /// Gives a place its forced-state cell (a const pointer for readers, the index for the writer).
+  void addPlace(const health::PlaceForce*& force, PlaceId& place) {
+    place = admin_->addPlace();
+    force = &std::as_const(*admin_).place(place);
+  }
+  /// The view's override table, writable: for the loader to hand to the control loop.
+  const std::shared_ptr<AdminCells>& sharedAdminCells() const noexcept { return admin_; }
   const std::vector<Region>& regions() const noexcept { return regions_; }
   /// "ap-northeast, eu-west, us-east", for messages that list what exists.
   std::string regionNames() const;
@@ -62,7 +72,7 @@ class LoadContext {
   health::Registry* registry_;
   health::Registry local_;  // when no registry is given
   std::vector<Region> regions_;
-  std::shared_ptr<RegionAdmin[]> admin_;
+  std::shared_ptr<AdminCells> admin_ = std::make_shared<AdminCells>();
   std::vector<SourceLocation> regionWhere_;
   std::map<PolicyKey, Compiled> compiled_;
   std::map<std::string, uint32_t> previousSerials_;

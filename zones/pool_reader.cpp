@@ -62,6 +62,7 @@ bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string&
       }
       m.cname = *wire;
       m.cnameState = ctx.endpointState(check, "cname:" + wire::nameToText(*wire));
+      ctx.addPlace(m.cnameForce, m.cnamePlace);
       if (node["capacity"]) {
         auto c = yaml.integer(node["capacity"], keyPath(path, "capacity"), 1, 1'000'000);
         if (!c) return false;
@@ -131,6 +132,7 @@ bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string&
       continue;
     }
     e.state = ctx.endpointState(check, *a);
+    ctx.addPlace(e.force, e.place);
     family.push_back(std::move(e));
   }
   return ok;

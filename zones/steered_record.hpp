@@ -35,13 +35,20 @@ struct RegionAdmin {
   std::atomic<bool> drained{false};
 };
 
+/// A place's index in its view's AdminCells (where its forced state is written).
+using PlaceId = uint32_t;
+inline constexpr PlaceId kNoPlace = UINT32_MAX;  // built by hand, outside a loader: never forced
+
 /// One address of a pool: the unit of health.
 struct Endpoint {
   wire::Address address;
   uint32_t weight = 1;  // for the weighted policy's choice inside a region
   std::shared_ptr<health::EndpointState> state;  // shared by every place of (check, address)
-  mutable health::PlaceForce force;              // this place's own (set by applyAdminState)
-  health::Health health() const noexcept { return health::read(force, *state); }
+  /// This place's own override, a cell of the view's AdminCells (written by applyAdminState
+  /// through the table, never through the view).
+  const health::PlaceForce* force = &health::kNotForced;
+  PlaceId place = kNoPlace;  // that cell's index, for the writer
+  health::Health health() const noexcept { return health::read(*force, *state); }
   bool up() const noexcept { return health().up; }
 };
 
@@ -52,8 +59,9 @@ struct PoolMembers {
   std::vector<Endpoint> ipv6;
   std::string cname;  // uncompressed wire form; empty for an address region
   std::shared_ptr<health::EndpointState> cnameState;
-  mutable health::PlaceForce cnameForce;
-  const RegionAdmin* admin = nullptr;  // the region's drain switch
+  const health::PlaceForce* cnameForce = &health::kNotForced;  // in the view's AdminCells
+  PlaceId cnamePlace = kNoPlace;
+  const RegionAdmin* admin = nullptr;  // the region's drain switch, in the view's AdminCells
   RegionId region = 0;
   uint32_t capacity = 1;   // relative size, for spill-over and weighted choices
   bool endpointWeights = false;  // some endpoint has a weight other than 1
@@ -61,7 +69,7 @@ struct PoolMembers {
   bool drained() const noexcept { return admin && admin->drained.load(std::memory_order_relaxed); }
   const std::vector<Endpoint>& family(bool ipv6Wanted) const noexcept { return ipv6Wanted ? ipv6 : ipv4; }
   /// A CNAME region's target, as the answer path reads it.
-  health::Health cnameHealth() const noexcept { return health::read(cnameForce, *cnameState); }
+  health::Health cnameHealth() const noexcept { return health::read(*cnameForce, *cnameState); }
 };
 
 /// The answer path looks at a pool's regions from a fixed-size array on its stack.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "geo/database.hpp"
+#include "zones/admin_cells.hpp"
 #include "zones/name_index.hpp"
 #include "zones/steered_record.hpp"
 #include "zones/zone.hpp"
@@ -43,12 +44,16 @@ class View {
 
   /// Regions are global: one table for every zone, indexed by RegionId.
   const std::vector<Region>& regions() const noexcept { return regions_; }
-  void setRegions(std::vector<Region> regions, std::shared_ptr<RegionAdmin[]> admin) {
+  /// `admin` is the table of drain switches and forced states the view's places point into;
+  /// the view only reads it (the loader hands the writable handle to the control loop).
+  void setRegions(std::vector<Region> regions, std::shared_ptr<const AdminCells> admin) {
     regions_ = std::move(regions);
     admin_ = std::move(admin);
   }
-  /// The region's drain switch (the control thread flips it; workers read it).
-  RegionAdmin& regionAdmin(RegionId id) const noexcept { return admin_[id]; }
+  /// The region's drain switch, read-only (the control loop flips it through AdminCells).
+  const RegionAdmin& regionAdmin(RegionId id) const noexcept { return admin_->region(id); }
+  /// The table this view reads its overrides from (null before setRegions()).
+  const AdminCells* adminCells() const noexcept { return admin_.get(); }
   std::optional<RegionId> regionId(const std::string& name) const noexcept {
     for (size_t i = 0; i < regions_.size(); ++i)
       if (regions_[i].name == name) return static_cast<RegionId>(i);
@@ -65,7 +70,7 @@ class View {
   NameIndex<const NameHit> names_;
   size_t longestApex_ = 0;
   std::vector<Region> regions_;
-  std::shared_ptr<RegionAdmin[]> admin_;
+  std::shared_ptr<const AdminCells> admin_;
   std::shared_ptr<const geo::Database> db_;
 };
 
@@ -77,7 +82,8 @@ struct EndpointPlace {
   const PoolMembers& members;
   const Endpoint* endpoint;  // null for the CNAME target of a CNAME region
   const std::shared_ptr<health::EndpointState>& cell;  // what its probes see (shared)
-  health::PlaceForce& force;                           // the operator's override, this place's own
+  const health::PlaceForce& force;                     // the operator's override, this place's own
+  PlaceId place;                                       // its index in the view's AdminCells
   health::Health health() const noexcept { return health::read(force, *cell); }
 };
 
@@ -90,8 +96,8 @@ void forEachEndpoint(const View& view, F&& visit) {
       for (RegionId r : pool->regions) {
         const PoolMembers& m = pool->byRegion[r];
         for (const auto* list : {&m.ipv4, &m.ipv6})
-          for (const auto& e : *list) visit(EndpointPlace{*zone, *pool, r, m, &e, e.state, e.force});
-        if (m.cnameState) visit(EndpointPlace{*zone, *pool, r, m, nullptr, m.cnameState, m.cnameForce});
+          for (const auto& e : *list) visit(EndpointPlace{*zone, *pool, r, m, &e, e.state, *e.force, e.place});
+        if (m.cnameState) visit(EndpointPlace{*zone, *pool, r, m, nullptr, m.cnameState, *m.cnameForce, m.cnamePlace});
       }
 }
 

@@ -11,8 +11,8 @@
 
 namespace lodestar::zones {
 
-std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::shared_ptr<const geo::Database> db,
-                               Diagnostics& diags, health::Registry* registry, const View* previous) {
+LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_ptr<const geo::Database> db,
+                            Diagnostics& diags, health::Registry* registry, const View* previous) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
   for (const auto& p : paths) {
@@ -60,11 +60,11 @@ std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::share
       diags.error({f, 0, 0}, "zone " + apex + " is defined here and in " + fileOf[apex] + "; remove one");
     else fileOf[apex] = f;
   }
-  if (!diags.ok()) return nullptr;
+  if (!diags.ok()) return {};
   view->indexNames();
-  view->setRegions(ctx.regions(), ctx.sharedRegionAdmin());
+  view->setRegions(ctx.regions(), ctx.sharedAdminCells());
   view->setDatabase(ctx.sharedDatabase());
-  return view;
+  return {std::move(view), ctx.sharedAdminCells()};
 }
 
 }  // namespace lodestar::zones

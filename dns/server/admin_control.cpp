@@ -10,8 +10,8 @@
 
 namespace lodestar::server {
 
-AdminControl::AdminControl(std::string stateDir, CurrentView currentView)
-    : stateDir_(std::move(stateDir)), currentView_(std::move(currentView)) {}
+AdminControl::AdminControl(std::string stateDir, CurrentView currentView, CurrentCells currentCells)
+    : stateDir_(std::move(stateDir)), currentView_(std::move(currentView)), currentCells_(std::move(currentCells)) {}
 
 void AdminControl::restore() {
   if (stateDir_.empty()) return;
@@ -44,7 +44,7 @@ void AdminControl::applyEffective() {
     if (!view.regionId(region) && unknownNamed_.insert(region).second)
       logLine(LogLevel::Warning, "admin: the overrides drain region '" + region +
                                      "', which this node's zones do not define; ignored here");
-  applyAdminState(e, view, std::time(nullptr));
+  applyAdminState(e, view, currentCells_(), std::time(nullptr));
 }
 
 void AdminControl::tick(int64_t now) {
@@ -62,7 +62,7 @@ void AdminControl::tick(int64_t now) {
     }
   }
   if (windows.changed) {
-    applyAdminState(effective(), currentView_(), now);
+    applyAdminState(effective(), currentView_(), currentCells_(), now);
     std::string drained;
     for (const auto& region : windows.drained) drained += (drained.empty() ? "" : ", ") + region;
     logLine(LogLevel::Info, "admin: maintenance windows now drain: " + (drained.empty() ? std::string("none") : drained));

@@ -23,9 +23,11 @@ namespace lodestar::server {
 class AdminControl {
  public:
   using CurrentView = std::function<const zones::View&()>;
+  /// The served view's override table, the one writable handle to it (zones/admin_cells.hpp).
+  using CurrentCells = std::function<zones::AdminCells&()>;
 
   /// `stateDir` empty: no override can be made (it would not survive a restart).
-  AdminControl(std::string stateDir, CurrentView currentView);
+  AdminControl(std::string stateDir, CurrentView currentView, CurrentCells currentCells);
 
   /// At start, before the first query is answered: the saved overrides (a damaged file is
   /// logged, and rewritten from the entries kept).
@@ -59,6 +61,7 @@ class AdminControl {
 
   std::string stateDir_;
   CurrentView currentView_;
+  CurrentCells currentCells_;
   ClusterNode* cluster_ = nullptr;
   AdminState admin_;                             // persisted in state_dir (clustered: the --local ones)
   std::vector<std::string> dropped_;             // entries of a damaged state file, with reasons

@@ -12,7 +12,7 @@ WhatIfHealth::WhatIfHealth(const zones::View& view, const AdminState& state, int
     : drained_(view.regions().size(), false) {
   for (const auto& [region, d] : state.effectiveDrains(now))
     if (auto id = view.regionId(region)) drained_[*id] = true;
-  forEachForced(state, view, [this](health::PlaceForce& place, health::Forced f) { forced_[&place] = f; });
+  forEachForced(state, view, [this](const zones::EndpointPlace& at, health::Forced f) { forced_[&at.force] = f; });
 }
 
 health::Health WhatIfHealth::read(const health::PlaceForce& place, const health::EndpointState& cell) const noexcept {

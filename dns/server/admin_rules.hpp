@@ -22,9 +22,9 @@ class WhatIfHealth {
   WhatIfHealth(const zones::View& view, const AdminState& state, int64_t now);
   bool drained(const zones::PoolMembers& m) const noexcept { return m.region < drained_.size() && drained_[m.region]; }
   health::Health endpoint(const zones::PoolMembers&, const zones::Endpoint& e) const noexcept {
-    return read(e.force, *e.state);
+    return read(*e.force, *e.state);
   }
-  health::Health alias(const zones::PoolMembers& m) const noexcept { return read(m.cnameForce, *m.cnameState); }
+  health::Health alias(const zones::PoolMembers& m) const noexcept { return read(*m.cnameForce, *m.cnameState); }
 
  private:
   health::Health read(const health::PlaceForce& place, const health::EndpointState& cell) const noexcept;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <tuple>
 
 namespace lodestar::server {
@@ -228,20 +229,24 @@ std::optional<AppliedForce> forceFor(const AdminState& state, const wire::Addres
 }
 
 void forEachForced(const AdminState& state, const zones::View& view,
-                   const std::function<void(health::PlaceForce&, health::Forced)>& apply) {
+                   const std::function<void(const zones::EndpointPlace&, health::Forced)>& apply) {
   zones::forEachEndpoint(view, [&](const zones::EndpointPlace& at) {
     auto force = forceFor(state, at.endpoint ? &at.endpoint->address : nullptr, view.regions()[at.region].name,
                           at.pool.name);
-    apply(at.force, force ? force->state : health::Forced::Auto);
+    apply(at, force ? force->state : health::Forced::Auto);
   });
 }
 
-void applyAdminState(const AdminState& state, const zones::View& view, int64_t now) {
+void applyAdminState(const AdminState& state, const zones::View& view, zones::AdminCells& cells, int64_t now) {
+  // Only through the table the view was built with: another one would leave it unchanged.
+  if (view.adminCells() != &cells) throw std::invalid_argument("applyAdminState: not this view's admin table");
   auto drains = state.effectiveDrains(now);
   for (size_t r = 0; r < view.regions().size(); ++r)
-    view.regionAdmin(static_cast<zones::RegionId>(r))
+    cells.region(static_cast<zones::RegionId>(r))
         .drained.store(drains.count(view.regions()[r].name) > 0, std::memory_order_relaxed);
-  forEachForced(state, view, [](health::PlaceForce& place, health::Forced f) { place.forced.store(f); });
+  forEachForced(state, view, [&cells](const zones::EndpointPlace& at, health::Forced f) {
+    if (at.place != zones::kNoPlace) cells.place(at.place).forced.store(f);
+  });
 }
 
 bool knownTarget(const zones::View& view, const std::string& target, std::string& error) {

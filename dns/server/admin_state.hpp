@@ -100,9 +100,11 @@ std::string readAdminStateFile(const std::string& stateDir);
 /// Copies the persisted file aside as admin-state.json.damaged-TIME; returns that path.
 std::string keepDamagedAdminState(const std::string& stateDir);
 
-/// Sets the view's region drains and every endpoint's forced state from `state` (the most
-/// specific target wins: address > REGION/POOL > REGION).
-void applyAdminState(const AdminState& state, const zones::View& view, int64_t now);
+/// Sets the view's region drains and every place's forced state from `state` (the most
+/// specific target wins: address > REGION/POOL > REGION), written into `cells`: the writable
+/// handle of the table the view reads (the loader's LoadedView::admin). The view itself is
+/// only read. Throws std::invalid_argument when `cells` is not the view's table.
+void applyAdminState(const AdminState& state, const zones::View& view, zones::AdminCells& cells, int64_t now);
 /// The override for an endpoint at `address` (nullptr for a CNAME region's target) of `pool`
 /// in `region`: the most specific target wins (address > REGION/POOL > REGION).
 struct AppliedForce {
@@ -115,7 +117,7 @@ std::optional<AppliedForce> forceFor(const AdminState& state, const wire::Addres
 /// The forced state `state` gives each place of the view (an endpoint of one pool in one
 /// region, or a CNAME region's target), for applying and for what-ifs.
 void forEachForced(const AdminState& state, const zones::View& view,
-                   const std::function<void(health::PlaceForce&, health::Forced)>& apply);
+                   const std::function<void(const zones::EndpointPlace&, health::Forced)>& apply);
 
 /// Does `target` name a region, a REGION/POOL or an endpoint address of the view? If not,
 /// `error` says what exists.

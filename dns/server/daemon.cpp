@@ -97,7 +97,9 @@ class Daemon {
     }
 
     // Overrides are back before the first query is answered (workers start below).
-    admin_ = std::make_unique<AdminControl>(config_.stateDir, [this]() -> const zones::View& { return *publisher_->current(); });
+    admin_ = std::make_unique<AdminControl>(
+        config_.stateDir, [this]() -> const zones::View& { return *publisher_->current(); },
+        [this]() -> zones::AdminCells& { return *adminCells_; });
     admin_->restore();
     if (config_.cluster) {
       // Its threads start connecting now; what they bring runs on the loop once it turns.
@@ -107,11 +109,12 @@ class Daemon {
       logLine(LogLevel::Info, "cluster: node " + config_.cluster->node + ", sharing overrides and health through etcd at " +
                                   config_.cluster->etcd.front() + (config_.cluster->etcd.size() > 1 ? " and others" : ""));
     }
-    applyAdminState(admin_->effective(), *loaded->view, std::time(nullptr));
+    applyAdminState(admin_->effective(), *loaded->view, *loaded->admin, std::time(nullptr));
     unsigned readers = 0;
     for (const auto& s : sockets) readers += Worker::readersFor(s);
     const unsigned xdpReaders = config_.xdp ? static_cast<unsigned>(config_.xdp->queues.size()) : 0;
     readers += xdpReaders;
+    adminCells_ = std::move(loaded->admin);
     publisher_ = std::make_unique<ViewPublisher>(std::move(loaded->view), readers);
     WorkerSettings settings{{config_.udpMaxPayload, config_.udpCoalesceMax},
                             std::max(1u, config_.tcpMaxConnections / workers),
@@ -372,8 +375,9 @@ class Daemon {
     if (listenText(loaded->config) != listenText(config_) || loaded->config.workers != config_.workers)
       logLine(LogLevel::Warning, "listen addresses and workers change only on restart");
     std::string summary = describeView(*loaded->view);
-    applyAdminState(admin_->effective(), *loaded->view, std::time(nullptr));
+    applyAdminState(admin_->effective(), *loaded->view, *loaded->admin, std::time(nullptr));
     contentHash_ = loaded->contentHash;
+    adminCells_ = std::move(loaded->admin);  // with the view it belongs to
     const std::vector<std::string> counted = regionNames(*publisher_->current());
     publisher_->publish(std::move(loaded->view));
     // No worker holds the old view any more: what was counted until now was counted under it.
@@ -388,6 +392,7 @@ class Daemon {
   std::string configPath_;
   lodestar::config::ServerConfig config_;
   health::Registry registry_;  // endpoint health, kept across reloads
+  std::shared_ptr<zones::AdminCells> adminCells_;  // the served view's override table, writable
   uint64_t reloads_ = 0, failedReloads_ = 0;
   int sigFd_ = -1;
   RegionTally regionTally_;     // answers per region name across reloads

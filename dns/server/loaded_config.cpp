@@ -24,8 +24,8 @@ std::optional<LoadedConfig> load(const std::string& configPath, const zones::Vie
       return std::nullopt;
     }
   }
-  auto view = zones::loadView(config->zonePaths, db, diags, registry, previous);
-  if (!view) return std::nullopt;
+  auto loaded = zones::loadViewAndAdmin(config->zonePaths, db, diags, registry, previous);
+  if (!loaded.view) return std::nullopt;
   // What this node serves, comparable across nodes: the zone files' bytes (wherever they
   // live) and the geo database's, not the main configuration (each node names itself there).
   std::vector<uint64_t> files;
@@ -35,7 +35,7 @@ std::optional<LoadedConfig> load(const std::string& configPath, const zones::Vie
   wire::ContentDigest content;
   for (uint64_t f : files) content.add(f);
   if (db) content.add(db->digest());
-  return LoadedConfig{std::move(*config), std::move(view), content.hex()};
+  return LoadedConfig{std::move(*config), std::move(loaded.view), std::move(loaded.admin), content.hex()};
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ namespace lodestar::server {
 struct LoadedConfig {
   lodestar::config::ServerConfig config;
   std::unique_ptr<zones::View> view;
+  std::shared_ptr<zones::AdminCells> admin;  // the writable handle of the view's override table
   std::string contentHash;  // of the zone files and the geo database (not the main config)
 };
 

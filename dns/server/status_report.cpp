@@ -100,8 +100,8 @@ nlohmann::json statusReport(const StatusInputs& in) {
           }
         };
         for (const auto* list : {&m->ipv4, &m->ipv6})
-          for (const auto& e : *list) visit(e.state.get(), e.force, &e.address, "");
-        if (m->cnameState) visit(m->cnameState.get(), m->cnameForce, nullptr, wire::nameToText(m->cname));
+          for (const auto& e : *list) visit(e.state.get(), *e.force, &e.address, "");
+        if (m->cnameState) visit(m->cnameState.get(), *m->cnameForce, nullptr, wire::nameToText(m->cname));
       }
     nlohmann::json list = nlohmann::json::array();
     for (const auto& key : order) list.push_back(endpoints[key]);

@@ -37,6 +37,9 @@ struct PlaceForce {
   }
 };
 
+/// The override of a place no admin table holds (built by hand): always Auto.
+inline const PlaceForce kNotForced{};
+
 /// The one rule: a forced state wins, else the probes'.
 inline Health combine(Forced f, Observed o) noexcept {
   if (f != Forced::Auto) return {f == Forced::Up, f == Forced::Down};

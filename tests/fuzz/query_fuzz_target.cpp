@@ -17,8 +17,8 @@ using namespace lodestar;
 
 namespace {
 
-const zones::View& fuzzView() {
-  static std::unique_ptr<zones::View> view = [] {
+zones::LoadedView& fuzzView() {
+  static zones::LoadedView loaded = [] {
     try {
       return test::steeredView();
     } catch (const std::exception& e) {
@@ -26,7 +26,7 @@ const zones::View& fuzzView() {
       std::abort();
     }
   }();
-  return *view;
+  return loaded;
 }
 
 // FNV-1a of the input: the same bytes always meet the same states and client, so every
@@ -48,9 +48,10 @@ uint64_t inputHash(const uint8_t* data, size_t size) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static uint8_t out[65535];
-  const zones::View& view = fuzzView();
+  zones::LoadedView& fuzz = fuzzView();
+  const zones::View& view = *fuzz.view;
   std::mt19937_64 rng(inputHash(data, size));
-  test::drawStates(view, rng);
+  test::drawStates(view, *fuzz.admin, rng);
   const char* source = test::kClientAddresses[rng() % std::size(test::kClientAddresses)];
   engine::QueryStats stats;
   for (auto transport : {engine::Transport::Udp, engine::Transport::Tcp}) {

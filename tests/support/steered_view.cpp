@@ -9,17 +9,17 @@
 
 namespace lodestar::test {
 
-std::unique_ptr<zones::View> steeredView() {
+zones::LoadedView steeredView() {
   // The database file may go once loaded: the policies are compiled into the view's trees
   // and the open database keeps its mapping.
   TempDir scratch;
   auto db = buildDatabase(scratch, readCsv("geo/test-networks.csv"), "steered.mmdb");
   zones::Diagnostics d;
-  auto view = zones::loadView(
+  auto loaded = zones::loadViewAndAdmin(
       {dataPath("e2e/zones"), dataPath("steering/admin.example.yaml"), dataPath("steering/policies.example.yaml")}, db,
       d);
-  if (!view) throw std::runtime_error(d.report());
-  return view;
+  if (!loaded.view) throw std::runtime_error(d.report());
+  return loaded;
 }
 
 namespace {
@@ -27,7 +27,7 @@ namespace {
 bool chance(std::mt19937_64& rng, unsigned percent) { return rng() % 100 < percent; }
 }  // namespace
 
-void drawStates(const zones::View& view, std::mt19937_64& rng) {
+void drawStates(const zones::View& view, zones::AdminCells& admin, std::mt19937_64& rng) {
   static constexpr unsigned kMixes[] = {0, 10, 40, 70, 100};
   const unsigned down = kMixes[rng() % 5], doubt = kMixes[rng() % 4], forced = kMixes[rng() % 3] / 2,
                  drained = kMixes[rng() % 4] / 2;
@@ -39,19 +39,19 @@ void drawStates(const zones::View& view, std::mt19937_64& rng) {
     health::Forced f = !chance(rng, forced) ? health::Forced::Auto
                        : rng() % 2       ? health::Forced::Up
                                          : health::Forced::Down;
-    place.force.forced.store(f, std::memory_order_relaxed);
+    admin.place(place.place).forced.store(f, std::memory_order_relaxed);
   });
   for (size_t r = 0; r < view.regions().size(); ++r)
-    view.regionAdmin(static_cast<zones::RegionId>(r)).drained.store(chance(rng, drained), std::memory_order_relaxed);
+    admin.region(static_cast<zones::RegionId>(r)).drained.store(chance(rng, drained), std::memory_order_relaxed);
 }
 
-void clearStates(const zones::View& view) {
-  zones::forEachEndpoint(view, [](const zones::EndpointPlace& place) {
+void clearStates(const zones::View& view, zones::AdminCells& admin) {
+  zones::forEachEndpoint(view, [&](const zones::EndpointPlace& place) {
     place.cell->observed.store(health::Observed::Up, std::memory_order_relaxed);
-    place.force.forced.store(health::Forced::Auto, std::memory_order_relaxed);
+    admin.place(place.place).forced.store(health::Forced::Auto, std::memory_order_relaxed);
   });
   for (size_t r = 0; r < view.regions().size(); ++r)
-    view.regionAdmin(static_cast<zones::RegionId>(r)).drained.store(false, std::memory_order_relaxed);
+    admin.region(static_cast<zones::RegionId>(r)).drained.store(false, std::memory_order_relaxed);
 }
 
 }  // namespace lodestar::test

@@ -19,12 +19,12 @@ const zones::View& e2eView() {
   return *view;
 }
 
-std::unique_ptr<zones::View> everyPolicyView(const TempDir& scratch) {
+zones::LoadedView everyPolicyView(const TempDir& scratch) {
   auto db = buildDatabase(scratch, readCsv("geo/test-networks.csv"), "every-policy.mmdb");
   zones::Diagnostics d;
-  auto view = zones::loadView({dataPath("steering/admin.example.yaml")}, db, d);
-  if (!view) throw std::runtime_error(d.report());
-  return view;
+  auto loaded = zones::loadViewAndAdmin({dataPath("steering/admin.example.yaml")}, db, d);
+  if (!loaded.view) throw std::runtime_error(d.report());
+  return loaded;
 }
 
 }  // namespace lodestar::test

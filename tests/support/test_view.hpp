@@ -6,6 +6,7 @@
 
 #include "tests/support/daemon_process.hpp"
 #include "zones/view.hpp"
+#include "zones/view_loader.hpp"
 
 namespace lodestar::test {
 
@@ -13,6 +14,7 @@ const zones::View& e2eView();
 
 /// tests/data/steering/admin.example.yaml (every policy kind) compiled against the test geo
 /// database (tests/data/geo/test-networks.csv, built in `scratch`); throws on any error.
-std::unique_ptr<zones::View> everyPolicyView(const TempDir& scratch);
+/// With the writable handle of its override table, for applyAdminState.
+zones::LoadedView everyPolicyView(const TempDir& scratch);
 
 }  // namespace lodestar::test

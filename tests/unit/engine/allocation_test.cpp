@@ -135,7 +135,8 @@ bool matches(const uint8_t* a, size_t n, const Expect& e) {
 
 TEST_CASE("the answer path allocates nothing for any answer kind, in changing health and admin states",
           "[engine][alloc]") {
-  auto view = test::steeredView();
+  auto loaded = test::steeredView();
+  const auto& view = loaded.view;
   std::vector<Case> cases = everyKind();
   std::mt19937_64 rng(20261203);
   engine::QueryStats stats;
@@ -144,8 +145,8 @@ TEST_CASE("the answer path allocates nothing for any answer kind, in changing he
   size_t bytes = 0;
   for (int batch = 0; batch < 400; ++batch) {
     // New states between batches, outside the counted region (the control thread's work).
-    if (batch % 5 == 0) test::clearStates(*view);
-    else test::drawStates(*view, rng);
+    if (batch % 5 == 0) test::clearStates(*view, *loaded.admin);
+    else test::drawStates(*view, *loaded.admin, rng);
     const uint64_t before = gAllocations.load();
     for (uint32_t round = 0; round < 8; ++round) {
       for (Case& c : cases) {

@@ -130,7 +130,8 @@ TEST_CASE("answer context: the kind, zone and node of each static answer", "[eng
 
 TEST_CASE("answer context: the steering decision as answered, fail-open included", "[engine][context]") {
   test::TempDir dir;
-  auto view = test::everyPolicyView(dir);
+  auto loaded = test::everyPolicyView(dir);
+  const auto& view = loaded.view;
   const int64_t now = 1'800'000'000;
 
   // failover [eu, us-east]
@@ -159,7 +160,7 @@ TEST_CASE("answer context: the steering decision as answered, fail-open included
   server::AdminState drained;
   drained.drained["eu"] = {"test", 0, now};
   drained.drained["us-east"] = {"test", 0, now};
-  server::applyAdminState(drained, *view, now);
+  server::applyAdminState(drained, *view, *loaded.admin, now);
   auto open = ask(*view, QueryBuilder().name("pay.admin.example."));
   CHECK(open->ctx.kind == AnswerKind::Steered);
   CHECK(open->ctx.steering.failOpen);
@@ -169,12 +170,12 @@ TEST_CASE("answer context: the steering decision as answered, fail-open included
   server::AdminState quiet;
   quiet.drained["asia"] = {"test", 0, now};
   quiet.drained["us-west"] = {"test", 0, now};
-  server::applyAdminState(quiet, *view, now);
+  server::applyAdminState(quiet, *view, *loaded.admin, now);
   auto none = ask(*view, QueryBuilder().name("quiet.admin.example."));
   CHECK(none->ctx.kind == AnswerKind::NoData);
   CHECK(none->ctx.steering.failOpen);
   CHECK(none->stats.failOpen.value() == 1);
-  server::applyAdminState(server::AdminState{}, *view, now);
+  server::applyAdminState(server::AdminState{}, *view, *loaded.admin, now);
 }
 
 namespace {

@@ -47,7 +47,8 @@ std::vector<std::string> answerRegions(const test::Answer& a, const std::map<std
 TEST_CASE("safety rule and dry-run agree with the answers after the change, over every policy",
           "[server][admin][property][regression]") {
   test::TempDir dir;
-  auto view = test::everyPolicyView(dir);
+  auto loaded = test::everyPolicyView(dir);
+  const auto& view = loaded.view;
   const zones::Zone& zone = *view->zones()[0];
 
   // Address (or CNAME target) → region, per pool; every endpoint cell and override target.
@@ -91,7 +92,7 @@ TEST_CASE("safety rule and dry-run agree with the answers after the change, over
       if (force(rng)) state.forced[server::ForceTarget::parse(t)] = coin(rng) ? health::Forced::Up : health::Forced::Down;
     for (auto* cell : cells) cell->observed.store(down(rng) ? health::Observed::Down : health::Observed::Up);
     // Predictions first, from the state not yet applied.
-    server::applyAdminState(server::AdminState{}, *view, now);
+    server::applyAdminState(server::AdminState{}, *view, *loaded.admin, now);
     auto stranded = server::groupsWithoutRegion(*view, state, now);
     std::set<std::string> strandedRecords;
     for (const auto& s : stranded) strandedRecords.insert(s.substr(0, s.find(" (")));
@@ -103,7 +104,7 @@ TEST_CASE("safety rule and dry-run agree with the answers after the change, over
           predicted.push_back({s, server::predictFor(*view, state, now, *rec, who, v6, s.entropy)});
         }
     // Then the change, and the answers.
-    server::applyAdminState(state, *view, now);
+    server::applyAdminState(state, *view, *loaded.admin, now);
     std::set<std::string> failedOpen;
     for (const auto& [s, outcome] : predicted) {
       test::QueryBuilder q;
@@ -137,7 +138,7 @@ TEST_CASE("safety rule and dry-run agree with the answers after the change, over
     refusals += !stranded.empty();
     failOpens += static_cast<int>(failedOpen.size());
   }
-  server::applyAdminState(server::AdminState{}, *view, now);
+  server::applyAdminState(server::AdminState{}, *view, *loaded.admin, now);
   for (auto* cell : cells) cell->observed.store(health::Observed::Up);
   // Both outcomes must have been exercised for the test to mean anything.
   CHECK(refusals > 30);

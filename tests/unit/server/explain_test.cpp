@@ -36,7 +36,8 @@ std::string prefixText(wire::Address a, unsigned length) {
 TEST_CASE("explain's stated regions and ECS scope are the answer's, for 10,000 random clients",
           "[server][explain][property]") {
   test::TempDir dir;
-  auto view = test::everyPolicyView(dir);
+  auto loaded = test::everyPolicyView(dir);
+  const auto& view = loaded.view;
   const zones::Zone& zone = *view->zones()[0];
   std::map<std::string, std::string> regionOf;  // address or CNAME target → region
   std::vector<health::EndpointState*> cells;
@@ -59,7 +60,7 @@ TEST_CASE("explain's stated regions and ECS scope are the answer's, for 10,000 r
       server::AdminState state;
       for (const auto& r : view->regions())
         if (rng() % 4 == 0) state.drained[r.name] = {"test", 0, now};
-      server::applyAdminState(state, *view, now);
+      server::applyAdminState(state, *view, *loaded.admin, now);
       for (auto* cell : cells) cell->observed.store(rng() % 5 == 0 ? health::Observed::Down : health::Observed::Up);
     }
     const auto& rec = *zone.steered()[rng() % zone.steered().size()];
@@ -94,7 +95,7 @@ TEST_CASE("explain's stated regions and ECS scope are the answer's, for 10,000 r
     CHECK(regions == s["chosen"].get<std::vector<std::string>>());
     ++checkedRegions;
   }
-  server::applyAdminState(server::AdminState{}, *view, now);
+  server::applyAdminState(server::AdminState{}, *view, *loaded.admin, now);
   for (auto* cell : cells) cell->observed.store(health::Observed::Up);
   CHECK(checkedRegions > 3000);
   CHECK(checkedScopes > 2000);

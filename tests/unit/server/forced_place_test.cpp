@@ -84,7 +84,8 @@ TEST_CASE("forcing one pool down leaves the same address in another pool serving
     INFO((webFirst ? "web listed first" : "api listed first"));
     test::TempDir dir;
     zones::Diagnostics d;
-    auto view = zones::loadView({dir.write("shared.example.yaml", zoneText(webFirst))}, nullptr, d);
+    auto loaded = zones::loadViewAndAdmin({dir.write("shared.example.yaml", zoneText(webFirst))}, nullptr, d);
+    const auto& view = loaded.view;
     REQUIRE(view);
     CHECK(addressesOf(*view, "www.shared.example.") == std::set<std::string>{"192.0.2.10"});
     CHECK(addressesOf(*view, "api.shared.example.") == std::set<std::string>{"192.0.2.10"});
@@ -93,7 +94,7 @@ TEST_CASE("forcing one pool down leaves the same address in another pool serving
     webDown.forced[server::ForceTarget::parse("eu-west/web")] = health::Forced::Down;
     CHECK(predicted(*view, webDown, "www.shared.example.") == std::vector<std::string>{"us-east"});
     CHECK(predicted(*view, webDown, "api.shared.example.") == std::vector<std::string>{"eu-west"});
-    server::applyAdminState(webDown, *view, 0);
+    server::applyAdminState(webDown, *view, *loaded.admin, 0);
     CHECK(addressesOf(*view, "www.shared.example.") == std::set<std::string>{"192.0.2.20"});
     CHECK(addressesOf(*view, "api.shared.example.") == std::set<std::string>{"192.0.2.10"});
 
@@ -101,21 +102,21 @@ TEST_CASE("forcing one pool down leaves the same address in another pool serving
     apiDown.forced[server::ForceTarget::parse("eu-west/api")] = health::Forced::Down;
     CHECK(predicted(*view, apiDown, "www.shared.example.") == std::vector<std::string>{"eu-west"});
     CHECK(predicted(*view, apiDown, "api.shared.example.") == std::vector<std::string>{"us-east"});
-    server::applyAdminState(apiDown, *view, 0);
+    server::applyAdminState(apiDown, *view, *loaded.admin, 0);
     CHECK(addressesOf(*view, "www.shared.example.") == std::set<std::string>{"192.0.2.10"});
     CHECK(addressesOf(*view, "api.shared.example.") == std::set<std::string>{"192.0.2.21"});
 
     // The address itself, forced down: every place that lists it.
     server::AdminState addressDown;
     addressDown.forced[server::ForceTarget::parse("192.0.2.10")] = health::Forced::Down;
-    server::applyAdminState(addressDown, *view, 0);
+    server::applyAdminState(addressDown, *view, *loaded.admin, 0);
     CHECK(addressesOf(*view, "www.shared.example.") == std::set<std::string>{"192.0.2.20"});
     CHECK(addressesOf(*view, "api.shared.example.") == std::set<std::string>{"192.0.2.21"});
 
     // A pool forced up over its probes' "down": the other pool still follows the probes.
     server::AdminState webUp;
     webUp.forced[server::ForceTarget::parse("eu-west/web")] = health::Forced::Up;
-    server::applyAdminState(webUp, *view, 0);
+    server::applyAdminState(webUp, *view, *loaded.admin, 0);
     zones::forEachEndpoint(*view, [](const zones::EndpointPlace& at) {
       if (at.endpoint && at.endpoint->address.toString() == "192.0.2.10") at.cell->observed.store(health::Observed::Down);
     });

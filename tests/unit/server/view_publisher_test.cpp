@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dns/server/view_publisher.hpp"
+#include "zones/admin_cells.hpp"
 
 using namespace lodestar;
 using server::ViewPublisher;
@@ -20,7 +21,8 @@ namespace {
 std::unique_ptr<const zones::View> trackedView(std::atomic<bool>* freed, const std::string& name = "v") {
   auto v = std::make_unique<zones::View>();
   if (freed) v->setDatabase(std::shared_ptr<const geo::Database>(nullptr, [freed](const geo::Database*) { *freed = true; }));
-  std::shared_ptr<zones::RegionAdmin[]> admin(new zones::RegionAdmin[1]);
+  auto admin = std::make_shared<zones::AdminCells>();
+  admin->setRegionCount(1);
   v->setRegions({zones::Region{name}}, admin);
   return v;
 }

@@ -27,7 +27,7 @@ std::string violation(const Bytes& q, const Bytes& a, bool udp = true) {
 }  // namespace
 
 TEST_CASE("the answer invariants pass real answers and name each corruption", "[support][fuzz]") {
-  auto view = test::steeredView();
+  auto view = std::move(test::steeredView().view);
   const Bytes q = QueryBuilder().name("geo.admin.example.").ecs("10.4.0.0/16").bytes();
   const Bytes a = answer(*view, q);
   REQUIRE(a.size() > 12);
