@@ -43,15 +43,15 @@ void referral(Response& r, const wire::Query& q, const Zone& zone, const Node& c
 }
 
 // The node's data for the question, following CNAMEs inside the zone.
-[[gnu::always_inline]] inline void collect(Response& r, AnswerContext& a, const Zone& zone, const Node* node) noexcept {
-  const wire::Query& q = a.query;
+[[gnu::always_inline]] inline void collect(Response& r, AnswerContext& a, const wire::Query& q, const Client& client,
+                                           const Zone& zone, const Node* node) noexcept {
   r.setAuthoritative();
   const size_t apex = apexOffset(q, zone);
   size_t ownerOffset = kQuestionOffset;
   for (unsigned depth = 0;; ++depth) {
     if (node->steer && (q.qtype == wire::rrtype::A || q.qtype == wire::rrtype::AAAA || q.qtype == wire::rrtype::ANY ||
                         q.qtype == wire::rrtype::CNAME)) {
-      if (answerSteered(r, a, *node->steer, ownerOffset, node->name)) {
+      if (answerSteered(r, a, q, client, *node->steer, ownerOffset, node->name)) {
         a.kind = AnswerKind::Steered;
       } else {
         a.kind = AnswerKind::NoData;
@@ -98,24 +98,24 @@ void referral(Response& r, const wire::Query& q, const Zone& zone, const Node& c
 
 // The qname is `node` of `zone`: a referral or the node's data. Inlined into the usual
 // path of answerQuery(): a call with several arguments costs more than the choice it makes.
-[[gnu::always_inline]] inline void resolveNode(Response& r, AnswerContext& a, const Zone& zone, const Node* node) noexcept {
+[[gnu::always_inline]] inline void resolveNode(Response& r, AnswerContext& a, const wire::Query& q, const Client& client,
+                                               const Zone& zone, const Node* node) noexcept {
   a.zone = &zone;
   a.node = node;
   bool atCut = node->cut == node;
-  if (node->cut && !(atCut && a.query.qtype == wire::rrtype::DS)) {
+  if (node->cut && !(atCut && q.qtype == wire::rrtype::DS)) {
     a.kind = AnswerKind::Referral;
     a.node = node->cut;
-    return referral(r, a.query, zone, *node->cut);
+    return referral(r, q, zone, *node->cut);
   }
-  collect(r, a, zone, node);
+  collect(r, a, q, client, zone, node);
 }
 
 // Finds what the zone holds for the qname and fills the sections.
-void resolve(Response& r, AnswerContext& a, const Zone& zone) noexcept {
-  const wire::Query& q = a.query;
+void resolve(Response& r, AnswerContext& a, const wire::Query& q, const Client& client, const Zone& zone) noexcept {
   std::string_view name = q.qnameLower.view();
   const Node* node = zone.find(name);
-  if (node) return resolveNode(r, a, zone, node);
+  if (node) return resolveNode(r, a, q, client, zone, node);
   a.zone = &zone;
   // The closest encloser exists (empty non-terminals are nodes; the apex always is).
   do {
@@ -134,38 +134,53 @@ void resolve(Response& r, AnswerContext& a, const Zone& zone) noexcept {
 }
 
 // The counters, all from the context: one place decides what each answer counts as.
-void account(const AnswerContext& a, QueryStats& stats) noexcept {
-  if (a.parsed == wire::ParseResult::Ok) stats.countQtype(a.query.qtype);
-  if (a.query.hasEcs) ++stats.withEcs;
+void account(const AnswerContext& a, const wire::Query& q, QueryStats& stats) noexcept {
+  if (a.parsed == wire::ParseResult::Ok) stats.countQtype(q.qtype);
+  if (q.hasEcs) ++stats.withEcs;
   if (a.truncated) ++stats.truncated;
   ++stats.byRcode[static_cast<size_t>(a.rcode) % stats.byRcode.size()];
-  if (a.steering.failOpen) ++stats.failOpen;
-  if (a.kind == AnswerKind::Steered && a.steering.regionCount) stats.countRegion(a.steering.regions[0]);
+  if (a.steering.record) {
+    if (a.steering.failOpen) ++stats.failOpen;
+    if (a.kind == AnswerKind::Steered && a.steering.regionCount) stats.countRegion(a.steering.regions[0]);
+  }
 }
 
 }  // namespace
 
-size_t answerQuery(AnswerContext& a, const zones::View& view, const Pipeline& pipeline) noexcept {
+namespace detail {
+
+size_t answerInto(AnswerContext& a, const uint8_t* data, size_t size, uint8_t* out, size_t outCapacity,
+                  const zones::View& view, const Pipeline& pipeline) noexcept {
   QueryStats& stats = pipeline.stats();
-  const wire::Query& q = a.query;
+  const Client& client = *a.client;
   ++stats.received;
-  // Stage: parse.
-  a.parsed = wire::parseQuery(a.data, a.size, a.query);
-  if (a.parsed == wire::ParseResult::Drop || a.outCapacity < wire::kHeaderSize) {
+  // Stage: parse, into this frame (see answer.hpp); the stages see it through the context.
+  wire::Query q;
+  a.parsed = wire::parseQuery(data, size, q);
+  a.qtype = q.hasQuestion ? q.qtype : 0;
+  if (a.parsed == wire::ParseResult::Drop || outCapacity < wire::kHeaderSize) {
     ++stats.dropped;
-    return 0;
+    a.rcode = wire::Rcode::NoError;
+    a.truncated = false;
+    a.ecsScope = 0;
+    a.limit = 0;
+    return a.length = 0;
   }
-  size_t limit = a.outCapacity;
-  if (a.client.transport == Transport::Udp) {
+  size_t limit = outCapacity;
+  if (client.transport == Transport::Udp) {
     size_t clientLimit = q.hasEdns ? q.udpPayload : wire::kClassicUdpPayload;
     limit = std::min({limit, clientLimit, size_t(std::max<uint16_t>(pipeline.udpLimit(), wire::kClassicUdpPayload))});
   }
   a.limit = limit;
-  Response r(a.out, a.outCapacity, q);
+  Response r(out, outCapacity, q);
   r.begin(limit);
 
   // Stage: after parse (cookies, early limits).
-  Verdict verdict = pipeline.hasStages() ? pipeline.afterParse(a, r) : Verdict::Continue;
+  Verdict verdict = Verdict::Continue;
+  if (pipeline.hasStages()) {
+    a.query = &q;
+    verdict = pipeline.afterParse(a, r);
+  }
 
   // Stage: early exits, then the lookup. RCODEs are decided here, or by a stage that
   // finishes the answer itself (and says which kind it gave).
@@ -184,27 +199,36 @@ size_t answerQuery(AnswerContext& a, const zones::View& view, const Pipeline& pi
     a.kind = AnswerKind::Refused;
     r.setRcode(wire::Rcode::Refused);  // no other classes; no zone transfers
   } else if (const zones::View::NameHit* hit = view.findName(q.qnameLower.view(), q.qnameHash)) {
-    resolveNode(r, a, *hit->zone, hit->node);  // the usual case: one lookup
+    resolveNode(r, a, q, client, *hit->zone, hit->node);  // the usual case: one lookup
   } else if (const Zone* zone = view.findZone(q.qnameLower.view())) {
-    resolve(r, a, *zone);
+    resolve(r, a, q, client, *zone);
   } else {
     a.kind = AnswerKind::Refused;
     r.setRcode(wire::Rcode::Refused);  // not ours: we are never a recursive server
   }
 
   // Stage: before finish (signing, rate limits, cookies' option).
-  if (verdict == Verdict::Continue && pipeline.hasStages()) verdict = pipeline.beforeFinish(a, r);
-  if (verdict == Verdict::Drop) {
-    a.kind = AnswerKind::Dropped;
-    ++stats.dropped;
-    return 0;
+  if (pipeline.hasStages()) {
+    if (verdict == Verdict::Continue) verdict = pipeline.beforeFinish(a, r);
+    a.query = nullptr;  // it lives in this frame
+    if (verdict == Verdict::Drop) {
+      a.kind = AnswerKind::Dropped;
+      ++stats.dropped;
+      a.rcode = r.rcode();
+      a.truncated = false;
+      a.ecsScope = 0;
+      return a.length = 0;
+    }
   }
-  a.length = r.finish();
+  const size_t length = r.finish();
+  a.length = length;
   a.rcode = r.rcode();
   a.truncated = r.truncated();
   a.ecsScope = r.scope();
-  account(a, stats);
-  return a.length;
+  account(a, q, stats);
+  return length;
 }
+
+}  // namespace detail
 
 }  // namespace lodestar::engine

@@ -55,38 +55,41 @@ inline constexpr unsigned kMaxRegionsChosen = 16;
 /// A steered name's decision, as answered.
 struct Steering {
   const zones::SteeredRecord* record = nullptr;  // null: no steered name was reached
-  uint16_t regions[kMaxRegionsChosen];  // RegionIds, first choice first; regionCount of them are set
   uint8_t regionCount = 0;  // none for the all policy: every usable region answers
   bool failOpen = false;  // no region was usable: the first with endpoints answered anyway
+  uint16_t regions[kMaxRegionsChosen];  // RegionIds, first choice first; regionCount of them are set
 };
 
 struct AnswerContext {
-  /// The request: the query's bytes, who sent it how, and where the answer goes (at least
-  /// 65535 bytes for TCP, or the UDP limit).
+  /// The request: the query's bytes, who sent it how (`client` must outlive the answer), and
+  /// where the answer goes (at least 65535 bytes for TCP, or the UDP limit).
   AnswerContext(const uint8_t* data, size_t size, const Client& client, uint8_t* out, size_t outCapacity) noexcept
-      : data(data), size(size), client(client), out(out), outCapacity(outCapacity) {}
+      : data(data), size(size), out(out), outCapacity(outCapacity), client(&client) {}
 
   const uint8_t* data;
   size_t size;
-  Client client;
   uint8_t* out;
   size_t outCapacity;
+  const Client* client;
 
-  // Filled by answerQuery(), stage by stage.
-  wire::Query query;  // parsed (see parsed for how far)
-  wire::ParseResult parsed = wire::ParseResult::Drop;
-  size_t limit = 0;  // the answer's size limit: the client's UDP size, our cap, or the buffer
+  // Filled by answerQuery(), stage by stage. The small fields sit together so that a new
+  // context costs a few stores (it is made for every query).
   const zones::Zone* zone = nullptr;  // the zone that answered, if any
   const zones::Node* node = nullptr;  // the node of the qname (or of the cut for a referral)
   AnswerKind kind = AnswerKind::Dropped;
   uint8_t cnames = 0;  // CNAMEs of the zone's data followed to the answer
   Steering steering;
-  uint8_t ecsScope = 0;  // the scope the answer holds for (0 without ECS or for static data)
-  wire::Rcode rcode = wire::Rcode::NoError;
-  bool truncated = false;
-  size_t length = 0;  // bytes written at `out`; 0 means send nothing
-
-  bool usedEcs() const noexcept { return query.hasEcs && query.ecs.sourcePrefix > 0; }
+  /// The parsed query: set while answerQuery() runs (the stages read it), null once it has
+  /// returned (it lives in answerQuery's frame, where the compiler keeps it in registers).
+  const wire::Query* query = nullptr;
+  // Set on every path of answerQuery() (not before).
+  wire::ParseResult parsed;
+  bool truncated;
+  uint8_t ecsScope;  // the scope the answer holds for (0 without ECS or for static data)
+  wire::Rcode rcode;
+  uint16_t qtype;    // the question's type (0 without a question), kept after return
+  size_t limit;      // the answer's size limit: the client's UDP size, our cap, or the buffer
+  size_t length;     // bytes written at `out`; 0 means send nothing
 };
 
 }  // namespace lodestar::engine

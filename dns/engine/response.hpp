@@ -49,8 +49,12 @@ class Response {
   }
 
   void setAuthoritative() noexcept { aa_ = true; }
-  /// The ECS scope the answer holds for; the narrowest of the decisions taken.
-  void narrowScope(uint8_t scope) noexcept { scope_ = scope > scope_ ? scope : scope_; }
+  /// The ECS scope the answer holds for; the narrowest of the decisions taken, never longer
+  /// than the source prefix: the bits past it were never given, so no decision rests on them.
+  void narrowScope(uint8_t scope) noexcept {
+    if (scope > q_.ecs.sourcePrefix) scope = q_.ecs.sourcePrefix;
+    scope_ = scope > scope_ ? scope : scope_;
+  }
   void setRcode(wire::Rcode r) noexcept { rcode_ = r; }
 
   // Offset of the qname's suffix `lowerName` (which must be one) for a compression pointer.

@@ -12,8 +12,8 @@ using zones::PoolMembers;
 using zones::SteeredRecord;
 
 // all: every healthy endpoint of the usable regions, rotated, capped at max_answers.
-bool answerAll(Response& r, AnswerContext& a, const SteeredRecord& s, bool v6, uint16_t type, size_t ownerOffset,
-               std::string_view owner, Picked& p) noexcept {
+bool answerAll(Response& r, AnswerContext& a, const Client& client, const SteeredRecord& s, bool v6, uint16_t type,
+               size_t ownerOffset, std::string_view owner, Picked& p) noexcept {
   bool degraded = false;
   if (!lookAll(s, v6, LiveHealth{}, p, degraded)) {
     a.steering.failOpen = true;
@@ -27,7 +27,7 @@ bool answerAll(Response& r, AnswerContext& a, const SteeredRecord& s, bool v6, u
   if (n == 0) return false;
   const uint32_t ttl = degraded ? s.ttlDegraded : s.ttl;
   const unsigned shown = n < s.maxAnswers ? n : s.maxAnswers;
-  const unsigned start = a.client.draw() % n;
+  const unsigned start = client.draw() % n;
   for (unsigned i = 0; i < shown; ++i) r.address(ownerOffset, owner, type, ttl, p.at[(start + i) % n]->address);
   return true;
 }
@@ -42,9 +42,8 @@ void record(AnswerContext& a, const Choice& c) noexcept {
 
 }  // namespace
 
-bool answerSteered(Response& r, AnswerContext& a, const SteeredRecord& s, size_t ownerOffset,
-                   std::string_view owner) noexcept {
-  const wire::Query& q = a.query;
+bool answerSteered(Response& r, AnswerContext& a, const wire::Query& q, const Client& client, const SteeredRecord& s,
+                   size_t ownerOffset, std::string_view owner) noexcept {
   a.steering.record = &s;
   const bool v6 = q.qtype == wire::rrtype::AAAA;
   // No region has anything for this family: NODATA for every client, so the answer holds
@@ -53,7 +52,7 @@ bool answerSteered(Response& r, AnswerContext& a, const SteeredRecord& s, size_t
   const uint16_t type = v6 ? wire::rrtype::AAAA : wire::rrtype::A;
   // ECS when the resolver sent a usable subnet; source prefix 0 means "decide by my address".
   const bool useEcs = q.hasEcs && q.ecs.sourcePrefix > 0;
-  const wire::Address& who = useEcs ? q.ecs.address : a.client.source;
+  const wire::Address& who = useEcs ? q.ecs.address : client.source;
   geo::DecisionTree::Result decision = s.tree->find(who);
   if (useEcs) r.narrowScope(decision.scope);
   const auto& order = (*s.orders)[decision.decision];
@@ -62,10 +61,10 @@ bool answerSteered(Response& r, AnswerContext& a, const SteeredRecord& s, size_t
   Choice c;
   switch (s.policy) {
     case zones::PolicyKind::Weighted:
-      chooseWeighted(s, v6, a.client.draw(), LiveHealth{}, picked, c);
+      chooseWeighted(s, v6, client.draw(), LiveHealth{}, picked, c);
       break;
     case zones::PolicyKind::All:
-      return answerAll(r, a, s, v6, type, ownerOffset, owner, picked);
+      return answerAll(r, a, client, s, v6, type, ownerOffset, owner, picked);
     default:
       chooseOrdered(s, order, v6, who, LiveHealth{}, picked, c);
       if (c.narrowScope < 128) r.narrowScope(c.narrowScope);

@@ -14,7 +14,7 @@ namespace lodestar::engine {
 /// Writes the A or AAAA answer of a steered name (ANY answers as A). Returns false when
 /// the answer is NODATA (no endpoint of that family, or all down with `all_down: nodata`).
 /// The decision goes into `a.steering`.
-bool answerSteered(Response& r, AnswerContext& a, const zones::SteeredRecord& s, size_t ownerOffset,
-                   std::string_view owner) noexcept;
+bool answerSteered(Response& r, AnswerContext& a, const wire::Query& q, const Client& client,
+                   const zones::SteeredRecord& s, size_t ownerOffset, std::string_view owner) noexcept;
 
 }  // namespace lodestar::engine

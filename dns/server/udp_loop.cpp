@@ -202,12 +202,16 @@ unsigned UdpLoop::receiveBatches(int flags) {
     unsigned replies = 0;
     for (int i = 0; i < got; ++i) {
       msghdr& h = b.in[i].msg_hdr;
+      size_t n = 0;
       if (h.msg_flags & MSG_TRUNC) {
         ++stats_.received;
         ++stats_.dropped;
-      } else if (engine::AnswerContext a(b.queries[i].data(), b.in[i].msg_len, clientOf(b.peers[i]),
-                                         b.answers[i].data(), kMaxUdpAnswer);
-                 size_t n = engine::answerQuery(a, *view, pipeline_)) {
+      } else {
+        const engine::Client client = clientOf(b.peers[i]);
+        engine::AnswerContext a(b.queries[i].data(), b.in[i].msg_len, client, b.answers[i].data(), kMaxUdpAnswer);
+        n = engine::answerQuery(a, *view, pipeline_);
+      }
+      if (n) {
         b.outIov[replies] = {b.answers[i].data(), n};
         msghdr& o = b.out[replies].msg_hdr;  // its iovec was set up once
         o.msg_name = &b.peers[i];

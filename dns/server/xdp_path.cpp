@@ -51,7 +51,8 @@ struct XdpPath::Queue final : xdp::Responder {
   size_t respond(const uint8_t* query, size_t size, const wire::Address& source, uint8_t* out,
                  size_t room) noexcept override {
     // The frame's room bounds the answer as well as the UDP cap does.
-    engine::AnswerContext a(query, size, engine::Client{source, engine::Transport::Udp, 0, &random}, out, room);
+    const engine::Client client{source, engine::Transport::Udp, 0, &random};
+    engine::AnswerContext a(query, size, client, out, room);
     return engine::answerQuery(a, *view, pipeline);
   }
 };
