@@ -48,6 +48,7 @@ void referral(Response& r, const wire::Query& q, const Zone& zone, const Node& c
   r.setAuthoritative();
   const size_t apex = apexOffset(q, zone);
   size_t ownerOffset = kQuestionOffset;
+  a.kind = AnswerKind::Static;  // unless a later step says otherwise
   for (unsigned depth = 0;; ++depth) {
     if (node->steer && (q.qtype == wire::rrtype::A || q.qtype == wire::rrtype::AAAA || q.qtype == wire::rrtype::ANY ||
                         q.qtype == wire::rrtype::CNAME)) {
@@ -65,12 +66,10 @@ void referral(Response& r, const wire::Query& q, const Zone& zone, const Node& c
         a.kind = AnswerKind::NoData;
         return negative(r, q, zone);
       }
-      a.kind = AnswerKind::Static;
       r.rrset(Answer, ownerOffset, apex, node->name, node->rrsets.front());
       return;
     }
-    if (const RRset* set = node->find(q.qtype)) {
-      a.kind = depth ? AnswerKind::CnameChain : AnswerKind::Static;
+    if (const RRset* set = node->find(q.qtype)) {  // Static, or CnameChain when one led here
       r.rrset(Answer, ownerOffset, apex, node->name, *set);
       return;
     }
@@ -149,15 +148,23 @@ void account(const AnswerContext& a, const wire::Query& q, QueryStats& stats) no
 
 namespace detail {
 
-size_t answerInto(AnswerContext& a, const uint8_t* data, size_t size, uint8_t* out, size_t outCapacity,
-                  const zones::View& view, const Pipeline& pipeline) noexcept {
+size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const Pipeline& pipeline) noexcept {
   QueryStats& stats = pipeline.stats();
   const Client& client = *a.client;
   ++stats.received;
+  a.zone = nullptr;
+  a.node = nullptr;
+  a.kind = AnswerKind::Dropped;
+  a.cnames = 0;
+  a.steering.record = nullptr;
+  a.steering.regionCount = 0;
+  a.steering.failOpen = false;
+  a.query = nullptr;
   // Stage: parse, into this frame (see answer.hpp); the stages see it through the context.
   wire::Query q;
-  a.parsed = wire::parseQuery(data, size, q);
-  a.qtype = q.hasQuestion ? q.qtype : 0;
+  a.parsed = wire::parseQuery(a.data, a.size, q);
+  const size_t outCapacity = a.outCapacity;
+  a.qtype = q.qtype;  // 0 without a question
   if (a.parsed == wire::ParseResult::Drop || outCapacity < wire::kHeaderSize) {
     ++stats.dropped;
     a.rcode = wire::Rcode::NoError;

@@ -15,19 +15,18 @@ class View;
 namespace lodestar::engine {
 
 namespace detail {
-// The answer path proper. The request's buffers come in as parameters, not read from the
+// The answer path proper. The answer's buffer comes in as a parameter, not read from the
 // context: the compiler then knows that writing the answer cannot touch the query parsed in
 // its frame or the message being built, and keeps them in registers (read back from the
 // context, every byte written would force them to be loaded again: ~8 % more instructions).
-size_t answerInto(AnswerContext& a, const uint8_t* data, size_t size, uint8_t* out, size_t outCapacity,
-                  const zones::View& view, const Pipeline& pipeline) noexcept;
+size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const Pipeline& pipeline) noexcept;
 }  // namespace detail
 
 /// Answers the query in `a.data[0..a.size)` into `a.out`, filling the rest of `a` (kind,
 /// zone, node, steering decision, ECS scope, rcode, TC, length) and counting it in the
 /// pipeline's stats. Returns `a.length`; 0 means send nothing.
 inline size_t answerQuery(AnswerContext& a, const zones::View& view, const Pipeline& pipeline) noexcept {
-  return detail::answerInto(a, a.data, a.size, a.out, a.outCapacity, view, pipeline);
+  return detail::answerInto(a, a.out, view, pipeline);
 }
 
 }  // namespace lodestar::engine

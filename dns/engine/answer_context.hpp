@@ -54,9 +54,9 @@ inline constexpr unsigned kMaxRegionsChosen = 16;
 
 /// A steered name's decision, as answered.
 struct Steering {
-  const zones::SteeredRecord* record = nullptr;  // null: no steered name was reached
-  uint8_t regionCount = 0;  // none for the all policy: every usable region answers
-  bool failOpen = false;  // no region was usable: the first with endpoints answered anyway
+  const zones::SteeredRecord* record;  // null: no steered name was reached
+  uint8_t regionCount;  // none for the all policy: every usable region answers
+  bool failOpen;  // no region was usable: the first with endpoints answered anyway
   uint16_t regions[kMaxRegionsChosen];  // RegionIds, first choice first; regionCount of them are set
 };
 
@@ -72,17 +72,16 @@ struct AnswerContext {
   size_t outCapacity;
   const Client* client;
 
-  // Filled by answerQuery(), stage by stage. The small fields sit together so that a new
-  // context costs a few stores (it is made for every query).
-  const zones::Zone* zone = nullptr;  // the zone that answered, if any
-  const zones::Node* node = nullptr;  // the node of the qname (or of the cut for a referral)
-  AnswerKind kind = AnswerKind::Dropped;
-  uint8_t cnames = 0;  // CNAMEs of the zone's data followed to the answer
+  // Filled by answerQuery(), stage by stage, every field on every path: a context is made
+  // for every query, so making one costs only the request's five stores.
+  const zones::Zone* zone;  // the zone that answered, if any
+  const zones::Node* node;  // the node of the qname (or of the cut for a referral)
+  AnswerKind kind;
+  uint8_t cnames;  // CNAMEs of the zone's data followed to the answer
   Steering steering;
   /// The parsed query: set while answerQuery() runs (the stages read it), null once it has
   /// returned (it lives in answerQuery's frame, where the compiler keeps it in registers).
-  const wire::Query* query = nullptr;
-  // Set on every path of answerQuery() (not before).
+  const wire::Query* query;
   wire::ParseResult parsed;
   bool truncated;
   uint8_t ecsScope;  // the scope the answer holds for (0 without ECS or for static data)
