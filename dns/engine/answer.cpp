@@ -127,9 +127,17 @@ void resolve(Response& r, AnswerContext& a, const wire::Query& q, const Client& 
     return referral(r, q, zone, *node->cut);
   }
   a.kind = AnswerKind::NxDomain;
+  a.node = nullptr;
   r.setAuthoritative();
   r.setRcode(wire::Rcode::NxDomain);
   negative(r, q, zone);
+}
+
+// An answer given before any zone is looked at.
+void early(AnswerContext& a, AnswerKind kind) noexcept {
+  a.kind = kind;
+  a.zone = nullptr;
+  a.node = nullptr;
 }
 
 // The counters, all from the context: one place decides what each answer counts as.
@@ -152,13 +160,9 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
   QueryStats& stats = pipeline.stats();
   const Client& client = *a.client;
   ++stats.received;
-  a.zone = nullptr;
-  a.node = nullptr;
-  a.kind = AnswerKind::Dropped;
+  // The fields every path does not set itself (zone, node and kind are set by each).
   a.cnames = 0;
   a.steering.record = nullptr;
-  a.steering.regionCount = 0;
-  a.steering.failOpen = false;
   a.query = nullptr;
   // Stage: parse, into this frame (see answer.hpp); the stages see it through the context.
   wire::Query q;
@@ -167,6 +171,9 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
   a.qtype = q.qtype;  // 0 without a question
   if (a.parsed == wire::ParseResult::Drop || outCapacity < wire::kHeaderSize) {
     ++stats.dropped;
+    a.kind = AnswerKind::Dropped;
+    a.zone = nullptr;
+    a.node = nullptr;
     a.rcode = wire::Rcode::NoError;
     a.truncated = false;
     a.ecsScope = 0;
@@ -184,8 +191,12 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
 
   // Stage: after parse (cookies, early limits).
   Verdict verdict = Verdict::Continue;
-  if (pipeline.hasStages()) {
+  const bool staged = pipeline.hasStages();  // read once: writing the answer may not change it
+  if (staged) {
     a.query = &q;
+    a.kind = AnswerKind::Dropped;
+    a.zone = nullptr;
+    a.node = nullptr;
     verdict = pipeline.afterParse(a, r);
   }
 
@@ -194,28 +205,28 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
   if (verdict != Verdict::Continue) {
     if (a.kind == AnswerKind::Dropped) a.kind = AnswerKind::Error;
   } else if (a.parsed == wire::ParseResult::FormErr) {
-    a.kind = AnswerKind::Error;
+    early(a, AnswerKind::Error);
     r.setRcode(wire::Rcode::FormErr);
   } else if (a.parsed == wire::ParseResult::NotImp) {
-    a.kind = AnswerKind::Error;
+    early(a, AnswerKind::Error);
     r.setRcode(wire::Rcode::NotImp);
   } else if (q.hasEdns && q.ednsVersion > 0) {
-    a.kind = AnswerKind::Error;
+    early(a, AnswerKind::Error);
     r.setRcode(wire::Rcode::BadVers);  // RFC 6891 6.1.3
   } else if (q.qclass != wire::rrclass::IN || q.qtype == wire::rrtype::AXFR || q.qtype == wire::rrtype::IXFR) {
-    a.kind = AnswerKind::Refused;
+    early(a, AnswerKind::Refused);
     r.setRcode(wire::Rcode::Refused);  // no other classes; no zone transfers
   } else if (const zones::View::NameHit* hit = view.findName(q.qnameLower.view(), q.qnameHash)) {
     resolveNode(r, a, q, client, *hit->zone, hit->node);  // the usual case: one lookup
   } else if (const Zone* zone = view.findZone(q.qnameLower.view())) {
     resolve(r, a, q, client, *zone);
   } else {
-    a.kind = AnswerKind::Refused;
+    early(a, AnswerKind::Refused);
     r.setRcode(wire::Rcode::Refused);  // not ours: we are never a recursive server
   }
 
   // Stage: before finish (signing, rate limits, cookies' option).
-  if (pipeline.hasStages()) {
+  if (staged) {
     if (verdict == Verdict::Continue) verdict = pipeline.beforeFinish(a, r);
     a.query = nullptr;  // it lives in this frame
     if (verdict == Verdict::Drop) {

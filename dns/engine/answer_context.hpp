@@ -54,7 +54,7 @@ inline constexpr unsigned kMaxRegionsChosen = 16;
 
 /// A steered name's decision, as answered.
 struct Steering {
-  const zones::SteeredRecord* record;  // null: no steered name was reached
+  const zones::SteeredRecord* record;  // null: no steered name was reached (then nothing below is set)
   uint8_t regionCount;  // none for the all policy: every usable region answers
   bool failOpen;  // no region was usable: the first with endpoints answered anyway
   uint16_t regions[kMaxRegionsChosen];  // RegionIds, first choice first; regionCount of them are set

@@ -45,6 +45,8 @@ void record(AnswerContext& a, const Choice& c) noexcept {
 bool answerSteered(Response& r, AnswerContext& a, const wire::Query& q, const Client& client, const SteeredRecord& s,
                    size_t ownerOffset, std::string_view owner) noexcept {
   a.steering.record = &s;
+  a.steering.regionCount = 0;
+  a.steering.failOpen = false;
   const bool v6 = q.qtype == wire::rrtype::AAAA;
   // No region has anything for this family: NODATA for every client, so the answer holds
   // for all of them (ECS scope 0) and the client's location is never looked up.
