@@ -184,15 +184,6 @@ constexpr NameLayout compressedNameLayout(uint16_t number) noexcept {
   return number < detail::kCompressedNames.size() ? detail::kCompressedNames[number] : NameLayout::None;
 }
 
-// The numbers the code names (constants.hpp) are the table's.
-static_assert(rrTypeFromName("A") == rrtype::A && rrTypeFromName("NS") == rrtype::NS &&
-              rrTypeFromName("CNAME") == rrtype::CNAME && rrTypeFromName("SOA") == rrtype::SOA &&
-              rrTypeFromName("PTR") == rrtype::PTR && rrTypeFromName("MX") == rrtype::MX &&
-              rrTypeFromName("TXT") == rrtype::TXT && rrTypeFromName("AAAA") == rrtype::AAAA &&
-              rrTypeFromName("SRV") == rrtype::SRV && rrTypeFromName("DNAME") == rrtype::DNAME &&
-              rrTypeFromName("OPT") == rrtype::OPT && rrTypeFromName("DS") == rrtype::DS &&
-              rrTypeFromName("CAA") == rrtype::CAA && rrTypeFromName("ANY") == rrtype::ANY &&
-              rrTypeFromName("AXFR") == rrtype::AXFR && rrTypeFromName("IXFR") == rrtype::IXFR);
 static_assert([] {
   for (size_t i = 1; i < kRrTypes.size(); ++i)
     if (kRrTypes[i - 1].number >= kRrTypes[i].number) return false;
