@@ -41,7 +41,7 @@ int daysInMonth(int64_t year, int64_t month) {
 std::string formatUtc(int64_t unixSeconds) {
   std::tm t{};
   if (!calendar(unixSeconds, t)) return outOfRange(unixSeconds);
-  char text[32];
+  char text[96];  // room for any int the format could print (GCC checks it)
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
                 t.tm_hour, t.tm_min, t.tm_sec);
   return text;
@@ -56,7 +56,7 @@ std::string formatUtcMillis(int64_t unixMillis) {
   }
   std::tm t{};
   if (!calendar(seconds, t)) return outOfRange(seconds);
-  char text[40];
+  char text[96];
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
                 t.tm_hour, t.tm_min, t.tm_sec, static_cast<int>(ms));
   return text;
