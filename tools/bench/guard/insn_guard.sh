@@ -2,12 +2,16 @@
 # The performance guard: instructions per query for each answer kind, counted by callgrind
 # over the whole daemon process, with the background (timers) of an idle window of the same
 # length subtracted. Fails when a kind costs more than 5 % above tools/bench/guard/baseline.txt.
-# Deterministic: no health checks, one worker, a fixed low rate (valgrind is ~50x slower).
+# Deterministic: no health checks, one worker, and one query in flight at a time (a closed
+# loop of window 1), so every query costs one wake-up: an open loop's batch sizes follow the
+# machine's load, and moved the per-query figure by several percent between runs.
 #
 #   tools/bench/guard/insn_guard.sh                 # measure and compare (CI)
 #   tools/bench/guard/insn_guard.sh --update        # measure and write the baseline (say why in the commit)
 #   tools/bench/guard/insn_guard.sh --server gdnsd  # the same kinds, counted the same way, on gdnsd 3
 #                                                   # (the same zone, map and database; no health check)
+#   NO_BUILD=1 BUILD_DIR=... insn_guard.sh          # count an existing build (e.g. an older commit's,
+#                                                   # side by side with this one)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
@@ -16,7 +20,7 @@ OUT=${OUT:-/tmp/lodestar-insn-guard}
 BASELINE=$HERE/baseline.txt
 TOLERANCE=${TOLERANCE:-5}  # percent
 PORT=${PORT:-15391}
-RATE=1000 SECONDS_PER_WINDOW=4
+SECONDS_PER_WINDOW=4 MIN_ANSWERED=400
 UPDATE=0 SERVER=lodestar
 case "${1:-}" in
   --update) UPDATE=1 ;;
@@ -25,7 +29,7 @@ esac
 
 command -v valgrind >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q valgrind >/dev/null; }
 mkdir -p "$BUILD"
-BUILD_DIR=$BUILD "$ROOT/tools/setup/build.sh" -DCMAKE_BUILD_TYPE=Release -DLODESTAR_TESTS=OFF \
+[ "${NO_BUILD:-0}" = 1 ] || BUILD_DIR=$BUILD "$ROOT/tools/setup/build.sh" -DCMAKE_BUILD_TYPE=Release -DLODESTAR_TESTS=OFF \
   -DLODESTAR_WERROR=ON >"$BUILD/insn_guard_build.log" 2>&1 ||
   { tail -n 40 "$BUILD/insn_guard_build.log" >&2; echo "insn_guard: the Release build failed" >&2; exit 1; }
 
@@ -99,7 +103,7 @@ window() {  # NAME [dns_replay args...] → "instructions answered"
   if [ "$name" = idle ]; then
     sleep $((SECONDS_PER_WINDOW + 1))
   else
-    "$BUILD/tools/bench/dns_replay" run -s 127.0.0.1 -p "$PORT" "$@" -Q $RATE -l $SECONDS_PER_WINDOW >"$OUT/replay.$name"
+    "$BUILD/tools/bench/dns_replay" run -s 127.0.0.1 -p "$PORT" "$@" -l $SECONDS_PER_WINDOW >"$OUT/replay.$name"
     answered=$(grep -o 'answered=[0-9]*' "$OUT/replay.$name" | cut -d= -f2)
   fi
   callgrind_control -d "$name" "$PID" >/dev/null 2>&1
@@ -112,12 +116,12 @@ declare -A RESULT
 for k in "${KINDS[@]}"; do
   IFS='|' read -r kind line ecs rcode <<<"$k"
   echo "$line" >"$OUT/$kind.txt"
-  args=(-f "$OUT/$kind.txt")
+  args=(-f "$OUT/$kind.txt" -w 1)
   [ "$ecs" != - ] && args+=(-e "$ecs")
   read -r insns answered < <(window "$kind" "${args[@]}")
   got=$(grep -o "$rcode=[0-9]*" "$OUT/replay.$kind" | cut -d= -f2)
-  if [ "$answered" -lt $((RATE * SECONDS_PER_WINDOW * 9 / 10)) ] || [ "$got" != "$answered" ]; then
-    echo "insn_guard: $kind: $answered answered, $got with $rcode; expected all of ~$((RATE * SECONDS_PER_WINDOW))" >&2
+  if [ "$answered" -lt $MIN_ANSWERED ] || [ "$got" != "$answered" ]; then
+    echo "insn_guard: $kind: $answered answered, $got with $rcode; expected at least $MIN_ANSWERED, all $rcode" >&2
     cat "$OUT/replay.$kind" >&2
     exit 1
   fi
