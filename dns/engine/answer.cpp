@@ -140,6 +140,19 @@ void early(AnswerContext& a, AnswerKind kind) noexcept {
   a.node = nullptr;
 }
 
+// Another class, a zone transfer (REFUSED: we transfer no zones), or a meta-type that is
+// never asked (OPT, TSIG, TKEY: FORMERR, RFC 6895 3.1, as BIND answers).
+void refuseSpecial(Response& r, AnswerContext& a, const wire::Query& q) noexcept {
+  const bool transfer = q.qtype == wire::rrtype::AXFR || q.qtype == wire::rrtype::IXFR;
+  if (q.qclass == wire::rrclass::IN && !transfer) {
+    early(a, AnswerKind::Error);
+    r.setRcode(wire::Rcode::FormErr);
+  } else {
+    early(a, AnswerKind::Refused);
+    r.setRcode(wire::Rcode::Refused);
+  }
+}
+
 // The counters, all from the context: one place decides what each answer counts as.
 void account(const AnswerContext& a, const wire::Query& q, QueryStats& stats) noexcept {
   if (a.parsed == wire::ParseResult::Ok) stats.countQtype(q.qtype);
@@ -204,18 +217,18 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
   // finishes the answer itself (and says which kind it gave).
   if (verdict != Verdict::Continue) {
     if (a.kind == AnswerKind::Dropped) a.kind = AnswerKind::Error;
-  } else if (a.parsed == wire::ParseResult::FormErr) {
+  } else if (a.parsed != wire::ParseResult::Ok) {
     early(a, AnswerKind::Error);
-    r.setRcode(wire::Rcode::FormErr);
-  } else if (a.parsed == wire::ParseResult::NotImp) {
-    early(a, AnswerKind::Error);
-    r.setRcode(wire::Rcode::NotImp);
+    r.setRcode(a.parsed == wire::ParseResult::FormErr  ? wire::Rcode::FormErr
+               : a.parsed == wire::ParseResult::NotImp ? wire::Rcode::NotImp
+                                                       : wire::Rcode::NotAuth);
   } else if (q.hasEdns && q.ednsVersion > 0) {
     early(a, AnswerKind::Error);
     r.setRcode(wire::Rcode::BadVers);  // RFC 6891 6.1.3
-  } else if (q.qclass != wire::rrclass::IN || q.qtype == wire::rrtype::AXFR || q.qtype == wire::rrtype::IXFR) {
-    early(a, AnswerKind::Refused);
-    r.setRcode(wire::Rcode::Refused);  // no other classes; no zone transfers
+  } else if (q.qclass != wire::rrclass::IN ||
+             uint16_t(q.qtype - wire::rrtype::TKEY) <= wire::rrtype::AXFR - wire::rrtype::TKEY ||
+             q.qtype == wire::rrtype::OPT) {
+    refuseSpecial(r, a, q);  // TKEY, TSIG, IXFR and AXFR in one test (249..252); the rare cases
   } else if (const zones::View::NameHit* hit = view.findName(q.qnameLower.view(), q.qnameHash)) {
     resolveNode(r, a, q, client, *hit->zone, hit->node);  // the usual case: one lookup
   } else if (const Zone* zone = view.findZone(q.qnameLower.view())) {

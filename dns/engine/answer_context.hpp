@@ -34,7 +34,7 @@ struct Client {
 /// What kind of answer was given: the classes rate limiting, logs and metrics count by.
 enum class AnswerKind : uint8_t {
   Dropped,     // nothing sent: not a query, or a stage dropped it
-  Error,       // FORMERR, NOTIMP, BADVERS
+  Error,       // FORMERR, NOTIMP, NOTAUTH (TSIG), BADVERS
   Refused,     // not our zone, another class, a zone transfer
   Static,      // an RRset of the zone's data
   Steered,     // endpoints (or an alias) chosen for this client

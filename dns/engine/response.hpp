@@ -207,6 +207,7 @@ class Response {
   size_t finish() noexcept {
     w_.releaseReserve();
     if (q_.hasEdns) writeOpt();
+    const bool tsig = rcode_ == wire::Rcode::NotAuth && writeTsigError();
     uint16_t flags = 0x8000 | (q_.flags & 0x7800) /* opcode */ | (q_.flags & 0x0100) /* RD */ |
                      (q_.flags & 0x0010) /* CD */;
     if (aa_) flags |= 0x0400;
@@ -215,7 +216,7 @@ class Response {
     w_.patch16(2, flags);
     w_.patch16(6, counts_[Answer]);
     w_.patch16(8, counts_[Authority]);
-    w_.patch16(10, static_cast<uint16_t>(counts_[Additional] + (q_.hasEdns ? 1 : 0)));
+    w_.patch16(10, static_cast<uint16_t>(counts_[Additional] + (q_.hasEdns ? 1 : 0) + (tsig ? 1 : 0)));
     return w_.size();
   }
 
@@ -256,7 +257,8 @@ class Response {
 
   void writeOpt() noexcept {
     const uint16_t extended = static_cast<uint16_t>(rcode_) >> 4;
-    const bool echoEcs = q_.hasEcs && rcode_ != wire::Rcode::FormErr;
+    // Not with FORMERR (the option may be what was wrong) nor BADVERS (another version's option).
+    const bool echoEcs = q_.hasEcs && rcode_ != wire::Rcode::FormErr && rcode_ != wire::Rcode::BadVers;
     // RFC 7871 section 7.2.1: same family, source prefix and address; our scope.
     const unsigned addressBytes = echoEcs ? (q_.ecs.sourcePrefix + 7u) / 8u : 0;
     const uint16_t rdlength = echoEcs ? static_cast<uint16_t>(8 + addressBytes) : 0;
@@ -272,6 +274,26 @@ class Response {
     *p++ = q_.ecs.sourcePrefix;
     *p++ = scope_;
     wire::copyShort(p, q_.ecs.address.bytes.data(), addressBytes);
+  }
+
+  // The last record of a NOTAUTH answer: an unsigned TSIG saying BADKEY (RFC 8945 5.3.2),
+  // with the query's key and algorithm names, time signed and fudge, no MAC, the query's ID.
+  bool writeTsigError() noexcept {
+    const wire::TsigRecord& t = q_.tsig;
+    wire::Reader keyReader(t.message, t.messageSize);
+    wire::WireName key;
+    if (!keyReader.skip(t.keyAt) || !wire::readName(keyReader, key)) return false;
+    const uint16_t rdlength = static_cast<uint16_t>(t.algorithmLength + 6 + 2 + 2 + 2 + 2 + 2);
+    uint8_t* p = w_.claim(key.length + 10u + rdlength);
+    if (!p) return false;
+    std::memcpy(p, key.bytes, key.length);
+    p = wire::Writer::put32(p + key.length, uint32_t(wire::rrtype::TSIG) << 16 | wire::rrclass::ANY);
+    p = wire::Writer::put16(wire::Writer::put32(p, 0), rdlength);
+    std::memcpy(p, t.rdata, t.algorithmLength + 8u);  // algorithm, time signed, fudge
+    p = wire::Writer::put16(p + t.algorithmLength + 8, 0);  // MAC size: unsigned
+    p = wire::Writer::put16(wire::Writer::put16(p, q_.id), wire::tsigerror::BadKey);
+    wire::Writer::put16(p, 0);  // other data: none
+    return true;
   }
 
   wire::Writer w_;

@@ -10,7 +10,8 @@ namespace lodestar::wire {
 
 namespace rrtype {
 inline constexpr uint16_t A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, MX = 15, TXT = 16, AAAA = 28,
-                          SRV = 33, DNAME = 39, OPT = 41, DS = 43, CAA = 257, ANY = 255, AXFR = 252, IXFR = 251;
+                          SRV = 33, DNAME = 39, OPT = 41, DS = 43, CAA = 257, ANY = 255, AXFR = 252, IXFR = 251,
+                          TKEY = 249, TSIG = 250;
 }
 
 namespace rrclass {
@@ -24,8 +25,14 @@ enum class Rcode : uint16_t {
   NxDomain = 3,
   NotImp = 4,
   Refused = 5,
+  NotAuth = 9,   // RFC 8945: a TSIG the server cannot verify
   BadVers = 16,  // extended: needs OPT
 };
+
+/// The ERROR field of a TSIG record (RFC 8945 section 4.3).
+namespace tsigerror {
+inline constexpr uint16_t BadKey = 17;
+}
 
 namespace opcode {
 inline constexpr uint8_t Query = 0;

@@ -65,6 +65,28 @@ bool parseOpt(const uint8_t* fixed, const uint8_t* options, uint16_t rdlength, Q
   return true;
 }
 
+// A TSIG record's RDATA (RFC 8945 section 4.2), checked field by field: algorithm name
+// (never compressed), time signed, fudge, MAC, original ID, error, other data.
+bool parseTsig(const uint8_t* rdata, uint16_t rdlength, TsigRecord& out) noexcept {
+  size_t at = 0;
+  for (;;) {
+    if (at >= rdlength) return false;
+    const uint8_t label = rdata[at];
+    if (label > 63) return false;  // a compression pointer or a reserved label type
+    at += 1u + label;
+    if (label == 0) break;
+  }
+  if (at > kMaxNameLength) return false;
+  out.rdata = rdata;
+  out.algorithmLength = static_cast<uint16_t>(at);
+  if (rdlength - at < 10) return false;  // time signed, fudge, MAC size
+  const size_t macSize = be16(rdata + at + 8);
+  at += 10 + macSize;
+  if (at > rdlength || rdlength - at < 6) return false;  // original ID, error, other length
+  const size_t otherLength = be16(rdata + at + 4);
+  return at + 6 + otherLength == rdlength;
+}
+
 }  // namespace
 
 ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
@@ -88,7 +110,10 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
       q.questionEnd = r.position();
     }
   }
-  if (q.opcode != opcode::Query) return ParseResult::NotImp;
+  if (q.opcode != opcode::Query) {
+    q.flags &= static_cast<uint16_t>(~0x0110);  // RD and CD are defined for QUERY only (RFC 6895): not echoed
+    return ParseResult::NotImp;
+  }
   if (!q.hasQuestion) return ParseResult::FormErr;
 
   // Answer and authority sections are not expected in a query; step over them safely.
@@ -99,6 +124,7 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
     }
   }
   for (uint16_t i = 0; i < arcount; ++i) {
+    const size_t ownerAt = r.position();
     bool ownerIsRoot;
     if (r.remaining() > 0 && *r.current() == 0) {
       ownerIsRoot = r.skip(1);  // the usual OPT owner, without a copy
@@ -117,6 +143,15 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
       // One OPT, owned by the root (RFC 6891 6.1.1).
       if (q.hasEdns || !ownerIsRoot) return ParseResult::FormErr;
       if (!parseOpt(fixed, r.current(), rdlength, q)) return ParseResult::FormErr;
+    } else if (type == rrtype::TSIG) {
+      // The last record, class ANY (RFC 8945 5.1, 4.2). We hold no TSIG key, so whatever
+      // key signed it is unknown to us: NOTAUTH/BADKEY rather than an unsigned answer.
+      if (i + 1 != arcount || be16(fixed + 2) != rrclass::ANY) return ParseResult::FormErr;
+      if (!parseTsig(r.current(), rdlength, q.tsig)) return ParseResult::FormErr;
+      q.tsig.message = data;
+      q.tsig.messageSize = size;
+      q.tsig.keyAt = ownerAt;
+      return ParseResult::NotAuth;
     }
     r.skip(rdlength);
   }

@@ -24,12 +24,23 @@ enum class ParseResult : uint8_t {
   Drop,     // not worth an answer: shorter than a header, or QR=1
   FormErr,  // malformed: answer FORMERR
   NotImp,   // an opcode other than QUERY
+  NotAuth,  // signed with TSIG: we hold no key, so NOTAUTH with BADKEY (RFC 8945 5.2.2)
+};
+
+/// The TSIG record that closes a signed query, where the answer's own TSIG copies from
+/// (valid only when parseQuery() returned NotAuth; left unset otherwise: nothing per query).
+struct TsigRecord {
+  const uint8_t* message;    // the query's bytes, to read the key's name again
+  size_t messageSize;
+  size_t keyAt;              // offset of the owner name: the key's name
+  const uint8_t* rdata;      // algorithm name (uncompressed), time signed (48 bits), fudge, ...
+  uint16_t algorithmLength;  // bytes of the algorithm name
 };
 
 /// A parsed query. Names are copied into fixed buffers; nothing is allocated.
 struct Query {
   uint16_t id = 0;
-  uint16_t flags = 0;  // the raw flags word of the header
+  uint16_t flags = 0;  // the header's flags word (RD and CD cleared for an opcode other than QUERY)
   uint8_t opcode = 0;
   bool hasQuestion = false;
   WireName qname;       // as sent: its letter case is echoed back
@@ -45,13 +56,15 @@ struct Query {
   uint16_t udpPayload = kClassicUdpPayload;  // what the client can receive over UDP
   bool hasEcs = false;
   ClientSubnet ecs;
+  TsigRecord tsig;
 
   bool recursionDesired() const noexcept { return flags & 0x0100; }
   bool checkingDisabled() const noexcept { return flags & 0x0010; }
 };
 
-/// Parses `size` bytes at `data` into `out`. On FormErr or NotImp, `out.id`, `out.flags`
-/// and `out.opcode` are valid, and `out.hasQuestion` tells whether the question is.
+/// Parses `size` bytes at `data` into `out`. On FormErr, NotImp or NotAuth, `out.id`,
+/// `out.flags` and `out.opcode` are valid, and `out.hasQuestion` tells whether the question
+/// is; on NotAuth, `out.tsig` and every EDNS field too. `data` must outlive `out`.
 ParseResult parseQuery(const uint8_t* data, size_t size, Query& out) noexcept;
 
 }  // namespace lodestar::wire
