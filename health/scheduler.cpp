@@ -46,15 +46,15 @@ Scheduler::~Scheduler() {
 }
 
 void Scheduler::setTargets(std::vector<ProbeTarget> targets) {
-  std::map<EndpointState*, std::shared_ptr<Entry>> next;
-  // Where each endpoint is used, each place once: thousands of zones naming one pool make
-  // one short line per health change, not one place per zone.
-  std::map<EndpointState*, std::set<std::string>> places;
+  std::map<HealthCell*, std::shared_ptr<Entry>> next;
+  // Where each cell is used, each (region, pool) once: thousands of zones naming one pool
+  // make one short line per health change, not one use per zone.
+  std::map<HealthCell*, std::set<std::string>> uses;
   for (auto& t : targets) {
-    EndpointState* key = t.state.get();
-    if (!places[key].insert(t.where).second) continue;
+    HealthCell* key = t.state.get();
+    if (!uses[key].insert(t.where).second) continue;
     if (next.count(key)) {
-      if (places[key].size() <= kPlacesShown) next[key]->target.where += "; " + t.where;
+      if (uses[key].size() <= kUsesShown) next[key]->target.where += "; " + t.where;
       continue;
     }
     auto it = entries_.find(key);
@@ -69,8 +69,8 @@ void Scheduler::setTargets(std::vector<ProbeTarget> targets) {
     schedule(*e, std::chrono::milliseconds(0));  // the first probe runs at once
   }
   for (auto& [key, e] : next)
-    if (places[key].size() > kPlacesShown)
-      e->target.where += " and " + std::to_string(places[key].size() - kPlacesShown) + " more";
+    if (uses[key].size() > kUsesShown)
+      e->target.where += " and " + std::to_string(uses[key].size() - kUsesShown) + " more";
   for (auto& [cell, e] : entries_) {
     e->removed = true;
     if (e->timer) loop_.cancel(e->timer);

@@ -61,8 +61,8 @@ bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string&
         return false;
       }
       m.cname = *wire;
-      m.cnameState = ctx.endpointState(check, "cname:" + wire::nameToText(*wire));
-      ctx.addPlace(m.cnameForce, m.cnamePlace);
+      m.cnameCell = ctx.healthCell(check, "cname:" + wire::nameToText(*wire));
+      ctx.addEndpoint(m.cnameForce, m.cnameId);
       if (node["capacity"]) {
         auto c = yaml.integer(node["capacity"], keyPath(path, "capacity"), 1, 1'000'000);
         if (!c) return false;
@@ -131,8 +131,8 @@ bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string&
       ok = false;
       continue;
     }
-    e.state = ctx.endpointState(check, *a);
-    ctx.addPlace(e.force, e.place);
+    e.cell = ctx.healthCell(check, *a);
+    ctx.addEndpoint(e.force, e.id);
     family.push_back(std::move(e));
   }
   return ok;

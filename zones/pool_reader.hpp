@@ -1,4 +1,4 @@
-// The `regions:` and `pools:` blocks of a zone policy file: the places steering chooses between.
+// The `regions:` and `pools:` blocks of a zone policy file: the regions and endpoints steering chooses between.
 #pragma once
 
 #include <map>

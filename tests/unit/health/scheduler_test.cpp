@@ -27,7 +27,7 @@ TEST_CASE("at most N probes run at once, the rest wait their turn and all succee
   scheduler.setMaxInFlight(5);
   std::vector<ProbeTarget> targets;
   for (int i = 0; i < 20; ++i)
-    targets.push_back({check, "192.0.2." + std::to_string(i + 1), std::make_shared<EndpointState>(), "test"});
+    targets.push_back({check, "192.0.2." + std::to_string(i + 1), std::make_shared<HealthCell>(), "test"});
   scheduler.setTargets(targets);
 
   auto start = EventLoop::Clock::now();
