@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <map>
 
-#include "zones/policy_loader.hpp"
+#include "zones/yaml_zone_loader.hpp"
 #include "zones/pool_reader.hpp"
 #include "dns/wire/name_text.hpp"
 
@@ -53,7 +53,7 @@ LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_p
   std::map<std::string, std::string> fileOf;  // zone apex → the file that defined it
   for (const auto& f : files) {
     YamlReader reader(f, diags);
-    auto zone = compileZonePolicy(reader, reader.load(), ctx);
+    auto zone = compileYamlZone(reader, reader.load(), ctx);
     if (!zone) continue;
     std::string apex = wire::nameToText(zone->apex());
     if (!view->add(std::move(zone)))

@@ -1,5 +1,5 @@
 // Reading of the zone policy YAML: one way to say each thing, every key checked.
-#include "zones/policy_loader.hpp"
+#include "zones/yaml_zone_loader.hpp"
 
 #include "dns/wire/constants.hpp"
 
@@ -247,17 +247,17 @@ class PolicyLoader {
 
 }  // namespace
 
-std::unique_ptr<Zone> compileZonePolicy(YamlReader& yaml, const YAML::Node& root, LoadContext& ctx) {
+std::unique_ptr<Zone> compileYamlZone(YamlReader& yaml, const YAML::Node& root, LoadContext& ctx) {
   return PolicyLoader(yaml, ctx).load(root);
 }
 
-std::unique_ptr<Zone> loadZonePolicy(const std::string& path, Diagnostics& diags) {
+std::unique_ptr<Zone> loadYamlZone(const std::string& path, Diagnostics& diags) {
   YamlReader yaml(path, diags);
   YAML::Node root = yaml.load();
   LoadContext ctx(nullptr, nullptr);
   if (root.IsMap() && root["regions"]) readRegions(yaml, root["regions"], ctx);
   ctx.freezeRegions();
-  return compileZonePolicy(yaml, root, ctx);
+  return compileYamlZone(yaml, root, ctx);
 }
 
 }  // namespace lodestar::zones
