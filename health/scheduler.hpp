@@ -44,11 +44,15 @@ struct StateChange {
 
 const char* observedName(Observed o) noexcept;
 
+// Transitional, for dns/server/cluster_node.* only (another branch edits those files): the
+// loop is lodestar::loop's; remove once they say loop::EventLoop.
+using EventLoop = loop::EventLoop;
+
 class Scheduler {
  public:
   using OnChange = std::function<void(const StateChange&)>;
 
-  Scheduler(EventLoop& loop, Prober& prober, OnChange onChange);
+  Scheduler(loop::EventLoop& loop, Prober& prober, OnChange onChange);
   ~Scheduler();
 
   /// Replaces the probe set. Targets that stay (same health cell) keep their state machine
@@ -83,7 +87,7 @@ class Scheduler {
   void probe(Entry& e);
   void onResult(Entry& e, const ProbeResult& r);
 
-  EventLoop& loop_;
+  loop::EventLoop& loop_;
   Prober& prober_;
   OnChange onChange_;
   std::map<HealthCell*, std::shared_ptr<Entry>> entries_;

@@ -16,7 +16,7 @@ const char* policyName(PolicyKind kind) noexcept {
   return "?";
 }
 
-void LoadContext::defineRegion(const Region& region, const SourceLocation& where, Diagnostics& diags) {
+void LoadContext::defineRegion(const Region& region, const yaml::SourceLocation& where, yaml::Diagnostics& diags) {
   for (size_t i = 0; i < regions_.size(); ++i) {
     if (regions_[i].name != region.name) continue;
     const Region& old = regions_[i];

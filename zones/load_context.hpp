@@ -31,7 +31,7 @@ class LoadContext {
   std::shared_ptr<health::HealthCell> healthCell(const health::CheckSpec* check, const std::string& identity);
 
   /// Declares a region; the same name in another file must have the same coordinates.
-  void defineRegion(const Region& region, const SourceLocation& where, Diagnostics& diags);
+  void defineRegion(const Region& region, const yaml::SourceLocation& where, yaml::Diagnostics& diags);
   std::optional<RegionId> region(const std::string& name) const;
   /// Called once every region is known: gives each its drain switch.
   void freezeRegions();
@@ -73,7 +73,7 @@ class LoadContext {
   health::Registry local_;  // when no registry is given
   std::vector<Region> regions_;
   std::shared_ptr<AdminCells> admin_ = std::make_shared<AdminCells>();
-  std::vector<SourceLocation> regionWhere_;
+  std::vector<yaml::SourceLocation> regionWhere_;
   std::map<PolicyKey, Compiled> compiled_;
   std::map<std::string, uint32_t> previousSerials_;
 };

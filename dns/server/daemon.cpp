@@ -44,7 +44,7 @@
 namespace lodestar::server {
 
 int checkConfiguration(const std::string& configPath, std::ostream& out, std::ostream& err) {
-  zones::Diagnostics diags;
+  yaml::Diagnostics diags;
   auto loaded = loadConfiguration(configPath, nullptr, diags);
   err << diags.report();
   if (!loaded) return 1;
@@ -65,7 +65,7 @@ class Daemon {
   explicit Daemon(std::string configPath) : configPath_(std::move(configPath)) {}
 
   int run() {
-    zones::Diagnostics diags;
+    yaml::Diagnostics diags;
     auto loaded = loadConfiguration(configPath_, nullptr, diags, &registry_);
     for (const auto& w : diags.warnings()) logLine(LogLevel::Warning, w.toString());
     if (!loaded) {
@@ -233,7 +233,7 @@ class Daemon {
     return total;
   }
 
-  static nlohmann::json errorsOf(const zones::Diagnostics& diags) {
+  static nlohmann::json errorsOf(const yaml::Diagnostics& diags) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& e : diags.errors()) list.push_back(e.toString());
     return list;
@@ -400,7 +400,7 @@ class Daemon {
   std::unique_ptr<ViewPublisher> publisher_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<XdpPath> xdp_;  // only with xdp: in the config
-  health::EventLoop loop_;
+  loop::EventLoop loop_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<health::Prober> prober_;
   std::unique_ptr<health::HookRunner> hooks_;

@@ -14,7 +14,7 @@ zones::LoadedView steeredView() {
   // and the open database keeps its mapping.
   TempDir scratch;
   auto db = buildDatabase(scratch, readCsv("geo/test-networks.csv"), "steered.mmdb");
-  zones::Diagnostics d;
+  yaml::Diagnostics d;
   auto loaded = zones::loadViewAndAdmin(
       {dataPath("e2e/zones"), dataPath("steering/admin.example.yaml"), dataPath("steering/policies.example.yaml")}, db,
       d);

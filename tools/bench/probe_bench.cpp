@@ -31,6 +31,7 @@
 #include "health/scheduler.hpp"
 
 using namespace lodestar::health;
+using lodestar::loop::EventLoop;
 
 namespace {
 

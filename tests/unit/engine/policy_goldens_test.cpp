@@ -18,7 +18,7 @@ struct Fixture {
   std::unique_ptr<zones::View> view;
   engine::QueryStats stats;
   Fixture() {
-    zones::Diagnostics d;
+    yaml::Diagnostics d;
     view = zones::loadView({test::dataPath("steering/policies.example.yaml")}, nullptr, d);
     if (!view) FAIL(d.report());
   }

@@ -7,6 +7,7 @@
 #include "tests/support/daemon_process.hpp"
 
 using namespace lodestar::health;
+using lodestar::loop::EventLoop;
 using lodestar::test::TempDir;
 
 TEST_CASE("at most N probes run at once, the rest wait their turn and all succeed", "[health][scheduler]") {

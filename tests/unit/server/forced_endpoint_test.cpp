@@ -83,7 +83,7 @@ TEST_CASE("forcing one pool down leaves the same address in another pool serving
   for (bool webFirst : {true, false}) {
     INFO((webFirst ? "web listed first" : "api listed first"));
     test::TempDir dir;
-    zones::Diagnostics d;
+    yaml::Diagnostics d;
     auto loaded = zones::loadViewAndAdmin({dir.write("shared.example.yaml", zoneText(webFirst))}, nullptr, d);
     const auto& view = loaded.view;
     REQUIRE(view);

@@ -7,6 +7,7 @@
 
 using namespace lodestar::zones;
 namespace wire = lodestar::wire;
+namespace yaml = lodestar::yaml;
 using lodestar::test::TempDir;
 
 namespace {
@@ -19,7 +20,7 @@ nameservers:
 )";
 
 std::string errorsOf(const TempDir& dir, const std::string& text) {
-  Diagnostics d;
+  yaml::Diagnostics d;
   auto path = dir.write("zone.yaml", text);
   auto zone = loadYamlZone(path, d);
   CHECK(!zone);
@@ -31,7 +32,7 @@ std::string errorsOf(const TempDir& dir, const std::string& text) {
 
 TEST_CASE("a minimal zone policy file compiles with SOA, NS and glue", "[zones][yaml_zone]") {
   TempDir dir;
-  Diagnostics d;
+  yaml::Diagnostics d;
   auto zone = loadYamlZone(dir.write("z.yaml", kHead), d);
   INFO(d.report());
   REQUIRE(zone);
@@ -46,7 +47,7 @@ TEST_CASE("a minimal zone policy file compiles with SOA, NS and glue", "[zones][
 
 TEST_CASE("TXT values are taken whole, split into 255-byte strings", "[zones][yaml_zone]") {
   TempDir dir;
-  Diagnostics d;
+  yaml::Diagnostics d;
   std::string longText(300, 'a');
   auto zone = loadYamlZone(dir.write("z.yaml", std::string(kHead) + "records:\n  t:\n    TXT: [v=spf1 -all, " +
                                                      longText + "]\n"),
