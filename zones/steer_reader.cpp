@@ -125,13 +125,9 @@ bool readPolicyKind(yaml::YamlReader& yaml, const YAML::Node& steer, const std::
   }
   auto policy = yaml.string(steer["policy"], yaml::keyPath(path, "policy"));
   if (!policy) return false;
-  const std::pair<const char*, PolicyKind> kinds[] = {{"geo", PolicyKind::Geo},
-                                                      {"nearest", PolicyKind::Nearest},
-                                                      {"failover", PolicyKind::Failover},
-                                                      {"weighted", PolicyKind::Weighted},
-                                                      {"all", PolicyKind::All}};
-  for (const auto& [n, k] : kinds)
-    if (*policy == n) {
+  // The names are policyName()'s: one spelling for reading and printing.
+  for (PolicyKind k : {PolicyKind::Geo, PolicyKind::Nearest, PolicyKind::Failover, PolicyKind::Weighted, PolicyKind::All})
+    if (*policy == policyName(k)) {
       rec.policy = k;
       return true;
     }
