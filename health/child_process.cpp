@@ -40,7 +40,7 @@ std::string ChildResult::describe() const {
   return "exit " + std::to_string(exitStatus);
 }
 
-void runChild(EventLoop& loop, std::vector<std::string> argv, const std::vector<std::string>& extraEnv,
+void runChild(loop::EventLoop& loop, std::vector<std::string> argv, const std::vector<std::string>& extraEnv,
               std::chrono::milliseconds timeout, std::function<void(const ChildResult&)> done) {
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
@@ -68,7 +68,7 @@ void runChild(EventLoop& loop, std::vector<std::string> argv, const std::vector<
   }
   running().insert(pid);
   int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-  auto state = std::make_shared<std::pair<EventLoop::TimerId, std::function<void(const ChildResult&)>>>(0, std::move(done));
+  auto state = std::make_shared<std::pair<loop::EventLoop::TimerId, std::function<void(const ChildResult&)>>>(0, std::move(done));
   auto reap = [&loop, pid, pidfd, state, timeout](bool timedOut) {
     if (!running().erase(pid)) return;  // already killed at shutdown
     if (timedOut) kill(-pid, SIGKILL);

@@ -21,7 +21,7 @@ struct ChildResult {
 };
 
 /// Starts argv[0] (a path) with `extraEnv` ("NAME=value") added; `done` runs on the loop.
-void runChild(EventLoop& loop, std::vector<std::string> argv, const std::vector<std::string>& extraEnv,
+void runChild(loop::EventLoop& loop, std::vector<std::string> argv, const std::vector<std::string>& extraEnv,
               std::chrono::milliseconds timeout, std::function<void(const ChildResult&)> done);
 
 /// Kills (and reaps) every child still running, with its process group: at shutdown, so no

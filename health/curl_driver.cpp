@@ -1,11 +1,11 @@
-// The socket and timer callbacks libcurl asks for, mapped onto EventLoop.
+// The socket and timer callbacks libcurl asks for, mapped onto loop::EventLoop.
 #include "health/curl_driver.hpp"
 
 #include <sys/epoll.h>
 
 namespace lodestar::health {
 
-CurlDriver::CurlDriver(EventLoop& loop) : loop_(loop) {
+CurlDriver::CurlDriver(loop::EventLoop& loop) : loop_(loop) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   multi_ = curl_multi_init();
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlDriver::onSocket);

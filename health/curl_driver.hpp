@@ -16,7 +16,7 @@ class CurlDriver {
  public:
   using Done = std::function<void(CURLcode)>;
 
-  explicit CurlDriver(EventLoop& loop);
+  explicit CurlDriver(loop::EventLoop& loop);
   ~CurlDriver();
   CurlDriver(const CurlDriver&) = delete;
   CurlDriver& operator=(const CurlDriver&) = delete;
@@ -30,9 +30,9 @@ class CurlDriver {
   static int onTimer(CURLM*, long timeoutMs, void* user);
   void finishDone();
 
-  EventLoop& loop_;
+  loop::EventLoop& loop_;
   CURLM* multi_;
-  EventLoop::TimerId timer_ = 0;
+  loop::EventLoop::TimerId timer_ = 0;
   std::unordered_map<CURL*, Done> transfers_;
 };
 

@@ -33,16 +33,16 @@ bool answerHas(Parse parse, const unsigned char* reply, int length, AddrTtl (&ad
 }
 
 struct DnsProbe : std::enable_shared_from_this<DnsProbe> {
-  EventLoop& loop;
+  loop::EventLoop& loop;
   CheckSpec spec;  // a copy: the caller's may not outlive the probe
   Prober::Done done;
   ares_channel channel = nullptr;
   Clock::time_point started = Clock::now();
-  EventLoop::TimerId deadline = 0, aresTimer = 0;
+  loop::EventLoop::TimerId deadline = 0, aresTimer = 0;
   bool finished = false;
   std::shared_ptr<DnsProbe> self;  // alive until finish()
 
-  DnsProbe(EventLoop& l, const CheckSpec& s, Prober::Done d) : loop(l), spec(s), done(std::move(d)) {}
+  DnsProbe(loop::EventLoop& l, const CheckSpec& s, Prober::Done d) : loop(l), spec(s), done(std::move(d)) {}
 
   void finish(bool success, std::string reason) {
     if (finished) return;
@@ -120,7 +120,7 @@ struct DnsProbe : std::enable_shared_from_this<DnsProbe> {
 
 }  // namespace
 
-void startDnsProbe(EventLoop& loop, const CheckSpec& spec, const std::string& address, Prober::Done done) {
+void startDnsProbe(loop::EventLoop& loop, const CheckSpec& spec, const std::string& address, Prober::Done done) {
   static std::once_flag init;
   std::call_once(init, [] { ares_library_init(ARES_LIB_INIT_ALL); });
   auto p = std::make_shared<DnsProbe>(loop, spec, std::move(done));

@@ -10,6 +10,6 @@
 
 namespace lodestar::health {
 
-void startDnsProbe(EventLoop& loop, const CheckSpec& spec, const std::string& address, Prober::Done done);
+void startDnsProbe(loop::EventLoop& loop, const CheckSpec& spec, const std::string& address, Prober::Done done);
 
 }  // namespace lodestar::health

@@ -6,7 +6,7 @@
 
 namespace lodestar::health {
 
-HookRunner::HookRunner(EventLoop& loop, std::vector<HookSpec> hooks, Log log)
+HookRunner::HookRunner(loop::EventLoop& loop, std::vector<HookSpec> hooks, Log log)
     : loop_(loop), curl_(loop), hooks_(std::move(hooks)), log_(std::move(log)) {}
 
 void HookRunner::fire(const HookEvent& event) {

@@ -25,12 +25,12 @@ class HookRunner {
  public:
   using Log = std::function<void(bool failed, const std::string& message)>;
 
-  HookRunner(EventLoop& loop, std::vector<HookSpec> hooks, Log log);
+  HookRunner(loop::EventLoop& loop, std::vector<HookSpec> hooks, Log log);
   void fire(const HookEvent& event);
   uint64_t failures() const noexcept { return failures_; }
 
  private:
-  EventLoop& loop_;
+  loop::EventLoop& loop_;
   CurlDriver curl_;
   std::vector<HookSpec> hooks_;
   Log log_;

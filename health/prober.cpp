@@ -72,10 +72,10 @@ std::string errnoReason(int err) {
 }  // namespace
 
 struct Prober::Impl {
-  EventLoop& loop;
+  loop::EventLoop& loop;
   CurlDriver curl;
 
-  explicit Impl(EventLoop& l) : loop(l), curl(l) {}
+  explicit Impl(loop::EventLoop& l) : loop(l), curl(l) {}
 
   // --- tcp: a non-blocking connect, success when it completes ---------------------------
   void startTcp(const CheckSpec& spec, const std::string& address, Done done) {
@@ -95,7 +95,7 @@ struct Prober::Impl {
       return done({false, errnoReason(err), since(started)});
     }
     auto shared = std::make_shared<Done>(std::move(done));
-    auto timer = std::make_shared<EventLoop::TimerId>(0);
+    auto timer = std::make_shared<loop::EventLoop::TimerId>(0);
     *timer = loop.after(spec.timeout, [this, fd, shared, started, t = spec.timeout] {
       loop.forgetClosing(fd);
       close(fd);
@@ -204,7 +204,7 @@ struct Prober::Impl {
   }
 };
 
-Prober::Prober(EventLoop& loop) : impl_(std::make_unique<Impl>(loop)) {}
+Prober::Prober(loop::EventLoop& loop) : impl_(std::make_unique<Impl>(loop)) {}
 Prober::~Prober() = default;
 
 const char* Prober::userAgent() noexcept { return "Lodestar-health-check/0.1 (+https://lodestar.invalid/health)"; }

@@ -23,7 +23,7 @@ class Prober {
  public:
   using Done = std::function<void(const ProbeResult&)>;
 
-  explicit Prober(EventLoop& loop);
+  explicit Prober(loop::EventLoop& loop);
   ~Prober();
   Prober(const Prober&) = delete;
   Prober& operator=(const Prober&) = delete;

@@ -18,8 +18,8 @@ const char* observedName(Observed o) noexcept {
 struct Scheduler::Entry {
   ProbeTarget target;
   StateMachine fsm;
-  EventLoop::TimerId timer = 0;
-  EventLoop::Clock::time_point planned;
+  loop::EventLoop::TimerId timer = 0;
+  loop::EventLoop::Clock::time_point planned;
   bool inFlight = false;
   bool removed = false;
   std::string lastReason = "not probed yet";
@@ -35,7 +35,7 @@ struct Scheduler::Entry {
   }
 };
 
-Scheduler::Scheduler(EventLoop& loop, Prober& prober, OnChange onChange)
+Scheduler::Scheduler(loop::EventLoop& loop, Prober& prober, OnChange onChange)
     : loop_(loop), prober_(prober), onChange_(std::move(onChange)) {}
 
 Scheduler::~Scheduler() {
@@ -46,15 +46,15 @@ Scheduler::~Scheduler() {
 }
 
 void Scheduler::setTargets(std::vector<ProbeTarget> targets) {
-  std::map<EndpointState*, std::shared_ptr<Entry>> next;
-  // Where each endpoint is used, each place once: thousands of zones naming one pool make
-  // one short line per health change, not one place per zone.
-  std::map<EndpointState*, std::set<std::string>> places;
+  std::map<HealthCell*, std::shared_ptr<Entry>> next;
+  // Where each cell is used, each (region, pool) once: thousands of zones naming one pool
+  // make one short line per health change, not one use per zone.
+  std::map<HealthCell*, std::set<std::string>> uses;
   for (auto& t : targets) {
-    EndpointState* key = t.state.get();
-    if (!places[key].insert(t.where).second) continue;
+    HealthCell* key = t.state.get();
+    if (!uses[key].insert(t.where).second) continue;
     if (next.count(key)) {
-      if (places[key].size() <= kPlacesShown) next[key]->target.where += "; " + t.where;
+      if (uses[key].size() <= kUsesShown) next[key]->target.where += "; " + t.where;
       continue;
     }
     auto it = entries_.find(key);
@@ -69,8 +69,8 @@ void Scheduler::setTargets(std::vector<ProbeTarget> targets) {
     schedule(*e, std::chrono::milliseconds(0));  // the first probe runs at once
   }
   for (auto& [key, e] : next)
-    if (places[key].size() > kPlacesShown)
-      e->target.where += " and " + std::to_string(places[key].size() - kPlacesShown) + " more";
+    if (uses[key].size() > kUsesShown)
+      e->target.where += " and " + std::to_string(uses[key].size() - kUsesShown) + " more";
   for (auto& [cell, e] : entries_) {
     e->removed = true;
     if (e->timer) loop_.cancel(e->timer);
@@ -80,7 +80,7 @@ void Scheduler::setTargets(std::vector<ProbeTarget> targets) {
 
 void Scheduler::schedule(Entry& e, std::chrono::milliseconds delay) {
   if (e.timer) loop_.cancel(e.timer);
-  e.planned = EventLoop::Clock::now() + delay;
+  e.planned = loop::EventLoop::Clock::now() + delay;
   e.timer = loop_.after(delay, [this, &e] {
     e.timer = 0;
     probe(e);
@@ -98,7 +98,7 @@ void Scheduler::probe(Entry& e) {
   ++e.probes;
   ++started_;
   if (recordLateness_) {
-    auto late = std::chrono::duration_cast<std::chrono::microseconds>(EventLoop::Clock::now() - e.planned).count();
+    auto late = std::chrono::duration_cast<std::chrono::microseconds>(loop::EventLoop::Clock::now() - e.planned).count();
     lateness_.push_back(static_cast<uint32_t>(late < 0 ? 0 : late));
   }
   auto keep = entries_.at(e.target.state.get());
@@ -119,7 +119,7 @@ void Scheduler::onResult(Entry& e, const ProbeResult& r) {
   if (!r.success) ++e.failures;
   Observed before = e.fsm.state();
   e.lastReason = r.reason;
-  const auto now = EventLoop::Clock::now();
+  const auto now = loop::EventLoop::Clock::now();
   if (e.fsm.record(r.success, now)) {
     if (!e.target.shared) e.target.state->observed.store(e.fsm.state(), std::memory_order_relaxed);
     e.since = std::chrono::system_clock::now();
@@ -151,8 +151,8 @@ std::vector<Scheduler::Status> Scheduler::status() const {
   for (const auto& [cell, e] : entries_) {
     Status st{e->target.address, e->target.where, e->target.check->name, e->fsm.state(), e->lastReason, e->since,
               e->probes, e->failures, e->changes, std::nullopt};
-    const auto left = e->fsm.heldUntil() - EventLoop::Clock::now();
-    if (left > EventLoop::Clock::duration::zero())
+    const auto left = e->fsm.heldUntil() - loop::EventLoop::Clock::now();
+    if (left > loop::EventLoop::Clock::duration::zero())
       st.heldUntil = std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(left);
     out.push_back(st);
   }

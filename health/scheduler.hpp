@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "health/state/check_spec.hpp"
-#include "health/state/endpoint_state.hpp"
+#include "health/state/health_cell.hpp"
 #include "health/loop/event_loop.hpp"
 #include "health/prober.hpp"
 #include "health/state/state_machine.hpp"
@@ -26,7 +26,7 @@ namespace lodestar::health {
 struct ProbeTarget {
   std::shared_ptr<const CheckSpec> check;
   std::string address;
-  std::shared_ptr<EndpointState> state;
+  std::shared_ptr<HealthCell> state;
   std::string where;  // "region eu-west, pool web" for log lines (every pool naming it)
   /// The cell is written by the cluster's consensus (consensus: quorum), not by these probes:
   /// they only report what this node sees.
@@ -44,18 +44,22 @@ struct StateChange {
 
 const char* observedName(Observed o) noexcept;
 
+// Transitional, for dns/server/cluster_node.* only (another branch edits those files): the
+// loop is lodestar::loop's; remove once they say loop::EventLoop.
+using EventLoop = loop::EventLoop;
+
 class Scheduler {
  public:
   using OnChange = std::function<void(const StateChange&)>;
 
-  Scheduler(EventLoop& loop, Prober& prober, OnChange onChange);
+  Scheduler(loop::EventLoop& loop, Prober& prober, OnChange onChange);
   ~Scheduler();
 
   /// Replaces the probe set. Targets that stay (same health cell) keep their state machine
   /// and schedule; new ones are probed at once; removed ones stop.
   void setTargets(std::vector<ProbeTarget> targets);
-  /// An endpoint's log lines name at most this many of the places (region, pool) using it.
-  static constexpr size_t kPlacesShown = 3;
+  /// A cell's log lines name at most this many of the (region, pool) pairs using it.
+  static constexpr size_t kUsesShown = 3;
 
   struct Status {
     std::string address, where, check;
@@ -83,10 +87,10 @@ class Scheduler {
   void probe(Entry& e);
   void onResult(Entry& e, const ProbeResult& r);
 
-  EventLoop& loop_;
+  loop::EventLoop& loop_;
   Prober& prober_;
   OnChange onChange_;
-  std::map<EndpointState*, std::shared_ptr<Entry>> entries_;
+  std::map<HealthCell*, std::shared_ptr<Entry>> entries_;
   std::mt19937 jitter_{std::random_device{}()};
   uint64_t changes_ = 0;
   uint64_t started_ = 0;

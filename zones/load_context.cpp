@@ -16,7 +16,7 @@ const char* policyName(PolicyKind kind) noexcept {
   return "?";
 }
 
-void LoadContext::defineRegion(const Region& region, const SourceLocation& where, Diagnostics& diags) {
+void LoadContext::defineRegion(const Region& region, const yaml::SourceLocation& where, yaml::Diagnostics& diags) {
   for (size_t i = 0; i < regions_.size(); ++i) {
     if (regions_[i].name != region.name) continue;
     const Region& old = regions_[i];
@@ -46,14 +46,14 @@ std::string LoadContext::regionNames() const {
   return out.empty() ? "(none defined)" : out;
 }
 
-std::shared_ptr<health::EndpointState> LoadContext::endpointState(const health::CheckSpec* check,
-                                                                      const wire::Address& address) {
-  // Same address probed the same way: one endpoint, one state, wherever it is listed.
-  return endpointState(check, address.toString());
+std::shared_ptr<health::HealthCell> LoadContext::healthCell(const health::CheckSpec* check,
+                                                            const wire::Address& address) {
+  // Same address probed the same way: one cell, wherever it is listed.
+  return healthCell(check, address.toString());
 }
 
-std::shared_ptr<health::EndpointState> LoadContext::endpointState(const health::CheckSpec* check,
-                                                                      const std::string& identity) {
+std::shared_ptr<health::HealthCell> LoadContext::healthCell(const health::CheckSpec* check,
+                                                            const std::string& identity) {
   return (registry_ ? *registry_ : local_).acquire((check ? check->identity() : "unchecked") + "|" + identity);
 }
 

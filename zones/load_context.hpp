@@ -27,21 +27,21 @@ class LoadContext {
       : db_(std::move(db)), registry_(registry) {}
 
   /// The health cell of an endpoint probed by `check`; shared by every pool naming it.
-  std::shared_ptr<health::EndpointState> endpointState(const health::CheckSpec* check, const wire::Address& address);
-  std::shared_ptr<health::EndpointState> endpointState(const health::CheckSpec* check, const std::string& identity);
+  std::shared_ptr<health::HealthCell> healthCell(const health::CheckSpec* check, const wire::Address& address);
+  std::shared_ptr<health::HealthCell> healthCell(const health::CheckSpec* check, const std::string& identity);
 
   /// Declares a region; the same name in another file must have the same coordinates.
-  void defineRegion(const Region& region, const SourceLocation& where, Diagnostics& diags);
+  void defineRegion(const Region& region, const yaml::SourceLocation& where, yaml::Diagnostics& diags);
   std::optional<RegionId> region(const std::string& name) const;
   /// Called once every region is known: gives each its drain switch.
   void freezeRegions();
   const RegionAdmin* regionAdmin(RegionId id) const noexcept {
     return id < std::as_const(*admin_).regionCount() ? &std::as_const(*admin_).region(id) : nullptr;
   }
-  /// Gives a place its forced-state cell (a const pointer for readers, the index for the writer).
-  void addPlace(const health::PlaceForce*& force, PlaceId& place) {
-    place = admin_->addPlace();
-    force = &std::as_const(*admin_).place(place);
+  /// Gives an endpoint its forced state (a const pointer for readers, the index for the writer).
+  void addEndpoint(const health::EndpointForce*& force, EndpointId& id) {
+    id = admin_->addEndpoint();
+    force = &std::as_const(*admin_).force(id);
   }
   /// The view's override table, writable: for the loader to hand to the control loop.
   const std::shared_ptr<AdminCells>& sharedAdminCells() const noexcept { return admin_; }
@@ -73,7 +73,7 @@ class LoadContext {
   health::Registry local_;  // when no registry is given
   std::vector<Region> regions_;
   std::shared_ptr<AdminCells> admin_ = std::make_shared<AdminCells>();
-  std::vector<SourceLocation> regionWhere_;
+  std::vector<yaml::SourceLocation> regionWhere_;
   std::map<PolicyKey, Compiled> compiled_;
   std::map<std::string, uint32_t> previousSerials_;
 };

@@ -6,7 +6,7 @@
 
 namespace lodestar::zones {
 
-void readRegions(YamlReader& yaml, const YAML::Node& regions, LoadContext& ctx) {
+void readRegions(yaml::YamlReader& yaml, const YAML::Node& regions, LoadContext& ctx) {
   if (!regions.IsMap()) {
     yaml.error(regions, "regions", "expected a mapping of region names to {latitude, longitude}");
     return;
@@ -14,7 +14,7 @@ void readRegions(YamlReader& yaml, const YAML::Node& regions, LoadContext& ctx) 
   yaml.uniqueKeys(regions, "regions");
   for (auto it = regions.begin(); it != regions.end(); ++it) {
     std::string name = it->first.Scalar();
-    std::string path = keyPath("regions", name);
+    std::string path = yaml::keyPath("regions", name);
     YAML::Node body = it->second;
     Region r;
     r.name = name;
@@ -25,8 +25,8 @@ void readRegions(YamlReader& yaml, const YAML::Node& regions, LoadContext& ctx) 
           yaml.error(body, path, "give both latitude and longitude, or neither");
           continue;
         }
-        auto lat = yaml.number(body["latitude"], keyPath(path, "latitude"), -90, 90);
-        auto lon = yaml.number(body["longitude"], keyPath(path, "longitude"), -180, 180);
+        auto lat = yaml.number(body["latitude"], yaml::keyPath(path, "latitude"), -90, 90);
+        auto lon = yaml.number(body["longitude"], yaml::keyPath(path, "longitude"), -180, 180);
         if (!lat || !lon) continue;
         r.hasLocation = true;
         r.latitude = *lat;
@@ -41,7 +41,7 @@ namespace {
 
 // One region of a pool: a list of endpoints, or {addresses: [...], capacity: N}. An endpoint
 // is an address, or {address: A, weight: W}.
-bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string& path,
+bool readPoolRegion(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& path,
                     const health::CheckSpec* check, LoadContext& ctx, PoolMembers& m) {
   YAML::Node list = node;
   if (node.IsMap()) {
@@ -49,29 +49,29 @@ bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string&
     if (node["cname"]) {
       // A CNAME region: its clients are sent to another name (a CDN, another provider).
       if (node["addresses"]) {
-        yaml.error(node["cname"], keyPath(path, "cname"), "a region gives addresses or a cname, not both");
+        yaml.error(node["cname"], yaml::keyPath(path, "cname"), "a region gives addresses or a cname, not both");
         return false;
       }
-      auto text = yaml.string(node["cname"], keyPath(path, "cname"));
+      auto text = yaml.string(node["cname"], yaml::keyPath(path, "cname"));
       if (!text) return false;
       std::string absolute = text->back() == '.' ? *text : *text + ".";
       auto wire = parseNameText(absolute, std::string(1, '\0'));
       if (!wire) {
-        yaml.error(node["cname"], keyPath(path, "cname"), "'" + *text + "' is not a domain name");
+        yaml.error(node["cname"], yaml::keyPath(path, "cname"), "'" + *text + "' is not a domain name");
         return false;
       }
       m.cname = *wire;
-      m.cnameState = ctx.endpointState(check, "cname:" + wire::nameToText(*wire));
-      ctx.addPlace(m.cnameForce, m.cnamePlace);
+      m.cnameCell = ctx.healthCell(check, "cname:" + wire::nameToText(*wire));
+      ctx.addEndpoint(m.cnameForce, m.cnameId);
       if (node["capacity"]) {
-        auto c = yaml.integer(node["capacity"], keyPath(path, "capacity"), 1, 1'000'000);
+        auto c = yaml.integer(node["capacity"], yaml::keyPath(path, "capacity"), 1, 1'000'000);
         if (!c) return false;
         m.capacity = static_cast<uint32_t>(*c);
       }
       return true;
     }
     if (node["capacity"]) {
-      auto c = yaml.integer(node["capacity"], keyPath(path, "capacity"), 1, 1'000'000);
+      auto c = yaml.integer(node["capacity"], yaml::keyPath(path, "capacity"), 1, 1'000'000);
       if (!c) return false;
       m.capacity = static_cast<uint32_t>(*c);
     }
@@ -102,7 +102,7 @@ bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string&
       }
       text = item["address"].Scalar();
       if (item["weight"]) {
-        auto w = yaml.integer(item["weight"], keyPath(path, "weight"), 1, 1'000'000);
+        auto w = yaml.integer(item["weight"], yaml::keyPath(path, "weight"), 1, 1'000'000);
         if (!w) {
           ok = false;
           continue;
@@ -131,8 +131,8 @@ bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string&
       ok = false;
       continue;
     }
-    e.state = ctx.endpointState(check, *a);
-    ctx.addPlace(e.force, e.place);
+    e.cell = ctx.healthCell(check, *a);
+    ctx.addEndpoint(e.force, e.id);
     family.push_back(std::move(e));
   }
   return ok;
@@ -140,7 +140,7 @@ bool readPoolRegion(YamlReader& yaml, const YAML::Node& node, const std::string&
 
 }  // namespace
 
-std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node& pools, const CheckMap& checks,
+std::map<std::string, const Pool*> readPools(yaml::YamlReader& yaml, const YAML::Node& pools, const CheckMap& checks,
                                              LoadContext& ctx, ZoneBuilder& builder) {
   std::map<std::string, const Pool*> out;
   if (!pools.IsMap()) {
@@ -150,27 +150,27 @@ std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node&
   yaml.uniqueKeys(pools, "pools");
   for (auto it = pools.begin(); it != pools.end(); ++it) {
     std::string name = it->first.Scalar();
-    std::string path = keyPath("pools", name);
+    std::string path = yaml::keyPath("pools", name);
     YAML::Node body = it->second;
     if (!yaml.expectMap(body, path, {"check", "regions"})) continue;
     auto pool = std::make_unique<Pool>();
     pool->name = name;
     pool->byRegion.resize(ctx.regions().size());
     if (body["check"]) {
-      auto check = yaml.string(body["check"], keyPath(path, "check"));
+      auto check = yaml.string(body["check"], yaml::keyPath(path, "check"));
       if (!check) continue;
       auto found = checks.find(*check);
       if (found == checks.end()) {
         std::string known;
         for (const auto& [n, c] : checks) known += (known.empty() ? "" : ", ") + n;
-        yaml.error(body["check"], keyPath(path, "check"),
+        yaml.error(body["check"], yaml::keyPath(path, "check"),
                    "unknown check '" + *check + "' (defined in this file: " + (known.empty() ? "none" : known) + ")");
         continue;
       }
       pool->check = found->second;
     }
     YAML::Node regions = body["regions"];
-    std::string regionsPath = keyPath(path, "regions");
+    std::string regionsPath = yaml::keyPath(path, "regions");
     if (!regions || !regions.IsMap() || regions.size() == 0) {
       yaml.error(regions ? regions : body, regionsPath, "expected a mapping of region names to endpoint addresses");
       continue;
@@ -183,7 +183,7 @@ std::map<std::string, const Pool*> readPools(YamlReader& yaml, const YAML::Node&
       continue;
     }
     for (auto r = regions.begin(); r != regions.end(); ++r) {
-      std::string regionPath = keyPath(regionsPath, r->first.Scalar());
+      std::string regionPath = yaml::keyPath(regionsPath, r->first.Scalar());
       auto id = ctx.region(r->first.Scalar());
       if (!id) {
         yaml.error(r->first, regionPath, "unknown region '" + r->first.Scalar() + "' (known: " + ctx.regionNames() + ")");

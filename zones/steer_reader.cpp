@@ -16,7 +16,7 @@ namespace {
 using Order = std::vector<RegionId>;
 
 // A list of region names, each known and with endpoints in the pool.
-std::optional<Order> readOrder(YamlReader& yaml, const YAML::Node& node, const std::string& path, const Pool& pool,
+std::optional<Order> readOrder(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& path, const Pool& pool,
                                LoadContext& ctx) {
   auto names = yaml.stringList(node, path);
   if (!names) return std::nullopt;
@@ -45,16 +45,16 @@ std::optional<Order> readOrder(YamlReader& yaml, const YAML::Node& node, const s
 }
 
 // The options every policy shares, and those that belong to some only.
-bool readOptions(YamlReader& yaml, const YAML::Node& steer, const std::string& path, SteeredRecord& rec) {
+bool readOptions(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path, SteeredRecord& rec) {
   auto number = [&](const char* key, uint64_t lo, uint64_t hi, auto& out) {
     if (!steer[key]) return true;
-    auto v = yaml.integer(steer[key], keyPath(path, key), lo, hi);
+    auto v = yaml.integer(steer[key], yaml::keyPath(path, key), lo, hi);
     if (v) out = static_cast<std::remove_reference_t<decltype(out)>>(*v);
     return v.has_value();
   };
   auto ttl = [&](const char* key, uint32_t& out) {
     if (!steer[key]) return true;
-    auto v = yaml.seconds(steer[key], keyPath(path, key), 0, wire::kMaxTtl);
+    auto v = yaml.seconds(steer[key], yaml::keyPath(path, key), 0, wire::kMaxTtl);
     if (v) out = static_cast<uint32_t>(*v);
     return v.has_value();
   };
@@ -62,7 +62,7 @@ bool readOptions(YamlReader& yaml, const YAML::Node& steer, const std::string& p
   rec.ttlDegraded = rec.ttl;
   ok = ttl("ttl_degraded", rec.ttlDegraded) && ok;
   if (ok && rec.ttlDegraded > rec.ttl) {
-    yaml.error(steer["ttl_degraded"], keyPath(path, "ttl_degraded"),
+    yaml.error(steer["ttl_degraded"], yaml::keyPath(path, "ttl_degraded"),
                "ttl_degraded (" + std::to_string(rec.ttlDegraded) + ") is longer than ttl (" + std::to_string(rec.ttl) + ")");
     ok = false;
   }
@@ -71,11 +71,11 @@ bool readOptions(YamlReader& yaml, const YAML::Node& steer, const std::string& p
   ok = number("spill", 1, 8, rec.spill) && ok;
   ok = number("max_answers", 1, 64, rec.maxAnswers) && ok;
   if (steer["all_down"]) {
-    auto v = yaml.string(steer["all_down"], keyPath(path, "all_down"));
+    auto v = yaml.string(steer["all_down"], yaml::keyPath(path, "all_down"));
     if (v && *v == "fail_open") rec.allDown = AllDown::FailOpen;
     else if (v && *v == "nodata") rec.allDown = AllDown::NoData;
     else {
-      if (v) yaml.error(steer["all_down"], keyPath(path, "all_down"), "expected fail_open or nodata, got '" + *v + "'");
+      if (v) yaml.error(steer["all_down"], yaml::keyPath(path, "all_down"), "expected fail_open or nodata, got '" + *v + "'");
       ok = false;
     }
   }
@@ -84,7 +84,7 @@ bool readOptions(YamlReader& yaml, const YAML::Node& steer, const std::string& p
     if (!steer[key]) return;
     for (auto k : kinds)
       if (k == rec.policy) return;
-    yaml.error(steer[key], keyPath(path, key), std::string("'") + key + "' does not apply to the " +
+    yaml.error(steer[key], yaml::keyPath(path, key), std::string("'") + key + "' does not apply to the " +
                                                     policyName(rec.policy) + " policy");
     ok = false;
   };
@@ -96,20 +96,20 @@ bool readOptions(YamlReader& yaml, const YAML::Node& steer, const std::string& p
   only("weights", {K::Weighted});
   only("max_answers", {K::All});
   if (rec.spill && rec.maxRegions > 1) {
-    yaml.error(steer["spill"], keyPath(path, "spill"), "spill and max_regions > 1 do not combine");
+    yaml.error(steer["spill"], yaml::keyPath(path, "spill"), "spill and max_regions > 1 do not combine");
     ok = false;
   }
   return ok;
 }
 
 // Every region of the pool must be able to meet min_healthy, or it could never be up.
-bool checkMinHealthy(YamlReader& yaml, const YAML::Node& steer, const std::string& path, const SteeredRecord& rec,
+bool checkMinHealthy(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path, const SteeredRecord& rec,
                      LoadContext& ctx) {
   for (RegionId r : rec.pool->regions) {
     const PoolMembers& m = rec.pool->byRegion[r];
     size_t largest = m.cname.empty() ? std::max(m.ipv4.size(), m.ipv6.size()) : 1;
     if (largest < rec.minHealthy) {
-      yaml.error(steer["min_healthy"], keyPath(path, "min_healthy"),
+      yaml.error(steer["min_healthy"], yaml::keyPath(path, "min_healthy"),
                  "min_healthy " + std::to_string(rec.minHealthy) + " but region '" + ctx.regions()[r].name +
                      "' of pool '" + rec.pool->name + "' has only " + std::to_string(largest) + " endpoint(s) per family");
       return false;
@@ -118,41 +118,37 @@ bool checkMinHealthy(YamlReader& yaml, const YAML::Node& steer, const std::strin
   return true;
 }
 
-bool readPolicyKind(YamlReader& yaml, const YAML::Node& steer, const std::string& path, SteeredRecord& rec) {
+bool readPolicyKind(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path, SteeredRecord& rec) {
   if (!steer["policy"]) {
     yaml.error(steer, path, "missing key 'policy' (geo, nearest, failover, weighted or all)");
     return false;
   }
-  auto policy = yaml.string(steer["policy"], keyPath(path, "policy"));
+  auto policy = yaml.string(steer["policy"], yaml::keyPath(path, "policy"));
   if (!policy) return false;
-  const std::pair<const char*, PolicyKind> kinds[] = {{"geo", PolicyKind::Geo},
-                                                      {"nearest", PolicyKind::Nearest},
-                                                      {"failover", PolicyKind::Failover},
-                                                      {"weighted", PolicyKind::Weighted},
-                                                      {"all", PolicyKind::All}};
-  for (const auto& [n, k] : kinds)
-    if (*policy == n) {
+  // The names are policyName()'s: one spelling for reading and printing.
+  for (PolicyKind k : {PolicyKind::Geo, PolicyKind::Nearest, PolicyKind::Failover, PolicyKind::Weighted, PolicyKind::All})
+    if (*policy == policyName(k)) {
       rec.policy = k;
       return true;
     }
-  yaml.error(steer["policy"], keyPath(path, "policy"),
+  yaml.error(steer["policy"], yaml::keyPath(path, "policy"),
              "unknown policy '" + *policy + "' (geo, nearest, failover, weighted or all)");
   return false;
 }
 
-bool readPoolName(YamlReader& yaml, const YAML::Node& steer, const std::string& path,
+bool readPoolName(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path,
                   const std::map<std::string, const Pool*>& pools, SteeredRecord& rec) {
   if (!steer["pool"]) {
     yaml.error(steer, path, "missing key 'pool' (the endpoints to steer between)");
     return false;
   }
-  auto poolName = yaml.string(steer["pool"], keyPath(path, "pool"));
+  auto poolName = yaml.string(steer["pool"], yaml::keyPath(path, "pool"));
   if (!poolName) return false;
   auto pool = pools.find(*poolName);
   if (pool == pools.end()) {
     std::string known;
     for (const auto& [n, p] : pools) known += (known.empty() ? "" : ", ") + n;
-    yaml.error(steer["pool"], keyPath(path, "pool"),
+    yaml.error(steer["pool"], yaml::keyPath(path, "pool"),
                "unknown pool '" + *poolName + "' (defined in this file: " + (known.empty() ? "none" : known) + ")");
     return false;
   }
@@ -161,20 +157,20 @@ bool readPoolName(YamlReader& yaml, const YAML::Node& steer, const std::string& 
 }
 
 // weighted: each region's share, by default its capacity in the pool.
-bool readWeights(YamlReader& yaml, const YAML::Node& steer, const std::string& path, LoadContext& ctx,
+bool readWeights(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path, LoadContext& ctx,
                  SteeredRecord& rec) {
   rec.regionWeights.assign(ctx.regions().size(), 0);
   for (RegionId r : rec.pool->regions) rec.regionWeights[r] = rec.pool->byRegion[r].capacity;
   YAML::Node weights = steer["weights"];
   if (!weights) return true;
-  std::string wPath = keyPath(path, "weights");
+  std::string wPath = yaml::keyPath(path, "weights");
   if (!weights.IsMap()) {
     yaml.error(weights, wPath, "expected a mapping of region names to weights");
     return false;
   }
   std::fill(rec.regionWeights.begin(), rec.regionWeights.end(), 0);
   for (auto it = weights.begin(); it != weights.end(); ++it) {
-    std::string rPath = keyPath(wPath, it->first.Scalar());
+    std::string rPath = yaml::keyPath(wPath, it->first.Scalar());
     auto id = ctx.region(it->first.Scalar());
     if (!id || !rec.pool->members(*id)) {
       yaml.error(it->first, rPath, "region '" + it->first.Scalar() + "' has no endpoints in pool '" + rec.pool->name + "'");
@@ -200,16 +196,16 @@ struct AreaKeys {
 // The map: networks and areas → region orders, and the default for clients the database
 // does not place (and, for nearest, those without coordinates). Every key is checked here,
 // so the compiler gets a valid one.
-bool readMap(YamlReader& yaml, const YAML::Node& steer, const std::string& path, const SteeredRecord& rec,
+bool readMap(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path, const SteeredRecord& rec,
              LoadContext& ctx, PolicyKey& key, AreaKeys& areaKeys) {
-  std::string mapPath = keyPath(path, "map");
+  std::string mapPath = yaml::keyPath(path, "map");
   YAML::Node map = steer["map"];
   if (map && !map.IsMap()) {
     yaml.error(map, mapPath, "expected a mapping of areas or networks to lists of regions");
     return false;
   }
   if (map && map["default"]) {
-    auto o = readOrder(yaml, map["default"], keyPath(mapPath, "default"), *rec.pool, ctx);
+    auto o = readOrder(yaml, map["default"], yaml::keyPath(mapPath, "default"), *rec.pool, ctx);
     if (!o) return false;
     key.fallback = *o;
   } else if (rec.policy == PolicyKind::Geo) {
@@ -221,7 +217,7 @@ bool readMap(YamlReader& yaml, const YAML::Node& steer, const std::string& path,
   for (auto it = map.begin(); map && it != map.end(); ++it) {
     std::string entry = it->first.Scalar();
     if (entry == "default") continue;
-    std::string entryPath = keyPath(mapPath, entry);
+    std::string entryPath = yaml::keyPath(mapPath, entry);
     auto order = readOrder(yaml, it->second, entryPath, *rec.pool, ctx);
     if (!order) {
       ok = false;
@@ -248,12 +244,12 @@ bool readMap(YamlReader& yaml, const YAML::Node& steer, const std::string& path,
 
 // Area keys and distances need the geo database; without one every client would get the
 // default order, silently.
-bool lacksDatabase(YamlReader& yaml, const YAML::Node& steer, const std::string& path, const SteeredRecord& rec,
+bool lacksDatabase(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path, const SteeredRecord& rec,
                    const LoadContext& ctx, const AreaKeys& areaKeys) {
   if (ctx.database() || (!areaKeys.first && rec.policy != PolicyKind::Nearest)) return false;
   const auto& first = areaKeys.first;
   YAML::Node where = first ? *first : steer["policy"];
-  yaml.error(where, first ? keyPath(keyPath(path, "map"), first->Scalar()) : keyPath(path, "policy"),
+  yaml.error(where, first ? yaml::keyPath(yaml::keyPath(path, "map"), first->Scalar()) : yaml::keyPath(path, "policy"),
              std::string(first ? "an area key" : "policy nearest") +
                  " needs a geo database to place clients, and the main configuration has no geo.database: "
                  "every client would get the default order");
@@ -261,12 +257,12 @@ bool lacksDatabase(YamlReader& yaml, const YAML::Node& steer, const std::string&
 }
 
 // nearest measures distances to every region of the pool.
-bool readCoordinates(YamlReader& yaml, const YAML::Node& steer, const std::string& path, const SteeredRecord& rec,
+bool readCoordinates(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path, const SteeredRecord& rec,
                      const LoadContext& ctx, PolicyKey& key) {
   for (RegionId r : rec.pool->regions) {
     const Region& region = ctx.regions()[r];
     if (!region.hasLocation) {
-      yaml.error(steer["policy"], keyPath(path, "policy"),
+      yaml.error(steer["policy"], yaml::keyPath(path, "policy"),
                  "nearest needs coordinates for region '" + region.name + "' (regions." + region.name +
                      ".latitude / longitude)");
       return false;
@@ -278,13 +274,13 @@ bool readCoordinates(YamlReader& yaml, const YAML::Node& steer, const std::strin
 
 // A key no network of the database matched (US-XX, or a country the database does not
 // hold) can never be used. Warned once, when the tree compiles.
-void warnUnmatched(YamlReader& yaml, const std::string& path, const LoadContext& ctx, const AreaKeys& areaKeys,
+void warnUnmatched(yaml::YamlReader& yaml, const std::string& path, const LoadContext& ctx, const AreaKeys& areaKeys,
                    const CompiledPolicy& compiled) {
   if (!compiled.fresh) return;  // an identical policy compiled (and warned) before
   for (const auto& [key, node] : areaKeys.all) {
     std::string plain = key.rfind("country:", 0) == 0 && !geo::isContinentCode(key.substr(8)) ? key.substr(8) : key;
     if (!compiled.matchedAreas.count(plain))
-      yaml.warning(node, keyPath(keyPath(path, "map"), key),
+      yaml.warning(node, yaml::keyPath(yaml::keyPath(path, "map"), key),
                    "no network of the geo database " + ctx.database()->path() + " matches '" + key +
                        "': no client gets this order");
   }
@@ -292,7 +288,7 @@ void warnUnmatched(YamlReader& yaml, const std::string& path, const LoadContext&
 
 }  // namespace
 
-std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer, const std::string& path,
+std::optional<SteeredRecord> readSteer(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path,
                                        const std::string& ownerText, const std::map<std::string, const Pool*>& pools,
                                        LoadContext& ctx) {
   if (!yaml.expectMap(steer, path,
@@ -314,7 +310,7 @@ std::optional<SteeredRecord> readSteer(YamlReader& yaml, const YAML::Node& steer
   key.kind = rec.policy;
   key.fallback = rec.pool->regions;  // every region of the pool, unless the record names an order
   if (rec.policy == PolicyKind::Failover && steer["order"]) {
-    auto o = readOrder(yaml, steer["order"], keyPath(path, "order"), *rec.pool, ctx);
+    auto o = readOrder(yaml, steer["order"], yaml::keyPath(path, "order"), *rec.pool, ctx);
     if (!o) return std::nullopt;
     key.fallback = *o;
   }

@@ -15,7 +15,7 @@
 #include "geo/area_map.hpp"
 #include "geo/decision_tree.hpp"
 #include "health/state/check_spec.hpp"
-#include "health/state/endpoint_state.hpp"
+#include "health/state/health_cell.hpp"
 
 namespace lodestar::zones {
 
@@ -35,32 +35,33 @@ struct RegionAdmin {
   std::atomic<bool> drained{false};
 };
 
-/// A place's index in its view's AdminCells (where its forced state is written).
-using PlaceId = uint32_t;
-inline constexpr PlaceId kNoPlace = UINT32_MAX;  // built by hand, outside a loader: never forced
+/// An endpoint's index in its view's AdminCells (where its forced state is written).
+using EndpointId = uint32_t;
+inline constexpr EndpointId kNoEndpoint = UINT32_MAX;  // built by hand, outside a loader: never forced
 
-/// One address of a pool: the unit of health.
+/// One address of a pool in one region: the unit of health.
 struct Endpoint {
   wire::Address address;
   uint32_t weight = 1;  // for the weighted policy's choice inside a region
-  std::shared_ptr<health::EndpointState> state;  // shared by every place of (check, address)
-  /// This place's own override, a cell of the view's AdminCells (written by applyAdminState
+  std::shared_ptr<health::HealthCell> cell;  // shared by every endpoint of (check, address)
+  /// This endpoint's own override, in the view's AdminCells (written by applyAdminState
   /// through the table, never through the view).
-  const health::PlaceForce* force = &health::kNotForced;
-  PlaceId place = kNoPlace;  // that cell's index, for the writer
-  health::Health health() const noexcept { return health::read(*force, *state); }
+  const health::EndpointForce* force = &health::kNotForced;
+  EndpointId id = kNoEndpoint;  // that override's index, for the writer
+  health::Health health() const noexcept { return health::read(*force, *cell); }
   bool up() const noexcept { return health().up; }
 };
 
 /// One region's endpoints in a pool, split by family so A and AAAA answers are direct copies;
-/// or, for a CNAME pool, the name this region's clients are sent to.
+/// or, for a CNAME pool, the name this region's clients are sent to (the target counts as the
+/// region's one endpoint: it has a cell, a force and an id of its own).
 struct PoolMembers {
   std::vector<Endpoint> ipv4;
   std::vector<Endpoint> ipv6;
   std::string cname;  // uncompressed wire form; empty for an address region
-  std::shared_ptr<health::EndpointState> cnameState;
-  const health::PlaceForce* cnameForce = &health::kNotForced;  // in the view's AdminCells
-  PlaceId cnamePlace = kNoPlace;
+  std::shared_ptr<health::HealthCell> cnameCell;
+  const health::EndpointForce* cnameForce = &health::kNotForced;  // in the view's AdminCells
+  EndpointId cnameId = kNoEndpoint;
   const RegionAdmin* admin = nullptr;  // the region's drain switch, in the view's AdminCells
   RegionId region = 0;
   uint32_t capacity = 1;   // relative size, for spill-over and weighted choices
@@ -69,7 +70,7 @@ struct PoolMembers {
   bool drained() const noexcept { return admin && admin->drained.load(std::memory_order_relaxed); }
   const std::vector<Endpoint>& family(bool ipv6Wanted) const noexcept { return ipv6Wanted ? ipv6 : ipv4; }
   /// A CNAME region's target, as the answer path reads it.
-  health::Health cnameHealth() const noexcept { return health::read(*cnameForce, *cnameState); }
+  health::Health cnameHealth() const noexcept { return health::read(*cnameForce, *cnameCell); }
 };
 
 /// The answer path looks at a pool's regions from a fixed-size array on its stack.

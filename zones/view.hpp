@@ -44,8 +44,8 @@ class View {
 
   /// Regions are global: one table for every zone, indexed by RegionId.
   const std::vector<Region>& regions() const noexcept { return regions_; }
-  /// `admin` is the table of drain switches and forced states the view's places point into;
-  /// the view only reads it (the loader hands the writable handle to the control loop).
+  /// `admin` is the table of drain switches and forced states the view's pools and endpoints
+  /// point into; the view only reads it (the loader hands the writable handle to the control loop).
   void setRegions(std::vector<Region> regions, std::shared_ptr<const AdminCells> admin) {
     regions_ = std::move(regions);
     admin_ = std::move(admin);
@@ -75,15 +75,15 @@ class View {
 };
 
 /// Where an endpoint (or a CNAME region's target) sits in a view.
-struct EndpointPlace {
+struct EndpointInView {
   const Zone& zone;
   const Pool& pool;
   RegionId region;
   const PoolMembers& members;
   const Endpoint* endpoint;  // null for the CNAME target of a CNAME region
-  const std::shared_ptr<health::EndpointState>& cell;  // what its probes see (shared)
-  const health::PlaceForce& force;                     // the operator's override, this place's own
-  PlaceId place;                                       // its index in the view's AdminCells
+  const std::shared_ptr<health::HealthCell>& cell;  // what its probes see (shared)
+  const health::EndpointForce& force;               // the operator's override, this endpoint's own
+  EndpointId id;                                    // its index in the view's AdminCells
   health::Health health() const noexcept { return health::read(force, *cell); }
 };
 
@@ -96,8 +96,8 @@ void forEachEndpoint(const View& view, F&& visit) {
       for (RegionId r : pool->regions) {
         const PoolMembers& m = pool->byRegion[r];
         for (const auto* list : {&m.ipv4, &m.ipv6})
-          for (const auto& e : *list) visit(EndpointPlace{*zone, *pool, r, m, &e, e.state, *e.force, e.place});
-        if (m.cnameState) visit(EndpointPlace{*zone, *pool, r, m, nullptr, m.cnameState, *m.cnameForce, m.cnamePlace});
+          for (const auto& e : *list) visit(EndpointInView{*zone, *pool, r, m, &e, e.cell, *e.force, e.id});
+        if (m.cnameCell) visit(EndpointInView{*zone, *pool, r, m, nullptr, m.cnameCell, *m.cnameForce, m.cnameId});
       }
 }
 

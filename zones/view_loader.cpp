@@ -5,14 +5,14 @@
 #include <filesystem>
 #include <map>
 
-#include "zones/policy_loader.hpp"
+#include "zones/yaml_zone_loader.hpp"
 #include "zones/pool_reader.hpp"
 #include "dns/wire/name_text.hpp"
 
 namespace lodestar::zones {
 
 LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_ptr<const geo::Database> db,
-                            Diagnostics& diags, health::Registry* registry, const View* previous) {
+                            yaml::Diagnostics& diags, health::Registry* registry, const View* previous) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
   for (const auto& p : paths) {
@@ -40,11 +40,11 @@ LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_p
   if (previous)
     for (const auto& z : previous->zones()) ctx.setPreviousSerial(z->apex(), z->serial());
   for (const auto& f : files) {
-    Diagnostics firstPass;  // syntax errors are reported once, by the second pass
-    YamlReader reader(f, firstPass);
+    yaml::Diagnostics firstPass;  // syntax errors are reported once, by the second pass
+    yaml::YamlReader reader(f, firstPass);
     YAML::Node root = reader.load();
     if (root.IsMap() && root["regions"]) {
-      YamlReader regionsReader(f, diags);
+      yaml::YamlReader regionsReader(f, diags);
       readRegions(regionsReader, root["regions"], ctx);
     }
   }
@@ -52,8 +52,8 @@ LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_p
   auto view = std::make_unique<View>();
   std::map<std::string, std::string> fileOf;  // zone apex → the file that defined it
   for (const auto& f : files) {
-    YamlReader reader(f, diags);
-    auto zone = compileZonePolicy(reader, reader.load(), ctx);
+    yaml::YamlReader reader(f, diags);
+    auto zone = compileYamlZone(reader, reader.load(), ctx);
     if (!zone) continue;
     std::string apex = wire::nameToText(zone->apex());
     if (!view->add(std::move(zone)))

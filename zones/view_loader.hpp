@@ -24,10 +24,10 @@ struct LoadedView {
   std::shared_ptr<AdminCells> admin;
 };
 LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_ptr<const geo::Database> db,
-                            Diagnostics& diags, health::Registry* registry = nullptr, const View* previous = nullptr);
+                            yaml::Diagnostics& diags, health::Registry* registry = nullptr, const View* previous = nullptr);
 /// The view alone, for readers that never apply overrides.
 inline std::unique_ptr<View> loadView(const std::vector<std::string>& paths, std::shared_ptr<const geo::Database> db,
-                                      Diagnostics& diags, health::Registry* registry = nullptr,
+                                      yaml::Diagnostics& diags, health::Registry* registry = nullptr,
                                       const View* previous = nullptr) {
   return loadViewAndAdmin(paths, std::move(db), diags, registry, previous).view;
 }

@@ -26,10 +26,10 @@ bool hasWildcardLabel(std::string_view wire) {
 }
 }  // namespace
 
-ZoneBuilder::ZoneBuilder(std::string_view apexWire, SourceLocation where)
+ZoneBuilder::ZoneBuilder(std::string_view apexWire, yaml::SourceLocation where)
     : apex_(wire::lowercaseWire(apexWire)), where_(std::move(where)) {}
 
-bool ZoneBuilder::ownerFits(const std::string& owner, const SourceLocation& where, Diagnostics& diags) const {
+bool ZoneBuilder::ownerFits(const std::string& owner, const yaml::SourceLocation& where, yaml::Diagnostics& diags) const {
   if (!wire::isSubdomain(owner, apex_)) {
     diags.error(where, "owner " + wire::nameToText(owner) + " is outside the zone " + wire::nameToText(apex_));
     return false;
@@ -43,7 +43,7 @@ bool ZoneBuilder::ownerFits(const std::string& owner, const SourceLocation& wher
 }
 
 void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, std::string rdata,
-                      const SourceLocation& where, Diagnostics& diags) {
+                      const yaml::SourceLocation& where, yaml::Diagnostics& diags) {
   std::string owner = wire::lowercaseWire(ownerWire);
   if (!ownerFits(owner, where, diags)) return;
   if (type == wire::rrtype::OPT || type == wire::rrtype::DNAME || type == 0 || (type >= 128 && type <= 255)) {
@@ -117,8 +117,8 @@ const Pool* ZoneBuilder::addPool(std::unique_ptr<Pool> pool) {
   return pools_.back().get();
 }
 
-void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, const SourceLocation& where,
-                             Diagnostics& diags) {
+void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, const yaml::SourceLocation& where,
+                             yaml::Diagnostics& diags) {
   std::string owner = wire::lowercaseWire(ownerWire);
   if (!ownerFits(owner, where, diags)) return;
   PendingNode& node = nodes_[owner];
@@ -140,7 +140,7 @@ void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, c
   node.steerWhere = where;
 }
 
-std::unique_ptr<Zone> ZoneBuilder::build(Diagnostics& diags) {
+std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   const size_t errorsBefore = diags.errors().size();
   auto apexIt = nodes_.find(apex_);
   if (apexIt == nodes_.end() || !apexIt->second.rrsets.count(wire::rrtype::SOA)) {

@@ -123,9 +123,9 @@ struct FileState {
   std::string previousOwnerText;
 };
 
-void loadFile(const std::string& path, FileState state, int depth, ZoneBuilder& builder, Diagnostics& diags) {
+void loadFile(const std::string& path, FileState state, int depth, ZoneBuilder& builder, yaml::Diagnostics& diags) {
   std::string error;
-  auto text = readWholeFile(path, kMaxZoneFileBytes, error);
+  auto text = yaml::readWholeFile(path, yaml::kMaxZoneFileBytes, error);
   if (!text) {
     diags.error({path, 0, 0}, "zone file " + error);
     return;
@@ -138,7 +138,7 @@ void loadFile(const std::string& path, FileState state, int depth, ZoneBuilder& 
     return;
   }
   for (const Entry& e : entries) {
-    SourceLocation where{path, e.line, static_cast<int>(e.text.find_first_not_of(" \t")) + 1};
+    yaml::SourceLocation where{path, e.line, static_cast<int>(e.text.find_first_not_of(" \t")) + 1};
     if (e.text[0] == '$') {
       auto w = words(e.text);
       if (w[0] == "$ORIGIN" && w.size() == 2) {
@@ -195,7 +195,7 @@ void loadFile(const std::string& path, FileState state, int depth, ZoneBuilder& 
 
 }  // namespace
 
-void loadZoneFile(const std::string& path, uint32_t defaultTtl, ZoneBuilder& builder, Diagnostics& diags) {
+void loadZoneFile(const std::string& path, uint32_t defaultTtl, ZoneBuilder& builder, yaml::Diagnostics& diags) {
   loadFile(path, FileState{builder.apex(), defaultTtl, {}}, 0, builder, diags);
 }
 

@@ -12,6 +12,6 @@ namespace lodestar::zones {
 /// Reads `path` with the builder's apex as the initial $ORIGIN and `defaultTtl` until a
 /// $TTL directive. Every problem is reported with file:line:column; loading continues
 /// past bad records so all of them are listed.
-void loadZoneFile(const std::string& path, uint32_t defaultTtl, ZoneBuilder& builder, Diagnostics& diags);
+void loadZoneFile(const std::string& path, uint32_t defaultTtl, ZoneBuilder& builder, yaml::Diagnostics& diags);
 
 }  // namespace lodestar::zones

@@ -11,7 +11,7 @@ void pause(std::chrono::milliseconds d, const std::atomic<bool>& stop) {
 }
 }  // namespace
 
-ClusterLink::ClusterLink(health::EventLoop& loop, LinkOptions options, Handlers handlers)
+ClusterLink::ClusterLink(loop::EventLoop& loop, LinkOptions options, Handlers handlers)
     : loop_(loop), options_(std::move(options)), handlers_(std::move(handlers)), inbox_(loop) {
   watcher_ = std::thread([this] { watchLoop(); });
   requester_ = std::thread([this] { requestLoop(); });

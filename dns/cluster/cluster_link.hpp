@@ -41,7 +41,7 @@ class ClusterLink {
     std::function<void(bool reachable, const std::string& why)> reachability;
   };
 
-  ClusterLink(health::EventLoop& loop, LinkOptions options, Handlers handlers);
+  ClusterLink(loop::EventLoop& loop, LinkOptions options, Handlers handlers);
   ~ClusterLink();
   ClusterLink(const ClusterLink&) = delete;
   ClusterLink& operator=(const ClusterLink&) = delete;
@@ -61,10 +61,10 @@ class ClusterLink {
   void renewLease(EtcdClient& client);
   void setState(bool* flag, bool value, const std::string& why);  // on the loop
 
-  health::EventLoop& loop_;
+  loop::EventLoop& loop_;
   LinkOptions options_;
   Handlers handlers_;
-  health::LoopInbox inbox_;
+  loop::LoopInbox inbox_;
   std::atomic<bool> stop_{false};
   // On the loop: the parts of reachability.
   bool watching_ = false, requestsOk_ = false, reachable_ = false;

@@ -19,7 +19,7 @@ bool validNodeName(const std::string& name) {
 
 }  // namespace
 
-std::optional<ClusterConfig> readClusterConfig(zones::YamlReader& yaml, const YAML::Node& node, const std::string& configPath) {
+std::optional<ClusterConfig> readClusterConfig(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& configPath) {
   if (!yaml.expectMap(node, "cluster", {"etcd", "prefix", "node", "tls", "user", "password", "lease", "grace"}))
     return std::nullopt;
   ClusterConfig c;

@@ -48,8 +48,8 @@ std::optional<ListenAddress> parseListenAddress(const std::string& text) {
   return out;
 }
 
-std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Diagnostics& diags) {
-  zones::YamlReader yaml(path, diags);
+std::optional<ServerConfig> loadServerConfig(const std::string& path, yaml::Diagnostics& diags) {
+  yaml::YamlReader yaml(path, diags);
   YAML::Node root = yaml.load();
   if (!root.IsDefined()) return std::nullopt;
   if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "geo", "state_dir", "control_socket", "udp", "tcp", "hooks",

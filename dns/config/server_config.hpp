@@ -39,7 +39,7 @@ struct XdpConfig {
   std::string interface;
   std::vector<uint32_t> queues{0};
   bool generic = false;  // mode: generic (after the kernel builds an skb) instead of native
-  zones::SourceLocation where;
+  yaml::SourceLocation where;
 };
 
 struct ServerConfig {
@@ -48,7 +48,7 @@ struct ServerConfig {
   unsigned workers = 0;  // 0: one per core
   std::vector<std::string> zonePaths;  // absolute or relative to the config file's folder
   std::string geoDatabase;  // MaxMind DB (City or Country shape); empty: no geo database
-  zones::SourceLocation geoDatabaseWhere;
+  yaml::SourceLocation geoDatabaseWhere;
   std::string stateDir;
   std::string controlSocket;
   uint16_t udpMaxPayload = 1232;
@@ -62,16 +62,16 @@ struct ServerConfig {
 };
 
 /// Reads and checks the main config; nullopt when anything is wrong (all of it reported).
-std::optional<ServerConfig> loadServerConfig(const std::string& path, zones::Diagnostics& diags);
+std::optional<ServerConfig> loadServerConfig(const std::string& path, yaml::Diagnostics& diags);
 
 /// `p` relative to the configuration file's folder (absolute paths as they are).
 std::string resolvePath(const std::string& configPath, const std::string& p);
 
 /// Reads `cluster:` (reports every mistake to the reader's diagnostics).
-std::optional<ClusterConfig> readClusterConfig(zones::YamlReader& yaml, const YAML::Node& node, const std::string& configPath);
+std::optional<ClusterConfig> readClusterConfig(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& configPath);
 
 /// Reads `xdp:`; `listen` must already be read (the filter serves their one port).
-std::optional<XdpConfig> readXdpConfig(zones::YamlReader& yaml, const YAML::Node& node, const std::vector<ListenAddress>& listen);
+std::optional<XdpConfig> readXdpConfig(yaml::YamlReader& yaml, const YAML::Node& node, const std::vector<ListenAddress>& listen);
 
 /// Parses "127.0.0.1:53", "[::1]:53" or a bare address (port 53).
 std::optional<ListenAddress> parseListenAddress(const std::string& text);

@@ -9,7 +9,7 @@
 
 namespace lodestar::config {
 
-std::optional<XdpConfig> readXdpConfig(zones::YamlReader& yaml, const YAML::Node& node,
+std::optional<XdpConfig> readXdpConfig(yaml::YamlReader& yaml, const YAML::Node& node,
                                        const std::vector<ListenAddress>& listen) {
   if (!yaml.expectMap(node, "xdp", {"interface", "queues", "mode"})) return std::nullopt;
   XdpConfig c;

@@ -12,7 +12,7 @@
 
 namespace lodestar::engine {
 
-/// Health as the answer path reads it: the place's force, and its cell only when not forced.
+/// Health as the answer path reads it: the endpoint's force, and its cell only when not forced.
 struct LiveHealth {
   bool drained(const zones::PoolMembers& m) const noexcept { return m.drained(); }
   health::Health endpoint(const zones::PoolMembers&, const zones::Endpoint& e) const noexcept { return e.health(); }

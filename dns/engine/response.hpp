@@ -1,5 +1,6 @@
-// Builds one response: header, question echo, sections with truncation at record bounds,
-// and the OPT trailer (with the ECS echo) that always fits.
+// Builds one response: header, question echo, sections (an additional record that does not
+// fit is left out; any other drops every section and sets TC), and the OPT trailer (with the
+// ECS echo) that always fits.
 #pragma once
 
 #include <cstddef>

@@ -12,11 +12,11 @@ WhatIfHealth::WhatIfHealth(const zones::View& view, const AdminState& state, int
     : drained_(view.regions().size(), false) {
   for (const auto& [region, d] : state.effectiveDrains(now))
     if (auto id = view.regionId(region)) drained_[*id] = true;
-  forEachForced(state, view, [this](const zones::EndpointPlace& at, health::Forced f) { forced_[&at.force] = f; });
+  forEachForced(state, view, [this](const zones::EndpointInView& at, health::Forced f) { forced_[&at.force] = f; });
 }
 
-health::Health WhatIfHealth::read(const health::PlaceForce& place, const health::EndpointState& cell) const noexcept {
-  auto it = forced_.find(&place);
+health::Health WhatIfHealth::read(const health::EndpointForce& force, const health::HealthCell& cell) const noexcept {
+  auto it = forced_.find(&force);
   const health::Forced f = it == forced_.end() ? health::Forced::Auto : it->second;
   return health::combine(f, cell.observed.load(std::memory_order_relaxed));
 }

@@ -22,14 +22,14 @@ class WhatIfHealth {
   WhatIfHealth(const zones::View& view, const AdminState& state, int64_t now);
   bool drained(const zones::PoolMembers& m) const noexcept { return m.region < drained_.size() && drained_[m.region]; }
   health::Health endpoint(const zones::PoolMembers&, const zones::Endpoint& e) const noexcept {
-    return read(*e.force, *e.state);
+    return read(*e.force, *e.cell);
   }
-  health::Health alias(const zones::PoolMembers& m) const noexcept { return read(*m.cnameForce, *m.cnameState); }
+  health::Health alias(const zones::PoolMembers& m) const noexcept { return read(*m.cnameForce, *m.cnameCell); }
 
  private:
-  health::Health read(const health::PlaceForce& place, const health::EndpointState& cell) const noexcept;
+  health::Health read(const health::EndpointForce& force, const health::HealthCell& cell) const noexcept;
   std::vector<bool> drained_;
-  std::unordered_map<const health::PlaceForce*, health::Forced> forced_;  // every place of the view
+  std::unordered_map<const health::EndpointForce*, health::Forced> forced_;  // every endpoint of the view
 };
 
 /// The clients of one steered record that its policy gives one region order: a map key's

@@ -229,8 +229,8 @@ std::optional<AppliedForce> forceFor(const AdminState& state, const wire::Addres
 }
 
 void forEachForced(const AdminState& state, const zones::View& view,
-                   const std::function<void(const zones::EndpointPlace&, health::Forced)>& apply) {
-  zones::forEachEndpoint(view, [&](const zones::EndpointPlace& at) {
+                   const std::function<void(const zones::EndpointInView&, health::Forced)>& apply) {
+  zones::forEachEndpoint(view, [&](const zones::EndpointInView& at) {
     auto force = forceFor(state, at.endpoint ? &at.endpoint->address : nullptr, view.regions()[at.region].name,
                           at.pool.name);
     apply(at, force ? force->state : health::Forced::Auto);
@@ -244,8 +244,8 @@ void applyAdminState(const AdminState& state, const zones::View& view, zones::Ad
   for (size_t r = 0; r < view.regions().size(); ++r)
     cells.region(static_cast<zones::RegionId>(r))
         .drained.store(drains.count(view.regions()[r].name) > 0, std::memory_order_relaxed);
-  forEachForced(state, view, [&cells](const zones::EndpointPlace& at, health::Forced f) {
-    if (at.place != zones::kNoPlace) cells.place(at.place).forced.store(f);
+  forEachForced(state, view, [&cells](const zones::EndpointInView& at, health::Forced f) {
+    if (at.id != zones::kNoEndpoint) cells.force(at.id).forced.store(f);
   });
 }
 
@@ -257,7 +257,7 @@ bool knownTarget(const zones::View& view, const std::string& target, std::string
   }
   const ForceTarget t = ForceTarget::parse(target);
   bool found = false;
-  zones::forEachEndpoint(view, [&](const zones::EndpointPlace& at) {
+  zones::forEachEndpoint(view, [&](const zones::EndpointInView& at) {
     found = found || (t.kind == ForceTarget::Kind::Pool && t.region == view.regions()[at.region].name && t.pool == at.pool.name) ||
             (t.kind == ForceTarget::Kind::Endpoint && at.endpoint && at.endpoint->address == t.address);
   });

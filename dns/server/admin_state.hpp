@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dns/wire/address.hpp"
-#include "health/state/endpoint_state.hpp"
+#include "health/state/health_cell.hpp"
 #include "zones/view.hpp"
 
 namespace lodestar::server {
@@ -100,7 +100,7 @@ std::string readAdminStateFile(const std::string& stateDir);
 /// Copies the persisted file aside as admin-state.json.damaged-TIME; returns that path.
 std::string keepDamagedAdminState(const std::string& stateDir);
 
-/// Sets the view's region drains and every place's forced state from `state` (the most
+/// Sets the view's region drains and every endpoint's forced state from `state` (the most
 /// specific target wins: address > REGION/POOL > REGION), written into `cells`: the writable
 /// handle of the table the view reads (the loader's LoadedView::admin). The view itself is
 /// only read. Throws std::invalid_argument when `cells` is not the view's table.
@@ -114,10 +114,10 @@ struct AppliedForce {
 std::optional<AppliedForce> forceFor(const AdminState& state, const wire::Address* address, const std::string& region,
                                      const std::string& pool);
 
-/// The forced state `state` gives each place of the view (an endpoint of one pool in one
+/// The forced state `state` gives each endpoint of the view (an address of one pool in one
 /// region, or a CNAME region's target), for applying and for what-ifs.
 void forEachForced(const AdminState& state, const zones::View& view,
-                   const std::function<void(const zones::EndpointPlace&, health::Forced)>& apply);
+                   const std::function<void(const zones::EndpointInView&, health::Forced)>& apply);
 
 /// Does `target` name a region, a REGION/POOL or an endpoint address of the view? If not,
 /// `error` says what exists.

@@ -5,7 +5,7 @@ namespace lodestar::server {
 
 void Availability::sample(const zones::View& view, int64_t now) {
   std::map<std::pair<std::string, std::string>, bool> usable;
-  zones::forEachEndpoint(view, [&](const zones::EndpointPlace& at) {
+  zones::forEachEndpoint(view, [&](const zones::EndpointInView& at) {
     auto& u = usable[{view.regions()[at.region].name, at.pool.name}];
     u = u || (!at.members.drained() && at.health().up);
   });

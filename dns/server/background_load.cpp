@@ -10,7 +10,7 @@
 
 namespace lodestar::server {
 
-BackgroundLoad::BackgroundLoad(health::EventLoop& loop, std::string configPath, health::Registry& registry,
+BackgroundLoad::BackgroundLoad(loop::EventLoop& loop, std::string configPath, health::Registry& registry,
                                Current current, Finish finish)
     : loop_(loop),
       configPath_(std::move(configPath)),

@@ -25,7 +25,7 @@ class BackgroundLoad {
  public:
   struct Result {
     std::optional<LoadedConfig> loaded;  // null when the files have errors
-    zones::Diagnostics diags;
+    yaml::Diagnostics diags;
   };
   struct Request {
     bool publish = false;  // a reload; otherwise a check that changes nothing
@@ -38,7 +38,7 @@ class BackgroundLoad {
   /// The view loads are compared with (serials): the one being served when a load starts.
   using Current = std::function<const zones::View*()>;
 
-  BackgroundLoad(health::EventLoop& loop, std::string configPath, health::Registry& registry, Current current,
+  BackgroundLoad(loop::EventLoop& loop, std::string configPath, health::Registry& registry, Current current,
                  Finish finish);
   ~BackgroundLoad();
   BackgroundLoad(const BackgroundLoad&) = delete;
@@ -51,7 +51,7 @@ class BackgroundLoad {
   void start();
   void onDone();
 
-  health::EventLoop& loop_;
+  loop::EventLoop& loop_;
   std::string configPath_;
   health::Registry& registry_;
   Current current_;

@@ -18,7 +18,7 @@
 
 namespace lodestar::server {
 
-ControlServer::ControlServer(health::EventLoop& loop, std::string path, Handler handler)
+ControlServer::ControlServer(loop::EventLoop& loop, std::string path, Handler handler)
     : loop_(loop), path_(std::move(path)), handler_(std::move(handler)) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;

@@ -25,7 +25,7 @@ class ControlServer {
   using Handler = std::function<void(const std::string& command, const nlohmann::json& args, uid_t uid, Reply reply)>;
 
   /// Binds `path` (replacing a stale socket file) on `loop`. Throws std::runtime_error.
-  ControlServer(health::EventLoop& loop, std::string path, Handler handler);
+  ControlServer(loop::EventLoop& loop, std::string path, Handler handler);
   ~ControlServer();
   ControlServer(const ControlServer&) = delete;
   ControlServer& operator=(const ControlServer&) = delete;
@@ -43,7 +43,7 @@ class ControlServer {
     size_t drained = 0;  // bytes read and thrown away after the response
     bool ended = false;  // the client closed its side: what came is the whole request
     uint64_t serial = 0;  // tells a reply for this connection from one for a later one on the same fd
-    health::EventLoop::TimerId deadline = 0;  // closes a connection whose request never ends
+    loop::EventLoop::TimerId deadline = 0;  // closes a connection whose request never ends
   };
   void accept();
   void onReadable(int fd);
@@ -52,7 +52,7 @@ class ControlServer {
   void respond(Client& c, const nlohmann::json& response);
   void drop(int fd);
 
-  health::EventLoop& loop_;
+  loop::EventLoop& loop_;
   std::string path_;
   Handler handler_;
   int listenFd_ = -1;

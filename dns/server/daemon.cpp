@@ -44,7 +44,7 @@
 namespace lodestar::server {
 
 int checkConfiguration(const std::string& configPath, std::ostream& out, std::ostream& err) {
-  zones::Diagnostics diags;
+  yaml::Diagnostics diags;
   auto loaded = loadConfiguration(configPath, nullptr, diags);
   err << diags.report();
   if (!loaded) return 1;
@@ -65,7 +65,7 @@ class Daemon {
   explicit Daemon(std::string configPath) : configPath_(std::move(configPath)) {}
 
   int run() {
-    zones::Diagnostics diags;
+    yaml::Diagnostics diags;
     auto loaded = loadConfiguration(configPath_, nullptr, diags, &registry_);
     for (const auto& w : diags.warnings()) logLine(LogLevel::Warning, w.toString());
     if (!loaded) {
@@ -122,9 +122,9 @@ class Daemon {
     for (unsigned i = 0, next = 0; i < workers; ++i) {
       std::vector<ViewPublisher::Reader*> own;
       for (unsigned k = Worker::readersFor(sockets[i]); k > 0; --k) own.push_back(&publisher_->reader(next++));
-      pool_.push_back(std::make_unique<Worker>(std::move(sockets[i]), *publisher_, std::move(own), settings));
+      workers_.push_back(std::make_unique<Worker>(std::move(sockets[i]), *publisher_, std::move(own), settings));
     }
-    for (auto& w : pool_) w->start();
+    for (auto& w : workers_) w->start();
     if (config_.xdp) {
       std::vector<ViewPublisher::Reader*> own;
       for (unsigned k = 0; k < xdpReaders; ++k) own.push_back(&publisher_->reader(readers - xdpReaders + k));
@@ -226,14 +226,14 @@ class Daemon {
       xdp_->stop();
       xdp_->addStatsTo(total);
     }
-    for (auto& w : pool_) {
+    for (auto& w : workers_) {
       w->stop();
       w->addStatsTo(total);
     }
     return total;
   }
 
-  static nlohmann::json errorsOf(const zones::Diagnostics& diags) {
+  static nlohmann::json errorsOf(const yaml::Diagnostics& diags) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& e : diags.errors()) list.push_back(e.toString());
     return list;
@@ -301,7 +301,7 @@ class Daemon {
 
   engine::StatsTotals totals() const {
     engine::StatsTotals t;
-    for (const auto& w : pool_) w->addStatsTo(t);
+    for (const auto& w : workers_) w->addStatsTo(t);
     if (xdp_) xdp_->addStatsTo(t);
     return t;
   }
@@ -398,9 +398,9 @@ class Daemon {
   RegionTally regionTally_;     // answers per region name across reloads
   Availability availability_;  // per region and pool, sampled by tick()
   std::unique_ptr<ViewPublisher> publisher_;
-  std::vector<std::unique_ptr<Worker>> pool_;
+  std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<XdpPath> xdp_;  // only with xdp: in the config
-  health::EventLoop loop_;
+  loop::EventLoop loop_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<health::Prober> prober_;
   std::unique_ptr<health::HookRunner> hooks_;

@@ -12,7 +12,7 @@ namespace lodestar::server {
 namespace {
 
 std::optional<LoadedConfig> load(const std::string& configPath, const zones::View* previous,
-                                 zones::Diagnostics& diags, health::Registry* registry) {
+                                 yaml::Diagnostics& diags, health::Registry* registry) {
   auto config = lodestar::config::loadServerConfig(configPath, diags);
   if (!config) return std::nullopt;
   std::shared_ptr<const geo::Database> db;
@@ -41,7 +41,7 @@ std::optional<LoadedConfig> load(const std::string& configPath, const zones::Vie
 }  // namespace
 
 std::optional<LoadedConfig> loadConfiguration(const std::string& configPath, const zones::View* previous,
-                                              zones::Diagnostics& diags, health::Registry* registry) {
+                                              yaml::Diagnostics& diags, health::Registry* registry) {
   // Loading must never throw past here: a start fails with a message, a reload keeps serving.
   try {
     return load(configPath, previous, diags, registry);

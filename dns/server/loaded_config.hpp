@@ -23,7 +23,7 @@ struct LoadedConfig {
 /// is the view being replaced: zones with `serial: auto` then get a higher serial.
 /// `registry` (may be null) keeps endpoint health across reloads.
 std::optional<LoadedConfig> loadConfiguration(const std::string& configPath, const zones::View* previous,
-                                              zones::Diagnostics& diags, health::Registry* registry = nullptr);
+                                              yaml::Diagnostics& diags, health::Registry* registry = nullptr);
 
 /// One line per steered record and the geo database, for --check and reload logs.
 std::string describeView(const zones::View& view);

@@ -5,7 +5,7 @@ namespace lodestar::server {
 
 std::vector<health::ProbeTarget> probeTargets(const zones::View& view, bool clustered) {
   std::vector<health::ProbeTarget> out;
-  zones::forEachEndpoint(view, [&](const zones::EndpointPlace& at) {
+  zones::forEachEndpoint(view, [&](const zones::EndpointInView& at) {
     if (!at.pool.check) return;
     std::string where = "region " + view.regions()[at.region].name + ", pool " + at.pool.name;
     const bool shared = clustered && at.pool.check->consensus != health::Consensus::Local;

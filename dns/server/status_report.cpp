@@ -34,7 +34,7 @@ nlohmann::json statusReport(const StatusInputs& in) {
     // Endpoints by health cell and the override on them (one address forced down in one
     // pool and serving in another is two entries), pools by name, each with the zones that
     // use them.
-    using EndpointKey = std::pair<const health::EndpointState*, std::string>;
+    using EndpointKey = std::pair<const health::HealthCell*, std::string>;
     std::map<EndpointKey, nlohmann::json> endpoints;
     std::vector<EndpointKey> order;
     std::map<std::string, size_t> poolZones;
@@ -44,7 +44,7 @@ nlohmann::json statusReport(const StatusInputs& in) {
         if (!m) continue;
         ++poolZones[pool->name];
         std::string where = wire::nameToText(zone->apex()) + " pool " + pool->name;
-        auto visit = [&](const health::EndpointState* cell, const health::PlaceForce& place, const wire::Address* at,
+        auto visit = [&](const health::HealthCell* cell, const health::EndpointForce& liveForce, const wire::Address* at,
                          const std::string& cname) {
           const std::string address = at ? at->toString() : std::string();
           auto force = forceFor(in.admin, at, region, pool->name);
@@ -53,7 +53,7 @@ nlohmann::json statusReport(const StatusInputs& in) {
           nlohmann::json& ep = it->second;
           if (fresh) {
             order.push_back(key);
-            const health::Health h = health::read(place, *cell);
+            const health::Health h = health::read(liveForce, *cell);
             const health::Forced state = force ? force->state : health::Forced::Auto;
             ep = {{"health", health::observedName(cell->observed.load())},
                   {"admin", state == health::Forced::Auto ? "auto" : state == health::Forced::Up ? "force-up" : "force-down"},
@@ -100,8 +100,8 @@ nlohmann::json statusReport(const StatusInputs& in) {
           }
         };
         for (const auto* list : {&m->ipv4, &m->ipv6})
-          for (const auto& e : *list) visit(e.state.get(), *e.force, &e.address, "");
-        if (m->cnameState) visit(m->cnameState.get(), *m->cnameForce, nullptr, wire::nameToText(m->cname));
+          for (const auto& e : *list) visit(e.cell.get(), *e.force, &e.address, "");
+        if (m->cnameCell) visit(m->cnameCell.get(), *m->cnameForce, nullptr, wire::nameToText(m->cname));
       }
     nlohmann::json list = nlohmann::json::array();
     for (const auto& key : order) list.push_back(endpoints[key]);

@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace lodestar::health {
+namespace lodestar::loop {
 
 EventLoop::EventLoop() : epollFd_(epoll_create1(EPOLL_CLOEXEC)) {
   if (epollFd_ < 0) throw std::runtime_error("epoll_create1 failed");
@@ -78,4 +78,4 @@ void EventLoop::run() {
   while (!stopping_) runOnce(std::chrono::milliseconds(1000));
 }
 
-}  // namespace lodestar::health
+}  // namespace lodestar::loop

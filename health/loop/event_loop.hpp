@@ -9,7 +9,7 @@
 #include <memory>
 #include <unordered_map>
 
-namespace lodestar::health {
+namespace lodestar::loop {
 
 class EventLoop {
  public:
@@ -49,4 +49,4 @@ class EventLoop {
   TimerId nextTimer_ = 1;
 };
 
-}  // namespace lodestar::health
+}  // namespace lodestar::loop

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <stdexcept>
 
-namespace lodestar::health {
+namespace lodestar::loop {
 
 LoopInbox::LoopInbox(EventLoop& loop) : loop_(loop), wakeFd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
   if (wakeFd_ < 0) throw std::runtime_error("cannot create the loop inbox's eventfd");
@@ -39,4 +39,4 @@ void LoopInbox::runPosted() {
   for (auto& w : work) w();
 }
 
-}  // namespace lodestar::health
+}  // namespace lodestar::loop

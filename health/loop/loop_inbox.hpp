@@ -9,7 +9,7 @@
 
 #include "health/loop/event_loop.hpp"
 
-namespace lodestar::health {
+namespace lodestar::loop {
 
 class LoopInbox {
  public:
@@ -30,4 +30,4 @@ class LoopInbox {
   std::vector<std::function<void()>> waiting_;
 };
 
-}  // namespace lodestar::health
+}  // namespace lodestar::loop

@@ -3,10 +3,10 @@
 
 namespace lodestar::health {
 
-std::shared_ptr<EndpointState> Registry::acquire(const std::string& key) {
+std::shared_ptr<HealthCell> Registry::acquire(const std::string& key) {
   std::lock_guard<std::mutex> guard(lock_);
   auto& cell = cells_[key];
-  if (!cell) cell = std::make_shared<EndpointState>();
+  if (!cell) cell = std::make_shared<HealthCell>();
   return cell;
 }
 

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <string>
 
-#include "health/state/endpoint_state.hpp"
+#include "health/state/health_cell.hpp"
 
 namespace lodestar::health {
 
@@ -15,14 +15,14 @@ namespace lodestar::health {
 class Registry {
  public:
   /// The cell for `key` (e.g. "192.0.2.1|web-check"), created Up on first use.
-  std::shared_ptr<EndpointState> acquire(const std::string& key);
+  std::shared_ptr<HealthCell> acquire(const std::string& key);
   /// Forgets cells no view uses any more.
   void collect();
   size_t size() const;
 
  private:
   mutable std::mutex lock_;
-  std::map<std::string, std::shared_ptr<EndpointState>> cells_;  // guarded by lock_
+  std::map<std::string, std::shared_ptr<HealthCell>> cells_;  // guarded by lock_
 };
 
 }  // namespace lodestar::health

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstdint>
 
-#include "health/state/endpoint_state.hpp"
+#include "health/state/health_cell.hpp"
 
 namespace lodestar::health {
 

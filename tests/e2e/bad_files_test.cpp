@@ -75,7 +75,7 @@ TEST_CASE("include: of /dev/zero or of a folder is an error, and sizes are cappe
   CHECK(folder.status == 1);
   CHECK_THAT(folder.output, Catch::Contains("data: zone file is a folder, not a file"));
 
-  // A YAML policy file over the limit: the error says where big static data belongs.
+  // A zone policy file over the limit: the error says where big static data belongs.
   dir.write("zones/z.yaml", std::string(kZone) + "# " + std::string(5 << 20, 'x') + "\n");
   auto big = check(cfg);
   CHECK(big.status == 1);

@@ -25,7 +25,7 @@ namespace {
 
 // Runs one probe to completion on a fresh loop.
 ProbeResult probe(const CheckSpec& spec, const std::string& address) {
-  health::EventLoop loop;
+  loop::EventLoop loop;
   health::Prober prober(loop);
   std::optional<ProbeResult> result;
   prober.start(spec, address, [&](const ProbeResult& r) { result = r; });
@@ -218,7 +218,7 @@ TEST_CASE("a hanging probe never delays the others on the same loop", "[e2e][pro
   uint16_t hangPort = freePort(), okPort = freePort();
   Backend hang({"127.0.0.1"}, hangPort, true);
   Backend ok({"127.0.0.1"}, okPort);
-  health::EventLoop loop;
+  loop::EventLoop loop;
   health::Prober prober(loop);
   CheckSpec slow = http(hangPort);
   slow.timeout = std::chrono::milliseconds(1500);

@@ -22,7 +22,7 @@ namespace {
 
 // Version v of the zone: its YAML names a CNAME target that only version v's include has,
 // so an answer mixing two versions of the two files shows as a CNAME without its address.
-std::string policy(int v) {
+std::string yamlZone(int v) {
   return "zone: torture.test\nsoa: {serial: " + std::to_string(v) +
          "}\nnameservers: {ns1: 192.0.2.53}\ninclude: data.zone\n"
          "regions:\n  eu: {latitude: 53, longitude: -6}\n  us: {latitude: 39, longitude: -77}\n"
@@ -50,7 +50,7 @@ TEST_CASE("reload torture: files broken and restored under load, never a lost or
   const std::string zone = dir.path() + "/zones/torture.yaml", include = dir.path() + "/zones/data.zone";
   const std::string db = dir.path() + "/geo.mmdb";
   fs::copy_file(std::string(LODESTAR_DEMO_DIR) + "/geo/demo.mmdb", db);
-  dir.write("zones/torture.yaml", policy(1));
+  dir.write("zones/torture.yaml", yamlZone(1));
   dir.write("zones/data.zone", data(1));
   DaemonProcess d(cfg);
 
@@ -134,7 +134,7 @@ TEST_CASE("reload torture: files broken and restored under load, never a lost or
   int version = 1;
   const int kRounds = 10;
   for (int round = 0; round < kRounds; ++round) {
-    tortureFile(zone, policy(version), "zone policy");
+    tortureFile(zone, yamlZone(version), "zone policy");
     tortureFile(include, data(version), "include");
     tortureFile(cfg, cfgText, "main configuration");
     tortureFile(db, dbBytes, "geo database");
@@ -142,7 +142,7 @@ TEST_CASE("reload torture: files broken and restored under load, never a lost or
     // A real change of both files at once: applied whole.
     version = version == 1 ? 2 : 1;
     dir.write("zones/data.zone", data(version));
-    dir.write("zones/torture.yaml", policy(version));
+    dir.write("zones/torture.yaml", yamlZone(version));
     if (round % 2 == 0) {
       expectApplied("version " + std::to_string(version));
     } else {

@@ -14,7 +14,7 @@ zones::LoadedView steeredView() {
   // and the open database keeps its mapping.
   TempDir scratch;
   auto db = buildDatabase(scratch, readCsv("geo/test-networks.csv"), "steered.mmdb");
-  zones::Diagnostics d;
+  yaml::Diagnostics d;
   auto loaded = zones::loadViewAndAdmin(
       {dataPath("e2e/zones"), dataPath("steering/admin.example.yaml"), dataPath("steering/policies.example.yaml")}, db,
       d);
@@ -31,24 +31,24 @@ void drawStates(const zones::View& view, zones::AdminCells& admin, std::mt19937_
   static constexpr unsigned kMixes[] = {0, 10, 40, 70, 100};
   const unsigned down = kMixes[rng() % 5], doubt = kMixes[rng() % 4], forced = kMixes[rng() % 3] / 2,
                  drained = kMixes[rng() % 4] / 2;
-  zones::forEachEndpoint(view, [&](const zones::EndpointPlace& place) {
+  zones::forEachEndpoint(view, [&](const zones::EndpointInView& at) {
     health::Observed o = chance(rng, down) ? health::Observed::Down
                          : chance(rng, doubt) ? health::Observed::InDoubt
                                               : health::Observed::Up;
-    place.cell->observed.store(o, std::memory_order_relaxed);
+    at.cell->observed.store(o, std::memory_order_relaxed);
     health::Forced f = !chance(rng, forced) ? health::Forced::Auto
                        : rng() % 2       ? health::Forced::Up
                                          : health::Forced::Down;
-    admin.place(place.place).forced.store(f, std::memory_order_relaxed);
+    admin.force(at.id).forced.store(f, std::memory_order_relaxed);
   });
   for (size_t r = 0; r < view.regions().size(); ++r)
     admin.region(static_cast<zones::RegionId>(r)).drained.store(chance(rng, drained), std::memory_order_relaxed);
 }
 
 void clearStates(const zones::View& view, zones::AdminCells& admin) {
-  zones::forEachEndpoint(view, [&](const zones::EndpointPlace& place) {
-    place.cell->observed.store(health::Observed::Up, std::memory_order_relaxed);
-    admin.place(place.place).forced.store(health::Forced::Auto, std::memory_order_relaxed);
+  zones::forEachEndpoint(view, [&](const zones::EndpointInView& at) {
+    at.cell->observed.store(health::Observed::Up, std::memory_order_relaxed);
+    admin.force(at.id).forced.store(health::Forced::Auto, std::memory_order_relaxed);
   });
   for (size_t r = 0; r < view.regions().size(); ++r)
     admin.region(static_cast<zones::RegionId>(r)).drained.store(false, std::memory_order_relaxed);

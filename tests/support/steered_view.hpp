@@ -20,7 +20,7 @@ namespace lodestar::test {
 zones::LoadedView steeredView();
 
 /// Draws every health state of `view` from `rng`: the probes' state of each cell, the force
-/// of each place (endpoint or CNAME target) and each region's drain. The mix itself is drawn
+/// of each endpoint (address or CNAME target) and each region's drain. The mix itself is drawn
 /// too, so successive calls go from all up through some down to all down.
 /// The one place tests write states, so the one edit when their home moves.
 void drawStates(const zones::View& view, zones::AdminCells& admin, std::mt19937_64& rng);

@@ -11,7 +11,7 @@ namespace lodestar::test {
 
 const zones::View& e2eView() {
   static std::unique_ptr<zones::View> view = [] {
-    zones::Diagnostics d;
+    yaml::Diagnostics d;
     auto v = zones::loadView({dataPath("e2e/zones")}, nullptr, d);
     if (!v) throw std::runtime_error(d.report());
     return v;
@@ -21,7 +21,7 @@ const zones::View& e2eView() {
 
 zones::LoadedView everyPolicyView(const TempDir& scratch) {
   auto db = buildDatabase(scratch, readCsv("geo/test-networks.csv"), "every-policy.mmdb");
-  zones::Diagnostics d;
+  yaml::Diagnostics d;
   auto loaded = zones::loadViewAndAdmin({dataPath("steering/admin.example.yaml")}, db, d);
   if (!loaded.view) throw std::runtime_error(d.report());
   return loaded;

@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   }
   long rssBefore = maxRssMiB();
   auto start = std::chrono::steady_clock::now();
-  zones::Diagnostics diags;
+  yaml::Diagnostics diags;
   health::Registry registry;
   auto view = zones::loadView({dir.string()}, db, diags, &registry);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -27,10 +27,11 @@
 #include <string>
 #include <thread>
 
-#include "health/state/endpoint_state.hpp"
+#include "health/state/health_cell.hpp"
 #include "health/scheduler.hpp"
 
 using namespace lodestar::health;
+using lodestar::loop::EventLoop;
 
 namespace {
 
@@ -163,7 +164,7 @@ int main(int argc, char** argv) {
   std::vector<ProbeTarget> targets;
   for (int i = 0; i < endpoints; ++i) {
     std::string address = prefix + "." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
-    targets.push_back({check, address, std::make_shared<EndpointState>(), "bench"});
+    targets.push_back({check, address, std::make_shared<HealthCell>(), "bench"});
   }
   scheduler.setTargets(targets);
 

@@ -19,7 +19,7 @@ constexpr int kFailed = 1, kUsage = 2, kUnreachable = 3;
 
 std::string socketFrom(const std::string& config, const std::string& socket) {
   if (!socket.empty()) return socket;
-  lodestar::zones::Diagnostics diags;
+  lodestar::yaml::Diagnostics diags;
   auto c = lodestar::config::loadServerConfig(config, diags);
   if (!c) {
     std::cerr << diags.report() << "lodestarctl: cannot find the control socket: " << config

@@ -3,7 +3,7 @@
 
 #include "dns/wire/content_digest.hpp"
 
-namespace lodestar::zones {
+namespace lodestar::yaml {
 
 std::string Diagnostic::toString() const {
   std::string s = where.file;
@@ -43,4 +43,4 @@ void Diagnostics::noteSource(const std::string& path, std::string_view bytes) {
   sources_[path] = d.value();
 }
 
-}  // namespace lodestar::zones
+}  // namespace lodestar::yaml

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace lodestar::zones {
+namespace lodestar::yaml {
 
 /// Where something was written: 1-based line and column; 0 when unknown.
 struct SourceLocation {
@@ -45,4 +45,4 @@ class Diagnostics {
   std::vector<Diagnostic> warnings_;
 };
 
-}  // namespace lodestar::zones
+}  // namespace lodestar::yaml

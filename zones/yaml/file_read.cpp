@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
-namespace lodestar::zones {
+namespace lodestar::yaml {
 
 namespace {
 
@@ -74,4 +74,4 @@ std::optional<std::string> readWholeFile(const std::string& path, size_t maxByte
   return text;
 }
 
-}  // namespace lodestar::zones
+}  // namespace lodestar::yaml

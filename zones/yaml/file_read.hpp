@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-namespace lodestar::zones {
+namespace lodestar::yaml {
 
 /// Largest zone policy (YAML) file: parsed YAML takes ~100 times the file's size in memory,
 /// so big static data belongs in an RFC 1035 include (docs/zone-policy.md).
@@ -18,4 +18,4 @@ inline constexpr size_t kMaxZoneFileBytes = 512u << 20;
 /// "is a folder, not a file", "is 9.1 MB; the limit for this kind of file is 8 MB", ...).
 std::optional<std::string> readWholeFile(const std::string& path, size_t maxBytes, std::string& error);
 
-}  // namespace lodestar::zones
+}  // namespace lodestar::yaml

@@ -7,7 +7,7 @@
 
 #include "zones/yaml/file_read.hpp"
 
-namespace lodestar::zones {
+namespace lodestar::yaml {
 
 std::string keyPath(std::string_view parent, std::string_view key) {
   if (parent.empty()) return std::string(key);
@@ -174,4 +174,4 @@ std::optional<std::vector<std::string>> YamlReader::stringList(const YAML::Node&
   return out;
 }
 
-}  // namespace lodestar::zones
+}  // namespace lodestar::yaml

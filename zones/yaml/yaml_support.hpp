@@ -14,7 +14,7 @@
 #include "dns/wire/duration.hpp"
 #include "zones/yaml/diagnostics.hpp"
 
-namespace lodestar::zones {
+namespace lodestar::yaml {
 
 class YamlReader {
  public:
@@ -53,4 +53,4 @@ class YamlReader {
 /// "a.b" joined for error messages.
 std::string keyPath(std::string_view parent, std::string_view key);
 
-}  // namespace lodestar::zones
+}  // namespace lodestar::yaml

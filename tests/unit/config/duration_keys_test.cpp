@@ -34,7 +34,7 @@ std::string zoneText(const std::string& ttl, const std::string& minute, const st
 }
 
 std::shared_ptr<const zones::View> loadZone(TempDir& dir, const std::string& text, std::string& report) {
-  zones::Diagnostics d;
+  yaml::Diagnostics d;
   auto view = zones::loadView({dir.write("z.yaml", text)}, nullptr, d);
   report = d.report();
   return view;
@@ -110,7 +110,7 @@ TEST_CASE("a bad duration gets the same words in the config, a zone policy file 
   const std::string words = grammarError("10x");
   CHECK_THAT(words, Catch::StartsWith("expected a duration such as 500ms"));
 
-  zones::Diagnostics configDiags;
+  yaml::Diagnostics configDiags;
   CHECK_FALSE(config::loadServerConfig(dir.write("l.yaml", std::string(kConfigHead) + "tcp: {idle_timeout: 10x}\n"),
                                        configDiags));
   CHECK_THAT(configDiags.report(), Catch::Contains("l.yaml:3:21: tcp.idle_timeout: " + words));
@@ -129,7 +129,7 @@ TEST_CASE("a bad duration gets the same words in the config, a zone policy file 
 
 TEST_CASE("main config durations take every unit and refuse overflow", "[config][duration]") {
   TempDir dir;
-  zones::Diagnostics d;
+  yaml::Diagnostics d;
   auto c = config::loadServerConfig(
       dir.write("l.yaml", std::string(kConfigHead) +
                               "tcp: {idle_timeout: 1m30s}\nhooks: [{exec: [/bin/true], timeout: 2S}]\n"
@@ -141,7 +141,7 @@ TEST_CASE("main config durations take every unit and refuse overflow", "[config]
   CHECK(c->hooks.at(0).timeout == std::chrono::seconds(2));
   CHECK(c->cluster->lease == std::chrono::minutes(1));
   CHECK(c->cluster->grace == std::chrono::hours(1));
-  zones::Diagnostics bad;
+  yaml::Diagnostics bad;
   CHECK_FALSE(config::loadServerConfig(
       dir.write("b.yaml", std::string(kConfigHead) + "tcp: {idle_timeout: 99999999999999999999ms}\n"), bad));
   CHECK_THAT(bad.report(), Catch::Contains("tcp.idle_timeout: 99999999999999999999ms is out of range [0s, 52w]"));

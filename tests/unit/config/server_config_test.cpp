@@ -24,7 +24,7 @@ TEST_CASE("listen addresses parse with and without ports", "[config]") {
 
 TEST_CASE("the main config resolves relative paths and rejects unknown keys", "[config]") {
   TempDir dir;
-  lodestar::zones::Diagnostics d;
+  lodestar::yaml::Diagnostics d;
   auto c = loadServerConfig(dir.write("l.yaml", "listen: [127.0.0.1:53]\nworkers: 3\nzones: [zones/]\n"
                                                 "state_dir: st\ntcp: {idle_timeout: 500ms}\n"),
                             d);
@@ -35,14 +35,14 @@ TEST_CASE("the main config resolves relative paths and rejects unknown keys", "[
   CHECK(c->stateDir == dir.path() + "/st");
   CHECK(c->tcpIdleTimeout == std::chrono::milliseconds(500));
 
-  lodestar::zones::Diagnostics bad;
+  lodestar::yaml::Diagnostics bad;
   CHECK_FALSE(loadServerConfig(dir.write("b.yaml", "listen: [127.0.0.1:53]\nzones: []\nworkres: 2\n"), bad));
   CHECK_THAT(bad.report(), Catch::Contains("b.yaml:3:1: workres: unknown key"));
 }
 
 TEST_CASE("cluster: is read with its defaults, and each mistake is named with its place", "[config][cluster]") {
   TempDir dir;
-  lodestar::zones::Diagnostics d;
+  lodestar::yaml::Diagnostics d;
   auto c = loadServerConfig(dir.write("c.yaml", "listen: [127.0.0.1:53]\nzones: []\n"
                                                 "cluster:\n  etcd: [http://127.0.0.1:2379/, https://10.0.0.2:2379]\n"
                                                 "  node: ns1.eu\n  prefix: /gtm\n  lease: 3s\n"),
@@ -60,7 +60,7 @@ TEST_CASE("cluster: is read with its defaults, and each mistake is named with it
   CHECK_FALSE(alone->cluster);
 
   auto bad = [&](const std::string& cluster, const std::string& message) {
-    lodestar::zones::Diagnostics diags;
+    lodestar::yaml::Diagnostics diags;
     CHECK_FALSE(loadServerConfig(dir.write("b.yaml", "listen: [127.0.0.1:53]\nzones: []\ncluster:\n" + cluster), diags));
     INFO(diags.report());
     CHECK_THAT(diags.report(), Catch::Contains(message));
@@ -78,7 +78,7 @@ TEST_CASE("cluster: is read with its defaults, and each mistake is named with it
 
 TEST_CASE("xdp: is read with its defaults, and each mistake is named with its place", "[config][xdp]") {
   TempDir dir;
-  lodestar::zones::Diagnostics d;
+  lodestar::yaml::Diagnostics d;
   auto c = loadServerConfig(dir.write("x.yaml", "listen: [127.0.0.1:5353, '[::1]:5353']\nzones: []\n"
                                                 "xdp:\n  interface: eth1\n"),
                             d);
@@ -97,7 +97,7 @@ TEST_CASE("xdp: is read with its defaults, and each mistake is named with its pl
   CHECK_FALSE(none->xdp);
 
   auto bad = [&](const std::string& listen, const std::string& xdp, const std::string& message) {
-    lodestar::zones::Diagnostics diags;
+    lodestar::yaml::Diagnostics diags;
     CHECK_FALSE(loadServerConfig(dir.write("b.yaml", "listen: [" + listen + "]\nzones: []\nxdp:\n" + xdp), diags));
     INFO(diags.report());
     CHECK_THAT(diags.report(), Catch::Contains(message));

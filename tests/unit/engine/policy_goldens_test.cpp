@@ -18,7 +18,7 @@ struct Fixture {
   std::unique_ptr<zones::View> view;
   engine::QueryStats stats;
   Fixture() {
-    zones::Diagnostics d;
+    yaml::Diagnostics d;
     view = zones::loadView({test::dataPath("steering/policies.example.yaml")}, nullptr, d);
     if (!view) FAIL(d.report());
   }
@@ -30,13 +30,13 @@ struct Fixture {
         for (const auto& members : pool->byRegion)
           for (const auto* list : {&members.ipv4, &members.ipv6})
             for (const auto& e : *list)
-              if (e.address == a) e.state->observed.store(state);
+              if (e.address == a) e.cell->observed.store(state);
   }
   void allUp() {
     for (const auto& zone : view->zones())
       for (const auto& pool : zone->pools())
         for (const auto& members : pool->byRegion)
-          for (const auto& e : members.ipv4) e.state->observed.store(Observed::Up);
+          for (const auto& e : members.ipv4) e.cell->observed.store(Observed::Up);
   }
   test::Answer ask(const std::string& name, uint32_t entropy = 0, const char* ecs = nullptr, uint16_t type = 1) {
     static uint8_t out[65535];
@@ -163,7 +163,7 @@ TEST_CASE("CNAME pools: the chosen region's alias answers A, AAAA and CNAME quer
   CHECK(f.ask("cdn", 0, nullptr, 5).answer == Lines{"cdn.pol.example. 40 CNAME edge-a.cdn.example."});
   // Region a's alias down: b's alias.
   for (const auto& pool : f.view->zones()[0]->pools())
-    if (pool->name == "cdn") pool->byRegion[0].cnameState->observed.store(Observed::Down);
+    if (pool->name == "cdn") pool->byRegion[0].cnameCell->observed.store(Observed::Down);
   CHECK(f.ask("cdn").answer == Lines{"cdn.pol.example. 40 CNAME edge-b.cdn.example."});
   CHECK(f.ask("fo", 0, nullptr, 5).answer.empty());  // an address pool has no alias: NODATA
 }

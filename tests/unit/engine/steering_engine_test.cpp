@@ -19,7 +19,7 @@ struct Fixture {
   std::unique_ptr<zones::View> view;
   Fixture() {
     auto db = test::buildDatabase(dir, test::readCsv("geo/test-networks.csv"));
-    zones::Diagnostics d;
+    yaml::Diagnostics d;
     view = zones::loadView({test::dataPath("steering/steer.example.yaml")}, db, d);
     if (!view) FAIL(d.report());
   }

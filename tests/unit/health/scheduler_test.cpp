@@ -7,6 +7,7 @@
 #include "tests/support/daemon_process.hpp"
 
 using namespace lodestar::health;
+using lodestar::loop::EventLoop;
 using lodestar::test::TempDir;
 
 TEST_CASE("at most N probes run at once, the rest wait their turn and all succeed", "[health][scheduler]") {
@@ -27,7 +28,7 @@ TEST_CASE("at most N probes run at once, the rest wait their turn and all succee
   scheduler.setMaxInFlight(5);
   std::vector<ProbeTarget> targets;
   for (int i = 0; i < 20; ++i)
-    targets.push_back({check, "192.0.2." + std::to_string(i + 1), std::make_shared<EndpointState>(), "test"});
+    targets.push_back({check, "192.0.2." + std::to_string(i + 1), std::make_shared<HealthCell>(), "test"});
   scheduler.setTargets(targets);
 
   auto start = EventLoop::Clock::now();

@@ -23,7 +23,7 @@ AdminDecision decide(const zones::View& view, const AdminState& current, const s
 
 // Regions a, b, c; pool p in all three, pool w in a only (so draining a strands record we).
 std::unique_ptr<zones::View> policiesView() {
-  zones::Diagnostics d;
+  yaml::Diagnostics d;
   auto view = zones::loadView({test::dataPath("steering/policies.example.yaml")}, nullptr, d);
   INFO(d.report());
   REQUIRE(view);

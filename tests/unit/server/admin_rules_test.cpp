@@ -53,7 +53,7 @@ TEST_CASE("safety rule and dry-run agree with the answers after the change, over
 
   // Address (or CNAME target) → region, per pool; every endpoint cell and override target.
   std::map<const zones::Pool*, std::map<std::string, std::string>> regionOf;
-  std::vector<health::EndpointState*> cells;
+  std::vector<health::HealthCell*> cells;
   std::vector<std::string> targets;
   for (const auto& pool : zone.pools())
     for (zones::RegionId r : pool->regions) {
@@ -63,12 +63,12 @@ TEST_CASE("safety rule and dry-run agree with the answers after the change, over
       for (const auto* list : {&m.ipv4, &m.ipv6})
         for (const auto& e : *list) {
           regionOf[pool.get()][e.address.toString()] = region;
-          cells.push_back(e.state.get());
+          cells.push_back(e.cell.get());
           targets.push_back(e.address.toString());
         }
-      if (m.cnameState) {
+      if (m.cnameCell) {
         regionOf[pool.get()][wire::nameToText(m.cname)] = region;
-        cells.push_back(m.cnameState.get());
+        cells.push_back(m.cnameCell.get());
       }
     }
   for (const auto& r : view->regions()) targets.push_back(r.name);

@@ -40,17 +40,17 @@ TEST_CASE("explain's stated regions and ECS scope are the answer's, for 10,000 r
   const auto& view = loaded.view;
   const zones::Zone& zone = *view->zones()[0];
   std::map<std::string, std::string> regionOf;  // address or CNAME target → region
-  std::vector<health::EndpointState*> cells;
-  zones::forEachEndpoint(*view, [&](const zones::EndpointPlace& at) {
+  std::vector<health::HealthCell*> cells;
+  zones::forEachEndpoint(*view, [&](const zones::EndpointInView& at) {
     const std::string& region = view->regions()[at.region].name;
     if (at.endpoint) regionOf[at.endpoint->address.toString()] = region;
     else regionOf[wire::nameToText(at.members.cname)] = region;
     cells.push_back(at.cell.get());
   });
-  std::vector<wire::Address> places;
+  std::vector<wire::Address> clients;
   for (const char* a : {"10.1.0.5", "10.2.0.5", "10.3.0.5", "10.4.0.5", "10.5.1.5", "10.6.0.5", "10.7.0.5", "10.8.0.5",
                         "10.4.128.5", "192.0.2.99", "2001:db8:1::5", "2001:db8:2::5"})
-    places.push_back(*wire::Address::parse(a));
+    clients.push_back(*wire::Address::parse(a));
 
   std::mt19937 rng(2026);
   const int64_t now = 1'800'000'000;
@@ -64,7 +64,7 @@ TEST_CASE("explain's stated regions and ECS scope are the answer's, for 10,000 r
       for (auto* cell : cells) cell->observed.store(rng() % 5 == 0 ? health::Observed::Down : health::Observed::Up);
     }
     const auto& rec = *zone.steered()[rng() % zone.steered().size()];
-    wire::Address who = rng() % 3 ? places[rng() % places.size()]
+    wire::Address who = rng() % 3 ? clients[rng() % clients.size()]
                                   : test::randomAddress(rng() % 2 ? wire::Family::IPv6 : wire::Family::IPv4, rng);
     nlohmann::json args = {{"name", rec.name}, {"type", rng() % 2 ? "A" : "AAAA"}, {"client", who.toString()}};
     if (rng() % 2) {

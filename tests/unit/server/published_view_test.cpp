@@ -19,12 +19,12 @@ using namespace lodestar;
 // Nothing reachable from a const View hands out a writable override.
 static_assert(std::is_same_v<decltype(std::declval<const zones::View&>().regionAdmin(0)), const zones::RegionAdmin&>);
 static_assert(std::is_same_v<decltype(std::declval<const zones::View&>().adminCells()), const zones::AdminCells*>);
-static_assert(std::is_same_v<decltype(zones::Endpoint::force), const health::PlaceForce*>);
-static_assert(std::is_same_v<decltype(zones::PoolMembers::cnameForce), const health::PlaceForce*>);
+static_assert(std::is_same_v<decltype(zones::Endpoint::force), const health::EndpointForce*>);
+static_assert(std::is_same_v<decltype(zones::PoolMembers::cnameForce), const health::EndpointForce*>);
 static_assert(std::is_same_v<decltype(zones::PoolMembers::admin), const zones::RegionAdmin*>);
-static_assert(std::is_same_v<decltype(zones::EndpointPlace::force), const health::PlaceForce&>);
+static_assert(std::is_same_v<decltype(zones::EndpointInView::force), const health::EndpointForce&>);
 // A const table gives const cells only: the writer needs the non-const handle.
-static_assert(std::is_const_v<std::remove_reference_t<decltype(std::declval<const zones::AdminCells&>().place(0))>>);
+static_assert(std::is_const_v<std::remove_reference_t<decltype(std::declval<const zones::AdminCells&>().force(0))>>);
 static_assert(std::is_const_v<std::remove_reference_t<decltype(std::declval<const zones::AdminCells&>().region(0))>>);
 
 namespace {
@@ -62,11 +62,11 @@ TEST_CASE("applyAdminState writes the override table, never the published view",
   const std::string before = viewBytes(*view);
   const int64_t now = 1000;
 
-  // Every other region drained; every other place forced, down and up in turn.
+  // Every other region drained; every other endpoint forced, down and up in turn.
   server::AdminState state;
   for (size_t r = 0; r < view->regions().size(); r += 2) state.drained[view->regions()[r].name] = {"test", 0, now};
   size_t n = 0, cnames = 0;
-  zones::forEachEndpoint(*view, [&](const zones::EndpointPlace& at) {
+  zones::forEachEndpoint(*view, [&](const zones::EndpointInView& at) {
     cnames += at.endpoint ? 0 : 1;
     if (n++ % 2 == 0) return;
     const std::string& region = view->regions()[at.region].name;
@@ -75,7 +75,7 @@ TEST_CASE("applyAdminState writes the override table, never the published view",
     state.forced[target] = n % 4 == 0 ? health::Forced::Up : health::Forced::Down;
   });
   REQUIRE(n > 4);
-  REQUIRE(cnames > 0);  // CNAME regions' targets are places too
+  REQUIRE(cnames > 0);  // CNAME regions' targets are endpoints too
   server::applyAdminState(state, *view, *loaded.admin, now);
 
   CHECK(viewBytes(*view) == before);
@@ -89,7 +89,7 @@ TEST_CASE("applyAdminState writes the override table, never the published view",
         if (const auto* m = pool->members(static_cast<zones::RegionId>(r))) CHECK(live.drained(*m) == drained);
   }
   size_t forced = 0;
-  zones::forEachEndpoint(*view, [&](const zones::EndpointPlace& at) {
+  zones::forEachEndpoint(*view, [&](const zones::EndpointInView& at) {
     auto f = server::forceFor(state, at.endpoint ? &at.endpoint->address : nullptr, view->regions()[at.region].name,
                               at.pool.name);
     const health::Forced want = f ? f->state : health::Forced::Auto;
@@ -101,10 +101,10 @@ TEST_CASE("applyAdminState writes the override table, never the published view",
   });
   CHECK(forced > 0);
 
-  // Back to no override: still the same bytes, every place follows its probes again.
+  // Back to no override: still the same bytes, every endpoint follows its probes again.
   server::applyAdminState(server::AdminState{}, *view, *loaded.admin, now);
   CHECK(viewBytes(*view) == before);
-  zones::forEachEndpoint(*view, [&](const zones::EndpointPlace& at) { CHECK(at.force.forced.load() == health::Forced::Auto); });
+  zones::forEachEndpoint(*view, [&](const zones::EndpointInView& at) { CHECK(at.force.forced.load() == health::Forced::Auto); });
   for (size_t r = 0; r < view->regions().size(); ++r)
     CHECK_FALSE(view->regionAdmin(static_cast<zones::RegionId>(r)).drained.load());
 }

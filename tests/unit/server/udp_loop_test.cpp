@@ -25,12 +25,12 @@ TEST_CASE("coalescing waits only when the arrival rate fills a batch", "[udp]") 
 
 TEST_CASE("udp.coalesce_max_us is read and bounded", "[udp][config]") {
   lodestar::test::TempDir dir;
-  lodestar::zones::Diagnostics d;
+  lodestar::yaml::Diagnostics d;
   auto c = lodestar::config::loadServerConfig(dir.write("l.yaml", "listen: [127.0.0.1:53]\nzones: []\nudp: {coalesce_max_us: 0}\n"), d);
   INFO(d.report());
   REQUIRE(c);
   CHECK(c->udpCoalesceMax == microseconds(0));
-  lodestar::zones::Diagnostics bad;
+  lodestar::yaml::Diagnostics bad;
   CHECK_FALSE(lodestar::config::loadServerConfig(dir.write("b.yaml", "listen: [127.0.0.1:53]\nzones: []\nudp: {coalesce_max_us: 5000}\n"), bad));
   CHECK_THAT(bad.report(), Catch::Contains("b.yaml:3:"));
 }

@@ -180,7 +180,7 @@ records:
 TEST_CASE("steered records share a compiled tree only when their policies are the same",
           "[zones][steering][policy-key]") {
   test::TempDir dir;
-  zones::Diagnostics d;
+  yaml::Diagnostics d;
   auto view = zones::loadView({dir.write("z.yaml", kZone)}, test::buildDatabase(dir, test::readCsv("geo/test-networks.csv")), d);
   INFO(d.report());
   REQUIRE(view);

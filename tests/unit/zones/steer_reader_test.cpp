@@ -25,7 +25,7 @@ pools:
 
 std::string errorsOf(const std::string& text, bool withDatabase = true) {
   TempDir dir;
-  zones::Diagnostics d;
+  yaml::Diagnostics d;
   auto db = withDatabase ? test::buildDatabase(dir, test::readCsv("geo/test-networks.csv")) : nullptr;
   auto view = zones::loadView({dir.write("z.yaml", text)}, db, d);
   CHECK_FALSE(view);
@@ -36,7 +36,7 @@ std::string errorsOf(const std::string& text, bool withDatabase = true) {
 TEST_CASE("the steering test zone compiles with every policy", "[zones][steering]") {
   TempDir dir;
   auto db = test::buildDatabase(dir, test::readCsv("geo/test-networks.csv"));
-  zones::Diagnostics d;
+  yaml::Diagnostics d;
   auto view = zones::loadView({test::dataPath("steering/steer.example.yaml")}, db, d);
   INFO(d.report());
   REQUIRE(view);
@@ -87,7 +87,7 @@ TEST_CASE("a region defined twice must agree", "[zones][steering]") {
   std::string common = "soa: {serial: 1}\nnameservers: {ns1: 192.0.2.1}\n";
   auto a = dir.write("a.yaml", "zone: a.test\n" + common + "regions: {east: {latitude: 1, longitude: 2}}\n");
   auto b = dir.write("b.yaml", "zone: b.test\n" + common + "regions: {east: {latitude: 1, longitude: 3}}\n");
-  zones::Diagnostics d;
+  yaml::Diagnostics d;
   CHECK_FALSE(zones::loadView({a, b}, nullptr, d));
   CHECK_THAT(d.report(), Catch::Contains("region 'east' is defined differently at " + a + ":4"));
 }
@@ -101,7 +101,7 @@ TEST_CASE("a pool lists at most 64 regions", "[zones][steering]") {
     return text + "records:\n  www:\n    steer: {policy: weighted, pool: web}\n";
   };
   TempDir dir;
-  zones::Diagnostics d;
+  yaml::Diagnostics d;
   CHECK(zones::loadView({dir.write("ok.yaml", zoneWith(64))}, nullptr, d));
   INFO(d.report());
   CHECK_THAT(errorsOf(zoneWith(65)), Catch::Contains("pools.web.regions: a pool lists at most 64 regions (this one 65)"));
@@ -117,7 +117,7 @@ TEST_CASE("geo areas and nearest without a geo database are errors, networks alo
   std::string nearest = std::string(kHead) + "records:\n  www:\n    steer: {policy: nearest, pool: web}\n";
   CHECK_THAT(errorsOf(nearest, false), Catch::Contains("records.www.steer.policy: policy nearest needs a geo database"));
   TempDir dir;
-  zones::Diagnostics d;
+  yaml::Diagnostics d;
   std::string networks = std::string(kHead) +
                          "records:\n  www:\n    steer:\n      policy: geo\n      pool: web\n      map:\n"
                          "        192.0.2.0/24: [west, east]\n        default: [east, west]\n";

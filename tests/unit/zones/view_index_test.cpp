@@ -15,7 +15,7 @@ TEST_CASE("findName gives the deepest zone's node or nothing, never a parent's s
   dir.write("child.yaml",
             "zone: sub.example.test\nttl: 60\nsoa: {serial: 1}\nnameservers: {ns1: 192.0.2.2}\n"
             "records:\n  www: {A: 192.0.2.20}\n");
-  zones::Diagnostics d;
+  yaml::Diagnostics d;
   auto view = zones::loadView({dir.path()}, nullptr, d);
   INFO(d.report());
   REQUIRE(view);

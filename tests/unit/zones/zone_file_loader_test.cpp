@@ -8,12 +8,13 @@
 
 using namespace lodestar::zones;
 namespace wire = lodestar::wire;
+namespace yaml = lodestar::yaml;
 using lodestar::test::TempDir;
 
 namespace {
 const std::string kApex("\7example\4test\0", 14);
 
-std::unique_ptr<Zone> load(const std::string& path, Diagnostics& d) {
+std::unique_ptr<Zone> load(const std::string& path, yaml::Diagnostics& d) {
   ZoneBuilder b(kApex, {path, 1, 1});
   loadZoneFile(path, 3600, b, d);
   if (!d.ok()) return nullptr;
@@ -38,7 +39,7 @@ after A 192.0.2.8
 $ORIGIN sub.example.test.
 deep A 192.0.2.9
 )");
-  Diagnostics d;
+  yaml::Diagnostics d;
   auto zone = load(path, d);
   INFO(d.report());
   REQUIRE(zone);
@@ -60,7 +61,7 @@ deep A 192.0.2.9
 TEST_CASE("master-file errors carry file and line", "[zones][zonefile]") {
   TempDir dir;
   auto path = dir.write("bad.zone", "@ SOA ns1 hm 1 2 3 4 5\n@ NS ns1\nwww A not-an-address\n$BOGUS x\n");
-  Diagnostics d;
+  yaml::Diagnostics d;
   CHECK_FALSE(load(path, d));
   std::string report = d.report();
   CHECK_THAT(report, Catch::Contains("bad.zone:3:1: "));
@@ -69,17 +70,17 @@ TEST_CASE("master-file errors carry file and line", "[zones][zonefile]") {
 
 TEST_CASE("an unclosed parenthesis and a missing include are reported", "[zones][zonefile]") {
   TempDir dir;
-  Diagnostics d;
+  yaml::Diagnostics d;
   CHECK_FALSE(load(dir.write("a.zone", "@ SOA ns1 hm (1 2 3 4 5\n"), d));
   CHECK_THAT(d.report(), Catch::Contains("a.zone:1:1: '(' is never closed"));
-  Diagnostics d2;
+  yaml::Diagnostics d2;
   CHECK_FALSE(load(dir.write("b.zone", "$INCLUDE nowhere.zone\n"), d2));
   CHECK_THAT(d2.report(), Catch::Contains("nowhere.zone: zone file cannot open: No such file or directory"));
 }
 
 TEST_CASE("a zone without SOA or NS does not build", "[zones][zonefile]") {
   TempDir dir;
-  Diagnostics d;
+  yaml::Diagnostics d;
   CHECK_FALSE(load(dir.write("c.zone", "www A 192.0.2.1\n"), d));
   CHECK_THAT(d.report(), Catch::Contains("has no SOA record"));
   CHECK_THAT(d.report(), Catch::Contains("has no NS records"));

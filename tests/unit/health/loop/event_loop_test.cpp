@@ -12,7 +12,7 @@
 
 #include "health/loop/event_loop.hpp"
 
-using lodestar::health::EventLoop;
+using lodestar::loop::EventLoop;
 using namespace std::chrono_literals;
 
 namespace {

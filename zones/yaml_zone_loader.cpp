@@ -1,5 +1,5 @@
 // Reading of the zone policy YAML: one way to say each thing, every key checked.
-#include "zones/policy_loader.hpp"
+#include "zones/yaml_zone_loader.hpp"
 
 #include "dns/wire/constants.hpp"
 
@@ -46,7 +46,7 @@ void appendU32(std::string& out, uint32_t v) {
 
 class PolicyLoader {
  public:
-  PolicyLoader(YamlReader& yaml, LoadContext& ctx) : yaml_(yaml), ctx_(ctx) {}
+  PolicyLoader(yaml::YamlReader& yaml, LoadContext& ctx) : yaml_(yaml), ctx_(ctx) {}
 
   std::unique_ptr<Zone> load(const YAML::Node& root) {
     if (!root.IsDefined()) return nullptr;
@@ -102,7 +102,7 @@ class PolicyLoader {
       return;
     std::string rdata;
     auto field = [&](const char* key, const char* fallback) -> std::optional<std::string> {
-      if (soa[key]) return name(soa[key], keyPath("soa", key));
+      if (soa[key]) return name(soa[key], yaml::keyPath("soa", key));
       return parseNameText(fallback, apex_);
     };
     auto mname = field("mname", "ns1");
@@ -124,8 +124,8 @@ class PolicyLoader {
       }
       if (soa[n.key]) {
         // The serial is a number; refresh, retry, expire and minimum are durations.
-        auto parsed = std::string(n.key) == "serial" ? yaml_.integer(soa[n.key], keyPath("soa", n.key), 0, 0xFFFFFFFFu)
-                                                     : yaml_.seconds(soa[n.key], keyPath("soa", n.key), 0, 0xFFFFFFFFu);
+        auto parsed = std::string(n.key) == "serial" ? yaml_.integer(soa[n.key], yaml::keyPath("soa", n.key), 0, 0xFFFFFFFFu)
+                                                     : yaml_.seconds(soa[n.key], yaml::keyPath("soa", n.key), 0, 0xFFFFFFFFu);
         if (!parsed) return;
         v = static_cast<uint32_t>(*parsed);
       }
@@ -147,7 +147,7 @@ class PolicyLoader {
     }
     yaml_.uniqueKeys(ns, "nameservers");
     for (auto it = ns.begin(); it != ns.end(); ++it) {
-      std::string path = keyPath("nameservers", it->first.Scalar());
+      std::string path = yaml::keyPath("nameservers", it->first.Scalar());
       auto host = name(it->first, path);
       if (!host) continue;
       addText(builder, "@", "NS", wire::nameToText(*host), ttl_, yaml_.at(it->first), path);
@@ -181,7 +181,7 @@ class PolicyLoader {
                     "faster and in a fraction of the memory from an RFC 1035 zone file named by 'include:' "
                     "(docs/zone-policy.md)");
     for (auto it = records.begin(); it != records.end(); ++it) {
-      std::string path = keyPath("records", it->first.Scalar());
+      std::string path = yaml::keyPath("records", it->first.Scalar());
       auto owner = name(it->first, path);
       if (!owner) continue;
       YAML::Node data = it->second;
@@ -191,19 +191,19 @@ class PolicyLoader {
       }
       yaml_.uniqueKeys(data, path);
       if (data["steer"]) {
-        auto steer = readSteer(yaml_, data["steer"], keyPath(path, "steer"), wire::nameToText(*owner), pools_, ctx_);
+        auto steer = readSteer(yaml_, data["steer"], yaml::keyPath(path, "steer"), wire::nameToText(*owner), pools_, ctx_);
         if (steer) builder.addSteered(*owner, std::move(*steer), yaml_.at(data["steer"]), yaml_.diags());
       }
       uint32_t ttl = ttl_;
       if (data["ttl"]) {
-        auto parsed = yaml_.seconds(data["ttl"], keyPath(path, "ttl"), 0, wire::kMaxTtl);
+        auto parsed = yaml_.seconds(data["ttl"], yaml::keyPath(path, "ttl"), 0, wire::kMaxTtl);
         if (!parsed) continue;
         ttl = static_cast<uint32_t>(*parsed);
       }
       for (auto field = data.begin(); field != data.end(); ++field) {
         std::string key = field->first.Scalar();
         if (key == "ttl" || key == "steer") continue;
-        std::string fieldPath = keyPath(path, key);
+        std::string fieldPath = yaml::keyPath(path, key);
         const uint16_t type = wire::rrTypeFromName(key).value_or(0);
         if (type == 0 || key != wire::rrTypeName(type)) {
           yaml_.error(field->first, fieldPath, "unknown record type or key (types are upper case: A, AAAA, MX, ...)");
@@ -228,7 +228,7 @@ class PolicyLoader {
 
   // One record from presentation-format RDATA, parsed by ldns.
   void addText(ZoneBuilder& builder, const std::string& owner, const std::string& type, const std::string& value,
-               uint32_t ttl, const SourceLocation& where, const std::string& path) {
+               uint32_t ttl, const yaml::SourceLocation& where, const std::string& path) {
     std::string error;
     auto rr = parseRecordText(owner + " " + std::to_string(ttl) + " IN " + type + " " + value, ttl, apex_, error);
     if (!rr) {
@@ -238,7 +238,7 @@ class PolicyLoader {
     builder.add(rr->owner, rr->type, rr->ttl, std::move(rr->rdata), where, yaml_.diags());
   }
 
-  YamlReader& yaml_;
+  yaml::YamlReader& yaml_;
   LoadContext& ctx_;
   std::map<std::string, const Pool*> pools_;
   std::string apex_;
@@ -247,17 +247,17 @@ class PolicyLoader {
 
 }  // namespace
 
-std::unique_ptr<Zone> compileZonePolicy(YamlReader& yaml, const YAML::Node& root, LoadContext& ctx) {
+std::unique_ptr<Zone> compileYamlZone(yaml::YamlReader& yaml, const YAML::Node& root, LoadContext& ctx) {
   return PolicyLoader(yaml, ctx).load(root);
 }
 
-std::unique_ptr<Zone> loadZonePolicy(const std::string& path, Diagnostics& diags) {
-  YamlReader yaml(path, diags);
+std::unique_ptr<Zone> loadYamlZone(const std::string& path, yaml::Diagnostics& diags) {
+  yaml::YamlReader yaml(path, diags);
   YAML::Node root = yaml.load();
   LoadContext ctx(nullptr, nullptr);
   if (root.IsMap() && root["regions"]) readRegions(yaml, root["regions"], ctx);
   ctx.freezeRegions();
-  return compileZonePolicy(yaml, root, ctx);
+  return compileYamlZone(yaml, root, ctx);
 }
 
 }  // namespace lodestar::zones

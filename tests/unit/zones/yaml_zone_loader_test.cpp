@@ -2,11 +2,12 @@
 #include <catch2/catch.hpp>
 
 #include "tests/support/daemon_process.hpp"
-#include "zones/policy_loader.hpp"
+#include "zones/yaml_zone_loader.hpp"
 #include "dns/wire/name_text.hpp"
 
 using namespace lodestar::zones;
 namespace wire = lodestar::wire;
+namespace yaml = lodestar::yaml;
 using lodestar::test::TempDir;
 
 namespace {
@@ -19,9 +20,9 @@ nameservers:
 )";
 
 std::string errorsOf(const TempDir& dir, const std::string& text) {
-  Diagnostics d;
+  yaml::Diagnostics d;
   auto path = dir.write("zone.yaml", text);
-  auto zone = loadZonePolicy(path, d);
+  auto zone = loadYamlZone(path, d);
   CHECK(!zone);
   std::string out;
   for (const auto& e : d.errors()) out += e.toString() + "\n";
@@ -29,10 +30,10 @@ std::string errorsOf(const TempDir& dir, const std::string& text) {
 }
 }  // namespace
 
-TEST_CASE("a minimal policy file compiles with SOA, NS and glue", "[zones][policy]") {
+TEST_CASE("a minimal zone policy file compiles with SOA, NS and glue", "[zones][yaml_zone]") {
   TempDir dir;
-  Diagnostics d;
-  auto zone = loadZonePolicy(dir.write("z.yaml", kHead), d);
+  yaml::Diagnostics d;
+  auto zone = loadYamlZone(dir.write("z.yaml", kHead), d);
   INFO(d.report());
   REQUIRE(zone);
   CHECK(wire::nameToText(zone->apex()) == "example.test.");
@@ -44,11 +45,11 @@ TEST_CASE("a minimal policy file compiles with SOA, NS and glue", "[zones][polic
   CHECK(glue->find(1));
 }
 
-TEST_CASE("TXT values are taken whole, split into 255-byte strings", "[zones][policy]") {
+TEST_CASE("TXT values are taken whole, split into 255-byte strings", "[zones][yaml_zone]") {
   TempDir dir;
-  Diagnostics d;
+  yaml::Diagnostics d;
   std::string longText(300, 'a');
-  auto zone = loadZonePolicy(dir.write("z.yaml", std::string(kHead) + "records:\n  t:\n    TXT: [v=spf1 -all, " +
+  auto zone = loadYamlZone(dir.write("z.yaml", std::string(kHead) + "records:\n  t:\n    TXT: [v=spf1 -all, " +
                                                      longText + "]\n"),
                              d);
   INFO(d.report());
@@ -62,25 +63,25 @@ TEST_CASE("TXT values are taken whole, split into 255-byte strings", "[zones][po
   CHECK(static_cast<uint8_t>(txt->rdata[1][0]) == 255);
 }
 
-TEST_CASE("an unknown key is an error at its line and column, with the key path", "[zones][policy]") {
+TEST_CASE("an unknown key is an error at its line and column, with the key path", "[zones][yaml_zone]") {
   TempDir dir;
   auto e = errorsOf(dir, std::string(kHead) + "recrods:\n  www:\n    A: 192.0.2.1\n");
   CHECK_THAT(e, Catch::Contains("zone.yaml:7:1: recrods: unknown key"));
 }
 
-TEST_CASE("a record type typo is an error", "[zones][policy]") {
+TEST_CASE("a record type typo is an error", "[zones][yaml_zone]") {
   TempDir dir;
   auto e = errorsOf(dir, std::string(kHead) + "records:\n  www:\n    AA: 192.0.2.1\n");
   CHECK_THAT(e, Catch::Contains("zone.yaml:9:5: records.www.AA: unknown record type"));
 }
 
-TEST_CASE("CNAME beside other data is an error", "[zones][policy]") {
+TEST_CASE("CNAME beside other data is an error", "[zones][yaml_zone]") {
   TempDir dir;
   auto e = errorsOf(dir, std::string(kHead) + "records:\n  www:\n    A: 192.0.2.1\n    CNAME: other\n");
   CHECK_THAT(e, Catch::Contains("zone.yaml:10:12: CNAME beside other data at www.example.test."));
 }
 
-TEST_CASE("a missing SOA and a missing NS set are errors", "[zones][policy]") {
+TEST_CASE("a missing SOA and a missing NS set are errors", "[zones][yaml_zone]") {
   TempDir dir;
   auto e = errorsOf(dir, "zone: example.test\nnameservers:\n  ns1: 192.0.2.1\n");
   CHECK_THAT(e, Catch::Contains("zone.yaml:1:1: missing key 'soa'"));
@@ -88,7 +89,7 @@ TEST_CASE("a missing SOA and a missing NS set are errors", "[zones][policy]") {
   CHECK_THAT(n, Catch::Contains("missing key 'nameservers'"));
 }
 
-TEST_CASE("bad values name the key and the value", "[zones][policy]") {
+TEST_CASE("bad values name the key and the value", "[zones][yaml_zone]") {
   TempDir dir;
   CHECK_THAT(errorsOf(dir, std::string(kHead) + "records:\n  www:\n    A: 192.0.2.300\n"),
              Catch::Contains("zone.yaml:9:8: records.www.A: bad A data '192.0.2.300'"));
@@ -101,19 +102,19 @@ TEST_CASE("bad values name the key and the value", "[zones][policy]") {
              Catch::Contains("zone.yaml:2:6: ttl: 4294967295 is out of range"));
 }
 
-TEST_CASE("a YAML syntax error is reported at its position", "[zones][policy]") {
+TEST_CASE("a YAML syntax error is reported at its position", "[zones][yaml_zone]") {
   TempDir dir;
   CHECK_THAT(errorsOf(dir, std::string(kHead) + "records:\n  www: [unclosed\n"),
              Catch::Contains("zone.yaml:9:1: YAML syntax error"));
 }
 
-TEST_CASE("glue is refused for a nameserver outside the zone", "[zones][policy]") {
+TEST_CASE("glue is refused for a nameserver outside the zone", "[zones][yaml_zone]") {
   TempDir dir;
   CHECK_THAT(errorsOf(dir, "zone: example.test\nsoa: {}\nnameservers:\n  ns.other.example.: 192.0.2.1\n"),
              Catch::Contains("zone.yaml:4:22: nameservers.ns.other.example.: glue addresses are only"));
 }
 
-TEST_CASE("a name or key given twice is an error naming both lines", "[zones][policy]") {
+TEST_CASE("a name or key given twice is an error naming both lines", "[zones][yaml_zone]") {
   TempDir dir;
   CHECK_THAT(errorsOf(dir, std::string(kHead) + "records:\n  www:\n    A: 192.0.2.1\n  www:\n    A: 192.0.2.2\n"),
              Catch::Contains("zone.yaml:10:3: records.www: appears twice (first on line 8)"));

@@ -1,7 +1,7 @@
-// A force moves only the places it names. One address listed in two pools (or two regions)
+// A force moves only the endpoints it names. One address listed in two pools (or two regions)
 // with the same check has one health cell, but forcing "eu-west/web" down must not touch the
 // same address in pool api, whichever order the pools are listed in; an address force moves
-// every place of that address.
+// every endpoint of that address.
 #include <catch2/catch.hpp>
 
 #include <set>
@@ -35,7 +35,7 @@ pools:
 )";
 
 // Pool web's second region is 192.0.2.20, api's 192.0.2.21; `webFirst` decides which pool
-// the file lists first (the order force states were written in before each place had its own).
+// the file lists first (the order force states were written in before each endpoint had its own).
 std::string zoneText(bool webFirst) {
   auto pool = [](const std::string& name, const std::string& other) {
     return "  " + name + ":\n    regions:\n      eu-west: [192.0.2.10]\n      us-east: [" + other + "]\n";
@@ -83,7 +83,7 @@ TEST_CASE("forcing one pool down leaves the same address in another pool serving
   for (bool webFirst : {true, false}) {
     INFO((webFirst ? "web listed first" : "api listed first"));
     test::TempDir dir;
-    zones::Diagnostics d;
+    yaml::Diagnostics d;
     auto loaded = zones::loadViewAndAdmin({dir.write("shared.example.yaml", zoneText(webFirst))}, nullptr, d);
     const auto& view = loaded.view;
     REQUIRE(view);
@@ -106,7 +106,7 @@ TEST_CASE("forcing one pool down leaves the same address in another pool serving
     CHECK(addressesOf(*view, "www.shared.example.") == std::set<std::string>{"192.0.2.10"});
     CHECK(addressesOf(*view, "api.shared.example.") == std::set<std::string>{"192.0.2.21"});
 
-    // The address itself, forced down: every place that lists it.
+    // The address itself, forced down: every endpoint that lists it.
     server::AdminState addressDown;
     addressDown.forced[server::ForceTarget::parse("192.0.2.10")] = health::Forced::Down;
     server::applyAdminState(addressDown, *view, *loaded.admin, 0);
@@ -117,7 +117,7 @@ TEST_CASE("forcing one pool down leaves the same address in another pool serving
     server::AdminState webUp;
     webUp.forced[server::ForceTarget::parse("eu-west/web")] = health::Forced::Up;
     server::applyAdminState(webUp, *view, *loaded.admin, 0);
-    zones::forEachEndpoint(*view, [](const zones::EndpointPlace& at) {
+    zones::forEachEndpoint(*view, [](const zones::EndpointInView& at) {
       if (at.endpoint && at.endpoint->address.toString() == "192.0.2.10") at.cell->observed.store(health::Observed::Down);
     });
     CHECK(addressesOf(*view, "www.shared.example.") == std::set<std::string>{"192.0.2.10"});

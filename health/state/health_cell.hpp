@@ -1,7 +1,7 @@
-// One endpoint's health as the answer path reads it: what the probes observed, in a cell
-// shared by every place that lists the same address with the same check, and the operator's
-// override, held per place. Each is one atomic byte, written by the control thread only and
-// read by workers with relaxed loads, per query, without locks.
+// Health as the answer path reads it: what the probes observed, in a health cell shared by
+// every endpoint that lists the same address with the same check, and the operator's
+// override, held per endpoint. Each is one atomic byte, written by the control thread only
+// and read by workers with relaxed loads, per query, without locks.
 #pragma once
 
 #include <atomic>
@@ -21,24 +21,24 @@ struct Health {
 };
 
 /// The probes' view of one (check, address): one cell wherever that pair is listed.
-struct EndpointState {
+struct HealthCell {
   std::atomic<Observed> observed{Observed::Up};  // until the first probe answers, up
 };
 
-/// The operator's override of one place (an endpoint of one pool in one region). Not in the
+/// The operator's override of one endpoint (an address of one pool in one region). Not in the
 /// shared cell: forcing "eu-west/web" down must not move the same address in pool api.
-struct PlaceForce {
+struct EndpointForce {
   std::atomic<Forced> forced{Forced::Auto};
-  PlaceForce() = default;
-  PlaceForce(const PlaceForce& o) noexcept : forced(o.forced.load(std::memory_order_relaxed)) {}
-  PlaceForce& operator=(const PlaceForce& o) noexcept {
+  EndpointForce() = default;
+  EndpointForce(const EndpointForce& o) noexcept : forced(o.forced.load(std::memory_order_relaxed)) {}
+  EndpointForce& operator=(const EndpointForce& o) noexcept {
     forced.store(o.forced.load(std::memory_order_relaxed), std::memory_order_relaxed);
     return *this;
   }
 };
 
-/// The override of a place no admin table holds (built by hand): always Auto.
-inline const PlaceForce kNotForced{};
+/// The override of an endpoint no admin table holds (built by hand): always Auto.
+inline const EndpointForce kNotForced{};
 
 /// The one rule: a forced state wins, else the probes'.
 inline Health combine(Forced f, Observed o) noexcept {
@@ -46,12 +46,16 @@ inline Health combine(Forced f, Observed o) noexcept {
   return {o != Observed::Down, o != Observed::Up};
 }
 
-/// A place's up and degraded from one read of each byte (the cell's only when not forced):
-/// a decision that needs both sees one state.
-inline Health read(const PlaceForce& place, const EndpointState& cell) noexcept {
-  const Forced f = place.forced.load(std::memory_order_relaxed);
+/// An endpoint's up and degraded from one read of each byte (the cell's only when not
+/// forced): a decision that needs both sees one state.
+inline Health read(const EndpointForce& force, const HealthCell& cell) noexcept {
+  const Forced f = force.forced.load(std::memory_order_relaxed);
   if (f != Forced::Auto) return combine(f, Observed::Up);
   return combine(f, cell.observed.load(std::memory_order_relaxed));
 }
+
+// Transitional, for dns/server/cluster_node.hpp only (another branch edits that file): remove
+// once it says HealthCell.
+using EndpointState = HealthCell;
 
 }  // namespace lodestar::health
