@@ -38,6 +38,7 @@ struct TcpConnections::Connection {
   Clock::time_point lastProgress;  // connect, last message read whole, last answer bytes sent
   Clock::time_point messageStart;  // first byte of the message under way (the connect for the first)
   bool messageUnderWay = true;     // a new connection owes its first message
+  bool answered = false;           // sent one message whole: not a trickler
   bool closed = false;
   bool wantWrite = false;
   bool peerDone = false;  // the client half-closed: answer what we have, then close
@@ -102,11 +103,13 @@ bool TcpConnections::makeRoom(const ClientPrefix& prefix) {
   return false;
 }
 
+// A connection that never sent a whole message goes before one that did (a trickler before
+// an idle resolver), then the one whose last progress is oldest.
 TcpConnections::Connection* TcpConnections::slowest(const ClientPrefix* prefix) {
   Connection* worst = nullptr;
   for (auto& c : connections_) {
     if (c.closed || (prefix && !(c.prefix == *prefix))) continue;
-    if (!worst || c.lastProgress < worst->lastProgress) worst = &c;
+    if (!worst || (c.answered == worst->answered ? c.lastProgress < worst->lastProgress : !c.answered)) worst = &c;
   }
   return worst;
 }
@@ -210,6 +213,7 @@ void TcpConnections::onEvent(EpollTag* tag, uint32_t events, const zones::View& 
           // What is left is the start of the next message: its deadline runs from now.
           c.lastProgress = c.messageStart = now;
           c.messageUnderWay = !c.in.empty();
+          c.answered = true;
         }
         continue;
       }

@@ -55,7 +55,8 @@ class TcpConnections {
   void close(Connection& c);
   bool flush(Connection& c, Clock::time_point now);
   bool answerBuffered(Connection& c, const zones::View& view, const engine::Pipeline& pipeline, engine::FastRandom& random);
-  /// The open connection that made no progress the longest (of `prefix` when given).
+  /// The connection to close for a new one (of `prefix` when given): one that never sent a
+  /// whole message before one that did, then the one without progress the longest.
   Connection* slowest(const ClientPrefix* prefix);
   bool makeRoom(const ClientPrefix& prefix);
   void pauseAccepting(EpollTag* listener, Clock::time_point now);

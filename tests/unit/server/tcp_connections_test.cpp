@@ -170,6 +170,31 @@ TEST_CASE("tcp connections: over the cap a new connection closes the slowest one
   CHECK(tcp.refused() == 0);
 }
 
+TEST_CASE("tcp connections: a connection that never sent a whole message goes before an idle one", "[server][tcp]") {
+  Rig rig;
+  TcpAdmission admission(limits(2));
+  TcpConnections tcp(rig.epoll, admission, timeouts(std::chrono::seconds(10)));
+  const auto t0 = Clock::now();
+  int resolver = rig.connectClient();
+  tcp.acceptAll(rig.tag(), t0);
+  test::Bytes q = framed(test::QueryBuilder().name("www.example.test.").bytes());
+  REQUIRE(send(resolver, q.data(), q.size(), 0) == static_cast<ssize_t>(q.size()));
+  rig.pump(tcp, t0);
+  CHECK(readMessage(resolver).size() > 12);
+  // A trickler connects later and sends a byte later still: its progress is newer than the
+  // resolver's last answer, yet it is the one to go.
+  int trickler = rig.connectClient();
+  tcp.acceptAll(rig.tag(), t0 + std::chrono::milliseconds(900));
+  REQUIRE(send(trickler, q.data(), 1, 0) == 1);
+  rig.pump(tcp, t0 + std::chrono::milliseconds(950));
+  int newcomer = rig.connectClient();
+  tcp.acceptAll(rig.tag(), t0 + std::chrono::milliseconds(1000));
+  CHECK(tcp.open() == 2);
+  CHECK(closedByServer(trickler));
+  CHECK(stillOpen(resolver));
+  CHECK(stillOpen(newcomer));
+}
+
 TEST_CASE("tcp connections: two workers share one cap: exactly max_connections stay open", "[server][tcp]") {
   // Two listeners with their own TcpConnections, as two workers; the kernel's spread of
   // connections over them does not change how many are served.
