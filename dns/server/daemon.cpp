@@ -338,7 +338,8 @@ class Daemon {
     engine::StatsTotals t = totals();
     nlohmann::json xdp = xdp_ ? xdp_->status() : nlohmann::json();
     return statsSnapshot({t, regionTally_, regionNames(*publisher_->current()), reloads_, failedReloads_,
-                          scheduler_->changes(), xdp_ ? &xdp : nullptr});
+                          scheduler_->changes(), xdp_ ? &xdp : nullptr, scheduler_->localFailures(),
+                          tcpAdmission_->open(), tcpAdmission_->limits().maxConnections});
   }
 
   engine::StatsTotals totals() const {
