@@ -377,3 +377,29 @@ TEST_CASE("tcp connections: pipelined queries are answered in order, a half-clos
     CHECK(tcp.open() == 0);
   }
 }
+
+TEST_CASE("tcp admission: clients are counted by their /24 or /56, or the lengths configured", "[server][tcp]") {
+  TcpAdmission admission(limits(10, 2));
+  auto prefix = [&](const char* text) { return admission.prefixOf(*wire::Address::parse(text)); };
+  CHECK(prefix("192.0.2.1") == prefix("192.0.2.254"));
+  CHECK_FALSE(prefix("192.0.2.1") == prefix("192.0.3.1"));
+  CHECK(prefix("2001:db8:0:ff::1") == prefix("2001:db8:0:ff:ffff::2"));
+  CHECK(prefix("2001:db8:0:1::1") == prefix("2001:db8:0:ff::1"));  // /56: the 7th byte is the last counted
+  CHECK_FALSE(prefix("2001:db8:0:100::1") == prefix("2001:db8:0:ff::1"));
+
+  TcpLimits odd = limits(10, 2);
+  odd.prefixV4 = 20;
+  TcpAdmission twenty(odd);
+  CHECK(twenty.prefixOf(*wire::Address::parse("10.1.16.1")) == twenty.prefixOf(*wire::Address::parse("10.1.31.9")));
+  CHECK_FALSE(twenty.prefixOf(*wire::Address::parse("10.1.16.1")) == twenty.prefixOf(*wire::Address::parse("10.1.32.1")));
+
+  // Two of one prefix, then that prefix is full while others are not; a release frees it.
+  auto p = prefix("192.0.2.1");
+  CHECK(admission.admit(p) == TcpAdmission::Verdict::Admitted);
+  CHECK(admission.admit(p) == TcpAdmission::Verdict::Admitted);
+  CHECK(admission.admit(p) == TcpAdmission::Verdict::PrefixFull);
+  CHECK(admission.admit(prefix("198.51.100.1")) == TcpAdmission::Verdict::Admitted);
+  CHECK(admission.open() == 3);
+  admission.release(p);
+  CHECK(admission.admit(p) == TcpAdmission::Verdict::Admitted);
+}
