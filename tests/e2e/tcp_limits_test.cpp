@@ -73,10 +73,11 @@ TEST_CASE("max_connections is one cap over the workers: exactly that many are se
     for (int fd : fds)
       if (fd >= 0 && answers(fd)) ++served;
     CHECK(served == 8);
-    // A ninth is served too, and one of the others makes room: 8 stay open.
+    // A ninth: one of the others makes room for it, or (when its worker holds none of the
+    // eight) it is refused. Either way exactly 8 stay open.
     int ninth = connectTo(d.port());
-    CHECK(answers(ninth));
-    int closed = 0;
+    bool ninthServed = answers(ninth);
+    int closed = ninthServed ? 0 : 1;
     for (int fd : fds) {
       char c;
       if (recv(fd, &c, 1, MSG_DONTWAIT) == 0) ++closed;
