@@ -64,6 +64,7 @@ void runChild(loop::EventLoop& loop, std::vector<std::string> argv, const std::v
   if (rc != 0) {
     ChildResult r;
     r.error = "cannot run " + argv[0] + ": " + std::strerror(rc);
+    r.spawnError = rc;
     return done(r);
   }
   running().insert(pid);
@@ -71,9 +72,14 @@ void runChild(loop::EventLoop& loop, std::vector<std::string> argv, const std::v
   auto state = std::make_shared<std::pair<loop::EventLoop::TimerId, std::function<void(const ChildResult&)>>>(0, std::move(done));
   auto reap = [&loop, pid, pidfd, state, timeout](bool timedOut) {
     if (!running().erase(pid)) return;  // already killed at shutdown
-    if (timedOut) kill(-pid, SIGKILL);
     int status = 0;
-    waitpid(pid, &status, 0);
+    // Without a pidfd (none to spare) the exit is only seen here: a child that is done was
+    // not late.
+    if (timedOut && pidfd < 0 && waitpid(pid, &status, WNOHANG) == pid) timedOut = false;
+    else {
+      if (timedOut) kill(-pid, SIGKILL);
+      waitpid(pid, &status, 0);
+    }
     if (pidfd >= 0) {
       loop.unwatch(pidfd);
       close(pidfd);

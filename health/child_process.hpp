@@ -17,6 +17,7 @@ struct ChildResult {
   int exitStatus = -1;  // when it exited
   int signal = 0;       // when a signal ended it
   std::string error;    // why it did not start
+  int spawnError = 0;   // posix_spawn's errno when it did not start
   std::string describe() const;  // "exit 0", "killed after 300ms", ...
 };
 

@@ -8,7 +8,10 @@
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -44,13 +47,13 @@ struct DnsProbe : std::enable_shared_from_this<DnsProbe> {
 
   DnsProbe(loop::EventLoop& l, const CheckSpec& s, Prober::Done d) : loop(l), spec(s), done(std::move(d)) {}
 
-  void finish(bool success, std::string reason) {
+  void finish(bool success, std::string reason, bool local = false) {
     if (finished) return;
     finished = true;
     loop.cancel(deadline);
     if (aresTimer) loop.cancel(aresTimer);
     ProbeResult r{success, std::move(reason),
-                  std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started)};
+                  std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started), local};
     // c-ares forbids destroying a channel from its own callbacks: do it on the next round,
     // keeping this probe alive until then (ares_destroy still calls onSocketState).
     auto keep = std::move(self);
@@ -94,6 +97,7 @@ struct DnsProbe : std::enable_shared_from_this<DnsProbe> {
     auto* p = static_cast<DnsProbe*>(arg);
     if (p->finished || status == ARES_EDESTRUCTION) return;
     if (!abuf || alen < 12) {
+      if (status == ARES_ENOMEM) return p->finish(false, "local failure, endpoint not judged: dns: out of memory", true);
       p->finish(false, status == ARES_ETIMEOUT ? "timeout after " + std::to_string(p->spec.timeout.count()) + "ms"
                                                 : std::string("dns: ") + ares_strerror(status));
       return;
@@ -123,6 +127,15 @@ struct DnsProbe : std::enable_shared_from_this<DnsProbe> {
 void startDnsProbe(loop::EventLoop& loop, const CheckSpec& spec, const std::string& address, Prober::Done done) {
   static std::once_flag init;
   std::call_once(init, [] { ares_library_init(ARES_LIB_INIT_ALL); });
+  // c-ares reports a socket it could not open as a refusal: find out first whether a
+  // descriptor is there to be had.
+  int spare = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (int err = errno; spare < 0 && isLocalError(err)) {
+    ProbeResult r{false, std::string("local failure, endpoint not judged: socket: ") + std::strerror(err), {}};
+    r.local = true;
+    return done(r);
+  }
+  if (spare >= 0) close(spare);
   auto p = std::make_shared<DnsProbe>(loop, spec, std::move(done));
   p->self = p;
   ares_options opts{};
@@ -132,7 +145,9 @@ void startDnsProbe(loop::EventLoop& loop, const CheckSpec& spec, const std::stri
   opts.sock_state_cb = &DnsProbe::onSocketState;
   opts.sock_state_cb_data = p.get();
   int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB;
-  if (ares_init_options(&p->channel, &opts, mask) != ARES_SUCCESS) return p->finish(false, "c-ares init failed");
+  if (int rc = ares_init_options(&p->channel, &opts, mask); rc != ARES_SUCCESS)
+    return p->finish(false, std::string("local failure, endpoint not judged: c-ares init failed: ") + ares_strerror(rc),
+                     true);
   std::string server = address.find(':') != std::string::npos ? "[" + address + "]" : address;
   server += ":" + std::to_string(spec.port ? spec.port : 53);
   if (ares_set_servers_ports_csv(p->channel, server.c_str()) != ARES_SUCCESS)

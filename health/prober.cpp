@@ -69,7 +69,17 @@ std::string errnoReason(int err) {
   }
 }
 
+ProbeResult localFailure(std::string what, int err) {
+  ProbeResult r{false, "local failure, endpoint not judged: " + what + ": " + std::strerror(err), {}};
+  r.local = true;
+  return r;
+}
+
 }  // namespace
+
+bool isLocalError(int err) noexcept {
+  return err == EMFILE || err == ENFILE || err == ENOMEM || err == ENOBUFS || err == EAGAIN;
+}
 
 struct Prober::Impl {
   loop::EventLoop& loop;
@@ -84,7 +94,11 @@ struct Prober::Impl {
     socklen_t len = 0;
     if (!toSockaddr(address, spec.port, ss, len)) return done({false, "bad address " + address, {}});
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) return done({false, std::string("socket: ") + std::strerror(errno), {}});
+    if (fd < 0) {
+      int err = errno;
+      if (isLocalError(err)) return done(localFailure("socket", err));
+      return done({false, std::string("socket: ") + std::strerror(err), {}});
+    }
     if (connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0) {
       abortiveClose(fd);
       return done({true, "connected", since(started)});
@@ -92,6 +106,7 @@ struct Prober::Impl {
     if (errno != EINPROGRESS) {
       int err = errno;
       close(fd);
+      if (err == ENOBUFS || err == ENOMEM || err == EAGAIN) return done(localFailure("connect", err));
       return done({false, errnoReason(err), since(started)});
     }
     auto shared = std::make_shared<Done>(std::move(done));
@@ -121,6 +136,7 @@ struct Prober::Impl {
     CheckSpec spec;  // a copy: the caller's may not outlive the probe
     Done done;
     Clock::time_point started;
+    int socketError = 0;  // why libcurl could not have its socket, when that is this machine's fault
     ~HttpProbe() {
       curl_easy_cleanup(easy);
       curl_slist_free_all(headers);
@@ -134,12 +150,23 @@ struct Prober::Impl {
     return size * n;
   }
 
+  // libcurl reports a socket it could not open as a failed connect; opening it here tells
+  // "no descriptor" (ours) from "refused" (the endpoint's).
+  static curl_socket_t openSocket(void* user, curlsocktype, curl_sockaddr* a) {
+    int fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+    if (fd < 0 && isLocalError(errno)) static_cast<HttpProbe*>(user)->socketError = errno;
+    return fd < 0 ? CURL_SOCKET_BAD : fd;
+  }
+
   void startHttp(const CheckSpec& spec, const std::string& address, Done done) {
     auto p = std::make_shared<HttpProbe>();
     p->spec = spec;
     p->done = std::move(done);
     p->started = Clock::now();
     CURL* e = p->easy = curl_easy_init();
+    if (!e) return p->done(localFailure("curl_easy_init", ENOMEM));
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Impl::openSocket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, p.get());
     bool tls = spec.kind == ProbeKind::Https;
     uint16_t port = spec.port ? spec.port : (tls ? 443 : 80);
     std::string host = address.find(':') != std::string::npos ? "[" + address + "]" : address;
@@ -172,7 +199,12 @@ struct Prober::Impl {
     curl.add(e, [p](CURLcode result) {
       ProbeResult r;
       r.latency = since(p->started);
-      if (result == CURLE_OK) {
+      if (p->socketError) {
+        r = localFailure("socket", p->socketError);
+      } else if (result == CURLE_OUT_OF_MEMORY || result == CURLE_FAILED_INIT) {
+        r.local = true;
+        r.reason = std::string("local failure, endpoint not judged: ") + curl_easy_strerror(result);
+      } else if (result == CURLE_OK) {
         long status = 0;
         curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &status);
         r.reason = "HTTP " + std::to_string(status);
@@ -199,6 +231,7 @@ struct Prober::Impl {
     argv.push_back(address);
     if (spec.port) argv.push_back(std::to_string(spec.port));
     runChild(loop, std::move(argv), {}, spec.timeout, [done = std::move(done), started](const ChildResult& c) {
+      if (!c.started && isLocalError(c.spawnError)) return done(localFailure("cannot start the check", c.spawnError));
       done({c.started && !c.timedOut && c.exitStatus == 0, c.describe(), since(started)});
     });
   }

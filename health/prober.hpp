@@ -17,7 +17,14 @@ struct ProbeResult {
   bool success = false;
   std::string reason;  // "HTTP 200", "HTTP 503", "connect refused", "timeout after 500ms", ...
   std::chrono::microseconds latency{0};
+  /// The probe failed on this machine (no descriptor, no memory, cannot start a child): it
+  /// says nothing about the endpoint, whose state must not change.
+  bool local = false;
 };
+
+/// True for the errors that are this machine's, not the endpoint's: out of descriptors,
+/// memory or processes.
+bool isLocalError(int err) noexcept;
 
 class Prober {
  public:

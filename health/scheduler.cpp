@@ -24,7 +24,7 @@ struct Scheduler::Entry {
   bool removed = false;
   std::string lastReason = "not probed yet";
   std::chrono::system_clock::time_point since = std::chrono::system_clock::now();
-  uint64_t probes = 0, failures = 0, changes = 0;
+  uint64_t probes = 0, failures = 0, changes = 0, localFailures = 0;
 
   explicit Entry(ProbeTarget t) : target(std::move(t)), fsm(target.check->rise, target.check->fall, target.check->damping) {
     // A cell that outlived a reload keeps what it knew.
@@ -116,6 +116,14 @@ void Scheduler::probe(Entry& e) {
 }
 
 void Scheduler::onResult(Entry& e, const ProbeResult& r) {
+  if (r.local) {
+    // Nothing was learnt about the endpoint: its state stays, and it is asked again soon.
+    ++e.localFailures;
+    ++localFailures_;
+    e.lastReason = r.reason;
+    if (onLocalFailure_) onLocalFailure_(e.target.address, e.target.check->name, r.reason);
+    return schedule(e, e.target.check->recheck);
+  }
   if (!r.success) ++e.failures;
   Observed before = e.fsm.state();
   e.lastReason = r.reason;
@@ -150,7 +158,7 @@ std::vector<Scheduler::Status> Scheduler::status() const {
   std::vector<Status> out;
   for (const auto& [cell, e] : entries_) {
     Status st{e->target.address, e->target.where, e->target.check->name, e->fsm.state(), e->lastReason, e->since,
-              e->probes, e->failures, e->changes, std::nullopt};
+              e->probes, e->failures, e->changes, e->localFailures, std::nullopt};
     const auto left = e->fsm.heldUntil() - loop::EventLoop::Clock::now();
     if (left > loop::EventLoop::Clock::duration::zero())
       st.heldUntil = std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(left);

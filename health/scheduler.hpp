@@ -51,6 +51,8 @@ using EventLoop = loop::EventLoop;
 class Scheduler {
  public:
   using OnChange = std::function<void(const StateChange&)>;
+  /// A probe failed for a reason of this machine's (address, check, reason).
+  using OnLocalFailure = std::function<void(const std::string& address, const std::string& check, const std::string& reason)>;
 
   Scheduler(loop::EventLoop& loop, Prober& prober, OnChange onChange);
   ~Scheduler();
@@ -66,12 +68,15 @@ class Scheduler {
     Observed observed;
     std::string lastReason;
     std::chrono::system_clock::time_point since;
-    uint64_t probes = 0, failures = 0, changes = 0;
+    uint64_t probes = 0, failures = 0, changes = 0, localFailures = 0;
     std::optional<std::chrono::system_clock::time_point> heldUntil;  // flap damping holds it down
   };
   std::vector<Status> status() const;
   uint64_t changes() const noexcept { return changes_; }
   uint64_t probesStarted() const noexcept { return started_; }
+  /// Probes that failed on this machine (no descriptor, no memory): not held against the endpoint.
+  uint64_t localFailures() const noexcept { return localFailures_; }
+  void setOnLocalFailure(OnLocalFailure f) { onLocalFailure_ = std::move(f); }
 
   /// At most this many probes in flight; the rest wait their turn (a burst of thousands of
   /// simultaneous connections would only time out and be retried).
@@ -94,6 +99,8 @@ class Scheduler {
   std::mt19937 jitter_{std::random_device{}()};
   uint64_t changes_ = 0;
   uint64_t started_ = 0;
+  uint64_t localFailures_ = 0;
+  OnLocalFailure onLocalFailure_;
   bool recordLateness_ = false;
   size_t inFlight_ = 0;
   size_t maxInFlight_ = 512;

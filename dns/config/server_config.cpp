@@ -118,13 +118,30 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, yaml::Diag
     }
   }
   if (const auto tcp = root["tcp"]) {
-    if (yaml.expectMap(tcp, "tcp", {"max_connections", "idle_timeout"})) {
+    if (yaml.expectMap(tcp, "tcp", {"max_connections", "idle_timeout", "message_timeout", "max_per_prefix", "prefix_v4",
+                                    "prefix_v6"})) {
       if (tcp["max_connections"]) {
         if (auto n = yaml.integer(tcp["max_connections"], "tcp.max_connections", 1, 1'000'000))
           c.tcpMaxConnections = static_cast<unsigned>(*n);
       }
       if (tcp["idle_timeout"]) {
         if (auto d = yaml.duration(tcp["idle_timeout"], "tcp.idle_timeout")) c.tcpIdleTimeout = *d;
+      }
+      if (tcp["message_timeout"]) {
+        if (auto d = yaml.duration(tcp["message_timeout"], "tcp.message_timeout")) {
+          if (d->count() <= 0) yaml.error(tcp["message_timeout"], "tcp.message_timeout", "must be longer than 0");
+          else c.tcpMessageTimeout = *d;
+        }
+      }
+      if (tcp["max_per_prefix"]) {
+        if (auto n = yaml.integer(tcp["max_per_prefix"], "tcp.max_per_prefix", 1, 1'000'000))
+          c.tcpMaxPerPrefix = static_cast<unsigned>(*n);
+      }
+      if (tcp["prefix_v4"]) {
+        if (auto n = yaml.integer(tcp["prefix_v4"], "tcp.prefix_v4", 0, 32)) c.tcpPrefixV4 = static_cast<uint8_t>(*n);
+      }
+      if (tcp["prefix_v6"]) {
+        if (auto n = yaml.integer(tcp["prefix_v6"], "tcp.prefix_v6", 0, 128)) c.tcpPrefixV6 = static_cast<uint8_t>(*n);
       }
     }
   }

@@ -54,8 +54,13 @@ struct ServerConfig {
   uint16_t udpMaxPayload = 1232;
   /// udp.coalesce_max_us: the longest a UDP thread waits to gather queries under load; 0: never.
   std::chrono::microseconds udpCoalesceMax{0};
-  unsigned tcpMaxConnections = 1024;
+  unsigned tcpMaxConnections = 1024;  // over all workers
   std::chrono::milliseconds tcpIdleTimeout{10'000};
+  /// tcp.message_timeout: a whole message from its first byte, and the first from the connect.
+  std::chrono::milliseconds tcpMessageTimeout{2'000};
+  unsigned tcpMaxPerPrefix = 128;  // connections from one client prefix, over all workers
+  uint8_t tcpPrefixV4 = 24;
+  uint8_t tcpPrefixV6 = 56;
   std::vector<health::HookSpec> hooks;  // run on every health state change
   std::optional<ClusterConfig> cluster;
   std::optional<XdpConfig> xdp;

@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -53,6 +54,7 @@ ControlServer::ControlServer(loop::EventLoop& loop, std::string path, Handler ha
 }
 
 ControlServer::~ControlServer() {
+  if (resumeAccepting_) loop_.cancel(resumeAccepting_);
   for (auto& [fd, c] : clients_) {
     loop_.unwatch(fd);
     close(fd);
@@ -65,7 +67,16 @@ ControlServer::~ControlServer() {
 void ControlServer::accept() {
   for (;;) {
     int fd = accept4(listenFd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) pauseAccepting();
+      return;
+    }
+    acceptBackoff_ = std::chrono::milliseconds(0);
+    if (clients_.size() >= kMaxClients) {
+      close(fd);
+      continue;
+    }
     ucred cred{};
     socklen_t len = sizeof cred;
     getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
@@ -73,15 +84,36 @@ void ControlServer::accept() {
     c.fd = fd;
     c.uid = cred.uid;
     c.serial = nextSerial_++;
+    c.connected = std::chrono::steady_clock::now();
     // A client that connects and never finishes its request is closed, not kept forever.
-    c.deadline = loop_.after(kRequestTimeout, [this, fd] {
-      auto it = clients_.find(fd);
-      if (it == clients_.end()) return;
-      it->second.deadline = 0;  // this timer has fired: nothing to cancel
-      drop(fd);
-    });
+    arm(c, kRequestTimeout);
     loop_.watch(fd, EPOLLIN | EPOLLRDHUP, [this, fd](uint32_t) { onReadable(fd); });
   }
+}
+
+// The listener stays readable while a connection waits: watching it out of descriptors
+// would spin the loop.
+void ControlServer::pauseAccepting() {
+  acceptBackoff_ = std::min(std::max(acceptBackoff_ * 2, std::chrono::milliseconds(10)), std::chrono::milliseconds(1000));
+  loop_.unwatch(listenFd_);
+  if (resumeAccepting_) loop_.cancel(resumeAccepting_);
+  resumeAccepting_ = loop_.after(acceptBackoff_, [this] {
+    resumeAccepting_ = 0;
+    loop_.watch(listenFd_, EPOLLIN, [this](uint32_t) { accept(); });
+  });
+}
+
+void ControlServer::arm(Client& c, std::chrono::milliseconds d) {
+  if (c.deadline) loop_.cancel(c.deadline);
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(c.connected + kTotalTimeout -
+                                                                    std::chrono::steady_clock::now());
+  int fd = c.fd;
+  c.deadline = loop_.after(std::max(std::chrono::milliseconds(0), std::min(d, left)), [this, fd] {
+    auto it = clients_.find(fd);
+    if (it == clients_.end()) return;
+    it->second.deadline = 0;  // this timer has fired: nothing to cancel
+    drop(fd);
+  });
 }
 
 void ControlServer::onReadable(int fd) {
@@ -116,9 +148,8 @@ void ControlServer::onReadable(int fd) {
   if (!request.contains("command") || !request["command"].is_string())
     return respond(c, control::failure("malformed request: no \"command\""));
   nlohmann::json args = request.contains("args") ? request["args"] : nlohmann::json::object();
-  // The request is whole: stop reading and stop its deadline; the reply may take a while.
-  if (c.deadline) loop_.cancel(c.deadline);
-  c.deadline = 0;
+  // The request is whole: stop reading; the reply may take a while, up to the total deadline.
+  arm(c, kTotalTimeout);
   // A client that hangs up before its answer is dropped (EPOLLHUP: a Unix socket's peer
   // closed both ways); one that only shut its sending side still gets the answer.
   loop_.watch(fd, EPOLLRDHUP, [this, fd](uint32_t events) {
@@ -141,8 +172,7 @@ void ControlServer::onReadable(int fd) {
 }
 
 void ControlServer::respond(Client& c, const nlohmann::json& response) {
-  if (c.deadline) loop_.cancel(c.deadline);
-  c.deadline = 0;
+  arm(c, kIdleTimeout);  // a client that never reads its reply does not keep it
   c.out = response.dump() + "\n";
   c.sent = 0;
   int fd = c.fd;
@@ -157,15 +187,17 @@ void ControlServer::onWritable(int fd) {
     ssize_t n = send(fd, c.out.data() + c.sent, c.out.size() - c.sent, MSG_NOSIGNAL);
     if (n > 0) {
       c.sent += static_cast<size_t>(n);
+      arm(c, kIdleTimeout);
       continue;
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     return drop(fd);
   }
   // One request per connection. Read what the client still sends before closing, so a
-  // client in the middle of an oversize request gets to read our answer.
+  // client in the middle of an oversize request gets to read our answer; but only briefly.
   shutdown(fd, SHUT_WR);
   if (c.ended) return drop(fd);  // nothing more will come
+  arm(c, kLinger);
   loop_.watch(fd, EPOLLIN | EPOLLRDHUP, [this, fd](uint32_t) { drain(fd); });
 }
 

@@ -31,8 +31,18 @@ class ControlServer {
   ControlServer& operator=(const ControlServer&) = delete;
 
  private:
-  /// How long a connection may take to send its request.
+  /// How long a connection may take to send its whole request (from the connect).
   static constexpr std::chrono::milliseconds kRequestTimeout{10000};
+  /// How long a client may leave its reply unread before it is dropped.
+  static constexpr std::chrono::milliseconds kIdleTimeout{10000};
+  /// How long the connection stays after its reply, for a client still sending (so it can
+  /// read the reply to an oversize request).
+  static constexpr std::chrono::milliseconds kLinger{1000};
+  /// The longest any connection lives, whatever it is doing (a reload's reply included).
+  static constexpr std::chrono::milliseconds kTotalTimeout{120000};
+  /// Connections at once; more are closed at once, so a flood cannot eat the descriptors
+  /// kept for probes.
+  static constexpr size_t kMaxClients = 64;
 
   struct Client {
     int fd = -1;
@@ -43,9 +53,13 @@ class ControlServer {
     size_t drained = 0;  // bytes read and thrown away after the response
     bool ended = false;  // the client closed its side: what came is the whole request
     uint64_t serial = 0;  // tells a reply for this connection from one for a later one on the same fd
-    loop::EventLoop::TimerId deadline = 0;  // closes a connection whose request never ends
+    loop::EventLoop::TimerId deadline = 0;  // closes the connection when its phase lasts too long
+    std::chrono::steady_clock::time_point connected;
   };
   void accept();
+  /// Drops `c` after `d`, or sooner when its total time runs out first.
+  void arm(Client& c, std::chrono::milliseconds d);
+  void pauseAccepting();
   void onReadable(int fd);
   void onWritable(int fd);
   void drain(int fd);
@@ -58,6 +72,8 @@ class ControlServer {
   int listenFd_ = -1;
   std::unordered_map<int, Client> clients_;
   uint64_t nextSerial_ = 1;
+  std::chrono::milliseconds acceptBackoff_{0};  // out of descriptors: accepts pause this long
+  loop::EventLoop::TimerId resumeAccepting_ = 0;
 };
 
 }  // namespace lodestar::server

@@ -3,6 +3,7 @@
 #include "dns/server/daemon.hpp"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "dns/server/cluster_node.hpp"
 #include "dns/server/control_commands.hpp"
 #include "dns/server/control_server.hpp"
+#include "dns/server/descriptor_budget.hpp"
 #include "dns/server/explain.hpp"
 #include "dns/server/health_events.hpp"
 #include "dns/server/loaded_config.hpp"
@@ -76,6 +78,7 @@ class Daemon {
     config_ = loaded->config;
     contentHash_ = loaded->contentHash;
     unsigned workers = config_.workers ? config_.workers : std::max(1u, std::thread::hardware_concurrency());
+    logDescriptorLimit(raiseDescriptorLimit());
 
     // Signals arrive on a signalfd in the control loop; workers inherit the blocked mask.
     sigset_t signals;
@@ -117,12 +120,14 @@ class Daemon {
     adminCells_ = std::move(loaded->admin);
     publisher_ = std::make_unique<ViewPublisher>(std::move(loaded->view), readers);
     WorkerSettings settings{{config_.udpMaxPayload, config_.udpCoalesceMax},
-                            std::max(1u, config_.tcpMaxConnections / workers),
-                            config_.tcpIdleTimeout};
+                            {config_.tcpIdleTimeout, config_.tcpMessageTimeout}};
+    tcpAdmission_ = std::make_unique<TcpAdmission>(TcpLimits{tcpCap(), config_.tcpMaxPerPrefix, config_.tcpPrefixV4,
+                                                             config_.tcpPrefixV6});
     for (unsigned i = 0, next = 0; i < workers; ++i) {
       std::vector<ViewPublisher::Reader*> own;
       for (unsigned k = Worker::readersFor(sockets[i]); k > 0; --k) own.push_back(&publisher_->reader(next++));
-      workers_.push_back(std::make_unique<Worker>(std::move(sockets[i]), *publisher_, std::move(own), settings));
+      workers_.push_back(
+          std::make_unique<Worker>(std::move(sockets[i]), *publisher_, std::move(own), settings, *tcpAdmission_));
     }
     for (auto& w : workers_) w->start();
     if (config_.xdp) {
@@ -163,6 +168,18 @@ class Daemon {
       hooks_->fire({healthEventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});
       if (cluster_) cluster_->localChange(c);
     });
+    // Probes that fail on this machine (no descriptor, no memory) leave health as it is; one
+    // line every 10 s at most says how many did.
+    scheduler_->setOnLocalFailure([this](const std::string& address, const std::string& check, const std::string& reason) {
+      ++localFailuresUnlogged_;
+      const auto now = std::chrono::steady_clock::now();
+      if (now < nextLocalFailureLog_) return;
+      nextLocalFailureLog_ = now + std::chrono::seconds(10);
+      logLine(LogLevel::Warning, "health: a probe of " + address + " (check " + check +
+                                     ") failed on this machine; the endpoint keeps its state: " + reason + " (" +
+                                     std::to_string(localFailuresUnlogged_) + " such failure(s) since the last line)");
+      localFailuresUnlogged_ = 0;
+    });
     setProbeTargets();
     loader_ = std::make_unique<BackgroundLoad>(
         loop_, configPath_, registry_, [this] { return publisher_->current(); },
@@ -179,6 +196,31 @@ class Daemon {
   }
 
  private:
+  static void logDescriptorLimit(const DescriptorLimit& l) {
+    if (!l.problem.empty())
+      logLine(LogLevel::Warning, "descriptors: cannot raise the limit (" + l.problem + "); soft limit " +
+                                     std::to_string(l.soft) + ", hard " + std::to_string(l.hard));
+    else if (l.soft != l.before)
+      logLine(LogLevel::Info, "descriptors: soft limit raised from " + std::to_string(l.before) + " to the hard limit " +
+                                  std::to_string(l.soft));
+    else
+      logLine(LogLevel::Info, "descriptors: limit " + std::to_string(l.soft) + " (the hard limit)");
+  }
+
+  // tcp.max_connections, or fewer when the descriptor limit leaves no room for them beside
+  // what the daemon holds and the reserve for probes, hooks and the control socket.
+  unsigned tcpCap() const {
+    rlimit r{};
+    getrlimit(RLIMIT_NOFILE, &r);
+    unsigned cap = tcpConnectionsThatFit(config_.tcpMaxConnections, r.rlim_cur, descriptorsInUse());
+    if (cap < config_.tcpMaxConnections)
+      logLine(LogLevel::Warning, "tcp: at most " + std::to_string(cap) + " connections, not " +
+                                     std::to_string(config_.tcpMaxConnections) + ": the descriptor limit is " +
+                                     std::to_string(r.rlim_cur) + " and " + std::to_string(kDescriptorReserve) +
+                                     " are kept for health probes, hooks and the control socket");
+    return cap;
+  }
+
   // Once a second: open and close maintenance windows, sample availability, and every fifth
   // second look at the admin state file.
   void tick() {
@@ -296,7 +338,8 @@ class Daemon {
     engine::StatsTotals t = totals();
     nlohmann::json xdp = xdp_ ? xdp_->status() : nlohmann::json();
     return statsSnapshot({t, regionTally_, regionNames(*publisher_->current()), reloads_, failedReloads_,
-                          scheduler_->changes(), xdp_ ? &xdp : nullptr});
+                          scheduler_->changes(), xdp_ ? &xdp : nullptr, scheduler_->localFailures(),
+                          tcpAdmission_->open(), tcpAdmission_->limits().maxConnections});
   }
 
   engine::StatsTotals totals() const {
@@ -398,6 +441,7 @@ class Daemon {
   RegionTally regionTally_;     // answers per region name across reloads
   Availability availability_;  // per region and pool, sampled by tick()
   std::unique_ptr<ViewPublisher> publisher_;
+  std::unique_ptr<TcpAdmission> tcpAdmission_;  // the TCP caps the workers share: outlives them
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<XdpPath> xdp_;  // only with xdp: in the config
   loop::EventLoop loop_;
@@ -405,6 +449,8 @@ class Daemon {
   std::unique_ptr<health::Prober> prober_;
   std::unique_ptr<health::HookRunner> hooks_;
   std::unique_ptr<health::Scheduler> scheduler_;
+  uint64_t localFailuresUnlogged_ = 0;
+  std::chrono::steady_clock::time_point nextLocalFailureLog_{};
   std::unique_ptr<BackgroundLoad> loader_;  // reloads and checks, beside the loop
   std::vector<ControlCommand> commands_;     // the control commands
   std::unique_ptr<AdminControl> admin_;       // operator overrides: outlives the cluster node that calls it

@@ -17,7 +17,9 @@ nlohmann::json statsSnapshot(const StatsInputs& in) {
   for (const auto& [name, count] : in.regions.byName(t.byRegion, in.regionNames)) regions[name] = count;
   nlohmann::json j = {{"queries", t.received}, {"dropped", t.dropped}, {"truncated", t.truncated}, {"with_ecs", t.withEcs},
                       {"fail_open", t.failOpen}, {"by_rcode", rcodes}, {"by_qtype", qtypes}, {"answers_by_region", regions},
-                      {"reloads", in.reloads}, {"failed_reloads", in.failedReloads}, {"health_changes", in.healthChanges}};
+                      {"reloads", in.reloads}, {"failed_reloads", in.failedReloads}, {"health_changes", in.healthChanges},
+                      {"probe_local_failures", in.probeLocalFailures}, {"tcp_connections", in.tcpOpen},
+                      {"tcp_max_connections", in.tcpCap}};
   if (in.xdp) j["xdp"] = *in.xdp;
   return j;
 }

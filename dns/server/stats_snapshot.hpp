@@ -19,6 +19,8 @@ struct StatsInputs {
   const std::vector<std::string>& regionNames;  // the live view's regions, by RegionId
   uint64_t reloads = 0, failedReloads = 0, healthChanges = 0;
   const nlohmann::json* xdp = nullptr;  // the XDP path's status, when it is configured
+  uint64_t probeLocalFailures = 0;      // probes that failed on this machine (not held against endpoints)
+  unsigned tcpOpen = 0, tcpCap = 0;     // TCP connections open over all workers, and the cap
 };
 
 /// The `stats` command's result (docs/control-protocol.md).

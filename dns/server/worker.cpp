@@ -16,11 +16,12 @@
 namespace lodestar::server {
 
 Worker::Worker(WorkerSockets sockets, ViewPublisher& views, std::vector<ViewPublisher::Reader*> readers,
-               WorkerSettings settings)
+               WorkerSettings settings, TcpAdmission& admission)
     : sockets_(std::move(sockets)),
       views_(views),
       tcpReader_(*readers.at(0)),
       settings_(settings),
+      admission_(admission),
       random_(std::random_device{}() ^ reinterpret_cast<uintptr_t>(this)) {
   if (readers.size() != readersFor(sockets_)) throw std::logic_error("a worker needs one view reader per thread");
   for (size_t i = 0; i < sockets_.udp.size(); ++i)
@@ -71,12 +72,13 @@ void Worker::runTcp() {
   watch({EpollTag::Kind::Wake, wakeFd_});
   for (int fd : sockets_.tcp) watch({EpollTag::Kind::TcpListener, fd});
 
-  TcpConnections tcp(epollFd_, settings_.tcpMaxConnections, settings_.tcpIdleTimeout);
+  TcpConnections tcp(epollFd_, admission_, settings_.tcp);
   std::array<epoll_event, 64> events;
   while (!stopping_.load(std::memory_order_relaxed)) {
     // While blocked this thread holds no view, so a reload never waits for it.
     ViewPublisher::leave(tcpReader_);
-    int n = epoll_wait(epollFd_, events.data(), static_cast<int>(events.size()), 250);
+    // While accepts pause for want of descriptors, wake soon enough to resume them.
+    int n = epoll_wait(epollFd_, events.data(), static_cast<int>(events.size()), tcp.acceptPaused() ? 10 : 250);
     auto now = TcpConnections::Clock::now();
     // The view is read once per wake-up, not per query.
     const zones::View* view = views_.enter(tcpReader_);
@@ -86,7 +88,7 @@ void Worker::runTcp() {
         case EpollTag::Kind::Wake:
           break;
         case EpollTag::Kind::TcpListener:
-          tcp.acceptAll(tag->fd, now);
+          tcp.acceptAll(tag, now);
           break;
         case EpollTag::Kind::TcpConnection:
           tcp.onEvent(tag, events[i].events, *view, tcpPipeline_, random_, now);

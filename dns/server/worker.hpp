@@ -13,6 +13,8 @@
 #include "dns/engine/pipeline.hpp"
 #include "dns/engine/stats.hpp"
 #include "dns/server/socket_set.hpp"
+#include "dns/server/tcp_admission.hpp"
+#include "dns/server/tcp_connections.hpp"
 #include "dns/server/udp_loop.hpp"
 #include "dns/server/view_publisher.hpp"
 
@@ -24,8 +26,7 @@ namespace lodestar::server {
 
 struct WorkerSettings {
   UdpSettings udp;
-  unsigned tcpMaxConnections = 1024;
-  std::chrono::milliseconds tcpIdleTimeout{10'000};
+  TcpTimeouts tcp;
 };
 
 class Worker {
@@ -34,8 +35,9 @@ class Worker {
   static unsigned readersFor(const WorkerSockets& s) noexcept { return static_cast<unsigned>(s.udp.size()) + 1; }
 
   /// Takes ownership of `sockets`; `readers` holds readersFor(sockets) readers of `views`.
+  /// `admission` (the TCP caps every worker shares) must outlive the worker.
   Worker(WorkerSockets sockets, ViewPublisher& views, std::vector<ViewPublisher::Reader*> readers,
-         WorkerSettings settings);
+         WorkerSettings settings, TcpAdmission& admission);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -53,6 +55,7 @@ class Worker {
   ViewPublisher& views_;
   ViewPublisher::Reader& tcpReader_;
   WorkerSettings settings_;
+  TcpAdmission& admission_;
   std::vector<std::unique_ptr<UdpLoop>> udp_;
   int epollFd_ = -1;
   int wakeFd_ = -1;

@@ -1,4 +1,6 @@
-// TCP limits: idle connections are closed; connections over the cap are refused.
+// TCP limits: idle connections are closed; tcp.max_connections is one cap over all workers,
+// a new connection closing the slowest when it is full; and control connections end after
+// their reply (issue 31).
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
@@ -59,19 +61,51 @@ TEST_CASE("an idle TCP connection is closed after the idle timeout", "[e2e][tcp]
   close(fd);
 }
 
-TEST_CASE("connections beyond the cap are closed, served ones keep working", "[e2e][tcp]") {
+TEST_CASE("max_connections is one cap over the workers: exactly that many are served", "[e2e][tcp]") {
   DaemonProcess d(dataPath("e2e/lodestar.yaml"));  // max_connections: 8 over 2 workers
-  std::vector<int> fds;
-  for (int i = 0; i < 24; ++i) fds.push_back(connectTo(d.port()));
-  int served = 0;
-  for (int fd : fds)
-    if (fd >= 0 && answers(fd)) ++served;
-  CHECK(served >= 1);
-  CHECK(served <= 8);
-  for (int fd : fds)
-    if (fd >= 0) close(fd);
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // let the workers reap them
-  int again = connectTo(d.port());
-  CHECK(answers(again));
-  close(again);
+  // The kernel spreads connections over the workers as it likes: a cap split per worker
+  // refuses some of 8 in most rounds; one global cap never does.
+  for (int round = 0; round < 10; ++round) {
+    INFO("round " << round);
+    std::vector<int> fds;
+    for (int i = 0; i < 8; ++i) fds.push_back(connectTo(d.port()));
+    int served = 0;
+    for (int fd : fds)
+      if (fd >= 0 && answers(fd)) ++served;
+    CHECK(served == 8);
+    // A ninth: one of the others makes room for it, or (when its worker holds none of the
+    // eight) it is refused. Either way exactly 8 stay open.
+    int ninth = connectTo(d.port());
+    bool ninthServed = answers(ninth);
+    int closed = ninthServed ? 0 : 1;
+    for (int fd : fds) {
+      char c;
+      if (recv(fd, &c, 1, MSG_DONTWAIT) == 0) ++closed;
+    }
+    CHECK(closed == 1);
+    for (int fd : fds) close(fd);
+    close(ninth);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the workers see the ends
+  }
+}
+
+TEST_CASE("a trickling client is closed at the message deadline, a normal one is still served", "[e2e][tcp]") {
+  DaemonProcess d(dataPath("e2e/lodestar.yaml"));  // idle_timeout: 1s, message_timeout: the default 2s
+  int slow = connectTo(d.port());
+  REQUIRE(slow >= 0);
+  // One byte every 500 ms: each well within the idle timeout, the message never whole.
+  Bytes q = QueryBuilder().name("www.example.test.").bytes();
+  auto start = std::chrono::steady_clock::now();
+  bool closed = false;
+  for (int i = 0; i < 10 && !closed; ++i) {
+    if (send(slow, i == 0 ? "\0" : reinterpret_cast<const char*>(q.data()) + i, 1, MSG_NOSIGNAL) != 1) break;
+    closed = closedWithin(slow, 500);
+  }
+  auto lasted = std::chrono::steady_clock::now() - start;
+  CHECK(closed);
+  CHECK(lasted < std::chrono::milliseconds(2900));
+  close(slow);
+  int normal = connectTo(d.port());
+  CHECK(answers(normal));
+  close(normal);
 }

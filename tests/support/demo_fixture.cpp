@@ -85,7 +85,7 @@ const std::map<std::string, std::vector<std::string>> kRegions = {
     {"ap-northeast", {"127.0.3.1", "127.0.3.2"}}};
 }
 
-DemoFixture::DemoFixture() {
+DemoFixture::DemoFixture(std::vector<std::string> daemonPrefix) : daemonPrefix_(std::move(daemonPrefix)) {
   namespace fs = std::filesystem;
   // The demo site the build made (examples/ plus its geo database); never its state.
   const std::string site = LODESTAR_DEMO_DIR;
@@ -103,7 +103,7 @@ DemoFixture::DemoFixture() {
   rewrite("lodestar.yaml", ":5353", ":0");
   rewrite("zones/gtm.example.test.yaml", "port: 8080", "port: " + std::to_string(checkPort_));
   for (const auto& [region, addrs] : kRegions) startRegion(region);
-  daemon_ = std::make_unique<DaemonProcess>(dir_.path() + "/lodestar.yaml");
+  daemon_ = std::make_unique<DaemonProcess>(dir_.path() + "/lodestar.yaml", daemonPrefix_);
 }
 
 void DemoFixture::startRegion(const std::string& region, bool hang) {
@@ -116,7 +116,7 @@ void DemoFixture::stopRegion(const std::string& region) { backends_[region].rese
 void DemoFixture::restartDaemon(bool hard) {
   if (hard) kill(daemon_->pid(), SIGKILL);
   daemon_.reset();  // waits for it (or stops it with SIGTERM)
-  daemon_ = std::make_unique<DaemonProcess>(dir_.path() + "/lodestar.yaml");
+  daemon_ = std::make_unique<DaemonProcess>(dir_.path() + "/lodestar.yaml", daemonPrefix_);
 }
 
 }  // namespace lodestar::test

@@ -27,7 +27,8 @@ class Backend {
 class DemoFixture {
  public:
   /// `checkPort`: where the backends listen and the demo's check probes (a free port).
-  DemoFixture();
+  /// `daemonPrefix`: a command the daemon runs under (e.g. prlimit), as DaemonProcess takes.
+  explicit DemoFixture(std::vector<std::string> daemonPrefix = {});
   DaemonProcess& daemon() { return *daemon_; }
   uint16_t checkPort() const { return checkPort_; }
   const TempDir& dir() const { return dir_; }
@@ -40,6 +41,7 @@ class DemoFixture {
  private:
   TempDir dir_;
   uint16_t checkPort_ = 0;
+  std::vector<std::string> daemonPrefix_;
   std::map<std::string, std::unique_ptr<Backend>> backends_;
   std::unique_ptr<DaemonProcess> daemon_;
 };

@@ -16,7 +16,10 @@ void printStats(const nlohmann::json& s) {
             << "truncated    " << s.value("truncated", 0) << "  (TC=1: too big for the client's UDP size)\n"
             << "fail open    " << s.value("fail_open", 0) << "  (no usable region: endpoints served whatever their health)\n"
             << "reloads      " << s.value("reloads", 0) << " applied, " << s.value("failed_reloads", 0) << " failed\n"
-            << "health       " << s.value("health_changes", 0) << " state changes\n";
+            << "health       " << s.value("health_changes", 0) << " state changes, " << s.value("probe_local_failures", 0)
+            << " probes failed on this machine (not held against endpoints)\n"
+            << "tcp          " << s.value("tcp_connections", 0) << " connections open of at most "
+            << s.value("tcp_max_connections", 0) << "\n";
   for (const char* key : {"by_rcode", "by_qtype", "answers_by_region"}) {
     if (!s.contains(key) || s[key].empty()) continue;
     std::cout << (std::string(key) == "by_rcode" ? "rcodes      " : std::string(key) == "by_qtype" ? "types       " : "regions     ");

@@ -40,6 +40,30 @@ TEST_CASE("the main config resolves relative paths and rejects unknown keys", "[
   CHECK_THAT(bad.report(), Catch::Contains("b.yaml:3:1: workres: unknown key"));
 }
 
+TEST_CASE("tcp: the slow-client limits are read with their defaults, and out-of-range ones refused", "[config]") {
+  TempDir dir;
+  lodestar::zones::Diagnostics d;
+  auto plain = loadServerConfig(dir.write("p.yaml", "listen: [127.0.0.1:53]\nzones: []\n"), d);
+  REQUIRE(plain);
+  CHECK(plain->tcpMaxConnections == 1024);
+  CHECK(plain->tcpMessageTimeout == std::chrono::seconds(2));
+  CHECK(plain->tcpMaxPerPrefix == 128);
+  CHECK(plain->tcpPrefixV4 == 24);
+  CHECK(plain->tcpPrefixV6 == 56);
+  auto set = loadServerConfig(dir.write("s.yaml", "listen: [127.0.0.1:53]\nzones: []\n"
+                                                  "tcp: {message_timeout: 500ms, max_per_prefix: 16, prefix_v4: 32, prefix_v6: 64}\n"),
+                              d);
+  INFO(d.report());
+  REQUIRE(set);
+  CHECK(set->tcpMessageTimeout == std::chrono::milliseconds(500));
+  CHECK(set->tcpMaxPerPrefix == 16);
+  CHECK(set->tcpPrefixV4 == 32);
+  CHECK(set->tcpPrefixV6 == 64);
+  lodestar::zones::Diagnostics bad;
+  CHECK_FALSE(loadServerConfig(dir.write("b.yaml", "listen: [127.0.0.1:53]\nzones: []\ntcp: {prefix_v4: 33}\n"), bad));
+  CHECK_THAT(bad.report(), Catch::Contains("tcp.prefix_v4"));
+}
+
 TEST_CASE("cluster: is read with its defaults, and each mistake is named with its place", "[config][cluster]") {
   TempDir dir;
   lodestar::yaml::Diagnostics d;
