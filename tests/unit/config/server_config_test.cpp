@@ -42,7 +42,7 @@ TEST_CASE("the main config resolves relative paths and rejects unknown keys", "[
 
 TEST_CASE("tcp: the slow-client limits are read with their defaults, and out-of-range ones refused", "[config]") {
   TempDir dir;
-  lodestar::zones::Diagnostics d;
+  lodestar::yaml::Diagnostics d;
   auto plain = loadServerConfig(dir.write("p.yaml", "listen: [127.0.0.1:53]\nzones: []\n"), d);
   REQUIRE(plain);
   CHECK(plain->tcpMaxConnections == 1024);
@@ -59,7 +59,7 @@ TEST_CASE("tcp: the slow-client limits are read with their defaults, and out-of-
   CHECK(set->tcpMaxPerPrefix == 16);
   CHECK(set->tcpPrefixV4 == 32);
   CHECK(set->tcpPrefixV6 == 64);
-  lodestar::zones::Diagnostics bad;
+  lodestar::yaml::Diagnostics bad;
   CHECK_FALSE(loadServerConfig(dir.write("b.yaml", "listen: [127.0.0.1:53]\nzones: []\ntcp: {prefix_v4: 33}\n"), bad));
   CHECK_THAT(bad.report(), Catch::Contains("tcp.prefix_v4"));
 }
