@@ -122,7 +122,7 @@ TEST_CASE("a malformed or misplaced TSIG is FORMERR", "[engine][tsig]") {
   CHECK(ask(withRecord(plain, rr))->ctx.rcode == wire::Rcode::FormErr);
 }
 
-TEST_CASE("OPT, TSIG and TKEY asked as question types are FORMERR; AXFR and IXFR stay REFUSED",
+TEST_CASE("OPT, TSIG and TKEY asked as question types are FORMERR, AXFR and IXFR stay REFUSED",
           "[engine][protocol]") {
   for (uint16_t type : {wire::rrtype::OPT, wire::rrtype::TSIG, wire::rrtype::TKEY}) {
     auto r = ask(QueryBuilder().name("www.example.test.").type(type).bytes());
