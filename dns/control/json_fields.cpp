@@ -11,6 +11,13 @@ std::string shown(const nlohmann::json& v) {
   std::string s = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return s.size() > 40 ? s.substr(0, 37) + "..." : s;
 }
+
+// Its JSON type with its article: "a string", "an array", "null".
+std::string kind(const nlohmann::json& v) {
+  if (v.is_null()) return "null";
+  const std::string name = v.type_name();
+  return (name[0] == 'a' || name[0] == 'o' ? "an " : "a ") + name;
+}
 }  // namespace
 
 std::optional<nlohmann::json> parseObject(std::string_view text, std::string& error) {
@@ -20,7 +27,7 @@ std::optional<nlohmann::json> parseObject(std::string_view text, std::string& er
     return std::nullopt;
   }
   if (!j.is_object()) {
-    error = std::string("a JSON ") + j.type_name() + ", not an object";
+    error = "JSON, but " + kind(j) + ", not an object";
     return std::nullopt;
   }
   return j;
@@ -28,8 +35,8 @@ std::optional<nlohmann::json> parseObject(std::string_view text, std::string& er
 
 JsonFields::JsonFields(const nlohmann::json& object, std::string where) : object_(object), where_(std::move(where)) {
   if (!object_.is_object())
-    fail((where_.empty() ? std::string("the document") : where_) + ": " + shown(object_) + " is a " +
-         object_.type_name() + ", not an object");
+    fail((where_.empty() ? std::string("the document") : where_) + ": " + shown(object_) + " is " + kind(object_) +
+         ", not an object");
 }
 
 void JsonFields::fail(const std::string& message) {
@@ -47,8 +54,7 @@ const nlohmann::json* JsonFields::find(const char* key, bool required) {
 }
 
 void JsonFields::wrongType(const char* key, const nlohmann::json& value, const char* wanted) {
-  fail((where_.empty() ? "" : where_ + ".") + key + ": " + shown(value) + " is a " + value.type_name() + ", not " +
-       wanted);
+  fail((where_.empty() ? "" : where_ + ".") + key + ": " + shown(value) + " is " + kind(value) + ", not " + wanted);
 }
 
 JsonFields& JsonFields::text(const char* key, std::string& out, bool required) {
