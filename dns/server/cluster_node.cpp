@@ -254,8 +254,10 @@ void ClusterNode::setTargets(const std::vector<health::ProbeTarget>& targets, co
     if (!t.shared) continue;
     const std::string key = endpointKey(*t.check, t.address);
     auto old = shared_.find(key);
-    Shared s{t.state, old != shared_.end() ? old->second.local
-                                           : EndpointSighting{t.state->observed.load(), nowSeconds(), "not probed yet"}};
+    Shared s{t.state,
+             old != shared_.end() ? old->second.local
+                                  : EndpointSighting{t.state->observed.load(), nowSeconds(), "not probed yet"},
+             t.check->name + "|" + t.address};
     next.emplace(key, std::move(s));
   }
   shared_ = std::move(next);
@@ -431,7 +433,7 @@ nlohmann::json ClusterNode::endpointViews(const health::CheckSpec& check, const 
 nlohmann::json ClusterNode::summary() const {
   nlohmann::json isolated = nlohmann::json::array();
   for (const auto& [key, s] : shared_)
-    if (s.local.state == health::Observed::Down && combined(key, s) == health::Observed::Up) isolated.push_back(key);
+    if (s.local.state == health::Observed::Down && combined(key, s) == health::Observed::Up) isolated.push_back(s.shown);
   nlohmann::json out = {{"node", config_.node}, {"reachable", link_.reachable()}, {"admin_revision", adminRevision_},
                         {"isolated", !isolated.empty()}, {"isolated_endpoints", isolated},
                         {"nodes_alive", reports_.size()}};

@@ -77,6 +77,7 @@ class ClusterNode {
   struct Shared {
     std::shared_ptr<health::EndpointState> cell;
     EndpointSighting local;  // what this node's probes see
+    std::string shown;       // "check|address" for people (the key holds the check's digest)
   };
 
   void onSnapshot(int64_t revision, const std::vector<cluster::KeyValue>& all);
