@@ -399,7 +399,7 @@ TEST_CASE("values of the wrong type under the prefix abort no node, at once or a
   CHECK(logged(2, "ignoring /test/nodes/evil2: software: 5 is a number, not a string") == 1);
 }
 
-TEST_CASE("a second node with a name a live node holds refuses to run and the first keeps its report; a restarted "
+TEST_CASE("a second node with a name a live node holds refuses to run and the first keeps its report and a restarted "
           "node takes its name back when the old lease ends",
           "[cluster][e2e][regression]") {
   // Issue 25 item 9: each overwrote the other's report, and the one that stopped took the
