@@ -33,12 +33,12 @@ std::optional<NodeReport> parseNodeReport(std::string_view text, const std::stri
     if (newer) *newer = true;
     return std::nullopt;
   }
-  f.text("node", r.node, true)
-      .text("instance", r.instance)
+  f.text("instance", r.instance)
       .text("software", r.software)
       .text("config_hash", r.configHash)
       .integer("started", r.started)
-      .integer("seen", r.seen);
+      .integer("seen", r.seen)
+      .text("node", r.node, true);
   if (f.ok() && r.node != keyNode)
     f.fail("node: the report names \"" + r.node + "\", not the node of its key (" + keyNode + ")");
   if (const auto* eps = f.object("endpoints"))

@@ -364,7 +364,7 @@ TEST_CASE("values of the wrong type under the prefix abort no node, at once or a
     INFO("node " << i + 1);
     CHECK(c.node(i).alive());
     CHECK(c.regionFor(i) == "eu-west");  // still answering, ap-northeast still drained
-    CHECK(logged(i, "ignoring /test/nodes/evil: node: missing") == 1);
+    CHECK(logged(i, "ignoring /test/nodes/evil: software: 5 is a number, not a string") == 1);
     CHECK(logged(i, "ignoring /test/nodes/evil2: software: 5 is a number, not a string (logged once)") == 1);
     CHECK(logged(i, "ignoring /test/nodes/evil3: config_hash: 7 is a number, not a string") == 1);
     CHECK(logged(i, "ignoring /test/nodes/evil4: started: \"yesterday\" is a string, not an integer") == 1);
