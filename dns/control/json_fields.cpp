@@ -35,8 +35,7 @@ std::optional<nlohmann::json> parseObject(std::string_view text, std::string& er
 
 JsonFields::JsonFields(const nlohmann::json& object, std::string where) : object_(object), where_(std::move(where)) {
   if (!object_.is_object())
-    fail((where_.empty() ? std::string("the document") : where_) + ": " + shown(object_) + " is " + kind(object_) +
-         ", not an object");
+    fail((where_.empty() ? std::string() : where_ + ": ") + shown(object_) + " is " + kind(object_) + ", not an object");
 }
 
 void JsonFields::fail(const std::string& message) {

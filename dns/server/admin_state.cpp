@@ -99,15 +99,15 @@ std::optional<AdminState> AdminState::fromJson(const nlohmann::json& j, std::vec
     return nullptr;
   };
   // Who, when and why (a drain, a force note): each field by type, the reason required.
-  auto note = [](const nlohmann::json& v, Drain& d, const std::string& where) {
-    control::JsonFields f(v, where);
+  auto note = [](const nlohmann::json& v, Drain& d) {
+    control::JsonFields f(v);
     f.text("reason", d.reason, true).unsigned32("uid", d.uid).integer("since", d.since);
     return f.error();
   };
   if (const auto* drained = section("drained", false))
     for (const auto& [region, d] : drained->items()) {
       Drain drain;
-      if (auto why = note(d, drain, "drain of " + region); !why.empty()) {
+      if (auto why = note(d, drain); !why.empty()) {
         dropped.push_back("drain of " + region + ": malformed (" + why + ")");
         continue;
       }
@@ -124,7 +124,7 @@ std::optional<AdminState> AdminState::fromJson(const nlohmann::json& j, std::vec
   if (const auto* notes = section("force_notes", false))
     for (const auto& [target, n] : notes->items()) {
       Drain forceNote;
-      if (auto why = note(n, forceNote, "force note of " + target); !why.empty()) {
+      if (auto why = note(n, forceNote); !why.empty()) {
         dropped.push_back("force note of " + target + ": malformed (" + why + ")");
         continue;
       }
@@ -133,7 +133,7 @@ std::optional<AdminState> AdminState::fromJson(const nlohmann::json& j, std::vec
   if (const auto* windows = section("windows", true))
     for (const auto& w : *windows) {
       Window window;
-      control::JsonFields f(w, "maintenance window");
+      control::JsonFields f(w);
       f.text("region", window.region, true)
           .integer("start", window.start, true)
           .integer("end", window.end, true)

@@ -173,7 +173,7 @@ TEST_CASE("a state file with wrong-typed force notes starts the daemon with ever
   auto log = demo.daemon().log();
   INFO(log);
   CHECK_THAT(log, Catch::Contains("restored 1 drain(s), 1 forced state(s)"));
-  CHECK_THAT(log, Catch::Contains("force note of 127.0.1.1: malformed (force note of 127.0.1.1.uid: \"root\" is a string"));
+  CHECK_THAT(log, Catch::Contains("force note of 127.0.1.1: malformed (uid: \"root\" is a string"));
   CHECK(runCommand("ls " + demo.dir().path() + "/state/ | grep -c 'admin-state.json.damaged-'").output == "1\n");
 }
 
