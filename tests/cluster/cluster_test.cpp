@@ -234,7 +234,7 @@ TEST_CASE("with quorum one blind node neither withdraws a region nor is believed
           "withdrawn everywhere",
           "[cluster][e2e][quorum]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
-  ClusterFixture c({"", "127.0.2.1,127.0.2.2"});  // node 3 cannot reach eu-west's backends
+  ClusterFixture c({"", "127.0.2.1,127.0.2.2", false, ""});  // node 3 cannot reach eu-west's backends
   // Node 3 sees eu-west down; the two others see it up: it stays in every node's answers.
   REQUIRE(eventually(c, 2, [](const nlohmann::json& s) { return s["cluster"].value("isolated", false); }));
   for (int i = 0; i < 3; ++i) CHECK(c.regionFor(i) == "eu-west");
@@ -256,7 +256,7 @@ TEST_CASE("with quorum one blind node neither withdraws a region nor is believed
 
 TEST_CASE("with consensus local only the blind node withdraws the region", "[cluster][e2e][quorum]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
-  ClusterFixture c({"local", "127.0.2.1,127.0.2.2"});
+  ClusterFixture c({"local", "127.0.2.1,127.0.2.2", false, ""});
   CHECK(untilAll(c, {2}, "us-east") >= 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   CHECK(c.regionFor(0) == "eu-west");
@@ -267,7 +267,7 @@ TEST_CASE("with consensus local only the blind node withdraws the region", "[clu
 TEST_CASE("foreign or broken data under the prefix is logged once and ignored and nodes serving other files are named",
           "[cluster][e2e]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
-  ClusterFixture c({"", "", true});
+  ClusterFixture c({"", "", true, ""});
   REQUIRE(allUp(c));
   REQUIRE(c.ctl(0, "drain ap-northeast --reason keep-me").status == 0);
   lodestar::cluster::EtcdOptions options;
@@ -450,4 +450,64 @@ TEST_CASE("a second node with a name a live node holds refuses to run and the fi
   INFO(restarted);
   CHECK_THAT(restarted, Catch::Contains("this node takes the name"));
   CHECK(c.node(0).alive());
+}
+
+TEST_CASE("two zone files with a check of one name and two specs on one address: each endpoint leaves its answers",
+          "[cluster][e2e][regression]") {
+  // Issue 25 item 10: locally the two checks are two health cells (keyed by spec and address),
+  // but the cluster keyed them by check name and address: one of the two cells was never
+  // decided and stayed up forever. The second file's check differs only in its interval.
+  if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
+  ClusterNodeOptions options;
+  options.extraZoneFile = R"(zone: other.test
+ttl: 300
+soa: {mname: ns1, rname: hostmaster, serial: 1, refresh: 3600, retry: 600, expire: 1209600, minimum: 60}
+nameservers:
+  ns1: 127.0.0.1
+checks:
+  healthz:
+    kind: http
+    port: CHECK_PORT
+    http: {path: /healthz}
+    interval: 900ms
+    timeout: 500ms
+    fall: 2
+    rise: 2
+    recheck: 200ms
+regions:
+  us-east:      { latitude: 39.0, longitude: -77.5 }
+  eu-west:      { latitude: 53.3, longitude: -6.3 }
+  ap-northeast: { latitude: 35.7, longitude: 139.7 }
+pools:
+  web:
+    check: healthz
+    regions:
+      us-east:      [127.0.1.1, 127.0.1.2]
+      eu-west:      [127.0.2.1, 127.0.2.2]
+      ap-northeast: [127.0.3.1, 127.0.3.2]
+records:
+  www:
+    steer:
+      policy: geo
+      pool: web
+      ttl: 30
+      map:
+        EU: [eu-west, us-east, ap-northeast]
+        default: [us-east, eu-west, ap-northeast]
+)";
+  ClusterFixture c(options);
+  REQUIRE(allUp(c));
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(c.regionFor(i) == "eu-west");
+    REQUIRE(c.regionFor(i, "www.other.test") == "eu-west");
+  }
+  c.stopRegion("eu-west");
+  auto both = [&](int i) { return c.regionFor(i) == "us-east" && c.regionFor(i, "www.other.test") == "us-east"; };
+  for (int i = 0; i < 3; ++i) {
+    bool moved = false;
+    for (auto start = Clock::now(); !moved && Clock::now() - start < std::chrono::seconds(10);)
+      if (!(moved = both(i))) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    INFO("node " << i + 1 << ": gtm " << c.regionFor(i) << ", other " << c.regionFor(i, "www.other.test"));
+    CHECK(moved);
+  }
 }
