@@ -137,20 +137,19 @@ bool ClusterNode::take(const std::string& key, const std::optional<std::string>&
       if (value) noteForeign(key, "not a key Lodestar writes (another cluster's prefix inside this one?)");
       return false;
     }
-    if (!value) return reports_.erase(node) > 0;
     std::string error;
-    auto report = parseNodeReport(*value, node, error);
-    if (!report) {
-      noteForeign(key, error);
-      return reports_.erase(node) > 0;
-    }
-    if (node == config_.node && claimed_ && report->instance != instance_) {
-      // Two processes with one name: ours is the report of record while we hold the name.
-      noteForeign(key, "another process reports as this node (instance " + report->instance +
-                           ", this one is " + instance_ + "): two nodes have the name " + node);
+    auto report = value ? parseNodeReport(*value, node, error) : std::nullopt;
+    if (value && !report) noteForeign(key, error);
+    if (node == config_.node && claimed_ && (!report || report->instance != instance_)) {
+      // Our own key deleted, broken or written by another process: while this node holds the
+      // name, its report is the one of record, so it is written again.
+      if (report)
+        noteForeign(key, "another process reports as this node (instance " + report->instance + ", this one is " +
+                             instance_ + "): two nodes have the name " + node);
       publishReport();
-      return false;
     }
+    if (!report) return reports_.erase(node) > 0;
+    if (node == config_.node && claimed_ && report->instance != instance_) return false;
     reports_[node] = std::move(*report);
     return true;
   }
