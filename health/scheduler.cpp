@@ -15,6 +15,12 @@ const char* observedName(Observed o) noexcept {
   return "?";
 }
 
+std::optional<Observed> parseObserved(std::string_view name) noexcept {
+  for (auto o : {Observed::Up, Observed::InDoubt, Observed::Down})
+    if (name == observedName(o)) return o;
+  return std::nullopt;
+}
+
 struct Scheduler::Entry {
   ProbeTarget target;
   StateMachine fsm;
@@ -140,7 +146,7 @@ void Scheduler::onResult(Entry& e, const ProbeResult& r) {
                      std::to_string(d.window.count() / 1000) + " s; held down for " +
                      std::to_string(d.hold.count() / 1000) + " s whatever the probes say)";
     }
-    if (onChange_) onChange_({e.target.address, e.target.where, e.target.check->name, before, e.fsm.state(), said});
+    if (onChange_) onChange_({e.target.address, e.target.where, e.target.check->name, before, e.fsm.state(), said, e.target.check});
   }
   // A result that disagrees with the state is confirmed quickly, not an interval later
   // (but not while flap damping holds the endpoint down: nothing could change).

@@ -11,6 +11,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -40,9 +41,12 @@ struct StateChange {
   std::string check;
   Observed from, to;
   ProbeResult result;
+  std::shared_ptr<const CheckSpec> spec;  // the check itself (its identity keys the endpoint)
 };
 
 const char* observedName(Observed o) noexcept;
+/// The inverse of observedName(): nullopt for any other text.
+std::optional<Observed> parseObserved(std::string_view name) noexcept;
 
 // Transitional, for dns/server/cluster_node.* only (another branch edits those files): the
 // loop is lodestar::loop's; remove once they say loop::EventLoop.

@@ -12,6 +12,24 @@ namespace lodestar::cluster {
 
 namespace {
 
+// etcd's replies are read by type as well: a field of another type than the gateway's reads
+// as absent (its default), never as an exception (the watch's reader runs inside libcurl).
+const nlohmann::json& member(const nlohmann::json& j, const char* key) {
+  static const nlohmann::json none = nlohmann::json::object();
+  auto it = j.is_object() ? j.find(key) : j.end();
+  return it != j.end() && it->is_object() ? *it : none;
+}
+
+std::string text(const nlohmann::json& j, const char* key, const std::string& otherwise) {
+  auto it = j.is_object() ? j.find(key) : j.end();
+  return it != j.end() && it->is_string() ? it->get<std::string>() : otherwise;
+}
+
+bool flag(const nlohmann::json& j, const char* key) {
+  auto it = j.is_object() ? j.find(key) : j.end();
+  return it != j.end() && it->is_boolean() && it->get<bool>();
+}
+
 int64_t number(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end()) return 0;
@@ -39,7 +57,7 @@ KeyValue keyValue(const nlohmann::json& j) {
 
 RangeResult rangeResult(const nlohmann::json& j) {
   RangeResult r;
-  r.revision = number(j.value("header", nlohmann::json::object()), "revision");
+  r.revision = number(member(j, "header"), "revision");
   if (auto kvs = j.find("kvs"); kvs != j.end() && kvs->is_array())
     for (const auto& kv : *kvs) r.kvs.push_back(keyValue(kv));
   return r;
@@ -142,7 +160,7 @@ std::optional<nlohmann::json> EtcdClient::callOne(const std::string& endpoint, c
     return std::nullopt;
   }
   if (status == 200 && !j.contains("error")) return j;
-  error = j.value("message", j.value("error", "HTTP " + std::to_string(status)));
+  error = text(j, "message", text(j, "error", "HTTP " + std::to_string(status)));
   // Unavailable (14), deadline exceeded (4) and server errors: another member may do better.
   int64_t code = number(j, "code");
   retryOther = status >= 500 || code == 14 || code == 4;
@@ -192,17 +210,15 @@ RangeResult EtcdClient::range(const std::string& key, const std::string& end, in
 
 int64_t EtcdClient::put(const std::string& key, const std::string& value, int64_t lease) {
   auto body = txn::put(key, value, lease)["request_put"];
-  return number(call("/v3/kv/put", body).value("header", nlohmann::json::object()), "revision");
+  return number(member(call("/v3/kv/put", body), "header"), "revision");
 }
 
 int64_t EtcdClient::remove(const std::string& key) {
-  return number(call("/v3/kv/deleterange", {{"key", base64Encode(key)}}).value("header", nlohmann::json::object()),
-                "revision");
+  return number(member(call("/v3/kv/deleterange", {{"key", base64Encode(key)}}), "header"), "revision");
 }
 
 int64_t EtcdClient::removeRange(const std::string& key, const std::string& end) {
-  return number(call("/v3/kv/deleterange", {{"key", base64Encode(key)}, {"range_end", base64Encode(end)}})
-                    .value("header", nlohmann::json::object()),
+  return number(member(call("/v3/kv/deleterange", {{"key", base64Encode(key)}, {"range_end", base64Encode(end)}}), "header"),
                 "revision");
 }
 
@@ -210,24 +226,24 @@ TxnResult EtcdClient::transaction(const std::vector<nlohmann::json>& compare, co
                                   const std::vector<nlohmann::json>& failure) {
   auto j = call("/v3/kv/txn", {{"compare", compare}, {"success", success}, {"failure", failure}});
   TxnResult r;
-  r.succeeded = j.value("succeeded", false);
-  r.revision = number(j.value("header", nlohmann::json::object()), "revision");
+  r.succeeded = flag(j, "succeeded");
+  r.revision = number(member(j, "header"), "revision");
   if (auto responses = j.find("responses"); responses != j.end() && responses->is_array())
     for (const auto& op : *responses)
-      if (op.contains("response_range")) r.ranges.push_back(rangeResult(op["response_range"]));
+      if (op.is_object() && op.contains("response_range")) r.ranges.push_back(rangeResult(member(op, "response_range")));
   return r;
 }
 
 int64_t EtcdClient::grantLease(int64_t ttl) {
   auto j = call("/v3/lease/grant", {{"TTL", std::to_string(ttl)}});
   int64_t id = number(j, "ID");
-  if (!id) throw EtcdError("etcd granted no lease: " + j.value("error", std::string("no ID")));
+  if (!id) throw EtcdError("etcd granted no lease: " + text(j, "error", "no ID"));
   return id;
 }
 
 bool EtcdClient::keepAlive(int64_t lease) {
   auto j = call("/v3/lease/keepalive", {{"ID", std::to_string(lease)}});
-  return number(j.value("result", nlohmann::json::object()), "TTL") > 0;
+  return number(member(j, "result"), "TTL") > 0;
 }
 
 void EtcdClient::revokeLease(int64_t lease) { call("/v3/lease/revoke", {{"ID", std::to_string(lease)}}); }
@@ -250,27 +266,27 @@ size_t onWatchData(char* data, size_t size, size_t count, void* out) {
     w.buffer.erase(0, nl + 1);
     if (j.is_discarded() || !j.is_object()) continue;
     if (j.contains("error")) {
-      w.failure = j["error"].value("message", j.dump());
+      w.failure = text(member(j, "error"), "message", j.dump());
       return 0;
     }
-    const auto& r = j.value("result", nlohmann::json::object());
+    const auto& r = member(j, "result");
     if (number(r, "compact_revision") > 0) {
       w.compacted = true;
       return 0;
     }
-    if (r.value("canceled", false)) {
-      w.failure = "the watch was canceled: " + r.value("cancel_reason", std::string("no reason given"));
+    if (flag(r, "canceled")) {
+      w.failure = "the watch was canceled: " + text(r, "cancel_reason", "no reason given");
       return 0;
     }
-    if (r.value("created", false) && !w.created) {
+    if (flag(r, "created") && !w.created) {
       w.created = true;
       (*w.onCreated)();
     }
     if (auto events = r.find("events"); events != r.end() && events->is_array() && !events->empty()) {
       std::vector<WatchEvent> batch;
       for (const auto& e : *events)
-        batch.push_back({e.value("type", std::string()) == "DELETE", keyValue(e.value("kv", nlohmann::json::object()))});
-      (*w.onEvents)(number(r.value("header", nlohmann::json::object()), "revision"), batch);
+        batch.push_back({text(e, "type", "") == "DELETE", keyValue(member(e, "kv"))});
+      (*w.onEvents)(number(member(r, "header"), "revision"), batch);
     }
   }
   return size * count;

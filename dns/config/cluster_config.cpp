@@ -53,6 +53,17 @@ std::optional<ClusterConfig> readClusterConfig(yaml::YamlReader& yaml, const YAM
         fail(node["prefix"], "cluster.prefix", "the key prefix must start with '/', e.g. /lodestar/");
       c.prefix = *prefix;
       if (c.prefix.back() != '/') c.prefix += '/';
+      // Lodestar writes P/admin, P/nodes/... and P/history/... under a prefix P. A prefix with
+      // one of those words as a segment could lie inside another cluster's (/th/nodes/ inside
+      // /th/), whose nodes would read its keys as their own: phantom nodes in their quorums.
+      for (size_t at = 1, next; at < c.prefix.size(); at = next + 1) {
+        next = c.prefix.find('/', at);
+        const std::string segment = c.prefix.substr(at, next - at);
+        if (segment == "admin" || segment == "nodes" || segment == "history")
+          fail(node["prefix"], "cluster.prefix",
+               "'" + c.prefix + "' has the segment '" + segment + "', a name Lodestar writes under a prefix: " +
+                   "its keys could be read as another cluster's (/th/nodes/ inside /th/). Choose another name");
+      }
     }
   }
   if (const auto tls = node["tls"]) {

@@ -14,6 +14,9 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "dns/control/history_entry.hpp"
+#include "dns/control/json_fields.hpp"
+
 namespace lodestar::server {
 
 namespace {
@@ -79,12 +82,13 @@ std::optional<AdminState> AdminState::fromJson(const nlohmann::json& j, std::vec
     return std::nullopt;
   }
   // A newer daemon's file: read what this one understands, keep the rest aside.
-  if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int64_t>() < 1) {
+  int64_t version = 0;
+  if (!control::JsonFields(j).integer("version", version, true).ok() || version < 1) {
     error = "no version number";
     return std::nullopt;
   }
-  if (j["version"].get<int64_t>() > 1)
-    dropped.push_back("the file is version " + j["version"].dump() + ", newer than this daemon's 1: entries it "
+  if (version > 1)
+    dropped.push_back("the file is version " + std::to_string(version) + ", newer than this daemon's 1: entries it "
                       "does not understand are skipped");
   AdminState s;
   auto section = [&](const char* key, bool array) -> const nlohmann::json* {
@@ -94,14 +98,20 @@ std::optional<AdminState> AdminState::fromJson(const nlohmann::json& j, std::vec
     dropped.push_back(std::string(key) + ": not a " + (array ? "list" : "mapping") + "; all of it skipped");
     return nullptr;
   };
+  // Who, when and why (a drain, a force note): each field by type, the reason required.
+  auto note = [](const nlohmann::json& v, Drain& d) {
+    control::JsonFields f(v);
+    f.text("reason", d.reason, true).unsigned32("uid", d.uid).integer("since", d.since);
+    return f.error();
+  };
   if (const auto* drained = section("drained", false))
     for (const auto& [region, d] : drained->items()) {
-      if (!d.is_object() || !d.contains("reason") || !d["reason"].is_string() ||
-          (d.contains("uid") && !d["uid"].is_number_unsigned()) || (d.contains("since") && !d["since"].is_number_integer())) {
-        dropped.push_back("drain of " + region + ": malformed (" + d.dump() + ")");
+      Drain drain;
+      if (auto why = note(d, drain); !why.empty()) {
+        dropped.push_back("drain of " + region + ": malformed (" + why + ")");
         continue;
       }
-      s.drained[region] = {d["reason"].get<std::string>(), d.value("uid", 0u), d.value("since", int64_t(0))};
+      s.drained[region] = std::move(drain);
     }
   if (const auto* forced = section("forced", false))
     for (const auto& [target, state] : forced->items()) {
@@ -112,21 +122,36 @@ std::optional<AdminState> AdminState::fromJson(const nlohmann::json& j, std::vec
       s.forced[ForceTarget::parse(target)] = state == "up" ? health::Forced::Up : health::Forced::Down;
     }
   if (const auto* notes = section("force_notes", false))
-    for (const auto& [target, n] : notes->items())
-      if (n.is_object() && n.contains("reason") && n["reason"].is_string())
-        s.forceNotes[ForceTarget::parse(target)] = {n["reason"].get<std::string>(), n.value("uid", 0u), n.value("since", int64_t(0))};
-  if (const auto* windows = section("windows", true))
-    for (const auto& w : *windows) {
-      if (!w.is_object() || !w.contains("region") || !w["region"].is_string() || !w.contains("start") ||
-          !w.contains("end") || !w["start"].is_number_integer() || !w["end"].is_number_integer() ||
-          (w.contains("reason") && !w["reason"].is_string()) || (w.contains("uid") && !w["uid"].is_number_unsigned())) {
-        dropped.push_back("maintenance window: malformed (" + w.dump() + ")");
+    for (const auto& [target, n] : notes->items()) {
+      Drain forceNote;
+      if (auto why = note(n, forceNote); !why.empty()) {
+        dropped.push_back("force note of " + target + ": malformed (" + why + ")");
         continue;
       }
-      s.windows.push_back({w["region"].get<std::string>(), w.value("reason", std::string()), w.value("uid", 0u),
-                           w["start"].get<int64_t>(), w["end"].get<int64_t>()});
+      s.forceNotes[ForceTarget::parse(target)] = std::move(forceNote);
+    }
+  if (const auto* windows = section("windows", true))
+    for (const auto& w : *windows) {
+      Window window;
+      control::JsonFields f(w);
+      f.text("region", window.region, true)
+          .integer("start", window.start, true)
+          .integer("end", window.end, true)
+          .text("reason", window.reason)
+          .unsigned32("uid", window.uid);
+      if (!f.ok()) {
+        dropped.push_back("maintenance window: malformed (" + f.error() + ")");
+        continue;
+      }
+      s.windows.push_back(std::move(window));
     }
   return s;
+}
+
+std::optional<AdminState> AdminState::parse(std::string_view text, std::vector<std::string>& dropped,
+                                            std::string& error) {
+  auto j = control::parseObject(text, error);
+  return j ? fromJson(*j, dropped, error) : std::nullopt;
 }
 
 std::string adminStateText(const AdminState& state) { return state.toJson().dump(2) + "\n"; }
@@ -175,10 +200,8 @@ LoadedAdminState loadAdminState(const std::string& stateDir) {
   LoadedAdminState out;
   std::string path = stateDir + "/" + kFile;
   if (access(path.c_str(), F_OK) != 0) return out;
-  auto j = nlohmann::json::parse(readAdminStateFile(stateDir), nullptr, false);
-  std::string error = "not JSON";
-  std::optional<AdminState> s;
-  if (!j.is_discarded()) s = AdminState::fromJson(j, out.dropped, error);
+  std::string error;
+  std::optional<AdminState> s = AdminState::parse(readAdminStateFile(stateDir), out.dropped, error);
   if (!s) out.dropped.insert(out.dropped.begin(), "the whole file: " + error);
   if (s) out.state = std::move(*s);
   out.damaged = !out.dropped.empty();
@@ -276,8 +299,8 @@ nlohmann::json localHistory(const std::string& stateDir, size_t limit) {
   std::ifstream in(stateDir + "/audit.log");
   std::vector<nlohmann::json> all;
   for (std::string line; std::getline(in, line);) {
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (!j.is_discarded() && j.is_object()) all.push_back(std::move(j));
+    std::string error;  // a line that is not an entry (a torn write, a hand edit) is left out
+    if (auto e = control::parseHistoryEntry(line, error)) all.push_back(e->toJson());
   }
   nlohmann::json out = nlohmann::json::array();
   for (auto it = all.rbegin(); it != all.rend() && out.size() < limit; ++it) out.push_back(*it);

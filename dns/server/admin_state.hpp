@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -74,6 +75,9 @@ struct AdminState {
   /// reason. nullopt (with `error`) only when `j` is not an admin state at all.
   static std::optional<AdminState> fromJson(const nlohmann::json& j, std::vector<std::string>& dropped,
                                             std::string& error);
+  /// The same from the document's text (an admin-state.json, or etcd's P/admin value).
+  static std::optional<AdminState> parse(std::string_view text, std::vector<std::string>& dropped,
+                                         std::string& error);
 };
 
 /// Writes `state_dir/admin-state.json` (or `fileName`) atomically: temp file, fsync, rename,

@@ -4,9 +4,12 @@
 
 #include <chrono>
 #include <ctime>
+#include <cstdio>
 #include <fstream>
+#include <random>
 #include <sstream>
 
+#include "dns/control/history_entry.hpp"
 #include "dns/control/protocol.hpp"
 #include "dns/server/log.hpp"
 #include "dns/wire/utc_time.hpp"
@@ -15,18 +18,11 @@ namespace lodestar::server {
 
 namespace {
 
-constexpr int kReportVersion = 1;
 constexpr int kCommitTries = 8;
 constexpr size_t kHistoryKept = 1000;  // admin actions kept in etcd (older ones are pruned)
 constexpr int kPruneEvery = 20;        // commits of this node between two prunings
 
-const char* stateName(health::Observed o) { return health::observedName(o); }
-
-std::optional<health::Observed> stateFromName(const std::string& s) {
-  for (auto o : {health::Observed::Up, health::Observed::InDoubt, health::Observed::Down})
-    if (s == health::observedName(o)) return o;
-  return std::nullopt;
-}
+using health::observedName;
 
 int64_t nowSeconds() { return std::time(nullptr); }
 
@@ -52,12 +48,28 @@ nlohmann::json unreachable(const std::string& why) {
   return r;
 }
 
+// 64 random bits as hex: this run of the node.
+std::string newInstanceId() {
+  std::random_device random;
+  char text[17];
+  std::snprintf(text, sizeof text, "%08x%08x", random(), random());
+  return text;
+}
+
 }  // namespace
 
-std::string endpointKey(const std::string& check, const std::string& address) { return check + "|" + address; }
+std::string endpointKey(const health::CheckSpec& check, const std::string& address) {
+  // FNV-1a over the identity: the same on every node and every build, short in the reports.
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : check.identity()) h = (h ^ c) * 1099511628211ull;
+  char digest[17];
+  std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(h));
+  return std::string(digest) + "|" + address;
+}
 
 ClusterNode::ClusterNode(health::EventLoop& loop, const config::ClusterConfig& config, std::string version,
-                         std::string stateDir, std::function<void()> changed)
+                         std::string stateDir, std::function<void()> changed,
+                         std::function<void(const std::string&)> refuse)
     : loop_(loop),
       config_(config),
       version_(std::move(version)),
@@ -65,6 +77,8 @@ ClusterNode::ClusterNode(health::EventLoop& loop, const config::ClusterConfig& c
       started_(nowSeconds()),
       changed_(std::move(changed)),
       degradedSince_(nowSeconds()),
+      refuse_(std::move(refuse)),
+      instance_(newInstanceId()),
       link_(loop, linkOptions(config),
             {[this](int64_t r, const std::vector<cluster::KeyValue>& all) { onSnapshot(r, all); },
              [this](int64_t r, const std::vector<cluster::WatchEvent>& e) { onEvents(r, e); },
@@ -73,10 +87,9 @@ ClusterNode::ClusterNode(health::EventLoop& loop, const config::ClusterConfig& c
   std::ifstream in(stateDir_ + "/" + kClusterAdminCache);
   std::stringstream text;
   text << in.rdbuf();
-  auto j = nlohmann::json::parse(text.str(), nullptr, false);
   std::vector<std::string> dropped;
   std::string error;
-  if (auto cached = j.is_object() ? AdminState::fromJson(j, dropped, error) : std::nullopt) {
+  if (auto cached = AdminState::parse(text.str(), dropped, error)) {
     admin_ = std::move(*cached);
     logLine(LogLevel::Info, "cluster: the overrides last read from etcd apply until it answers (" + stateDir_ + "/" +
                                 kClusterAdminCache + ")");
@@ -102,12 +115,11 @@ bool ClusterNode::take(const std::string& key, const std::optional<std::string>&
     adminRevision_ = value ? modRevision : 0;
     AdminState next;
     if (value) {
-      auto j = nlohmann::json::parse(*value, nullptr, false);
       std::vector<std::string> dropped;
       std::string error;
-      auto parsed = j.is_discarded() ? std::nullopt : AdminState::fromJson(j, dropped, error);
+      auto parsed = AdminState::parse(*value, dropped, error);
       if (!parsed) {
-        noteForeign(key, j.is_discarded() ? "not JSON" : error);
+        noteForeign(key, error);
         return false;  // keep the overrides we had: a broken write must not undo them
       }
       for (const auto& d : dropped) noteForeign(key, d);
@@ -120,29 +132,25 @@ bool ClusterNode::take(const std::string& key, const std::optional<std::string>&
   }
   if (rest.rfind("nodes/", 0) == 0) {
     const std::string node = rest.substr(6);
-    if (!value) return reports_.erase(node) > 0;
-    auto j = nlohmann::json::parse(*value, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("version") || !j["version"].is_number_integer()) {
-      noteForeign(key, "not a node report");
-      return reports_.erase(node) > 0;
+    if (node.find('/') != std::string::npos) {
+      // Node names have no '/': a key of another cluster whose prefix lies inside this one.
+      if (value) noteForeign(key, "not a key Lodestar writes (another cluster's prefix inside this one?)");
+      return false;
     }
-    if (j["version"].get<int>() > kReportVersion) {
-      noteForeign(key, "a report of a newer version (" + j["version"].dump() + ")");
-      return reports_.erase(node) > 0;
+    std::string error;
+    auto report = value ? parseNodeReport(*value, node, error) : std::nullopt;
+    if (value && !report) noteForeign(key, error);
+    if (node == config_.node && claimed_ && (!report || report->instance != instance_)) {
+      // Our own key deleted, broken or written by another process: while this node holds the
+      // name, its report is the one of record, so it is written again.
+      if (report)
+        noteForeign(key, "another process reports as this node (instance " + report->instance + ", this one is " +
+                             instance_ + "): two nodes have the name " + node);
+      publishReport();
     }
-    Report r;
-    r.software = j.value("software", "");
-    r.configHash = j.value("config_hash", "");
-    r.started = j.value("started", int64_t(0));
-    r.seen = j.value("seen", int64_t(0));
-    if (auto eps = j.find("endpoints"); eps != j.end() && eps->is_object())
-      for (const auto& [k, v] : eps->items()) {
-        if (!v.is_object()) continue;
-        auto state = stateFromName(v.value("state", ""));
-        if (!state) continue;
-        r.endpoints[k] = {*state, v.value("since", int64_t(0)), v.value("reason", "")};
-      }
-    reports_[node] = std::move(r);
+    if (!report) return reports_.erase(node) > 0;
+    if (node == config_.node && claimed_ && report->instance != instance_) return false;
+    reports_[node] = std::move(*report);
     return true;
   }
   if (rest.rfind("history/", 0) == 0) return false;
@@ -159,6 +167,7 @@ void ClusterNode::onSnapshot(int64_t, const std::vector<cluster::KeyValue>& all)
     take(kv.key, kv.value, kv.modRevision);
   }
   if (!sawAdmin) take(config_.prefix + "admin", std::nullopt, 0);
+  claimName();
   publishReport();
   decide();
   changed_();
@@ -168,6 +177,7 @@ void ClusterNode::onEvents(int64_t, const std::vector<cluster::WatchEvent>& even
   bool any = false;
   for (const auto& e : events)
     any = take(e.kv.key, e.deleted ? std::nullopt : std::optional<std::string>(e.kv.value), e.kv.modRevision) || any;
+  claimName();
   if (any) {
     decide();
     changed_();
@@ -229,8 +239,8 @@ bool ClusterNode::decide() {
     if (s.cell->observed.exchange(next, std::memory_order_relaxed) != next) {
       any = true;
       logLine(next == health::Observed::Up ? LogLevel::Info : LogLevel::Warning,
-              "cluster: endpoint " + key.substr(key.find('|') + 1) + " is " + stateName(next) +
-                  " by quorum (this node sees it " + stateName(s.local.state) + ")");
+              "cluster: endpoint " + key.substr(key.find('|') + 1) + " is " + observedName(next) +
+                  " by quorum (this node sees it " + observedName(s.local.state) + ")");
     }
   }
   return any;
@@ -241,9 +251,12 @@ void ClusterNode::setTargets(const std::vector<health::ProbeTarget>& targets, co
   std::map<std::string, Shared> next;
   for (const auto& t : targets) {
     if (!t.shared) continue;
-    const std::string key = endpointKey(t.check->name, t.address);
+    const std::string key = endpointKey(*t.check, t.address);
     auto old = shared_.find(key);
-    Shared s{t.state, old != shared_.end() ? old->second.local : View{t.state->observed.load(), nowSeconds(), "not probed yet"}};
+    Shared s{t.state,
+             old != shared_.end() ? old->second.local
+                                  : EndpointSighting{t.state->observed.load(), nowSeconds(), "not probed yet"},
+             t.check->name + "|" + t.address};
     next.emplace(key, std::move(s));
   }
   shared_ = std::move(next);
@@ -252,7 +265,8 @@ void ClusterNode::setTargets(const std::vector<health::ProbeTarget>& targets, co
 }
 
 void ClusterNode::localChange(const health::StateChange& c) {
-  auto it = shared_.find(endpointKey(c.check, c.address));
+  if (!c.spec) return;
+  auto it = shared_.find(endpointKey(*c.spec, c.address));
   if (it != shared_.end()) {
     it->second.local = {c.to, nowSeconds(), c.result.reason};
     if (decide()) changed_();
@@ -261,13 +275,50 @@ void ClusterNode::localChange(const health::StateChange& c) {
 }
 
 void ClusterNode::publishReport() {
-  nlohmann::json endpoints = nlohmann::json::object();
-  for (const auto& [key, s] : shared_)
-    endpoints[key] = {{"state", stateName(s.local.state)}, {"since", s.local.since}, {"reason", s.local.reason}};
-  nlohmann::json report = {{"version", kReportVersion}, {"node", config_.node}, {"software", version_},
-                           {"config_hash", configHash_}, {"started", started_}, {"seen", nowSeconds()},
-                           {"endpoints", endpoints}};
-  link_.publish(config_.prefix + "nodes/" + config_.node, report.dump());
+  if (!claimed_) return;  // the name may be another live node's: its report is not overwritten
+  NodeReport report;
+  report.node = config_.node;
+  report.instance = instance_;
+  report.software = version_;
+  report.configHash = configHash_;
+  report.started = started_;
+  report.seen = nowSeconds();
+  for (const auto& [key, s] : shared_) report.endpoints[key] = s.local;
+  link_.publish(config_.prefix + "nodes/" + config_.node, report.text());
+}
+
+void ClusterNode::claimName() {
+  if (claimed_) return;
+  auto holder = reports_.find(config_.node);
+  if (holder == reports_.end() || holder->second.instance == instance_) {
+    if (claimWaiting_) logLine(LogLevel::Info, "cluster: the other report of node " + config_.node + " is gone; this node takes the name");
+    claimed_ = true;
+    claimWaiting_ = false;
+    publishReport();
+    return;
+  }
+  if (claimWaiting_) return;
+  claimWaiting_ = true;
+  // A leased report: it goes when its node stops or its lease ends (a node that crashed and
+  // is starting again waits at most one lease period here).
+  const auto wait = config_.lease + std::chrono::milliseconds(1000);
+  const NodeReport& r = holder->second;
+  const std::string who = "instance " + (r.instance.empty() ? std::string("(none given)") : r.instance) +
+                          ", software " + r.software + ", started " + wire::formatUtc(r.started);
+  logLine(LogLevel::Warning, "cluster: another live node reports as " + config_.node + " (" + who +
+                                 "); this node publishes nothing and waits up to " +
+                                 std::to_string(wait.count()) + " ms for that report's lease to end");
+  claimHolder_ = who;
+  loop_.after(wait, [this] { judgeClaim(); });
+}
+
+void ClusterNode::judgeClaim() {
+  if (claimed_) return;
+  // What we know of the name is stale while etcd is away: ask again once it is back.
+  if (!link_.reachable()) return void(loop_.after(std::chrono::milliseconds(500), [this] { judgeClaim(); }));
+  refuse_("cluster: the node name " + config_.node + " is held by another live node (" + claimHolder_ + "; its report " +
+          config_.prefix + "nodes/" + config_.node + " outlived a lease period); refusing to run as a second " +
+          config_.node + ": give this node another cluster.node, or stop the other");
 }
 
 void ClusterNode::commitAdmin(Decide decide, nlohmann::json entry, std::function<void(nlohmann::json)> done) {
@@ -344,31 +395,35 @@ void ClusterNode::history(size_t limit, std::function<void(nlohmann::json)> done
   auto result = std::make_shared<cluster::RangeResult>();
   const std::string prefix = config_.prefix + "history/";
   link_.run([=](cluster::EtcdClient& c) { *result = c.range(prefix, cluster::prefixEnd(prefix), static_cast<int64_t>(limit), true); },
-            [=](const std::string& error) {
+            [=, this](const std::string& error) {
               if (!error.empty()) return done(unreachable(error));
               nlohmann::json list = nlohmann::json::array();
               for (const auto& kv : result->kvs) {
-                auto j = nlohmann::json::parse(kv.value, nullptr, false);
-                if (j.is_discarded() || !j.is_object()) continue;
-                j["revision"] = kv.modRevision;
-                list.push_back(j);
+                std::string why;
+                auto entry = control::parseHistoryEntry(kv.value, why);
+                if (!entry) {
+                  noteForeign(kv.key, why);
+                  continue;
+                }
+                entry->revision = kv.modRevision;
+                list.push_back(entry->toJson());
               }
               done(control::success({{"history", list}}));
             });
 }
 
-nlohmann::json ClusterNode::endpointViews(const std::string& check, const std::string& address) const {
+nlohmann::json ClusterNode::endpointViews(const health::CheckSpec& check, const std::string& address) const {
   const std::string key = endpointKey(check, address);
   auto it = shared_.find(key);
   if (it == shared_.end()) return nullptr;
   nlohmann::json views = nlohmann::json::object();
-  views[config_.node] = stateName(it->second.local.state);
+  views[config_.node] = observedName(it->second.local.state);
   for (const auto& [node, report] : reports_) {
     if (node == config_.node) continue;
-    if (auto e = report.endpoints.find(key); e != report.endpoints.end()) views[node] = stateName(e->second.state);
+    if (auto e = report.endpoints.find(key); e != report.endpoints.end()) views[node] = observedName(e->second.state);
   }
   const auto decision = combined(key, it->second);
-  return {{"decision", stateName(decision)},
+  return {{"decision", observedName(decision)},
           {"by", ownProbesOnly() ? "this node's probes (cluster degraded)" : "quorum"},
           {"views", views},
           {"isolated", it->second.local.state == health::Observed::Down && decision == health::Observed::Up}};
@@ -377,7 +432,7 @@ nlohmann::json ClusterNode::endpointViews(const std::string& check, const std::s
 nlohmann::json ClusterNode::summary() const {
   nlohmann::json isolated = nlohmann::json::array();
   for (const auto& [key, s] : shared_)
-    if (s.local.state == health::Observed::Down && combined(key, s) == health::Observed::Up) isolated.push_back(key);
+    if (s.local.state == health::Observed::Down && combined(key, s) == health::Observed::Up) isolated.push_back(s.shown);
   nlohmann::json out = {{"node", config_.node}, {"reachable", link_.reachable()}, {"admin_revision", adminRevision_},
                         {"isolated", !isolated.empty()}, {"isolated_endpoints", isolated},
                         {"nodes_alive", reports_.size()}};

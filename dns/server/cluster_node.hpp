@@ -7,7 +7,10 @@
 // stay, and after the grace period the node's own probes decide again.
 //
 // Keys under the prefix P: P/admin (the overrides), P/history/<ms>-<node> (admin actions),
-// P/nodes/<node> (one node's report, leased).
+// P/nodes/<node> (one node's report, leased; node_report.hpp). Every value is read by type:
+// one that is not what Lodestar writes is logged once and ignored, and nothing else is lost.
+// A node name is one process's: a node does not publish while another live node's report
+// holds its name, and refuses to run when that report outlives its lease period.
 #pragma once
 
 #include <sys/types.h>
@@ -27,6 +30,7 @@
 #include "dns/config/server_config.hpp"
 #include "dns/server/admin_actions.hpp"
 #include "dns/server/admin_state.hpp"
+#include "dns/server/node_report.hpp"
 #include "health/scheduler.hpp"
 
 namespace lodestar::server {
@@ -36,8 +40,9 @@ class ClusterNode {
   /// `changed` runs on the loop whenever the overrides or an endpoint's combined health changed.
   /// `stateDir` keeps a copy of the cluster's overrides, so a node restarted while etcd is
   /// unreachable answers with them ("" keeps none).
+  /// `refuse` runs on the loop when this node must not run (another live node holds its name).
   ClusterNode(health::EventLoop& loop, const config::ClusterConfig& config, std::string version, std::string stateDir,
-              std::function<void()> changed);
+              std::function<void()> changed, std::function<void(const std::string& why)> refuse);
 
   /// The cluster's overrides as last known (empty until the first read).
   const AdminState& admin() const noexcept { return admin_; }
@@ -61,27 +66,18 @@ class ClusterNode {
   /// Writes the combined decision into every shared cell; true when one changed.
   bool decide();
 
-  /// For status: per endpoint key ("check|address") the decision and each node's view.
-  nlohmann::json endpointViews(const std::string& check, const std::string& address) const;
+  /// For status: one endpoint's decision and each node's view of it.
+  nlohmann::json endpointViews(const health::CheckSpec& check, const std::string& address) const;
   /// For status: this node, reachability, isolation, config agreement.
   nlohmann::json summary() const;
   /// For status --cluster: every node's report.
   nlohmann::json nodes() const;
 
  private:
-  struct View {
-    health::Observed state = health::Observed::Up;
-    int64_t since = 0;
-    std::string reason;
-  };
-  struct Report {
-    std::string software, configHash;
-    int64_t started = 0, seen = 0;
-    std::map<std::string, View> endpoints;
-  };
   struct Shared {
     std::shared_ptr<health::EndpointState> cell;
-    View local;
+    EndpointSighting local;  // what this node's probes see
+    std::string shown;       // "check|address" for people (the key holds the check's digest)
   };
 
   void onSnapshot(int64_t revision, const std::vector<cluster::KeyValue>& all);
@@ -90,6 +86,9 @@ class ClusterNode {
   /// One key's new value (nullopt: deleted); true when something that matters changed.
   bool take(const std::string& key, const std::optional<std::string>& value, int64_t modRevision);
   void publishReport();
+  /// Until this node holds its name: takes it when no other live node's report does.
+  void claimName();
+  void judgeClaim();  // a lease period later: refuses to run when the name is still held
   void attempt(std::shared_ptr<Decide> decide, nlohmann::json entry, std::function<void(nlohmann::json)> done,
                int tries);
   /// Combined state of one key from every node's view (ours included).
@@ -106,19 +105,26 @@ class ClusterNode {
   std::function<void()> changed_;
   AdminState admin_;
   int64_t adminRevision_ = 0;  // P/admin's mod revision as last seen (0: no such key)
-  std::map<std::string, Report> reports_;  // by node, this one's too (as etcd has it)
-  std::map<std::string, Shared> shared_;   // by "check|address"
+  std::map<std::string, NodeReport> reports_;  // by node, this one's too (as etcd has it)
+  std::map<std::string, Shared> shared_;       // by endpointKey()
   int64_t degradedSince_ = 0;
   bool everReachable_ = false;
   uint64_t commits_ = 0;
   std::set<std::string> foreignSeen_;  // keys already logged as foreign or broken
+  std::function<void(const std::string&)> refuse_;
+  const std::string instance_;  // this run's id in its report
+  bool claimed_ = false;        // the name is ours: the report is published
+  bool claimWaiting_ = false;   // another live node's report holds the name; its lease may end
+  std::string claimHolder_;     // that node, for the messages
   cluster::ClusterLink link_;           // last: its threads call back into the members above
 };
 
 /// The copy of the cluster's overrides in state_dir.
 inline constexpr const char* kClusterAdminCache = "cluster-admin-state.json";
 
-/// The key of an endpoint in node reports.
-std::string endpointKey(const std::string& check, const std::string& address);
+/// The key of an endpoint in node reports: the check's identity (a digest of every field but
+/// its name, as the local health cells are keyed) and the address, so that one health cell
+/// is one key on every node.
+std::string endpointKey(const health::CheckSpec& check, const std::string& address);
 
 }  // namespace lodestar::server

@@ -107,7 +107,12 @@ class Daemon {
     if (config_.cluster) {
       // Its threads start connecting now; what they bring runs on the loop once it turns.
       cluster_ = std::make_unique<ClusterNode>(loop_, *config_.cluster, kVersion, config_.stateDir,
-                                               [this] { admin_->applyEffective(); });
+                                               [this] { admin_->applyEffective(); },
+                                               [this](const std::string& why) {
+                                                 logLine(LogLevel::Error, why);
+                                                 exitCode_ = 1;
+                                                 loop_.stop();
+                                               });
       admin_->setCluster(cluster_.get());
       logLine(LogLevel::Info, "cluster: node " + config_.cluster->node + ", sharing overrides and health through etcd at " +
                                   config_.cluster->etcd.front() + (config_.cluster->etcd.size() > 1 ? " and others" : ""));
@@ -192,7 +197,7 @@ class Daemon {
                                 std::to_string(workers) + " worker(s), udp+tcp on " + where);
     loop_.run();
     shutDown();
-    return 0;
+    return exitCode_;
   }
 
  private:
@@ -454,6 +459,7 @@ class Daemon {
   std::unique_ptr<BackgroundLoad> loader_;  // reloads and checks, beside the loop
   std::vector<ControlCommand> commands_;     // the control commands
   std::unique_ptr<AdminControl> admin_;       // operator overrides: outlives the cluster node that calls it
+  int exitCode_ = 0;                          // 1: stopped because it must not run (cluster: name taken)
   std::unique_ptr<ClusterNode> cluster_;      // with cluster: in the configuration
   std::string contentHash_;                   // of what this node serves, for the others to compare
 };

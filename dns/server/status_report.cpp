@@ -68,7 +68,7 @@ nlohmann::json statusReport(const StatusInputs& in) {
                 ep["force_reason"] = n->second.reason;
             }
             nlohmann::json views = in.cluster && pool->check
-                                       ? in.cluster->endpointViews(pool->check->name, address.empty() ? pool->check->address : address)
+                                       ? in.cluster->endpointViews(*pool->check, address.empty() ? pool->check->address : address)
                                        : nlohmann::json();
             if (!views.is_null()) ep["cluster"] = views;
             if (drained) ep["not_serving_because"] = "region drained";

@@ -6,8 +6,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <future>
 #include <iostream>
+#include <regex>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -231,7 +234,7 @@ TEST_CASE("with quorum one blind node neither withdraws a region nor is believed
           "withdrawn everywhere",
           "[cluster][e2e][quorum]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
-  ClusterFixture c({"", "127.0.2.1,127.0.2.2"});  // node 3 cannot reach eu-west's backends
+  ClusterFixture c({"", "127.0.2.1,127.0.2.2", false, ""});  // node 3 cannot reach eu-west's backends
   // Node 3 sees eu-west down; the two others see it up: it stays in every node's answers.
   REQUIRE(eventually(c, 2, [](const nlohmann::json& s) { return s["cluster"].value("isolated", false); }));
   for (int i = 0; i < 3; ++i) CHECK(c.regionFor(i) == "eu-west");
@@ -253,7 +256,7 @@ TEST_CASE("with quorum one blind node neither withdraws a region nor is believed
 
 TEST_CASE("with consensus local only the blind node withdraws the region", "[cluster][e2e][quorum]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
-  ClusterFixture c({"local", "127.0.2.1,127.0.2.2"});
+  ClusterFixture c({"local", "127.0.2.1,127.0.2.2", false, ""});
   CHECK(untilAll(c, {2}, "us-east") >= 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   CHECK(c.regionFor(0) == "eu-west");
@@ -264,7 +267,7 @@ TEST_CASE("with consensus local only the blind node withdraws the region", "[clu
 TEST_CASE("foreign or broken data under the prefix is logged once and ignored and nodes serving other files are named",
           "[cluster][e2e]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
-  ClusterFixture c({"", "", true});
+  ClusterFixture c({"", "", true, ""});
   REQUIRE(allUp(c));
   REQUIRE(c.ctl(0, "drain ap-northeast --reason keep-me").status == 0);
   lodestar::cluster::EtcdOptions options;
@@ -317,4 +320,197 @@ TEST_CASE("foreign or broken data under the prefix is logged once and ignored an
   INFO(s.dump());
   CHECK_THAT(s["cluster"].value("config_mismatch", std::string()), Catch::Contains("ns3") && Catch::Contains("ns1"));
   CHECK_THAT(c.ctl(1, "status").output, Catch::Contains("WARNING: the nodes serve different configurations"));
+}
+
+TEST_CASE("values of the wrong type under the prefix abort no node, at once or at a restart, and lose nothing else",
+          "[cluster][e2e][json][regression]") {
+  // Issue 25 item 8: each of these aborted every node (terminate ... type_error.302), and again
+  // at every start while the value stayed in etcd.
+  if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
+  ClusterFixture c;
+  REQUIRE(allUp(c));
+  REQUIRE(c.ctl(0, "drain ap-northeast --reason keep-me").status == 0);
+  lodestar::cluster::EtcdOptions options;
+  options.endpoints = c.etcd().endpoints();
+  lodestar::cluster::EtcdClient etcd(options);
+  const std::vector<std::pair<std::string, std::string>> evil = {
+      {"/test/nodes/evil", R"({"version":1,"software":5})"},
+      {"/test/nodes/evil2", R"({"version":1,"node":"evil2","software":5})"},
+      {"/test/nodes/evil3", R"({"version":1,"node":"evil3","config_hash":7})"},
+      {"/test/nodes/evil4", R"({"version":1,"node":"evil4","started":"yesterday"})"},
+      {"/test/nodes/evil5", R"({"version":1,"node":"evil5","endpoints":{"x|127.0.2.1":{"state":2}}})"},
+      {"/test/nodes/evil6", R"({"version":1,"node":"evil6","endpoints":{"x|127.0.2.1":{"state":"down","since":"now"}}})"},
+      {"/test/nodes/evil7", R"({"version":1,"node":"evil7","endpoints":{"x|127.0.2.1":{"state":"down","reason":[]}}})"},
+      {"/test/history/0000000000001-evil", R"({"command":"drain","target":"eu-west","uid":"root"})"},
+      // A live node's own key overwritten with a broken report: that node writes its own again.
+      {"/test/nodes/ns2", R"({"version":1,"node":"ns2","software":5})"},
+  };
+  for (const auto& [key, value] : evil) etcd.put(key, value);
+  etcd.put("/test/nodes/evil2", R"({"version":1,"node":"evil2","software":5})");  // again: not logged again
+  // P/admin with wrong-typed force notes: the drain and the force stay, the notes are dropped.
+  etcd.put("/test/admin", R"({"version": 1, "drained": {"ap-northeast": {"reason": "keep-me", "uid": 0, "since": 1}},
+                              "forced": {"127.0.1.1": "down"},
+                              "force_notes": {"127.0.1.1": {"reason": "x", "uid": "root", "since": "now"}},
+                              "windows": []})");
+  auto logged = [&](int i, const std::string& what) {
+    for (int tries = 0; tries < 60; ++tries) {
+      auto log = c.node(i).log();
+      size_t n = 0;
+      for (size_t at = 0; (at = log.find(what, at)) != std::string::npos; ++at) ++n;
+      if (n || tries == 59) return n;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return size_t(0);
+  };
+  for (int i = 0; i < 3; ++i) {
+    INFO("node " << i + 1);
+    CHECK(c.node(i).alive());
+    CHECK(c.regionFor(i) == "eu-west");  // still answering, ap-northeast still drained
+    CHECK(logged(i, "ignoring /test/nodes/evil: software: 5 is a number, not a string") == 1);
+    CHECK(logged(i, "ignoring /test/nodes/evil2: software: 5 is a number, not a string (logged once)") == 1);
+    CHECK(logged(i, "ignoring /test/nodes/evil3: config_hash: 7 is a number, not a string") == 1);
+    CHECK(logged(i, "ignoring /test/nodes/evil4: started: \"yesterday\" is a string, not an integer") == 1);
+    CHECK(logged(i, "ignoring /test/nodes/evil5: endpoints.x|127.0.2.1.state: 2 is a number, not a string") == 1);
+    CHECK(logged(i, "ignoring /test/nodes/evil6: endpoints.x|127.0.2.1.since") == 1);
+    CHECK(logged(i, "ignoring /test/nodes/evil7: endpoints.x|127.0.2.1.reason") == 1);
+    CHECK(logged(i, "ignoring /test/admin: force note of 127.0.1.1: malformed") == 1);
+    // The evil reports are not nodes; no good one is lost (ns2's is written again).
+    CHECK(eventually(c, i, [](const nlohmann::json& s) { return s["cluster"].value("nodes_alive", 0) == 3; }));
+    auto s = statusOf(c, i);
+    bool apDrained = false;
+    for (const auto& reg : s["regions"])
+      if (reg["region"] == "ap-northeast") apDrained = reg.value("drained", false);
+    CHECK(apDrained);
+  }
+  // The forced-down endpoint is out of the answers on every node: the rest of P/admin applied.
+  for (int i = 0; i < 3; ++i) {
+    auto a = c.node(i).ask(QueryBuilder().name("www.gtm.example.test").withEdns().ecs("192.0.2.0/24"));
+    INFO(a.answer.size());
+    for (const auto& rr : a.answer) CHECK_THAT(rr, !Catch::Contains("127.0.1.1"));
+  }
+  // lodestarctl history: the good entries, the wrong-typed one logged and left out (it
+  // aborted with exit 134).
+  auto h = c.ctl(1, "history -n 50");
+  INFO(h.output);
+  CHECK(h.status == 0);
+  CHECK_THAT(h.output, Catch::Contains("drain ap-northeast"));
+  CHECK(logged(1, "ignoring /test/history/0000000000001-evil: uid: \"root\" is a string") == 1);
+  // A restart reads the same values again: it starts and answers.
+  c.restartNode(2);
+  CHECK(c.regionFor(2) == "eu-west");
+  CHECK(eventually(c, 2, [](const nlohmann::json& s) { return s["cluster"].value("nodes_alive", 0) == 3; }));
+  CHECK(logged(2, "ignoring /test/nodes/evil2: software: 5 is a number, not a string") == 1);
+}
+
+TEST_CASE("a second node with a name a live node holds refuses to run and the first keeps its report and a restarted "
+          "node takes its name back when the old lease ends",
+          "[cluster][e2e][regression]") {
+  // Issue 25 item 9: each overwrote the other's report, and the one that stopped took the
+  // live one's report with it.
+  if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
+  ClusterFixture c;
+  REQUIRE(allUp(c));
+  // A second ns1: node 1's files with a state folder of its own.
+  const std::string dir = c.configOf(0).substr(0, c.configOf(0).rfind('/'));
+  {
+    std::ifstream in(c.configOf(0));
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string config = std::regex_replace(text.str(), std::regex("state_dir: state"), "state_dir: state-twin");
+    config = std::regex_replace(config, std::regex("control_socket: state/"), "control_socket: state-twin/");
+    std::ofstream(dir + "/twin.yaml") << config;
+  }
+  auto started = Clock::now();
+  DaemonProcess twin(dir + "/twin.yaml");
+  std::string log;
+  while (Clock::now() - started < std::chrono::seconds(10) &&
+         (log = twin.log()).find("refusing to run as a second ns1") == std::string::npos)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  INFO(log);
+  CHECK_THAT(log, Catch::Contains("another live node reports as ns1"));
+  CHECK_THAT(log, Catch::Contains("the node name ns1 is held by another live node"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(twin.stop() == 1);
+  std::cout << "cluster: a second ns1 refused to run " << msSince(started) << " ms after it started (lease 2 s)\n";
+  // The first ns1 never saw its report overwritten, and it is still in everyone's status.
+  CHECK_THAT(c.node(0).log(), !Catch::Contains("another process reports as this node"));
+  for (int i = 0; i < 3; ++i) {
+    auto s = statusOf(c, i, "--cluster");
+    CHECK(s["cluster"].value("nodes_alive", 0) == 3);
+  }
+  // A node killed and started at once finds its own old report under a live lease: it waits
+  // for that lease to end, then takes its name back.
+  c.killNode(0);
+  c.restartNode(0);
+  CHECK(eventually(c, 1, [](const nlohmann::json& s) { return s["cluster"].value("nodes_alive", 0) == 3; }));
+  CHECK(eventually(c, 0, [](const nlohmann::json& s) { return s["cluster"].value("nodes_alive", 0) == 3; }));
+  std::string restarted;
+  for (int tries = 0; tries < 60; ++tries) {
+    restarted = c.node(0).log();
+    if (restarted.find("this node takes the name") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  INFO(restarted);
+  CHECK_THAT(restarted, Catch::Contains("this node takes the name"));
+  CHECK(c.node(0).alive());
+}
+
+TEST_CASE("two zone files with a check of one name and two specs on one address: each endpoint leaves its answers",
+          "[cluster][e2e][regression]") {
+  // Issue 25 item 10: locally the two checks are two health cells (keyed by spec and address),
+  // but the cluster keyed them by check name and address: one of the two cells was never
+  // decided and stayed up forever. The second file's check differs only in its interval.
+  if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
+  ClusterNodeOptions options;
+  options.extraZoneFile = R"(zone: other.test
+ttl: 300
+soa: {mname: ns1, rname: hostmaster, serial: 1, refresh: 3600, retry: 600, expire: 1209600, minimum: 60}
+nameservers:
+  ns1: 127.0.0.1
+checks:
+  healthz:
+    kind: http
+    port: CHECK_PORT
+    http: {path: /healthz}
+    interval: 900ms
+    timeout: 500ms
+    fall: 2
+    rise: 2
+    recheck: 200ms
+regions:
+  us-east:      { latitude: 39.0, longitude: -77.5 }
+  eu-west:      { latitude: 53.3, longitude: -6.3 }
+  ap-northeast: { latitude: 35.7, longitude: 139.7 }
+pools:
+  web:
+    check: healthz
+    regions:
+      us-east:      [127.0.1.1, 127.0.1.2]
+      eu-west:      [127.0.2.1, 127.0.2.2]
+      ap-northeast: [127.0.3.1, 127.0.3.2]
+records:
+  www:
+    steer:
+      policy: geo
+      pool: web
+      ttl: 30
+      map:
+        EU: [eu-west, us-east, ap-northeast]
+        default: [us-east, eu-west, ap-northeast]
+)";
+  ClusterFixture c(options);
+  REQUIRE(allUp(c));
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(c.regionFor(i) == "eu-west");
+    REQUIRE(c.regionFor(i, "www.other.test") == "eu-west");
+  }
+  c.stopRegion("eu-west");
+  auto both = [&](int i) { return c.regionFor(i) == "us-east" && c.regionFor(i, "www.other.test") == "us-east"; };
+  for (int i = 0; i < 3; ++i) {
+    bool moved = false;
+    for (auto start = Clock::now(); !moved && Clock::now() - start < std::chrono::seconds(10);)
+      if (!(moved = both(i))) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    INFO("node " << i + 1 << ": gtm " << c.regionFor(i) << ", other " << c.regionFor(i, "www.other.test"));
+    CHECK(moved);
+  }
 }

@@ -158,6 +158,25 @@ TEST_CASE("a damaged state file keeps every valid entry and says which it droppe
   CHECK(runCommand("ls " + demo.dir().path() + "/state/ | grep -c 'admin-state.json.damaged-'").output == "1\n");
 }
 
+TEST_CASE("a state file with wrong-typed force notes starts the daemon with every good entry", "[e2e][admin][json][regression]") {
+  // Issue 25 item 8: valid JSON with a wrong-typed force_notes entry aborted the daemon at every
+  // start (terminate ... type_error.302).
+  DemoFixture demo;
+  demo.dir().write("state/admin-state.json",
+                   R"({"version": 1, "drained": {"eu-west": {"reason": "upgrade", "uid": 0, "since": 1}},
+                       "forced": {"127.0.1.1": "down"},
+                       "force_notes": {"127.0.1.1": {"reason": "disk", "uid": "root", "since": "yesterday"}},
+                       "windows": []})");
+  demo.restartDaemon(/*hard=*/false);
+  CHECK(demo.daemon().alive());
+  CHECK(euAnswer(demo.daemon()) == Addrs{"www.gtm.example.test. 30 A 127.0.1.2"});  // eu-west drained, 127.0.1.1 down
+  auto log = demo.daemon().log();
+  INFO(log);
+  CHECK_THAT(log, Catch::Contains("restored 1 drain(s), 1 forced state(s)"));
+  CHECK_THAT(log, Catch::Contains("force note of 127.0.1.1: malformed (uid: \"root\" is a string"));
+  CHECK(runCommand("ls " + demo.dir().path() + "/state/ | grep -c 'admin-state.json.damaged-'").output == "1\n");
+}
+
 TEST_CASE("a state file damaged while the daemon runs is rewritten from memory", "[e2e][admin][regression]") {
   DemoFixture demo;
   CHECK(ctl(demo, "drain eu-west").status == 0);

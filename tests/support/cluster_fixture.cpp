@@ -37,6 +37,9 @@ ClusterFixture::ClusterFixture(ClusterNodeOptions options) : checkPort_(freePort
     dir_.write(n + "/zones/gtm.example.test.yaml",
                i == 3 && options.otherZoneOnNode3 ? zone + "  extra:\n    TXT: \"only on ns3\"\n" : zone);
     fs::copy_file(site + "/zones/gtm.example.test.zone", dir_.path() + "/" + n + "/zones/gtm.example.test.zone");
+    if (!options.extraZoneFile.empty())
+      dir_.write(n + "/zones/extra.yaml",
+                 std::regex_replace(options.extraZoneFile, std::regex("CHECK_PORT"), std::to_string(checkPort_)));
     fs::create_directories(dir_.path() + "/" + n + "/geo");
     fs::copy_file(site + "/geo/demo.mmdb", dir_.path() + "/" + n + "/geo/demo.mmdb");
     dir_.write(n + "/lodestar.yaml", "listen: [127.0.0.1:0]\nworkers: 1\nzones: [zones/]\ngeo: {database: geo/demo.mmdb}\n"
@@ -61,8 +64,8 @@ CommandResult ClusterFixture::ctl(int i, const std::string& args) const {
   return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + configOf(i) + " " + args);
 }
 
-std::string ClusterFixture::regionFor(int i) {
-  auto bytes = node(i).udp(QueryBuilder().name("www.gtm.example.test").withEdns().ecs("198.51.100.0/24").bytes(), false,
+std::string ClusterFixture::regionFor(int i, const std::string& name) {
+  auto bytes = node(i).udp(QueryBuilder().name(name).withEdns().ecs("198.51.100.0/24").bytes(), false,
                            std::chrono::milliseconds(500));
   if (!bytes) return "";
   auto a = parseAnswer(*bytes);

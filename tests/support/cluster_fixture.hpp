@@ -20,6 +20,7 @@ struct ClusterNodeOptions {
   std::string closedProbes;   // addresses node 3 cannot probe ("" none): it runs lodestar-test-daemon
                               // with LODESTAR_TEST_CLOSED_PROBES
   bool otherZoneOnNode3 = false;  // node 3 serves one more record (a configuration mismatch)
+  std::string extraZoneFile;      // one more zone policy file on every node ("" none); CHECK_PORT is replaced
 };
 
 class ClusterFixture {
@@ -33,7 +34,7 @@ class ClusterFixture {
   CommandResult ctl(int i, const std::string& args) const;
   /// The region node `i` gives www.gtm.example.test A for a client in Germany (ECS
   /// 198.51.100.0/24): "eu-west", "us-east", "ap-northeast", "" when no answer.
-  std::string regionFor(int i);
+  std::string regionFor(int i, const std::string& name = "www.gtm.example.test");
   void startRegion(const std::string& region);
   void stopRegion(const std::string& region);
   /// SIGKILL node `i` (it leaves no goodbye).

@@ -32,20 +32,34 @@ std::string socketFrom(const std::string& config, const std::string& socket) {
 
 // The response: as JSON, an error on stderr, or the row's printer. Returns the exit code.
 int print(const lodestarctl::Subcommand& row, const lodestarctl::Request& sent, const nlohmann::json& response, bool json) {
-  bool ok = response.value("ok", false);
+  const auto okField = response.find("ok");
+  const bool ok = okField != response.end() && okField->is_boolean() && okField->get<bool>();
   // The cluster's etcd is unreachable: the same exit code as an unreachable daemon.
-  const int failed = response.value("code", std::string()) == "cluster_unreachable" ? kUnreachable : kFailed;
+  const auto code = response.find("code");
+  const int failed = code != response.end() && *code == "cluster_unreachable" ? kUnreachable : kFailed;
   if (json) {
     std::cout << response.dump(2) << "\n";
     return ok ? 0 : failed;
   }
   if (!ok) {
-    std::cerr << "lodestarctl: " << response.value("error", std::string("failed")) << "\n";
-    if (response.contains("errors"))
-      for (const auto& e : response["errors"]) std::cerr << e.get<std::string>() << "\n";
+    const auto error = response.find("error");
+    std::cerr << "lodestarctl: " << (error != response.end() && error->is_string() ? error->get<std::string>() : "failed")
+              << "\n";
+    if (auto errors = response.find("errors"); errors != response.end() && errors->is_array())
+      for (const auto& e : *errors) std::cerr << (e.is_string() ? e.get<std::string>() : e.dump()) << "\n";
     return failed;
   }
-  row.print(sent, response["result"]);
+  // The printers read the reply by its documented shape; one that differs (a daemon of
+  // another version, a value that passed through etcd) is an error, never an abort.
+  try {
+    const auto result = response.find("result");
+    row.print(sent, result != response.end() ? *result : nlohmann::json::object());
+  } catch (const nlohmann::json::exception& e) {
+    std::cout.flush();
+    std::cerr << "lodestarctl: lodestar's answer is not in the shape this lodestarctl reads (" << e.what()
+              << "); --json shows it whole\n";
+    return failed;
+  }
   return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <string>
 
+#include "dns/control/history_entry.hpp"
 #include "dns/wire/utc_time.hpp"
 #include "tools/lodestarctl/printers.hpp"
 
@@ -43,16 +44,23 @@ void printStats(const nlohmann::json& s) {
 }
 
 void printHistory(const nlohmann::json& result) {
-  if (result["history"].empty()) std::cout << "no admin actions recorded\n";
-  for (const auto& h : result["history"]) {
-    std::cout << formatUtc(h.value("time", int64_t(0))) << "  " << h.value("command", std::string()) << " "
-              << h.value("target", std::string());
-    if (!h.value("state", std::string()).empty()) std::cout << " " << h["state"].get<std::string>();
-    if (h.contains("node")) std::cout << "  on " << h["node"].get<std::string>();
-    std::cout << "  by uid " << h.value("uid", 0);
-    if (!h.value("reason", std::string()).empty()) std::cout << "  \"" << h["reason"].get<std::string>() << "\"";
-    if (!h.value("result", std::string()).empty()) std::cout << "  " << h["result"].get<std::string>();
-    if (h.contains("revision")) std::cout << "  revision " << h["revision"].get<int64_t>();
+  const auto list = result.find("history");
+  if (list == result.end() || !list->is_array() || list->empty()) std::cout << "no admin actions recorded\n";
+  if (list == result.end() || !list->is_array()) return;
+  for (const auto& item : *list) {
+    std::string error;
+    auto h = lodestar::control::readHistoryEntry(item, error);
+    if (!h) {  // one unreadable entry is said and skipped; the others are still shown
+      std::cout << "(an entry lodestarctl cannot read: " << error << ")\n";
+      continue;
+    }
+    std::cout << formatUtc(h->time) << "  " << h->command << " " << h->target;
+    if (!h->state.empty()) std::cout << " " << h->state;
+    if (!h->node.empty()) std::cout << "  on " << h->node;
+    std::cout << "  by uid " << h->uid;
+    if (!h->reason.empty()) std::cout << "  \"" << h->reason << "\"";
+    if (!h->result.empty()) std::cout << "  " << h->result;
+    if (h->revision) std::cout << "  revision " << h->revision;
     std::cout << "\n";
   }
 }

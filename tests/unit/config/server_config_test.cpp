@@ -95,6 +95,10 @@ TEST_CASE("cluster: is read with its defaults, and each mistake is named with it
   bad("  etcd: [http://e:2379]\n  node: 'ns 1'\n", "b.yaml:5:9: cluster.node: 'ns 1' is not a node name");
   bad("  etcd: [http://e:2379]\n  node: n\n  prefix: gtm\n", "cluster.prefix: the key prefix must start with '/'");
   bad("  etcd: [http://e:2379]\n  node: n\n  lease: 1s\n", "cluster.lease: 1s is out of range [2s, 10m]");
+  // A prefix that could lie inside another cluster's (/th/nodes/ inside /th/): refused.
+  bad("  etcd: [http://e:2379]\n  node: n\n  prefix: /th/nodes/\n", "cluster.prefix: '/th/nodes/' has the segment 'nodes'");
+  bad("  etcd: [http://e:2379]\n  node: n\n  prefix: /a/history/b\n", "has the segment 'history'");
+  bad("  etcd: [http://e:2379]\n  node: n\n  prefix: /admin\n", "has the segment 'admin'");
   bad("  etcd: [http://e:2379]\n  node: n\n  tls: {ca: /nonexistent/ca.pem}\n", "cluster.tls.ca: cannot read '/nonexistent/ca.pem'");
   bad("  etcd: [http://e:2379]\n  node: n\n  password: x\n", "cluster.password: a password needs 'user'");
   bad("  etcd: [http://e:2379]\n  node: n\n  nodes: 3\n", "cluster.nodes: unknown key");

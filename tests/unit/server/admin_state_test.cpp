@@ -73,3 +73,41 @@ TEST_CASE("forced states persist under the operator's spelling of the target, an
   CHECK(back->forced == s.forced);
   CHECK(back->toJson() == j);
 }
+
+TEST_CASE("an admin state with wrong-typed fields keeps every good entry and names each bad one",
+          "[server][admin][json][regression]") {
+  // Each of these aborted the daemon (and every node reading P/admin) with type_error.302.
+  const std::string text = R"({"version": 1,
+    "drained": {"eu-west": {"reason": "ok", "uid": 5, "since": 10}, "us-east": {"reason": "x", "uid": "root"},
+                "ap": {"reason": "x", "since": "now"}, "mars": {"reason": ["x"]}},
+    "forced": {"192.0.2.1": "down", "192.0.2.2": "up", "192.0.2.3": "down"},
+    "force_notes": {"192.0.2.1": {"reason": "disk", "uid": "root"}, "192.0.2.2": {"reason": "canary", "since": "today"},
+                    "192.0.2.3": {"reason": "fine", "uid": 7, "since": 9}, "192.0.2.4": 5},
+    "windows": [{"region": "eu-west", "start": 1, "end": 2, "uid": -3}, {"region": "us-east", "start": 1, "end": 2}]})";
+  std::vector<std::string> dropped;
+  std::string error;
+  auto s = AdminState::parse(text, dropped, error);
+  INFO(error);
+  REQUIRE(s);
+  CHECK(s->drained.size() == 1);
+  CHECK(s->drained.count("eu-west"));
+  CHECK(s->forced.size() == 3);  // a bad note never undoes the force it describes
+  REQUIRE(s->forceNotes.size() == 1);
+  CHECK(s->forceNotes.begin()->second.uid == 7);
+  CHECK(s->windows.size() == 1);
+  std::string all;
+  for (const auto& d : dropped) all += d + "\n";
+  INFO(all);
+  CHECK(dropped.size() == 7);
+  CHECK_THAT(all, Catch::Contains("drain of us-east: malformed (uid: \"root\" is a string"));
+  CHECK_THAT(all, Catch::Contains("drain of ap: malformed (since: \"now\" is a string, not an integer)"));
+  CHECK_THAT(all, Catch::Contains("force note of 192.0.2.1: malformed (uid: \"root\""));
+  CHECK_THAT(all, Catch::Contains("force note of 192.0.2.2: malformed (since: \"today\""));
+  CHECK_THAT(all, Catch::Contains("force note of 192.0.2.4: malformed"));
+  CHECK_THAT(all, Catch::Contains("maintenance window: malformed (uid: -3"));
+  // Not an admin state at all: said whole.
+  for (const char* bad : {"{", "[]", R"({"version": "1"})", R"({"drained": {}})"}) {
+    dropped.clear();
+    CHECK_FALSE(AdminState::parse(bad, dropped, error));
+  }
+}

@@ -1,0 +1,44 @@
+// One node's report in the cluster (etcd P/nodes/<node>, under the node's lease): who it is,
+// what it serves, and what its own probes see of every shared endpoint. Read by type: a
+// report with a field of the wrong type is refused whole, and only that report.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "health/state/endpoint_state.hpp"
+
+namespace lodestar::server {
+
+/// The report's format. 2: endpoints keyed by the check's identity (endpointKey), an
+/// instance id. A report of a newer version is not read.
+inline constexpr int kNodeReportVersion = 2;
+
+/// What one node's probes see of one endpoint.
+struct EndpointSighting {
+  health::Observed state = health::Observed::Up;
+  int64_t since = 0;  // unix time of the last change
+  std::string reason;
+};
+
+struct NodeReport {
+  int64_t version = kNodeReportVersion;
+  std::string node;
+  std::string instance;  // this run of the node (random at start): two processes with one name differ
+  std::string software, configHash;
+  int64_t started = 0, seen = 0;  // unix times
+  std::map<std::string, EndpointSighting> endpoints;  // by endpointKey()
+
+  std::string text() const;
+};
+
+/// The report in `text`, held at P/nodes/`keyNode`. nullopt with `error` when it is not a
+/// report, a newer version, names another node than its key, or has a field of the wrong
+/// type (the error names it); unknown fields are ignored. `newer` is set for a newer version.
+std::optional<NodeReport> parseNodeReport(std::string_view text, const std::string& keyNode, std::string& error,
+                                          bool* newer = nullptr);
+
+}  // namespace lodestar::server
