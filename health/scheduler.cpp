@@ -34,7 +34,7 @@ struct Scheduler::Entry {
 
   explicit Entry(ProbeTarget t) : target(std::move(t)), fsm(target.check->rise, target.check->fall, target.check->damping) {
     // A cell that outlived a reload keeps what it knew.
-    Observed known = target.state->observed.load();
+    Observed known = target.cell->observed.load();
     if (known == Observed::Down) {
       for (unsigned i = 0; i < target.check->fall; ++i) fsm.record(false);
     }
@@ -57,7 +57,7 @@ void Scheduler::setTargets(std::vector<ProbeTarget> targets) {
   // make one short line per health change, not one use per zone.
   std::map<HealthCell*, std::set<std::string>> uses;
   for (auto& t : targets) {
-    HealthCell* key = t.state.get();
+    HealthCell* key = t.cell.get();
     if (!uses[key].insert(t.where).second) continue;
     if (next.count(key)) {
       if (uses[key].size() <= kUsesShown) next[key]->target.where += "; " + t.where;
@@ -96,7 +96,7 @@ void Scheduler::schedule(Entry& e, std::chrono::milliseconds delay) {
 void Scheduler::probe(Entry& e) {
   if (e.inFlight || e.removed) return;
   if (inFlight_ >= maxInFlight_) {
-    waiting_.push_back(entries_.at(e.target.state.get()));
+    waiting_.push_back(entries_.at(e.target.cell.get()));
     return;
   }
   ++inFlight_;
@@ -107,7 +107,7 @@ void Scheduler::probe(Entry& e) {
     auto late = std::chrono::duration_cast<std::chrono::microseconds>(loop::EventLoop::Clock::now() - e.planned).count();
     lateness_.push_back(static_cast<uint32_t>(late < 0 ? 0 : late));
   }
-  auto keep = entries_.at(e.target.state.get());
+  auto keep = entries_.at(e.target.cell.get());
   prober_.start(*e.target.check, e.target.address, [this, keep](const ProbeResult& r) {
     keep->inFlight = false;
     --inFlight_;
@@ -135,7 +135,7 @@ void Scheduler::onResult(Entry& e, const ProbeResult& r) {
   e.lastReason = r.reason;
   const auto now = loop::EventLoop::Clock::now();
   if (e.fsm.record(r.success, now)) {
-    if (!e.target.shared) e.target.state->observed.store(e.fsm.state(), std::memory_order_relaxed);
+    if (!e.target.shared) e.target.cell->observed.store(e.fsm.state(), std::memory_order_relaxed);
     e.since = std::chrono::system_clock::now();
     ++e.changes;
     ++changes_;

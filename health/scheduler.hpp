@@ -27,7 +27,7 @@ namespace lodestar::health {
 struct ProbeTarget {
   std::shared_ptr<const CheckSpec> check;
   std::string address;
-  std::shared_ptr<HealthCell> state;
+  std::shared_ptr<HealthCell> cell;
   std::string where;  // "region eu-west, pool web" for log lines (every pool naming it)
   /// The cell is written by the cluster's consensus (consensus: quorum), not by these probes:
   /// they only report what this node sees.
@@ -47,10 +47,6 @@ struct StateChange {
 const char* observedName(Observed o) noexcept;
 /// The inverse of observedName(): nullopt for any other text.
 std::optional<Observed> parseObserved(std::string_view name) noexcept;
-
-// Transitional, for dns/server/cluster_node.* only (another branch edits those files): the
-// loop is lodestar::loop's; remove once they say loop::EventLoop.
-using EventLoop = loop::EventLoop;
 
 class Scheduler {
  public:

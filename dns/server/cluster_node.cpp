@@ -67,7 +67,7 @@ std::string endpointKey(const health::CheckSpec& check, const std::string& addre
   return std::string(digest) + "|" + address;
 }
 
-ClusterNode::ClusterNode(health::EventLoop& loop, const config::ClusterConfig& config, std::string version,
+ClusterNode::ClusterNode(loop::EventLoop& loop, const config::ClusterConfig& config, std::string version,
                          std::string stateDir, std::function<void()> changed,
                          std::function<void(const std::string&)> refuse)
     : loop_(loop),
@@ -253,9 +253,9 @@ void ClusterNode::setTargets(const std::vector<health::ProbeTarget>& targets, co
     if (!t.shared) continue;
     const std::string key = endpointKey(*t.check, t.address);
     auto old = shared_.find(key);
-    Shared s{t.state,
+    Shared s{t.cell,
              old != shared_.end() ? old->second.local
-                                  : EndpointSighting{t.state->observed.load(), nowSeconds(), "not probed yet"},
+                                  : EndpointSighting{t.cell->observed.load(), nowSeconds(), "not probed yet"},
              t.check->name + "|" + t.address};
     next.emplace(key, std::move(s));
   }

@@ -41,7 +41,7 @@ class ClusterNode {
   /// `stateDir` keeps a copy of the cluster's overrides, so a node restarted while etcd is
   /// unreachable answers with them ("" keeps none).
   /// `refuse` runs on the loop when this node must not run (another live node holds its name).
-  ClusterNode(health::EventLoop& loop, const config::ClusterConfig& config, std::string version, std::string stateDir,
+  ClusterNode(loop::EventLoop& loop, const config::ClusterConfig& config, std::string version, std::string stateDir,
               std::function<void()> changed, std::function<void(const std::string& why)> refuse);
 
   /// The cluster's overrides as last known (empty until the first read).
@@ -75,7 +75,7 @@ class ClusterNode {
 
  private:
   struct Shared {
-    std::shared_ptr<health::EndpointState> cell;
+    std::shared_ptr<health::HealthCell> cell;
     EndpointSighting local;  // what this node's probes see
     std::string shown;       // "check|address" for people (the key holds the check's digest)
   };
@@ -98,7 +98,7 @@ class ClusterNode {
   void keepCopy();  // the overrides into state_dir
   void pruneHistory();  // keeps the newest kHistoryKept admin actions in etcd
 
-  health::EventLoop& loop_;
+  loop::EventLoop& loop_;
   config::ClusterConfig config_;
   std::string version_, configHash_, stateDir_;
   int64_t started_;

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "health/state/endpoint_state.hpp"
+#include "health/state/health_cell.hpp"
 
 namespace lodestar::server {
 

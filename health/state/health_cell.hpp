@@ -54,8 +54,4 @@ inline Health read(const EndpointForce& force, const HealthCell& cell) noexcept 
   return combine(f, cell.observed.load(std::memory_order_relaxed));
 }
 
-// Transitional, for dns/server/cluster_node.hpp only (another branch edits that file): remove
-// once it says HealthCell.
-using EndpointState = HealthCell;
-
 }  // namespace lodestar::health

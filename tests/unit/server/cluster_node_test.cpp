@@ -30,14 +30,14 @@ TEST_CASE("endpoint keys follow the check's identity, not its name", "[server][c
 
 TEST_CASE("two checks of one name and different specs on one address: each cell follows its own probes",
           "[server][cluster][regression]") {
-  health::EventLoop loop;
+  loop::EventLoop loop;
   config::ClusterConfig c;
   c.etcd = {"http://127.0.0.1:1"};  // nothing listens: the node decides from its own view
   c.node = "ns1";
   std::string refused;
   server::ClusterNode node(loop, c, "test", "", [] {}, [&](const std::string& why) { refused = why; });
   auto a = spec("web", "/a"), b = spec("web", "/b");
-  auto cellA = std::make_shared<health::EndpointState>(), cellB = std::make_shared<health::EndpointState>();
+  auto cellA = std::make_shared<health::HealthCell>(), cellB = std::make_shared<health::HealthCell>();
   node.setTargets({{a, "192.0.2.1", cellA, "zone one", true}, {b, "192.0.2.1", cellB, "zone two", true}}, "hash");
   health::StateChange down{"192.0.2.1", "zone two", "web", health::Observed::Up, health::Observed::Down, {}, b};
   node.localChange(down);
