@@ -103,6 +103,11 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, yaml::Diag
         yaml.error(root["control_socket"], "control_socket",
                    "the path '" + c.controlSocket + "' is " + std::to_string(c.controlSocket.size()) +
                        " bytes; a Unix socket path holds at most " + std::to_string(sizeof(sockaddr_un::sun_path) - 1));
+      // The daemon replaces a socket left behind, never anything else.
+      struct stat st {};
+      if (lstat(c.controlSocket.c_str(), &st) == 0 && !S_ISSOCK(st.st_mode))
+        yaml.error(root["control_socket"], "control_socket",
+                   "'" + c.controlSocket + "' exists and is not a socket; the daemon would have to remove it");
     }
   }
   if (const auto udp = root["udp"]) {

@@ -23,7 +23,8 @@ std::string argumentError(const nlohmann::json& args, const ArgumentSpec& spec) 
     if (!fits) {
       const char* want = type == ArgumentType::String    ? "a string"
                          : type == ArgumentType::Boolean ? "true or false"
-                                                         : "an integer (seconds since 1970)";
+                         : type == ArgumentType::Time    ? "an integer (seconds since 1970)"
+                                                         : "an integer";
       return "argument \"" + std::string(name) + "\" must be " + want + ", not " + value->type_name();
     }
   }

@@ -19,7 +19,7 @@ nlohmann::json failure(const std::string& message);
 /// {"version":1,"ok":true,"result":result}
 nlohmann::json success(nlohmann::json result);
 
-enum class ArgumentType { String, Boolean, Integer };
+enum class ArgumentType { String, Boolean, Integer, Time };  // Time: an integer, seconds since 1970
 struct Argument {
   const char* name;
   ArgumentType type;

@@ -170,6 +170,7 @@ bool saveAdminState(const std::string& stateDir, const AdminState& state, std::s
   close(fd);
   if (!ok || rename(temp.c_str(), path.c_str()) != 0) {
     error = "cannot save " + path + ": " + std::strerror(errno);
+    unlink(temp.c_str());  // a full disk leaves no half-written file behind; the old one stands
     return false;
   }
   // The rename itself must reach the disk before we say it is saved.

@@ -27,6 +27,11 @@ ControlServer::ControlServer(loop::EventLoop& loop, std::string path, Handler ha
   std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
+  // Only a socket is ever replaced: a path that names a zone file or the config by mistake
+  // must not lose it (connect() to a plain file is refused just like a dead socket's).
+  struct stat existing {};
+  if (lstat(path_.c_str(), &existing) == 0 && !S_ISSOCK(existing.st_mode))
+    throw std::runtime_error("control_socket " + path_ + " exists and is not a socket; refusing to replace it");
   listenFd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   // A socket file left by a daemon that died: nobody answers on it, so replace it.
   if (connect(listenFd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
@@ -50,6 +55,8 @@ ControlServer::ControlServer(loop::EventLoop& loop, std::string path, Handler ha
     throw std::runtime_error("cannot listen on control socket " + path_ + ": " + std::strerror(err));
   }
   chmod(path_.c_str(), 0660);
+  struct stat made {};
+  if (lstat(path_.c_str(), &made) == 0) made_ = {made.st_dev, made.st_ino};
   loop_.watch(listenFd_, EPOLLIN, [this](uint32_t) { accept(); });
 }
 
@@ -61,7 +68,10 @@ ControlServer::~ControlServer() {
   }
   loop_.unwatch(listenFd_);
   close(listenFd_);
-  unlink(path_.c_str());
+  // Ours only: the file may have been replaced since (by a second daemon, or by hand).
+  struct stat now {};
+  if (lstat(path_.c_str(), &now) == 0 && S_ISSOCK(now.st_mode) && made_ == std::pair(now.st_dev, now.st_ino))
+    unlink(path_.c_str());
 }
 
 void ControlServer::accept() {

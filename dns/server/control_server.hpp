@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -68,6 +69,7 @@ class ControlServer {
 
   loop::EventLoop& loop_;
   std::string path_;
+  std::pair<dev_t, ino_t> made_{0, 0};  // the socket file this server bound: the only one it removes
   Handler handler_;
   int listenFd_ = -1;
   std::unordered_map<int, Client> clients_;

@@ -306,7 +306,7 @@ class Daemon {
     const control::ArgumentSpec adminArguments = {
         {"target", ArgumentType::String}, {"state", ArgumentType::String},   {"reason", ArgumentType::String},
         {"force", ArgumentType::Boolean}, {"dry_run", ArgumentType::Boolean}, {"local", ArgumentType::Boolean},
-        {"start", ArgumentType::Integer}, {"end", ArgumentType::Integer}};
+        {"start", ArgumentType::Time}, {"end", ArgumentType::Time}};
     return {
         {"reload", {{"force", ArgumentType::Boolean}}, load(true)},
         {"check", {{"force", ArgumentType::Boolean}}, load(false)},
@@ -330,7 +330,9 @@ class Daemon {
         {"stats", {}, [this](const nlohmann::json&, uid_t, const ControlServer::Reply& reply) { reply(control::success(stats())); }},
         {"history", {{"limit", ArgumentType::Integer}},
          [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
-           const size_t limit = static_cast<size_t>(std::clamp<int64_t>(args.value("limit", int64_t(20)), 1, 1000));
+           const int64_t asked = args.value("limit", int64_t(20));
+           if (asked < 1 || asked > 1000) return reply(control::failure("limit must be from 1 to 1000, not " + std::to_string(asked)));
+           const size_t limit = static_cast<size_t>(asked);
            if (cluster_) return cluster_->history(limit, reply);
            if (config_.stateDir.empty())
              return reply(control::failure("no state_dir is configured, so no admin action is recorded"));

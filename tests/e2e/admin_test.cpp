@@ -546,3 +546,26 @@ TEST_CASE("explain reads the type through the RR type table: any case, TYPE####,
   CHECK(bogus.status == 2);
   CHECK_THAT(bogus.output, Catch::Contains("unknown type 'AAAAA' (a mnemonic such as AAAA, or TYPE12345)"));
 }
+
+TEST_CASE("history takes 1 to 1000 entries: -n 0 and -n -1 are usage errors, not one entry",
+          "[e2e][admin][history][regression]") {
+  DemoFixture demo;
+  REQUIRE(ctl(demo, "drain eu-west --reason one").status == 0);
+  REQUIRE(ctl(demo, "undrain eu-west").status == 0);
+  auto two = ctl(demo, "history -n 2");
+  INFO(two.output);
+  CHECK(two.status == 0);
+  CHECK_THAT(two.output, Catch::Contains("undrain") && Catch::Contains("drain"));
+  for (const char* bad : {"history -n 0", "history -n -1", "history -n 1001"}) {
+    auto r = ctl(demo, bad);
+    INFO(bad << ": " << r.output);
+    CHECK(r.status != 0);
+    CHECK_THAT(r.output, Catch::Contains("not in range 1 to 1000"));
+  }
+  // The daemon refuses it too, whoever asks.
+  std::string error;
+  auto raw = lodestar::control::request(demo.dir().path() + "/state/lodestar.sock", "history", {{"limit", 0}}, error);
+  REQUIRE(raw);
+  CHECK((*raw)["ok"] == false);
+  CHECK((*raw)["error"] == "limit must be from 1 to 1000, not 0");
+}

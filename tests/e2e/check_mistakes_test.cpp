@@ -2,12 +2,21 @@
 // and one root error gives one message.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include "tests/support/command.hpp"
 #include "tests/support/daemon_process.hpp"
 
 using namespace lodestar::test;
 
 namespace {
+std::string readFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 CommandResult check(const TempDir& dir, const std::string& zone) {
   dir.write("zones/z.yaml", zone);
   auto cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nzones: [zones/]\ngeo: {database: " +
@@ -78,5 +87,28 @@ TEST_CASE("http expect takes one status or a list, as documented", "[e2e][check]
                             "records:\n  www: {steer: {policy: failover, pool: web}}\n");
     INFO(r.output);
     CHECK(r.status == 0);
+  }
+}
+
+TEST_CASE("control_socket naming a file that is not a socket: refused at --check and at start, the file kept",
+          "[e2e][check][regression]") {
+  TempDir dir;
+  dir.write("zones/z.yaml", std::string(kHead) + "records:\n  www: {A: 192.0.2.9}\n");
+  const std::string zone = readFile(dir.path() + "/zones/z.yaml");
+  for (const std::string target : {"zones/z.yaml", "lodestar.yaml"}) {
+    auto cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nzones: [zones/]\nstate_dir: state\ncontrol_socket: " +
+                                              target + "\ngeo: {database: " + std::string(LODESTAR_DEMO_DIR) +
+                                              "/geo/demo.mmdb}\n");
+    const std::string config = readFile(cfg);
+    auto checked = runCommand(std::string(LODESTAR_BINARY_FOR_TESTS) + " --check -c " + cfg);
+    INFO(checked.output);
+    CHECK(checked.status == 1);
+    CHECK_THAT(checked.output, Catch::Contains("lodestar.yaml:4:17: control_socket: '") &&
+                                   Catch::Contains(target + "' exists and is not a socket"));
+    auto started = runCommand("timeout 10 " + std::string(LODESTAR_BINARY_FOR_TESTS) + " -c " + cfg);
+    INFO(started.output);
+    CHECK(started.status == 1);
+    CHECK(readFile(dir.path() + "/zones/z.yaml") == zone);
+    CHECK(readFile(cfg) == config);
   }
 }

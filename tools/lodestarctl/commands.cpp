@@ -47,7 +47,7 @@ BuildRequest setupStatus(CLI::App& sub) {
 
 BuildRequest setupHistory(CLI::App& sub) {
   auto limit = std::make_shared<int64_t>(20);
-  sub.add_option("-n,--limit", *limit, "how many, newest first (default 20)");
+  sub.add_option("-n,--limit", *limit, "how many, newest first (default 20, at most 1000)")->check(CLI::Range(1, 1000));
   return [limit](std::string&) { return Request{"history", {{"limit", *limit}}}; };
 }
 

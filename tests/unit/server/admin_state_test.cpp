@@ -2,7 +2,12 @@
 // exactly at their edges, and each step says whether the drains in effect changed.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
+
 #include "dns/server/admin_state.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace lodestar::server;
 
@@ -110,4 +115,22 @@ TEST_CASE("an admin state with wrong-typed fields keeps every good entry and nam
     dropped.clear();
     CHECK_FALSE(AdminState::parse(bad, dropped, error));
   }
+}
+
+TEST_CASE("a save that fails on a full disk leaves no half-written file, and the old state stands", "[server][admin]") {
+  lodestar::test::TempDir dir;
+  AdminState before;
+  before.drained["us-east"] = {"explicit", 0, 10};
+  std::string error;
+  REQUIRE(saveAdminState(dir.path(), before, error));
+  const std::string tmp = dir.path() + "/admin-state.json.tmp";
+  REQUIRE(symlink("/dev/full", tmp.c_str()) == 0);  // every write there fails with ENOSPC
+  AdminState after = before;
+  after.drained["eu-west"] = {"explicit", 0, 20};
+  CHECK_FALSE(saveAdminState(dir.path(), after, error));
+  CHECK_THAT(error, Catch::Contains("No space left on device"));
+  CHECK_FALSE(std::filesystem::exists(std::filesystem::symlink_status(tmp)));
+  auto loaded = loadAdminState(dir.path());
+  CHECK(loaded.state.drained.count("us-east") == 1);
+  CHECK(loaded.state.drained.count("eu-west") == 0);
 }

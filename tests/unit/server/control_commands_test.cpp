@@ -29,8 +29,11 @@ TEST_CASE("a control command runs only with its arguments' types right", "[serve
   CHECK(ran == 1);
   auto typed = run(table, "wait", {{"limit", "soon"}});
   CHECK(typed["ok"] == false);
-  CHECK(typed["error"] == "argument \"limit\" must be an integer (seconds since 1970), not string");
+  CHECK(typed["error"] == "argument \"limit\" must be an integer, not string");
   CHECK(run(table, "wait", {{"why", 5}})["error"] == "argument \"why\" must be a string, not number");
+  // A time says what its integer counts; a plain count does not (it said "seconds since 1970").
+  std::vector<server::ControlCommand> timed = {{"at", {{"start", control::ArgumentType::Time}}, table[1].handler}};
+  CHECK(run(timed, "at", {{"start", "noon"}})["error"] == "argument \"start\" must be an integer (seconds since 1970), not string");
   CHECK(ran == 1);
   CHECK(run(table, "go", {{"limit", "not its argument"}})["ok"] == true);
   CHECK(run(table, "go", nlohmann::json::array())["error"] == "\"args\" must be a JSON object");
