@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <filesystem>
 #include <thread>
 
 #include "dns/control/protocol.hpp"
@@ -44,15 +43,6 @@ std::string readReply(int fd) {
     out.append(buf, static_cast<size_t>(n));
   }
   return out;
-}
-
-unsigned descriptorsOf(pid_t pid) {
-  unsigned n = 0;
-  std::error_code ec;
-  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end; !ec && it != end;
-       it.increment(ec))
-    ++n;
-  return n;
 }
 
 }  // namespace

@@ -14,7 +14,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <regex>
 #include <string>
 #include <thread>
@@ -100,15 +99,6 @@ std::optional<milliseconds> normalQuery(uint16_t port, std::vector<std::string>&
   }
   close(fd);
   return took;
-}
-
-unsigned descriptorsOf(pid_t pid) {
-  unsigned n = 0;
-  std::error_code ec;
-  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end; !ec && it != end;
-       it.increment(ec))
-    ++n;
-  return n;
 }
 
 bool hasBoth(const std::vector<std::string>& rrs, const char* a, const char* b) {

@@ -209,4 +209,13 @@ Answer DaemonProcess::askTcp(const QueryBuilder& q) {
   return *a;
 }
 
+unsigned descriptorsOf(pid_t pid) {
+  unsigned n = 0;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end; !ec && it != end;
+       it.increment(ec))
+    ++n;
+  return n;
+}
+
 }  // namespace lodestar::test

@@ -59,4 +59,7 @@ class DaemonProcess {
   uint16_t port4_ = 0, port6_ = 0;
 };
 
+/// How many descriptors process `pid` holds open (its /proc/PID/fd entries).
+unsigned descriptorsOf(pid_t pid);
+
 }  // namespace lodestar::test
