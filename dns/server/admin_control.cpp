@@ -85,6 +85,13 @@ void AdminControl::tick(int64_t now) {
 void AdminControl::judge(int64_t now) {
   AdminState e = effective();
   const size_t fromCluster = cluster_ ? cluster_->admin().windows.size() : 0;
+  // A cluster window opening now is judged here too, even when another node's hold reached
+  // us first: each node decides (and says) for itself.
+  for (size_t i = 0; i < fromCluster; ++i) {
+    auto& w = e.windows[i];
+    const bool judgedHere = std::any_of(verdicts_.begin(), verdicts_.end(), [&](const auto& v) { return v.sameAs(w); });
+    if (!judgedHere && w.start > judgedUntil_ && w.start <= now) w.held = false;
+  }
   const auto verdicts = judgeWindows(currentView_(), e, judgedUntil_, now);
   judgedUntil_ = std::max(judgedUntil_, now);
   bool save = false;
