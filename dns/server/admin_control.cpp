@@ -49,15 +49,29 @@ AdminState AdminControl::effective() const {
 }
 
 void AdminControl::applyEffective() {
-  judge(std::time(nullptr));
+  const int64_t now = std::time(nullptr);
+  judge(now);
   const AdminState e = effective();
   const zones::View& view = currentView_();
   // Another node may know regions this one does not (or foreign data named one): said once.
-  for (const auto& [region, d] : e.effectiveDrains(std::time(nullptr)))
+  for (const auto& [region, d] : e.effectiveDrains(now))
     if (!view.regionId(region) && unknownNamed_.insert(region).second)
       logLine(LogLevel::Warning, "admin: the overrides drain region '" + region +
                                      "', which this node's zones do not define; ignored here");
-  applyAdminState(e, view, currentCells_(), std::time(nullptr));
+  applyAdminState(e, view, currentCells_(), now);
+  noteOpenWindows(e, now);
+}
+
+bool AdminControl::noteOpenWindows(const AdminState& e, int64_t now) {
+  std::vector<std::string> open;
+  for (const auto& w : e.windows)
+    if (w.openAt(now)) open.push_back(w.region + "|" + std::to_string(w.start) + "|" + std::to_string(w.end));
+  if (open == windowsOpen_) return false;
+  windowsOpen_ = std::move(open);
+  std::string drained;
+  for (const auto& [region, d] : e.effectiveDrains(now)) drained += (drained.empty() ? "" : ", ") + region;
+  logLine(LogLevel::Info, "admin: maintenance windows now drain: " + (drained.empty() ? std::string("none") : drained));
+  return true;
 }
 
 void AdminControl::tick(int64_t now) {
@@ -69,16 +83,7 @@ void AdminControl::tick(int64_t now) {
   // Every node opens and closes every window by the clock: what drains changes when the set
   // of open windows does.
   const AdminState e = effective();
-  std::vector<std::string> open;
-  for (const auto& w : e.windows)
-    if (w.openAt(now)) open.push_back(w.region + "|" + std::to_string(w.start) + "|" + std::to_string(w.end));
-  if (open != windowsOpen_) {
-    windowsOpen_ = std::move(open);
-    applyAdminState(e, currentView_(), currentCells_(), now);
-    std::string drained;
-    for (const auto& [region, d] : e.effectiveDrains(now)) drained += (drained.empty() ? "" : ", ") + region;
-    logLine(LogLevel::Info, "admin: maintenance windows now drain: " + (drained.empty() ? std::string("none") : drained));
-  }
+  if (noteOpenWindows(e, now)) applyAdminState(e, currentView_(), currentCells_(), now);
   if (++ticks_ % 5 == 0) checkStateFile();
 }
 

@@ -67,6 +67,8 @@ class AdminControl {
   /// written to etcd. Each hold is logged as an error and sent to the hooks.
   void judge(int64_t now);
   void tellVerdict(const AdminState::Window& w, bool held);
+  /// Logs the regions drained when the set of open windows changed since last seen; true then.
+  bool noteOpenWindows(const AdminState& effective, int64_t now);
   /// Clustered: a held window's new state, or the ended windows' removal, written to etcd by
   /// the node that noticed (decided again on a newer state: idempotent).
   void commitWindowChange(AdminState::Window judged, int64_t now);
