@@ -188,10 +188,10 @@ void AdminControl::dropEndedClusterWindows(int64_t now) {
           nextDropTry_ = now + 5;
           logLine(LogLevel::Warning, "admin: could not remove the ended maintenance windows (" + ended +
                                          ") from etcd; trying again in 5 s: " + reply.value("error", std::string()));
-        } else if (reply["result"].is_object() && reply["result"].contains("revision")) {
+        } else if (auto r = reply.find("result"); r != reply.end() && r->is_object() && r->contains("revision")) {
           logLine(LogLevel::Info, "admin: removed the ended maintenance windows (" + ended +
                                       ") from the cluster's overrides (etcd revision " +
-                                      std::to_string(reply["result"].value("revision", int64_t(0))) + ")");
+                                      std::to_string(r->value("revision", int64_t(0))) + ")");
         }
       });
 }
