@@ -2,6 +2,7 @@
 #include "dns/server/admin_actions.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "dns/control/protocol.hpp"
 #include "dns/server/admin_rules.hpp"
@@ -9,6 +10,24 @@
 #include "dns/wire/utc_time.hpp"
 
 namespace lodestar::server {
+
+namespace {
+
+// When a refused change would first strand clients, for its message: "" for now, else the
+// instant and the windows that open then ("this window" being the one asked for).
+std::string strandedWhen(const AdminState& next, int64_t at, int64_t now, bool window) {
+  if (at <= now) return "";
+  std::string opening;
+  for (size_t i = 0; i < next.windows.size(); ++i) {
+    const auto& w = next.windows[i];
+    if (w.start != at) continue;
+    const bool asked = window && i + 1 == next.windows.size();
+    opening += (opening.empty() ? "" : " and ") + (asked ? std::string("this window") : w.region + "'s maintenance window");
+  }
+  return " from " + wire::formatUtc(at) + (opening.empty() ? std::string() : ", when " + opening + " opens");
+}
+
+}  // namespace
 
 AdminDecision decideAdmin(const zones::View& view, const AdminState& current, const std::string& command,
                           const nlohmann::json& args, uid_t uid, int64_t now) {
@@ -36,7 +55,14 @@ AdminDecision decideAdmin(const zones::View& view, const AdminState& current, co
       if (start < 0 || start > now + longest || end - start > longest)
         return done(control::failure("a maintenance window starts at most " + wire::formatDuration(wire::kLongestDuration) +
                                      " ahead and lasts at most " + wire::formatDuration(wire::kLongestDuration)));
-      next.windows.push_back({target, reason, static_cast<uint32_t>(uid), start, end});
+      const bool force = args.value("force", false);
+      if (force) {
+        // Re-issued with --force: it replaces the region's held windows that it overlaps.
+        std::erase_if(next.windows, [&](const AdminState::Window& w) {
+          return w.held && w.region == target && w.start < end && start < w.end;
+        });
+      }
+      next.windows.push_back({target, reason, static_cast<uint32_t>(uid), start, end, force});
       scheduled = start > now;
     } else if (command == "drain") {
       changed = !next.drained.count(target);
@@ -67,27 +93,28 @@ AdminDecision decideAdmin(const zones::View& view, const AdminState& current, co
       return done(control::failure("state must be up, down or auto"));
     }
   }
-  // A scheduled window is judged as it will be when it opens.
-  const int64_t when = args.contains("start") ? args["start"].get<int64_t>() : now;
-  auto stranded = groupsWithoutRegion(view, next, when);
-  auto strandedBefore = groupsWithoutRegion(view, current, when);
-  std::vector<std::string> newlyStranded;
-  for (const auto& r : stranded)
-    if (std::find(strandedBefore.begin(), strandedBefore.end(), r) == strandedBefore.end()) newlyStranded.push_back(r);
-  nlohmann::json result = {{"target", target}, {"changed", changed}, {"left_without_region", newlyStranded}};
-  if (args.contains("start")) result["window"] = {{"start", args["start"]}, {"end", args["end"]}};
+  // Judged at every instant the change will hold, with every other window (scheduled ones
+  // too): a window over its span, anything else from now on.
+  const bool window = args.contains("start");
+  const int64_t when = window ? std::max(args["start"].get<int64_t>(), now) : now;
+  const int64_t until = window ? args["end"].get<int64_t>() : std::numeric_limits<int64_t>::max();
+  const StrandedOverTime stranded = newlyStranded(view, current, next, when, until);
+  nlohmann::json result = {{"target", target}, {"changed", changed}, {"left_without_region", stranded.groups}};
+  if (!stranded.groups.empty() && stranded.at > now) result["left_without_region_from"] = stranded.at;
+  if (window) result["window"] = {{"start", args["start"]}, {"end", args["end"]}};
   if (args.value("dry_run", false)) {
     result["dry_run"] = true;
     result["moves"] = predictedMoves(view, current, next, when);
     return done(control::success(result));
   }
-  if (!newlyStranded.empty() && !args.value("force", false) && command != "undrain") {
+  if (!stranded.groups.empty() && !args.value("force", false) && command != "undrain") {
     std::string names;
-    for (const auto& r : newlyStranded) names += (names.empty() ? "" : "; ") + r;
-    auto e = control::failure("refused: this would leave " + names +
-                          " without a usable region (use --force to do it anyway; those clients then get a "
-                          "fail-open answer)");
-    e["records"] = newlyStranded;
+    for (const auto& r : stranded.groups) names += (names.empty() ? "" : "; ") + r;
+    auto e = control::failure("refused: this would leave " + names + " without a usable region" +
+                              strandedWhen(next, stranded.at, now, window) +
+                              " (use --force to do it anyway; those clients then get a fail-open answer)");
+    e["records"] = stranded.groups;
+    if (stranded.at > now) e["from"] = stranded.at;
     return done(e, "refused");
   }
   if (!changed) return done(control::success(result), "no change");

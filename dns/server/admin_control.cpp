@@ -1,17 +1,24 @@
 // Executing admin decisions: save, apply, audit, log; windows by the clock; the state file.
 #include "dns/server/admin_control.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <memory>
 
 #include "dns/control/protocol.hpp"
 #include "dns/server/admin_actions.hpp"
+#include "dns/server/admin_rules.hpp"
 #include "dns/server/log.hpp"
+#include "dns/wire/utc_time.hpp"
 
 namespace lodestar::server {
 
+// Windows that opened before this start are taken as the state says (open, or held).
 AdminControl::AdminControl(std::string stateDir, CurrentView currentView, CurrentCells currentCells)
-    : stateDir_(std::move(stateDir)), currentView_(std::move(currentView)), currentCells_(std::move(currentCells)) {}
+    : stateDir_(std::move(stateDir)),
+      currentView_(std::move(currentView)),
+      currentCells_(std::move(currentCells)),
+      judgedUntil_(std::time(nullptr)) {}
 
 void AdminControl::restore() {
   if (stateDir_.empty()) return;
@@ -32,44 +39,161 @@ AdminState AdminControl::effective() const {
   for (const auto& [region, d] : admin_.drained) e.drained[region] = d;
   for (const auto& [target, f] : admin_.forced) e.forced[target] = f;
   for (const auto& [target, n] : admin_.forceNotes) e.forceNotes[target] = n;
+  // This node's own verdict on a cluster window rules here: every node judges each window
+  // when it opens, by the clock, without waiting for another node's word through etcd.
+  for (auto& w : e.windows)
+    for (const auto& v : verdicts_)
+      if (v.sameAs(w)) w = v;
   e.windows.insert(e.windows.end(), admin_.windows.begin(), admin_.windows.end());
   return e;
 }
 
 void AdminControl::applyEffective() {
+  const int64_t now = std::time(nullptr);
+  judge(now);
   const AdminState e = effective();
   const zones::View& view = currentView_();
   // Another node may know regions this one does not (or foreign data named one): said once.
-  for (const auto& [region, d] : e.effectiveDrains(std::time(nullptr)))
+  for (const auto& [region, d] : e.effectiveDrains(now))
     if (!view.regionId(region) && unknownNamed_.insert(region).second)
       logLine(LogLevel::Warning, "admin: the overrides drain region '" + region +
                                      "', which this node's zones do not define; ignored here");
-  applyAdminState(e, view, currentCells_(), std::time(nullptr));
+  applyAdminState(e, view, currentCells_(), now);
+  noteOpenWindows(e, now);
+}
+
+bool AdminControl::noteOpenWindows(const AdminState& e, int64_t now) {
+  std::vector<std::string> open;
+  for (const auto& w : e.windows)
+    if (w.openAt(now)) open.push_back(w.region + "|" + std::to_string(w.start) + "|" + std::to_string(w.end));
+  if (open == windowsOpen_) return false;
+  windowsOpen_ = std::move(open);
+  std::string drained;
+  for (const auto& [region, d] : e.effectiveDrains(now)) drained += (drained.empty() ? "" : ", ") + region;
+  logLine(LogLevel::Info, "admin: maintenance windows now drain: " + (drained.empty() ? std::string("none") : drained));
+  return true;
 }
 
 void AdminControl::tick(int64_t now) {
-  auto windows = admin_.stepWindows(now);
-  if (cluster_) {
-    // The cluster's maintenance windows open and close on every node by the clock.
-    std::vector<std::string> open;
-    for (const auto& w : cluster_->admin().windows)
-      if (w.start <= now && now < w.end) open.push_back(w.region + "|" + std::to_string(w.start) + "|" + std::to_string(w.end));
-    if (open != clusterWindowsOpen_) {
-      clusterWindowsOpen_ = std::move(open);
-      windows.changed = true;
-      windows.drained.clear();
-      for (const auto& [region, d] : effective().effectiveDrains(now)) windows.drained.push_back(region);
-    }
-  }
-  if (windows.changed) {
-    applyAdminState(effective(), currentView_(), currentCells_(), now);
-    std::string drained;
-    for (const auto& region : windows.drained) drained += (drained.empty() ? "" : ", ") + region;
-    logLine(LogLevel::Info, "admin: maintenance windows now drain: " + (drained.empty() ? std::string("none") : drained));
-    std::string error;
-    if (windows.expired && !stateDir_.empty() && !saveAdminState(stateDir_, admin_, error)) logLine(LogLevel::Error, error);
-  }
+  judge(now);
+  std::string error;
+  if (admin_.expireWindows(now) && !stateDir_.empty() && !saveAdminState(stateDir_, admin_, error))
+    logLine(LogLevel::Error, error);
+  if (cluster_) dropEndedClusterWindows(now);
+  // Every node opens and closes every window by the clock: what drains changes when the set
+  // of open windows does.
+  const AdminState e = effective();
+  if (noteOpenWindows(e, now)) applyAdminState(e, currentView_(), currentCells_(), now);
   if (++ticks_ % 5 == 0) checkStateFile();
+}
+
+void AdminControl::judge(int64_t now) {
+  AdminState e = effective();
+  const size_t fromCluster = cluster_ ? cluster_->admin().windows.size() : 0;
+  // A cluster window opening now is judged here too, even when another node's hold reached
+  // us first: each node decides (and says) for itself.
+  for (size_t i = 0; i < fromCluster; ++i) {
+    auto& w = e.windows[i];
+    const bool judgedHere = std::any_of(verdicts_.begin(), verdicts_.end(), [&](const auto& v) { return v.sameAs(w); });
+    if (!judgedHere && w.start > judgedUntil_ && w.start <= now) w.held = false;
+  }
+  const auto verdicts = judgeWindows(currentView_(), e, judgedUntil_, now);
+  judgedUntil_ = std::max(judgedUntil_, now);
+  bool save = false;
+  for (const auto& v : verdicts) {
+    const AdminState::Window& w = e.windows[v.index];
+    const bool turned = v.kind != WindowVerdict::Kind::Opened;
+    if (v.index < fromCluster) {
+      auto it = std::find_if(verdicts_.begin(), verdicts_.end(), [&](const auto& x) { return x.sameAs(w); });
+      if (it == verdicts_.end()) verdicts_.push_back(w);
+      else *it = w;
+      if (turned) commitWindowChange(w, now);
+    } else {
+      admin_.windows[v.index - fromCluster] = w;
+      save = save || turned;
+    }
+    if (turned) tellVerdict(w, v.kind == WindowVerdict::Kind::Held);
+  }
+  if (save && !stateDir_.empty()) saveOrLog("saved the maintenance windows' new state");
+  // A verdict lives as long as its window does in the cluster's overrides.
+  if (cluster_)
+    std::erase_if(verdicts_, [this](const AdminState::Window& v) {
+      const auto& all = cluster_->admin().windows;
+      return std::none_of(all.begin(), all.end(), [&](const auto& w) { return w.sameAs(v); });
+    });
+}
+
+void AdminControl::tellVerdict(const AdminState::Window& w, bool held) {
+  const std::string what = "the maintenance window draining " + w.region + " from " + wire::formatUtc(w.start) +
+                           " to " + wire::formatUtc(w.end);
+  if (held)
+    logLine(LogLevel::Error, "admin: " + what + " is held, not opened: it would leave " + w.heldWhy +
+                                 " with no region; it opens when that is safe, or when re-issued with --force");
+  else
+    logLine(LogLevel::Info, "admin: " + what + " was held and opens now: every record keeps a region");
+  if (!events_) return;
+  nlohmann::json event = {{"event", "window"}, {"time", std::time(nullptr)}, {"region", w.region},
+                          {"start", w.start}, {"end", w.end}, {"reason", w.reason},
+                          {"from", held ? "pending" : "held"}, {"to", held ? "held" : "open"}};
+  if (held) event["held_because"] = "would leave " + w.heldWhy + " with no region";
+  events_({event.dump(), w.region, held ? "pending" : "held", held ? "held" : "open"});
+}
+
+void AdminControl::commitWindowChange(AdminState::Window judged, int64_t now) {
+  nlohmann::json entry = {{"time", now}, {"command", "window"}, {"target", judged.region},
+                          {"state", judged.held ? "held" : "open"},
+                          {"reason", judged.held ? "would leave " + judged.heldWhy + " with no region" : ""}};
+  cluster_->commitAdmin(
+      [judged](const AdminState& current) {
+        AdminState next = current;
+        bool changed = false;
+        for (auto& w : next.windows)
+          if (w.sameAs(judged) && w.held != judged.held) {
+            w = judged;
+            changed = true;
+          }
+        if (!changed) return AdminDecision{control::success({{"changed", false}}), std::nullopt, {}, {}};
+        return AdminDecision{control::success({{"changed", true}}), std::move(next), judged.held ? "held" : "opened",
+                             "maintenance window " + judged.region + " " + (judged.held ? "held" : "opened after a hold")};
+      },
+      entry,
+      [](const nlohmann::json& reply) {
+        if (!reply.value("ok", false))
+          logLine(LogLevel::Warning, "admin: could not record the window's new state in etcd (each node judges it "
+                                     "for itself all the same): " + reply.value("error", std::string()));
+      });
+}
+
+void AdminControl::dropEndedClusterWindows(int64_t now) {
+  if (droppingEnded_ || now < nextDropTry_ || !cluster_->reachable()) return;
+  std::string ended;
+  for (const auto& w : cluster_->admin().windows)
+    if (w.end <= now) ended += (ended.empty() ? "" : ", ") + w.region;
+  if (ended.empty()) return;
+  droppingEnded_ = true;
+  nlohmann::json entry = {{"time", now}, {"command", "window"}, {"target", ended}, {"state", "ended"}, {"reason", ""}};
+  cluster_->commitAdmin(
+      [now](const AdminState& current) {
+        AdminState next = current;
+        // Whichever node notices first writes; the others decide again on its state and
+        // find nothing to do.
+        if (!next.expireWindows(now)) return AdminDecision{control::success({{"changed", false}}), std::nullopt, {}, {}};
+        return AdminDecision{control::success({{"changed", true}}), std::move(next), "ended",
+                             "ended maintenance windows removed"};
+      },
+      entry,
+      [this, now, ended](const nlohmann::json& reply) {
+        droppingEnded_ = false;
+        if (!reply.value("ok", false)) {
+          nextDropTry_ = now + 5;
+          logLine(LogLevel::Warning, "admin: could not remove the ended maintenance windows (" + ended +
+                                         ") from etcd; trying again in 5 s: " + reply.value("error", std::string()));
+        } else if (auto r = reply.find("result"); r != reply.end() && r->is_object() && r->contains("revision")) {
+          logLine(LogLevel::Info, "admin: removed the ended maintenance windows (" + ended +
+                                      ") from the cluster's overrides (etcd revision " +
+                                      std::to_string(r->value("revision", int64_t(0))) + ")");
+        }
+      });
 }
 
 // Writes admin_ to state_dir; a failure is logged (the state in memory still applies).

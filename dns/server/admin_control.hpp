@@ -16,6 +16,7 @@
 #include "dns/server/admin_state.hpp"
 #include "dns/server/cluster_node.hpp"
 #include "dns/server/control_server.hpp"
+#include "health/hooks.hpp"
 #include "zones/view.hpp"
 
 namespace lodestar::server {
@@ -34,18 +35,21 @@ class AdminControl {
   void restore();
   /// Clustered: the cluster's overrides join this node's (which become its --local ones).
   void setCluster(ClusterNode* cluster) { cluster_ = cluster; }
+  /// Where admin events go besides the log (the hooks): a window held, or opened after a hold.
+  void setEvents(std::function<void(const health::HookEvent&)> events) { events_ = std::move(events); }
 
   /// The overrides in effect: the cluster's, with this node's --local ones over them (alone:
-  /// this node's only).
+  /// this node's only), and the cluster's windows as this node judged them (held or open).
   AdminState effective() const;
   /// This node's own overrides (clustered: the --local ones).
   const AdminState& local() const noexcept { return admin_; }
   /// Entries of a damaged state file found at start, with reasons.
   const std::vector<std::string>& droppedOverrides() const noexcept { return dropped_; }
 
-  /// Applies the overrides in effect to the live view.
+  /// Applies the overrides in effect to the live view (windows due are judged first).
   void applyEffective();
-  /// Once a second: open and close maintenance windows; every fifth call, check the file.
+  /// Once a second: judge, open and close maintenance windows, drop ended ones (clustered:
+  /// from etcd too); every fifth call, check the file.
   void tick(int64_t now);
   /// drain / undrain / force from the control socket: saved (in state_dir, or in etcd for the
   /// whole cluster), applied, audited, logged, then answered.
@@ -58,6 +62,17 @@ class AdminControl {
              const std::string& result, int64_t revision) const;
   void saveOrLog(const std::string& what);
   void checkStateFile();
+  /// Judges the windows due since the last time (admin_rules.hpp judgeWindows): the local
+  /// ones are saved, the cluster's are kept as this node's verdicts and holds and releases
+  /// written to etcd. Each hold is logged as an error and sent to the hooks.
+  void judge(int64_t now);
+  void tellVerdict(const AdminState::Window& w, bool held);
+  /// Logs the regions drained when the set of open windows changed since last seen; true then.
+  bool noteOpenWindows(const AdminState& effective, int64_t now);
+  /// Clustered: a held window's new state, or the ended windows' removal, written to etcd by
+  /// the node that noticed (decided again on a newer state: idempotent).
+  void commitWindowChange(AdminState::Window judged, int64_t now);
+  void dropEndedClusterWindows(int64_t now);
 
   std::string stateDir_;
   CurrentView currentView_;
@@ -66,7 +81,12 @@ class AdminControl {
   AdminState admin_;                             // persisted in state_dir (clustered: the --local ones)
   std::vector<std::string> dropped_;             // entries of a damaged state file, with reasons
   std::string damageSeen_;                       // the last damaged state file found
-  std::vector<std::string> clusterWindowsOpen_;  // the cluster's windows open at the last tick
+  std::vector<std::string> windowsOpen_;          // the windows open at the last tick, by identity
+  int64_t judgedUntil_ = 0;                       // windows starting up to here have been judged
+  std::vector<AdminState::Window> verdicts_;      // the cluster's windows as this node judged them
+  bool droppingEnded_ = false;                    // a removal of ended windows is on its way to etcd
+  int64_t nextDropTry_ = 0;
+  std::function<void(const health::HookEvent&)> events_;
   std::set<std::string> unknownNamed_;           // regions of the overrides this view lacks (logged once)
   uint64_t ticks_ = 0;
 };

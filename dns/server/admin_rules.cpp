@@ -3,6 +3,7 @@
 #include "dns/server/admin_rules.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "dns/engine/region_choice.hpp"
 
@@ -121,6 +122,65 @@ std::vector<std::string> groupsWithoutRegion(const zones::View& view, const Admi
         stranded = stranded || outcomeFor(*g.record, g.decision, view, health, v6, anyAddress(v6), 0, true).failOpen;
     if (stranded) out.push_back(g.record->name + " (" + g.label + ")");
   }
+  return out;
+}
+
+std::vector<std::string> newlyStrandedAt(const zones::View& view, const AdminState& before, const AdminState& after,
+                                         int64_t at) {
+  auto was = groupsWithoutRegion(view, before, at);
+  std::vector<std::string> out;
+  for (auto& g : groupsWithoutRegion(view, after, at))
+    if (std::find(was.begin(), was.end(), g) == was.end()) out.push_back(std::move(g));
+  return out;
+}
+
+StrandedOverTime newlyStranded(const zones::View& view, const AdminState& before, const AdminState& after, int64_t from,
+                               int64_t until) {
+  std::set<int64_t> instants = {from};
+  for (const auto* s : {&before, &after})
+    for (const auto& w : s->windows)
+      for (int64_t edge : {w.start, w.end})
+        if (edge > from && edge < until) instants.insert(edge);
+  for (int64_t at : instants)
+    if (auto groups = newlyStrandedAt(view, before, after, at); !groups.empty()) return {at, std::move(groups)};
+  return {};
+}
+
+std::vector<WindowVerdict> judgeWindows(const zones::View& view, AdminState& state, int64_t since, int64_t now) {
+  std::vector<WindowVerdict> out;
+  auto& windows = state.windows;
+  // Those opening now stay shut while each is judged: one at a time, each with those before it.
+  std::vector<size_t> opening;
+  for (size_t i = 0; i < windows.size(); ++i)
+    if (!windows[i].held && windows[i].start > since && windows[i].start <= now && now < windows[i].end) {
+      opening.push_back(i);
+      windows[i].held = true;
+    }
+  auto judge = [&](size_t i, WindowVerdict::Kind open, bool wasHeld) {
+    AdminState opened = state;
+    opened.windows[i].held = false;
+    auto groups = state.windows[i].force ? std::vector<std::string>{} : newlyStrandedAt(view, state, opened, now);
+    auto& w = windows[i];
+    if (groups.empty()) {
+      w.held = false;
+      w.heldWhy.clear();
+      w.heldSince = 0;
+      out.push_back({i, open});
+      return;
+    }
+    std::string why;
+    for (const auto& g : groups) why += (why.empty() ? "" : "; ") + g;
+    w.heldWhy = std::move(why);
+    if (!wasHeld) {
+      w.heldSince = now;
+      out.push_back({i, WindowVerdict::Kind::Held});
+    }
+  };
+  for (size_t i : opening) judge(i, WindowVerdict::Kind::Opened, false);
+  for (size_t i = 0; i < windows.size(); ++i)
+    if (windows[i].held && windows[i].start <= now && now < windows[i].end &&
+        std::find(opening.begin(), opening.end(), i) == opening.end())
+      judge(i, WindowVerdict::Kind::Released, true);
   return out;
 }
 

@@ -60,6 +60,33 @@ Outcome outcomeOf(const ClientGroup& group, const zones::View& view, const WhatI
 /// "pay.example.test. (every client)".
 std::vector<std::string> groupsWithoutRegion(const zones::View& view, const AdminState& state, int64_t now);
 
+/// The groups `after` leaves without a usable region at `at` that `before` does not.
+std::vector<std::string> newlyStrandedAt(const zones::View& view, const AdminState& before, const AdminState& after,
+                                         int64_t at);
+
+/// Where a change first leaves clients without a region over time: the overrides in force
+/// change only when a window opens or closes, so `from` and each window's start and end
+/// within [from, until) are the instants checked (every scheduled window, open or not yet).
+struct StrandedOverTime {
+  int64_t at = 0;                   // the first instant (meaningful when `groups` is not empty)
+  std::vector<std::string> groups;  // newly without a usable region then; empty: never
+};
+StrandedOverTime newlyStranded(const zones::View& view, const AdminState& before, const AdminState& after, int64_t from,
+                               int64_t until);
+
+/// What judging the windows did to one of them (its index in the state's windows).
+struct WindowVerdict {
+  enum class Kind : uint8_t { Opened, Held, Released };
+  size_t index;
+  Kind kind;
+};
+/// The windows due at `now`, judged under the same rule as a change: each one whose start is in
+/// (since, now] opens unless that would leave groups without a usable region that the rest of
+/// `state` does not (then it is held: held, heldWhy, heldSince set); each held one opens once
+/// that is safe. Windows opening at the same instant are judged in order, each with the ones
+/// before it. Forced windows always open. Returns the windows opened, held or released.
+std::vector<WindowVerdict> judgeWindows(const zones::View& view, AdminState& state, int64_t since, int64_t now);
+
 /// The dry-run: each group whose answering regions change from `before` to `after`.
 nlohmann::json predictedMoves(const zones::View& view, const AdminState& before, const AdminState& after,
                               int64_t when);

@@ -36,7 +36,7 @@ bool writeAll(int fd, const std::string& data) {
 std::map<std::string, AdminState::Drain> AdminState::effectiveDrains(int64_t now) const {
   auto out = drained;
   for (const auto& w : windows)
-    if (now >= w.start && now < w.end) out.emplace(w.region, Drain{"maintenance window: " + w.reason, w.uid, w.start});
+    if (w.openAt(now)) out.emplace(w.region, Drain{"maintenance window: " + w.reason, w.uid, w.start});
   return out;
 }
 
@@ -70,8 +70,12 @@ nlohmann::json AdminState::toJson() const {
   for (const auto& [target, n] : forceNotes)
     if (forced.count(target))
       j["force_notes"][target.text()] = {{"reason", n.reason}, {"uid", n.uid}, {"since", n.since}};
-  for (const auto& w : windows)
-    j["windows"].push_back({{"region", w.region}, {"reason", w.reason}, {"uid", w.uid}, {"start", w.start}, {"end", w.end}});
+  for (const auto& w : windows) {
+    nlohmann::json window = {{"region", w.region}, {"reason", w.reason}, {"uid", w.uid}, {"start", w.start}, {"end", w.end}};
+    if (w.force) window["force"] = true;
+    if (w.held) window["held"] = {{"because", w.heldWhy}, {"since", w.heldSince}};
+    j["windows"].push_back(std::move(window));
+  }
   return j;
 }
 
@@ -138,7 +142,14 @@ std::optional<AdminState> AdminState::fromJson(const nlohmann::json& j, std::vec
           .integer("start", window.start, true)
           .integer("end", window.end, true)
           .text("reason", window.reason)
-          .unsigned32("uid", window.uid);
+          .unsigned32("uid", window.uid)
+          .flag("force", window.force);
+      if (const auto* held = f.object("held")) {
+        window.held = true;
+        control::JsonFields h(*held, "held");
+        h.text("because", window.heldWhy).integer("since", window.heldSince);
+        if (!h.ok()) f.fail(h.error());
+      }
       if (!f.ok()) {
         dropped.push_back("maintenance window: malformed (" + f.error() + ")");
         continue;

@@ -48,15 +48,28 @@ struct AdminState {
   std::map<std::string, Drain> drained;        // region name →
   std::map<ForceTarget, health::Forced> forced;  // Up or Down (Auto is the absence of an entry)
   std::map<ForceTarget, Drain> forceNotes;       // who forced a target, when and why (for status)
-  /// Maintenance windows the daemon starts and ends itself: the region is drained in [start, end).
+  /// Maintenance windows the daemon starts and ends itself: the region is drained in [start, end),
+  /// unless the window is held.
   struct Window {
     std::string region, reason;
     uint32_t uid = 0;
     int64_t start = 0, end = 0;  // unix time
+    bool force = false;          // made with --force: opens whatever it leaves without a region
+    /// Due but held shut: opening it would leave records with no region (admin_rules.hpp,
+    /// judgeWindows); it opens when that is safe.
+    bool held = false;
+    std::string heldWhy{};  // the groups it would leave: "pay.shop.test. (every client)"
+    int64_t heldSince = 0;
+
+    bool openAt(int64_t now) const noexcept { return !held && start <= now && now < end; }
+    /// The same window (as scheduled), whatever became of it since.
+    bool sameAs(const Window& o) const noexcept {
+      return region == o.region && start == o.start && end == o.end && uid == o.uid && reason == o.reason;
+    }
   };
   std::vector<Window> windows;
 
-  /// The drains in effect at `now`: explicit ones plus open windows.
+  /// The drains in effect at `now`: explicit ones plus open windows (not held ones).
   std::map<std::string, Drain> effectiveDrains(int64_t now) const;
   /// Drops windows that ended before `now`; true when any did.
   bool expireWindows(int64_t now);

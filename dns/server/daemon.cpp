@@ -168,6 +168,7 @@ class Daemon {
     hooks_ = std::make_unique<health::HookRunner>(loop_, config_.hooks, [](bool failed, const std::string& m) {
       logLine(failed ? LogLevel::Warning : LogLevel::Info, m);
     });
+    admin_->setEvents([this](const health::HookEvent& e) { hooks_->fire(e); });  // a window held or opened after a hold
     scheduler_ = std::make_unique<health::Scheduler>(loop_, *prober_, [this](const health::StateChange& c) {
       logHealthChange(c);
       hooks_->fire({healthEventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});

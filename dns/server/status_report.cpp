@@ -25,10 +25,18 @@ nlohmann::json statusReport(const StatusInputs& in) {
       entry["drain"] = {{"reason", d->second.reason}, {"uid", d->second.uid}, {"since", d->second.since}};
     if (in.local && in.local->drained.count(region)) entry["drain"]["local"] = true;
     nlohmann::json windows = nlohmann::json::array();
-    for (const auto& w : in.admin.windows)
-      if (w.region == region)
-        windows.push_back({{"start", w.start}, {"end", w.end}, {"reason", w.reason},
-                           {"state", in.now < w.start ? "pending" : "open"}});
+    for (const auto& w : in.admin.windows) {
+      // An ended window is gone (its node drops it at the next tick): never shown as open.
+      if (w.region != region || w.end <= in.now) continue;
+      nlohmann::json window = {{"start", w.start}, {"end", w.end}, {"reason", w.reason},
+                               {"state", in.now < w.start ? "pending" : w.held ? "held" : "open"}};
+      if (w.held) {
+        window["held_because"] = "would leave " + w.heldWhy + " with no region";
+        window["held_since"] = w.heldSince;
+      }
+      if (w.force) window["force"] = true;
+      windows.push_back(std::move(window));
+    }
     if (!windows.empty()) entry["windows"] = windows;
 
     // Endpoints by health cell and the override on them (one address forced down in one

@@ -56,7 +56,8 @@ void printStatus(const nlohmann::json& result, bool clusterAsked) {
     if (r.contains("windows"))
       for (const auto& w : r["windows"])
         std::cout << "  maintenance window " << formatUtc(w["start"].get<int64_t>()) << " to "
-                  << formatUtc(w["end"].get<int64_t>()) << " (" << w.value("state", std::string()) << ")"
+                  << formatUtc(w["end"].get<int64_t>()) << " (" << w.value("state", std::string())
+                  << (w.contains("held_because") ? ": " + w.value("held_because", std::string()) : "") << ")"
                   << (w.value("reason", std::string()).empty() ? "" : " " + w.value("reason", std::string())) << "\n";
     for (const auto& p : r["pools"]) {
       std::cout << "  pool " << p["pool"].get<std::string>() << " (" << p["zones"].get<size_t>() << " zone(s))";

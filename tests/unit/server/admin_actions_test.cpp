@@ -144,3 +144,116 @@ TEST_CASE("decideAdmin: force up, down and auto", "[server][admin]") {
   REQUIRE(endpoint.next);
   CHECK(endpoint.next->forced.at(ForceTarget::parse("10.0.2.1")) == health::Forced::Up);
 }
+
+namespace {
+
+// pay fails over from eu-central to us-east; ap-south serves only img.
+std::unique_ptr<zones::View> windowsView() {
+  yaml::Diagnostics d;
+  auto view = zones::loadView({test::dataPath("steering/windows.example.yaml")}, nullptr, d);
+  INFO(d.report());
+  REQUIRE(view);
+  return view;
+}
+
+nlohmann::json windowArgs(const std::string& region, int64_t start, int64_t end) {
+  return {{"target", region}, {"start", kNow + start}, {"end", kNow + end}};
+}
+
+}  // namespace
+
+TEST_CASE("decideAdmin: the safety rule holds at every instant a change will hold, with every scheduled window",
+          "[server][admin][window][regression]") {
+  auto view = windowsView();
+  const std::string pay = "pay.shop.test. (every client)";
+
+  SECTION("a window first, then a drain now that strands pay when the window opens: refused") {
+    auto window = decide(*view, {}, "drain", windowArgs("eu-central", 20, 50));
+    INFO(window.response.dump());
+    REQUIRE(window.next);
+    auto now = decide(*view, *window.next, "drain", {{"target", "us-east"}});
+    INFO(now.response.dump());
+    CHECK_FALSE(now.next);
+    CHECK(now.audit == "refused");
+    CHECK(errorOf(now) == "refused: this would leave " + pay + " without a usable region from 2027-01-15T08:00:20Z, "
+                          "when eu-central's maintenance window opens (use --force to do it anyway; those clients then "
+                          "get a fail-open answer)");
+    CHECK(now.response["from"] == kNow + 20);
+    CHECK(now.response["records"] == nlohmann::json::array({pay}));
+    // A force down of the region's endpoints is the same thing.
+    CHECK_FALSE(decide(*view, *window.next, "force", {{"target", "us-east"}, {"state", "down"}}).next);
+    // The dry run says when.
+    auto dry = decide(*view, *window.next, "drain", {{"target", "us-east"}, {"dry_run", true}});
+    CHECK(dry.response["result"]["left_without_region"] == nlohmann::json::array({pay}));
+    CHECK(dry.response["result"]["left_without_region_from"] == kNow + 20);
+    // --force does it anyway; a region pay does not use is never refused.
+    CHECK(decide(*view, *window.next, "drain", {{"target", "us-east"}, {"force", true}}).next);
+    CHECK(decide(*view, *window.next, "drain", {{"target", "ap-south"}}).next);
+  }
+  SECTION("the other order: a drain, then a window that strands pay when it opens") {
+    auto drain = decide(*view, {}, "drain", {{"target", "us-east"}});
+    REQUIRE(drain.next);
+    auto window = decide(*view, *drain.next, "drain", windowArgs("eu-central", 20, 50));
+    INFO(window.response.dump());
+    CHECK_FALSE(window.next);
+    CHECK_THAT(errorOf(window), Catch::StartsWith("refused: this would leave " + pay +
+                                                  " without a usable region from 2027-01-15T08:00:20Z, when this "
+                                                  "window opens"));
+  }
+  SECTION("two windows: refused when they overlap, from the first instant both hold; accepted when they only touch") {
+    auto first = decide(*view, {}, "drain", windowArgs("eu-central", 20, 50));
+    REQUIRE(first.next);
+    auto later = decide(*view, *first.next, "drain", windowArgs("us-east", 40, 70));
+    CHECK_FALSE(later.next);
+    CHECK(later.response["from"] == kNow + 40);
+    CHECK_THAT(errorOf(later), Catch::Contains("from 2027-01-15T08:00:40Z, when this window opens"));
+    auto earlier = decide(*view, *first.next, "drain", windowArgs("us-east", 10, 30));
+    CHECK_FALSE(earlier.next);
+    CHECK(earlier.response["from"] == kNow + 20);
+    CHECK_THAT(errorOf(earlier), Catch::Contains("when eu-central's maintenance window opens"));
+    auto inside = decide(*view, *first.next, "drain", windowArgs("us-east", 25, 35));
+    CHECK_FALSE(inside.next);
+    // [20, 50) then [50, 80): never both.
+    auto touching = decide(*view, *first.next, "drain", windowArgs("us-east", 50, 80));
+    INFO(touching.response.dump());
+    CHECK(touching.next);
+    auto before = decide(*view, *first.next, "drain", windowArgs("us-east", 0, 20));
+    CHECK(before.next);
+  }
+  SECTION("a drain ended by undrain before the window no longer counts") {
+    auto window = decide(*view, {}, "drain", windowArgs("eu-central", 20, 50));
+    REQUIRE(window.next);
+    auto undrained = decide(*view, *window.next, "undrain", {{"target", "eu-central"}});
+    REQUIRE(undrained.next);
+    CHECK(decide(*view, *undrained.next, "drain", {{"target", "us-east"}}).next);
+  }
+  SECTION("a held window is not in force: a change beside it is judged without it") {
+    auto window = decide(*view, {}, "drain", windowArgs("eu-central", -10, 50));
+    REQUIRE(window.next);
+    AdminState held = *window.next;
+    held.windows[0].held = true;
+    CHECK(decide(*view, held, "drain", {{"target", "us-east"}}).next);
+  }
+}
+
+TEST_CASE("decideAdmin: a window re-issued with --force replaces the region's held windows it overlaps",
+          "[server][admin][window]") {
+  auto view = windowsView();
+  AdminState state;
+  state.drained["us-east"] = {"forced drain", kUid, kNow - 100};
+  state.windows.push_back({"eu-central", "upgrade", kUid, kNow - 10, kNow + 50});
+  state.windows[0].held = true;
+  state.windows[0].heldWhy = "pay.shop.test. (every client)";
+  state.windows.push_back({"eu-central", "later", kUid, kNow + 100, kNow + 200});  // not held: kept
+  auto again = windowArgs("eu-central", 0, 30);
+  CHECK_FALSE(decide(*view, state, "drain", again).next);  // without --force, refused as any other
+  again["force"] = true;
+  auto forced = decide(*view, state, "drain", again);
+  INFO(forced.response.dump());
+  REQUIRE(forced.next);
+  REQUIRE(forced.next->windows.size() == 2);
+  CHECK(forced.next->windows[0].reason == "later");
+  CHECK(forced.next->windows[1].force);
+  CHECK_FALSE(forced.next->windows[1].held);
+  CHECK(forced.next->effectiveDrains(kNow).count("eu-central") == 1);
+}

@@ -145,3 +145,119 @@ TEST_CASE("safety rule and dry-run agree with the answers after the change, over
   CHECK(refusals < trials);
   CHECK(failOpens > 30);
 }
+
+namespace {
+
+std::unique_ptr<zones::View> windowsView() {
+  yaml::Diagnostics d;
+  auto view = zones::loadView({test::dataPath("steering/windows.example.yaml")}, nullptr, d);
+  INFO(d.report());
+  REQUIRE(view);
+  return view;
+}
+
+using Kind = server::WindowVerdict::Kind;
+std::vector<std::pair<size_t, Kind>> verdicts(const std::vector<server::WindowVerdict>& v) {
+  std::vector<std::pair<size_t, Kind>> out;
+  for (const auto& x : v) out.emplace_back(x.index, x.kind);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a window that would strand a record when it opens is held, and opens once that is safe",
+          "[server][admin][window][regression]") {
+  auto view = windowsView();
+  server::AdminState s;
+  // us-east was drained with --force after the window was scheduled: opening it now strands pay.
+  s.drained["us-east"] = {"forced", 0, 50};
+  s.windows.push_back({"eu-central", "upgrade", 0, 100, 130});
+  CHECK(server::judgeWindows(*view, s, 98, 99).empty());  // not due yet
+  auto opened = server::judgeWindows(*view, s, 99, 100);
+  CHECK(verdicts(opened) == std::vector<std::pair<size_t, Kind>>{{0, Kind::Held}});
+  CHECK(s.windows[0].held);
+  CHECK(s.windows[0].heldWhy == "pay.shop.test. (every client)");
+  CHECK(s.windows[0].heldSince == 100);
+  CHECK(s.effectiveDrains(100).count("eu-central") == 0);
+  // Held stays held, said once.
+  CHECK(server::judgeWindows(*view, s, 100, 101).empty());
+  CHECK(s.windows[0].held);
+  // The held state is kept in the file and read back.
+  std::vector<std::string> dropped;
+  std::string error;
+  auto back = server::AdminState::parse(server::adminStateText(s), dropped, error);
+  REQUIRE(back);
+  CHECK(dropped.empty());
+  REQUIRE(back->windows.size() == 1);
+  CHECK(back->windows[0].held);
+  CHECK(back->windows[0].heldWhy == "pay.shop.test. (every client)");
+  CHECK(back->windows[0].heldSince == 100);
+  // us-east back: the window opens at the next judgement.
+  s.drained.clear();
+  auto released = server::judgeWindows(*view, s, 101, 105);
+  CHECK(verdicts(released) == std::vector<std::pair<size_t, Kind>>{{0, Kind::Released}});
+  CHECK_FALSE(s.windows[0].held);
+  CHECK(s.effectiveDrains(105).count("eu-central") == 1);
+  // Open, it stays open whatever comes after (a drain now is judged when it is made).
+  s.drained["us-east"] = {"forced", 0, 106};
+  CHECK(server::judgeWindows(*view, s, 105, 106).empty());
+  CHECK(s.effectiveDrains(106).count("eu-central") == 1);
+}
+
+TEST_CASE("judging windows: safe ones open, forced ones always open, those opening together are judged in turn",
+          "[server][admin][window]") {
+  auto view = windowsView();
+  SECTION("a safe window opens; one that started before `since` is taken as it is") {
+    server::AdminState s;
+    s.windows.push_back({"eu-central", "", 0, 100, 130});
+    s.windows.push_back({"ap-south", "", 0, 50, 130});  // started before: not judged again
+    auto v = server::judgeWindows(*view, s, 99, 100);
+    CHECK(verdicts(v) == std::vector<std::pair<size_t, Kind>>{{0, Kind::Opened}});
+    CHECK_FALSE(s.windows[0].held);
+    CHECK_FALSE(s.windows[1].held);
+  }
+  SECTION("a forced window opens whatever it strands") {
+    server::AdminState s;
+    s.drained["us-east"] = {"forced", 0, 50};
+    s.windows.push_back({"eu-central", "", 0, 100, 130, true});
+    auto v = server::judgeWindows(*view, s, 99, 100);
+    CHECK(verdicts(v) == std::vector<std::pair<size_t, Kind>>{{0, Kind::Opened}});
+    CHECK(s.effectiveDrains(100).count("eu-central") == 1);
+  }
+  SECTION("two windows due at once that together strand pay: the first opens, the second is held") {
+    server::AdminState s;
+    s.windows.push_back({"eu-central", "", 0, 100, 130});
+    s.windows.push_back({"us-east", "", 0, 100, 160});
+    auto v = server::judgeWindows(*view, s, 90, 100);  // a tick late: both due since the last
+    CHECK(verdicts(v) == std::vector<std::pair<size_t, Kind>>{{0, Kind::Opened}, {1, Kind::Held}});
+    CHECK(s.effectiveDrains(100).count("eu-central") == 1);
+    CHECK(s.effectiveDrains(100).count("us-east") == 0);
+    // The first ends: the second opens.
+    CHECK(s.expireWindows(130));
+    REQUIRE(s.windows.size() == 1);
+    CHECK(verdicts(server::judgeWindows(*view, s, 129, 130)) == std::vector<std::pair<size_t, Kind>>{{0, Kind::Released}});
+    CHECK(s.effectiveDrains(130).count("us-east") == 1);
+  }
+  SECTION("an ended window is never judged") {
+    server::AdminState s;
+    s.drained["us-east"] = {"forced", 0, 50};
+    s.windows.push_back({"eu-central", "", 0, 100, 101});
+    CHECK(server::judgeWindows(*view, s, 99, 101).empty());
+  }
+}
+
+TEST_CASE("newlyStranded checks the change's own start and every window edge within its span",
+          "[server][admin][window][regression]") {
+  auto view = windowsView();
+  server::AdminState before;
+  before.windows.push_back({"eu-central", "", 0, 200, 300});
+  server::AdminState after = before;
+  after.drained["us-east"] = {"", 0, 100};
+  auto forever = server::newlyStranded(*view, before, after, 100, std::numeric_limits<int64_t>::max());
+  CHECK(forever.at == 200);
+  CHECK(forever.groups == std::vector<std::string>{"pay.shop.test. (every client)"});
+  // Over a span that ends before the window opens, nothing.
+  server::AdminState shortWindow = before;
+  shortWindow.windows.push_back({"us-east", "", 0, 100, 200});
+  CHECK(server::newlyStranded(*view, before, shortWindow, 100, 200).groups.empty());
+}

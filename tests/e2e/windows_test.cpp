@@ -1,0 +1,211 @@
+// Maintenance windows under the safety rule, against the real daemon: a drain now is judged
+// with the windows scheduled for later, a window that would strand a record when it opens is
+// held (logged, sent to the hooks, shown in status) until it is safe or re-issued with
+// --force, and an ended window leaves the state file.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/command.hpp"
+#include "tests/support/daemon_process.hpp"
+
+using namespace lodestar::test;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// pay fails over from eu-central to us-east; img spreads over all four regions.
+const char* kShop = R"(zone: shop.test
+soa: {serial: 1}
+nameservers: {ns1: 192.0.2.1}
+regions:
+  eu-central: {latitude: 50.1, longitude: 8.7}
+  us-east: {latitude: 39, longitude: -77.5}
+  ap-south: {latitude: 19, longitude: 72.8}
+  us-west: {latitude: 37.8, longitude: -122.4}
+pools:
+  web:
+    regions:
+      eu-central: [192.0.2.10]
+      us-east: [192.0.2.20]
+      ap-south: [192.0.2.30]
+      us-west: [192.0.2.40]
+records:
+  pay:
+    steer: {policy: failover, pool: web, order: [eu-central, us-east]}
+  img:
+    steer: {policy: weighted, pool: web, weights: {eu-central: 1, us-east: 1, ap-south: 1, us-west: 1}}
+)";
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+struct Shop {
+  TempDir dir;
+  std::string cfg;
+  std::unique_ptr<DaemonProcess> daemon;
+  Shop() {
+    dir.write("zones/shop.yaml", kShop);
+    // An exec hook that records its arguments and the event, as hooks_test.cpp does.
+    auto record = dir.write("record.sh", "#!/bin/sh\necho \"$@\" >> " + dir.path() + "/calls\necho \"$LODESTAR_EVENT\" >> " +
+                                             dir.path() + "/events\n");
+    runCommand("chmod +x " + record);
+    cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nworkers: 1\nzones: [zones/]\nstate_dir: state\n"
+                                     "control_socket: state/ctl.sock\nhooks:\n  - exec: [" + record + "]\n");
+    daemon = std::make_unique<DaemonProcess>(cfg);
+  }
+  CommandResult ctl(const std::string& args) { return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + cfg + " " + args); }
+  // The address pay's answer carries ("" without one).
+  std::string pay() {
+    auto a = daemon->ask(QueryBuilder().name("pay.shop.test."));
+    return a.answer.empty() ? "" : a.answer[0].substr(a.answer[0].rfind(' ') + 1);
+  }
+  int64_t failOpen() {
+    auto j = nlohmann::json::parse(ctl("stats --json").output, nullptr, false);
+    return j.is_discarded() ? -1 : j["result"].value("fail_open", int64_t(-1));
+  }
+  nlohmann::json windowsOf(const std::string& region) {
+    auto j = nlohmann::json::parse(ctl("status --json").output, nullptr, false);
+    if (j.is_discarded()) return nullptr;
+    for (const auto& r : j["result"]["regions"])
+      if (r["region"] == region) return r.value("windows", nlohmann::json::array());
+    return nullptr;
+  }
+  std::string stateFile() { return readFile(dir.path() + "/state/admin-state.json"); }
+  template <typename Pred>
+  bool until(Pred pred, std::chrono::milliseconds limit = std::chrono::milliseconds(6000)) {
+    for (auto start = Clock::now(); Clock::now() - start < limit;) {
+      if (pred()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a drain now is judged with the windows scheduled for later, in either order",
+          "[e2e][admin][window][regression]") {
+  Shop shop;
+  auto window = shop.ctl("drain eu-central --at +20s --for 30s --reason upgrade");
+  INFO(window.output);
+  REQUIRE(window.status == 0);
+  // Accepted before: pay (failover [eu-central, us-east]) answered fail-open once the window opened.
+  auto now = shop.ctl("drain us-east");
+  INFO(now.output);
+  CHECK(now.status == 1);
+  CHECK_THAT(now.output, Catch::Contains("refused: this would leave pay.shop.test. (every client) without a usable "
+                                         "region from "));
+  CHECK_THAT(now.output, Catch::Contains("when eu-central's maintenance window opens (use --force"));
+  CHECK(shop.ctl("force-down us-east").status == 1);
+  // The other order was refused already, and still is.
+  auto overlapping = shop.ctl("drain us-east --at +40s --for 30s");
+  INFO(overlapping.output);
+  CHECK(overlapping.status == 1);
+  CHECK_THAT(overlapping.output, Catch::Contains("when this window opens"));
+  // A window after eu-central's is back, and a region pay does not use, are fine.
+  CHECK(shop.ctl("drain us-east --at +60s --for 10s").status == 0);
+  CHECK(shop.ctl("drain ap-south").status == 0);
+  CHECK(shop.pay() == "192.0.2.10");
+  auto history = readFile(shop.dir.path() + "/state/audit.log");
+  CHECK(count(history, "\"result\":\"refused\"") == 3);
+}
+
+TEST_CASE("a window that would strand a record when it opens is held until that is safe, and ends by itself",
+          "[e2e][admin][window][regression]") {
+  Shop shop;
+  REQUIRE(shop.ctl("drain eu-central --at +2s --for 5s --reason upgrade").status == 0);
+  // Something changed since it was scheduled: us-east drained with --force.
+  auto forced = shop.ctl("drain us-east --force --reason incident");
+  INFO(forced.output);
+  REQUIRE(forced.status == 0);
+
+  // Due: held, not opened. Before, it opened and pay was answered fail-open.
+  REQUIRE(shop.until([&] { return shop.daemon->log().find("is held, not opened") != std::string::npos; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // another tick or two: said once
+  const std::string log = shop.daemon->log();
+  INFO(log);
+  CHECK(count(log, "is held, not opened") == 1);
+  CHECK_THAT(log, Catch::Contains("error: admin: the maintenance window draining eu-central from "));
+  CHECK_THAT(log, Catch::Contains("is held, not opened: it would leave pay.shop.test. (every client) with no region"));
+  for (int i = 0; i < 20; ++i) CHECK(shop.pay() == "192.0.2.10");
+  CHECK(shop.failOpen() == 0);
+  auto status = shop.ctl("status");
+  INFO(status.output);
+  CHECK_THAT(status.output, Catch::Contains("(held: would leave pay.shop.test. (every client) with no region) upgrade"));
+  CHECK_THAT(status.output, Catch::Contains("us-east  DRAINED (incident)"));
+  CHECK_THAT(status.output, !Catch::Contains("eu-central  DRAINED"));
+  auto windows = shop.windowsOf("eu-central");
+  INFO(windows.dump());
+  REQUIRE(windows.size() == 1);
+  CHECK(windows[0]["state"] == "held");
+  CHECK(windows[0]["held_because"] == "would leave pay.shop.test. (every client) with no region");
+  CHECK_THAT(shop.stateFile(), Catch::Contains("\"held\""));
+  // The hooks heard it: REGION FROM TO, and the event.
+  REQUIRE(shop.until([&] { return readFile(shop.dir.path() + "/calls").find("eu-central pending held") != std::string::npos; }));
+  auto events = readFile(shop.dir.path() + "/events");
+  CHECK_THAT(events, Catch::Contains("\"event\":\"window\""));
+  CHECK_THAT(events, Catch::Contains("\"held_because\":\"would leave pay.shop.test. (every client) with no region\""));
+
+  // Safe again: it opens at the next tick.
+  REQUIRE(shop.ctl("undrain us-east").status == 0);
+  CHECK(shop.until([&] { return shop.pay() == "192.0.2.20"; }, std::chrono::milliseconds(2500)));
+  CHECK_THAT(shop.daemon->log(), Catch::Contains("was held and opens now"));
+  CHECK(shop.until([&] { return readFile(shop.dir.path() + "/calls").find("eu-central held open") != std::string::npos; }));
+  CHECK(shop.windowsOf("eu-central")[0]["state"] == "open");
+  CHECK(shop.failOpen() == 0);
+
+  // Its end: eu-central serves again, the window leaves the state file and status.
+  CHECK(shop.until([&] { return shop.pay() == "192.0.2.10"; }));
+  CHECK(shop.until([&] { return shop.stateFile().find("eu-central") == std::string::npos; }, std::chrono::milliseconds(2500)));
+  CHECK(shop.windowsOf("eu-central").empty());
+  CHECK_THAT(shop.ctl("status").output, !Catch::Contains("maintenance window"));
+}
+
+TEST_CASE("a held window stays held across a restart, and re-issued with --force it opens at once",
+          "[e2e][admin][window][regression]") {
+  Shop shop;
+  REQUIRE(shop.ctl("drain eu-central --at +1s --for 20s --reason upgrade").status == 0);
+  REQUIRE(shop.ctl("drain us-east --force").status == 0);
+  REQUIRE(shop.until([&] { return shop.stateFile().find("\"held\"") != std::string::npos; }));
+  shop.daemon.reset();  // SIGTERM
+  shop.daemon = std::make_unique<DaemonProcess>(shop.cfg);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  CHECK(shop.pay() == "192.0.2.10");
+  CHECK(shop.failOpen() == 0);
+  auto windows = shop.windowsOf("eu-central");
+  REQUIRE(windows.size() == 1);
+  CHECK(windows[0]["state"] == "held");
+  CHECK(count(shop.daemon->log(), "is held, not opened") == 0);  // said when it was held, not at each start
+
+  // Without --force the same window is refused like any change; with it, it replaces the held one.
+  CHECK(shop.ctl("drain eu-central --at now --for 10s").status == 1);
+  auto forced = shop.ctl("drain eu-central --at now --for 10s --force --reason 'upgrade, now'");
+  INFO(forced.output);
+  REQUIRE(forced.status == 0);
+  windows = shop.windowsOf("eu-central");
+  INFO(windows.dump());
+  REQUIRE(windows.size() == 1);
+  CHECK(windows[0]["state"] == "open");
+  CHECK(windows[0]["reason"] == "upgrade, now");
+  CHECK_THAT(shop.ctl("status").output, Catch::Contains("eu-central  DRAINED (maintenance window: upgrade, now)"));
+  // Both regions drained: fail-open, as --force asked.
+  shop.pay();
+  CHECK(shop.failOpen() >= 1);
+}
