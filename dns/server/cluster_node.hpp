@@ -7,7 +7,9 @@
 // stay, and after the grace period the node's own probes decide again.
 //
 // Keys under the prefix P: P/admin (the overrides), P/history/<ms>-<node> (admin actions),
-// P/nodes/<node> (one node's report, leased; node_report.hpp). Every value is read by type:
+// P/nodes/<node> (one node's report, leased, rewritten every lease period as a heartbeat and
+// at once when the node applies a new revision of P/admin, which it names; an admin change
+// waits for every expected node's report to name its revision). Every value is read by type:
 // one that is not what Lodestar writes is logged once and ignored, and nothing else is lost.
 // A node name is one process's: a node does not publish while another live node's report
 // holds its name, and refuses to run when that report outlives its lease period.
