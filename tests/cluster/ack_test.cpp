@@ -93,6 +93,7 @@ TEST_CASE("a drain with one node killed says committed, names the node not repor
   CHECK(s["cluster"]["nodes_missing"][0]["node"] == "ns1");
   const auto human = c.ctl(1, "status").output;
   INFO(human);
+  std::cout << "status on ns2 with ns1 killed: " << human.substr(0, human.find('\n') + 1);
   CHECK(std::regex_search(human, std::regex(R"(2 of 3 nodes reporting \(ns1 not reporting since \d{4}-\d\d-\d\dT)")));
 
   auto start = Clock::now();

@@ -123,7 +123,9 @@ TEST_CASE("a stalled etcd member freezes no node: every node answers a change wi
     CHECK(s["watch"].value("member", std::string()) != "");
     CHECK_THAT(s["watch"].value("last_move", std::string()), Catch::Contains("left " + watched));
     CHECK(s["watch"].value("lag", int64_t(-1)) == 0);
-    CHECK_THAT(c.ctl(0, "status").output, Catch::Contains("watch moved at") && Catch::Contains(watched));
+    const std::string human = c.ctl(0, "status").output;
+    CHECK_THAT(human, Catch::Contains("watch moved at") && Catch::Contains(watched));
+    std::cout << "status on ns1 during the stall:\n" << human.substr(0, human.find("\n", human.find("watch moved at")) + 1);
   }
   polling = false;
   poller.get();
