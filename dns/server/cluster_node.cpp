@@ -422,11 +422,10 @@ bool ClusterNode::hasApplied(const std::string& node, int64_t revision) const {
   return r != reports_.end() && r->second.applied >= revision;
 }
 
-std::string ClusterNode::whyNotApplied(const std::string& node, int64_t revision) const {
+std::string ClusterNode::whyNotApplied(const std::string& node) const {
   if (auto r = reports_.find(node); r != reports_.end())
     return node + " still at revision " + std::to_string(r->second.applied) + " (last heartbeat " +
            wire::formatUtc(r->second.seen) + ")";
-  (void)revision;
   if (auto seen = lastSeen_.find(node); seen != lastSeen_.end())
     return node + " not reporting since " + wire::formatUtc(seen->second);
   return node + " not reporting (not seen since " + config_.node + " started at " + wire::formatUtc(started_) + ")";
@@ -474,7 +473,7 @@ void ClusterNode::finishAck(const std::shared_ptr<AckWait>& w) {
                        {"reporting", r != reports_.end()},
                        {"applied_revision", r != reports_.end() ? r->second.applied : 0},
                        {"last_seen", seen != lastSeen_.end() ? seen->second : 0},
-                       {"why", whyNotApplied(node, w->revision)}});
+                       {"why", whyNotApplied(node)}});
   }
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - w->start).count();
   if (!missing.empty()) {
@@ -559,7 +558,7 @@ nlohmann::json ClusterNode::summary() const {
     }
     auto seen = lastSeen_.find(node);
     missing.push_back({{"node", node}, {"last_seen", seen != lastSeen_.end() ? seen->second : 0},
-                       {"why", whyNotApplied(node, 0)}});
+                       {"why", whyNotApplied(node)}});
   }
   for (const auto& [node, r] : reports_)
     if (!expected.count(node)) unexpected.push_back(node);

@@ -124,8 +124,8 @@ class ClusterNode {
   void finishAck(const std::shared_ptr<AckWait>& wait);
   /// Whether `node` applies the overrides of `revision` or newer, as far as this node knows.
   bool hasApplied(const std::string& node, int64_t revision) const;
-  /// For people: a node that has not applied `revision` ("ns1 not reporting since T").
-  std::string whyNotApplied(const std::string& node, int64_t revision) const;
+  /// For people: why a node has not applied a revision ("ns1 not reporting since T").
+  std::string whyNotApplied(const std::string& node) const;
 
   loop::EventLoop& loop_;
   config::ClusterConfig config_;
