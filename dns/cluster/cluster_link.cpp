@@ -1,5 +1,11 @@
-// Two threads, two etcd clients (a watch holds its connection for as long as it lasts).
+// Three threads, each with its own etcd clients (a watch holds its connection for as long as
+// it lasts).
 #include "dns/cluster/cluster_link.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+#include "dns/cluster/base64.hpp"
 
 namespace lodestar::cluster {
 
@@ -15,6 +21,7 @@ ClusterLink::ClusterLink(loop::EventLoop& loop, LinkOptions options, Handlers ha
     : loop_(loop), options_(std::move(options)), handlers_(std::move(handlers)), inbox_(loop) {
   watcher_ = std::thread([this] { watchLoop(); });
   requester_ = std::thread([this] { requestLoop(); });
+  prober_ = std::thread([this] { probeLoop(); });
 }
 
 ClusterLink::~ClusterLink() {
@@ -22,6 +29,7 @@ ClusterLink::~ClusterLink() {
   wake_.notify_all();
   watcher_.join();
   requester_.join();
+  prober_.join();
 }
 
 void ClusterLink::setState(bool* flag, bool value, const std::string& why) {
@@ -35,24 +43,135 @@ void ClusterLink::setState(bool* flag, bool value, const std::string& why) {
 void ClusterLink::watchLoop() {
   EtcdClient client(options_.etcd);
   auto backoff = std::chrono::milliseconds(100);
+  int64_t resumeFrom = 0;  // > 0: watch from there (a stalled member was left), no full read
   while (!stop_) {
     try {
-      RangeResult all = client.rangePrefix(options_.prefix);
-      inbox_.post([this, all] { handlers_.snapshot(all.revision, all.kvs); });
+      if (!resumeFrom) {
+        RangeResult all = client.rangePrefix(options_.prefix);
+        delivered_ = all.revision;
+        inbox_.post([this, all] {
+          watchInfo_.delivered = all.revision;
+          handlers_.snapshot(all.revision, all.kvs);
+        });
+        resumeFrom = all.revision + 1;
+      }
       client.watch(
-          options_.prefix, all.revision + 1, stop_,
-          [this] { inbox_.post([this] { setState(&watching_, true, ""); }); },
-          [this](int64_t revision, const std::vector<WatchEvent>& events) {
-            inbox_.post([this, revision, events] { handlers_.events(revision, events); });
-          });
+          options_.prefix, resumeFrom, stop_,
+          [&] {
+            leave_ = false;
+            watchMember_ = static_cast<int>(client.memberIndex());
+            inbox_.post([this, member = client.endpoint()] {
+              watchInfo_.member = member;
+              setState(&watching_, true, "");
+            });
+          },
+          [&](int64_t revision, const std::vector<WatchEvent>& events) {
+            // Events carry their own revisions; a progress notification (no events) says
+            // every change up to its revision was sent.
+            int64_t upTo = events.empty() ? revision : delivered_.load();
+            for (const auto& e : events) upTo = std::max(upTo, e.kv.modRevision);
+            delivered_ = std::max(delivered_.load(), upTo);
+            resumeFrom = delivered_ + 1;
+            inbox_.post([this, revision, events, upTo] {
+              watchInfo_.delivered = std::max(watchInfo_.delivered, upTo);
+              if (!events.empty()) handlers_.events(revision, events);
+            });
+          },
+          &leave_);
       backoff = std::chrono::milliseconds(100);
     } catch (const EtcdClient::CompactedError&) {
+      resumeFrom = 0;
       continue;  // read everything again, then watch from there
+    } catch (const EtcdClient::StalledError&) {
+      // The probe saw newer revisions than this member sent for stallAfter: the member is
+      // left for the next one, and the watch goes on from the last revision delivered.
+      const std::string from = client.endpoint();
+      watchMember_ = -1;
+      leave_ = false;  // the probe waits for the next member's watch before judging again
+      client.moveOn();
+      char text[320];
+      std::snprintf(text, sizeof text,
+                    "cluster: the watch through etcd member %s delivered nothing up to revision %lld for %lld ms "
+                    "(another member has it; this one is stalled); watching through the next member from revision %lld",
+                    from.c_str(), static_cast<long long>(behindBy_.load()),
+                    static_cast<long long>(options_.stallAfter.count()), static_cast<long long>(resumeFrom));
+      inbox_.post([this, message = std::string(text), from] {
+        watchInfo_.member.clear();
+        watchInfo_.lastMove = "left " + from + ": it delivered nothing for " + std::to_string(options_.stallAfter.count()) +
+                              " ms while another member had newer revisions";
+        watchInfo_.lastMoveAt = std::time(nullptr);
+        handlers_.watchMoved(message);
+      });
     } catch (const EtcdError& e) {
+      watchMember_ = -1;
+      resumeFrom = 0;
       std::string why = e.what();
-      inbox_.post([this, why] { setState(&watching_, false, why); });
+      inbox_.post([this, why] {
+        watchInfo_.member.clear();
+        setState(&watching_, false, why);
+      });
       pause(backoff, stop_);
       backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+    }
+  }
+}
+
+// The watch's liveness, without relying on the member's progress notifications (etcd 3.4
+// sends them every 10 minutes unless its operator set --experimental-watch-progress-notify-
+// interval, and through the JSON gateway a progress request is answered only when the request
+// body ends): every probeEvery, one linearizable read through another member of the newest
+// revision of P/admin and of P/nodes/ (every node's heartbeat lands there). When it is newer
+// than what the watch delivered, for stallAfter, the watch's member is stalled.
+void ClusterLink::probeLoop() {
+  const size_t n = options_.etcd.endpoints.size();
+  std::vector<std::unique_ptr<EtcdClient>> clients;  // one per member: the probe picks its member
+  for (const auto& endpoint : options_.etcd.endpoints) {
+    EtcdOptions o = options_.etcd;
+    o.endpoints = {endpoint};
+    o.timeout = options_.probeEvery * 2;
+    clients.push_back(std::make_unique<EtcdClient>(o));
+  }
+  const std::string adminKey = options_.prefix + "admin", nodes = options_.prefix + "nodes/";
+  const nlohmann::json readAdmin = {{"request_range", {{"key", base64Encode(adminKey)}, {"keys_only", true}}}};
+  const nlohmann::json readNewestNode = {{"request_range",
+                                          {{"key", base64Encode(nodes)},
+                                           {"range_end", base64Encode(prefixEnd(nodes))},
+                                           {"keys_only", true},
+                                           {"limit", "1"},
+                                           {"sort_order", "DESCEND"},
+                                           {"sort_target", "MOD"}}}};
+  size_t probe = n > 1 ? 1 : 0;
+  int64_t lastAdmin = -1;
+  std::chrono::steady_clock::time_point behindSince{};
+  while (!stop_) {
+    pause(options_.probeEvery, stop_);
+    const int watching = watchMember_;
+    if (stop_ || watching < 0) {
+      behindSince = {};
+      continue;
+    }
+    if (n > 1 && probe == static_cast<size_t>(watching)) probe = (probe + 1) % n;
+    try {
+      auto r = clients[probe]->transaction({}, {readAdmin, readNewestNode}, {});
+      auto newest = [&](size_t i) {
+        return i < r.ranges.size() && !r.ranges[i].kvs.empty() ? r.ranges[i].kvs[0].modRevision : 0;
+      };
+      const int64_t admin = newest(0), latest = std::max(admin, newest(1));
+      if (admin != lastAdmin) {
+        lastAdmin = admin;
+        inbox_.post([this, admin] { watchInfo_.clusterAdmin = admin; });
+      }
+      if (latest <= delivered_ || watchMember_ != watching) {
+        behindSince = {};
+      } else if (behindSince == std::chrono::steady_clock::time_point{}) {
+        behindSince = std::chrono::steady_clock::now();
+      } else if (std::chrono::steady_clock::now() - behindSince >= options_.stallAfter) {
+        behindBy_ = latest;
+        leave_ = true;
+        behindSince = {};
+      }
+    } catch (const EtcdError&) {
+      probe = (probe + 1) % n;  // this member does not answer: the next one is asked
     }
   }
 }

@@ -251,7 +251,6 @@ void EtcdClient::revokeLease(int64_t lease) { call("/v3/lease/revoke", {{"ID", s
 namespace {
 struct WatchStream {
   std::string buffer;
-  const std::atomic<bool>* stop;
   const std::function<void()>* onCreated;
   const std::function<void(int64_t, const std::vector<WatchEvent>&)>* onEvents;
   bool created = false, compacted = false;
@@ -278,32 +277,59 @@ size_t onWatchData(char* data, size_t size, size_t count, void* out) {
       w.failure = "the watch was canceled: " + text(r, "cancel_reason", "no reason given");
       return 0;
     }
-    if (flag(r, "created") && !w.created) {
-      w.created = true;
-      (*w.onCreated)();
+    if (flag(r, "created")) {
+      if (!w.created) {
+        w.created = true;
+        (*w.onCreated)();
+      }
+      continue;
     }
-    if (auto events = r.find("events"); events != r.end() && events->is_array() && !events->empty()) {
-      std::vector<WatchEvent> batch;
+    // Events, or none: a progress notification (the header's revision is delivered).
+    std::vector<WatchEvent> batch;
+    if (auto events = r.find("events"); events != r.end() && events->is_array())
       for (const auto& e : *events)
         batch.push_back({text(e, "type", "") == "DELETE", keyValue(member(e, "kv"))});
-      (*w.onEvents)(number(member(r, "header"), "revision"), batch);
-    }
+    if (w.created) (*w.onEvents)(number(member(r, "header"), "revision"), batch);
   }
   return size * count;
 }
 
-int onWatchProgress(void* data, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<WatchStream*>(data)->stop->load() ? 1 : 0;
+// One transfer on a multi handle of its own, looked at every 50 ms: `stop` and `leave` end it
+// at once, and so does a member that has not created the watch by `createBy`.
+enum class WatchEnd { Finished, Stopped, Left, NotCreated };
+WatchEnd runWatch(CURL* c, const WatchStream& w, const std::atomic<bool>& stop, const std::atomic<bool>* leave,
+                  std::chrono::steady_clock::time_point createBy, CURLcode& result) {
+  CURLM* m = curl_multi_init();
+  curl_multi_add_handle(m, c);
+  WatchEnd end = WatchEnd::Finished;
+  result = CURLE_OK;
+  for (int running = 1;;) {
+    curl_multi_perform(m, &running);
+    if (!running) break;
+    if (stop) end = WatchEnd::Stopped;
+    else if (leave && *leave) end = WatchEnd::Left;
+    else if (!w.created && std::chrono::steady_clock::now() > createBy) end = WatchEnd::NotCreated;
+    if (end != WatchEnd::Finished) break;
+    curl_multi_poll(m, nullptr, 0, 50, nullptr);
+  }
+  int left = 0;
+  while (CURLMsg* msg = curl_multi_info_read(m, &left))
+    if (msg->msg == CURLMSG_DONE) result = msg->data.result;
+  curl_multi_remove_handle(m, c);  // a transfer still running: its connection is closed
+  curl_multi_cleanup(m);
+  return end;
 }
 }  // namespace
 
 void EtcdClient::watch(const std::string& prefix, int64_t fromRevision, const std::atomic<bool>& stop,
                        const std::function<void()>& onCreated,
-                       const std::function<void(int64_t, const std::vector<WatchEvent>&)>& onEvents) {
+                       const std::function<void(int64_t, const std::vector<WatchEvent>&)>& onEvents,
+                       const std::atomic<bool>* leave) {
   nlohmann::json body = {{"create_request",
                           {{"key", base64Encode(prefix)},
                            {"range_end", base64Encode(prefixEnd(prefix))},
-                           {"start_revision", std::to_string(fromRevision)}}}};
+                           {"start_revision", std::to_string(fromRevision)},
+                           {"progress_notify", true}}}};
   std::string reasons;
   for (size_t tried = 0; tried < options_.endpoints.size() && !stop; ++tried) {
     const size_t at = (current_ + tried) % options_.endpoints.size();
@@ -319,21 +345,24 @@ void EtcdClient::watch(const std::string& prefix, int64_t fromRevision, const st
     curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
     if (!token_.empty()) headers = curl_slist_append(headers, ("Authorization: " + token_).c_str());
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    WatchStream w{{}, &stop, &onCreated, &onEvents, false, false, {}};
+    const std::function<void()> created = [&] {
+      current_ = at;
+      onCreated();
+    };
+    WatchStream w{{}, &created, &onEvents, false, false, {}};
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, onWatchData);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &w);
-    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, onWatchProgress);
-    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &w);
-    CURLcode rc = curl_easy_perform(c);
+    CURLcode rc = CURLE_OK;
+    const WatchEnd end = runWatch(c, w, stop, leave, std::chrono::steady_clock::now() + options_.timeout, rc);
     curl_slist_free_all(headers);
-    if (stop) return;
+    if (stop || end == WatchEnd::Stopped) return;
+    if (end == WatchEnd::Left) throw StalledError("left " + endpoint);
     if (w.compacted) throw CompactedError("revision " + std::to_string(fromRevision) + " was compacted");
-    std::string why = !w.failure.empty() ? w.failure : rc == CURLE_OK ? "the stream ended" : curl_easy_strerror(rc);
-    if (w.created) {
-      current_ = at;
-      throw EtcdError("the watch on " + endpoint + " broke: " + why);
-    }
+    std::string why = end == WatchEnd::NotCreated ? "no watch created within " + std::to_string(options_.timeout.count()) + " ms"
+                      : !w.failure.empty()        ? w.failure
+                      : rc == CURLE_OK            ? "the stream ended"
+                                                  : curl_easy_strerror(rc);
+    if (w.created) throw EtcdError("the watch on " + endpoint + " broke: " + why);
     reasons += (reasons.empty() ? "" : "; ") + endpoint + ": " + why;
   }
   if (stop) return;

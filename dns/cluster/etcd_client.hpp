@@ -85,14 +85,27 @@ class EtcdClient {
   void revokeLease(int64_t lease);
 
   /// Streams the changes under `prefix` from `fromRevision` until `stop` is set or the stream
-  /// breaks (EtcdError). `onCreated` runs once the watch is in place; `onEvents` per batch,
-  /// with the batch's revision. Throws CompactedError when `fromRevision` is gone.
+  /// breaks (EtcdError). `onCreated` runs once the watch is in place (endpoint() is then its
+  /// member); `onEvents` per batch, with the batch's revision, and with no events for a
+  /// progress notification (every change up to that revision was delivered). The watch is
+  /// created with progress_notify, so a member sends one when its (operator-set) interval
+  /// passes. Setting `leave` drops the connection at once (within 50 ms) and throws
+  /// StalledError: the caller found the member stalled. A member that accepts the connection
+  /// but has not created the watch within the client's timeout is passed over for the next.
+  /// Throws CompactedError when `fromRevision` is gone.
   void watch(const std::string& prefix, int64_t fromRevision, const std::atomic<bool>& stop,
              const std::function<void()>& onCreated,
-             const std::function<void(int64_t revision, const std::vector<WatchEvent>&)>& onEvents);
+             const std::function<void(int64_t revision, const std::vector<WatchEvent>&)>& onEvents,
+             const std::atomic<bool>* leave = nullptr);
   struct CompactedError : EtcdError {
     using EtcdError::EtcdError;
   };
+  struct StalledError : EtcdError {
+    using EtcdError::EtcdError;
+  };
+  /// The next request (or watch) starts with the member after the current one.
+  void moveOn() { current_ = (current_ + 1) % options_.endpoints.size(); }
+  size_t memberIndex() const noexcept { return current_; }
 
   /// Any other gateway call (POST `path`, e.g. "/v3/auth/enable"): the reply's JSON.
   nlohmann::json request(const std::string& path, const nlohmann::json& body) { return call(path, body); }

@@ -2,6 +2,7 @@
 // reports live. Every mistake is reported with its place, like the rest of the file.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "dns/config/server_config.hpp"
@@ -20,7 +21,8 @@ bool validNodeName(const std::string& name) {
 }  // namespace
 
 std::optional<ClusterConfig> readClusterConfig(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& configPath) {
-  if (!yaml.expectMap(node, "cluster", {"etcd", "prefix", "node", "tls", "user", "password", "lease", "grace"}))
+  if (!yaml.expectMap(node, "cluster", {"etcd", "prefix", "node", "tls", "user", "password", "lease", "grace", "nodes",
+                                         "expect_seen_within", "ack_wait"}))
     return std::nullopt;
   ClusterConfig c;
   bool ok = true;
@@ -96,6 +98,27 @@ std::optional<ClusterConfig> readClusterConfig(yaml::YamlReader& yaml, const YAM
   }
   if (node["grace"]) {
     if (auto d = yaml.duration(node["grace"], "cluster.grace")) c.grace = *d;
+  }
+  if (node["nodes"]) {
+    if (auto list = yaml.stringList(node["nodes"], "cluster.nodes")) {
+      for (const auto& name : *list)
+        if (!validNodeName(name))
+          fail(node["nodes"], "cluster.nodes", "'" + name + "' is not a node name (1-63 letters, digits, '-', '_' or '.')");
+      c.nodes = *list;
+      if (!c.node.empty() && std::find(c.nodes.begin(), c.nodes.end(), c.node) == c.nodes.end())
+        fail(node["nodes"], "cluster.nodes", "the list does not name this node (" + c.node + "); list every node, this one too");
+    } else {
+      ok = false;
+    }
+  }
+  if (node["expect_seen_within"]) {
+    if (auto d = yaml.duration(node["expect_seen_within"], "cluster.expect_seen_within",
+                               {std::chrono::seconds(10), std::chrono::hours(24 * 30)}))
+      c.expectSeenWithin = *d;
+  }
+  if (node["ack_wait"]) {
+    if (auto d = yaml.duration(node["ack_wait"], "cluster.ack_wait", {std::chrono::milliseconds(100), std::chrono::minutes(1)}))
+      c.ackWait = *d;
   }
   if (!ok) return std::nullopt;
   return c;

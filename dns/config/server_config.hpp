@@ -30,6 +30,11 @@ struct ClusterConfig {
   std::string user, password;
   std::chrono::milliseconds lease{5000};  // this node's reports vanish this long after it dies
   std::chrono::milliseconds grace{10000}; // etcd unreachable this long: quorum checks use our own probes
+  // The nodes an admin change waits for: these, or (empty) every node seen within
+  // expectSeenWithin. This node is always one of them.
+  std::vector<std::string> nodes;
+  std::chrono::milliseconds expectSeenWithin{std::chrono::hours(1)};
+  std::chrono::milliseconds ackWait{2000};  // how long an admin change waits for every expected node
 };
 
 /// `xdp:`: queries arriving on `interface`'s listed receive queues are answered through

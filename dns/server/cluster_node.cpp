@@ -2,6 +2,7 @@
 // how an admin change is written so that two nodes cannot both act on the same old state.
 #include "dns/server/cluster_node.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <cstdio>
@@ -34,7 +35,9 @@ cluster::LinkOptions linkOptions(const config::ClusterConfig& c) {
   o.etcd.keyFile = c.keyFile;
   o.etcd.user = c.user;
   o.etcd.password = c.password;
-  o.etcd.timeout = std::chrono::milliseconds(2000);
+  // A stalled member holds a request this long before the next member is tried: at most half
+  // a lease, so the lease is renewed through another member before it ends.
+  o.etcd.timeout = std::min(std::chrono::milliseconds(2000), c.lease / 2);
   o.prefix = c.prefix;
   o.lease = c.lease;
   return o;
@@ -82,7 +85,9 @@ ClusterNode::ClusterNode(loop::EventLoop& loop, const config::ClusterConfig& con
       link_(loop, linkOptions(config),
             {[this](int64_t r, const std::vector<cluster::KeyValue>& all) { onSnapshot(r, all); },
              [this](int64_t r, const std::vector<cluster::WatchEvent>& e) { onEvents(r, e); },
-             [this](bool ok, const std::string& why) { onReachability(ok, why); }}) {
+             [this](bool ok, const std::string& why) { onReachability(ok, why); },
+             [](const std::string& message) { logLine(LogLevel::Warning, message); }}) {
+  heartbeatTimer_ = loop_.after(config_.lease, [this] { heartbeat(); });
   if (stateDir_.empty()) return;
   std::ifstream in(stateDir_ + "/" + kClusterAdminCache);
   std::stringstream text;
@@ -94,6 +99,17 @@ ClusterNode::ClusterNode(loop::EventLoop& loop, const config::ClusterConfig& con
     logLine(LogLevel::Info, "cluster: the overrides last read from etcd apply until it answers (" + stateDir_ + "/" +
                                 kClusterAdminCache + ")");
   }
+}
+
+ClusterNode::~ClusterNode() {
+  loop_.cancel(heartbeatTimer_);
+  for (const auto& w : acks_)
+    if (w->timer) loop_.cancel(w->timer);
+}
+
+void ClusterNode::heartbeat() {
+  publishReport();
+  heartbeatTimer_ = loop_.after(config_.lease, [this] { heartbeat(); });
 }
 
 void ClusterNode::keepCopy() {
@@ -150,6 +166,7 @@ bool ClusterNode::take(const std::string& key, const std::optional<std::string>&
     }
     if (!report) return reports_.erase(node) > 0;
     if (node == config_.node && claimed_ && report->instance != instance_) return false;
+    lastSeen_[node] = std::max(lastSeen_[node], report->seen);
     reports_[node] = std::move(*report);
     return true;
   }
@@ -168,9 +185,10 @@ void ClusterNode::onSnapshot(int64_t, const std::vector<cluster::KeyValue>& all)
   }
   if (!sawAdmin) take(config_.prefix + "admin", std::nullopt, 0);
   claimName();
-  publishReport();
   decide();
   changed_();
+  publishReport();
+  checkAcks();
 }
 
 void ClusterNode::onEvents(int64_t, const std::vector<cluster::WatchEvent>& events) {
@@ -182,6 +200,9 @@ void ClusterNode::onEvents(int64_t, const std::vector<cluster::WatchEvent>& even
     decide();
     changed_();
   }
+  // Applied: said at once in this node's report, for the node waiting on the change.
+  if (adminRevision_ != appliedPublished_) publishReport();
+  checkAcks();
 }
 
 void ClusterNode::onReachability(bool ok, const std::string& why) {
@@ -283,6 +304,8 @@ void ClusterNode::publishReport() {
   report.configHash = configHash_;
   report.started = started_;
   report.seen = nowSeconds();
+  report.applied = adminRevision_;
+  appliedPublished_ = adminRevision_;
   for (const auto& [key, s] : shared_) report.endpoints[key] = s.local;
   link_.publish(config_.prefix + "nodes/" + config_.node, report.text());
 }
@@ -343,6 +366,7 @@ void ClusterNode::attempt(std::shared_ptr<Decide> decide, nlohmann::json entry, 
   const std::string historyKey = config_.prefix + "history/" + stamp + "-" + config_.node;
   auto result = std::make_shared<cluster::TxnResult>();
   auto next = std::make_shared<AdminState>(*d.next);
+  const auto sent = std::chrono::steady_clock::now();
   link_.run(
       [=](cluster::EtcdClient& c) {
         *result = c.transaction({cluster::txn::modRevisionIs(adminKey, expected)},
@@ -359,8 +383,9 @@ void ClusterNode::attempt(std::shared_ptr<Decide> decide, nlohmann::json entry, 
           keepCopy();
           if (++commits_ % kPruneEvery == 0) pruneHistory();
           changed_();
+          publishReport();
           if (response.contains("result") && response["result"].is_object()) response["result"]["revision"] = result->revision;
-          return done(response);
+          return waitForAcks(result->revision, sent, std::move(response), done);
         }
         // Someone changed the overrides since we read them: decide again on theirs.
         logLine(LogLevel::Info, "cluster: the overrides changed under this request (decided at revision " +
@@ -376,6 +401,92 @@ void ClusterNode::attempt(std::shared_ptr<Decide> decide, nlohmann::json entry, 
           return done(control::failure("the cluster's overrides kept changing under this request; try again"));
         attempt(decide, entry, done, tries + 1);
       });
+}
+
+std::set<std::string> ClusterNode::expectedNodes() const {
+  std::set<std::string> out{config_.node};
+  if (!config_.nodes.empty()) {
+    out.insert(config_.nodes.begin(), config_.nodes.end());
+    return out;
+  }
+  for (const auto& [node, r] : reports_) out.insert(node);
+  const int64_t within = std::chrono::duration_cast<std::chrono::seconds>(config_.expectSeenWithin).count();
+  for (const auto& [node, seen] : lastSeen_)
+    if (nowSeconds() - seen <= within) out.insert(node);
+  return out;
+}
+
+bool ClusterNode::hasApplied(const std::string& node, int64_t revision) const {
+  if (node == config_.node) return adminRevision_ >= revision;  // applied here as it was committed or arrived
+  auto r = reports_.find(node);
+  return r != reports_.end() && r->second.applied >= revision;
+}
+
+std::string ClusterNode::whyNotApplied(const std::string& node) const {
+  if (auto r = reports_.find(node); r != reports_.end())
+    return node + " still at revision " + std::to_string(r->second.applied) + " (last heartbeat " +
+           wire::formatUtc(r->second.seen) + ")";
+  if (auto seen = lastSeen_.find(node); seen != lastSeen_.end())
+    return node + " not reporting since " + wire::formatUtc(seen->second);
+  return node + " not reporting (not seen since " + config_.node + " started at " + wire::formatUtc(started_) + ")";
+}
+
+void ClusterNode::waitForAcks(int64_t revision, std::chrono::steady_clock::time_point sent, nlohmann::json response,
+                              std::function<void(nlohmann::json)> done) {
+  auto w = std::make_shared<AckWait>();
+  w->revision = revision;
+  w->expected = expectedNodes();
+  w->start = sent;
+  w->response = std::move(response);
+  w->done = std::move(done);
+  acks_.push_back(w);
+  w->timer = loop_.after(config_.ackWait, [this, w] {
+    w->timer = 0;
+    finishAck(w);
+  });
+  checkAcks();
+}
+
+void ClusterNode::checkAcks() {
+  const auto pending = acks_;  // finishAck takes them out
+  for (const auto& w : pending) {
+    bool all = true;
+    for (const auto& node : w->expected) all = all && hasApplied(node, w->revision);
+    if (all) finishAck(w);
+  }
+}
+
+void ClusterNode::finishAck(const std::shared_ptr<AckWait>& w) {
+  auto it = std::find(acks_.begin(), acks_.end(), w);
+  if (it == acks_.end()) return;
+  acks_.erase(it);
+  if (w->timer) loop_.cancel(w->timer);
+  nlohmann::json applied = nlohmann::json::array(), missing = nlohmann::json::array();
+  for (const auto& node : w->expected) {
+    if (hasApplied(node, w->revision)) {
+      applied.push_back(node);
+      continue;
+    }
+    auto r = reports_.find(node);
+    auto seen = lastSeen_.find(node);
+    missing.push_back({{"node", node},
+                       {"reporting", r != reports_.end()},
+                       {"applied_revision", r != reports_.end() ? r->second.applied : 0},
+                       {"last_seen", seen != lastSeen_.end() ? seen->second : 0},
+                       {"why", whyNotApplied(node)}});
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - w->start).count();
+  if (!missing.empty()) {
+    std::string who;
+    for (const auto& m : missing) who += (who.empty() ? "" : "; ") + m["why"].get<std::string>();
+    logLine(LogLevel::Warning, "cluster: revision " + std::to_string(w->revision) + " committed, not applied on every node within " +
+                                   std::to_string(config_.ackWait.count()) + " ms: " + who);
+  }
+  if (w->response.contains("result") && w->response["result"].is_object())
+    w->response["result"]["acknowledged"] = {{"complete", missing.empty()}, {"applied_on", applied},
+                                             {"not_applied", missing}, {"ms", ms},
+                                             {"waited_ms", config_.ackWait.count()}};
+  w->done(std::move(w->response));
 }
 
 void ClusterNode::pruneHistory() {
@@ -436,6 +547,38 @@ nlohmann::json ClusterNode::summary() const {
   nlohmann::json out = {{"node", config_.node}, {"reachable", link_.reachable()}, {"admin_revision", adminRevision_},
                         {"isolated", !isolated.empty()}, {"isolated_endpoints", isolated},
                         {"nodes_alive", reports_.size()}};
+  // Which of the expected nodes report, and which do not (by name, since when).
+  const auto expected = expectedNodes();
+  size_t reporting = 0;
+  nlohmann::json missing = nlohmann::json::array(), unexpected = nlohmann::json::array();
+  for (const auto& node : expected) {
+    if (reports_.count(node) || node == config_.node) {
+      ++reporting;
+      continue;
+    }
+    auto seen = lastSeen_.find(node);
+    missing.push_back({{"node", node}, {"last_seen", seen != lastSeen_.end() ? seen->second : 0},
+                       {"why", whyNotApplied(node)}});
+  }
+  for (const auto& [node, r] : reports_)
+    if (!expected.count(node)) unexpected.push_back(node);
+  out["nodes_expected"] = expected.size();
+  out["nodes_reporting"] = reporting;
+  out["nodes_missing"] = missing;
+  if (!unexpected.empty()) out["nodes_not_listed"] = unexpected;
+  out["expected_from"] = config_.nodes.empty() ? "seen within cluster.expect_seen_within" : "cluster.nodes";
+  // The watch: its member, and how far this node's overrides are behind the cluster's as the
+  // liveness probe (through another member) last read them.
+  const auto& w = link_.watchInfo();
+  const int64_t clusterAdmin = std::max(w.clusterAdmin, adminRevision_);
+  nlohmann::json watch = {{"member", w.member}, {"delivered_revision", w.delivered},
+                          {"applied_revision", adminRevision_}, {"cluster_revision", clusterAdmin},
+                          {"lag", clusterAdmin - adminRevision_}};
+  if (!w.lastMove.empty()) {
+    watch["last_move"] = w.lastMove;
+    watch["last_move_at"] = w.lastMoveAt;
+  }
+  out["watch"] = watch;
   if (degradedSince_) {
     out["degraded_since"] = degradedSince_;
     out["own_probes_only"] = ownProbesOnly();
@@ -455,7 +598,8 @@ nlohmann::json ClusterNode::nodes() const {
   for (const auto& [node, r] : reports_) {
     unsigned down = 0;
     for (const auto& [k, v] : r.endpoints) down += v.state == health::Observed::Down;
-    list.push_back({{"node", node}, {"alive", true}, {"last_seen", r.seen}, {"started", r.started},
+    list.push_back({{"node", node}, {"alive", true}, {"last_seen", r.seen}, {"applied_revision", r.applied},
+                    {"started", r.started},
                     {"software", r.software}, {"config_hash", r.configHash}, {"endpoints", r.endpoints.size()},
                     {"endpoints_down", down}, {"this_node", node == config_.node}});
   }

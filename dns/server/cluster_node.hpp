@@ -7,7 +7,9 @@
 // stay, and after the grace period the node's own probes decide again.
 //
 // Keys under the prefix P: P/admin (the overrides), P/history/<ms>-<node> (admin actions),
-// P/nodes/<node> (one node's report, leased; node_report.hpp). Every value is read by type:
+// P/nodes/<node> (one node's report, leased, rewritten every lease period as a heartbeat and
+// at once when the node applies a new revision of P/admin, which it names; an admin change
+// waits for every expected node's report to name its revision). Every value is read by type:
 // one that is not what Lodestar writes is logged once and ignored, and nothing else is lost.
 // A node name is one process's: a node does not publish while another live node's report
 // holds its name, and refuses to run when that report outlives its lease period.
@@ -43,6 +45,9 @@ class ClusterNode {
   /// `refuse` runs on the loop when this node must not run (another live node holds its name).
   ClusterNode(loop::EventLoop& loop, const config::ClusterConfig& config, std::string version, std::string stateDir,
               std::function<void()> changed, std::function<void(const std::string& why)> refuse);
+  ~ClusterNode();
+  ClusterNode(const ClusterNode&) = delete;
+  ClusterNode& operator=(const ClusterNode&) = delete;
 
   /// The cluster's overrides as last known (empty until the first read).
   const AdminState& admin() const noexcept { return admin_; }
@@ -53,7 +58,9 @@ class ClusterNode {
 
   /// A drain/undrain/force for the whole cluster: `decide` runs against the cluster's state and
   /// its result is written only if that state is still the one it was decided on (else it is
-  /// decided again on the newer state). `done` gets the reply (with the etcd revision).
+  /// decided again on the newer state). `done` gets the reply (with the etcd revision) once
+  /// every expected node reports that revision applied, or after cluster.ack_wait: its
+  /// `acknowledged` says which nodes applied it and which did not (expectedNodes()).
   using Decide = std::function<AdminDecision(const AdminState& current)>;
   void commitAdmin(Decide decide, nlohmann::json historyEntry, std::function<void(nlohmann::json reply)> done);
   /// The newest `limit` admin actions, newest first.
@@ -72,6 +79,9 @@ class ClusterNode {
   nlohmann::json summary() const;
   /// For status --cluster: every node's report.
   nlohmann::json nodes() const;
+  /// The nodes an admin change waits for: cluster.nodes, or else every node whose report this
+  /// node has seen within cluster.expect_seen_within (since it started); this node always.
+  std::set<std::string> expectedNodes() const;
 
  private:
   struct Shared {
@@ -97,6 +107,25 @@ class ClusterNode {
   void noteForeign(const std::string& key, const std::string& why);
   void keepCopy();  // the overrides into state_dir
   void pruneHistory();  // keeps the newest kHistoryKept admin actions in etcd
+  void heartbeat();     // the report again, every lease period: `seen` says the node lives
+
+  /// A committed admin change waiting for every expected node to report it applied.
+  struct AckWait {
+    int64_t revision = 0;
+    std::set<std::string> expected;
+    std::chrono::steady_clock::time_point start;
+    nlohmann::json response;
+    std::function<void(nlohmann::json)> done;
+    loop::EventLoop::TimerId timer = 0;
+  };
+  void waitForAcks(int64_t revision, std::chrono::steady_clock::time_point sent, nlohmann::json response,
+                   std::function<void(nlohmann::json)> done);
+  void checkAcks();
+  void finishAck(const std::shared_ptr<AckWait>& wait);
+  /// Whether `node` applies the overrides of `revision` or newer, as far as this node knows.
+  bool hasApplied(const std::string& node, int64_t revision) const;
+  /// For people: why a node has not applied a revision ("ns1 not reporting since T").
+  std::string whyNotApplied(const std::string& node) const;
 
   loop::EventLoop& loop_;
   config::ClusterConfig config_;
@@ -106,6 +135,10 @@ class ClusterNode {
   AdminState admin_;
   int64_t adminRevision_ = 0;  // P/admin's mod revision as last seen (0: no such key)
   std::map<std::string, NodeReport> reports_;  // by node, this one's too (as etcd has it)
+  std::map<std::string, int64_t> lastSeen_;    // by node: the newest heartbeat seen (kept when the report goes)
+  int64_t appliedPublished_ = -1;              // the admin revision in the last report published
+  std::vector<std::shared_ptr<AckWait>> acks_;
+  loop::EventLoop::TimerId heartbeatTimer_ = 0;
   std::map<std::string, Shared> shared_;       // by endpointKey()
   int64_t degradedSince_ = 0;
   bool everReachable_ = false;

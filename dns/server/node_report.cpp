@@ -14,7 +14,8 @@ std::string NodeReport::text() const {
     eps[key] = {{"state", health::observedName(e.state)}, {"since", e.since}, {"reason", e.reason}};
   return nlohmann::json{{"version", version},       {"node", node},       {"instance", instance},
                         {"software", software},     {"config_hash", configHash},
-                        {"started", started},       {"seen", seen},       {"endpoints", eps}}
+                        {"started", started},       {"seen", seen},       {"applied", applied},
+                        {"endpoints", eps}}
       .dump();
 }
 
@@ -38,6 +39,7 @@ std::optional<NodeReport> parseNodeReport(std::string_view text, const std::stri
       .text("config_hash", r.configHash)
       .integer("started", r.started)
       .integer("seen", r.seen)
+      .integer("applied", r.applied)
       .text("node", r.node, true);
   if (f.ok() && r.node != keyNode)
     f.fail("node: the report names \"" + r.node + "\", not the node of its key (" + keyNode + ")");

@@ -14,7 +14,8 @@
 namespace lodestar::server {
 
 /// The report's format. 2: endpoints keyed by the check's identity (endpointKey), an
-/// instance id. A report of a newer version is not read.
+/// instance id; `applied` (added without a new version: older readers ignore it, and a report
+/// without it reads as 0). A report of a newer version is not read.
 inline constexpr int kNodeReportVersion = 2;
 
 /// What one node's probes see of one endpoint.
@@ -29,7 +30,9 @@ struct NodeReport {
   std::string node;
   std::string instance;  // this run of the node (random at start): two processes with one name differ
   std::string software, configHash;
-  int64_t started = 0, seen = 0;  // unix times
+  int64_t started = 0;
+  int64_t seen = 0;     // unix time of this report: rewritten every heartbeat (the lease period)
+  int64_t applied = 0;  // the revision of P/admin whose overrides this node applies (0: none yet)
   std::map<std::string, EndpointSighting> endpoints;  // by endpointKey()
 
   std::string text() const;

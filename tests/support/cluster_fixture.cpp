@@ -45,7 +45,7 @@ ClusterFixture::ClusterFixture(ClusterNodeOptions options) : checkPort_(freePort
     dir_.write(n + "/lodestar.yaml", "listen: [127.0.0.1:0]\nworkers: 1\nzones: [zones/]\ngeo: {database: geo/demo.mmdb}\n"
                                      "state_dir: state\ncontrol_socket: state/ctl.sock\n"
                                      "cluster:\n  etcd: " + etcd_.endpointsYaml() + "\n  node: ns" + std::to_string(i) +
-                                     "\n  prefix: /test/\n  lease: 2s\n  grace: 3s\n");
+                                     "\n  prefix: /test/\n  lease: 2s\n  grace: 3s\n" + options.clusterKeys);
   }
   for (int i = 0; i < 3; ++i) {
     const bool closed = i == 2 && !options.closedProbes.empty();

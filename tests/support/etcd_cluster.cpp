@@ -101,10 +101,25 @@ void EtcdCluster::waitWritable() {
 void EtcdCluster::stop(int member) {
   Member& m = members_.at(static_cast<size_t>(member));
   if (m.pid <= 0) return;
+  resume(member);  // a stopped process would not act on SIGTERM
   kill(m.pid, SIGTERM);
   int status = 0;
   waitpid(m.pid, &status, 0);
   m.pid = -1;
+}
+
+void EtcdCluster::pause(int member) {
+  Member& m = members_.at(static_cast<size_t>(member));
+  if (m.pid <= 0 || m.paused) return;
+  kill(m.pid, SIGSTOP);
+  m.paused = true;
+}
+
+void EtcdCluster::resume(int member) {
+  Member& m = members_.at(static_cast<size_t>(member));
+  if (m.pid <= 0 || !m.paused) return;
+  kill(m.pid, SIGCONT);
+  m.paused = false;
 }
 
 void EtcdCluster::start(int member) {

@@ -31,7 +31,11 @@ class EtcdCluster {
   std::vector<std::string> endpoints() const;
   /// The endpoints as a YAML flow list: [http://..., ...].
   std::string endpointsYaml() const;
-  void stop(int member);   // SIGTERM and wait
+  void stop(int member);   // SIGTERM and wait (a paused member is continued first)
+  /// SIGSTOP: the member freezes with its connections open (a hung process); resume() or
+  /// stop() continues it.
+  void pause(int member);
+  void resume(int member);
   void start(int member);  // again, with its data; waits until it answers
   void stopAll();
   void startAll();
@@ -46,6 +50,7 @@ class EtcdCluster {
     std::string name, dataDir;
     uint16_t clientPort = 0, peerPort = 0;
     pid_t pid = -1;
+    bool paused = false;
   };
   void launch(Member& m, bool fresh);
   TempDir dir_;

@@ -14,8 +14,19 @@
 
 namespace {
 
-// Exit codes: 0 done, 1 the daemon refused or reported errors, 2 usage, 3 daemon unreachable.
-constexpr int kFailed = 1, kUsage = 2, kUnreachable = 3;
+// Exit codes: 0 done, 1 the daemon refused or reported errors, 2 usage, 3 daemon unreachable,
+// 4 a cluster change committed but not applied on every expected node in time.
+constexpr int kFailed = 1, kUsage = 2, kUnreachable = 3, kNotApplied = 4;
+
+// A cluster change whose `acknowledged` says some expected node did not apply it.
+bool notAppliedEverywhere(const nlohmann::json& response) {
+  const auto result = response.find("result");
+  if (result == response.end() || !result->is_object()) return false;
+  const auto a = result->find("acknowledged");
+  if (a == result->end() || !a->is_object()) return false;
+  const auto complete = a->find("complete");
+  return complete != a->end() && complete->is_boolean() && !complete->get<bool>();
+}
 
 std::string socketFrom(const std::string& config, const std::string& socket) {
   if (!socket.empty()) return socket;
@@ -39,7 +50,7 @@ int print(const lodestarctl::Subcommand& row, const lodestarctl::Request& sent, 
   const int failed = code != response.end() && *code == "cluster_unreachable" ? kUnreachable : kFailed;
   if (json) {
     std::cout << response.dump(2) << "\n";
-    return ok ? 0 : failed;
+    return !ok ? failed : notAppliedEverywhere(response) ? kNotApplied : 0;
   }
   if (!ok) {
     const auto error = response.find("error");
@@ -60,14 +71,14 @@ int print(const lodestarctl::Subcommand& row, const lodestarctl::Request& sent, 
               << "); --json shows it whole\n";
     return failed;
   }
-  return 0;
+  return notAppliedEverywhere(response) ? kNotApplied : 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"lodestarctl: control a running lodestar (exit 0 ok, 1 failed, 2 usage, 3 daemon or its cluster "
-               "unreachable)"};
+               "unreachable, 4 a cluster change committed but not applied on every expected node within cluster.ack_wait)"};
   std::string config = "/etc/lodestar/lodestar.yaml", socket;
   bool json = false;
   app.add_option("-c,--config", config, "the daemon's configuration, to find its control socket (default " + config + ")");

@@ -95,6 +95,25 @@ void printOutcome(const std::string& command, const nlohmann::json& result) {
               << (command == "undrain" ? "it was not drained" : command == "drain" ? "it was drained already"
                                                                                    : "that was its state already")
               << ")\n";
+  } else if (result.contains("target") && result.contains("acknowledged")) {
+    // In a cluster: committed in etcd, then applied by each expected node (or not, in time).
+    const auto& a = result["acknowledged"];
+    auto names = [](const nlohmann::json& list) {
+      std::string text;
+      for (const auto& n : list) text += (text.empty() ? "" : ", ") + n.get<std::string>();
+      return text;
+    };
+    const int64_t revision = result.value("revision", int64_t(0));
+    std::cout << command << " " << result["target"].get<std::string>() << ": ";
+    if (a.value("complete", false)) {
+      std::cout << "applied on " << names(a["applied_on"]) << " in " << a.value("ms", int64_t(0)) << " ms (revision "
+                << revision << ")\n";
+    } else {
+      std::cout << "committed (revision " << revision << "); applied on "
+                << (a["applied_on"].empty() ? std::string("no node") : names(a["applied_on"]));
+      for (const auto& m : a["not_applied"]) std::cout << "; " << m.value("why", m.value("node", std::string()));
+      std::cout << " (waited " << a.value("waited_ms", int64_t(0)) << " ms)\n";
+    }
   } else if (result.contains("target")) {
     std::cout << command << " " << result["target"].get<std::string>() << ": done";
     if (result.contains("revision")) std::cout << " on every node (etcd revision " << result["revision"].get<int64_t>() << ")";

@@ -13,13 +13,38 @@ namespace {
 using lodestar::wire::formatUtc;
 
 void printCluster(const nlohmann::json& c) {
-  std::cout << "cluster: node " << c.value("node", std::string()) << ", " << c.value("nodes_alive", 0) << " node(s) reporting";
+  std::cout << "cluster: node " << c.value("node", std::string()) << ", ";
+  if (c.contains("nodes_expected")) {
+    std::cout << c.value("nodes_reporting", 0) << " of " << c.value("nodes_expected", 0) << " nodes reporting";
+    std::string missing;
+    for (const auto& m : c.value("nodes_missing", nlohmann::json::array()))
+      missing += (missing.empty() ? "" : "; ") + m.value("why", m.value("node", std::string()));
+    if (!missing.empty()) std::cout << " (" << missing << ")";
+  } else {
+    std::cout << c.value("nodes_alive", 0) << " node(s) reporting";
+  }
   if (c.contains("degraded_since"))
     std::cout << ", DEGRADED since " << formatUtc(c["degraded_since"].get<int64_t>()) << " (etcd unreachable; "
               << (c.value("own_probes_only", false) ? "this node's own probes decide" : "last known state kept")
               << "; drains need --local)";
   else std::cout << ", etcd reachable, overrides at revision " << c.value("admin_revision", int64_t(0));
+  const auto watch = c.value("watch", nlohmann::json::object());
+  if (watch.value("lag", int64_t(0)) > 0)
+    std::cout << ", BEHIND: the cluster's overrides are at revision " << watch.value("cluster_revision", int64_t(0))
+              << " (" << watch["lag"].get<int64_t>() << " revision(s) later)";
   std::cout << "\n";
+  if (watch.contains("member"))
+    std::cout << "  watch through " << (watch.value("member", std::string()).empty() ? std::string("(no member now)")
+                                                                                    : watch["member"].get<std::string>())
+              << ", delivered up to revision " << watch.value("delivered_revision", int64_t(0)) << "\n";
+  if (watch.contains("last_move"))
+    std::cout << "  watch moved at " << formatUtc(watch.value("last_move_at", int64_t(0))) << ": "
+              << watch["last_move"].get<std::string>() << "\n";
+  if (c.contains("nodes_not_listed")) {
+    std::cout << "  reporting but not in cluster.nodes:";
+    for (const auto& n : c["nodes_not_listed"]) std::cout << " " << n.get<std::string>();
+    std::cout << "\n";
+  }
   if (c.value("isolated", false)) {
     std::cout << "  ISOLATED: this node sees endpoints down that most nodes see up (it does not withdraw them):";
     for (const auto& e : c["isolated_endpoints"]) std::cout << " " << e.get<std::string>();
@@ -29,7 +54,8 @@ void printCluster(const nlohmann::json& c) {
   if (c.contains("nodes"))
     for (const auto& n : c["nodes"])
       std::cout << "  node " << n["node"].get<std::string>() << (n.value("this_node", false) ? " (this one)" : "")
-                << ": alive, last report " << formatUtc(n["last_seen"].get<int64_t>()) << ", lodestar "
+                << ": alive, last heartbeat " << formatUtc(n["last_seen"].get<int64_t>()) << ", applied revision "
+                << n.value("applied_revision", int64_t(0)) << ", lodestar "
                 << n.value("software", std::string()) << ", config " << n.value("config_hash", std::string()).substr(0, 12)
                 << ", " << n.value("endpoints_down", 0) << " of " << n.value("endpoints", 0) << " endpoints down\n";
 }

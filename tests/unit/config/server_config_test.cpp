@@ -101,7 +101,34 @@ TEST_CASE("cluster: is read with its defaults, and each mistake is named with it
   bad("  etcd: [http://e:2379]\n  node: n\n  prefix: /admin\n", "has the segment 'admin'");
   bad("  etcd: [http://e:2379]\n  node: n\n  tls: {ca: /nonexistent/ca.pem}\n", "cluster.tls.ca: cannot read '/nonexistent/ca.pem'");
   bad("  etcd: [http://e:2379]\n  node: n\n  password: x\n", "cluster.password: a password needs 'user'");
-  bad("  etcd: [http://e:2379]\n  node: n\n  nodes: 3\n", "cluster.nodes: unknown key");
+  // nodes: the nodes an admin change waits for; it must name this node.
+  bad("  etcd: [http://e:2379]\n  node: n\n  nodes: 3\n", "cluster.nodes: the list does not name this node (n)");
+  bad("  etcd: [http://e:2379]\n  node: n\n  nodes: [n, 'a b']\n", "cluster.nodes: 'a b' is not a node name");
+  bad("  etcd: [http://e:2379]\n  node: n\n  ack_wait: 10ms\n", "cluster.ack_wait: 10ms is out of range");
+  bad("  etcd: [http://e:2379]\n  node: n\n  expect_seen_within: 1s\n", "cluster.expect_seen_within: 1s is out of range");
+  bad("  etcd: [http://e:2379]\n  node: n\n  heartbeat: 1s\n", "cluster.heartbeat: unknown key");
+}
+
+TEST_CASE("cluster: the nodes an admin change waits for, and how long", "[config][cluster]") {
+  TempDir dir;
+  lodestar::yaml::Diagnostics d;
+  auto c = loadServerConfig(dir.write("c.yaml", "listen: [127.0.0.1:53]\nzones: []\ncluster:\n  etcd: [http://e:2379]\n"
+                                                "  node: ns2\n  nodes: [ns1, ns2, ns3]\n  ack_wait: 500ms\n"
+                                                "  expect_seen_within: 2h\n"),
+                            d);
+  INFO(d.report());
+  REQUIRE(c);
+  REQUIRE(c->cluster);
+  CHECK(c->cluster->nodes == std::vector<std::string>{"ns1", "ns2", "ns3"});
+  CHECK(c->cluster->ackWait == std::chrono::milliseconds(500));
+  CHECK(c->cluster->expectSeenWithin == std::chrono::hours(2));
+  auto defaults = loadServerConfig(dir.write("d.yaml", "listen: [127.0.0.1:53]\nzones: []\ncluster:\n  etcd: [http://e:2379]\n"
+                                                       "  node: ns2\n"),
+                                   d);
+  REQUIRE(defaults);
+  CHECK(defaults->cluster->nodes.empty());
+  CHECK(defaults->cluster->ackWait == std::chrono::seconds(2));
+  CHECK(defaults->cluster->expectSeenWithin == std::chrono::hours(1));
 }
 
 TEST_CASE("xdp: is read with its defaults, and each mistake is named with its place", "[config][xdp]") {

@@ -36,6 +36,13 @@ TEST_CASE("a node report is read field by field and written back the same", "[se
   CHECK(again->text() == r->text());
   // A version 1 report (before instance ids) is still read; fields it lacks are empty.
   CHECK(parseNodeReport(R"({"version": 1, "node": "ns1"})", "ns1", error));
+  // The admin revision the node applies: written, read back; absent (an older node) is 0.
+  CHECK(r->applied == 0);
+  r->applied = 42;
+  auto withApplied = parseNodeReport(r->text(), "ns1", error);
+  REQUIRE(withApplied);
+  CHECK(withApplied->applied == 42);
+  CHECK_THAT(refused(R"({"version": 2, "node": "ns1", "applied": "7"})"), Catch::StartsWith("applied: "));
 }
 
 TEST_CASE("a node report with a field of the wrong type is refused, naming the field", "[server][cluster][json][regression]") {
