@@ -12,6 +12,7 @@ bool View::add(std::unique_ptr<Zone> zone) {
   // A new zone may shadow names indexed before: drop the index until indexNames() again.
   names_ = {};
   hits_.clear();
+  namesIndexed_ = false;
   zones_.push_back(std::move(zone));
   return true;
 }
@@ -35,6 +36,7 @@ void View::indexNames() {
     });
   names_ = {};
   for (const NameHit& h : hits_) names_.emplace(h.node->name, &h);  // hits_ no longer grows
+  namesIndexed_ = true;
 }
 
 }  // namespace lodestar::zones

@@ -39,6 +39,8 @@ class View {
   }
   /// Builds findName()'s index once every zone is added.
   void indexNames();
+  /// Whether findName() knows every name (indexNames() since the last add()).
+  bool namesIndexed() const noexcept { return namesIndexed_; }
 
   const std::vector<std::unique_ptr<Zone>>& zones() const noexcept { return zones_; }
 
@@ -68,6 +70,7 @@ class View {
   NameIndex<const Zone> byApex_;
   std::vector<NameHit> hits_;
   NameIndex<const NameHit> names_;
+  bool namesIndexed_ = false;
   size_t longestApex_ = 0;
   std::vector<Region> regions_;
   std::shared_ptr<const AdminCells> admin_;

@@ -110,18 +110,23 @@ void referral(Response& r, const wire::Query& q, const Zone& zone, const Node& c
   collect(r, a, q, client, zone, node);
 }
 
-// Finds what the zone holds for the qname and fills the sections.
-void resolve(Response& r, AnswerContext& a, const wire::Query& q, const Client& client, const Zone& zone) noexcept {
+// The qname lies in `zone`, and View::findName() did not find it: its node, a referral from
+// the closest encloser, or NXDOMAIN.
+void resolve(Response& r, AnswerContext& a, const wire::Query& q, const Client& client, const Zone& zone,
+             bool namesIndexed) noexcept {
   std::string_view name = q.qnameLower.view();
-  const Node* node = zone.find(name);
-  if (node) return resolveNode(r, a, q, client, zone, node);
+  // An indexed view holds every name of the zone findZone() gives for it: its miss is final.
+  if (!namesIndexed)
+    if (const Node* node = zone.find(name)) return resolveNode(r, a, q, client, zone, node);
   a.zone = &zone;
-  // The closest encloser exists (empty non-terminals are nodes; the apex always is).
+  // The closest encloser exists (empty non-terminals are nodes; the apex always is, and
+  // needs no lookup).
+  const Node* node;
   do {
     name = wire::parentName(name);
-    node = zone.find(name);
-  } while (!node && name.size() > zone.apex().size());
-  if (node && node->cut) {
+    node = name.size() <= zone.apex().size() ? &zone.apexNode() : zone.find(name);
+  } while (!node);
+  if (node->cut) {
     a.kind = AnswerKind::Referral;
     a.node = node->cut;
     return referral(r, q, zone, *node->cut);
@@ -138,6 +143,15 @@ void early(AnswerContext& a, AnswerKind kind) noexcept {
   a.kind = kind;
   a.zone = nullptr;
   a.node = nullptr;
+}
+
+// A qname the view's name index does not hold: in one of our zones, or REFUSED. Kept out of
+// answerInto(): its registers would cost the usual path (an indexed name) instructions.
+[[gnu::noinline]] void resolveUnindexed(Response& r, AnswerContext& a, const wire::Query& q, const Client& client,
+                                        const zones::View& view) noexcept {
+  if (const Zone* zone = view.findZone(q.qnameLower.view())) return resolve(r, a, q, client, *zone, view.namesIndexed());
+  early(a, AnswerKind::Refused);
+  r.setRcode(wire::Rcode::Refused);  // not ours: we are never a recursive server
 }
 
 // Another class, a zone transfer (REFUSED: we transfer no zones), or a meta-type that is
@@ -181,9 +195,9 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
   wire::Query q;
   a.parsed = wire::parseQuery(a.data, a.size, q);
   const size_t outCapacity = a.outCapacity;
-  a.qtype = q.qtype;  // 0 without a question
   if (a.parsed == wire::ParseResult::Drop || outCapacity < wire::kHeaderSize) {
     ++stats.dropped;
+    a.qtype = 0;
     a.kind = AnswerKind::Dropped;
     a.zone = nullptr;
     a.node = nullptr;
@@ -193,6 +207,7 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
     a.limit = 0;
     return a.length = 0;
   }
+  a.qtype = q.qtype;  // 0 without a question
   size_t limit = outCapacity;
   if (client.transport == Transport::Udp) {
     size_t clientLimit = q.hasEdns ? q.udpPayload : wire::kClassicUdpPayload;
@@ -231,11 +246,8 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
     refuseSpecial(r, a, q);  // TKEY, TSIG, IXFR and AXFR in one test (249..252); the rare cases
   } else if (const zones::View::NameHit* hit = view.findName(q.qnameLower.view(), q.qnameHash)) {
     resolveNode(r, a, q, client, *hit->zone, hit->node);  // the usual case: one lookup
-  } else if (const Zone* zone = view.findZone(q.qnameLower.view())) {
-    resolve(r, a, q, client, *zone);
   } else {
-    early(a, AnswerKind::Refused);
-    r.setRcode(wire::Rcode::Refused);  // not ours: we are never a recursive server
+    resolveUnindexed(r, a, q, client, view);
   }
 
   // Stage: before finish (signing, rate limits, cookies' option).

@@ -31,7 +31,6 @@ bool readName(Reader& reader, WireName& out) noexcept {
   size_t resumeAt = 0;  // where the reader continues after the first pointer
   bool jumped = false;
   size_t written = 0;
-  uint8_t labels = 0;
 
   for (;;) {
     if (pos >= size) return false;
@@ -53,11 +52,9 @@ bool readName(Reader& reader, WireName& out) noexcept {
     if (len == 0) break;
     std::memcpy(out.bytes + written, data + pos + 1, len);
     written += len;
-    ++labels;
     pos += 1 + len;
   }
   out.length = static_cast<uint8_t>(written);
-  out.labels = labels;
   size_t end = jumped ? resumeAt : pos + 1;
   return reader.skip(end - reader.position());
 }
@@ -67,7 +64,6 @@ bool readNameLowered(Reader& reader, WireName& out, WireName& lower, uint64_t& l
   const size_t size = reader.size();
   const size_t start = reader.position();
   size_t pos = start;
-  uint8_t labels = 0;
   // First the structure, from the length bytes alone. The final zero must lie inside the
   // packet and within 255 bytes of the start: one bound covers both.
   const size_t limit = size < start + kMaxNameLength ? size : start + kMaxNameLength;
@@ -82,7 +78,6 @@ bool readNameLowered(Reader& reader, WireName& out, WireName& lower, uint64_t& l
       return true;
     }
     if (len == 0) break;
-    ++labels;
     pos += 1 + len;
   }
   // Then the bytes, a word at a time: one copy as sent, one lowercased. The last word
@@ -111,7 +106,6 @@ bool readNameLowered(Reader& reader, WireName& out, WireName& lower, uint64_t& l
   }
   lowerHash = h;
   out.length = lower.length = static_cast<uint8_t>(length);
-  out.labels = lower.labels = labels;
   return reader.skip(length);
 }
 
@@ -122,7 +116,6 @@ bool skipName(Reader& reader) noexcept {
 
 void lowercaseName(const WireName& in, WireName& out) noexcept {
   out.length = in.length;
-  out.labels = in.labels;
   size_t i = 0;
   while (i < in.length) {
     uint8_t len = in.bytes[i];

@@ -11,10 +11,10 @@
 namespace lodestar::wire {
 
 /// An uncompressed wire name held in place (no heap): labels with length bytes, ending in 0.
+/// Nothing is initialised: readName() and friends fill it (no stores for a name never read).
 struct WireName {
   uint8_t bytes[kMaxNameLength];
-  uint8_t length = 0;  // including the final zero byte
-  uint8_t labels = 0;  // not counting the root
+  uint8_t length;  // including the final zero byte
 
   std::string_view view() const noexcept { return {reinterpret_cast<const char*>(bytes), length}; }
 };

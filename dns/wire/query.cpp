@@ -98,6 +98,7 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
   Reader r(data, size);
   r.skip(kHeaderSize);
   q.hasQuestion = false;
+  q.qtype = 0;
   q.hasEdns = false;
   q.hasEcs = false;
   q.udpPayload = kClassicUdpPayload;
@@ -107,7 +108,6 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
   if (qdcount == 1) {
     if (readNameLowered(r, q.qname, q.qnameLower, q.qnameHash) && r.u16(q.qtype) && r.u16(q.qclass)) {
       q.hasQuestion = true;
-      q.questionEnd = r.position();
     }
   }
   if (q.opcode != opcode::Query) {

@@ -12,9 +12,9 @@ namespace lodestar::wire {
 
 /// EDNS Client Subnet as the query sent it (RFC 7871 section 6).
 struct ClientSubnet {
-  Family family = Family::None;
-  uint8_t sourcePrefix = 0;
-  uint8_t scopePrefix = 0;
+  Family family;
+  uint8_t sourcePrefix;
+  uint8_t scopePrefix;
   Address address;  // bits past sourcePrefix are zero (validated)
 };
 
@@ -37,24 +37,26 @@ struct TsigRecord {
   uint16_t algorithmLength;  // bytes of the algorithm name
 };
 
-/// A parsed query. Names are copied into fixed buffers; nothing is allocated.
+/// A parsed query. Names are copied into fixed buffers; nothing is allocated. No field has a
+/// default: parseQuery() sets what it promises, and the answer path pays no stores for the
+/// rest (a question's fields without a question, ECS without ECS). Make one by hand as
+/// `Query q{}` (every field zero).
 struct Query {
-  uint16_t id = 0;
-  uint16_t flags = 0;  // the header's flags word (RD and CD cleared for an opcode other than QUERY)
-  uint8_t opcode = 0;
-  bool hasQuestion = false;
+  uint16_t id;
+  uint16_t flags;  // the header's flags word (RD and CD cleared for an opcode other than QUERY)
+  uint8_t opcode;
+  bool hasQuestion;
   WireName qname;       // as sent: its letter case is echoed back
   WireName qnameLower;  // for lookups
-  uint64_t qnameHash = 0;  // zones::NameIndex hash of qnameLower
-  uint16_t qtype = 0;
-  uint16_t qclass = 0;
-  size_t questionEnd = 0;  // offset just past the question
+  uint64_t qnameHash;  // zones::NameIndex hash of qnameLower
+  uint16_t qtype;  // 0 without a question
+  uint16_t qclass;
 
-  bool hasEdns = false;
-  uint8_t ednsVersion = 0;
-  bool dnssecOk = false;
-  uint16_t udpPayload = kClassicUdpPayload;  // what the client can receive over UDP
-  bool hasEcs = false;
+  bool hasEdns;
+  uint8_t ednsVersion;
+  bool dnssecOk;
+  uint16_t udpPayload;  // what the client can receive over UDP
+  bool hasEcs;
   ClientSubnet ecs;
   TsigRecord tsig;
 
@@ -62,9 +64,11 @@ struct Query {
   bool checkingDisabled() const noexcept { return flags & 0x0010; }
 };
 
-/// Parses `size` bytes at `data` into `out`. On FormErr, NotImp or NotAuth, `out.id`,
-/// `out.flags` and `out.opcode` are valid, and `out.hasQuestion` tells whether the question
-/// is; on NotAuth, `out.tsig` and every EDNS field too. `data` must outlive `out`.
+/// Parses `size` bytes at `data` into `out`. Unless it returns Drop for a packet shorter
+/// than a header, `out.id`, `out.flags`, `out.opcode`, `out.qtype`, `out.hasQuestion`,
+/// `out.hasEdns` and `out.hasEcs` are set, and each `has` flag tells whether its fields are
+/// (the question's, the EDNS fields and `udpPayload`, `ecs`); on NotAuth, `out.tsig` too.
+/// `data` must outlive `out`.
 ParseResult parseQuery(const uint8_t* data, size_t size, Query& out) noexcept;
 
 }  // namespace lodestar::wire

@@ -158,7 +158,7 @@ std::string ldnsDisagrees(const uint8_t* a, size_t n, const uint16_t counts[4], 
 }  // namespace
 
 std::string answerViolation(const uint8_t* query, size_t querySize, const uint8_t* a, size_t n, bool udp) {
-  wire::Query q;
+  wire::Query q{};
   const wire::ParseResult parsed = wire::parseQuery(query, querySize, q);
   if (parsed == wire::ParseResult::Drop) return n == 0 ? "" : "an answer to a query that must be dropped";
   if (n == 0) return "no answer to a query that is not dropped";

@@ -6,6 +6,7 @@
 #include "dns/engine/answer.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/test_view.hpp"
+#include "zones/yaml_zone_loader.hpp"
 
 using namespace lodestar;
 using test::Bytes;
@@ -79,5 +80,40 @@ TEST_CASE("engine: a view with no zones answers REFUSED and returns (it spun for
     auto a = test::parseAnswer(Bytes(out, out + n));
     REQUIRE(a);
     CHECK(a->rcode == 5);
+  }
+}
+
+TEST_CASE("engine: a view whose names are not indexed answers every name as the indexed view does",
+          "[engine]") {
+  // The answer path trusts an indexed view's miss (no second lookup of the qname in its
+  // zone); before indexNames() it must still look in the zone itself.
+  zones::View unindexed;
+  for (const char* file : {"e2e/zones/example.test.yaml", "e2e/zones/sub.example.test.yaml"}) {
+    yaml::Diagnostics d;
+    auto zone = zones::loadYamlZone(test::dataPath(file), d);
+    REQUIRE(zone);
+    REQUIRE(unindexed.add(std::move(zone)));
+  }
+  REQUIRE_FALSE(unindexed.namesIndexed());
+  REQUIRE(testView().namesIndexed());
+  static uint8_t indexedOut[65535], unindexedOut[65535];
+  engine::QueryStats stats;
+  engine::Client client{*wire::Address::parse("192.0.2.99"), engine::Transport::Udp};
+  for (const char* name : {"example.test.", "www.example.test.", "WWW.Example.Test.", "nope.example.test.",
+                           "a.b.c.example.test.", "b.c.example.test.", "alias.example.test.", "chain1.example.test.",
+                           "dangling.example.test.", "deleg.example.test.", "x.deleg.example.test.",
+                           "ns.deleg.example.test.", "sub.example.test.", "www.sub.example.test.",
+                           "nope.sub.example.test.", "other.test."}) {
+    for (uint16_t type : {wire::rrtype::A, wire::rrtype::AAAA, wire::rrtype::NS, wire::rrtype::TXT}) {
+      Bytes b = QueryBuilder().name(name).type(type).bytes();
+      engine::AnswerContext indexed(b.data(), b.size(), client, indexedOut, sizeof indexedOut);
+      engine::AnswerContext plain(b.data(), b.size(), client, unindexedOut, sizeof unindexedOut);
+      const size_t n = engine::answerQuery(indexed, testView(), engine::Pipeline(stats));
+      const size_t m = engine::answerQuery(plain, unindexed, engine::Pipeline(stats));
+      INFO(name << " type " << type);
+      REQUIRE(n > 0);
+      CHECK(Bytes(indexedOut, indexedOut + n) == Bytes(unindexedOut, unindexedOut + m));
+      CHECK(indexed.kind == plain.kind);
+    }
   }
 }

@@ -45,7 +45,7 @@ zones::RRset set(uint16_t type, std::vector<std::string> rdata, const std::strin
 }
 
 struct Message {
-  wire::Query q;
+  wire::Query q{};
   test::Bytes query;
   std::vector<uint8_t> out = std::vector<uint8_t>(4096);
   std::optional<engine::Response> r;

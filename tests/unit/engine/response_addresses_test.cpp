@@ -22,7 +22,7 @@ std::vector<wire::Address> addresses(unsigned n, bool v6) {
 // The answer to `query` with `list` written as one run, or one record at a time.
 test::Bytes render(const test::Bytes& query, const std::vector<wire::Address>& list, uint16_t type, size_t limit,
                    bool asRun) {
-  wire::Query q;
+  wire::Query q{};
   REQUIRE(wire::parseQuery(query.data(), query.size(), q) == wire::ParseResult::Ok);
   std::vector<uint8_t> out(4096);
   engine::Response r(out.data(), out.size(), q);

@@ -84,7 +84,7 @@ TEST_CASE("well-formed queries: our parser and ldns agree on every field", "[wir
   std::mt19937 rng(2026);
   for (int i = 0; i < 5000; ++i) {
     Bytes b = randomQuery(rng);
-    wire::Query ours;
+    wire::Query ours{};
     REQUIRE(wire::parseQuery(b.data(), b.size(), ours) == wire::ParseResult::Ok);
     Reference ref = viaLdns(b);
     REQUIRE(ref.ok);
@@ -101,7 +101,7 @@ TEST_CASE("mutated queries: whenever both accept, they agree, we never accept a 
     for (int k = 0, flips = 1 + static_cast<int>(rng() % 3); k < flips; ++k)
       b[rng() % b.size()] = static_cast<uint8_t>(rng());
     if (rng() % 4 == 0) b.resize(rng() % b.size());
-    wire::Query ours;
+    wire::Query ours{};
     auto result = wire::parseQuery(b.data(), b.size(), ours);
     Reference ref = viaLdns(b);
     if (result == wire::ParseResult::Ok && ref.ok) {

@@ -13,7 +13,7 @@ wire::ParseResult parse(const Bytes& b, wire::Query& q) { return wire::parseQuer
 }  // namespace
 
 TEST_CASE("a plain query parses with its header and question", "[wire][query]") {
-  wire::Query q;
+  wire::Query q{};
   REQUIRE(parse(QueryBuilder().name("WWW.Example.test.").type("AAAA").bytes(), q) == wire::ParseResult::Ok);
   CHECK(q.id == 0x4c53);
   CHECK(q.recursionDesired());
@@ -26,7 +26,7 @@ TEST_CASE("a plain query parses with its header and question", "[wire][query]") 
 }
 
 TEST_CASE("runts and responses are dropped", "[wire][query]") {
-  wire::Query q;
+  wire::Query q{};
   CHECK(parse(Bytes(11, 0), q) == wire::ParseResult::Drop);
   Bytes b = QueryBuilder().bytes();
   b[2] |= 0x80;
@@ -36,14 +36,14 @@ TEST_CASE("runts and responses are dropped", "[wire][query]") {
 TEST_CASE("opcodes other than QUERY are NOTIMP, with the question kept when readable", "[wire][query]") {
   QueryBuilder qb;
   qb.flags = 0x2800;  // opcode 5, UPDATE
-  wire::Query q;
+  wire::Query q{};
   CHECK(parse(qb.bytes(), q) == wire::ParseResult::NotImp);
   CHECK(q.opcode == 5);
   CHECK(q.hasQuestion);
 }
 
 TEST_CASE("EDNS fields are read, a payload under 512 counts as 512", "[wire][query][edns]") {
-  wire::Query q;
+  wire::Query q{};
   REQUIRE(parse(QueryBuilder().withEdns(4096).bytes(), q) == wire::ParseResult::Ok);
   CHECK(q.hasEdns);
   CHECK(q.udpPayload == 4096);
@@ -62,12 +62,12 @@ TEST_CASE("an OPT with a non-root owner is FORMERR", "[wire][query][edns]") {
   size_t opt = 12 + 18 + 4;
   b[opt] = 1;
   b.insert(b.begin() + static_cast<long>(opt) + 1, {'a', 0});
-  wire::Query q;
+  wire::Query q{};
   CHECK(parse(b, q) == wire::ParseResult::FormErr);
 }
 
 TEST_CASE("ECS is validated as RFC 7871 asks", "[wire][query][ecs]") {
-  wire::Query q;
+  wire::Query q{};
   REQUIRE(parse(QueryBuilder().ecs("198.51.100.0/24").bytes(), q) == wire::ParseResult::Ok);
   REQUIRE(q.hasEcs);
   CHECK(q.ecs.family == lodestar::wire::Family::IPv4);
@@ -83,7 +83,7 @@ TEST_CASE("ECS is validated as RFC 7871 asks", "[wire][query][ecs]") {
   CHECK(q.ecs.sourcePrefix == 0);  // "do not use my subnet"
 
   auto bad = [&](const Bytes& data) {
-    wire::Query x;
+    wire::Query x{};
     return parse(QueryBuilder().option(8, data).bytes(), x);
   };
   CHECK(bad({0, 3, 8, 0, 10}) == wire::ParseResult::FormErr);                // unknown family
@@ -93,12 +93,12 @@ TEST_CASE("ECS is validated as RFC 7871 asks", "[wire][query][ecs]") {
   CHECK(bad({0, 1, 24, 0, 198, 51}) == wire::ParseResult::FormErr);          // address too short
   CHECK(bad({0, 1, 16, 0, 198, 51, 0}) == wire::ParseResult::FormErr);       // address too long
   CHECK(bad({0, 1, 24}) == wire::ParseResult::FormErr);                      // truncated header
-  wire::Query two;
+  wire::Query two{};
   CHECK(parse(QueryBuilder().ecs("192.0.2.0/24").ecs("192.0.2.0/24").bytes(), two) == wire::ParseResult::FormErr);
 }
 
 TEST_CASE("unknown EDNS options are skipped, an overrunning option is FORMERR", "[wire][query][edns]") {
-  wire::Query q;
+  wire::Query q{};
   CHECK(parse(QueryBuilder().option(10, {1, 2, 3, 4, 5, 6, 7, 8}).option(65000, {}).bytes(), q) == wire::ParseResult::Ok);
   QueryBuilder broken = QueryBuilder().withEdns();
   broken.ednsOptions = {0, 10, 0, 9, 1, 2};
@@ -111,6 +111,6 @@ TEST_CASE("records in the answer and authority sections are stepped over safely"
   Bytes b = QueryBuilder().bytes();
   b[7] = 1;  // ANCOUNT 1 with a record that runs off the end
   b.insert(b.end(), {0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 10, 1, 2});
-  wire::Query q;
+  wire::Query q{};
   CHECK(parse(b, q) == wire::ParseResult::FormErr);
 }
