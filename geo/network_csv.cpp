@@ -65,6 +65,11 @@ bool readNetworkCsv(const std::string& path, std::vector<CsvNetwork>& out, std::
     errors.push_back(path + ": cannot open");
     return false;
   }
+  return readNetworkCsv(path, in, out, errors);
+}
+
+bool readNetworkCsv(const std::string& path, std::istream& in, std::vector<CsvNetwork>& out,
+                    std::vector<std::string>& errors) {
   static const std::set<std::string> kKnown = {"network", "continent", "country", "subdivision",
                                                "latitude", "longitude", "asn"};
   std::map<std::string, size_t> col;

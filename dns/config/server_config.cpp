@@ -50,7 +50,12 @@ std::optional<ListenAddress> parseListenAddress(const std::string& text) {
 
 std::optional<ServerConfig> loadServerConfig(const std::string& path, yaml::Diagnostics& diags) {
   yaml::YamlReader yaml(path, diags);
-  YAML::Node root = yaml.load();
+  return readServerConfig(yaml, yaml.load());
+}
+
+std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const YAML::Node& root) {
+  const std::string& path = yaml.file();
+  yaml::Diagnostics& diags = yaml.diags();
   if (!root.IsDefined()) return std::nullopt;
   if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "geo", "state_dir", "control_socket", "udp", "tcp", "hooks",
                                 "cluster", "xdp"}))
