@@ -66,6 +66,8 @@ std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const YAML:
   if (!root["listen"]) {
     yaml.error(root, "", "missing key 'listen' (addresses such as 127.0.0.1:53 and [::1]:53)");
   } else if (auto list = yaml.stringList(root["listen"], "listen")) {
+    if (list->empty())
+      yaml.error(root["listen"], "listen", "at least one address is needed (a server listening nowhere answers nothing)");
     for (const auto& text : *list) {
       auto a = parseListenAddress(text);
       bool twice = a && a->port != 0 && std::any_of(c.listen.begin(), c.listen.end(), [&](const ListenAddress& l) {
