@@ -36,7 +36,7 @@ void printExplain(const nlohmann::json& result) {
     for (const auto& r : s.at("order")) {
       std::cout << "  " << r.at("region").get<std::string>();
       if (r.value("drained", false)) std::cout << " [drained]";
-      if (r.contains("up")) std::cout << " (up " << r.at("up")["ipv4"].get<std::string>() << " IPv4, " << r.at("up")["ipv6"].get<std::string>() << " IPv6)";
+      if (r.contains("up")) std::cout << " (up " << r.at("up").at("ipv4").get<std::string>() << " IPv4, " << r.at("up").at("ipv6").get<std::string>() << " IPv6)";
       if (r.contains("cname")) std::cout << " (cname " << r.at("cname").at("target").get<std::string>() << (r.at("cname").at("up").get<bool>() ? ", up)" : ", down)");
     }
     std::cout << "\n";
