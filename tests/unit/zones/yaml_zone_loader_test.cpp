@@ -132,7 +132,7 @@ TEST_CASE("a pool region without addresses, and empty zone and CNAME names, are 
   REQUIRE_NOTHROW(errors = errorsOf(dir, std::string(kHead) + R"(regions: {a: {latitude: 1, longitude: 2}}
 pools: {p: {regions: {a: {capacity: 3}}}}
 )"));
-  CHECK_THAT(errors, Catch::Contains("zone.yaml:8:28: pools.p.regions.a: missing key 'addresses'"));
+  CHECK_THAT(errors, Catch::Contains("zone.yaml:8:26: pools.p.regions.a: missing key 'addresses'"));
   CHECK_THAT(errorsOf(dir, "zone: \"\"\nsoa: {serial: 1}\nnameservers: {ns1.example.: 192.0.2.1}\n"),
              Catch::Contains("zone.yaml:1:7: zone: '' is not a valid domain name"));
   CHECK_THAT(errorsOf(dir, std::string(kHead) + R"(regions: {a: {latitude: 1, longitude: 2}}
