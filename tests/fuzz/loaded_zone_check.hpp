@@ -24,7 +24,7 @@ void checkDiagnostics(const yaml::Diagnostics& diags, const std::string& file, b
                       bool documentless = false);
 
 /// Publishes `zone` alone in a view (regions from `ctx`), draws health and admin states from
-/// `seed`, and asks every name of the zone for several types, over UDP and TCP, from clients
+/// `seed`, and asks every name of the zone (a drawn sample of 16 when it has more) for several types, over UDP and TCP, from clients
 /// in several areas: every answer must hold the answer invariants (aborts showing `input`).
 void checkZoneAnswers(std::unique_ptr<zones::Zone> zone, zones::LoadContext& ctx, uint64_t seed, std::string_view input);
 
