@@ -65,13 +65,18 @@ bool readNetworkCsv(const std::string& path, std::vector<CsvNetwork>& out, std::
     errors.push_back(path + ": cannot open");
     return false;
   }
+  return readNetworkCsv(path, in, out, errors);
+}
+
+bool readNetworkCsv(const std::string& path, std::istream& in, std::vector<CsvNetwork>& out,
+                    std::vector<std::string>& errors) {
   static const std::set<std::string> kKnown = {"network", "continent", "country", "subdivision",
                                                "latitude", "longitude", "asn"};
   std::map<std::string, size_t> col;
   std::string line;
   std::vector<Cell> cells;
   int lineNo = 0;
-  std::map<std::string, int> seen;  // network text → line, for duplicates
+  std::map<std::string, int> seen;  // network (canonical text) → line, for duplicates
   auto fail = [&](int column, const std::string& msg) {
     errors.push_back(path + ":" + std::to_string(lineNo) + ":" + std::to_string(column) + ": " + msg);
   };
@@ -113,7 +118,7 @@ bool readNetworkCsv(const std::string& path, std::vector<CsvNetwork>& out, std::
     auto prefix = wire::Prefix::parse(c.text);
     if (!prefix) fail(c.column, "'" + c.text + "' is not a network such as 192.0.2.0/24 (host bits must be zero)");
     else if (prefix->length == 0) fail(c.column, "a /0 network covers everything; leave it out and use the map's default");
-    else if (auto [it, fresh] = seen.emplace(c.text, lineNo); !fresh)
+    else if (auto [it, fresh] = seen.emplace(prefix->toString(), lineNo); !fresh)  // however it is spelled
       fail(c.column, "network " + c.text + " also on line " + std::to_string(it->second));
     else row.network = *prefix;
     if (get("continent", c)) {

@@ -2,6 +2,7 @@
 // network,continent,country,subdivision,latitude,longitude[,asn]; empty cells allowed.
 #pragma once
 
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -18,5 +19,8 @@ struct CsvNetwork {
 /// Reads `path`; on failure returns false and fills `errors` with "file:line:column: ..."
 /// lines (every bad row, not just the first).
 bool readNetworkCsv(const std::string& path, std::vector<CsvNetwork>& out, std::vector<std::string>& errors);
+/// The same from a stream (`path` names it in the errors).
+bool readNetworkCsv(const std::string& path, std::istream& in, std::vector<CsvNetwork>& out,
+                    std::vector<std::string>& errors);
 
 }  // namespace lodestar::geo

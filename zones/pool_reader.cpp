@@ -54,7 +54,7 @@ bool readPoolRegion(yaml::YamlReader& yaml, const YAML::Node& node, const std::s
       }
       auto text = yaml.string(node["cname"], yaml::keyPath(path, "cname"));
       if (!text) return false;
-      std::string absolute = text->back() == '.' ? *text : *text + ".";
+      std::string absolute = text->empty() || text->back() == '.' ? *text : *text + ".";
       auto wire = parseNameText(absolute, std::string(1, '\0'));
       if (!wire) {
         yaml.error(node["cname"], yaml::keyPath(path, "cname"), "'" + *text + "' is not a domain name");
@@ -75,16 +75,18 @@ bool readPoolRegion(yaml::YamlReader& yaml, const YAML::Node& node, const std::s
       if (!c) return false;
       m.capacity = static_cast<uint32_t>(*c);
     }
-    list = node["addresses"];
-    if (!list) {
+    // reset(), not '=': assigning a yaml-cpp node writes through to the node it shares (here
+    // the file's own tree), and assigning a missing key throws instead of reporting it.
+    if (!node["addresses"]) {
       yaml.error(node, path, "missing key 'addresses'");
       return false;
     }
+    list.reset(node["addresses"]);
   }
   if (list.IsScalar()) {
     YAML::Node seq(YAML::NodeType::Sequence);
     seq.push_back(list);
-    list = seq;
+    list.reset(seq);
   }
   if (!list.IsSequence() || list.size() == 0) {
     yaml.error(list, path, "expected a list of endpoint addresses");

@@ -59,7 +59,7 @@ class PolicyLoader {
     }
     auto apexText = yaml_.string(root["zone"], "zone");
     if (!apexText) return nullptr;
-    std::string apexAbs = apexText->back() == '.' ? *apexText : *apexText + ".";
+    std::string apexAbs = apexText->empty() || apexText->back() == '.' ? *apexText : *apexText + ".";
     auto apex = parseNameText(apexAbs, std::string(1, '\0'));
     if (!apex) {
       yaml_.error(root["zone"], "zone", "'" + *apexText + "' is not a valid domain name");

@@ -123,6 +123,9 @@ struct FileState {
   std::string previousOwnerText;
 };
 
+void loadText(const std::string& path, const std::string& content, FileState state, int depth, ZoneBuilder& builder,
+              yaml::Diagnostics& diags);
+
 void loadFile(const std::string& path, FileState state, int depth, ZoneBuilder& builder, yaml::Diagnostics& diags) {
   std::string error;
   auto text = yaml::readWholeFile(path, yaml::kMaxZoneFileBytes, error);
@@ -130,10 +133,16 @@ void loadFile(const std::string& path, FileState state, int depth, ZoneBuilder& 
     diags.error({path, 0, 0}, "zone file " + error);
     return;
   }
-  diags.noteSource(path, *text);
+  loadText(path, *text, std::move(state), depth, builder, diags);
+}
+
+void loadText(const std::string& path, const std::string& content, FileState state, int depth, ZoneBuilder& builder,
+              yaml::Diagnostics& diags) {
+  diags.noteSource(path, content);
+  std::string error;
   std::vector<Entry> entries;
   int errorLine = 0;
-  if (!splitEntries(*text, entries, error, errorLine)) {
+  if (!splitEntries(content, entries, error, errorLine)) {
     diags.error({path, errorLine, 1}, error);
     return;
   }
@@ -197,6 +206,11 @@ void loadFile(const std::string& path, FileState state, int depth, ZoneBuilder& 
 
 void loadZoneFile(const std::string& path, uint32_t defaultTtl, ZoneBuilder& builder, yaml::Diagnostics& diags) {
   loadFile(path, FileState{builder.apex(), defaultTtl, {}}, 0, builder, diags);
+}
+
+void loadZoneText(const std::string& path, const std::string& text, uint32_t defaultTtl, ZoneBuilder& builder,
+                  yaml::Diagnostics& diags) {
+  loadText(path, text, FileState{builder.apex(), defaultTtl, {}}, 0, builder, diags);
 }
 
 }  // namespace lodestar::zones

@@ -13,5 +13,8 @@ namespace lodestar::zones {
 /// $TTL directive. Every problem is reported with file:line:column; loading continues
 /// past bad records so all of them are listed.
 void loadZoneFile(const std::string& path, uint32_t defaultTtl, ZoneBuilder& builder, yaml::Diagnostics& diags);
+/// The same on text already read; `path` names it in messages and anchors relative $INCLUDEs.
+void loadZoneText(const std::string& path, const std::string& text, uint32_t defaultTtl, ZoneBuilder& builder,
+                  yaml::Diagnostics& diags);
 
 }  // namespace lodestar::zones

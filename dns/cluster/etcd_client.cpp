@@ -4,6 +4,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "dns/cluster/base64.hpp"
@@ -60,6 +61,16 @@ RangeResult rangeResult(const nlohmann::json& j) {
   r.revision = number(member(j, "header"), "revision");
   if (auto kvs = j.find("kvs"); kvs != j.end() && kvs->is_array())
     for (const auto& kv : *kvs) r.kvs.push_back(keyValue(kv));
+  return r;
+}
+
+TxnResult txnResult(const nlohmann::json& j) {
+  TxnResult r;
+  r.succeeded = flag(j, "succeeded");
+  r.revision = number(member(j, "header"), "revision");
+  if (auto responses = j.find("responses"); responses != j.end() && responses->is_array())
+    for (const auto& op : *responses)
+      if (op.is_object() && op.contains("response_range")) r.ranges.push_back(rangeResult(member(op, "response_range")));
   return r;
 }
 
@@ -224,14 +235,7 @@ int64_t EtcdClient::removeRange(const std::string& key, const std::string& end) 
 
 TxnResult EtcdClient::transaction(const std::vector<nlohmann::json>& compare, const std::vector<nlohmann::json>& success,
                                   const std::vector<nlohmann::json>& failure) {
-  auto j = call("/v3/kv/txn", {{"compare", compare}, {"success", success}, {"failure", failure}});
-  TxnResult r;
-  r.succeeded = flag(j, "succeeded");
-  r.revision = number(member(j, "header"), "revision");
-  if (auto responses = j.find("responses"); responses != j.end() && responses->is_array())
-    for (const auto& op : *responses)
-      if (op.is_object() && op.contains("response_range")) r.ranges.push_back(rangeResult(member(op, "response_range")));
-  return r;
+  return txnResult(call("/v3/kv/txn", {{"compare", compare}, {"success", success}, {"failure", failure}}));
 }
 
 int64_t EtcdClient::grantLease(int64_t ttl) {
@@ -367,6 +371,42 @@ void EtcdClient::watch(const std::string& prefix, int64_t fromRevision, const st
   }
   if (stop) return;
   throw EtcdError("no etcd member took the watch (" + reasons + ")");
+}
+
+EtcdReplyReading readEtcdReply(std::string_view body, size_t chunk) {
+  EtcdReplyReading r;
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  r.object = !j.is_discarded() && j.is_object();
+  if (r.object) {
+    r.error = text(j, "message", text(j, "error", ""));
+    r.code = number(j, "code");
+    r.range = rangeResult(j);
+    r.revision = number(member(j, "header"), "revision");
+    r.txn = txnResult(j);
+    r.lease = number(j, "ID");
+    r.alive = number(member(j, "result"), "TTL") > 0;
+  }
+  // The same bytes as a watch stream, in the pieces libcurl might hand over.
+  std::atomic<bool> stop{false};
+  const std::function<void()> onCreated = [&r] { ++r.watch.createdCalls; };
+  const std::function<void(int64_t, const std::vector<WatchEvent>&)> onEvents =
+      [&r](int64_t revision, const std::vector<WatchEvent>& events) { r.watch.batches.emplace_back(revision, events); };
+  WatchStream w{};
+  w.stop = &stop;
+  w.onCreated = &onCreated;
+  w.onEvents = &onEvents;
+  std::string bytes(body);
+  chunk = std::max<size_t>(chunk, 1);
+  for (size_t at = 0; at < bytes.size(); at += chunk) {
+    const size_t n = std::min(chunk, bytes.size() - at);
+    if (onWatchData(bytes.data() + at, 1, n, &w) != n) {
+      r.watch.stopped = true;
+      break;
+    }
+  }
+  r.watch.compacted = w.compacted;
+  r.watch.failure = w.failure;
+  return r;
 }
 
 }  // namespace lodestar::cluster

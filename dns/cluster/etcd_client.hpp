@@ -12,6 +12,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -125,5 +127,26 @@ class EtcdClient {
   std::string token_;
   void* curl_ = nullptr;  // one easy handle, reused (keeps the connection)
 };
+
+/// What the client reads from one reply body of the gateway, through the readers its calls
+/// use: the body as the reply of every call, and as a watch stream handed over in pieces of
+/// `chunk` bytes. Nothing is sent; for the etcd reply fuzz target (tests/fuzz/).
+struct EtcdReplyReading {
+  bool object = false;  // one JSON object: a reply the calls read (anything else fails them)
+  std::string error;    // a failed call's message ("" when the body carries none)
+  int64_t code = 0;     // a failed call's gRPC code
+  RangeResult range;    // as range() reads it
+  int64_t revision = 0; // as put() and remove() read it
+  TxnResult txn;        // as transaction() reads it
+  int64_t lease = 0;    // as grantLease() reads it (0: it throws)
+  bool alive = false;   // as keepAlive() reads it
+  struct Watch {
+    int createdCalls = 0;
+    std::vector<std::pair<int64_t, std::vector<WatchEvent>>> batches;
+    bool stopped = false, compacted = false;  // the stream was ended by what it carried
+    std::string failure;
+  } watch;
+};
+EtcdReplyReading readEtcdReply(std::string_view body, size_t chunk);
 
 }  // namespace lodestar::cluster

@@ -54,7 +54,7 @@ std::optional<ClusterConfig> readClusterConfig(yaml::YamlReader& yaml, const YAM
       if (prefix->empty() || (*prefix)[0] != '/')
         fail(node["prefix"], "cluster.prefix", "the key prefix must start with '/', e.g. /lodestar/");
       c.prefix = *prefix;
-      if (c.prefix.back() != '/') c.prefix += '/';
+      if (c.prefix.empty() || c.prefix.back() != '/') c.prefix += '/';
       // Lodestar writes P/admin, P/nodes/... and P/history/... under a prefix P. A prefix with
       // one of those words as a segment could lie inside another cluster's (/th/nodes/ inside
       // /th/), whose nodes would read its keys as their own: phantom nodes in their quorums.

@@ -50,7 +50,12 @@ std::optional<ListenAddress> parseListenAddress(const std::string& text) {
 
 std::optional<ServerConfig> loadServerConfig(const std::string& path, yaml::Diagnostics& diags) {
   yaml::YamlReader yaml(path, diags);
-  YAML::Node root = yaml.load();
+  return readServerConfig(yaml, yaml.load());
+}
+
+std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const YAML::Node& root) {
+  const std::string& path = yaml.file();
+  yaml::Diagnostics& diags = yaml.diags();
   if (!root.IsDefined()) return std::nullopt;
   if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "geo", "state_dir", "control_socket", "udp", "tcp", "hooks",
                                 "cluster", "xdp"}))
@@ -61,6 +66,8 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, yaml::Diag
   if (!root["listen"]) {
     yaml.error(root, "", "missing key 'listen' (addresses such as 127.0.0.1:53 and [::1]:53)");
   } else if (auto list = yaml.stringList(root["listen"], "listen")) {
+    if (list->empty())
+      yaml.error(root["listen"], "listen", "at least one address is needed (a server listening nowhere answers nothing)");
     for (const auto& text : *list) {
       auto a = parseListenAddress(text);
       bool twice = a && a->port != 0 && std::any_of(c.listen.begin(), c.listen.end(), [&](const ListenAddress& l) {

@@ -73,6 +73,8 @@ struct ServerConfig {
 
 /// Reads and checks the main config; nullopt when anything is wrong (all of it reported).
 std::optional<ServerConfig> loadServerConfig(const std::string& path, yaml::Diagnostics& diags);
+/// The same on the file's YAML already parsed (yaml.parse(text) reads a config from text).
+std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const YAML::Node& root);
 
 /// `p` relative to the configuration file's folder (absolute paths as they are).
 std::string resolvePath(const std::string& configPath, const std::string& p);

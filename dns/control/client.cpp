@@ -34,8 +34,7 @@ std::optional<nlohmann::json> request(const std::string& socketPath, const std::
       error = "cannot connect to " + socketPath + ": " + std::strerror(err);
     return std::nullopt;
   }
-  nlohmann::json message = {{"version", kProtocolVersion}, {"command", command}, {"args", args}};
-  std::string out = message.dump() + "\n";
+  std::string out = requestLine(command, args) + "\n";
   if (send(fd, out.data(), out.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(out.size())) {
     error = "lodestar closed the control connection";
     close(fd);
@@ -56,11 +55,8 @@ std::optional<nlohmann::json> request(const std::string& socketPath, const std::
     if (in.find('\n') != std::string::npos) break;
   }
   close(fd);
-  auto response = nlohmann::json::parse(in, nullptr, false);
-  if (response.is_discarded() || !response.is_object()) {
-    error = "lodestar sent an unreadable answer";
-    return std::nullopt;
-  }
+  auto response = parseReply(in);
+  if (!response) error = "lodestar sent an unreadable answer";
   return response;
 }
 

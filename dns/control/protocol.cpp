@@ -31,5 +31,34 @@ std::string argumentError(const nlohmann::json& args, const ArgumentSpec& spec) 
   return {};
 }
 
+std::string requestLine(const std::string& command, const nlohmann::json& args) {
+  return nlohmann::json{{"version", kProtocolVersion}, {"command", command}, {"args", args}}.dump();
+}
+
+std::optional<Request> parseRequest(std::string_view bytes, std::string& error) {
+  nlohmann::json request = nlohmann::json::parse(bytes.substr(0, bytes.find('\n')), nullptr, false);
+  if (request.is_discarded() || !request.is_object()) {
+    error = "malformed request: expected one JSON object on one line";
+    return std::nullopt;
+  }
+  if (!request.contains("version") || request["version"] != kProtocolVersion) {
+    error = "unsupported protocol version (this daemon speaks version " + std::to_string(kProtocolVersion) + ")";
+    return std::nullopt;
+  }
+  if (!request.contains("command") || !request["command"].is_string()) {
+    error = "malformed request: no \"command\"";
+    return std::nullopt;
+  }
+  Request r;
+  r.command = request["command"].get<std::string>();
+  if (request.contains("args")) r.args = std::move(request["args"]);
+  return r;
+}
+
+std::optional<nlohmann::json> parseReply(std::string_view bytes) {
+  auto reply = nlohmann::json::parse(bytes.substr(0, bytes.find('\n')), nullptr, false);
+  if (reply.is_discarded() || !reply.is_object()) return std::nullopt;
+  return reply;
+}
 
 }  // namespace lodestar::control

@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lodestar::control {
@@ -31,5 +33,18 @@ using ArgumentSpec = std::vector<Argument>;
 /// that names the argument (not a library's exception text). Arguments `spec` does not name
 /// are ignored, for newer clients.
 std::string argumentError(const nlohmann::json& args, const ArgumentSpec& spec);
+
+/// One request as the daemon reads it.
+struct Request {
+  std::string command;
+  nlohmann::json args = nlohmann::json::object();
+};
+/// The line a client sends for a request (without its newline).
+std::string requestLine(const std::string& command, const nlohmann::json& args);
+/// The request in `bytes` (up to the first newline, or all of them when there is none), or
+/// nullopt with `error` set to the message the daemon's failure reply carries.
+std::optional<Request> parseRequest(std::string_view bytes, std::string& error);
+/// A reply as the client reads it (up to the first newline): nullopt when it is not one JSON object.
+std::optional<nlohmann::json> parseReply(std::string_view bytes);
 
 }  // namespace lodestar::control

@@ -149,15 +149,9 @@ void ControlServer::onReadable(int fd) {
   auto newline = c.in.find('\n');
   if (newline == std::string::npos && !c.ended) return;  // wait for the rest
   if (newline == std::string::npos) newline = c.in.size();
-  nlohmann::json request = nlohmann::json::parse(c.in.substr(0, newline), nullptr, false);
-  if (request.is_discarded() || !request.is_object())
-    return respond(c, control::failure("malformed request: expected one JSON object on one line"));
-  if (!request.contains("version") || request["version"] != control::kProtocolVersion)
-    return respond(c, control::failure("unsupported protocol version (this daemon speaks version " +
-                                   std::to_string(control::kProtocolVersion) + ")"));
-  if (!request.contains("command") || !request["command"].is_string())
-    return respond(c, control::failure("malformed request: no \"command\""));
-  nlohmann::json args = request.contains("args") ? request["args"] : nlohmann::json::object();
+  std::string error;
+  auto request = control::parseRequest(std::string_view(c.in).substr(0, newline), error);
+  if (!request) return respond(c, control::failure(error));
   // The request is whole: stop reading; the reply may take a while, up to the total deadline.
   arm(c, kTotalTimeout);
   // A client that hangs up before its answer is dropped (EPOLLHUP: a Unix socket's peer
@@ -175,7 +169,7 @@ void ControlServer::onReadable(int fd) {
     respond(it->second, response);
   };
   try {
-    handler_(request["command"].get<std::string>(), args, c.uid, reply);
+    handler_(request->command, request->args, c.uid, reply);
   } catch (const std::exception& e) {
     reply(control::failure(std::string("internal error: ") + e.what()));
   }

@@ -28,14 +28,14 @@ void printStats(const nlohmann::json& s) {
     std::cout << "\n";
   }
   if (s.contains("xdp")) {
-    const auto& x = s["xdp"];
+    const auto& x = s.at("xdp");
     std::cout << "xdp          " << x.value("interface", std::string()) << " (" << x.value("mode", std::string()) << "): ";
     if (!x.value("on", false)) {
       std::cout << "OFF, the sockets answer every query: " << x.value("error", std::string()) << "\n";
       return;
     }
     std::cout << "on\n";
-    for (const auto& q : x["queues"])
+    for (const auto& q : x.at("queues"))
       std::cout << "  queue " << q.value("queue", 0) << "    " << q.value("received", 0) << " frames in, "
                 << q.value("answered", 0) << " answered, " << q.value("malformed", 0) << " malformed, "
                 << q.value("transmit_full", 0) << " lost to a full transmit ring"
@@ -67,56 +67,56 @@ void printHistory(const nlohmann::json& result) {
 
 void printOutcome(const std::string& command, const nlohmann::json& result) {
   if (result.contains("summary")) {
-    std::cout << result["summary"].get<std::string>();
+    std::cout << result.at("summary").get<std::string>();
   } else if (result.value("dry_run", false)) {
     std::cout << "dry run: nothing changed; computed by the answer path's own region choice\n";
-    if (result["moves"].empty()) std::cout << "  no client would get a different region\n";
-    for (const auto& m : result["moves"]) {
+    if (result.at("moves").empty()) std::cout << "  no client would get a different region\n";
+    for (const auto& m : result.at("moves")) {
       auto list = [](const nlohmann::json& regions) {
         std::string text;
         for (const auto& r : regions) text += (text.empty() ? "" : ", ") + r.get<std::string>();
         return text.empty() ? std::string("(none)") : text;
       };
-      std::cout << "  " << m["record"].get<std::string>() << " (" << m["policy"].get<std::string>() << "), "
-                << m["clients"].get<std::string>() << ": " << list(m["from"]) << " -> " << list(m["to"]);
+      std::cout << "  " << m.at("record").get<std::string>() << " (" << m.at("policy").get<std::string>() << "), "
+                << m.at("clients").get<std::string>() << ": " << list(m.at("from")) << " -> " << list(m.at("to"));
       if (m.value("fail_open", false)) std::cout << "  [FAIL OPEN: no usable region left]";
       if (m.value("spill", false)) std::cout << "  [spread over the next regions by client network]";
       std::cout << "\n";
     }
-    for (const auto& r : result["left_without_region"])
+    for (const auto& r : result.at("left_without_region"))
       std::cout << "  would leave " << r.get<std::string>() << " without a usable region (refused without --force)\n";
     std::cout << "to apply it, run the same command without --dry-run\n";
   } else if (result.contains("window")) {
-    std::cout << command << " " << result["target"].get<std::string>() << ": scheduled from "
-              << formatUtc(result["window"]["start"].get<int64_t>()) << " to "
-              << formatUtc(result["window"]["end"].get<int64_t>()) << "\n";
+    std::cout << command << " " << result.at("target").get<std::string>() << ": scheduled from "
+              << formatUtc(result.at("window").at("start").get<int64_t>()) << " to "
+              << formatUtc(result.at("window").at("end").get<int64_t>()) << "\n";
   } else if (result.contains("target") && !result.value("changed", true)) {
-    std::cout << command << " " << result["target"].get<std::string>() << ": nothing to do ("
+    std::cout << command << " " << result.at("target").get<std::string>() << ": nothing to do ("
               << (command == "undrain" ? "it was not drained" : command == "drain" ? "it was drained already"
                                                                                    : "that was its state already")
               << ")\n";
   } else if (result.contains("target") && result.contains("acknowledged")) {
     // In a cluster: committed in etcd, then applied by each expected node (or not, in time).
-    const auto& a = result["acknowledged"];
+    const auto& a = result.at("acknowledged");
     auto names = [](const nlohmann::json& list) {
       std::string text;
       for (const auto& n : list) text += (text.empty() ? "" : ", ") + n.get<std::string>();
       return text;
     };
     const int64_t revision = result.value("revision", int64_t(0));
-    std::cout << command << " " << result["target"].get<std::string>() << ": ";
+    std::cout << command << " " << result.at("target").get<std::string>() << ": ";
     if (a.value("complete", false)) {
-      std::cout << "applied on " << names(a["applied_on"]) << " in " << a.value("ms", int64_t(0)) << " ms (revision "
+      std::cout << "applied on " << names(a.at("applied_on")) << " in " << a.value("ms", int64_t(0)) << " ms (revision "
                 << revision << ")\n";
     } else {
       std::cout << "committed (revision " << revision << "); applied on "
-                << (a["applied_on"].empty() ? std::string("no node") : names(a["applied_on"]));
-      for (const auto& m : a["not_applied"]) std::cout << "; " << m.value("why", m.value("node", std::string()));
+                << (a.at("applied_on").empty() ? std::string("no node") : names(a.at("applied_on")));
+      for (const auto& m : a.at("not_applied")) std::cout << "; " << m.value("why", m.value("node", std::string()));
       std::cout << " (waited " << a.value("waited_ms", int64_t(0)) << " ms)\n";
     }
   } else if (result.contains("target")) {
-    std::cout << command << " " << result["target"].get<std::string>() << ": done";
-    if (result.contains("revision")) std::cout << " on every node (etcd revision " << result["revision"].get<int64_t>() << ")";
+    std::cout << command << " " << result.at("target").get<std::string>() << ": done";
+    if (result.contains("revision")) std::cout << " on every node (etcd revision " << result.at("revision").get<int64_t>() << ")";
     if (result.value("local", false)) std::cout << " on this node only (--local)";
     std::cout << "\n";
   } else {

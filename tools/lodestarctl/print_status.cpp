@@ -24,37 +24,37 @@ void printCluster(const nlohmann::json& c) {
     std::cout << c.value("nodes_alive", 0) << " node(s) reporting";
   }
   if (c.contains("degraded_since"))
-    std::cout << ", DEGRADED since " << formatUtc(c["degraded_since"].get<int64_t>()) << " (etcd unreachable; "
+    std::cout << ", DEGRADED since " << formatUtc(c.at("degraded_since").get<int64_t>()) << " (etcd unreachable; "
               << (c.value("own_probes_only", false) ? "this node's own probes decide" : "last known state kept")
               << "; drains need --local)";
   else std::cout << ", etcd reachable, overrides at revision " << c.value("admin_revision", int64_t(0));
   const auto watch = c.value("watch", nlohmann::json::object());
   if (watch.value("lag", int64_t(0)) > 0)
     std::cout << ", BEHIND: the cluster's overrides are at revision " << watch.value("cluster_revision", int64_t(0))
-              << " (" << watch["lag"].get<int64_t>() << " revision(s) later)";
+              << " (" << watch.at("lag").get<int64_t>() << " revision(s) later)";
   std::cout << "\n";
   if (watch.contains("member"))
     std::cout << "  watch through " << (watch.value("member", std::string()).empty() ? std::string("(no member now)")
-                                                                                    : watch["member"].get<std::string>())
+                                                                                    : watch.at("member").get<std::string>())
               << ", delivered up to revision " << watch.value("delivered_revision", int64_t(0)) << "\n";
   if (watch.contains("last_move"))
     std::cout << "  watch moved at " << formatUtc(watch.value("last_move_at", int64_t(0))) << ": "
-              << watch["last_move"].get<std::string>() << "\n";
+              << watch.at("last_move").get<std::string>() << "\n";
   if (c.contains("nodes_not_listed")) {
     std::cout << "  reporting but not in cluster.nodes:";
-    for (const auto& n : c["nodes_not_listed"]) std::cout << " " << n.get<std::string>();
+    for (const auto& n : c.at("nodes_not_listed")) std::cout << " " << n.get<std::string>();
     std::cout << "\n";
   }
   if (c.value("isolated", false)) {
     std::cout << "  ISOLATED: this node sees endpoints down that most nodes see up (it does not withdraw them):";
-    for (const auto& e : c["isolated_endpoints"]) std::cout << " " << e.get<std::string>();
+    for (const auto& e : c.at("isolated_endpoints")) std::cout << " " << e.get<std::string>();
     std::cout << "\n";
   }
-  if (c.contains("config_mismatch")) std::cout << "  WARNING: " << c["config_mismatch"].get<std::string>() << "\n";
+  if (c.contains("config_mismatch")) std::cout << "  WARNING: " << c.at("config_mismatch").get<std::string>() << "\n";
   if (c.contains("nodes"))
-    for (const auto& n : c["nodes"])
-      std::cout << "  node " << n["node"].get<std::string>() << (n.value("this_node", false) ? " (this one)" : "")
-                << ": alive, last heartbeat " << formatUtc(n["last_seen"].get<int64_t>()) << ", applied revision "
+    for (const auto& n : c.at("nodes"))
+      std::cout << "  node " << n.at("node").get<std::string>() << (n.value("this_node", false) ? " (this one)" : "")
+                << ": alive, last heartbeat " << formatUtc(n.at("last_seen").get<int64_t>()) << ", applied revision "
                 << n.value("applied_revision", int64_t(0)) << ", lodestar "
                 << n.value("software", std::string()) << ", config " << n.value("config_hash", std::string()).substr(0, 12)
                 << ", " << n.value("endpoints_down", 0) << " of " << n.value("endpoints", 0) << " endpoints down\n";
@@ -65,70 +65,70 @@ void printCluster(const nlohmann::json& c) {
 void printStatus(const nlohmann::json& result, bool clusterAsked) {
   if (clusterAsked && !result.contains("cluster"))
     std::cout << "cluster: none — this node runs alone (no 'cluster:' in its configuration; docs/cluster.md)\n";
-  if (result.contains("cluster")) printCluster(result["cluster"]);
+  if (result.contains("cluster")) printCluster(result.at("cluster"));
   if (result.contains("dropped_overrides")) {
     std::cout << "WARNING: overrides dropped from a damaged state file at start:\n";
-    for (const auto& d : result["dropped_overrides"]) std::cout << "  " << d.get<std::string>() << "\n";
+    for (const auto& d : result.at("dropped_overrides")) std::cout << "  " << d.get<std::string>() << "\n";
   }
-  for (const auto& r : result["regions"]) {
-    std::cout << r["region"].get<std::string>();
+  for (const auto& r : result.at("regions")) {
+    std::cout << r.at("region").get<std::string>();
     if (r.value("drained", false)) {
       std::cout << "  DRAINED";
-      if (r.contains("drain") && !r["drain"].value("reason", std::string()).empty())
-        std::cout << " (" << r["drain"]["reason"].get<std::string>() << ")";
-      if (r.contains("drain") && r["drain"].value("local", false)) std::cout << " [this node only]";
+      if (r.contains("drain") && !r.at("drain").value("reason", std::string()).empty())
+        std::cout << " (" << r.at("drain").at("reason").get<std::string>() << ")";
+      if (r.contains("drain") && r.at("drain").value("local", false)) std::cout << " [this node only]";
     }
     std::cout << "\n";
     if (r.contains("windows"))
-      for (const auto& w : r["windows"])
-        std::cout << "  maintenance window " << formatUtc(w["start"].get<int64_t>()) << " to "
-                  << formatUtc(w["end"].get<int64_t>()) << " (" << w.value("state", std::string())
+      for (const auto& w : r.at("windows"))
+        std::cout << "  maintenance window " << formatUtc(w.at("start").get<int64_t>()) << " to "
+                  << formatUtc(w.at("end").get<int64_t>()) << " (" << w.value("state", std::string())
                   << (w.contains("held_because") ? ": " + w.value("held_because", std::string()) : "") << ")"
                   << (w.value("reason", std::string()).empty() ? "" : " " + w.value("reason", std::string())) << "\n";
-    for (const auto& p : r["pools"]) {
-      std::cout << "  pool " << p["pool"].get<std::string>() << " (" << p["zones"].get<size_t>() << " zone(s))";
+    for (const auto& p : r.at("pools")) {
+      std::cout << "  pool " << p.at("pool").get<std::string>() << " (" << p.at("zones").get<size_t>() << " zone(s))";
       if (p.contains("availability")) {
         char pct[96];
         std::snprintf(pct, sizeof pct, ": availability %.3f%% last hour, %.3f%% last day",
-                      p["availability"]["last_hour"].get<double>(), p["availability"]["last_day"].get<double>());
+                      p.at("availability").at("last_hour").get<double>(), p.at("availability").at("last_day").get<double>());
         std::cout << pct;
       }
       std::cout << "\n";
     }
     // An address listed twice in a region (two pools, one forced) names its pools.
     std::map<std::string, int> listed;
-    for (const auto& e : r["endpoints"]) ++listed[e.value("address", e.value("cname", std::string()))];
-    for (const auto& e : r["endpoints"]) {
-      std::cout << "    " << (e.contains("cname") ? "cname " + e["cname"].get<std::string>() : e["address"].get<std::string>());
+    for (const auto& e : r.at("endpoints")) ++listed[e.value("address", e.value("cname", std::string()))];
+    for (const auto& e : r.at("endpoints")) {
+      std::cout << "    " << (e.contains("cname") ? "cname " + e.at("cname").get<std::string>() : e.at("address").get<std::string>());
       if (listed[e.value("address", e.value("cname", std::string()))] > 1 && e.contains("pools")) {
         std::string pools;
-        for (const auto& p : e["pools"]) pools += (pools.empty() ? "" : ", ") + p.get<std::string>();
+        for (const auto& p : e.at("pools")) pools += (pools.empty() ? "" : ", ") + p.get<std::string>();
         std::cout << " (pool " << pools << ")";
       }
-      std::cout << "  " << e["health"].get<std::string>();
-      if (e["admin"] != "auto") {
-        std::cout << " [" << e["admin"].get<std::string>() << " by " << e.value("forced_by", std::string());
-        if (!e.value("force_reason", std::string()).empty()) std::cout << ": " << e["force_reason"].get<std::string>();
+      std::cout << "  " << e.at("health").get<std::string>();
+      if (e.at("admin") != "auto") {
+        std::cout << " [" << e.at("admin").get<std::string>() << " by " << e.value("forced_by", std::string());
+        if (!e.value("force_reason", std::string()).empty()) std::cout << ": " << e.at("force_reason").get<std::string>();
         std::cout << "]";
       }
       if (e.value("serving", false)) std::cout << "  serving";
       else std::cout << "  NOT serving (" << e.value("not_serving_because", std::string()) << ")";
       std::cout << "  " << e.value("why", std::string());
-      if (e.contains("since")) std::cout << "  since " << formatUtc(e["since"].get<int64_t>());
-      if (e.contains("damped_until")) std::cout << "  FLAPPING: held down until " << formatUtc(e["damped_until"].get<int64_t>());
-      if (e.value("zones", 1) > 1) std::cout << "  in " << e["zones"].get<size_t>() << " zones";
+      if (e.contains("since")) std::cout << "  since " << formatUtc(e.at("since").get<int64_t>());
+      if (e.contains("damped_until")) std::cout << "  FLAPPING: held down until " << formatUtc(e.at("damped_until").get<int64_t>());
+      if (e.value("zones", 1) > 1) std::cout << "  in " << e.at("zones").get<size_t>() << " zones";
       std::cout << "\n";
       if (e.contains("cluster")) {
-        const auto& c = e["cluster"];
+        const auto& c = e.at("cluster");
         std::cout << "      " << c.value("by", std::string()) << ": " << c.value("decision", std::string()) << ";";
-        for (const auto& [node, view] : c["views"].items()) std::cout << " " << node << " " << view.get<std::string>();
+        for (const auto& [node, view] : c.at("views").items()) std::cout << " " << node << " " << view.get<std::string>();
         if (c.value("isolated", false)) std::cout << "  (this node alone sees it down: ISOLATED)";
         std::cout << "\n";
       }
       if (e.contains("used_by"))
-        for (const auto& u : e["used_by"]) std::cout << "      used by " << u.get<std::string>() << "\n";
+        for (const auto& u : e.at("used_by")) std::cout << "      used by " << u.get<std::string>() << "\n";
       if (e.contains("records"))
-        for (const auto& u : e["records"]) std::cout << "      record " << u.get<std::string>() << "\n";
+        for (const auto& u : e.at("records")) std::cout << "      record " << u.get<std::string>() << "\n";
     }
   }
 }

@@ -24,9 +24,13 @@ YAML::Node YamlReader::load() {
     diags_.error({file_, 0, 0}, error);
     return YAML::Node(YAML::NodeType::Undefined);
   }
-  diags_.noteSource(file_, *text);
+  return parse(*text);
+}
+
+YAML::Node YamlReader::parse(std::string_view text) {
+  diags_.noteSource(file_, text);
   try {
-    return YAML::Load(*text);
+    return YAML::Load(std::string(text));
   } catch (const YAML::ParserException& e) {
     // yaml-cpp marks are 0-based.
     diags_.error({file_, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);

@@ -22,6 +22,8 @@ class YamlReader {
 
   /// Loads the file; on a syntax error reports it and returns an undefined node.
   YAML::Node load();
+  /// The same on text already read (`file` names it in messages): what load() does after reading.
+  YAML::Node parse(std::string_view text);
 
   const std::string& file() const noexcept { return file_; }
   Diagnostics& diags() noexcept { return diags_; }

@@ -167,3 +167,17 @@ TEST_CASE("xdp: is read with its defaults, and each mistake is named with its pl
   bad("127.0.0.1:53, 127.0.0.2:5353", "  interface: eth0\n", "xdp: the listen addresses use 2 different ports");
   bad("127.0.0.1:0", "  interface: eth0\n", "xdp: the listen port is 0");
 }
+
+// Found by the server_config fuzz target: `listen: []` was accepted, and --check said ok for a
+// server that answers nothing; an empty cluster prefix read the byte before the string.
+TEST_CASE("an empty listen list and an empty cluster prefix are refused where written", "[config]") {
+  TempDir dir;
+  lodestar::yaml::Diagnostics d;
+  CHECK_FALSE(loadServerConfig(dir.write("e.yaml", "listen: []\nzones: []\n"), d));
+  CHECK_THAT(d.report(), Catch::Contains("e.yaml:1:9: listen: at least one address is needed"));
+  lodestar::yaml::Diagnostics p;
+  CHECK_FALSE(loadServerConfig(
+      dir.write("p.yaml", "listen: [127.0.0.1:53]\nzones: []\ncluster: {etcd: [http://127.0.0.1:2379], node: ns1, prefix: \"\"}\n"),
+      p));
+  CHECK_THAT(p.report(), Catch::Contains("cluster.prefix: the key prefix must start with '/'"));
+}

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <sstream>
 
 #include "geo/decision_tree.hpp"
 #include "geo/mmdb_writer.hpp"
@@ -89,6 +90,18 @@ TEST_CASE("a missing, truncated or corrupt database is a clear error", "[geo][mm
   } else {
     CHECK_THAT(error, Catch::Contains("corrupt.mmdb"));
   }
+}
+
+// Found by the network_csv fuzz target: the duplicate check compared the text, so one IPv6
+// network spelled two ways was taken twice, and which row the database kept was the writer's
+// choice.
+TEST_CASE("a network written twice in two spellings is a duplicate", "[geo][csv]") {
+  std::istringstream in("network,country\n2001:db8::/32,DE\n2001:0db8:0::/32,FR\n");
+  std::vector<geo::CsvNetwork> rows;
+  std::vector<std::string> errors;
+  CHECK_FALSE(geo::readNetworkCsv("n.csv", in, rows, errors));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0] == "n.csv:3:1: network 2001:0db8:0::/32 also on line 2");
 }
 
 TEST_CASE("CSV mistakes are reported with file:line:column", "[geo][csv]") {

@@ -120,3 +120,23 @@ TEST_CASE("a name or key given twice is an error naming both lines", "[zones][ya
              Catch::Contains("zone.yaml:10:3: records.www: appears twice (first on line 8)"));
   CHECK_THAT(errorsOf(dir, std::string(kHead) + "ttl: 60\n"), Catch::Contains("zone.yaml:7:1: ttl: appears twice (first on line 2)"));
 }
+
+// Found by the yaml_zone fuzz target: a pool region written as a mapping without 'addresses'
+// threw yaml-cpp's InvalidNode out of the loader ("invalid node; this may result from using a
+// map iterator...") instead of reporting the missing key; an empty zone or CNAME name read
+// the byte before the string (and compiled the root zone).
+TEST_CASE("a pool region without addresses, and empty zone and CNAME names, are errors where written",
+          "[zones][yaml_zone]") {
+  TempDir dir;
+  std::string errors;
+  REQUIRE_NOTHROW(errors = errorsOf(dir, std::string(kHead) + R"(regions: {a: {latitude: 1, longitude: 2}}
+pools: {p: {regions: {a: {capacity: 3}}}}
+)"));
+  CHECK_THAT(errors, Catch::Contains("zone.yaml:8:26: pools.p.regions.a: missing key 'addresses'"));
+  CHECK_THAT(errorsOf(dir, "zone: \"\"\nsoa: {serial: 1}\nnameservers: {ns1.example.: 192.0.2.1}\n"),
+             Catch::Contains("zone.yaml:1:7: zone: '' is not a valid domain name"));
+  CHECK_THAT(errorsOf(dir, std::string(kHead) + R"(regions: {a: {latitude: 1, longitude: 2}}
+pools: {p: {regions: {a: {cname: ""}}}}
+)"),
+             Catch::Contains("pools.p.regions.a.cname: '' is not a domain name"));
+}
