@@ -274,6 +274,12 @@ void ClusterNode::localChange(const health::StateChange& c) {
   publishReport();
 }
 
+void ClusterNode::setLocalOverrides(const LocalOverrides& overrides) {
+  if (overrides == localOverrides_) return;
+  localOverrides_ = overrides;
+  publishReport();
+}
+
 void ClusterNode::publishReport() {
   if (!claimed_) return;  // the name may be another live node's: its report is not overwritten
   NodeReport report;
@@ -284,6 +290,7 @@ void ClusterNode::publishReport() {
   report.started = started_;
   report.seen = nowSeconds();
   for (const auto& [key, s] : shared_) report.endpoints[key] = s.local;
+  report.localOverrides = localOverrides_;
   link_.publish(config_.prefix + "nodes/" + config_.node, report.text());
 }
 
@@ -458,6 +465,7 @@ nlohmann::json ClusterNode::nodes() const {
     list.push_back({{"node", node}, {"alive", true}, {"last_seen", r.seen}, {"started", r.started},
                     {"software", r.software}, {"config_hash", r.configHash}, {"endpoints", r.endpoints.size()},
                     {"endpoints_down", down}, {"this_node", node == config_.node}});
+    if (!r.localOverrides.empty()) list.back()["local_overrides"] = localOverridesJson(r.localOverrides);
   }
   return list;
 }

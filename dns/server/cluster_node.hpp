@@ -61,6 +61,8 @@ class ClusterNode {
 
   /// The probe targets now (after start and each reload) and what this node serves.
   void setTargets(const std::vector<health::ProbeTarget>& targets, const std::string& configHash);
+  /// This node's --local overrides, published in its report (status --cluster on every node).
+  void setLocalOverrides(const LocalOverrides& overrides);
   /// This node's probes changed their view of an endpoint.
   void localChange(const health::StateChange& change);
   /// Writes the combined decision into every shared cell; true when one changed.
@@ -107,6 +109,7 @@ class ClusterNode {
   int64_t adminRevision_ = 0;  // P/admin's mod revision as last seen (0: no such key)
   std::map<std::string, NodeReport> reports_;  // by node, this one's too (as etcd has it)
   std::map<std::string, Shared> shared_;       // by endpointKey()
+  LocalOverrides localOverrides_;              // this node's --local ones, in its report
   int64_t degradedSince_ = 0;
   bool everReachable_ = false;
   uint64_t commits_ = 0;

@@ -12,6 +12,30 @@ namespace {
 
 using lodestar::wire::formatUtc;
 
+// Records whose clients get a fail-open answer: first, since nothing else matters as much.
+void printFailOpen(const nlohmann::json& records) {
+  for (const auto& r : records) {
+    std::string clients;
+    for (const auto& c : r["clients"]) clients += (clients.empty() ? "" : "; ") + c.get<std::string>();
+    std::cout << "FAIL-OPEN: " << r["record"].get<std::string>() << " has no usable region for " << clients
+              << " since " << formatUtc(r["since"].get<int64_t>()) << " (answered from every region)\n";
+  }
+}
+
+// A node's --local overrides, which stay when etcd is back: each node shows every node's.
+void printNodeOverrides(const nlohmann::json& n) {
+  if (!n.contains("local_overrides")) return;
+  const auto& o = n["local_overrides"];
+  if (o.contains("drained"))
+    for (const auto& [region, d] : o["drained"].items())
+      std::cout << "    drained " << region << " on this node only (--local) since " << formatUtc(d["since"].get<int64_t>())
+                << (d.value("reason", std::string()).empty() ? "" : " (" + d["reason"].get<std::string>() + ")") << "\n";
+  if (o.contains("forced"))
+    for (const auto& [target, f] : o["forced"].items())
+      std::cout << "    forced " << target << " " << f["state"].get<std::string>() << " on this node only (--local) since "
+                << formatUtc(f["since"].get<int64_t>()) << "\n";
+}
+
 void printCluster(const nlohmann::json& c) {
   std::cout << "cluster: node " << c.value("node", std::string()) << ", " << c.value("nodes_alive", 0) << " node(s) reporting";
   if (c.contains("degraded_since"))
@@ -27,16 +51,19 @@ void printCluster(const nlohmann::json& c) {
   }
   if (c.contains("config_mismatch")) std::cout << "  WARNING: " << c["config_mismatch"].get<std::string>() << "\n";
   if (c.contains("nodes"))
-    for (const auto& n : c["nodes"])
+    for (const auto& n : c["nodes"]) {
       std::cout << "  node " << n["node"].get<std::string>() << (n.value("this_node", false) ? " (this one)" : "")
                 << ": alive, last report " << formatUtc(n["last_seen"].get<int64_t>()) << ", lodestar "
                 << n.value("software", std::string()) << ", config " << n.value("config_hash", std::string()).substr(0, 12)
                 << ", " << n.value("endpoints_down", 0) << " of " << n.value("endpoints", 0) << " endpoints down\n";
+      printNodeOverrides(n);
+    }
 }
 
 }  // namespace
 
 void printStatus(const nlohmann::json& result, bool clusterAsked) {
+  if (result.contains("fail_open")) printFailOpen(result["fail_open"]);
   if (clusterAsked && !result.contains("cluster"))
     std::cout << "cluster: none — this node runs alone (no 'cluster:' in its configuration; docs/cluster.md)\n";
   if (result.contains("cluster")) printCluster(result["cluster"]);
