@@ -26,13 +26,14 @@ void printFailOpen(const nlohmann::json& records) {
 void printNodeOverrides(const nlohmann::json& n) {
   if (!n.contains("local_overrides")) return;
   const auto& o = n["local_overrides"];
+  const std::string only = " on " + n["node"].get<std::string>() + " only (--local) since ";
   if (o.contains("drained"))
     for (const auto& [region, d] : o["drained"].items())
-      std::cout << "    drained " << region << " on this node only (--local) since " << formatUtc(d["since"].get<int64_t>())
+      std::cout << "    drained " << region << only << formatUtc(d["since"].get<int64_t>())
                 << (d.value("reason", std::string()).empty() ? "" : " (" + d["reason"].get<std::string>() + ")") << "\n";
   if (o.contains("forced"))
     for (const auto& [target, f] : o["forced"].items())
-      std::cout << "    forced " << target << " " << f["state"].get<std::string>() << " on this node only (--local) since "
+      std::cout << "    forced " << target << " " << f["state"].get<std::string>() << only
                 << formatUtc(f["since"].get<int64_t>()) << "\n";
 }
 
