@@ -94,4 +94,21 @@ TEST_CASE("a --local drain kept after etcd is back shows on every node and is no
     CHECK(eventually([&] { return localDrainsSeen(c, i, holder).is_null() && statusOf(c, i).is_object(); }));
   }
   CHECK(eventually([&] { return c.regionFor(2) == "eu-west"; }));
+
+  // A --local force the same way: shown on every node, and a cluster-wide auto on its node
+  // says where it is.
+  REQUIRE(c.ctl(2, "force-down 127.0.3.1 --local --reason disk").status == 0);
+  for (int i = 0; i < 3; ++i) {
+    INFO("node " << i);
+    CHECK(eventually([&] {
+      return c.ctl(i, "status --cluster").output.find("forced 127.0.3.1 down on " + holder + " only (--local) since ") !=
+             std::string::npos;
+    }));
+  }
+  auto automatic = c.ctl(2, "auto 127.0.3.1");
+  INFO(automatic.output);
+  CHECK(automatic.status == 1);
+  CHECK_THAT(automatic.output, Catch::Contains("127.0.3.1 is forced down on this node only since ") &&
+                                   Catch::Contains("undo with 'lodestarctl auto 127.0.3.1 --local'"));
+  CHECK(c.ctl(2, "auto 127.0.3.1 --local").status == 0);
 }
