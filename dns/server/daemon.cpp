@@ -270,9 +270,15 @@ class Daemon {
                                 " truncated)");
   }
 
-  // Fail-open is judged here, off the answer path, whenever health or the overrides change.
+  // Fail-open is judged here, off the answer path, whenever health or the overrides change:
+  // once after the loop's current events, so a burst of health changes is judged once.
   void checkFailOpen() {
-    if (failOpen_) failOpen_->evaluate(*publisher_->current(), admin_->effective(), std::time(nullptr));
+    if (!failOpen_ || failOpenDue_) return;
+    failOpenDue_ = true;
+    loop_.after(std::chrono::milliseconds(0), [this] {
+      failOpenDue_ = false;
+      if (failOpen_) failOpen_->evaluate(*publisher_->current(), admin_->effective(), std::time(nullptr));
+    });
   }
 
   void setProbeTargets() {
@@ -481,6 +487,7 @@ class Daemon {
   std::unique_ptr<health::HookRunner> hooks_;
   std::unique_ptr<health::Scheduler> scheduler_;
   std::unique_ptr<FailOpenWatch> failOpen_;  // records with clients and no usable region, told loudly
+  bool failOpenDue_ = false;                 // a judgement is queued on the loop
   uint64_t localFailuresUnlogged_ = 0;
   std::chrono::steady_clock::time_point nextLocalFailureLog_{};
   std::unique_ptr<BackgroundLoad> loader_;  // reloads and checks, beside the loop
