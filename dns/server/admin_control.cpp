@@ -196,6 +196,51 @@ void AdminControl::dropEndedClusterWindows(int64_t now) {
       });
 }
 
+void AdminControl::shareLocalOverrides() {
+  if (!cluster_) return;
+  LocalOverrides o;
+  for (const auto& [region, d] : admin_.drained) o.drained[region] = {"", d.since, d.reason};
+  for (const auto& [target, f] : admin_.forced) {
+    auto note = admin_.forceNotes.find(target);
+    o.forced[target.text()] = {f == health::Forced::Up ? "up" : "down", note == admin_.forceNotes.end() ? 0 : note->second.since,
+                               note == admin_.forceNotes.end() ? "" : note->second.reason};
+  }
+  cluster_->setLocalOverrides(o);
+}
+
+void AdminControl::noteLocalOverride(const std::string& command, const nlohmann::json& args,
+                                     nlohmann::json& response) const {
+  if (!response.value("ok", false) || args.value("dry_run", false)) return;
+  const std::string target = args.value("target", std::string());
+  const AdminState::Drain* held = nullptr;
+  std::string what, undo;
+  if (command == "undrain") {
+    if (auto d = admin_.drained.find(target); d != admin_.drained.end()) held = &d->second;
+    what = "drained";
+    undo = "lodestarctl undrain " + target + " --local";
+  } else if (command == "force" && args.value("state", std::string()) == "auto") {
+    const ForceTarget key = ForceTarget::parse(target);
+    if (auto f = admin_.forced.find(key); f != admin_.forced.end()) {
+      static const AdminState::Drain none;
+      auto n = admin_.forceNotes.find(key);
+      held = n != admin_.forceNotes.end() ? &n->second : &none;
+      what = f->second == health::Forced::Up ? "forced up" : "forced down";
+      undo = "lodestarctl auto " + target + " --local";
+    }
+  }
+  if (!held) return;
+  const nlohmann::json result = response["result"];
+  const int64_t revision = result.is_object() ? result.value("revision", int64_t(0)) : 0;
+  const bool changed = result.is_object() && result.value("changed", false);
+  const std::string done = changed ? "done cluster-wide (etcd revision " + std::to_string(revision) + "), but "
+                                   : "nothing to do cluster-wide, but ";
+  response = control::failure(done + target + " is " + what + " on this node only since " + wire::formatUtc(held->since) +
+                              (held->reason.empty() ? "" : " (" + held->reason + ")") + "; undo with '" + undo + "'");
+  response["code"] = "local_override";
+  response["result"] = result;
+  response["local_override"] = {{"target", target}, {"state", what}, {"since", held->since}, {"reason", held->reason}};
+}
+
 // Writes admin_ to state_dir; a failure is logged (the state in memory still applies).
 void AdminControl::saveOrLog(const std::string& what) {
   std::string error;
@@ -255,6 +300,7 @@ void AdminControl::execute(const std::string& command, const nlohmann::json& arg
   }
   admin_ = std::move(*d.next);
   applyEffective();
+  shareLocalOverrides();
   audit(command, args, uid, now, true, d.audit, 0);
   logApplied(d.summary, cluster_ ? " (this node only: --local)" : "", uid, args.value("reason", std::string()));
   if (cluster_ && d.response["result"].is_object()) d.response["result"]["local"] = true;
@@ -286,6 +332,7 @@ void AdminControl::executeClusterWide(const std::string& command, const nlohmann
         } else if (!ok) {
           audit(command, args, uid, now, false, response.value("code", std::string("refused")), 0);
         }
+        noteLocalOverride(command, args, response);
         reply(response);
       });
 }

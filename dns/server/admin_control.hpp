@@ -34,7 +34,10 @@ class AdminControl {
   /// logged, and rewritten from the entries kept).
   void restore();
   /// Clustered: the cluster's overrides join this node's (which become its --local ones).
-  void setCluster(ClusterNode* cluster) { cluster_ = cluster; }
+  void setCluster(ClusterNode* cluster) {
+    cluster_ = cluster;
+    shareLocalOverrides();
+  }
   /// Where admin events go besides the log (the hooks): a window held, or opened after a hold.
   void setEvents(std::function<void(const health::HookEvent&)> events) { events_ = std::move(events); }
 
@@ -61,6 +64,11 @@ class AdminControl {
   void audit(const std::string& command, const nlohmann::json& args, uid_t uid, int64_t now, bool local,
              const std::string& result, int64_t revision) const;
   void saveOrLog(const std::string& what);
+  /// Clustered: this node's --local drains and forces into its report, for every node to show.
+  void shareLocalOverrides();
+  /// Clustered: a cluster-wide undrain or auto that leaves this node's --local override in
+  /// place says so, and fails (exit 1): the region still does not serve here.
+  void noteLocalOverride(const std::string& command, const nlohmann::json& args, nlohmann::json& response) const;
   void checkStateFile();
   /// Judges the windows due since the last time (admin_rules.hpp judgeWindows): the local
   /// ones are saved, the cluster's are kept as this node's verdicts and holds and releases

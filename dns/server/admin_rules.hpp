@@ -56,6 +56,9 @@ struct Outcome {
 /// For one address family (IPv4 answers unless the pool has only IPv6 endpoints).
 Outcome outcomeOf(const ClientGroup& group, const zones::View& view, const WhatIfHealth& health);
 
+/// The groups without a usable region (they fail open) under `state`, health as it is now.
+std::vector<ClientGroup> strandedGroups(const zones::View& view, const AdminState& state, int64_t now);
+
 /// The groups that would be left without a usable region (they fail open) under `state`:
 /// "pay.example.test. (every client)".
 std::vector<std::string> groupsWithoutRegion(const zones::View& view, const AdminState& state, int64_t now);

@@ -295,6 +295,12 @@ void ClusterNode::localChange(const health::StateChange& c) {
   publishReport();
 }
 
+void ClusterNode::setLocalOverrides(const LocalOverrides& overrides) {
+  if (overrides == localOverrides_) return;
+  localOverrides_ = overrides;
+  publishReport();
+}
+
 void ClusterNode::publishReport() {
   if (!claimed_) return;  // the name may be another live node's: its report is not overwritten
   NodeReport report;
@@ -307,6 +313,7 @@ void ClusterNode::publishReport() {
   report.applied = adminRevision_;
   appliedPublished_ = adminRevision_;
   for (const auto& [key, s] : shared_) report.endpoints[key] = s.local;
+  report.localOverrides = localOverrides_;
   link_.publish(config_.prefix + "nodes/" + config_.node, report.text());
 }
 
@@ -602,6 +609,7 @@ nlohmann::json ClusterNode::nodes() const {
                     {"started", r.started},
                     {"software", r.software}, {"config_hash", r.configHash}, {"endpoints", r.endpoints.size()},
                     {"endpoints_down", down}, {"this_node", node == config_.node}});
+    if (!r.localOverrides.empty()) list.back()["local_overrides"] = localOverridesJson(r.localOverrides);
   }
   return list;
 }

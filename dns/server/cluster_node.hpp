@@ -68,6 +68,8 @@ class ClusterNode {
 
   /// The probe targets now (after start and each reload) and what this node serves.
   void setTargets(const std::vector<health::ProbeTarget>& targets, const std::string& configHash);
+  /// This node's --local overrides, published in its report (status --cluster on every node).
+  void setLocalOverrides(const LocalOverrides& overrides);
   /// This node's probes changed their view of an endpoint.
   void localChange(const health::StateChange& change);
   /// Writes the combined decision into every shared cell; true when one changed.
@@ -140,6 +142,7 @@ class ClusterNode {
   std::vector<std::shared_ptr<AckWait>> acks_;
   loop::EventLoop::TimerId heartbeatTimer_ = 0;
   std::map<std::string, Shared> shared_;       // by endpointKey()
+  LocalOverrides localOverrides_;              // this node's --local ones, in its report
   int64_t degradedSince_ = 0;
   bool everReachable_ = false;
   uint64_t commits_ = 0;

@@ -26,6 +26,7 @@
 #include "dns/server/control_server.hpp"
 #include "dns/server/descriptor_budget.hpp"
 #include "dns/server/explain.hpp"
+#include "dns/server/fail_open_watch.hpp"
 #include "dns/server/health_events.hpp"
 #include "dns/server/loaded_config.hpp"
 #include "dns/server/log.hpp"
@@ -107,7 +108,10 @@ class Daemon {
     if (config_.cluster) {
       // Its threads start connecting now; what they bring runs on the loop once it turns.
       cluster_ = std::make_unique<ClusterNode>(loop_, *config_.cluster, kVersion, config_.stateDir,
-                                               [this] { admin_->applyEffective(); },
+                                               [this] {
+                                                 admin_->applyEffective();
+                                                 checkFailOpen();
+                                               },
                                                [this](const std::string& why) {
                                                  logLine(LogLevel::Error, why);
                                                  exitCode_ = 1;
@@ -169,10 +173,12 @@ class Daemon {
       logLine(failed ? LogLevel::Warning : LogLevel::Info, m);
     });
     admin_->setEvents([this](const health::HookEvent& e) { hooks_->fire(e); });  // a window held or opened after a hold
+    failOpen_ = std::make_unique<FailOpenWatch>([this](const health::HookEvent& e) { hooks_->fire(e); });
     scheduler_ = std::make_unique<health::Scheduler>(loop_, *prober_, [this](const health::StateChange& c) {
       logHealthChange(c);
       hooks_->fire({healthEventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});
       if (cluster_) cluster_->localChange(c);
+      checkFailOpen();
     });
     // Probes that fail on this machine (no descriptor, no memory) leave health as it is; one
     // line every 10 s at most says how many did.
@@ -232,6 +238,7 @@ class Daemon {
   void tick() {
     int64_t now = std::time(nullptr);
     admin_->tick(now);
+    checkFailOpen();  // windows open and close by the clock; a flapping record's lines catch up
     availability_.sample(*publisher_->current(), now);
     loop_.after(std::chrono::milliseconds(1000), [this] { tick(); });
   }
@@ -252,6 +259,7 @@ class Daemon {
     cluster_.reset();
     health::killRunningChildren();
     scheduler_.reset();
+    failOpen_.reset();  // it fires hooks
     hooks_.reset();
     prober_.reset();
     control_.reset();
@@ -260,6 +268,17 @@ class Daemon {
     logLine(LogLevel::Info, "stopped after " + std::to_string(total.received) + " queries (" +
                                 std::to_string(total.dropped) + " dropped, " + std::to_string(total.truncated) +
                                 " truncated)");
+  }
+
+  // Fail-open is judged here, off the answer path, whenever health or the overrides change:
+  // once after the loop's current events, so a burst of health changes is judged once.
+  void checkFailOpen() {
+    if (!failOpen_ || failOpenDue_) return;
+    failOpenDue_ = true;
+    loop_.after(std::chrono::milliseconds(0), [this] {
+      failOpenDue_ = false;
+      if (failOpen_) failOpen_->evaluate(*publisher_->current(), admin_->effective(), std::time(nullptr));
+    });
   }
 
   void setProbeTargets() {
@@ -301,7 +320,10 @@ class Daemon {
     };
     auto admin = [this](const std::string& command) {
       return [this, command](const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
-        admin_->execute(command, args, uid, reply);
+        admin_->execute(command, args, uid, [this, reply](const nlohmann::json& r) {
+          checkFailOpen();
+          reply(r);
+        });
       };
     };
     const control::ArgumentSpec adminArguments = {
@@ -345,9 +367,12 @@ class Daemon {
   nlohmann::json stats() const {
     engine::StatsTotals t = totals();
     nlohmann::json xdp = xdp_ ? xdp_->status() : nlohmann::json();
-    return statsSnapshot({t, regionTally_, regionNames(*publisher_->current()), reloads_, failedReloads_,
-                          scheduler_->changes(), xdp_ ? &xdp : nullptr, scheduler_->localFailures(),
-                          tcpAdmission_->open(), tcpAdmission_->limits().maxConnections});
+    nlohmann::json s = statsSnapshot({t, regionTally_, regionNames(*publisher_->current()), reloads_, failedReloads_,
+                                      scheduler_->changes(), xdp_ ? &xdp : nullptr, scheduler_->localFailures(),
+                                      tcpAdmission_->open(), tcpAdmission_->limits().maxConnections});
+    s["fail_open_records"] = failOpen_->failingOpen();
+    s["fail_open_entered"] = failOpen_->entered();
+    return s;
   }
 
   engine::StatsTotals totals() const {
@@ -360,8 +385,11 @@ class Daemon {
   nlohmann::json status(bool detail, bool withNodes) const {
     auto probes = scheduler_->status();
     AdminState inEffect = admin_->effective();
-    return statusReport({*publisher_->current(), inEffect, probes, availability_, admin_->droppedOverrides(),
-                         std::time(nullptr), detail, cluster_.get(), cluster_ ? &admin_->local() : nullptr, withNodes});
+    nlohmann::json s = statusReport({*publisher_->current(), inEffect, probes, availability_, admin_->droppedOverrides(),
+                                     std::time(nullptr), detail, cluster_.get(), cluster_ ? &admin_->local() : nullptr,
+                                     withNodes});
+    s["fail_open"] = failOpen_->records();  // printed first
+    return s;
   }
 
   void onSignal(int sigFd) {
@@ -435,6 +463,7 @@ class Daemon {
     regionTally_.rebase(totals().byRegion, counted);
     setProbeTargets();
     registry_.collect();  // endpoints no view names any more
+    checkFailOpen();
     ++reloads_;
     logLine(LogLevel::Info, "reloaded: " + summary.substr(0, summary.find('\n')));
     return control::success({{"summary", summary}});
@@ -457,6 +486,8 @@ class Daemon {
   std::unique_ptr<health::Prober> prober_;
   std::unique_ptr<health::HookRunner> hooks_;
   std::unique_ptr<health::Scheduler> scheduler_;
+  std::unique_ptr<FailOpenWatch> failOpen_;  // records with clients and no usable region, told loudly
+  bool failOpenDue_ = false;                 // a judgement is queued on the loop
   uint64_t localFailuresUnlogged_ = 0;
   std::chrono::steady_clock::time_point nextLocalFailureLog_{};
   std::unique_ptr<BackgroundLoad> loader_;  // reloads and checks, beside the loop

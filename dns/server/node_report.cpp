@@ -8,16 +8,49 @@
 
 namespace lodestar::server {
 
+nlohmann::json localOverridesJson(const LocalOverrides& o) {
+  nlohmann::json drained = nlohmann::json::object(), forced = nlohmann::json::object();
+  for (const auto& [region, e] : o.drained) drained[region] = {{"since", e.since}, {"reason", e.reason}};
+  for (const auto& [target, e] : o.forced) forced[target] = {{"state", e.state}, {"since", e.since}, {"reason", e.reason}};
+  return {{"drained", drained}, {"forced", forced}};
+}
+
 std::string NodeReport::text() const {
   nlohmann::json eps = nlohmann::json::object();
   for (const auto& [key, e] : endpoints)
     eps[key] = {{"state", health::observedName(e.state)}, {"since", e.since}, {"reason", e.reason}};
-  return nlohmann::json{{"version", version},       {"node", node},       {"instance", instance},
-                        {"software", software},     {"config_hash", configHash},
-                        {"started", started},       {"seen", seen},       {"applied", applied},
-                        {"endpoints", eps}}
-      .dump();
+  nlohmann::json report = {{"version", version},       {"node", node},       {"instance", instance},
+                           {"software", software},     {"config_hash", configHash},
+                           {"started", started},       {"seen", seen},       {"applied", applied},
+                           {"endpoints", eps}};
+  if (!localOverrides.empty()) report["local_overrides"] = localOverridesJson(localOverrides);
+  return report.dump();
 }
+
+namespace {
+
+// "local_overrides" by type: a wrong one refuses the report, as any other field's would.
+void readLocalOverrides(control::JsonFields& f, LocalOverrides& out) {
+  const auto* o = f.object("local_overrides");
+  if (!o) return;
+  control::JsonFields lo(*o, "local_overrides");
+  for (const char* kind : {"drained", "forced"}) {
+    const auto* entries = lo.object(kind);
+    if (!entries) continue;
+    for (const auto& [target, v] : entries->items()) {
+      control::JsonFields e(v, std::string("local_overrides.") + kind + "." + target);
+      LocalOverrides::Entry entry;
+      e.text("state", entry.state).integer("since", entry.since, true).text("reason", entry.reason);
+      if (e.ok() && kind[0] == 'f' && entry.state != "up" && entry.state != "down")
+        e.fail(std::string("local_overrides.forced.") + target + ".state: \"" + entry.state + "\" is not up or down");
+      if (!e.ok()) return f.fail(e.error());
+      (kind[0] == 'd' ? out.drained : out.forced)[target] = std::move(entry);
+    }
+  }
+  if (!lo.ok()) f.fail(lo.error());
+}
+
+}  // namespace
 
 std::optional<NodeReport> parseNodeReport(std::string_view text, const std::string& keyNode, std::string& error,
                                           bool* newer) {
@@ -59,6 +92,7 @@ std::optional<NodeReport> parseNodeReport(std::string_view text, const std::stri
       }
       r.endpoints.emplace(key, std::move(s));
     }
+  if (f.ok()) readLocalOverrides(f, r.localOverrides);
   if (!f.ok()) {
     error = f.error();
     return std::nullopt;

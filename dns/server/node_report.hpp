@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "health/state/health_cell.hpp"
 
 namespace lodestar::server {
@@ -25,6 +27,21 @@ struct EndpointSighting {
   std::string reason;
 };
 
+/// The overrides a node holds with --local, which stay after etcd is back: in its report so
+/// every node's `status --cluster` shows them. "local_overrides": {"drained": {REGION: {since,
+/// reason}}, "forced": {TARGET: {state: up|down, since, reason}}}, absent when there are none.
+struct LocalOverrides {
+  struct Entry {
+    std::string state;  // forced: "up" or "down"; drained: ""
+    int64_t since = 0;
+    std::string reason;
+    bool operator==(const Entry&) const = default;
+  };
+  std::map<std::string, Entry> drained, forced;
+  bool empty() const noexcept { return drained.empty() && forced.empty(); }
+  bool operator==(const LocalOverrides&) const = default;
+};
+
 struct NodeReport {
   int64_t version = kNodeReportVersion;
   std::string node;
@@ -34,9 +51,13 @@ struct NodeReport {
   int64_t seen = 0;     // unix time of this report: rewritten every heartbeat (the lease period)
   int64_t applied = 0;  // the revision of P/admin whose overrides this node applies (0: none yet)
   std::map<std::string, EndpointSighting> endpoints;  // by endpointKey()
+  LocalOverrides localOverrides;                      // this node's --local ones
 
   std::string text() const;
 };
+
+/// The same object as in the report, for status --cluster.
+nlohmann::json localOverridesJson(const LocalOverrides& o);
 
 /// The report in `text`, held at P/nodes/`keyNode`. nullopt with `error` when it is not a
 /// report, a newer version, names another node than its key, or has a field of the wrong

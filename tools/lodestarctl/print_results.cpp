@@ -15,7 +15,8 @@ void printStats(const nlohmann::json& s) {
   std::cout << "queries      " << s.value("queries", 0) << "  (with ECS " << s.value("with_ecs", 0) << ")\n"
             << "dropped      " << s.value("dropped", 0) << "  (no answer: not a query, or malformed)\n"
             << "truncated    " << s.value("truncated", 0) << "  (TC=1: too big for the client's UDP size)\n"
-            << "fail open    " << s.value("fail_open", 0) << "  (no usable region: endpoints served whatever their health)\n"
+            << "fail open    " << s.value("fail_open", 0) << "  (no usable region: endpoints served whatever their health); records failing open now "
+            << s.value("fail_open_records", 0) << ", entered " << s.value("fail_open_entered", 0) << " time(s)\n"
             << "reloads      " << s.value("reloads", 0) << " applied, " << s.value("failed_reloads", 0) << " failed\n"
             << "health       " << s.value("health_changes", 0) << " state changes, " << s.value("probe_local_failures", 0)
             << " probes failed on this machine (not held against endpoints)\n"

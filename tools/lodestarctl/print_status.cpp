@@ -12,6 +12,31 @@ namespace {
 
 using lodestar::wire::formatUtc;
 
+// Records whose clients get a fail-open answer: first, since nothing else matters as much.
+void printFailOpen(const nlohmann::json& records) {
+  for (const auto& r : records) {
+    std::string clients;
+    for (const auto& c : r.at("clients")) clients += (clients.empty() ? "" : "; ") + c.get<std::string>();
+    std::cout << "FAIL-OPEN: " << r.at("record").get<std::string>() << " has no usable region for " << clients
+              << " since " << formatUtc(r.at("since").get<int64_t>()) << " (answered from every region)\n";
+  }
+}
+
+// A node's --local overrides, which stay when etcd is back: each node shows every node's.
+void printNodeOverrides(const nlohmann::json& n) {
+  if (!n.contains("local_overrides")) return;
+  const auto& o = n.at("local_overrides");
+  const std::string only = " on " + n.at("node").get<std::string>() + " only (--local) since ";
+  if (o.contains("drained"))
+    for (const auto& [region, d] : o.at("drained").items())
+      std::cout << "    drained " << region << only << formatUtc(d.at("since").get<int64_t>())
+                << (d.value("reason", std::string()).empty() ? "" : " (" + d.at("reason").get<std::string>() + ")") << "\n";
+  if (o.contains("forced"))
+    for (const auto& [target, f] : o.at("forced").items())
+      std::cout << "    forced " << target << " " << f.at("state").get<std::string>() << only
+                << formatUtc(f.at("since").get<int64_t>()) << "\n";
+}
+
 void printCluster(const nlohmann::json& c) {
   std::cout << "cluster: node " << c.value("node", std::string()) << ", ";
   if (c.contains("nodes_expected")) {
@@ -52,17 +77,20 @@ void printCluster(const nlohmann::json& c) {
   }
   if (c.contains("config_mismatch")) std::cout << "  WARNING: " << c.at("config_mismatch").get<std::string>() << "\n";
   if (c.contains("nodes"))
-    for (const auto& n : c.at("nodes"))
+    for (const auto& n : c.at("nodes")) {
       std::cout << "  node " << n.at("node").get<std::string>() << (n.value("this_node", false) ? " (this one)" : "")
                 << ": alive, last heartbeat " << formatUtc(n.at("last_seen").get<int64_t>()) << ", applied revision "
                 << n.value("applied_revision", int64_t(0)) << ", lodestar "
                 << n.value("software", std::string()) << ", config " << n.value("config_hash", std::string()).substr(0, 12)
                 << ", " << n.value("endpoints_down", 0) << " of " << n.value("endpoints", 0) << " endpoints down\n";
+      printNodeOverrides(n);
+    }
 }
 
 }  // namespace
 
 void printStatus(const nlohmann::json& result, bool clusterAsked) {
+  if (result.contains("fail_open")) printFailOpen(result.at("fail_open"));
   if (clusterAsked && !result.contains("cluster"))
     std::cout << "cluster: none — this node runs alone (no 'cluster:' in its configuration; docs/cluster.md)\n";
   if (result.contains("cluster")) printCluster(result.at("cluster"));

@@ -1,0 +1,57 @@
+// Loud fail-open: which steered records have a group of clients with no usable region, judged
+// on the control loop whenever health or the overrides change (never per query), with the
+// safety rule's own judgement (admin_rules.hpp strandedGroups). Entering and leaving is one
+// log line and one hook event per record, at most kBurst lines a record, then one per
+// kRefillSeconds (a flapping record says how many changes it did not tell).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dns/server/admin_state.hpp"
+#include "health/hooks.hpp"
+#include "zones/view.hpp"
+
+namespace lodestar::server {
+
+class FailOpenWatch {
+ public:
+  static constexpr double kBurst = 4;            // lines a quiet record may say at once
+  static constexpr double kRefillSeconds = 15;   // then one more per this many seconds
+  using Events = std::function<void(const health::HookEvent&)>;
+
+  explicit FailOpenWatch(Events events) : events_(std::move(events)) {}
+
+  /// Compares each steered record's groups without a usable region under `state` (the
+  /// overrides in effect) and health as it is now with the last call; tells what changed
+  /// when the record's budget allows (else at a later call: call it once a second too).
+  void evaluate(const zones::View& view, const AdminState& state, int64_t now);
+
+  /// For status: the records failing open now, [{record, clients: [..], since}], by name.
+  nlohmann::json records() const;
+  /// Records failing open now (a gauge) and times a record entered fail-open (a counter).
+  uint64_t failingOpen() const noexcept;
+  uint64_t entered() const noexcept { return entered_; }
+
+ private:
+  struct Record {
+    std::vector<std::string> groups;  // the groups failing open now; empty: serving
+    int64_t since = 0;                // when it entered (or left) that state
+    bool told = false;                // the state last told: failing open
+    uint64_t changes = 0;             // entered or left since the last line
+    double budget = kBurst;
+    int64_t refilled = 0;
+  };
+  void tell(const std::string& name, Record& r, int64_t now);
+
+  Events events_;
+  std::map<std::string, Record> records_;  // by record name: a reload keeps them
+  uint64_t entered_ = 0;
+};
+
+}  // namespace lodestar::server
