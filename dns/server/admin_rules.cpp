@@ -112,17 +112,22 @@ Outcome outcomeOf(const ClientGroup& group, const zones::View& view, const WhatI
   return outcomeFor(*group.record, group.decision, view, health, v6, anyAddress(v6), 0, true);
 }
 
-std::vector<ClientGroup> strandedGroups(const zones::View& view, const AdminState& state, int64_t now) {
+std::vector<ClientGroup> strandedGroups(const zones::View& view, const std::vector<ClientGroup>& groups,
+                                        const AdminState& state, int64_t now) {
   WhatIfHealth health(view, state, now);
   std::vector<ClientGroup> out;
-  for (auto& g : clientGroups(view)) {
+  for (const auto& g : groups) {
     bool stranded = false;
     for (bool v6 : {false, true})
       if (hasFamily(*g.record->pool, v6))
         stranded = stranded || outcomeFor(*g.record, g.decision, view, health, v6, anyAddress(v6), 0, true).failOpen;
-    if (stranded) out.push_back(std::move(g));
+    if (stranded) out.push_back(g);
   }
   return out;
+}
+
+std::vector<ClientGroup> strandedGroups(const zones::View& view, const AdminState& state, int64_t now) {
+  return strandedGroups(view, clientGroups(view), state, now);
 }
 
 std::vector<std::string> groupsWithoutRegion(const zones::View& view, const AdminState& state, int64_t now) {

@@ -58,6 +58,9 @@ Outcome outcomeOf(const ClientGroup& group, const zones::View& view, const WhatI
 
 /// The groups without a usable region (they fail open) under `state`, health as it is now.
 std::vector<ClientGroup> strandedGroups(const zones::View& view, const AdminState& state, int64_t now);
+/// The same over `groups`, the view's clientGroups() made once (they depend on the view only).
+std::vector<ClientGroup> strandedGroups(const zones::View& view, const std::vector<ClientGroup>& groups,
+                                        const AdminState& state, int64_t now);
 
 /// The groups that would be left without a usable region (they fail open) under `state`:
 /// "pay.example.test. (every client)".

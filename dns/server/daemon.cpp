@@ -277,7 +277,8 @@ class Daemon {
     failOpenDue_ = true;
     loop_.after(std::chrono::milliseconds(0), [this] {
       failOpenDue_ = false;
-      if (failOpen_) failOpen_->evaluate(*publisher_->current(), admin_->effective(), std::time(nullptr));
+      if (failOpen_)
+        failOpen_->evaluate(*publisher_->current(), publisher_->generation(), admin_->effective(), std::time(nullptr));
     });
   }
 

@@ -10,9 +10,13 @@
 
 namespace lodestar::server {
 
-void FailOpenWatch::evaluate(const zones::View& view, const AdminState& state, int64_t now) {
+void FailOpenWatch::evaluate(const zones::View& view, uint64_t generation, const AdminState& state, int64_t now) {
+  if (generation != groupsOf_) {
+    groups_ = clientGroups(view);
+    groupsOf_ = generation;
+  }
   std::map<std::string, std::vector<std::string>> failing;
-  for (const auto& g : strandedGroups(view, state, now)) failing[g.record->name].push_back(g.label);
+  for (const auto& g : strandedGroups(view, groups_, state, now)) failing[g.record->name].push_back(g.label);
   for (auto& [name, groups] : failing) {
     Record& r = records_[name];
     if (r.groups.empty()) {

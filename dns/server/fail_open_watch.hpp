@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dns/server/admin_rules.hpp"
 #include "dns/server/admin_state.hpp"
 #include "health/hooks.hpp"
 #include "zones/view.hpp"
@@ -30,7 +31,9 @@ class FailOpenWatch {
   /// Compares each steered record's groups without a usable region under `state` (the
   /// overrides in effect) and health as it is now with the last call; tells what changed
   /// when the record's budget allows (else at a later call: call it once a second too).
-  void evaluate(const zones::View& view, const AdminState& state, int64_t now);
+  /// `generation` names the view (ViewPublisher::generation()): its client groups are
+  /// worked out once per view, not at every call.
+  void evaluate(const zones::View& view, uint64_t generation, const AdminState& state, int64_t now);
 
   /// For status: the records failing open now, [{record, clients: [..], since}], by name.
   nlohmann::json records() const;
@@ -50,6 +53,8 @@ class FailOpenWatch {
   void tell(const std::string& name, Record& r, int64_t now);
 
   Events events_;
+  uint64_t groupsOf_ = 0;             // the view generation `groups_` belongs to (0: none yet)
+  std::vector<ClientGroup> groups_;   // clientGroups() of that view
   std::map<std::string, Record> records_;  // by record name: a reload keeps them
   uint64_t entered_ = 0;
 };

@@ -36,6 +36,9 @@ class ViewPublisher {
   /// hold it any more. Blocks for at most one worker iteration.
   void publish(std::unique_ptr<const zones::View> next);
   const zones::View* current() const noexcept { return current_.load(std::memory_order_acquire); }
+  /// Control side: changes with every publish(), so a view's address reused by a later one
+  /// is never taken for the same view.
+  uint64_t generation() const noexcept { return epoch_.load(std::memory_order_acquire); }
 
  private:
   std::atomic<const zones::View*> current_;

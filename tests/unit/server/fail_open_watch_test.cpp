@@ -38,11 +38,11 @@ TEST_CASE("fail-open is told once on entering and once on leaving, with the grou
   auto view = policiesView();
   std::vector<nlohmann::json> events;
   FailOpenWatch watch([&](const health::HookEvent& e) { events.push_back(nlohmann::json::parse(e.json)); });
-  watch.evaluate(*view, AdminState{}, kNow);
+  watch.evaluate(*view, 1, AdminState{}, kNow);
   CHECK(events.empty());
   CHECK(watch.records().empty());
 
-  watch.evaluate(*view, drainedA(), kNow + 1);
+  watch.evaluate(*view, 1, drainedA(), kNow + 1);
   REQUIRE(events.size() == 1);
   CHECK(events[0]["event"] == "fail_open");
   CHECK(events[0]["from"] == "serving");
@@ -58,10 +58,10 @@ TEST_CASE("fail-open is told once on entering and once on leaving, with the grou
   CHECK(watch.entered() == 1);
 
   // Nothing changed: nothing told, however often it is judged.
-  for (int i = 2; i < 10; ++i) watch.evaluate(*view, drainedA(), kNow + i);
+  for (int i = 2; i < 10; ++i) watch.evaluate(*view, 1, drainedA(), kNow + i);
   CHECK(events.size() == 1);
 
-  watch.evaluate(*view, AdminState{}, kNow + 10);
+  watch.evaluate(*view, 1, AdminState{}, kNow + 10);
   REQUIRE(events.size() == 2);
   CHECK(events[1]["to"] == "serving");
   CHECK(events[1]["changes_not_told"] == 0);
@@ -74,22 +74,47 @@ TEST_CASE("a flapping record says at most its burst, then one line per refill, a
   auto view = policiesView();
   std::vector<nlohmann::json> events;
   FailOpenWatch watch([&](const health::HookEvent& e) { events.push_back(nlohmann::json::parse(e.json)); });
-  watch.evaluate(*view, AdminState{}, kNow);
+  watch.evaluate(*view, 1, AdminState{}, kNow);
   // Twenty changes within one second.
   for (int i = 0; i < 10; ++i) {
-    watch.evaluate(*view, drainedA(), kNow);
-    watch.evaluate(*view, AdminState{}, kNow);
+    watch.evaluate(*view, 1, drainedA(), kNow);
+    watch.evaluate(*view, 1, AdminState{}, kNow);
   }
-  watch.evaluate(*view, drainedA(), kNow);  // and it stays failing open
+  watch.evaluate(*view, 1, drainedA(), kNow);  // and it stays failing open
   CHECK(events.size() == static_cast<size_t>(FailOpenWatch::kBurst));
   CHECK(watch.entered() == 11);
   // The last line said "serving": wrong now, but told once the budget has refilled.
   CHECK(events.back()["to"] == "serving");
-  watch.evaluate(*view, drainedA(), kNow + 5);
+  watch.evaluate(*view, 1, drainedA(), kNow + 5);
   CHECK(events.size() == static_cast<size_t>(FailOpenWatch::kBurst));
-  watch.evaluate(*view, drainedA(), kNow + static_cast<int64_t>(FailOpenWatch::kRefillSeconds));
+  watch.evaluate(*view, 1, drainedA(), kNow + static_cast<int64_t>(FailOpenWatch::kRefillSeconds));
   REQUIRE(events.size() == static_cast<size_t>(FailOpenWatch::kBurst) + 1);
   CHECK(events.back()["to"] == "fail-open");
   CHECK(events.back()["changes_not_told"] == 16);  // 17 changes since the last line, this one told
   CHECK(events.back()["since"] == kNow);
+}
+
+TEST_CASE("the client groups are worked out again for a new view generation", "[server][fail-open]") {
+  // A reload publishes another view (another generation) with other records: it is judged
+  // by its own groups, never by those of the view before it (gone with it).
+  auto first = policiesView();
+  yaml::Diagnostics d;
+  auto second = zones::loadView({test::dataPath("steering/windows.example.yaml")}, nullptr, d);
+  INFO(d.report());
+  REQUIRE(second);
+  std::vector<std::string> records;
+  FailOpenWatch watch([&](const health::HookEvent& e) {
+    records.push_back(nlohmann::json::parse(e.json).value("record", std::string()));
+  });
+  watch.evaluate(*first, 1, drainedA(), kNow);
+  REQUIRE_FALSE(records.empty());
+  for (const auto& r : records) CHECK(r.find("pol.example") != std::string::npos);
+  records.clear();
+  AdminState both;
+  both.drained["eu-central"] = {"test", 0, kNow};
+  both.drained["us-east"] = {"test", 0, kNow};
+  watch.evaluate(*second, 2, both, kNow + 1);
+  bool payTold = false;
+  for (const auto& r : records) payTold = payTold || r == "pay.shop.test.";
+  CHECK(payTold);  // pay fails over between the two drained regions only
 }
