@@ -52,7 +52,7 @@ void referral(Response& r, const wire::Query& q, const Zone& zone, const Node& c
   for (unsigned depth = 0;; ++depth) {
     if (node->steer && (q.qtype == wire::rrtype::A || q.qtype == wire::rrtype::AAAA || q.qtype == wire::rrtype::ANY ||
                         q.qtype == wire::rrtype::CNAME)) {
-      if (answerSteered(r, a, q, client, *node->steer, ownerOffset, node->name)) {
+      if (answerSteered(r, a, q, client, *node, ownerOffset)) {
         a.kind = AnswerKind::Steered;
       } else {
         a.kind = AnswerKind::NoData;
@@ -172,7 +172,7 @@ void account(const AnswerContext& a, const wire::Query& q, QueryStats& stats) no
   if (a.parsed == wire::ParseResult::Ok) stats.countQtype(q.qtype);
   if (q.hasEcs) ++stats.withEcs;
   if (a.truncated) ++stats.truncated;
-  ++stats.byRcode[static_cast<size_t>(a.rcode) % stats.byRcode.size()];
+  ++stats.byRcode[static_cast<size_t>(a.rcode) & (QueryStats::kRcodeSlots - 1)];
   if (a.steering.record) {
     if (a.steering.failOpen) ++stats.failOpen;
     if (a.kind == AnswerKind::Steered && a.steering.regionCount) stats.countRegion(a.steering.regions[0]);

@@ -26,7 +26,9 @@ struct alignas(64) QueryStats {
   Counter truncated;  // answered with TC=1
   Counter withEcs;
   Counter failOpen;   // steered answers given with no region healthy enough
-  std::array<Counter, 24> byRcode;    // extended rcodes up to BADVERS (16) and a little beyond
+  static constexpr size_t kRcodeSlots = 32;  // a power of two: the rcode's slot is a mask, not a division
+  static_assert((kRcodeSlots & (kRcodeSlots - 1)) == 0);
+  std::array<Counter, kRcodeSlots> byRcode;  // extended rcodes up to BADVERS (16) and beyond
   std::array<Counter, 260> byQtype;   // 0..258 exact (CAA is 257); the last slot counts the rest
   std::array<Counter, 64> byRegion;   // steered answers per RegionId (the last slot: the rest)
 
@@ -37,7 +39,7 @@ struct alignas(64) QueryStats {
 /// A plain snapshot of summed counters.
 struct StatsTotals {
   uint64_t received = 0, dropped = 0, truncated = 0, withEcs = 0, failOpen = 0;
-  std::array<uint64_t, 24> byRcode{};
+  std::array<uint64_t, QueryStats::kRcodeSlots> byRcode{};
   std::array<uint64_t, 260> byQtype{};
   std::array<uint64_t, 64> byRegion{};
   void add(const QueryStats& s) noexcept;

@@ -42,8 +42,10 @@ void record(AnswerContext& a, const Choice& c) noexcept {
 
 }  // namespace
 
-bool answerSteered(Response& r, AnswerContext& a, const wire::Query& q, const Client& client, const SteeredRecord& s,
-                   size_t ownerOffset, std::string_view owner) noexcept {
+bool answerSteered(Response& r, AnswerContext& a, const wire::Query& q, const Client& client, const zones::Node& node,
+                   size_t ownerOffset) noexcept {
+  const SteeredRecord& s = *node.steer;
+  const std::string_view owner = node.name;
   a.steering.record = &s;
   a.steering.regionCount = 0;
   a.steering.failOpen = false;

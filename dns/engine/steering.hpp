@@ -8,13 +8,15 @@
 #include "dns/engine/answer_context.hpp"
 #include "dns/engine/response.hpp"
 #include "zones/steered_record.hpp"
+#include "zones/zone.hpp"
 
 namespace lodestar::engine {
 
-/// Writes the A or AAAA answer of a steered name (ANY answers as A). Returns false when
-/// the answer is NODATA (no endpoint of that family, or all down with `all_down: nodata`).
-/// The decision goes into `a.steering`.
-bool answerSteered(Response& r, AnswerContext& a, const wire::Query& q, const Client& client,
-                   const zones::SteeredRecord& s, size_t ownerOffset, std::string_view owner) noexcept;
+/// Writes the A or AAAA answer of `node`, a steered name (ANY answers as A), its owner
+/// written as a pointer to `ownerOffset`. Returns false when the answer is NODATA (no
+/// endpoint of that family, or all down with `all_down: nodata`). The decision goes into
+/// `a.steering`. Six parameters: all of them travel in registers.
+bool answerSteered(Response& r, AnswerContext& a, const wire::Query& q, const Client& client, const zones::Node& node,
+                   size_t ownerOffset) noexcept;
 
 }  // namespace lodestar::engine
