@@ -257,9 +257,12 @@ class Daemon {
     edgeTimer_ = 0;
     edgeArmed_ = edge;
     if (!edge) return;
-    const auto untilEdge = std::chrono::system_clock::from_time_t(static_cast<time_t>(edge)) - std::chrono::system_clock::now();
-    edgeTimer_ = loop_.after(std::chrono::ceil<std::chrono::milliseconds>(untilEdge) + std::chrono::milliseconds(1),
-                             [this] { onWindowEdge(); });
+    // At most an hour ahead (the timer is armed again then): an edge may lie past year 9999,
+    // where the clock's nanoseconds overflow.
+    const int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
+    const int64_t delayMs = edge - nowMs / 1000 > 3600 ? 3600 * 1000 : edge * 1000 - nowMs + 1;
+    edgeTimer_ = loop_.after(std::chrono::milliseconds(std::max<int64_t>(delayMs, 1)), [this] { onWindowEdge(); });
   }
 
   void onWindowEdge() {
