@@ -177,6 +177,6 @@ TEST_CASE("while the nodes serve different zone files, a change that takes capac
   auto stranding = c.ctl(2, "drain us-east");
   INFO(stranding.output);
   CHECK(stranding.status == 1);
-  CHECK_THAT(stranding.output, Catch::Contains("refused: this would leave pay.other.test. (every client) without a "
-                                               "usable region"));
+  CHECK_THAT(stranding.output, Catch::Contains("refused: this would leave pay.other.test. (every client);"));
+  CHECK_THAT(stranding.output, Catch::Contains("without a usable region"));
 }
