@@ -2,8 +2,8 @@
 #include "dns/server/admin_control.hpp"
 
 #include <algorithm>
-#include <ctime>
 #include <memory>
+#include <optional>
 
 #include "dns/control/protocol.hpp"
 #include "dns/server/admin_actions.hpp"
@@ -18,7 +18,7 @@ AdminControl::AdminControl(std::string stateDir, CurrentView currentView, Curren
     : stateDir_(std::move(stateDir)),
       currentView_(std::move(currentView)),
       currentCells_(std::move(currentCells)),
-      judgedUntil_(std::time(nullptr)) {}
+      judgedUntil_(unixNow()) {}
 
 void AdminControl::restore() {
   if (stateDir_.empty()) return;
@@ -49,7 +49,7 @@ AdminState AdminControl::effective() const {
 }
 
 void AdminControl::applyEffective() {
-  const int64_t now = std::time(nullptr);
+  const int64_t now = unixNow();
   judge(now);
   const AdminState e = effective();
   const zones::View& view = currentView_();
@@ -75,16 +75,21 @@ bool AdminControl::noteOpenWindows(const AdminState& e, int64_t now) {
 }
 
 void AdminControl::tick(int64_t now) {
+  stepWindows(now);
+  // Not at the edge itself: there every node would race to write the same removal.
+  if (cluster_) dropEndedClusterWindows(now);
+  if (++ticks_ % 5 == 0) checkStateFile();
+}
+
+void AdminControl::stepWindows(int64_t now) {
   judge(now);
   std::string error;
   if (admin_.expireWindows(now) && !stateDir_.empty() && !saveAdminState(stateDir_, admin_, error))
     logLine(LogLevel::Error, error);
-  if (cluster_) dropEndedClusterWindows(now);
   // Every node opens and closes every window by the clock: what drains changes when the set
   // of open windows does.
   const AdminState e = effective();
   if (noteOpenWindows(e, now)) applyAdminState(e, currentView_(), currentCells_(), now);
-  if (++ticks_ % 5 == 0) checkStateFile();
 }
 
 void AdminControl::judge(int64_t now) {
@@ -132,7 +137,7 @@ void AdminControl::tellVerdict(const AdminState::Window& w, bool held) {
   else
     logLine(LogLevel::Info, "admin: " + what + " was held and opens now: every record keeps a region");
   if (!events_) return;
-  nlohmann::json event = {{"event", "window"}, {"time", std::time(nullptr)}, {"region", w.region},
+  nlohmann::json event = {{"event", "window"}, {"time", unixNow()}, {"region", w.region},
                           {"start", w.start}, {"end", w.end}, {"reason", w.reason},
                           {"from", held ? "pending" : "held"}, {"to", held ? "held" : "open"}};
   if (held) event["held_because"] = "would leave " + w.heldWhy + " with no region";
@@ -280,13 +285,40 @@ void logApplied(const std::string& summary, const std::string& scope, uid_t uid,
                               (reason.empty() ? "" : " (" + reason + ")"));
 }
 
+// One rule for the whole cluster: the safety rule is checked on the node that takes the
+// command, against its own zone files, so a change that takes serving capacity away (a drain
+// or window, a force down or back to auto) is refused while a live node serves other files
+// or another geo database than this one (a rolling zone change, say), unless --force. An
+// undrain or force-up leaves every record at least the regions it had: never refused.
+std::optional<AdminDecision> refuseOnOtherData(const ClusterNode& cluster, const std::string& command,
+                                               const nlohmann::json& args) {
+  const bool takesCapacity = command == "drain" || (command == "force" && args.value("state", std::string()) != "up");
+  if (!takesCapacity || args.value("force", false)) return std::nullopt;
+  const auto others = cluster.nodesServingOtherData();
+  if (others.empty()) return std::nullopt;
+  std::string who = "this node " + cluster.node() + " " + cluster.configHash().substr(0, 12);
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const auto& [node, hash] : others) {
+    who += ", " + node + " " + hash.substr(0, 12);
+    nodes.push_back({{"node", node}, {"config_hash", hash}});
+  }
+  auto e = control::failure("refused: the nodes serve different zone files or geo databases (config " + who +
+                            "), and the safety rule checked here against " + cluster.node() +
+                            "'s files cannot vouch for the others' answers; serve the same files on every node "
+                            "(then reload), or use --force to do it anyway");
+  e["code"] = "config_mismatch";
+  e["this_config_hash"] = cluster.configHash();
+  e["other_nodes"] = nodes;
+  return AdminDecision{std::move(e), std::nullopt, "config_mismatch", {}};
+}
+
 }  // namespace
 
 void AdminControl::execute(const std::string& command, const nlohmann::json& args, uid_t uid,
                            const ControlServer::Reply& reply) {
   if (stateDir_.empty())
     return reply(control::failure("no state_dir is configured: an override would not survive a restart"));
-  const int64_t now = std::time(nullptr);
+  const int64_t now = unixNow();
   if (cluster_ && !args.value("local", false)) return executeClusterWide(command, args, uid, now, reply);
   AdminDecision d = decideAdmin(currentView_(), admin_, command, args, uid, now);
   if (!d.next) {
@@ -319,6 +351,8 @@ void AdminControl::executeClusterWide(const std::string& command, const nlohmann
   cluster_->commitAdmin(
       [this, command, args, uid, now, summary](const AdminState& current) {
         AdminDecision d = decideAdmin(currentView_(), current, command, args, uid, now);
+        if (d.next)
+          if (auto refused = refuseOnOtherData(*cluster_, command, args)) d = std::move(*refused);
         *summary = d.next ? d.summary : d.audit;
         return d;
       },

@@ -51,9 +51,15 @@ class AdminControl {
 
   /// Applies the overrides in effect to the live view (windows due are judged first).
   void applyEffective();
-  /// Once a second: judge, open and close maintenance windows, drop ended ones (clustered:
-  /// from etcd too); every fifth call, check the file.
+  /// Once a second: stepWindows(), clustered the ended windows removed from etcd (by the
+  /// first node whose tick comes), and every fifth call, check the file.
   void tick(int64_t now);
+  /// Judges, opens and closes maintenance windows, drops ended local ones: at each window's
+  /// edge (the daemon's timer, nextWindowEdge()) and every tick.
+  void stepWindows(int64_t now);
+  /// The next instant after `now` at which a window of the overrides in effect starts or
+  /// ends (0: none), for the daemon to step the windows exactly then.
+  int64_t nextWindowEdge(int64_t now) const { return effective().nextWindowEdge(now); }
   /// drain / undrain / force from the control socket: saved (in state_dir, or in etcd for the
   /// whole cluster), applied, audited, logged, then answered.
   void execute(const std::string& command, const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply);
@@ -89,7 +95,7 @@ class AdminControl {
   AdminState admin_;                             // persisted in state_dir (clustered: the --local ones)
   std::vector<std::string> dropped_;             // entries of a damaged state file, with reasons
   std::string damageSeen_;                       // the last damaged state file found
-  std::vector<std::string> windowsOpen_;          // the windows open at the last tick, by identity
+  std::vector<std::string> windowsOpen_;          // the windows open at the last step, by identity
   int64_t judgedUntil_ = 0;                       // windows starting up to here have been judged
   std::vector<AdminState::Window> verdicts_;      // the cluster's windows as this node judged them
   bool droppingEnded_ = false;                    // a removal of ended windows is on its way to etcd

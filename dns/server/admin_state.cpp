@@ -47,6 +47,20 @@ bool AdminState::expireWindows(int64_t now) {
   return windows.size() != before;
 }
 
+int64_t AdminState::nextWindowEdge(int64_t now) const noexcept {
+  int64_t next = 0;
+  for (const auto& w : windows)
+    for (int64_t edge : {w.start, w.end})
+      if (edge > now && (next == 0 || edge < next)) next = edge;
+  return next;
+}
+
+int64_t unixNow() noexcept {
+  timespec t{};
+  clock_gettime(CLOCK_REALTIME, &t);
+  return static_cast<int64_t>(t.tv_sec);
+}
+
 AdminState::WindowStep AdminState::stepWindows(int64_t now) {
   WindowStep step;
   auto before = effectiveDrains(now - 1);

@@ -73,6 +73,9 @@ struct AdminState {
   std::map<std::string, Drain> effectiveDrains(int64_t now) const;
   /// Drops windows that ended before `now`; true when any did.
   bool expireWindows(int64_t now);
+  /// The next instant after `now` at which a window starts or ends (what drains may change
+  /// then); 0 when no window has one.
+  int64_t nextWindowEdge(int64_t now) const noexcept;
 
   /// What a second's passing did to the maintenance windows (the daemon calls this once a
   /// second): windows that opened or closed change the drains in effect.
@@ -92,6 +95,10 @@ struct AdminState {
   static std::optional<AdminState> parse(std::string_view text, std::vector<std::string>& dropped,
                                          std::string& error);
 };
+
+/// The wall clock in unix seconds, read exactly: windows turn on the second's edge, and
+/// time() (the kernel's coarse clock) may still say the second before for a few ms after it.
+int64_t unixNow() noexcept;
 
 /// Writes `state_dir/admin-state.json` (or `fileName`) atomically: temp file, fsync, rename,
 /// fsync the folder.

@@ -600,6 +600,13 @@ nlohmann::json ClusterNode::summary() const {
   return out;
 }
 
+std::map<std::string, std::string> ClusterNode::nodesServingOtherData() const {
+  std::map<std::string, std::string> out;
+  for (const auto& [node, r] : reports_)
+    if (node != config_.node && !r.configHash.empty() && r.configHash != configHash_) out[node] = r.configHash;
+  return out;
+}
+
 nlohmann::json ClusterNode::nodes() const {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& [node, r] : reports_) {

@@ -79,6 +79,12 @@ class ClusterNode {
   nlohmann::json endpointViews(const health::CheckSpec& check, const std::string& address) const;
   /// For status: this node, reachability, isolation, config agreement.
   nlohmann::json summary() const;
+  /// The live nodes whose reports name other zone files or geo databases (config hash) than
+  /// this node serves, each with its hash: a change checked here against this node's data
+  /// says nothing of their answers. Empty when every live node serves the same.
+  std::map<std::string, std::string> nodesServingOtherData() const;
+  /// Of what this node serves (its zone files and geo database).
+  const std::string& configHash() const noexcept { return configHash_; }
   /// For status --cluster: every node's report.
   nlohmann::json nodes() const;
   /// The nodes an admin change waits for: cluster.nodes, or else every node whose report this

@@ -111,6 +111,7 @@ class Daemon {
                                                [this] {
                                                  admin_->applyEffective();
                                                  checkFailOpen();
+                                                 armWindowEdge();  // the watch may bring windows
                                                },
                                                [this](const std::string& why) {
                                                  logLine(LogLevel::Error, why);
@@ -121,7 +122,7 @@ class Daemon {
       logLine(LogLevel::Info, "cluster: node " + config_.cluster->node + ", sharing overrides and health through etcd at " +
                                   config_.cluster->etcd.front() + (config_.cluster->etcd.size() > 1 ? " and others" : ""));
     }
-    applyAdminState(admin_->effective(), *loaded->view, *loaded->admin, std::time(nullptr));
+    applyAdminState(admin_->effective(), *loaded->view, *loaded->admin, unixNow());
     unsigned readers = 0;
     for (const auto& s : sockets) readers += Worker::readersFor(s);
     const unsigned xdpReaders = config_.xdp ? static_cast<unsigned>(config_.xdp->queues.size()) : 0;
@@ -233,14 +234,47 @@ class Daemon {
     return cap;
   }
 
-  // Once a second: open and close maintenance windows, sample availability, and every fifth
-  // second look at the admin state file.
+  // Once a second: sample availability, every fifth second look at the admin state file, and
+  // step the windows too (a held one opens at the first second it is safe), in case an edge
+  // was missed (the wall clock stepped).
   void tick() {
-    int64_t now = std::time(nullptr);
+    int64_t now = unixNow();
     admin_->tick(now);
-    checkFailOpen();  // windows open and close by the clock; a flapping record's lines catch up
+    checkFailOpen();  // a flapping record's lines catch up
     availability_.sample(*publisher_->current(), now);
+    armWindowEdge();
     loop_.after(std::chrono::milliseconds(1000), [this] { tick(); });
+  }
+
+  // Windows open and close on their edge by this node's clock, within a few ms, not at the
+  // next tick (up to a second late, and at another phase on every node): a timer at the next
+  // start or end of any window, armed again whenever the overrides may have changed (an admin
+  // command, a watch event, a reload, each tick).
+  void armWindowEdge() {
+    const int64_t edge = admin_->nextWindowEdge(unixNow());
+    if (edge == edgeArmed_ && edgeTimer_) return;
+    if (edgeTimer_) loop_.cancel(edgeTimer_);
+    edgeTimer_ = 0;
+    edgeArmed_ = edge;
+    if (!edge) return;
+    // At most an hour ahead (the timer is armed again then): an edge may lie past year 9999,
+    // where the clock's nanoseconds overflow.
+    const int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
+    const int64_t delayMs = edge - nowMs / 1000 > 3600 ? 3600 * 1000 : edge * 1000 - nowMs + 1;
+    edgeTimer_ = loop_.after(std::chrono::milliseconds(std::max<int64_t>(delayMs, 1)), [this] { onWindowEdge(); });
+  }
+
+  void onWindowEdge() {
+    edgeTimer_ = 0;
+    const int64_t now = unixNow();
+    // The loop times by the steady clock, which may run a little ahead of the wall clock:
+    // early, the timer is armed again for what is left.
+    if (now >= edgeArmed_) {
+      admin_->stepWindows(now);
+      checkFailOpen();
+    }
+    armWindowEdge();
   }
 
   // The one order of shutting down, each step for the reason given:
@@ -278,7 +312,7 @@ class Daemon {
     loop_.after(std::chrono::milliseconds(0), [this] {
       failOpenDue_ = false;
       if (failOpen_)
-        failOpen_->evaluate(*publisher_->current(), publisher_->generation(), admin_->effective(), std::time(nullptr));
+        failOpen_->evaluate(*publisher_->current(), publisher_->generation(), admin_->effective(), unixNow());
     });
   }
 
@@ -323,6 +357,7 @@ class Daemon {
       return [this, command](const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
         admin_->execute(command, args, uid, [this, reply](const nlohmann::json& r) {
           checkFailOpen();
+          armWindowEdge();  // a window scheduled, replaced or ended
           reply(r);
         });
       };
@@ -387,7 +422,7 @@ class Daemon {
     auto probes = scheduler_->status();
     AdminState inEffect = admin_->effective();
     nlohmann::json s = statusReport({*publisher_->current(), inEffect, probes, availability_, admin_->droppedOverrides(),
-                                     std::time(nullptr), detail, cluster_.get(), cluster_ ? &admin_->local() : nullptr,
+                                     unixNow(), detail, cluster_.get(), cluster_ ? &admin_->local() : nullptr,
                                      withNodes});
     s["fail_open"] = failOpen_->records();  // printed first
     return s;
@@ -455,7 +490,7 @@ class Daemon {
     if (listenText(loaded->config) != listenText(config_) || loaded->config.workers != config_.workers)
       logLine(LogLevel::Warning, "listen addresses and workers change only on restart");
     std::string summary = describeView(*loaded->view);
-    applyAdminState(admin_->effective(), *loaded->view, *loaded->admin, std::time(nullptr));
+    applyAdminState(admin_->effective(), *loaded->view, *loaded->admin, unixNow());
     contentHash_ = loaded->contentHash;
     adminCells_ = std::move(loaded->admin);  // with the view it belongs to
     const std::vector<std::string> counted = regionNames(*publisher_->current());
@@ -465,6 +500,7 @@ class Daemon {
     setProbeTargets();
     registry_.collect();  // endpoints no view names any more
     checkFailOpen();
+    armWindowEdge();
     ++reloads_;
     logLine(LogLevel::Info, "reloaded: " + summary.substr(0, summary.find('\n')));
     return control::success({{"summary", summary}});
@@ -494,6 +530,8 @@ class Daemon {
   std::unique_ptr<BackgroundLoad> loader_;  // reloads and checks, beside the loop
   std::vector<ControlCommand> commands_;     // the control commands
   std::unique_ptr<AdminControl> admin_;       // operator overrides: outlives the cluster node that calls it
+  loop::EventLoop::TimerId edgeTimer_ = 0;    // at the next window edge (0: none armed)
+  int64_t edgeArmed_ = 0;                     // that edge, unix seconds
   int exitCode_ = 0;                          // 1: stopped because it must not run (cluster: name taken)
   std::unique_ptr<ClusterNode> cluster_;      // with cluster: in the configuration
   std::string contentHash_;                   // of what this node serves, for the others to compare

@@ -243,7 +243,7 @@ TEST_CASE("with quorum one blind node neither withdraws a region nor is believed
           "withdrawn everywhere",
           "[cluster][e2e][quorum]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
-  ClusterFixture c({"", "127.0.2.1,127.0.2.2", false, "", ""});  // node 3 cannot reach eu-west's backends
+  ClusterFixture c({"", "127.0.2.1,127.0.2.2", false, "", "", ""});  // node 3 cannot reach eu-west's backends
   // Node 3 sees eu-west down; the two others see it up: it stays in every node's answers.
   REQUIRE(eventually(c, 2, [](const nlohmann::json& s) { return s["cluster"].value("isolated", false); }));
   for (int i = 0; i < 3; ++i) CHECK(c.regionFor(i) == "eu-west");
@@ -265,7 +265,7 @@ TEST_CASE("with quorum one blind node neither withdraws a region nor is believed
 
 TEST_CASE("with consensus local only the blind node withdraws the region", "[cluster][e2e][quorum]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
-  ClusterFixture c({"local", "127.0.2.1,127.0.2.2", false, "", ""});
+  ClusterFixture c({"local", "127.0.2.1,127.0.2.2", false, "", "", ""});
   CHECK(untilAll(c, {2}, "us-east") >= 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   CHECK(c.regionFor(0) == "eu-west");
@@ -276,7 +276,7 @@ TEST_CASE("with consensus local only the blind node withdraws the region", "[clu
 TEST_CASE("foreign or broken data under the prefix is logged once and ignored and nodes serving other files are named",
           "[cluster][e2e]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
-  ClusterFixture c({"", "", true, "", ""});
+  ClusterFixture c({"", "", true, "", "", ""});
   REQUIRE(allUp(c));
   REQUIRE(c.ctl(0, "drain ap-northeast --reason keep-me").status == 0);
   lodestar::cluster::EtcdOptions options;

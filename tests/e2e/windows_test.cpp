@@ -1,10 +1,11 @@
 // Maintenance windows under the safety rule, against the real daemon: a drain now is judged
 // with the windows scheduled for later, a window that would strand a record when it opens is
 // held (logged, sent to the hooks, shown in status) until it is safe or re-issued with
-// --force, and an ended window leaves the state file.
+// --force, and an ended window leaves the state file; a window opens and closes on its edge.
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -48,6 +49,21 @@ std::string readFile(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// The wall clock in ms: the clock the daemon opens and closes windows by.
+int64_t wallMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string utc(int64_t unixSeconds) {
+  const time_t t = static_cast<time_t>(unixSeconds);
+  tm parts{};
+  gmtime_r(&t, &parts);
+  char text[32];
+  strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
 }
 
 size_t count(const std::string& text, const std::string& what) {
@@ -208,4 +224,35 @@ TEST_CASE("a held window stays held across a restart, and re-issued with --force
   // Both regions drained: fail-open, as --force asked.
   shop.pay();
   CHECK(shop.failOpen() >= 1);
+}
+
+TEST_CASE("a window opens and closes on its edge, within 50 ms, not at the next one-second tick",
+          "[e2e][admin][window][regression]") {
+  // Started ~0.4 s into a second, the daemon's once-a-second tick fell 0.4-0.9 s after every
+  // whole second: before, windows opened and closed that late (each node at its own phase).
+  while (wallMs() % 1000 < 400 || wallMs() % 1000 > 450) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  Shop shop;
+  const int64_t readyAt = wallMs();
+  const int64_t start = readyAt / 1000 + 3, end = start + 2;
+  auto window = shop.ctl("drain eu-central --at " + utc(start) + " --for 2s --reason edge");
+  INFO(window.output);
+  REQUIRE(window.status == 0);
+  // pay is answered from eu-central (192.0.2.10) outside the window, from us-east (.20) in it.
+  int64_t opened = 0, closed = 0;
+  while (!closed && wallMs() < (end + 2) * 1000) {
+    const std::string region = shop.pay();
+    const int64_t at = wallMs();
+    if (!opened && region == "192.0.2.20") opened = at;
+    if (opened && !closed && region == "192.0.2.10") closed = at;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  INFO("ready " << readyAt % 1000 << " ms into its second; opened " << opened - start * 1000 << " ms after "
+                << utc(start) << ", closed " << closed - end * 1000 << " ms after " << utc(end));
+  REQUIRE(opened);
+  REQUIRE(closed);
+  CHECK(opened >= start * 1000);
+  CHECK(opened - start * 1000 <= 50);
+  CHECK(closed >= end * 1000);
+  CHECK(closed - end * 1000 <= 50);
+  CHECK_THAT(shop.daemon->log(), Catch::Contains("admin: maintenance windows now drain: eu-central"));
 }

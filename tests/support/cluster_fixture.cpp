@@ -37,9 +37,10 @@ ClusterFixture::ClusterFixture(ClusterNodeOptions options) : checkPort_(freePort
     dir_.write(n + "/zones/gtm.example.test.yaml",
                i == 3 && options.otherZoneOnNode3 ? zone + "  extra:\n    TXT: \"only on ns3\"\n" : zone);
     fs::copy_file(site + "/zones/gtm.example.test.zone", dir_.path() + "/" + n + "/zones/gtm.example.test.zone");
-    if (!options.extraZoneFile.empty())
-      dir_.write(n + "/zones/extra.yaml",
-                 std::regex_replace(options.extraZoneFile, std::regex("CHECK_PORT"), std::to_string(checkPort_)));
+    const std::string& extra = i == 3 && !options.extraZoneFileOnNode3.empty() ? options.extraZoneFileOnNode3
+                                                                                : options.extraZoneFile;
+    if (!extra.empty())
+      dir_.write(n + "/zones/extra.yaml", std::regex_replace(extra, std::regex("CHECK_PORT"), std::to_string(checkPort_)));
     fs::create_directories(dir_.path() + "/" + n + "/geo");
     fs::copy_file(site + "/geo/demo.mmdb", dir_.path() + "/" + n + "/geo/demo.mmdb");
     dir_.write(n + "/lodestar.yaml", "listen: [127.0.0.1:0]\nworkers: 1\nzones: [zones/]\ngeo: {database: geo/demo.mmdb}\n"

@@ -22,6 +22,7 @@ struct ClusterNodeOptions {
   bool otherZoneOnNode3 = false;  // node 3 serves one more record (a configuration mismatch)
   std::string extraZoneFile;      // one more zone policy file on every node ("" none); CHECK_PORT is replaced
   std::string clusterKeys;        // more keys of every node's cluster: section, one per line ("" none)
+  std::string extraZoneFileOnNode3;  // node 3's extra zone file instead ("" the same): files that differ
 };
 
 class ClusterFixture {

@@ -31,6 +31,21 @@ TEST_CASE("a maintenance window drains its region from its start to its end, the
   CHECK_FALSE(s.stepWindows(131).changed);
 }
 
+TEST_CASE("the next window edge is the nearest start or end after now, held windows' ends included",
+          "[server][admin][window]") {
+  AdminState s;
+  CHECK(s.nextWindowEdge(100) == 0);
+  s.windows.push_back({"eu-west", "upgrade", 0, 110, 130});
+  s.windows.push_back({"us-east", "later", 0, 120, 125});
+  CHECK(s.nextWindowEdge(100) == 110);
+  CHECK(s.nextWindowEdge(110) == 120);  // strictly after now: the edge at now is being stepped
+  CHECK(s.nextWindowEdge(120) == 125);
+  CHECK(s.nextWindowEdge(125) == 130);
+  CHECK(s.nextWindowEdge(130) == 0);
+  s.windows[0].held = true;  // a held window still ends
+  CHECK(s.nextWindowEdge(126) == 130);
+}
+
 TEST_CASE("a force target is parsed once into its kind, and the most specific override wins", "[server][admin][force]") {
   auto region = ForceTarget::parse("eu-west"), pool = ForceTarget::parse("eu-west/web"),
        v6 = ForceTarget::parse("2001:DB8::7"), v4 = ForceTarget::parse("192.0.2.7");

@@ -1,0 +1,182 @@
+// One rule for the whole cluster (issue 25, item 6): the safety rule is checked on the node
+// that takes a command, against its own zone files, so while the live nodes serve different
+// files a change that takes serving capacity away is refused on every node with the reason,
+// unless --force; once every node serves the same files again, changes are judged as before.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/cluster_fixture.hpp"
+
+using namespace lodestar::test;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// pay fails over from eu-west to ORDER, on the demo's endpoints and check.
+std::string payZone(const std::string& order) {
+  return R"(zone: other.test
+ttl: 300
+soa: {mname: ns1, rname: hostmaster, serial: 1, refresh: 3600, retry: 600, expire: 1209600, minimum: 60}
+nameservers:
+  ns1: 127.0.0.1
+checks:
+  healthz:
+    kind: http
+    port: CHECK_PORT
+    http: {path: /healthz}
+    interval: 1s
+    timeout: 500ms
+    fall: 2
+    rise: 2
+    recheck: 200ms
+regions:
+  us-east:      { latitude: 39.0, longitude: -77.5 }
+  eu-west:      { latitude: 53.3, longitude: -6.3 }
+  ap-northeast: { latitude: 35.7, longitude: 139.7 }
+pools:
+  web:
+    check: healthz
+    regions:
+      us-east:      [127.0.1.1, 127.0.1.2]
+      eu-west:      [127.0.2.1, 127.0.2.2]
+      ap-northeast: [127.0.3.1, 127.0.3.2]
+records:
+  pay:
+    steer: {policy: failover, pool: web, order: [)" +
+         order + R"(]}
+)";
+}
+
+nlohmann::json status(ClusterFixture& c, int i) {
+  auto j = nlohmann::json::parse(c.ctl(i, "status --json").output, nullptr, false);
+  return j.is_discarded() ? nlohmann::json() : j["result"];
+}
+
+template <typename Pred>
+bool within(std::chrono::milliseconds limit, Pred pred) {
+  for (auto start = Clock::now(); Clock::now() - start < limit;) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+bool everyNode(ClusterFixture& c, std::chrono::milliseconds limit, const std::function<bool(int)>& pred) {
+  for (int i = 0; i < c.size(); ++i)
+    if (!within(limit, [&] { return pred(i); })) return false;
+  return true;
+}
+
+// Every endpoint up and three nodes reporting, on every node.
+bool ready(ClusterFixture& c) {
+  return everyNode(c, std::chrono::milliseconds(10000), [&](int i) {
+    auto s = status(c, i);
+    if (!s.is_object() || s["cluster"].value("nodes_alive", 0) != 3) return false;
+    for (const auto& r : s["regions"])
+      for (const auto& e : r["endpoints"])
+        if (e.value("health", "") != "up") return false;
+    return true;
+  });
+}
+
+int64_t failOpen(ClusterFixture& c, int i) {
+  auto j = nlohmann::json::parse(c.ctl(i, "stats --json").output, nullptr, false);
+  return j.is_discarded() ? -1 : j["result"].value("fail_open", int64_t(-1));
+}
+
+std::string readText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string extraZoneOf(ClusterFixture& c, int i) {
+  return (std::filesystem::path(c.configOf(i)).parent_path() / "zones" / "extra.yaml").string();
+}
+
+}  // namespace
+
+TEST_CASE("while the nodes serve different zone files, a change that takes capacity away is refused on every node "
+          "with the reason, unless --force",
+          "[cluster][e2e][config][regression]") {
+  if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
+  ClusterNodeOptions options;
+  options.extraZoneFile = payZone("eu-west, us-east");
+  // ns3 is half-way through a rolling zone change: its pay also fails over to ap-northeast.
+  options.extraZoneFileOnNode3 = payZone("eu-west, us-east, ap-northeast");
+  ClusterFixture c(options);
+  REQUIRE(ready(c));
+  REQUIRE(everyNode(c, std::chrono::milliseconds(5000),
+                    [&](int i) { return status(c, i)["cluster"].contains("config_mismatch"); }));
+
+  // --force takes the change whatever the files (and whatever it strands).
+  auto first = c.ctl(0, "drain eu-west --force --reason first");
+  INFO(first.output);
+  REQUIRE(first.status == 0);
+  REQUIRE(everyNode(c, std::chrono::milliseconds(2000), [&](int i) { return c.regionFor(i, "pay.other.test") == "us-east"; }));
+
+  // Before: accepted through ns3, whose rule saw ap-northeast left for pay; ns1 and ns2 then
+  // answered pay fail-open from the drained eu-west.
+  auto through3 = c.ctl(2, "drain us-east");
+  INFO(through3.output);
+  CHECK(through3.status == 1);
+  CHECK_THAT(through3.output, Catch::Contains("refused: the nodes serve different zone files or geo databases (config "
+                                              "this node ns3 "));
+  CHECK_THAT(through3.output, Catch::Contains(", ns1 "));
+  CHECK_THAT(through3.output, Catch::Contains(", ns2 "));
+  CHECK_THAT(through3.output, Catch::Contains("cannot vouch for the others' answers; serve the same files on every "
+                                              "node (then reload), or use --force"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // as long as a drain takes to reach them
+  for (int i = 0; i < 3; ++i) {
+    INFO("node " << i + 1);
+    CHECK(c.regionFor(i, "pay.other.test") == "us-east");
+    CHECK(failOpen(c, i) == 0);
+  }
+
+  // The same through a node whose rule would accept it (nothing of ns1's is stranded): the
+  // nodes disagree, so it is refused there too, naming ns3; JSON says it in fields.
+  auto through1 = c.ctl(0, "drain ap-northeast --json");
+  INFO(through1.output);
+  CHECK(through1.status == 1);
+  auto refused = nlohmann::json::parse(through1.output, nullptr, false);
+  REQUIRE(refused.is_object());
+  CHECK(refused["code"] == "config_mismatch");
+  REQUIRE(refused["other_nodes"].size() == 1);
+  CHECK(refused["other_nodes"][0]["node"] == "ns3");
+  CHECK(c.ctl(1, "force-down 127.0.3.1").status == 1);  // ap-northeast keeps 127.0.3.2
+
+  // What only gives capacity back is never refused; --force is taken.
+  CHECK(c.ctl(1, "undrain eu-west").status == 0);
+  CHECK(c.ctl(1, "force-up ap-northeast").status == 0);
+  CHECK(c.ctl(1, "auto ap-northeast --force").status == 0);
+  auto forced = c.ctl(1, "drain ap-northeast --force");
+  INFO(forced.output);
+  CHECK(forced.status == 0);
+  CHECK(c.ctl(1, "undrain ap-northeast").status == 0);
+  auto history = readText(c.configOf(2).substr(0, c.configOf(2).rfind('/')) + "/state/audit.log");
+  CHECK_THAT(history, Catch::Contains("\"result\":\"config_mismatch\""));
+
+  // The rolling change done: ns3 serves the others' files; changes are judged as before.
+  std::filesystem::copy_file(extraZoneOf(c, 0), extraZoneOf(c, 2), std::filesystem::copy_options::overwrite_existing);
+  auto reload = c.ctl(2, "reload");
+  INFO(reload.output);
+  REQUIRE(reload.status == 0);
+  REQUIRE(everyNode(c, std::chrono::milliseconds(5000),
+                    [&](int i) { return !status(c, i)["cluster"].contains("config_mismatch"); }));
+  CHECK(c.ctl(0, "drain ap-northeast").status == 0);
+  CHECK(c.ctl(2, "drain eu-west").status == 0);
+  auto stranding = c.ctl(2, "drain us-east");
+  INFO(stranding.output);
+  CHECK(stranding.status == 1);
+  CHECK_THAT(stranding.output, Catch::Contains("refused: this would leave pay.other.test. (every client);"));
+  CHECK_THAT(stranding.output, Catch::Contains("without a usable region"));
+}
