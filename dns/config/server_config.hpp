@@ -44,7 +44,7 @@ struct XdpConfig {
   std::string interface;
   std::vector<uint32_t> queues{0};
   bool generic = false;  // mode: generic (after the kernel builds an skb) instead of native
-  yaml::SourceLocation where;
+  yaml::SourceLocation where, interfaceWhere;
 };
 
 struct ServerConfig {

@@ -1,5 +1,6 @@
 // `xdp:` in the main configuration: which interface and receive queues the AF_XDP path
-// serves. Whether the interface exists is learnt at start (the file may be checked elsewhere).
+// serves. Whether the interface exists and can carry the path is learnt at start (the file
+// may be checked on another machine; `--check` warns when it cannot carry it here).
 #include <net/if.h>
 
 #include <algorithm>
@@ -22,6 +23,7 @@ std::optional<XdpConfig> readXdpConfig(yaml::YamlReader& yaml, const YAML::Node&
   if (!node["interface"]) {
     fail(node, "xdp", "missing key 'interface' (the network interface whose queries take the AF_XDP path, e.g. eth0)");
   } else if (auto s = yaml.string(node["interface"], "xdp.interface")) {
+    c.interfaceWhere = yaml.at(node["interface"]);
     if (s->empty() || s->size() >= IFNAMSIZ || s->find('/') != std::string::npos)
       fail(node["interface"], "xdp.interface", "'" + *s + "' is not an interface name (1 to " +
                                                    std::to_string(IFNAMSIZ - 1) + " characters, no '/')");

@@ -49,6 +49,7 @@ namespace lodestar::server {
 int checkConfiguration(const std::string& configPath, std::ostream& out, std::ostream& err) {
   yaml::Diagnostics diags;
   auto loaded = loadConfiguration(configPath, nullptr, diags);
+  if (loaded) checkXdpLink(loaded->config, diags);
   err << diags.report();
   if (!loaded) return 1;
   out << configPath << ": ok, " << describeView(*loaded->view);
@@ -144,7 +145,7 @@ class Daemon {
       std::vector<ViewPublisher::Reader*> own;
       for (unsigned k = 0; k < xdpReaders; ++k) own.push_back(&publisher_->reader(readers - xdpReaders + k));
       xdp_ = std::make_unique<XdpPath>(*config_.xdp, config_.listen, *publisher_, std::move(own), config_.udpMaxPayload);
-      logLine(xdp_->on() ? LogLevel::Info : LogLevel::Error, xdp_->describe());
+      logLine(!xdp_->on() ? LogLevel::Error : xdp_->note().empty() ? LogLevel::Info : LogLevel::Warning, xdp_->describe());
     }
 
 
@@ -425,6 +426,7 @@ class Daemon {
                                      unixNow(), detail, cluster_.get(), cluster_ ? &admin_->local() : nullptr,
                                      withNodes});
     s["fail_open"] = failOpen_->records();  // printed first
+    if (xdp_) s["xdp"] = xdp_->status();
     return s;
   }
 

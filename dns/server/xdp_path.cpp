@@ -1,16 +1,20 @@
 // Each queue's thread: poll the AF_XDP socket, read the view once per wake-up, answer up
-// to a bounded number of batches, then poll again. Nothing allocates or locks per query.
+// to a bounded number of batches, then poll again; while replies wait to be sent it wakes
+// after 1 ms (doubling while the kernel sends none) to hand them to the kernel and count the
+// ones sent. Nothing allocates or locks per query.
 #include "dns/server/xdp_path.hpp"
 
 #include <net/if.h>
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <random>
 
 #include "dns/engine/answer.hpp"
 #include "dns/engine/fast_random.hpp"
 #include "dns/xdp/filter_program.hpp"
+#include "dns/xdp/link_check.hpp"
 #include "dns/xdp/xsk_queue.hpp"
 
 namespace lodestar::server {
@@ -19,6 +23,7 @@ namespace {
 constexpr unsigned kBatch = 64;
 constexpr unsigned kMaxBatchesPerWake = 16;  // then look at the stop flag again
 constexpr int kPollMs = 250;
+constexpr int kFlushMs = 1;  // while replies wait on the transmit ring
 
 // Which destinations of one family the filter takes: all when a socket listens on the
 // family's wildcard, the listed ones, or none when nothing listens on the family.
@@ -61,6 +66,7 @@ XdpPath::XdpPath(const config::XdpConfig& config, const std::vector<config::List
                  ViewPublisher& views, std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload)
     : config_(config), filter_(std::make_unique<xdp::FilterProgram>()) {
   if (!start(listen, views, readers, maxPayload)) {
+    note_.clear();
     queues_.clear();
     filter_.reset();
     if (geteuid() != 0 && error_.find("not permitted") != std::string::npos)
@@ -77,11 +83,25 @@ bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublis
     error_ = "no network interface named '" + config_.interface + "'";
     return false;
   }
+  // Refused before the kernel is touched: links where replies could never reach a client.
+  const xdp::LinkFit fit = xdp::examineLink(config_.interface, config_.generic);
+  if (!fit.refused.empty()) {
+    error_ = fit.refused;
+    return false;
+  }
   std::vector<wire::Address> listed;
   xdp::FilterSpec spec;
   spec.port = listen.empty() ? 53 : listen.front().port;
   spec.ipv4 = takeFor(wire::Family::IPv4, listen, listed);
   spec.ipv6 = takeFor(wire::Family::IPv6, listen, listed);
+  if (!fit.ipv4Refused.empty() && spec.ipv4 != xdp::Take::None) {
+    if (spec.ipv6 == xdp::Take::None) {
+      error_ = fit.ipv4Refused + "; and no IPv6 address is listened on";
+      return false;
+    }
+    spec.ipv4 = xdp::Take::None;  // its queries go to the kernel, and the sockets answer them
+    note_ = "IPv4 queries stay on the sockets: " + fit.ipv4Refused;
+  }
   const uint32_t maxQueue = *std::max_element(config_.queues.begin(), config_.queues.end());
   if (!filter_->load(spec, listed, maxQueue + 1, error_)) return false;
   for (size_t i = 0; i < config_.queues.size(); ++i) {
@@ -109,12 +129,16 @@ void XdpPath::stop() {
 
 void XdpPath::run(Queue& q) {
   pollfd p{q.socket->fd(), POLLIN, 0};
+  int flushWait = kFlushMs;  // doubles while the kernel sends nothing, up to kPollMs
   while (!stopping_.load(std::memory_order_relaxed)) {
     ViewPublisher::leave(*q.reader);  // holds no view while waiting: a reload never waits for us
-    if (poll(&p, 1, kPollMs) <= 0) continue;
-    q.view = q.views->enter(*q.reader);
-    for (unsigned round = 0; round < kMaxBatchesPerWake; ++round)
-      if (q.socket->serve(q, kBatch) < kBatch) break;
+    if (poll(&p, 1, q.socket->unsent() ? flushWait : kPollMs) > 0) {
+      q.view = q.views->enter(*q.reader);
+      for (unsigned round = 0; round < kMaxBatchesPerWake; ++round)
+        if (q.socket->serve(q, kBatch) < kBatch) break;
+    }
+    if (const uint32_t before = q.socket->unsent())
+      flushWait = q.socket->flush() < before ? kFlushMs : std::min(flushWait * 2, kPollMs);
   }
   ViewPublisher::leave(*q.reader);
 }
@@ -127,19 +151,38 @@ std::string XdpPath::describe() const {
   const bool zeroCopy = !queues_.empty() && queues_.front()->socket->zeroCopy();
   return "xdp: UDP queries on " + config_.interface + " queue(s) " + queues + " answered through AF_XDP (" +
          (config_.generic ? "generic" : "native") + " mode, " + (zeroCopy ? "zero-copy" : "copy") +
-         "); TCP and other traffic on sockets";
+         "); TCP and other traffic on sockets" + (note_.empty() ? "" : "; " + note_);
 }
 
 void XdpPath::addStatsTo(engine::StatsTotals& total) const noexcept {
   for (const auto& q : queues_) total.add(q->stats);
 }
 
+void checkXdpLink(const config::ServerConfig& config, yaml::Diagnostics& diags) {
+  if (!config.xdp) return;
+  const config::XdpConfig& x = *config.xdp;
+  const xdp::LinkFit fit = xdp::examineLink(x.interface, x.generic);
+  bool ipv4 = false, ipv6 = false;
+  for (const auto& l : config.listen) (l.address.family == wire::Family::IPv4 ? ipv4 : ipv6) = true;
+  const std::string off = "; the daemon starts with the path off and its sockets answer every query";
+  if (!fit.refused.empty())
+    diags.warning(x.interfaceWhere, "xdp.interface: the AF_XDP path cannot answer on " + x.interface + ": " + fit.refused + off);
+  else if (!fit.ipv4Refused.empty() && ipv4 && !ipv6)
+    diags.warning(x.interfaceWhere, "xdp.interface: the AF_XDP path cannot answer on " + x.interface + ": " +
+                                        fit.ipv4Refused + "; and no IPv6 address is listened on" + off);
+  else if (!fit.ipv4Refused.empty() && ipv4)
+    diags.warning(x.interfaceWhere, "xdp.interface: IPv4 queries on " + x.interface + " stay on the sockets: " +
+                                        fit.ipv4Refused);
+}
+
 nlohmann::json XdpPath::status() const {
   nlohmann::json queues = nlohmann::json::array();
   for (const auto& q : queues_) {
     const auto& c = q->socket->counters();
+    const uint64_t answered = c.answered.load(std::memory_order_relaxed);  // first: queued >= answered
+    const uint64_t queued = c.queued.load(std::memory_order_relaxed);
     queues.push_back({{"queue", q->number}, {"received", c.received.load(std::memory_order_relaxed)},
-                      {"answered", c.answered.load(std::memory_order_relaxed)},
+                      {"answered", answered}, {"unsent", queued > answered ? queued - answered : 0},
                       {"malformed", c.malformed.load(std::memory_order_relaxed)},
                       {"transmit_full", c.transmitFull.load(std::memory_order_relaxed)},
                       {"zero_copy", q->socket->zeroCopy()}});
@@ -147,6 +190,7 @@ nlohmann::json XdpPath::status() const {
   nlohmann::json j = {{"interface", config_.interface}, {"mode", config_.generic ? "generic" : "native"}, {"on", on()},
                       {"queues", queues}};
   if (!on()) j["error"] = error_;
+  if (!note_.empty()) j["note"] = note_;
   return j;
 }
 

@@ -15,6 +15,7 @@
 #include "dns/config/server_config.hpp"
 #include "dns/engine/stats.hpp"
 #include "dns/server/view_publisher.hpp"
+#include "zones/yaml/diagnostics.hpp"
 
 namespace lodestar::xdp {
 class FilterProgram;
@@ -34,12 +35,14 @@ class XdpPath {
   bool on() const noexcept { return error_.empty(); }
   /// Why the path is off (empty when on).
   const std::string& error() const noexcept { return error_; }
+  /// What part of the traffic it leaves to the sockets although it is on, and why (or empty).
+  const std::string& note() const noexcept { return note_; }
   /// What the log says at start: where it serves and how, or why it does not.
   std::string describe() const;
   /// Stops the threads and detaches the filter (the kernel's sockets get every query again).
   void stop();
   void addStatsTo(engine::StatsTotals& total) const noexcept;
-  /// For `stats`: interface, mode, per queue its counters.
+  /// For `stats` and `status`: interface, mode, on or why not, per queue its counters.
   nlohmann::json status() const;
 
  private:
@@ -49,10 +52,14 @@ class XdpPath {
   void run(Queue& q);
 
   config::XdpConfig config_;
-  std::string error_;
+  std::string error_, note_;
   std::unique_ptr<xdp::FilterProgram> filter_;  // reset: detached from the interface
   std::vector<std::unique_ptr<Queue>> queues_;
   std::atomic<bool> stopping_{false};
 };
+
+/// For `--check`: a warning at `xdp.interface` when that interface exists on this machine and
+/// the path could not answer there (the daemon would start with it off), or not over IPv4.
+void checkXdpLink(const config::ServerConfig& config, yaml::Diagnostics& diags);
 
 }  // namespace lodestar::server

@@ -13,6 +13,7 @@
 #include <xdp/xsk.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 #include "dns/xdp/filter_program.hpp"
@@ -108,8 +109,16 @@ std::unique_ptr<XskQueue> XskQueue::open(const std::string& ifname, uint32_t que
 
 int XskQueue::fd() const noexcept { return xsk_socket__fd(rings_->socket); }
 
-// Frames the kernel has sent go back to the fill ring.
-void XskQueue::recycle() noexcept {
+namespace {
+// One writer per counter: a plain add, never a locked instruction.
+void add(std::atomic<uint64_t>& c, uint64_t n) noexcept {
+  c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+}  // namespace
+
+// Frames the kernel has sent go back to the fill ring; each one is a reply answered. (Only
+// replies are ever put on the transmit ring.)
+void XskQueue::reap() noexcept {
   Rings& r = *rings_;
   uint32_t from = 0, to = 0;
   const uint32_t done = xsk_ring_cons__peek(&r.completion, kFrames, &from);
@@ -119,16 +128,44 @@ void XskQueue::recycle() noexcept {
     *xsk_ring_prod__fill_addr(&r.fill, to + i) = frameBase(*xsk_ring_cons__comp_addr(&r.completion, from + i));
   xsk_ring_prod__submit(&r.fill, done);
   xsk_ring_cons__release(&r.completion, done);
+  unsent_ -= std::min(done, unsent_);
+  add(counters_.answered, done);
+}
+
+// Wakes the kernel's transmit while descriptors wait on the ring. In copy mode one sendto()
+// sends at most the socket's budget (32 frames) and leaves the rest on the ring, so one call
+// per batch would hold replies back until the next query arrives. Stops when a wake-up moved
+// nothing (the kernel cannot send now, or a driver sends on its own time); what is left is
+// taken by a later flush().
+void XskQueue::kick() noexcept {
+  Rings& r = *rings_;
+  constexpr int kMaxKicks = 8;
+  uint32_t waiting = kRingSize - xsk_prod_nb_free(&r.transmit, kRingSize);
+  for (int i = 0; i < kMaxKicks && waiting > 0; ++i) {
+    if (!xsk_ring_prod__needs_wakeup(&r.transmit)) return;  // the driver is sending already
+    if (sendto(fd(), nullptr, 0, MSG_DONTWAIT, nullptr, 0) < 0 && errno != EAGAIN && errno != EBUSY) return;
+    const uint32_t left = kRingSize - xsk_prod_nb_free(&r.transmit, kRingSize);
+    if (left >= waiting) return;
+    waiting = left;
+  }
+}
+
+uint32_t XskQueue::flush() noexcept {
+  reap();
+  if (unsent_ == 0) return 0;
+  kick();
+  reap();
+  return unsent_;
 }
 
 unsigned XskQueue::serve(Responder& responder, unsigned max) noexcept {
   Rings& r = *rings_;
-  recycle();
+  reap();
   uint32_t at = 0;
   const uint32_t got = xsk_ring_cons__peek(&r.receive, std::min<unsigned>(max, kRingSize), &at);
   if (got == 0) return 0;
   uint64_t unanswered[kRingSize];  // frames going straight back to the fill ring
-  uint32_t dropped = 0, answered = 0, malformed = 0, full = 0;
+  uint32_t dropped = 0, queued = 0, malformed = 0, full = 0;
   for (uint32_t i = 0; i < got; ++i) {
     const xdp_desc* in = xsk_ring_cons__rx_desc(&r.receive, at + i);
     uint8_t* frame = static_cast<uint8_t*>(xsk_umem__get_data(r.area, in->addr));
@@ -153,12 +190,12 @@ unsigned XskQueue::serve(Responder& responder, unsigned max) noexcept {
     out->addr = in->addr;
     out->len = static_cast<uint32_t>(writeReplyHeaders(frame, udp, size));
     out->options = 0;
-    ++answered;
+    ++queued;
   }
   xsk_ring_cons__release(&r.receive, got);
-  if (answered) {
-    xsk_ring_prod__submit(&r.transmit, answered);
-    if (xsk_ring_prod__needs_wakeup(&r.transmit)) sendto(fd(), nullptr, 0, MSG_DONTWAIT, nullptr, 0);
+  if (queued) {
+    xsk_ring_prod__submit(&r.transmit, queued);
+    unsent_ += queued;
   }
   if (dropped) {
     uint32_t to = 0;
@@ -166,11 +203,12 @@ unsigned XskQueue::serve(Responder& responder, unsigned max) noexcept {
     for (uint32_t i = 0; i < dropped; ++i) *xsk_ring_prod__fill_addr(&r.fill, to + i) = unanswered[i];
     xsk_ring_prod__submit(&r.fill, dropped);
   }
-  auto add = [](std::atomic<uint64_t>& c, uint64_t n) { c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); };
   add(counters_.received, got);
-  add(counters_.answered, answered);
+  if (queued) add(counters_.queued, queued);
   if (malformed) add(counters_.malformed, malformed);
   if (full) add(counters_.transmitFull, full);
+  if (queued) kick();
+  reap();  // copy mode often completes within the kick itself
   return got;
 }
 

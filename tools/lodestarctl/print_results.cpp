@@ -35,13 +35,25 @@ void printStats(const nlohmann::json& s) {
       std::cout << "OFF, the sockets answer every query: " << x.value("error", std::string()) << "\n";
       return;
     }
-    std::cout << "on\n";
+    std::cout << "on" << (x.contains("note") ? "; " + x.value("note", std::string()) : "") << "\n";
+    // answered: the kernel completed the reply's transmit; unsent: queued, not completed yet.
     for (const auto& q : x.at("queues"))
       std::cout << "  queue " << q.value("queue", 0) << "    " << q.value("received", 0) << " frames in, "
-                << q.value("answered", 0) << " answered, " << q.value("malformed", 0) << " malformed, "
-                << q.value("transmit_full", 0) << " lost to a full transmit ring"
+                << q.value("answered", 0) << " answered (sent), " << q.value("unsent", 0) << " queued but not yet sent, "
+                << q.value("malformed", 0) << " malformed, " << q.value("transmit_full", 0) << " lost to a full transmit ring"
                 << (q.value("zero_copy", false) ? " (zero-copy)" : " (copy mode)") << "\n";
   }
+}
+
+void printXdpLine(const nlohmann::json& x) {
+  std::cout << "xdp: ";
+  if (x.value("on", false))
+    std::cout << "on " << x.value("interface", std::string()) << " (" << x.value("mode", std::string()) << " mode), "
+              << x.value("queues", nlohmann::json::array()).size() << " queue(s); their counters: lodestarctl stats"
+              << (x.contains("note") ? "; " + x.value("note", std::string()) : "") << "\n";
+  else
+    std::cout << "OFF on " << x.value("interface", std::string()) << " (" << x.value("mode", std::string())
+              << " mode), the sockets answer every query: " << x.value("error", std::string()) << "\n";
 }
 
 void printHistory(const nlohmann::json& result) {

@@ -13,6 +13,8 @@ void printStatus(const nlohmann::json& result, bool clusterAsked);
 void printExplain(const nlohmann::json& result);
 /// `stats`: the counters.
 void printStats(const nlohmann::json& result);
+/// One line for `status`: the AF_XDP path on, or OFF and why.
+void printXdpLine(const nlohmann::json& xdp);
 /// `history`: the admin actions, newest first.
 void printHistory(const nlohmann::json& result);
 /// `reload`, `check`, `ping`, `drain`, `undrain`, `force`: a summary, a dry run, a window, or
