@@ -387,12 +387,10 @@ EtcdReplyReading readEtcdReply(std::string_view body, size_t chunk) {
     r.alive = number(member(j, "result"), "TTL") > 0;
   }
   // The same bytes as a watch stream, in the pieces libcurl might hand over.
-  std::atomic<bool> stop{false};
   const std::function<void()> onCreated = [&r] { ++r.watch.createdCalls; };
   const std::function<void(int64_t, const std::vector<WatchEvent>&)> onEvents =
       [&r](int64_t revision, const std::vector<WatchEvent>& events) { r.watch.batches.emplace_back(revision, events); };
   WatchStream w{};
-  w.stop = &stop;
   w.onCreated = &onCreated;
   w.onEvents = &onEvents;
   std::string bytes(body);
