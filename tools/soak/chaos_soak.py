@@ -235,7 +235,9 @@ def run(o, registry, stop):
     committed = sum(1 for e in drains.events if e.ok)
     reloaded = sum(1 for e in reloads.events if e.ok)
     etcd_ok = all(e.ok for e in trouble.events) and len(trouble.events) == 4
-    steps = (f"drains+undrains {committed}/{2 * o.drains} committed, node reloads {reloaded}/{3 * o.reloads} "
+    late = sum(1 for e in drains.events if e.detail.startswith("exit 4"))
+    steps = (f"drains+undrains {committed}/{2 * o.drains} committed ({late} not applied everywhere within "
+             f"ack_wait), node reloads {reloaded}/{3 * o.reloads} "
              f"(versions 0-{reloads.version}), etcd {', '.join(f'{e.kind} m{e.node + 1}' for e in trouble.events)}, "
              f"backend stopped {flapper.stops} / started {flapper.starts} times, slow clients {slow.connects} "
              f"connections ({slow.most_open} open at most, {slow.reconnects} closed by the nodes, "

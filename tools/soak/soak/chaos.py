@@ -118,7 +118,8 @@ class EtcdTrouble(threading.Thread):
         if _at(self.t0, self.restart_at, self.stop_event):
             start = time.monotonic()
             status = self.etcd.stop(self.restarted)
-            self._record("etcd-stop", self.restarted, start, status == 0, f"SIGTERM, exit status {status}")
+            # etcd ends on SIGTERM by the signal itself (status -15)
+            self._record("etcd-stop", self.restarted, start, status in (0, -signal.SIGTERM), f"SIGTERM, exit status {status}")
             if self.stop_event.wait(3):
                 return
             start = time.monotonic()

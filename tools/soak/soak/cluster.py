@@ -29,13 +29,16 @@ def free_ports(count):
 
 
 def etcd_get(endpoint, key, timeout):
-    """The JSON gateway's range of one key: (header revision, the key's mod_revision or 0)."""
+    """The JSON gateway's range of one key: (header revision, the key's mod_revision or 0, its
+    value as bytes or None)."""
     body = json.dumps({"key": base64.b64encode(key.encode()).decode()}).encode()
     req = urllib.request.Request(endpoint + "/v3/kv/range", data=body, method="POST")
     with urllib.request.urlopen(req, timeout=timeout) as r:
         doc = json.loads(r.read())
     kvs = doc.get("kvs") or []
-    return int(doc["header"]["revision"]), int(kvs[0].get("mod_revision", 0)) if kvs else 0
+    if not kvs:
+        return int(doc["header"]["revision"]), 0, None
+    return int(doc["header"]["revision"]), int(kvs[0].get("mod_revision", 0)), base64.b64decode(kvs[0].get("value", ""))
 
 
 class Etcd:
