@@ -169,7 +169,7 @@ def run(o, registry, stop):
     tcp = probes.TcpProber([n.port for n in nodes], stop)
     clock = CommitClock(etcd.endpoints(), "/soak/admin", stop)
     slow = SlowClients([n.port for n in nodes], o.slow_clients, stop)
-    drains = chaos.Drains(nodes, rng, t0, o.seconds, o.drains, stop)
+    drains = chaos.Drains(nodes, clock, rng, t0, o.seconds, o.drains, stop)
     reloads = chaos.Reloads(nodes, t0, o.seconds, o.reloads, stop)
     trouble = chaos.EtcdTrouble(etcd, paused, restarted, t0, 0.25 * o.seconds, 20.0, 0.65 * o.seconds, stop)
     flapper = chaos.Flapper(backends, "ap-northeast", t0, o.seconds, stop)
@@ -186,6 +186,7 @@ def run(o, registry, stop):
         f"m{restarted + 1} restarts at {0.65 * o.seconds:.0f} s")
 
     rss = [[] for _ in nodes]
+    cpu = {}  # process name -> its CPU seconds at the last sample (restarted members add up)
     died = [None] * len(nodes)
     next_sample, next_note = t0, t0 + 15
     while (now := time.monotonic()) < t0 + o.seconds and not stop.is_set():
@@ -195,6 +196,10 @@ def run(o, registry, stop):
                 if died[i] is None and not n.process.alive():
                     died[i] = now - t0
                     log(f"{n.name} DIED at {died[i]:.1f} s: exit status {n.process.popen.returncode}")
+            for p in [n.process for n in nodes] + [m for m in etcd.members if m] + perf:
+                used = p.cpu_seconds()
+                if used is not None:
+                    cpu[(p.name, p.pid)] = used
             next_sample += 1.0
         if now >= next_note:
             log(f"{now - t0:.0f} s: {len(drains.events)} drain steps, {len(reloads.events) // 3} reloads, "
@@ -254,6 +259,9 @@ def run(o, registry, stop):
                  f"ns{i + 1} {s * 1000:.0f} ms" for i, s in enumerate(silence)),
              "ap-northeast health changes in the logs (quorum / local): " + ", ".join(
                  "{} / {}".format(*health_changes(t)) for t in texts),
+             "CPU seconds used (of {:.0f} on {} cores): ".format(o.seconds * os.cpu_count(), os.cpu_count()) + ", ".join(
+                 f"{group} {sum(v for (name, _), v in cpu.items() if name.startswith(group)):.0f}"
+                 for group in ("lodestar", "etcd", "dnsperf")) + f", this soak {sum(os.times()[:2]):.0f}",
              "error lines in the logs: " + ", ".join(
                  f"{n.name} {len(re.findall(r' error: ', t))}" for n, t in zip(nodes, texts))]
     summary = verdict.table(checks) + "\n\n" + "\n".join(notes)

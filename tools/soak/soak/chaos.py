@@ -30,34 +30,40 @@ def _at(t0, offset, stop_event):
 class Drains(threading.Thread):
     """`count` drains and as many undrains of eu-west, alternating, spread over [3 s, end − 5 s]."""
 
-    def __init__(self, nodes, rng, t0, seconds, count, stop_event):
+    def __init__(self, nodes, clock, rng, t0, seconds, count, stop_event):
         super().__init__(daemon=True)
-        self.nodes, self.rng, self.t0, self.stop_event = nodes, rng, t0, stop_event
+        self.nodes, self.clock, self.rng, self.t0, self.stop_event = nodes, clock, rng, t0, stop_event
         self.offsets = [3 + k * (seconds - 8) / (2 * count) for k in range(2 * count)]
         self.events = []
-        self.drained = False  # as committed
+        self.known = False  # eu-west drained, as the last command's answer said (None: unknown)
 
     def run(self):
         for offset in self.offsets:
             if not _at(self.t0, offset, self.stop_event):
                 return
             node = self.rng.randrange(len(self.nodes))
-            op = "undrain" if self.drained else "drain"
+            # The next step undoes the state the last answer gave; after a command with no
+            # answer (it may still have committed), the state etcd holds.
+            drained = self.known if self.known is not None else self.clock.drained_now()
+            op = "undrain" if drained else "drain"
             start = time.monotonic()
-            code, out, err = self.nodes[node].ctl(["--json", op, "eu-west", "--reason", "chaos soak"])
+            args = ["--json", op, "eu-west"] + (["--reason", "chaos soak"] if op == "drain" else [])
+            code, out, err = self.nodes[node].ctl(args)
             end = time.monotonic()
             revision, detail = 0, (err or out).strip().replace("\n", " ")[:300]
+            self.known = None
             try:
                 result = json.loads(out).get("result") or {}
+                if code in (0, 4):  # committed, or nothing to do: the state is op's now
+                    self.known = op == "drain"
                 revision = int(result.get("revision") or 0)
                 ack = result.get("acknowledged") or {}
-                detail = f"exit {code}; acknowledged in {ack.get('ms')} ms, complete {ack.get('complete')}"
+                detail = (f"exit {code}; acknowledged in {ack.get('ms')} ms, complete {ack.get('complete')}" if revision
+                          else f"exit {code}, not committed: " + json.dumps(result)[:200])
             except (ValueError, AttributeError):
                 pass
-            if revision:
-                self.drained = op == "drain"
             self.events.append(Event(op, node, start, end, revision > 0 and code in (0, 4), detail, revision,
-                                     state=self.drained))
+                                     state=op == "drain"))
 
 
 class Reloads(threading.Thread):

@@ -28,10 +28,11 @@ def free_ports(count):
     return ports
 
 
-def etcd_get(endpoint, key, timeout):
+def etcd_get(endpoint, key, timeout, serializable=False):
     """The JSON gateway's range of one key: (header revision, the key's mod_revision or 0, its
-    value as bytes or None)."""
-    body = json.dumps({"key": base64.b64encode(key.encode()).decode()}).encode()
+    value as bytes or None). Serializable: what that member has applied, without asking the
+    leader (so the read neither waits for an election nor lags behind the member)."""
+    body = json.dumps({"key": base64.b64encode(key.encode()).decode(), "serializable": serializable}).encode()
     req = urllib.request.Request(endpoint + "/v3/kv/range", data=body, method="POST")
     with urllib.request.urlopen(req, timeout=timeout) as r:
         doc = json.loads(r.read())

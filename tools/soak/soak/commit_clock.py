@@ -1,6 +1,7 @@
 """When each revision of the cluster's overrides became visible in etcd, and what it says: one
-thread per member reads the overrides' key every 20 ms (a stalled or restarting member's
-thread just waits), and the first thread to see a revision stamps it. That stamp is the commit
+thread per member reads the overrides' key every 20 ms as that member has applied it (a
+serializable read: no round to the leader, so an election does not delay it; a stalled or
+restarting member's thread just waits), and the first thread to see a revision stamps it. That stamp is the commit
 time the soak measures every node's answers against (at most ~20 ms after the real commit),
 and the value read is the truth they must show (is eu-west drained), whatever lodestarctl said."""
 import json
@@ -30,7 +31,7 @@ class CommitClock:
     def _poll(self, endpoint):
         while not self._stop.is_set():
             try:
-                _, mod, value = etcd_get(endpoint, self._key, 0.3)
+                _, mod, value = etcd_get(endpoint, self._key, 0.3, serializable=True)
                 now = time.monotonic()
                 with self._lock:
                     if mod and mod not in self._seen:
@@ -52,6 +53,11 @@ class CommitClock:
         with self._lock:
             times = [t for r, (t, _) in self._seen.items() if r >= revision]
         return min(times) if times else None
+
+    def drained_now(self):
+        """Whether the newest revision seen drains eu-west (False before the first)."""
+        with self._lock:
+            return bool(self._seen[max(self._seen)][1]) if self._seen else False
 
     def commits(self):
         """[(time, revision, eu-west drained)] by revision, each revision's time the first time

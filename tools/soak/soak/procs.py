@@ -48,6 +48,15 @@ class Process:
         self._log.close()
         return self.exit_status
 
+    def cpu_seconds(self):
+        """User + system CPU time so far (None once it is gone)."""
+        try:
+            with open(f"/proc/{self.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return None
+
     def log_text(self):
         with open(self.log_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
