@@ -231,7 +231,7 @@ def run(o, registry, stop):
         verdict.servfail(perf_runs, udp.observations, tcp.observations),
         verdict.mixing(udp.observations, tcp.observations),
     ]
-    drain_check, _ = verdict.drain_staleness(udp.observations, drains.events, clock, len(nodes))
+    drain_check, behind = verdict.drain_staleness(udp.observations, drains.events, clock, len(nodes))
     checks += [drain_check,
                verdict.reload_staleness(udp.observations, tcp.observations, reloads.events, len(nodes)),
                verdict.rss_growth(rss, 30.0),
@@ -267,7 +267,10 @@ def run(o, registry, stop):
     summary = verdict.table(checks) + "\n\n" + "\n".join(notes)
     events = sorted(drains.events + reloads.events + trouble.events, key=lambda e: e.start)
     with open(f"{o.out}/summary.txt", "w") as f:
-        f.write(summary + "\n\nevents (seconds from the start):\n")
+        f.write(summary + "\n\nthe nodes furthest behind a commit (lag s, node, revision, commit at s, old answers):\n")
+        for lag, node, revision, at, count in behind[:10]:
+            f.write(f"{lag:7.3f} ns{node + 1} rev {revision} at {at - t0:7.2f} {count}\n")
+        f.write("\nevents (seconds from the start):\n")
         for e in events:
             f.write(f"{e.start - t0:7.2f} {e.end - e.start:6.3f} {e.kind:12} {e.node + 1} "
                     f"{'ok' if e.ok else 'FAILED'} rev {e.revision} v {e.version} {e.detail}\n")

@@ -101,8 +101,11 @@ class UdpProber(threading.Thread):
                 qid = step % 65536
                 for node, s in enumerate(socks):
                     try:
+                        # Stamped before the send: a thread descheduled in between then makes
+                        # a staleness look shorter, never longer.
+                        sent = time.monotonic()
                         s.send(dnswire.query(qid, name, qtype, ecs))
-                        pending[(node, qid)] = (kind, time.monotonic())
+                        pending[(node, qid)] = (kind, sent)
                     except OSError:
                         self.observations.append(Observation(node, kind, now, wrong="send failed"))
                 step += 1

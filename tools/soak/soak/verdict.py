@@ -75,7 +75,7 @@ def drain_staleness(udp, drain_events, clock, nodes):
             windows.append((t, state, min(nt, started.get(nr, nt))))
         else:
             windows.append((t, state, float("inf")))
-    lags, stale, ahead = [], 0, 0.0
+    lags, stale, ahead, worst = [], 0, 0.0, []
     for node in range(nodes):
         obs = sorted((o for o in udp if o.node == node and o.drained is not None), key=lambda o: o.sent)
         sends = [o.sent for o in obs]
@@ -83,6 +83,8 @@ def drain_staleness(udp, drain_events, clock, nodes):
             lo, hi = bisect.bisect_left(sends, start), bisect.bisect_left(sends, end)
             old = [o for o in obs[lo:hi] if o.drained != state]
             lags.append(max((o.sent - start for o in old), default=0.0))
+            if old:
+                worst.append((lags[-1], node, seen[k][1], start, len(old)))
             stale += sum(1 for o in old if o.sent - start > STALE_AFTER)
             if k > 0:
                 before = obs[bisect.bisect_left(sends, windows[k - 1][2]):lo]
@@ -92,7 +94,7 @@ def drain_staleness(udp, drain_events, clock, nodes):
                f"answers ahead of the etcd clock by at most {_ms(ahead)}"
                + (f"; {missed} of lodestarctl's {len(started)} revisions never seen in etcd" if missed else ""))
     return Check("no node > 2 s behind a committed drain", bool(windows) and not missed and stale == 0
-                 and max(lags, default=0) <= STALE_AFTER, figures), lags
+                 and max(lags, default=0) <= STALE_AFTER, figures), sorted(worst, reverse=True)
 
 
 def reload_staleness(udp, tcp, reload_events, nodes):
