@@ -67,14 +67,13 @@ def drain_staleness(udp, drain_events, clock, nodes):
     seen = clock.commits()
     started = {e.revision: e.start for e in drain_events if e.revision}
     missed = len(set(started) - {r for _, r, _ in seen})
-    # (commit time, state, when the next change may have begun)
+    # (commit time, state, when the next change may have begun: the next commit, or the start
+    # of the next command, whether it answered or not)
+    starts = sorted(e.start for e in drain_events)
     windows = []
     for k, (t, revision, state) in enumerate(seen):
-        if k + 1 < len(seen):
-            nt, nr, _ = seen[k + 1]
-            windows.append((t, state, min(nt, started.get(nr, nt))))
-        else:
-            windows.append((t, state, float("inf")))
+        following = starts[bisect.bisect_right(starts, t)] if bisect.bisect_right(starts, t) < len(starts) else float("inf")
+        windows.append((t, state, min(seen[k + 1][0] if k + 1 < len(seen) else float("inf"), following)))
     lags, stale, ahead, worst = [], 0, 0.0, []
     for node in range(nodes):
         obs = sorted((o for o in udp if o.node == node and o.drained is not None), key=lambda o: o.sent)
