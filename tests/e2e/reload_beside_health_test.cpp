@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "dns/control/client.hpp"
 #include "tests/support/command.hpp"
 #include "tests/support/demo_fixture.hpp"
 
@@ -46,6 +47,18 @@ TEST_CASE("a reload of thousands of zones delays no withdrawal, drain or status"
   auto& d = demo.daemon();
   const std::string cfg = demo.dir().path() + "/lodestar.yaml";
   auto ctl = [&](const std::string& args) { return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + cfg + " " + args); };
+  // The daemon's reply, timed on the control socket itself: through lodestarctl the figure
+  // would include starting a process, which a sanitizer build on a busy machine makes longer
+  // than the bound (0.19 s cold under ASan, measured) and which says nothing of the daemon.
+  const std::string socket = demo.dir().path() + "/state/lodestar.sock";
+  auto timedRequest = [&](const std::string& command, const nlohmann::json& args, double& seconds) {
+    std::string error;
+    auto start = Clock::now();
+    auto reply = lodestar::control::request(socket, command, args, error);
+    seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    INFO(command << ": " << error);
+    return reply && reply->value("ok", false);
+  };
   REQUIRE(until([&] { return firstAddress(d, "198.51.100.0/24").rfind("127.0.2.", 0) == 0; }, 5) >= 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // first probes done
 
@@ -71,13 +84,11 @@ TEST_CASE("a reload of thousands of zones delays no withdrawal, drain or status"
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   demo.stopRegion("eu-west");
   double withdrawn = until([&] { return firstAddress(d, "198.51.100.0/24").rfind("127.0.2.", 0) != 0; }, 10);
-  auto drainStart = Clock::now();
-  auto drain = ctl("drain ap-northeast --reason test");
-  double drainSeconds = std::chrono::duration<double>(Clock::now() - drainStart).count();
+  double drainSeconds = -1;
+  const bool drainOk = timedRequest("drain", {{"target", "ap-northeast"}, {"reason", "test"}}, drainSeconds);
   double drained = until([&] { return firstAddress(d, "203.0.113.0/24").rfind("127.0.3.", 0) != 0; }, 5);
-  auto statusStart = Clock::now();
-  auto status = ctl("status");
-  double statusSeconds = std::chrono::duration<double>(Clock::now() - statusStart).count();
+  double statusSeconds = -1;
+  const bool statusOk = timedRequest("status", nlohmann::json::object(), statusSeconds);
   bool reloadStillRunning = reload.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
 
   auto reloaded = reload.get();
@@ -91,11 +102,11 @@ TEST_CASE("a reload of thousands of zones delays no withdrawal, drain or status"
   CHECK(reloadStillRunning);  // otherwise this test proved nothing
   CHECK(withdrawn >= 0);
   CHECK(withdrawn < 1.5);  // the failover drill's bound for closed ports
-  CHECK(drain.status == 0);
+  CHECK(drainOk);
   CHECK(drainSeconds < 0.5);
   CHECK(drained >= 0);
   CHECK(drained < 0.2);
-  CHECK(status.status == 0);
+  CHECK(statusOk);
   CHECK(statusSeconds < 0.5);
   // The health log stays short however many zones use an endpoint.
   std::string log = d.log();
