@@ -57,9 +57,10 @@ bool answerSteered(Response& r, AnswerContext& a, const wire::Query& q, const Cl
   // ECS when the resolver sent a usable subnet; source prefix 0 means "decide by my address".
   const bool useEcs = q.hasEcs && q.ecs.sourcePrefix > 0;
   const wire::Address& who = useEcs ? q.ecs.address : client.source;
-  geo::DecisionTree::Result decision = s.tree->find(who);
-  if (useEcs) r.narrowScope(decision.scope);
-  const auto& order = (*s.orders)[decision.decision];
+  const geo::DecisionTree::Result decision = s.tree->find(who);
+  // The ECS scope: the bits of the subnet the decision read, and more where the choice read
+  // more (spill-over). Without ECS there is no scope to narrow, and q.ecs holds nothing.
+  uint8_t scope = decision.scope;
 
   Picked picked;
   Choice c;
@@ -68,11 +69,13 @@ bool answerSteered(Response& r, AnswerContext& a, const wire::Query& q, const Cl
       chooseWeighted(s, v6, client.draw(), LiveHealth{}, picked, c);
       break;
     case zones::PolicyKind::All:
+      if (useEcs) r.narrowScope(scope);
       return answerAll(r, a, client, s, v6, type, ownerOffset, owner, picked);
     default:
-      chooseOrdered(s, order, v6, who, LiveHealth{}, picked, c);
-      if (c.narrowScope < 128) r.narrowScope(c.narrowScope);
+      chooseOrdered(s, (*s.orders)[decision.decision], v6, who, LiveHealth{}, picked, c);
+      if (c.narrowScope < 128 && c.narrowScope > scope) scope = c.narrowScope;
   }
+  if (useEcs) r.narrowScope(scope);
   if (c.count == 0) return false;  // no region has endpoints of this family
   record(a, c);
   if (c.failOpen && s.allDown == zones::AllDown::NoData) return false;

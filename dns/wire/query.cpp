@@ -31,12 +31,14 @@ bool parseClientSubnet(const uint8_t* p, uint16_t length, ClientSubnet& out) noe
   const unsigned addressBytes = length - 4u;
   // The address is truncated to exactly the bytes the source prefix needs.
   if (addressBytes != (source + 7u) / 8u) return false;
+  // Only the last byte can hold bits past the prefix: the address has no whole byte more.
+  if (source % 8 && (p[3 + addressBytes] & (0xFFu >> (source % 8)))) return false;
   out.sourcePrefix = source;
   out.scopePrefix = scope;
   out.address = Address{};
   out.address.family = out.family;
   copyShort(out.address.bytes.data(), p + 4, addressBytes);
-  return hostBitsAreZero(out.address.bytes.data(), addressBytes, source);
+  return true;
 }
 
 // The OPT pseudo-record (RFC 6891 section 6.1): `fixed` points at its TYPE, `options` at

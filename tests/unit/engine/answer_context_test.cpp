@@ -194,6 +194,19 @@ TEST_CASE("answer context: the steering decision as answered, fail-open included
   CHECK(none->ctx.kind == AnswerKind::NoData);
   CHECK(none->ctx.steering.failOpen);
   CHECK(none->stats.failOpen.value() == 1);
+
+  // Spill-over reads the client's /24, which is a scope only with ECS. Without it the query's
+  // ECS fields are unset, and were read: a /32 asked just before, from the same stack frame,
+  // left its source prefix there, and the plain query's context said scope 24.
+  server::AdminState east;
+  east.drained["us-east"] = {"test", 0, now};
+  server::applyAdminState(east, *view, *loaded.admin, now);
+  auto exact = ask(*view, QueryBuilder().name("spill.admin.example.").withEdns().ecs("192.0.2.1/32"));
+  REQUIRE(exact->ctx.kind == AnswerKind::Steered);
+  CHECK(exact->ctx.ecsScope == 24);
+  auto plain = ask(*view, QueryBuilder().name("spill.admin.example.").withEdns(), "192.0.2.1");
+  REQUIRE(plain->ctx.kind == AnswerKind::Steered);
+  CHECK(plain->ctx.ecsScope == 0);
   server::applyAdminState(server::AdminState{}, *view, *loaded.admin, now);
 }
 

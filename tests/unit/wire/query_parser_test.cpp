@@ -90,6 +90,9 @@ TEST_CASE("ECS is validated as RFC 7871 asks", "[wire][query][ecs]") {
   CHECK(bad({0, 1, 33, 0, 1, 2, 3, 4, 5}) == wire::ParseResult::FormErr);    // prefix longer than IPv4
   CHECK(bad({0, 2, 129, 0}) == wire::ParseResult::FormErr);                  // prefix longer than IPv6
   CHECK(bad({0, 1, 23, 0, 198, 51, 101}) == wire::ParseResult::FormErr);     // bit 24 set past a /23
+  CHECK(bad({0, 1, 1, 0, 0x40}) == wire::ParseResult::FormErr);               // bit 2 set past a /1
+  CHECK(bad({0, 1, 1, 0, 0x80}) == wire::ParseResult::Ok);                    // 128.0.0.0/1
+  CHECK(bad({0, 2, 9, 0, 0x20, 0x01}) == wire::ParseResult::FormErr);         // bit 16 set past a /9
   CHECK(bad({0, 1, 24, 0, 198, 51}) == wire::ParseResult::FormErr);          // address too short
   CHECK(bad({0, 1, 16, 0, 198, 51, 0}) == wire::ParseResult::FormErr);       // address too long
   CHECK(bad({0, 1, 24}) == wire::ParseResult::FormErr);                      // truncated header
