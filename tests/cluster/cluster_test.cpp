@@ -17,6 +17,7 @@
 
 #include "dns/cluster/etcd_client.hpp"
 #include "tests/support/cluster_fixture.hpp"
+#include "tests/support/zone_texts.hpp"
 
 using namespace lodestar::test;
 using Clock = std::chrono::steady_clock;
@@ -472,34 +473,7 @@ TEST_CASE("two zone files with a check of one name and two specs on one address:
   // decided and stayed up forever. The second file's check differs only in its interval.
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
   ClusterNodeOptions options;
-  options.extraZoneFile = R"(zone: other.test
-ttl: 300
-soa: {mname: ns1, rname: hostmaster, serial: 1, refresh: 3600, retry: 600, expire: 1209600, minimum: 60}
-nameservers:
-  ns1: 127.0.0.1
-checks:
-  healthz:
-    kind: http
-    port: CHECK_PORT
-    http: {path: /healthz}
-    interval: 900ms
-    timeout: 500ms
-    fall: 2
-    rise: 2
-    recheck: 200ms
-regions:
-  us-east:      { latitude: 39.0, longitude: -77.5 }
-  eu-west:      { latitude: 53.3, longitude: -6.3 }
-  ap-northeast: { latitude: 35.7, longitude: 139.7 }
-pools:
-  web:
-    check: healthz
-    regions:
-      us-east:      [127.0.1.1, 127.0.1.2]
-      eu-west:      [127.0.2.1, 127.0.2.2]
-      ap-northeast: [127.0.3.1, 127.0.3.2]
-records:
-  www:
+  options.extraZoneFile = demoZoneText({.checkInterval = "900ms", .records = R"(  www:
     steer:
       policy: geo
       pool: web
@@ -507,7 +481,7 @@ records:
       map:
         EU: [eu-west, us-east, ap-northeast]
         default: [us-east, eu-west, ap-northeast]
-)";
+)"});
   ClusterFixture c(options);
   REQUIRE(allUp(c));
   for (int i = 0; i < 3; ++i) {

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cluster_fixture.hpp"
+#include "tests/support/zone_texts.hpp"
 
 using namespace lodestar::test;
 using Clock = std::chrono::steady_clock;
@@ -22,37 +23,7 @@ namespace {
 
 // pay fails over from eu-west to ORDER, on the demo's endpoints and check.
 std::string payZone(const std::string& order) {
-  return R"(zone: other.test
-ttl: 300
-soa: {mname: ns1, rname: hostmaster, serial: 1, refresh: 3600, retry: 600, expire: 1209600, minimum: 60}
-nameservers:
-  ns1: 127.0.0.1
-checks:
-  healthz:
-    kind: http
-    port: CHECK_PORT
-    http: {path: /healthz}
-    interval: 1s
-    timeout: 500ms
-    fall: 2
-    rise: 2
-    recheck: 200ms
-regions:
-  us-east:      { latitude: 39.0, longitude: -77.5 }
-  eu-west:      { latitude: 53.3, longitude: -6.3 }
-  ap-northeast: { latitude: 35.7, longitude: 139.7 }
-pools:
-  web:
-    check: healthz
-    regions:
-      us-east:      [127.0.1.1, 127.0.1.2]
-      eu-west:      [127.0.2.1, 127.0.2.2]
-      ap-northeast: [127.0.3.1, 127.0.3.2]
-records:
-  pay:
-    steer: {policy: failover, pool: web, order: [)" +
-         order + R"(]}
-)";
+  return demoZoneText({.records = "  pay:\n    steer: {policy: failover, pool: web, order: [" + order + "]}\n"});
 }
 
 nlohmann::json status(ClusterFixture& c, int i) {

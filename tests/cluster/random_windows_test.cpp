@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cluster_fixture.hpp"
+#include "tests/support/zone_texts.hpp"
 
 using namespace lodestar::test;
 
@@ -30,34 +31,7 @@ namespace {
 // Each region's pool holds one endpoint whose backend runs (.1) and one that no check ever
 // finds up (.9): a normal answer carries the live address alone, a fail-open answer every
 // address of its region, so the dead one marks a fail-open answer by its addresses alone.
-const char* kShopZone = R"(zone: shop.test
-ttl: 300
-soa: {mname: ns1, rname: hostmaster, serial: 1, refresh: 3600, retry: 600, expire: 1209600, minimum: 60}
-nameservers:
-  ns1: 127.0.0.1
-checks:
-  healthz:
-    kind: http
-    port: CHECK_PORT
-    http: {path: /healthz}
-    interval: 1s
-    timeout: 500ms
-    fall: 2
-    rise: 2
-    recheck: 200ms
-regions:
-  us-east:      { latitude: 39.0, longitude: -77.5 }
-  eu-west:      { latitude: 53.3, longitude: -6.3 }
-  ap-northeast: { latitude: 35.7, longitude: 139.7 }
-pools:
-  web:
-    check: healthz
-    regions:
-      us-east:      [127.0.1.1, 127.0.1.9]
-      eu-west:      [127.0.2.1, 127.0.2.9]
-      ap-northeast: [127.0.3.1, 127.0.3.9]
-records:
-  pay:
+const std::string kShopZone = demoZoneText({.zone = "shop.test", .secondEndpoint = "9", .records = R"(  pay:
     steer: {policy: failover, pool: web, ttl: 30, order: [eu-west, us-east]}
   www:
     steer:
@@ -69,7 +43,7 @@ records:
         EU: [eu-west, us-east, ap-northeast]
         AS: [ap-northeast, us-east, eu-west]
         default: [us-east, eu-west, ap-northeast]
-)";
+)"});
 
 const std::vector<std::string> kRegions = {"us-east", "eu-west", "ap-northeast"};
 

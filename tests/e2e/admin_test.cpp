@@ -12,6 +12,7 @@
 #include "dns/wire/duration.hpp"
 #include "tests/support/command.hpp"
 #include "tests/support/demo_fixture.hpp"
+#include "tests/support/zone_texts.hpp"
 
 using namespace lodestar::test;
 
@@ -254,29 +255,8 @@ TEST_CASE("a maintenance window drains and undrains by itself, and survives a re
 namespace {
 // The new operator's configuration: failover over two of four regions, a weighted spread,
 // and a custom network sent to one region only.
-const char* kFourRegions = R"(zone: shop.test
-soa: {serial: 1}
-nameservers: {ns1: 192.0.2.1}
-regions:
-  eu-central: {latitude: 50.1, longitude: 8.7}
-  us-east: {latitude: 39, longitude: -77.5}
-  ap-south: {latitude: 19, longitude: 72.8}
-  us-west: {latitude: 37.8, longitude: -122.4}
-pools:
-  web:
-    regions:
-      eu-central: [192.0.2.10]
-      us-east: [192.0.2.20]
-      ap-south: [192.0.2.30]
-      us-west: [192.0.2.40]
-records:
-  pay:
-    steer: {policy: failover, pool: web, order: [eu-central, us-east]}
-  img:
-    steer: {policy: weighted, pool: web, weights: {eu-central: 1, us-east: 1, ap-south: 1, us-west: 1}}
-  corp:
-    steer: {policy: geo, pool: web, map: {10.20.0.0/16: [us-west], default: [us-east, eu-central, us-west]}}
-)";
+const std::string kFourRegions =
+    shopZoneText("  corp:\n    steer: {policy: geo, pool: web, map: {10.20.0.0/16: [us-west], default: [us-east, eu-central, us-west]}}\n");
 
 struct FourRegions {
   TempDir dir;

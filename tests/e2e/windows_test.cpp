@@ -15,6 +15,7 @@
 
 #include "tests/support/command.hpp"
 #include "tests/support/daemon_process.hpp"
+#include "tests/support/zone_texts.hpp"
 
 using namespace lodestar::test;
 using Clock = std::chrono::steady_clock;
@@ -22,27 +23,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 // pay fails over from eu-central to us-east; img spreads over all four regions.
-const char* kShop = R"(zone: shop.test
-soa: {serial: 1}
-nameservers: {ns1: 192.0.2.1}
-regions:
-  eu-central: {latitude: 50.1, longitude: 8.7}
-  us-east: {latitude: 39, longitude: -77.5}
-  ap-south: {latitude: 19, longitude: 72.8}
-  us-west: {latitude: 37.8, longitude: -122.4}
-pools:
-  web:
-    regions:
-      eu-central: [192.0.2.10]
-      us-east: [192.0.2.20]
-      ap-south: [192.0.2.30]
-      us-west: [192.0.2.40]
-records:
-  pay:
-    steer: {policy: failover, pool: web, order: [eu-central, us-east]}
-  img:
-    steer: {policy: weighted, pool: web, weights: {eu-central: 1, us-east: 1, ap-south: 1, us-west: 1}}
-)";
+const std::string kShop = shopZoneText();
 
 std::string readFile(const std::string& path) {
   std::ifstream in(path);
