@@ -42,6 +42,18 @@ const nlohmann::json& regionOf(const nlohmann::json& status, const std::string& 
 
 }  // namespace
 
+TEST_CASE("the force commands and auto each answer with the command the operator ran", "[e2e][admin][regression]") {
+  DemoFixture demo;
+  auto down = ctl(demo, "force-down eu-west/web");
+  auto up = ctl(demo, "force-up eu-west/web");
+  auto back = ctl(demo, "auto eu-west/web");
+  auto again = ctl(demo, "auto eu-west/web");
+  CHECK(down.output == "force-down eu-west/web: done\n");
+  CHECK(up.output == "force-up eu-west/web: done\n");
+  CHECK(back.output == "auto eu-west/web: done\n");
+  CHECK(again.output == "auto eu-west/web: nothing to do (that was its state already)\n");
+}
+
 TEST_CASE("availability counts a drained region's time as planned, apart from unplanned downtime",
           "[e2e][admin][regression]") {
   DemoFixture demo;
