@@ -77,3 +77,151 @@ TEST_CASE("availability counts a drained region's time as planned, apart from un
   auto text = ctl(demo, "status").output;
   CHECK_THAT(text, Catch::Contains("drained (planned) ") && Catch::Contains("down (unplanned) "));
 }
+
+namespace {
+
+// The shape docs/control-protocol.md gives a result, read from its table row: `{a, b: {c},
+// d: [{e}]}` with words and (parenthesised notes) between the fields ignored.
+struct Shape {
+  std::map<std::string, std::shared_ptr<Shape>> fields;  // a field with no shape: a value
+};
+
+class ShapeReader {
+ public:
+  explicit ShapeReader(std::string text) : text_(std::move(text)) {}
+  std::shared_ptr<Shape> object() {
+    expect('{');
+    auto shape = std::make_shared<Shape>();
+    while (true) {
+      std::string key = word();
+      if (key.empty()) throw std::runtime_error("a field name expected at " + std::to_string(at_) + ": " + rest());
+      std::shared_ptr<Shape> inner;
+      if (peek() == ':') {
+        ++at_;
+        if (peek() == '{') inner = object();
+        else if (peek() == '[') inner = array();
+      }
+      shape->fields[key] = inner;
+      // Words and notes up to the next field or the end.
+      while (peek() != ',' && peek() != '}') {
+        if (peek() == 0) throw std::runtime_error("unterminated object");
+        if (peek() == '(') skipNote();
+        else if (word().empty()) ++at_;
+      }
+      if (text_[at_++] == '}') return shape;
+    }
+  }
+
+ private:
+  std::shared_ptr<Shape> array() {
+    expect('[');
+    std::shared_ptr<Shape> inner = peek() == '{' ? object() : nullptr;
+    for (int depth = 1; depth > 0; ++at_) {
+      if (at_ >= text_.size()) throw std::runtime_error("unterminated array");
+      depth += text_[at_] == '[' ? 1 : text_[at_] == ']' ? -1 : 0;
+    }
+    return inner;
+  }
+  void skipNote() {
+    for (int depth = 0; at_ < text_.size(); ++at_) {
+      depth += text_[at_] == '(' ? 1 : text_[at_] == ')' ? -1 : 0;
+      if (depth == 0) {
+        ++at_;
+        return;
+      }
+    }
+  }
+  char peek() {
+    while (at_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[at_]))) ++at_;
+    return at_ < text_.size() ? text_[at_] : 0;
+  }
+  void expect(char c) {
+    if (peek() != c) throw std::runtime_error(std::string("'") + c + "' expected at: " + rest());
+    ++at_;
+  }
+  std::string word() {
+    peek();
+    const bool quoted = at_ < text_.size() && text_[at_] == '"';
+    if (quoted) ++at_;
+    std::string w;
+    while (at_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[at_])) || text_[at_] == '_' || text_[at_] == '-'))
+      w += text_[at_++];
+    if (quoted && at_ < text_.size() && text_[at_] == '"') ++at_;
+    return w;
+  }
+  std::string rest() const { return text_.substr(at_, 60); }
+  std::string text_;
+  size_t at_ = 0;
+};
+
+std::shared_ptr<Shape> documentedStatus() {
+  std::ifstream in(std::string(LODESTAR_SOURCE_DIR) + "/docs/control-protocol.md");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("| `status` |", 0) == 0) {
+      const auto from = line.find("`{", 12), to = line.rfind("}`");
+      REQUIRE(from != std::string::npos);
+      REQUIRE(to != std::string::npos);
+      return ShapeReader(line.substr(from + 1, to - from)).object();
+    }
+  FAIL("docs/control-protocol.md has no status row");
+  return nullptr;
+}
+
+// Every field of `value` is documented where it is; nested objects and arrays of objects are
+// followed where the doc gives their shape. Each field found undocumented is named in `wrong`.
+void compare(const nlohmann::json& value, const Shape& doc, const std::string& path, std::set<std::string>& wrong) {
+  if (value.is_array()) {
+    for (const auto& item : value) compare(item, doc, path + "[]", wrong);
+    return;
+  }
+  if (!value.is_object()) return;
+  for (const auto& [key, inner] : value.items()) {
+    auto it = doc.fields.find(key);
+    if (it == doc.fields.end()) {
+      wrong.insert(path + "." + key);
+      continue;
+    }
+    if (it->second) compare(inner, *it->second, path + "." + key, wrong);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("status --json has the shape docs/control-protocol.md gives it", "[e2e][admin][regression]") {
+  const auto doc = documentedStatus();
+  REQUIRE(doc);
+  // The documented nesting: endpoints beside pools in each region, availability in each pool.
+  REQUIRE(doc->fields.count("regions"));
+  REQUIRE(doc->fields["regions"]);
+  const Shape& region = *doc->fields["regions"];
+  CHECK(region.fields.count("endpoints"));
+  CHECK(region.fields.count("pools"));
+
+  DemoFixture demo;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // availability sampled
+  REQUIRE(ctl(demo, "drain us-east --reason 'every field'").status == 0);
+  REQUIRE(ctl(demo, "drain eu-west --at +1h --for 10m --reason later").status == 0);
+  REQUIRE(ctl(demo, "force-down 127.0.2.1 --reason disk").status == 0);
+  std::set<std::string> wrong;
+  const auto first = statusJson(demo, "--detail");
+  compare(first, *doc, "result", wrong);
+  // Every region drained: fail_open entries too.
+  REQUIRE(ctl(demo, "drain eu-west --force").status == 0);
+  REQUIRE(ctl(demo, "drain ap-northeast --force").status == 0);
+  nlohmann::json failing;
+  for (int i = 0; i < 30 && failing.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    failing = statusJson(demo)["fail_open"];
+  }
+  CHECK(!failing.empty());
+  compare(statusJson(demo), *doc, "result", wrong);
+  INFO(first.dump(2));
+  for (const auto& w : wrong) UNSCOPED_INFO("not documented there: " << w);
+  CHECK(wrong.empty());
+  // And the fields the doc nests are where it says.
+  const auto& r = first["regions"][0];
+  CHECK(r["endpoints"].is_array());
+  CHECK(r["pools"].is_array());
+  CHECK(r["pools"][0].contains("availability"));
+}
