@@ -42,6 +42,52 @@ const nlohmann::json& regionOf(const nlohmann::json& status, const std::string& 
 
 }  // namespace
 
+TEST_CASE("a dry run of a refused change is refused: the same reason, the same exit code", "[e2e][admin][regression]") {
+  DemoFixture demo;
+  REQUIRE(ctl(demo, "drain us-east").status == 0);
+  REQUIRE(ctl(demo, "drain eu-west").status == 0);
+  auto dry = ctl(demo, "drain ap-northeast --dry-run");
+  auto real = ctl(demo, "drain ap-northeast");
+  INFO("dry run:\n" << dry.output << "real:\n" << real.output);
+  CHECK(real.status == 1);
+  CHECK(dry.status == real.status);
+  CHECK_THAT(dry.output, Catch::Contains("the command would be refused: this would leave www.gtm.example.test. "
+                                         "(clients of NA, default)"));
+  // The same reason, word for word.
+  const auto from = real.output.find("refused: ");
+  REQUIRE(from != std::string::npos);
+  CHECK_THAT(dry.output, Catch::Contains(real.output.substr(from)));
+  CHECK_THAT(dry.output, !Catch::Contains("to apply it"));
+  CHECK_THAT(dry.output, Catch::Contains("[FAIL OPEN: no usable region left]"));  // what it would do, still shown
+  auto json = nlohmann::json::parse(ctl(demo, "--json drain ap-northeast --dry-run").output);
+  CHECK(json["ok"] == false);
+  CHECK(json["result"]["dry_run"] == true);
+  CHECK(json["records"].size() == 6);  // www and api, three client groups each
+  // With --force the real command is done: so is the dry run, and it says how to apply it.
+  auto forced = ctl(demo, "drain ap-northeast --dry-run --force");
+  CHECK(forced.status == 0);
+  CHECK_THAT(forced.output, Catch::Contains("to apply it, run the same command without --dry-run"));
+  // Nothing changed.
+  CHECK(regionOf(statusJson(demo), "ap-northeast")["drained"] == false);
+}
+
+TEST_CASE("refused attempts are in the history with their reason; dry runs are not", "[e2e][admin][regression]") {
+  DemoFixture demo;
+  REQUIRE(ctl(demo, "drain us-east").status == 0);
+  REQUIRE(ctl(demo, "drain eu-west").status == 0);
+  REQUIRE(ctl(demo, "force-down ap-northeast --reason 'last one'").status == 1);
+  ctl(demo, "drain ap-northeast --dry-run");
+  auto history = ctl(demo, "history");
+  INFO(history.output);
+  CHECK(history.status == 0);
+  CHECK_THAT(history.output, Catch::Contains("force ap-northeast down  by uid ") &&
+                                 Catch::Contains("\"last one\"  refused: this would leave www.gtm.example.test. "
+                                                 "(clients of NA, default)"));
+  CHECK_THAT(history.output, !Catch::Contains("drain ap-northeast"));
+  auto audit = runCommand("cat " + demo.dir().path() + "/state/audit.log").output;
+  CHECK_THAT(audit, Catch::Contains("\"result\":\"refused: this would leave"));
+}
+
 TEST_CASE("the force commands and auto each answer with the command the operator ran", "[e2e][admin][regression]") {
   DemoFixture demo;
   auto down = ctl(demo, "force-down eu-west/web");
