@@ -64,6 +64,13 @@ TEST_CASE("refused attempts are in the cluster's history; with etcd down, histor
   auto json = nlohmann::json::parse(c.ctl(1, "--json history").output, nullptr, false);
   REQUIRE(!json.is_discarded());
   CHECK(json["result"]["source"] == "local");
+  // A dry run says what the command would: fail, etcd being away (exit 3).
+  auto dry = c.ctl(1, "force-up eu-west --dry-run");
+  INFO(dry.output);
+  CHECK(dry.status == c.ctl(1, "force-up eu-west").status);
+  CHECK(dry.status == 3);
+  CHECK_THAT(dry.output, Catch::Contains("dry run, nothing changed: etcd is unreachable from this node, so the command "
+                                         "would fail now"));
 }
 
 TEST_CASE("the race's loser is told who changed the overrides under it, what, and at which revision",
