@@ -30,7 +30,7 @@ bool eventually(ClusterFixture& c, int i, Pred pred, std::chrono::milliseconds l
 
 }  // namespace
 
-TEST_CASE("refused attempts are in the cluster's history; with etcd down, history shows this node's audit log and says so",
+TEST_CASE("refused attempts are in the cluster's history and with etcd down history shows this node's audit log and says so",
           "[cluster][e2e][regression]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
   ClusterFixture c;
@@ -73,7 +73,7 @@ TEST_CASE("refused attempts are in the cluster's history; with etcd down, histor
                                          "would fail now"));
 }
 
-TEST_CASE("the race's loser is told who changed the overrides under it, what, and at which revision",
+TEST_CASE("the race's loser is told who changed the overrides under it and what and at which revision",
           "[cluster][e2e][race][regression]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
   ClusterFixture c;

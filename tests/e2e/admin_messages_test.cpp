@@ -42,7 +42,7 @@ const nlohmann::json& regionOf(const nlohmann::json& status, const std::string& 
 
 }  // namespace
 
-TEST_CASE("a dry run of a refused change is refused: the same reason, the same exit code", "[e2e][admin][regression]") {
+TEST_CASE("a dry run of a refused change is refused with the same reason and the same exit code", "[e2e][admin][regression]") {
   DemoFixture demo;
   REQUIRE(ctl(demo, "drain us-east").status == 0);
   REQUIRE(ctl(demo, "drain eu-west").status == 0);
@@ -100,7 +100,7 @@ TEST_CASE("the force commands and auto each answer with the command the operator
   CHECK(again.output == "auto eu-west/web: nothing to do (that was its state already)\n");
 }
 
-TEST_CASE("availability counts a drained region's time as planned, apart from unplanned downtime",
+TEST_CASE("availability counts a drained region's time as planned apart from unplanned downtime",
           "[e2e][admin][regression]") {
   DemoFixture demo;
   std::this_thread::sleep_for(std::chrono::milliseconds(2200));
