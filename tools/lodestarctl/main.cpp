@@ -59,6 +59,7 @@ int print(const lodestarctl::Subcommand& row, const lodestarctl::Request& sent, 
       try {
         row.print(sent, *result);
       } catch (const nlohmann::json::exception&) {
+        // Moves in a shape this lodestarctl cannot read: the error below still says why.
       }
       std::cout.flush();
     }
