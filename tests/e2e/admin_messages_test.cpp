@@ -71,7 +71,7 @@ TEST_CASE("a dry run of a refused change is refused with the same reason and the
   CHECK(regionOf(statusJson(demo), "ap-northeast")["drained"] == false);
 }
 
-TEST_CASE("refused attempts are in the history with their reason; dry runs are not", "[e2e][admin][regression]") {
+TEST_CASE("refused attempts are in the history with their reason and dry runs are not", "[e2e][admin][regression]") {
   DemoFixture demo;
   REQUIRE(ctl(demo, "drain us-east").status == 0);
   REQUIRE(ctl(demo, "drain eu-west").status == 0);
