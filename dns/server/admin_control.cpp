@@ -386,7 +386,9 @@ void AdminControl::executeClusterWide(const std::string& command, const nlohmann
           logApplied(*summary, " (cluster-wide, etcd revision " + std::to_string(revision) + ")", uid, reason);
         } else if (!ok && !dryRun) {
           const bool unreachable = response.value("code", std::string()) == "cluster_unreachable";
-          audit(command, args, uid, now, false, unreachable ? std::string("cluster_unreachable") : historyResult(response), 0);
+          // Not refused but not done either: etcd could not be reached (the reason says which members).
+          audit(command, args, uid, now, false,
+                unreachable ? "failed: " + response.value("error", std::string()) : historyResult(response), 0);
           if (!unreachable) {
             // The cluster's history shows refused attempts too, from every node.
             nlohmann::json refused = entry;

@@ -64,6 +64,9 @@ TEST_CASE("refused attempts are in the cluster's history and with etcd down hist
   auto json = nlohmann::json::parse(c.ctl(1, "--json history").output, nullptr, false);
   REQUIRE(!json.is_discarded());
   CHECK(json["result"]["source"] == "local");
+  // An attempt that could not reach etcd is in this node's audit log, failed with the reason.
+  c.ctl(1, "force-up eu-west --reason unreachable");
+  CHECK_THAT(c.ctl(1, "history").output, Catch::Contains("\"unreachable\"  failed: the cluster's etcd cannot be reached"));
   // A dry run says what the command would: fail, etcd being away (exit 3).
   auto dry = c.ctl(1, "force-up eu-west --dry-run");
   INFO(dry.output);
