@@ -29,6 +29,23 @@ std::string strandedWhen(const AdminState& next, int64_t at, int64_t now, bool w
 
 }  // namespace
 
+nlohmann::json dryRunRefused(nlohmann::json refusal, nlohmann::json dryRun) {
+  std::string why = refusal.value("error", std::string());
+  if (why.rfind("refused: ", 0) == 0) why.erase(0, 9);
+  refusal["error"] = "dry run, nothing changed: the command would be refused: " + why;
+  dryRun["dry_run"] = true;
+  dryRun["refused"] = true;
+  refusal["result"] = std::move(dryRun);
+  return refusal;
+}
+
+std::string historyResult(const nlohmann::json& response) {
+  if (response.value("ok", false)) return "ok";
+  std::string why = response.value("error", std::string());
+  if (why.rfind("refused: ", 0) == 0) why.erase(0, 9);
+  return "refused: " + why;
+}
+
 AdminDecision decideAdmin(const zones::View& view, const AdminState& current, const std::string& command,
                           const nlohmann::json& args, uid_t uid, int64_t now) {
   auto done = [](nlohmann::json response, std::string audit = {}) {
@@ -102,21 +119,23 @@ AdminDecision decideAdmin(const zones::View& view, const AdminState& current, co
   nlohmann::json result = {{"target", target}, {"changed", changed}, {"left_without_region", stranded.groups}};
   if (!stranded.groups.empty() && stranded.at > now) result["left_without_region_from"] = stranded.at;
   if (window) result["window"] = {{"start", args["start"]}, {"end", args["end"]}};
-  if (args.value("dry_run", false)) {
-    result["dry_run"] = true;
-    result["moves"] = predictedMoves(view, current, next, when);
-    return done(control::success(result));
-  }
+  std::optional<nlohmann::json> refusal;
   if (!stranded.groups.empty() && !args.value("force", false) && command != "undrain") {
     std::string names;
     for (const auto& r : stranded.groups) names += (names.empty() ? "" : "; ") + r;
-    auto e = control::failure("refused: this would leave " + names + " without a usable region" +
-                              strandedWhen(next, stranded.at, now, window) +
-                              " (use --force to do it anyway; those clients then get a fail-open answer)");
-    e["records"] = stranded.groups;
-    if (stranded.at > now) e["from"] = stranded.at;
-    return done(e, "refused");
+    refusal = control::failure("refused: this would leave " + names + " without a usable region" +
+                               strandedWhen(next, stranded.at, now, window) +
+                               " (use --force to do it anyway; those clients then get a fail-open answer)");
+    (*refusal)["records"] = stranded.groups;
+    if (stranded.at > now) (*refusal)["from"] = stranded.at;
   }
+  if (args.value("dry_run", false)) {
+    result["dry_run"] = true;
+    result["moves"] = predictedMoves(view, current, next, when);
+    // A dry run answers what the command would: its refusal too, with the same exit code.
+    return done(refusal ? dryRunRefused(std::move(*refusal), std::move(result)) : control::success(result));
+  }
+  if (refusal) return done(std::move(*refusal), "refused");
   if (!changed) return done(control::success(result), "no change");
   std::string summary = command + " " + target + (args.contains("state") ? " " + args.value("state", std::string()) : "");
   if (args.contains("start"))

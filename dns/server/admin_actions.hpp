@@ -22,6 +22,14 @@ struct AdminDecision {
   std::string summary;             // for the log line once applied: "drain eu-west scheduled from ... to ..."
 };
 
+/// A dry run's answer when the command itself would be refused: `refusal` (its code, records
+/// and reason kept) saying "dry run, nothing changed: the command would be refused: WHY", with
+/// the dry run's result (moves, left_without_region) as its `result` and `refused: true`.
+nlohmann::json dryRunRefused(nlohmann::json refusal, nlohmann::json dryRun);
+
+/// The history's `result` for a failed reply: "refused: WHY" (the error without a leading "refused: ").
+std::string historyResult(const nlohmann::json& response);
+
 /// `command` is drain, undrain or force; `args` as the control protocol gives them (types
 /// checked already); `now` in unix seconds.
 AdminDecision decideAdmin(const zones::View& view, const AdminState& current, const std::string& command,

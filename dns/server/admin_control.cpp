@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+#include "dns/control/history_entry.hpp"
 #include "dns/control/protocol.hpp"
 #include "dns/server/admin_actions.hpp"
 #include "dns/server/admin_rules.hpp"
@@ -322,7 +323,10 @@ void AdminControl::execute(const std::string& command, const nlohmann::json& arg
   if (cluster_ && !args.value("local", false)) return executeClusterWide(command, args, uid, now, reply);
   AdminDecision d = decideAdmin(currentView_(), admin_, command, args, uid, now);
   if (!d.next) {
-    if (!d.audit.empty()) audit(command, args, uid, now, true, d.audit, 0);
+    // Every attempt but a dry run is recorded, a refused one with its reason.
+    const bool dryRun = args.value("dry_run", false);
+    if (!d.response.value("ok", false) && !dryRun) audit(command, args, uid, now, true, historyResult(d.response), 0);
+    else if (!d.audit.empty()) audit(command, args, uid, now, true, d.audit, 0);
     return reply(d.response);
   }
   std::string error;
@@ -344,31 +348,107 @@ void AdminControl::execute(const std::string& command, const nlohmann::json& arg
 void AdminControl::executeClusterWide(const std::string& command, const nlohmann::json& args, uid_t uid, int64_t now,
                                       const ControlServer::Reply& reply) {
   const std::string reason = args.value("reason", std::string());
+  const bool dryRun = args.value("dry_run", false);
   nlohmann::json entry = {{"time", now}, {"uid", uid}, {"command", command},
                           {"target", args.value("target", std::string())},
                           {"state", args.value("state", std::string())}, {"reason", reason}};
   auto summary = std::make_shared<std::string>();
+  // The overrides' revision at the first decision and at the last: a later one means another
+  // change was committed under this request (it lost the transaction and decided again).
+  auto decidedAt = std::make_shared<std::pair<int64_t, int64_t>>(-1, 0);
   cluster_->commitAdmin(
-      [this, command, args, uid, now, summary](const AdminState& current) {
+      [this, command, args, uid, now, dryRun, summary, decidedAt](const AdminState& current) {
+        if (decidedAt->first < 0) decidedAt->first = cluster_->adminRevision();
+        decidedAt->second = cluster_->adminRevision();
         AdminDecision d = decideAdmin(currentView_(), current, command, args, uid, now);
-        if (d.next)
-          if (auto refused = refuseOnOtherData(*cluster_, command, args)) d = std::move(*refused);
+        if (d.next || (dryRun && d.response.value("ok", false)))
+          if (auto refused = refuseOnOtherData(*cluster_, command, args)) {
+            if (dryRun) refused->response = dryRunRefused(std::move(refused->response), d.response["result"]);
+            d = std::move(*refused);
+          }
+        // The real command could not be committed now: neither can the dry run say it would be.
+        if (dryRun && d.response.value("ok", false) && !cluster_->reachable()) {
+          auto e = control::failure("dry run, nothing changed: etcd is unreachable from this node, so the command "
+                                    "would fail now (use --local to change this node only)");
+          e["code"] = "cluster_unreachable";
+          e["result"] = d.response["result"];
+          d.response = std::move(e);
+        }
         *summary = d.next ? d.summary : d.audit;
         return d;
       },
       entry,
-      [this, command, args, uid, now, reason, summary, reply](nlohmann::json response) {
+      [this, command, args, uid, now, reason, dryRun, summary, decidedAt, entry, reply](nlohmann::json response) {
         const bool ok = response.value("ok", false);
         const int64_t revision = ok && response["result"].is_object() ? response["result"].value("revision", int64_t(0)) : 0;
         if (revision) {
           audit(command, args, uid, now, false, "ok", revision);
           logApplied(*summary, " (cluster-wide, etcd revision " + std::to_string(revision) + ")", uid, reason);
-        } else if (!ok) {
-          audit(command, args, uid, now, false, response.value("code", std::string("refused")), 0);
+        } else if (!ok && !dryRun) {
+          const bool unreachable = response.value("code", std::string()) == "cluster_unreachable";
+          // Not refused but not done either: etcd could not be reached (the reason says which members).
+          audit(command, args, uid, now, false,
+                unreachable ? "failed: " + response.value("error", std::string()) : historyResult(response), 0);
+          if (!unreachable) {
+            // The cluster's history shows refused attempts too, from every node.
+            nlohmann::json refused = entry;
+            refused["result"] = historyResult(response);
+            cluster_->recordRefusal(refused);
+          }
+          // A refusal by the safety rule names the change it was decided against: who made
+          // it, what, and at which revision (the race's loser learns that it lost, and to whom).
+          if (!unreachable && response.contains("records") && decidedAt->second > 0)
+            return explainRefusal(std::move(response), decidedAt->first, decidedAt->second, reply);
         }
         noteLocalOverride(command, args, response);
         reply(response);
       });
+}
+
+namespace {
+
+// "drain eu-west", "auto 10.0.0.1", "force-down eu-west/web", "window eu-west held": the
+// history entry's command as the operator would have typed it.
+std::string typedCommand(const control::HistoryEntry& h) {
+  if (h.command == "force") return (h.state == "auto" ? std::string("auto") : "force-" + h.state) + " " + h.target;
+  return h.command + " " + h.target + (h.state.empty() ? "" : " " + h.state);
+}
+
+}  // namespace
+
+void AdminControl::explainRefusal(nlohmann::json response, int64_t firstRevision, int64_t revision,
+                                  const ControlServer::Reply& reply) {
+  cluster_->history(kHistoryLookBack, [response = std::move(response), firstRevision, revision,
+                                       reply](const nlohmann::json& found) mutable {
+    std::optional<control::HistoryEntry> change;
+    const auto list = found.contains("result") && found["result"].is_object() ? found["result"].value("history", nlohmann::json::array())
+                                                                             : nlohmann::json::array();
+    for (const auto& item : list) {
+      std::string error;
+      auto h = control::readHistoryEntry(item, error);
+      if (h && h->revision == revision) change = std::move(h);
+    }
+    const bool under = revision > firstRevision;
+    std::string text = under ? "the overrides changed under this request: at etcd revision " + std::to_string(revision)
+                             : "decided on the overrides as etcd revision " + std::to_string(revision) + " left them";
+    nlohmann::json last = {{"revision", revision}, {"under_this_request", under}};
+    if (change) {
+      text += (under ? ", " : ": ") + std::string("uid ") + std::to_string(change->uid) +
+              (change->node.empty() ? "" : " on " + change->node) + " ran '" + typedCommand(*change) + "'" +
+              (change->reason.empty() ? "" : " (" + change->reason + ")") + " at " + wire::formatUtc(change->time);
+      last["node"] = change->node;
+      last["uid"] = change->uid;
+      last["command"] = change->command;
+      last["target"] = change->target;
+      last["state"] = change->state;
+      last["reason"] = change->reason;
+      last["time"] = change->time;
+    }
+    if (under) text += "; decided again on that state";
+    response["error"] = response.value("error", std::string()) + "; " + text;
+    response["last_change"] = last;
+    reply(response);
+  });
 }
 
 }  // namespace lodestar::server

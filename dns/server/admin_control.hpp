@@ -67,6 +67,12 @@ class AdminControl {
  private:
   void executeClusterWide(const std::string& command, const nlohmann::json& args, uid_t uid, int64_t now,
                           const ControlServer::Reply& reply);
+  /// A cluster-wide refusal by the safety rule, told which change of the overrides it was
+  /// decided against (the history entry of `revision`: who, on which node, what, when), and
+  /// whether that change came under the request (`revision` > `firstRevision`).
+  void explainRefusal(nlohmann::json response, int64_t firstRevision, int64_t revision, const ControlServer::Reply& reply);
+  /// How many of the newest history entries are searched for that change.
+  static constexpr size_t kHistoryLookBack = 20;
   void audit(const std::string& command, const nlohmann::json& args, uid_t uid, int64_t now, bool local,
              const std::string& result, int64_t revision) const;
   void saveOrLog(const std::string& what);

@@ -1,7 +1,9 @@
 // Availability of each region's pools, as operators read it in `status`: the share of
 // seconds in which the pool could serve in that region (not drained, at least one endpoint
-// serving: healthy or forced up, and not forced down), over the last hour and the last day.
-// Sampled once a second by the control loop; per-minute buckets, so memory is fixed.
+// serving: healthy or forced up, and not forced down), over the last hour and the last day;
+// the rest split into planned (the region drained, by a drain or an open maintenance window)
+// and unplanned (not drained, and no endpoint serving). Sampled once a second by the control
+// loop; per-minute buckets, so memory is fixed.
 #pragma once
 
 #include <array>
@@ -22,8 +24,10 @@ class Availability {
   void sample(const zones::View& view, int64_t now);
 
   struct Share {
-    double lastHour = 100, lastDay = 100;  // percent of the sampled seconds of each window
-    uint64_t sampledSeconds = 0;           // within the last day
+    double lastHour = 100, lastDay = 100;            // serving: percent of the sampled seconds of each window
+    double plannedLastHour = 0, plannedLastDay = 0;  // drained (a drain or an open window)
+    double unplannedLastHour = 0, unplannedLastDay = 0;  // not drained, yet no endpoint serving
+    uint64_t sampledSeconds = 0;                     // within the last day
   };
   std::optional<Share> of(const std::string& region, const std::string& pool, int64_t now) const;
 
@@ -31,7 +35,7 @@ class Availability {
   static constexpr int64_t kMinutes = 1440;
   struct Minute {
     int64_t minute = -1;  // which minute this bucket holds (unix time / 60)
-    uint8_t usable = 0, sampled = 0;
+    uint8_t usable = 0, planned = 0, sampled = 0;  // planned: drained seconds
   };
   std::map<std::pair<std::string, std::string>, std::array<Minute, kMinutes>> buckets_;
 };

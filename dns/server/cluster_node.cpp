@@ -523,10 +523,25 @@ void ClusterNode::history(size_t limit, std::function<void(nlohmann::json)> done
                   noteForeign(kv.key, why);
                   continue;
                 }
-                entry->revision = kv.modRevision;
+                if (entry->result.rfind("refused", 0) != 0) entry->revision = kv.modRevision;
                 list.push_back(entry->toJson());
               }
               done(control::success({{"history", list}}));
+            });
+}
+
+void ClusterNode::recordRefusal(nlohmann::json entry) {
+  char stamp[32];
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  std::snprintf(stamp, sizeof stamp, "%013lld",
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()));
+  entry["node"] = config_.node;
+  const std::string key = config_.prefix + "history/" + stamp + "-" + config_.node;
+  const std::string value = entry.dump();
+  link_.run([key, value](cluster::EtcdClient& c) { c.put(key, value); },
+            [](const std::string& error) {
+              if (!error.empty())
+                logLine(LogLevel::Warning, "cluster: could not record a refused attempt in the history: " + error);
             });
 }
 

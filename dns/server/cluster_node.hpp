@@ -63,8 +63,13 @@ class ClusterNode {
   /// `acknowledged` says which nodes applied it and which did not (expectedNodes()).
   using Decide = std::function<AdminDecision(const AdminState& current)>;
   void commitAdmin(Decide decide, nlohmann::json historyEntry, std::function<void(nlohmann::json reply)> done);
-  /// The newest `limit` admin actions, newest first.
+  /// The newest `limit` admin actions, newest first (a refused attempt has no revision).
   void history(size_t limit, std::function<void(nlohmann::json reply)> done);
+  /// A refused cluster-wide attempt into the history (its `result` "refused: WHY"): it changed
+  /// nothing, so it holds no revision of the overrides. A failure to write it is logged.
+  void recordRefusal(nlohmann::json entry);
+  /// P/admin's mod revision as this node last saw it: the state a decision is made on.
+  int64_t adminRevision() const noexcept { return adminRevision_; }
 
   /// The probe targets now (after start and each reload) and what this node serves.
   void setTargets(const std::vector<health::ProbeTarget>& targets, const std::string& configHash);

@@ -393,7 +393,17 @@ class Daemon {
            const int64_t asked = args.value("limit", int64_t(20));
            if (asked < 1 || asked > 1000) return reply(control::failure("limit must be from 1 to 1000, not " + std::to_string(asked)));
            const size_t limit = static_cast<size_t>(asked);
-           if (cluster_) return cluster_->history(limit, reply);
+           if (cluster_)
+             return cluster_->history(limit, [this, limit, reply](nlohmann::json r) {
+               // etcd away: this node's own audit log, said to be only that.
+               if (r.value("code", std::string()) != "cluster_unreachable" || config_.stateDir.empty()) return reply(r);
+               reply(control::success(
+                   {{"history", localHistory(config_.stateDir, limit)},
+                    {"source", "local"},
+                    {"etcd_error", r.value("error", std::string())},
+                    {"note", "etcd is unreachable, so this is not the cluster's history: these are this node's own "
+                             "entries only, from " + config_.stateDir + "/audit.log (other nodes' actions are not shown)"}}));
+             });
            if (config_.stateDir.empty())
              return reply(control::failure("no state_dir is configured, so no admin action is recorded"));
            reply(control::success({{"history", localHistory(config_.stateDir, limit)}}));

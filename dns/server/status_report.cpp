@@ -118,7 +118,11 @@ nlohmann::json statusReport(const StatusInputs& in) {
     for (const auto& [name, count] : poolZones) {
       nlohmann::json p = {{"pool", name}, {"zones", count}};
       if (auto a = in.availability.of(region, name, in.now))
-        p["availability"] = {{"last_hour", a->lastHour}, {"last_day", a->lastDay}, {"sampled_seconds", a->sampledSeconds}};
+        p["availability"] = {{"last_hour", a->lastHour},
+                             {"last_day", a->lastDay},
+                             {"planned", {{"last_hour", a->plannedLastHour}, {"last_day", a->plannedLastDay}}},
+                             {"unplanned", {{"last_hour", a->unplannedLastHour}, {"last_day", a->unplannedLastDay}}},
+                             {"sampled_seconds", a->sampledSeconds}};
       pools.push_back(p);
     }
     entry["pools"] = pools;

@@ -121,7 +121,7 @@ TEST_CASE("a drain now is judged with the windows scheduled for later, in either
   CHECK(shop.ctl("drain ap-south").status == 0);
   CHECK(shop.pay() == "192.0.2.10");
   auto history = readFile(shop.dir.path() + "/state/audit.log");
-  CHECK(count(history, "\"result\":\"refused\"") == 3);
+  CHECK(count(history, "\"result\":\"refused: this would leave pay.shop.test.") == 3);
 }
 
 TEST_CASE("a window that would strand a record when it opens is held until that is safe, and ends by itself",

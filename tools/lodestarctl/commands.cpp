@@ -20,7 +20,14 @@ std::function<BuildRequest(CLI::App&)> plain(const std::string& command) {
   };
 }
 
-void printOutcomeOf(const Request& sent, const nlohmann::json& result) { printOutcome(sent.command, result); }
+// The command as the operator typed it: the protocol's force with state auto is `auto`.
+std::string typedCommand(const Request& sent) {
+  if (sent.command != "force") return sent.command;
+  const std::string state = sent.args.value("state", std::string());
+  return state == "auto" ? state : "force-" + state;
+}
+
+void printOutcomeOf(const Request& sent, const nlohmann::json& result) { printOutcome(typedCommand(sent), result); }
 
 // The options drain, undrain and force-* share.
 struct AdminOptions {

@@ -53,6 +53,16 @@ int print(const lodestarctl::Subcommand& row, const lodestarctl::Request& sent, 
     return !ok ? failed : notAppliedEverywhere(response) ? kNotApplied : 0;
   }
   if (!ok) {
+    // A dry run the command would fail: what it would do, then why it would not be done.
+    if (const auto result = response.find("result");
+        result != response.end() && result->is_object() && result->value("dry_run", false)) {
+      try {
+        row.print(sent, *result);
+      } catch (const nlohmann::json::exception&) {
+        // Moves in a shape this lodestarctl cannot read: the error below still says why.
+      }
+      std::cout.flush();
+    }
     const auto error = response.find("error");
     std::cerr << "lodestarctl: " << (error != response.end() && error->is_string() ? error->get<std::string>() : "failed")
               << "\n";

@@ -57,6 +57,8 @@ void printXdpLine(const nlohmann::json& x) {
 }
 
 void printHistory(const nlohmann::json& result) {
+  // Not the cluster's history (etcd away): said first, before any entry.
+  if (auto note = result.find("note"); note != result.end() && note->is_string()) std::cout << *note->get_ptr<const std::string*>() << "\n";
   const auto list = result.find("history");
   if (list == result.end() || !list->is_array() || list->empty()) std::cout << "no admin actions recorded\n";
   if (list == result.end() || !list->is_array()) return;
@@ -98,7 +100,8 @@ void printOutcome(const std::string& command, const nlohmann::json& result) {
     }
     for (const auto& r : result.at("left_without_region"))
       std::cout << "  would leave " << r.get<std::string>() << " without a usable region (refused without --force)\n";
-    std::cout << "to apply it, run the same command without --dry-run\n";
+    // A refused one says so on stderr, with its reason (the daemon's error).
+    if (!result.value("refused", false)) std::cout << "to apply it, run the same command without --dry-run\n";
   } else if (result.contains("window")) {
     std::cout << command << " " << result.at("target").get<std::string>() << ": scheduled from "
               << formatUtc(result.at("window").at("start").get<int64_t>()) << " to "

@@ -117,10 +117,18 @@ void printStatus(const nlohmann::json& result, bool clusterAsked) {
     for (const auto& p : r.at("pools")) {
       std::cout << "  pool " << p.at("pool").get<std::string>() << " (" << p.at("zones").get<size_t>() << " zone(s))";
       if (p.contains("availability")) {
-        char pct[96];
-        std::snprintf(pct, sizeof pct, ": availability %.3f%% last hour, %.3f%% last day",
-                      p.at("availability").at("last_hour").get<double>(), p.at("availability").at("last_day").get<double>());
+        const auto& a = p.at("availability");
+        char pct[256];
+        std::snprintf(pct, sizeof pct, ": availability %.3f%% last hour, %.3f%% last day", a.at("last_hour").get<double>(),
+                      a.at("last_day").get<double>());
         std::cout << pct;
+        // The time it did not serve, split: drained on purpose, or down.
+        if (a.contains("planned") && a.contains("unplanned")) {
+          std::snprintf(pct, sizeof pct, "; drained (planned) %.3f%% / %.3f%%, down (unplanned) %.3f%% / %.3f%%",
+                        a.at("planned").at("last_hour").get<double>(), a.at("planned").at("last_day").get<double>(),
+                        a.at("unplanned").at("last_hour").get<double>(), a.at("unplanned").at("last_day").get<double>());
+          std::cout << pct;
+        }
       }
       std::cout << "\n";
     }

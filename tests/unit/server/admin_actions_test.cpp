@@ -103,6 +103,17 @@ TEST_CASE("decideAdmin: drain and undrain of a region", "[server][admin]") {
     CHECK(dry.response["result"]["dry_run"] == true);
     CHECK(dry.response["result"]["left_without_region"].size() >= 1);
     CHECK(dry.response["result"].contains("moves"));
+    // Refused as the command is: the same reason and records, not ok (lodestarctl's exit 1).
+    CHECK(dry.response["ok"] == false);
+    CHECK(dry.response["result"]["refused"] == true);
+    CHECK(errorOf(dry) == "dry run, nothing changed: the command would be " + errorOf(refused));
+    CHECK(dry.response["records"] == refused.response["records"]);
+    CHECK(dry.audit.empty());  // a dry run is not recorded
+    CHECK(server::historyResult(refused.response) == errorOf(refused));
+    // A forced dry run is what the forced command does: done.
+    auto forcedDry = decide(*view, none, "drain", {{"target", "a"}, {"dry_run", true}, {"force", true}});
+    CHECK(forcedDry.response["ok"] == true);
+    CHECK_FALSE(forcedDry.response["result"].contains("refused"));
 
     auto forced = decide(*view, none, "drain", {{"target", "a"}, {"force", true}});
     INFO(forced.response.dump());
@@ -186,6 +197,9 @@ TEST_CASE("decideAdmin: the safety rule holds at every instant a change will hol
     auto dry = decide(*view, *window.next, "drain", {{"target", "us-east"}, {"dry_run", true}});
     CHECK(dry.response["result"]["left_without_region"] == nlohmann::json::array({pay}));
     CHECK(dry.response["result"]["left_without_region_from"] == kNow + 20);
+    CHECK(dry.response["ok"] == false);
+    CHECK(dry.response["from"] == kNow + 20);
+    CHECK(errorOf(dry) == "dry run, nothing changed: the command would be " + errorOf(now));
     // --force does it anyway; a region pay does not use is never refused.
     CHECK(decide(*view, *window.next, "drain", {{"target", "us-east"}, {"force", true}}).next);
     CHECK(decide(*view, *window.next, "drain", {{"target", "ap-south"}}).next);
