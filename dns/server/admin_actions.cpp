@@ -18,13 +18,16 @@ namespace {
 std::string strandedWhen(const AdminState& next, int64_t at, int64_t now, bool window) {
   if (at <= now) return "";
   std::string opening;
+  unsigned opened = 0;
   for (size_t i = 0; i < next.windows.size(); ++i) {
     const auto& w = next.windows[i];
     if (w.start != at) continue;
     const bool asked = window && i + 1 == next.windows.size();
     opening += (opening.empty() ? "" : " and ") + (asked ? std::string("this window") : w.region + "'s maintenance window");
+    ++opened;
   }
-  return " from " + wire::formatUtc(at) + (opening.empty() ? std::string() : ", when " + opening + " opens");
+  if (opening.empty()) return " from " + wire::formatUtc(at);
+  return " from " + wire::formatUtc(at) + ", when " + opening + (opened > 1 ? " open" : " opens");
 }
 
 }  // namespace

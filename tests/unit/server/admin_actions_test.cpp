@@ -214,6 +214,13 @@ TEST_CASE("decideAdmin: the safety rule holds at every instant a change will hol
                                                   " without a usable region from 2027-01-15T08:00:20Z, when this "
                                                   "window opens"));
   }
+  SECTION("windows opening at one instant are named together") {
+    auto first = decide(*view, {}, "drain", windowArgs("eu-central", 20, 50));
+    REQUIRE(first.next);
+    auto same = decide(*view, *first.next, "drain", windowArgs("us-east", 20, 50));
+    CHECK_FALSE(same.next);
+    CHECK_THAT(errorOf(same), Catch::Contains("when eu-central's maintenance window and this window open ("));
+  }
   SECTION("two windows: refused when they overlap, from the first instant both hold; accepted when they only touch") {
     auto first = decide(*view, {}, "drain", windowArgs("eu-central", 20, 50));
     REQUIRE(first.next);
