@@ -43,7 +43,8 @@ void ClusterLink::setState(bool* flag, bool value, const std::string& why) {
 void ClusterLink::watchLoop() {
   EtcdClient client(options_.etcd);
   auto backoff = std::chrono::milliseconds(100);
-  int64_t resumeFrom = 0;  // > 0: watch from there (a stalled member was left), no full read
+  int64_t resumeFrom = 0;  // > 0: watch from there (a stalled or gone member was left), no full read
+  std::chrono::steady_clock::time_point lastBreak{};
   while (!stop_) {
     try {
       if (!resumeFrom) {
@@ -99,6 +100,28 @@ void ClusterLink::watchLoop() {
         watchInfo_.member.clear();
         watchInfo_.lastMove = "left " + from + ": it delivered nothing for " + std::to_string(options_.stallAfter.count()) +
                               " ms while another member had newer revisions";
+        watchInfo_.lastMoveAt = std::time(nullptr);
+        handlers_.watchMoved(message);
+      });
+    } catch (const EtcdClient::BrokenError& e) {
+      // The member went away under the watch (stopped, restarted, its connection cut): the
+      // next member takes it from the last revision delivered, and etcd is unreachable only
+      // when no member does (below). One member of three going is a warning, never an outage.
+      const std::string from = client.endpoint(), why = e.what();
+      watchMember_ = -1;
+      client.moveOn();
+      const auto now = std::chrono::steady_clock::now();
+      if (now - lastBreak < std::chrono::seconds(1)) {  // members that take the watch and drop it: not a busy loop
+        pause(backoff, stop_);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+      }
+      lastBreak = now;
+      const std::string message = "cluster: etcd member " + from + " went away under the watch (" + why +
+                                  "); watching through the next member from revision " + std::to_string(resumeFrom) +
+                                  "; etcd answers through the others";
+      inbox_.post([this, message, from, why] {
+        watchInfo_.member.clear();
+        watchInfo_.lastMove = "left " + from + ": it went away (" + why + ")";
         watchInfo_.lastMoveAt = std::time(nullptr);
         handlers_.watchMoved(message);
       });

@@ -53,7 +53,7 @@ class ClusterLink {
     /// etcd became reachable (true) or not (false, with why). Reachable: the watch is in
     /// place and the last request and lease renewal worked.
     std::function<void(bool reachable, const std::string& why)> reachability;
-    /// The watch left a stalled member (the message says which, why, and where it went).
+    /// The watch left a stalled or gone member (the message says which, why, and where it went).
     std::function<void(const std::string& message)> watchMoved;
   };
 

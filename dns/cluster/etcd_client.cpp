@@ -366,7 +366,7 @@ void EtcdClient::watch(const std::string& prefix, int64_t fromRevision, const st
                       : !w.failure.empty()        ? w.failure
                       : rc == CURLE_OK            ? "the stream ended"
                                                   : curl_easy_strerror(rc);
-    if (w.created) throw EtcdError("the watch on " + endpoint + " broke: " + why);
+    if (w.created) throw BrokenError(why);  // the caller names the member (endpoint())
     reasons += (reasons.empty() ? "" : "; ") + endpoint + ": " + why;
   }
   if (stop) return;

@@ -94,7 +94,9 @@ class EtcdClient {
   /// passes. Setting `leave` drops the connection at once (within 50 ms) and throws
   /// StalledError: the caller found the member stalled. A member that accepts the connection
   /// but has not created the watch within the client's timeout is passed over for the next.
-  /// Throws CompactedError when `fromRevision` is gone.
+  /// Throws CompactedError when `fromRevision` is gone, BrokenError (with why; endpoint() is
+  /// the member) when a watch in place broke: its member went away, the next may take it;
+  /// EtcdError when no member took it.
   void watch(const std::string& prefix, int64_t fromRevision, const std::atomic<bool>& stop,
              const std::function<void()>& onCreated,
              const std::function<void(int64_t revision, const std::vector<WatchEvent>&)>& onEvents,
@@ -103,6 +105,9 @@ class EtcdClient {
     using EtcdError::EtcdError;
   };
   struct StalledError : EtcdError {
+    using EtcdError::EtcdError;
+  };
+  struct BrokenError : EtcdError {
     using EtcdError::EtcdError;
   };
   /// The next request (or watch) starts with the member after the current one.
