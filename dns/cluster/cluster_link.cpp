@@ -152,6 +152,7 @@ void ClusterLink::probeLoop() {
     EtcdOptions o = options_.etcd;
     o.endpoints = {endpoint};
     o.timeout = options_.probeEvery * 2;
+    o.explainFailures = false;  // a member that fails the probe is simply passed over
     clients.push_back(std::make_unique<EtcdClient>(o));
   }
   const std::string adminKey = options_.prefix + "admin", nodes = options_.prefix + "nodes/";

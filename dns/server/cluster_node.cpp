@@ -214,6 +214,7 @@ void ClusterNode::onReachability(bool ok, const std::string& why) {
     degradedSince_ = 0;
   } else {
     degradedSince_ = nowSeconds();
+    degradedWhy_ = why;
     logLine(LogLevel::Error, "cluster degraded since " + wire::formatUtc(degradedSince_) + ": " + why +
                                  "; answering with the last known overrides");
     // After the grace period our own probes decide again.
@@ -588,6 +589,7 @@ nlohmann::json ClusterNode::summary() const {
   out["watch"] = watch;
   if (degradedSince_) {
     out["degraded_since"] = degradedSince_;
+    if (!degradedWhy_.empty()) out["degraded_because"] = degradedWhy_;
     out["own_probes_only"] = ownProbesOnly();
   }
   std::set<std::string> hashes;

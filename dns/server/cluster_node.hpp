@@ -150,6 +150,7 @@ class ClusterNode {
   std::map<std::string, Shared> shared_;       // by endpointKey()
   LocalOverrides localOverrides_;              // this node's --local ones, in its report
   int64_t degradedSince_ = 0;
+  std::string degradedWhy_;  // what the link said when etcd became unreachable
   bool everReachable_ = false;
   uint64_t commits_ = 0;
   std::set<std::string> foreignSeen_;  // keys already logged as foreign or broken

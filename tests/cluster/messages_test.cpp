@@ -116,3 +116,44 @@ TEST_CASE("one etcd member of three going away logs a warning naming it, no erro
   CHECK_THAT(human, !Catch::Contains("DEGRADED"));
   CHECK_THAT(human, Catch::Contains("watch moved at ") && Catch::Contains("left " + url));
 }
+
+TEST_CASE("etcd without quorum: the log and a refused drain name the member that answers without a leader",
+          "[cluster][e2e][messages][regression]") {
+  if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
+  ClusterFixture c;
+  REQUIRE(settled(c));
+  const auto urls = c.etcd().endpoints();
+  const int kept = memberOf(c, statusOf(c, 0)["cluster"]["watch"].value("member", std::string()));
+  REQUIRE(kept >= 0);
+  const size_t seen = c.node(0).log().size();
+  for (int m = 0; m < 3; ++m)
+    if (m != kept) c.etcd().stop(m);
+  REQUIRE(within(std::chrono::milliseconds(15000), [&] { return degraded(statusOf(c, 0)); }));
+  const auto lines = linesWith(c.node(0).log().substr(seen), "cluster degraded since");
+  INFO(c.node(0).log().substr(seen));
+  REQUIRE(lines.size() == 1);
+  std::cout << "etcd quorum lost, node 1's log: " << lines[0] << "\n";
+  // Before: "no etcd member answered (…<kept>: Timeout was reached; …)" while that member was up.
+  CHECK_THAT(lines[0], !Catch::Contains("no etcd member answered"));
+  CHECK_THAT(lines[0], Catch::Contains("etcd has no quorum"));
+  CHECK_THAT(lines[0], Catch::Contains(urls[static_cast<size_t>(kept)] + " is up"));
+  for (int m = 0; m < 3; ++m)
+    if (m != kept) CHECK_THAT(lines[0], Catch::Contains(urls[static_cast<size_t>(m)] + ": not reachable ("));
+
+  // A drain a moment later: refused (exit 3) with the same account; by now the member knows it
+  // has no leader.
+  std::string output;
+  CHECK(within(std::chrono::milliseconds(8000), [&] {
+    auto r = c.ctl(0, "drain eu-west");
+    output = r.output;
+    return r.status == 3 && output.find("no leader") != std::string::npos;
+  }));
+  INFO(output);
+  std::cout << "etcd quorum lost, drain: " << output;
+  CHECK_THAT(output, Catch::Contains("etcd has no quorum") && Catch::Contains(urls[static_cast<size_t>(kept)] + " is up"));
+  CHECK_THAT(c.ctl(0, "status").output, Catch::Contains("etcd has no quorum"));
+
+  for (int m = 0; m < 3; ++m)
+    if (m != kept) c.etcd().start(m);
+  CHECK(within(std::chrono::milliseconds(15000), [&] { return !degraded(statusOf(c, 0)); }));
+}

@@ -49,7 +49,8 @@ void printCluster(const nlohmann::json& c) {
     std::cout << c.value("nodes_alive", 0) << " node(s) reporting";
   }
   if (c.contains("degraded_since"))
-    std::cout << ", DEGRADED since " << formatUtc(c.at("degraded_since").get<int64_t>()) << " (etcd unreachable; "
+    std::cout << ", DEGRADED since " << formatUtc(c.at("degraded_since").get<int64_t>()) << " (etcd unreachable"
+              << (c.contains("degraded_because") ? ": " + c.value("degraded_because", std::string()) : std::string()) << "; "
               << (c.value("own_probes_only", false) ? "this node's own probes decide" : "last known state kept")
               << "; drains need --local)";
   else std::cout << ", etcd reachable, overrides at revision " << c.value("admin_revision", int64_t(0));
