@@ -34,8 +34,10 @@ ClusterLink::~ClusterLink() {
 
 void ClusterLink::setState(bool* flag, bool value, const std::string& why) {
   *flag = value;
-  bool now = watching_ && requestsOk_;
-  if (now == reachable_) return;
+  const bool now = watching_ && requestsOk_;
+  // Unreachable from the start is said once, at the first failure: there is no change to tell.
+  if (now == reachable_ && (now || value || told_)) return;
+  told_ = true;
   reachable_ = now;
   handlers_.reachability(now, why);
 }

@@ -161,7 +161,9 @@ TEST_CASE("a drain through one node reaches all three within 1 s and etcd failur
   // A node restarted while etcd is away starts with them too (its copy in state_dir).
   c.restartNode(1);
   CHECK(apDrained(statusOf(c, 1)));
-  CHECK_THAT(c.node(1).log(), Catch::Contains("the overrides last read from etcd apply until it answers"));
+  CHECK_THAT(c.node(1).log(), Catch::Contains("the cluster's overrides as last saved (") &&
+                                  Catch::Contains("cluster-admin-state.json, revision ") &&
+                                  Catch::Contains(") apply until etcd answers"));
 
   // etcd back: every node reconnects, reads everything again and follows the cluster; the
   // --local drain stays on node 3 until it is undone there.

@@ -157,3 +157,35 @@ TEST_CASE("etcd without quorum: the log and a refused drain name the member that
     if (m != kept) c.etcd().start(m);
   CHECK(within(std::chrono::milliseconds(15000), [&] { return !degraded(statusOf(c, 0)); }));
 }
+
+TEST_CASE("a node started while etcd is unreachable logs the overrides it answers with and that etcd is unreachable",
+          "[cluster][e2e][messages][regression]") {
+  if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
+  ClusterFixture c;
+  REQUIRE(settled(c));
+  auto j = nlohmann::json::parse(c.ctl(0, "drain ap-northeast --json --reason before-the-outage").output, nullptr, false);
+  REQUIRE(j.is_object());
+  const int64_t revision = j["result"].value("revision", int64_t(0));
+  REQUIRE(revision > 0);
+  REQUIRE(within(std::chrono::milliseconds(5000), [&] {
+    return statusOf(c, 1)["cluster"].value("admin_revision", int64_t(0)) >= revision;
+  }));
+  c.etcd().stopAll();
+  REQUIRE(within(std::chrono::milliseconds(8000), [&] { return degraded(statusOf(c, 1)); }));
+  c.restartNode(1);
+  std::vector<std::string> lines;
+  CHECK(within(std::chrono::milliseconds(5000), [&] {
+    return !(lines = linesWith(c.node(1).log(), "started while etcd is unreachable")).empty();
+  }));
+  INFO(c.node(1).log());
+  REQUIRE(lines.size() == 1);
+  std::cout << "node started during an etcd outage: " << lines[0] << "\n";
+  CHECK(std::regex_search(lines[0], std::regex("answers with the cluster's overrides as last saved \\(.*/state/"
+                                               "cluster-admin-state\\.json, revision " +
+                                               std::to_string(revision) + ", saved at \\d{4}-\\d\\d-\\d\\dT")));
+  CHECK_THAT(lines[0], Catch::Contains("no etcd member answered"));
+  const auto human = c.ctl(1, "status").output;
+  INFO(human);
+  CHECK_THAT(human, Catch::Contains("DEGRADED since"));
+  CHECK_THAT(human, Catch::Contains("overrides as last saved at revision " + std::to_string(revision)));
+}

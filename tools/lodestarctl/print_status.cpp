@@ -48,12 +48,26 @@ void printCluster(const nlohmann::json& c) {
   } else {
     std::cout << c.value("nodes_alive", 0) << " node(s) reporting";
   }
-  if (c.contains("degraded_since"))
+  if (c.contains("degraded_since")) {
     std::cout << ", DEGRADED since " << formatUtc(c.at("degraded_since").get<int64_t>()) << " (etcd unreachable"
               << (c.contains("degraded_because") ? ": " + c.value("degraded_because", std::string()) : std::string()) << "; "
               << (c.value("own_probes_only", false) ? "this node's own probes decide" : "last known state kept")
               << "; drains need --local)";
-  else std::cout << ", etcd reachable, overrides at revision " << c.value("admin_revision", int64_t(0));
+    // What it answers with: the overrides it last knew, or (started during the outage) its copy.
+    if (c.contains("overrides_saved")) {
+      const auto& saved = c.at("overrides_saved");
+      const int64_t revision = saved.value("revision", int64_t(0));
+      std::cout << ", overrides as last saved at "
+                << (revision ? "revision " + std::to_string(revision) : std::string("an unrecorded revision")) << " ("
+                << saved.value("file", std::string()) << ", saved at " << formatUtc(saved.value("saved", int64_t(0))) << ")";
+    } else if (c.value("ever_reached", true)) {
+      std::cout << ", overrides as last known at revision " << c.value("admin_revision", int64_t(0));
+    } else {
+      std::cout << ", no saved overrides";
+    }
+  } else {
+    std::cout << ", etcd reachable, overrides at revision " << c.value("admin_revision", int64_t(0));
+  }
   const auto watch = c.value("watch", nlohmann::json::object());
   if (watch.value("lag", int64_t(0)) > 0)
     std::cout << ", BEHIND: the cluster's overrides are at revision " << watch.value("cluster_revision", int64_t(0))
