@@ -47,6 +47,7 @@ void ClusterLink::watchLoop() {
   auto backoff = std::chrono::milliseconds(100);
   int64_t resumeFrom = 0;  // > 0: watch from there (a stalled or gone member was left), no full read
   std::chrono::steady_clock::time_point lastBreak{};
+  std::string goneFrom, goneWhy;  // a member that went away under the watch, told once the next one took it
   while (!stop_) {
     try {
       if (!resumeFrom) {
@@ -67,6 +68,16 @@ void ClusterLink::watchLoop() {
               watchInfo_.member = member;
               setState(&watching_, true, "");
             });
+            if (goneFrom.empty()) return;
+            const std::string message = "cluster: etcd member " + goneFrom + " went away under the watch (" + goneWhy +
+                                        "); the watch goes on through " + client.endpoint() + " from revision " +
+                                        std::to_string(resumeFrom) + ": etcd answers through the other members";
+            inbox_.post([this, message, from = goneFrom, why = goneWhy] {
+              watchInfo_.lastMove = "left " + from + ": it went away (" + why + ")";
+              watchInfo_.lastMoveAt = std::time(nullptr);
+              handlers_.watchMoved(message);
+            });
+            goneFrom.clear();
           },
           [&](int64_t revision, const std::vector<WatchEvent>& events) {
             // Events carry their own revisions; a progress notification (no events) says
@@ -107,9 +118,11 @@ void ClusterLink::watchLoop() {
       });
     } catch (const EtcdClient::BrokenError& e) {
       // The member went away under the watch (stopped, restarted, its connection cut): the
-      // next member takes it from the last revision delivered, and etcd is unreachable only
-      // when no member does (below). One member of three going is a warning, never an outage.
-      const std::string from = client.endpoint(), why = e.what();
+      // next member takes it from the last revision delivered (and the move is logged then, as
+      // a warning), and etcd is unreachable only when no member does (below). One member of
+      // three going is never an outage.
+      goneFrom = client.endpoint();
+      goneWhy = e.what();
       watchMember_ = -1;
       client.moveOn();
       const auto now = std::chrono::steady_clock::now();
@@ -118,16 +131,9 @@ void ClusterLink::watchLoop() {
         backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
       }
       lastBreak = now;
-      const std::string message = "cluster: etcd member " + from + " went away under the watch (" + why +
-                                  "); watching through the next member from revision " + std::to_string(resumeFrom) +
-                                  "; etcd answers through the others";
-      inbox_.post([this, message, from, why] {
-        watchInfo_.member.clear();
-        watchInfo_.lastMove = "left " + from + ": it went away (" + why + ")";
-        watchInfo_.lastMoveAt = std::time(nullptr);
-        handlers_.watchMoved(message);
-      });
+      inbox_.post([this] { watchInfo_.member.clear(); });
     } catch (const EtcdError& e) {
+      goneFrom.clear();  // no member took the watch: etcd is unreachable, and that is what is told
       watchMember_ = -1;
       resumeFrom = 0;
       std::string why = e.what();

@@ -623,10 +623,18 @@ nlohmann::json ClusterNode::endpointViews(const health::CheckSpec& check, const 
     if (auto e = report.endpoints.find(key); e != report.endpoints.end()) views[node] = observedName(e->second.state);
   }
   const auto decision = combined(key, it->second);
-  return {{"decision", observedName(decision)},
-          {"by", ownProbesOnly() ? "this node's probes (cluster degraded)" : "quorum"},
-          {"views", views},
-          {"isolated", it->second.local.state == health::Observed::Down && decision == health::Observed::Up}};
+  nlohmann::json out = {{"decision", observedName(decision)},
+                        {"by", ownProbesOnly() ? "this node's probes (cluster degraded)" : "quorum"},
+                        {"views", views},
+                        {"this_node", config_.node},
+                        {"isolated", it->second.local.state == health::Observed::Down && decision == health::Observed::Up}};
+  // etcd unreachable: the other nodes' views are as they were last known then, and after the
+  // grace period they no longer count.
+  if (degradedSince_) {
+    out["stale_since"] = degradedSince_;
+    out["others_counted"] = !ownProbesOnly();
+  }
+  return out;
 }
 
 nlohmann::json ClusterNode::summary() const {
@@ -702,6 +710,7 @@ nlohmann::json ClusterNode::nodes() const {
                     {"started", r.started},
                     {"software", r.software}, {"config_hash", r.configHash}, {"endpoints", r.endpoints.size()},
                     {"endpoints_down", down}, {"this_node", node == config_.node}});
+    if (degradedSince_) list.back()["stale_since"] = degradedSince_;  // as etcd had it when last reached
     if (!r.localOverrides.empty()) list.back()["local_overrides"] = localOverridesJson(r.localOverrides);
   }
   return list;

@@ -71,6 +71,16 @@ int memberOf(ClusterFixture& c, const std::string& url) {
   return -1;
 }
 
+std::string firstLines(const std::string& text, int n) {
+  size_t at = 0;
+  for (int k = 0; k < n; ++k) {
+    at = text.find('\n', at);
+    if (at == std::string::npos) return text;
+    ++at;
+  }
+  return text.substr(0, at);
+}
+
 }  // namespace
 
 TEST_CASE("one etcd member of three going away logs a warning naming it, no error, and status never says DEGRADED",
@@ -110,7 +120,8 @@ TEST_CASE("one etcd member of three going away logs a warning naming it, no erro
   const auto moved = linesWith(c.node(0).log().substr(seen[0]), url);
   INFO(c.node(0).log().substr(seen[0]));
   REQUIRE(moved.size() == 1);
-  CHECK_THAT(moved[0], Catch::Contains(" warning: cluster: etcd member " + url));
+  CHECK_THAT(moved[0], Catch::Contains(" warning: cluster: etcd member " + url + " went away under the watch (") &&
+                           Catch::Contains("); the watch goes on through http://"));
   std::cout << "one etcd member down, node 1's log: " << moved[0] << "\n";
   const auto human = c.ctl(0, "status").output;
   CHECK_THAT(human, !Catch::Contains("DEGRADED"));
@@ -188,4 +199,45 @@ TEST_CASE("a node started while etcd is unreachable logs the overrides it answer
   INFO(human);
   CHECK_THAT(human, Catch::Contains("DEGRADED since"));
   CHECK_THAT(human, Catch::Contains("overrides as last saved at revision " + std::to_string(revision)));
+}
+
+TEST_CASE("while etcd is unreachable status says every other node's view is as last known, stale",
+          "[cluster][e2e][messages][regression]") {
+  if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
+  ClusterFixture c;
+  REQUIRE(settled(c));
+  c.stopRegion("eu-west");
+  auto euDown = [&](const nlohmann::json& s) {
+    for (const auto& r : s.value("regions", nlohmann::json::array()))
+      if (r["region"] == "eu-west")
+        for (const auto& e : r["endpoints"])
+          if (e.value("serving", true)) return false;
+    return true;
+  };
+  REQUIRE(within(std::chrono::milliseconds(10000), [&] { return euDown(statusOf(c, 0)); }));
+  c.etcd().stopAll();
+  REQUIRE(within(std::chrono::milliseconds(8000), [&] { return degraded(statusOf(c, 0)); }));
+  // Before the grace period (3 s): the quorum of the views known when etcd went away.
+  auto human = c.ctl(0, "status").output;
+  INFO(human);
+  std::cout << "degraded status, before cluster.grace:\n" << human;
+  // Before: "NOT serving (most nodes' health checks fail)" over "quorum: down; ns1 down ns2
+  // down ns3 down", as if current.
+  CHECK_THAT(human, !Catch::Contains("NOT serving (most nodes' health checks fail)"));
+  CHECK_THAT(human, Catch::Contains("NOT serving (most nodes' health checks failed as last known at "));
+  CHECK_THAT(human, Catch::Contains("quorum of the views as last known at "));
+  CHECK_THAT(human, Catch::Contains("(stale: etcd unreachable)"));
+  CHECK_THAT(firstLines(human, 2), Catch::Contains("STALE: the other nodes' reports and views below are as last known at "));
+  auto cluster = c.ctl(0, "status --cluster").output;
+  CHECK_THAT(cluster, Catch::Contains("node ns2: as last known at "));
+  CHECK_THAT(cluster, !Catch::Contains("node ns2: alive"));
+  // After it: this node's probes decide; the others' views are shown as not counted.
+  CHECK(within(std::chrono::milliseconds(6000), [&] {
+    return c.ctl(0, "status").output.find("this node's probes (etcd unreachable") != std::string::npos;
+  }));
+  human = c.ctl(0, "status").output;
+  INFO(human);
+  std::cout << "degraded status, after cluster.grace:\n" << human;
+  CHECK_THAT(human, Catch::Contains("NOT serving (this node's health checks fail; etcd unreachable since "));
+  CHECK_THAT(human, Catch::Contains("not counted, as last known at "));
 }
