@@ -253,6 +253,7 @@ void ClusterNode::onSnapshot(int64_t, const std::vector<cluster::KeyValue>& all)
     take(kv.key, kv.value, kv.modRevision);
   }
   if (!sawAdmin) take(config_.prefix + "admin", std::nullopt, 0);
+  noteDrift();
   claimName();
   decide();
   changed_();
@@ -264,6 +265,7 @@ void ClusterNode::onEvents(int64_t, const std::vector<cluster::WatchEvent>& even
   bool any = false;
   for (const auto& e : events)
     any = take(e.kv.key, e.deleted ? std::nullopt : std::optional<std::string>(e.kv.value), e.kv.modRevision) || any;
+  noteDrift();
   claimName();
   if (any) {
     decide();
@@ -365,6 +367,7 @@ void ClusterNode::setTargets(const std::vector<health::ProbeTarget>& targets, co
   shared_ = std::move(next);
   publishReport();
   decide();
+  noteDrift();  // a reload may start or end a drift
 }
 
 void ClusterNode::localChange(const health::StateChange& c) {
@@ -684,14 +687,56 @@ nlohmann::json ClusterNode::summary() const {
       out["overrides_saved"] = {{"file", stateDir_ + "/" + kClusterAdminCache}, {"revision", savedRevision_}, {"saved", savedAt_}};
     out["own_probes_only"] = ownProbesOnly();
   }
-  std::set<std::string> hashes;
-  for (const auto& [node, r] : reports_) hashes.insert(r.configHash);
-  if (hashes.size() > 1) {
-    std::string who;
-    for (const auto& [node, r] : reports_) who += (who.empty() ? "" : ", ") + node + " " + r.configHash.substr(0, 12);
-    out["config_mismatch"] = "the nodes serve different configurations: " + who;
-  }
+  if (const auto configs = configsByNode(); differ(configs))
+    out["config_mismatch"] = "the nodes serve different zone files or geo databases: " + listConfigs(configs) +
+                             "; drains, windows, force-down and auto are refused until every live node serves the same "
+                             "files (or with --force)";
   return out;
+}
+
+std::map<std::string, std::string> ClusterNode::configsByNode() const {
+  std::map<std::string, std::string> out;
+  for (const auto& [node, r] : reports_)
+    if (!r.configHash.empty()) out[node] = r.configHash;
+  // This node's own: what it serves now (its report in etcd may be a reload behind).
+  if (!configHash_.empty()) out[config_.node] = configHash_;
+  return out;
+}
+
+bool ClusterNode::differ(const std::map<std::string, std::string>& configs) {
+  for (const auto& [node, hash] : configs)
+    if (hash != configs.begin()->second) return true;
+  return false;
+}
+
+std::string ClusterNode::listConfigs(const std::map<std::string, std::string>& configs) {
+  std::string out;
+  for (const auto& [node, hash] : configs) out += (out.empty() ? "" : ", ") + node + " " + hash.substr(0, 12);
+  return out;
+}
+
+void ClusterNode::noteDrift() {
+  const auto configs = configsByNode();
+  std::set<std::string> hashes;
+  for (const auto& [node, hash] : configs) hashes.insert(hash);
+  if (hashes.size() > 1) {
+    // Told when it starts, and again only when another configuration joins or one leaves.
+    if (hashes == driftHashes_) return;
+    logLine(LogLevel::Warning, std::string(driftHashes_.empty() ? "cluster: the nodes serve different zone files or geo databases: "
+                                                                : "cluster: the nodes serve different zone files or geo databases (changed): ") +
+                                   listConfigs(configs) +
+                                   "; drains, windows, force-down and auto are refused until every live node serves the "
+                                   "same files (or with --force)");
+    driftHashes_ = std::move(hashes);
+    return;
+  }
+  if (driftHashes_.empty()) return;
+  driftHashes_.clear();
+  std::string nodes;
+  for (const auto& [node, hash] : configs) nodes += (nodes.empty() ? "" : ", ") + node;
+  logLine(LogLevel::Info, "cluster: the nodes serve the same zone files and geo database again (config " +
+                              (configs.empty() ? std::string("unknown") : configs.begin()->second.substr(0, 12)) + " on " +
+                              nodes + ")");
 }
 
 std::map<std::string, std::string> ClusterNode::nodesServingOtherData() const {

@@ -330,7 +330,7 @@ TEST_CASE("foreign or broken data under the prefix is logged once and ignored an
   auto s = statusOf(c, 0);
   INFO(s.dump());
   CHECK_THAT(s["cluster"].value("config_mismatch", std::string()), Catch::Contains("ns3") && Catch::Contains("ns1"));
-  CHECK_THAT(c.ctl(1, "status").output, Catch::Contains("WARNING: the nodes serve different configurations"));
+  CHECK_THAT(c.ctl(1, "status").output, Catch::Contains("WARNING: the nodes serve different zone files or geo databases"));
 }
 
 TEST_CASE("values of the wrong type under the prefix abort no node, at once or at a restart, and lose nothing else",

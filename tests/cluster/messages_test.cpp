@@ -241,3 +241,95 @@ TEST_CASE("while etcd is unreachable status says every other node's view is as l
   CHECK_THAT(human, Catch::Contains("NOT serving (this node's health checks fail; etcd unreachable since "));
   CHECK_THAT(human, Catch::Contains("not counted, as last known at "));
 }
+
+TEST_CASE("a live node's last heartbeat is never older than its lease period", "[cluster][e2e][messages]") {
+  if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
+  ClusterFixture c;
+  REQUIRE(settled(c));
+  // Nothing changes for 2.5 lease periods (lease 2 s): the reports are rewritten anyway.
+  std::this_thread::sleep_for(std::chrono::milliseconds(5000));
+  for (int i = 0; i < 3; ++i) {
+    auto s = statusOf(c, i, "--cluster");
+    const int64_t now = std::time(nullptr);
+    REQUIRE(s["cluster"]["nodes"].size() == 3);
+    for (const auto& n : s["cluster"]["nodes"]) {
+      INFO("on node " << i + 1 << ": " << n.dump());
+      CHECK(now - n["last_seen"].get<int64_t>() <= 3);
+      CHECK(now - n["started"].get<int64_t>() >= 5);
+    }
+  }
+  CHECK_THAT(c.ctl(0, "status --cluster").output, Catch::Contains("last heartbeat"));
+}
+
+TEST_CASE("nodes serving different zone files are logged once when it starts and once when it ends, and shown at "
+          "the top of plain status",
+          "[cluster][e2e][messages][config][regression]") {
+  if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
+  const std::string zone = R"(zone: other.test
+ttl: 300
+soa: {mname: ns1, rname: hostmaster, serial: 1, refresh: 3600, retry: 600, expire: 1209600, minimum: 60}
+nameservers:
+  ns1: 127.0.0.1
+regions:
+  us-east:      { latitude: 39.0, longitude: -77.5 }
+  eu-west:      { latitude: 53.3, longitude: -6.3 }
+  ap-northeast: { latitude: 35.7, longitude: 139.7 }
+pools:
+  web:
+    regions:
+      us-east:      [127.0.1.1]
+      eu-west:      [127.0.2.1]
+      ap-northeast: [127.0.3.1]
+records:
+  pay:
+    steer: {policy: failover, pool: web, order: [ORDER]}
+)";
+  auto withOrder = [&](const std::string& order) { return std::regex_replace(zone, std::regex("ORDER"), order); };
+  ClusterNodeOptions options;
+  options.extraZoneFile = withOrder("eu-west, us-east");
+  options.extraZoneFileOnNode3 = withOrder("eu-west, us-east, ap-northeast");
+  ClusterFixture c(options);
+  REQUIRE(settled(c));
+  auto nodes = statusOf(c, 0, "--cluster")["cluster"]["nodes"];
+  REQUIRE(nodes.size() == 3);
+  std::map<std::string, std::string> hash;
+  for (const auto& n : nodes) hash[n["node"]] = n["config_hash"].get<std::string>().substr(0, 12);
+  REQUIRE(hash["ns3"] != hash["ns1"]);
+  const std::string starts = "cluster: the nodes serve different zone files or geo databases";
+  // Heartbeats come and go: still once.
+  std::this_thread::sleep_for(std::chrono::milliseconds(4500));
+  for (int i = 0; i < 3; ++i) {
+    const auto lines = linesWith(c.node(i).log(), starts);
+    INFO("node " << i + 1 << ":\n" << c.node(i).log());
+    REQUIRE(lines.size() == 1);
+    CHECK_THAT(lines[0], Catch::Contains(" warning: " + starts));
+    CHECK_THAT(lines[0], Catch::Contains("ns3 " + hash["ns3"]) && Catch::Contains("ns1 " + hash["ns1"]) &&
+                             Catch::Contains("ns2 " + hash["ns2"]));
+    if (i == 0) std::cout << "drift begins, node 1's log: " << lines[0] << "\n";
+  }
+  auto human = c.ctl(0, "status").output;
+  INFO(human);
+  CHECK_THAT(firstLines(human, 2), Catch::Contains("WARNING: the nodes serve different zone files or geo databases"));
+
+  // The rolling change done: ns3 serves the same files; each node says so once.
+  const auto extra = [&](int i) {
+    return (std::filesystem::path(c.configOf(i)).parent_path() / "zones" / "extra.yaml").string();
+  };
+  std::filesystem::copy_file(extra(0), extra(2), std::filesystem::copy_options::overwrite_existing);
+  REQUIRE(c.ctl(2, "reload").status == 0);
+  const std::string ends = "cluster: the nodes serve the same zone files and geo database again";
+  for (int i = 0; i < 3; ++i) {
+    INFO("node " << i + 1 << ":\n" << c.node(i).log());
+    CHECK(within(std::chrono::milliseconds(5000), [&] { return !linesWith(c.node(i).log(), ends).empty(); }));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  for (int i = 0; i < 3; ++i) {
+    const auto lines = linesWith(c.node(i).log(), ends);
+    INFO("node " << i + 1 << ":\n" << c.node(i).log());
+    REQUIRE(lines.size() == 1);
+    CHECK_THAT(lines[0], Catch::Contains(" info: " + ends) && Catch::Contains("config " + hash["ns1"]));
+    if (i == 0) std::cout << "drift ends, node 1's log: " << lines[0] << "\n";
+    CHECK(linesWith(c.node(i).log(), starts).size() == 1);
+  }
+  CHECK_THAT(c.ctl(0, "status").output, !Catch::Contains("WARNING: the nodes serve different"));
+}

@@ -102,6 +102,8 @@ void printCluster(const nlohmann::json& c) {
     std::cout << ", BEHIND: the cluster's overrides are at revision " << watch.value("cluster_revision", int64_t(0))
               << " (" << watch.at("lag").get<int64_t>() << " revision(s) later)";
   std::cout << "\n";
+  // Nodes serving different files: changes are refused until they agree, so it comes first.
+  if (c.contains("config_mismatch")) std::cout << "  WARNING: " << c.at("config_mismatch").get<std::string>() << "\n";
   // What status shows of the other nodes is what etcd said last: marked so, on the next line.
   if (degraded) {
     const std::string at = formatUtc(c.at("degraded_since").get<int64_t>());
@@ -132,7 +134,6 @@ void printCluster(const nlohmann::json& c) {
     for (const auto& e : c.at("isolated_endpoints")) std::cout << " " << e.get<std::string>();
     std::cout << "\n";
   }
-  if (c.contains("config_mismatch")) std::cout << "  WARNING: " << c.at("config_mismatch").get<std::string>() << "\n";
   if (c.contains("nodes"))
     for (const auto& n : c.at("nodes")) {
       std::cout << "  node " << n.at("node").get<std::string>() << (n.value("this_node", false) ? " (this one)" : "")
