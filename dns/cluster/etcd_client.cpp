@@ -255,10 +255,11 @@ std::string EtcdClient::explain(std::vector<Failure>& failures) {
     leaderless = leaderless || (f.replied && f.error.find("no leader") != std::string::npos);
     reasons += (reasons.empty() ? "" : "; ") + text;
   }
-  // A majority of the members listed up is what etcd needs to serve anything.
+  // A majority of the members listed up is what etcd needs to serve anything. "Within reach":
+  // behind a partition the others may have a quorum of their own.
   if (up && (leaderless || up * 2 <= failures.size()))
-    return "etcd has no quorum: " + std::to_string(up) + " of the " + std::to_string(failures.size()) +
-           " members listed " + (up == 1 ? "is" : "are") + " up" + (leaderless ? " without a leader" : "") + " (" +
+    return "etcd has no quorum within reach: " + std::to_string(up) + " of the " + std::to_string(failures.size()) +
+           " members listed " + (up == 1 ? "is" : "are") + " up" + (leaderless ? ", without a leader" : "") + " (" +
            reasons + ")";
   if (!up) return "no etcd member answered (" + reasons + ")";
   return "no etcd member completed the request (" + reasons + ")";

@@ -58,6 +58,19 @@ nlohmann::json unreachable(const std::string& why) {
   return r;
 }
 
+// Config hashes by node: whether they differ, and for people ("ns1 1b9e33c0d5a2, ...").
+bool differ(const std::map<std::string, std::string>& configs) {
+  for (const auto& [node, hash] : configs)
+    if (hash != configs.begin()->second) return true;
+  return false;
+}
+
+std::string listConfigs(const std::map<std::string, std::string>& configs) {
+  std::string out;
+  for (const auto& [node, hash] : configs) out += (out.empty() ? "" : ", ") + node + " " + hash.substr(0, 12);
+  return out;
+}
+
 // Writes `dir/name` whole or not at all: a temp file, fsync, rename, fsync of the folder.
 bool writeWhole(const std::string& dir, const char* name, const std::string& text, std::string& error) {
   std::error_code ec;
@@ -700,18 +713,6 @@ std::map<std::string, std::string> ClusterNode::configsByNode() const {
     if (!r.configHash.empty()) out[node] = r.configHash;
   // This node's own: what it serves now (its report in etcd may be a reload behind).
   if (!configHash_.empty()) out[config_.node] = configHash_;
-  return out;
-}
-
-bool ClusterNode::differ(const std::map<std::string, std::string>& configs) {
-  for (const auto& [node, hash] : configs)
-    if (hash != configs.begin()->second) return true;
-  return false;
-}
-
-std::string ClusterNode::listConfigs(const std::map<std::string, std::string>& configs) {
-  std::string out;
-  for (const auto& [node, hash] : configs) out += (out.empty() ? "" : ", ") + node + " " + hash.substr(0, 12);
   return out;
 }
 

@@ -115,8 +115,6 @@ class ClusterNode {
   void noteForeign(const std::string& key, const std::string& why);
   /// Every node's config hash as this node knows it (its own as it serves now).
   std::map<std::string, std::string> configsByNode() const;
-  static bool differ(const std::map<std::string, std::string>& configs);
-  static std::string listConfigs(const std::map<std::string, std::string>& configs);  // "ns1 1b9e33c0d5a2, ..."
   /// Logs a drift (nodes serving different files) when it starts, changes and ends.
   void noteDrift();
   void keepCopy();  // the overrides into state_dir, with their revision and the time
