@@ -34,8 +34,10 @@ ClusterLink::~ClusterLink() {
 
 void ClusterLink::setState(bool* flag, bool value, const std::string& why) {
   *flag = value;
-  bool now = watching_ && requestsOk_;
-  if (now == reachable_) return;
+  const bool now = watching_ && requestsOk_;
+  // Unreachable from the start is said once, at the first failure: there is no change to tell.
+  if (now == reachable_ && (now || value || told_)) return;
+  told_ = true;
   reachable_ = now;
   handlers_.reachability(now, why);
 }
@@ -43,7 +45,9 @@ void ClusterLink::setState(bool* flag, bool value, const std::string& why) {
 void ClusterLink::watchLoop() {
   EtcdClient client(options_.etcd);
   auto backoff = std::chrono::milliseconds(100);
-  int64_t resumeFrom = 0;  // > 0: watch from there (a stalled member was left), no full read
+  int64_t resumeFrom = 0;  // > 0: watch from there (a stalled or gone member was left), no full read
+  std::chrono::steady_clock::time_point lastBreak{};
+  std::string goneFrom, goneWhy;  // a member that went away under the watch, told once the next one took it
   while (!stop_) {
     try {
       if (!resumeFrom) {
@@ -64,6 +68,16 @@ void ClusterLink::watchLoop() {
               watchInfo_.member = member;
               setState(&watching_, true, "");
             });
+            if (goneFrom.empty()) return;
+            const std::string message = "cluster: etcd member " + goneFrom + " went away under the watch (" + goneWhy +
+                                        "); the watch goes on through " + client.endpoint() + " from revision " +
+                                        std::to_string(resumeFrom) + ": etcd answers through the other members";
+            inbox_.post([this, message, from = goneFrom, why = goneWhy] {
+              watchInfo_.lastMove = "left " + from + ": it went away (" + why + ")";
+              watchInfo_.lastMoveAt = std::time(nullptr);
+              handlers_.watchMoved(message);
+            });
+            goneFrom.clear();
           },
           [&](int64_t revision, const std::vector<WatchEvent>& events) {
             // Events carry their own revisions; a progress notification (no events) says
@@ -102,7 +116,24 @@ void ClusterLink::watchLoop() {
         watchInfo_.lastMoveAt = std::time(nullptr);
         handlers_.watchMoved(message);
       });
+    } catch (const EtcdClient::BrokenError& e) {
+      // The member went away under the watch (stopped, restarted, its connection cut): the
+      // next member takes it from the last revision delivered (and the move is logged then, as
+      // a warning), and etcd is unreachable only when no member does (below). One member of
+      // three going is never an outage.
+      goneFrom = client.endpoint();
+      goneWhy = e.what();
+      watchMember_ = -1;
+      client.moveOn();
+      const auto now = std::chrono::steady_clock::now();
+      if (now - lastBreak < std::chrono::seconds(1)) {  // members that take the watch and drop it: not a busy loop
+        pause(backoff, stop_);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+      }
+      lastBreak = now;
+      inbox_.post([this] { watchInfo_.member.clear(); });
     } catch (const EtcdError& e) {
+      goneFrom.clear();  // no member took the watch: etcd is unreachable, and that is what is told
       watchMember_ = -1;
       resumeFrom = 0;
       std::string why = e.what();
@@ -129,6 +160,7 @@ void ClusterLink::probeLoop() {
     EtcdOptions o = options_.etcd;
     o.endpoints = {endpoint};
     o.timeout = options_.probeEvery * 2;
+    o.explainFailures = false;  // a member that fails the probe is simply passed over
     clients.push_back(std::make_unique<EtcdClient>(o));
   }
   const std::string adminKey = options_.prefix + "admin", nodes = options_.prefix + "nodes/";

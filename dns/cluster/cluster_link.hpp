@@ -50,10 +50,11 @@ class ClusterLink {
     std::function<void(int64_t revision, const std::vector<KeyValue>& all)> snapshot;
     /// Changes since, in order.
     std::function<void(int64_t revision, const std::vector<WatchEvent>& events)> events;
-    /// etcd became reachable (true) or not (false, with why). Reachable: the watch is in
-    /// place and the last request and lease renewal worked.
+    /// etcd became reachable (true) or not (false, with why); also once (false) when the
+    /// first attempt fails. Reachable: the watch is in place and the last request and lease
+    /// renewal worked.
     std::function<void(bool reachable, const std::string& why)> reachability;
-    /// The watch left a stalled member (the message says which, why, and where it went).
+    /// The watch left a stalled or gone member (the message says which, why, and where it went).
     std::function<void(const std::string& message)> watchMoved;
   };
 
@@ -87,6 +88,7 @@ class ClusterLink {
   std::atomic<bool> stop_{false};
   // On the loop: the parts of reachability.
   bool watching_ = false, requestsOk_ = false, reachable_ = false;
+  bool told_ = false;  // reachability was reported once (a link unreachable from the start is told so)
   WatchInfo watchInfo_;
   // Between the watch thread and the probe thread.
   std::atomic<int> watchMember_{-1};   // index of the watch's member, -1 while it has none

@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "dns/cluster/base64.hpp"
@@ -137,19 +138,22 @@ void EtcdClient::prepare(void* handle, const std::string& url, const std::string
 void EtcdClient::authenticate(const std::string& endpoint) {
   token_.clear();
   if (options_.user.empty()) return;
-  std::string error;
+  Failure failure;
   bool retry = false;
   auto r = callOne(endpoint, "/v3/auth/authenticate",
-                   nlohmann::json{{"name", options_.user}, {"password", options_.password}}.dump(), error, retry);
-  if (!r) throw EtcdError("etcd at " + endpoint + " refused user '" + options_.user + "': " + error);
+                   nlohmann::json{{"name", options_.user}, {"password", options_.password}}.dump(), failure, retry);
+  if (!r) throw EtcdError("etcd at " + endpoint + " refused user '" + options_.user + "': " + failure.error);
   token_ = r->value("token", "");
 }
 
 std::optional<nlohmann::json> EtcdClient::callOne(const std::string& endpoint, const std::string& path,
-                                                  const std::string& body, std::string& error, bool& retryOther) {
+                                                  const std::string& body, Failure& failure, bool& retryOther,
+                                                  std::chrono::milliseconds timeout) {
   CURL* c = static_cast<CURL*>(curl_);
   prepare(c, endpoint + path, body);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  failure = {endpoint, {}, false, false};
+  std::string& error = failure.error;
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>((timeout.count() ? timeout : options_.timeout).count()));
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
   if (!token_.empty()) headers = curl_slist_append(headers, ("Authorization: " + token_).c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
@@ -161,8 +165,10 @@ std::optional<nlohmann::json> EtcdClient::callOne(const std::string& endpoint, c
   retryOther = true;
   if (rc != CURLE_OK) {
     error = curl_easy_strerror(rc);
+    failure.timedOut = rc == CURLE_OPERATION_TIMEDOUT;
     return std::nullopt;
   }
+  failure.replied = true;
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   auto j = nlohmann::json::parse(response, nullptr, false);
@@ -180,32 +186,83 @@ std::optional<nlohmann::json> EtcdClient::callOne(const std::string& endpoint, c
 
 nlohmann::json EtcdClient::call(const std::string& path, const nlohmann::json& request) {
   const std::string body = request.dump();
-  std::string reasons;
+  std::vector<Failure> failures;
   for (size_t tried = 0; tried < options_.endpoints.size(); ++tried) {
     const size_t at = (current_ + tried) % options_.endpoints.size();
     const std::string& endpoint = options_.endpoints[at];
-    std::string error;
+    Failure failure{endpoint, {}, false, false};
     bool retryOther = false;
     try {
       if (!options_.user.empty() && token_.empty()) authenticate(endpoint);
-      auto r = callOne(endpoint, path, body, error, retryOther);
-      if (!r && !options_.user.empty() && error.find("auth token") != std::string::npos) {
+      auto r = callOne(endpoint, path, body, failure, retryOther);
+      if (!r && !options_.user.empty() && failure.error.find("auth token") != std::string::npos) {
         authenticate(endpoint);  // the token expired: one more try with a fresh one
-        r = callOne(endpoint, path, body, error, retryOther);
+        r = callOne(endpoint, path, body, failure, retryOther);
       }
       if (r) {
         current_ = at;
         return *r;
       }
     } catch (const EtcdError& e) {
-      error = e.what();
+      failure = {endpoint, e.what(), false, false};
       retryOther = true;
     }
-    if (!retryOther) throw EtcdError("etcd at " + endpoint + ": " + error);
-    reasons += (reasons.empty() ? "" : "; ") + endpoint + ": " + error;
+    if (!retryOther) throw EtcdError("etcd at " + endpoint + ": " + failure.error);
+    failures.push_back(std::move(failure));
     token_.clear();
   }
-  throw EtcdError("no etcd member answered (" + reasons + ")");
+  throw EtcdError(explain(failures));
+}
+
+// A member that took the request and let it time out is asked for its status, which it
+// answers from its own state, quorum or not: then the message tells a member that is up but
+// has no leader (the cluster lost its quorum) from one that is down or stalled.
+std::string EtcdClient::explain(std::vector<Failure>& failures) {
+  const auto timeout = options_.timeout;
+  const auto statusTimeout = std::min(timeout / 2, std::chrono::milliseconds(500));
+  size_t up = 0;
+  bool leaderless = false;
+  std::string reasons;
+  for (auto& f : failures) {
+    std::string text;
+    if (f.timedOut && options_.explainFailures) {
+      Failure asked;
+      bool retry = false;
+      if (auto st = callOne(f.endpoint, "/v3/maintenance/status", "{}", asked, retry, statusTimeout)) {
+        f.replied = true;
+        std::string errors;
+        if (auto e = st->find("errors"); e != st->end() && e->is_array())
+          for (const auto& one : *e)
+            if (one.is_string()) errors += (errors.empty() ? "" : ", ") + one.get<std::string>();
+        const int64_t leader = number(*st, "leader");
+        leaderless = leaderless || leader == 0;
+        char id[24];
+        std::snprintf(id, sizeof id, "%llx", static_cast<unsigned long long>(leader));
+        text = f.endpoint + " is up" +
+               (leader == 0 ? " but has no leader (" + (errors.empty() ? std::string("its status names none") : errors) + ")"
+                            : " (its leader is member " + std::string(id) + ")") +
+               " and did not complete the request within " + std::to_string(timeout.count()) + " ms";
+      }
+    }
+    if (text.empty()) {
+      if (f.replied) text = f.endpoint + " is up and refused it: " + f.error;
+      else if (f.timedOut)
+        text = f.endpoint + ": no answer within " + std::to_string(timeout.count()) + " ms (" + f.error +
+               (options_.explainFailures ? "; nor to a status request: stopped or overloaded)" : ")");
+      else text = f.endpoint + ": not reachable (" + f.error + ")";
+    }
+    up += f.replied;
+    leaderless = leaderless || (f.replied && f.error.find("no leader") != std::string::npos);
+    reasons += (reasons.empty() ? "" : "; ") + text;
+  }
+  // A majority of the members listed up is what etcd needs to serve anything. "Within reach":
+  // behind a partition the others may have a quorum of their own.
+  if (up && (leaderless || up * 2 <= failures.size()))
+    return "etcd has no quorum within reach: " + std::to_string(up) + " of the " + std::to_string(failures.size()) +
+           " members listed " + (up == 1 ? "is" : "are") + " up" + (leaderless ? ", without a leader" : "") + " (" +
+           reasons + ")";
+  if (!up) return "no etcd member answered (" + reasons + ")";
+  return "no etcd member completed the request (" + reasons + ")";
 }
 
 RangeResult EtcdClient::range(const std::string& key, const std::string& end, int64_t limit, bool newestFirst) {
@@ -366,7 +423,7 @@ void EtcdClient::watch(const std::string& prefix, int64_t fromRevision, const st
                       : !w.failure.empty()        ? w.failure
                       : rc == CURLE_OK            ? "the stream ended"
                                                   : curl_easy_strerror(rc);
-    if (w.created) throw EtcdError("the watch on " + endpoint + " broke: " + why);
+    if (w.created) throw BrokenError(why);  // the caller names the member (endpoint())
     reasons += (reasons.empty() ? "" : "; ") + endpoint + ": " + why;
   }
   if (stop) return;

@@ -25,6 +25,10 @@ struct EtcdOptions {
   std::string caFile, certFile, keyFile;  // TLS (all optional)
   std::string user, password;             // etcd authentication (optional)
   std::chrono::milliseconds timeout{2000};
+  /// When every member failed a call: ask each member that timed out for its status (is it
+  /// up, has it a leader), so the error says "etcd has no quorum" rather than "no member
+  /// answered". Off for the link's liveness probe, which only moves on to the next member.
+  bool explainFailures = true;
 };
 
 /// No endpoint answered, or etcd refused the request; the message says which and why.
@@ -94,7 +98,9 @@ class EtcdClient {
   /// passes. Setting `leave` drops the connection at once (within 50 ms) and throws
   /// StalledError: the caller found the member stalled. A member that accepts the connection
   /// but has not created the watch within the client's timeout is passed over for the next.
-  /// Throws CompactedError when `fromRevision` is gone.
+  /// Throws CompactedError when `fromRevision` is gone, BrokenError (with why; endpoint() is
+  /// the member) when a watch in place broke: its member went away, the next may take it;
+  /// EtcdError when no member took it.
   void watch(const std::string& prefix, int64_t fromRevision, const std::atomic<bool>& stop,
              const std::function<void()>& onCreated,
              const std::function<void(int64_t revision, const std::vector<WatchEvent>&)>& onEvents,
@@ -103,6 +109,9 @@ class EtcdClient {
     using EtcdError::EtcdError;
   };
   struct StalledError : EtcdError {
+    using EtcdError::EtcdError;
+  };
+  struct BrokenError : EtcdError {
     using EtcdError::EtcdError;
   };
   /// The next request (or watch) starts with the member after the current one.
@@ -117,8 +126,17 @@ class EtcdClient {
 
  private:
   nlohmann::json call(const std::string& path, const nlohmann::json& body);
+  /// One member's failure of a call, for the message.
+  struct Failure {
+    std::string endpoint, error;
+    bool timedOut = false;  // it accepted the request and did not answer in time
+    bool replied = false;   // it answered with an error
+  };
   std::optional<nlohmann::json> callOne(const std::string& endpoint, const std::string& path, const std::string& body,
-                                        std::string& error, bool& retryOtherEndpoint);
+                                        Failure& failure, bool& retryOtherEndpoint,
+                                        std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+  /// What every member's failure of one call means: no quorum, no member up, or another cause.
+  std::string explain(std::vector<Failure>& failures);
   void authenticate(const std::string& endpoint);
   void prepare(void* curl, const std::string& url, const std::string& body);
 

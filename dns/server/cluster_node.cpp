@@ -2,10 +2,17 @@
 // how an admin change is written so that two nodes cannot both act on the same old state.
 #include "dns/server/cluster_node.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -51,6 +58,46 @@ nlohmann::json unreachable(const std::string& why) {
   return r;
 }
 
+// Config hashes by node: whether they differ, and for people ("ns1 1b9e33c0d5a2, ...").
+bool differ(const std::map<std::string, std::string>& configs) {
+  for (const auto& [node, hash] : configs)
+    if (hash != configs.begin()->second) return true;
+  return false;
+}
+
+std::string listConfigs(const std::map<std::string, std::string>& configs) {
+  std::string out;
+  for (const auto& [node, hash] : configs) out += (out.empty() ? "" : ", ") + node + " " + hash.substr(0, 12);
+  return out;
+}
+
+// Writes `dir/name` whole or not at all: a temp file, fsync, rename, fsync of the folder.
+bool writeWhole(const std::string& dir, const char* name, const std::string& text, std::string& error) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::string path = dir + "/" + name, temp = path + ".tmp";
+  const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) {
+    error = "cannot write " + temp + ": " + std::strerror(errno);
+    return false;
+  }
+  size_t done = 0;
+  for (ssize_t n = 0; done < text.size(); done += static_cast<size_t>(n))
+    if ((n = write(fd, text.data() + done, text.size() - done)) <= 0) break;
+  const bool ok = done == text.size() && fsync(fd) == 0;
+  close(fd);
+  if (!ok || rename(temp.c_str(), path.c_str()) != 0) {
+    error = "cannot save " + path + ": " + std::strerror(errno);
+    unlink(temp.c_str());
+    return false;
+  }
+  if (const int folder = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); folder >= 0) {
+    fsync(folder);
+    close(folder);
+  }
+  return true;
+}
+
 // 64 random bits as hex: this run of the node.
 std::string newInstanceId() {
   std::random_device random;
@@ -88,17 +135,43 @@ ClusterNode::ClusterNode(loop::EventLoop& loop, const config::ClusterConfig& con
              [this](bool ok, const std::string& why) { onReachability(ok, why); },
              [](const std::string& message) { logLine(LogLevel::Warning, message); }}) {
   heartbeatTimer_ = loop_.after(config_.lease, [this] { heartbeat(); });
-  if (stateDir_.empty()) return;
-  std::ifstream in(stateDir_ + "/" + kClusterAdminCache);
+  readCopy();
+}
+
+void ClusterNode::readCopy() {
+  if (stateDir_.empty()) {
+    savedCopy_ = "no copy of the cluster's overrides is kept (no state_dir)";
+    return;
+  }
+  const std::string path = stateDir_ + "/" + kClusterAdminCache;
+  struct stat file {};
+  if (stat(path.c_str(), &file) != 0) {
+    savedCopy_ = "no saved copy of the cluster's overrides (" + path + " does not exist)";
+    return;
+  }
+  std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
   std::vector<std::string> dropped;
   std::string error;
-  if (auto cached = AdminState::parse(text.str(), dropped, error)) {
-    admin_ = std::move(*cached);
-    logLine(LogLevel::Info, "cluster: the overrides last read from etcd apply until it answers (" + stateDir_ + "/" +
-                                kClusterAdminCache + ")");
+  auto cached = AdminState::parse(text.str(), dropped, error);
+  if (!cached) {
+    savedCopy_ = "no usable copy of the cluster's overrides (" + path + ": " + error + ")";
+    logLine(LogLevel::Warning, "cluster: " + savedCopy_ + "; none apply until etcd answers");
+    return;
   }
+  admin_ = std::move(*cached);
+  // Written by keepCopy() with etcd's revision and the time; a copy from before has neither.
+  const auto j = nlohmann::json::parse(text.str(), nullptr, false);
+  auto field = [&](const char* key) -> int64_t {
+    auto it = j.is_object() ? j.find(key) : j.end();
+    return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+  };
+  savedRevision_ = field("etcd_revision");
+  savedAt_ = field("saved") ? field("saved") : static_cast<int64_t>(file.st_mtime);
+  savedCopy_ = path + ", " + (savedRevision_ ? "revision " + std::to_string(savedRevision_) : std::string("revision not recorded")) +
+               ", saved at " + wire::formatUtc(savedAt_);
+  logLine(LogLevel::Info, "cluster: the cluster's overrides as last saved (" + savedCopy_ + ") apply until etcd answers");
 }
 
 ClusterNode::~ClusterNode() {
@@ -113,9 +186,15 @@ void ClusterNode::heartbeat() {
 }
 
 void ClusterNode::keepCopy() {
+  if (stateDir_.empty()) return;
+  // The overrides as admin-state.json has them, with etcd's revision and the time, for the
+  // message of a node started while etcd is unreachable.
+  nlohmann::json copy = admin_.toJson();
+  copy["etcd_revision"] = adminRevision_;
+  copy["saved"] = nowSeconds();
   std::string error;
-  if (!stateDir_.empty() && !saveAdminState(stateDir_, admin_, error, kClusterAdminCache))
-    logLine(LogLevel::Warning, "cluster: " + error);
+  if (writeWhole(stateDir_, kClusterAdminCache, copy.dump(2) + "\n", error)) copiedRevision_ = adminRevision_;
+  else logLine(LogLevel::Warning, "cluster: " + error);
 }
 
 void ClusterNode::noteForeign(const std::string& key, const std::string& why) {
@@ -141,7 +220,10 @@ bool ClusterNode::take(const std::string& key, const std::optional<std::string>&
       for (const auto& d : dropped) noteForeign(key, d);
       next = std::move(*parsed);
     }
-    if (next.toJson() == admin_.toJson()) return false;
+    if (next.toJson() == admin_.toJson()) {
+      if (adminRevision_ != copiedRevision_) keepCopy();  // the same overrides at a newer revision
+      return false;
+    }
     admin_ = std::move(next);
     keepCopy();
     return true;
@@ -184,6 +266,7 @@ void ClusterNode::onSnapshot(int64_t, const std::vector<cluster::KeyValue>& all)
     take(kv.key, kv.value, kv.modRevision);
   }
   if (!sawAdmin) take(config_.prefix + "admin", std::nullopt, 0);
+  noteDrift();
   claimName();
   decide();
   changed_();
@@ -195,6 +278,7 @@ void ClusterNode::onEvents(int64_t, const std::vector<cluster::WatchEvent>& even
   bool any = false;
   for (const auto& e : events)
     any = take(e.kv.key, e.deleted ? std::nullopt : std::optional<std::string>(e.kv.value), e.kv.modRevision) || any;
+  noteDrift();
   claimName();
   if (any) {
     decide();
@@ -207,13 +291,26 @@ void ClusterNode::onEvents(int64_t, const std::vector<cluster::WatchEvent>& even
 
 void ClusterNode::onReachability(bool ok, const std::string& why) {
   if (ok) {
-    logLine(LogLevel::Info, everReachable_ ? "cluster: etcd reachable again (degraded since " + wire::formatUtc(degradedSince_) +
-                                                 "); overrides and health shared"
-                                           : std::string("cluster: connected to etcd; overrides and health shared"));
+    logLine(LogLevel::Info,
+            everReachable_ ? "cluster: etcd reachable again (degraded since " + wire::formatUtc(degradedSince_) +
+                                 "); overrides and health shared"
+            : degradedWhy_.empty()
+                ? std::string("cluster: connected to etcd; overrides and health shared")
+                : "cluster: connected to etcd (unreachable since this node started at " + wire::formatUtc(started_) +
+                      "); overrides and health shared");
     everReachable_ = true;
     degradedSince_ = 0;
+  } else if (!everReachable_) {
+    // Started during an outage: what it answers with is the copy read at start.
+    degradedSince_ = started_;
+    degradedWhy_ = why;
+    logLine(LogLevel::Error, "cluster degraded: this node started while etcd is unreachable (" + why + "); it answers with " +
+                                 (savedRevision_ || savedAt_ ? "the cluster's overrides as last saved (" + savedCopy_ + ")"
+                                                             : "no cluster-wide overrides: " + savedCopy_) +
+                                 " until etcd answers");
   } else {
     degradedSince_ = nowSeconds();
+    degradedWhy_ = why;
     logLine(LogLevel::Error, "cluster degraded since " + wire::formatUtc(degradedSince_) + ": " + why +
                                  "; answering with the last known overrides");
     // After the grace period our own probes decide again.
@@ -283,6 +380,7 @@ void ClusterNode::setTargets(const std::vector<health::ProbeTarget>& targets, co
   shared_ = std::move(next);
   publishReport();
   decide();
+  noteDrift();  // a reload may start or end a drift
 }
 
 void ClusterNode::localChange(const health::StateChange& c) {
@@ -556,10 +654,18 @@ nlohmann::json ClusterNode::endpointViews(const health::CheckSpec& check, const 
     if (auto e = report.endpoints.find(key); e != report.endpoints.end()) views[node] = observedName(e->second.state);
   }
   const auto decision = combined(key, it->second);
-  return {{"decision", observedName(decision)},
-          {"by", ownProbesOnly() ? "this node's probes (cluster degraded)" : "quorum"},
-          {"views", views},
-          {"isolated", it->second.local.state == health::Observed::Down && decision == health::Observed::Up}};
+  nlohmann::json out = {{"decision", observedName(decision)},
+                        {"by", ownProbesOnly() ? "this node's probes (cluster degraded)" : "quorum"},
+                        {"views", views},
+                        {"this_node", config_.node},
+                        {"isolated", it->second.local.state == health::Observed::Down && decision == health::Observed::Up}};
+  // etcd unreachable: the other nodes' views are as they were last known then, and after the
+  // grace period they no longer count.
+  if (degradedSince_) {
+    out["stale_since"] = degradedSince_;
+    out["others_counted"] = !ownProbesOnly();
+  }
+  return out;
 }
 
 nlohmann::json ClusterNode::summary() const {
@@ -603,16 +709,50 @@ nlohmann::json ClusterNode::summary() const {
   out["watch"] = watch;
   if (degradedSince_) {
     out["degraded_since"] = degradedSince_;
+    if (!degradedWhy_.empty()) out["degraded_because"] = degradedWhy_;
+    out["ever_reached"] = everReachable_;
+    if (!everReachable_ && savedAt_)
+      out["overrides_saved"] = {{"file", stateDir_ + "/" + kClusterAdminCache}, {"revision", savedRevision_}, {"saved", savedAt_}};
     out["own_probes_only"] = ownProbesOnly();
   }
-  std::set<std::string> hashes;
-  for (const auto& [node, r] : reports_) hashes.insert(r.configHash);
-  if (hashes.size() > 1) {
-    std::string who;
-    for (const auto& [node, r] : reports_) who += (who.empty() ? "" : ", ") + node + " " + r.configHash.substr(0, 12);
-    out["config_mismatch"] = "the nodes serve different configurations: " + who;
-  }
+  if (const auto configs = configsByNode(); differ(configs))
+    out["config_mismatch"] = "the nodes serve different zone files or geo databases: " + listConfigs(configs) +
+                             "; drains, windows, force-down and auto are refused until every live node serves the same "
+                             "files (or with --force)";
   return out;
+}
+
+std::map<std::string, std::string> ClusterNode::configsByNode() const {
+  std::map<std::string, std::string> out;
+  for (const auto& [node, r] : reports_)
+    if (!r.configHash.empty()) out[node] = r.configHash;
+  // This node's own: what it serves now (its report in etcd may be a reload behind).
+  if (!configHash_.empty()) out[config_.node] = configHash_;
+  return out;
+}
+
+void ClusterNode::noteDrift() {
+  const auto configs = configsByNode();
+  std::set<std::string> hashes;
+  for (const auto& [node, hash] : configs) hashes.insert(hash);
+  if (hashes.size() > 1) {
+    // Told when it starts, and again only when another configuration joins or one leaves.
+    if (hashes == driftHashes_) return;
+    logLine(LogLevel::Warning, std::string(driftHashes_.empty() ? "cluster: the nodes serve different zone files or geo databases: "
+                                                                : "cluster: the nodes serve different zone files or geo databases (changed): ") +
+                                   listConfigs(configs) +
+                                   "; drains, windows, force-down and auto are refused until every live node serves the "
+                                   "same files (or with --force)");
+    driftHashes_ = std::move(hashes);
+    return;
+  }
+  if (driftHashes_.empty()) return;
+  driftHashes_.clear();
+  std::string nodes;
+  for (const auto& [node, hash] : configs) nodes += (nodes.empty() ? "" : ", ") + node;
+  logLine(LogLevel::Info, "cluster: the nodes serve the same zone files and geo database again (config " +
+                              (configs.empty() ? std::string("unknown") : configs.begin()->second.substr(0, 12)) + " on " +
+                              nodes + ")");
 }
 
 std::map<std::string, std::string> ClusterNode::nodesServingOtherData() const {
@@ -631,6 +771,7 @@ nlohmann::json ClusterNode::nodes() const {
                     {"started", r.started},
                     {"software", r.software}, {"config_hash", r.configHash}, {"endpoints", r.endpoints.size()},
                     {"endpoints_down", down}, {"this_node", node == config_.node}});
+    if (degradedSince_) list.back()["stale_since"] = degradedSince_;  // as etcd had it when last reached
     if (!r.localOverrides.empty()) list.back()["local_overrides"] = localOverridesJson(r.localOverrides);
   }
   return list;

@@ -118,7 +118,12 @@ class ClusterNode {
   health::Observed combined(const std::string& key, const Shared& s) const;
   bool ownProbesOnly() const;
   void noteForeign(const std::string& key, const std::string& why);
-  void keepCopy();  // the overrides into state_dir
+  /// Every node's config hash as this node knows it (its own as it serves now).
+  std::map<std::string, std::string> configsByNode() const;
+  /// Logs a drift (nodes serving different files) when it starts, changes and ends.
+  void noteDrift();
+  void keepCopy();  // the overrides into state_dir, with their revision and the time
+  void readCopy();  // at start: the copy's overrides apply until etcd answers
   void pruneHistory();  // keeps the newest kHistoryKept admin actions in etcd
   void heartbeat();     // the report again, every lease period: `seen` says the node lives
 
@@ -155,6 +160,11 @@ class ClusterNode {
   std::map<std::string, Shared> shared_;       // by endpointKey()
   LocalOverrides localOverrides_;              // this node's --local ones, in its report
   int64_t degradedSince_ = 0;
+  std::string degradedWhy_;  // what the link said when etcd became unreachable
+  std::set<std::string> driftHashes_;  // the config hashes of a drift told in the log (empty: none)
+  // The copy of the overrides read at start (for the messages), and the revision last copied.
+  std::string savedCopy_;
+  int64_t savedRevision_ = 0, savedAt_ = 0, copiedRevision_ = -1;
   bool everReachable_ = false;
   uint64_t commits_ = 0;
   std::set<std::string> foreignSeen_;  // keys already logged as foreign or broken

@@ -7,8 +7,21 @@
 #include <map>
 
 #include "dns/wire/name_text.hpp"
+#include "dns/wire/utc_time.hpp"
 
 namespace lodestar::server {
+
+namespace {
+// Why a checked endpoint is down, as far as this node can tell (`views`: the cluster's, or null).
+std::string downBecause(const nlohmann::json& views) {
+  if (views.is_null()) return "health checks fail";
+  if (!views.contains("stale_since")) return "most nodes' health checks fail";
+  const std::string at = wire::formatUtc(views["stale_since"].get<int64_t>());
+  if (!views.value("others_counted", true))
+    return "this node's health checks fail; etcd unreachable since " + at + ", so the other nodes' views are not counted";
+  return "most nodes' health checks failed as last known at " + at + " (stale: etcd unreachable)";
+}
+}  // namespace
 
 nlohmann::json statusReport(const StatusInputs& in) {
   const zones::View& view = in.view;
@@ -81,7 +94,7 @@ nlohmann::json statusReport(const StatusInputs& in) {
             if (!views.is_null()) ep["cluster"] = views;
             if (drained) ep["not_serving_because"] = "region drained";
             else if (!h.up && state == health::Forced::Down) ep["not_serving_because"] = "forced down";
-            else if (!h.up) ep["not_serving_because"] = views.is_null() ? "health checks fail" : "most nodes' health checks fail";
+            else if (!h.up) ep["not_serving_because"] = downBecause(views);
             auto p = pool->check ? probes.find(address.empty() ? pool->check->address + "|" + pool->check->name
                                                                : address + "|" + pool->check->name)
                                  : probes.end();

@@ -162,7 +162,9 @@ TEST_CASE("a drain through one node reaches all three within 1 s and etcd failur
   // A node restarted while etcd is away starts with them too (its copy in state_dir).
   c.restartNode(1);
   CHECK(apDrained(statusOf(c, 1)));
-  CHECK_THAT(c.node(1).log(), Catch::Contains("the overrides last read from etcd apply until it answers"));
+  CHECK_THAT(c.node(1).log(), Catch::Contains("the cluster's overrides as last saved (") &&
+                                  Catch::Contains("cluster-admin-state.json, revision ") &&
+                                  Catch::Contains(") apply until etcd answers"));
 
   // etcd back: every node reconnects, reads everything again and follows the cluster; the
   // --local drain stays on node 3 until it is undone there.
@@ -330,7 +332,7 @@ TEST_CASE("foreign or broken data under the prefix is logged once and ignored an
   auto s = statusOf(c, 0);
   INFO(s.dump());
   CHECK_THAT(s["cluster"].value("config_mismatch", std::string()), Catch::Contains("ns3") && Catch::Contains("ns1"));
-  CHECK_THAT(c.ctl(1, "status").output, Catch::Contains("WARNING: the nodes serve different configurations"));
+  CHECK_THAT(c.ctl(1, "status").output, Catch::Contains("WARNING: the nodes serve different zone files or geo databases"));
 }
 
 TEST_CASE("values of the wrong type under the prefix abort no node, at once or at a restart, and lose nothing else",

@@ -37,27 +37,86 @@ void printNodeOverrides(const nlohmann::json& n) {
                 << formatUtc(f.at("since").get<int64_t>()) << "\n";
 }
 
+// One endpoint's combined decision and each node's view; while etcd is unreachable the other
+// nodes' views are marked as last known, and past the grace period as not counted.
+void printEndpointViews(const nlohmann::json& c) {
+  std::cout << "      ";
+  if (!c.contains("stale_since")) {
+    std::cout << c.value("by", std::string()) << ": " << c.value("decision", std::string()) << ";";
+    for (const auto& [node, view] : c.at("views").items()) std::cout << " " << node << " " << view.get<std::string>();
+  } else {
+    const std::string at = formatUtc(c.at("stale_since").get<int64_t>()), self = c.value("this_node", std::string());
+    const bool counted = c.value("others_counted", true);
+    if (counted) std::cout << "quorum of the views as last known at " << at << " (stale: etcd unreachable): ";
+    else std::cout << "this node's probes (etcd unreachable since " << at << "): ";
+    std::cout << c.value("decision", std::string()) << ";";
+    if (c.at("views").contains(self)) std::cout << " " << self << " " << c.at("views").at(self).get<std::string>();
+    std::string others;
+    for (const auto& [node, view] : c.at("views").items())
+      if (node != self) others += " " + node + " " + view.get<std::string>();
+    if (!others.empty()) std::cout << (counted ? "" : "; not counted, as last known at " + at + ":") << others;
+  }
+  if (c.value("isolated", false)) std::cout << "  (this node alone sees it down: ISOLATED)";
+  std::cout << "\n";
+}
+
 void printCluster(const nlohmann::json& c) {
-  std::cout << "cluster: node " << c.value("node", std::string()) << ", ";
+  std::cout << "cluster: node " << c.value("node", std::string());
+  std::string reporting;
   if (c.contains("nodes_expected")) {
-    std::cout << c.value("nodes_reporting", 0) << " of " << c.value("nodes_expected", 0) << " nodes reporting";
+    reporting = std::to_string(c.value("nodes_reporting", 0)) + " of " + std::to_string(c.value("nodes_expected", 0)) +
+                " nodes reporting";
     std::string missing;
     for (const auto& m : c.value("nodes_missing", nlohmann::json::array()))
       missing += (missing.empty() ? "" : "; ") + m.value("why", m.value("node", std::string()));
-    if (!missing.empty()) std::cout << " (" << missing << ")";
+    if (!missing.empty()) reporting += " (" + missing + ")";
   } else {
-    std::cout << c.value("nodes_alive", 0) << " node(s) reporting";
+    reporting = std::to_string(c.value("nodes_alive", 0)) + " node(s) reporting";
   }
-  if (c.contains("degraded_since"))
-    std::cout << ", DEGRADED since " << formatUtc(c.at("degraded_since").get<int64_t>()) << " (etcd unreachable; "
+  const bool degraded = c.contains("degraded_since");
+  if (!degraded) std::cout << ", " << reporting;
+  if (degraded) {
+    std::cout << ", DEGRADED since " << formatUtc(c.at("degraded_since").get<int64_t>()) << " (etcd unreachable"
+              << (c.contains("degraded_because") ? ": " + c.value("degraded_because", std::string()) : std::string()) << "; "
               << (c.value("own_probes_only", false) ? "this node's own probes decide" : "last known state kept")
               << "; drains need --local)";
-  else std::cout << ", etcd reachable, overrides at revision " << c.value("admin_revision", int64_t(0));
+    // What it answers with: the overrides it last knew, or (started during the outage) its copy.
+    if (c.contains("overrides_saved")) {
+      const auto& saved = c.at("overrides_saved");
+      const int64_t revision = saved.value("revision", int64_t(0));
+      std::cout << ", overrides as last saved at "
+                << (revision ? "revision " + std::to_string(revision) : std::string("an unrecorded revision")) << " ("
+                << saved.value("file", std::string()) << ", saved at " << formatUtc(saved.value("saved", int64_t(0))) << ")";
+    } else if (c.value("ever_reached", true)) {
+      const int64_t revision = c.value("admin_revision", int64_t(0));
+      if (revision) std::cout << ", overrides as last known at revision " << revision;
+      else std::cout << ", no cluster-wide overrides as last known";
+    } else {
+      std::cout << ", no saved overrides";
+    }
+  } else {
+    std::cout << ", etcd reachable, overrides at revision " << c.value("admin_revision", int64_t(0));
+  }
   const auto watch = c.value("watch", nlohmann::json::object());
   if (watch.value("lag", int64_t(0)) > 0)
     std::cout << ", BEHIND: the cluster's overrides are at revision " << watch.value("cluster_revision", int64_t(0))
               << " (" << watch.at("lag").get<int64_t>() << " revision(s) later)";
   std::cout << "\n";
+  // Nodes serving different files: changes are refused until they agree, so it comes first.
+  if (c.contains("config_mismatch")) std::cout << "  WARNING: " << c.at("config_mismatch").get<std::string>() << "\n";
+  // What status shows of the other nodes is what etcd said last: marked so, on the next line.
+  if (degraded) {
+    const std::string at = formatUtc(c.at("degraded_since").get<int64_t>());
+    if (c.value("ever_reached", true))
+      std::cout << "  STALE: the other nodes' reports and views below are as last known at " << at << ", when etcd was last "
+                << "reached (" << reporting << " then); "
+                << (c.value("own_probes_only", false) ? "past cluster.grace, this node's own probes decide"
+                                                      : "their quorum decides until cluster.grace has passed")
+                << "\n";
+    else
+      std::cout << "  STALE: no other node's report is known: etcd not reached since this node started at " << at
+                << "; this node's own probes decide\n";
+  }
   if (watch.contains("member"))
     std::cout << "  watch through " << (watch.value("member", std::string()).empty() ? std::string("(no member now)")
                                                                                     : watch.at("member").get<std::string>())
@@ -75,11 +134,12 @@ void printCluster(const nlohmann::json& c) {
     for (const auto& e : c.at("isolated_endpoints")) std::cout << " " << e.get<std::string>();
     std::cout << "\n";
   }
-  if (c.contains("config_mismatch")) std::cout << "  WARNING: " << c.at("config_mismatch").get<std::string>() << "\n";
   if (c.contains("nodes"))
     for (const auto& n : c.at("nodes")) {
       std::cout << "  node " << n.at("node").get<std::string>() << (n.value("this_node", false) ? " (this one)" : "")
-                << ": alive, last heartbeat " << formatUtc(n.at("last_seen").get<int64_t>()) << ", applied revision "
+                << (n.contains("stale_since") ? ": as last known at " + formatUtc(n.at("stale_since").get<int64_t>())
+                                              : std::string(": alive"))
+                << ", last heartbeat " << formatUtc(n.at("last_seen").get<int64_t>()) << ", applied revision "
                 << n.value("applied_revision", int64_t(0)) << ", lodestar "
                 << n.value("software", std::string()) << ", config " << n.value("config_hash", std::string()).substr(0, 12)
                 << ", " << n.value("endpoints_down", 0) << " of " << n.value("endpoints", 0) << " endpoints down\n";
@@ -155,13 +215,7 @@ void printStatus(const nlohmann::json& result, bool clusterAsked) {
       if (e.contains("damped_until")) std::cout << "  FLAPPING: held down until " << formatUtc(e.at("damped_until").get<int64_t>());
       if (e.value("zones", 1) > 1) std::cout << "  in " << e.at("zones").get<size_t>() << " zones";
       std::cout << "\n";
-      if (e.contains("cluster")) {
-        const auto& c = e.at("cluster");
-        std::cout << "      " << c.value("by", std::string()) << ": " << c.value("decision", std::string()) << ";";
-        for (const auto& [node, view] : c.at("views").items()) std::cout << " " << node << " " << view.get<std::string>();
-        if (c.value("isolated", false)) std::cout << "  (this node alone sees it down: ISOLATED)";
-        std::cout << "\n";
-      }
+      if (e.contains("cluster")) printEndpointViews(e.at("cluster"));
       if (e.contains("used_by"))
         for (const auto& u : e.at("used_by")) std::cout << "      used by " << u.get<std::string>() << "\n";
       if (e.contains("records"))
