@@ -179,8 +179,11 @@ std::optional<nlohmann::json> EtcdClient::callOne(const std::string& endpoint, c
   if (status == 200 && !j.contains("error")) return j;
   error = text(j, "message", text(j, "error", "HTTP " + std::to_string(status)));
   // Unavailable (14), deadline exceeded (4) and server errors: another member may do better.
+  // So may canceled (1): a member shutting down answers "grpc: the client connection is
+  // closing" from its gateway (seen under ASan: the node called that one member's error a
+  // degraded cluster, while two members answered).
   int64_t code = number(j, "code");
-  retryOther = status >= 500 || code == 14 || code == 4;
+  retryOther = status >= 500 || code == 14 || code == 4 || code == 1;
   return std::nullopt;
 }
 
