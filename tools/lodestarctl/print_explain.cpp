@@ -27,7 +27,7 @@ void printExplain(const nlohmann::json& result) {
         std::cout << "continent " << g.value("continent", std::string("-")) << ", country " << g.value("country", std::string("-"))
                   << ", subdivision " << g.value("subdivision", std::string("-"));
         if (g.contains("location")) std::cout << ", location " << g.at("location").at(0).get<double>() << "," << g.at("location").at(1).get<double>();
-        if (s.contains("geo_network_length")) std::cout << " (database network /" << s.at("geo_network_length").get<int>() << ")";
+        if (s.contains("geo_network_length")) std::cout << " (database network /" << integer(s.at("geo_network_length")) << ")";
       }
       std::cout << "\n";
     }
@@ -45,7 +45,7 @@ void printExplain(const nlohmann::json& result) {
       for (const auto& r : s.at("chosen")) chosen += (chosen.empty() ? "" : ", ") + r.get<std::string>();
       std::cout << "  answered by  " << (chosen.empty() ? "(no region has endpoints of this family)" : chosen) << "\n";
     }
-    std::cout << "  min_healthy  " << s.at("min_healthy").get<int>() << "\n  ECS scope    /" << s.at("ecs_scope").get<int>() << "\n";
+    std::cout << "  min_healthy  " << integer(s.at("min_healthy")) << "\n  ECS scope    /" << integer(s.at("ecs_scope")) << "\n";
     if (s.value("fail_open", false))
       std::cout << "  FAIL OPEN    no region of the order is usable: the answer lists endpoints whatever their "
                    "health (all_down: fail_open)\n";

@@ -12,20 +12,20 @@ namespace lodestarctl {
 using lodestar::wire::formatUtc;
 
 void printStats(const nlohmann::json& s) {
-  std::cout << "queries      " << s.value("queries", 0) << "  (with ECS " << s.value("with_ecs", 0) << ")\n"
-            << "dropped      " << s.value("dropped", 0) << "  (no answer: not a query, or malformed)\n"
-            << "truncated    " << s.value("truncated", 0) << "  (TC=1: too big for the client's UDP size)\n"
-            << "fail open    " << s.value("fail_open", 0) << "  (no usable region: endpoints served whatever their health); records failing open now "
-            << s.value("fail_open_records", 0) << ", entered " << s.value("fail_open_entered", 0) << " time(s)\n"
-            << "reloads      " << s.value("reloads", 0) << " applied, " << s.value("failed_reloads", 0) << " failed\n"
-            << "health       " << s.value("health_changes", 0) << " state changes, " << s.value("probe_local_failures", 0)
+  std::cout << "queries      " << integer(s, "queries") << "  (with ECS " << integer(s, "with_ecs") << ")\n"
+            << "dropped      " << integer(s, "dropped") << "  (no answer: not a query, or malformed)\n"
+            << "truncated    " << integer(s, "truncated") << "  (TC=1: too big for the client's UDP size)\n"
+            << "fail open    " << integer(s, "fail_open") << "  (no usable region: endpoints served whatever their health); records failing open now "
+            << integer(s, "fail_open_records") << ", entered " << integer(s, "fail_open_entered") << " time(s)\n"
+            << "reloads      " << integer(s, "reloads") << " applied, " << integer(s, "failed_reloads") << " failed\n"
+            << "health       " << integer(s, "health_changes") << " state changes, " << integer(s, "probe_local_failures")
             << " probes failed on this machine (not held against endpoints)\n"
-            << "tcp          " << s.value("tcp_connections", 0) << " connections open of at most "
-            << s.value("tcp_max_connections", 0) << "\n";
+            << "tcp          " << integer(s, "tcp_connections") << " connections open of at most "
+            << integer(s, "tcp_max_connections") << "\n";
   for (const char* key : {"by_rcode", "by_qtype", "answers_by_region"}) {
     if (!s.contains(key) || s[key].empty()) continue;
     std::cout << (std::string(key) == "by_rcode" ? "rcodes      " : std::string(key) == "by_qtype" ? "types       " : "regions     ");
-    for (const auto& [k, v] : s[key].items()) std::cout << " " << k << " " << v.get<uint64_t>();
+    for (const auto& [k, v] : s[key].items()) std::cout << " " << k << " " << integer(v);
     std::cout << "\n";
   }
   if (s.contains("xdp")) {
@@ -38,9 +38,9 @@ void printStats(const nlohmann::json& s) {
     std::cout << "on" << (x.contains("note") ? "; " + x.value("note", std::string()) : "") << "\n";
     // answered: the kernel completed the reply's transmit; unsent: queued, not completed yet.
     for (const auto& q : x.at("queues"))
-      std::cout << "  queue " << q.value("queue", 0) << "    " << q.value("received", 0) << " frames in, "
-                << q.value("answered", 0) << " answered (sent), " << q.value("unsent", 0) << " queued but not yet sent, "
-                << q.value("malformed", 0) << " malformed, " << q.value("transmit_full", 0) << " lost to a full transmit ring"
+      std::cout << "  queue " << integer(q, "queue") << "    " << integer(q, "received") << " frames in, "
+                << integer(q, "answered") << " answered (sent), " << integer(q, "unsent") << " queued but not yet sent, "
+                << integer(q, "malformed") << " malformed, " << integer(q, "transmit_full") << " lost to a full transmit ring"
                 << (q.value("zero_copy", false) ? " (zero-copy)" : " (copy mode)") << "\n";
   }
 }
@@ -104,8 +104,8 @@ void printOutcome(const std::string& command, const nlohmann::json& result) {
     if (!result.value("refused", false)) std::cout << "to apply it, run the same command without --dry-run\n";
   } else if (result.contains("window")) {
     std::cout << command << " " << result.at("target").get<std::string>() << ": scheduled from "
-              << formatUtc(result.at("window").at("start").get<int64_t>()) << " to "
-              << formatUtc(result.at("window").at("end").get<int64_t>()) << "\n";
+              << formatUtc(integer(result.at("window").at("start"))) << " to "
+              << formatUtc(integer(result.at("window").at("end"))) << "\n";
   } else if (result.contains("target") && !result.value("changed", true)) {
     std::cout << command << " " << result.at("target").get<std::string>() << ": nothing to do ("
               << (command == "undrain" ? "it was not drained" : command == "drain" ? "it was drained already"
@@ -119,20 +119,20 @@ void printOutcome(const std::string& command, const nlohmann::json& result) {
       for (const auto& n : list) text += (text.empty() ? "" : ", ") + n.get<std::string>();
       return text;
     };
-    const int64_t revision = result.value("revision", int64_t(0));
+    const int64_t revision = integer(result, "revision");
     std::cout << command << " " << result.at("target").get<std::string>() << ": ";
     if (a.value("complete", false)) {
-      std::cout << "applied on " << names(a.at("applied_on")) << " in " << a.value("ms", int64_t(0)) << " ms (revision "
+      std::cout << "applied on " << names(a.at("applied_on")) << " in " << integer(a, "ms") << " ms (revision "
                 << revision << ")\n";
     } else {
       std::cout << "committed (revision " << revision << "); applied on "
                 << (a.at("applied_on").empty() ? std::string("no node") : names(a.at("applied_on")));
       for (const auto& m : a.at("not_applied")) std::cout << "; " << m.value("why", m.value("node", std::string()));
-      std::cout << " (waited " << a.value("waited_ms", int64_t(0)) << " ms)\n";
+      std::cout << " (waited " << integer(a, "waited_ms") << " ms)\n";
     }
   } else if (result.contains("target")) {
     std::cout << command << " " << result.at("target").get<std::string>() << ": done";
-    if (result.contains("revision")) std::cout << " on every node (etcd revision " << result.at("revision").get<int64_t>() << ")";
+    if (result.contains("revision")) std::cout << " on every node (etcd revision " << integer(result.at("revision")) << ")";
     if (result.value("local", false)) std::cout << " on this node only (--local)";
     std::cout << "\n";
   } else {

@@ -18,7 +18,7 @@ void printFailOpen(const nlohmann::json& records) {
     std::string clients;
     for (const auto& c : r.at("clients")) clients += (clients.empty() ? "" : "; ") + c.get<std::string>();
     std::cout << "FAIL-OPEN: " << r.at("record").get<std::string>() << " has no usable region for " << clients
-              << " since " << formatUtc(r.at("since").get<int64_t>()) << " (answered from every region)\n";
+              << " since " << formatUtc(integer(r.at("since"))) << " (answered from every region)\n";
   }
 }
 
@@ -29,12 +29,12 @@ void printNodeOverrides(const nlohmann::json& n) {
   const std::string only = " on " + n.at("node").get<std::string>() + " only (--local) since ";
   if (o.contains("drained"))
     for (const auto& [region, d] : o.at("drained").items())
-      std::cout << "    drained " << region << only << formatUtc(d.at("since").get<int64_t>())
+      std::cout << "    drained " << region << only << formatUtc(integer(d.at("since")))
                 << (d.value("reason", std::string()).empty() ? "" : " (" + d.at("reason").get<std::string>() + ")") << "\n";
   if (o.contains("forced"))
     for (const auto& [target, f] : o.at("forced").items())
       std::cout << "    forced " << target << " " << f.at("state").get<std::string>() << only
-                << formatUtc(f.at("since").get<int64_t>()) << "\n";
+                << formatUtc(integer(f.at("since"))) << "\n";
 }
 
 // One endpoint's combined decision and each node's view; while etcd is unreachable the other
@@ -45,7 +45,7 @@ void printEndpointViews(const nlohmann::json& c) {
     std::cout << c.value("by", std::string()) << ": " << c.value("decision", std::string()) << ";";
     for (const auto& [node, view] : c.at("views").items()) std::cout << " " << node << " " << view.get<std::string>();
   } else {
-    const std::string at = formatUtc(c.at("stale_since").get<int64_t>()), self = c.value("this_node", std::string());
+    const std::string at = formatUtc(integer(c.at("stale_since"))), self = c.value("this_node", std::string());
     const bool counted = c.value("others_counted", true);
     if (counted) std::cout << "quorum of the views as last known at " << at << " (stale: etcd unreachable): ";
     else std::cout << "this node's probes (etcd unreachable since " << at << "): ";
@@ -64,49 +64,49 @@ void printCluster(const nlohmann::json& c) {
   std::cout << "cluster: node " << c.value("node", std::string());
   std::string reporting;
   if (c.contains("nodes_expected")) {
-    reporting = std::to_string(c.value("nodes_reporting", 0)) + " of " + std::to_string(c.value("nodes_expected", 0)) +
+    reporting = std::to_string(integer(c, "nodes_reporting")) + " of " + std::to_string(integer(c, "nodes_expected")) +
                 " nodes reporting";
     std::string missing;
     for (const auto& m : c.value("nodes_missing", nlohmann::json::array()))
       missing += (missing.empty() ? "" : "; ") + m.value("why", m.value("node", std::string()));
     if (!missing.empty()) reporting += " (" + missing + ")";
   } else {
-    reporting = std::to_string(c.value("nodes_alive", 0)) + " node(s) reporting";
+    reporting = std::to_string(integer(c, "nodes_alive")) + " node(s) reporting";
   }
   const bool degraded = c.contains("degraded_since");
   if (!degraded) std::cout << ", " << reporting;
   if (degraded) {
-    std::cout << ", DEGRADED since " << formatUtc(c.at("degraded_since").get<int64_t>()) << " (etcd unreachable"
+    std::cout << ", DEGRADED since " << formatUtc(integer(c.at("degraded_since"))) << " (etcd unreachable"
               << (c.contains("degraded_because") ? ": " + c.value("degraded_because", std::string()) : std::string()) << "; "
               << (c.value("own_probes_only", false) ? "this node's own probes decide" : "last known state kept")
               << "; drains need --local)";
     // What it answers with: the overrides it last knew, or (started during the outage) its copy.
     if (c.contains("overrides_saved")) {
       const auto& saved = c.at("overrides_saved");
-      const int64_t revision = saved.value("revision", int64_t(0));
+      const int64_t revision = integer(saved, "revision");
       std::cout << ", overrides as last saved at "
                 << (revision ? "revision " + std::to_string(revision) : std::string("an unrecorded revision")) << " ("
-                << saved.value("file", std::string()) << ", saved at " << formatUtc(saved.value("saved", int64_t(0))) << ")";
+                << saved.value("file", std::string()) << ", saved at " << formatUtc(integer(saved, "saved")) << ")";
     } else if (c.value("ever_reached", true)) {
-      const int64_t revision = c.value("admin_revision", int64_t(0));
+      const int64_t revision = integer(c, "admin_revision");
       if (revision) std::cout << ", overrides as last known at revision " << revision;
       else std::cout << ", no cluster-wide overrides as last known";
     } else {
       std::cout << ", no saved overrides";
     }
   } else {
-    std::cout << ", etcd reachable, overrides at revision " << c.value("admin_revision", int64_t(0));
+    std::cout << ", etcd reachable, overrides at revision " << integer(c, "admin_revision");
   }
   const auto watch = c.value("watch", nlohmann::json::object());
-  if (watch.value("lag", int64_t(0)) > 0)
-    std::cout << ", BEHIND: the cluster's overrides are at revision " << watch.value("cluster_revision", int64_t(0))
-              << " (" << watch.at("lag").get<int64_t>() << " revision(s) later)";
+  if (integer(watch, "lag") > 0)
+    std::cout << ", BEHIND: the cluster's overrides are at revision " << integer(watch, "cluster_revision")
+              << " (" << integer(watch.at("lag")) << " revision(s) later)";
   std::cout << "\n";
   // Nodes serving different files: changes are refused until they agree, so it comes first.
   if (c.contains("config_mismatch")) std::cout << "  WARNING: " << c.at("config_mismatch").get<std::string>() << "\n";
   // What status shows of the other nodes is what etcd said last: marked so, on the next line.
   if (degraded) {
-    const std::string at = formatUtc(c.at("degraded_since").get<int64_t>());
+    const std::string at = formatUtc(integer(c.at("degraded_since")));
     if (c.value("ever_reached", true))
       std::cout << "  STALE: the other nodes' reports and views below are as last known at " << at << ", when etcd was last "
                 << "reached (" << reporting << " then); "
@@ -120,9 +120,9 @@ void printCluster(const nlohmann::json& c) {
   if (watch.contains("member"))
     std::cout << "  watch through " << (watch.value("member", std::string()).empty() ? std::string("(no member now)")
                                                                                     : watch.at("member").get<std::string>())
-              << ", delivered up to revision " << watch.value("delivered_revision", int64_t(0)) << "\n";
+              << ", delivered up to revision " << integer(watch, "delivered_revision") << "\n";
   if (watch.contains("last_move"))
-    std::cout << "  watch moved at " << formatUtc(watch.value("last_move_at", int64_t(0))) << ": "
+    std::cout << "  watch moved at " << formatUtc(integer(watch, "last_move_at")) << ": "
               << watch.at("last_move").get<std::string>() << "\n";
   if (c.contains("nodes_not_listed")) {
     std::cout << "  reporting but not in cluster.nodes:";
@@ -137,12 +137,12 @@ void printCluster(const nlohmann::json& c) {
   if (c.contains("nodes"))
     for (const auto& n : c.at("nodes")) {
       std::cout << "  node " << n.at("node").get<std::string>() << (n.value("this_node", false) ? " (this one)" : "")
-                << (n.contains("stale_since") ? ": as last known at " + formatUtc(n.at("stale_since").get<int64_t>())
+                << (n.contains("stale_since") ? ": as last known at " + formatUtc(integer(n.at("stale_since")))
                                               : std::string(": alive"))
-                << ", last heartbeat " << formatUtc(n.at("last_seen").get<int64_t>()) << ", applied revision "
-                << n.value("applied_revision", int64_t(0)) << ", lodestar "
+                << ", last heartbeat " << formatUtc(integer(n.at("last_seen"))) << ", applied revision "
+                << integer(n, "applied_revision") << ", lodestar "
                 << n.value("software", std::string()) << ", config " << n.value("config_hash", std::string()).substr(0, 12)
-                << ", " << n.value("endpoints_down", 0) << " of " << n.value("endpoints", 0) << " endpoints down\n";
+                << ", " << integer(n, "endpoints_down") << " of " << integer(n, "endpoints") << " endpoints down\n";
       printNodeOverrides(n);
     }
 }
@@ -170,12 +170,12 @@ void printStatus(const nlohmann::json& result, bool clusterAsked) {
     std::cout << "\n";
     if (r.contains("windows"))
       for (const auto& w : r.at("windows"))
-        std::cout << "  maintenance window " << formatUtc(w.at("start").get<int64_t>()) << " to "
-                  << formatUtc(w.at("end").get<int64_t>()) << " (" << w.value("state", std::string())
+        std::cout << "  maintenance window " << formatUtc(integer(w.at("start"))) << " to "
+                  << formatUtc(integer(w.at("end"))) << " (" << w.value("state", std::string())
                   << (w.contains("held_because") ? ": " + w.value("held_because", std::string()) : "") << ")"
                   << (w.value("reason", std::string()).empty() ? "" : " " + w.value("reason", std::string())) << "\n";
     for (const auto& p : r.at("pools")) {
-      std::cout << "  pool " << p.at("pool").get<std::string>() << " (" << p.at("zones").get<size_t>() << " zone(s))";
+      std::cout << "  pool " << p.at("pool").get<std::string>() << " (" << integer(p.at("zones")) << " zone(s))";
       if (p.contains("availability")) {
         const auto& a = p.at("availability");
         char pct[256];
@@ -211,9 +211,9 @@ void printStatus(const nlohmann::json& result, bool clusterAsked) {
       if (e.value("serving", false)) std::cout << "  serving";
       else std::cout << "  NOT serving (" << e.value("not_serving_because", std::string()) << ")";
       std::cout << "  " << e.value("why", std::string());
-      if (e.contains("since")) std::cout << "  since " << formatUtc(e.at("since").get<int64_t>());
-      if (e.contains("damped_until")) std::cout << "  FLAPPING: held down until " << formatUtc(e.at("damped_until").get<int64_t>());
-      if (e.value("zones", 1) > 1) std::cout << "  in " << e.at("zones").get<size_t>() << " zones";
+      if (e.contains("since")) std::cout << "  since " << formatUtc(integer(e.at("since")));
+      if (e.contains("damped_until")) std::cout << "  FLAPPING: held down until " << formatUtc(integer(e.at("damped_until")));
+      if (integer(e, "zones", 1) > 1) std::cout << "  in " << integer(e.at("zones")) << " zones";
       std::cout << "\n";
       if (e.contains("cluster")) printEndpointViews(e.at("cluster"));
       if (e.contains("used_by"))

@@ -1,11 +1,19 @@
 // lodestarctl's printers: a successful result of each control command, for people.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 namespace lodestarctl {
+
+/// A whole number of the daemon's reply. A value of another type, or a number that an int64
+/// does not hold (1e300 would make the conversion undefined), throws nlohmann::json's
+/// type_error, which lodestarctl reports as a reply not in the shape it reads.
+int64_t integer(const nlohmann::json& value);
+/// The same for a field of `object`; `fallback` when the field is absent.
+int64_t integer(const nlohmann::json& object, const char* key, int64_t fallback = 0);
 
 /// `status`: regions, pools and endpoints; `clusterAsked`: say so when the node runs alone.
 void printStatus(const nlohmann::json& result, bool clusterAsked);
