@@ -149,6 +149,17 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   if (apexIt == nodes_.end() || !apexIt->second.rrsets.count(wire::rrtype::NS)) {
     diags.error(where_, "zone " + wire::nameToText(apex_) + " has no NS records at its apex");
   }
+  if (diags.errors().size() == errorsBefore) {
+    // Serial and minimum are read from the SOA below: its RDATA must hold them. A loader may
+    // pass any bytes through (RFC 3597's "\# LEN HEX" form).
+    const PendingRRset& soa = apexIt->second.rrsets.at(wire::rrtype::SOA);
+    const std::string& rdata = soa.rrset.rdata.front();
+    const size_t mname = wire::wireNameLength(rdata);
+    const size_t rname = mname ? wire::wireNameLength(std::string_view(rdata).substr(mname)) : 0;
+    if (soa.rrset.rdata.size() != 1 || !rname || rdata.size() != mname + rname + 20)
+      diags.error(soa.where, "zone " + wire::nameToText(apex_) +
+                                 ": its SOA record is malformed (one record of two names and five numbers is needed)");
+  }
   if (diags.errors().size() != errorsBefore) return nullptr;
 
   auto zone = std::make_unique<Zone>();

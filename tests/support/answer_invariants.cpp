@@ -147,7 +147,9 @@ std::string ldnsDisagrees(const uint8_t* a, size_t n, const uint16_t counts[4], 
   if (status != LDNS_STATUS_OK) return std::string("ldns rejects the answer: ") + ldns_get_errorstr_by_id(status);
   const size_t got[4] = {ldns_rr_list_rr_count(ldns_pkt_question(pkt)), ldns_rr_list_rr_count(ldns_pkt_answer(pkt)),
                          ldns_rr_list_rr_count(ldns_pkt_authority(pkt)),
-                         ldns_rr_list_rr_count(ldns_pkt_additional(pkt)) + static_cast<size_t>(opts)};
+                         // ldns takes the OPT and a TSIG (the last record) out of the additional section.
+                         ldns_rr_list_rr_count(ldns_pkt_additional(pkt)) + static_cast<size_t>(opts) +
+                             (ldns_pkt_tsig(pkt) ? 1u : 0u)};
   ldns_pkt_free(pkt);
   for (int s = 0; s < 4; ++s)
     if (got[s] != counts[s])

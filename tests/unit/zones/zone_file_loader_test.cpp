@@ -1,6 +1,9 @@
 // RFC 1035 master files: directives, continuation lines, errors with positions.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include "tests/support/daemon_process.hpp"
 #include "dns/wire/name_text.hpp"
 #include "zones/zone_builder.hpp"
@@ -84,4 +87,23 @@ TEST_CASE("a zone without SOA or NS does not build", "[zones][zonefile]") {
   CHECK_FALSE(load(dir.write("c.zone", "www A 192.0.2.1\n"), d));
   CHECK_THAT(d.report(), Catch::Contains("has no SOA record"));
   CHECK_THAT(d.report(), Catch::Contains("has no NS records"));
+}
+
+TEST_CASE("an SOA whose data is too short for its numbers is refused with its line, not read past its end",
+          "[zones][zonefile]") {
+  // Found by the zone_file fuzzer: ldns read this line's fields into an SOA shorter than its
+  // two names and five numbers, and the builder read the serial past the end.
+  TempDir dir;
+  std::ifstream in(std::string(LODESTAR_SOURCE_DIR) + "/tests/fuzz/corpus/zone_file/soa_generic_too_short", std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string file = text.str();
+  const std::string firstLine = file.substr(0, file.find('\n') + 1);
+  yaml::Diagnostics d;
+  ZoneBuilder b(kApex, {"s.zone", 1, 1});
+  loadZoneText("s.zone", firstLine + "@ IN NS ns1\n", 3600, b, d);
+  CHECK_FALSE(b.build(d));
+  CHECK_THAT(d.report(), Catch::Contains("s.zone:1:1: zone example.test.: its SOA record is malformed"));
+  yaml::Diagnostics ok;
+  CHECK(load(dir.write("t.zone", "@ IN SOA \\# 22 00 00 0000000100000002000000030000000400000005\n@ IN NS ns1\n"), ok));
 }
