@@ -31,6 +31,7 @@ struct Scheduler::Entry {
   std::string lastReason = "not probed yet";
   std::chrono::system_clock::time_point since = std::chrono::system_clock::now();
   uint64_t probes = 0, failures = 0, changes = 0, localFailures = 0;
+  std::chrono::microseconds latency{0};  // of the last probe that reached the endpoint
 
   explicit Entry(ProbeTarget t) : target(std::move(t)), fsm(target.check->rise, target.check->fall, target.check->damping) {
     // A cell that outlived a reload keeps what it knew.
@@ -131,6 +132,7 @@ void Scheduler::onResult(Entry& e, const ProbeResult& r) {
     return schedule(e, e.target.check->recheck);
   }
   if (!r.success) ++e.failures;
+  e.latency = r.latency;
   Observed before = e.fsm.state();
   e.lastReason = r.reason;
   const auto now = loop::EventLoop::Clock::now();
@@ -164,7 +166,7 @@ std::vector<Scheduler::Status> Scheduler::status() const {
   std::vector<Status> out;
   for (const auto& [cell, e] : entries_) {
     Status st{e->target.address, e->target.where, e->target.check->name, e->fsm.state(), e->lastReason, e->since,
-              e->probes, e->failures, e->changes, e->localFailures, std::nullopt};
+              e->probes, e->failures, e->changes, e->localFailures, std::nullopt, e->latency};
     const auto left = e->fsm.heldUntil() - loop::EventLoop::Clock::now();
     if (left > loop::EventLoop::Clock::duration::zero())
       st.heldUntil = std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(left);

@@ -70,6 +70,7 @@ class Scheduler {
     std::chrono::system_clock::time_point since;
     uint64_t probes = 0, failures = 0, changes = 0, localFailures = 0;
     std::optional<std::chrono::system_clock::time_point> heldUntil;  // flap damping holds it down
+    std::chrono::microseconds latency{0};  // the last probe's, when it reached the endpoint
   };
   std::vector<Status> status() const;
   uint64_t changes() const noexcept { return changes_; }

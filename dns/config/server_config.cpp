@@ -58,7 +58,7 @@ std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const YAML:
   yaml::Diagnostics& diags = yaml.diags();
   if (!root.IsDefined()) return std::nullopt;
   if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "geo", "state_dir", "control_socket", "udp", "tcp", "hooks",
-                                "cluster", "xdp"}))
+                                "cluster", "xdp", "http"}))
     return std::nullopt;
   ServerConfig c;
   c.path = path;
@@ -194,6 +194,7 @@ std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const YAML:
   }
   if (root["cluster"]) c.cluster = readClusterConfig(yaml, root["cluster"], path);
   if (root["xdp"]) c.xdp = readXdpConfig(yaml, root["xdp"], c.listen);
+  if (root["http"]) c.http = readHttpConfig(yaml, root["http"], path);
   if (!diags.ok()) return std::nullopt;
   return c;
 }

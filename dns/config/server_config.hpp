@@ -47,6 +47,16 @@ struct XdpConfig {
   yaml::SourceLocation where, interfaceWhere;
 };
 
+/// `http:`: the metrics, health and status page listener. Absent: no HTTP at all.
+inline constexpr uint16_t kDefaultHttpPort = 9353;
+struct HttpConfig {
+  std::vector<ListenAddress> listen;  // default: 127.0.0.1 on kDefaultHttpPort
+  // Asked of every path but /healthz when set: a bearer token, or basic auth (either works
+  // when both are set). Read from files so the secrets stay out of the main config.
+  std::string token;
+  std::string user, password;
+};
+
 struct ServerConfig {
   std::string path;  // of the config file itself
   std::vector<ListenAddress> listen;
@@ -69,6 +79,7 @@ struct ServerConfig {
   std::vector<health::HookSpec> hooks;  // run on every health state change
   std::optional<ClusterConfig> cluster;
   std::optional<XdpConfig> xdp;
+  std::optional<HttpConfig> http;
 };
 
 /// Reads and checks the main config; nullopt when anything is wrong (all of it reported).
@@ -84,6 +95,9 @@ std::optional<ClusterConfig> readClusterConfig(yaml::YamlReader& yaml, const YAM
 
 /// Reads `xdp:`; `listen` must already be read (the filter serves their one port).
 std::optional<XdpConfig> readXdpConfig(yaml::YamlReader& yaml, const YAML::Node& node, const std::vector<ListenAddress>& listen);
+
+/// Reads `http:` (its files relative to the configuration file's folder).
+std::optional<HttpConfig> readHttpConfig(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& configPath);
 
 /// Parses "127.0.0.1:53", "[::1]:53" or a bare address (port 53).
 std::optional<ListenAddress> parseListenAddress(const std::string& text);

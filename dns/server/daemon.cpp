@@ -28,8 +28,10 @@
 #include "dns/server/explain.hpp"
 #include "dns/server/fail_open_watch.hpp"
 #include "dns/server/health_events.hpp"
+#include "dns/http/http_server.hpp"
 #include "dns/server/loaded_config.hpp"
 #include "dns/server/log.hpp"
+#include "dns/server/metrics.hpp"
 #include "dns/server/probe_targets.hpp"
 #include "dns/server/socket_set.hpp"
 #include "dns/server/stats_snapshot.hpp"
@@ -61,6 +63,13 @@ namespace {
 std::string listenText(const lodestar::config::ServerConfig& c) {
   std::string s;
   for (const auto& l : c.listen) s += l.text + ";";
+  return s;
+}
+
+std::string httpText(const lodestar::config::ServerConfig& c) {
+  if (!c.http) return "";
+  std::string s = c.http->token + ";" + c.http->user + ";" + c.http->password + ";";
+  for (const auto& l : c.http->listen) s += l.text + ";";
   return s;
 }
 
@@ -170,6 +179,15 @@ class Daemon {
         return 1;
       }
     }
+    if (config_.http) {
+      try {
+        startHttp();
+      } catch (const std::exception& e) {
+        logLine(LogLevel::Error, e.what());
+        stopWorkers();
+        return 1;
+      }
+    }
     prober_ = std::make_unique<health::Prober>(loop_);
     hooks_ = std::make_unique<health::HookRunner>(loop_, config_.hooks, [](bool failed, const std::string& m) {
       logLine(failed ? LogLevel::Warning : LogLevel::Info, m);
@@ -219,6 +237,38 @@ class Daemon {
                                   std::to_string(l.soft));
     else
       logLine(LogLevel::Info, "descriptors: limit " + std::to_string(l.soft) + " (the hard limit)");
+  }
+
+  // The HTTP listener's pages, each made on the loop from the snapshots the control commands
+  // print (docs/metrics.md).
+  void startHttp() {
+    using http::Response;
+    const char* kJson = "application/json";
+    std::vector<http::Listener> listeners;
+    for (const auto& l : config_.http->listen) listeners.push_back({l.address, l.port, l.text});
+    std::vector<http::HttpServer::Route> routes = {
+        {"/metrics",
+         [this] {
+           MetricsInputs in{stats(), status(false, false), publisher_->generation(), kVersion};
+           for (int c = 1; c <= 5; ++c) in.httpAnswered[c] = http_->answered(c);
+           return Response{200, "text/plain; version=0.0.4; charset=utf-8", metricsText(in), {}};
+         }},
+        {"/healthz", [] { return Response{200, "text/plain; charset=utf-8", "ok\n", {}}; }, true},
+        {"/readyz",
+         [this] {
+           const Readiness r = readiness(status(false, false));
+           return Response{r.ready ? 200 : 503, "text/plain; charset=utf-8", r.why + "\n", {}};
+         },
+         true},
+        {"/api/v1/status", [this, kJson] { return Response{200, kJson, status(false, cluster_ != nullptr).dump(), {}}; }},
+    };
+    http_ = std::make_unique<http::HttpServer>(
+        loop_, listeners, http::Credentials{config_.http->token, config_.http->user, config_.http->password},
+        std::move(routes), [](const std::string& m) { logLine(LogLevel::Warning, m); });
+    std::string where;
+    for (const auto& l : listeners) where += (where.empty() ? "" : ", ") + l.text;
+    logLine(LogLevel::Info, "http: metrics, health and status on " + where +
+                                (config_.http->token.empty() && config_.http->user.empty() ? " (no credentials asked)" : ""));
   }
 
   // tcp.max_connections, or fewer when the descriptor limit leaves no room for them beside
@@ -285,7 +335,7 @@ class Daemon {
   //     status at once (and its callbacks use the admin state and the view);
   //  3. probe and hook children: killed, so none outlives the daemon;
   //  4. the scheduler, then the hooks and the prober it calls: no probe result arrives after;
-  //  5. the control server: no command runs against what follows;
+  //  5. the control server and the HTTP listener: no command or page runs against what follows;
   //  6. the signal descriptor;
   //  7. the workers and the XDP path last: queries are answered until the very end, and
   //     their counters are read once they have stopped, for the closing line.
@@ -298,6 +348,7 @@ class Daemon {
     hooks_.reset();
     prober_.reset();
     control_.reset();
+    http_.reset();
     close(sigFd_);
     engine::StatsTotals total = stopWorkers();
     logLine(LogLevel::Info, "stopped after " + std::to_string(total.received) + " queries (" +
@@ -501,6 +552,8 @@ class Daemon {
     }
     if (listenText(loaded->config) != listenText(config_) || loaded->config.workers != config_.workers)
       logLine(LogLevel::Warning, "listen addresses and workers change only on restart");
+    if (httpText(loaded->config) != httpText(config_))
+      logLine(LogLevel::Warning, "http: its addresses and credentials change only on restart");
     std::string summary = describeView(*loaded->view);
     applyAdminState(admin_->effective(), *loaded->view, *loaded->admin, unixNow());
     contentHash_ = loaded->contentHash;
@@ -532,6 +585,7 @@ class Daemon {
   std::unique_ptr<XdpPath> xdp_;  // only with xdp: in the config
   loop::EventLoop loop_;
   std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<http::HttpServer> http_;  // only with http: in the config
   std::unique_ptr<health::Prober> prober_;
   std::unique_ptr<health::HookRunner> hooks_;
   std::unique_ptr<health::Scheduler> scheduler_;

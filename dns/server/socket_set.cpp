@@ -17,22 +17,6 @@ namespace lodestar::server {
 
 namespace {
 
-socklen_t toSockaddr(const wire::Address& a, uint16_t port, sockaddr_storage& ss) {
-  std::memset(&ss, 0, sizeof ss);
-  if (a.family == wire::Family::IPv4) {
-    auto* in = reinterpret_cast<sockaddr_in*>(&ss);
-    in->sin_family = AF_INET;
-    in->sin_port = htons(port);
-    std::memcpy(&in->sin_addr, a.bytes.data(), 4);
-    return sizeof(sockaddr_in);
-  }
-  auto* in6 = reinterpret_cast<sockaddr_in6*>(&ss);
-  in6->sin6_family = AF_INET6;
-  in6->sin6_port = htons(port);
-  std::memcpy(&in6->sin6_addr, a.bytes.data(), 16);
-  return sizeof(sockaddr_in6);
-}
-
 bool isWildcard(const wire::Address& a) {
   for (unsigned i = 0; i < a.bits() / 8; ++i)
     if (a.bytes[i]) return false;
@@ -57,7 +41,7 @@ int openSocket(const lodestar::config::ListenAddress& l, uint16_t port, int type
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
   }
   sockaddr_storage ss;
-  socklen_t len = toSockaddr(l.address, port, ss);
+  socklen_t len = l.address.toSockaddr(port, ss);
   if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
     int err = errno;
     close(fd);
@@ -89,7 +73,7 @@ void refuseIfServed(const lodestar::config::ListenAddress& l) {
     // TCP: connections of an earlier run in TIME_WAIT must not count as a server.
     if (type == SOCK_STREAM) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     sockaddr_storage ss;
-    socklen_t len = toSockaddr(l.address, l.port, ss);
+    socklen_t len = l.address.toSockaddr(l.port, ss);
     int rc = bind(fd, reinterpret_cast<sockaddr*>(&ss), len);
     int err = errno;
     close(fd);

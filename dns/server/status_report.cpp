@@ -103,6 +103,8 @@ nlohmann::json statusReport(const StatusInputs& in) {
               ep["since"] = std::chrono::system_clock::to_time_t(p->second->since);
               ep["probes"] = p->second->probes;
               ep["failures"] = p->second->failures;
+              ep["changes"] = p->second->changes;
+              if (p->second->probes) ep["latency_ms"] = double(p->second->latency.count()) / 1000.0;
               if (p->second->heldUntil) {
                 ep["damped_until"] = std::chrono::system_clock::to_time_t(*p->second->heldUntil);
                 ep["not_serving_because"] = "flapping: held down by flap_damping";

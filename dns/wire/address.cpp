@@ -48,6 +48,22 @@ Address Address::fromSockaddr(const sockaddr* sa) noexcept {
   return a;
 }
 
+unsigned Address::toSockaddr(uint16_t port, sockaddr_storage& out) const noexcept {
+  std::memset(&out, 0, sizeof out);
+  if (family == Family::IPv4) {
+    auto* in = reinterpret_cast<sockaddr_in*>(&out);
+    in->sin_family = AF_INET;
+    in->sin_port = htons(port);
+    std::memcpy(&in->sin_addr, bytes.data(), 4);
+    return sizeof(sockaddr_in);
+  }
+  auto* in6 = reinterpret_cast<sockaddr_in6*>(&out);
+  in6->sin6_family = AF_INET6;
+  in6->sin6_port = htons(port);
+  std::memcpy(&in6->sin6_addr, bytes.data(), 16);
+  return sizeof(sockaddr_in6);
+}
+
 std::string Address::toString() const {
   char buf[INET6_ADDRSTRLEN];
   if (family == Family::IPv4) return inet_ntop(AF_INET, bytes.data(), buf, sizeof buf);

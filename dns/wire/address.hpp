@@ -8,6 +8,7 @@
 #include <string_view>
 
 struct sockaddr;
+struct sockaddr_storage;
 
 namespace lodestar::wire {
 
@@ -29,6 +30,8 @@ struct Address {
   static std::optional<Address> parse(std::string_view text);
   /// Reads a sockaddr_in / sockaddr_in6; an IPv4-mapped IPv6 address becomes IPv4.
   static Address fromSockaddr(const sockaddr* sa) noexcept;
+  /// Writes this address and `port` as a sockaddr_in / sockaddr_in6; returns its length.
+  unsigned toSockaddr(uint16_t port, sockaddr_storage& out) const noexcept;
   std::string toString() const;
 };
 

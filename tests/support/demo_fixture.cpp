@@ -85,7 +85,8 @@ const std::map<std::string, std::vector<std::string>> kRegions = {
     {"ap-northeast", {"127.0.3.1", "127.0.3.2"}}};
 }
 
-DemoFixture::DemoFixture(std::vector<std::string> daemonPrefix) : daemonPrefix_(std::move(daemonPrefix)) {
+DemoFixture::DemoFixture(std::vector<std::string> daemonPrefix, const std::string& moreConfig)
+    : daemonPrefix_(std::move(daemonPrefix)) {
   namespace fs = std::filesystem;
   // The demo site the build made (examples/ plus its geo database); never its state.
   const std::string site = LODESTAR_DEMO_DIR;
@@ -101,6 +102,10 @@ DemoFixture::DemoFixture(std::vector<std::string> daemonPrefix) : daemonPrefix_(
   };
   // Same demo, on ports the kernel picks, so a running demo or a parallel test never collides.
   rewrite("lodestar.yaml", ":5353", ":0");
+  if (!moreConfig.empty()) {
+    std::ofstream out(dir_.path() + "/lodestar.yaml", std::ios::app);
+    out << "\n" << moreConfig << "\n";
+  }
   rewrite("zones/gtm.example.test.yaml", "port: 8080", "port: " + std::to_string(checkPort_));
   for (const auto& [region, addrs] : kRegions) startRegion(region);
   daemon_ = std::make_unique<DaemonProcess>(dir_.path() + "/lodestar.yaml", daemonPrefix_);

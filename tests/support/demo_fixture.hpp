@@ -28,7 +28,8 @@ class DemoFixture {
  public:
   /// `checkPort`: where the backends listen and the demo's check probes (a free port).
   /// `daemonPrefix`: a command the daemon runs under (e.g. prlimit), as DaemonProcess takes.
-  explicit DemoFixture(std::vector<std::string> daemonPrefix = {});
+  /// `moreConfig`: YAML appended to the demo's lodestar.yaml (e.g. an `http:` block).
+  explicit DemoFixture(std::vector<std::string> daemonPrefix = {}, const std::string& moreConfig = "");
   DaemonProcess& daemon() { return *daemon_; }
   uint16_t checkPort() const { return checkPort_; }
   const TempDir& dir() const { return dir_; }

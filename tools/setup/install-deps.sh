@@ -7,6 +7,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev                  # control protocol (JSON) and lodestarctl's command line
   libcurl4-openssl-dev                             # http/https health checks
   libxdp-dev libbpf-dev                            # the optional AF_XDP path (xdp:)
+  libmicrohttpd-dev                                # metrics, health and the status page (http:)
   catch2                                           # unit and end-to-end tests
   python3                                          # the layering check (tools/layering/)
   knot-dnsutils mmdb-bin socat openssl             # kdig, mmdblookup, socat, openssl s_server: peers in tests
@@ -14,7 +15,7 @@ packages=(
 for option in "$@"; do
   case $option in
     --with-fuzzer) packages+=(clang libclang-rt-14-dev) ;;  # libFuzzer
-    --with-tests) packages+=(etcd-server iproute2) ;;       # the cluster tests start their own etcd; XDP tests make netns
+    --with-tests) packages+=(etcd-server iproute2 prometheus) ;;  # own etcd for the cluster tests; netns for XDP; promtool
     *) echo "install-deps.sh: unknown option $option" >&2; exit 2 ;;
   esac
 done

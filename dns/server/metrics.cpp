@@ -1,0 +1,190 @@
+// Names follow Prometheus' conventions: lodestar_ prefix, _total on counters, seconds and
+// ratios as base units. Labels are bounded by the configuration (regions, endpoints, rcodes,
+// types), never by clients.
+#include "dns/server/metrics.hpp"
+
+#include "dns/server/prometheus_text.hpp"
+
+namespace lodestar::server {
+
+namespace {
+
+using Json = nlohmann::json;
+using Labels = PrometheusText::Labels;
+
+// A non-negative whole number (the snapshots hold counters as unsigned, tests as signed).
+uint64_t whole(const Json& v) {
+  if (v.is_number_unsigned()) return v.get<uint64_t>();
+  return v.is_number_integer() && v.get<int64_t>() > 0 ? static_cast<uint64_t>(v.get<int64_t>()) : 0;
+}
+
+uint64_t count(const Json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() ? whole(*it) : 0;
+}
+
+// A counter or gauge that has one sample without labels.
+void single(PrometheusText& p, const char* name, const char* type, const char* help, uint64_t value) {
+  p.family(name, type, help);
+  p.sample({}, value);
+}
+
+// A counter per key of a stats object ({"NOERROR": 5, ...}).
+void byKey(PrometheusText& p, const Json& stats, const char* key, const char* name, const char* label, const char* help) {
+  p.family(name, "counter", help);
+  const auto it = stats.find(key);
+  if (it == stats.end() || !it->is_object()) return;
+  for (const auto& [k, v] : it->items())
+    if (v.is_number_integer()) p.sample({{label, k}}, whole(v));
+}
+
+void queries(PrometheusText& p, const Json& s) {
+  single(p, "lodestar_queries_total", "counter", "DNS messages received by the workers (UDP, TCP and AF_XDP).",
+         count(s, "queries"));
+  single(p, "lodestar_queries_ecs_total", "counter", "Queries that carried an EDNS Client Subnet option.",
+         count(s, "with_ecs"));
+  single(p, "lodestar_queries_dropped_total", "counter", "Messages not answered: not a query, or malformed.",
+         count(s, "dropped"));
+  single(p, "lodestar_responses_truncated_total", "counter", "Answers sent with TC=1 (too big for the client's UDP size).",
+         count(s, "truncated"));
+  byKey(p, s, "by_rcode", "lodestar_responses_total", "rcode", "Answers by response code.");
+  byKey(p, s, "by_qtype", "lodestar_queries_by_type_total", "qtype", "Queries by question type.");
+  byKey(p, s, "answers_by_region", "lodestar_steered_answers_total", "region",
+        "Steered answers by the region chosen first (the steering decisions).");
+  single(p, "lodestar_fail_open_answers_total", "counter",
+         "Steered answers given with no usable region: endpoints served whatever their health.", count(s, "fail_open"));
+  single(p, "lodestar_fail_open_records", "gauge", "Steered records with clients that no usable region serves now.",
+         count(s, "fail_open_records"));
+  single(p, "lodestar_fail_open_entered_total", "counter", "Times a record began failing open.",
+         count(s, "fail_open_entered"));
+  single(p, "lodestar_tcp_connections", "gauge", "TCP connections open over all workers.", count(s, "tcp_connections"));
+  single(p, "lodestar_tcp_connections_max", "gauge", "The cap on TCP connections over all workers.",
+         count(s, "tcp_max_connections"));
+}
+
+void daemonState(PrometheusText& p, const MetricsInputs& in) {
+  p.family("lodestar_build_info", "gauge", "Always 1; the version in a label.");
+  p.sample({{"version", in.version}}, uint64_t(1));
+  p.family("lodestar_reloads_total", "counter", "Reloads of the configuration, applied or failed (the old one kept serving).");
+  p.sample({{"result", "ok"}}, count(in.stats, "reloads"));
+  p.sample({{"result", "failed"}}, count(in.stats, "failed_reloads"));
+  single(p, "lodestar_config_generation", "gauge", "The configuration served: 1 at start, one more per reload applied.",
+         in.generation);
+  single(p, "lodestar_health_changes_total", "counter", "Health state changes of the endpoints.",
+         count(in.stats, "health_changes"));
+  single(p, "lodestar_probe_local_failures_total", "counter",
+         "Probes that failed on this machine (no descriptor, no memory): not held against the endpoint.",
+         count(in.stats, "probe_local_failures"));
+  p.family("lodestar_http_requests_total", "counter", "Requests answered by this HTTP listener, by status class.");
+  for (int c = 1; c <= 5; ++c) p.sample({{"code", std::to_string(c) + "xx"}}, in.httpAnswered[c]);
+}
+
+void regions(PrometheusText& p, const Json& status) {
+  const Json empty = Json::array();
+  const Json& list = status.contains("regions") && status["regions"].is_array() ? status["regions"] : empty;
+  p.family("lodestar_region_drained", "gauge", "1 while the region is drained (an admin drain or an open window).");
+  for (const auto& r : list) p.sample({{"region", r.value("region", "")}}, uint64_t(r.value("drained", false)));
+  p.family("lodestar_pool_availability_ratio", "gauge",
+           "Share of the sampled seconds the region's pool could serve, over the last hour or day.");
+  for (const auto& r : list)
+    for (const auto& pool : r.value("pools", empty))
+      if (pool.contains("availability"))
+        for (const char* window : {"last_hour", "last_day"})
+          p.sample({{"region", r.value("region", "")}, {"pool", pool.value("pool", "")}, {"window", window == std::string("last_hour") ? "1h" : "1d"}},
+                   pool["availability"].value(window, 0.0) / 100.0);
+  // Endpoints: each once per region, by address (or a CNAME region's target).
+  auto endpointLabels = [](const Json& r, const Json& e) {
+    return Labels{{"region", r.value("region", "")}, {"endpoint", e.value("address", e.value("cname", ""))}};
+  };
+  p.family("lodestar_endpoint_up", "gauge", "1 while the endpoint's health checks pass (up or in doubt), 0 when down.");
+  for (const auto& r : list)
+    for (const auto& e : r.value("endpoints", empty))
+      p.sample(endpointLabels(r, e), uint64_t(e.value("health", "") != "down"));
+  p.family("lodestar_endpoint_serving", "gauge", "1 while the endpoint is in answers: healthy or forced up, and not drained.");
+  for (const auto& r : list)
+    for (const auto& e : r.value("endpoints", empty)) p.sample(endpointLabels(r, e), uint64_t(e.value("serving", false)));
+  p.family("lodestar_endpoint_admin_state", "gauge", "The operator's override on the endpoint: 1 for the state it is in.");
+  for (const auto& r : list)
+    for (const auto& e : r.value("endpoints", empty)) {
+      const std::string admin = e.value("admin", "auto");
+      for (const char* state : {"auto", "force-up", "force-down"}) {
+        Labels l = endpointLabels(r, e);
+        l.push_back({"state", state});
+        p.sample(l, uint64_t(admin == state));
+      }
+    }
+  p.family("lodestar_endpoint_probe_latency_seconds", "gauge", "How long the endpoint's last probe took.");
+  for (const auto& r : list)
+    for (const auto& e : r.value("endpoints", empty))
+      if (e.contains("latency_ms")) p.sample(endpointLabels(r, e), e.value("latency_ms", 0.0) / 1000.0);
+  p.family("lodestar_endpoint_probes_total", "counter", "Probes of the endpoint that reached a verdict.");
+  for (const auto& r : list)
+    for (const auto& e : r.value("endpoints", empty))
+      if (e.contains("probes")) p.sample(endpointLabels(r, e), count(e, "probes"));
+  p.family("lodestar_endpoint_probe_failures_total", "counter", "Probes of the endpoint that failed.");
+  for (const auto& r : list)
+    for (const auto& e : r.value("endpoints", empty))
+      if (e.contains("failures")) p.sample(endpointLabels(r, e), count(e, "failures"));
+  p.family("lodestar_endpoint_state_changes_total", "counter", "Health state changes of the endpoint.");
+  for (const auto& r : list)
+    for (const auto& e : r.value("endpoints", empty))
+      if (e.contains("changes")) p.sample(endpointLabels(r, e), count(e, "changes"));
+}
+
+void cluster(PrometheusText& p, const Json& status) {
+  const auto it = status.find("cluster");
+  if (it == status.end() || !it->is_object()) return;
+  const Json& c = *it;
+  single(p, "lodestar_cluster_etcd_reachable", "gauge", "1 while this node reaches the cluster's etcd.",
+         c.value("reachable", false));
+  single(p, "lodestar_cluster_degraded", "gauge", "1 while the node serves from its saved overrides, etcd unreachable.",
+         c.contains("degraded_since"));
+  single(p, "lodestar_cluster_isolated", "gauge", "1 while this node's own probes disagree with the other nodes'.",
+         c.value("isolated", false));
+  single(p, "lodestar_cluster_nodes_reporting", "gauge", "Expected nodes whose reports this node sees.",
+         count(c, "nodes_reporting"));
+  single(p, "lodestar_cluster_nodes_expected", "gauge", "Nodes an admin change waits for.", count(c, "nodes_expected"));
+  single(p, "lodestar_cluster_nodes_alive", "gauge", "Nodes holding a live lease in etcd.", count(c, "nodes_alive"));
+  const Json watch = c.value("watch", Json::object());
+  const auto lag = watch.find("lag");
+  single(p, "lodestar_cluster_revision_lag", "gauge", "etcd revisions of the overrides this node has not applied yet.",
+         lag != watch.end() ? whole(*lag) : 0);
+  single(p, "lodestar_cluster_config_mismatch", "gauge", "1 while another node serves other zone files.",
+         c.value("config_mismatch", false));
+}
+
+// Overrides this node holds only for itself (--local).
+void localOverrides(PrometheusText& p, const Json& status) {
+  uint64_t n = 0;
+  for (const auto& r : status.value("regions", Json::array())) {
+    if (r.contains("drain") && r["drain"].value("local", false)) ++n;
+    for (const auto& e : r.value("endpoints", Json::array()))
+      if (e.value("forced_here_only", false)) ++n;
+  }
+  single(p, "lodestar_local_overrides", "gauge", "Drains and forces this node holds for itself only (--local).", n);
+}
+
+}  // namespace
+
+std::string metricsText(const MetricsInputs& in) {
+  PrometheusText p;
+  queries(p, in.stats);
+  daemonState(p, in);
+  regions(p, in.status);
+  localOverrides(p, in.status);
+  cluster(p, in.status);
+  return p.text();
+}
+
+Readiness readiness(const nlohmann::json& status) {
+  for (const auto& r : status.value("regions", Json::array()))
+    for (const auto& e : r.value("endpoints", Json::array()))
+      if (e.value("why", "") == "not probed yet" || (e.contains("probes") && count(e, "probes") == 0))
+        return {false, "waiting for the first probe of " + e.value("address", e.value("cname", std::string("?"))) +
+                           " (region " + r.value("region", "") + ")"};
+  if (const auto c = status.find("cluster"); c != status.end() && c->is_object() && !c->value("ever_reached", true))
+    return {false, "the cluster's etcd has not been reached since start"};
+  return {true, "ready"};
+}
+
+}  // namespace lodestar::server
