@@ -172,6 +172,8 @@ std::string metricsText(const MetricsInputs& in) {
   daemonState(p, in);
   regions(p, in.status);
   localOverrides(p, in.status);
+  single(p, "lodestar_ready", "gauge", "1 when /readyz says ready: every endpoint probed once, etcd reached once.",
+         readiness(in.status).ready);
   cluster(p, in.status);
   return p.text();
 }

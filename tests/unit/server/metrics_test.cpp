@@ -38,6 +38,7 @@ TEST_CASE("metrics read the stats and status snapshots", "[metrics]") {
   CHECK_THAT(m, Catch::Contains("lodestar_endpoint_admin_state{region=\"eu\",endpoint=\"192.0.2.1\",state=\"force-up\"} 1\n"));
   CHECK_THAT(m, Catch::Contains("lodestar_endpoint_probe_latency_seconds{region=\"eu\",endpoint=\"192.0.2.1\"} 0.0015\n"));
   CHECK_THAT(m, Catch::Contains("lodestar_local_overrides 1\n"));
+  CHECK_THAT(m, Catch::Contains("lodestar_ready 1\n"));
   CHECK_THAT(m, Catch::Contains("lodestar_cluster_etcd_reachable 0\n"));
   CHECK_THAT(m, Catch::Contains("lodestar_cluster_degraded 1\n"));
   CHECK_THAT(m, Catch::Contains("lodestar_cluster_revision_lag 2\n"));
