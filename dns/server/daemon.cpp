@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <deque>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -32,6 +33,8 @@
 #include "dns/server/loaded_config.hpp"
 #include "dns/server/log.hpp"
 #include "dns/server/metrics.hpp"
+#include "dns/server/status_page.hpp"
+#include "dns/server/steering_map.hpp"
 #include "dns/server/probe_targets.hpp"
 #include "dns/server/socket_set.hpp"
 #include "dns/server/stats_snapshot.hpp"
@@ -192,11 +195,11 @@ class Daemon {
     hooks_ = std::make_unique<health::HookRunner>(loop_, config_.hooks, [](bool failed, const std::string& m) {
       logLine(failed ? LogLevel::Warning : LogLevel::Info, m);
     });
-    admin_->setEvents([this](const health::HookEvent& e) { hooks_->fire(e); });  // a window held or opened after a hold
-    failOpen_ = std::make_unique<FailOpenWatch>([this](const health::HookEvent& e) { hooks_->fire(e); });
+    admin_->setEvents([this](const health::HookEvent& e) { fire(e); });  // a window held or opened after a hold
+    failOpen_ = std::make_unique<FailOpenWatch>([this](const health::HookEvent& e) { fire(e); });
     scheduler_ = std::make_unique<health::Scheduler>(loop_, *prober_, [this](const health::StateChange& c) {
       logHealthChange(c);
-      hooks_->fire({healthEventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});
+      fire({healthEventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});
       if (cluster_) cluster_->localChange(c);
       checkFailOpen();
     });
@@ -260,7 +263,29 @@ class Daemon {
            return Response{r.ready ? 200 : 503, "text/plain; charset=utf-8", r.why + "\n", {}};
          },
          true},
-        {"/api/v1/status", [this, kJson] { return Response{200, kJson, status(false, cluster_ != nullptr).dump(), {}}; }},
+        {"/api/v1/status",
+         [this, kJson] {
+           nlohmann::json s = status(false, cluster_ != nullptr);
+           s["recent_events"] = nlohmann::json::array();
+           for (const auto& e : recentEvents_) s["recent_events"].push_back(nlohmann::json::parse(e, nullptr, false));
+           return Response{200, kJson, s.dump(), {}};
+         }},
+        {"/api/v1/steering",
+         [this, kJson] {
+           const auto view = publisher_->current();
+           if (groupsOf_ != publisher_->generation()) {  // the groups depend on the view only
+             groups_ = clientGroups(*view);
+             groupsOf_ = publisher_->generation();
+           }
+           const nlohmann::json map = {{"records", steeringMap(*view, groups_, admin_->effective(), unixNow())}};
+           return Response{200, kJson, map.dump(), {}};
+         }},
+        {"/",
+         [] {
+           return Response{200, "text/html; charset=utf-8", std::string(statusPageHtml()),
+                           {{"Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; "
+                                                        "style-src 'unsafe-inline'; connect-src 'self'"}}};
+         }},
     };
     http_ = std::make_unique<http::HttpServer>(
         loop_, listeners, http::Credentials{config_.http->token, config_.http->user, config_.http->password},
@@ -269,6 +294,13 @@ class Daemon {
     for (const auto& l : listeners) where += (where.empty() ? "" : ", ") + l.text;
     logLine(LogLevel::Info, "http: metrics, health and status on " + where +
                                 (config_.http->token.empty() && config_.http->user.empty() ? " (no credentials asked)" : ""));
+  }
+
+  // Every event the hooks get, also kept for the status page's recent changes.
+  void fire(const health::HookEvent& e) {
+    recentEvents_.push_back(e.json);
+    if (recentEvents_.size() > kRecentEvents) recentEvents_.pop_front();
+    hooks_->fire(e);
   }
 
   // tcp.max_connections, or fewer when the descriptor limit leaves no room for them beside
@@ -586,6 +618,10 @@ class Daemon {
   loop::EventLoop loop_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<http::HttpServer> http_;  // only with http: in the config
+  static constexpr size_t kRecentEvents = 50;
+  std::deque<std::string> recentEvents_;      // the last events the hooks got, oldest first
+  uint64_t groupsOf_ = 0;                     // the view generation groups_ belongs to
+  std::vector<ClientGroup> groups_;           // the steering map's client groups of that view
   std::unique_ptr<health::Prober> prober_;
   std::unique_ptr<health::HookRunner> hooks_;
   std::unique_ptr<health::Scheduler> scheduler_;

@@ -15,7 +15,7 @@ packages=(
 for option in "$@"; do
   case $option in
     --with-fuzzer) packages+=(clang libclang-rt-14-dev) ;;  # libFuzzer
-    --with-tests) packages+=(etcd-server iproute2 prometheus) ;;  # own etcd for the cluster tests; netns for XDP; promtool
+    --with-tests) packages+=(etcd-server iproute2 prometheus chromium) ;;  # own etcd; netns for XDP; promtool; the status page
     *) echo "install-deps.sh: unknown option $option" >&2; exit 2 ;;
   esac
 done

@@ -1,0 +1,103 @@
+// The live status page (issue 30) in a real browser: headless Chromium opens it, a region's
+// backends stop, and the page shows the region down without being reloaded; screenshots
+// (desktop and phone) are kept in <build>/test-artifacts/. The status API says the same.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/demo_fixture.hpp"
+#include "tests/support/headless_browser.hpp"
+#include "tests/support/http_get.hpp"
+
+using namespace lodestar::test;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const std::string kToken = "page-token";
+
+template <typename Pred>
+bool until(Pred pred, std::chrono::milliseconds limit) {
+  for (auto start = Clock::now(); Clock::now() - start < limit;) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+std::string artifact(const std::string& name, const std::string& bytes) {
+  const std::string dir = std::string(LODESTAR_DEMO_DIR) + "/../test-artifacts";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/" + name, std::ios::binary) << bytes;
+  return dir + "/" + name;
+}
+
+std::string regionState(HeadlessBrowser& b, const std::string& region) {
+  const auto v = b.evaluate("(document.querySelector('[data-region=\"" + region + "\"]') || {dataset: {}}).dataset.state || ''");
+  return v.is_string() ? v.get<std::string>() : "";
+}
+
+}  // namespace
+
+TEST_CASE("status page: a region whose backends stop turns down on the page without a reload", "[e2e][http][browser]") {
+  if (!HeadlessBrowser::available()) {
+    WARN("chromium (Debian's chromium package) is not installed: skipped");
+    std::exit(77);
+  }
+  TempDir secrets;
+  secrets.write("token", kToken);
+  const uint16_t port = freePort();
+  DemoFixture demo({}, "http:\n  listen: [127.0.0.1:" + std::to_string(port) + "]\n  token_file: " + secrets.path() + "/token");
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
+  const nlohmann::json auth = {{"Authorization", "Bearer " + kToken}};
+  REQUIRE(until([&] { return httpGet(port, "/readyz").status == 200; }, std::chrono::seconds(10)));
+  CHECK(httpGet(port, "/").status == 401);  // the page asks for the credentials as the API does
+
+  HeadlessBrowser browser(url, 1280, 900, auth);
+  REQUIRE(until([&] { return regionState(browser, "eu-west") == "up"; }, std::chrono::seconds(10)));
+  const double loaded = browser.evaluate("performance.timeOrigin").get<double>();
+  const int refreshesBefore = std::stoi(browser.evaluate("document.body.dataset.refreshes").get<std::string>());
+  CHECK(browser.evaluate("document.querySelector('[data-record=\"www.gtm.example.test.\"]') !== null").get<bool>());
+  artifact("status-page-all-up.png", browser.screenshotPng());
+
+  demo.stopRegion("eu-west");
+  REQUIRE(until([&] { return regionState(browser, "eu-west") == "down"; }, std::chrono::seconds(15)));
+  // The same document, redrawn by its own script: no reload.
+  CHECK(browser.evaluate("performance.timeOrigin").get<double>() == loaded);
+  CHECK(std::stoi(browser.evaluate("document.body.dataset.refreshes").get<std::string>()) > refreshesBefore);
+  const std::string history = browser.evaluate("document.querySelector('[data-region=\"eu-west\"]').dataset.history").get<std::string>();
+  CHECK(history.rfind("up>", 0) == 0);
+  CHECK(history.size() >= 4);
+  CHECK(history.compare(history.size() - 4, 4, "down") == 0);
+  CHECK(regionState(browser, "us-east") == "up");
+  // The recent changes list the endpoints going down; the steering map sends Europe elsewhere.
+  const std::string events = browser.evaluate("document.getElementById('events').textContent").get<std::string>();
+  CHECK(events.find("endpoint 127.0.2.1") != std::string::npos);
+  const std::string europe = browser.evaluate(
+      "[...document.querySelectorAll('[data-record=\"www.gtm.example.test.\"] tr')].map(r => r.textContent)"
+      ".find(t => t.startsWith('clients of EU')) || ''").get<std::string>();
+  INFO(europe);
+  CHECK(europe.find("clients of EU") == 0);
+  CHECK(europe.find("eu-west") == std::string::npos);
+  const std::string png = browser.screenshotPng();
+  CHECK(png.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
+  INFO("screenshot: " << artifact("status-page-eu-west-down.png", png));
+
+  // The status API says the same: no endpoint of eu-west serves.
+  const HttpReply api = httpGet(port, "/api/v1/status", {"Authorization: Bearer " + kToken});
+  REQUIRE(api.status == 200);
+  for (const auto& r : nlohmann::json::parse(api.body).at("regions"))
+    if (r.at("region") == "eu-west")
+      for (const auto& e : r.at("endpoints")) CHECK_FALSE(e.at("serving").get<bool>());
+
+  // On a phone's width the page fits without sideways scrolling.
+  HeadlessBrowser phone(url, 390, 844, auth);
+  REQUIRE(until([&] { return regionState(phone, "eu-west") == "down"; }, std::chrono::seconds(10)));
+  CHECK(phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth").get<bool>());
+  artifact("status-page-phone.png", phone.screenshotPng());
+}
