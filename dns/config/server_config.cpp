@@ -58,7 +58,7 @@ std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const YAML:
   yaml::Diagnostics& diags = yaml.diags();
   if (!root.IsDefined()) return std::nullopt;
   if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "geo", "state_dir", "control_socket", "udp", "tcp", "hooks",
-                                "cluster", "xdp", "http"}))
+                                "cluster", "xdp", "http", "log"}))
     return std::nullopt;
   ServerConfig c;
   c.path = path;
@@ -195,6 +195,24 @@ std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const YAML:
   if (root["cluster"]) c.cluster = readClusterConfig(yaml, root["cluster"], path);
   if (root["xdp"]) c.xdp = readXdpConfig(yaml, root["xdp"], c.listen);
   if (root["http"]) c.http = readHttpConfig(yaml, root["http"], path);
+  if (const auto log = root["log"]) {
+    if (yaml.expectMap(log, "log", {"format", "level"})) {
+      if (log["format"]) {
+        if (auto f = yaml.string(log["format"], "log.format")) {
+          if (*f == "json") c.logJson = true;
+          else if (*f != "text") yaml.error(log["format"], "log.format", "'" + *f + "' is not a format (text or json)");
+        }
+      }
+      if (log["level"]) {
+        if (auto l = yaml.string(log["level"], "log.level")) {
+          if (*l == "info") c.logLevel = 0;
+          else if (*l == "warning") c.logLevel = 1;
+          else if (*l == "error") c.logLevel = 2;
+          else yaml.error(log["level"], "log.level", "'" + *l + "' is not a level (info, warning or error)");
+        }
+      }
+    }
+  }
   if (!diags.ok()) return std::nullopt;
   return c;
 }

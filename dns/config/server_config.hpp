@@ -80,6 +80,9 @@ struct ServerConfig {
   std::optional<ClusterConfig> cluster;
   std::optional<XdpConfig> xdp;
   std::optional<HttpConfig> http;
+  /// log.format: "json" writes one JSON object per line; log.level: the least level written.
+  bool logJson = false;
+  int logLevel = 0;  // 0 info, 1 warning, 2 error (server::LogLevel's order)
 };
 
 /// Reads and checks the main config; nullopt when anything is wrong (all of it reported).

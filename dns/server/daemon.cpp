@@ -76,6 +76,10 @@ std::string httpText(const lodestar::config::ServerConfig& c) {
   return s;
 }
 
+LogSettings logSettings(const lodestar::config::ServerConfig& c) {
+  return {c.logJson ? LogFormat::Json : LogFormat::Text, static_cast<LogLevel>(c.logLevel)};
+}
+
 class Daemon {
  public:
   explicit Daemon(std::string configPath) : configPath_(std::move(configPath)) {}
@@ -90,6 +94,7 @@ class Daemon {
       return 1;
     }
     config_ = loaded->config;
+    configureLog(logSettings(config_));
     contentHash_ = loaded->contentHash;
     unsigned workers = config_.workers ? config_.workers : std::max(1u, std::thread::hardware_concurrency());
     logDescriptorLimit(raiseDescriptorLimit());
@@ -254,6 +259,7 @@ class Daemon {
          [this] {
            MetricsInputs in{stats(), status(false, false), publisher_->generation(), kVersion};
            for (int c = 1; c <= 5; ++c) in.httpAnswered[c] = http_->answered(c);
+           in.logLinesDropped = logLinesDropped();
            return Response{200, "text/plain; version=0.0.4; charset=utf-8", metricsText(in), {}};
          }},
         {"/healthz", [] { return Response{200, "text/plain; charset=utf-8", "ok\n", {}}; }, true},
@@ -586,6 +592,7 @@ class Daemon {
       logLine(LogLevel::Warning, "listen addresses and workers change only on restart");
     if (httpText(loaded->config) != httpText(config_))
       logLine(LogLevel::Warning, "http: its addresses and credentials change only on restart");
+    configureLog(logSettings(loaded->config));
     std::string summary = describeView(*loaded->view);
     applyAdminState(admin_->effective(), *loaded->view, *loaded->admin, unixNow());
     contentHash_ = loaded->contentHash;
@@ -641,6 +648,10 @@ class Daemon {
 
 }  // namespace
 
-int runDaemon(const std::string& configPath) { return Daemon(configPath).run(); }
+int runDaemon(const std::string& configPath) {
+  const int status = Daemon(configPath).run();
+  flushLog();  // the last lines, before the process ends
+  return status;
+}
 
 }  // namespace lodestar::server

@@ -75,6 +75,8 @@ void daemonState(PrometheusText& p, const MetricsInputs& in) {
   single(p, "lodestar_probe_local_failures_total", "counter",
          "Probes that failed on this machine (no descriptor, no memory): not held against the endpoint.",
          count(in.stats, "probe_local_failures"));
+  single(p, "lodestar_log_lines_dropped_total", "counter", "Log lines dropped because stderr did not keep up.",
+         in.logLinesDropped);
   p.family("lodestar_http_requests_total", "counter", "Requests answered by this HTTP listener, by status class.");
   for (int c = 1; c <= 5; ++c) p.sample({{"code", std::to_string(c) + "xx"}}, in.httpAnswered[c]);
 }

@@ -16,6 +16,7 @@ struct MetricsInputs {
   uint64_t generation = 0;       // of the view served (1 at start, +1 per reload applied)
   std::string version;
   uint64_t httpAnswered[6] = {};  // HTTP requests answered, by status class (1..5)
+  uint64_t logLinesDropped = 0;
 };
 
 /// The Prometheus text exposition of every counter and state (docs/metrics.md).
