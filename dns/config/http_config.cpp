@@ -42,10 +42,13 @@ std::optional<HttpConfig> readHttpConfig(yaml::YamlReader& yaml, const YAML::Nod
       if (auto list = yaml.stringList(listen, "http.listen")) {
         if (list->empty()) yaml.error(listen, "http.listen", "at least one address is needed (or leave out 'http:')");
         for (const auto& text : *list) {
-          auto a = parseListenAddress(text);
-          if (a && wire::Address::parse(text)) {  // a bare address takes the HTTP port, not DNS's 53
+          // A bare address ("::1", "127.0.0.1", "[::1]") takes the HTTP port, not DNS's 53.
+          const bool bracketed = text.size() > 2 && text.front() == '[' && text.back() == ']';
+          const std::string bare = bracketed ? text.substr(1, text.size() - 2) : text;
+          auto a = text.empty() || text.back() == ':' ? std::nullopt : parseListenAddress(text);
+          if (a && wire::Address::parse(bare)) {
             a->port = kDefaultHttpPort;
-            a->text = (a->address.family == wire::Family::IPv6 ? "[" + text + "]" : text) + ":" + std::to_string(a->port);
+            a->text = (a->address.family == wire::Family::IPv6 ? "[" + bare + "]" : bare) + ":" + std::to_string(a->port);
           }
           if (!a || a->port == 0)
             yaml.error(listen, "http.listen", "'" + text + "' is not an address:port such as 127.0.0.1:" +

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 
@@ -46,29 +47,43 @@ int bindListener(const Listener& l) {
 }  // namespace
 
 struct Access {
+  // libmicrohttpd says a line for each malformed request: anyone who can connect could
+  // otherwise fill the log. At most kLogBurst lines per kLogWindow, the rest counted.
   static void log(void* self, const char* format, va_list args) {
+    auto& server = *static_cast<HttpServer*>(self);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - server.logWindowStart_ > HttpServer::kLogWindow) {
+      if (server.logSuppressed_)
+        server.log_("http: " + std::to_string(server.logSuppressed_) + " more line(s) of libmicrohttpd not logged");
+      server.logWindowStart_ = now;
+      server.logLines_ = 0;
+      server.logSuppressed_ = 0;
+    }
+    if (++server.logLines_ > HttpServer::kLogBurst) {
+      ++server.logSuppressed_;
+      return;
+    }
     char line[512];
     std::vsnprintf(line, sizeof line, format, args);
     std::string text(line);
     while (!text.empty() && text.back() == '\n') text.pop_back();
-    static_cast<HttpServer*>(self)->log_("http: " + text);
+    server.log_("http: " + text);
   }
 
   static MHD_Result onRequest(void* self, MHD_Connection* connection, const char* url, const char* method, const char*,
-                              const char*, size_t* uploadSize, void** state) {
-    // The first call has the headers only; a body (none is wanted) is read and thrown away.
-    static int seen;
-    if (*state == nullptr) {
-      *state = &seen;
-      return MHD_YES;
-    }
-    if (*uploadSize != 0) {
-      *uploadSize = 0;
-      return MHD_YES;
-    }
+                              const char*, size_t* uploadSize, void**) {
+    // Answered on the first call, with the headers: a body is never read (libmicrohttpd
+    // closes the connection instead), and a request that has one is refused.
     auto& server = *static_cast<HttpServer*>(self);
-    Response r = server.answer(connection, url ? url : "", method ? method : "");
-    MHD_Response* out = MHD_create_response_from_buffer(r.body.size(), r.body.data(), MHD_RESPMEM_MUST_COPY);
+    const char* length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (*uploadSize != 0 || (length && std::string_view(length) != "0") ||
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+      return queue(server, connection, {413, "text/plain; charset=utf-8", "no request body is taken\n", {}});
+    return queue(server, connection, server.answer(connection, url ? url : "", method ? method : ""));
+  }
+
+  static MHD_Result queue(HttpServer& server, MHD_Connection* connection, const Response& r) {
+    MHD_Response* out = MHD_create_response_from_buffer(r.body.size(), const_cast<char*>(r.body.data()), MHD_RESPMEM_MUST_COPY);
     if (!out) return MHD_NO;
     MHD_add_response_header(out, MHD_HTTP_HEADER_CONTENT_TYPE, r.contentType.c_str());
     MHD_add_response_header(out, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -95,10 +110,9 @@ HttpServer::HttpServer(loop::EventLoop& loop, const std::vector<Listener>& liste
           MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT, kMaxConnections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
           kMaxPerAddress, MHD_OPTION_CONNECTION_TIMEOUT, kRequestTimeoutSeconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
           size_t(32 * 1024), MHD_OPTION_END);
-      if (!mhd) {
-        close(fd);
-        throw std::runtime_error("http: cannot start serving on " + l.text);
-      }
+      // On failure libmicrohttpd has closed the socket itself (closing it again could close
+      // a descriptor another thread just opened).
+      if (!mhd) throw std::runtime_error("http: cannot start serving on " + l.text);
       const MHD_DaemonInfo* info = MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_EPOLL_FD);
       daemons_.push_back({mhd, info ? info->epoll_fd : -1, 0});
       if (daemons_.back().epollFd < 0) throw std::runtime_error("http: no epoll descriptor for " + l.text);
@@ -143,7 +157,8 @@ bool HttpServer::authorized(MHD_Connection* connection) const {
   if (credentials_.user.empty()) return false;
   char* password = nullptr;
   char* user = MHD_basic_auth_get_username_password(connection, &password);
-  const bool ok = user && password && sameSecret(user, credentials_.user) && sameSecret(password, credentials_.password);
+  // Both compared whatever the first says: the time tells nothing of which one was wrong.
+  const bool ok = user && password && ((int(sameSecret(user, credentials_.user)) & int(sameSecret(password, credentials_.password))) != 0);
   if (user) MHD_free(user);
   if (password) MHD_free(password);
   return ok;

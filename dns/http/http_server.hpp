@@ -1,10 +1,12 @@
 // The HTTP listener for metrics, health checks, the status API and page: libmicrohttpd
 // driven from the control loop's epoll (no thread of its own), so every handler runs on the
 // loop's thread and reads the daemon's state as the control socket does — never on a DNS
-// worker. Bounded against hostile clients: connections in all and per address, a request
-// deadline, GET and HEAD only, no request body.
+// worker. Bounded against hostile clients: connections in all and per address, an idle
+// timeout, memory per connection, GET and HEAD only, no request body, its own log lines
+// rate-limited.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -77,6 +79,12 @@ class HttpServer {
   bool authorized(MHD_Connection* connection) const;
   /// Lets libmicrohttpd work, then arms the timer it asks for.
   void run(Daemon& d);
+
+  static constexpr unsigned kLogBurst = 10;
+  static constexpr std::chrono::seconds kLogWindow{10};
+  std::chrono::steady_clock::time_point logWindowStart_{};
+  unsigned logLines_ = 0;
+  uint64_t logSuppressed_ = 0;
 
   loop::EventLoop& loop_;
   Credentials credentials_;

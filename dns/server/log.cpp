@@ -3,12 +3,16 @@
 // stay safe, and the thread dies with the process.
 #include "dns/server/log.hpp"
 
+#include <poll.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <condition_variable>
 #include <cstdlib>
 #include <ctime>
@@ -26,6 +30,16 @@ namespace {
 
 constexpr size_t kMaxQueued = 4096;  // lines; past it they are dropped and counted
 
+// systemd sets JOURNAL_STREAM to "DEVICE:INODE" of the stream it gave; a child that moved
+// stderr elsewhere (a file, a terminal) inherits the variable, so the descriptor is compared.
+bool stderrIsJournal() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  unsigned long long dev = 0, ino = 0;
+  struct stat st {};
+  return stream && std::sscanf(stream, "%llu:%llu", &dev, &ino) == 2 && fstat(STDERR_FILENO, &st) == 0 &&
+         st.st_dev == dev && st.st_ino == ino;
+}
+
 struct Writer {
   std::mutex lock;
   std::condition_variable wake, drained;
@@ -35,7 +49,7 @@ struct Writer {
   std::atomic<uint64_t> dropped{0};
   std::atomic<int> format{int(LogFormat::Text)};
   std::atomic<int> level{int(LogLevel::Info)};
-  const bool journald = std::getenv("JOURNAL_STREAM") != nullptr;
+  const bool journald = stderrIsJournal();
 
   // The thread takes no signal (it inherits the mask at creation: every signal blocked), so
   // SIGTERM and SIGHUP still reach the daemon's signalfd however early the first line is.
@@ -72,8 +86,16 @@ struct Writer {
   static void writeAll(const std::string& line) {
     for (size_t done = 0; done < line.size();) {
       const ssize_t n = write(STDERR_FILENO, line.data() + done, line.size() - done);
-      if (n <= 0) return;  // stderr closed: nothing to do
-      done += size_t(n);
+      if (n > 0) {
+        done += size_t(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && errno == EAGAIN) {  // a non-blocking stderr: wait for room (this thread only)
+        pollfd p{STDERR_FILENO, POLLOUT, 0};
+        poll(&p, 1, 1000);
+      } else {
+        return;  // stderr closed: nothing to do
+      }
     }
   }
 
@@ -143,7 +165,8 @@ uint64_t logLinesDropped() { return writer().dropped.load(std::memory_order_rela
 void flushLog(int ms) {
   Writer& w = writer();
   std::unique_lock<std::mutex> held(w.lock);
-  w.drained.wait_for(held, std::chrono::milliseconds(ms), [&w] { return w.queue.empty() && !w.writing; });
+  w.drained.wait_for(held, std::chrono::milliseconds(ms),
+                     [&w] { return w.queue.empty() && !w.writing && !w.droppedUntold; });
 }
 
 }  // namespace lodestar::server

@@ -3,6 +3,8 @@
 // types), never by clients.
 #include "dns/server/metrics.hpp"
 
+#include <map>
+
 #include "dns/server/prometheus_text.hpp"
 
 namespace lodestar::server {
@@ -94,19 +96,40 @@ void regions(PrometheusText& p, const Json& status) {
         for (const char* window : {"last_hour", "last_day"})
           p.sample({{"region", r.value("region", "")}, {"pool", pool.value("pool", "")}, {"window", window == std::string("last_hour") ? "1h" : "1d"}},
                    pool["availability"].value(window, 0.0) / 100.0);
-  // Endpoints: each once per region, by address (or a CNAME region's target).
+  // Endpoints: each once per region, by address (or a CNAME region's target). Status lists an
+  // address twice in a region when two pools check it differently or force it apart; one
+  // series each: up only when every check passes, serving when any entry serves, the first
+  // entry's override and figures.
+  Json merged = Json::array();
+  for (const auto& r : list) {
+    Json region = {{"region", r.value("region", "")}, {"endpoints", Json::array()}};
+    std::map<std::string, size_t> at;
+    for (const auto& e : r.value("endpoints", empty)) {
+      const std::string name = e.value("address", e.value("cname", ""));
+      auto [it, fresh] = at.emplace(name, region["endpoints"].size());
+      if (fresh) {
+        region["endpoints"].push_back(e);
+        continue;
+      }
+      Json& kept = region["endpoints"][it->second];
+      if (e.value("health", "") == "down") kept["health"] = "down";
+      if (e.value("serving", false)) kept["serving"] = true;
+    }
+    merged.push_back(std::move(region));
+  }
+  const Json& endpointsBy = merged;
   auto endpointLabels = [](const Json& r, const Json& e) {
     return Labels{{"region", r.value("region", "")}, {"endpoint", e.value("address", e.value("cname", ""))}};
   };
   p.family("lodestar_endpoint_up", "gauge", "1 while the endpoint's health checks pass (up or in doubt), 0 when down.");
-  for (const auto& r : list)
+  for (const auto& r : endpointsBy)
     for (const auto& e : r.value("endpoints", empty))
       p.sample(endpointLabels(r, e), uint64_t(e.value("health", "") != "down"));
   p.family("lodestar_endpoint_serving", "gauge", "1 while the endpoint is in answers: healthy or forced up, and not drained.");
-  for (const auto& r : list)
+  for (const auto& r : endpointsBy)
     for (const auto& e : r.value("endpoints", empty)) p.sample(endpointLabels(r, e), uint64_t(e.value("serving", false)));
   p.family("lodestar_endpoint_admin_state", "gauge", "The operator's override on the endpoint: 1 for the state it is in.");
-  for (const auto& r : list)
+  for (const auto& r : endpointsBy)
     for (const auto& e : r.value("endpoints", empty)) {
       const std::string admin = e.value("admin", "auto");
       for (const char* state : {"auto", "force-up", "force-down"}) {
@@ -116,19 +139,19 @@ void regions(PrometheusText& p, const Json& status) {
       }
     }
   p.family("lodestar_endpoint_probe_latency_seconds", "gauge", "How long the endpoint's last probe took.");
-  for (const auto& r : list)
+  for (const auto& r : endpointsBy)
     for (const auto& e : r.value("endpoints", empty))
       if (e.contains("latency_ms")) p.sample(endpointLabels(r, e), e.value("latency_ms", 0.0) / 1000.0);
   p.family("lodestar_endpoint_probes_total", "counter", "Probes of the endpoint that reached a verdict.");
-  for (const auto& r : list)
+  for (const auto& r : endpointsBy)
     for (const auto& e : r.value("endpoints", empty))
       if (e.contains("probes")) p.sample(endpointLabels(r, e), count(e, "probes"));
   p.family("lodestar_endpoint_probe_failures_total", "counter", "Probes of the endpoint that failed.");
-  for (const auto& r : list)
+  for (const auto& r : endpointsBy)
     for (const auto& e : r.value("endpoints", empty))
       if (e.contains("failures")) p.sample(endpointLabels(r, e), count(e, "failures"));
   p.family("lodestar_endpoint_state_changes_total", "counter", "Health state changes of the endpoint.");
-  for (const auto& r : list)
+  for (const auto& r : endpointsBy)
     for (const auto& e : r.value("endpoints", empty))
       if (e.contains("changes")) p.sample(endpointLabels(r, e), count(e, "changes"));
 }

@@ -140,6 +140,12 @@ TEST_CASE("http: /healthz is open, other pages ask for the credentials, and only
   CHECK(site.get("/nowhere").status == 404);
   CHECK(httpGet(site.port, "/metrics", {"Authorization: Bearer " + kToken}, false, "POST").status == 405);
   CHECK(httpGet(site.port, "/metrics", {"Authorization: Bearer " + kToken}, false, "HEAD").status == 200);
+  // A body is never read: refused on the headers (found in review: it was read and dropped).
+  CHECK(httpGet(site.port, "/metrics", {"Authorization: Bearer " + kToken, "Content-Length: 100000"}).status == 413);
+  CHECK(httpGet(site.port, "/metrics", {"Authorization: Bearer " + kToken, "Transfer-Encoding: chunked"}).status == 413);
+  // Open to anyone, /readyz says only "not ready" when credentials are configured.
+  const HttpReply ready = httpGet(site.port, "/readyz");
+  CHECK((ready.body == "ready\n" || ready.body == "not ready\n"));
 
   // The status API is the status command's JSON.
   REQUIRE(site.ready());

@@ -34,6 +34,13 @@ TEST_CASE("http: alone listens on loopback, a bare address takes the HTTP port, 
   CHECK(full->http->password == "pw");
 
   CHECK_FALSE(loadServerConfig(dir.write("c.yaml", "listen: [127.0.0.1:53]\nzones: []\n"), d)->http);
+
+  // Brackets without a port take the HTTP port too, never DNS's 53 (found in review).
+  auto bracketed = loadServerConfig(dir.write("d.yaml", "listen: [127.0.0.1:53]\nzones: []\nhttp: {listen: [\"[::1]\"]}\n"), d);
+  INFO(d.report());
+  REQUIRE(bracketed);
+  CHECK(bracketed->http->listen[0].port == kDefaultHttpPort);
+  CHECK(bracketed->http->listen[0].text == "[::1]:" + std::to_string(kDefaultHttpPort));
 }
 
 TEST_CASE("http: mistakes are named with their line", "[config]") {
@@ -45,6 +52,7 @@ TEST_CASE("http: mistakes are named with their line", "[config]") {
   };
   fails("  listen: [localhost:80]\n", "x.yaml:4:11: http.listen: 'localhost:80' is not an address:port");
   fails("  listen: [127.0.0.1:0]\n", "is not an address:port");
+  fails("  listen: [\"[::1]:\"]\n", "is not an address:port");
   fails("  token_file: missing\n", "http.token_file: cannot read '" + dir.path() + "/missing'");
   fails("  token_file: /dev/zero\n", "cannot read '/dev/zero' (a regular file of at most 4096 bytes is needed)");
   fails("  user: prom\n", "'user' needs 'password_file'");

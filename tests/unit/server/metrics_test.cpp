@@ -60,3 +60,17 @@ TEST_CASE("readiness waits for every endpoint's first probe and, clustered, for 
   probed["cluster"] = {{"ever_reached", true}, {"reachable", false}};
   CHECK(readiness(probed).ready);  // lost later: it keeps serving, and stays ready
 }
+
+TEST_CASE("an address listed twice in a region (two pools, two checks) is one series", "[metrics]") {
+  // Found in review: status keys endpoints by health cell and override, so one address can be
+  // two entries; Prometheus refuses a series given twice.
+  const json status = json::parse(R"({"regions": [{"region": "eu", "endpoints": [
+      {"address": "192.0.2.1", "health": "up", "serving": true, "admin": "auto", "probes": 1},
+      {"address": "192.0.2.1", "health": "down", "serving": false, "admin": "force-down", "probes": 2}]}]})");
+  const std::string m = metricsText({json::object(), status, 1, "1"});
+  size_t n = 0;
+  for (size_t at = m.find("lodestar_endpoint_up{"); at != std::string::npos; at = m.find("lodestar_endpoint_up{", at + 1)) ++n;
+  CHECK(n == 1);
+  CHECK_THAT(m, Catch::Contains("lodestar_endpoint_up{region=\"eu\",endpoint=\"192.0.2.1\"} 0\n"));
+  CHECK_THAT(m, Catch::Contains("lodestar_endpoint_serving{region=\"eu\",endpoint=\"192.0.2.1\"} 1\n"));
+}
