@@ -14,6 +14,7 @@
 #include "tests/support/command.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/demo_fixture.hpp"
+#include "tests/support/until.hpp"
 
 using namespace lodestar::test;
 using Clock = std::chrono::steady_clock;
@@ -31,15 +32,6 @@ size_t count(const std::string& text, const std::string& what) {
   size_t n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
   return n;
-}
-
-template <typename Pred>
-bool until(Pred pred, std::chrono::milliseconds limit = std::chrono::milliseconds(6000)) {
-  for (auto start = Clock::now(); Clock::now() - start < limit;) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
 }
 
 const std::string kIn = "fail-open: www.fo.test. has no usable region";

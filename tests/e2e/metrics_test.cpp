@@ -11,9 +11,9 @@
 #include "tests/support/command.hpp"
 #include "tests/support/demo_fixture.hpp"
 #include "tests/support/http_get.hpp"
+#include "tests/support/until.hpp"
 
 using namespace lodestar::test;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -41,22 +41,9 @@ struct MetricsSite {
 
   // Until /readyz says ready (the first probe of every endpoint is in).
   bool ready() {
-    for (auto start = Clock::now(); Clock::now() - start < std::chrono::seconds(10);) {
-      if (httpGet(port, "/readyz").status == 200) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+    return until([&] { return httpGet(port, "/readyz").status == 200; }, std::chrono::seconds(10));
   }
 };
-
-template <typename Pred>
-bool until(Pred pred, std::chrono::milliseconds limit = std::chrono::milliseconds(8000)) {
-  for (auto start = Clock::now(); Clock::now() - start < limit;) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
 
 double moved(const std::string& before, const std::string& after, const std::string& series) {
   const double a = metricValue(before, series), b = metricValue(after, series);
@@ -99,7 +86,7 @@ TEST_CASE("metrics move by exactly the queries sent, per rcode and per region, a
 
   // Every region's backends stop: www and api fail open, and each answer is counted so.
   for (const char* r : {"us-east", "eu-west", "ap-northeast"}) site.demo->stopRegion(r);
-  REQUIRE(until([&] { return metricValue(site.scrape(), "lodestar_fail_open_records") == 2; }));
+  REQUIRE(until([&] { return metricValue(site.scrape(), "lodestar_fail_open_records") == 2; }, std::chrono::milliseconds(8000)));
   const std::string down = site.scrape();
   CHECK(metricValue(down, "lodestar_endpoint_up{region=\"eu-west\",endpoint=\"127.0.2.2\"}") == 0);
   CHECK(metricValue(down, "lodestar_endpoint_serving{region=\"eu-west\",endpoint=\"127.0.2.2\"}") == 0);

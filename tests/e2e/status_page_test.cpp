@@ -13,22 +13,13 @@
 #include "tests/support/demo_fixture.hpp"
 #include "tests/support/headless_browser.hpp"
 #include "tests/support/http_get.hpp"
+#include "tests/support/until.hpp"
 
 using namespace lodestar::test;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
 const std::string kToken = "page-token";
-
-template <typename Pred>
-bool until(Pred pred, std::chrono::milliseconds limit) {
-  for (auto start = Clock::now(); Clock::now() - start < limit;) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
 
 std::string artifact(const std::string& name, const std::string& bytes) {
   const std::string dir = std::string(LODESTAR_DEMO_DIR) + "/../test-artifacts";

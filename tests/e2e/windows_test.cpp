@@ -16,6 +16,7 @@
 #include "tests/support/command.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/zone_texts.hpp"
+#include "tests/support/until.hpp"
 
 using namespace lodestar::test;
 using Clock = std::chrono::steady_clock;
@@ -85,14 +86,6 @@ struct Shop {
     return nullptr;
   }
   std::string stateFile() { return readFile(dir.path() + "/state/admin-state.json"); }
-  template <typename Pred>
-  bool until(Pred pred, std::chrono::milliseconds limit = std::chrono::milliseconds(6000)) {
-    for (auto start = Clock::now(); Clock::now() - start < limit;) {
-      if (pred()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-  }
 };
 
 }  // namespace
@@ -134,7 +127,7 @@ TEST_CASE("a window that would strand a record when it opens is held until that 
   REQUIRE(forced.status == 0);
 
   // Due: held, not opened. Before, it opened and pay was answered fail-open.
-  REQUIRE(shop.until([&] { return shop.daemon->log().find("is held, not opened") != std::string::npos; }));
+  REQUIRE(until([&] { return shop.daemon->log().find("is held, not opened") != std::string::npos; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // another tick or two: said once
   const std::string log = shop.daemon->log();
   INFO(log);
@@ -155,22 +148,22 @@ TEST_CASE("a window that would strand a record when it opens is held until that 
   CHECK(windows[0]["held_because"] == "would leave pay.shop.test. (every client) with no region");
   CHECK_THAT(shop.stateFile(), Catch::Contains("\"held\""));
   // The hooks heard it: REGION FROM TO, and the event.
-  REQUIRE(shop.until([&] { return readFile(shop.dir.path() + "/calls").find("eu-central pending held") != std::string::npos; }));
+  REQUIRE(until([&] { return readFile(shop.dir.path() + "/calls").find("eu-central pending held") != std::string::npos; }));
   auto events = readFile(shop.dir.path() + "/events");
   CHECK_THAT(events, Catch::Contains("\"event\":\"window\""));
   CHECK_THAT(events, Catch::Contains("\"held_because\":\"would leave pay.shop.test. (every client) with no region\""));
 
   // Safe again: it opens at the next tick.
   REQUIRE(shop.ctl("undrain us-east").status == 0);
-  CHECK(shop.until([&] { return shop.pay() == "192.0.2.20"; }, std::chrono::milliseconds(2500)));
+  CHECK(until([&] { return shop.pay() == "192.0.2.20"; }, std::chrono::milliseconds(2500)));
   CHECK_THAT(shop.daemon->log(), Catch::Contains("was held and opens now"));
-  CHECK(shop.until([&] { return readFile(shop.dir.path() + "/calls").find("eu-central held open") != std::string::npos; }));
+  CHECK(until([&] { return readFile(shop.dir.path() + "/calls").find("eu-central held open") != std::string::npos; }));
   CHECK(shop.windowsOf("eu-central")[0]["state"] == "open");
   CHECK(shop.failOpen() == 0);
 
   // Its end: eu-central serves again, the window leaves the state file and status.
-  CHECK(shop.until([&] { return shop.pay() == "192.0.2.10"; }));
-  CHECK(shop.until([&] { return shop.stateFile().find("eu-central") == std::string::npos; }, std::chrono::milliseconds(2500)));
+  CHECK(until([&] { return shop.pay() == "192.0.2.10"; }));
+  CHECK(until([&] { return shop.stateFile().find("eu-central") == std::string::npos; }, std::chrono::milliseconds(2500)));
   CHECK(shop.windowsOf("eu-central").empty());
   CHECK_THAT(shop.ctl("status").output, !Catch::Contains("maintenance window"));
 }
@@ -180,7 +173,7 @@ TEST_CASE("a held window stays held across a restart, and re-issued with --force
   Shop shop;
   REQUIRE(shop.ctl("drain eu-central --at +1s --for 20s --reason upgrade").status == 0);
   REQUIRE(shop.ctl("drain us-east --force").status == 0);
-  REQUIRE(shop.until([&] { return shop.stateFile().find("\"held\"") != std::string::npos; }));
+  REQUIRE(until([&] { return shop.stateFile().find("\"held\"") != std::string::npos; }));
   shop.daemon.reset();  // SIGTERM
   shop.daemon = std::make_unique<DaemonProcess>(shop.cfg);
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
