@@ -39,7 +39,10 @@ int bindListener(const Listener& l) {
   if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 || listen(fd, 64) != 0) {
     const int e = errno;
     close(fd);
-    throw std::runtime_error("http: cannot listen on " + l.text + ": " + std::strerror(e));
+    throw std::runtime_error("http: cannot listen on " + l.text + ": " + std::strerror(e) +
+                             (e == EADDRINUSE ? " (another process has this port: choose another in http.listen)"
+                              : e == EADDRNOTAVAIL ? " (no interface of this machine has that address: fix http.listen)"
+                                                   : ""));
   }
   return fd;
 }
