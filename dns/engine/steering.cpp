@@ -32,12 +32,18 @@ bool answerAll(Response& r, AnswerContext& a, const Client& client, const Steere
   return true;
 }
 
-// The regions chosen, into the context, first choice first.
-void record(AnswerContext& a, const Choice& c) noexcept {
+// The regions chosen, into the context, first choice first; whether any of them (or the
+// answer, failing open) is degraded. One pass over the choice serves both.
+bool record(AnswerContext& a, const Choice& c) noexcept {
+  static_assert(kMaxChosen <= kMaxRegionsChosen, "every region chosen fits the context");
+  bool degraded = c.failOpen;
   a.steering.failOpen = c.failOpen;
-  const unsigned n = c.count < kMaxRegionsChosen ? c.count : kMaxRegionsChosen;
-  for (unsigned i = 0; i < n; ++i) a.steering.regions[i] = c.regions[i].members->region;
-  a.steering.regionCount = static_cast<uint8_t>(n);
+  for (unsigned i = 0; i < c.count; ++i) {
+    a.steering.regions[i] = c.regions[i].members->region;
+    degraded |= c.regions[i].degraded;
+  }
+  a.steering.regionCount = static_cast<uint8_t>(c.count);
+  return degraded;
 }
 
 }  // namespace
@@ -77,7 +83,7 @@ bool answerSteered(Response& r, AnswerContext& a, const wire::Query& q, const Cl
   }
   if (useEcs) r.narrowScope(scope);
   if (c.count == 0) return false;  // no region has endpoints of this family
-  record(a, c);
+  const bool degraded = record(a, c);
   if (c.failOpen && s.allDown == zones::AllDown::NoData) return false;
   const PoolMembers& first = *c.regions[0].members;
   if (!first.cname.empty()) {
@@ -86,8 +92,6 @@ bool answerSteered(Response& r, AnswerContext& a, const wire::Query& q, const Cl
     return r.cname(ownerOffset, owner, ttl, first.cname), true;
   }
   if (q.qtype == wire::rrtype::CNAME) return false;  // an address region has no alias
-  bool degraded = c.failOpen;
-  for (unsigned i = 0; i < c.count; ++i) degraded = degraded || c.regions[i].degraded;
   const uint32_t ttl = degraded ? s.ttlDegraded : s.ttl;
   if (c.single) return r.address(ownerOffset, owner, type, ttl, c.single->address), true;
   if (c.failOpen) {

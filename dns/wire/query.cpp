@@ -99,19 +99,15 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
                  arcount = be16(data + 10);
   Reader r(data, size);
   r.skip(kHeaderSize);
-  q.hasQuestion = false;
-  q.qtype = 0;
   q.hasEdns = false;
   q.hasEcs = false;
   q.udpPayload = kClassicUdpPayload;
   q.opcode = static_cast<uint8_t>((q.flags >> 11) & 0x0F);
   if (q.flags & 0x8000) return ParseResult::Drop;  // a response: never answer it (reflection loops)
 
-  if (qdcount == 1) {
-    if (readNameLowered(r, q.qname, q.qnameLower, q.qnameHash) && r.u16(q.qtype) && r.u16(q.qclass)) {
-      q.hasQuestion = true;
-    }
-  }
+  q.hasQuestion = qdcount == 1 && readNameLowered(r, q.qname, q.qnameLower, q.qnameHash) && r.u16(q.qtype) &&
+                  r.u16(q.qclass);
+  if (!q.hasQuestion) q.qtype = 0;  // what the callers read without a question
   if (q.opcode != opcode::Query) {
     q.flags &= static_cast<uint16_t>(~0x0110);  // RD and CD are defined for QUERY only (RFC 6895): not echoed
     return ParseResult::NotImp;
