@@ -3,8 +3,19 @@
 
 namespace lodestar::engine {
 
-void StatsTotals::add(const QueryStats& s) noexcept {
-  received += s.received.value();
+const char* queryPathName(QueryPath path) noexcept {
+  switch (path) {
+    case QueryPath::Udp: return "udp";
+    case QueryPath::Tcp: return "tcp";
+    case QueryPath::Xdp: return "xdp";
+  }
+  return "?";
+}
+
+void StatsTotals::add(const QueryStats& s, QueryPath path) noexcept {
+  const uint64_t got = s.received.value();
+  received += got;
+  byPath[static_cast<size_t>(path)] += got;
   dropped += s.dropped.value();
   truncated += s.truncated.value();
   withEcs += s.withEcs.value();

@@ -36,13 +36,22 @@ struct alignas(64) QueryStats {
   void countRegion(uint16_t region) noexcept { ++byRegion[region < byRegion.size() - 1 ? region : byRegion.size() - 1]; }
 };
 
+/// How the queries a QueryStats counts came in: each worker's UDP loops, its TCP thread, the
+/// AF_XDP path (UDP to the answer path, counted apart). Told when summing, never per query.
+enum class QueryPath : uint8_t { Udp, Tcp, Xdp };
+inline constexpr size_t kQueryPaths = 3;
+
+/// The path's name in lower case ("udp", "tcp", "xdp"), for the stats and the metrics.
+const char* queryPathName(QueryPath path) noexcept;
+
 /// A plain snapshot of summed counters.
 struct StatsTotals {
   uint64_t received = 0, dropped = 0, truncated = 0, withEcs = 0, failOpen = 0;
+  std::array<uint64_t, kQueryPaths> byPath{};  // received, by QueryPath
   std::array<uint64_t, QueryStats::kRcodeSlots> byRcode{};
   std::array<uint64_t, 260> byQtype{};
   std::array<uint64_t, 64> byRegion{};
-  void add(const QueryStats& s) noexcept;
+  void add(const QueryStats& s, QueryPath path) noexcept;
 };
 
 }  // namespace lodestar::engine

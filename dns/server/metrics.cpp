@@ -43,6 +43,8 @@ void byKey(PrometheusText& p, const Json& stats, const char* key, const char* na
 void queries(PrometheusText& p, const Json& s) {
   single(p, "lodestar_queries_total", "counter", "DNS messages received by the workers (UDP, TCP and AF_XDP).",
          count(s, "queries"));
+  byKey(p, s, "by_transport", "lodestar_queries_by_transport_total", "transport",
+        "DNS messages received, by how they came in: udp, tcp, xdp (AF_XDP).");
   single(p, "lodestar_queries_ecs_total", "counter", "Queries that carried an EDNS Client Subnet option.",
          count(s, "with_ecs"));
   single(p, "lodestar_queries_dropped_total", "counter", "Messages not answered: not a query, or malformed.",

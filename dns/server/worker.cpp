@@ -56,8 +56,8 @@ void Worker::stop() {
 }
 
 void Worker::addStatsTo(engine::StatsTotals& total) const noexcept {
-  for (const auto& u : udp_) total.add(u->stats());
-  total.add(tcpStats_);
+  for (const auto& u : udp_) total.add(u->stats(), engine::QueryPath::Udp);
+  total.add(tcpStats_, engine::QueryPath::Tcp);
 }
 
 void Worker::runTcp() {

@@ -155,7 +155,7 @@ std::string XdpPath::describe() const {
 }
 
 void XdpPath::addStatsTo(engine::StatsTotals& total) const noexcept {
-  for (const auto& q : queues_) total.add(q->stats);
+  for (const auto& q : queues_) total.add(q->stats, engine::QueryPath::Xdp);
 }
 
 void checkXdpLink(const config::ServerConfig& config, yaml::Diagnostics& diags) {

@@ -59,7 +59,7 @@ TEST_CASE("metrics move by exactly the queries sent, per rcode and per region, a
   DaemonProcess& d = site.demo->daemon();
   const std::string before = site.scrape();
 
-  // 20 steered answers from one region, 5 NXDOMAIN, 3 REFUSED.
+  // 20 steered answers from one region, 5 NXDOMAIN, 3 REFUSED over UDP; 4 NXDOMAIN over TCP.
   std::string region;
   for (int i = 0; i < 20; ++i) {
     Answer a = d.ask(QueryBuilder{}.name("www.gtm.example.test.").type(1));
@@ -71,13 +71,17 @@ TEST_CASE("metrics move by exactly the queries sent, per rcode and per region, a
   }
   for (int i = 0; i < 5; ++i) REQUIRE(d.ask(QueryBuilder{}.name("nothing-here.gtm.example.test.")).rcode == 3);
   for (int i = 0; i < 3; ++i) REQUIRE(d.ask(QueryBuilder{}.name("www.not-ours.example.")).rcode == 5);
+  for (int i = 0; i < 4; ++i) REQUIRE(d.askTcp(QueryBuilder{}.name("nothing-here.gtm.example.test.")).rcode == 3);
   const std::string after = site.scrape();
 
-  CHECK(moved(before, after, "lodestar_queries_total") == 28);
+  CHECK(moved(before, after, "lodestar_queries_total") == 32);
+  CHECK(moved(before, after, "lodestar_queries_by_transport_total{transport=\"udp\"}") == 28);
+  CHECK(moved(before, after, "lodestar_queries_by_transport_total{transport=\"tcp\"}") == 4);
+  CHECK(moved(before, after, "lodestar_queries_by_transport_total{transport=\"xdp\"}") == 0);
   CHECK(moved(before, after, "lodestar_responses_total{rcode=\"NOERROR\"}") == 20);
-  CHECK(moved(before, after, "lodestar_responses_total{rcode=\"NXDOMAIN\"}") == 5);
+  CHECK(moved(before, after, "lodestar_responses_total{rcode=\"NXDOMAIN\"}") == 9);
   CHECK(moved(before, after, "lodestar_responses_total{rcode=\"REFUSED\"}") == 3);
-  CHECK(moved(before, after, "lodestar_queries_by_type_total{qtype=\"A\"}") == 28);
+  CHECK(moved(before, after, "lodestar_queries_by_type_total{qtype=\"A\"}") == 32);
   CHECK(moved(before, after, "lodestar_steered_answers_total{region=\"" + region + "\"}") == 20);
   CHECK(moved(before, after, "lodestar_fail_open_answers_total") == 0);
   CHECK(metricValue(after, "lodestar_endpoint_up{region=\"us-east\",endpoint=\"127.0.1.1\"}") == 1);

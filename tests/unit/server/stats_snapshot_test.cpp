@@ -50,6 +50,22 @@ TEST_CASE("answers by region keep their region's name when a reload reorders the
   CHECK(last["sa"] == 0);
 }
 
+TEST_CASE("queries are counted by how they came in: udp, tcp, xdp", "[server][stats]") {
+  engine::QueryStats udp, tcp, xdp;
+  for (int i = 0; i < 3; ++i) ++udp.received;
+  ++tcp.received;
+  for (int i = 0; i < 5; ++i) ++xdp.received;
+  engine::StatsTotals t;
+  t.add(udp, engine::QueryPath::Udp);
+  t.add(udp, engine::QueryPath::Udp);  // a second UDP loop
+  t.add(tcp, engine::QueryPath::Tcp);
+  t.add(xdp, engine::QueryPath::Xdp);
+  server::RegionTally tally;
+  const auto s = snapshot(t, tally, {});
+  CHECK(s["queries"] == 12);
+  CHECK(s["by_transport"] == nlohmann::json{{"udp", 6}, {"tcp", 1}, {"xdp", 5}});
+}
+
 TEST_CASE("the overflow slot is reported as other regions, never under a region's name", "[server][stats]") {
   engine::StatsTotals t;
   server::RegionTally tally;
