@@ -28,6 +28,7 @@
 #include "dns/server/descriptor_budget.hpp"
 #include "dns/server/explain.hpp"
 #include "dns/server/fail_open_watch.hpp"
+#include "dns/server/region_watch.hpp"
 #include "dns/server/health_events.hpp"
 #include "dns/http/http_server.hpp"
 #include "dns/server/loaded_config.hpp"
@@ -128,7 +129,7 @@ class Daemon {
       cluster_ = std::make_unique<ClusterNode>(loop_, *config_.cluster, kVersion, config_.stateDir,
                                                [this] {
                                                  admin_->applyEffective();
-                                                 checkFailOpen();
+                                                 judgeRegions();
                                                  armWindowEdge();  // the watch may bring windows
                                                },
                                                [this](const std::string& why) {
@@ -202,11 +203,12 @@ class Daemon {
     });
     admin_->setEvents([this](const health::HookEvent& e) { fire(e); });  // a window held or opened after a hold
     failOpen_ = std::make_unique<FailOpenWatch>([this](const health::HookEvent& e) { fire(e); });
+    regionWatch_ = std::make_unique<RegionWatch>([this](const health::HookEvent& e) { fire(e); });
     scheduler_ = std::make_unique<health::Scheduler>(loop_, *prober_, [this](const health::StateChange& c) {
       logHealthChange(c);
       fire({healthEventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});
       if (cluster_) cluster_->localChange(c);
-      checkFailOpen();
+      judgeRegions();
     });
     // Probes that fail on this machine (no descriptor, no memory) leave health as it is; one
     // line every 10 s at most says how many did.
@@ -258,6 +260,7 @@ class Daemon {
         {"/metrics",
          [this] {
            MetricsInputs in{stats(), status(false, false), publisher_->generation(), kVersion};
+           if (regionWatch_) in.recordRegions = regionWatch_->rows();
            for (int c = 1; c <= 5; ++c) in.httpAnswered[c] = http_->answered(c);
            in.logLinesDropped = logLinesDropped();
            return Response{200, "text/plain; version=0.0.4; charset=utf-8", metricsText(in), {}};
@@ -337,7 +340,7 @@ class Daemon {
   void tick() {
     int64_t now = unixNow();
     admin_->tick(now);
-    checkFailOpen();  // a flapping record's lines catch up
+    judgeRegions();  // a flapping record's lines catch up
     availability_.sample(*publisher_->current(), now);
     armWindowEdge();
     loop_.after(std::chrono::milliseconds(1000), [this] { tick(); });
@@ -369,7 +372,7 @@ class Daemon {
     // early, the timer is armed again for what is left.
     if (now >= edgeArmed_) {
       admin_->stepWindows(now);
-      checkFailOpen();
+      judgeRegions();
     }
     armWindowEdge();
   }
@@ -391,6 +394,7 @@ class Daemon {
     health::killRunningChildren();
     scheduler_.reset();
     failOpen_.reset();  // it fires hooks
+    regionWatch_.reset();  // so does it
     hooks_.reset();
     prober_.reset();
     control_.reset();
@@ -402,15 +406,19 @@ class Daemon {
                                 " truncated)");
   }
 
-  // Fail-open is judged here, off the answer path, whenever health or the overrides change:
-  // once after the loop's current events, so a burst of health changes is judged once.
-  void checkFailOpen() {
-    if (!failOpen_ || failOpenDue_) return;
-    failOpenDue_ = true;
+  // Fail-open and each record's regions are judged here, off the answer path, whenever health
+  // or the overrides change: once after the loop's current events, so a burst of health
+  // changes is judged once.
+  void judgeRegions() {
+    if (!failOpen_ || judgeDue_) return;
+    judgeDue_ = true;
     loop_.after(std::chrono::milliseconds(0), [this] {
-      failOpenDue_ = false;
-      if (failOpen_)
-        failOpen_->evaluate(*publisher_->current(), publisher_->generation(), admin_->effective(), unixNow());
+      judgeDue_ = false;
+      if (!failOpen_ || !regionWatch_) return;
+      const AdminState inEffect = admin_->effective();
+      const int64_t now = unixNow();
+      failOpen_->evaluate(*publisher_->current(), publisher_->generation(), inEffect, now);
+      regionWatch_->evaluate(*publisher_->current(), inEffect, now);
     });
   }
 
@@ -454,7 +462,7 @@ class Daemon {
     auto admin = [this](const std::string& command) {
       return [this, command](const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
         admin_->execute(command, args, uid, [this, reply](const nlohmann::json& r) {
-          checkFailOpen();
+          judgeRegions();
           armWindowEdge();  // a window scheduled, replaced or ended
           reply(r);
         });
@@ -611,7 +619,7 @@ class Daemon {
     regionTally_.rebase(totals().byRegion, counted);
     setProbeTargets();
     registry_.collect();  // endpoints no view names any more
-    checkFailOpen();
+    judgeRegions();
     armWindowEdge();
     ++reloads_;
     logLine(LogLevel::Info, "reloaded: " + summary.substr(0, summary.find('\n')));
@@ -643,7 +651,8 @@ class Daemon {
   std::unique_ptr<health::HookRunner> hooks_;
   std::unique_ptr<health::Scheduler> scheduler_;
   std::unique_ptr<FailOpenWatch> failOpen_;  // records with clients and no usable region, told loudly
-  bool failOpenDue_ = false;                 // a judgement is queued on the loop
+  std::unique_ptr<RegionWatch> regionWatch_;  // each record's regions up or down, told
+  bool judgeDue_ = false;                     // a judgement is queued on the loop
   uint64_t localFailuresUnlogged_ = 0;
   std::chrono::steady_clock::time_point nextLocalFailureLog_{};
   std::unique_ptr<BackgroundLoad> loader_;  // reloads and checks, beside the loop

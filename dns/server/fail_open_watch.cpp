@@ -34,18 +34,17 @@ void FailOpenWatch::evaluate(const zones::View& view, uint64_t generation, const
     }
   for (auto it = records_.begin(); it != records_.end();) {
     Record& r = it->second;
-    r.budget = std::min(kBurst, r.budget + static_cast<double>(now - r.refilled) / kRefillSeconds);
-    r.refilled = now;
+    r.budget.refill(now);
     const bool failsNow = !r.groups.empty();
-    if (failsNow != r.told && r.budget >= 1) tell(it->first, r, now);
+    if (failsNow != r.told && r.budget.canTell()) tell(it->first, r, now);
     // A record serving, told so, with a full budget has nothing left to remember.
-    if (!failsNow && !r.told && r.budget >= kBurst) it = records_.erase(it);
+    if (!failsNow && !r.told && r.budget.full()) it = records_.erase(it);
     else ++it;
   }
 }
 
 void FailOpenWatch::tell(const std::string& name, Record& r, int64_t now) {
-  r.budget -= 1;
+  r.budget.spend();
   r.told = !r.groups.empty();
   // The change told is the last one; the others came and went while the budget was spent.
   const uint64_t notTold = r.changes ? r.changes - 1 : 0;

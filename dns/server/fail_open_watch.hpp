@@ -1,8 +1,8 @@
 // Loud fail-open: which steered records have a group of clients with no usable region, judged
 // on the control loop whenever health or the overrides change (never per query), with the
 // safety rule's own judgement (admin_rules.hpp strandedGroups). Entering and leaving is one
-// log line and one hook event per record, at most kBurst lines a record, then one per
-// kRefillSeconds (a flapping record says how many changes it did not tell).
+// log line and one hook event per record, within the record's TellBudget (a flapping record
+// says how many changes it did not tell).
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 
 #include "dns/server/admin_rules.hpp"
 #include "dns/server/admin_state.hpp"
+#include "dns/server/tell_budget.hpp"
 #include "health/hooks.hpp"
 #include "zones/view.hpp"
 
@@ -22,8 +23,6 @@ namespace lodestar::server {
 
 class FailOpenWatch {
  public:
-  static constexpr double kBurst = 4;            // lines a quiet record may say at once
-  static constexpr double kRefillSeconds = 15;   // then one more per this many seconds
   using Events = std::function<void(const health::HookEvent&)>;
 
   explicit FailOpenWatch(Events events) : events_(std::move(events)) {}
@@ -47,8 +46,7 @@ class FailOpenWatch {
     int64_t since = 0;                // when it entered (or left) that state
     bool told = false;                // the state last told: failing open
     uint64_t changes = 0;             // entered or left since the last line
-    double budget = kBurst;
-    int64_t refilled = 0;
+    TellBudget budget;
   };
   void tell(const std::string& name, Record& r, int64_t now);
 

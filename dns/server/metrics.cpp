@@ -180,6 +180,12 @@ void cluster(PrometheusText& p, const Json& status) {
          c.value("config_mismatch", false));
 }
 
+void recordRegions(PrometheusText& p, const std::vector<RegionWatch::Row>& rows) {
+  p.family("lodestar_record_region_up", "gauge",
+           "1 while the region can answer for the steered record: not drained, and enough endpoints up (min_healthy).");
+  for (const auto& r : rows) p.sample({{"record", r.record}, {"region", r.region}}, uint64_t(r.up));
+}
+
 // Overrides this node holds only for itself (--local).
 void localOverrides(PrometheusText& p, const Json& status) {
   uint64_t n = 0;
@@ -198,6 +204,7 @@ std::string metricsText(const MetricsInputs& in) {
   queries(p, in.stats);
   daemonState(p, in);
   regions(p, in.status);
+  recordRegions(p, in.recordRegions);
   localOverrides(p, in.status);
   single(p, "lodestar_ready", "gauge", "1 when /readyz says ready: every endpoint probed once, etcd reached once.",
          readiness(in.status).ready);

@@ -5,8 +5,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "dns/server/region_watch.hpp"
 
 namespace lodestar::server {
 
@@ -17,6 +20,7 @@ struct MetricsInputs {
   std::string version;
   uint64_t httpAnswered[6] = {};  // HTTP requests answered, by status class (1..5)
   uint64_t logLinesDropped = 0;
+  std::vector<RegionWatch::Row> recordRegions{};  // each steered record's regions, up or down
 };
 
 /// The Prometheus text exposition of every counter and state (docs/metrics.md).

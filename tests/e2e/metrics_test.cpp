@@ -87,6 +87,7 @@ TEST_CASE("metrics move by exactly the queries sent, per rcode and per region, a
   CHECK(metricValue(after, "lodestar_endpoint_up{region=\"us-east\",endpoint=\"127.0.1.1\"}") == 1);
   CHECK(metricValue(after, "lodestar_fail_open_records") == 0);
   CHECK(metricValue(after, "lodestar_config_generation") == 1);
+  CHECK(metricValue(after, "lodestar_record_region_up{record=\"www.gtm.example.test.\",region=\"eu-west\"}") == 1);
 
   // Every region's backends stop: www and api fail open, and each answer is counted so.
   for (const char* r : {"us-east", "eu-west", "ap-northeast"}) site.demo->stopRegion(r);
@@ -94,6 +95,8 @@ TEST_CASE("metrics move by exactly the queries sent, per rcode and per region, a
   const std::string down = site.scrape();
   CHECK(metricValue(down, "lodestar_endpoint_up{region=\"eu-west\",endpoint=\"127.0.2.2\"}") == 0);
   CHECK(metricValue(down, "lodestar_endpoint_serving{region=\"eu-west\",endpoint=\"127.0.2.2\"}") == 0);
+  for (const char* r : {"us-east", "eu-west", "ap-northeast"})
+    CHECK(metricValue(down, "lodestar_record_region_up{record=\"www.gtm.example.test.\",region=\"" + std::string(r) + "\"}") == 0);
   for (int i = 0; i < 10; ++i) REQUIRE(d.ask(QueryBuilder{}.name("www.gtm.example.test.").type(1)).rcode == 0);
   const std::string failedOpen = site.scrape();
   CHECK(moved(down, failedOpen, "lodestar_fail_open_answers_total") == 10);

@@ -12,6 +12,7 @@
 using namespace lodestar;
 using server::AdminState;
 using server::FailOpenWatch;
+using server::TellBudget;
 
 namespace {
 
@@ -81,14 +82,14 @@ TEST_CASE("a flapping record says at most its burst, then one line per refill, a
     watch.evaluate(*view, 1, AdminState{}, kNow);
   }
   watch.evaluate(*view, 1, drainedA(), kNow);  // and it stays failing open
-  CHECK(events.size() == static_cast<size_t>(FailOpenWatch::kBurst));
+  CHECK(events.size() == static_cast<size_t>(TellBudget::kBurst));
   CHECK(watch.entered() == 11);
   // The last line said "serving": wrong now, but told once the budget has refilled.
   CHECK(events.back()["to"] == "serving");
   watch.evaluate(*view, 1, drainedA(), kNow + 5);
-  CHECK(events.size() == static_cast<size_t>(FailOpenWatch::kBurst));
-  watch.evaluate(*view, 1, drainedA(), kNow + static_cast<int64_t>(FailOpenWatch::kRefillSeconds));
-  REQUIRE(events.size() == static_cast<size_t>(FailOpenWatch::kBurst) + 1);
+  CHECK(events.size() == static_cast<size_t>(TellBudget::kBurst));
+  watch.evaluate(*view, 1, drainedA(), kNow + static_cast<int64_t>(TellBudget::kRefillSeconds));
+  REQUIRE(events.size() == static_cast<size_t>(TellBudget::kBurst) + 1);
   CHECK(events.back()["to"] == "fail-open");
   CHECK(events.back()["changes_not_told"] == 16);  // 17 changes since the last line, this one told
   CHECK(events.back()["since"] == kNow);
