@@ -176,8 +176,9 @@ void cluster(PrometheusText& p, const Json& status) {
   const auto lag = watch.find("lag");
   single(p, "lodestar_cluster_revision_lag", "gauge", "etcd revisions of the overrides this node has not applied yet.",
          lag != watch.end() ? whole(*lag) : 0);
+  // Status says a mismatch in words, and nothing when there is none.
   single(p, "lodestar_cluster_config_mismatch", "gauge", "1 while another node serves other zone files.",
-         c.value("config_mismatch", false));
+         c.contains("config_mismatch"));
 }
 
 void recordRegions(PrometheusText& p, const std::vector<RegionWatch::Row>& rows) {

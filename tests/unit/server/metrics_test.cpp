@@ -42,6 +42,12 @@ TEST_CASE("metrics read the stats and status snapshots", "[metrics]") {
   CHECK_THAT(m, Catch::Contains("lodestar_cluster_etcd_reachable 0\n"));
   CHECK_THAT(m, Catch::Contains("lodestar_cluster_degraded 1\n"));
   CHECK_THAT(m, Catch::Contains("lodestar_cluster_revision_lag 2\n"));
+  CHECK_THAT(m, Catch::Contains("lodestar_cluster_config_mismatch 0\n"));
+  // The cluster's status says a mismatch in words (cluster_node.cpp summary()): still a 1.
+  json mismatched = status;
+  mismatched["cluster"]["config_mismatch"] = "the nodes serve different zone files or geo databases: ns1 a, ns2 b";
+  MetricsInputs drift{stats, mismatched, 4, "1.2.3"};
+  CHECK_THAT(metricsText(drift), Catch::Contains("lodestar_cluster_config_mismatch 1\n"));
   // Alone: no cluster families at all.
   MetricsInputs alone{stats, json{{"regions", json::array()}}, 1, "1"};
   CHECK_THAT(metricsText(alone), !Catch::Contains("lodestar_cluster_"));
