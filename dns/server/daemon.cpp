@@ -29,6 +29,7 @@
 #include "dns/server/explain.hpp"
 #include "dns/server/fail_open_watch.hpp"
 #include "dns/server/region_watch.hpp"
+#include "dns/server/cluster_conditions.hpp"
 #include "dns/server/health_events.hpp"
 #include "dns/http/http_server.hpp"
 #include "dns/server/loaded_config.hpp"
@@ -204,6 +205,7 @@ class Daemon {
     admin_->setEvents([this](const health::HookEvent& e) { fire(e); });  // a window held or opened after a hold
     failOpen_ = std::make_unique<FailOpenWatch>([this](const health::HookEvent& e) { fire(e); });
     regionWatch_ = std::make_unique<RegionWatch>([this](const health::HookEvent& e) { fire(e); });
+    if (cluster_) clusterConditions_ = std::make_unique<ClusterConditions>([this](const health::HookEvent& e) { fire(e); });
     scheduler_ = std::make_unique<health::Scheduler>(loop_, *prober_, [this](const health::StateChange& c) {
       logHealthChange(c);
       fire({healthEventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});
@@ -341,6 +343,7 @@ class Daemon {
     int64_t now = unixNow();
     admin_->tick(now);
     judgeRegions();  // a flapping record's lines catch up
+    if (cluster_ && clusterConditions_) clusterConditions_->observe(cluster_->summary(), now);
     availability_.sample(*publisher_->current(), now);
     armWindowEdge();
     loop_.after(std::chrono::milliseconds(1000), [this] { tick(); });
@@ -395,6 +398,7 @@ class Daemon {
     scheduler_.reset();
     failOpen_.reset();  // it fires hooks
     regionWatch_.reset();  // so does it
+    clusterConditions_.reset();  // and it
     hooks_.reset();
     prober_.reset();
     control_.reset();
@@ -652,6 +656,7 @@ class Daemon {
   std::unique_ptr<health::Scheduler> scheduler_;
   std::unique_ptr<FailOpenWatch> failOpen_;  // records with clients and no usable region, told loudly
   std::unique_ptr<RegionWatch> regionWatch_;  // each record's regions up or down, told
+  std::unique_ptr<ClusterConditions> clusterConditions_;  // clustered: degraded, config mismatch, isolated, told
   bool judgeDue_ = false;                     // a judgement is queued on the loop
   uint64_t localFailuresUnlogged_ = 0;
   std::chrono::steady_clock::time_point nextLocalFailureLog_{};
