@@ -7,43 +7,17 @@
 #include <chrono>
 #include <iostream>
 #include <regex>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cluster_fixture.hpp"
+#include "tests/support/cluster_status.hpp"
+#include "tests/support/until.hpp"
 
 using namespace lodestar::test;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-nlohmann::json statusOf(ClusterFixture& c, int i) {
-  auto j = nlohmann::json::parse(c.ctl(i, "status --json").output, nullptr, false);
-  return j.is_discarded() || !j.contains("result") ? nlohmann::json::object() : j["result"];
-}
-
-template <typename Pred>
-bool eventually(ClusterFixture& c, int i, Pred pred, std::chrono::milliseconds limit = std::chrono::milliseconds(8000)) {
-  for (auto start = Clock::now(); Clock::now() - start < limit;) {
-    if (pred(statusOf(c, i))) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
-
-// Every node sees all three reports and every endpoint up.
-bool settled(ClusterFixture& c) {
-  for (int i = 0; i < c.size(); ++i)
-    if (!eventually(c, i, [](const nlohmann::json& s) {
-          for (const auto& r : s.value("regions", nlohmann::json::array()))
-            for (const auto& e : r["endpoints"])
-              if (e.value("health", "") != "up") return false;
-          return s.value("cluster", nlohmann::json::object()).value("nodes_alive", 0) == 3;
-        }))
-      return false;
-  return true;
-}
 
 double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
@@ -53,7 +27,7 @@ TEST_CASE("a drain with every node alive says it was applied on each, by name, w
           "[cluster][e2e][ack]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
   ClusterFixture c;
-  REQUIRE(settled(c));
+  REQUIRE(allNodesUp(c, std::chrono::milliseconds(8000)));
   auto r = c.ctl(1, "drain eu-west --reason ack");
   INFO(r.output);
   CHECK(r.status == 0);
@@ -83,10 +57,11 @@ TEST_CASE("a drain with one node killed says committed, names the node not repor
           "[cluster][e2e][ack]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
   ClusterFixture c;
-  REQUIRE(settled(c));
+  REQUIRE(allNodesUp(c, std::chrono::milliseconds(8000)));
   c.killNode(0);  // ns1
   // Its report leaves with its lease (2 s): status names it, and since when it is silent.
-  REQUIRE(eventually(c, 1, [](const nlohmann::json& s) { return s["cluster"].value("nodes_reporting", 0) == 2; }));
+  REQUIRE(until([&] { return statusOf(c, 1)["cluster"].value("nodes_reporting", 0) == 2; },
+                std::chrono::milliseconds(8000)));
   const auto s = statusOf(c, 1);
   CHECK(s["cluster"]["nodes_expected"] == 3);
   REQUIRE(s["cluster"]["nodes_missing"].size() == 1);
@@ -123,7 +98,7 @@ TEST_CASE("with cluster.nodes a listed node never seen is expected and named", "
   ClusterNodeOptions options;
   options.clusterKeys = "  nodes: [ns1, ns2, ns3, ns4]\n  ack_wait: 500ms\n";
   ClusterFixture c(options);
-  REQUIRE(settled(c));
+  REQUIRE(allNodesUp(c, std::chrono::milliseconds(8000)));
   auto r = c.ctl(0, "drain eu-west");
   INFO(r.output);
   CHECK(r.status == 4);

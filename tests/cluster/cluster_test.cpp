@@ -17,6 +17,7 @@
 
 #include "dns/cluster/etcd_client.hpp"
 #include "tests/support/cluster_fixture.hpp"
+#include "tests/support/occurrences.hpp"
 #include "tests/support/zone_texts.hpp"
 
 using namespace lodestar::test;
@@ -297,11 +298,6 @@ TEST_CASE("foreign or broken data under the prefix is logged once and ignored an
     for (const auto& reg : s["regions"])
       if (reg["region"] == "ap-northeast") return reg.value("drained", false);
     return false;
-  };
-  auto count = [](const std::string& log, const std::string& what) {
-    size_t n = 0;
-    for (size_t at = 0; (at = log.find(what, at)) != std::string::npos; ++at) ++n;
-    return n;
   };
   for (int i = 0; i < 3; ++i) {
     CHECK(c.regionFor(i) == "eu-west");  // still answering

@@ -6,68 +6,22 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <functional>
-#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cluster_fixture.hpp"
+#include "tests/support/cluster_status.hpp"
+#include "tests/support/file_text.hpp"
 #include "tests/support/zone_texts.hpp"
 
 using namespace lodestar::test;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
 // pay fails over from eu-west to ORDER, on the demo's endpoints and check.
 std::string payZone(const std::string& order) {
   return demoZoneText({.records = "  pay:\n    steer: {policy: failover, pool: web, order: [" + order + "]}\n"});
-}
-
-nlohmann::json status(ClusterFixture& c, int i) {
-  auto j = nlohmann::json::parse(c.ctl(i, "status --json").output, nullptr, false);
-  return j.is_discarded() ? nlohmann::json() : j["result"];
-}
-
-template <typename Pred>
-bool within(std::chrono::milliseconds limit, Pred pred) {
-  for (auto start = Clock::now(); Clock::now() - start < limit;) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
-bool everyNode(ClusterFixture& c, std::chrono::milliseconds limit, const std::function<bool(int)>& pred) {
-  for (int i = 0; i < c.size(); ++i)
-    if (!within(limit, [&] { return pred(i); })) return false;
-  return true;
-}
-
-// Every endpoint up and three nodes reporting, on every node.
-bool ready(ClusterFixture& c) {
-  return everyNode(c, std::chrono::milliseconds(10000), [&](int i) {
-    auto s = status(c, i);
-    if (!s.is_object() || s["cluster"].value("nodes_alive", 0) != 3) return false;
-    for (const auto& r : s["regions"])
-      for (const auto& e : r["endpoints"])
-        if (e.value("health", "") != "up") return false;
-    return true;
-  });
-}
-
-int64_t failOpen(ClusterFixture& c, int i) {
-  auto j = nlohmann::json::parse(c.ctl(i, "stats --json").output, nullptr, false);
-  return j.is_discarded() ? -1 : j["result"].value("fail_open", int64_t(-1));
-}
-
-std::string readText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 std::string extraZoneOf(ClusterFixture& c, int i) {
@@ -85,9 +39,9 @@ TEST_CASE("while the nodes serve different zone files, a change that takes capac
   // ns3 is half-way through a rolling zone change: its pay also fails over to ap-northeast.
   options.extraZoneFileOnNode3 = payZone("eu-west, us-east, ap-northeast");
   ClusterFixture c(options);
-  REQUIRE(ready(c));
+  REQUIRE(allNodesUp(c, std::chrono::milliseconds(10000)));
   REQUIRE(everyNode(c, std::chrono::milliseconds(5000),
-                    [&](int i) { return status(c, i)["cluster"].contains("config_mismatch"); }));
+                    [&](int i) { return statusOf(c, i)["cluster"].contains("config_mismatch"); }));
 
   // --force takes the change whatever the files (and whatever it strands).
   auto first = c.ctl(0, "drain eu-west --force --reason first");
@@ -110,7 +64,7 @@ TEST_CASE("while the nodes serve different zone files, a change that takes capac
   for (int i = 0; i < 3; ++i) {
     INFO("node " << i + 1);
     CHECK(c.regionFor(i, "pay.other.test") == "us-east");
-    CHECK(failOpen(c, i) == 0);
+    CHECK(failOpenAnswers(c, i) == 0);
   }
 
   // The same through a node whose rule would accept it (nothing of ns1's is stranded): the
@@ -133,7 +87,7 @@ TEST_CASE("while the nodes serve different zone files, a change that takes capac
   INFO(forced.output);
   CHECK(forced.status == 0);
   CHECK(c.ctl(1, "undrain ap-northeast").status == 0);
-  auto history = readText(c.configOf(2).substr(0, c.configOf(2).rfind('/')) + "/state/audit.log");
+  auto history = readFile(c.configOf(2).substr(0, c.configOf(2).rfind('/')) + "/state/audit.log");
   CHECK_THAT(history, Catch::Contains("\"result\":\"refused: the nodes serve different zone files or geo databases"));
 
   // The rolling change done: ns3 serves the others' files; changes are judged as before.
@@ -142,7 +96,7 @@ TEST_CASE("while the nodes serve different zone files, a change that takes capac
   INFO(reload.output);
   REQUIRE(reload.status == 0);
   REQUIRE(everyNode(c, std::chrono::milliseconds(5000),
-                    [&](int i) { return !status(c, i)["cluster"].contains("config_mismatch"); }));
+                    [&](int i) { return !statusOf(c, i)["cluster"].contains("config_mismatch"); }));
   CHECK(c.ctl(0, "drain ap-northeast").status == 0);
   CHECK(c.ctl(2, "drain eu-west").status == 0);
   auto stranding = c.ctl(2, "drain us-east");

@@ -19,16 +19,12 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cluster_fixture.hpp"
+#include "tests/support/cluster_status.hpp"
 
 using namespace lodestar::test;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-nlohmann::json statusOf(ClusterFixture& c, int i, const std::string& extra = "") {
-  auto j = nlohmann::json::parse(c.ctl(i, "status --json " + extra).output, nullptr, false);
-  return j.is_discarded() || !j.contains("result") ? nlohmann::json::object() : j["result"];
-}
 
 template <typename Pred>
 bool within(std::chrono::milliseconds limit, Pred pred) {
@@ -37,20 +33,6 @@ bool within(std::chrono::milliseconds limit, Pred pred) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return false;
-}
-
-// Every node sees all three reports and every endpoint up.
-bool settled(ClusterFixture& c) {
-  for (int i = 0; i < c.size(); ++i)
-    if (!within(std::chrono::milliseconds(10000), [&] {
-          auto s = statusOf(c, i);
-          for (const auto& r : s.value("regions", nlohmann::json::array()))
-            for (const auto& e : r["endpoints"])
-              if (e.value("health", "") != "up") return false;
-          return s.value("cluster", nlohmann::json::object()).value("nodes_alive", 0) == 3;
-        }))
-      return false;
-  return true;
 }
 
 bool degraded(const nlohmann::json& s) { return s.value("cluster", nlohmann::json::object()).contains("degraded_since"); }
@@ -87,7 +69,7 @@ TEST_CASE("one etcd member of three going away logs a warning naming it, no erro
           "[cluster][e2e][messages][regression]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
   ClusterFixture c;
-  REQUIRE(settled(c));
+  REQUIRE(allNodesUp(c, std::chrono::milliseconds(10000)));
   // The member node 1's watch runs through: its watch breaks (the worst case for this node).
   const std::string url = statusOf(c, 0)["cluster"]["watch"].value("member", std::string());
   const int member = memberOf(c, url);
@@ -132,7 +114,7 @@ TEST_CASE("etcd without quorum: the log and a refused drain name the member that
           "[cluster][e2e][messages][regression]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
   ClusterFixture c;
-  REQUIRE(settled(c));
+  REQUIRE(allNodesUp(c, std::chrono::milliseconds(10000)));
   const auto urls = c.etcd().endpoints();
   const int kept = memberOf(c, statusOf(c, 0)["cluster"]["watch"].value("member", std::string()));
   REQUIRE(kept >= 0);
@@ -173,7 +155,7 @@ TEST_CASE("a node started while etcd is unreachable logs the overrides it answer
           "[cluster][e2e][messages][regression]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
   ClusterFixture c;
-  REQUIRE(settled(c));
+  REQUIRE(allNodesUp(c, std::chrono::milliseconds(10000)));
   auto j = nlohmann::json::parse(c.ctl(0, "drain ap-northeast --json --reason before-the-outage").output, nullptr, false);
   REQUIRE(j.is_object());
   const int64_t revision = j["result"].value("revision", int64_t(0));
@@ -205,7 +187,7 @@ TEST_CASE("while etcd is unreachable status says every other node's view is as l
           "[cluster][e2e][messages][regression]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
   ClusterFixture c;
-  REQUIRE(settled(c));
+  REQUIRE(allNodesUp(c, std::chrono::milliseconds(10000)));
   c.stopRegion("eu-west");
   auto euDown = [&](const nlohmann::json& s) {
     for (const auto& r : s.value("regions", nlohmann::json::array()))
@@ -245,7 +227,7 @@ TEST_CASE("while etcd is unreachable status says every other node's view is as l
 TEST_CASE("a live node's last heartbeat is never older than its lease period", "[cluster][e2e][messages]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
   ClusterFixture c;
-  REQUIRE(settled(c));
+  REQUIRE(allNodesUp(c, std::chrono::milliseconds(10000)));
   // Nothing changes for 2.5 lease periods (lease 2 s): the reports are rewritten anyway.
   std::this_thread::sleep_for(std::chrono::milliseconds(5000));
   for (int i = 0; i < 3; ++i) {
@@ -289,7 +271,7 @@ records:
   options.extraZoneFile = withOrder("eu-west, us-east");
   options.extraZoneFileOnNode3 = withOrder("eu-west, us-east, ap-northeast");
   ClusterFixture c(options);
-  REQUIRE(settled(c));
+  REQUIRE(allNodesUp(c, std::chrono::milliseconds(10000)));
   auto nodes = statusOf(c, 0, "--cluster")["cluster"]["nodes"];
   REQUIRE(nodes.size() == 3);
   std::map<std::string, std::string> hash;

@@ -11,7 +11,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 #include <random>
 #include <set>
@@ -22,6 +21,8 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cluster_fixture.hpp"
+#include "tests/support/cluster_status.hpp"
+#include "tests/support/wall_clock.hpp"
 #include "tests/support/zone_texts.hpp"
 
 using namespace lodestar::test;
@@ -57,21 +58,6 @@ std::vector<Stream> streams() {
           {"www EU", QueryBuilder().name("www.shop.test.").withEdns().ecs("198.51.100.0/24").bytes()},
           {"www NA", QueryBuilder().name("www.shop.test.").withEdns().ecs("192.0.2.0/24").bytes()},
           {"www AS", QueryBuilder().name("www.shop.test.").withEdns().ecs("203.0.113.0/24").bytes()}};
-}
-
-// The wall clock in ms: the clock the nodes open and close windows by.
-int64_t wallMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-std::string utc(int64_t unixSeconds) {
-  const time_t t = static_cast<time_t>(unixSeconds);
-  tm parts{};
-  gmtime_r(&t, &parts);
-  char text[32];
-  strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
 }
 
 // The answer's addresses, sorted and joined ("" when it has none).
@@ -238,11 +224,6 @@ bool settled(ClusterFixture& c) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   return false;
-}
-
-int64_t failOpenAnswers(ClusterFixture& c, int n) {
-  auto stats = nlohmann::json::parse(c.ctl(n, "stats --json").output, nullptr, false);
-  return stats.is_discarded() ? -1 : stats["result"].value("fail_open", int64_t(-1));
 }
 
 }  // namespace

@@ -16,31 +16,12 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/cluster_fixture.hpp"
+#include "tests/support/cluster_status.hpp"
 
 using namespace lodestar::test;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-nlohmann::json statusOf(ClusterFixture& c, int i) {
-  auto j = nlohmann::json::parse(c.ctl(i, "status --json").output, nullptr, false);
-  return j.is_discarded() || !j.contains("result") ? nlohmann::json::object() : j["result"];
-}
-
-bool settled(ClusterFixture& c) {
-  for (int i = 0; i < c.size(); ++i) {
-    bool ok = false;
-    for (auto start = Clock::now(); !ok && Clock::now() - start < std::chrono::seconds(8);) {
-      const auto s = statusOf(c, i);
-      ok = s.value("cluster", nlohmann::json::object()).value("nodes_alive", 0) == 3;
-      for (const auto& r : s.value("regions", nlohmann::json::array()))
-        for (const auto& e : r["endpoints"]) ok = ok && e.value("health", "") == "up";
-      if (!ok) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    if (!ok) return false;
-  }
-  return true;
-}
 
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
@@ -71,7 +52,7 @@ TEST_CASE("a stalled etcd member freezes no node: every node answers a change wi
           "[cluster][e2e][stall]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
   ClusterFixture c;
-  REQUIRE(settled(c));
+  REQUIRE(allNodesUp(c, std::chrono::seconds(8)));
   for (int i = 0; i < 3; ++i) REQUIRE(c.regionFor(i) == "eu-west");
 
   // The member node 1 watches through (every client starts with the first one listed).

@@ -5,16 +5,17 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "dns/cluster/etcd_client.hpp"
 #include "tests/support/cluster_fixture.hpp"
+#include "tests/support/cluster_status.hpp"
+#include "tests/support/occurrences.hpp"
+#include "tests/support/until.hpp"
 #include "tests/support/zone_texts.hpp"
 
 using namespace lodestar::test;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -24,45 +25,12 @@ const std::string kPayZone =
 
 const std::string kPay = "pay.other.test. (every client)";
 
-nlohmann::json status(ClusterFixture& c, int i) {
-  auto j = nlohmann::json::parse(c.ctl(i, "status --json").output, nullptr, false);
-  return j.is_discarded() ? nlohmann::json() : j["result"];
-}
-
 // The region entry of node i's status ("null" when it did not answer).
 nlohmann::json regionOf(ClusterFixture& c, int i, const std::string& region) {
-  auto s = status(c, i);
-  if (s.is_object())
-    for (const auto& r : s["regions"])
-      if (r["region"] == region) return r;
+  auto s = statusOf(c, i);  // kept: the loop walks into it
+  for (const auto& r : s["regions"])
+    if (r["region"] == region) return r;
   return nullptr;
-}
-
-template <typename Pred>
-bool within(std::chrono::milliseconds limit, Pred pred) {
-  for (auto start = Clock::now(); Clock::now() - start < limit;) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
-bool everyNode(ClusterFixture& c, std::chrono::milliseconds limit, const std::function<bool(int)>& pred) {
-  for (int i = 0; i < c.size(); ++i)
-    if (!within(limit, [&] { return pred(i); })) return false;
-  return true;
-}
-
-// Every endpoint up and three nodes reporting, on every node.
-bool ready(ClusterFixture& c) {
-  return everyNode(c, std::chrono::milliseconds(10000), [&](int i) {
-    auto s = status(c, i);
-    if (!s.is_object() || s["cluster"].value("nodes_alive", 0) != 3) return false;
-    for (const auto& r : s["regions"])
-      for (const auto& e : r["endpoints"])
-        if (e.value("health", "") != "up") return false;
-    return true;
-  });
 }
 
 // The cluster's overrides as etcd holds them.
@@ -73,12 +41,6 @@ nlohmann::json adminInEtcd(ClusterFixture& c) {
   auto r = etcd.range("/test/admin");
   if (r.kvs.empty()) return nullptr;
   return nlohmann::json::parse(r.kvs[0].value, nullptr, false);
-}
-
-size_t count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
 }
 
 ClusterNodeOptions withPay() {
@@ -93,7 +55,7 @@ TEST_CASE("a drain through any node is judged with the cluster's windows schedul
           "[cluster][e2e][window][regression]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
   ClusterFixture c(withPay());
-  REQUIRE(ready(c));
+  REQUIRE(allNodesUp(c, std::chrono::milliseconds(10000)));
   auto window = c.ctl(0, "drain eu-west --at +20s --for 30s --reason upgrade");
   INFO(window.output);
   REQUIRE(window.status == 0);
@@ -121,7 +83,7 @@ TEST_CASE("a window that would strand a record is held on every node, opens on e
           "[cluster][e2e][window][regression]") {
   if (!EtcdCluster::available()) FAIL("etcd is not installed (apt-get install etcd-server)");
   ClusterFixture c(withPay());
-  REQUIRE(ready(c));
+  REQUIRE(allNodesUp(c, std::chrono::milliseconds(10000)));
   REQUIRE(c.ctl(0, "drain eu-west --at +3s --for 7s --reason upgrade").status == 0);
   // Something changed since: us-east drained with --force through another node.
   auto forced = c.ctl(1, "drain us-east --force --reason incident");
@@ -147,10 +109,10 @@ TEST_CASE("a window that would strand a record is held on every node, opens on e
     const std::string log = c.node(i).log();
     CHECK(count(log, "is held, not opened: it would leave " + kPay + " with no region") == 1);
   }
-  CHECK(within(std::chrono::milliseconds(2000), [&] {
+  CHECK(until([&] {
     auto admin = adminInEtcd(c);
     return admin.is_object() && admin["windows"].size() == 1 && admin["windows"][0].contains("held");
-  }));
+  }, std::chrono::milliseconds(2000)));
 
   // Safe again (through the third node): it opens on every node.
   REQUIRE(c.ctl(2, "undrain us-east").status == 0);
@@ -163,10 +125,10 @@ TEST_CASE("a window that would strand a record is held on every node, opens on e
   // Its end: every node serves eu-west again, the window leaves P/admin (written once, by
   // whichever node noticed first) and every node's status.
   CHECK(everyNode(c, std::chrono::milliseconds(8000), [&](int i) { return c.regionFor(i) == "eu-west"; }));
-  CHECK(within(std::chrono::milliseconds(3000), [&] {
+  CHECK(until([&] {
     auto admin = adminInEtcd(c);
     return admin.is_object() && admin["windows"].empty();
-  }));
+  }, std::chrono::milliseconds(3000)));
   for (int i = 0; i < 3; ++i) {
     auto r = regionOf(c, i, "eu-west");
     INFO("node " << i + 1 << ": " << r.dump());

@@ -4,9 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -14,25 +12,15 @@
 #include "tests/support/command.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/demo_fixture.hpp"
+#include "tests/support/file_text.hpp"
+#include "tests/support/occurrences.hpp"
+#include "tests/support/recording_hook.hpp"
 #include "tests/support/until.hpp"
 
 using namespace lodestar::test;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-size_t count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 
 const std::string kIn = "fail-open: www.fo.test. has no usable region";
 const std::string kOut = "fail-open: www.fo.test. has a usable region again";
@@ -55,11 +43,7 @@ struct FailOpenSite {
                                    "regions: {a: ~, b: ~}\n"
                                    "pools:\n  p: {check: c, regions: {a: [127.0.5.1], b: [127.0.5.2]}}\n"
                                    "records:\n  www: {steer: {policy: failover, pool: p, order: [a, b]}}\n");
-    auto record = dir.write("record.sh", "#!/bin/sh\necho \"$@\" >> " + dir.path() + "/calls\necho \"$LODESTAR_EVENT\" >> " +
-                                             dir.path() + "/events\n");
-    runCommand("chmod +x " + record);
-    cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nworkers: 1\nzones: [zones/]\nstate_dir: state\n"
-                                     "control_socket: state/ctl.sock\nhooks:\n  - exec: [" + record + "]\n");
+    cfg = writeRecordingHookConfig(dir);
     daemon = std::make_unique<DaemonProcess>(cfg);
   }
   CommandResult ctl(const std::string& args) { return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + cfg + " " + args); }

@@ -5,18 +5,19 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <ctime>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "tests/support/command.hpp"
 #include "tests/support/daemon_process.hpp"
+#include "tests/support/file_text.hpp"
+#include "tests/support/occurrences.hpp"
+#include "tests/support/recording_hook.hpp"
 #include "tests/support/zone_texts.hpp"
 #include "tests/support/until.hpp"
+#include "tests/support/wall_clock.hpp"
 
 using namespace lodestar::test;
 using Clock = std::chrono::steady_clock;
@@ -26,34 +27,6 @@ namespace {
 // pay fails over from eu-central to us-east; img spreads over all four regions.
 const std::string kShop = shopZoneText();
 
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// The wall clock in ms: the clock the daemon opens and closes windows by.
-int64_t wallMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-std::string utc(int64_t unixSeconds) {
-  const time_t t = static_cast<time_t>(unixSeconds);
-  tm parts{};
-  gmtime_r(&t, &parts);
-  char text[32];
-  strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
-
-size_t count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
-
 struct Shop {
   TempDir dir;
   std::string cfg;
@@ -61,11 +34,7 @@ struct Shop {
   Shop() {
     dir.write("zones/shop.yaml", kShop);
     // An exec hook that records its arguments and the event, as hooks_test.cpp does.
-    auto record = dir.write("record.sh", "#!/bin/sh\necho \"$@\" >> " + dir.path() + "/calls\necho \"$LODESTAR_EVENT\" >> " +
-                                             dir.path() + "/events\n");
-    runCommand("chmod +x " + record);
-    cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nworkers: 1\nzones: [zones/]\nstate_dir: state\n"
-                                     "control_socket: state/ctl.sock\nhooks:\n  - exec: [" + record + "]\n");
+    cfg = writeRecordingHookConfig(dir);
     daemon = std::make_unique<DaemonProcess>(cfg);
   }
   CommandResult ctl(const std::string& args) { return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + cfg + " " + args); }

@@ -3,8 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "dns/server/admin_actions.hpp"
-#include "tests/support/temp_dir.hpp"
-#include "zones/view_loader.hpp"
+#include "tests/support/example_view.hpp"
 
 using namespace lodestar;
 using server::AdminDecision;
@@ -22,13 +21,7 @@ AdminDecision decide(const zones::View& view, const AdminState& current, const s
 }
 
 // Regions a, b, c; pool p in all three, pool w in a only (so draining a strands record we).
-std::unique_ptr<zones::View> policiesView() {
-  yaml::Diagnostics d;
-  auto view = zones::loadView({test::dataPath("steering/policies.example.yaml")}, nullptr, d);
-  INFO(d.report());
-  REQUIRE(view);
-  return view;
-}
+std::unique_ptr<zones::View> policiesView() { return test::exampleView("steering/policies.example.yaml"); }
 
 std::string errorOf(const AdminDecision& d) { return d.response.value("error", std::string()); }
 
@@ -159,13 +152,7 @@ TEST_CASE("decideAdmin: force up, down and auto", "[server][admin]") {
 namespace {
 
 // pay fails over from eu-central to us-east; ap-south serves only img.
-std::unique_ptr<zones::View> windowsView() {
-  yaml::Diagnostics d;
-  auto view = zones::loadView({test::dataPath("steering/windows.example.yaml")}, nullptr, d);
-  INFO(d.report());
-  REQUIRE(view);
-  return view;
-}
+std::unique_ptr<zones::View> windowsView() { return test::exampleView("steering/windows.example.yaml"); }
 
 nlohmann::json windowArgs(const std::string& region, int64_t start, int64_t end) {
   return {{"target", region}, {"start", kNow + start}, {"end", kNow + end}};

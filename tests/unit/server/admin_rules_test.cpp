@@ -12,6 +12,7 @@
 #include "dns/engine/answer.hpp"
 #include "dns/server/admin_rules.hpp"
 #include "tests/support/dns_message.hpp"
+#include "tests/support/example_view.hpp"
 #include "tests/support/geo_fixture.hpp"
 #include "tests/support/test_view.hpp"
 #include "zones/view_loader.hpp"
@@ -148,13 +149,7 @@ TEST_CASE("safety rule and dry-run agree with the answers after the change, over
 
 namespace {
 
-std::unique_ptr<zones::View> windowsView() {
-  yaml::Diagnostics d;
-  auto view = zones::loadView({test::dataPath("steering/windows.example.yaml")}, nullptr, d);
-  INFO(d.report());
-  REQUIRE(view);
-  return view;
-}
+std::unique_ptr<zones::View> windowsView() { return test::exampleView("steering/windows.example.yaml"); }
 
 using Kind = server::WindowVerdict::Kind;
 std::vector<std::pair<size_t, Kind>> verdicts(const std::vector<server::WindowVerdict>& v) {
