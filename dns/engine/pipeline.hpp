@@ -32,6 +32,9 @@ class Stage {
   /// Before the message is finished (header flags, counts, OPT): every section is written
   /// and the context holds the zone, node, kind, steering decision and rcode.
   virtual Verdict beforeFinish(AnswerContext&, Response&) noexcept { return Verdict::Continue; }
+  /// After the message is finished, or dropped by a stage (then `a.length` is 0): the context
+  /// says all, and `a.length` bytes at `a.out` are what is sent. For logs (dnstap).
+  virtual void afterFinish(const AnswerContext&) noexcept {}
 };
 
 /// One worker's answer path: its counters, the UDP size cap and its stages, in order.
@@ -63,6 +66,9 @@ class Pipeline {
     for (size_t i = 0; i < count_; ++i)
       if (Verdict v = stages_[i]->beforeFinish(a, r); v != Verdict::Continue) return v;
     return Verdict::Continue;
+  }
+  void afterFinish(const AnswerContext& a) const noexcept {
+    for (size_t i = 0; i < count_; ++i) stages_[i]->afterFinish(a);
   }
 
  private:

@@ -12,7 +12,7 @@ namespace lodestar::engine {
 /// A counter with one writer: increments compile to a plain add; readers see a recent value.
 class Counter {
  public:
-  void operator++() noexcept { v_.store(v_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
+  [[gnu::always_inline]] void operator++() noexcept { v_.store(v_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
   uint64_t value() const noexcept { return v_.load(std::memory_order_relaxed); }
 
  private:

@@ -251,7 +251,42 @@ struct Limiter final : engine::Stage {
   }
 };
 
+// After finish: the bytes as sent (or none), as a query log reads them.
+struct Logger final : engine::Stage {
+  int calls = 0;
+  Bytes sent;
+  AnswerKind kind = AnswerKind::Static;
+  bool queryGone = false;
+  void afterFinish(const engine::AnswerContext& a) noexcept override {
+    ++calls;
+    sent.assign(a.out, a.out + a.length);
+    kind = a.kind;
+    queryGone = a.query == nullptr;
+  }
+};
+
 }  // namespace
+
+TEST_CASE("stages: after finish sees the message as sent, or nothing when a stage dropped it",
+          "[engine][context][stages]") {
+  const zones::View& view = test::e2eView();
+  Asked r;
+  engine::Pipeline pipeline(r.stats);
+  Limiter limiter;
+  Logger logger;
+  REQUIRE(pipeline.add(limiter));
+  REQUIRE(pipeline.add(logger));
+  ask(r, view, QueryBuilder().name("www.example.test.").bytes(), pipeline, "127.0.0.1", engine::Transport::Tcp);
+  CHECK(logger.calls == 1);
+  REQUIRE(r.length > 0);
+  CHECK(logger.sent == Bytes(gOut, gOut + r.length));
+  CHECK(logger.kind == AnswerKind::Static);
+  CHECK(logger.queryGone);
+  ask(r, view, QueryBuilder().name("nothing.example.test.").bytes(), pipeline);
+  CHECK(logger.calls == 2);
+  CHECK(logger.sent.empty());
+  CHECK(logger.kind == AnswerKind::Dropped);
+}
 
 TEST_CASE("stages: plugged in after parse and before finish, in order", "[engine][context][stages]") {
   const zones::View& view = test::e2eView();
