@@ -58,7 +58,7 @@ std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const YAML:
   yaml::Diagnostics& diags = yaml.diags();
   if (!root.IsDefined()) return std::nullopt;
   if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "geo", "state_dir", "control_socket", "udp", "tcp", "hooks",
-                                "cluster", "xdp", "http", "log"}))
+                                "cluster", "xdp", "http", "log", "dnstap"}))
     return std::nullopt;
   ServerConfig c;
   c.path = path;
@@ -195,6 +195,7 @@ std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const YAML:
   if (root["cluster"]) c.cluster = readClusterConfig(yaml, root["cluster"], path);
   if (root["xdp"]) c.xdp = readXdpConfig(yaml, root["xdp"], c.listen);
   if (root["http"]) c.http = readHttpConfig(yaml, root["http"], path);
+  if (root["dnstap"]) c.dnstap = readDnstapConfig(yaml, root["dnstap"], path);
   if (const auto log = root["log"]) {
     if (yaml.expectMap(log, "log", {"format", "level"})) {
       if (log["format"]) {

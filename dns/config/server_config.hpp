@@ -57,6 +57,16 @@ struct HttpConfig {
   std::string user, password;
 };
 
+/// `dnstap:`: the query log, in dnstap over Frame Streams, to a file or a reader's Unix socket.
+struct DnstapConfig {
+  std::string file;      // one of these two
+  std::string socket;
+  std::string identity;  // default: the host name
+  bool queries = true;   // AUTH_QUERY messages
+  bool responses = true; // AUTH_RESPONSE messages
+  unsigned queue = 1024; // records each answering thread may have waiting
+};
+
 struct ServerConfig {
   std::string path;  // of the config file itself
   std::vector<ListenAddress> listen;
@@ -80,6 +90,7 @@ struct ServerConfig {
   std::optional<ClusterConfig> cluster;
   std::optional<XdpConfig> xdp;
   std::optional<HttpConfig> http;
+  std::optional<DnstapConfig> dnstap;
   /// log.format: "json" writes one JSON object per line; log.level: the least level written.
   bool logJson = false;
   int logLevel = 0;  // 0 info, 1 warning, 2 error (server::LogLevel's order)
@@ -101,6 +112,9 @@ std::optional<XdpConfig> readXdpConfig(yaml::YamlReader& yaml, const YAML::Node&
 
 /// Reads `http:` (its files relative to the configuration file's folder).
 std::optional<HttpConfig> readHttpConfig(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& configPath);
+
+/// Reads `dnstap:` (its paths relative to the configuration file's folder).
+std::optional<DnstapConfig> readDnstapConfig(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& configPath);
 
 /// Parses "127.0.0.1:53", "[::1]:53" or a bare address (port 53).
 std::optional<ListenAddress> parseListenAddress(const std::string& text);

@@ -149,8 +149,14 @@ class Daemon {
     readers += xdpReaders;
     adminCells_ = std::move(loaded->admin);
     publisher_ = std::make_unique<ViewPublisher>(std::move(loaded->view), readers);
+    if (config_.dnstap) {
+      const auto& t = *config_.dnstap;
+      tap_ = std::make_unique<dnstap::TapWriter>(dnstap::TapSettings{
+          t.file, t.socket, {t.identity, std::string("lodestar ") + kVersion}, t.queries, t.responses, t.queue});
+    }
     WorkerSettings settings{{config_.udpMaxPayload, config_.udpCoalesceMax},
-                            {config_.tcpIdleTimeout, config_.tcpMessageTimeout}};
+                            {config_.tcpIdleTimeout, config_.tcpMessageTimeout},
+                            tap_.get()};
     tcpAdmission_ = std::make_unique<TcpAdmission>(TcpLimits{tcpCap(), config_.tcpMaxPerPrefix, config_.tcpPrefixV4,
                                                              config_.tcpPrefixV6});
     for (unsigned i = 0, next = 0; i < workers; ++i) {
@@ -158,6 +164,21 @@ class Daemon {
       for (unsigned k = Worker::readersFor(sockets[i]); k > 0; --k) own.push_back(&publisher_->reader(next++));
       workers_.push_back(
           std::make_unique<Worker>(std::move(sockets[i]), *publisher_, std::move(own), settings, *tcpAdmission_));
+    }
+    if (tap_) {
+      // Every answering thread has its ring now; a file that cannot be opened stops the start.
+      try {
+        tap_->start();
+      } catch (const std::exception& e) {
+        logLine(LogLevel::Error, std::string(e.what()) + " (dnstap.file)");
+        return 1;
+      }
+      logLine(LogLevel::Info, "dnstap: logging " +
+                                  std::string(config_.dnstap->queries && config_.dnstap->responses ? "queries and responses"
+                                              : config_.dnstap->queries                             ? "queries"
+                                                                                                    : "responses") +
+                                  " to " + (config_.dnstap->file.empty() ? "the socket " + config_.dnstap->socket
+                                                                         : config_.dnstap->file));
     }
     for (auto& w : workers_) w->start();
     if (config_.xdp) {
@@ -442,6 +463,7 @@ class Daemon {
       w->stop();
       w->addStatsTo(total);
     }
+    if (tap_) tap_->stop();  // after the workers: what they logged is written
     return total;
   }
 
@@ -526,6 +548,11 @@ class Daemon {
     nlohmann::json s = statsSnapshot({t, regionTally_, regionNames(*publisher_->current()), reloads_, failedReloads_,
                                       scheduler_->changes(), xdp_ ? &xdp : nullptr, scheduler_->localFailures(),
                                       tcpAdmission_->open(), tcpAdmission_->limits().maxConnections});
+    if (tap_) {
+      const auto c = tap_->counts();
+      s["dnstap"] = {{"frames", c.frames}, {"dropped_queue_full", c.droppedFull},
+                     {"dropped_unwritten", c.droppedUnwritten}, {"responses_too_big", c.responsesTooBig}};
+    }
     s["fail_open_records"] = failOpen_->failingOpen();
     s["fail_open_entered"] = failOpen_->entered();
     return s;
@@ -666,6 +693,7 @@ class Daemon {
   loop::EventLoop::TimerId edgeTimer_ = 0;    // at the next window edge (0: none armed)
   int64_t edgeArmed_ = 0;                     // that edge, unix seconds
   int exitCode_ = 0;                          // 1: stopped because it must not run (cluster: name taken)
+  std::unique_ptr<dnstap::TapWriter> tap_;  // with dnstap: in the configuration
   std::unique_ptr<ClusterNode> cluster_;      // with cluster: in the configuration
   std::string contentHash_;                   // of what this node serves, for the others to compare
 };

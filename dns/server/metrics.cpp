@@ -61,6 +61,16 @@ void queries(PrometheusText& p, const Json& s) {
          count(s, "fail_open_records"));
   single(p, "lodestar_fail_open_entered_total", "counter", "Times a record began failing open.",
          count(s, "fail_open_entered"));
+  if (const auto t = s.find("dnstap"); t != s.end() && t->is_object()) {
+    single(p, "lodestar_dnstap_frames_total", "counter", "dnstap messages written.", count(*t, "frames"));
+    p.family("lodestar_dnstap_dropped_total", "counter",
+             "Answered queries the dnstap log lost: a thread's queue was full, or the output took no more.");
+    p.sample({{"reason", "queue_full"}}, count(*t, "dropped_queue_full"));
+    p.sample({{"reason", "unwritten"}}, count(*t, "dropped_unwritten"));
+    single(p, "lodestar_dnstap_responses_too_big_total", "counter",
+           "Responses not logged because they did not fit beside their query (the query was logged).",
+           count(*t, "responses_too_big"));
+  }
   single(p, "lodestar_tcp_connections", "gauge", "TCP connections open over all workers.", count(s, "tcp_connections"));
   single(p, "lodestar_tcp_connections_max", "gauge", "The cap on TCP connections over all workers.",
          count(s, "tcp_max_connections"));

@@ -41,6 +41,8 @@ class UdpLoop {
   /// Wakes the blocked receive (shutting the socket's read side) and joins the thread.
   void stop();
   const engine::QueryStats& stats() const noexcept { return stats_; }
+  /// A stage for this thread's answer path (it must outlive the loop); before start() only.
+  void addStage(engine::Stage& stage) noexcept { pipeline_.add(stage); }
 
  private:
   struct Batch;

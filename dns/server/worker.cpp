@@ -11,6 +11,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "dns/server/tap_stage.hpp"
 #include "dns/server/tcp_connections.hpp"
 
 namespace lodestar::server {
@@ -27,6 +28,14 @@ Worker::Worker(WorkerSockets sockets, ViewPublisher& views, std::vector<ViewPubl
   for (size_t i = 0; i < sockets_.udp.size(); ++i)
     udp_.push_back(std::make_unique<UdpLoop>(sockets_.udp[i], sockets_.udpWildcard[i], views, *readers[i + 1],
                                              settings.udp));
+  if (settings.tap) {
+    for (auto& u : udp_) {
+      stages_.push_back(std::make_unique<TapStage>(settings.tap->addProducer(), false, views));
+      u->addStage(*stages_.back());
+    }
+    stages_.push_back(std::make_unique<TapStage>(settings.tap->addProducer(), true, views));
+    tcpPipeline_.add(*stages_.back());
+  }
   epollFd_ = epoll_create1(EPOLL_CLOEXEC);
   wakeFd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (epollFd_ < 0 || wakeFd_ < 0) throw std::runtime_error("cannot create the worker's epoll/eventfd");

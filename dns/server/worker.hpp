@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "dns/dnstap/tap_writer.hpp"
 #include "dns/engine/fast_random.hpp"
 #include "dns/engine/pipeline.hpp"
 #include "dns/engine/stats.hpp"
@@ -27,6 +28,7 @@ namespace lodestar::server {
 struct WorkerSettings {
   UdpSettings udp;
   TcpTimeouts tcp;
+  dnstap::TapWriter* tap = nullptr;  // dnstap: each thread gets a ring of it (before it starts)
 };
 
 class Worker {
@@ -64,6 +66,7 @@ class Worker {
   engine::QueryStats tcpStats_;
   engine::Pipeline tcpPipeline_{tcpStats_};
   engine::FastRandom random_;
+  std::vector<std::unique_ptr<engine::Stage>> stages_;  // its threads' pipelines' (dnstap)
 };
 
 }  // namespace lodestar::server

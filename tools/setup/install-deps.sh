@@ -8,6 +8,7 @@ packages=(
   libcurl4-openssl-dev                             # http/https health checks
   libxdp-dev libbpf-dev                            # the optional AF_XDP path (xdp:)
   libmicrohttpd-dev                                # metrics, health and the status page (http:)
+  libfstrm-dev libprotobuf-c-dev protobuf-c-compiler   # the dnstap query log (dnstap:)
   catch2                                           # unit and end-to-end tests
   python3                                          # the layering check (tools/layering/)
   knot-dnsutils mmdb-bin socat openssl             # kdig, mmdblookup, socat, openssl s_server: peers in tests
@@ -15,7 +16,7 @@ packages=(
 for option in "$@"; do
   case $option in
     --with-fuzzer) packages+=(clang libclang-rt-14-dev) ;;  # libFuzzer
-    --with-tests) packages+=(etcd-server iproute2 prometheus chromium) ;;  # own etcd; netns for XDP; promtool; the status page
+    --with-tests) packages+=(etcd-server iproute2 prometheus chromium dnstap-ldns fstrm-bin) ;;  # own etcd; netns for XDP; promtool; the status page; dnstap readers
     *) echo "install-deps.sh: unknown option $option" >&2; exit 2 ;;
   esac
 done

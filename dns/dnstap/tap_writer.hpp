@@ -1,0 +1,69 @@
+// The dnstap query log: answering threads put TapRecords in their own bounded rings, and one
+// thread of its own encodes them (tap_message.hpp) and writes Frame Streams (libfstrm) to a
+// file or a Unix socket. Full rings and an absent socket reader drop and count; nothing here
+// ever makes a worker wait.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "dns/dnstap/tap_message.hpp"
+#include "dns/dnstap/tap_ring.hpp"
+
+struct fstrm_writer;
+
+namespace lodestar::dnstap {
+
+struct TapSettings {
+  std::string file;    // write to this file (truncated at start), or
+  std::string socket;  // to a reader on this Unix socket (reconnected once a second while absent)
+  TapIdentity who;
+  bool queries = true;     // AUTH_QUERY frames
+  bool responses = true;   // AUTH_RESPONSE frames
+  size_t queue = 1024;     // records per answering thread's ring
+};
+
+class TapWriter {
+ public:
+  explicit TapWriter(TapSettings settings);
+  ~TapWriter();  // stop()
+  TapWriter(const TapWriter&) = delete;
+  TapWriter& operator=(const TapWriter&) = delete;
+
+  /// A ring for one answering thread. Before start() only; it lives as long as the writer.
+  TapRing& addProducer();
+  /// Opens a file output (throws std::runtime_error saying why it cannot) and starts the
+  /// thread; a socket is connected by the thread.
+  void start();
+  /// Writes what the rings hold, closes the output (a file is complete then) and joins.
+  void stop();
+
+  struct Counts {
+    uint64_t frames = 0;            // written
+    uint64_t droppedFull = 0;       // a ring was full: the worker went on without it
+    uint64_t droppedUnwritten = 0;  // no reader on the socket, or a write failed
+    uint64_t responsesTooBig = 0;   // the response did not fit beside the query: its query alone
+  };
+  Counts counts() const noexcept;
+
+ private:
+  void run();
+  bool drain();  // false when every ring was empty
+  void write(const std::vector<uint8_t>& frame);
+  bool connected();
+
+  TapSettings settings_;
+  std::deque<TapRing> rings_;  // stable addresses
+  fstrm_writer* writer_ = nullptr;
+  bool open_ = false;
+  int64_t nextConnect_ = 0;  // steady seconds: when to try the socket again
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> frames_{0}, unwritten_{0}, tooBig_{0};
+};
+
+}  // namespace lodestar::dnstap
