@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dns/server/region_watch.hpp"
+#include "tests/support/example_view.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "zones/view_loader.hpp"
 
@@ -22,13 +23,7 @@ namespace {
 constexpr int64_t kNow = 1'800'000'000;
 
 // Regions a, b, c; pool p in all three, pool w in a only, pool cdn (CNAME) in a and b.
-std::unique_ptr<zones::View> policiesView() {
-  yaml::Diagnostics d;
-  auto view = zones::loadView({test::dataPath("steering/policies.example.yaml")}, nullptr, d);
-  INFO(d.report());
-  REQUIRE(view);
-  return view;
-}
+std::unique_ptr<zones::View> policiesView() { return test::exampleView("steering/policies.example.yaml"); }
 
 AdminState drained(const std::string& region) {
   AdminState s;
