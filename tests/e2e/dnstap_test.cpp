@@ -10,6 +10,7 @@
 #include "tests/support/command.hpp"
 #include "tests/support/demo_fixture.hpp"
 #include "tests/support/dns_message.hpp"
+#include "tests/support/occurrences.hpp"
 #include "tests/support/skip.hpp"
 
 using namespace lodestar::test;
@@ -17,12 +18,6 @@ using namespace lodestar::test;
 namespace {
 
 bool haveReaders() { return access("/usr/bin/dnstap-ldns", X_OK) == 0 && access("/usr/bin/fstrm_dump", X_OK) == 0; }
-
-size_t count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
-  return n;
-}
 
 }  // namespace
 
