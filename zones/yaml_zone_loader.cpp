@@ -65,7 +65,7 @@ class PolicyLoader {
       yaml_.error(root["zone"], "zone", "'" + *apexText + "' is not a valid domain name");
       return nullptr;
     }
-    apex_ = *apex;
+    apex_ = wire::lowercaseWire(*apex);  // names match in any case; glue and serials look it up so
     ZoneBuilder builder(apex_, yaml_.at(root["zone"]));
     if (root["ttl"]) {
       if (auto ttl = yaml_.seconds(root["ttl"], "ttl", 0, wire::kMaxTtl)) ttl_ = static_cast<uint32_t>(*ttl);

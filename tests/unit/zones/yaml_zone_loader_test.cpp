@@ -140,3 +140,18 @@ pools: {p: {regions: {a: {cname: ""}}}}
 )"),
              Catch::Contains("pools.p.regions.a.cname: '' is not a domain name"));
 }
+
+// Names match in any case (RFC 4343): the fuzzer met 'zone: Example.Test', and glue for a
+// nameserver written in lower case was refused as outside the zone.
+TEST_CASE("a zone named in capitals compiles in lower case and takes glue in any case", "[zones][yaml_zone]") {
+  TempDir dir;
+  yaml::Diagnostics d;
+  auto zone = loadYamlZone(dir.write("z.yaml", "zone: Example.TEST\nsoa:\n  serial: 1\nnameservers:\n"
+                                               "  ns1.example.test.: 192.0.2.1\n  NS2: 192.0.2.2\n"),
+                           d);
+  INFO(d.report());
+  REQUIRE(zone);
+  CHECK(wire::nameToText(zone->apex()) == "example.test.");
+  CHECK(zone->find(std::string_view("\3ns1\7example\4test\0", 18)));
+  CHECK(zone->find(std::string_view("\3ns2\7example\4test\0", 18)));
+}
