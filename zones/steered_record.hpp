@@ -117,6 +117,11 @@ struct SteeredRecord {
   /// The map as written, kept for `lodestarctl explain` (never read on the answer path).
   std::shared_ptr<const geo::AreaMap> areas;
   std::vector<geo::CustomNetwork> customNetworks;
+  /// Where the workers count this record's answers: slot statsBlock + RegionId of the region
+  /// chosen first (engine::QueryStats::bySteered). Set by View::setRegions(); past the slots
+  /// (kNoStatsBlock, and outside a view) every answer counts in the last, shared slot.
+  uint32_t statsBlock = kNoStatsBlock;
+  static constexpr uint32_t kNoStatsBlock = UINT16_MAX;
 };
 
 }  // namespace lodestar::zones

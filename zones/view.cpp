@@ -1,7 +1,10 @@
 // Longest-suffix zone selection.
 #include "zones/view.hpp"
 
+#include <algorithm>
+
 #include "dns/wire/name_text.hpp"
+#include "zones/stats_slots.hpp"
 
 namespace lodestar::zones {
 
@@ -13,8 +16,24 @@ bool View::add(std::unique_ptr<Zone> zone) {
   names_ = {};
   hits_.clear();
   namesIndexed_ = false;
+  zone->statsSlot_ = static_cast<uint16_t>(std::min(zones_.size(), kZoneStatsSlots - 1));
   zones_.push_back(std::move(zone));
   return true;
+}
+
+void View::setRegions(std::vector<Region> regions, std::shared_ptr<const AdminCells> admin) {
+  regions_ = std::move(regions);
+  admin_ = std::move(admin);
+  // One counter per region of the view for each record, in file order, while they fit: a
+  // record's slot is then a sum, never a search (the answer path adds the RegionId).
+  const size_t width = regions_.size();
+  size_t next = 0;
+  for (const auto& zone : zones_)
+    for (const auto& record : zone->steered_) {
+      const bool fits = width > 0 && next + width <= kSteeredStatsSlots - 1;
+      record->statsBlock = fits ? static_cast<uint32_t>(next) : SteeredRecord::kNoStatsBlock;
+      if (fits) next += width;
+    }
 }
 
 const Zone* View::findZone(std::string_view name) const noexcept {

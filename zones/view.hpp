@@ -48,10 +48,8 @@ class View {
   const std::vector<Region>& regions() const noexcept { return regions_; }
   /// `admin` is the table of drain switches and forced states the view's pools and endpoints
   /// point into; the view only reads it (the loader hands the writable handle to the control loop).
-  void setRegions(std::vector<Region> regions, std::shared_ptr<const AdminCells> admin) {
-    regions_ = std::move(regions);
-    admin_ = std::move(admin);
-  }
+  /// Also gives each steered record its block of answer counters (SteeredRecord::statsBlock).
+  void setRegions(std::vector<Region> regions, std::shared_ptr<const AdminCells> admin);
   /// The region's drain switch, read-only (the control loop flips it through AdminCells).
   const RegionAdmin& regionAdmin(RegionId id) const noexcept { return admin_->region(id); }
   /// The table this view reads its overrides from (null before setRegions()).

@@ -69,9 +69,14 @@ class Zone {
   }
   const std::vector<std::unique_ptr<SteeredRecord>>& steered() const noexcept { return steered_; }
   const std::vector<std::unique_ptr<Pool>>& pools() const noexcept { return pools_; }
+  /// Where the workers count this zone's queries (engine::QueryStats::byZone): its place in
+  /// the view, set by View::add(); kNoStatsSlot outside a view.
+  uint16_t statsSlot() const noexcept { return statsSlot_; }
+  static constexpr uint16_t kNoStatsSlot = UINT16_MAX;
 
  private:
   friend class ZoneBuilder;
+  friend class View;  // numbers the zone and its steered records for the counters
   std::string apex_;
   std::deque<Node> nodes_;  // stable addresses
   NameIndex<const Node> index_;
@@ -81,6 +86,7 @@ class Zone {
   const RRset* soa_ = nullptr;
   uint32_t negativeTtl_ = 0;
   uint32_t serial_ = 0;
+  uint16_t statsSlot_ = kNoStatsSlot;
   WireRecord negativeSoa_;
 };
 

@@ -57,6 +57,18 @@ class Pipeline {
   void setUdpLimit(uint16_t limit) noexcept { udpLimit_ = limit; }
   bool hasStages() const noexcept { return count_ != 0; }
 
+  /// The metrics' detail: queries by zone, steered answers by record and region, and the
+  /// answer path's time (one query in kTimeEvery timed with two clock reads). On unless the
+  /// server turns it off (no metrics served): then a query pays one test for all of it.
+  void setDetailed(bool on) noexcept { detailed_ = on; }
+  bool detailed() const noexcept { return detailed_; }
+  static constexpr uint32_t kTimeEvery = 128;
+  [[gnu::always_inline]] bool timeThisOne() const noexcept {
+    if (!detailed_ || --untilTimed_ != 0) return false;
+    untilTimed_ = kTimeEvery;
+    return true;
+  }
+
   Verdict afterParse(AnswerContext& a, Response& r) const noexcept {
     for (size_t i = 0; i < count_; ++i)
       if (Verdict v = stages_[i]->afterParse(a, r); v != Verdict::Continue) return v;
@@ -75,6 +87,8 @@ class Pipeline {
   QueryStats& stats_;
   uint16_t udpLimit_;
   uint8_t count_ = 0;
+  bool detailed_ = true;
+  mutable uint32_t untilTimed_ = kTimeEvery;  // the pipeline is one thread's: not shared
   std::array<Stage*, kMaxStages> stages_{};
 };
 

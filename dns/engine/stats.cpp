@@ -1,6 +1,8 @@
 // Summing per-worker counters.
 #include "dns/engine/stats.hpp"
 
+#include <bit>
+
 namespace lodestar::engine {
 
 const char* queryPathName(QueryPath path) noexcept {
@@ -10,6 +12,14 @@ const char* queryPathName(QueryPath path) noexcept {
     case QueryPath::Xdp: return "xdp";
   }
   return "?";
+}
+
+void QueryStats::countTime(uint64_t ns) noexcept {
+  // Up to 500 ns: 0; up to 1 us: 1; up to 2 us: 2; ... (the bucket of ceil(ns / 500) - 1).
+  const uint64_t halves = (ns + kTimeBucketBaseNs - 1) / kTimeBucketBaseNs;
+  const size_t bucket = halves == 0 ? 0 : static_cast<size_t>(std::bit_width(halves - 1));
+  ++answerTime[bucket < kTimeBuckets ? bucket : kTimeBuckets - 1];
+  answerTimeSumNs += ns;
 }
 
 void StatsTotals::add(const QueryStats& s, QueryPath path) noexcept {
@@ -23,6 +33,10 @@ void StatsTotals::add(const QueryStats& s, QueryPath path) noexcept {
   for (size_t i = 0; i < byRcode.size(); ++i) byRcode[i] += s.byRcode[i].value();
   for (size_t i = 0; i < byQtype.size(); ++i) byQtype[i] += s.byQtype[i].value();
   for (size_t i = 0; i < byRegion.size(); ++i) byRegion[i] += s.byRegion[i].value();
+  for (size_t i = 0; i < byZone.size(); ++i) byZone[i] += s.byZone[i].value();
+  for (size_t i = 0; i < bySteered.size(); ++i) bySteered[i] += s.bySteered[i].value();
+  for (size_t i = 0; i < answerTime.size(); ++i) answerTime[i] += s.answerTime[i].value();
+  answerTimeSumNs += s.answerTimeSumNs.value();
 }
 
 }  // namespace lodestar::engine

@@ -7,12 +7,15 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "zones/stats_slots.hpp"
+
 namespace lodestar::engine {
 
 /// A counter with one writer: increments compile to a plain add; readers see a recent value.
 class Counter {
  public:
   [[gnu::always_inline]] void operator++() noexcept { v_.store(v_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
+  void operator+=(uint64_t n) noexcept { v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
   uint64_t value() const noexcept { return v_.load(std::memory_order_relaxed); }
 
  private:
@@ -31,9 +34,24 @@ struct alignas(64) QueryStats {
   std::array<Counter, kRcodeSlots> byRcode;  // extended rcodes up to BADVERS (16) and beyond
   std::array<Counter, 260> byQtype;   // 0..258 exact (CAA is 257); the last slot counts the rest
   std::array<Counter, 64> byRegion;   // steered answers per RegionId (the last slot: the rest)
+  static constexpr size_t kZoneSlots = zones::kZoneStatsSlots;
+  std::array<Counter, kZoneSlots> byZone;  // queries per Zone::statsSlot() (the last: the rest)
+  static constexpr size_t kSteeredSlots = zones::kSteeredStatsSlots;
+  /// Steered answers per record and region first chosen: SteeredRecord::statsBlock + RegionId
+  /// (the last slot: records past the first few thousand, see zones::View::setRegions).
+  std::array<Counter, kSteeredSlots> bySteered;
+
+  /// The answer path's time, one query in Pipeline::kTimeEvery: bucket i holds times up to
+  /// kTimeBucketBaseNs << i (the last: longer), the sum in nanoseconds.
+  static constexpr size_t kTimeBuckets = 13;
+  static constexpr uint64_t kTimeBucketBaseNs = 500;
+  std::array<Counter, kTimeBuckets> answerTime;
+  Counter answerTimeSumNs;  // added to by whole samples, written by one thread like the rest
+  void countTime(uint64_t ns) noexcept;
 
   void countQtype(uint16_t qtype) noexcept { ++byQtype[qtype < byQtype.size() - 1 ? qtype : byQtype.size() - 1]; }
   void countRegion(uint16_t region) noexcept { ++byRegion[region < byRegion.size() - 1 ? region : byRegion.size() - 1]; }
+  void countSteered(size_t slot) noexcept { ++bySteered[slot < bySteered.size() - 1 ? slot : bySteered.size() - 1]; }
 };
 
 /// How the queries a QueryStats counts came in: each worker's UDP loops, its TCP thread, the
@@ -51,6 +69,10 @@ struct StatsTotals {
   std::array<uint64_t, QueryStats::kRcodeSlots> byRcode{};
   std::array<uint64_t, 260> byQtype{};
   std::array<uint64_t, 64> byRegion{};
+  std::array<uint64_t, QueryStats::kZoneSlots> byZone{};
+  std::array<uint64_t, QueryStats::kSteeredSlots> bySteered{};
+  std::array<uint64_t, QueryStats::kTimeBuckets> answerTime{};  // per bucket, not cumulative
+  uint64_t answerTimeSumNs = 0;
   void add(const QueryStats& s, QueryPath path) noexcept;
 };
 

@@ -154,7 +154,9 @@ class Daemon {
       tap_ = std::make_unique<dnstap::TapWriter>(dnstap::TapSettings{
           t.file, t.socket, {t.identity, std::string("lodestar ") + kVersion}, t.queries, t.responses, t.queue});
     }
-    WorkerSettings settings{{config_.udpMaxPayload, config_.udpCoalesceMax},
+    // The metrics' detail is counted only where metrics are served (docs/metrics.md).
+    const bool detailed = config_.http.has_value();
+    WorkerSettings settings{{config_.udpMaxPayload, config_.udpCoalesceMax, detailed},
                             {config_.tcpIdleTimeout, config_.tcpMessageTimeout},
                             tap_.get()};
     tcpAdmission_ = std::make_unique<TcpAdmission>(TcpLimits{tcpCap(), config_.tcpMaxPerPrefix, config_.tcpPrefixV4,
@@ -184,7 +186,8 @@ class Daemon {
     if (config_.xdp) {
       std::vector<ViewPublisher::Reader*> own;
       for (unsigned k = 0; k < xdpReaders; ++k) own.push_back(&publisher_->reader(readers - xdpReaders + k));
-      xdp_ = std::make_unique<XdpPath>(*config_.xdp, config_.listen, *publisher_, std::move(own), config_.udpMaxPayload);
+      xdp_ = std::make_unique<XdpPath>(*config_.xdp, config_.listen, *publisher_, std::move(own), config_.udpMaxPayload,
+                                         config_.http.has_value());
       logLine(!xdp_->on() ? LogLevel::Error : xdp_->note().empty() ? LogLevel::Info : LogLevel::Warning, xdp_->describe());
     }
 
@@ -545,13 +548,18 @@ class Daemon {
   nlohmann::json stats() const {
     engine::StatsTotals t = totals();
     nlohmann::json xdp = xdp_ ? xdp_->status() : nlohmann::json();
-    nlohmann::json s = statsSnapshot({t, regionTally_, regionNames(*publisher_->current()), reloads_, failedReloads_,
+    const SlotNames names = slotNames(*publisher_->current());
+    nlohmann::json s = statsSnapshot({t, tallies_, names, reloads_, failedReloads_,
                                       scheduler_->changes(), xdp_ ? &xdp : nullptr, scheduler_->localFailures(),
                                       tcpAdmission_->open(), tcpAdmission_->limits().maxConnections});
     if (tap_) {
       const auto c = tap_->counts();
       s["dnstap"] = {{"frames", c.frames}, {"dropped_queue_full", c.droppedFull},
                      {"dropped_unwritten", c.droppedUnwritten}, {"responses_too_big", c.responsesTooBig}};
+    }
+    if (!config_.http) {  // the workers count these only where metrics are served
+      for (const char* key : {"by_zone", "answers_by_record", "answer_time"}) s.erase(key);
+      s["detail"] = "off: no http listener is configured, so queries by zone, answers by record and the answer time are not counted";
     }
     s["fail_open_records"] = failOpen_->failingOpen();
     s["fail_open_entered"] = failOpen_->entered();
@@ -644,10 +652,10 @@ class Daemon {
     applyAdminState(admin_->effective(), *loaded->view, *loaded->admin, unixNow());
     contentHash_ = loaded->contentHash;
     adminCells_ = std::move(loaded->admin);  // with the view it belongs to
-    const std::vector<std::string> counted = regionNames(*publisher_->current());
+    const SlotNames counted = slotNames(*publisher_->current());
     publisher_->publish(std::move(loaded->view));
     // No worker holds the old view any more: what was counted until now was counted under it.
-    regionTally_.rebase(totals().byRegion, counted);
+    tallies_.rebase(totals(), counted);
     setProbeTargets();
     registry_.collect();  // endpoints no view names any more
     judgeRegions();
@@ -663,7 +671,7 @@ class Daemon {
   std::shared_ptr<zones::AdminCells> adminCells_;  // the served view's override table, writable
   uint64_t reloads_ = 0, failedReloads_ = 0;
   int sigFd_ = -1;
-  RegionTally regionTally_;     // answers per region name across reloads
+  Tallies tallies_;            // answers per region, zone and record name across reloads
   Availability availability_;  // per region and pool, sampled by tick()
   std::unique_ptr<ViewPublisher> publisher_;
   std::unique_ptr<TcpAdmission> tcpAdmission_;  // the TCP caps the workers share: outlives them

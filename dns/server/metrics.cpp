@@ -40,6 +40,23 @@ void byKey(PrometheusText& p, const Json& stats, const char* key, const char* na
     if (v.is_number_integer()) p.sample({{label, k}}, whole(v));
 }
 
+// The sampled histogram of the answer path's time, cumulative as Prometheus wants it.
+void answerTime(PrometheusText& p, const Json& s) {
+  const auto t = s.find("answer_time");
+  if (t == s.end() || !t->is_object() || !t->contains("buckets") || !(*t)["buckets"].is_array()) return;
+  p.family("lodestar_answer_duration_seconds", "histogram",
+           "Time in the answer path (parse to the message finished), sampled: one query in " +
+               std::to_string(count(*t, "sampled_every")) + " per thread.");
+  uint64_t cumulative = 0;
+  for (const auto& b : (*t)["buckets"]) {
+    cumulative += count(b, "count");
+    const std::string le = b.contains("le_ns") ? PrometheusText::number(static_cast<double>(count(b, "le_ns")) / 1e9) : "+Inf";
+    p.sample({{"le", le}}, cumulative, "_bucket");
+  }
+  p.sample({}, static_cast<double>(count(*t, "sum_ns")) / 1e9, "_sum");
+  p.sample({}, cumulative, "_count");
+}
+
 void queries(PrometheusText& p, const Json& s) {
   single(p, "lodestar_queries_total", "counter", "DNS messages received by the workers (UDP, TCP and AF_XDP).",
          count(s, "queries"));
@@ -53,8 +70,18 @@ void queries(PrometheusText& p, const Json& s) {
          count(s, "truncated"));
   byKey(p, s, "by_rcode", "lodestar_responses_total", "rcode", "Answers by response code.");
   byKey(p, s, "by_qtype", "lodestar_queries_by_type_total", "qtype", "Queries by question type.");
+  byKey(p, s, "by_zone", "lodestar_queries_by_zone_total", "zone",
+        "Queries answered from each zone (the first 255 zones of the configuration; \"other zones\" the rest).");
   byKey(p, s, "answers_by_region", "lodestar_steered_answers_total", "region",
         "Steered answers by the region chosen first (the steering decisions).");
+  p.family("lodestar_steered_record_answers_total", "counter",
+           "Steered answers by record and the region chosen first (records past the first 4095 record x region "
+           "slots under \"other records\").");
+  if (const auto r = s.find("answers_by_record"); r != s.end() && r->is_object())
+    for (const auto& [record, regions] : r->items())
+      if (regions.is_object())
+        for (const auto& [region, n] : regions.items())
+          if (n.is_number_integer()) p.sample({{"record", record}, {"region", region}}, whole(n));
   single(p, "lodestar_fail_open_answers_total", "counter",
          "Steered answers given with no usable region: endpoints served whatever their health.", count(s, "fail_open"));
   single(p, "lodestar_fail_open_records", "gauge", "Steered records with clients that no usable region serves now.",
@@ -71,6 +98,7 @@ void queries(PrometheusText& p, const Json& s) {
            "Responses not logged because they did not fit beside their query (the query was logged).",
            count(*t, "responses_too_big"));
   }
+  answerTime(p, s);
   single(p, "lodestar_tcp_connections", "gauge", "TCP connections open over all workers.", count(s, "tcp_connections"));
   single(p, "lodestar_tcp_connections_max", "gauge", "The cap on TCP connections over all workers.",
          count(s, "tcp_max_connections"));

@@ -49,12 +49,16 @@ void PrometheusText::sample(const Labels& labels, double value, std::string_view
   } else if (std::isinf(value)) {
     out_ += value > 0 ? " +Inf\n" : " -Inf\n";
   } else {
-    char text[32];  // the shortest form that reads back as the same double
-    const auto end = std::to_chars(text, text + sizeof text, value).ptr;
     out_ += ' ';
-    out_.append(text, end);
+    out_ += number(value);
     out_ += '\n';
   }
+}
+
+std::string PrometheusText::number(double value) {
+  char text[32];  // the shortest form that reads back as the same double
+  const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+  return std::string(text, end);
 }
 
 void PrometheusText::sample(const Labels& labels, uint64_t value, std::string_view suffix) {

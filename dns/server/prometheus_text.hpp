@@ -22,6 +22,9 @@ class PrometheusText {
 
   const std::string& text() const noexcept { return out_; }
 
+  /// A finite number in its shortest form that reads back the same (a histogram's `le`).
+  static std::string number(double value);
+
  private:
   void begin(const Labels& labels, std::string_view suffix);
   std::string out_;

@@ -8,15 +8,15 @@
 #include <nlohmann/json.hpp>
 
 #include "dns/engine/stats.hpp"
-#include "dns/server/region_tally.hpp"
+#include "dns/server/slot_tally.hpp"
 #include "zones/view.hpp"
 
 namespace lodestar::server {
 
 struct StatsInputs {
   const engine::StatsTotals& totals;           // every worker's and the XDP path's, summed
-  const RegionTally& regions;                  // answers by region name across reloads
-  const std::vector<std::string>& regionNames;  // the live view's regions, by RegionId
+  const Tallies& tallies;    // answers by region, queries by zone, answers by record and region: across reloads
+  const SlotNames& names;    // what the live view's slots stand for
   uint64_t reloads = 0, failedReloads = 0, healthChanges = 0;
   const nlohmann::json* xdp = nullptr;  // the XDP path's status, when it is configured
   uint64_t probeLocalFailures = 0;      // probes that failed on this machine (not held against endpoints)
@@ -25,8 +25,5 @@ struct StatsInputs {
 
 /// The `stats` command's result (docs/control-protocol.md).
 nlohmann::json statsSnapshot(const StatsInputs& in);
-
-/// The names of a view's regions, by RegionId.
-std::vector<std::string> regionNames(const zones::View& view);
 
 }  // namespace lodestar::server

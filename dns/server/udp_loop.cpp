@@ -115,6 +115,7 @@ UdpLoop::UdpLoop(int fd, bool wildcard, ViewPublisher& views, ViewPublisher::Rea
       settings_(settings),
       batch_(std::make_unique<Batch>()),
       random_(std::random_device{}() ^ reinterpret_cast<uintptr_t>(this)) {
+  pipeline_.setDetailed(settings_.detailedStats);
   Batch& b = *batch_;
   for (unsigned i = 0; i < kBatch; ++i) {
     b.inIov[i] = {b.queries[i].data(), kMaxQuery};

@@ -22,6 +22,7 @@ struct UdpSettings {
   uint16_t maxPayload = 1232;
   /// The longest wait for more queries before a batch; 0 (the default) never waits.
   std::chrono::microseconds coalesceMax{0};
+  bool detailedStats = true;  // engine::Pipeline::setDetailed: off when no metrics are served
 };
 
 /// How long to wait before the next batch, from the arrival rate: long enough for a few

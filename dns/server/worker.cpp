@@ -28,6 +28,7 @@ Worker::Worker(WorkerSockets sockets, ViewPublisher& views, std::vector<ViewPubl
   for (size_t i = 0; i < sockets_.udp.size(); ++i)
     udp_.push_back(std::make_unique<UdpLoop>(sockets_.udp[i], sockets_.udpWildcard[i], views, *readers[i + 1],
                                              settings.udp));
+  tcpPipeline_.setDetailed(settings.udp.detailedStats);
   if (settings.tap) {
     for (auto& u : udp_) {
       stages_.push_back(std::make_unique<TapStage>(settings.tap->addProducer(), false, views));

@@ -63,9 +63,10 @@ struct XdpPath::Queue final : xdp::Responder {
 };
 
 XdpPath::XdpPath(const config::XdpConfig& config, const std::vector<config::ListenAddress>& listen,
-                 ViewPublisher& views, std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload)
+                 ViewPublisher& views, std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload,
+                 bool detailedStats)
     : config_(config), filter_(std::make_unique<xdp::FilterProgram>()) {
-  if (!start(listen, views, readers, maxPayload)) {
+  if (!start(listen, views, readers, maxPayload, detailedStats)) {
     note_.clear();
     queues_.clear();
     filter_.reset();
@@ -77,7 +78,7 @@ XdpPath::XdpPath(const config::XdpConfig& config, const std::vector<config::List
 }
 
 bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
-                    const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload) {
+                    const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload, bool detailedStats) {
   const unsigned ifindex = if_nametoindex(config_.interface.c_str());
   if (ifindex == 0) {
     error_ = "no network interface named '" + config_.interface + "'";
@@ -110,6 +111,7 @@ bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublis
     q->views = &views;
     q->reader = readers.at(i);
     q->pipeline.setUdpLimit(maxPayload);
+    q->pipeline.setDetailed(detailedStats);
     q->socket = xdp::XskQueue::open(config_.interface, q->number, *filter_, error_);
     if (!q->socket) return false;
     queues_.push_back(std::move(q));

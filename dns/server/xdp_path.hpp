@@ -27,7 +27,7 @@ class XdpPath {
  public:
   /// `readers` holds one reader of `views` per configured queue. Starts the threads.
   XdpPath(const config::XdpConfig& config, const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
-          std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload);
+          std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload, bool detailedStats = true);
   ~XdpPath();
   XdpPath(const XdpPath&) = delete;
   XdpPath& operator=(const XdpPath&) = delete;
@@ -48,7 +48,7 @@ class XdpPath {
  private:
   struct Queue;
   bool start(const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
-             const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload);
+             const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload, bool detailedStats);
   void run(Queue& q);
 
   config::XdpConfig config_;

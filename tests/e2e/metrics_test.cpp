@@ -83,6 +83,9 @@ TEST_CASE("metrics move by exactly the queries sent, per rcode and per region, a
   CHECK(moved(before, after, "lodestar_responses_total{rcode=\"REFUSED\"}") == 3);
   CHECK(moved(before, after, "lodestar_queries_by_type_total{qtype=\"A\"}") == 32);
   CHECK(moved(before, after, "lodestar_steered_answers_total{region=\"" + region + "\"}") == 20);
+  CHECK(moved(before, after, "lodestar_steered_record_answers_total{record=\"www.gtm.example.test.\",region=\"" +
+                                 region + "\"}") == 20);
+  CHECK(moved(before, after, "lodestar_queries_by_zone_total{zone=\"gtm.example.test.\"}") == 29);  // not the refused
   CHECK(moved(before, after, "lodestar_fail_open_answers_total") == 0);
   CHECK(metricValue(after, "lodestar_endpoint_up{region=\"us-east\",endpoint=\"127.0.1.1\"}") == 1);
   CHECK(metricValue(after, "lodestar_fail_open_records") == 0);

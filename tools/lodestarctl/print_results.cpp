@@ -22,12 +22,25 @@ void printStats(const nlohmann::json& s) {
             << " probes failed on this machine (not held against endpoints)\n"
             << "tcp          " << integer(s, "tcp_connections") << " connections open of at most "
             << integer(s, "tcp_max_connections") << "\n";
-  for (const char* key : {"by_rcode", "by_qtype", "answers_by_region"}) {
+  for (const auto& [key, title] : {std::pair{"by_rcode", "rcodes      "}, std::pair{"by_qtype", "types       "},
+                                    std::pair{"answers_by_region", "regions     "}, std::pair{"by_zone", "zones       "}}) {
     if (!s.contains(key) || s[key].empty()) continue;
-    std::cout << (std::string(key) == "by_rcode" ? "rcodes      " : std::string(key) == "by_qtype" ? "types       " : "regions     ");
+    std::cout << title;
     for (const auto& [k, v] : s[key].items()) std::cout << " " << k << " " << integer(v);
     std::cout << "\n";
   }
+  // A line per steered record that answered: there may be thousands that did not.
+  if (s.contains("answers_by_record"))
+    for (const auto& [record, regions] : s.at("answers_by_record").items()) {
+      std::string line;
+      uint64_t sum = 0;
+      for (const auto& [region, v] : regions.items()) {
+        const int64_t n = integer(v);
+        sum += static_cast<uint64_t>(n);
+        line += " " + region + " " + std::to_string(n);
+      }
+      if (sum > 0) std::cout << "record       " << record << ":" << line << "\n";
+    }
   if (s.contains("xdp")) {
     const auto& x = s.at("xdp");
     std::cout << "xdp          " << x.value("interface", std::string()) << " (" << x.value("mode", std::string()) << "): ";

@@ -1,4 +1,4 @@
-// The stats snapshot names each region's answers by the view they were counted under (a
+// The stats snapshot names each region's (zone's, record's) answers by the view they were counted under (a
 // reload may give every RegionId another region) and never names the overflow slot.
 #include <catch2/catch.hpp>
 
@@ -11,15 +11,17 @@ using namespace lodestar;
 
 namespace {
 
-nlohmann::json snapshot(const engine::StatsTotals& t, const server::RegionTally& tally, const std::vector<std::string>& names) {
-  return server::statsSnapshot({t, tally, names});
+nlohmann::json snapshot(const engine::StatsTotals& t, const server::Tallies& tallies, const std::vector<std::string>& regions) {
+  server::SlotNames names;
+  names.regions = regions;
+  return server::statsSnapshot({t, tallies, names});
 }
 
 }  // namespace
 
 TEST_CASE("answers by region keep their region's name when a reload reorders the regions", "[server][stats]") {
   engine::StatsTotals t;
-  server::RegionTally tally;
+  server::Tallies tally;
   const std::vector<std::string> before = {"eu", "us", "ap"};
   t.byRegion[0] = 5;  // eu
   t.byRegion[1] = 2;  // us
@@ -30,7 +32,7 @@ TEST_CASE("answers by region keep their region's name when a reload reorders the
 
   // The reload puts ap first and eu last; the workers' counters go on by the new ids.
   const std::vector<std::string> after = {"ap", "us", "eu"};
-  tally.rebase(t.byRegion, before);
+  tally.regions.rebase(t.byRegion, before);
   t.byRegion[0] += 7;  // ap
   t.byRegion[2] += 1;  // eu
   auto second = snapshot(t, tally, after)["answers_by_region"];
@@ -40,7 +42,7 @@ TEST_CASE("answers by region keep their region's name when a reload reorders the
   CHECK(second.size() == 3);
 
   // A region the new view lacks keeps what it counted; one only the new view has starts at 0.
-  tally.rebase(t.byRegion, after);
+  tally.regions.rebase(t.byRegion, after);
   const std::vector<std::string> third = {"sa", "eu"};
   t.byRegion[1] += 3;  // eu
   auto last = snapshot(t, tally, third)["answers_by_region"];
@@ -60,7 +62,7 @@ TEST_CASE("queries are counted by how they came in: udp, tcp, xdp", "[server][st
   t.add(udp, engine::QueryPath::Udp);  // a second UDP loop
   t.add(tcp, engine::QueryPath::Tcp);
   t.add(xdp, engine::QueryPath::Xdp);
-  server::RegionTally tally;
+  server::Tallies tally;
   const auto s = snapshot(t, tally, {});
   CHECK(s["queries"] == 12);
   CHECK(s["by_transport"] == nlohmann::json{{"udp", 6}, {"tcp", 1}, {"xdp", 5}});
@@ -68,7 +70,7 @@ TEST_CASE("queries are counted by how they came in: udp, tcp, xdp", "[server][st
 
 TEST_CASE("the overflow slot is reported as other regions, never under a region's name", "[server][stats]") {
   engine::StatsTotals t;
-  server::RegionTally tally;
+  server::Tallies tally;
   std::vector<std::string> names;
   for (int i = 0; i < 70; ++i) names.push_back("r" + std::to_string(i));
   const size_t last = t.byRegion.size() - 1;
@@ -82,7 +84,7 @@ TEST_CASE("the overflow slot is reported as other regions, never under a region'
   CHECK_FALSE(regions.contains("r64"));
 
   // Also once carried across a reload.
-  tally.rebase(t.byRegion, names);
+  tally.regions.rebase(t.byRegion, names);
   regions = snapshot(t, tally, names)["answers_by_region"];
   CHECK(regions[server::kOtherRegions] == 4);
   CHECK_FALSE(regions.contains("r63"));

@@ -24,7 +24,7 @@ constexpr size_t count(Tie (*)(SteeredRecord&)) {
 // Read by the answer path from the record itself: records differing only here share a tree.
 auto perAnswer(SteeredRecord& r) {
   return std::tie(r.name, r.ttl, r.ttlDegraded, r.minHealthy, r.allDown, r.maxRegions, r.spill, r.maxAnswers,
-                  r.regionWeights);
+                  r.regionWeights, r.statsBlock);
 }
 // Joined into the PolicyKey: the kind, and the pool (its regions, and for nearest their
 // coordinates). The map, its default and failover's order go from the file to the key.

@@ -11,6 +11,10 @@
 #   tools/bench/guard/insn_guard.sh --server gdnsd  # the same kinds, counted the same way, on gdnsd 3
 #                                                   # (the same zone, map and database; no health check)
 #   tools/bench/guard/insn_guard.sh --build-only    # only the Release build (.ci/run starts it early)
+#   tools/bench/guard/insn_guard.sh --metrics       # with the HTTP listener on, so the workers count the
+#                                                   # metrics' detail (by zone, by record, answer time)
+#   tools/bench/guard/insn_guard.sh --dnstap        # with a dnstap log of every query and answer to a file
+#                                                   # (the workers' stage and the writer thread, counted)
 #   NO_BUILD=1 BUILD_DIR=... insn_guard.sh          # count an existing build (e.g. an older commit's,
 #                                                   # side by side with this one)
 set -euo pipefail
@@ -22,9 +26,11 @@ BASELINE=$HERE/baseline.txt
 TOLERANCE=${TOLERANCE:-5}  # percent
 PORT=${PORT:-15391}
 SECONDS_PER_WINDOW=4 MIN_ANSWERED=400
-UPDATE=0 SERVER=lodestar BUILD_ONLY=0
+UPDATE=0 SERVER=lodestar BUILD_ONLY=0 METRICS=0 DNSTAP=0
 case "${1:-}" in
   --update) UPDATE=1 ;;
+  --metrics) METRICS=1 ;;
+  --dnstap) DNSTAP=1 ;;
   --server) SERVER=${2:?--server takes lodestar or gdnsd} ;;
   --build-only) BUILD_ONLY=1 ;;
 esac
@@ -55,6 +61,13 @@ workers: 1
 zones: [zones/]
 geo: {database: demo.mmdb}
 YAML
+if [ "$METRICS" = 1 ]; then
+  echo "http: {listen: [127.0.0.1:$((PORT + 1))]}" >>"$OUT/lodestar.yaml"
+fi
+if [ "$DNSTAP" = 1 ]; then
+  rm -f "$OUT/queries.dnstap"
+  echo "dnstap: {file: $OUT/queries.dnstap}" >>"$OUT/lodestar.yaml"
+fi
 
 # kind  query-file line  ECS subnet (- for none)  expected rcode counter of dns_replay
 KINDS=(
