@@ -21,11 +21,18 @@ enum class Verdict : uint8_t {
   Drop,      // send nothing
 };
 
+/// The plug points a stage is called at: a stage names those it overrides, so the answer
+/// path makes no call to a point a stage leaves alone.
+enum StagePoint : uint8_t { kAfterParse = 1, kBeforeFinish = 2, kAfterFinish = 4, kEveryPoint = 7 };
+
 /// A feature on the answer path. Called on a worker thread for every query: no lock, no
 /// allocation, no shared write (the same rules as answerQuery()). One object per worker.
 class Stage {
  public:
+  /// `points`: a mask of StagePoint, the points this stage overrides.
+  explicit Stage(uint8_t points = kEveryPoint) noexcept : points_(points) {}
   virtual ~Stage() = default;
+  uint8_t points() const noexcept { return points_; }
   /// After the query is parsed (a well-formed QUERY, or FORMERR/NOTIMP) and the header and
   /// question are written; before any lookup. The context holds the query and the client.
   virtual Verdict afterParse(AnswerContext&, Response&) noexcept { return Verdict::Continue; }
@@ -35,6 +42,9 @@ class Stage {
   /// After the message is finished, or dropped by a stage (then `a.length` is 0): the context
   /// says all, and `a.length` bytes at `a.out` are what is sent. For logs (dnstap).
   virtual void afterFinish(const AnswerContext&) noexcept {}
+
+ private:
+  uint8_t points_;
 };
 
 /// One worker's answer path: its counters, the UDP size cap and its stages, in order.
@@ -48,7 +58,10 @@ class Pipeline {
   /// outlive the pipeline.
   bool add(Stage& stage) noexcept {
     if (count_ == kMaxStages) return false;
-    stages_[count_++] = &stage;
+    ++count_;
+    if (stage.points() & kAfterParse) parse_.push(stage);
+    if (stage.points() & kBeforeFinish) before_.push(stage);
+    if (stage.points() & kAfterFinish) after_.push(stage);
     return true;
   }
 
@@ -70,26 +83,32 @@ class Pipeline {
   }
 
   Verdict afterParse(AnswerContext& a, Response& r) const noexcept {
-    for (size_t i = 0; i < count_; ++i)
-      if (Verdict v = stages_[i]->afterParse(a, r); v != Verdict::Continue) return v;
+    for (size_t i = 0; i < parse_.count; ++i)
+      if (Verdict v = parse_.at[i]->afterParse(a, r); v != Verdict::Continue) return v;
     return Verdict::Continue;
   }
   Verdict beforeFinish(AnswerContext& a, Response& r) const noexcept {
-    for (size_t i = 0; i < count_; ++i)
-      if (Verdict v = stages_[i]->beforeFinish(a, r); v != Verdict::Continue) return v;
+    for (size_t i = 0; i < before_.count; ++i)
+      if (Verdict v = before_.at[i]->beforeFinish(a, r); v != Verdict::Continue) return v;
     return Verdict::Continue;
   }
   void afterFinish(const AnswerContext& a) const noexcept {
-    for (size_t i = 0; i < count_; ++i) stages_[i]->afterFinish(a);
+    for (size_t i = 0; i < after_.count; ++i) after_.at[i]->afterFinish(a);
   }
 
  private:
   QueryStats& stats_;
   uint16_t udpLimit_;
+  // The stages of one point, in the order they were added.
+  struct Point {
+    uint8_t count = 0;
+    std::array<Stage*, kMaxStages> at{};
+    void push(Stage& s) noexcept { at[count++] = &s; }
+  };
   uint8_t count_ = 0;
   bool detailed_ = true;
   mutable uint32_t untilTimed_ = kTimeEvery;  // the pipeline is one thread's: not shared
-  std::array<Stage*, kMaxStages> stages_{};
+  Point parse_, before_, after_;
 };
 
 }  // namespace lodestar::engine

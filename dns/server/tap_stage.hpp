@@ -13,7 +13,7 @@ class TapStage final : public engine::Stage {
  public:
   /// `views`: where the chosen region's name is read (the thread is inside its view then).
   TapStage(dnstap::TapRing& ring, bool tcp, const ViewPublisher& views) noexcept
-      : ring_(ring), tcp_(tcp), views_(views) {}
+      : Stage(engine::kAfterFinish), ring_(ring), tcp_(tcp), views_(views) {}
 
   void afterFinish(const engine::AnswerContext& a) noexcept override;
 

@@ -340,3 +340,31 @@ TEST_CASE("stages: plugged in after parse and before finish, in order", "[engine
   for (size_t i = 3; i < engine::Pipeline::kMaxStages; ++i) CHECK(pipeline.add(recorder));
   CHECK_FALSE(pipeline.add(recorder));
 }
+
+namespace {
+// A stage that says it only logs: its other points are never called.
+struct LogOnly final : engine::Stage {
+  LogOnly() : Stage(engine::kAfterFinish) {}
+  int parsed = 0, before = 0, after = 0;
+  engine::Verdict afterParse(engine::AnswerContext&, engine::Response&) noexcept override { return ++parsed, engine::Verdict::Continue; }
+  engine::Verdict beforeFinish(engine::AnswerContext&, engine::Response&) noexcept override { return ++before, engine::Verdict::Continue; }
+  void afterFinish(const engine::AnswerContext&) noexcept override { ++after; }
+};
+}  // namespace
+
+TEST_CASE("stages: a stage is called only at the points it names", "[engine][context][stages]") {
+  const zones::View& view = test::e2eView();
+  Asked r;
+  engine::Pipeline pipeline(r.stats);
+  LogOnly log;
+  Recorder recorder;
+  REQUIRE(pipeline.add(log));
+  REQUIRE(pipeline.add(recorder));
+  ask(r, view, QueryBuilder().name("www.example.test.").bytes(), pipeline);
+  ask(r, view, QueryBuilder().name("nope.example.test.").bytes(), pipeline);
+  CHECK(log.after == 2);
+  CHECK(log.parsed == 0);
+  CHECK(log.before == 0);
+  CHECK(recorder.parsedCalls == 2);  // every point by default
+  CHECK(recorder.finishCalls == 2);
+}
