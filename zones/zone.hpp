@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "zones/name_index.hpp"
+#include "zones/stats_slots.hpp"
 #include "zones/steered_record.hpp"
 #include "zones/wire_record.hpp"
 
@@ -70,9 +71,10 @@ class Zone {
   const std::vector<std::unique_ptr<SteeredRecord>>& steered() const noexcept { return steered_; }
   const std::vector<std::unique_ptr<Pool>>& pools() const noexcept { return pools_; }
   /// Where the workers count this zone's queries (engine::QueryStats::byZone): its place in
-  /// the view, set by View::add(); kNoStatsSlot outside a view.
+  /// the view, set by View::add(); outside a view, and past the slots, the shared last one.
+  /// Always a slot: the answer path indexes with it unchecked.
   uint16_t statsSlot() const noexcept { return statsSlot_; }
-  static constexpr uint16_t kNoStatsSlot = UINT16_MAX;
+  static constexpr uint16_t kNoStatsSlot = kZoneStatsSlots - 1;
 
  private:
   friend class ZoneBuilder;

@@ -175,17 +175,9 @@ void refuseSpecial(Response& r, AnswerContext& a, const wire::Query& q) noexcept
   if (q.hasEcs) ++stats.withEcs;
   if (a.truncated) ++stats.truncated;
   ++stats.byRcode[static_cast<size_t>(a.rcode) & (QueryStats::kRcodeSlots - 1)];
-  // The metrics' detail (Pipeline::detailed()): one test when no metrics are served.
-  const bool detailed = pipeline.detailed();
-  if (detailed && a.zone)
-    ++stats.byZone[a.zone->statsSlot() < QueryStats::kZoneSlots ? a.zone->statsSlot() : QueryStats::kZoneSlots - 1];
   if (a.steering.record) {
     if (a.steering.failOpen) ++stats.failOpen;
-    if (a.kind == AnswerKind::Steered && a.steering.regionCount) {
-      const uint16_t region = a.steering.regions[0];
-      stats.countRegion(region);
-      if (detailed) stats.countSteered(size_t{a.steering.record->statsBlock} + region);
-    }
+    if (a.kind == AnswerKind::Steered && a.steering.regionCount) stats.countRegion(a.steering.regions[0]);
   }
 }
 
@@ -294,6 +286,7 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
   account(a, q, pipeline);
   return length;
 }
+
 
 [[gnu::noinline]] size_t answerTimed(AnswerContext& a, const zones::View& view, const Pipeline& pipeline) noexcept {
   timespec start, end;  // the vDSO's clock: no system call, no allocation

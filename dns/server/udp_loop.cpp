@@ -154,6 +154,12 @@ void UdpLoop::stop() {
 
 void UdpLoop::run() {
   prctl(PR_SET_TIMERSLACK, 1000UL);  // 1 µs: the default 50 µs slack would swamp the waits
+  if (pipeline_.detailed()) runAs<true>();
+  else runAs<false>();
+}
+
+template <bool Detailed>
+void UdpLoop::runAs() {
   using Clock = std::chrono::steady_clock;
   auto windowStart = Clock::now();
   uint64_t windowQueries = 0;
@@ -166,9 +172,9 @@ void UdpLoop::run() {
     unsigned got;
     if (busy && delay.count() > 0) {
       sleepFor(delay);
-      got = receiveBatches(MSG_DONTWAIT);
+      got = receiveBatches<Detailed>(MSG_DONTWAIT);
     } else {
-      got = receiveBatches(MSG_WAITFORONE);  // blocks for the first query only
+      got = receiveBatches<Detailed>(MSG_WAITFORONE);  // blocks for the first query only
     }
     busy = got > 0;
     if (settings_.coalesceMax.count() == 0) continue;  // no waits: no rate to track
@@ -185,6 +191,7 @@ void UdpLoop::run() {
   ViewPublisher::leave(reader_);
 }
 
+template <bool Detailed>
 unsigned UdpLoop::receiveBatches(int flags) {
   Batch& b = *batch_;
   const zones::View* view = nullptr;
@@ -210,7 +217,7 @@ unsigned UdpLoop::receiveBatches(int flags) {
       } else {
         const engine::Client client = clientOf(b.peers[i]);
         engine::AnswerContext a(b.queries[i].data(), b.in[i].msg_len, client, b.answers[i].data(), kMaxUdpAnswer);
-        n = engine::answerQuery(a, *view, pipeline_);
+        n = engine::answerQueryAs<Detailed>(a, *view, pipeline_);
       }
       if (n) {
         b.outIov[replies] = {b.answers[i].data(), n};

@@ -48,7 +48,11 @@ class UdpLoop {
  private:
   struct Batch;
   void run();
+  // The loop, with the metrics' detail chosen once for the thread (engine::answerQueryAs).
+  template <bool Detailed>
+  void runAs();
   /// Receives and answers at most a few batches; returns how many queries came in.
+  template <bool Detailed>
   unsigned receiveBatches(int flags);
 
   int fd_;
