@@ -79,7 +79,7 @@ class Pipeline {
   /// Whether this query is the one in kTimeEvery (asked only when detailed()): by the count
   /// of queries the thread has received, so the sampling writes nothing of its own.
   [[gnu::always_inline]] bool timeThisOne() const noexcept {
-    return (stats_.received.value() & (kTimeEvery - 1)) == 0;
+    return (stats_.received.value() & (kTimeEvery - 1)) == kTimeEvery - 1;  // the 128th, 256th, ...
   }
 
   Verdict afterParse(AnswerContext& a, Response& r) const noexcept {
