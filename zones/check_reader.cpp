@@ -107,7 +107,7 @@ std::optional<health::CheckSpec> readCheck(yaml::YamlReader& yaml, const YAML::N
     if (!fits) {
       yaml.error(s, yaml::keyPath(path, key), std::string("'") + key + "' does not apply to a " + *kind + " check");
       ok = false;
-      return YAML::Node();
+      return YAML::Node(YAML::NodeType::Undefined);  // YAML::Node() is a null node, and true
     }
     return s;
   };

@@ -1,6 +1,8 @@
 // Zone policy files: what loads, and what is rejected with file:line:column.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "tests/support/daemon_process.hpp"
 #include "zones/yaml_zone_loader.hpp"
 #include "dns/wire/name_text.hpp"
@@ -154,4 +156,16 @@ TEST_CASE("a zone named in capitals compiles in lower case and takes glue in any
   CHECK(wire::nameToText(zone->apex()) == "example.test.");
   CHECK(zone->find(std::string_view("\3ns1\7example\4test\0", 18)));
   CHECK(zone->find(std::string_view("\3ns2\7example\4test\0", 18)));
+}
+
+// Found by the fuzzer: the section that does not apply was reported, then read anyway as an
+// empty one, which said "expected a mapping" with no line and column.
+TEST_CASE("a check section for another kind is one error at its line", "[zones][yaml_zone]") {
+  TempDir dir;
+  auto e = errorsOf(dir, std::string(kHead) + "checks:\n  healthz:\n    kind: exec\n    exec: {command: [/bin/true]}\n"
+                                              "    http: {path: /healthz}\n");
+  INFO(e);
+  CHECK(e.find("zone.yaml:11:11: checks.healthz.http: 'http' does not apply to a exec check") != std::string::npos);
+  CHECK(e.find("expected a mapping") == std::string::npos);
+  CHECK(std::count(e.begin(), e.end(), '\n') == 1);
 }
