@@ -287,7 +287,6 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
   return length;
 }
 
-
 [[gnu::noinline]] size_t answerTimed(AnswerContext& a, const zones::View& view, const Pipeline& pipeline) noexcept {
   timespec start, end;  // the vDSO's clock: no system call, no allocation
   clock_gettime(CLOCK_MONOTONIC, &start);

@@ -72,7 +72,8 @@ class Pipeline {
 
   /// The metrics' detail: queries by zone, steered answers by record and region, and the
   /// answer path's time (one query in kTimeEvery timed with two clock reads). On unless the
-  /// server turns it off (no metrics served): then a query pays one test for all of it.
+  /// server turns it off (no metrics served): then answerQuery() pays one test for all of it,
+  /// and a caller that chooses once (answerQueryAs, the UDP loop) none.
   void setDetailed(bool on) noexcept { detailed_ = on; }
   bool detailed() const noexcept { return detailed_; }
   static constexpr uint32_t kTimeEvery = 128;  // a power of two: the test is a mask
