@@ -161,7 +161,7 @@ const std::vector<Subcommand>& subcommands() {
       {"undrain", "send clients to REGION again", setupUndrain, printOutcomeOf},
       {"explain", "why a client gets its answer: geo facts, map key, regions, answer", setupExplain,
        [](const Request&, const nlohmann::json& r) { printExplain(r); }},
-      {"stats", "query counters by rcode and type, answers per region, reloads", plain("stats"),
+      {"stats", "query counters by rcode, type and zone, answers per region and record, reloads", plain("stats"),
        [](const Request&, const nlohmann::json& r) { printStats(r); }},
       {"force-down", forceHelp("force-down"), setupForce("down"), printOutcomeOf},
       {"force-up", forceHelp("force-up"), setupForce("up"), printOutcomeOf},

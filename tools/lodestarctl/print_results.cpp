@@ -29,6 +29,8 @@ void printStats(const nlohmann::json& s) {
     for (const auto& [k, v] : s[key].items()) std::cout << " " << k << " " << integer(v);
     std::cout << "\n";
   }
+  if (s.contains("detail") && s.at("detail").is_string())
+    std::cout << "detail       " << s.at("detail").get<std::string>() << " (configure http: to count them)\n";
   // A line per steered record that answered: there may be thousands that did not.
   if (s.contains("answers_by_record"))
     for (const auto& [record, regions] : s.at("answers_by_record").items()) {
