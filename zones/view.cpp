@@ -2,6 +2,7 @@
 #include "zones/view.hpp"
 
 #include <algorithm>
+#include <atomic>
 
 #include "dns/wire/name_text.hpp"
 #include "zones/stats_slots.hpp"
@@ -56,6 +57,11 @@ void View::indexNames() {
   names_ = {};
   for (const NameHit& h : hits_) names_.emplace(h.node->name, &h);  // hits_ no longer grows
   namesIndexed_ = true;
+}
+
+uint64_t View::nextSerial() noexcept {
+  static std::atomic<uint64_t> last{0};  // views are made on the loader's and the control thread
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
 }  // namespace lodestar::zones

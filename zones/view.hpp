@@ -59,6 +59,10 @@ class View {
       if (regions_[i].name == name) return static_cast<RegionId>(i);
     return std::nullopt;
   }
+  /// Unique among the views of this process (a later view never takes an earlier one's, even
+  /// at its address): what a log written later names a view by (dnstap's region names).
+  uint64_t serial() const noexcept { return serial_; }
+
   /// The geo database the view was compiled from (null without one); kept for explain.
   const geo::Database* database() const noexcept { return db_.get(); }
   void setDatabase(std::shared_ptr<const geo::Database> db) { db_ = std::move(db); }
@@ -73,6 +77,8 @@ class View {
   std::vector<Region> regions_;
   std::shared_ptr<const AdminCells> admin_;
   std::shared_ptr<const geo::Database> db_;
+  uint64_t serial_ = nextSerial();
+  static uint64_t nextSerial() noexcept;
 };
 
 /// Where an endpoint (or a CNAME region's target) sits in a view.

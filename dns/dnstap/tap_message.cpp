@@ -13,7 +13,8 @@ ProtobufCBinaryData bytesOf(const void* data, size_t length) {
   return {length, static_cast<uint8_t*>(const_cast<void*>(data))};  // protobuf-c only reads it when packing
 }
 
-void encode(const TapRecord& rec, const TapIdentity& who, bool response, std::vector<uint8_t>& out) {
+void encode(const TapRecord& rec, const TapIdentity& who, std::string_view region, bool response,
+            std::vector<uint8_t>& out) {
   Dnstap__Message m = DNSTAP__MESSAGE__INIT;
   m.type = response ? DNSTAP__MESSAGE__TYPE__AUTH_RESPONSE : DNSTAP__MESSAGE__TYPE__AUTH_QUERY;
   if (rec.client.family != wire::Family::None) {
@@ -52,8 +53,9 @@ void encode(const TapRecord& rec, const TapIdentity& who, bool response, std::ve
   d.has_version = !who.version.empty();
   d.version = bytesOf(who.version.data(), who.version.size());
   std::string extra;
-  if (rec.regionLength) {
-    extra = "region=" + std::string(rec.region, rec.regionLength);
+  if (!region.empty()) {
+    extra = "region=";
+    extra += region;
     d.has_extra = true;
     d.extra = bytesOf(extra.data(), extra.size());
   }
@@ -63,8 +65,12 @@ void encode(const TapRecord& rec, const TapIdentity& who, bool response, std::ve
 
 }  // namespace
 
-void encodeQuery(const TapRecord& rec, const TapIdentity& who, std::vector<uint8_t>& out) { encode(rec, who, false, out); }
+void encodeQuery(const TapRecord& rec, const TapIdentity& who, std::string_view region, std::vector<uint8_t>& out) {
+  encode(rec, who, region, false, out);
+}
 
-void encodeResponse(const TapRecord& rec, const TapIdentity& who, std::vector<uint8_t>& out) { encode(rec, who, true, out); }
+void encodeResponse(const TapRecord& rec, const TapIdentity& who, std::string_view region, std::vector<uint8_t>& out) {
+  encode(rec, who, region, true, out);
+}
 
 }  // namespace lodestar::dnstap

@@ -10,8 +10,8 @@
 namespace lodestar::dnstap {
 
 struct TapRecord {
-  static constexpr size_t kBytes = 2048;       // query and response together
-  static constexpr size_t kRegionBytes = 47;   // a region name longer than this is cut
+  static constexpr size_t kBytes = 2048;  // query and response together
+  static constexpr uint16_t kNoRegion = 0xffff;
 
   int64_t sec;        // when the query was answered (CLOCK_REALTIME)
   uint32_t nsec;
@@ -21,8 +21,8 @@ struct TapRecord {
   bool responseKept;  // false: the response did not fit beside the query (counted)
   uint16_t queryLength;
   uint16_t responseLength;  // 0: nothing was sent (a stage dropped it)
-  uint8_t regionLength;  // 0: no region chose the answer
-  char region[kRegionBytes];
+  uint16_t regionId;     // the RegionId that answered (kNoRegion: none); the writer names it
+  uint64_t viewSerial;   // of the view that answered (zones::View::serial): whose names to use
   uint8_t bytes[kBytes];  // the query, then the response
 
   const uint8_t* query() const noexcept { return bytes; }

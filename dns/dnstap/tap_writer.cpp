@@ -44,6 +44,34 @@ TapWriter::~TapWriter() { stop(); }
 
 TapRing& TapWriter::addProducer() { return rings_.emplace_back(settings_.queue); }
 
+void TapWriter::nameRegions(uint64_t viewSerial, std::vector<std::string> names) {
+  std::lock_guard<std::mutex> hold(namesLock_);
+  newNames_.emplace_back(viewSerial, std::move(names));
+}
+
+bool TapWriter::takeNewNames() {
+  std::lock_guard<std::mutex> hold(namesLock_);
+  if (newNames_.empty()) return false;
+  for (auto& n : newNames_) names_.push_back(std::move(n));
+  newNames_.clear();
+  while (names_.size() > kViewsNamed) names_.pop_front();
+  return true;
+}
+
+std::string_view TapWriter::regionName(const TapRecord& rec, std::string& scratch) {
+  if (rec.regionId == TapRecord::kNoRegion) return {};
+  // A view's names are given before it is published: a record of a view not known yet means
+  // they came after this pass took the last ones, so take them again once.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (auto it = names_.rbegin(); it != names_.rend(); ++it)  // the newest view first: the usual one
+      if (it->first == rec.viewSerial)
+        return rec.regionId < it->second.size() ? std::string_view(it->second[rec.regionId]) : std::string_view();
+    if (!takeNewNames()) break;
+  }
+  scratch = "#" + std::to_string(rec.regionId);
+  return scratch;
+}
+
 void TapWriter::start() {
   writer_ = makeWriter(settings_);
   if (!writer_) throw std::runtime_error("dnstap: cannot set up the output");
@@ -112,20 +140,22 @@ void TapWriter::write(const std::vector<uint8_t>& frame) {
 bool TapWriter::drain() {
   bool any = false;
   std::vector<uint8_t> frame;
+  std::string scratch;
   for (auto& ring : rings_)
     for (unsigned n = 0; n < kPerRingPerPass; ++n) {
       const TapRecord* rec = ring.front();
       if (!rec) break;
       any = true;
+      const std::string_view region = regionName(*rec, scratch);
       if (settings_.queries) {
-        encodeQuery(*rec, settings_.who, frame);
+        encodeQuery(*rec, settings_.who, region, frame);
         write(frame);
       }
       if (settings_.responses) {
         if (!rec->responseKept) {
           tooBig_.store(tooBig_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
         } else if (rec->responseLength) {
-          encodeResponse(*rec, settings_.who, frame);
+          encodeResponse(*rec, settings_.who, region, frame);
           write(frame);
         }
       }

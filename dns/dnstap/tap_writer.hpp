@@ -8,6 +8,10 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
+#include <string_view>
+#include <utility>
+#include <vector>
 #include <string>
 #include <thread>
 
@@ -36,6 +40,11 @@ class TapWriter {
 
   /// A ring for one answering thread. Before start() only; it lives as long as the writer.
   TapRing& addProducer();
+  /// The region names of a view (by RegionId), given before the view is published: a worker
+  /// records only the view's serial and the RegionId, and this thread writes the name. Any
+  /// thread; the newest kViewsNamed views are kept (a record of an older one is named "#ID").
+  void nameRegions(uint64_t viewSerial, std::vector<std::string> names);
+  static constexpr size_t kViewsNamed = 8;
   /// Opens a file output (throws std::runtime_error saying why it cannot) and starts the
   /// thread; a socket is connected by the thread.
   void start();
@@ -55,6 +64,9 @@ class TapWriter {
   bool drain();  // false when every ring was empty
   void write(const std::vector<uint8_t>& frame);
   bool connected();
+  bool takeNewNames();  // false when none were given since the last time
+  /// The name of `rec`'s region ("" none), into `scratch` when it is not a known name.
+  std::string_view regionName(const TapRecord& rec, std::string& scratch);
 
   TapSettings settings_;
   std::deque<TapRing> rings_;  // stable addresses
@@ -64,6 +76,10 @@ class TapWriter {
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> frames_{0}, unwritten_{0}, tooBig_{0};
+  using Names = std::pair<uint64_t, std::vector<std::string>>;  // a view's serial, its regions
+  std::mutex namesLock_;         // between nameRegions() and this thread only
+  std::vector<Names> newNames_;  // given, not yet taken by this thread
+  std::deque<Names> names_;      // this thread's: the newest views, oldest first
 };
 
 }  // namespace lodestar::dnstap

@@ -181,12 +181,16 @@ void refuseSpecial(Response& r, AnswerContext& a, const wire::Query& q) noexcept
   }
 }
 
-// With stages: before finish (signing, rate limits, cookies' option), finish, then after
-// finish (logs: the bytes sent are at a.out). Out of line, so the usual path pays one test for
-// all of it and its code stays as the compiler lays it out without stages.
+// With stages before finish (signing, rate limits, cookies' option) or a verdict of an
+// after-parse stage: those stages, finish, then after finish (logs: the bytes sent are at
+// a.out). Out of line, so the usual path pays one test for all of it and its code stays as
+// the compiler lays it out without stages.
 [[gnu::noinline]] size_t finishStaged(Response& r, AnswerContext& a, const wire::Query& q, const Pipeline& pipeline,
                                       Verdict verdict) noexcept {
-  if (verdict == Verdict::Continue) verdict = pipeline.beforeFinish(a, r);
+  if (verdict == Verdict::Continue) {
+    a.query = &q;
+    verdict = pipeline.beforeFinish(a, r);
+  }
   a.query = nullptr;  // it lives in answerInto's frame
   if (verdict == Verdict::Drop) {
     a.kind = AnswerKind::Dropped;
@@ -247,7 +251,7 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
   // Stage: after parse (cookies, early limits).
   Verdict verdict = Verdict::Continue;
   const bool staged = pipeline.hasStages();  // read once: writing the answer may not change it
-  if (staged) {
+  if (staged && pipeline.hasAfterParse()) {
     a.query = &q;
     a.kind = AnswerKind::Dropped;
     a.zone = nullptr;
@@ -277,13 +281,18 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
     resolveUnindexed(r, a, q, client, view);
   }
 
-  if (staged) return finishStaged(r, a, q, pipeline, verdict);
+  if (staged && (verdict != Verdict::Continue || pipeline.hasBeforeFinish()))
+    return finishStaged(r, a, q, pipeline, verdict);
   const size_t length = r.finish();
   a.length = length;
   a.rcode = r.rcode();
   a.truncated = r.truncated();
   a.ecsScope = r.scope();
   account(a, q, pipeline);
+  if (staged) {  // only after-finish stages (logs) are left to call
+    a.query = nullptr;
+    pipeline.afterFinish(a);
+  }
   return length;
 }
 

@@ -69,6 +69,10 @@ class Pipeline {
   uint16_t udpLimit() const noexcept { return udpLimit_; }
   void setUdpLimit(uint16_t limit) noexcept { udpLimit_ = limit; }
   bool hasStages() const noexcept { return count_ != 0; }
+  /// Whether any stage is called at the point: answerQuery() asks only when hasStages(), so
+  /// a pipeline with a log stage alone (dnstap) takes the usual inline finish.
+  bool hasAfterParse() const noexcept { return parse_.count != 0; }
+  bool hasBeforeFinish() const noexcept { return before_.count != 0; }
 
   /// The metrics' detail: queries by zone, steered answers by record and region, and the
   /// answer path's time (one query in kTimeEvery timed with two clock reads). On unless the

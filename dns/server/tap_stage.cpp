@@ -1,4 +1,5 @@
-// One record per answered query: the clock, the client, the bytes, the region chosen.
+// One record per answered query: the clock, the client, the bytes, the region chosen (by
+// number: the writer names it, so a worker copies no name).
 #include "dns/server/tap_stage.hpp"
 
 #include <time.h>
@@ -24,16 +25,9 @@ void TapStage::afterFinish(const engine::AnswerContext& a) noexcept {
   rec->responseKept = a.size + a.length <= TapRecord::kBytes;
   rec->responseLength = rec->responseKept ? static_cast<uint16_t>(a.length) : 0;
   if (rec->responseLength) std::memcpy(rec->bytes + a.size, a.out, a.length);
-  rec->regionLength = 0;
-  if (a.kind == engine::AnswerKind::Steered && a.steering.record && a.steering.regionCount) {
-    const zones::View* view = views_.current();
-    const uint16_t id = a.steering.regions[0];
-    if (view && id < view->regions().size()) {
-      const std::string& name = view->regions()[id].name;
-      rec->regionLength = static_cast<uint8_t>(name.size() < TapRecord::kRegionBytes ? name.size() : TapRecord::kRegionBytes);
-      std::memcpy(rec->region, name.data(), rec->regionLength);
-    }
-  }
+  const bool steered = a.kind == engine::AnswerKind::Steered && a.steering.record && a.steering.regionCount;
+  rec->regionId = steered ? a.steering.regions[0] : TapRecord::kNoRegion;
+  rec->viewSerial = views_.current()->serial();  // the thread is inside this view now
   ring_.publish();
 }
 

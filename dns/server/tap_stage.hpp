@@ -11,7 +11,7 @@ namespace lodestar::server {
 
 class TapStage final : public engine::Stage {
  public:
-  /// `views`: where the chosen region's name is read (the thread is inside its view then).
+  /// `views`: whose current view's serial names the region table (the thread is inside it).
   TapStage(dnstap::TapRing& ring, bool tcp, const ViewPublisher& views) noexcept
       : Stage(engine::kAfterFinish), ring_(ring), tcp_(tcp), views_(views) {}
 

@@ -3,6 +3,7 @@
 // option, and a steered answer names its region in the extra field.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <string>
@@ -28,7 +29,7 @@ TEST_CASE("dnstap: every query and answer is in the log, with its ECS option and
   const std::string file = out.path() + "/queries.fstrm";
   DemoFixture demo({}, "dnstap:\n  file: " + file + "\n  identity: ns-test\n");
   DaemonProcess& d = demo.daemon();
-  // 5 steered A over UDP with ECS (a European subnet), 3 NXDOMAIN over UDP, 2 steered over TCP.
+  // 5 steered A over UDP with ECS (192.0.2.0/24), 3 NXDOMAIN over UDP, 2 steered over TCP.
   std::string region;
   for (int i = 0; i < 5; ++i) {
     Answer a = d.ask(QueryBuilder{}.name("www.gtm.example.test.").type(1).ecs("192.0.2.0/24"));
@@ -36,31 +37,41 @@ TEST_CASE("dnstap: every query and answer is in the log, with its ECS option and
   }
   for (int i = 0; i < 3; ++i) REQUIRE(d.ask(QueryBuilder{}.name("nothing-here.gtm.example.test.")).rcode == 3);
   for (int i = 0; i < 2; ++i) REQUIRE(d.askTcp(QueryBuilder{}.name("www.gtm.example.test.").type(1)).rcode == 0);
+  // After a reload the answers come from a new view: its regions are named as well (a record
+  // names its region by number and view; the writer holds each view's names).
+  REQUIRE(kill(d.pid(), SIGHUP) == 0);
+  for (int i = 0; i < 100 && d.log().find("reloaded:") == std::string::npos; ++i) usleep(50'000);
+  REQUIRE(d.log().find("reloaded:") != std::string::npos);
+  REQUIRE(d.ask(QueryBuilder{}.name("www.gtm.example.test.").type(1).ecs("192.0.2.0/24")).rcode == 0);
   REQUIRE(d.stop() == 0);  // the writer closes the file: complete, with its stop frame
 
   const CommandResult read = runCommand("/usr/bin/dnstap-ldns -y -r " + file);
   INFO(read.output.substr(0, 6000));
   REQUIRE(read.status == 0);
   const std::string& y = read.output;
-  CHECK(count(y, "type: AUTH_QUERY") == 10);
-  CHECK(count(y, "type: AUTH_RESPONSE") == 10);
-  CHECK(count(y, "identity: \"ns-test\"") == 20);
-  CHECK(count(y, "socket_protocol: UDP") == 16);
+  CHECK(count(y, "type: AUTH_QUERY") == 11);
+  CHECK(count(y, "type: AUTH_RESPONSE") == 11);
+  CHECK(count(y, "identity: \"ns-test\"") == 22);
+  CHECK(count(y, "socket_protocol: UDP") == 18);
   CHECK(count(y, "socket_protocol: TCP") == 4);
-  CHECK(count(y, "query_address: \"127.0.0.1\"") == 20);
+  CHECK(count(y, "query_address: \"127.0.0.1\"") == 22);
   // Each query's question, in the query and in its answer.
-  CHECK(count(y, "www.gtm.example.test.\tIN\tA") >= 14);
+  CHECK(count(y, "www.gtm.example.test.\tIN\tA") >= 16);
   CHECK(count(y, "nothing-here.gtm.example.test.\tIN\tA") >= 6);
   CHECK(count(y, "NXDOMAIN") == 3);
   // ECS, as dnstap-ldns prints an EDNS option (hex): code 8, length 7, family 1, source /24,
   // then scope 0 in each of the five queries (printed twice: an AUTH_RESPONSE carries its
   // query too) and /24 in their answers, 192.0.2.
-  CHECK(count(y, "0008000700011800c00002") == 10);
-  CHECK(count(y, "0008000700011818c00002") == 5);
-  // The region that answered each of the 7 steered queries, in the extra field of its query
+  CHECK(count(y, "0008000700011800c00002") == 12);
+  CHECK(count(y, "0008000700011818c00002") == 6);
+  // The region that answered each of the 8 steered queries, in the extra field of its query
   // and its response. dnstap-ldns does not print that field; fstrm's own dump shows the bytes.
   const CommandResult dump = runCommand("/usr/bin/fstrm_dump " + file);
   INFO(dump.output.substr(0, 3000));
   REQUIRE(dump.status == 0);
-  CHECK(count(dump.output, "region=") == 14);
+  CHECK(count(dump.output, "region=") == 16);
+  // By name, before the reload and after it: every one a region of the demo.
+  CHECK(count(dump.output, "region=eu-west") + count(dump.output, "region=us-east") +
+            count(dump.output, "region=ap-northeast") == 16);
+  CHECK(count(dump.output, "region=#") == 0);  // never a region the writer could not name
 }
