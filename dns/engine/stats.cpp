@@ -30,6 +30,7 @@ void StatsTotals::add(const QueryStats& s, QueryPath path) noexcept {
   truncated += s.truncated.value();
   withEcs += s.withEcs.value();
   failOpen += s.failOpen.value();
+  unsent += s.unsent.value();
   for (size_t i = 0; i < byRcode.size(); ++i) byRcode[i] += s.byRcode[i].value();
   for (size_t i = 0; i < byQtype.size(); ++i) byQtype[i] += s.byQtype[i].value();
   for (size_t i = 0; i < byRegion.size(); ++i) byRegion[i] += s.byRegion[i].value();

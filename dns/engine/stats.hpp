@@ -29,6 +29,7 @@ struct alignas(64) QueryStats {
   Counter truncated;  // answered with TC=1
   Counter withEcs;
   Counter failOpen;   // steered answers given with no region healthy enough
+  Counter unsent;     // answers made but not sent: the socket did not take them (UDP)
   static constexpr size_t kRcodeSlots = 32;  // a power of two: the rcode's slot is a mask, not a division
   static_assert((kRcodeSlots & (kRcodeSlots - 1)) == 0);
   std::array<Counter, kRcodeSlots> byRcode;  // extended rcodes up to BADVERS (16) and beyond
@@ -64,7 +65,7 @@ const char* queryPathName(QueryPath path) noexcept;
 
 /// A plain snapshot of summed counters.
 struct StatsTotals {
-  uint64_t received = 0, dropped = 0, truncated = 0, withEcs = 0, failOpen = 0;
+  uint64_t received = 0, dropped = 0, truncated = 0, withEcs = 0, failOpen = 0, unsent = 0;
   std::array<uint64_t, kQueryPaths> byPath{};  // received, by QueryPath
   std::array<uint64_t, QueryStats::kRcodeSlots> byRcode{};
   std::array<uint64_t, 260> byQtype{};

@@ -268,6 +268,7 @@ void ClusterNode::onSnapshot(int64_t, const std::vector<cluster::KeyValue>& all)
   if (!sawAdmin) take(config_.prefix + "admin", std::nullopt, 0);
   noteDrift();
   claimName();
+  reportsRead_ = telling_ = true;  // every node's view is known now: the decision is the cluster's
   decide();
   changed_();
   publishReport();
@@ -301,13 +302,16 @@ void ClusterNode::onReachability(bool ok, const std::string& why) {
     everReachable_ = true;
     degradedSince_ = 0;
   } else if (!everReachable_) {
-    // Started during an outage: what it answers with is the copy read at start.
+    // Started during an outage: what it answers with is the copy read at start, and its own
+    // probes decide; from now on that is told.
     degradedSince_ = started_;
     degradedWhy_ = why;
     logLine(LogLevel::Error, "cluster degraded: this node started while etcd is unreachable (" + why + "); it answers with " +
                                  (savedRevision_ || savedAt_ ? "the cluster's overrides as last saved (" + savedCopy_ + ")"
                                                              : "no cluster-wide overrides: " + savedCopy_) +
                                  " until etcd answers");
+    telling_ = true;
+    if (decide()) changed_();
   } else {
     degradedSince_ = nowSeconds();
     degradedWhy_ = why;
@@ -333,35 +337,73 @@ bool ClusterNode::ownProbesOnly() const {
          std::chrono::seconds(nowSeconds() - degradedSince_) >= std::chrono::duration_cast<std::chrono::seconds>(config_.grace);
 }
 
-health::Observed ClusterNode::combined(const std::string& key, const Shared& s) const {
-  if (ownProbesOnly()) return s.local.state;
-  unsigned reporters = 1, down = s.local.state == health::Observed::Down ? 1 : 0,
-           notUp = s.local.state != health::Observed::Up ? 1 : 0;
+ClusterNode::Tally ClusterNode::tally(const std::string& key, const Shared& s) const {
+  Tally t;
+  auto count = [&t](health::Observed o) {
+    ++t.reporters;
+    t.down += o == health::Observed::Down;
+    t.inDoubt += o == health::Observed::InDoubt;
+  };
+  count(s.local.state);
+  if (ownProbesOnly()) {
+    t.decision = s.local.state;
+    return t;
+  }
   for (const auto& [node, report] : reports_) {
     if (node == config_.node) continue;
     auto it = report.endpoints.find(key);
-    if (it == report.endpoints.end()) continue;
-    ++reporters;
-    down += it->second.state == health::Observed::Down;
-    notUp += it->second.state != health::Observed::Up;
+    if (it != report.endpoints.end()) count(it->second.state);
   }
-  if (down * 2 > reporters) return health::Observed::Down;
-  if (notUp * 2 > reporters) return health::Observed::InDoubt;
-  return health::Observed::Up;
+  t.decision = t.down * 2 > t.reporters                 ? health::Observed::Down
+               : (t.down + t.inDoubt) * 2 > t.reporters ? health::Observed::InDoubt
+                                                        : health::Observed::Up;
+  return t;
+}
+
+std::string ClusterNode::reasonOf(const Tally& t) const {
+  if (ownProbesOnly())
+    return "etcd unreachable since " + wire::formatUtc(degradedSince_) +
+           ", past the grace period: this node's probes decide";
+  std::string out = "quorum of " + std::to_string(t.reporters) + " node(s): " + std::to_string(t.down) + " down, " +
+                    std::to_string(t.inDoubt) + " in doubt, " + std::to_string(t.reporters - t.down - t.inDoubt) +
+                    " up";
+  if (degradedSince_ && everReachable_)
+    out += " (the other nodes' views as last known at " + wire::formatUtc(degradedSince_) + ": etcd unreachable)";
+  else if (!reportsRead_)
+    out += " (etcd not reached since this node started: no other node's view is known)";
+  return out;
 }
 
 bool ClusterNode::decide() {
   bool any = false;
+  std::vector<ClusterDecision> tell;
   for (auto& [key, s] : shared_) {
-    auto next = combined(key, s);
+    const Tally t = tally(key, s);
+    const auto next = t.decision;
     if (s.cell->observed.exchange(next, std::memory_order_relaxed) != next) {
       any = true;
       logLine(next == health::Observed::Up ? LogLevel::Info : LogLevel::Warning,
               "cluster: endpoint " + key.substr(key.find('|') + 1) + " is " + observedName(next) +
-                  " by quorum (this node sees it " + observedName(s.local.state) + ")");
+                  (ownProbesOnly() ? " by this node's probes (etcd unreachable past the grace period)"
+                   : telling_      ? " by quorum"
+                                   : " by this node's probes (the other nodes' views not read yet)") +
+                  " (this node sees it " + observedName(s.local.state) + ")");
+    }
+    // Told against the decision last told, not the cell's last value: what this node decided
+    // alone before it read the others' reports was never told, so it is no change to tell.
+    if (telling_ && next != s.told) {
+      tell.push_back({s.check, s.address, s.where, s.told, next, s.local.state, ownProbesOnly(), reasonOf(t)});
+      s.told = next;
     }
   }
+  // After the loop: the callback may reach back into this node (status, summary).
+  if (onDecision_)
+    for (const auto& d : tell) onDecision_(d);
   return any;
+}
+
+bool ClusterNode::shares(const health::CheckSpec& check, const std::string& address) const {
+  return shared_.count(endpointKey(check, address)) > 0;
 }
 
 void ClusterNode::setTargets(const std::vector<health::ProbeTarget>& targets, const std::string& configHash) {
@@ -371,10 +413,16 @@ void ClusterNode::setTargets(const std::vector<health::ProbeTarget>& targets, co
     if (!t.shared) continue;
     const std::string key = endpointKey(*t.check, t.address);
     auto old = shared_.find(key);
+    const bool kept = old != shared_.end();
+    // An endpoint new to the cluster starts told as its cell is (up, or what this node's
+    // probes decided while it was not shared): a reload that changes nothing tells nothing.
     Shared s{t.cell,
-             old != shared_.end() ? old->second.local
-                                  : EndpointSighting{t.cell->observed.load(), nowSeconds(), "not probed yet"},
-             t.check->name + "|" + t.address};
+             kept ? old->second.local : EndpointSighting{t.cell->observed.load(), nowSeconds(), "not probed yet"},
+             t.check->name + "|" + t.address,
+             t.check,
+             t.address,
+             t.where,
+             kept ? old->second.told : t.cell->observed.load()};
     next.emplace(key, std::move(s));
   }
   shared_ = std::move(next);

@@ -32,6 +32,7 @@
 #include "dns/config/server_config.hpp"
 #include "dns/server/admin_actions.hpp"
 #include "dns/server/admin_state.hpp"
+#include "dns/server/health_events.hpp"
 #include "dns/server/node_report.hpp"
 #include "health/scheduler.hpp"
 
@@ -77,6 +78,13 @@ class ClusterNode {
   void setLocalOverrides(const LocalOverrides& overrides);
   /// This node's probes changed their view of an endpoint.
   void localChange(const health::StateChange& change);
+  /// Whether the cluster decides this endpoint (consensus: quorum): its hooks then hear the
+  /// decision (setOnDecision), not this node's probes.
+  bool shares(const health::CheckSpec& check, const std::string& address) const;
+  /// Runs on the control thread, from decide(), for each shared endpoint whose decision changed since it
+  /// was last told. Nothing is told before this node has read the cluster's reports once (or
+  /// knows etcd unreachable): until then it decides alone, and that is not the cluster's word.
+  void setOnDecision(std::function<void(const ClusterDecision&)> onDecision) { onDecision_ = std::move(onDecision); }
   /// Writes the combined decision into every shared cell; true when one changed.
   bool decide();
 
@@ -101,6 +109,14 @@ class ClusterNode {
     std::shared_ptr<health::HealthCell> cell;
     EndpointSighting local;  // what this node's probes see
     std::string shown;       // "check|address" for people (the key holds the check's digest)
+    std::shared_ptr<const health::CheckSpec> check;
+    std::string address, where;  // for the decision's event
+    health::Observed told;       // the decision as last told to onDecision_ (or as found)
+  };
+  /// How the nodes' views of one endpoint add up.
+  struct Tally {
+    health::Observed decision = health::Observed::Up;
+    unsigned reporters = 0, down = 0, inDoubt = 0;
   };
 
   void onSnapshot(int64_t revision, const std::vector<cluster::KeyValue>& all);
@@ -115,7 +131,10 @@ class ClusterNode {
   void attempt(std::shared_ptr<Decide> decide, nlohmann::json entry, std::function<void(nlohmann::json)> done,
                int tries);
   /// Combined state of one key from every node's view (ours included).
-  health::Observed combined(const std::string& key, const Shared& s) const;
+  health::Observed combined(const std::string& key, const Shared& s) const { return tally(key, s).decision; }
+  Tally tally(const std::string& key, const Shared& s) const;
+  /// For the decision's event: "quorum of 3 node(s): 2 down, 0 in doubt, 1 up".
+  std::string reasonOf(const Tally& t) const;
   bool ownProbesOnly() const;
   void noteForeign(const std::string& key, const std::string& why);
   /// Every node's config hash as this node knows it (its own as it serves now).
@@ -150,6 +169,9 @@ class ClusterNode {
   std::string version_, configHash_, stateDir_;
   int64_t started_;
   std::function<void()> changed_;
+  std::function<void(const ClusterDecision&)> onDecision_;
+  bool telling_ = false;  // decisions are told: the reports were read once, or etcd is known unreachable
+  bool reportsRead_ = false;  // a full read of the prefix arrived (the others' views are known)
   AdminState admin_;
   int64_t adminRevision_ = 0;  // P/admin's mod revision as last seen (0: no such key)
   std::map<std::string, NodeReport> reports_;  // by node, this one's too (as etcd has it)

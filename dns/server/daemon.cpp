@@ -28,6 +28,7 @@
 #include "dns/server/descriptor_budget.hpp"
 #include "dns/server/explain.hpp"
 #include "dns/server/fail_open_watch.hpp"
+#include "dns/server/packet_error_log.hpp"
 #include "dns/server/region_watch.hpp"
 #include "dns/server/cluster_conditions.hpp"
 #include "dns/server/health_events.hpp"
@@ -148,12 +149,13 @@ class Daemon {
     const unsigned xdpReaders = config_.xdp ? static_cast<unsigned>(config_.xdp->queues.size()) : 0;
     readers += xdpReaders;
     adminCells_ = std::move(loaded->admin);
-    publisher_ = std::make_unique<ViewPublisher>(std::move(loaded->view), readers);
     if (config_.dnstap) {
       const auto& t = *config_.dnstap;
       tap_ = std::make_unique<dnstap::TapWriter>(dnstap::TapSettings{
           t.file, t.socket, {t.identity, std::string("lodestar ") + kVersion}, t.queries, t.responses, t.queue});
+      nameRegionsForTap(*loaded->view);
     }
+    publisher_ = std::make_unique<ViewPublisher>(std::move(loaded->view), readers);
     // The metrics' detail is counted only where metrics are served (docs/metrics.md).
     const bool detailed = config_.http.has_value();
     WorkerSettings settings{{config_.udpMaxPayload, config_.udpCoalesceMax, detailed},
@@ -229,10 +231,20 @@ class Daemon {
     admin_->setEvents([this](const health::HookEvent& e) { fire(e); });  // a window held or opened after a hold
     failOpen_ = std::make_unique<FailOpenWatch>([this](const health::HookEvent& e) { fire(e); });
     regionWatch_ = std::make_unique<RegionWatch>([this](const health::HookEvent& e) { fire(e); });
-    if (cluster_) clusterConditions_ = std::make_unique<ClusterConditions>([this](const health::HookEvent& e) { fire(e); });
+    if (cluster_) {
+      clusterConditions_ = std::make_unique<ClusterConditions>([this](const health::HookEvent& e) { fire(e); });
+      // A shared endpoint's hooks hear the decision this node answers on, not its own probes.
+      cluster_->setOnDecision([this](const ClusterDecision& d) {
+        fire({clusterDecisionEventJson(d, cluster_->node()), d.address, health::observedName(d.from),
+              health::observedName(d.to)});
+      });
+    }
     scheduler_ = std::make_unique<health::Scheduler>(loop_, *prober_, [this](const health::StateChange& c) {
-      logHealthChange(c);
-      fire({healthEventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});
+      // Shared in the cluster: this is one node's view (logged); its event comes with the
+      // decision, from localChange() below, when the view changes it.
+      const bool clusterDecides = cluster_ && c.spec && cluster_->shares(*c.spec, c.address);
+      logHealthChange(c, clusterDecides);
+      if (!clusterDecides) fire({healthEventJson(c), c.address, health::observedName(c.from), health::observedName(c.to)});
       if (cluster_) cluster_->localChange(c);
       judgeRegions();
     });
@@ -264,6 +276,13 @@ class Daemon {
   }
 
  private:
+  // dnstap's records name a region by number and view: its writer gets the names first.
+  void nameRegionsForTap(const zones::View& view) {
+    std::vector<std::string> names;
+    for (const auto& r : view.regions()) names.push_back(r.name);
+    tap_->nameRegions(view.serial(), std::move(names));
+  }
+
   static void logDescriptorLimit(const DescriptorLimit& l) {
     if (!l.problem.empty())
       logLine(LogLevel::Warning, "descriptors: cannot raise the limit (" + l.problem + "); soft limit " +
@@ -369,6 +388,9 @@ class Daemon {
     judgeRegions();  // a flapping record's lines catch up
     if (cluster_ && clusterConditions_) clusterConditions_->observe(cluster_->summary(), now);
     availability_.sample(*publisher_->current(), now);
+    bool warning = false;
+    if (std::string line = packetErrors_.observe(totals(), std::chrono::steady_clock::now(), warning); !line.empty())
+      logLine(warning ? LogLevel::Warning : LogLevel::Info, line);
     armWindowEdge();
     loop_.after(std::chrono::milliseconds(1000), [this] { tick(); });
   }
@@ -653,6 +675,7 @@ class Daemon {
     contentHash_ = loaded->contentHash;
     adminCells_ = std::move(loaded->admin);  // with the view it belongs to
     const SlotNames counted = slotNames(*publisher_->current());
+    if (tap_) nameRegionsForTap(*loaded->view);
     publisher_->publish(std::move(loaded->view));
     // No worker holds the old view any more: what was counted until now was counted under it.
     tallies_.rebase(totals(), counted);
@@ -690,6 +713,7 @@ class Daemon {
   std::unique_ptr<health::HookRunner> hooks_;
   std::unique_ptr<health::Scheduler> scheduler_;
   std::unique_ptr<FailOpenWatch> failOpen_;  // records with clients and no usable region, told loudly
+  PacketErrorLog packetErrors_;  // malformed queries and unsent answers: a line per 10 s at most
   std::unique_ptr<RegionWatch> regionWatch_;  // each record's regions up or down, told
   std::unique_ptr<ClusterConditions> clusterConditions_;  // clustered: degraded, config mismatch, isolated, told
   bool judgeDue_ = false;                     // a judgement is queued on the loop

@@ -66,6 +66,8 @@ void queries(PrometheusText& p, const Json& s) {
          count(s, "with_ecs"));
   single(p, "lodestar_queries_dropped_total", "counter", "Messages not answered: not a query, or malformed.",
          count(s, "dropped"));
+  single(p, "lodestar_responses_unsent_total", "counter",
+         "Answers made but not sent: the UDP socket did not take them (its buffer full).", count(s, "unsent"));
   single(p, "lodestar_responses_truncated_total", "counter", "Answers sent with TC=1 (too big for the client's UDP size).",
          count(s, "truncated"));
   byKey(p, s, "by_rcode", "lodestar_responses_total", "rcode", "Answers by response code.");

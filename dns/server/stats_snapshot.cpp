@@ -41,7 +41,7 @@ nlohmann::json statsSnapshot(const StatsInputs& in) {
     if (i + 1 < t.answerTime.size()) b["le_ns"] = engine::QueryStats::kTimeBucketBaseNs << i;
     time["buckets"].push_back(b);
   }
-  nlohmann::json j = {{"queries", t.received}, {"answer_time", time}, {"by_transport", paths}, {"dropped", t.dropped}, {"truncated", t.truncated}, {"with_ecs", t.withEcs},
+  nlohmann::json j = {{"queries", t.received}, {"answer_time", time}, {"by_transport", paths}, {"dropped", t.dropped}, {"unsent", t.unsent}, {"truncated", t.truncated}, {"with_ecs", t.withEcs},
                       {"fail_open", t.failOpen}, {"by_rcode", rcodes}, {"by_qtype", qtypes}, {"answers_by_region", regions},
                       {"by_zone", zones}, {"answers_by_record", steered},
                       {"reloads", in.reloads}, {"failed_reloads", in.failedReloads}, {"health_changes", in.healthChanges},

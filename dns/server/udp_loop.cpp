@@ -237,7 +237,10 @@ unsigned UdpLoop::receiveBatches(int flags) {
     }
     for (unsigned sent = 0; sent < replies;) {
       int n = sendBatch(fd_, b.out.data() + sent, replies - sent);
-      if (n <= 0) break;  // the socket buffer is full or the peer vanished: UDP loses it
+      if (n <= 0) {  // the socket buffer is full or the peer vanished: UDP loses it (counted)
+        stats_.unsent += replies - sent;
+        break;
+      }
       sent += static_cast<unsigned>(n);
     }
     if (static_cast<unsigned>(got) < kBatch) return total;

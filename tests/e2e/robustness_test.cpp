@@ -84,3 +84,57 @@ TEST_CASE("garbage over TCP closes that connection only", "[e2e][robustness]") {
   }
   CHECK(answered);
 }
+
+namespace {
+
+size_t countOf(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// `n` datagrams of 5 bytes: shorter than a header, dropped without an answer.
+void sendShort(uint16_t port, int n) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const uint8_t junk[5] = {1, 2, 3, 4, 5};
+  for (int i = 0; i < n; ++i)
+    sendto(fd, junk, sizeof junk, 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  close(fd);
+}
+
+bool waitFor(DaemonProcess& d, const std::string& part, size_t count, std::chrono::seconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (countOf(d.log(), part) >= count) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("malformed packets are told in the log at most once per 10 seconds with their count", "[e2e][robustness]") {
+  DaemonProcess d(dataPath("e2e/lodestar.yaml"));
+  sendShort(d.port(), 40);
+  REQUIRE(waitFor(d, "packets: in the last", 1, std::chrono::seconds(5)));
+  // A second burst right after: no second line until the interval has passed, then the rest.
+  sendShort(d.port(), 25);
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  CHECK(countOf(d.log(), "packets: in the last") == 1);
+  REQUIRE(waitFor(d, "packets: in the last", 2, std::chrono::seconds(12)));
+  // Every packet told once, whichever tick each burst fell into.
+  const std::string log = d.log();
+  uint64_t told = 0;
+  for (size_t at = log.find("packets: in the last"); at != std::string::npos;
+       at = log.find("packets: in the last", at + 1)) {
+    const size_t n = log.find(" s: ", at) + 4;
+    CHECK(log.compare(log.find(' ', n), 10, " dropped (") == 0);
+    told += std::stoull(log.substr(n));
+  }
+  CHECK(told == 65);
+  REQUIRE(d.alive());
+}

@@ -14,6 +14,7 @@ using lodestar::wire::formatUtc;
 void printStats(const nlohmann::json& s) {
   std::cout << "queries      " << integer(s, "queries") << "  (with ECS " << integer(s, "with_ecs") << ")\n"
             << "dropped      " << integer(s, "dropped") << "  (no answer: not a query, or malformed)\n"
+            << "unsent       " << integer(s, "unsent", 0) << "  (answers the UDP socket did not take: its buffer full)\n"
             << "truncated    " << integer(s, "truncated") << "  (TC=1: too big for the client's UDP size)\n"
             << "fail open    " << integer(s, "fail_open") << "  (no usable region: endpoints served whatever their health); records failing open now "
             << integer(s, "fail_open_records") << ", entered " << integer(s, "fail_open_entered") << " time(s)\n"
