@@ -37,19 +37,21 @@ uint32_t nearestDecision(const PolicyKey& key, const geo::AreaMap& areas, const 
   matched.insert(m.key);
   if (m.key != "default") return m.value;
   if (!f.hasLocation) return 0;
-  std::vector<std::pair<double, RegionId>> byDistance;
-  for (size_t i = 0; i < key.poolRegions.size(); ++i)
-    byDistance.push_back(
-        {geo::distanceKm(f.latitude, f.longitude, key.coordinates[i].latitude, key.coordinates[i].longitude),
-         key.poolRegions[i]});
-  // Ties keep the pool's order, so the answer never depends on sort internals.
-  std::stable_sort(byDistance.begin(), byDistance.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  Order o;
-  for (const auto& [d, r] : byDistance) o.push_back(r);
-  return interner.intern(o);
+  return interner.intern(nearestOrder(f.latitude, f.longitude, key.poolRegions, key.coordinates));
 }
 
 }  // namespace
+
+std::vector<RegionId> nearestOrder(double latitude, double longitude, const std::vector<RegionId>& regions,
+                                   const std::vector<Coordinates>& positions) {
+  std::vector<std::pair<double, RegionId>> byDistance;
+  for (size_t i = 0; i < regions.size() && i < positions.size(); ++i)
+    byDistance.push_back({geo::distanceKm(latitude, longitude, positions[i].latitude, positions[i].longitude), regions[i]});
+  std::stable_sort(byDistance.begin(), byDistance.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<RegionId> order;
+  for (const auto& [d, r] : byDistance) order.push_back(r);
+  return order;
+}
 
 bool compilePolicy(const PolicyKey& key, LoadContext& ctx, CompiledPolicy& out, std::string& error) {
   // Decision 0 is the fallback; the map's orders follow in file order.

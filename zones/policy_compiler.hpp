@@ -33,4 +33,10 @@ struct CompiledPolicy {
 /// them). Returns false with `error` set when the tree cannot be built.
 bool compilePolicy(const PolicyKey& key, LoadContext& ctx, CompiledPolicy& out, std::string& error);
 
+/// nearest: `regions` by distance from a point, nearest first (`positions[i]` is where
+/// `regions[i]` is). Ties keep the given order, so an answer never depends on the sort.
+/// The compiler ranks a located client with it; the status page's world view a country.
+std::vector<RegionId> nearestOrder(double latitude, double longitude, const std::vector<RegionId>& regions,
+                                   const std::vector<Coordinates>& positions);
+
 }  // namespace lodestar::zones

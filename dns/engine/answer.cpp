@@ -185,8 +185,8 @@ void refuseSpecial(Response& r, AnswerContext& a, const wire::Query& q) noexcept
 // after-parse stage: those stages, finish, then after finish (logs: the bytes sent are at
 // a.out). Out of line, so the usual path pays one test for all of it and its code stays as
 // the compiler lays it out without stages.
-[[gnu::noinline]] size_t finishStaged(Response& r, AnswerContext& a, const wire::Query& q, const Pipeline& pipeline,
-                                      Verdict verdict) noexcept {
+[[gnu::noinline]] size_t finishStaged(Response& r, AnswerContext& a, const wire::Query& q, const zones::View& view,
+                                      const Pipeline& pipeline, Verdict verdict) noexcept {
   if (verdict == Verdict::Continue) {
     a.query = &q;
     verdict = pipeline.beforeFinish(a, r);
@@ -206,7 +206,7 @@ void refuseSpecial(Response& r, AnswerContext& a, const wire::Query& q) noexcept
     a.ecsScope = r.scope();
     account(a, q, pipeline);
   }
-  pipeline.afterFinish(a);
+  pipeline.afterFinish(a, view);
   return a.length;
 }
 
@@ -282,7 +282,7 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
   }
 
   if (staged && (verdict != Verdict::Continue || pipeline.hasBeforeFinish()))
-    return finishStaged(r, a, q, pipeline, verdict);
+    return finishStaged(r, a, q, view, pipeline, verdict);
   const size_t length = r.finish();
   a.length = length;
   a.rcode = r.rcode();
@@ -291,7 +291,7 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
   account(a, q, pipeline);
   if (staged) {  // only after-finish stages (logs) are left to call
     a.query = nullptr;
-    pipeline.afterFinish(a);
+    pipeline.afterFinish(a, view);
   }
   return length;
 }

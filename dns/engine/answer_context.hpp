@@ -26,6 +26,7 @@ struct Client {
   Transport transport = Transport::Udp;
   uint32_t entropy = 0;  // the randomness used when there is no generator (tests)
   FastRandom* random = nullptr;  // the thread's own generator, drawn from only when a policy needs it
+  uint16_t port = 0;  // the client's source port (0: not known), for logs (dnstap)
 
   /// Per-query randomness for the weighted and all policies; most answers never ask.
   uint32_t draw() const noexcept { return random ? random->next() : entropy; }

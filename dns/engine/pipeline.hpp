@@ -13,6 +13,13 @@
 namespace lodestar::engine {
 
 class Response;
+}  // namespace lodestar::engine
+
+namespace lodestar::zones {
+class View;
+}  // namespace lodestar::zones
+
+namespace lodestar::engine {
 
 /// What a stage tells the answer path to do next.
 enum class Verdict : uint8_t {
@@ -40,8 +47,9 @@ class Stage {
   /// and the context holds the zone, node, kind, steering decision and rcode.
   virtual Verdict beforeFinish(AnswerContext&, Response&) noexcept { return Verdict::Continue; }
   /// After the message is finished, or dropped by a stage (then `a.length` is 0): the context
-  /// says all, and `a.length` bytes at `a.out` are what is sent. For logs (dnstap).
-  virtual void afterFinish(const AnswerContext&) noexcept {}
+  /// says all, and `a.length` bytes at `a.out` are what is sent; `view` is the one that
+  /// answered (a reload may have published another since). For logs (dnstap).
+  virtual void afterFinish(const AnswerContext&, const zones::View&) noexcept {}
 
  private:
   uint8_t points_;
@@ -97,8 +105,8 @@ class Pipeline {
       if (Verdict v = before_.at[i]->beforeFinish(a, r); v != Verdict::Continue) return v;
     return Verdict::Continue;
   }
-  void afterFinish(const AnswerContext& a) const noexcept {
-    for (size_t i = 0; i < after_.count; ++i) after_.at[i]->afterFinish(a);
+  void afterFinish(const AnswerContext& a, const zones::View& view) const noexcept {
+    for (size_t i = 0; i < after_.count; ++i) after_.at[i]->afterFinish(a, view);
   }
 
  private:

@@ -29,6 +29,7 @@
 #include "dns/server/explain.hpp"
 #include "dns/server/fail_open_watch.hpp"
 #include "dns/server/packet_error_log.hpp"
+#include "dns/server/systemd_notify.hpp"
 #include "dns/server/region_watch.hpp"
 #include "dns/server/cluster_conditions.hpp"
 #include "dns/server/health_events.hpp"
@@ -81,6 +82,12 @@ std::string httpText(const lodestar::config::ServerConfig& c) {
 
 LogSettings logSettings(const lodestar::config::ServerConfig& c) {
   return {c.logJson ? LogFormat::Json : LogFormat::Text, static_cast<LogLevel>(c.logLevel)};
+}
+
+// stallControlLoopForTests(): empty in the shipped daemon.
+std::string& loopStallFile() {
+  static std::string path;
+  return path;
 }
 
 class Daemon {
@@ -169,6 +176,10 @@ class Daemon {
       workers_.push_back(
           std::make_unique<Worker>(std::move(sockets[i]), *publisher_, std::move(own), settings, *tcpAdmission_));
     }
+    // The AF_XDP queues' rings too are made before the writer starts (it reads the list).
+    std::vector<dnstap::TapRing*> xdpTapRings;
+    if (tap_)
+      for (unsigned k = 0; k < xdpReaders; ++k) xdpTapRings.push_back(&tap_->addProducer());
     if (tap_) {
       // Every answering thread has its ring now; a file that cannot be opened stops the start.
       try {
@@ -189,7 +200,7 @@ class Daemon {
       std::vector<ViewPublisher::Reader*> own;
       for (unsigned k = 0; k < xdpReaders; ++k) own.push_back(&publisher_->reader(readers - xdpReaders + k));
       xdp_ = std::make_unique<XdpPath>(*config_.xdp, config_.listen, *publisher_, std::move(own), config_.udpMaxPayload,
-                                         config_.http.has_value());
+                                         config_.http.has_value(), std::move(xdpTapRings));
       logLine(!xdp_->on() ? LogLevel::Error : xdp_->note().empty() ? LogLevel::Info : LogLevel::Warning, xdp_->describe());
     }
 
@@ -270,12 +281,32 @@ class Daemon {
     for (const auto& b : bound) where += (where.empty() ? "" : ", ") + b.text;
     logLine(LogLevel::Info, "ready: " + std::to_string(publisher_->current()->zones().size()) + " zone(s), " +
                                 std::to_string(workers) + " worker(s), udp+tcp on " + where);
+    notify_.send("READY=1\nSTATUS=" + serviceStatus());
+    if (notify_.watchdog().count() > 0) pingWatchdog();
     loop_.run();
     shutDown();
     return exitCode_;
   }
 
  private:
+  // The one line `systemctl status` shows.
+  std::string serviceStatus() const {
+    std::string s = "serving " + std::to_string(publisher_->current()->zones().size()) + " zone(s); " +
+                    std::to_string(reloads_) + " reload(s) applied, " + std::to_string(failedReloads_) + " failed";
+    if (!failOpen_) return s;
+    const size_t failing = failOpen_->records().size();
+    return failing ? s + "; " + std::to_string(failing) + " record(s) failing open" : s;
+  }
+
+  // WATCHDOG=1 from the control loop only, at half systemd's interval: a loop that stops
+  // turning stops the pings, and systemd restarts the daemon.
+  void pingWatchdog() {
+    while (!loopStallFile().empty() && access(loopStallFile().c_str(), F_OK) == 0) usleep(20'000);  // tests only
+    notify_.send("WATCHDOG=1");
+    const auto half = std::chrono::duration_cast<std::chrono::milliseconds>(notify_.watchdog() / 2);
+    loop_.after(std::max(half, std::chrono::milliseconds(1)), [this] { pingWatchdog(); });
+  }
+
   // dnstap's records name a region by number and view: its writer gets the names first.
   void nameRegionsForTap(const zones::View& view) {
     std::vector<std::string> names;
@@ -573,7 +604,8 @@ class Daemon {
     const SlotNames names = slotNames(*publisher_->current());
     nlohmann::json s = statsSnapshot({t, tallies_, names, reloads_, failedReloads_,
                                       scheduler_->changes(), xdp_ ? &xdp : nullptr, scheduler_->localFailures(),
-                                      tcpAdmission_->open(), tcpAdmission_->limits().maxConnections});
+                                      tcpAdmission_->open(), tcpAdmission_->limits().maxConnections,
+                                      tcpAdmission_->refused(), tcpAdmission_->evicted()});
     if (tap_) {
       const auto c = tap_->counts();
       s["dnstap"] = {{"frames", c.frames}, {"dropped_queue_full", c.droppedFull},
@@ -612,9 +644,15 @@ class Daemon {
       if (info.ssi_signo == SIGHUP) {
         logLine(LogLevel::Info, "SIGHUP: reloading " + configPath_ +
                                     (loader_->running() ? " (queued behind the reload running now)" : ""));
-        loader_->request({true, false, nullptr});
+        // systemd's ExecReload sends this: it waits for READY=1 once this reload is done,
+        // applied or refused (the old configuration keeps serving then).
+        notify_.reloading();
+        loader_->request({true, false, [this](const nlohmann::json&) {
+                            notify_.send("READY=1\nSTATUS=" + serviceStatus());
+                          }});
       } else {
         logLine(LogLevel::Info, std::string("stopping on ") + (info.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT"));
+        notify_.send("STOPPING=1\nSTATUS=stopping");
         loop_.stop();
       }
     }
@@ -714,6 +752,7 @@ class Daemon {
   std::unique_ptr<health::Scheduler> scheduler_;
   std::unique_ptr<FailOpenWatch> failOpen_;  // records with clients and no usable region, told loudly
   PacketErrorLog packetErrors_;  // malformed queries and unsent answers: a line per 10 s at most
+  SystemdNotify notify_ = SystemdNotify::fromEnvironment();  // before any probe or hook runs a child
   std::unique_ptr<RegionWatch> regionWatch_;  // each record's regions up or down, told
   std::unique_ptr<ClusterConditions> clusterConditions_;  // clustered: degraded, config mismatch, isolated, told
   bool judgeDue_ = false;                     // a judgement is queued on the loop
@@ -731,6 +770,8 @@ class Daemon {
 };
 
 }  // namespace
+
+void stallControlLoopForTests(std::string path) { loopStallFile() = std::move(path); }
 
 int runDaemon(const std::string& configPath) {
   const int status = Daemon(configPath).run();

@@ -12,7 +12,13 @@ namespace lodestar::server {
 int checkConfiguration(const std::string& configPath, std::ostream& out, std::ostream& err);
 
 /// Runs the server in the foreground until SIGTERM or SIGINT; SIGHUP reloads. Returns the
-/// exit code.
+/// exit code. Started by systemd as Type=notify (NOTIFY_SOCKET), it says READY=1,
+/// RELOADING=1 and READY=1 around a SIGHUP's reload, STOPPING=1, a STATUS= line, and pings
+/// the watchdog (WATCHDOG_USEC) from its control loop.
 int runDaemon(const std::string& configPath);
+
+/// Tests only (lodestar-test-daemon): while the file `path` exists the control loop stands
+/// still at its next watchdog ping, as a loop stuck in a bug would; the workers go on.
+void stallControlLoopForTests(std::string path);
 
 }  // namespace lodestar::server

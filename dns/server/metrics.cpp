@@ -104,6 +104,10 @@ void queries(PrometheusText& p, const Json& s) {
   single(p, "lodestar_tcp_connections", "gauge", "TCP connections open over all workers.", count(s, "tcp_connections"));
   single(p, "lodestar_tcp_connections_max", "gauge", "The cap on TCP connections over all workers.",
          count(s, "tcp_max_connections"));
+  single(p, "lodestar_tcp_connections_refused_total", "counter",
+         "TCP connections closed at once: no slot could be made under the caps.", count(s, "tcp_refused"));
+  single(p, "lodestar_tcp_connections_evicted_total", "counter",
+         "TCP connections closed to make a slot for a new one (the slowest first).", count(s, "tcp_evicted"));
 }
 
 void daemonState(PrometheusText& p, const MetricsInputs& in) {

@@ -46,7 +46,8 @@ nlohmann::json statsSnapshot(const StatsInputs& in) {
                       {"by_zone", zones}, {"answers_by_record", steered},
                       {"reloads", in.reloads}, {"failed_reloads", in.failedReloads}, {"health_changes", in.healthChanges},
                       {"probe_local_failures", in.probeLocalFailures}, {"tcp_connections", in.tcpOpen},
-                      {"tcp_max_connections", in.tcpCap}};
+                      {"tcp_max_connections", in.tcpCap}, {"tcp_refused", in.tcpRefused},
+                      {"tcp_evicted", in.tcpEvicted}};
   if (in.xdp) j["xdp"] = *in.xdp;
   return j;
 }

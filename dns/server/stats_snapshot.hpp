@@ -21,6 +21,7 @@ struct StatsInputs {
   const nlohmann::json* xdp = nullptr;  // the XDP path's status, when it is configured
   uint64_t probeLocalFailures = 0;      // probes that failed on this machine (not held against endpoints)
   unsigned tcpOpen = 0, tcpCap = 0;     // TCP connections open over all workers, and the cap
+  uint64_t tcpRefused = 0, tcpEvicted = 0;  // closed at once for want of a slot; closed to make one
 };
 
 /// The `stats` command's result (docs/control-protocol.md).

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "dns/server/world_points.hpp"
+#include "zones/policy_compiler.hpp"
 
 namespace lodestar::server {
 
@@ -63,16 +64,13 @@ class WorldRules {
     facts.longitude = p.longitude;
     const auto m = rec_.areas->match(facts);
     if (rec_.policy != zones::PolicyKind::Nearest || m.key != "default") return ruleOf(m.value);
-    // nearest, no key: the pool's regions by distance, ties in the pool's order (as the
-    // policy compiler ranks a located client).
-    std::vector<std::pair<double, zones::RegionId>> byDistance;
-    for (zones::RegionId r : rec_.pool->regions) {
-      const auto& region = view_.regions()[r];
-      byDistance.push_back({geo::distanceKm(p.latitude, p.longitude, region.latitude, region.longitude), r});
-    }
-    std::stable_sort(byDistance.begin(), byDistance.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<zones::RegionId> order;
-    for (const auto& [d, r] : byDistance) order.push_back(r);
+    // nearest, no key: the pool's regions by distance, as the policy compiler ranks a
+    // located client.
+    std::vector<zones::Coordinates> positions;
+    for (zones::RegionId r : rec_.pool->regions)
+      positions.push_back({view_.regions()[r].latitude, view_.regions()[r].longitude});
+    const std::vector<zones::RegionId> order =
+        zones::nearestOrder(p.latitude, p.longitude, rec_.pool->regions, positions);
     const auto& orders = *rec_.orders;
     const auto it = std::find(orders.begin(), orders.end(), order);
     if (it != orders.end()) return ruleOf(uint32_t(it - orders.begin()));

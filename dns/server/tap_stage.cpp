@@ -6,9 +6,11 @@
 
 #include <cstring>
 
+#include "zones/view.hpp"
+
 namespace lodestar::server {
 
-void TapStage::afterFinish(const engine::AnswerContext& a) noexcept {
+void TapStage::afterFinish(const engine::AnswerContext& a, const zones::View& view) noexcept {
   using dnstap::TapRecord;
   if (a.size > TapRecord::kBytes) return;  // not a query anyone sends; not worth a slot
   TapRecord* rec = ring_.claim();
@@ -18,7 +20,7 @@ void TapStage::afterFinish(const engine::AnswerContext& a) noexcept {
   rec->sec = now.tv_sec;
   rec->nsec = static_cast<uint32_t>(now.tv_nsec);
   rec->client = a.client->source;
-  rec->clientPort = 0;  // the answer path does not carry it
+  rec->clientPort = a.client->port;
   rec->tcp = tcp_;
   rec->queryLength = static_cast<uint16_t>(a.size);
   std::memcpy(rec->bytes, a.data, a.size);
@@ -27,7 +29,7 @@ void TapStage::afterFinish(const engine::AnswerContext& a) noexcept {
   if (rec->responseLength) std::memcpy(rec->bytes + a.size, a.out, a.length);
   const bool steered = a.kind == engine::AnswerKind::Steered && a.steering.record && a.steering.regionCount;
   rec->regionId = steered ? a.steering.regions[0] : TapRecord::kNoRegion;
-  rec->viewSerial = views_.current()->serial();  // the thread is inside this view now
+  rec->viewSerial = view.serial();
   ring_.publish();
 }
 

@@ -5,22 +5,20 @@
 
 #include "dns/dnstap/tap_ring.hpp"
 #include "dns/engine/pipeline.hpp"
-#include "dns/server/view_publisher.hpp"
 
 namespace lodestar::server {
 
 class TapStage final : public engine::Stage {
  public:
-  /// `views`: whose current view's serial names the region table (the thread is inside it).
-  TapStage(dnstap::TapRing& ring, bool tcp, const ViewPublisher& views) noexcept
-      : Stage(engine::kAfterFinish), ring_(ring), tcp_(tcp), views_(views) {}
+  TapStage(dnstap::TapRing& ring, bool tcp) noexcept : Stage(engine::kAfterFinish), ring_(ring), tcp_(tcp) {}
 
-  void afterFinish(const engine::AnswerContext& a) noexcept override;
+  /// `view`'s serial names the region table: the view that answered, not the one published
+  /// now (a reload between the answer and this call would name the wrong regions).
+  void afterFinish(const engine::AnswerContext& a, const zones::View& view) noexcept override;
 
  private:
   dnstap::TapRing& ring_;
   bool tcp_;
-  const ViewPublisher& views_;
 };
 
 }  // namespace lodestar::server

@@ -39,6 +39,13 @@ class TcpAdmission {
   /// Gives back the slot of a connection that was admitted.
   void release(const ClientPrefix& prefix);
   unsigned open() const noexcept { return open_.load(std::memory_order_relaxed); }
+  /// Over all workers, for stats and metrics: connections closed at once because no slot
+  /// could be made, and connections closed to make a slot for a new one. Counted on the
+  /// accept path (which already takes lock_ in admit()), never per query.
+  void countRefused() noexcept { refused_.fetch_add(1, std::memory_order_relaxed); }
+  void countEvicted() noexcept { evicted_.fetch_add(1, std::memory_order_relaxed); }
+  uint64_t refused() const noexcept { return refused_.load(std::memory_order_relaxed); }
+  uint64_t evicted() const noexcept { return evicted_.load(std::memory_order_relaxed); }
   const TcpLimits& limits() const noexcept { return limits_; }
 
   /// accept() ran out of descriptors (or kernel memory): true for the first worker to see
@@ -58,6 +65,7 @@ class TcpAdmission {
   std::unordered_map<ClientPrefix, unsigned, PrefixHash> perPrefix_;
   std::atomic<unsigned> open_{0};
   std::atomic<bool> shortage_{false};
+  std::atomic<uint64_t> refused_{0}, evicted_{0};
 };
 
 }  // namespace lodestar::server

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <string>
 
@@ -31,6 +32,7 @@ bool outOfDescriptors(int err) { return err == EMFILE || err == ENFILE || err ==
 struct TcpConnections::Connection {
   EpollTag tag{EpollTag::Kind::TcpConnection, -1, this};
   wire::Address peer;
+  uint16_t peerPort = 0;  // for logs (dnstap)
   ClientPrefix prefix;
   std::vector<uint8_t> in;
   std::vector<uint8_t> out;
@@ -69,12 +71,15 @@ void TcpConnections::acceptAll(EpollTag* listener, Clock::time_point now) {
     ClientPrefix prefix = admission_.prefixOf(peer);
     if (!makeRoom(prefix)) {
       ++refused_;
+      admission_.countRefused();
       ::close(fd);
       continue;
     }
     Connection& c = connections_.emplace_back();
     c.tag.fd = fd;
     c.peer = peer;
+    static_assert(offsetof(sockaddr_in, sin_port) == offsetof(sockaddr_in6, sin6_port));
+    c.peerPort = ntohs(reinterpret_cast<const sockaddr_in*>(&ss)->sin_port);
     c.prefix = prefix;
     c.lastProgress = c.messageStart = now;
     c.in.reserve(4096);
@@ -98,6 +103,7 @@ bool TcpConnections::makeRoom(const ClientPrefix& prefix) {
     }
     if (!victim) return false;
     ++evicted_;
+    admission_.countEvicted();
     close(*victim);
   }
   return false;
@@ -125,6 +131,7 @@ void TcpConnections::pauseAccepting(EpollTag* listener, Clock::time_point now) {
                                    "until accepts work again)");
   if (Connection* victim = slowest(nullptr)) {
     ++evicted_;
+    admission_.countEvicted();
     close(*victim);
   }
   backoff_ = backoff_.count() == 0 ? kFirstBackoff : std::min(backoff_ * 2, kLongestBackoff);
@@ -177,7 +184,7 @@ bool TcpConnections::flush(Connection& c, Clock::time_point now) {
 bool TcpConnections::answerBuffered(Connection& c, const zones::View& view, const engine::Pipeline& pipeline,
                                     engine::FastRandom& random) {
   size_t at = 0;
-  engine::Client client{c.peer, engine::Transport::Tcp, 0, &random};
+  engine::Client client{c.peer, engine::Transport::Tcp, 0, &random, c.peerPort};
   while (c.in.size() - at >= 2 && c.out.size() < kMaxQueuedOutput) {
     size_t len = size_t(c.in[at]) << 8 | c.in[at + 1];
     if (c.in.size() - at - 2 < len) break;

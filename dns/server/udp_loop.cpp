@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <array>
+#include <cstddef>
 #include <cstring>
 #include <random>
 
@@ -196,8 +197,10 @@ unsigned UdpLoop::receiveBatches(int flags) {
   Batch& b = *batch_;
   const zones::View* view = nullptr;
   auto clientOf = [this](const sockaddr_storage& peer) {
+    // sin_port and sin6_port sit at the same offset: no test of the family for the port.
+    static_assert(offsetof(sockaddr_in, sin_port) == offsetof(sockaddr_in6, sin6_port));
     return engine::Client{wire::Address::fromSockaddr(reinterpret_cast<const sockaddr*>(&peer)), engine::Transport::Udp, 0,
-                          &random_};
+                          &random_, ntohs(reinterpret_cast<const sockaddr_in*>(&peer)->sin_port)};
   };
   unsigned total = 0;
   for (unsigned round = 0; round < kMaxBatchesPerWake; ++round) {

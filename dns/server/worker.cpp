@@ -31,10 +31,10 @@ Worker::Worker(WorkerSockets sockets, ViewPublisher& views, std::vector<ViewPubl
   tcpPipeline_.setDetailed(settings.udp.detailedStats);
   if (settings.tap) {
     for (auto& u : udp_) {
-      stages_.push_back(std::make_unique<TapStage>(settings.tap->addProducer(), false, views));
+      stages_.push_back(std::make_unique<TapStage>(settings.tap->addProducer(), false));
       u->addStage(*stages_.back());
     }
-    stages_.push_back(std::make_unique<TapStage>(settings.tap->addProducer(), true, views));
+    stages_.push_back(std::make_unique<TapStage>(settings.tap->addProducer(), true));
     tcpPipeline_.add(*stages_.back());
   }
   epollFd_ = epoll_create1(EPOLL_CLOEXEC);

@@ -13,6 +13,7 @@
 
 #include "dns/engine/answer.hpp"
 #include "dns/engine/fast_random.hpp"
+#include "dns/server/tap_stage.hpp"
 #include "dns/xdp/filter_program.hpp"
 #include "dns/xdp/link_check.hpp"
 #include "dns/xdp/xsk_queue.hpp"
@@ -51,12 +52,13 @@ struct XdpPath::Queue final : xdp::Responder {
   engine::QueryStats stats;
   engine::Pipeline pipeline{stats};  // its UDP cap is set when the queue starts
   engine::FastRandom random{std::random_device{}()};
+  std::unique_ptr<TapStage> tap;  // with dnstap
   std::thread thread;
 
-  size_t respond(const uint8_t* query, size_t size, const wire::Address& source, uint8_t* out,
+  size_t respond(const uint8_t* query, size_t size, const wire::Address& source, uint16_t port, uint8_t* out,
                  size_t room) noexcept override {
     // The frame's room bounds the answer as well as the UDP cap does.
-    const engine::Client client{source, engine::Transport::Udp, 0, &random};
+    const engine::Client client{source, engine::Transport::Udp, 0, &random, port};
     engine::AnswerContext a(query, size, client, out, room);
     return engine::answerQuery(a, *view, pipeline);
   }
@@ -64,9 +66,9 @@ struct XdpPath::Queue final : xdp::Responder {
 
 XdpPath::XdpPath(const config::XdpConfig& config, const std::vector<config::ListenAddress>& listen,
                  ViewPublisher& views, std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload,
-                 bool detailedStats)
+                 bool detailedStats, std::vector<dnstap::TapRing*> tapRings)
     : config_(config), filter_(std::make_unique<xdp::FilterProgram>()) {
-  if (!start(listen, views, readers, maxPayload, detailedStats)) {
+  if (!start(listen, views, readers, maxPayload, detailedStats, tapRings)) {
     note_.clear();
     queues_.clear();
     filter_.reset();
@@ -78,7 +80,8 @@ XdpPath::XdpPath(const config::XdpConfig& config, const std::vector<config::List
 }
 
 bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
-                    const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload, bool detailedStats) {
+                    const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload, bool detailedStats,
+                    const std::vector<dnstap::TapRing*>& tapRings) {
   const unsigned ifindex = if_nametoindex(config_.interface.c_str());
   if (ifindex == 0) {
     error_ = "no network interface named '" + config_.interface + "'";
@@ -112,6 +115,10 @@ bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublis
     q->reader = readers.at(i);
     q->pipeline.setUdpLimit(maxPayload);
     q->pipeline.setDetailed(detailedStats);
+    if (i < tapRings.size()) {
+      q->tap = std::make_unique<TapStage>(*tapRings[i], false);
+      q->pipeline.add(*q->tap);
+    }
     q->socket = xdp::XskQueue::open(config_.interface, q->number, *filter_, error_);
     if (!q->socket) return false;
     queues_.push_back(std::move(q));

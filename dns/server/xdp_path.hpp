@@ -20,14 +20,19 @@
 namespace lodestar::xdp {
 class FilterProgram;
 }
+namespace lodestar::dnstap {
+class TapRing;
+}
 
 namespace lodestar::server {
 
 class XdpPath {
  public:
-  /// `readers` holds one reader of `views` per configured queue. Starts the threads.
+  /// `readers` holds one reader of `views` per configured queue; `tapRings`, with dnstap, one
+  /// ring of its writer per queue (empty: no dnstap). Starts the threads.
   XdpPath(const config::XdpConfig& config, const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
-          std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload, bool detailedStats = true);
+          std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload, bool detailedStats = true,
+          std::vector<dnstap::TapRing*> tapRings = {});
   ~XdpPath();
   XdpPath(const XdpPath&) = delete;
   XdpPath& operator=(const XdpPath&) = delete;
@@ -48,7 +53,8 @@ class XdpPath {
  private:
   struct Queue;
   bool start(const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
-             const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload, bool detailedStats);
+             const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload, bool detailedStats,
+             const std::vector<dnstap::TapRing*>& tapRings);
   void run(Queue& q);
 
   config::XdpConfig config_;

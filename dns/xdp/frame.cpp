@@ -83,6 +83,7 @@ bool parseUdpFrame(const uint8_t* frame, size_t size, UdpFrame& out) noexcept {
   const size_t udpLength = load16(frame + out.payloadOffset - kUdpHeader + 4);
   if (udpLength < kUdpHeader || udpLength > udpRoom) return false;
   out.payloadSize = udpLength - kUdpHeader;
+  out.sourcePort = static_cast<uint16_t>(load16(frame + out.payloadOffset - kUdpHeader));
   return true;
 }
 

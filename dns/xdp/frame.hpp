@@ -17,6 +17,7 @@ constexpr size_t kUdpHeader = 8;
 /// Where a UDP datagram sits in a received frame.
 struct UdpFrame {
   wire::Address source;
+  uint16_t sourcePort = 0;
   size_t payloadOffset = 0;  // kEthernetHeader + IP header + kUdpHeader
   size_t payloadSize = 0;
 };

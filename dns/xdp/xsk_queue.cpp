@@ -179,7 +179,7 @@ unsigned XskQueue::serve(Responder& responder, unsigned max) noexcept {
       const size_t overhead = udp.source.family == wire::Family::IPv4 ? kIPv4Overhead : kIPv6Overhead;
       const size_t inFrame = kFrameSize - (in->addr - frameBase(in->addr)) - udp.payloadOffset;
       const size_t room = std::min(inFrame, r.mtu - overhead);
-      size = responder.respond(r.query, udp.payloadSize, udp.source, frame + udp.payloadOffset, room);
+      size = responder.respond(r.query, udp.payloadSize, udp.source, udp.sourcePort, frame + udp.payloadOffset, room);
       if (size && xsk_ring_prod__reserve(&r.transmit, 1, &slot) != 1) size = 0, ++full;
     }
     if (size == 0) {

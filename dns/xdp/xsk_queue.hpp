@@ -21,10 +21,10 @@ class FilterProgram;
 class Responder {
  public:
   virtual ~Responder() = default;
-  /// Writes the answer to `query[0..size)` from `source` into `out` (`room` bytes, the most
-  /// the link carries in one frame); its length, or 0 to send nothing.
-  virtual size_t respond(const uint8_t* query, size_t size, const wire::Address& source, uint8_t* out,
-                         size_t room) noexcept = 0;
+  /// Writes the answer to `query[0..size)` from `source` (UDP port `port`) into `out` (`room`
+  /// bytes, the most the link carries in one frame); its length, or 0 to send nothing.
+  virtual size_t respond(const uint8_t* query, size_t size, const wire::Address& source, uint16_t port,
+                         uint8_t* out, size_t room) noexcept = 0;
 };
 
 /// Counters of one queue: one writer (its thread), read by the control thread. `queued`:

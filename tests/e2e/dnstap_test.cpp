@@ -55,6 +55,8 @@ TEST_CASE("dnstap: every query and answer is in the log, with its ECS option and
   CHECK(count(y, "socket_protocol: UDP") == 18);
   CHECK(count(y, "socket_protocol: TCP") == 4);
   CHECK(count(y, "query_address: \"127.0.0.1\"") == 22);
+  CHECK(count(y, "query_port: ") == 22);  // the client's source port, UDP and TCP
+  CHECK(count(y, "query_port: 0\n") == 0);
   // Each query's question, in the query and in its answer.
   CHECK(count(y, "www.gtm.example.test.\tIN\tA") >= 16);
   CHECK(count(y, "nothing-here.gtm.example.test.\tIN\tA") >= 6);

@@ -10,9 +10,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
+#include "tests/support/command.hpp"
 #include "tests/support/daemon_process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace lodestar::test;
 
@@ -65,7 +70,15 @@ TEST_CASE("an idle TCP connection is closed after the idle timeout", "[e2e][tcp]
 }
 
 TEST_CASE("max_connections is one cap over the workers: exactly that many are served", "[e2e][tcp]") {
-  DaemonProcess d(dataPath("e2e/lodestar.yaml"));  // max_connections: 8 over 2 workers
+  // The e2e server (max_connections: 8 over 2 workers) with a control socket, for its stats.
+  TempDir dir;
+  const std::string socketPath = dir.path() + "/ctl.sock";
+  {
+    std::ofstream(dir.path() + "/lodestar.yaml")
+        << "listen: [127.0.0.1:0]\nworkers: 2\nzones: [" << dataPath("e2e/zones") << "/]\n"
+        << "tcp: {max_connections: 8, idle_timeout: 1s}\ncontrol_socket: " << socketPath << "\n";
+  }
+  DaemonProcess d(dir.path() + "/lodestar.yaml");
   // The kernel spreads connections over the workers as it likes: a cap split per worker
   // refuses some of 8 in most rounds; one global cap never does.
   for (int round = 0; round < 10; ++round) {
@@ -90,6 +103,13 @@ TEST_CASE("max_connections is one cap over the workers: exactly that many are se
     close(ninth);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the workers see the ends
   }
+  // Each round's ninth connection either closed one of the eight or was refused: the stats
+  // (and the metrics made from them) count exactly one of the two per round.
+  const CommandResult stats = runCommand(std::string(LODESTARCTL_BINARY) + " -s " + socketPath + " --json stats");
+  REQUIRE(stats.status == 0);
+  const auto j = nlohmann::json::parse(stats.output);
+  INFO(stats.output.substr(0, 400));
+  CHECK(j["result"]["tcp_refused"].get<uint64_t>() + j["result"]["tcp_evicted"].get<uint64_t>() == 10);
 }
 
 TEST_CASE("a trickling client is closed at the message deadline, a normal one is still served", "[e2e][tcp]") {

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <regex>
@@ -13,6 +14,7 @@
 #include "tests/support/command.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/netns_pair.hpp"
+#include "tests/support/occurrences.hpp"
 #include "tests/support/skip.hpp"
 
 using namespace lodestar::test;
@@ -37,12 +39,13 @@ std::string writeZones(const TempDir& dir) {
   return dir.path() + "/zones/";
 }
 
-std::string writeConfig(const TempDir& dir, const NetnsPair& net, const std::string& interface) {
+std::string writeConfig(const TempDir& dir, const NetnsPair& net, const std::string& interface,
+                        const std::string& more = "") {
   return dir.write("lodestar.yaml", "listen: [" + net.server4 + ":5300, '[" + net.server6 + "]:5300']\n"
                                     "workers: 1\nzones: [" + writeZones(dir) + "]\n"
                                     "control_socket: " + dir.path() + "/ctl.sock\n"
                                     "udp: {max_payload: 4096}\n"
-                                    "xdp: {interface: " + interface + ", queues: [0]}\n");
+                                    "xdp: {interface: " + interface + ", queues: [0]}\n" + more);
 }
 
 std::string kdig(const NetnsPair& net, const std::string& server, const std::string& args) {
@@ -103,6 +106,35 @@ TEST_CASE("xdp: UDP queries on the interface are answered through AF_XDP, TCP th
   INFO(s);
   CHECK_THAT(s, Catch::Contains("queries      5"));
   CHECK_THAT(s, Catch::Contains(line));
+}
+
+TEST_CASE("xdp: dnstap logs the queries answered through AF_XDP with their client and port", "[e2e][xdp][dnstap]") {
+  if (skipped()) return;
+  if (access("/usr/bin/dnstap-ldns", X_OK) != 0) LODESTAR_SKIP("dnstap-ldns is not installed (apt-get install dnstap-ldns)");
+  NetnsPair net;
+  TempDir dir;
+  const std::string file = dir.path() + "/queries.fstrm";
+  DaemonProcess d(writeConfig(dir, net, net.serverIf, "dnstap: {file: " + file + "}\n"), net.inServer());
+  INFO(d.log());
+  for (int i = 0; i < 3; ++i) REQUIRE_THAT(kdig(net, net.server4, "www.example.test A"), Catch::Contains("NOERROR"));
+  REQUIRE_THAT(kdig(net, net.server6, "www.example.test AAAA"), Catch::Contains("NOERROR"));
+  // All four came through the AF_XDP socket, not the kernel's.
+  const std::string line = "queue 0    4 frames in, 4 answered (sent)";
+  REQUIRE_THAT(statsSaying(dir, line), Catch::Contains(line));
+  REQUIRE(d.stop() == 0);  // the writer closes the file: complete
+
+  const CommandResult read = runCommand("/usr/bin/dnstap-ldns -y -r " + file);
+  INFO(read.output.substr(0, 4000));
+  REQUIRE(read.status == 0);
+  const std::string& y = read.output;
+  CHECK(count(y, "type: AUTH_QUERY") == 4);
+  CHECK(count(y, "type: AUTH_RESPONSE") == 4);
+  CHECK(count(y, "socket_protocol: UDP") == 8);
+  CHECK(count(y, "query_address: \"" + net.client4 + "\"") == 6);
+  CHECK(count(y, "query_address: \"" + net.client6 + "\"") == 2);
+  CHECK(count(y, "query_port: ") == 8);  // the UDP header's source port, read from the frame
+  CHECK(count(y, "query_port: 0\n") == 0);
+  CHECK(count(y, "www.example.test.\tIN\tA") >= 6);
 }
 
 TEST_CASE("xdp: an answer larger than the link's frame is truncated, not fragmented", "[e2e][xdp]") {

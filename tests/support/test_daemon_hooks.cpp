@@ -1,10 +1,12 @@
 // The test hooks of lodestar-test-daemon (the daemon's main built with LODESTAR_TEST_DAEMON):
 // LODESTAR_TEST_CLOSED_PROBES="addr,addr" sends probes of those addresses to a closed port,
-// so one node of a cluster test "cannot reach" them. The shipped lodestar links none of this.
+// so one node of a cluster test "cannot reach" them; LODESTAR_TEST_STALL_FILE=PATH stops the
+// control loop while PATH exists (the watchdog test). The shipped lodestar links none of this.
 #include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "dns/server/daemon.hpp"
 #include "health/prober.hpp"
 
 void applyTestHooks() {
@@ -16,4 +18,5 @@ void applyTestHooks() {
     rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
   }
   lodestar::health::Prober::closeForTests(std::move(closed));
+  if (const char* stall = std::getenv("LODESTAR_TEST_STALL_FILE")) lodestar::server::stallControlLoopForTests(stall);
 }

@@ -22,7 +22,8 @@ void printStats(const nlohmann::json& s) {
             << "health       " << integer(s, "health_changes") << " state changes, " << integer(s, "probe_local_failures")
             << " probes failed on this machine (not held against endpoints)\n"
             << "tcp          " << integer(s, "tcp_connections") << " connections open of at most "
-            << integer(s, "tcp_max_connections") << "\n";
+            << integer(s, "tcp_max_connections") << "; " << integer(s, "tcp_refused", 0) << " refused, "
+            << integer(s, "tcp_evicted", 0) << " closed to make room\n";
   for (const auto& [key, title] : {std::pair{"by_rcode", "rcodes      "}, std::pair{"by_qtype", "types       "},
                                     std::pair{"answers_by_region", "regions     "}, std::pair{"by_zone", "zones       "}}) {
     if (!s.contains(key) || s[key].empty()) continue;

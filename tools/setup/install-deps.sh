@@ -16,6 +16,7 @@ packages=(
 for option in "$@"; do
   case $option in
     --with-fuzzer) packages+=(clang libclang-rt-14-dev) ;;  # libFuzzer
+    --with-package) packages+=(debhelper dpkg-dev fakeroot lintian git) ;;  # tools/package/check_package.sh
     --with-tests) packages+=(etcd-server iproute2 prometheus chromium dnstap-ldns fstrm-bin groff-base man-db) ;;  # own etcd; netns for XDP; promtool; the status page; dnstap readers; man pages rendered with warnings
     *) echo "install-deps.sh: unknown option $option" >&2; exit 2 ;;
   esac

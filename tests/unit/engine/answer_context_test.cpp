@@ -257,8 +257,10 @@ struct Logger final : engine::Stage {
   Bytes sent;
   AnswerKind kind = AnswerKind::Static;
   bool queryGone = false;
-  void afterFinish(const engine::AnswerContext& a) noexcept override {
+  const zones::View* view = nullptr;
+  void afterFinish(const engine::AnswerContext& a, const zones::View& answered) noexcept override {
     ++calls;
+    view = &answered;
     sent.assign(a.out, a.out + a.length);
     kind = a.kind;
     queryGone = a.query == nullptr;
@@ -282,6 +284,7 @@ TEST_CASE("stages: after finish sees the message as sent, or nothing when a stag
   CHECK(logger.sent == Bytes(gOut, gOut + r.length));
   CHECK(logger.kind == AnswerKind::Static);
   CHECK(logger.queryGone);
+  CHECK(logger.view == &view);  // the view that answered, for dnstap's region names
   ask(r, view, QueryBuilder().name("nothing.example.test.").bytes(), pipeline);
   CHECK(logger.calls == 2);
   CHECK(logger.sent.empty());
@@ -348,7 +351,7 @@ struct LogOnly final : engine::Stage {
   int parsed = 0, before = 0, after = 0;
   engine::Verdict afterParse(engine::AnswerContext&, engine::Response&) noexcept override { return ++parsed, engine::Verdict::Continue; }
   engine::Verdict beforeFinish(engine::AnswerContext&, engine::Response&) noexcept override { return ++before, engine::Verdict::Continue; }
-  void afterFinish(const engine::AnswerContext&) noexcept override { ++after; }
+  void afterFinish(const engine::AnswerContext&, const zones::View&) noexcept override { ++after; }
 };
 }  // namespace
 

@@ -30,6 +30,7 @@ TEST_CASE("xdp frame: an IPv4 UDP query is found with its source and payload") {
   xdp::UdpFrame udp;
   REQUIRE(xdp::parseUdpFrame(f.data(), f.size(), udp));
   CHECK(udp.source.toString() == "192.0.2.1");
+  CHECK(udp.sourcePort == 40000);
   CHECK(udp.payloadOffset == 42);
   CHECK(udp.payloadSize == 3);
   // Ethernet padding after the datagram (short frames) is not payload.
@@ -40,10 +41,12 @@ TEST_CASE("xdp frame: an IPv4 UDP query is found with its source and payload") {
 
 TEST_CASE("xdp frame: an IPv6 UDP query is found with its source and payload") {
   FrameSpec spec{"2001:db8::1", "2001:db8::53"};
+  spec.sourcePort = 5353;
   auto f = udpFrame(spec);
   xdp::UdpFrame udp;
   REQUIRE(xdp::parseUdpFrame(f.data(), f.size(), udp));
   CHECK(udp.source.toString() == "2001:db8::1");
+  CHECK(udp.sourcePort == 5353);
   CHECK(udp.payloadOffset == 62);
   CHECK(udp.payloadSize == 5);
 }

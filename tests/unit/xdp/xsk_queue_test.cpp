@@ -32,7 +32,8 @@ namespace {
 constexpr uint16_t kPort = 5300;
 
 struct Echo final : xdp::Responder {
-  size_t respond(const uint8_t* query, size_t size, const wire::Address&, uint8_t* out, size_t room) noexcept override {
+  size_t respond(const uint8_t* query, size_t size, const wire::Address&, uint16_t, uint8_t* out,
+                 size_t room) noexcept override {
     if (size > room) return 0;
     std::memmove(out, query, size);
     return size;
