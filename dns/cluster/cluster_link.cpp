@@ -2,6 +2,8 @@
 // it lasts).
 #include "dns/cluster/cluster_link.hpp"
 
+#include <pthread.h>
+
 #include <cstdio>
 #include <ctime>
 
@@ -22,6 +24,9 @@ ClusterLink::ClusterLink(loop::EventLoop& loop, LinkOptions options, Handlers ha
   watcher_ = std::thread([this] { watchLoop(); });
   requester_ = std::thread([this] { requestLoop(); });
   prober_ = std::thread([this] { probeLoop(); });
+  pthread_setname_np(watcher_.native_handle(), "etcd-watch");
+  pthread_setname_np(requester_.native_handle(), "etcd-request");
+  pthread_setname_np(prober_.native_handle(), "etcd-probe");
 }
 
 ClusterLink::~ClusterLink() {

@@ -1,6 +1,8 @@
 // The writer thread and its Frame Streams output.
 #include "dns/dnstap/tap_writer.hpp"
 
+#include <pthread.h>
+
 #include <chrono>
 #include <stdexcept>
 
@@ -83,6 +85,7 @@ void TapWriter::start() {
     open_ = true;
   }
   thread_ = std::thread([this] { run(); });
+  pthread_setname_np(thread_.native_handle(), "lodestar-tap");
 }
 
 void TapWriter::stop() {

@@ -57,7 +57,9 @@ struct Writer {
     sigset_t all, before;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &before);
-    std::thread([this] { run(); }).detach();
+    std::thread writer([this] { run(); });
+    pthread_setname_np(writer.native_handle(), "lodestar-log");
+    writer.detach();
     pthread_sigmask(SIG_SETMASK, &before, nullptr);
   }
 

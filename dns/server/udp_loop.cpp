@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -144,7 +145,10 @@ UdpLoop::UdpLoop(int fd, bool wildcard, ViewPublisher& views, ViewPublisher::Rea
 
 UdpLoop::~UdpLoop() { stop(); }
 
-void UdpLoop::start() { thread_ = std::thread([this] { run(); }); }
+void UdpLoop::start() {
+  thread_ = std::thread([this] { run(); });
+  pthread_setname_np(thread_.native_handle(), "lodestar-udp");  // for top -H, ps -L, perf
+}
 
 void UdpLoop::stop() {
   if (!thread_.joinable()) return;

@@ -2,6 +2,7 @@
 // its own, so the UDP threads can block in recvmmsg without an epoll_wait per wake-up.
 #include "dns/server/worker.hpp"
 
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -54,6 +55,7 @@ Worker::~Worker() {
 void Worker::start() {
   for (auto& u : udp_) u->start();
   tcpThread_ = std::thread([this] { runTcp(); });
+  pthread_setname_np(tcpThread_.native_handle(), "lodestar-tcp");
 }
 
 void Worker::stop() {

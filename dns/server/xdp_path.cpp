@@ -6,6 +6,7 @@
 
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -76,7 +77,10 @@ XdpPath::XdpPath(const config::XdpConfig& config, const std::vector<config::List
       error_ += " (AF_XDP needs root, or CAP_BPF, CAP_NET_ADMIN, CAP_NET_RAW and CAP_IPC_LOCK)";
     return;
   }
-  for (auto& q : queues_) q->thread = std::thread([this, raw = q.get()] { run(*raw); });
+  for (auto& q : queues_) {
+    q->thread = std::thread([this, raw = q.get()] { run(*raw); });
+    pthread_setname_np(q->thread.native_handle(), "lodestar-xdp");
+  }
 }
 
 bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublisher& views,

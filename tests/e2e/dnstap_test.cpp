@@ -43,6 +43,12 @@ TEST_CASE("dnstap: every query and answer is in the log, with its ECS option and
   for (int i = 0; i < 100 && d.log().find("reloaded:") == std::string::npos; ++i) usleep(50'000);
   REQUIRE(d.log().find("reloaded:") != std::string::npos);
   REQUIRE(d.ask(QueryBuilder{}.name("www.gtm.example.test.").type(1).ecs("192.0.2.0/24")).rcode == 0);
+  // Each thread says what it does (top -H, ps -L, and tools/bench/dnstap_cpu.sh counts the
+  // answering threads apart from the writer by these names).
+  const std::string threads = runCommand("cat /proc/" + std::to_string(d.pid()) + "/task/*/comm").output;
+  CHECK(count(threads, "lodestar-udp\n") >= 1);
+  CHECK(count(threads, "lodestar-tcp\n") >= 1);
+  CHECK(count(threads, "lodestar-tap\n") == 1);
   REQUIRE(d.stop() == 0);  // the writer closes the file: complete, with its stop frame
 
   const CommandResult read = runCommand("/usr/bin/dnstap-ldns -y -r " + file);
