@@ -42,7 +42,7 @@ case ${1:-} in
     "$work/root/usr/bin/lodestar-geodb" --help >/dev/null
     pages=0
     for page in "$work"/root/usr/share/man/man*/*; do
-      warnings=$(man --warnings -l "$page" 2>&1 >/dev/null || true)
+      warnings=$(man --warnings=w -l "$page" 2>&1 >/dev/null || true)  # w: every groff warning (groff -ww)
       if [ -n "$warnings" ]; then
         echo "$page: $warnings"
         exit 1
