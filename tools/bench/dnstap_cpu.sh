@@ -65,7 +65,7 @@ measure() {  # MODE ROUND: one daemon, each kind once
     echo "$mode $name $(( (after - before) / answered )) $answered" >>"$OUT/results"
   done
   [ "$mode" = dnstap ] && "$BUILD/tools/lodestarctl" --socket "$OUT/ctl.sock" stats --json 2>/dev/null |
-    python3 -c 'import json, sys; print("  round '"$round"':", json.load(sys.stdin)["dnstap"])' >>"$OUT/dnstap-counts" || true
+    python3 -c 'import json, sys; print("  round '"$round"':", json.load(sys.stdin)["result"]["dnstap"])' >>"$OUT/dnstap-counts" || true
   kill "$PID" && wait "$PID" 2>/dev/null || true
   PID=
 }
