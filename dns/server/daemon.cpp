@@ -176,11 +176,10 @@ class Daemon {
       workers_.push_back(
           std::make_unique<Worker>(std::move(sockets[i]), *publisher_, std::move(own), settings, *tcpAdmission_));
     }
-    // The AF_XDP queues' rings too are made before the writer starts (it reads the list).
     std::vector<dnstap::TapRing*> xdpTapRings;
-    if (tap_)
-      for (unsigned k = 0; k < xdpReaders; ++k) xdpTapRings.push_back(&tap_->addProducer());
     if (tap_) {
+      // The AF_XDP queues' rings too are made before the writer starts (it reads the list).
+      for (unsigned k = 0; k < xdpReaders; ++k) xdpTapRings.push_back(&tap_->addProducer());
       // Every answering thread has its ring now; a file that cannot be opened stops the start.
       try {
         tap_->start();
@@ -294,7 +293,7 @@ class Daemon {
     std::string s = "serving " + std::to_string(publisher_->current()->zones().size()) + " zone(s); " +
                     std::to_string(reloads_) + " reload(s) applied, " + std::to_string(failedReloads_) + " failed";
     if (!failOpen_) return s;
-    const size_t failing = failOpen_->records().size();
+    const uint64_t failing = failOpen_->failingOpen();
     return failing ? s + "; " + std::to_string(failing) + " record(s) failing open" : s;
   }
 
