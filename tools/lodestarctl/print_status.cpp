@@ -19,7 +19,7 @@ void printFailOpen(const nlohmann::json& records) {
     for (const auto& c : r.at("clients")) clients += (clients.empty() ? "" : "; ") + c.get<std::string>();
     std::cout << "FAIL-OPEN: " << r.at("record").get<std::string>() << " has no usable region for " << clients
               << " since " << formatUtc(integer(r.at("since")))
-              << " (each group answered anyway from the first region of its order, whatever its health)\n";
+              << " (each group answered anyway from the first region of its order with endpoints, whatever their health)\n";
   }
 }
 
