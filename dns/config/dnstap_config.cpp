@@ -34,7 +34,7 @@ std::optional<DnstapConfig> readDnstapConfig(yaml::YamlReader& yaml, const YAML:
     if (auto b = yaml.boolean(r, "dnstap.responses")) c.responses = *b;
   if (!c.queries && !c.responses) yaml.error(node, "dnstap", "'queries' and 'responses' are both off: nothing to log");
   if (const auto n = node["queue"])
-    if (auto v = yaml.integer(n, "dnstap.queue", 16, 1u << 20)) c.queue = static_cast<unsigned>(*v);
+    if (auto v = yaml.integer(n, "dnstap.queue", 64, 1u << 20)) c.queue = static_cast<unsigned>(*v);
   if (yaml.diags().errors().size() != errors) return std::nullopt;
   return c;
 }

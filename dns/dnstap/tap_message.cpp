@@ -13,7 +13,7 @@ ProtobufCBinaryData bytesOf(const void* data, size_t length) {
   return {length, static_cast<uint8_t*>(const_cast<void*>(data))};  // protobuf-c only reads it when packing
 }
 
-void encode(const TapRecord& rec, const TapIdentity& who, std::string_view region, bool response,
+void encode(const TapRecord& rec, const TapFrame& frame, const TapIdentity& who, bool response,
             std::vector<uint8_t>& out) {
   Dnstap__Message m = DNSTAP__MESSAGE__INIT;
   m.type = response ? DNSTAP__MESSAGE__TYPE__AUTH_RESPONSE : DNSTAP__MESSAGE__TYPE__AUTH_QUERY;
@@ -29,18 +29,18 @@ void encode(const TapRecord& rec, const TapIdentity& who, std::string_view regio
     m.query_port = rec.clientPort;
   }
   m.has_socket_protocol = true;
-  m.socket_protocol = rec.tcp ? DNSTAP__SOCKET_PROTOCOL__TCP : DNSTAP__SOCKET_PROTOCOL__UDP;
+  m.socket_protocol = frame.tcp ? DNSTAP__SOCKET_PROTOCOL__TCP : DNSTAP__SOCKET_PROTOCOL__UDP;
   // One clock reading per answer: the answer path takes microseconds, so the query's and the
   // response's times are the same reading.
   m.has_query_time_sec = m.has_query_time_nsec = true;
-  m.query_time_sec = static_cast<uint64_t>(rec.sec);
-  m.query_time_nsec = rec.nsec;
+  m.query_time_sec = frame.when.sec;
+  m.query_time_nsec = frame.when.nsec;
   m.has_query_message = true;
   m.query_message = bytesOf(rec.query(), rec.queryLength);
   if (response) {
     m.has_response_time_sec = m.has_response_time_nsec = true;
-    m.response_time_sec = static_cast<uint64_t>(rec.sec);
-    m.response_time_nsec = rec.nsec;
+    m.response_time_sec = frame.when.sec;
+    m.response_time_nsec = frame.when.nsec;
     m.has_response_message = true;
     m.response_message = bytesOf(rec.response(), rec.responseLength);
   }
@@ -53,9 +53,9 @@ void encode(const TapRecord& rec, const TapIdentity& who, std::string_view regio
   d.has_version = !who.version.empty();
   d.version = bytesOf(who.version.data(), who.version.size());
   std::string extra;
-  if (!region.empty()) {
+  if (!frame.region.empty()) {
     extra = "region=";
-    extra += region;
+    extra += frame.region;
     d.has_extra = true;
     d.extra = bytesOf(extra.data(), extra.size());
   }
@@ -65,12 +65,12 @@ void encode(const TapRecord& rec, const TapIdentity& who, std::string_view regio
 
 }  // namespace
 
-void encodeQuery(const TapRecord& rec, const TapIdentity& who, std::string_view region, std::vector<uint8_t>& out) {
-  encode(rec, who, region, false, out);
+void encodeQuery(const TapRecord& rec, const TapFrame& frame, const TapIdentity& who, std::vector<uint8_t>& out) {
+  encode(rec, frame, who, false, out);
 }
 
-void encodeResponse(const TapRecord& rec, const TapIdentity& who, std::string_view region, std::vector<uint8_t>& out) {
-  encode(rec, who, region, true, out);
+void encodeResponse(const TapRecord& rec, const TapFrame& frame, const TapIdentity& who, std::vector<uint8_t>& out) {
+  encode(rec, frame, who, true, out);
 }
 
 }  // namespace lodestar::dnstap

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dns/dnstap/tap_clock.hpp"
 #include "dns/dnstap/tap_record.hpp"
 
 namespace lodestar::dnstap {
@@ -16,11 +17,17 @@ struct TapIdentity {
   std::string version;   // its version field
 };
 
-/// The AUTH_QUERY frame of `rec` into `out` (replacing what it held). `region`: the name of
-/// the region that answered, written into the extra field as "region=NAME" ("" none).
-void encodeQuery(const TapRecord& rec, const TapIdentity& who, std::string_view region, std::vector<uint8_t>& out);
+/// What the writer knows of a record beside what the worker put in it.
+struct TapFrame {
+  TapTime when;             // its ticks as the time of day
+  bool tcp = false;         // from its ring
+  std::string_view region;  // the region that answered ("" none): the extra field says "region=NAME"
+};
+
+/// The AUTH_QUERY frame of `rec` into `out` (replacing what it held).
+void encodeQuery(const TapRecord& rec, const TapFrame& frame, const TapIdentity& who, std::vector<uint8_t>& out);
 /// The AUTH_RESPONSE frame (the query's time and bytes beside the response's, as dnstap
 /// readers expect); `rec.responseKept` must be true.
-void encodeResponse(const TapRecord& rec, const TapIdentity& who, std::string_view region, std::vector<uint8_t>& out);
+void encodeResponse(const TapRecord& rec, const TapFrame& frame, const TapIdentity& who, std::vector<uint8_t>& out);
 
 }  // namespace lodestar::dnstap

@@ -13,11 +13,9 @@ struct TapRecord {
   static constexpr size_t kBytes = 2048;  // query and response together
   static constexpr uint16_t kNoRegion = 0xffff;
 
-  int64_t sec;        // when the query was answered (CLOCK_REALTIME)
-  uint32_t nsec;
+  uint64_t ticks;     // when the query was answered: TapClock::now(), the writer's to convert
   wire::Address client;
   uint16_t clientPort;
-  bool tcp;
   bool responseKept;  // false: the response did not fit beside the query (counted)
   uint16_t queryLength;
   uint16_t responseLength;  // 0: nothing was sent (a stage dropped it)

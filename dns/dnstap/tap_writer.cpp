@@ -44,7 +44,7 @@ TapWriter::TapWriter(TapSettings settings) : settings_(std::move(settings)) {}
 
 TapWriter::~TapWriter() { stop(); }
 
-TapRing& TapWriter::addProducer() { return rings_.emplace_back(settings_.queue); }
+TapRing& TapWriter::addProducer(bool tcp) { return rings_.emplace_back(settings_.queue, tcp); }
 
 void TapWriter::nameRegions(uint64_t viewSerial, std::vector<std::string> names) {
   std::lock_guard<std::mutex> hold(namesLock_);
@@ -84,6 +84,7 @@ void TapWriter::start() {
     }
     open_ = true;
   }
+  ticks_.emplace(clock_);  // before the workers start: their first records are newer
   thread_ = std::thread([this] { run(); });
   pthread_setname_np(thread_.native_handle(), "lodestar-tap");
 }
@@ -142,24 +143,25 @@ void TapWriter::write(const std::vector<uint8_t>& frame) {
 
 bool TapWriter::drain() {
   bool any = false;
-  std::vector<uint8_t> frame;
+  std::vector<uint8_t> bytes;
   std::string scratch;
+  ticks_->update();
   for (auto& ring : rings_)
     for (unsigned n = 0; n < kPerRingPerPass; ++n) {
       const TapRecord* rec = ring.front();
       if (!rec) break;
       any = true;
-      const std::string_view region = regionName(*rec, scratch);
+      const TapFrame frame{ticks_->toTime(rec->ticks), ring.tcp(), regionName(*rec, scratch)};
       if (settings_.queries) {
-        encodeQuery(*rec, settings_.who, region, frame);
-        write(frame);
+        encodeQuery(*rec, frame, settings_.who, bytes);
+        write(bytes);
       }
       if (settings_.responses) {
         if (!rec->responseKept) {
           tooBig_.store(tooBig_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
         } else if (rec->responseLength) {
-          encodeResponse(*rec, settings_.who, region, frame);
-          write(frame);
+          encodeResponse(*rec, frame, settings_.who, bytes);
+          write(bytes);
         }
       }
       ring.pop();

@@ -9,12 +9,14 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
 #include <string>
 #include <thread>
 
+#include "dns/dnstap/tap_clock.hpp"
 #include "dns/dnstap/tap_message.hpp"
 #include "dns/dnstap/tap_ring.hpp"
 
@@ -38,8 +40,11 @@ class TapWriter {
   TapWriter(const TapWriter&) = delete;
   TapWriter& operator=(const TapWriter&) = delete;
 
-  /// A ring for one answering thread. Before start() only; it lives as long as the writer.
-  TapRing& addProducer();
+  /// A ring for one answering thread (`tcp`: it answers over TCP). Before start() only; it
+  /// lives as long as the writer.
+  TapRing& addProducer(bool tcp);
+  /// The clock the answering threads stamp their records with (TapRecord::ticks).
+  TapClock clock() const noexcept { return clock_; }
   /// The region names of a view (by RegionId), given before the view is published: a worker
   /// records only the view's serial and the RegionId, and this thread writes the name. Any
   /// thread; the newest kViewsNamed views are kept (a record of an older one is named "#ID").
@@ -69,6 +74,8 @@ class TapWriter {
   std::string_view regionName(const TapRecord& rec, std::string& scratch);
 
   TapSettings settings_;
+  TapClock clock_ = TapClock::forThisMachine();
+  std::optional<TickConverter> ticks_;  // made by start(): this thread's alone then
   std::deque<TapRing> rings_;  // stable addresses
   fstrm_writer* writer_ = nullptr;
   bool open_ = false;

@@ -48,7 +48,8 @@ class Stage {
   virtual Verdict beforeFinish(AnswerContext&, Response&) noexcept { return Verdict::Continue; }
   /// After the message is finished, or dropped by a stage (then `a.length` is 0): the context
   /// says all, and `a.length` bytes at `a.out` are what is sent; `view` is the one that
-  /// answered (a reload may have published another since). For logs (dnstap).
+  /// answered (a reload may have published another since). For a log; dnstap is not one:
+  /// the transport loops call it inline (server::TapRecorder), which costs less.
   virtual void afterFinish(const AnswerContext&, const zones::View&) noexcept {}
 
  private:

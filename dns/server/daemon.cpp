@@ -30,6 +30,7 @@
 #include "dns/server/fail_open_watch.hpp"
 #include "dns/server/packet_error_log.hpp"
 #include "dns/server/systemd_notify.hpp"
+#include "dns/server/tap_recorder.hpp"
 #include "dns/server/region_watch.hpp"
 #include "dns/server/cluster_conditions.hpp"
 #include "dns/server/health_events.hpp"
@@ -176,10 +177,11 @@ class Daemon {
       workers_.push_back(
           std::make_unique<Worker>(std::move(sockets[i]), *publisher_, std::move(own), settings, *tcpAdmission_));
     }
-    std::vector<dnstap::TapRing*> xdpTapRings;
+    std::vector<std::unique_ptr<TapRecorder>> xdpTaps;
     if (tap_) {
       // The AF_XDP queues' rings too are made before the writer starts (it reads the list).
-      for (unsigned k = 0; k < xdpReaders; ++k) xdpTapRings.push_back(&tap_->addProducer());
+      for (unsigned k = 0; k < xdpReaders; ++k)
+        xdpTaps.push_back(std::make_unique<TapRecorder>(tap_->addProducer(false), tap_->clock()));
       // Every answering thread has its ring now; a file that cannot be opened stops the start.
       try {
         tap_->start();
@@ -199,7 +201,7 @@ class Daemon {
       std::vector<ViewPublisher::Reader*> own;
       for (unsigned k = 0; k < xdpReaders; ++k) own.push_back(&publisher_->reader(readers - xdpReaders + k));
       xdp_ = std::make_unique<XdpPath>(*config_.xdp, config_.listen, *publisher_, std::move(own), config_.udpMaxPayload,
-                                         config_.http.has_value(), std::move(xdpTapRings));
+                                         config_.http.has_value(), std::move(xdpTaps));
       logLine(!xdp_->on() ? LogLevel::Error : xdp_->note().empty() ? LogLevel::Info : LogLevel::Warning, xdp_->describe());
     }
 

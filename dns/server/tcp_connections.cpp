@@ -16,6 +16,8 @@
 
 #include "dns/engine/answer.hpp"
 #include "dns/server/log.hpp"
+#include "dns/server/tap_recorder.hpp"
+#include "zones/view.hpp"
 
 namespace lodestar::server {
 
@@ -46,8 +48,8 @@ struct TcpConnections::Connection {
   bool peerDone = false;  // the client half-closed: answer what we have, then close
 };
 
-TcpConnections::TcpConnections(int epollFd, TcpAdmission& admission, TcpTimeouts timeouts)
-    : epollFd_(epollFd), admission_(admission), timeouts_(timeouts), scratch_(2 + 65535) {}
+TcpConnections::TcpConnections(int epollFd, TcpAdmission& admission, TcpTimeouts timeouts, TapRecorder* tap)
+    : epollFd_(epollFd), admission_(admission), timeouts_(timeouts), tap_(tap), scratch_(2 + 65535) {}
 
 TcpConnections::~TcpConnections() {
   for (auto& c : connections_)
@@ -190,6 +192,7 @@ bool TcpConnections::answerBuffered(Connection& c, const zones::View& view, cons
     if (c.in.size() - at - 2 < len) break;
     engine::AnswerContext a(c.in.data() + at + 2, len, client, scratch_.data() + 2, scratch_.size() - 2);
     size_t n = engine::answerQuery(a, view, pipeline);
+    if (tap_) tap_->record(a, view.serial());
     at += 2 + len;
     if (n == 0) continue;
     scratch_[0] = static_cast<uint8_t>(n >> 8);

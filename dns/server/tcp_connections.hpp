@@ -20,6 +20,8 @@ class View;
 
 namespace lodestar::server {
 
+class TapRecorder;
+
 struct TcpTimeouts {
   std::chrono::milliseconds idle{10'000};    ///< no message under way, nothing to write
   std::chrono::milliseconds message{2'000};  ///< from a message's first byte (or the connect) to its last
@@ -29,7 +31,8 @@ class TcpConnections {
  public:
   using Clock = std::chrono::steady_clock;
 
-  TcpConnections(int epollFd, TcpAdmission& admission, TcpTimeouts timeouts);
+  /// `tap`: dnstap's recorder of this thread (null: no dnstap).
+  TcpConnections(int epollFd, TcpAdmission& admission, TcpTimeouts timeouts, TapRecorder* tap = nullptr);
   ~TcpConnections();
   TcpConnections(const TcpConnections&) = delete;
   TcpConnections& operator=(const TcpConnections&) = delete;
@@ -64,6 +67,7 @@ class TcpConnections {
   int epollFd_;
   TcpAdmission& admission_;
   TcpTimeouts timeouts_;
+  TapRecorder* tap_;
   std::list<Connection> connections_;
   std::vector<uint8_t> scratch_;  // one answer, reused
   uint64_t refused_ = 0;

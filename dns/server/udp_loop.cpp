@@ -17,6 +17,7 @@
 #include <random>
 
 #include "dns/engine/answer.hpp"
+#include "dns/server/tap_recorder.hpp"
 
 namespace lodestar::server {
 
@@ -27,6 +28,9 @@ constexpr size_t kMaxUdpAnswer = 4096;       // udp.max_payload is at most this
 constexpr unsigned kMaxBatchesPerWake = 16;  // then look at the clock and the stop flag
 constexpr size_t kControlSize = CMSG_SPACE(sizeof(in6_pktinfo));
 constexpr double kQueriesPerWake = 3;        // what a coalescing wait aims to gather
+// dnstap: a batch's answers are sent from their slots after they are published, so the ring
+// must not come round to them within a batch (TapRecorder::begin).
+static_assert(kBatch < dnstap::TapRing::kMinCapacity);
 constexpr auto kRateWindow = std::chrono::milliseconds(10);
 
 // Writes one control message of `level`/`type` holding `info` at `out`; its size.
@@ -118,6 +122,7 @@ UdpLoop::UdpLoop(int fd, bool wildcard, ViewPublisher& views, ViewPublisher::Rea
       batch_(std::make_unique<Batch>()),
       random_(std::random_device{}() ^ reinterpret_cast<uintptr_t>(this)) {
   pipeline_.setDetailed(settings_.detailedStats);
+  answerRoom_ = std::max<size_t>(settings_.maxPayload, wire::kClassicUdpPayload);
   Batch& b = *batch_;
   for (unsigned i = 0; i < kBatch; ++i) {
     b.inIov[i] = {b.queries[i].data(), kMaxQuery};
@@ -159,11 +164,11 @@ void UdpLoop::stop() {
 
 void UdpLoop::run() {
   prctl(PR_SET_TIMERSLACK, 1000UL);  // 1 µs: the default 50 µs slack would swamp the waits
-  if (pipeline_.detailed()) runAs<true>();
-  else runAs<false>();
+  if (pipeline_.detailed()) tap_ ? runAs<true, true>() : runAs<true, false>();
+  else tap_ ? runAs<false, true>() : runAs<false, false>();
 }
 
-template <bool Detailed>
+template <bool Detailed, bool Tapped>
 void UdpLoop::runAs() {
   using Clock = std::chrono::steady_clock;
   auto windowStart = Clock::now();
@@ -177,9 +182,9 @@ void UdpLoop::runAs() {
     unsigned got;
     if (busy && delay.count() > 0) {
       sleepFor(delay);
-      got = receiveBatches<Detailed>(MSG_DONTWAIT);
+      got = receiveBatches<Detailed, Tapped>(MSG_DONTWAIT);
     } else {
-      got = receiveBatches<Detailed>(MSG_WAITFORONE);  // blocks for the first query only
+      got = receiveBatches<Detailed, Tapped>(MSG_WAITFORONE);  // blocks for the first query only
     }
     busy = got > 0;
     if (settings_.coalesceMax.count() == 0) continue;  // no waits: no rate to track
@@ -196,7 +201,7 @@ void UdpLoop::runAs() {
   ViewPublisher::leave(reader_);
 }
 
-template <bool Detailed>
+template <bool Detailed, bool Tapped>
 unsigned UdpLoop::receiveBatches(int flags) {
   Batch& b = *batch_;
   const zones::View* view = nullptr;
@@ -218,16 +223,24 @@ unsigned UdpLoop::receiveBatches(int flags) {
     for (int i = 0; i < got; ++i) {
       msghdr& h = b.in[i].msg_hdr;
       size_t n = 0;
+      uint8_t* out = b.answers[i].data();
       if (h.msg_flags & MSG_TRUNC) {
         ++stats_.received;
         ++stats_.dropped;
       } else {
         const engine::Client client = clientOf(b.peers[i]);
-        engine::AnswerContext a(b.queries[i].data(), b.in[i].msg_len, client, b.answers[i].data(), kMaxUdpAnswer);
+        const uint8_t* query = b.queries[i].data();
+        const size_t size = b.in[i].msg_len;
+        // dnstap: the answer is written into the log's slot, after the query, and sent from
+        // there (TapRecorder::begin); when the ring is full, here as usual.
+        uint8_t* slot = Tapped ? tap_->begin(query, size, kMaxQuery, answerRoom_) : nullptr;
+        if (slot) out = slot;
+        engine::AnswerContext a(query, size, client, out, slot ? answerRoom_ : kMaxUdpAnswer);
         n = engine::answerQueryAs<Detailed>(a, *view, pipeline_);
+        if constexpr (Tapped) tap_->finish(a, slot != nullptr, view->serial());
       }
       if (n) {
-        b.outIov[replies] = {b.answers[i].data(), n};
+        b.outIov[replies] = {out, n};
         msghdr& o = b.out[replies].msg_hdr;  // its iovec was set up once
         o.msg_name = &b.peers[i];
         o.msg_namelen = h.msg_namelen;

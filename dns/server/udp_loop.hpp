@@ -18,6 +18,8 @@
 
 namespace lodestar::server {
 
+class TapRecorder;
+
 struct UdpSettings {
   uint16_t maxPayload = 1232;
   /// The longest wait for more queries before a batch; 0 (the default) never waits.
@@ -44,15 +46,18 @@ class UdpLoop {
   const engine::QueryStats& stats() const noexcept { return stats_; }
   /// A stage for this thread's answer path (it must outlive the loop); before start() only.
   void addStage(engine::Stage& stage) noexcept { pipeline_.add(stage); }
+  /// dnstap: this thread's recorder (it must outlive the loop); before start() only.
+  void logTo(TapRecorder& tap) noexcept { tap_ = &tap; }
 
  private:
   struct Batch;
   void run();
-  // The loop, with the metrics' detail chosen once for the thread (engine::answerQueryAs).
-  template <bool Detailed>
+  // The loop, with the metrics' detail (engine::answerQueryAs) and dnstap chosen once for
+  // the thread: without them the answer path does not even test for them.
+  template <bool Detailed, bool Tapped>
   void runAs();
   /// Receives and answers at most a few batches; returns how many queries came in.
-  template <bool Detailed>
+  template <bool Detailed, bool Tapped>
   unsigned receiveBatches(int flags);
 
   int fd_;
@@ -66,6 +71,10 @@ class UdpLoop {
   engine::QueryStats stats_;
   engine::Pipeline pipeline_{stats_, settings_.maxPayload};
   engine::FastRandom random_;
+  TapRecorder* tap_ = nullptr;
+  // The longest answer this loop sends (engine::answerQuery's UDP limit): the room an answer
+  // needs in dnstap's slot.
+  size_t answerRoom_ = 0;
 };
 
 }  // namespace lodestar::server

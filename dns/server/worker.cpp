@@ -12,7 +12,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "dns/server/tap_stage.hpp"
+#include "dns/server/tap_recorder.hpp"
 #include "dns/server/tcp_connections.hpp"
 
 namespace lodestar::server {
@@ -32,11 +32,11 @@ Worker::Worker(WorkerSockets sockets, ViewPublisher& views, std::vector<ViewPubl
   tcpPipeline_.setDetailed(settings.udp.detailedStats);
   if (settings.tap) {
     for (auto& u : udp_) {
-      stages_.push_back(std::make_unique<TapStage>(settings.tap->addProducer(), false));
-      u->addStage(*stages_.back());
+      taps_.push_back(std::make_unique<TapRecorder>(settings.tap->addProducer(false), settings.tap->clock()));
+      u->logTo(*taps_.back());
     }
-    stages_.push_back(std::make_unique<TapStage>(settings.tap->addProducer(), true));
-    tcpPipeline_.add(*stages_.back());
+    taps_.push_back(std::make_unique<TapRecorder>(settings.tap->addProducer(true), settings.tap->clock()));
+    tcpTap_ = taps_.back().get();
   }
   epollFd_ = epoll_create1(EPOLL_CLOEXEC);
   wakeFd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -84,7 +84,7 @@ void Worker::runTcp() {
   watch({EpollTag::Kind::Wake, wakeFd_});
   for (int fd : sockets_.tcp) watch({EpollTag::Kind::TcpListener, fd});
 
-  TcpConnections tcp(epollFd_, admission_, settings_.tcp);
+  TcpConnections tcp(epollFd_, admission_, settings_.tcp, tcpTap_);
   std::array<epoll_event, 64> events;
   while (!stopping_.load(std::memory_order_relaxed)) {
     // While blocked this thread holds no view, so a reload never waits for it.

@@ -25,6 +25,8 @@ class View;
 
 namespace lodestar::server {
 
+class TapRecorder;
+
 struct WorkerSettings {
   UdpSettings udp;
   TcpTimeouts tcp;
@@ -66,7 +68,8 @@ class Worker {
   engine::QueryStats tcpStats_;
   engine::Pipeline tcpPipeline_{tcpStats_};
   engine::FastRandom random_;
-  std::vector<std::unique_ptr<engine::Stage>> stages_;  // its threads' pipelines' (dnstap)
+  std::vector<std::unique_ptr<TapRecorder>> taps_;  // dnstap: one per thread
+  TapRecorder* tcpTap_ = nullptr;
 };
 
 }  // namespace lodestar::server

@@ -14,7 +14,7 @@
 
 #include "dns/engine/answer.hpp"
 #include "dns/engine/fast_random.hpp"
-#include "dns/server/tap_stage.hpp"
+#include "dns/server/tap_recorder.hpp"
 #include "dns/xdp/filter_program.hpp"
 #include "dns/xdp/link_check.hpp"
 #include "dns/xdp/xsk_queue.hpp"
@@ -53,7 +53,7 @@ struct XdpPath::Queue final : xdp::Responder {
   engine::QueryStats stats;
   engine::Pipeline pipeline{stats};  // its UDP cap is set when the queue starts
   engine::FastRandom random{std::random_device{}()};
-  std::unique_ptr<TapStage> tap;  // with dnstap
+  std::unique_ptr<TapRecorder> tap;  // with dnstap
   std::thread thread;
 
   size_t respond(const uint8_t* query, size_t size, const wire::Address& source, uint16_t port, uint8_t* out,
@@ -61,15 +61,17 @@ struct XdpPath::Queue final : xdp::Responder {
     // The frame's room bounds the answer as well as the UDP cap does.
     const engine::Client client{source, engine::Transport::Udp, 0, &random, port};
     engine::AnswerContext a(query, size, client, out, room);
-    return engine::answerQuery(a, *view, pipeline);
+    const size_t n = engine::answerQuery(a, *view, pipeline);
+    if (tap) tap->record(a, view->serial());
+    return n;
   }
 };
 
 XdpPath::XdpPath(const config::XdpConfig& config, const std::vector<config::ListenAddress>& listen,
                  ViewPublisher& views, std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload,
-                 bool detailedStats, std::vector<dnstap::TapRing*> tapRings)
+                 bool detailedStats, std::vector<std::unique_ptr<TapRecorder>> taps)
     : config_(config), filter_(std::make_unique<xdp::FilterProgram>()) {
-  if (!start(listen, views, readers, maxPayload, detailedStats, tapRings)) {
+  if (!start(listen, views, readers, maxPayload, detailedStats, taps)) {
     note_.clear();
     queues_.clear();
     filter_.reset();
@@ -85,7 +87,7 @@ XdpPath::XdpPath(const config::XdpConfig& config, const std::vector<config::List
 
 bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
                     const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload, bool detailedStats,
-                    const std::vector<dnstap::TapRing*>& tapRings) {
+                    std::vector<std::unique_ptr<TapRecorder>>& taps) {
   const unsigned ifindex = if_nametoindex(config_.interface.c_str());
   if (ifindex == 0) {
     error_ = "no network interface named '" + config_.interface + "'";
@@ -119,10 +121,7 @@ bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublis
     q->reader = readers.at(i);
     q->pipeline.setUdpLimit(maxPayload);
     q->pipeline.setDetailed(detailedStats);
-    if (i < tapRings.size()) {
-      q->tap = std::make_unique<TapStage>(*tapRings[i], false);
-      q->pipeline.add(*q->tap);
-    }
+    if (i < taps.size()) q->tap = std::move(taps[i]);
     q->socket = xdp::XskQueue::open(config_.interface, q->number, *filter_, error_);
     if (!q->socket) return false;
     queues_.push_back(std::move(q));

@@ -14,25 +14,22 @@
 
 #include "dns/config/server_config.hpp"
 #include "dns/engine/stats.hpp"
+#include "dns/server/tap_recorder.hpp"
 #include "dns/server/view_publisher.hpp"
 #include "zones/yaml/diagnostics.hpp"
 
 namespace lodestar::xdp {
 class FilterProgram;
 }
-namespace lodestar::dnstap {
-class TapRing;
-}
-
 namespace lodestar::server {
 
 class XdpPath {
  public:
-  /// `readers` holds one reader of `views` per configured queue; `tapRings`, with dnstap, one
-  /// ring of its writer per queue (empty: no dnstap). Starts the threads.
+  /// `readers` holds one reader of `views` per configured queue; `taps`, with dnstap, one
+  /// recorder per queue (empty: no dnstap). Starts the threads.
   XdpPath(const config::XdpConfig& config, const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
           std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload, bool detailedStats = true,
-          std::vector<dnstap::TapRing*> tapRings = {});
+          std::vector<std::unique_ptr<TapRecorder>> taps = {});
   ~XdpPath();
   XdpPath(const XdpPath&) = delete;
   XdpPath& operator=(const XdpPath&) = delete;
@@ -54,7 +51,7 @@ class XdpPath {
   struct Queue;
   bool start(const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
              const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload, bool detailedStats,
-             const std::vector<dnstap::TapRing*>& tapRings);
+             std::vector<std::unique_ptr<TapRecorder>>& taps);
   void run(Queue& q);
 
   config::XdpConfig config_;

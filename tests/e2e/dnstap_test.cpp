@@ -6,7 +6,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <time.h>
+
+#include <cstdio>
+#include <regex>
 #include <string>
+#include <vector>
 
 #include "tests/support/command.hpp"
 #include "tests/support/demo_fixture.hpp"
@@ -20,6 +25,30 @@ namespace {
 
 bool haveReaders() { return access("/usr/bin/dnstap-ldns", X_OK) == 0 && access("/usr/bin/fstrm_dump", X_OK) == 0; }
 
+double wallSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+
+// Every "query_time"/"response_time" dnstap-ldns printed, as seconds since the epoch (UTC).
+std::vector<double> loggedTimes(const std::string& yaml) {
+  std::vector<double> times;
+  const std::regex stamp(R"(_time: !!timestamp (\d+)-(\d+)-(\d+) (\d+):(\d+):(\d+)\.(\d+))");
+  for (auto it = std::sregex_iterator(yaml.begin(), yaml.end(), stamp); it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    tm t{};
+    t.tm_year = std::stoi(m[1]) - 1900;
+    t.tm_mon = std::stoi(m[2]) - 1;
+    t.tm_mday = std::stoi(m[3]);
+    t.tm_hour = std::stoi(m[4]);
+    t.tm_min = std::stoi(m[5]);
+    t.tm_sec = std::stoi(m[6]);
+    times.push_back(double(timegm(&t)) + std::stod("0." + m[7].str()));
+  }
+  return times;
+}
+
 }  // namespace
 
 TEST_CASE("dnstap: every query and answer is in the log, with its ECS option and region, read by dnstap-ldns",
@@ -31,6 +60,7 @@ TEST_CASE("dnstap: every query and answer is in the log, with its ECS option and
   DaemonProcess& d = demo.daemon();
   // 5 steered A over UDP with ECS (192.0.2.0/24), 3 NXDOMAIN over UDP, 2 steered over TCP.
   std::string region;
+  const double firstSent = wallSeconds();
   for (int i = 0; i < 5; ++i) {
     Answer a = d.ask(QueryBuilder{}.name("www.gtm.example.test.").type(1).ecs("192.0.2.0/24"));
     REQUIRE(a.rcode == 0);
@@ -43,6 +73,7 @@ TEST_CASE("dnstap: every query and answer is in the log, with its ECS option and
   for (int i = 0; i < 100 && d.log().find("reloaded:") == std::string::npos; ++i) usleep(50'000);
   REQUIRE(d.log().find("reloaded:") != std::string::npos);
   REQUIRE(d.ask(QueryBuilder{}.name("www.gtm.example.test.").type(1).ecs("192.0.2.0/24")).rcode == 0);
+  const double lastAnswered = wallSeconds();
   // Each thread says what it does (top -H, ps -L, and tools/bench/dnstap_cpu.sh counts the
   // answering threads apart from the writer by these names).
   const std::string threads = runCommand("cat /proc/" + std::to_string(d.pid()) + "/task/*/comm").output;
@@ -51,12 +82,21 @@ TEST_CASE("dnstap: every query and answer is in the log, with its ECS option and
   CHECK(count(threads, "lodestar-tap\n") == 1);
   REQUIRE(d.stop() == 0);  // the writer closes the file: complete, with its stop frame
 
-  const CommandResult read = runCommand("/usr/bin/dnstap-ldns -y -r " + file);
+  const CommandResult read = runCommand("TZ=UTC /usr/bin/dnstap-ldns -y -r " + file);
   INFO(read.output.substr(0, 6000));
   REQUIRE(read.status == 0);
   const std::string& y = read.output;
   CHECK(count(y, "type: AUTH_QUERY") == 11);
   CHECK(count(y, "type: AUTH_RESPONSE") == 11);
+  // When each was answered: the workers stamp the CPU's counter (or the clock), the writer
+  // turns it into the time of day; every stamp lies between the first query and the last
+  // answer (dnstap-ldns prints microseconds).
+  const std::vector<double> times = loggedTimes(y);
+  CHECK(times.size() == 33);  // a query's time in each frame, a response's in each response
+  for (double t : times) {
+    CHECK(t >= firstSent - 1e-6);
+    CHECK(t <= lastAnswered + 1e-6);
+  }
   CHECK(count(y, "identity: \"ns-test\"") == 22);
   CHECK(count(y, "socket_protocol: UDP") == 18);
   CHECK(count(y, "socket_protocol: TCP") == 4);

@@ -46,6 +46,7 @@ TEST_CASE("dnstap: mistakes are named with their line", "[config]") {
   CHECK_THAT(error("  identity: ns1\n"), Catch::Contains("'file' or 'socket' is needed"));
   CHECK_THAT(error("  file: a\n  queries: false\n  responses: false\n"), Catch::Contains("nothing to log"));
   CHECK_THAT(error("  file: a\n  queue: 3\n"), Catch::Contains("dnstap.queue"));
+  CHECK_THAT(error("  file: a\n  queue: 32\n"), Catch::Contains("dnstap.queue"));  // fewer than a batch and more
   CHECK_THAT(error("  socket: /" + std::string(200, 'x') + "\n"), Catch::Contains("longer than a Unix socket path"));
   CHECK_THAT(error("  file: a\n  colour: red\n"), Catch::Contains("colour"));
 }

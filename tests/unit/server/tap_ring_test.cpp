@@ -8,17 +8,17 @@ using lodestar::dnstap::TapRecord;
 using lodestar::dnstap::TapRing;
 
 TEST_CASE("dnstap ring: in order, bounded, a full ring drops and counts", "[dnstap]") {
-  TapRing ring(3);  // rounded up to 4
-  REQUIRE(ring.capacity() == 4);
+  CHECK(TapRing(3, false).capacity() == TapRing::kMinCapacity);  // never fewer than a batch and more
+  TapRing ring(100, false);  // rounded up to 128
+  REQUIRE(ring.capacity() == 128);
   CHECK(ring.front() == nullptr);
-  for (uint16_t i = 0; i < 4; ++i) {
-    TapRecord* r = ring.claim();
-    REQUIRE(r);
-    r->queryLength = i;
+  for (uint16_t i = 0; i < 128; ++i) {
+    REQUIRE(ring.claim());
+    ring.slot().queryLength = i;
     ring.publish();
   }
-  CHECK(ring.claim() == nullptr);  // full: the worker goes on
-  CHECK(ring.claim() == nullptr);
+  CHECK_FALSE(ring.claim());  // full: the worker goes on
+  CHECK_FALSE(ring.claim());
   CHECK(ring.dropped() == 2);
   for (uint16_t i = 0; i < 2; ++i) {
     const TapRecord* r = ring.front();
@@ -26,11 +26,16 @@ TEST_CASE("dnstap ring: in order, bounded, a full ring drops and counts", "[dnst
     CHECK(r->queryLength == i);
     ring.pop();
   }
-  TapRecord* again = ring.claim();  // a slot the writer gave back
-  REQUIRE(again);
-  again->queryLength = 9;
+  REQUIRE(ring.claim());  // a slot the writer gave back
+  ring.slot().queryLength = 9;
   ring.publish();
-  for (uint16_t want : {2, 3, 9}) {
+  for (uint16_t want = 2; want < 128; ++want) {
+    const TapRecord* r = ring.front();
+    REQUIRE(r);
+    CHECK(r->queryLength == want);
+    ring.pop();
+  }
+  for (uint16_t want : {9}) {
     const TapRecord* r = ring.front();
     REQUIRE(r);
     CHECK(r->queryLength == want);
