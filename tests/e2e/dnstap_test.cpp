@@ -3,7 +3,10 @@
 // option, and a steered answer names its region in the extra field.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <time.h>
@@ -122,4 +125,34 @@ TEST_CASE("dnstap: every query and answer is in the log, with its ECS option and
   CHECK(count(dump.output, "region=eu-west") + count(dump.output, "region=us-east") +
             count(dump.output, "region=ap-northeast") == 16);
   CHECK(count(dump.output, "region=#") == 0);  // never a region the writer could not name
+}
+
+TEST_CASE("dnstap: with udp.max_payload 4096 (no room for the answer in a slot) UDP answers are still logged and junk is not",
+          "[e2e][dnstap]") {
+  if (!haveReaders()) LODESTAR_SKIP("dnstap-ldns or fstrm_dump is not installed (apt-get install dnstap-ldns fstrm-bin)");
+  TempDir out;
+  const std::string file = out.path() + "/queries.fstrm";
+  // A slot holds 2,048 bytes: a 4,096-byte answer cannot go beside the query, so the UDP loop
+  // answers in its own buffer and the record is copied from the two places.
+  DemoFixture demo({}, "udp: {max_payload: 4096}\ndnstap:\n  file: " + file + "\n");
+  DaemonProcess& d = demo.daemon();
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(d.port());
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const uint8_t junk[3] = {0xde, 0xad, 0x01};  // shorter than a header: dropped unanswered
+  REQUIRE(sendto(fd, junk, sizeof junk, 0, reinterpret_cast<sockaddr*>(&to), sizeof to) == 3);
+  close(fd);
+  REQUIRE(d.ask(QueryBuilder{}.name("www.gtm.example.test.").type(1).ecs("192.0.2.0/24")).rcode == 0);
+  REQUIRE(d.ask(QueryBuilder{}.name("nothing-here.gtm.example.test.")).rcode == 3);
+  REQUIRE(d.stop() == 0);
+  const CommandResult read = runCommand("TZ=UTC /usr/bin/dnstap-ldns -y -r " + file);
+  INFO(read.output.substr(0, 4000));
+  REQUIRE(read.status == 0);
+  CHECK(count(read.output, "type: AUTH_QUERY") == 2);
+  CHECK(count(read.output, "type: AUTH_RESPONSE") == 2);
+  CHECK(count(read.output, "NXDOMAIN") == 1);
+  CHECK(count(read.output, "0008000700011818c00002") == 1);  // the steered answer's ECS, /24
 }
