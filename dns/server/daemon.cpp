@@ -499,9 +499,34 @@ class Daemon {
       if (!failOpen_ || !regionWatch_) return;
       const AdminState inEffect = admin_->effective();
       const int64_t now = unixNow();
+      JudgeInputs in = judgeInputs(inEffect, now);
+      if (in == lastJudged_ && failOpen_->settled() && regionWatch_->settled()) return;  // it would find the same
+      lastJudged_ = std::move(in);
       failOpen_->evaluate(*publisher_->current(), publisher_->generation(), inEffect, now);
       regionWatch_->evaluate(*publisher_->current(), inEffect, now);
     });
+  }
+
+  // All that the judges read: the view, the drains and forced states in effect, and what every
+  // endpoint's probes see. A pass over 100,000 steered records takes about a second of the
+  // control loop, so the once-a-second call skips it when none of this moved and nothing
+  // waits to be told. Reading 30,000 cells costs microseconds.
+  struct JudgeInputs {
+    uint64_t generation = 0;
+    std::vector<std::string> drained;
+    std::map<ForceTarget, health::Forced> forced;
+    std::vector<uint8_t> observed;
+    bool operator==(const JudgeInputs&) const = default;
+  };
+  JudgeInputs judgeInputs(const AdminState& state, int64_t now) const {
+    JudgeInputs in;
+    in.generation = publisher_->generation();
+    for (const auto& [region, drain] : state.effectiveDrains(now)) in.drained.push_back(region);
+    in.forced = state.forced;
+    zones::forEachEndpoint(*publisher_->current(), [&](const zones::EndpointInView& e) {
+      in.observed.push_back(static_cast<uint8_t>(e.cell->observed.load(std::memory_order_relaxed)));
+    });
+    return in;
   }
 
   void setProbeTargets() {
@@ -757,6 +782,7 @@ class Daemon {
   std::unique_ptr<RegionWatch> regionWatch_;  // each record's regions up or down, told
   std::unique_ptr<ClusterConditions> clusterConditions_;  // clustered: degraded, config mismatch, isolated, told
   bool judgeDue_ = false;                     // a judgement is queued on the loop
+  JudgeInputs lastJudged_;                    // what the last judgement read
   uint64_t localFailuresUnlogged_ = 0;
   std::chrono::steady_clock::time_point nextLocalFailureLog_{};
   std::unique_ptr<BackgroundLoad> loader_;  // reloads and checks, beside the loop

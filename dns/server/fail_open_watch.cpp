@@ -32,11 +32,13 @@ void FailOpenWatch::evaluate(const zones::View& view, uint64_t generation, const
       r.since = now;
       ++r.changes;
     }
+  untold_ = 0;
   for (auto it = records_.begin(); it != records_.end();) {
     Record& r = it->second;
     r.budget.refill(now);
     const bool failsNow = !r.groups.empty();
     if (failsNow != r.told && r.budget.canTell()) tell(it->first, r, now);
+    untold_ += failsNow != r.told;
     // A record serving, told so, with a full budget has nothing left to remember.
     if (!failsNow && !r.told && r.budget.full()) it = records_.erase(it);
     else ++it;

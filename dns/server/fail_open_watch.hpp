@@ -39,6 +39,9 @@ class FailOpenWatch {
   /// Records failing open now (a gauge) and times a record entered fail-open (a counter).
   uint64_t failingOpen() const noexcept;
   uint64_t entered() const noexcept { return entered_; }
+  /// Whether the last call told every change it found (none waits for a budget): then a call
+  /// with the same view, overrides and health would tell nothing.
+  bool settled() const noexcept { return untold_ == 0; }
 
  private:
   struct Record {
@@ -55,6 +58,7 @@ class FailOpenWatch {
   std::vector<ClientGroup> groups_;   // clientGroups() of that view
   std::map<std::string, Record> records_;  // by record name: a reload keeps them
   uint64_t entered_ = 0;
+  size_t untold_ = 0;  // records whose state the last call could not tell yet
 };
 
 }  // namespace lodestar::server

@@ -46,6 +46,7 @@ void RegionWatch::evaluate(const zones::View& view, const AdminState& state, int
         }
       }
   size_t told = 0;
+  untold_ = 0;
   std::map<std::pair<std::string, bool>, uint64_t> together;  // (region, up) → records past kToldEach
   for (auto it = pairs_.begin(); it != pairs_.end();) {
     if (!seen.count(it->first)) {
@@ -64,6 +65,7 @@ void RegionWatch::evaluate(const zones::View& view, const AdminState& state, int
         ++together[{it->first.second, p.up}];
       }
     }
+    untold_ += p.up != p.told;
     ++it;
   }
   for (const auto& [key, records] : together) tellTogether(key.first, key.second, records, now);

@@ -40,6 +40,8 @@ class RegionWatch {
   };
   /// Every pair of the last view judged, by record then region.
   std::vector<Row> rows() const;
+  /// Whether the last call told every change it found (none waits for a budget).
+  bool settled() const noexcept { return untold_ == 0; }
 
  private:
   struct Pair {
@@ -54,6 +56,7 @@ class RegionWatch {
 
   Events events_;
   std::map<std::pair<std::string, std::string>, Pair> pairs_;  // (record, region)
+  size_t untold_ = 0;  // pairs whose state the last call could not tell yet
 };
 
 }  // namespace lodestar::server

@@ -53,9 +53,10 @@ TEST_CASE("fail-open is told once on entering and once on leaving, with the grou
   CHECK(watch.failingOpen() == 1);
   CHECK(watch.entered() == 1);
 
-  // Nothing changed: nothing told, however often it is judged.
+  // Nothing changed: nothing told, however often it is judged; every change was told.
   for (int i = 2; i < 10; ++i) watch.evaluate(*view, 1, drainedA(), kNow + i);
   CHECK(events.size() == 1);
+  CHECK(watch.settled());
 
   watch.evaluate(*view, 1, AdminState{}, kNow + 10);
   REQUIRE(events.size() == 2);
@@ -79,12 +80,16 @@ TEST_CASE("a flapping record says at most its burst, then one line per refill, a
   watch.evaluate(*view, 1, drainedA(), kNow);  // and it stays failing open
   CHECK(events.size() == static_cast<size_t>(TellBudget::kBurst));
   CHECK(watch.entered() == 11);
-  // The last line said "serving": wrong now, but told once the budget has refilled.
+  // The last line said "serving": wrong now, but told once the budget has refilled. Until
+  // then the watch is not settled: the daemon's once-a-second call must not be skipped.
   CHECK(events.back()["to"] == "serving");
+  CHECK_FALSE(watch.settled());
   watch.evaluate(*view, 1, drainedA(), kNow + 5);
   CHECK(events.size() == static_cast<size_t>(TellBudget::kBurst));
+  CHECK_FALSE(watch.settled());
   watch.evaluate(*view, 1, drainedA(), kNow + static_cast<int64_t>(TellBudget::kRefillSeconds));
   REQUIRE(events.size() == static_cast<size_t>(TellBudget::kBurst) + 1);
+  CHECK(watch.settled());
   CHECK(events.back()["to"] == "fail-open");
   CHECK(events.back()["changes_not_told"] == 16);  // 17 changes since the last line, this one told
   CHECK(events.back()["since"] == kNow);
