@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 #include "dns/control/protocol.hpp"
 
@@ -42,6 +43,7 @@ std::optional<nlohmann::json> request(const std::string& socketPath, const std::
   }
   std::string in;
   char buf[4096];
+  bool whole = false;  // the answer's line ended
   for (;;) {
     pollfd p{fd, POLLIN, 0};
     if (poll(&p, 1, 120'000) != 1) {
@@ -52,9 +54,20 @@ std::optional<nlohmann::json> request(const std::string& socketPath, const std::
     ssize_t n = read(fd, buf, sizeof buf);
     if (n <= 0) break;
     in.append(buf, static_cast<size_t>(n));
-    if (in.find('\n') != std::string::npos) break;
+    if (in.find('\n') != std::string::npos) {
+      whole = true;
+      break;
+    }
   }
   close(fd);
+  // Closed before the end of the line: say so, not "unreadable" (the daemon gives up on a
+  // reply not taken within its deadline, or it stopped).
+  if (!whole) {
+    error = in.empty() ? "lodestar closed the control connection without answering"
+                       : "lodestar closed the control connection before the whole answer (" + std::to_string(in.size()) +
+                             " bytes came)";
+    return std::nullopt;
+  }
   auto response = parseReply(in);
   if (!response) error = "lodestar sent an unreadable answer";
   return response;
