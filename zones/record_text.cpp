@@ -1,8 +1,10 @@
-// ldns does the parsing of presentation format; we keep only wire bytes.
+// ldns does the parsing of presentation format (after the fast path for the common types);
+// we keep only wire bytes.
 #include "zones/record_text.hpp"
 
 #include <memory>
 
+#include "zones/common_record_text.hpp"
 #include "zones/ldns.hpp"
 
 namespace lodestar::zones {
@@ -32,6 +34,14 @@ std::string rdfBytes(const ldns_rdf* rdf) {
 
 std::optional<ParsedRecord> parseRecordText(const std::string& text, uint32_t defaultTtl,
                                             std::string_view originWire, std::string& error) {
+  ParsedRecord out;
+  if (parseCommonRecord(text, defaultTtl, originWire, out)) return out;
+  return parseRecordTextByLdns(text, defaultTtl, originWire, error);
+}
+
+std::optional<ParsedRecord> parseRecordTextByLdns(const std::string& text, uint32_t defaultTtl,
+                                                  std::string_view originWire, std::string& error) {
+  ParsedRecord out;
   RdfPtr origin = originRdf(originWire);
   ldns_rr* raw = nullptr;
   ldns_status s = ldns_rr_new_frm_str(&raw, text.c_str(), defaultTtl, origin.get(), nullptr);
@@ -40,7 +50,6 @@ std::optional<ParsedRecord> parseRecordText(const std::string& text, uint32_t de
     error = ldns_get_errorstr_by_id(s);
     return std::nullopt;
   }
-  ParsedRecord out;
   out.owner = rdfBytes(ldns_rr_owner(rr.get()));
   out.type = static_cast<uint16_t>(ldns_rr_get_type(rr.get()));
   out.rrclass = static_cast<uint16_t>(ldns_rr_get_class(rr.get()));

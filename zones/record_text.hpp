@@ -22,6 +22,10 @@ struct ParsedRecord {
 std::optional<ParsedRecord> parseRecordText(const std::string& text, uint32_t defaultTtl,
                                             std::string_view originWire, std::string& error);
 
+/// The same through ldns alone: the reference the fast path (common_record_text.hpp) is held to.
+std::optional<ParsedRecord> parseRecordTextByLdns(const std::string& text, uint32_t defaultTtl,
+                                                  std::string_view originWire, std::string& error);
+
 /// Parses a domain name: absolute when it ends in '.', "@" for the origin, otherwise
 /// relative to `originWire`. Returns wire form (case kept), nullopt when invalid.
 std::optional<std::string> parseNameText(std::string_view text, std::string_view originWire);

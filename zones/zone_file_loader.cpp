@@ -22,11 +22,21 @@ struct Entry {
   int column = 1;
 };
 
-// Splits a master file into logical entries (RFC 1035 section 5.1).
-bool splitEntries(const std::string& content, std::vector<Entry>& out, std::string& error, int& errorLine) {
+// Splits a master file into logical entries (RFC 1035 section 5.1), each handed to `onEntry`
+// as it ends: a big file is never held twice. Runs of ordinary bytes are copied at once.
+template <typename OnEntry>
+bool splitEntries(const std::string& content, OnEntry&& onEntry, std::string& error, int& errorLine) {
   Entry cur;
   int line = 1, depth = 0, parenLine = 0;
   bool quoted = false;
+  auto ordinary = [](char c) {
+    return c != '"' && c != '\\' && c != ';' && c != '(' && c != ')' && c != '\n' && c != '\r';
+  };
+  auto endEntry = [&] {
+    if (cur.text.find_first_not_of(" \t\r") != std::string::npos) onEntry(cur);
+    cur.text.clear();
+    cur.line = 0;
+  };
   for (size_t i = 0; i < content.size(); ++i) {
     char c = content[i];
     if (cur.line == 0) cur.line = line;
@@ -71,17 +81,17 @@ bool splitEntries(const std::string& content, std::vector<Entry>& out, std::stri
         break;
       case '\n':
         ++line;
-        if (depth > 0) {
-          cur.text += ' ';
-        } else {
-          if (cur.text.find_first_not_of(" \t\r") != std::string::npos) out.push_back(cur);
-          cur = Entry{};
-        }
+        if (depth > 0) cur.text += ' ';
+        else endEntry();
         break;
       case '\r':
         break;
-      default:
-        cur.text += c;
+      default: {
+        size_t end = i + 1;
+        while (end < content.size() && ordinary(content[end])) ++end;
+        cur.text.append(content, i, end - i);
+        i = end - 1;
+      }
     }
   }
   if (depth > 0) {
@@ -94,7 +104,7 @@ bool splitEntries(const std::string& content, std::vector<Entry>& out, std::stri
     errorLine = line;
     return false;
   }
-  if (cur.text.find_first_not_of(" \t\r") != std::string::npos) out.push_back(cur);
+  endEntry();
   return true;
 }
 
@@ -120,7 +130,7 @@ bool parseTtl(const std::string& text, uint32_t& out, std::string& error) {
 struct FileState {
   std::string origin;  // wire
   uint32_t ttl;
-  std::string previousOwnerText;
+  std::string previousOwner;  // wire, as written; empty before the first record
 };
 
 void loadText(const std::string& path, const std::string& content, FileState state, int depth, ZoneBuilder& builder,
@@ -136,70 +146,73 @@ void loadFile(const std::string& path, FileState state, int depth, ZoneBuilder& 
   loadText(path, *text, std::move(state), depth, builder, diags);
 }
 
+// $ORIGIN, $TTL and $INCLUDE (RFC 1035 section 5.1).
+void directive(const std::string& path, const std::string& text, const yaml::SourceLocation& where, FileState& state,
+               int depth, ZoneBuilder& builder, yaml::Diagnostics& diags) {
+  auto w = words(text);
+  if (w[0] == "$ORIGIN" && w.size() == 2) {
+    auto origin = parseNameText(w[1], state.origin);
+    if (!origin) diags.error(where, "bad $ORIGIN name '" + w[1] + "'");
+    else state.origin = *origin;
+  } else if (w[0] == "$TTL" && w.size() == 2) {
+    std::string error;
+    if (!parseTtl(w[1], state.ttl, error)) diags.error(where, "$TTL: " + error);
+  } else if (w[0] == "$INCLUDE" && (w.size() == 2 || w.size() == 3)) {
+    if (depth >= kMaxIncludeDepth) {
+      diags.error(where, "$INCLUDE nested more than " + std::to_string(kMaxIncludeDepth) + " deep");
+      return;
+    }
+    FileState inner = state;
+    if (w.size() == 3) {
+      auto origin = parseNameText(w[2], state.origin);
+      if (!origin) {
+        diags.error(where, "bad $INCLUDE origin '" + w[2] + "'");
+        return;
+      }
+      inner.origin = *origin;
+    }
+    std::string target = w[1][0] == '/' ? w[1] : directoryOf(path) + w[1];
+    // The origin returns to the includer's after the included file (RFC 1035 5.1).
+    loadFile(target, inner, depth + 1, builder, diags);
+  } else {
+    diags.error(where, "unknown or malformed directive '" + w[0] + "'");
+  }
+}
+
 void loadText(const std::string& path, const std::string& content, FileState state, int depth, ZoneBuilder& builder,
               yaml::Diagnostics& diags) {
   diags.noteSource(path, content);
-  std::string error;
-  std::vector<Entry> entries;
+  std::string error, withOwner;
   int errorLine = 0;
-  if (!splitEntries(content, entries, error, errorLine)) {
-    diags.error({path, errorLine, 1}, error);
-    return;
-  }
-  for (const Entry& e : entries) {
+  auto onEntry = [&](const Entry& e) {
     yaml::SourceLocation where{path, e.line, static_cast<int>(e.text.find_first_not_of(" \t")) + 1};
     if (e.text[0] == '$') {
-      auto w = words(e.text);
-      if (w[0] == "$ORIGIN" && w.size() == 2) {
-        auto origin = parseNameText(w[1], state.origin);
-        if (!origin) diags.error(where, "bad $ORIGIN name '" + w[1] + "'");
-        else state.origin = *origin;
-      } else if (w[0] == "$TTL" && w.size() == 2) {
-        std::string error;
-        if (!parseTtl(w[1], state.ttl, error)) diags.error(where, "$TTL: " + error);
-      } else if (w[0] == "$INCLUDE" && (w.size() == 2 || w.size() == 3)) {
-        if (depth >= kMaxIncludeDepth) {
-          diags.error(where, "$INCLUDE nested more than " + std::to_string(kMaxIncludeDepth) + " deep");
-          continue;
-        }
-        FileState inner = state;
-        if (w.size() == 3) {
-          auto origin = parseNameText(w[2], state.origin);
-          if (!origin) {
-            diags.error(where, "bad $INCLUDE origin '" + w[2] + "'");
-            continue;
-          }
-          inner.origin = *origin;
-        }
-        std::string target = w[1][0] == '/' ? w[1] : directoryOf(path) + w[1];
-        // The origin returns to the includer's after the included file (RFC 1035 5.1).
-        loadFile(target, inner, depth + 1, builder, diags);
-      } else {
-        diags.error(where, "unknown or malformed directive '" + w[0] + "'");
-      }
-      continue;
+      directive(path, e.text, where, state, depth, builder, diags);
+      return;
     }
-    std::string text = e.text;
-    if (text[0] == ' ' || text[0] == '\t') {
+    const std::string* text = &e.text;
+    if (e.text[0] == ' ' || e.text[0] == '\t') {
       // A blank owner repeats the previous one.
-      if (state.previousOwnerText.empty()) {
+      if (state.previousOwner.empty()) {
         diags.error(where, "record without an owner name and no previous owner");
-        continue;
+        return;
       }
-      text = state.previousOwnerText + text;
+      withOwner = wire::nameToText(state.previousOwner) + e.text;
+      text = &withOwner;
     }
-    auto rr = parseRecordText(text, state.ttl, state.origin, error);
+    auto rr = parseRecordText(*text, state.ttl, state.origin, error);
     if (!rr) {
       diags.error(where, error);
-      continue;
+      return;
     }
-    state.previousOwnerText = wire::nameToText(rr->owner);
+    state.previousOwner = rr->owner;
     if (rr->rrclass != 1) {
       diags.error(where, "only class IN is served");
-      continue;
+      return;
     }
     builder.add(rr->owner, rr->type, rr->ttl, std::move(rr->rdata), where, diags);
-  }
+  };
+  if (!splitEntries(content, onEntry, error, errorLine)) diags.error({path, errorLine, 1}, error);
 }
 
 }  // namespace
