@@ -29,6 +29,23 @@ bool hasWildcardLabel(std::string_view wire) {
 ZoneBuilder::ZoneBuilder(std::string_view apexWire, yaml::SourceLocation where)
     : apex_(wire::lowercaseWire(apexWire)), where_(std::move(where)) {}
 
+ZoneBuilder::Where ZoneBuilder::compact(const yaml::SourceLocation& where) {
+  auto it = std::find(files_.rbegin(), files_.rend(), where.file);
+  if (it == files_.rend()) {
+    files_.push_back(where.file);
+    it = files_.rbegin();
+  }
+  return {static_cast<uint32_t>(files_.rend() - it - 1), where.line, where.column};
+}
+
+yaml::SourceLocation ZoneBuilder::full(const Where& where) const { return {files_.at(where.file), where.line, where.column}; }
+
+ZoneBuilder::PendingRRset* ZoneBuilder::PendingNode::find(uint16_t type) noexcept {
+  for (auto& set : rrsets)
+    if (set.type == type) return &set;
+  return nullptr;
+}
+
 bool ZoneBuilder::ownerFits(const std::string& owner, const yaml::SourceLocation& where, yaml::Diagnostics& diags) const {
   if (!wire::isSubdomain(owner, apex_)) {
     diags.error(where, "owner " + wire::nameToText(owner) + " is outside the zone " + wire::nameToText(apex_));
@@ -64,38 +81,36 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
     return;
   }
   PendingNode& node = nodes_[owner];
-  node.name = owner;
   if (node.steer && (type == wire::rrtype::A || type == wire::rrtype::AAAA || type == wire::rrtype::CNAME)) {
     diags.error(where, wire::nameToText(owner) + " is steered (line " + std::to_string(node.steerWhere.line) +
                            "); it cannot also have static " + wire::rrTypeName(type) + " records");
     return;
   }
   // CNAME and other data cannot share a name (RFC 1034 section 3.6.2).
-  bool hasCname = node.rrsets.count(wire::rrtype::CNAME) > 0;
+  bool hasCname = node.find(wire::rrtype::CNAME) != nullptr;
   bool hasOther = node.rrsets.size() > (hasCname ? 1u : 0u);
   if ((type == wire::rrtype::CNAME && hasOther) || (type != wire::rrtype::CNAME && hasCname)) {
-    const auto& other = node.rrsets.begin()->second.where;
+    const auto other = full(node.rrsets.front().where);
     diags.error(where, "CNAME beside other data at " + wire::nameToText(owner) + " (other data at line " +
                            std::to_string(other.line) + " of " + other.file + ")");
     return;
   }
-  auto [it, fresh] = node.rrsets.try_emplace(type);
-  PendingRRset& set = it->second;
-  if (fresh) {
-    set.rrset.type = type;
-    set.rrset.ttl = ttl;
-    set.where = where;
+  PendingRRset* found = node.find(type);
+  if (!found) {
+    auto at = std::find_if(node.rrsets.begin(), node.rrsets.end(), [type](const PendingRRset& s) { return s.type > type; });
+    found = &*node.rrsets.insert(at, PendingRRset{type, ttl, {}, compact(where), 0});
   } else if (type == wire::rrtype::CNAME || type == wire::rrtype::SOA) {
     diags.error(where, "a second " + wire::rrTypeName(type) + " record at " + wire::nameToText(owner) +
                            " (only one is allowed)");
     return;
-  } else if (ttl != set.rrset.ttl) {
+  } else if (ttl != found->ttl) {
     // RFC 2181 section 5.2: one TTL per RRset; keep the lowest so no cache holds data too long.
     diags.warning(where, "TTL " + std::to_string(ttl) + " differs from the RRset's TTL " +
-                             std::to_string(set.rrset.ttl) + "; using the lower");
-    set.rrset.ttl = std::min(ttl, set.rrset.ttl);
+                             std::to_string(found->ttl) + "; using the lower");
+    found->ttl = std::min(ttl, found->ttl);
   }
-  if (std::find(set.rrset.rdata.begin(), set.rrset.rdata.end(), rdata) != set.rrset.rdata.end()) {
+  PendingRRset& set = *found;
+  if (std::find(set.rdata.begin(), set.rdata.end(), rdata) != set.rdata.end()) {
     diags.warning(where, "duplicate record " + wire::rrTypeName(type) + " at " + wire::nameToText(owner) + " ignored");
     return;
   }
@@ -109,7 +124,7 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
     return;
   }
   set.answerBytes += record;
-  set.rrset.rdata.push_back(std::move(rdata));
+  set.rdata.push_back(std::move(rdata));
 }
 
 const Pool* ZoneBuilder::addPool(std::unique_ptr<Pool> pool) {
@@ -122,10 +137,9 @@ void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, c
   std::string owner = wire::lowercaseWire(ownerWire);
   if (!ownerFits(owner, where, diags)) return;
   PendingNode& node = nodes_[owner];
-  node.name = owner;
   for (uint16_t t : {wire::rrtype::A, wire::rrtype::AAAA, wire::rrtype::CNAME}) {
-    if (node.rrsets.count(t)) {
-      const auto& other = node.rrsets.at(t).where;
+    if (const PendingRRset* set = node.find(t)) {
+      const auto other = full(set->where);
       diags.error(where, wire::nameToText(owner) + " has static " + wire::rrTypeName(t) + " data (" + other.file + ":" +
                              std::to_string(other.line) + "); a steered name cannot also have static A, AAAA or CNAME records");
       return;
@@ -137,27 +151,27 @@ void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, c
   }
   steered_.push_back(std::make_unique<SteeredRecord>(std::move(record)));
   node.steer = steered_.back().get();
-  node.steerWhere = where;
+  node.steerWhere = compact(where);
 }
 
 std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   const size_t errorsBefore = diags.errors().size();
   auto apexIt = nodes_.find(apex_);
-  if (apexIt == nodes_.end() || !apexIt->second.rrsets.count(wire::rrtype::SOA)) {
+  if (apexIt == nodes_.end() || !apexIt->second.find(wire::rrtype::SOA)) {
     diags.error(where_, "zone " + wire::nameToText(apex_) + " has no SOA record");
   }
-  if (apexIt == nodes_.end() || !apexIt->second.rrsets.count(wire::rrtype::NS)) {
+  if (apexIt == nodes_.end() || !apexIt->second.find(wire::rrtype::NS)) {
     diags.error(where_, "zone " + wire::nameToText(apex_) + " has no NS records at its apex");
   }
   if (diags.errors().size() == errorsBefore) {
     // Serial and minimum are read from the SOA below: its RDATA must hold them. A loader may
     // pass any bytes through (RFC 3597's "\# LEN HEX" form).
-    const PendingRRset& soa = apexIt->second.rrsets.at(wire::rrtype::SOA);
-    const std::string& rdata = soa.rrset.rdata.front();
+    const PendingRRset& soa = *apexIt->second.find(wire::rrtype::SOA);
+    const std::string& rdata = soa.rdata.front();
     const size_t mname = wire::wireNameLength(rdata);
     const size_t rname = mname ? wire::wireNameLength(std::string_view(rdata).substr(mname)) : 0;
-    if (soa.rrset.rdata.size() != 1 || !rname || rdata.size() != mname + rname + 20)
-      diags.error(soa.where, "zone " + wire::nameToText(apex_) +
+    if (soa.rdata.size() != 1 || !rname || rdata.size() != mname + rname + 20)
+      diags.error(full(soa.where), "zone " + wire::nameToText(apex_) +
                                  ": its SOA record is malformed (one record of two names and five numbers is needed)");
   }
   if (diags.errors().size() != errorsBefore) return nullptr;
@@ -171,10 +185,12 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
     zone->index_.emplace(n.name, &n);
     return n;
   };
-  for (const auto& [name, pending] : nodes_) {
+  for (auto& [name, pending] : nodes_) {
     Node& n = addNode(name);
-    for (const auto& [type, set] : pending.rrsets) {
-      n.rrsets.push_back(set.rrset);
+    n.rrsets.reserve(pending.rrsets.size());
+    for (auto& set : pending.rrsets) {
+      // The data moves to the zone; the pending set keeps its type and place for the warnings.
+      n.rrsets.push_back(RRset{set.type, set.ttl, std::move(set.rdata), {}});
       RRset& added = n.rrsets.back();
       added.wire = WireRecord::render(apex_, n.name, added.type, added.ttl, added.rdata);
     }
@@ -200,19 +216,19 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   for (Node& n : zone->nodes_) {
     if (!n.cut) continue;
     if (n.steer)
-      diags.warning(nodes_.at(n.name).steerWhere,
+      diags.warning(full(nodes_.at(n.name).steerWhere),
                     wire::nameToText(n.name) + " lies at or below the delegation " + wire::nameToText(n.cut->name) +
                         "; its steering is never used");
     if (n.cut == &n) {
       for (const auto& r : n.rrsets)
         if (r.type != wire::rrtype::NS && r.type != wire::rrtype::DS)
-          diags.warning(nodes_.at(n.name).rrsets.at(r.type).where,
+          diags.warning(full(nodes_.at(n.name).find(r.type)->where),
                         wire::nameToText(n.name) + " is a delegation point; its " + wire::rrTypeName(r.type) +
                             " record is never served");
     } else {
       for (const auto& r : n.rrsets)
         if (r.type != wire::rrtype::A && r.type != wire::rrtype::AAAA)
-          diags.warning(nodes_.at(n.name).rrsets.at(r.type).where,
+          diags.warning(full(nodes_.at(n.name).find(r.type)->where),
                         wire::nameToText(n.name) + " lies below the delegation " + wire::nameToText(n.cut->name) +
                             "; its " + wire::rrTypeName(r.type) + " record is never served");
     }

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "zones/yaml/diagnostics.hpp"
 #include "zones/zone.hpp"
@@ -34,20 +35,35 @@ class ZoneBuilder {
  private:
   /// Inside the zone and no wildcard; otherwise reports why at `where`.
   bool ownerFits(const std::string& owner, const yaml::SourceLocation& where, yaml::Diagnostics& diags) const;
+  // Where a record was written, compactly: the file by its place in files_ (a big zone has
+  // one or a few files and a million records).
+  struct Where {
+    uint32_t file = 0;
+    int line = 0;
+    int column = 0;
+  };
+  Where compact(const yaml::SourceLocation& where);
+  yaml::SourceLocation full(const Where& where) const;
   struct PendingRRset {
-    RRset rrset;
-    yaml::SourceLocation where;
+    uint16_t type = 0;
+    uint32_t ttl = 0;
+    std::vector<std::string> rdata;
+    Where where;
     size_t answerBytes = 0;  // its records as one answer writes them (owner pointer, fixed fields, data)
   };
   struct PendingNode {
-    std::string name;  // lowercase wire
-    std::map<uint16_t, PendingRRset> rrsets;
+    std::vector<PendingRRset> rrsets;  // by type, as the answer path lists them
     SteeredRecord* steer = nullptr;
-    yaml::SourceLocation steerWhere;
+    Where steerWhere;
+    PendingRRset* find(uint16_t type) noexcept;
+    const PendingRRset* find(uint16_t type) const noexcept {
+      return const_cast<PendingNode*>(this)->find(type);
+    }
   };
   std::string apex_;
   yaml::SourceLocation where_;
   std::map<std::string, PendingNode> nodes_;  // keyed by lowercase wire name
+  std::vector<std::string> files_;
   std::vector<std::unique_ptr<Pool>> pools_;
   std::vector<std::unique_ptr<SteeredRecord>> steered_;
 };

@@ -184,8 +184,10 @@ void loadText(const std::string& path, const std::string& content, FileState sta
   diags.noteSource(path, content);
   std::string error, withOwner;
   int errorLine = 0;
+  yaml::SourceLocation where{path, 0, 0};  // one for the file: no copy of its path per record
   auto onEntry = [&](const Entry& e) {
-    yaml::SourceLocation where{path, e.line, static_cast<int>(e.text.find_first_not_of(" \t")) + 1};
+    where.line = e.line;
+    where.column = static_cast<int>(e.text.find_first_not_of(" \t")) + 1;
     if (e.text[0] == '$') {
       directive(path, e.text, where, state, depth, builder, diags);
       return;
