@@ -4,6 +4,8 @@
 #include "zones/wire_record.hpp"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "dns/wire/constants.hpp"
 #include "dns/wire/name_text.hpp"
@@ -23,11 +25,41 @@ bool sameSuffix(std::string_view a, size_t i, std::string_view b, size_t j) {
                     [](char x, char y) { return wire::asciiLower(static_cast<uint8_t>(x)) == wire::asciiLower(static_cast<uint8_t>(y)); });
 }
 
-std::vector<size_t> labelStarts(std::string_view name) {
-  std::vector<size_t> out;
-  for (size_t at = 0; at < name.size() && name[at] != 0; at += 1 + static_cast<uint8_t>(name[at])) out.push_back(at);
+// At most 128 labels fit a name of 255 bytes.
+struct LabelStarts {
+  uint8_t at[128];
+  size_t count = 0;
+  const uint8_t* begin() const noexcept { return at; }
+  const uint8_t* end() const noexcept { return at + count; }
+};
+
+LabelStarts labelStarts(std::string_view name) {
+  LabelStarts out;
+  for (size_t at = 0; at < name.size() && name[at] != 0 && out.count < 128 && at < 256;
+       at += 1 + static_cast<uint8_t>(name[at]))
+    out.at[out.count++] = static_cast<uint8_t>(at);
   return out;
 }
+
+// A set as it is rendered, before it is kept: reused from set to set, so that rendering a
+// million sets allocates nothing but the arena's chunks.
+struct Draft {
+  std::string bytes;
+  std::vector<WireRecord::Patch> patches;
+  std::vector<uint16_t> names;
+  uint16_t records = 0;
+  WireRecord::Patch lastRdataName;
+  bool intoOwner = false;
+
+  void clear() {
+    bytes.clear();
+    patches.clear();
+    names.clear();
+    records = 0;
+    lastRdataName = {};
+    intoOwner = false;
+  }
+};
 
 // A name already in the message that a later name may point into.
 struct Target {
@@ -44,8 +76,11 @@ void put16(std::string& out, uint16_t v) {
 
 class Renderer {
  public:
-  Renderer(std::string_view apex, std::string_view owner, uint16_t type, WireRecord& out)
-      : apex_(apex), owner_(owner), type_(type), out_(out), targets_{{owner, owner.size(), true, 0}} {}
+  Renderer(std::string_view apex, std::string_view owner, uint16_t type, Draft& out, std::vector<Target>& targets)
+      : apex_(apex), owner_(owner), type_(type), out_(out), targets_(targets) {
+    targets_.clear();
+    targets_.push_back({owner, owner.size(), true, 0});
+  }
 
   void pointer(WireRecord::Base base, size_t add) {
     // The first record's owner pointer is written by the answer without a patch.
@@ -97,18 +132,20 @@ class Renderer {
 
   std::string_view apex_, owner_;
   uint16_t type_;
-  WireRecord& out_;
-  std::vector<Target> targets_;
+  Draft& out_;
+  std::vector<Target>& targets_;
   WireRecord::Patch nameAt_;
 };
 
 }  // namespace
 
 WireRecord WireRecord::render(std::string_view apex, std::string_view owner, uint16_t type, uint32_t ttl,
-                              const std::vector<std::string>& rdata) {
-  WireRecord r;
-  Renderer renderer(apex, owner, type, r);
-  for (const std::string& rd : rdata) {
+                              Span<std::string_view> rdata, Arena& arena) {
+  thread_local Draft r;
+  thread_local std::vector<Target> targets;
+  r.clear();
+  Renderer renderer(apex, owner, type, r, targets);
+  for (std::string_view rd : rdata) {
     renderer.pointer(Owner, 0);
     put16(r.bytes, type);
     put16(r.bytes, wire::rrclass::IN);
@@ -122,18 +159,25 @@ WireRecord WireRecord::render(std::string_view apex, std::string_view owner, uin
     size_t at = 0;
     for (unsigned i = 0; i < names.count; ++i) {
       r.bytes.append(rd, at, names.name[i].at - at);
-      renderer.name(std::string_view(rd).substr(names.name[i].at, names.name[i].length));
+      renderer.name(rd.substr(names.name[i].at, names.name[i].length));
       if (names.name[i].at == 0) r.lastRdataName = renderer.lastNameAt();
       at = names.name[i].at + names.name[i].length;
     }
-    r.bytes.append(rd, at);
+    r.bytes.append(rd.substr(at));
     const size_t rdlength = r.bytes.size() - rdlengthAt - 2;
     r.bytes[rdlengthAt] = static_cast<char>(rdlength >> 8);
     r.bytes[rdlengthAt + 1] = static_cast<char>(rdlength & 0xFF);
     ++r.records;
     if (r.bytes.size() > kMaxRendered) return WireRecord{};
   }
-  return r;
+  WireRecord out;
+  out.bytes = arena.copy(r.bytes);
+  out.patches = arena.copy(r.patches.data(), r.patches.size());
+  out.names = arena.copy(r.names.data(), r.names.size());
+  out.records = r.records;
+  out.lastRdataName = r.lastRdataName;
+  out.intoOwner = r.intoOwner;
+  return out;
 }
 
 }  // namespace lodestar::zones

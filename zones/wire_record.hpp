@@ -6,9 +6,9 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <string_view>
-#include <vector>
+
+#include "zones/arena.hpp"
 
 namespace lodestar::zones {
 
@@ -19,12 +19,12 @@ struct WireRecord {
     uint16_t add = 0;  // added to the base's offset in the message
     Base base = Owner;
   };
-  std::string bytes;  // each record: owner pointer, type, class, TTL, RDLENGTH, RDATA
+  std::string_view bytes;  // each record: owner pointer, type, class, TTL, RDLENGTH, RDATA
   /// Every pointer but the first record's owner, which is always at the start.
-  std::vector<Patch> patches;
+  Span<Patch> patches;
   /// Where an NS set's target names with labels of their own start in `bytes`: the owners
   /// of its glue, written after it, point there. (Other sets' names are not written again.)
-  std::vector<uint16_t> names;
+  Span<uint16_t> names;
   uint16_t records = 0;
   /// Where the name starting the last record's RDATA (a CNAME's target) can be pointed at:
   /// its first label, or where its pointer leads.
@@ -33,10 +33,11 @@ struct WireRecord {
   /// as labels (the question), not as a pointer, for them to be right.
   bool intoOwner = false;
 
-  /// Every record of an RRset of `owner` (lowercase wire, at or below `apex`), with `ttl`.
-  /// Empty when the set is too large for its pointers to reach (it is written field by field).
+  /// Every record of an RRset of `owner` (lowercase wire, at or below `apex`), with `ttl`,
+  /// kept in `arena`. Empty when the set is too large for its pointers to reach (it is
+  /// written field by field).
   static WireRecord render(std::string_view apex, std::string_view owner, uint16_t type, uint32_t ttl,
-                           const std::vector<std::string>& rdata);
+                           Span<std::string_view> rdata, Arena& arena);
 };
 
 }  // namespace lodestar::zones

@@ -1,4 +1,5 @@
-// A compiled zone: owner names to nodes of pre-rendered RRsets, read-only once built.
+// A compiled zone: owner names to nodes of pre-rendered RRsets, read-only once built. Every
+// name, record and rendered set lives in the zone's arena; nodes and sets are plain views.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "zones/arena.hpp"
 #include "zones/name_index.hpp"
 #include "zones/stats_slots.hpp"
 #include "zones/steered_record.hpp"
@@ -21,19 +23,19 @@ namespace lodestar::zones {
 struct RRset {
   uint16_t type = 0;
   uint32_t ttl = 0;
-  std::vector<std::string> rdata;
+  Span<std::string_view> rdata;
   WireRecord wire;
 };
 
 /// An owner name in a zone. Empty non-terminals exist as nodes without RRsets, so that a
 /// name with descendants answers NODATA rather than NXDOMAIN.
 struct Node {
-  std::string name;  // lowercase uncompressed wire form
-  std::vector<RRset> rrsets;
+  std::string_view name;  // lowercase uncompressed wire form
+  Span<RRset> rrsets;     // by type
   /// The delegation point at or above this node (never the apex); null when authoritative.
   const Node* cut = nullptr;
   /// For a delegation point: the nodes holding glue addresses for its NS targets.
-  std::vector<const Node*> glue;
+  Span<const Node*> glue;
   /// For a CNAME node: the target's node when the target lies in this zone.
   const Node* cnameTarget = nullptr;
   /// For a CNAME node: the target is a name of this zone (even when it does not exist).
@@ -79,6 +81,7 @@ class Zone {
  private:
   friend class ZoneBuilder;
   friend class View;  // numbers the zone and its steered records for the counters
+  Arena arena_;  // first: the views below point into it
   std::string apex_;
   std::deque<Node> nodes_;  // stable addresses
   NameIndex<const Node> index_;

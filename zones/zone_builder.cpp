@@ -12,7 +12,7 @@ namespace lodestar::zones {
 
 namespace {
 
-uint32_t readU32(const std::string& s, size_t at) {
+uint32_t readU32(std::string_view s, size_t at) {
   return uint32_t(uint8_t(s[at])) << 24 | uint32_t(uint8_t(s[at + 1])) << 16 | uint32_t(uint8_t(s[at + 2])) << 8 |
          uint8_t(s[at + 3]);
 }
@@ -178,34 +178,40 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
 
   auto zone = std::make_unique<Zone>();
   zone->apex_ = apex_;
-  auto addNode = [&](const std::string& name) -> Node& {
+  Arena& arena = zone->arena_;
+  auto addNode = [&](std::string_view name) -> Node& {
     zone->nodes_.emplace_back();
     Node& n = zone->nodes_.back();
-    n.name = name;
+    n.name = arena.copy(name);
     zone->index_.emplace(n.name, &n);
     return n;
   };
+  std::vector<RRset> sets;
+  std::vector<std::string_view> rdata;
   for (auto& [name, pending] : nodes_) {
     Node& n = addNode(name);
-    n.rrsets.reserve(pending.rrsets.size());
+    sets.clear();
     for (auto& set : pending.rrsets) {
-      // The data moves to the zone; the pending set keeps its type and place for the warnings.
-      n.rrsets.push_back(RRset{set.type, set.ttl, std::move(set.rdata), {}});
-      RRset& added = n.rrsets.back();
-      added.wire = WireRecord::render(apex_, n.name, added.type, added.ttl, added.rdata);
+      // The data is copied to the zone's arena and dropped here; the pending set keeps its
+      // type and place for the warnings.
+      rdata.clear();
+      for (const std::string& rd : set.rdata) rdata.push_back(arena.copy(rd));
+      std::vector<std::string>().swap(set.rdata);
+      RRset added{set.type, set.ttl, arena.copy(rdata.data(), rdata.size()), {}};
+      added.wire = WireRecord::render(apex_, n.name, added.type, added.ttl, added.rdata, arena);
+      sets.push_back(added);
     }
+    n.rrsets = arena.copy(sets.data(), sets.size());
     n.steer = pending.steer;
   }
   // Empty non-terminals: every ancestor of a name, up to the apex, exists.
   for (const auto& [name, pending] : nodes_) {
     for (std::string_view p = wire::parentName(name); p.size() > apex_.size(); p = wire::parentName(p)) {
       if (zone->index_.contains(p)) break;
-      addNode(std::string(p));
+      addNode(p);
     }
   }
-  auto findMutable = [&](std::string_view name) -> Node* {
-    return const_cast<Node*>(zone->index_.find(name));
-  };
+  auto pendingOf = [&](std::string_view name) -> const PendingNode& { return nodes_.find(name)->second; };
   // Delegations: the highest NS-owning name below the apex covers everything beneath it.
   for (Node& n : zone->nodes_) {
     for (std::string_view p = n.name; p.size() > apex_.size(); p = wire::parentName(p)) {
@@ -216,34 +222,36 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   for (Node& n : zone->nodes_) {
     if (!n.cut) continue;
     if (n.steer)
-      diags.warning(full(nodes_.at(n.name).steerWhere),
+      diags.warning(full(pendingOf(n.name).steerWhere),
                     wire::nameToText(n.name) + " lies at or below the delegation " + wire::nameToText(n.cut->name) +
                         "; its steering is never used");
     if (n.cut == &n) {
       for (const auto& r : n.rrsets)
         if (r.type != wire::rrtype::NS && r.type != wire::rrtype::DS)
-          diags.warning(full(nodes_.at(n.name).find(r.type)->where),
+          diags.warning(full(pendingOf(n.name).find(r.type)->where),
                         wire::nameToText(n.name) + " is a delegation point; its " + wire::rrTypeName(r.type) +
                             " record is never served");
     } else {
       for (const auto& r : n.rrsets)
         if (r.type != wire::rrtype::A && r.type != wire::rrtype::AAAA)
-          diags.warning(full(nodes_.at(n.name).find(r.type)->where),
+          diags.warning(full(pendingOf(n.name).find(r.type)->where),
                         wire::nameToText(n.name) + " lies below the delegation " + wire::nameToText(n.cut->name) +
                             "; its " + wire::rrTypeName(r.type) + " record is never served");
     }
   }
   for (Node& n : zone->nodes_) {
     if (const RRset* ns = (n.cut == &n) ? n.find(wire::rrtype::NS) : nullptr) {
+      std::vector<const Node*> glue;
       for (const auto& target : ns->rdata) {
-        Node* glue = findMutable(wire::lowercaseWire(target));
-        if (glue && (glue->find(wire::rrtype::A) || glue->find(wire::rrtype::AAAA))) n.glue.push_back(glue);
+        const Node* g = zone->find(wire::lowercaseWire(target));
+        if (g && (g->find(wire::rrtype::A) || g->find(wire::rrtype::AAAA))) glue.push_back(g);
       }
+      n.glue = arena.copy(glue.data(), glue.size());
     }
     if (const RRset* cname = n.find(wire::rrtype::CNAME)) {
       std::string target = wire::lowercaseWire(cname->rdata.front());
       n.cnameTargetInZone = wire::isSubdomain(target, apex_);
-      n.cnameTarget = findMutable(target);
+      n.cnameTarget = zone->find(target);
       // A target at or below a delegation belongs to the child zone: the resolver goes there.
       std::string_view enclosing = target;
       const Node* closest = n.cnameTarget;
@@ -259,14 +267,14 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   }
   zone->apexNode_ = zone->find(apex_);
   zone->soa_ = zone->apexNode_->find(wire::rrtype::SOA);
-  const std::string& soa = zone->soa_->rdata.front();
+  const std::string_view soa = zone->soa_->rdata.front();
   size_t mnameLen = wire::wireNameLength(soa);
   size_t rnameLen = wire::wireNameLength(std::string_view(soa).substr(mnameLen));
   // SOA RDATA after the two names: serial, refresh, retry, expire, minimum.
   zone->serial_ = readU32(soa, mnameLen + rnameLen);
   uint32_t minimum = readU32(soa, mnameLen + rnameLen + 16);
   zone->negativeTtl_ = std::min(zone->soa_->ttl, minimum);
-  zone->negativeSoa_ = WireRecord::render(zone->apex_, zone->apex_, wire::rrtype::SOA, zone->negativeTtl_, {soa});
+  zone->negativeSoa_ = WireRecord::render(zone->apex_, zone->apex_, wire::rrtype::SOA, zone->negativeTtl_, {&soa, 1}, arena);
   zone->pools_ = std::move(pools_);
   zone->steered_ = std::move(steered_);
   return zone;

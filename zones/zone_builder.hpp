@@ -62,7 +62,7 @@ class ZoneBuilder {
   };
   std::string apex_;
   yaml::SourceLocation where_;
-  std::map<std::string, PendingNode> nodes_;  // keyed by lowercase wire name
+  std::map<std::string, PendingNode, std::less<>> nodes_;  // keyed by lowercase wire name
   std::vector<std::string> files_;
   std::vector<std::unique_ptr<Pool>> pools_;
   std::vector<std::unique_ptr<SteeredRecord>> steered_;

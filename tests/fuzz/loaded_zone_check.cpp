@@ -54,7 +54,7 @@ void checkDiagnostics(const yaml::Diagnostics& diags, const std::string& file, b
 
 void checkZoneAnswers(std::unique_ptr<zones::Zone> zone, zones::LoadContext& ctx, uint64_t seed, std::string_view input) {
   std::vector<std::string> names;
-  zone->forEachNode([&](const zones::Node& n) { names.push_back(n.name); });
+  zone->forEachNode([&](const zones::Node& n) { names.emplace_back(n.name); });
   zones::View view;
   view.add(std::move(zone));
   view.indexNames();

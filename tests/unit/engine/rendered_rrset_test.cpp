@@ -38,9 +38,21 @@ std::string mxRdata(uint16_t preference, const std::string& exchange) {
   return std::string{static_cast<char>(preference >> 8), static_cast<char>(preference & 0xFF)} + name(exchange);
 }
 
-zones::RRset set(uint16_t type, std::vector<std::string> rdata, const std::string& ownerText) {
-  zones::RRset s{type, 300, std::move(rdata), {}};
-  s.wire = zones::WireRecord::render(name(kApexText), name(ownerText), type, s.ttl, s.rdata);
+// What the sets below point into, as a zone's arena would be.
+zones::Arena& arena() {
+  static zones::Arena kept;
+  return kept;
+}
+
+zones::Span<std::string_view> keep(const std::vector<std::string>& rdata) {
+  std::vector<std::string_view> views;
+  for (const auto& rd : rdata) views.push_back(arena().copy(rd));
+  return arena().copy(views.data(), views.size());
+}
+
+zones::RRset set(uint16_t type, const std::vector<std::string>& rdata, const std::string& ownerText) {
+  zones::RRset s{type, 300, keep(rdata), {}};
+  s.wire = zones::WireRecord::render(name(kApexText), name(ownerText), type, s.ttl, s.rdata, arena());
   return s;
 }
 
@@ -134,7 +146,7 @@ TEST_CASE("the rendered negative SOA is byte for byte the writer's own", "[engin
   for (const auto& [m, r] : names) {
     const std::string rdata = soaRdata(m, r);
     const zones::RRset soa = set(wire::rrtype::SOA, {rdata}, kApexText);
-    const auto negative = zones::WireRecord::render(name(kApexText), name(kApexText), wire::rrtype::SOA, 60, {rdata});
+    const auto negative = zones::WireRecord::render(name(kApexText), name(kApexText), wire::rrtype::SOA, 60, keep({rdata}), arena());
     for (const std::string qname : {"nope.gtm.example.test", "GTM.Example.test", "a.b.c.gtm.example.test"}) {
       INFO(m << " " << r << " for " << qname);
       Message generic(qname), fast(qname);
@@ -188,7 +200,7 @@ TEST_CASE("names after a rendered RRset point into it", "[engine][response][rend
   // A referral: the NS set rendered, then the glue's owner written by name, which the writer
   // compresses against the NS target just as it would had it written the NS set itself.
   const zones::RRset ns = set(wire::rrtype::NS, {name("ns.child.gtm.example.test"), name("ns.elsewhere.net")}, "child.gtm.example.test");
-  const zones::RRset glue{wire::rrtype::A, 300, {std::string("\xC0\x00\x02\x35", 4)}, {}};
+  const zones::RRset glue{wire::rrtype::A, 300, keep({std::string("\xC0\x00\x02\x35", 4)}), {}};
   auto referral = [&](bool rendered) {
     Message m("www.child.gtm.example.test");
     const size_t cut = m.r->qnameOffsetOf(name("child.gtm.example.test"));
