@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -52,6 +53,13 @@ class Arena {
     return {at, static_cast<uint32_t>(count)};
   }
 
+  /// Takes `bytes` as they are (no copy): the view stays valid as long as the arena.
+  std::string_view adopt(std::string&& bytes) {
+    adopted_.push_back(std::make_unique<std::string>(std::move(bytes)));
+    held_ += adopted_.back()->size();
+    return *adopted_.back();
+  }
+
   /// Bytes held, for the load's own account.
   size_t bytes() const noexcept { return held_; }
 
@@ -75,6 +83,7 @@ class Arena {
   }
 
   std::vector<std::unique_ptr<char[]>> chunks_;
+  std::vector<std::unique_ptr<std::string>> adopted_;
   char* at_ = nullptr;
   size_t left_ = 0;
   size_t held_ = 0;

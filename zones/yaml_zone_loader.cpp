@@ -84,7 +84,10 @@ class PolicyLoader {
     if (root["checks"]) checks = readChecks(yaml_, root["checks"]);
     if (root["pools"]) pools_ = readPools(yaml_, root["pools"], checks, ctx_, builder);
     if (root["records"]) readRecords(root["records"], builder);
-    if (yaml_.diags().errors().size() != errorsBefore) return nullptr;
+    if (yaml_.diags().errors().size() != errorsBefore) {
+      builder.checkRecords(yaml_.diags());
+      return nullptr;
+    }
     return builder.build(yaml_.diags());
   }
 

@@ -1,16 +1,19 @@
 // Zone-wide checks and compilation into the lookup form the engine reads.
 #include "zones/zone_builder.hpp"
 
-#include "dns/wire/constants.hpp"
-
 #include <algorithm>
+#include <limits>
+#include <numeric>
 
+#include "dns/wire/constants.hpp"
 #include "dns/wire/name_text.hpp"
 #include "dns/wire/rr_type.hpp"
 
 namespace lodestar::zones {
 
 namespace {
+
+constexpr size_t kMaxKept = std::numeric_limits<uint32_t>::max();
 
 uint32_t readU32(std::string_view s, size_t at) {
   return uint32_t(uint8_t(s[at])) << 24 | uint32_t(uint8_t(s[at + 1])) << 16 | uint32_t(uint8_t(s[at + 2])) << 8 |
@@ -24,7 +27,135 @@ bool hasWildcardLabel(std::string_view wire) {
     if (wire[at] == 1 && at + 1 < wire.size() && wire[at + 1] == '*') return true;
   return false;
 }
+
+// ASCII lower case of a wire name (at most 255 bytes) in `out`, without an allocation.
+std::string_view lowerInto(std::string_view name, char (&out)[256]) {
+  const size_t n = std::min(name.size(), sizeof out);
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<char>(wire::asciiLower(static_cast<uint8_t>(name[i])));
+  return {out, n};
+}
+
 }  // namespace
+
+// One owner's records, checked in the order they were added, with the rules a record meets
+// against the others of its name: what remains is the node's RRsets and its steering.
+class ZoneBuilder::OwnerCheck {
+ public:
+  OwnerCheck(const ZoneBuilder& b, yaml::Diagnostics& diags) : b_(b), diags_(diags) {}
+
+  void start(std::string_view owner) {
+    owner_ = owner;
+    used_ = 0;
+    steer_ = nullptr;
+  }
+
+  void take(const Pending& p) {
+    if (p.type == 0) return steered(p);
+    const uint16_t type = p.type;
+    if (steer_ && (type == wire::rrtype::A || type == wire::rrtype::AAAA || type == wire::rrtype::CNAME)) {
+      error(p, name() + " is steered (line " + std::to_string(steerWhere_.line) + "); it cannot also have static " +
+                   wire::rrTypeName(type) + " records");
+      return;
+    }
+    // CNAME and other data cannot share a name (RFC 1034 section 3.6.2).
+    const bool hasCname = find(wire::rrtype::CNAME) != nullptr;
+    const bool hasOther = used_ > (hasCname ? 1u : 0u);
+    if ((type == wire::rrtype::CNAME && hasOther) || (type != wire::rrtype::CNAME && hasCname)) {
+      const auto other = b_.full(lowestType()->where);
+      error(p, "CNAME beside other data at " + name() + " (other data at line " + std::to_string(other.line) + " of " +
+                   other.file + ")");
+      return;
+    }
+    Set* set = find(type);
+    if (!set) {
+      set = fresh();
+      set->type = type;
+      set->ttl = p.ttl;
+      set->where = p.where;
+    } else if (type == wire::rrtype::CNAME || type == wire::rrtype::SOA) {
+      error(p, "a second " + wire::rrTypeName(type) + " record at " + name() + " (only one is allowed)");
+      return;
+    } else if (p.ttl != set->ttl) {
+      // RFC 2181 section 5.2: one TTL per RRset; keep the lowest so no cache holds data too long.
+      diags_.warning(b_.full(p.where), "TTL " + std::to_string(p.ttl) + " differs from the RRset's TTL " +
+                                           std::to_string(set->ttl) + "; using the lower");
+      set->ttl = std::min(p.ttl, set->ttl);
+    }
+    const std::string_view rdata = b_.dataOf(p);
+    if (std::find(set->rdata.begin(), set->rdata.end(), rdata) != set->rdata.end()) {
+      diags_.warning(b_.full(p.where), "duplicate record " + wire::rrTypeName(type) + " at " + name() + " ignored");
+      return;
+    }
+    // The whole RRset must fit one answer even over TCP: header, question, then each record
+    // as a compressed owner (2), type, class, TTL, length (10) and its data.
+    const size_t record = 12 + rdata.size();
+    if (wire::kHeaderSize + owner_.size() + 4 + set->answerBytes + record > wire::kMaxMessageSize) {
+      error(p, "the " + wire::rrTypeName(type) + " records at " + name() +
+                   " would not fit in one DNS message (65,535 bytes, even over TCP), so they could never be answered");
+      return;
+    }
+    set->answerBytes += record;
+    set->rdata.push_back(rdata);
+  }
+
+  /// The RRsets that remain, by type (as the answer path lists them).
+  const std::vector<const Set*>& byType() {
+    sorted_.clear();
+    for (size_t i = 0; i < used_; ++i) sorted_.push_back(&sets_[i]);
+    std::sort(sorted_.begin(), sorted_.end(), [](const Set* a, const Set* b) { return a->type < b->type; });
+    return sorted_;
+  }
+  const SteeredRecord* steer() const noexcept { return steer_; }
+
+ private:
+  void steered(const Pending& p) {
+    for (uint16_t t : {wire::rrtype::A, wire::rrtype::AAAA, wire::rrtype::CNAME}) {
+      if (const Set* set = find(t)) {
+        const auto other = b_.full(set->where);
+        error(p, name() + " has static " + wire::rrTypeName(t) + " data (" + other.file + ":" + std::to_string(other.line) +
+                     "); a steered name cannot also have static A, AAAA or CNAME records");
+        return;
+      }
+    }
+    if (steer_) {
+      error(p, name() + " is steered twice");
+      return;
+    }
+    steer_ = b_.steered_[p.data].get();
+    steerWhere_ = p.where;
+  }
+
+  Set* find(uint16_t type) noexcept {
+    for (size_t i = 0; i < used_; ++i)
+      if (sets_[i].type == type) return &sets_[i];
+    return nullptr;
+  }
+  const Set* lowestType() const noexcept {
+    const Set* low = &sets_[0];
+    for (size_t i = 1; i < used_; ++i)
+      if (sets_[i].type < low->type) low = &sets_[i];
+    return low;
+  }
+  // A set from the ones kept for reuse: their lists keep their room from owner to owner.
+  Set* fresh() {
+    if (used_ == sets_.size()) sets_.emplace_back();
+    Set* set = &sets_[used_++];
+    set->answerBytes = 0;
+    set->rdata.clear();
+    return set;
+  }
+  std::string name() const { return wire::nameToText(owner_); }
+  void error(const Pending& p, std::string message) { diags_.error(b_.full(p.where), std::move(message)); }
+
+  const ZoneBuilder& b_;
+  yaml::Diagnostics& diags_;
+  std::string_view owner_;
+  std::vector<Set> sets_;
+  size_t used_ = 0;
+  std::vector<const Set*> sorted_;
+  const SteeredRecord* steer_ = nullptr;
+  Where steerWhere_;
+};
 
 ZoneBuilder::ZoneBuilder(std::string_view apexWire, yaml::SourceLocation where)
     : apex_(wire::lowercaseWire(apexWire)), where_(std::move(where)) {}
@@ -40,13 +171,7 @@ ZoneBuilder::Where ZoneBuilder::compact(const yaml::SourceLocation& where) {
 
 yaml::SourceLocation ZoneBuilder::full(const Where& where) const { return {files_.at(where.file), where.line, where.column}; }
 
-ZoneBuilder::PendingRRset* ZoneBuilder::PendingNode::find(uint16_t type) noexcept {
-  for (auto& set : rrsets)
-    if (set.type == type) return &set;
-  return nullptr;
-}
-
-bool ZoneBuilder::ownerFits(const std::string& owner, const yaml::SourceLocation& where, yaml::Diagnostics& diags) const {
+bool ZoneBuilder::ownerFits(std::string_view owner, const yaml::SourceLocation& where, yaml::Diagnostics& diags) const {
   if (!wire::isSubdomain(owner, apex_)) {
     diags.error(where, "owner " + wire::nameToText(owner) + " is outside the zone " + wire::nameToText(apex_));
     return false;
@@ -59,10 +184,28 @@ bool ZoneBuilder::ownerFits(const std::string& owner, const yaml::SourceLocation
   return true;
 }
 
-void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, std::string rdata,
+bool ZoneBuilder::keepOwner(std::string_view lowerOwner, Pending& p, const yaml::SourceLocation& where,
+                            yaml::Diagnostics& diags) {
+  if (!pending_.empty() && ownerOf(pending_.back()) == lowerOwner) {
+    p.owner = pending_.back().owner;
+    p.ownerLength = pending_.back().ownerLength;
+    return true;
+  }
+  if (owners_.size() + lowerOwner.size() > kMaxKept) {
+    diags.error(where, "the zone " + wire::nameToText(apex_) + " has more than 4 GiB of names; split it");
+    return false;
+  }
+  p.owner = static_cast<uint32_t>(owners_.size());
+  p.ownerLength = static_cast<uint8_t>(lowerOwner.size());
+  owners_.append(lowerOwner);
+  return true;
+}
+
+void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, std::string_view rdata,
                       const yaml::SourceLocation& where, yaml::Diagnostics& diags) {
-  std::string owner = wire::lowercaseWire(ownerWire);
-  if (!ownerFits(owner, where, diags)) return;
+  char lower[256];
+  const std::string_view owner = lowerInto(ownerWire, lower);
+  if (ownerWire.size() > sizeof lower || !ownerFits(owner, where, diags)) return;
   if (type == wire::rrtype::OPT || type == wire::rrtype::DNAME || type == 0 || (type >= 128 && type <= 255)) {
     diags.error(where, "record type " + wire::rrTypeName(type) + " cannot be served from zone data");
     return;
@@ -80,51 +223,19 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
     diags.error(where, "SOA record at " + wire::nameToText(owner) + " is not at the zone apex " + wire::nameToText(apex_));
     return;
   }
-  PendingNode& node = nodes_[owner];
-  if (node.steer && (type == wire::rrtype::A || type == wire::rrtype::AAAA || type == wire::rrtype::CNAME)) {
-    diags.error(where, wire::nameToText(owner) + " is steered (line " + std::to_string(node.steerWhere.line) +
-                           "); it cannot also have static " + wire::rrTypeName(type) + " records");
+  if (data_.size() + rdata.size() > kMaxKept) {
+    diags.error(where, "the zone " + wire::nameToText(apex_) + " has more than 4 GiB of record data; split it");
     return;
   }
-  // CNAME and other data cannot share a name (RFC 1034 section 3.6.2).
-  bool hasCname = node.find(wire::rrtype::CNAME) != nullptr;
-  bool hasOther = node.rrsets.size() > (hasCname ? 1u : 0u);
-  if ((type == wire::rrtype::CNAME && hasOther) || (type != wire::rrtype::CNAME && hasCname)) {
-    const auto other = full(node.rrsets.front().where);
-    diags.error(where, "CNAME beside other data at " + wire::nameToText(owner) + " (other data at line " +
-                           std::to_string(other.line) + " of " + other.file + ")");
-    return;
-  }
-  PendingRRset* found = node.find(type);
-  if (!found) {
-    auto at = std::find_if(node.rrsets.begin(), node.rrsets.end(), [type](const PendingRRset& s) { return s.type > type; });
-    found = &*node.rrsets.insert(at, PendingRRset{type, ttl, {}, compact(where), 0});
-  } else if (type == wire::rrtype::CNAME || type == wire::rrtype::SOA) {
-    diags.error(where, "a second " + wire::rrTypeName(type) + " record at " + wire::nameToText(owner) +
-                           " (only one is allowed)");
-    return;
-  } else if (ttl != found->ttl) {
-    // RFC 2181 section 5.2: one TTL per RRset; keep the lowest so no cache holds data too long.
-    diags.warning(where, "TTL " + std::to_string(ttl) + " differs from the RRset's TTL " +
-                             std::to_string(found->ttl) + "; using the lower");
-    found->ttl = std::min(ttl, found->ttl);
-  }
-  PendingRRset& set = *found;
-  if (std::find(set.rdata.begin(), set.rdata.end(), rdata) != set.rdata.end()) {
-    diags.warning(where, "duplicate record " + wire::rrTypeName(type) + " at " + wire::nameToText(owner) + " ignored");
-    return;
-  }
-  // The whole RRset must fit one answer even over TCP: header, question, then each record
-  // as a compressed owner (2), type, class, TTL, length (10) and its data.
-  const size_t record = 12 + rdata.size();
-  if (wire::kHeaderSize + owner.size() + 4 + set.answerBytes + record > wire::kMaxMessageSize) {
-    diags.error(where, "the " + wire::rrTypeName(type) + " records at " + wire::nameToText(owner) +
-                           " would not fit in one DNS message (65,535 bytes, even over TCP), so they could "
-                           "never be answered");
-    return;
-  }
-  set.answerBytes += record;
-  set.rdata.push_back(std::move(rdata));
+  Pending p;
+  p.type = type;
+  p.ttl = ttl;
+  p.where = compact(where);
+  if (!keepOwner(owner, p, where, diags)) return;
+  p.data = static_cast<uint32_t>(data_.size());
+  p.length = static_cast<uint32_t>(rdata.size());
+  data_.append(rdata);
+  pending_.push_back(p);
 }
 
 const Pool* ZoneBuilder::addPool(std::unique_ptr<Pool> pool) {
@@ -134,47 +245,44 @@ const Pool* ZoneBuilder::addPool(std::unique_ptr<Pool> pool) {
 
 void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, const yaml::SourceLocation& where,
                              yaml::Diagnostics& diags) {
-  std::string owner = wire::lowercaseWire(ownerWire);
-  if (!ownerFits(owner, where, diags)) return;
-  PendingNode& node = nodes_[owner];
-  for (uint16_t t : {wire::rrtype::A, wire::rrtype::AAAA, wire::rrtype::CNAME}) {
-    if (const PendingRRset* set = node.find(t)) {
-      const auto other = full(set->where);
-      diags.error(where, wire::nameToText(owner) + " has static " + wire::rrTypeName(t) + " data (" + other.file + ":" +
-                             std::to_string(other.line) + "); a steered name cannot also have static A, AAAA or CNAME records");
-      return;
-    }
-  }
-  if (node.steer) {
-    diags.error(where, wire::nameToText(owner) + " is steered twice");
-    return;
-  }
+  char lower[256];
+  const std::string_view owner = lowerInto(ownerWire, lower);
+  if (ownerWire.size() > sizeof lower || !ownerFits(owner, where, diags)) return;
+  Pending p;
+  p.data = static_cast<uint32_t>(steered_.size());
+  p.where = compact(where);
+  if (!keepOwner(owner, p, where, diags)) return;
   steered_.push_back(std::make_unique<SteeredRecord>(std::move(record)));
-  node.steer = steered_.back().get();
-  node.steerWhere = compact(where);
+  pending_.push_back(p);
+}
+
+std::vector<uint32_t> ZoneBuilder::ownerOrder() const {
+  // Each owner's records together in the order they came (a stable sort), the owners in the
+  // order of their bytes.
+  std::vector<uint32_t> order(pending_.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
+    const Pending& x = pending_[a];
+    const Pending& y = pending_[b];
+    return x.owner != y.owner && ownerOf(x) < ownerOf(y);
+  });
+  return order;
+}
+
+void ZoneBuilder::checkRecords(yaml::Diagnostics& diags) {
+  stored_ = data_;
+  OwnerCheck check(*this, diags);
+  const std::vector<uint32_t> order = ownerOrder();
+  for (size_t i = 0; i < order.size();) {
+    const std::string_view owner = ownerOf(pending_[order[i]]);
+    check.start(owner);
+    for (; i < order.size() && ownerOf(pending_[order[i]]) == owner; ++i) check.take(pending_[order[i]]);
+  }
 }
 
 std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   const size_t errorsBefore = diags.errors().size();
-  auto apexIt = nodes_.find(apex_);
-  if (apexIt == nodes_.end() || !apexIt->second.find(wire::rrtype::SOA)) {
-    diags.error(where_, "zone " + wire::nameToText(apex_) + " has no SOA record");
-  }
-  if (apexIt == nodes_.end() || !apexIt->second.find(wire::rrtype::NS)) {
-    diags.error(where_, "zone " + wire::nameToText(apex_) + " has no NS records at its apex");
-  }
-  if (diags.errors().size() == errorsBefore) {
-    // Serial and minimum are read from the SOA below: its RDATA must hold them. A loader may
-    // pass any bytes through (RFC 3597's "\# LEN HEX" form).
-    const PendingRRset& soa = *apexIt->second.find(wire::rrtype::SOA);
-    const std::string& rdata = soa.rdata.front();
-    const size_t mname = wire::wireNameLength(rdata);
-    const size_t rname = mname ? wire::wireNameLength(std::string_view(rdata).substr(mname)) : 0;
-    if (soa.rdata.size() != 1 || !rname || rdata.size() != mname + rname + 20)
-      diags.error(full(soa.where), "zone " + wire::nameToText(apex_) +
-                                 ": its SOA record is malformed (one record of two names and five numbers is needed)");
-  }
-  if (diags.errors().size() != errorsBefore) return nullptr;
+  const std::vector<uint32_t> order = ownerOrder();
 
   auto zone = std::make_unique<Zone>();
   zone->apex_ = apex_;
@@ -186,32 +294,63 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
     zone->index_.emplace(n.name, &n);
     return n;
   };
+  // The record data becomes the zone's as it is: the sets point into it.
+  stored_ = arena.adopt(std::move(data_));
+  OwnerCheck check(*this, diags);
+  std::vector<uint32_t> groups;  // where each owner's records start in `order`: node i is owner i
   std::vector<RRset> sets;
-  std::vector<std::string_view> rdata;
-  for (auto& [name, pending] : nodes_) {
-    Node& n = addNode(name);
+  size_t apexOwner = 0;
+  for (size_t i = 0; i < order.size();) {
+    const std::string_view owner = ownerOf(pending_[order[i]]);
+    if (owner == apex_) apexOwner = groups.size();
+    groups.push_back(static_cast<uint32_t>(i));
+    check.start(owner);
+    for (; i < order.size() && ownerOf(pending_[order[i]]) == owner; ++i) check.take(pending_[order[i]]);
+    Node& n = addNode(owner);
     sets.clear();
-    for (auto& set : pending.rrsets) {
-      // The data is copied to the zone's arena and dropped here; the pending set keeps its
-      // type and place for the warnings.
-      rdata.clear();
-      for (const std::string& rd : set.rdata) rdata.push_back(arena.copy(rd));
-      std::vector<std::string>().swap(set.rdata);
-      RRset added{set.type, set.ttl, arena.copy(rdata.data(), rdata.size()), {}};
+    for (const Set* set : check.byType()) {
+      RRset added{set->type, set->ttl, arena.copy(set->rdata.data(), set->rdata.size()), {}};
       added.wire = WireRecord::render(apex_, n.name, added.type, added.ttl, added.rdata, arena);
       sets.push_back(added);
     }
     n.rrsets = arena.copy(sets.data(), sets.size());
-    n.steer = pending.steer;
+    n.steer = check.steer();
   }
+  groups.push_back(static_cast<uint32_t>(order.size()));
+  if (diags.errors().size() != errorsBefore) return nullptr;
+  // Where the first record of `type` (0: the steering) of owner `node` was written.
+  auto whereOf = [&](size_t node, uint16_t type) {
+    for (uint32_t k = groups[node]; k < groups[node + 1]; ++k)
+      if (pending_[order[k]].type == type) return full(pending_[order[k]].where);
+    return where_;
+  };
+
+  const Node* apexNode = zone->find(apex_);
+  const RRset* soaSet = apexNode ? apexNode->find(wire::rrtype::SOA) : nullptr;
+  if (!soaSet) diags.error(where_, "zone " + wire::nameToText(apex_) + " has no SOA record");
+  if (!apexNode || !apexNode->find(wire::rrtype::NS))
+    diags.error(where_, "zone " + wire::nameToText(apex_) + " has no NS records at its apex");
+  if (diags.errors().size() == errorsBefore) {
+    // Serial and minimum are read from the SOA below: its RDATA must hold them. A loader may
+    // pass any bytes through (RFC 3597's "\# LEN HEX" form).
+    const std::string_view rd = soaSet->rdata.front();
+    const size_t mname = wire::wireNameLength(rd);
+    const size_t rname = mname ? wire::wireNameLength(rd.substr(mname)) : 0;
+    if (soaSet->rdata.size() != 1 || !rname || rd.size() != mname + rname + 20)
+      diags.error(whereOf(apexOwner, wire::rrtype::SOA),
+                  "zone " + wire::nameToText(apex_) +
+                      ": its SOA record is malformed (one record of two names and five numbers is needed)");
+  }
+  if (diags.errors().size() != errorsBefore) return nullptr;
+
   // Empty non-terminals: every ancestor of a name, up to the apex, exists.
-  for (const auto& [name, pending] : nodes_) {
-    for (std::string_view p = wire::parentName(name); p.size() > apex_.size(); p = wire::parentName(p)) {
+  const size_t owners = zone->nodes_.size();
+  for (size_t i = 0; i < owners; ++i) {
+    for (std::string_view p = wire::parentName(zone->nodes_[i].name); p.size() > apex_.size(); p = wire::parentName(p)) {
       if (zone->index_.contains(p)) break;
       addNode(p);
     }
   }
-  auto pendingOf = [&](std::string_view name) -> const PendingNode& { return nodes_.find(name)->second; };
   // Delegations: the highest NS-owning name below the apex covers everything beneath it.
   for (Node& n : zone->nodes_) {
     for (std::string_view p = n.name; p.size() > apex_.size(); p = wire::parentName(p)) {
@@ -219,22 +358,23 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
       if (candidate && candidate->find(wire::rrtype::NS)) n.cut = candidate;
     }
   }
-  for (Node& n : zone->nodes_) {
-    if (!n.cut) continue;
+  for (size_t i = 0; i < zone->nodes_.size(); ++i) {
+    Node& n = zone->nodes_[i];
+    if (!n.cut) continue;  // (an empty non-terminal has no records and no steering: no warnings)
     if (n.steer)
-      diags.warning(full(pendingOf(n.name).steerWhere),
+      diags.warning(whereOf(i, 0),
                     wire::nameToText(n.name) + " lies at or below the delegation " + wire::nameToText(n.cut->name) +
                         "; its steering is never used");
     if (n.cut == &n) {
       for (const auto& r : n.rrsets)
         if (r.type != wire::rrtype::NS && r.type != wire::rrtype::DS)
-          diags.warning(full(pendingOf(n.name).find(r.type)->where),
+          diags.warning(whereOf(i, r.type),
                         wire::nameToText(n.name) + " is a delegation point; its " + wire::rrTypeName(r.type) +
                             " record is never served");
     } else {
       for (const auto& r : n.rrsets)
         if (r.type != wire::rrtype::A && r.type != wire::rrtype::AAAA)
-          diags.warning(full(pendingOf(n.name).find(r.type)->where),
+          diags.warning(whereOf(i, r.type),
                         wire::nameToText(n.name) + " lies below the delegation " + wire::nameToText(n.cut->name) +
                             "; its " + wire::rrTypeName(r.type) + " record is never served");
     }

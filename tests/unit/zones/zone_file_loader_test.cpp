@@ -107,3 +107,44 @@ TEST_CASE("an SOA whose data is too short for its numbers is refused with its li
   yaml::Diagnostics ok;
   CHECK(load(dir.write("t.zone", "@ IN SOA \\# 22 00 00 0000000100000002000000030000000400000005\n@ IN NS ns1\n"), ok));
 }
+
+TEST_CASE("an owner's records spread over a file are checked together, in the order they were written",
+          "[zones][zonefile]") {
+  // The builder keeps records flat and groups them by owner when the zone is built: the rules
+  // between an owner's records hold as when each was checked on arrival.
+  TempDir dir;
+  yaml::Diagnostics d;
+  auto path = dir.write("spread.zone",
+                        "@ SOA ns1 hm 1 2 3 4 5\n@ NS ns1\nns1 A 192.0.2.1\n"
+                        "www A 192.0.2.10\n"         // line 4
+                        "mail A 192.0.2.20\n"
+                        "www CNAME mail\n"           // line 6: beside line 4's A
+                        "mail 60 A 192.0.2.21\n"     // line 7: another TTL than line 5's
+                        "alias CNAME mail\n"
+                        "mail A 192.0.2.20\n"        // line 9: a duplicate of line 5
+                        "alias CNAME www\n"          // line 10: a second CNAME
+                        "WWW A 192.0.2.11\n");       // line 11: the same owner in other case
+  CHECK_FALSE(load(path, d));
+  const std::string report = d.report();
+  CHECK_THAT(report, Catch::Contains("spread.zone:6:1: CNAME beside other data at www.example.test. (other data at "
+                                     "line 4 of " + path + ")"));
+  CHECK_THAT(report, Catch::Contains("spread.zone:10:1: a second CNAME record at alias.example.test."));
+  CHECK_THAT(report, Catch::Contains("spread.zone:7:1: warning: TTL 60 differs from the RRset's TTL 3600; using the lower"));
+  CHECK_THAT(report, Catch::Contains("spread.zone:9:1: warning: duplicate record A at mail.example.test. ignored"));
+  CHECK(d.errors().size() == 2);
+
+  // Without the mistakes, the owner's records make one node: two A records at www, in order.
+  yaml::Diagnostics ok;
+  auto zone = load(dir.write("fine.zone", "www A 192.0.2.10\n@ SOA ns1 hm 1 2 3 4 5\nmail A 192.0.2.20\n@ NS ns1\n"
+                                          "ns1 A 192.0.2.1\nWWW A 192.0.2.11\n"),
+                   ok);
+  REQUIRE(zone);
+  const Node* www = zone->find(std::string_view("\3www\7example\4test\0", 18));
+  REQUIRE(www);
+  REQUIRE(www->rrsets.size() == 1);
+  REQUIRE(www->rrsets[0].rdata.size() == 2);
+  CHECK(www->rrsets[0].rdata[0] == std::string("\xC0\x00\x02\x0A", 4));
+  CHECK(www->rrsets[0].rdata[1] == std::string("\xC0\x00\x02\x0B", 4));
+  CHECK(zone->apexNode().rrsets.size() == 2);  // NS and SOA, by type
+  CHECK(zone->apexNode().rrsets[0].type == 2);
+}
