@@ -70,7 +70,7 @@ class Arena {
     size_t pad = (align - reinterpret_cast<uintptr_t>(at_) % align) % align;
     if (!at_ || pad + size > left_) {
       const size_t chunk = size + align > kChunk ? size + align : kChunk;
-      chunks_.push_back(std::make_unique<char[]>(chunk));
+      chunks_.push_back(std::unique_ptr<char[]>(new char[chunk]));  // not zeroed: every byte is written before it is read
       at_ = chunks_.back().get();
       left_ = chunk;
       held_ += chunk;

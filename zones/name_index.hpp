@@ -17,7 +17,7 @@ class NameIndex {
  public:
   /// Adds `key` → `value`; false (and nothing changed) when `key` is present already.
   bool emplace(std::string_view key, T* value) {
-    if ((count_ + 1) * 2 > slots_.size()) grow();
+    if ((count_ + 1) * 2 > slots_.size()) grow(slots_.empty() ? 16 : slots_.size() * 2);
     const uint64_t h = hash(key);
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       Slot& s = slots_[i];
@@ -28,6 +28,14 @@ class NameIndex {
       }
       if (s.hash == h && equal(s.key, key)) return false;
     }
+  }
+
+  /// Room for `count` keys without growing (a loader that knows how many comes saves the
+  /// rehashing of every key at each doubling).
+  void reserve(size_t count) {
+    size_t slots = 16;
+    while ((count + 1) * 2 > slots) slots *= 2;
+    if (slots > slots_.size()) grow(slots);
   }
 
   /// The value for `key`, or null.
@@ -67,9 +75,9 @@ class NameIndex {
     return load8(x + n - 8) == load8(y + n - 8);  // the tail, overlapping
   }
 
-  void grow() {
+  void grow(size_t slots) {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 16 : old.size() * 2, Slot{});
+    slots_.assign(slots, Slot{});
     mask_ = slots_.size() - 1;
     count_ = 0;
     for (const Slot& s : old)

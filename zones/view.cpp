@@ -50,11 +50,15 @@ const Zone* View::findZone(std::string_view name) const noexcept {
 
 void View::indexNames() {
   hits_.clear();
+  size_t nodes = 0;
+  for (const auto& zone : zones_) nodes += zone->nodeCount();
+  hits_.reserve(nodes);
   for (const auto& zone : zones_)
     zone->forEachNode([&](const Node& n) {
       if (findZone(n.name) == zone.get()) hits_.push_back({zone.get(), &n});
     });
   names_ = {};
+  names_.reserve(hits_.size());
   for (const NameHit& h : hits_) names_.emplace(h.node->name, &h);  // hits_ no longer grows
   namesIndexed_ = true;
 }

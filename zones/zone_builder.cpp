@@ -294,6 +294,11 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
     zone->index_.emplace(n.name, &n);
     return n;
   };
+  // Room in the index for every owner at once (empty non-terminals, fewer as a rule, may grow it).
+  size_t owners = 0;
+  for (size_t i = 0; i < order.size(); ++i)
+    owners += i == 0 || ownerOf(pending_[order[i]]) != ownerOf(pending_[order[i - 1]]);
+  zone->index_.reserve(owners);
   // The record data becomes the zone's as it is: the sets point into it.
   stored_ = arena.adopt(std::move(data_));
   OwnerCheck check(*this, diags);
@@ -344,8 +349,8 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   if (diags.errors().size() != errorsBefore) return nullptr;
 
   // Empty non-terminals: every ancestor of a name, up to the apex, exists.
-  const size_t owners = zone->nodes_.size();
-  for (size_t i = 0; i < owners; ++i) {
+  const size_t named = zone->nodes_.size();
+  for (size_t i = 0; i < named; ++i) {
     for (std::string_view p = wire::parentName(zone->nodes_[i].name); p.size() > apex_.size(); p = wire::parentName(p)) {
       if (zone->index_.contains(p)) break;
       addNode(p);
