@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <map>
 
+#include "zones/yaml/file_read.hpp"
+#include "zones/yaml/top_level_block.hpp"
 #include "zones/yaml_zone_loader.hpp"
 #include "zones/pool_reader.hpp"
 #include "dns/wire/name_text.hpp"
@@ -35,14 +37,21 @@ LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_p
     files.insert(files.end(), found.begin(), found.end());
   }
   // Regions are global: read them from every file before any pool or record names one.
-  // Each file is parsed twice rather than kept: parsed YAML is far larger than the view.
+  // Files are not kept parsed (parsed YAML is far larger than the view), and this first pass
+  // parses only each file's `regions:` block when the file is plain enough to cut it out.
   LoadContext ctx(db, registry);
   if (previous)
     for (const auto& z : previous->zones()) ctx.setPreviousSerial(z->apex(), z->serial());
   for (const auto& f : files) {
-    yaml::Diagnostics firstPass;  // syntax errors are reported once, by the second pass
+    yaml::Diagnostics firstPass;  // unreadable files and syntax errors are reported once, by the second pass
     yaml::YamlReader reader(f, firstPass);
-    YAML::Node root = reader.load();
+    std::string error;
+    const auto text = yaml::readWholeFile(f, yaml::kMaxYamlFileBytes, error);
+    if (!text) continue;
+    const auto block = yaml::topLevelBlock(*text, "regions");
+    if (block && block->empty()) continue;
+    YAML::Node root = block ? reader.parse(*block) : YAML::Node(YAML::NodeType::Undefined);
+    if (!root.IsMap()) root = reader.parse(*text);  // not cut out, or the cut did not parse: the whole file
     if (root.IsMap() && root["regions"]) {
       yaml::YamlReader regionsReader(f, diags);
       readRegions(regionsReader, root["regions"], ctx);
