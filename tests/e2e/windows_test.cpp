@@ -140,9 +140,12 @@ TEST_CASE("a window that would strand a record when it opens is held until that 
 TEST_CASE("a held window stays held across a restart, and re-issued with --force it opens at once",
           "[e2e][admin][window][regression]") {
   Shop shop;
-  REQUIRE(shop.ctl("drain eu-central --at +1s --for 20s --reason upgrade").status == 0);
+  // The window starts 3 s on: the forced drain must come first (at +1s, a slow machine let the
+  // window open before it, and the window was never held).
+  REQUIRE(shop.ctl("drain eu-central --at +3s --for 20s --reason upgrade").status == 0);
   REQUIRE(shop.ctl("drain us-east --force").status == 0);
-  REQUIRE(until([&] { return shop.stateFile().find("\"held\"") != std::string::npos; }));
+  REQUIRE(until([&] { return shop.stateFile().find("\"held\"") != std::string::npos; },
+                std::chrono::milliseconds(10000)));
   shop.daemon.reset();  // SIGTERM
   shop.daemon = std::make_unique<DaemonProcess>(shop.cfg);
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
