@@ -64,7 +64,8 @@ bool appendName(std::string_view text, std::string_view origin, std::string& out
   while (true) {
     const size_t dot = text.find('.');
     const std::string_view label = text.substr(0, dot);
-    if (label.empty() || label.size() > 63) return false;
+    // An "@" label is read by ldns as the origin in places ("@.example." in RDATA): ldns's.
+    if (label.empty() || label.size() > 63 || label == "@") return false;
     out.push_back(static_cast<char>(label.size()));
     out.append(label);
     if (dot == std::string_view::npos) break;

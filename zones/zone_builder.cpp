@@ -171,6 +171,14 @@ ZoneBuilder::Where ZoneBuilder::compact(const yaml::SourceLocation& where) {
 
 yaml::SourceLocation ZoneBuilder::full(const Where& where) const { return {files_.at(where.file), where.line, where.column}; }
 
+bool ZoneBuilder::nameFits(std::string_view ownerWire, const yaml::SourceLocation& where, yaml::Diagnostics& diags) {
+  // A relative name and its origin can add up past the limit (ldns does not check the sum).
+  if (ownerWire.size() <= 255) return true;
+  diags.error(where, "owner " + wire::nameToText(ownerWire) + " is " + std::to_string(ownerWire.size()) +
+                         " bytes long in wire form; a name holds at most 255");
+  return false;
+}
+
 bool ZoneBuilder::ownerFits(std::string_view owner, const yaml::SourceLocation& where, yaml::Diagnostics& diags) const {
   if (!wire::isSubdomain(owner, apex_)) {
     diags.error(where, "owner " + wire::nameToText(owner) + " is outside the zone " + wire::nameToText(apex_));
@@ -203,9 +211,10 @@ bool ZoneBuilder::keepOwner(std::string_view lowerOwner, Pending& p, const yaml:
 
 void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, std::string_view rdata,
                       const yaml::SourceLocation& where, yaml::Diagnostics& diags) {
+  if (!nameFits(ownerWire, where, diags)) return;
   char lower[256];
   const std::string_view owner = lowerInto(ownerWire, lower);
-  if (ownerWire.size() > sizeof lower || !ownerFits(owner, where, diags)) return;
+  if (!ownerFits(owner, where, diags)) return;
   if (type == wire::rrtype::OPT || type == wire::rrtype::DNAME || type == 0 || (type >= 128 && type <= 255)) {
     diags.error(where, "record type " + wire::rrTypeName(type) + " cannot be served from zone data");
     return;
@@ -245,9 +254,10 @@ const Pool* ZoneBuilder::addPool(std::unique_ptr<Pool> pool) {
 
 void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, const yaml::SourceLocation& where,
                              yaml::Diagnostics& diags) {
+  if (!nameFits(ownerWire, where, diags)) return;
   char lower[256];
   const std::string_view owner = lowerInto(ownerWire, lower);
-  if (ownerWire.size() > sizeof lower || !ownerFits(owner, where, diags)) return;
+  if (!ownerFits(owner, where, diags)) return;
   Pending p;
   p.data = static_cast<uint32_t>(steered_.size());
   p.where = compact(where);

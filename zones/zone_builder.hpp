@@ -69,6 +69,8 @@ class ZoneBuilder {
   };
   class OwnerCheck;  // zone_builder.cpp
 
+  /// At most 255 bytes; otherwise reports it at `where`.
+  static bool nameFits(std::string_view ownerWire, const yaml::SourceLocation& where, yaml::Diagnostics& diags);
   /// Inside the zone and no wildcard; otherwise reports why at `where`.
   bool ownerFits(std::string_view owner, const yaml::SourceLocation& where, yaml::Diagnostics& diags) const;
   /// Keeps `lowerOwner` in owners_ (once for a run of records of one owner).

@@ -45,7 +45,7 @@ TEST_CASE("the common records' fast path reads what ldns reads, and leaves ldns 
           "[zones][record_text]") {
   const std::vector<std::string> owners = {
       "www", "www.example.test.", "@", ".", "a.b.c", "WwW.Sub", "x..y", ".lead", std::string(63, 'a'),
-      std::string(64, 'a'), "_sip._tcp", "*.w", "a\\.b", "h-1", std::string(120, 'b') + "." + std::string(120, 'c')};
+      std::string(64, 'a'), "_sip._tcp", "*.w", "@.sub", "a\\.b", "h-1", std::string(120, 'b') + "." + std::string(120, 'c')};
   const std::vector<std::string> heads = {"", "0", "300", "0300", "2147483647", "2147483648", "4294967296", "1h", "IN",
                                           "in", "CH", "300 IN", "300 in", "IN 300", "HS 300", "CLASS1"};
   const std::vector<std::string> bodies = {
@@ -53,7 +53,8 @@ TEST_CASE("the common records' fast path reads what ldns reads, and leaves ldns 
       "AAAA ::1", "aaaa 2001:db8::1", "AAAA 2001:DB8:0:0:0:0:0:1", "AAAA 1.2.3.4", "AAAA ::ffff:1.2.3.4",
       "AAAA gg::1", "NS ns1", "ns ns1.example.", "NS @", "NS .", "NS a..b", "CNAME Target.Sub",
       "CNAME x." + std::string(250, 'y'), "PTR host.example.", "MX 10 mx", "mx 0010 MX.example.", "MX 65535 @",
-      "MX 65536 mx", "MX mx", "MX 10", "MX 10 mx extra", "TXT hello", "TYPE1 \\# 4 c0000201", "SRV 1 2 3 t"};
+      "MX 65536 mx", "MX mx", "MX 10", "MX 10 mx extra", "TXT hello", "TYPE1 \\# 4 c0000201", "SRV 1 2 3 t",
+      "CNAME @.example.test.", "NS @.sub", "MX 10 @.", "CNAME a.@.b"};
   Tally tally;
   for (const auto& owner : owners)
     for (const auto& head : heads)
@@ -86,4 +87,7 @@ TEST_CASE("the common records' fast path takes the plain forms a big zone file i
   CHECK_FALSE(parseCommonRecord("h TXT \"a b\"", 300, kExample, r));
   CHECK_FALSE(parseCommonRecord("a\\.b A 10.0.0.1", 300, kExample, r));
   CHECK_FALSE(parseCommonRecord("h CH A 10.0.0.1", 300, kExample, r));
+  // An "@" label inside a name: ldns reads "@.x." in RDATA as the origin.
+  CHECK_FALSE(parseCommonRecord("www CNAME @.example.test.", 300, kExample, r));
+  CHECK_FALSE(parseCommonRecord("@.sub A 10.0.0.1", 300, kExample, r));
 }

@@ -16,8 +16,11 @@ TEST_CASE("a zone file's regions block is cut out with its lines where they were
       "soa: {serial: 1}\n"
       "regions:\n"
       "  us-east: {latitude: 40, longitude: -75}\n"
-      "# a comment inside\n"
+      "\n"
+      "# a comment inside, after a blank line\n"
       "  eu-west: {latitude: 53, longitude: -6}\n"
+      "\n"
+      "  ap-south: {latitude: 19, longitude: 72}\n"
       "pools:\n"
       "  web:\n"
       "    regions:\n"
@@ -27,7 +30,7 @@ TEST_CASE("a zone file's regions block is cut out with its lines where they were
   const YAML::Node cut = YAML::Load(*block);
   const YAML::Node whole = YAML::Load(text);
   REQUIRE(cut["regions"].IsMap());
-  CHECK(cut["regions"].size() == 2);
+  CHECK(cut["regions"].size() == 3);  // the blank lines inside do not end the block
   CHECK(cut["regions"]["eu-west"]["latitude"].as<int>() == 53);
   CHECK(cut["regions"]["eu-west"].Mark().line == whole["regions"]["eu-west"].Mark().line);
   CHECK(cut["regions"]["eu-west"].Mark().column == whole["regions"]["eu-west"].Mark().column);
@@ -49,6 +52,10 @@ TEST_CASE("a zone file not plain enough to cut is left to the whole parse", "[zo
            "zone: a\nregions:\n  x: &here {latitude: 1, longitude: 2}\n",   // an anchor in the block
            "base: &b {latitude: 1, longitude: 2}\nregions:\n  x: *b\n",     // an alias into the rest
            "- zone: a\n",                                                   // a sequence at the top
+           "zone: a\nregions :\n  x: {latitude: 1, longitude: 2}\n",        // a blank before the colon
+           "  zone: a\n  regions:\n    x: {latitude: 1, longitude: 2}\n",   // the root map indented
+           "# c\n\n  zone: a\n  regions: {}\n",                             // the same after a comment
+           "\xEF\xBB\xBFregions:\n  x: {latitude: 1, longitude: 2}\n",      // a byte order mark
        }) {
     INFO(text);
     CHECK_FALSE(topLevelBlock(text, "regions"));

@@ -148,3 +148,15 @@ TEST_CASE("an owner's records spread over a file are checked together, in the or
   CHECK(zone->apexNode().rrsets.size() == 2);  // NS and SOA, by type
   CHECK(zone->apexNode().rrsets[0].type == 2);
 }
+
+TEST_CASE("an owner longer than 255 bytes with its origin is refused with its line", "[zones][zonefile]") {
+  // ldns adds the origin to a relative name without checking the sum; the builder did not
+  // either, and a 256-byte name was kept (it could never be asked for).
+  TempDir dir;
+  yaml::Diagnostics d;
+  const std::string owner = std::string(63, 'a') + "." + std::string(63, 'b') + "." + std::string(63, 'c') + "." +
+                            std::string(50, 'd');
+  CHECK_FALSE(load(dir.write("long.zone", "@ SOA ns1 hm 1 2 3 4 5\n@ NS ns1\n" + owner + " A 192.0.2.1\n"), d));
+  CHECK_THAT(d.report(), Catch::Contains("long.zone:3:1: owner " + owner + ".example.test. is 257 bytes long in wire "
+                                         "form; a name holds at most 255"));
+}
