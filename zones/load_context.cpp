@@ -17,6 +17,7 @@ const char* policyName(PolicyKind kind) noexcept {
 }
 
 void LoadContext::defineRegion(const Region& region, const yaml::SourceLocation& where, yaml::Diagnostics& diags) {
+  definitions_.emplace_back(region, where);
   for (size_t i = 0; i < regions_.size(); ++i) {
     if (regions_[i].name != region.name) continue;
     const Region& old = regions_[i];
@@ -35,7 +36,13 @@ std::optional<RegionId> LoadContext::region(const std::string& name) const {
   return std::nullopt;
 }
 
-void LoadContext::freezeRegions() { admin_->setRegionCount(regions_.size() + 1); }
+void LoadContext::freezeRegions(std::shared_ptr<AdminCells> extend) {
+  if (extend && extend->regionCount() == regions_.size() + 1) {
+    admin_ = std::move(extend);
+    return;
+  }
+  admin_->setRegionCount(regions_.size() + 1);
+}
 
 std::string LoadContext::regionNames() const {
   std::vector<std::string> names;

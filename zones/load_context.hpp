@@ -33,8 +33,13 @@ class LoadContext {
   /// Declares a region; the same name in another file must have the same coordinates.
   void defineRegion(const Region& region, const yaml::SourceLocation& where, yaml::Diagnostics& diags);
   std::optional<RegionId> region(const std::string& name) const;
-  /// Called once every region is known: gives each its drain switch.
-  void freezeRegions();
+  /// Every defineRegion() in order, repeats included: what one file defined is the slice
+  /// its regions added.
+  const std::vector<std::pair<Region, yaml::SourceLocation>>& definitions() const noexcept { return definitions_; }
+  /// Called once every region is known: gives each its drain switch, in a table of its own,
+  /// or in `extend`, the previous view's table when its regions are these (a load that keeps
+  /// zones of that view keeps the table their drain switches and forced states are in).
+  void freezeRegions(std::shared_ptr<AdminCells> extend = nullptr);
   const RegionAdmin* regionAdmin(RegionId id) const noexcept {
     return id < std::as_const(*admin_).regionCount() ? &std::as_const(*admin_).region(id) : nullptr;
   }
@@ -74,6 +79,7 @@ class LoadContext {
   std::vector<Region> regions_;
   std::shared_ptr<AdminCells> admin_ = std::make_shared<AdminCells>();
   std::vector<yaml::SourceLocation> regionWhere_;
+  std::vector<std::pair<Region, yaml::SourceLocation>> definitions_;
   std::map<PolicyKey, Compiled> compiled_;
   std::map<std::string, uint32_t> previousSerials_;
 };

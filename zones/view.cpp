@@ -9,7 +9,7 @@
 
 namespace lodestar::zones {
 
-bool View::add(std::unique_ptr<Zone> zone) {
+bool View::add(std::shared_ptr<Zone> zone) {
   if (byApex_.contains(zone->apex())) return false;
   longestApex_ = std::max(longestApex_, zone->apex().size());
   byApex_.emplace(zone->apex(), zone.get());
@@ -17,7 +17,7 @@ bool View::add(std::unique_ptr<Zone> zone) {
   names_ = {};
   hits_.clear();
   namesIndexed_ = false;
-  zone->statsSlot_ = static_cast<uint16_t>(std::min(zones_.size(), kZoneStatsSlots - 1));
+  if (!zone->numbered_) zone->statsSlot_ = static_cast<uint16_t>(std::min(zones_.size(), kZoneStatsSlots - 1));
   zones_.push_back(std::move(zone));
   return true;
 }
@@ -25,16 +25,45 @@ bool View::add(std::unique_ptr<Zone> zone) {
 void View::setRegions(std::vector<Region> regions, std::shared_ptr<const AdminCells> admin) {
   regions_ = std::move(regions);
   admin_ = std::move(admin);
-  // One counter per region of the view for each record, in file order, while they fit: a
-  // record's slot is then a sum, never a search (the answer path adds the RegionId).
+  numberZones();
+}
+
+void View::numberZones() {
+  // A zone kept from an earlier view keeps its slots: that view may still be answering and
+  // counting. The others take the first free ones, in file order; past the slots they share
+  // the last (zones) or count nowhere by record (steered).
+  const size_t overflow = kZoneStatsSlots - 1;
+  std::vector<bool> zoneTaken(overflow);
+  std::vector<bool> steeredTaken(kSteeredStatsSlots - 1);
   const size_t width = regions_.size();
-  size_t next = 0;
-  for (const auto& zone : zones_)
+  for (const auto& zone : zones_) {
+    if (!zone->numbered_) continue;
+    if (zone->statsSlot_ < overflow) zoneTaken[zone->statsSlot_] = true;
+    for (const auto& record : zone->steered_)
+      if (record->statsBlock != SteeredRecord::kNoStatsBlock)
+        for (size_t i = 0; i < width; ++i) steeredTaken[record->statsBlock + i] = true;
+  }
+  size_t nextZone = 0, nextBlock = 0;
+  for (const auto& zone : zones_) {
+    if (zone->numbered_) continue;
+    while (nextZone < overflow && zoneTaken[nextZone]) ++nextZone;
+    zone->statsSlot_ = static_cast<uint16_t>(std::min(nextZone, overflow));
+    if (nextZone < overflow) ++nextZone;
     for (const auto& record : zone->steered_) {
-      const bool fits = width > 0 && next + width <= kSteeredStatsSlots - 1;
-      record->statsBlock = fits ? static_cast<uint32_t>(next) : SteeredRecord::kNoStatsBlock;
-      if (fits) next += width;
+      // One counter per region of the view for each record, while they fit: a record's slot
+      // is then a sum, never a search (the answer path adds the RegionId).
+      auto freeAt = [&](size_t at) {
+        for (size_t i = 0; i < width; ++i)
+          if (steeredTaken[at + i]) return false;
+        return true;
+      };
+      while (width > 0 && nextBlock + width <= steeredTaken.size() && !freeAt(nextBlock)) ++nextBlock;
+      const bool fits = width > 0 && nextBlock + width <= steeredTaken.size();
+      record->statsBlock = fits ? static_cast<uint32_t>(nextBlock) : SteeredRecord::kNoStatsBlock;
+      if (fits) nextBlock += width;
     }
+    zone->numbered_ = true;
+  }
 }
 
 const Zone* View::findZone(std::string_view name) const noexcept {

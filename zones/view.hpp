@@ -18,8 +18,9 @@ namespace lodestar::zones {
 
 class View {
  public:
-  /// Adds a zone; false when a zone with the same apex is already present.
-  bool add(std::unique_ptr<Zone> zone);
+  /// Adds a zone; false when a zone with the same apex is already present. A zone may be in
+  /// several views at once (a reload keeps the unchanged ones): it is never written once in one.
+  bool add(std::shared_ptr<Zone> zone);
 
   /// The zone whose apex is the longest suffix of `lowerName` (lowercase wire); null when
   /// the name is in no zone of ours.
@@ -42,13 +43,14 @@ class View {
   /// Whether findName() knows every name (indexNames() since the last add()).
   bool namesIndexed() const noexcept { return namesIndexed_; }
 
-  const std::vector<std::unique_ptr<Zone>>& zones() const noexcept { return zones_; }
+  const std::vector<std::shared_ptr<Zone>>& zones() const noexcept { return zones_; }
 
   /// Regions are global: one table for every zone, indexed by RegionId.
   const std::vector<Region>& regions() const noexcept { return regions_; }
   /// `admin` is the table of drain switches and forced states the view's pools and endpoints
   /// point into; the view only reads it (the loader hands the writable handle to the control loop).
-  /// Also gives each steered record its block of answer counters (SteeredRecord::statsBlock).
+  /// Also gives each zone its counter slot and each steered record its block of answer counters
+  /// (SteeredRecord::statsBlock); a zone numbered by an earlier view keeps what it has.
   void setRegions(std::vector<Region> regions, std::shared_ptr<const AdminCells> admin);
   /// The region's drain switch, read-only (the control loop flips it through AdminCells).
   const RegionAdmin& regionAdmin(RegionId id) const noexcept { return admin_->region(id); }
@@ -67,8 +69,19 @@ class View {
   const geo::Database* database() const noexcept { return db_.get(); }
   void setDatabase(std::shared_ptr<const geo::Database> db) { db_ = std::move(db); }
 
+  /// For the next load, which keeps this view's unchanged zones when it compiles with the same
+  /// `inputs` (regions, geo database, health registry): those zones' overrides live in `admin`,
+  /// and the next view extends that table rather than starting one. Set by the loader.
+  void setReuse(std::string inputs, std::shared_ptr<AdminCells> admin) {
+    reuseInputs_ = std::move(inputs);
+    extendable_ = std::move(admin);
+  }
+  const std::string& reuseInputs() const noexcept { return reuseInputs_; }
+  const std::shared_ptr<AdminCells>& extendableAdmin() const noexcept { return extendable_; }
+
  private:
-  std::vector<std::unique_ptr<Zone>> zones_;
+  void numberZones();
+  std::vector<std::shared_ptr<Zone>> zones_;
   NameIndex<const Zone> byApex_;
   std::vector<NameHit> hits_;
   NameIndex<const NameHit> names_;
@@ -77,6 +90,8 @@ class View {
   std::vector<Region> regions_;
   std::shared_ptr<const AdminCells> admin_;
   std::shared_ptr<const geo::Database> db_;
+  std::string reuseInputs_;
+  std::shared_ptr<AdminCells> extendable_;
   uint64_t serial_ = nextSerial();
   static uint64_t nextSerial() noexcept;
 };

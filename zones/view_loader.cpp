@@ -1,20 +1,24 @@
-// Expands directories, loads every zone policy file and rejects duplicate zones.
+// Expands directories, loads every zone policy file and rejects duplicate zones; a load that
+// replaces a view keeps that view's zones whose files are unchanged instead of compiling them.
 #include "zones/view_loader.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 
+#include "dns/wire/content_digest.hpp"
+#include "dns/wire/name_text.hpp"
+#include "zones/pool_reader.hpp"
 #include "zones/yaml/file_read.hpp"
 #include "zones/yaml/top_level_block.hpp"
 #include "zones/yaml_zone_loader.hpp"
-#include "zones/pool_reader.hpp"
-#include "dns/wire/name_text.hpp"
 
 namespace lodestar::zones {
 
-LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_ptr<const geo::Database> db,
-                            yaml::Diagnostics& diags, health::Registry* registry, const View* previous) {
+namespace {
+
+std::vector<std::string> policyFiles(const std::vector<std::string>& paths, yaml::Diagnostics& diags) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
   for (const auto& p : paths) {
@@ -36,18 +40,91 @@ LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_p
     if (found.empty() && !ec) diags.warning({p, 0, 0}, "folder holds no zone policy files (*.yaml)");
     files.insert(files.end(), found.begin(), found.end());
   }
+  return files;
+}
+
+uint64_t digestOf(std::string_view bytes) {
+  wire::ContentDigest d;
+  d.add(bytes);
+  return d.value();
+}
+
+// What every zone of a load is compiled against besides its own files: the global regions
+// (their ids are in every pool), the geo database (in every decision tree) and the registry
+// the health cells come from. Two loads with the same inputs compile the same bytes alike.
+std::string compileInputs(const LoadContext& ctx, const health::Registry* registry) {
+  std::string out;
+  for (const auto& r : ctx.regions()) {
+    char where[64];
+    std::snprintf(where, sizeof where, "%d %a %a\n", r.hasLocation ? 1 : 0, r.latitude, r.longitude);
+    out += r.name + '\0' + where;
+  }
+  out += "db " + (ctx.database() ? ctx.database()->digest() : std::string("none")) + "\n";
+  out += "registry " + std::to_string(registry->id());
+  return out;
+}
+
+// Whether compiling again what `origin` names would read the same bytes: the policy file
+// (read by the first pass as `policyDigest`) and each zone file it includes.
+bool unchanged(const ZoneOrigin& origin, uint64_t policyDigest) {
+  if (origin.sources.empty() || origin.sources.front().second != policyDigest) return false;
+  for (size_t i = 1; i < origin.sources.size(); ++i) {
+    std::string error;
+    auto text = yaml::readWholeFile(origin.sources[i].first, yaml::kMaxZoneFileBytes, error);
+    if (!text || digestOf(*text) != origin.sources[i].second) return false;
+  }
+  return true;
+}
+
+// The zones of `previous` a load might keep, by policy file: those compiled with the registry
+// this load has (the inputs are compared once the regions are read).
+std::map<std::string, std::shared_ptr<Zone>> candidates(const View* previous, const health::Registry* registry) {
+  std::map<std::string, std::shared_ptr<Zone>> out;
+  if (!previous || !registry || !previous->extendableAdmin()) return out;
+  for (const auto& zone : previous->zones())
+    if (zone->origin() && !zone->origin()->sources.empty()) out[zone->origin()->policyFile()] = zone;
+  return out;
+}
+
+// Whether the zones of `previous` may be kept by a load with these `inputs`: not when they
+// were compiled against others, nor when its override table holds more than twice the
+// endpoints it serves (slots of zones dropped by earlier reloads: a load from scratch frees them).
+bool keepable(const View& previous, const std::string& inputs) {
+  if (previous.reuseInputs() != inputs) return false;
+  size_t live = 0;
+  forEachEndpoint(previous, [&live](const EndpointInView&) { ++live; });
+  return previous.extendableAdmin()->endpointCount() <= 2 * live + 4096;
+}
+
+}  // namespace
+
+LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_ptr<const geo::Database> db,
+                            yaml::Diagnostics& diags, health::Registry* registry, const View* previous) {
+  const std::vector<std::string> files = policyFiles(paths, diags);
   // Regions are global: read them from every file before any pool or record names one.
   // Files are not kept parsed (parsed YAML is far larger than the view), and this first pass
   // parses only each file's `regions:` block when the file is plain enough to cut it out.
   LoadContext ctx(db, registry);
   if (previous)
     for (const auto& z : previous->zones()) ctx.setPreviousSerial(z->apex(), z->serial());
-  for (const auto& f : files) {
+  auto keep = candidates(previous, registry);
+  std::vector<std::optional<uint64_t>> policyDigests(files.size());
+  std::vector<size_t> definedFrom(files.size() + 1);  // each file's slice of ctx.definitions()
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& f = files[i];
+    definedFrom[i] = ctx.definitions().size();
     yaml::Diagnostics firstPass;  // unreadable files and syntax errors are reported once, by the second pass
     yaml::YamlReader reader(f, firstPass);
     std::string error;
     const auto text = yaml::readWholeFile(f, yaml::kMaxYamlFileBytes, error);
     if (!text) continue;
+    policyDigests[i] = digestOf(*text);
+    // A file as the zone kept from it was compiled from defines what it defined then.
+    auto kept = keep.find(f);
+    if (kept != keep.end() && kept->second->origin()->sources.front().second == *policyDigests[i]) {
+      for (const auto& [region, where] : kept->second->origin()->regions) ctx.defineRegion(region, where, diags);
+      continue;
+    }
     const auto block = yaml::topLevelBlock(*text, "regions");
     if (block && block->empty()) continue;
     YAML::Node root = block ? reader.parse(*block) : YAML::Node(YAML::NodeType::Undefined);
@@ -57,23 +134,53 @@ LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_p
       readRegions(regionsReader, root["regions"], ctx);
     }
   }
-  ctx.freezeRegions();
+  definedFrom[files.size()] = ctx.definitions().size();
+  // Only a load that shares the served view's health registry may keep its zones (their
+  // cells are that registry's); a check without one compiles everything.
+  const std::string inputs = registry ? compileInputs(ctx, registry) : std::string();
+  if (!keep.empty() && !keepable(*previous, inputs)) keep.clear();
+  ctx.freezeRegions(keep.empty() ? nullptr : previous->extendableAdmin());
+
+  LoadedView out;
   auto view = std::make_unique<View>();
   std::map<std::string, std::string> fileOf;  // zone apex → the file that defined it
-  for (const auto& f : files) {
-    yaml::YamlReader reader(f, diags);
-    auto zone = compileYamlZone(reader, reader.load(), ctx);
-    if (!zone) continue;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& f = files[i];
+    std::shared_ptr<Zone> zone;
+    auto kept = keep.find(f);
+    if (kept != keep.end() && policyDigests[i] && unchanged(*kept->second->origin(), *policyDigests[i])) {
+      zone = kept->second;
+      for (const auto& [path, digest] : zone->origin()->sources) diags.noteSource(path, digest);
+      for (const auto& w : zone->origin()->warnings) diags.warning(w.where, w.message);
+      ++out.kept;
+    } else {
+      const size_t sourcesBefore = diags.sourceLog().size();
+      const size_t warningsBefore = diags.warnings().size();
+      yaml::YamlReader reader(f, diags);
+      auto compiled = compileYamlZone(reader, reader.load(), ctx);
+      ++out.compiled;
+      if (!compiled) continue;
+      ZoneOrigin origin;
+      origin.sources.assign(diags.sourceLog().begin() + static_cast<ptrdiff_t>(sourcesBefore), diags.sourceLog().end());
+      origin.warnings.assign(diags.warnings().begin() + static_cast<ptrdiff_t>(warningsBefore), diags.warnings().end());
+      origin.regions.assign(ctx.definitions().begin() + static_cast<ptrdiff_t>(definedFrom[i]),
+                            ctx.definitions().begin() + static_cast<ptrdiff_t>(definedFrom[i + 1]));
+      compiled->setOrigin(std::move(origin));
+      zone = std::move(compiled);
+    }
     std::string apex = wire::nameToText(zone->apex());
     if (!view->add(std::move(zone)))
       diags.error({f, 0, 0}, "zone " + apex + " is defined here and in " + fileOf[apex] + "; remove one");
     else fileOf[apex] = f;
   }
-  if (!diags.ok()) return {};
+  if (!diags.ok()) return out;
   view->indexNames();
   view->setRegions(ctx.regions(), ctx.sharedAdminCells());
   view->setDatabase(ctx.sharedDatabase());
-  return {std::move(view), ctx.sharedAdminCells()};
+  if (registry) view->setReuse(inputs, ctx.sharedAdminCells());
+  out.view = std::move(view);
+  out.admin = ctx.sharedAdminCells();
+  return out;
 }
 
 }  // namespace lodestar::zones

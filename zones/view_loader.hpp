@@ -16,12 +16,17 @@ namespace lodestar::zones {
 /// name order. Steering policies compile against `db` (may be null); endpoint health cells
 /// come from `registry` (may be null). Returns null when any file has an error; all errors
 /// are reported. `previous` (may be null) is the view this one replaces: zones with
-/// `serial: auto` get a serial above the previous one.
+/// `serial: auto` get a serial above the previous one, and, when `registry` is the one
+/// `previous` was loaded with and the regions and database are the same, its zones whose
+/// files (the policy file and every zone file it includes) have the same bytes are kept
+/// as they are, not compiled again.
 /// The view, and the writable handle of the override table it reads (AdminCells): the view
 /// never writes it; whoever applies drains and forced states keeps this handle.
 struct LoadedView {
   std::unique_ptr<View> view;
   std::shared_ptr<AdminCells> admin;
+  size_t compiled = 0;  // policy files compiled
+  size_t kept = 0;      // policy files whose zone was kept from `previous`
 };
 LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_ptr<const geo::Database> db,
                             yaml::Diagnostics& diags, health::Registry* registry = nullptr, const View* previous = nullptr);

@@ -15,6 +15,7 @@
 #include "zones/stats_slots.hpp"
 #include "zones/steered_record.hpp"
 #include "zones/wire_record.hpp"
+#include "zones/zone_origin.hpp"
 
 namespace lodestar::zones {
 
@@ -78,6 +79,11 @@ class Zone {
   uint16_t statsSlot() const noexcept { return statsSlot_; }
   static constexpr uint16_t kNoStatsSlot = kZoneStatsSlots - 1;
 
+  /// The files it was compiled from (null when built by hand, never kept by a later load).
+  const ZoneOrigin* origin() const noexcept { return origin_.get(); }
+  /// Set by the loader once, before the zone is in any view.
+  void setOrigin(ZoneOrigin origin) { origin_ = std::make_unique<const ZoneOrigin>(std::move(origin)); }
+
  private:
   friend class ZoneBuilder;
   friend class View;  // numbers the zone and its steered records for the counters
@@ -92,7 +98,11 @@ class Zone {
   uint32_t negativeTtl_ = 0;
   uint32_t serial_ = 0;
   uint16_t statsSlot_ = kNoStatsSlot;
+  /// Numbered by a view already: a later view that keeps the zone keeps its counter slots
+  /// and never writes them (the earlier view may still be answering).
+  bool numbered_ = false;
   WireRecord negativeSoa_;
+  std::unique_ptr<const ZoneOrigin> origin_;
 };
 
 }  // namespace lodestar::zones

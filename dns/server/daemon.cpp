@@ -694,7 +694,7 @@ class Daemon {
       }
     nlohmann::json checked;
     if (result.loaded) {
-      checked = control::success({{"summary", describeView(*result.loaded->view)}});
+      checked = control::success({{"summary", describeReload(*result.loaded)}});
     } else {
       checked = control::failure(std::to_string(result.diags.errors().size()) + " error(s) in the files on disk");
       checked["errors"] = errorsOf(result.diags);
@@ -734,7 +734,7 @@ class Daemon {
     if (httpText(loaded->config) != httpText(config_))
       logLine(LogLevel::Warning, "http: its addresses and credentials change only on restart");
     configureLog(logSettings(loaded->config));
-    std::string summary = describeView(*loaded->view);
+    std::string summary = describeReload(*loaded);
     applyAdminState(admin_->effective(), *loaded->view, *loaded->admin, unixNow());
     contentHash_ = loaded->contentHash;
     adminCells_ = std::move(loaded->admin);  // with the view it belongs to
@@ -748,7 +748,9 @@ class Daemon {
     judgeRegions();
     armWindowEdge();
     ++reloads_;
-    logLine(LogLevel::Info, "reloaded: " + summary.substr(0, summary.find('\n')));
+    logLine(LogLevel::Info, "reloaded: " + summary.substr(0, summary.find('\n')) + "; " +
+                                std::to_string(loaded->compiled) + " zone policy file(s) compiled, " +
+                                std::to_string(loaded->kept) + " unchanged and kept");
     return control::success({{"summary", summary}});
   }
 

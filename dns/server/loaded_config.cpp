@@ -35,7 +35,8 @@ std::optional<LoadedConfig> load(const std::string& configPath, const zones::Vie
   wire::ContentDigest content;
   for (uint64_t f : files) content.add(f);
   if (db) content.add(db->digest());
-  return LoadedConfig{std::move(*config), std::move(loaded.view), std::move(loaded.admin), content.hex()};
+  return LoadedConfig{std::move(*config), std::move(loaded.view), std::move(loaded.admin), content.hex(),
+                      loaded.compiled, loaded.kept};
 }
 
 }  // namespace
@@ -51,12 +52,18 @@ std::optional<LoadedConfig> loadConfiguration(const std::string& configPath, con
   return std::nullopt;
 }
 
-std::string describeView(const zones::View& view) {
+namespace {
+std::string headline(const zones::View& view) {
   size_t names = 0;
   for (const auto& z : view.zones()) names += z->nodeCount();
   std::string out = std::to_string(view.zones().size()) + " zone(s), " + std::to_string(names) + " name(s)";
   if (const auto* db = view.database()) out += ", geo database " + db->path() + " (" + db->description() + ")";
-  out += "\n";
+  return out + "\n";
+}
+}  // namespace
+
+std::string describeView(const zones::View& view) {
+  std::string out = headline(view);
   for (const auto& zone : view.zones()) {
     for (const auto& s : zone->steered()) {
       out += "  " + s->name + " steered by " + zones::policyName(s->policy) + " over pool " + s->pool->name +
@@ -75,6 +82,30 @@ std::string describeView(const zones::View& view) {
         out += "    not health-checked: endpoints count as up unless forced down\n";
       }
     }
+  }
+  return out;
+}
+
+std::string describeReload(const LoadedConfig& loaded) {
+  std::string out = headline(*loaded.view);
+  out += std::to_string(loaded.compiled) + " zone policy file(s) compiled, " + std::to_string(loaded.kept) +
+         " unchanged and kept\n";
+  constexpr size_t kNamed = 20;
+  size_t slow = 0;
+  std::string named;
+  for (const auto& zone : loaded.view->zones())
+    for (const auto& s : zone->steered()) {
+      const auto& check = s->pool->check;
+      if (!check || check->worstCaseWithdrawal() <= std::chrono::seconds(s->ttl)) continue;
+      if (++slow <= kNamed)
+        named += "  " + s->name + ": withdrawal of a hung endpoint <= " +
+                 wire::formatDuration(check->worstCaseWithdrawal()) + " against TTL " +
+                 wire::formatDuration(std::chrono::seconds(s->ttl)) + "\n";
+    }
+  if (slow > 0) {
+    out += "warning: " + std::to_string(slow) + " steered record(s) can keep a failed region's answer in caches "
+           "(withdrawal longer than one TTL):\n" + named;
+    if (slow > kNamed) out += "  and " + std::to_string(slow - kNamed) + " more ('lodestar --check' lists them all)\n";
   }
   return out;
 }

@@ -1,7 +1,14 @@
 // Endpoint cells shared between views.
 #include "health/state/registry.hpp"
 
+#include <atomic>
+
 namespace lodestar::health {
+
+uint64_t Registry::nextId() noexcept {
+  static std::atomic<uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
 
 std::shared_ptr<HealthCell> Registry::acquire(const std::string& key) {
   std::lock_guard<std::mutex> guard(lock_);

@@ -2,6 +2,7 @@
 // and after a reload keeps its state (no flapping), because both views share its cell.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,8 +20,13 @@ class Registry {
   /// Forgets cells no view uses any more.
   void collect();
   size_t size() const;
+  /// Unique among the registries of this process, even one made at a freed one's address:
+  /// what tells a load whether zones compiled before hold this registry's cells.
+  uint64_t id() const noexcept { return id_; }
 
  private:
+  static uint64_t nextId() noexcept;
+  const uint64_t id_ = nextId();
   mutable std::mutex lock_;
   std::map<std::string, std::shared_ptr<HealthCell>> cells_;  // guarded by lock_
 };

@@ -40,7 +40,12 @@ std::string Diagnostics::report() const {
 void Diagnostics::noteSource(const std::string& path, std::string_view bytes) {
   wire::ContentDigest d;
   d.add(bytes);
-  sources_[path] = d.value();
+  noteSource(path, d.value());
+}
+
+void Diagnostics::noteSource(const std::string& path, uint64_t digest) {
+  sources_[path] = digest;
+  sourceLog_.emplace_back(path, digest);
 }
 
 }  // namespace lodestar::yaml

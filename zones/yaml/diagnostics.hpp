@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lodestar::yaml {
@@ -37,10 +38,16 @@ class Diagnostics {
   /// A file the load read, by the digest of its bytes: what a configuration is made of
   /// (the nodes of a cluster compare them).
   void noteSource(const std::string& path, std::string_view bytes);
+  /// The same, when the digest is known (a zone kept from the previous load read it then).
+  void noteSource(const std::string& path, uint64_t digest);
   const std::map<std::string, uint64_t>& sources() const noexcept { return sources_; }
+  /// Every noteSource() in order, repeats included: what one part of a load read is the
+  /// slice it added.
+  const std::vector<std::pair<std::string, uint64_t>>& sourceLog() const noexcept { return sourceLog_; }
 
  private:
   std::map<std::string, uint64_t> sources_;
+  std::vector<std::pair<std::string, uint64_t>> sourceLog_;
   std::vector<Diagnostic> errors_;
   std::vector<Diagnostic> warnings_;
 };
