@@ -97,13 +97,21 @@ std::string decisionKeys(const zones::View& view, const zones::SteeredRecord& re
 
 std::vector<ClientGroup> clientGroups(const zones::View& view) {
   std::vector<ClientGroup> groups;
-  for (const auto& zone : view.zones())
-    for (const auto& rec : zone->steered()) {
-      std::vector<uint32_t> decisions = rec->tree ? rec->tree->decisionsUsed() : std::vector<uint32_t>{0};
-      if (rec->policy == zones::PolicyKind::Weighted || rec->policy == zones::PolicyKind::All) decisions = {0};
-      for (uint32_t d : decisions)
-        if (d < rec->orders->size()) groups.push_back({rec.get(), d, groupLabel(view, *rec, d)});
-    }
+  for (const auto& zone : view.zones()) {
+    auto of = clientGroups(view, *zone);
+    groups.insert(groups.end(), std::make_move_iterator(of.begin()), std::make_move_iterator(of.end()));
+  }
+  return groups;
+}
+
+std::vector<ClientGroup> clientGroups(const zones::View& view, const zones::Zone& zone) {
+  std::vector<ClientGroup> groups;
+  for (const auto& rec : zone.steered()) {
+    std::vector<uint32_t> decisions = rec->tree ? rec->tree->decisionsUsed() : std::vector<uint32_t>{0};
+    if (rec->policy == zones::PolicyKind::Weighted || rec->policy == zones::PolicyKind::All) decisions = {0};
+    for (uint32_t d : decisions)
+      if (d < rec->orders->size()) groups.push_back({rec.get(), d, groupLabel(view, *rec, d)});
+  }
   return groups;
 }
 
@@ -114,7 +122,11 @@ Outcome outcomeOf(const ClientGroup& group, const zones::View& view, const WhatI
 
 std::vector<ClientGroup> strandedGroups(const zones::View& view, const std::vector<ClientGroup>& groups,
                                         const AdminState& state, int64_t now) {
-  WhatIfHealth health(view, state, now);
+  return strandedGroups(view, groups, WhatIfHealth(view, state, now));
+}
+
+std::vector<ClientGroup> strandedGroups(const zones::View& view, const std::vector<ClientGroup>& groups,
+                                        const WhatIfHealth& health) {
   std::vector<ClientGroup> out;
   for (const auto& g : groups) {
     bool stranded = false;

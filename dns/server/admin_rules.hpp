@@ -45,6 +45,8 @@ std::string decisionKeys(const zones::View& view, const zones::SteeredRecord& re
 
 /// Every group some client address can fall in, for every steered record of the view.
 std::vector<ClientGroup> clientGroups(const zones::View& view);
+/// The same for one zone of the view.
+std::vector<ClientGroup> clientGroups(const zones::View& view, const zones::Zone& zone);
 
 /// Where a group's answers come from.
 struct Outcome {
@@ -61,6 +63,10 @@ std::vector<ClientGroup> strandedGroups(const zones::View& view, const AdminStat
 /// The same over `groups`, the view's clientGroups() made once (they depend on the view only).
 std::vector<ClientGroup> strandedGroups(const zones::View& view, const std::vector<ClientGroup>& groups,
                                         const AdminState& state, int64_t now);
+/// The same with the health under the overrides worked out already (one WhatIfHealth for
+/// many calls: making one reads every endpoint of the view).
+std::vector<ClientGroup> strandedGroups(const zones::View& view, const std::vector<ClientGroup>& groups,
+                                        const WhatIfHealth& health);
 
 /// The groups that would be left without a usable region (they fail open) under `state`:
 /// "pay.example.test. (every client)".

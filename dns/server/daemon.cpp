@@ -15,6 +15,8 @@
 #include <filesystem>
 #include <memory>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "dns/control/protocol.hpp"
@@ -500,12 +502,23 @@ class Daemon {
       const AdminState inEffect = admin_->effective();
       const int64_t now = unixNow();
       JudgeInputs in = judgeInputs(inEffect, now);
-      if (in == lastJudged_ && failOpen_->settled() && regionWatch_->settled()) return;  // it would find the same
+      const bool settled = failOpen_->settled() && regionWatch_->settled();
+      if (in == lastJudged_ && settled) return;  // it would find the same
+      const auto view = publisher_->current();
+      std::vector<const zones::Zone*> added, removed;
+      if (settled && onlyZonesChanged(in, added, removed)) {
+        // A reload: only the zones it compiled are judged (a second at 100,000 records otherwise).
+        failOpen_->evaluateZones(*view, in.generation, added, removed, inEffect, now);
+        regionWatch_->evaluateZones(*view, added, removed, inEffect, now);
+      } else {
+        failOpen_->evaluate(*view, in.generation, inEffect, now);
+        regionWatch_->evaluate(*view, inEffect, now);
+      }
       lastJudged_ = std::move(in);
-      failOpen_->evaluate(*publisher_->current(), publisher_->generation(), inEffect, now);
-      regionWatch_->evaluate(*publisher_->current(), inEffect, now);
+      judgedZones_ = view->zones();
     });
   }
+
 
   // All that the judges read: the view, the drains and forced states in effect, and what every
   // endpoint's probes see. A pass over 100,000 steered records takes about a second of the
@@ -515,7 +528,7 @@ class Daemon {
     uint64_t generation = 0;
     std::vector<std::string> drained;
     std::map<ForceTarget, health::Forced> forced;
-    std::vector<uint8_t> observed;
+    std::vector<std::pair<const health::HealthCell*, uint8_t>> observed;  // every endpoint's, in view order
     bool operator==(const JudgeInputs&) const = default;
   };
   JudgeInputs judgeInputs(const AdminState& state, int64_t now) const {
@@ -524,9 +537,39 @@ class Daemon {
     for (const auto& [region, drain] : state.effectiveDrains(now)) in.drained.push_back(region);
     in.forced = state.forced;
     zones::forEachEndpoint(*publisher_->current(), [&](const zones::EndpointInView& e) {
-      in.observed.push_back(static_cast<uint8_t>(e.cell->observed.load(std::memory_order_relaxed)));
+      in.observed.emplace_back(e.cell.get(), static_cast<uint8_t>(e.cell->observed.load(std::memory_order_relaxed)));
     });
     return in;
+  }
+
+  // Whether `in` differs from what the last judgement read in the view only, with every
+  // endpoint of the zones both views hold seen as it was: then those zones' records judge as
+  // they did, and only `added` (new in this view) and `removed` (gone from it) need a look.
+  bool onlyZonesChanged(const JudgeInputs& in, std::vector<const zones::Zone*>& added,
+                        std::vector<const zones::Zone*>& removed) const {
+    if (in.generation == lastJudged_.generation || in.drained != lastJudged_.drained ||
+        in.forced != lastJudged_.forced || judgedZones_.empty())
+      return false;
+    const auto view = publisher_->current();
+    std::unordered_set<const zones::Zone*> before, now;
+    for (const auto& z : judgedZones_) before.insert(z.get());
+    for (const auto& z : view->zones()) {
+      now.insert(z.get());
+      if (!before.count(z.get())) added.push_back(z.get());
+    }
+    for (const auto& z : judgedZones_)
+      if (!now.count(z.get())) removed.push_back(z.get());
+    // The kept zones' cells are the same objects in both views: each must read as it did.
+    std::unordered_map<const health::HealthCell*, uint8_t> was;
+    was.reserve(lastJudged_.observed.size());
+    for (const auto& [cell, observed] : lastJudged_.observed) was.emplace(cell, observed);
+    bool same = true;
+    zones::forEachEndpoint(*view, [&](const zones::EndpointInView& e) {
+      if (!same || !before.count(&e.zone)) return;
+      auto it = was.find(e.cell.get());
+      same = it != was.end() && it->second == static_cast<uint8_t>(e.cell->observed.load(std::memory_order_relaxed));
+    });
+    return same;
   }
 
   void setProbeTargets() {
@@ -785,6 +828,7 @@ class Daemon {
   std::unique_ptr<ClusterConditions> clusterConditions_;  // clustered: degraded, config mismatch, isolated, told
   bool judgeDue_ = false;                     // a judgement is queued on the loop
   JudgeInputs lastJudged_;                    // what the last judgement read
+  std::vector<std::shared_ptr<zones::Zone>> judgedZones_;  // the zones of the view it judged (held)
   uint64_t localFailuresUnlogged_ = 0;
   std::chrono::steady_clock::time_point nextLocalFailureLog_{};
   std::unique_ptr<BackgroundLoad> loader_;  // reloads and checks, beside the loop

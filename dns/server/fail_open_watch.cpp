@@ -10,13 +10,50 @@
 
 namespace lodestar::server {
 
-void FailOpenWatch::evaluate(const zones::View& view, uint64_t generation, const AdminState& state, int64_t now) {
-  if (generation != groupsOf_) {
-    groups_ = clientGroups(view);
-    groupsOf_ = generation;
+void FailOpenWatch::regroup(const zones::View& view, uint64_t generation) {
+  if (generation == groupsOf_) return;
+  std::unordered_map<const zones::Zone*, ZoneGroups> next;
+  next.reserve(view.zones().size());
+  for (const auto& zone : view.zones()) {
+    auto old = groups_.find(zone.get());
+    if (old != groups_.end()) next.emplace(zone.get(), std::move(old->second));  // kept by the reload
+    else next.emplace(zone.get(), ZoneGroups{zone, clientGroups(view, *zone)});
   }
+  groups_ = std::move(next);
+  groupsOf_ = generation;
+}
+
+void FailOpenWatch::evaluate(const zones::View& view, uint64_t generation, const AdminState& state, int64_t now) {
+  regroup(view, generation);
+  const WhatIfHealth health(view, state, now);
   std::map<std::string, std::vector<std::string>> failing;
-  for (const auto& g : strandedGroups(view, groups_, state, now)) failing[g.record->name].push_back(g.label);
+  for (const auto& zone : view.zones())
+    for (const auto& g : strandedGroups(view, groups_.at(zone.get()).groups, health))
+      failing[g.record->name].push_back(g.label);
+  apply(std::move(failing), nullptr, now);
+}
+
+void FailOpenWatch::evaluateZones(const zones::View& view, uint64_t generation,
+                                  const std::vector<const zones::Zone*>& added,
+                                  const std::vector<const zones::Zone*>& removed, const AdminState& state,
+                                  int64_t now) {
+  // The removed zones' records first: those not in an added zone too serve no one now.
+  std::set<std::string> judged;
+  for (const auto* zone : removed)
+    for (const auto& rec : zone->steered()) judged.insert(rec->name);
+  regroup(view, generation);
+  const WhatIfHealth health(view, state, now);
+  std::map<std::string, std::vector<std::string>> failing;
+  for (const auto* zone : added) {
+    for (const auto& rec : zone->steered()) judged.insert(rec->name);
+    for (const auto& g : strandedGroups(view, groups_.at(zone).groups, health))
+      failing[g.record->name].push_back(g.label);
+  }
+  apply(std::move(failing), &judged, now);
+}
+
+void FailOpenWatch::apply(std::map<std::string, std::vector<std::string>> failing, const std::set<std::string>* judged,
+                          int64_t now) {
   for (auto& [name, groups] : failing) {
     Record& r = records_[name];
     if (r.groups.empty()) {
@@ -27,7 +64,7 @@ void FailOpenWatch::evaluate(const zones::View& view, uint64_t generation, const
     r.groups = std::move(groups);
   }
   for (auto& [name, r] : records_)
-    if (!failing.count(name) && !r.groups.empty()) {
+    if (!failing.count(name) && !r.groups.empty() && (!judged || judged->count(name))) {
       r.groups.clear();
       r.since = now;
       ++r.changes;

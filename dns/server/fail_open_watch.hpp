@@ -8,6 +8,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <set>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -33,6 +36,12 @@ class FailOpenWatch {
   /// `generation` names the view (ViewPublisher::generation()): its client groups are
   /// worked out once per view, not at every call.
   void evaluate(const zones::View& view, uint64_t generation, const AdminState& state, int64_t now);
+  /// The same after a reload that changed nothing but zones: `added` (new in `view`) and
+  /// `removed` (in the view last judged, not in this one), with the overrides and every kept
+  /// endpoint's health as at the last call and nothing waiting to be told (settled()): only
+  /// the records of those zones are judged, and the kept ones stand as they were.
+  void evaluateZones(const zones::View& view, uint64_t generation, const std::vector<const zones::Zone*>& added,
+                     const std::vector<const zones::Zone*>& removed, const AdminState& state, int64_t now);
 
   /// For status: the records failing open now, [{record, clients: [..], since}], by name.
   nlohmann::json records() const;
@@ -52,10 +61,20 @@ class FailOpenWatch {
     TellBudget budget;
   };
   void tell(const std::string& name, Record& r, int64_t now);
+  // The client groups of each zone of `view`, worked out for the zones not seen before only.
+  void regroup(const zones::View& view, uint64_t generation);
+  // Records `judged` (every record when null) fail open for the groups in `failing`, the others
+  // of them serve; then tells what it may.
+  void apply(std::map<std::string, std::vector<std::string>> failing, const std::set<std::string>* judged,
+             int64_t now);
 
   Events events_;
-  uint64_t groupsOf_ = 0;             // the view generation `groups_` belongs to (0: none yet)
-  std::vector<ClientGroup> groups_;   // clientGroups() of that view
+  uint64_t groupsOf_ = 0;  // the view generation `groups_` belongs to (0: none yet)
+  struct ZoneGroups {
+    std::shared_ptr<const zones::Zone> zone;  // held: its records are what the groups point at
+    std::vector<ClientGroup> groups;          // clientGroups() of it
+  };
+  std::unordered_map<const zones::Zone*, ZoneGroups> groups_;
   std::map<std::string, Record> records_;  // by record name: a reload keeps them
   uint64_t entered_ = 0;
   size_t untold_ = 0;  // records whose state the last call could not tell yet

@@ -19,40 +19,72 @@ bool judgedFamilyIsV6(const zones::PoolMembers& m) { return m.ipv4.empty() && m.
 
 }  // namespace
 
+RegionWatch::Pairs::iterator RegionWatch::judge(const zones::View& view, const zones::SteeredRecord& rec,
+                                                 zones::RegionId id, const WhatIfHealth& health, int64_t now) {
+  const zones::PoolMembers* m = rec.pool->members(id);
+  if (!m || id >= view.regions().size()) return pairs_.end();
+  engine::Picked scratch;  // look() lists the up endpoints here; only its verdict is read
+  const bool up = engine::look(m, judgedFamilyIsV6(*m), rec.minHealthy, health, scratch).usable;
+  auto [it, fresh] = pairs_.try_emplace(std::make_pair(rec.name, view.regions()[id].name));
+  Pair& p = it->second;
+  if (fresh) {
+    p.up = p.told = up;
+    p.since = now;
+  } else if (up != p.up) {
+    p.up = up;
+    p.since = now;
+    ++p.changes;
+  }
+  return it;
+}
+
 void RegionWatch::evaluate(const zones::View& view, const AdminState& state, int64_t now) {
   const WhatIfHealth health(view, state, now);
   std::set<std::pair<std::string, std::string>> seen;
-  engine::Picked scratch;  // look() lists the up endpoints here; only its verdict is read
   for (const auto& zone : view.zones())
     for (const auto& rec : zone->steered())
-      for (zones::RegionId id : rec->pool->regions) {
-        const zones::PoolMembers* m = rec->pool->members(id);
-        if (!m || id >= view.regions().size()) continue;
-        scratch.count = 0;
-        const bool up = engine::look(m, judgedFamilyIsV6(*m), rec->minHealthy, health, scratch).usable;
-        auto key = std::make_pair(rec->name, view.regions()[id].name);
-        seen.insert(key);
-        auto [it, fresh] = pairs_.try_emplace(key);
-        Pair& p = it->second;
-        if (fresh) {
-          p.up = p.told = up;
-          p.since = now;
-          continue;
-        }
-        if (up != p.up) {
-          p.up = up;
-          p.since = now;
-          ++p.changes;
-        }
-      }
-  size_t told = 0;
-  untold_ = 0;
-  std::map<std::pair<std::string, bool>, uint64_t> together;  // (region, up) → records past kToldEach
+      for (zones::RegionId id : rec->pool->regions)
+        if (auto it = judge(view, *rec, id, health, now); it != pairs_.end()) seen.insert(it->first);
+  std::vector<Pairs::iterator> all;
+  all.reserve(seen.size());
   for (auto it = pairs_.begin(); it != pairs_.end();) {
     if (!seen.count(it->first)) {
       it = pairs_.erase(it);  // the reload removed the record or the region: nothing to tell
       continue;
     }
+    all.push_back(it++);
+  }
+  untold_ = 0;
+  tellChanges(all, now);
+}
+
+void RegionWatch::evaluateZones(const zones::View& view, const std::vector<const zones::Zone*>& added,
+                                const std::vector<const zones::Zone*>& removed, const AdminState& state,
+                                int64_t now) {
+  const WhatIfHealth health(view, state, now);
+  std::set<std::pair<std::string, std::string>> judged;
+  std::vector<Pairs::iterator> touched;
+  for (const auto* zone : added)
+    for (const auto& rec : zone->steered())
+      for (zones::RegionId id : rec->pool->regions)
+        if (auto it = judge(view, *rec, id, health, now); it != pairs_.end() && judged.insert(it->first).second)
+          touched.push_back(it);
+  // The removed zones' pairs that no added zone has again are gone with them.
+  for (const auto* zone : removed)
+    for (const auto& rec : zone->steered())
+      for (const auto& region : view.regions()) {
+        auto key = std::make_pair(rec->name, region.name);
+        if (!judged.count(key)) pairs_.erase(key);
+      }
+  // Every other pair was told already (the last call settled): only these can have news.
+  untold_ = 0;
+  tellChanges(touched, now);
+}
+
+void RegionWatch::tellChanges(const std::vector<Pairs::iterator>& pairs, int64_t now) {
+  size_t told = 0;
+  std::map<std::pair<std::string, bool>, uint64_t> together;  // (region, up) → records past kToldEach
+  for (auto it : pairs) {
     Pair& p = it->second;
     p.budget.refill(now);
     if (p.up != p.told && p.budget.canTell()) {
@@ -66,7 +98,6 @@ void RegionWatch::evaluate(const zones::View& view, const AdminState& state, int
       }
     }
     untold_ += p.up != p.told;
-    ++it;
   }
   for (const auto& [key, records] : together) tellTogether(key.first, key.second, records, now);
 }

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "dns/server/admin_rules.hpp"
 #include "dns/server/admin_state.hpp"
 #include "dns/server/tell_budget.hpp"
 #include "health/hooks.hpp"
@@ -33,6 +34,12 @@ class RegionWatch {
   /// at a later call: call it once a second too). A pair seen for the first time (at start, or
   /// new with a reload) is not a change; one the view no longer has is forgotten.
   void evaluate(const zones::View& view, const AdminState& state, int64_t now);
+  /// The same after a reload that changed nothing but zones: `added` (new in `view`) and
+  /// `removed` (in the view last judged, not in this one), with the overrides and every kept
+  /// endpoint's health as at the last call and nothing waiting to be told (settled()): only
+  /// those zones' pairs are judged, the kept ones stand as they were.
+  void evaluateZones(const zones::View& view, const std::vector<const zones::Zone*>& added,
+                     const std::vector<const zones::Zone*>& removed, const AdminState& state, int64_t now);
 
   struct Row {
     std::string record, region;
@@ -51,11 +58,17 @@ class RegionWatch {
     uint64_t changes = 0;      // since the last line
     TellBudget budget;
   };
+  using Pairs = std::map<std::pair<std::string, std::string>, Pair>;  // (record, region)
+  // Judges one pair and notes a change; end() when the pool has no members there.
+  Pairs::iterator judge(const zones::View& view, const zones::SteeredRecord& rec, zones::RegionId id,
+                        const WhatIfHealth& health, int64_t now);
+  // Tells the changes among `pairs` their budgets allow, past kToldEach as counts; counts untold_.
+  void tellChanges(const std::vector<Pairs::iterator>& pairs, int64_t now);
   void tell(const std::pair<std::string, std::string>& key, Pair& p, int64_t now);
   void tellTogether(const std::string& region, bool up, uint64_t records, int64_t now);
 
   Events events_;
-  std::map<std::pair<std::string, std::string>, Pair> pairs_;  // (record, region)
+  Pairs pairs_;
   size_t untold_ = 0;  // pairs whose state the last call could not tell yet
 };
 
