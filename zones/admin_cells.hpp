@@ -22,7 +22,11 @@
 namespace lodestar::zones {
 
 class AdminCells {
+  static constexpr size_t kChunkSize = 4096;
+  static constexpr size_t kChunks = 4096;
+
  public:
+  static constexpr size_t kCapacity = kChunkSize * kChunks;  // endpoints ever added
   /// Called once, when the view's regions are known (one slot more: the overflow id).
   void setRegionCount(size_t count) {
     regions_ = std::make_unique<RegionAdmin[]>(count);
@@ -33,7 +37,7 @@ class AdminCells {
   /// Only the loader calls it, one load at a time.
   EndpointId addEndpoint() {
     const size_t id = count_.load(std::memory_order_relaxed);
-    if (id >= kChunkSize * kChunks) throw std::length_error("more than 16,777,216 endpoints in one view");
+    if (id >= kCapacity) throw std::length_error("more than 16,777,216 endpoints in the override table");
     auto& chunk = chunks_[id / kChunkSize];
     if (!chunk) chunk = std::make_unique<health::EndpointForce[]>(kChunkSize);
     count_.store(id + 1, std::memory_order_relaxed);
@@ -52,8 +56,6 @@ class AdminCells {
   health::EndpointForce& force(EndpointId id) noexcept { return chunks_[id / kChunkSize][id % kChunkSize]; }
 
  private:
-  static constexpr size_t kChunkSize = 4096;
-  static constexpr size_t kChunks = 4096;
   std::unique_ptr<RegionAdmin[]> regions_;
   size_t regionCount_ = 0;
   std::array<std::unique_ptr<health::EndpointForce[]>, kChunks> chunks_;  // 32 KiB, filled as needed

@@ -2,6 +2,9 @@
 #include "zones/load_context.hpp"
 
 #include <algorithm>
+#include <set>
+
+#include "zones/view.hpp"
 
 namespace lodestar::zones {
 
@@ -36,12 +39,13 @@ std::optional<RegionId> LoadContext::region(const std::string& name) const {
   return std::nullopt;
 }
 
-void LoadContext::freezeRegions(std::shared_ptr<AdminCells> extend) {
+bool LoadContext::freezeRegions(std::shared_ptr<AdminCells> extend) {
   if (extend && extend->regionCount() == regions_.size() + 1) {
     admin_ = std::move(extend);
-    return;
+    return true;
   }
   admin_->setRegionCount(regions_.size() + 1);
+  return false;
 }
 
 std::string LoadContext::regionNames() const {
@@ -71,6 +75,16 @@ const LoadContext::Compiled* LoadContext::cached(const PolicyKey& key) const {
 
 void LoadContext::remember(const PolicyKey& key, Compiled compiled) {
   compiled_.emplace(key, std::move(compiled));
+}
+
+PolicyCache LoadContext::policiesUsedBy(const View& view) const {
+  std::set<const geo::DecisionTree*> used;
+  for (const auto& zone : view.zones())
+    for (const auto& record : zone->steered()) used.insert(record->tree.get());
+  PolicyCache out;
+  for (const auto& [key, compiled] : compiled_)
+    if (used.count(compiled.tree.get())) out.emplace(key, compiled);
+  return out;
 }
 
 }  // namespace lodestar::zones

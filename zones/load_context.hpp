@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,8 @@
 #include "zones/steered_record.hpp"
 
 namespace lodestar::zones {
+
+class View;
 
 class LoadContext {
  public:
@@ -39,7 +42,8 @@ class LoadContext {
   /// Called once every region is known: gives each its drain switch, in a table of its own,
   /// or in `extend`, the previous view's table when its regions are these (a load that keeps
   /// zones of that view keeps the table their drain switches and forced states are in).
-  void freezeRegions(std::shared_ptr<AdminCells> extend = nullptr);
+  /// True when it extends `extend`.
+  bool freezeRegions(std::shared_ptr<AdminCells> extend = nullptr);
   const RegionAdmin* regionAdmin(RegionId id) const noexcept {
     return id < std::as_const(*admin_).regionCount() ? &std::as_const(*admin_).region(id) : nullptr;
   }
@@ -64,13 +68,16 @@ class LoadContext {
   const geo::Database* database() const noexcept { return db_.get(); }
   const std::shared_ptr<const geo::Database>& sharedDatabase() const noexcept { return db_; }
 
-  struct Compiled {
-    std::shared_ptr<const geo::DecisionTree> tree;
-    std::shared_ptr<const std::vector<std::vector<RegionId>>> orders;
-  };
+  using Compiled = CompiledTrees;
   /// The compiled policy for `key`, if an identical one was compiled already.
   const Compiled* cached(const PolicyKey& key) const;
   void remember(const PolicyKey& key, Compiled compiled);
+  /// Whether this load meets `tree` for the first time (its policy's warnings are given once).
+  bool firstUse(const geo::DecisionTree* tree) { return used_.insert(tree).second; }
+  /// Starts from the policies a previous load compiled (its regions and database the same).
+  void seedPolicies(const PolicyCache& from) { compiled_ = from; }
+  /// Those of the policies known now that some record of `view` uses: what the next load starts from.
+  PolicyCache policiesUsedBy(const View& view) const;
 
  private:
   std::shared_ptr<const geo::Database> db_;
@@ -80,7 +87,8 @@ class LoadContext {
   std::shared_ptr<AdminCells> admin_ = std::make_shared<AdminCells>();
   std::vector<yaml::SourceLocation> regionWhere_;
   std::vector<std::pair<Region, yaml::SourceLocation>> definitions_;
-  std::map<PolicyKey, Compiled> compiled_;
+  PolicyCache compiled_;
+  std::set<const geo::DecisionTree*> used_;
   std::map<std::string, uint32_t> previousSerials_;
 };
 

@@ -83,7 +83,8 @@ bool compilePolicy(const PolicyKey& key, LoadContext& ctx, CompiledPolicy& out, 
   if (const auto* hit = ctx.cached(key)) {
     out.tree = hit->tree;
     out.orders = hit->orders;
-    out.fresh = false;
+    out.matchedAreas = hit->matchedAreas;
+    out.fresh = ctx.firstUse(hit->tree.get());
     return true;
   }
 
@@ -113,9 +114,9 @@ bool compilePolicy(const PolicyKey& key, LoadContext& ctx, CompiledPolicy& out, 
     return false;
   out.tree = tree;
   out.orders = interner.orders();
-  out.fresh = true;
-  out.matchedAreas = std::move(matched);
-  ctx.remember(key, {out.tree, out.orders});
+  out.fresh = ctx.firstUse(out.tree.get());
+  out.matchedAreas = std::make_shared<const std::set<std::string>>(std::move(matched));
+  ctx.remember(key, {out.tree, out.orders, out.matchedAreas});
   return true;
 }
 

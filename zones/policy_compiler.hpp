@@ -21,10 +21,11 @@ struct CompiledPolicy {
   /// geo / nearest: the map as written, for `lodestarctl explain` (each record its own).
   std::shared_ptr<const geo::AreaMap> areas;
   std::vector<geo::CustomNetwork> customNetworks;
-  /// Compiled by this call; false when an equal policy compiled earlier in the view.
+  /// The first record of this load with this policy (compiled now, or by a load before);
+  /// false when an equal policy came earlier in the load (its mistakes were told then).
   bool fresh = false;
-  /// When fresh: the area keys some network of the geo database matched.
-  std::set<std::string> matchedAreas;
+  /// The area keys some network of the geo database matched.
+  std::shared_ptr<const std::set<std::string>> matchedAreas;
 };
 
 /// Compiles `key` against the view's geo database, or takes the tree of the equal key

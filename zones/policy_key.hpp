@@ -2,6 +2,9 @@
 #pragma once
 
 #include <compare>
+#include <map>
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,5 +48,14 @@ struct PolicyKey {
 
   friend auto operator<=>(const PolicyKey&, const PolicyKey&) = default;
 };
+
+/// What a PolicyKey compiles to: shared by every record with that key, in one view and in the
+/// views after it that keep the same regions and database.
+struct CompiledTrees {
+  std::shared_ptr<const geo::DecisionTree> tree;
+  std::shared_ptr<const std::vector<std::vector<RegionId>>> orders;
+  std::shared_ptr<const std::set<std::string>> matchedAreas;  // the area keys some network matched
+};
+using PolicyCache = std::map<PolicyKey, CompiledTrees>;
 
 }  // namespace lodestar::zones

@@ -276,10 +276,10 @@ bool readCoordinates(yaml::YamlReader& yaml, const YAML::Node& steer, const std:
 // hold) can never be used. Warned once, when the tree compiles.
 void warnUnmatched(yaml::YamlReader& yaml, const std::string& path, const LoadContext& ctx, const AreaKeys& areaKeys,
                    const CompiledPolicy& compiled) {
-  if (!compiled.fresh) return;  // an identical policy compiled (and warned) before
+  if (!compiled.fresh) return;  // an identical policy came (and warned) earlier in this load
   for (const auto& [key, node] : areaKeys.all) {
     std::string plain = key.rfind("country:", 0) == 0 && !geo::isContinentCode(key.substr(8)) ? key.substr(8) : key;
-    if (!compiled.matchedAreas.count(plain))
+    if (!compiled.matchedAreas || !compiled.matchedAreas->count(plain))
       yaml.warning(node, yaml::keyPath(yaml::keyPath(path, "map"), key),
                    "no network of the geo database " + ctx.database()->path() + " matches '" + key +
                        "': no client gets this order");

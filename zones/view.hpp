@@ -11,6 +11,7 @@
 #include "geo/database.hpp"
 #include "zones/admin_cells.hpp"
 #include "zones/name_index.hpp"
+#include "zones/policy_key.hpp"
 #include "zones/steered_record.hpp"
 #include "zones/zone.hpp"
 
@@ -72,12 +73,15 @@ class View {
   /// For the next load, which keeps this view's unchanged zones when it compiles with the same
   /// `inputs` (regions, geo database, health registry): those zones' overrides live in `admin`,
   /// and the next view extends that table rather than starting one. Set by the loader.
-  void setReuse(std::string inputs, std::shared_ptr<AdminCells> admin) {
+  /// `policies`: the compiled policies its records use, which that load starts from.
+  void setReuse(std::string inputs, std::shared_ptr<AdminCells> admin, PolicyCache policies) {
     reuseInputs_ = std::move(inputs);
     extendable_ = std::move(admin);
+    policies_ = std::move(policies);
   }
   const std::string& reuseInputs() const noexcept { return reuseInputs_; }
   const std::shared_ptr<AdminCells>& extendableAdmin() const noexcept { return extendable_; }
+  const PolicyCache& reusablePolicies() const noexcept { return policies_; }
 
  private:
   void numberZones();
@@ -92,6 +96,7 @@ class View {
   std::shared_ptr<const geo::Database> db_;
   std::string reuseInputs_;
   std::shared_ptr<AdminCells> extendable_;
+  PolicyCache policies_;
   uint64_t serial_ = nextSerial();
   static uint64_t nextSerial() noexcept;
 };

@@ -56,8 +56,8 @@ std::string compileInputs(const LoadContext& ctx, const health::Registry* regist
   std::string out;
   for (const auto& r : ctx.regions()) {
     char where[64];
-    std::snprintf(where, sizeof where, "%d %a %a\n", r.hasLocation ? 1 : 0, r.latitude, r.longitude);
-    out += r.name + '\0' + where;
+    std::snprintf(where, sizeof where, " %d %a %a\n", r.hasLocation ? 1 : 0, r.latitude, r.longitude);
+    out += std::to_string(r.name.size()) + ":" + r.name + where;  // by length: a name may hold any byte
   }
   out += "db " + (ctx.database() ? ctx.database()->digest() : std::string("none")) + "\n";
   out += "registry " + std::to_string(registry->id());
@@ -88,12 +88,15 @@ std::map<std::string, std::shared_ptr<Zone>> candidates(const View* previous, co
 
 // Whether the zones of `previous` may be kept by a load with these `inputs`: not when they
 // were compiled against others, nor when its override table holds more than twice the
-// endpoints it serves (slots of zones dropped by earlier reloads: a load from scratch frees them).
+// endpoints it serves (slots of zones dropped by earlier reloads: a load from scratch frees
+// them), or too few left for a view as large again.
 bool keepable(const View& previous, const std::string& inputs) {
   if (previous.reuseInputs() != inputs) return false;
   size_t live = 0;
   forEachEndpoint(previous, [&live](const EndpointInView&) { ++live; });
-  return previous.extendableAdmin()->endpointCount() <= 2 * live + 4096;
+  const size_t used = previous.extendableAdmin()->endpointCount();
+  // Room for the whole view again, so that a load never runs out of table while keeping zones.
+  return used <= 2 * live + 4096 && used + live <= AdminCells::kCapacity / 2;
 }
 
 }  // namespace
@@ -139,7 +142,10 @@ LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_p
   // cells are that registry's); a check without one compiles everything.
   const std::string inputs = registry ? compileInputs(ctx, registry) : std::string();
   if (!keep.empty() && !keepable(*previous, inputs)) keep.clear();
-  ctx.freezeRegions(keep.empty() ? nullptr : previous->extendableAdmin());
+  // Kept zones point into the table they were compiled with: without it, none is kept.
+  if (!ctx.freezeRegions(keep.empty() ? nullptr : previous->extendableAdmin())) keep.clear();
+  // Policies compiled before (by kept zones, or by files since edited) are not compiled again.
+  if (!keep.empty()) ctx.seedPolicies(previous->reusablePolicies());
 
   LoadedView out;
   auto view = std::make_unique<View>();
@@ -177,7 +183,7 @@ LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_p
   view->indexNames();
   view->setRegions(ctx.regions(), ctx.sharedAdminCells());
   view->setDatabase(ctx.sharedDatabase());
-  if (registry) view->setReuse(inputs, ctx.sharedAdminCells());
+  if (registry) view->setReuse(inputs, ctx.sharedAdminCells(), ctx.policiesUsedBy(*view));
   out.view = std::move(view);
   out.admin = ctx.sharedAdminCells();
   return out;
