@@ -64,7 +64,9 @@ class NameIndex {
   };
 
   static uint64_t load8(const unsigned char* p) noexcept { return wire::NameHash::load8(p); }
-  static bool equal(std::string_view a, std::string_view b) noexcept {
+  // Always inlined: on the answer path (two or three per query); LTO once chose a call here,
+  // ~30 instructions a query more (the guard saw +4 %).
+  [[gnu::always_inline]] static bool equal(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     const auto* x = reinterpret_cast<const unsigned char*>(a.data());
     const auto* y = reinterpret_cast<const unsigned char*>(b.data());

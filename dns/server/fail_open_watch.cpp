@@ -42,8 +42,9 @@ void FailOpenWatch::evaluateZones(const zones::View& view, uint64_t generation,
   for (const auto* zone : removed)
     for (const auto& rec : zone->steered()) judged.insert(rec->name);
   regroup(view, generation);
-  const WhatIfHealth health(view, state, now);
   std::map<std::string, std::vector<std::string>> failing;
+  if (added.empty()) return apply(std::move(failing), &judged, now);
+  const WhatIfHealth health(view, state, now);  // reads every endpoint of the view: only when needed
   for (const auto* zone : added) {
     for (const auto& rec : zone->steered()) judged.insert(rec->name);
     for (const auto& g : strandedGroups(view, groups_.at(zone).groups, health))

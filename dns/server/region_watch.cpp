@@ -1,6 +1,7 @@
 // Per record and region up/down, judged with the answer path's own look() off the answer path.
 #include "dns/server/region_watch.hpp"
 
+#include <optional>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -61,13 +62,14 @@ void RegionWatch::evaluate(const zones::View& view, const AdminState& state, int
 void RegionWatch::evaluateZones(const zones::View& view, const std::vector<const zones::Zone*>& added,
                                 const std::vector<const zones::Zone*>& removed, const AdminState& state,
                                 int64_t now) {
-  const WhatIfHealth health(view, state, now);
+  std::optional<WhatIfHealth> health;  // reads every endpoint of the view: only when needed
+  if (!added.empty()) health.emplace(view, state, now);
   std::set<std::pair<std::string, std::string>> judged;
   std::vector<Pairs::iterator> touched;
   for (const auto* zone : added)
     for (const auto& rec : zone->steered())
       for (zones::RegionId id : rec->pool->regions)
-        if (auto it = judge(view, *rec, id, health, now); it != pairs_.end() && judged.insert(it->first).second)
+        if (auto it = judge(view, *rec, id, *health, now); it != pairs_.end() && judged.insert(it->first).second)
           touched.push_back(it);
   // The removed zones' pairs that no added zone has again are gone with them.
   for (const auto* zone : removed)

@@ -100,4 +100,12 @@ TEST_CASE("judging only the zones a reload added and removed agrees with judging
   CHECK(incremental.regions.rows().size() == 3 * 2 + 3);  // www in a and b, lone(2) in b, per zone
   CHECK(incremental.failOpen.settled());
   CHECK(incremental.regions.settled());
+
+  // A reload that kept every zone: nothing to judge, nothing told, nothing changed.
+  incremental.events.clear();
+  incremental.failOpen.evaluateZones(*v2.view, 3, {}, {}, drainB, kNow + 6);
+  incremental.regions.evaluateZones(*v2.view, {}, {}, drainB, kNow + 6);
+  CHECK(incremental.events.empty());
+  CHECK(incremental.failOpen.failingOpen() == 3);
+  CHECK(rows(incremental.regions) == rows(whole.regions));
 }
