@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "dns/control/protocol.hpp"
+#include "dns/wire/name_text.hpp"
 #include "dns/server/admin_control.hpp"
 #include "dns/server/admin_state.hpp"
 #include "dns/server/availability.hpp"
@@ -514,9 +515,23 @@ class Daemon {
         failOpen_->evaluate(*view, in.generation, inEffect, now);
         regionWatch_->evaluate(*view, inEffect, now);
       }
+      const bool newView = in.generation != lastJudged_.generation;
       lastJudged_ = std::move(in);
       judgedZones_ = view->zones();
+      judgedRegions_.clear();
+      for (const auto& r : view->regions()) judgedRegions_.push_back(r.name);
+      // The zones a reload removed were held until now (here and by the fail-open watch):
+      // only now are their endpoints' cells unused, and forgotten (a cell kept would come back
+      // with its old health when the endpoint does).
+      if (newView) registry_.collect();
     });
+  }
+
+  // Whether a zone at or under `apex` (lowercase wire) holds `name`'s place: a zone's names
+  // may be shadowed by another zone's nested in it, and the watchers know records by name.
+  static bool atOrUnder(std::string_view name, std::string_view apex) {
+    while (name.size() > apex.size()) name = wire::parentName(name);
+    return name == apex;
   }
 
 
@@ -551,6 +566,10 @@ class Daemon {
         in.forced != lastJudged_.forced || judgedZones_.empty())
       return false;
     const auto view = publisher_->current();
+    // Other regions: every pair's region name may have moved (and no zone was kept anyway).
+    if (view->regions().size() != judgedRegions_.size()) return false;
+    for (size_t i = 0; i < judgedRegions_.size(); ++i)
+      if (view->regions()[i].name != judgedRegions_[i]) return false;
     std::unordered_set<const zones::Zone*> before, now;
     for (const auto& z : judgedZones_) before.insert(z.get());
     for (const auto& z : view->zones()) {
@@ -559,6 +578,13 @@ class Daemon {
     }
     for (const auto& z : judgedZones_)
       if (!now.count(z.get())) removed.push_back(z.get());
+    // A zone added or removed inside a kept one, or around it, changes which zone holds some
+    // names the kept one's records have: the whole view is judged.
+    for (const auto* changed : {&added, &removed})
+      for (const auto* c : *changed)
+        for (const auto& z : view->zones())
+          if (before.count(z.get()) && (atOrUnder(c->apex(), z->apex()) || atOrUnder(z->apex(), c->apex())))
+            return false;
     // The kept zones' cells are the same objects in both views: each must read as it did.
     std::unordered_map<const health::HealthCell*, uint8_t> was;
     was.reserve(lastJudged_.observed.size());
@@ -829,6 +855,7 @@ class Daemon {
   bool judgeDue_ = false;                     // a judgement is queued on the loop
   JudgeInputs lastJudged_;                    // what the last judgement read
   std::vector<std::shared_ptr<zones::Zone>> judgedZones_;  // the zones of the view it judged (held)
+  std::vector<std::string> judgedRegions_;                 // and its regions' names
   uint64_t localFailuresUnlogged_ = 0;
   std::chrono::steady_clock::time_point nextLocalFailureLog_{};
   std::unique_ptr<BackgroundLoad> loader_;  // reloads and checks, beside the loop

@@ -1,6 +1,7 @@
 // Per record and region up/down, judged with the answer path's own look() off the answer path.
 #include "dns/server/region_watch.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 
@@ -78,7 +79,9 @@ void RegionWatch::evaluateZones(const zones::View& view, const std::vector<const
         auto key = std::make_pair(rec->name, region.name);
         if (!judged.count(key)) pairs_.erase(key);
       }
-  // Every other pair was told already (the last call settled): only these can have news.
+  // Every other pair was told already (the last call settled): only these can have news,
+  // told in the order a whole judgement tells them.
+  std::sort(touched.begin(), touched.end(), [](auto a, auto b) { return a->first < b->first; });
   untold_ = 0;
   tellChanges(touched, now);
 }

@@ -6,8 +6,10 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
+#include "tests/support/command.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/occurrences.hpp"
 
@@ -107,4 +109,41 @@ TEST_CASE("a reload among hundreds of zones compiles only the edited file and no
   client.thread.join();
   CHECK(answered > 100);
   CHECK(unanswered == 0);
+}
+
+TEST_CASE("a reload that removes a zone nested in a kept one judges the kept one's records again", "[e2e][reload][fail-open]") {
+  // par.test and eu.par.test both have api.eu.par.test. (the nested zone's answers): it fails
+  // open in both when region a is drained. Removing the nested zone leaves the parent's
+  // record answering, still failing open: no "usable region again" may be told.
+  TempDir dir;
+  const std::string body = "regions: {a: ~, b: ~}\npools:\n  p: {regions: {a: [192.0.2.1]}}\n  q: {regions: {b: [192.0.2.2]}}\n";
+  dir.write("zones/par.yaml", "zone: par.test\nsoa: {serial: 1}\nnameservers: {ns1: 192.0.2.53}\n" + body +
+                                  "records:\n  api.eu: {steer: {policy: failover, pool: p, order: [a]}}\n"
+                                  "  other: {steer: {policy: failover, pool: q, order: [b]}}\n");
+  dir.write("zones/eu.yaml", "zone: eu.par.test\nsoa: {serial: 1}\nnameservers: {ns1: 192.0.2.53}\n" + body +
+                                 "records:\n  api: {steer: {policy: failover, pool: p, order: [a]}}\n");
+  const std::string cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nzones: [zones/]\nstate_dir: state\n"
+                                                     "control_socket: state/ctl.sock\n");
+  DaemonProcess d(cfg);
+  auto ctl = [&](const std::string& args) { return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + cfg + " " + args); };
+  const std::string in = "fail-open: api.eu.par.test. has no usable region";
+  const std::string out = "fail-open: api.eu.par.test. has a usable region again";
+  REQUIRE(ctl("drain a --force --reason test").status == 0);
+  bool entered = false;
+  for (int i = 0; i < 300 && !entered; ++i) {
+    entered = count(d.log(), in) == 1;
+    if (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(entered);
+  REQUIRE(std::remove((dir.path() + "/zones/eu.yaml").c_str()) == 0);
+  auto reloaded = ctl("reload");
+  INFO(reloaded.output);
+  REQUIRE(reloaded.status == 0);
+  CHECK_THAT(reloaded.output, Catch::Contains("0 zone policy file(s) compiled, 1 unchanged and kept"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the judgement after it, and a tick
+  const std::string log = d.log();
+  INFO(log);
+  CHECK(count(log, out) == 0);
+  CHECK(count(log, in) == 1);
+  CHECK_THAT(ctl("status --json").output, Catch::Contains("api.eu.par.test."));
 }
