@@ -11,6 +11,7 @@
 
 #include "tests/support/command.hpp"
 #include "tests/support/daemon_process.hpp"
+#include "tests/support/demo_fixture.hpp"
 #include "tests/support/occurrences.hpp"
 
 using namespace lodestar::test;
@@ -146,4 +147,52 @@ TEST_CASE("a reload that removes a zone nested in a kept one judges the kept one
   CHECK(count(log, out) == 0);
   CHECK(count(log, in) == 1);
   CHECK_THAT(ctl("status --json").output, Catch::Contains("api.eu.par.test."));
+}
+
+TEST_CASE("an endpoint a reload removed comes back with fresh health, not the health it had", "[e2e][reload][probes]") {
+  // 127.0.6.1 is down (nothing listens) when its zone is removed; when the zone comes back its
+  // backend is up. A fresh cell starts up; the old one, had it outlived the removal, would
+  // need `rise` probes (10 x 300 ms) to come up.
+  TempDir dir;
+  const uint16_t port = freePort();
+  const std::string zone = "zone: cr.test\nsoa: {serial: 1}\nnameservers: {ns1: 192.0.2.53}\n"
+                           "checks:\n  c: {kind: tcp, port: " + std::to_string(port) +
+                           ", interval: 300ms, timeout: 100ms, fall: 1, rise: 10, recheck: 300ms}\n"
+                           "regions: {a: ~, b: ~}\n"
+                           "pools:\n  p: {check: c, regions: {a: [127.0.6.1], b: [127.0.6.2]}}\n"
+                           "records:\n  www: {steer: {policy: failover, pool: p, order: [a, b]}}\n";
+  dir.write("zones/cr.yaml", zone);
+  dir.write("zones/other.yaml", "zone: other.test\nsoa: {serial: 1}\nnameservers: {ns1: 192.0.2.53}\n");
+  const std::string cfg = dir.write("lodestar.yaml", "listen: [127.0.0.1:0]\nzones: [zones/]\nstate_dir: state\n"
+                                                     "control_socket: state/ctl.sock\n");
+  Backend b({"127.0.6.2"}, port);
+  DaemonProcess d(cfg);
+  auto ctl = [&](const std::string& args) { return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + cfg + " " + args); };
+  auto first = [&] {
+    auto bytes = d.udp(QueryBuilder().name("www.cr.test.").bytes(), false, std::chrono::milliseconds(1000));
+    auto a = bytes ? parseAnswer(*bytes) : std::nullopt;
+    return a && !a->answer.empty() ? a->answer[0].substr(a->answer[0].rfind(' ') + 1) : std::string("none");
+  };
+  bool down = false;  // a's endpoint down: b answers
+  for (int i = 0; i < 300 && !down; ++i) {
+    down = first() == "127.0.6.2";
+    if (!down) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(down);
+
+  REQUIRE(std::remove((dir.path() + "/zones/cr.yaml").c_str()) == 0);
+  REQUIRE(ctl("reload").status == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the judgement after it, and a tick
+
+  Backend a({"127.0.6.1"}, port);
+  dir.write("zones/cr.yaml", zone);
+  auto back = ctl("reload");
+  INFO(back.output);
+  REQUIRE(back.status == 0);
+  std::string got;
+  const auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1500) && (got = first()) != "127.0.6.1")
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  INFO(d.log());
+  CHECK(got == "127.0.6.1");
 }
