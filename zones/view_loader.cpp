@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "dns/wire/content_digest.hpp"
 #include "dns/wire/name_text.hpp"
@@ -67,7 +68,7 @@ std::string compileInputs(const LoadContext& ctx, const health::Registry* regist
 // Whether compiling again what `origin` names would read the same bytes: the policy file
 // (read by the first pass as `policyDigest`) and each zone file it includes.
 bool unchanged(const ZoneOrigin& origin, uint64_t policyDigest) {
-  if (origin.sources.empty() || origin.sources.front().second != policyDigest) return false;
+  if (origin.sources.empty() || origin.policyDigest() != policyDigest) return false;
   for (size_t i = 1; i < origin.sources.size(); ++i) {
     std::string error;
     auto text = yaml::readWholeFile(origin.sources[i].first, yaml::kMaxZoneFileBytes, error);
@@ -124,7 +125,7 @@ LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_p
     policyDigests[i] = digestOf(*text);
     // A file as the zone kept from it was compiled from defines what it defined then.
     auto kept = keep.find(f);
-    if (kept != keep.end() && kept->second->origin()->sources.front().second == *policyDigests[i]) {
+    if (kept != keep.end() && kept->second->origin()->policyDigest() == *policyDigests[i]) {
       for (const auto& [region, where] : kept->second->origin()->regions) ctx.defineRegion(region, where, diags);
       continue;
     }

@@ -22,6 +22,7 @@ struct ZoneOrigin {
   /// defines them again without parsing it.
   std::vector<std::pair<Region, yaml::SourceLocation>> regions;
   const std::string& policyFile() const noexcept { return sources.front().first; }
+  uint64_t policyDigest() const noexcept { return sources.front().second; }
 };
 
 }  // namespace lodestar::zones

@@ -817,9 +817,7 @@ class Daemon {
     judgeRegions();
     armWindowEdge();
     ++reloads_;
-    logLine(LogLevel::Info, "reloaded: " + summary.substr(0, summary.find('\n')) + "; " +
-                                std::to_string(loaded->compiled) + " zone policy file(s) compiled, " +
-                                std::to_string(loaded->kept) + " unchanged and kept");
+    logLine(LogLevel::Info, "reloaded: " + summary.substr(0, summary.find('\n')) + "; " + describeCompiled(*loaded));
     return control::success({{"summary", summary}});
   }
 

@@ -86,10 +86,14 @@ std::string describeView(const zones::View& view) {
   return out;
 }
 
+std::string describeCompiled(const LoadedConfig& loaded) {
+  return std::to_string(loaded.compiled) + " zone policy file(s) compiled, " + std::to_string(loaded.kept) +
+         " unchanged and kept";
+}
+
 std::string describeReload(const LoadedConfig& loaded) {
   std::string out = headline(*loaded.view);
-  out += std::to_string(loaded.compiled) + " zone policy file(s) compiled, " + std::to_string(loaded.kept) +
-         " unchanged and kept\n";
+  out += describeCompiled(loaded) + "\n";
   constexpr size_t kNamed = 20;
   size_t slow = 0;
   std::string named;

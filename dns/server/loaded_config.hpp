@@ -33,5 +33,7 @@ std::string describeView(const zones::View& view);
 /// the records whose withdrawal can outlast their TTL (at most 20 named). Short at any size:
 /// the whole description of 100,000 steered records is megabytes.
 std::string describeReload(const LoadedConfig& loaded);
+/// "1 zone policy file(s) compiled, 999 unchanged and kept": the reply's line and the log's.
+std::string describeCompiled(const LoadedConfig& loaded);
 
 }  // namespace lodestar::server
