@@ -1,6 +1,9 @@
-// A hash index from lowercase wire names to pointers, for the answer path: open addressing
-// in one array, the wire library's name hash and an inline compare (no library call per lookup).
-// Keys are views of names the owner keeps alive; built once, then only read.
+// A hash index from lowercase wire names to the places of values in an array the owner keeps
+// (a zone's nodes, a view's names), for the answer path: open addressing in one array, the
+// wire library's name hash and an inline compare (no library call per lookup). A slot is 8
+// bytes (32 bits of the hash and the value's place): a million names cost 16 MiB of slots.
+// The key is read from the value (`KeyOf`), and the array may grow while the index is built
+// (places, not addresses, are kept). Built once, then only read.
 #pragma once
 
 #include <cstdint>
@@ -12,56 +15,60 @@
 
 namespace lodestar::zones {
 
-template <typename T>
+/// `KeyOf{}(value)`: the lowercase wire name a value is found by; it must not change while
+/// the value is in an index. Every call passes `values`, the array's current start.
+template <typename T, typename KeyOf>
 class NameIndex {
  public:
-  /// Adds `key` → `value`; false (and nothing changed) when `key` is present already.
-  bool emplace(std::string_view key, T* value) {
-    if ((count_ + 1) * 2 > slots_.size()) grow(slots_.empty() ? 16 : slots_.size() * 2);
+  /// Adds values[place] under its key; false (and nothing changed) when that key is present.
+  bool emplace(uint32_t place, const T* values) {
+    if ((count_ + 1) * 2 > slots_.size()) grow(slots_.empty() ? 16 : slots_.size() * 2, values);
+    const std::string_view key = KeyOf{}(values[place]);
     const uint64_t h = hash(key);
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       Slot& s = slots_[i];
-      if (!s.value) {
-        s = {h, key, value};
+      if (s.place == kEmpty) {
+        s = {tag(h), place};
         ++count_;
         return true;
       }
-      if (s.hash == h && equal(s.key, key)) return false;
+      if (s.tag == tag(h) && equal(KeyOf{}(values[s.place]), key)) return false;
     }
   }
 
   /// Room for `count` keys without growing (a loader that knows how many comes saves the
   /// rehashing of every key at each doubling).
-  void reserve(size_t count) {
+  void reserve(size_t count, const T* values) {
     size_t slots = 16;
     while ((count + 1) * 2 > slots) slots *= 2;
-    if (slots > slots_.size()) grow(slots);
+    if (slots > slots_.size()) grow(slots, values);
   }
 
   /// The value for `key`, or null.
-  T* find(std::string_view key) const noexcept { return find(key, hash(key)); }
+  const T* find(std::string_view key, const T* values) const noexcept { return find(key, hash(key), values); }
   /// The same when the caller has hash(key) already (the query parser makes it on the way).
-  T* find(std::string_view key, uint64_t h) const noexcept {
+  const T* find(std::string_view key, uint64_t h, const T* values) const noexcept {
     if (slots_.empty()) return nullptr;
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
-      const Slot& s = slots_[i];
-      if (!s.value) return nullptr;
-      if (s.hash == h && equal(s.key, key)) return s.value;
+      const Slot s = slots_[i];
+      if (s.place == kEmpty) return nullptr;
+      if (s.tag == tag(h) && equal(KeyOf{}(values[s.place]), key)) return &values[s.place];
     }
   }
 
-  bool contains(std::string_view key) const noexcept { return find(key) != nullptr; }
+  bool contains(std::string_view key, const T* values) const noexcept { return find(key, values) != nullptr; }
   size_t size() const noexcept { return count_; }
 
   /// The hash of every key: wire::NameHash, the one the query parser makes.
   static uint64_t hash(std::string_view key) noexcept { return wire::NameHash::of(key); }
 
  private:
+  static constexpr uint32_t kEmpty = ~uint32_t{0};
   struct Slot {
-    uint64_t hash = 0;
-    std::string_view key;
-    T* value = nullptr;  // null: an empty slot
+    uint32_t tag = 0;         // the hash's upper half (its lower bits choose the slot)
+    uint32_t place = kEmpty;  // the value's place in the array
   };
+  static uint32_t tag(uint64_t h) noexcept { return static_cast<uint32_t>(h >> 32); }
 
   static uint64_t load8(const unsigned char* p) noexcept { return wire::NameHash::load8(p); }
   // Always inlined: on the answer path (two or three per query); LTO once chose a call here,
@@ -77,13 +84,18 @@ class NameIndex {
     return load8(x + n - 8) == load8(y + n - 8);  // the tail, overlapping
   }
 
-  void grow(size_t slots) {
+  // A slot keeps only the hash's upper half: growing hashes the keys again.
+  void grow(size_t slots, const T* values) {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(slots, Slot{});
     mask_ = slots_.size() - 1;
-    count_ = 0;
-    for (const Slot& s : old)
-      if (s.value) emplace(s.key, s.value);
+    for (const Slot& s : old) {
+      if (s.place == kEmpty) continue;
+      const uint64_t h = hash(KeyOf{}(values[s.place]));
+      size_t i = h & mask_;
+      while (slots_[i].place != kEmpty) i = (i + 1) & mask_;
+      slots_[i] = {tag(h), s.place};
+    }
   }
 
   std::vector<Slot> slots_;

@@ -10,15 +10,15 @@
 namespace lodestar::zones {
 
 bool View::add(std::shared_ptr<Zone> zone) {
-  if (byApex_.contains(zone->apex())) return false;
+  if (byApex_.contains(zone->apex(), zones_.data())) return false;
   longestApex_ = std::max(longestApex_, zone->apex().size());
-  byApex_.emplace(zone->apex(), zone.get());
   // A new zone may shadow names indexed before: drop the index until indexNames() again.
   names_ = {};
   hits_.clear();
   namesIndexed_ = false;
   if (!zone->numbered_) zone->statsSlot_ = static_cast<uint16_t>(std::min(zones_.size(), kZoneStatsSlots - 1));
   zones_.push_back(std::move(zone));
+  byApex_.emplace(static_cast<uint32_t>(zones_.size() - 1), zones_.data());
   return true;
 }
 
@@ -71,7 +71,7 @@ const Zone* View::findZone(std::string_view name) const noexcept {
   // name is its own parent: stop there, or a view with no zones (longest apex 0) never ends.
   while (name.size() > longestApex_ && name.size() > 1) name = wire::parentName(name);
   for (;;) {
-    if (const Zone* zone = byApex_.find(name)) return zone;
+    if (const auto* zone = byApex_.find(name, zones_.data())) return zone->get();
     if (name.size() <= 1) return nullptr;
     name = wire::parentName(name);
   }
@@ -87,8 +87,8 @@ void View::indexNames() {
       if (findZone(n.name) == zone.get()) hits_.push_back({zone.get(), &n});
     });
   names_ = {};
-  names_.reserve(hits_.size());
-  for (const NameHit& h : hits_) names_.emplace(h.node->name, &h);  // hits_ no longer grows
+  names_.reserve(hits_.size(), hits_.data());
+  for (size_t i = 0; i < hits_.size(); ++i) names_.emplace(static_cast<uint32_t>(i), hits_.data());
   namesIndexed_ = true;
 }
 

@@ -34,10 +34,10 @@ class View {
   };
   /// The common case in one lookup: null when the name is no node of its zone (or before
   /// indexNames()), and the caller goes the long way (findZone, closest encloser).
-  const NameHit* findName(std::string_view lowerName) const noexcept { return names_.find(lowerName); }
+  const NameHit* findName(std::string_view lowerName) const noexcept { return names_.find(lowerName, hits_.data()); }
   /// The same with the name's NameIndex hash known.
   const NameHit* findName(std::string_view lowerName, uint64_t hash) const noexcept {
-    return names_.find(lowerName, hash);
+    return names_.find(lowerName, hash, hits_.data());
   }
   /// Builds findName()'s index once every zone is added.
   void indexNames();
@@ -86,9 +86,15 @@ class View {
  private:
   void numberZones();
   std::vector<std::shared_ptr<Zone>> zones_;
-  NameIndex<const Zone> byApex_;
+  struct ApexOf {
+    std::string_view operator()(const std::shared_ptr<Zone>& z) const noexcept { return z->apex(); }
+  };
+  struct HitName {
+    std::string_view operator()(const NameHit& h) const noexcept { return h.node->name; }
+  };
+  NameIndex<std::shared_ptr<Zone>, ApexOf> byApex_;
   std::vector<NameHit> hits_;
-  NameIndex<const NameHit> names_;
+  NameIndex<NameHit, HitName> names_;
   bool namesIndexed_ = false;
   size_t longestApex_ = 0;
   std::vector<Region> regions_;

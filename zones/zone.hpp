@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +27,22 @@ struct RRset {
   WireRecord wire;
 };
 
+struct Node;
+
+/// What only delegation points and CNAME nodes have: kept apart, so that the million other
+/// nodes of a big zone do not carry it (a node is 56 bytes).
+struct NodeLinks {
+  /// For a delegation point: the nodes holding glue addresses for its NS targets.
+  Span<const Node*> glue;
+  /// For a CNAME node: the target's node when the target lies in this zone.
+  const Node* cnameTarget = nullptr;
+  /// For a CNAME node: the target is a name of this zone (even when it does not exist).
+  bool cnameTargetInZone = false;
+
+  static const NodeLinks none;  // every other node's
+};
+inline constexpr NodeLinks NodeLinks::none{};
+
 /// An owner name in a zone. Empty non-terminals exist as nodes without RRsets, so that a
 /// name with descendants answers NODATA rather than NXDOMAIN.
 struct Node {
@@ -35,14 +50,10 @@ struct Node {
   Span<RRset> rrsets;     // by type
   /// The delegation point at or above this node (never the apex); null when authoritative.
   const Node* cut = nullptr;
-  /// For a delegation point: the nodes holding glue addresses for its NS targets.
-  Span<const Node*> glue;
-  /// For a CNAME node: the target's node when the target lies in this zone.
-  const Node* cnameTarget = nullptr;
-  /// For a CNAME node: the target is a name of this zone (even when it does not exist).
-  bool cnameTargetInZone = false;
   /// A steered name: its A and AAAA answers come from the policy, not from `rrsets`.
   const SteeredRecord* steer = nullptr;
+  /// Glue and CNAME target (never null).
+  const NodeLinks* links = &NodeLinks::none;
 
   const RRset* find(uint16_t type) const noexcept {
     for (const auto& r : rrsets)
@@ -50,6 +61,13 @@ struct Node {
     return nullptr;
   }
 };
+
+/// What a zone's index finds a node by.
+struct NodeName {
+  std::string_view operator()(const Node& n) const noexcept { return n.name; }
+};
+
+static_assert(sizeof(Node) == 56, "a node is per name: keep it small");
 
 class Zone {
  public:
@@ -64,7 +82,7 @@ class Zone {
   uint32_t serial() const noexcept { return serial_; }
   /// Exact match of a lowercase wire name; null when absent.
   const Node* find(std::string_view lowerName) const noexcept {
-    return index_.find(lowerName);
+    return index_.find(lowerName, nodes_.data());
   }
   size_t nodeCount() const noexcept { return nodes_.size(); }
   template <typename F>
@@ -89,8 +107,8 @@ class Zone {
   friend class View;  // numbers the zone and its steered records for the counters
   Arena arena_;  // first: the views below point into it
   std::string apex_;
-  std::deque<Node> nodes_;  // stable addresses
-  NameIndex<const Node> index_;
+  std::vector<Node> nodes_;  // sized once: nodes point at each other
+  NameIndex<const Node, NodeName> index_;
   std::vector<std::unique_ptr<Pool>> pools_;
   std::vector<std::unique_ptr<SteeredRecord>> steered_;
   const Node* apexNode_ = nullptr;

@@ -35,6 +35,27 @@ std::string_view lowerInto(std::string_view name, char (&out)[256]) {
   return {out, n};
 }
 
+// The names between the owners and the apex that own nothing (empty non-terminals), each
+// once: they are nodes, so that a name with descendants answers NODATA, not NXDOMAIN. A
+// parent is a suffix of its child's bytes: the views point into the owners' names.
+std::vector<std::string_view> emptyNonTerminals(const std::vector<std::string_view>& owners, std::string_view apex) {
+  struct Itself {
+    std::string_view operator()(std::string_view name) const noexcept { return name; }
+  };
+  std::vector<std::string_view> names = owners;
+  NameIndex<std::string_view, Itself> known;
+  known.reserve(names.size(), names.data());
+  for (size_t i = 0; i < names.size(); ++i) known.emplace(static_cast<uint32_t>(i), names.data());
+  for (size_t i = 0; i < owners.size(); ++i) {
+    for (std::string_view p = wire::parentName(owners[i]); p.size() > apex.size(); p = wire::parentName(p)) {
+      if (known.contains(p, names.data())) break;
+      names.push_back(p);
+      known.emplace(static_cast<uint32_t>(names.size() - 1), names.data());
+    }
+  }
+  return {names.begin() + static_cast<std::ptrdiff_t>(owners.size()), names.end()};
+}
+
 }  // namespace
 
 // One owner's records, checked in the order they were added, with the rules a record meets
@@ -206,6 +227,7 @@ bool ZoneBuilder::keepOwner(std::string_view lowerOwner, Pending& p, const yaml:
   p.owner = static_cast<uint32_t>(owners_.size());
   p.ownerLength = static_cast<uint8_t>(lowerOwner.size());
   owners_.append(lowerOwner);
+  ownerBytes_ = owners_;
   return true;
 }
 
@@ -292,25 +314,30 @@ void ZoneBuilder::checkRecords(yaml::Diagnostics& diags) {
 
 std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   const size_t errorsBefore = diags.errors().size();
-  const std::vector<uint32_t> order = ownerOrder();
-
   auto zone = std::make_unique<Zone>();
   zone->apex_ = apex_;
   Arena& arena = zone->arena_;
+  // The owners' names and the record data become the zone's as they are: nodes and sets
+  // point into them.
+  ownerBytes_ = arena.adopt(std::move(owners_));
+  stored_ = arena.adopt(std::move(data_));
+  const std::vector<uint32_t> order = ownerOrder();
+  // The nodes are made once, in one array (they point at each other): every owner, then every
+  // empty non-terminal. A name's parents are suffixes of its bytes, so no name is copied.
+  std::vector<std::string_view> owners;
+  for (size_t i = 0; i < order.size(); ++i)
+    if (i == 0 || ownerOf(pending_[order[i]]) != ownerOf(pending_[order[i - 1]]))
+      owners.push_back(ownerOf(pending_[order[i]]));
+  const std::vector<std::string_view> between = emptyNonTerminals(owners, apex_);
+  zone->nodes_.reserve(owners.size() + between.size());
+  zone->index_.reserve(owners.size() + between.size(), zone->nodes_.data());
+  owners = {};
   auto addNode = [&](std::string_view name) -> Node& {
-    zone->nodes_.emplace_back();
-    Node& n = zone->nodes_.back();
-    n.name = arena.copy(name);
-    zone->index_.emplace(n.name, &n);
+    Node& n = zone->nodes_.emplace_back();
+    n.name = name;
+    zone->index_.emplace(static_cast<uint32_t>(zone->nodes_.size() - 1), zone->nodes_.data());
     return n;
   };
-  // Room in the index for every owner at once (empty non-terminals, fewer as a rule, may grow it).
-  size_t owners = 0;
-  for (size_t i = 0; i < order.size(); ++i)
-    owners += i == 0 || ownerOf(pending_[order[i]]) != ownerOf(pending_[order[i - 1]]);
-  zone->index_.reserve(owners);
-  // The record data becomes the zone's as it is: the sets point into it.
-  stored_ = arena.adopt(std::move(data_));
   OwnerCheck check(*this, diags);
   std::vector<uint32_t> groups;  // where each owner's records start in `order`: node i is owner i
   std::vector<RRset> sets;
@@ -358,14 +385,7 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   }
   if (diags.errors().size() != errorsBefore) return nullptr;
 
-  // Empty non-terminals: every ancestor of a name, up to the apex, exists.
-  const size_t named = zone->nodes_.size();
-  for (size_t i = 0; i < named; ++i) {
-    for (std::string_view p = wire::parentName(zone->nodes_[i].name); p.size() > apex_.size(); p = wire::parentName(p)) {
-      if (zone->index_.contains(p)) break;
-      addNode(p);
-    }
-  }
+  for (std::string_view name : between) addNode(name);
   // Delegations: the highest NS-owning name below the apex covers everything beneath it.
   for (Node& n : zone->nodes_) {
     for (std::string_view p = n.name; p.size() > apex_.size(); p = wire::parentName(p)) {
@@ -395,30 +415,35 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
     }
   }
   for (Node& n : zone->nodes_) {
-    if (const RRset* ns = (n.cut == &n) ? n.find(wire::rrtype::NS) : nullptr) {
+    const RRset* ns = (n.cut == &n) ? n.find(wire::rrtype::NS) : nullptr;
+    const RRset* cname = n.find(wire::rrtype::CNAME);
+    if (!ns && !cname) continue;
+    NodeLinks links;
+    if (ns) {
       std::vector<const Node*> glue;
       for (const auto& target : ns->rdata) {
         const Node* g = zone->find(wire::lowercaseWire(target));
         if (g && (g->find(wire::rrtype::A) || g->find(wire::rrtype::AAAA))) glue.push_back(g);
       }
-      n.glue = arena.copy(glue.data(), glue.size());
+      links.glue = arena.copy(glue.data(), glue.size());
     }
-    if (const RRset* cname = n.find(wire::rrtype::CNAME)) {
+    if (cname) {
       std::string target = wire::lowercaseWire(cname->rdata.front());
-      n.cnameTargetInZone = wire::isSubdomain(target, apex_);
-      n.cnameTarget = zone->find(target);
+      links.cnameTargetInZone = wire::isSubdomain(target, apex_);
+      links.cnameTarget = zone->find(target);
       // A target at or below a delegation belongs to the child zone: the resolver goes there.
       std::string_view enclosing = target;
-      const Node* closest = n.cnameTarget;
-      while (!closest && n.cnameTargetInZone && enclosing.size() > apex_.size()) {
+      const Node* closest = links.cnameTarget;
+      while (!closest && links.cnameTargetInZone && enclosing.size() > apex_.size()) {
         enclosing = wire::parentName(enclosing);
         closest = zone->find(enclosing);
       }
       if (closest && closest->cut) {
-        n.cnameTarget = nullptr;
-        n.cnameTargetInZone = false;
+        links.cnameTarget = nullptr;
+        links.cnameTargetInZone = false;
       }
     }
+    n.links = arena.copy(&links, 1).first;
   }
   zone->apexNode_ = zone->find(apex_);
   zone->soa_ = zone->apexNode_->find(wire::rrtype::SOA);

@@ -78,14 +78,15 @@ class ZoneBuilder {
   std::vector<uint32_t> ownerOrder() const;
   Where compact(const yaml::SourceLocation& where);
   yaml::SourceLocation full(const Where& where) const;
-  std::string_view ownerOf(const Pending& p) const noexcept { return std::string_view(owners_).substr(p.owner, p.ownerLength); }
+  std::string_view ownerOf(const Pending& p) const noexcept { return ownerBytes_.substr(p.owner, p.ownerLength); }
   /// A record's data, once build() gave it to the zone.
   std::string_view dataOf(const Pending& p) const noexcept { return stored_.substr(p.data, p.length); }
 
   std::string apex_;
   yaml::SourceLocation where_;
   std::string owners_, data_;
-  std::string_view stored_;  // data_, once the zone's
+  std::string_view ownerBytes_;  // owners_, or once build() gave it to the zone, the zone's copy
+  std::string_view stored_;      // data_, once the zone's
   std::vector<Pending> pending_;
   std::vector<std::string> files_;
   std::vector<std::unique_ptr<Pool>> pools_;

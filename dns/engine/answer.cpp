@@ -37,7 +37,7 @@ void negative(Response& r, const wire::Query& q, const Zone& zone) noexcept {
 // A delegation: the child's NS set and its glue, not authoritative (RFC 1034 4.3.2).
 void referral(Response& r, const wire::Query& q, const Zone& zone, const Node& cut) noexcept {
   r.rrset(Authority, r.qnameOffsetOf(cut.name), apexOffset(q, zone), cut.name, *cut.find(wire::rrtype::NS));
-  for (const Node* glue : cut.glue) {
+  for (const Node* glue : cut.links->glue) {
     for (uint16_t type : {wire::rrtype::A, wire::rrtype::AAAA})
       if (const RRset* set = glue->find(type)) r.rrset(Additional, 0, glue->name, *set, set->ttl);
   }
@@ -82,14 +82,15 @@ void referral(Response& r, const wire::Query& q, const Zone& zone, const Node& c
     a.kind = AnswerKind::CnameChain;
     ++a.cnames;
     if (!r.rrset(Answer, ownerOffset, apex, node->name, *cname)) return;
-    if (!node->cnameTargetInZone || depth + 1 >= kMaxCnameChain) return;  // the resolver goes on
-    if (!node->cnameTarget) {
+    const zones::NodeLinks& links = *node->links;
+    if (!links.cnameTargetInZone || depth + 1 >= kMaxCnameChain) return;  // the resolver goes on
+    if (!links.cnameTarget) {
       // RFC 6604: the rcode follows the last name in the chain.
       a.kind = AnswerKind::NxDomain;
       r.setRcode(wire::Rcode::NxDomain);
       return negative(r, q, zone);
     }
-    node = node->cnameTarget;
+    node = links.cnameTarget;
     // The target's owner name is the CNAME's RDATA just written: point at it rather than
     // search the message for it again.
     ownerOffset = r.lastRdataName();
