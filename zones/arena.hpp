@@ -53,6 +53,9 @@ class Arena {
     return {at, static_cast<uint32_t>(count)};
   }
 
+  /// Room for `size` bytes, which the caller writes before anything reads them.
+  unsigned char* claimBytes(size_t size) { return static_cast<unsigned char*>(claim(size, 1)); }
+
   /// Takes `bytes` as they are (no copy): the view stays valid as long as the arena.
   std::string_view adopt(std::string&& bytes) {
     adopted_.push_back(std::make_unique<std::string>(std::move(bytes)));

@@ -20,7 +20,7 @@ namespace lodestar::zones {
 template <typename T, typename KeyOf>
 class NameIndex {
  public:
-  /// Adds values[place] under its key; false (and nothing changed) when that key is present.
+  /// Adds values[place] under its key; false (the value not added) when that key is present.
   bool emplace(uint32_t place, const T* values) {
     if ((count_ + 1) * 2 > slots_.size()) grow(slots_.empty() ? 16 : slots_.size() * 2, values);
     const std::string_view key = KeyOf{}(values[place]);

@@ -171,9 +171,15 @@ WireRecord WireRecord::render(std::string_view apex, std::string_view owner, uin
     if (r.bytes.size() > kMaxRendered) return WireRecord{};
   }
   WireRecord out;
-  out.bytes = arena.copy(r.bytes);
-  out.patches = arena.copy(r.patches.data(), r.patches.size());
-  out.names = arena.copy(r.names.data(), r.names.size());
+  const std::string_view bytes = arena.copy(r.bytes);
+  out.bytes_ = bytes.data();
+  out.size_ = static_cast<uint16_t>(bytes.size());
+  const Span<Patch> patches = arena.copy(r.patches.data(), r.patches.size());
+  out.patches_ = patches.first;
+  out.patchCount_ = static_cast<uint16_t>(patches.count);
+  const Span<uint16_t> names = arena.copy(r.names.data(), r.names.size());
+  out.names_ = names.first;
+  out.nameCount_ = static_cast<uint16_t>(names.count);
   out.records = r.records;
   out.lastRdataName = r.lastRdataName;
   out.intoOwner = r.intoOwner;

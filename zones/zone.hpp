@@ -11,6 +11,7 @@
 
 #include "zones/arena.hpp"
 #include "zones/name_index.hpp"
+#include "zones/rdata_list.hpp"
 #include "zones/stats_slots.hpp"
 #include "zones/steered_record.hpp"
 #include "zones/wire_record.hpp"
@@ -23,9 +24,10 @@ namespace lodestar::zones {
 struct RRset {
   uint16_t type = 0;
   uint32_t ttl = 0;
-  Span<std::string_view> rdata;
+  RdataList rdata;
   WireRecord wire;
 };
+static_assert(sizeof(RRset) == 64, "one per RRset of every zone: keep it small");
 
 struct Node;
 

@@ -302,7 +302,6 @@ std::vector<uint32_t> ZoneBuilder::ownerOrder() const {
 }
 
 void ZoneBuilder::checkRecords(yaml::Diagnostics& diags) {
-  stored_ = data_;
   OwnerCheck check(*this, diags);
   const std::vector<uint32_t> order = ownerOrder();
   for (size_t i = 0; i < order.size();) {
@@ -317,21 +316,22 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   auto zone = std::make_unique<Zone>();
   zone->apex_ = apex_;
   Arena& arena = zone->arena_;
-  // The owners' names and the record data become the zone's as they are: nodes and sets
-  // point into them.
+  // The owners' names become the zone's as they are: nodes point into them. The record data
+  // is packed into each set (RdataList) and leaves with the builder.
   ownerBytes_ = arena.adopt(std::move(owners_));
-  stored_ = arena.adopt(std::move(data_));
   const std::vector<uint32_t> order = ownerOrder();
   // The nodes are made once, in one array (they point at each other): every owner, then every
   // empty non-terminal. A name's parents are suffixes of its bytes, so no name is copied.
-  std::vector<std::string_view> owners;
-  for (size_t i = 0; i < order.size(); ++i)
-    if (i == 0 || ownerOf(pending_[order[i]]) != ownerOf(pending_[order[i - 1]]))
-      owners.push_back(ownerOf(pending_[order[i]]));
-  const std::vector<std::string_view> between = emptyNonTerminals(owners, apex_);
-  zone->nodes_.reserve(owners.size() + between.size());
-  zone->index_.reserve(owners.size() + between.size(), zone->nodes_.data());
-  owners = {};
+  std::vector<std::string_view> between;
+  {
+    std::vector<std::string_view> owners;  // freed at once: not beside the nodes
+    for (size_t i = 0; i < order.size(); ++i)
+      if (i == 0 || ownerOf(pending_[order[i]]) != ownerOf(pending_[order[i - 1]]))
+        owners.push_back(ownerOf(pending_[order[i]]));
+    between = emptyNonTerminals(owners, apex_);
+    zone->nodes_.reserve(owners.size() + between.size());
+  }
+  zone->index_.reserve(zone->nodes_.capacity(), zone->nodes_.data());
   auto addNode = [&](std::string_view name) -> Node& {
     Node& n = zone->nodes_.emplace_back();
     n.name = name;
@@ -340,6 +340,7 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   };
   OwnerCheck check(*this, diags);
   std::vector<uint32_t> groups;  // where each owner's records start in `order`: node i is owner i
+  groups.reserve(zone->nodes_.capacity() + 1);
   std::vector<RRset> sets;
   size_t apexOwner = 0;
   for (size_t i = 0; i < order.size();) {
@@ -351,8 +352,8 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
     Node& n = addNode(owner);
     sets.clear();
     for (const Set* set : check.byType()) {
-      RRset added{set->type, set->ttl, arena.copy(set->rdata.data(), set->rdata.size()), {}};
-      added.wire = WireRecord::render(apex_, n.name, added.type, added.ttl, added.rdata, arena);
+      RRset added{set->type, set->ttl, RdataList::pack(set->rdata, arena), {}};
+      added.wire = WireRecord::render(apex_, n.name, added.type, added.ttl, {set->rdata.data(), static_cast<uint32_t>(set->rdata.size())}, arena);
       sets.push_back(added);
     }
     n.rrsets = arena.copy(sets.data(), sets.size());

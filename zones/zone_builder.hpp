@@ -35,7 +35,8 @@ class ZoneBuilder {
   void addSteered(std::string_view ownerWire, SteeredRecord record, const yaml::SourceLocation& where, yaml::Diagnostics& diags);
 
   /// Checks the zone (each owner's records together, SOA and NS at the apex, delegations,
-  /// CNAME targets) and compiles it. Returns null when any error was reported.
+  /// CNAME targets) and compiles it. Returns null when any error was reported. Once only:
+  /// the owners' names collected become the zone's (and are gone with it when it fails).
   std::unique_ptr<Zone> build(yaml::Diagnostics& diags);
   /// Only the checks of each owner's records together, for a load that failed already: every
   /// mistake is reported at once.
@@ -79,14 +80,13 @@ class ZoneBuilder {
   Where compact(const yaml::SourceLocation& where);
   yaml::SourceLocation full(const Where& where) const;
   std::string_view ownerOf(const Pending& p) const noexcept { return ownerBytes_.substr(p.owner, p.ownerLength); }
-  /// A record's data, once build() gave it to the zone.
-  std::string_view dataOf(const Pending& p) const noexcept { return stored_.substr(p.data, p.length); }
+  /// A record's data as add() kept it.
+  std::string_view dataOf(const Pending& p) const noexcept { return std::string_view(data_).substr(p.data, p.length); }
 
   std::string apex_;
   yaml::SourceLocation where_;
   std::string owners_, data_;
   std::string_view ownerBytes_;  // owners_, or once build() gave it to the zone, the zone's copy
-  std::string_view stored_;      // data_, once the zone's
   std::vector<Pending> pending_;
   std::vector<std::string> files_;
   std::vector<std::unique_ptr<Pool>> pools_;

@@ -104,22 +104,23 @@ class Response {
   // else the caller writes the set field by field (too far into the message for its
   // pointers, or pointers into an owner that is not written as labels here).
   bool prerendered(Section s, const zones::WireRecord& rec, size_t ownerOffset, size_t apexOffset) noexcept {
-    if (truncated_ || rec.bytes.empty() || !ownerOffset) return false;
+    const std::string_view bytes = rec.bytes();
+    if (truncated_ || bytes.empty() || !ownerOffset) return false;
     if (rec.intoOwner && ownerOffset >= afterQuestion_.pos) return false;
     const size_t base = w_.size();
-    if (base + rec.bytes.size() > 0x3FFF) return false;
-    uint8_t* p = w_.tryClaim(rec.bytes.size());
+    if (base + bytes.size() > 0x3FFF) return false;
+    uint8_t* p = w_.tryClaim(bytes.size());
     if (!p) {
       if (s != Additional) truncate();
       return false;
     }
-    std::memcpy(p, rec.bytes.data(), rec.bytes.size());
+    std::memcpy(p, bytes.data(), bytes.size());
     wire::Writer::put16(p, static_cast<uint16_t>(0xC000 | ownerOffset));
     const size_t bases[3] = {ownerOffset, apexOffset, base};
-    for (const auto& patch : rec.patches)
+    for (const auto& patch : rec.patches())
       wire::Writer::put16(p + patch.at, static_cast<uint16_t>(0xC000 | (bases[patch.base] + patch.add)));
-    if (!rec.names.empty())
-      for (uint16_t at : rec.names) w_.rememberNameLater(base + at);
+    if (const auto names = rec.names(); !names.empty())
+      for (uint16_t at : names) w_.rememberNameLater(base + at);
     lastRdataName_ = bases[rec.lastRdataName.base] + rec.lastRdataName.add;
     counts_[s] = static_cast<uint16_t>(counts_[s] + rec.records);
     return true;

@@ -51,8 +51,8 @@ zones::Span<std::string_view> keep(const std::vector<std::string>& rdata) {
 }
 
 zones::RRset set(uint16_t type, const std::vector<std::string>& rdata, const std::string& ownerText) {
-  zones::RRset s{type, 300, keep(rdata), {}};
-  s.wire = zones::WireRecord::render(name(kApexText), name(ownerText), type, s.ttl, s.rdata, arena());
+  zones::RRset s{type, 300, zones::RdataList::pack(rdata, arena()), {}};
+  s.wire = zones::WireRecord::render(name(kApexText), name(ownerText), type, s.ttl, keep(rdata), arena());
   return s;
 }
 
@@ -122,7 +122,7 @@ TEST_CASE("a rendered RRset is byte for byte the writer's own when its owner is 
     for (const std::string& qname : {c.owner, upper}) {  // the question's own case is echoed
       INFO(c.what << " for " << qname);
       const zones::RRset s = set(c.type, c.rdata, c.owner);
-      REQUIRE(!s.wire.bytes.empty());
+      REQUIRE(!s.wire.bytes().empty());
       auto generic = answer(qname, s, false);
       auto fast = answer(qname, s, true);
       CHECK(fast == generic);
@@ -200,7 +200,7 @@ TEST_CASE("names after a rendered RRset point into it", "[engine][response][rend
   // A referral: the NS set rendered, then the glue's owner written by name, which the writer
   // compresses against the NS target just as it would had it written the NS set itself.
   const zones::RRset ns = set(wire::rrtype::NS, {name("ns.child.gtm.example.test"), name("ns.elsewhere.net")}, "child.gtm.example.test");
-  const zones::RRset glue{wire::rrtype::A, 300, keep({std::string("\xC0\x00\x02\x35", 4)}), {}};
+  const zones::RRset glue{wire::rrtype::A, 300, zones::RdataList::pack(std::vector<std::string>{std::string("\xC0\x00\x02\x35", 4)}, arena()), {}};
   auto referral = [&](bool rendered) {
     Message m("www.child.gtm.example.test");
     const size_t cut = m.r->qnameOffsetOf(name("child.gtm.example.test"));
@@ -220,6 +220,6 @@ TEST_CASE("names after a rendered RRset point into it", "[engine][response][rend
 TEST_CASE("an RRset too large for its pointers is left to the writer", "[engine][response][rendered]") {
   std::vector<std::string> texts;
   for (int i = 0; i < 400; ++i) texts.push_back(std::string(1, char(40)) + std::string(40, 'a' + i % 26));
-  CHECK(set(wire::rrtype::TXT, texts, "gtm.example.test").wire.bytes.empty());
-  CHECK(!set(wire::rrtype::TXT, {texts.front()}, "gtm.example.test").wire.bytes.empty());
+  CHECK(set(wire::rrtype::TXT, texts, "gtm.example.test").wire.bytes().empty());
+  CHECK(!set(wire::rrtype::TXT, {texts.front()}, "gtm.example.test").wire.bytes().empty());
 }
