@@ -76,7 +76,29 @@ bool appendName(std::string_view text, std::string_view origin, std::string& out
   return out.size() - start <= 255;
 }
 
+// A dotted quad exactly as inet_pton reads one (four numbers of at most 255, no leading
+// zero), without its copy and call: a million A records spent a twentieth of their load there.
+bool appendIpv4(std::string_view field, std::string& out) {
+  unsigned char bytes[4];
+  size_t i = 0;
+  for (unsigned part = 0; part < 4; ++part) {
+    if (part > 0 && (i >= field.size() || field[i++] != '.')) return false;
+    const size_t start = i;
+    unsigned value = 0;
+    for (; i < field.size() && field[i] >= '0' && field[i] <= '9'; ++i) {
+      value = value * 10 + static_cast<unsigned>(field[i] - '0');
+      if (value > 255) return false;
+    }
+    if (i == start || (i - start > 1 && field[start] == '0')) return false;
+    bytes[part] = static_cast<unsigned char>(value);
+  }
+  if (i != field.size()) return false;
+  out.append(reinterpret_cast<const char*>(bytes), 4);
+  return true;
+}
+
 bool appendAddress(int family, std::string_view field, std::string& out) {
+  if (family == AF_INET) return appendIpv4(field, out);
   char text[INET6_ADDRSTRLEN];
   unsigned char bytes[16];
   if (field.size() >= sizeof text) return false;

@@ -15,6 +15,15 @@
 
 namespace lodestar::zones {
 
+namespace detail {
+inline constexpr uint32_t kEmptyPlace = ~uint32_t{0};
+// One for every index (takeOver() moves slots between indexes of different values).
+struct NameSlot {
+  uint32_t tag = 0;              // the hash's upper half (its lower bits choose the slot)
+  uint32_t place = kEmptyPlace;  // the value's place in the array
+};
+}  // namespace detail
+
 /// `KeyOf{}(value)`: the lowercase wire name a value is found by; it must not change while
 /// the value is in an index. Every call passes `values`, the array's current start.
 template <typename T, typename KeyOf>
@@ -59,15 +68,27 @@ class NameIndex {
   bool contains(std::string_view key, const T* values) const noexcept { return find(key, values) != nullptr; }
   size_t size() const noexcept { return count_; }
 
+  /// The slots of an index built over another array whose element i has the key this one's
+  /// element i has (names gathered first, then the nodes made from them), as they are.
+  template <typename U, typename K>
+  static NameIndex takeOver(NameIndex<U, K>&& other) noexcept {
+    NameIndex out;
+    out.slots_ = std::move(other.slots_);
+    out.mask_ = other.mask_;
+    out.count_ = other.count_;
+    other.mask_ = other.count_ = 0;
+    return out;
+  }
+
   /// The hash of every key: wire::NameHash, the one the query parser makes.
   static uint64_t hash(std::string_view key) noexcept { return wire::NameHash::of(key); }
 
  private:
-  static constexpr uint32_t kEmpty = ~uint32_t{0};
-  struct Slot {
-    uint32_t tag = 0;         // the hash's upper half (its lower bits choose the slot)
-    uint32_t place = kEmpty;  // the value's place in the array
-  };
+  template <typename, typename>
+  friend class NameIndex;
+
+  static constexpr uint32_t kEmpty = detail::kEmptyPlace;
+  using Slot = detail::NameSlot;
   static uint32_t tag(uint64_t h) noexcept { return static_cast<uint32_t>(h >> 32); }
 
   static uint64_t load8(const unsigned char* p) noexcept { return wire::NameHash::load8(p); }

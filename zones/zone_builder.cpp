@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <numeric>
 
 #include "dns/wire/constants.hpp"
 #include "dns/wire/name_text.hpp"
@@ -35,28 +34,67 @@ std::string_view lowerInto(std::string_view name, char (&out)[256]) {
   return {out, n};
 }
 
-// The names between the owners and the apex that own nothing (empty non-terminals), each
-// once: they are nodes, so that a name with descendants answers NODATA, not NXDOMAIN. A
-// parent is a suffix of its child's bytes: the views point into the owners' names.
-std::vector<std::string_view> emptyNonTerminals(const std::vector<std::string_view>& owners, std::string_view apex) {
-  struct Itself {
-    std::string_view operator()(std::string_view name) const noexcept { return name; }
-  };
-  std::vector<std::string_view> names = owners;
-  NameIndex<std::string_view, Itself> known;
-  known.reserve(names.size(), names.data());
-  for (size_t i = 0; i < names.size(); ++i) known.emplace(static_cast<uint32_t>(i), names.data());
-  for (size_t i = 0; i < owners.size(); ++i) {
-    for (std::string_view p = wire::parentName(owners[i]); p.size() > apex.size(); p = wire::parentName(p)) {
-      if (known.contains(p, names.data())) break;
-      names.push_back(p);
-      known.emplace(static_cast<uint32_t>(names.size() - 1), names.data());
-    }
-  }
-  return {names.begin() + static_cast<std::ptrdiff_t>(owners.size()), names.end()};
-}
+struct Itself {
+  std::string_view operator()(std::string_view name) const noexcept { return name; }
+};
 
 }  // namespace
+
+// Every owner once, in the order it first came, then the empty non-terminals; the records
+// owner by owner, each owner's in the order they came (a counting sort by owner: each name
+// is hashed once, not compared n log n times).
+struct ZoneBuilder::Owners {
+  std::vector<std::string_view> names;  // views into the owners' names
+  size_t owned = 0;                     // the first `owned` of `names` own records
+  NameIndex<std::string_view, Itself> index;  // over `names`
+  std::vector<uint32_t> order;   // indexes into pending_
+  std::vector<uint32_t> starts;  // owner i's records: order[starts[i]] up to order[starts[i + 1]]
+
+  // The names between the owners and the apex that own nothing, each once: they are nodes,
+  // so that a name with descendants answers NODATA, not NXDOMAIN. A parent is a suffix of
+  // its child's bytes: no name is copied.
+  void addEmptyNonTerminals(std::string_view apex) {
+    for (size_t i = 0; i < owned; ++i) {
+      for (std::string_view p = wire::parentName(names[i]); p.size() > apex.size(); p = wire::parentName(p)) {
+        if (index.contains(p, names.data())) break;
+        names.push_back(p);
+        index.emplace(static_cast<uint32_t>(names.size() - 1), names.data());
+      }
+    }
+  }
+};
+
+ZoneBuilder::Owners ZoneBuilder::groupOwners() const {
+  Owners out;
+  // A run of records of one owner shares its name's offset (keepOwner): one lookup a run.
+  auto runStarts = [this](size_t i) { return i == 0 || pending_[i].owner != pending_[i - 1].owner; };
+  size_t runs = 0;
+  for (size_t i = 0; i < pending_.size(); ++i) runs += runStarts(i);
+  out.index.reserve(runs, out.names.data());
+  std::vector<uint32_t> ownerIds(pending_.size());
+  uint32_t id = 0;
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    if (runStarts(i)) {
+      const std::string_view name = ownerOf(pending_[i]);
+      if (const std::string_view* known = out.index.find(name, out.names.data())) {
+        id = static_cast<uint32_t>(known - out.names.data());
+      } else {
+        out.names.push_back(name);
+        id = static_cast<uint32_t>(out.names.size() - 1);
+        out.index.emplace(id, out.names.data());
+      }
+    }
+    ownerIds[i] = id;
+  }
+  out.owned = out.names.size();
+  out.starts.assign(out.owned + 1, 0);
+  for (uint32_t o : ownerIds) ++out.starts[o + 1];
+  for (size_t k = 1; k < out.starts.size(); ++k) out.starts[k] += out.starts[k - 1];
+  out.order.resize(pending_.size());
+  std::vector<uint32_t> next(out.starts.begin(), out.starts.end() - 1);
+  for (size_t i = 0; i < pending_.size(); ++i) out.order[next[ownerIds[i]]++] = static_cast<uint32_t>(i);
+  return out;
+}
 
 // One owner's records, checked in the order they were added, with the rules a record meets
 // against the others of its name: what remains is the node's RRsets and its steering.
@@ -288,26 +326,12 @@ void ZoneBuilder::addSteered(std::string_view ownerWire, SteeredRecord record, c
   pending_.push_back(p);
 }
 
-std::vector<uint32_t> ZoneBuilder::ownerOrder() const {
-  // Each owner's records together in the order they came (a stable sort), the owners in the
-  // order of their bytes.
-  std::vector<uint32_t> order(pending_.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
-    const Pending& x = pending_[a];
-    const Pending& y = pending_[b];
-    return x.owner != y.owner && ownerOf(x) < ownerOf(y);
-  });
-  return order;
-}
-
 void ZoneBuilder::checkRecords(yaml::Diagnostics& diags) {
   OwnerCheck check(*this, diags);
-  const std::vector<uint32_t> order = ownerOrder();
-  for (size_t i = 0; i < order.size();) {
-    const std::string_view owner = ownerOf(pending_[order[i]]);
-    check.start(owner);
-    for (; i < order.size() && ownerOf(pending_[order[i]]) == owner; ++i) check.take(pending_[order[i]]);
+  const Owners owners = groupOwners();
+  for (size_t i = 0; i < owners.owned; ++i) {
+    check.start(owners.names[i]);
+    for (uint32_t k = owners.starts[i]; k < owners.starts[i + 1]; ++k) check.take(pending_[owners.order[k]]);
   }
 }
 
@@ -319,37 +343,24 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   // The owners' names become the zone's as they are: nodes point into them. The record data
   // is packed into each set (RdataList) and leaves with the builder.
   ownerBytes_ = arena.adopt(std::move(owners_));
-  const std::vector<uint32_t> order = ownerOrder();
   // The nodes are made once, in one array (they point at each other): every owner, then every
-  // empty non-terminal. A name's parents are suffixes of its bytes, so no name is copied.
-  std::vector<std::string_view> between;
-  {
-    std::vector<std::string_view> owners;  // freed at once: not beside the nodes
-    for (size_t i = 0; i < order.size(); ++i)
-      if (i == 0 || ownerOf(pending_[order[i]]) != ownerOf(pending_[order[i - 1]]))
-        owners.push_back(ownerOf(pending_[order[i]]));
-    between = emptyNonTerminals(owners, apex_);
-    zone->nodes_.reserve(owners.size() + between.size());
-  }
-  zone->index_.reserve(zone->nodes_.capacity(), zone->nodes_.data());
-  auto addNode = [&](std::string_view name) -> Node& {
-    Node& n = zone->nodes_.emplace_back();
-    n.name = name;
-    zone->index_.emplace(static_cast<uint32_t>(zone->nodes_.size() - 1), zone->nodes_.data());
-    return n;
-  };
+  // empty non-terminal, and the index of their names is the nodes' index.
+  Owners owners = groupOwners();
+  owners.addEmptyNonTerminals(apex_);
+  zone->nodes_.resize(owners.names.size());
+  for (size_t i = 0; i < owners.names.size(); ++i) zone->nodes_[i].name = owners.names[i];
+  zone->index_ = NameIndex<const Node, NodeName>::takeOver(std::move(owners.index));
+  std::vector<std::string_view>().swap(owners.names);  // not beside the sets
+  const std::vector<uint32_t>& order = owners.order;
+  const std::vector<uint32_t>& groups = owners.starts;  // node i's records, for i < owned
   OwnerCheck check(*this, diags);
-  std::vector<uint32_t> groups;  // where each owner's records start in `order`: node i is owner i
-  groups.reserve(zone->nodes_.capacity() + 1);
   std::vector<RRset> sets;
   size_t apexOwner = 0;
-  for (size_t i = 0; i < order.size();) {
-    const std::string_view owner = ownerOf(pending_[order[i]]);
-    if (owner == apex_) apexOwner = groups.size();
-    groups.push_back(static_cast<uint32_t>(i));
-    check.start(owner);
-    for (; i < order.size() && ownerOf(pending_[order[i]]) == owner; ++i) check.take(pending_[order[i]]);
-    Node& n = addNode(owner);
+  for (size_t i = 0; i < owners.owned; ++i) {
+    Node& n = zone->nodes_[i];
+    if (n.name == apex_) apexOwner = i;
+    check.start(n.name);
+    for (uint32_t k = groups[i]; k < groups[i + 1]; ++k) check.take(pending_[order[k]]);
     sets.clear();
     for (const Set* set : check.byType()) {
       RRset added{set->type, set->ttl, RdataList::pack(set->rdata, arena), {}};
@@ -359,7 +370,6 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
     n.rrsets = arena.copy(sets.data(), sets.size());
     n.steer = check.steer();
   }
-  groups.push_back(static_cast<uint32_t>(order.size()));
   if (diags.errors().size() != errorsBefore) return nullptr;
   // Where the first record of `type` (0: the steering) of owner `node` was written.
   auto whereOf = [&](size_t node, uint16_t type) {
@@ -386,7 +396,6 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   }
   if (diags.errors().size() != errorsBefore) return nullptr;
 
-  for (std::string_view name : between) addNode(name);
   // Delegations: the highest NS-owning name below the apex covers everything beneath it.
   for (Node& n : zone->nodes_) {
     for (std::string_view p = n.name; p.size() > apex_.size(); p = wire::parentName(p)) {

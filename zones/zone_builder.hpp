@@ -76,7 +76,8 @@ class ZoneBuilder {
   bool ownerFits(std::string_view owner, const yaml::SourceLocation& where, yaml::Diagnostics& diags) const;
   /// Keeps `lowerOwner` in owners_ (once for a run of records of one owner).
   bool keepOwner(std::string_view lowerOwner, Pending& p, const yaml::SourceLocation& where, yaml::Diagnostics& diags);
-  std::vector<uint32_t> ownerOrder() const;
+  struct Owners;  // zone_builder.cpp
+  Owners groupOwners() const;
   Where compact(const yaml::SourceLocation& where);
   yaml::SourceLocation full(const Where& where) const;
   std::string_view ownerOf(const Pending& p) const noexcept { return ownerBytes_.substr(p.owner, p.ownerLength); }
