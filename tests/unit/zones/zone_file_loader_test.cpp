@@ -136,9 +136,15 @@ TEST_CASE("an owner's records spread over a file are checked together, in the or
   // Without the mistakes, the owner's records make one node: two A records at www, in order.
   yaml::Diagnostics ok;
   auto zone = load(dir.write("fine.zone", "www A 192.0.2.10\n@ SOA ns1 hm 1 2 3 4 5\nmail A 192.0.2.20\n@ NS ns1\n"
-                                          "ns1 A 192.0.2.1\nWWW A 192.0.2.11\n"),
+                                          "ns1 A 192.0.2.1\nWWW A 192.0.2.11\nx.deep A 192.0.2.30\ny.deep A 192.0.2.31\n"),
                    ok);
   REQUIRE(zone);
+  // One node per owner and one for the empty non-terminal between x.deep, y.deep and the apex.
+  CHECK(zone->nodeCount() == 7);
+  const Node* deep = zone->find(std::string_view("\4deep\7example\4test\0", 19));
+  REQUIRE(deep);
+  CHECK(deep->rrsets.empty());
+  REQUIRE(zone->find(std::string_view("\1x\4deep\7example\4test\0", 21)));
   const Node* www = zone->find(std::string_view("\3www\7example\4test\0", 18));
   REQUIRE(www);
   REQUIRE(www->rrsets.size() == 1);
