@@ -48,9 +48,11 @@ class NameIndex {
   /// Room for `count` keys without growing (a loader that knows how many comes saves the
   /// rehashing of every key at each doubling).
   void reserve(size_t count, const T* values) {
-    size_t slots = 16;
-    while ((count + 1) * 2 > slots) slots *= 2;
-    if (slots > slots_.size()) grow(slots, values);
+    if (slotsFor(count) > slots_.size()) grow(slotsFor(count), values);
+  }
+  /// The slots its keys need, fewer or more than now: for an index reserved by a guess.
+  void fit(const T* values) {
+    if (slotsFor(count_) != slots_.size()) grow(slotsFor(count_), values);
   }
 
   /// The value for `key`, or null.
@@ -89,6 +91,11 @@ class NameIndex {
 
   static constexpr uint32_t kEmpty = detail::kEmptyPlace;
   using Slot = detail::NameSlot;
+  static size_t slotsFor(size_t count) noexcept {
+    size_t slots = 16;
+    while ((count + 1) * 2 > slots) slots *= 2;
+    return slots;
+  }
   static uint32_t tag(uint64_t h) noexcept { return static_cast<uint32_t>(h >> 32); }
 
   static uint64_t load8(const unsigned char* p) noexcept { return wire::NameHash::load8(p); }

@@ -45,7 +45,8 @@ class RdataList {
     const unsigned char* at_ = nullptr;
   };
 
-  /// Each of `rdata` (at most 65,535 bytes each) copied into `arena`, in order.
+  /// Each of `rdata` copied into `arena`, in order. Each must be at most 65,535 bytes (as
+  /// RDATA is; ZoneBuilder::add refuses longer): a longer one would be cut.
   template <typename Range>
   static RdataList pack(const Range& rdata, Arena& arena) {
     RdataList out;

@@ -87,6 +87,7 @@ ZoneBuilder::Owners ZoneBuilder::groupOwners() const {
     ownerIds[i] = id;
   }
   out.owned = out.names.size();
+  out.index.fit(out.names.data());  // runs outnumber owners when a file lists them twice
   out.starts.assign(out.owned + 1, 0);
   for (uint32_t o : ownerIds) ++out.starts[o + 1];
   for (size_t k = 1; k < out.starts.size(); ++k) out.starts[k] += out.starts[k - 1];

@@ -42,6 +42,15 @@ TEST_CASE("the name index finds each of 10,000 names and misses near neighbours"
   }
   CHECK(misplaced == 0);
   CHECK(phantom == 0);
+
+  // Reserved for far more than it holds, then fitted: every name is still found.
+  NameIndex<std::string, ItsOwnName> generous;
+  generous.reserve(1'000'000, names.data());
+  for (uint32_t i = 0; i < 100; ++i) REQUIRE(generous.emplace(i, names.data()));
+  generous.fit(names.data());
+  CHECK(generous.size() == 100);
+  for (uint32_t i = 0; i < 100; ++i) CHECK(generous.find(names[i], names.data()) == &names[i]);
+  CHECK_FALSE(generous.find(names[100], names.data()));
   NameIndex<std::string, ItsOwnName> empty;
   CHECK(empty.find(names[0], names.data()) == nullptr);
 }
