@@ -353,7 +353,7 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   zone->index_ = NameIndex<const Node, NodeName>::takeOver(std::move(owners.index));
   std::vector<std::string_view>().swap(owners.names);  // not beside the sets
   const std::vector<uint32_t>& order = owners.order;
-  const std::vector<uint32_t>& groups = owners.starts;  // node i's records, for i < owned
+  const std::vector<uint32_t>& starts = owners.starts;  // node i's records, for i < owned
   OwnerCheck check(*this, diags);
   std::vector<RRset> sets;
   size_t apexOwner = 0;
@@ -361,7 +361,7 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
     Node& n = zone->nodes_[i];
     if (n.name == apex_) apexOwner = i;
     check.start(n.name);
-    for (uint32_t k = groups[i]; k < groups[i + 1]; ++k) check.take(pending_[order[k]]);
+    for (uint32_t k = starts[i]; k < starts[i + 1]; ++k) check.take(pending_[order[k]]);
     sets.clear();
     for (const Set* set : check.byType()) {
       RRset added{set->type, set->ttl, RdataList::pack(set->rdata, arena), {}};
@@ -374,7 +374,7 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   if (diags.errors().size() != errorsBefore) return nullptr;
   // Where the first record of `type` (0: the steering) of owner `node` was written.
   auto whereOf = [&](size_t node, uint16_t type) {
-    for (uint32_t k = groups[node]; k < groups[node + 1]; ++k)
+    for (uint32_t k = starts[node]; k < starts[node + 1]; ++k)
       if (pending_[order[k]].type == type) return full(pending_[order[k]].where);
     return where_;
   };
