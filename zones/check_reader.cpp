@@ -12,7 +12,7 @@ namespace {
 
 using health::ProbeKind;
 
-std::optional<health::CheckSpec> readCheck(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& path,
+std::optional<health::CheckSpec> readCheck(yaml::YamlReader& yaml, const yaml::Node& node, const std::string& path,
                                            const std::string& name) {
   if (!yaml.expectMap(node, path, {"kind", "port", "address", "interval", "timeout", "recheck", "rise", "fall", "http",
                                    "dns", "exec", "flap_damping", "consensus"}))
@@ -60,10 +60,10 @@ std::optional<health::CheckSpec> readCheck(yaml::YamlReader& yaml, const YAML::N
   };
   count("rise", c.rise);
   count("fall", c.fall);
-  if (YAML::Node d = node["flap_damping"]) {
+  if (yaml::Node d = node["flap_damping"]) {
     std::string dp = yaml::keyPath(path, "flap_damping");
     if (!yaml.expectMap(d, dp, {"falls", "window", "hold"}) || !d["falls"] || !d["window"] || !d["hold"]) {
-      if (d.IsMap()) yaml.error(d, dp, "needs falls, window and hold, e.g. {falls: 3, window: 2m, hold: 5m}");
+      if (d.isMap()) yaml.error(d, dp, "needs falls, window and hold, e.g. {falls: 3, window: 2m, hold: 5m}");
       ok = false;
     } else {
       auto falls = yaml.integer(d["falls"], yaml::keyPath(dp, "falls"), 2, 16);
@@ -99,19 +99,19 @@ std::optional<health::CheckSpec> readCheck(yaml::YamlReader& yaml, const YAML::N
     ok = false;
   }
   // Sections belong to their kinds only.
-  auto section = [&](const char* key, std::initializer_list<ProbeKind> forKinds) -> YAML::Node {
-    YAML::Node s = node[key];
+  auto section = [&](const char* key, std::initializer_list<ProbeKind> forKinds) -> yaml::Node {
+    yaml::Node s = node[key];
     if (!s) return s;
     bool fits = false;
     for (auto k : forKinds) fits = fits || k == c.kind;
     if (!fits) {
       yaml.error(s, yaml::keyPath(path, key), std::string("'") + key + "' does not apply to a " + *kind + " check");
       ok = false;
-      return YAML::Node(YAML::NodeType::Undefined);  // YAML::Node() is a null node, and true
+      return yaml::Node();  // undefined, so false
     }
     return s;
   };
-  if (YAML::Node http = section("http", {ProbeKind::Http, ProbeKind::Https})) {
+  if (yaml::Node http = section("http", {ProbeKind::Http, ProbeKind::Https})) {
     std::string hp = yaml::keyPath(path, "http");
     if (yaml.expectMap(http, hp, {"method", "path", "host", "headers", "expect", "body", "verify_tls", "sni"})) {
       if (http["method"]) c.method = yaml.string(http["method"], yaml::keyPath(hp, "method")).value_or("GET");
@@ -120,15 +120,15 @@ std::optional<health::CheckSpec> readCheck(yaml::YamlReader& yaml, const YAML::N
       if (http["body"]) c.bodyContains = yaml.string(http["body"], yaml::keyPath(hp, "body")).value_or("");
       if (http["sni"]) c.sni = yaml.string(http["sni"], yaml::keyPath(hp, "sni")).value_or("");
       if (http["verify_tls"]) c.verifyTls = yaml.boolean(http["verify_tls"], yaml::keyPath(hp, "verify_tls")).value_or(true);
-      if (YAML::Node h = http["headers"]) {
-        if (!h.IsMap()) {
+      if (yaml::Node h = http["headers"]) {
+        if (!h.isMap()) {
           yaml.error(h, yaml::keyPath(hp, "headers"), "expected a mapping of header names to values");
           ok = false;
         } else {
-          for (auto it = h.begin(); it != h.end(); ++it) c.headers.push_back(it->first.Scalar() + ": " + it->second.Scalar());
+          for (auto it = h.begin(); it != h.end(); ++it) c.headers.push_back(it->first.scalar() + ": " + it->second.scalar());
         }
       }
-      if (YAML::Node e = http["expect"]) {
+      if (yaml::Node e = http["expect"]) {
         c.expectStatus.clear();
         auto list = yaml.stringList(e, yaml::keyPath(hp, "expect"));
         for (const auto& s : list.value_or(std::vector<std::string>{})) {
@@ -151,12 +151,12 @@ std::optional<health::CheckSpec> readCheck(yaml::YamlReader& yaml, const YAML::N
   } else if (c.kind == ProbeKind::Http || c.kind == ProbeKind::Https) {
     // defaults: GET / expecting 200
   }
-  if (YAML::Node dns = section("dns", {ProbeKind::Dns})) {
+  if (yaml::Node dns = section("dns", {ProbeKind::Dns})) {
     std::string dp = yaml::keyPath(path, "dns");
     if (yaml.expectMap(dns, dp, {"name", "type", "rcode", "answer"})) {
       if (dns["name"]) c.dnsName = yaml.string(dns["name"], yaml::keyPath(dp, "name")).value_or("");
       if (dns["type"]) {
-        std::string t = dns["type"].Scalar();
+        std::string t = dns["type"].scalar();
         const auto type = wire::rrTypeFromName(t);
         c.dnsType = type.value_or(0);
         if (c.dnsType == 0) {
@@ -165,7 +165,7 @@ std::optional<health::CheckSpec> readCheck(yaml::YamlReader& yaml, const YAML::N
         }
       }
       if (dns["rcode"]) {
-        std::string r = dns["rcode"].Scalar();
+        std::string r = dns["rcode"].scalar();
         const int v = wire::rcodeFromName(r);
         if (v >= 0 && v < 16) c.dnsRcode = static_cast<uint8_t>(v);
         else {
@@ -180,7 +180,7 @@ std::optional<health::CheckSpec> readCheck(yaml::YamlReader& yaml, const YAML::N
     yaml.error(node, path, "a dns check needs dns.name");
     ok = false;
   }
-  if (YAML::Node exec = section("exec", {ProbeKind::Exec})) {
+  if (yaml::Node exec = section("exec", {ProbeKind::Exec})) {
     std::string ep = yaml::keyPath(path, "exec");
     if (yaml.expectMap(exec, ep, {"command"}) && exec["command"]) {
       auto argv = yaml.stringList(exec["command"], yaml::keyPath(ep, "command"));
@@ -198,15 +198,15 @@ std::optional<health::CheckSpec> readCheck(yaml::YamlReader& yaml, const YAML::N
 
 }  // namespace
 
-CheckMap readChecks(yaml::YamlReader& yaml, const YAML::Node& checks) {
+CheckMap readChecks(yaml::YamlReader& yaml, const yaml::Node& checks) {
   CheckMap out;
-  if (!checks.IsMap()) {
+  if (!checks.isMap()) {
     yaml.error(checks, "checks", "expected a mapping of check names to probe definitions");
     return out;
   }
   yaml.uniqueKeys(checks, "checks");
   for (auto it = checks.begin(); it != checks.end(); ++it) {
-    std::string name = it->first.Scalar();
+    std::string name = it->first.scalar();
     auto spec = readCheck(yaml, it->second, yaml::keyPath("checks", name), name);
     // A check with errors stays known (as null), so the pools naming it report nothing more:
     // the operator sees the root error only.

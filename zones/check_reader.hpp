@@ -14,6 +14,6 @@ namespace lodestar::zones {
 using CheckMap = std::map<std::string, std::shared_ptr<const health::CheckSpec>>;
 
 /// Reads every check; each problem is reported with its key path.
-CheckMap readChecks(yaml::YamlReader& yaml, const YAML::Node& checks);
+CheckMap readChecks(yaml::YamlReader& yaml, const yaml::Node& checks);
 
 }  // namespace lodestar::zones

@@ -6,19 +6,19 @@
 
 namespace lodestar::zones {
 
-void readRegions(yaml::YamlReader& yaml, const YAML::Node& regions, LoadContext& ctx) {
-  if (!regions.IsMap()) {
+void readRegions(yaml::YamlReader& yaml, const yaml::Node& regions, LoadContext& ctx) {
+  if (!regions.isMap()) {
     yaml.error(regions, "regions", "expected a mapping of region names to {latitude, longitude}");
     return;
   }
   yaml.uniqueKeys(regions, "regions");
   for (auto it = regions.begin(); it != regions.end(); ++it) {
-    std::string name = it->first.Scalar();
+    std::string name = it->first.scalar();
     std::string path = yaml::keyPath("regions", name);
-    YAML::Node body = it->second;
+    yaml::Node body = it->second;
     Region r;
     r.name = name;
-    if (!body.IsNull()) {
+    if (!body.isNull()) {
       if (!yaml.expectMap(body, path, {"latitude", "longitude"})) continue;
       if (body["latitude"] || body["longitude"]) {
         if (!body["latitude"] || !body["longitude"]) {
@@ -41,10 +41,10 @@ namespace {
 
 // One region of a pool: a list of endpoints, or {addresses: [...], capacity: N}. An endpoint
 // is an address, or {address: A, weight: W}.
-bool readPoolRegion(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& path,
+bool readPoolRegion(yaml::YamlReader& yaml, const yaml::Node& node, const std::string& path,
                     const health::CheckSpec* check, LoadContext& ctx, PoolMembers& m) {
-  YAML::Node list = node;
-  if (node.IsMap()) {
+  yaml::Node list = node;
+  if (node.isMap()) {
     if (!yaml.expectMap(node, path, {"addresses", "cname", "capacity"})) return false;
     if (node["cname"]) {
       // A CNAME region: its clients are sent to another name (a CDN, another provider).
@@ -75,34 +75,32 @@ bool readPoolRegion(yaml::YamlReader& yaml, const YAML::Node& node, const std::s
       if (!c) return false;
       m.capacity = static_cast<uint32_t>(*c);
     }
-    // reset(), not '=': assigning a yaml-cpp node writes through to the node it shares (here
-    // the file's own tree), and assigning a missing key throws instead of reporting it.
     if (!node["addresses"]) {
       yaml.error(node, path, "missing key 'addresses'");
       return false;
     }
-    list.reset(node["addresses"]);
+    list = node["addresses"];
   }
-  if (list.IsScalar()) {
-    YAML::Node seq(YAML::NodeType::Sequence);
-    seq.push_back(list);
-    list.reset(seq);
-  }
-  if (!list.IsSequence() || list.size() == 0) {
+  // One address alone is a list of one.
+  std::vector<yaml::Node> items;
+  if (list.isScalar()) items.push_back(list);
+  if (list.isSequence())
+    for (const auto& item : list) items.push_back(item);
+  if (items.empty()) {
     yaml.error(list, path, "expected a list of endpoint addresses");
     return false;
   }
   bool ok = true;
-  for (const auto& item : list) {
+  for (const auto& item : items) {
     Endpoint e;
     std::string text;
-    if (item.IsMap()) {
+    if (item.isMap()) {
       if (!yaml.expectMap(item, path, {"address", "weight"}) || !item["address"]) {
         yaml.error(item, path, "an endpoint is an address or {address: A, weight: W}");
         ok = false;
         continue;
       }
-      text = item["address"].Scalar();
+      text = item["address"].scalar();
       if (item["weight"]) {
         auto w = yaml.integer(item["weight"], yaml::keyPath(path, "weight"), 1, 1'000'000);
         if (!w) {
@@ -142,18 +140,18 @@ bool readPoolRegion(yaml::YamlReader& yaml, const YAML::Node& node, const std::s
 
 }  // namespace
 
-std::map<std::string, const Pool*> readPools(yaml::YamlReader& yaml, const YAML::Node& pools, const CheckMap& checks,
+std::map<std::string, const Pool*> readPools(yaml::YamlReader& yaml, const yaml::Node& pools, const CheckMap& checks,
                                              LoadContext& ctx, ZoneBuilder& builder) {
   std::map<std::string, const Pool*> out;
-  if (!pools.IsMap()) {
+  if (!pools.isMap()) {
     yaml.error(pools, "pools", "expected a mapping of pool names to {check, regions}");
     return out;
   }
   yaml.uniqueKeys(pools, "pools");
   for (auto it = pools.begin(); it != pools.end(); ++it) {
-    std::string name = it->first.Scalar();
+    std::string name = it->first.scalar();
     std::string path = yaml::keyPath("pools", name);
-    YAML::Node body = it->second;
+    yaml::Node body = it->second;
     if (!yaml.expectMap(body, path, {"check", "regions"})) continue;
     auto pool = std::make_unique<Pool>();
     pool->name = name;
@@ -171,9 +169,9 @@ std::map<std::string, const Pool*> readPools(yaml::YamlReader& yaml, const YAML:
       }
       pool->check = found->second;
     }
-    YAML::Node regions = body["regions"];
+    yaml::Node regions = body["regions"];
     std::string regionsPath = yaml::keyPath(path, "regions");
-    if (!regions || !regions.IsMap() || regions.size() == 0) {
+    if (!regions || !regions.isMap() || regions.size() == 0) {
       yaml.error(regions ? regions : body, regionsPath, "expected a mapping of region names to endpoint addresses");
       continue;
     }
@@ -185,10 +183,10 @@ std::map<std::string, const Pool*> readPools(yaml::YamlReader& yaml, const YAML:
       continue;
     }
     for (auto r = regions.begin(); r != regions.end(); ++r) {
-      std::string regionPath = yaml::keyPath(regionsPath, r->first.Scalar());
-      auto id = ctx.region(r->first.Scalar());
+      std::string regionPath = yaml::keyPath(regionsPath, r->first.scalar());
+      auto id = ctx.region(r->first.scalar());
       if (!id) {
-        yaml.error(r->first, regionPath, "unknown region '" + r->first.Scalar() + "' (known: " + ctx.regionNames() + ")");
+        yaml.error(r->first, regionPath, "unknown region '" + r->first.scalar() + "' (known: " + ctx.regionNames() + ")");
         ok = false;
         continue;
       }

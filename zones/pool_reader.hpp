@@ -13,10 +13,10 @@
 namespace lodestar::zones {
 
 /// `regions:` — name → {latitude, longitude}. Read from every file before any pool.
-void readRegions(yaml::YamlReader& yaml, const YAML::Node& regions, LoadContext& ctx);
+void readRegions(yaml::YamlReader& yaml, const yaml::Node& regions, LoadContext& ctx);
 
 /// `pools:` — name → region → addresses. The pools are owned by the zone being built.
-std::map<std::string, const Pool*> readPools(yaml::YamlReader& yaml, const YAML::Node& pools, const CheckMap& checks,
+std::map<std::string, const Pool*> readPools(yaml::YamlReader& yaml, const yaml::Node& pools, const CheckMap& checks,
                                              LoadContext& ctx, ZoneBuilder& builder);
 
 }  // namespace lodestar::zones

@@ -16,7 +16,7 @@ namespace {
 using Order = std::vector<RegionId>;
 
 // A list of region names, each known and with endpoints in the pool.
-std::optional<Order> readOrder(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& path, const Pool& pool,
+std::optional<Order> readOrder(yaml::YamlReader& yaml, const yaml::Node& node, const std::string& path, const Pool& pool,
                                LoadContext& ctx) {
   auto names = yaml.stringList(node, path);
   if (!names) return std::nullopt;
@@ -45,7 +45,7 @@ std::optional<Order> readOrder(yaml::YamlReader& yaml, const YAML::Node& node, c
 }
 
 // The options every policy shares, and those that belong to some only.
-bool readOptions(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path, SteeredRecord& rec) {
+bool readOptions(yaml::YamlReader& yaml, const yaml::Node& steer, const std::string& path, SteeredRecord& rec) {
   auto number = [&](const char* key, uint64_t lo, uint64_t hi, auto& out) {
     if (!steer[key]) return true;
     auto v = yaml.integer(steer[key], yaml::keyPath(path, key), lo, hi);
@@ -103,7 +103,7 @@ bool readOptions(yaml::YamlReader& yaml, const YAML::Node& steer, const std::str
 }
 
 // Every region of the pool must be able to meet min_healthy, or it could never be up.
-bool checkMinHealthy(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path, const SteeredRecord& rec,
+bool checkMinHealthy(yaml::YamlReader& yaml, const yaml::Node& steer, const std::string& path, const SteeredRecord& rec,
                      LoadContext& ctx) {
   for (RegionId r : rec.pool->regions) {
     const PoolMembers& m = rec.pool->byRegion[r];
@@ -118,7 +118,7 @@ bool checkMinHealthy(yaml::YamlReader& yaml, const YAML::Node& steer, const std:
   return true;
 }
 
-bool readPolicyKind(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path, SteeredRecord& rec) {
+bool readPolicyKind(yaml::YamlReader& yaml, const yaml::Node& steer, const std::string& path, SteeredRecord& rec) {
   if (!steer["policy"]) {
     yaml.error(steer, path, "missing key 'policy' (geo, nearest, failover, weighted or all)");
     return false;
@@ -136,7 +136,7 @@ bool readPolicyKind(yaml::YamlReader& yaml, const YAML::Node& steer, const std::
   return false;
 }
 
-bool readPoolName(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path,
+bool readPoolName(yaml::YamlReader& yaml, const yaml::Node& steer, const std::string& path,
                   const std::map<std::string, const Pool*>& pools, SteeredRecord& rec) {
   if (!steer["pool"]) {
     yaml.error(steer, path, "missing key 'pool' (the endpoints to steer between)");
@@ -157,23 +157,23 @@ bool readPoolName(yaml::YamlReader& yaml, const YAML::Node& steer, const std::st
 }
 
 // weighted: each region's share, by default its capacity in the pool.
-bool readWeights(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path, LoadContext& ctx,
+bool readWeights(yaml::YamlReader& yaml, const yaml::Node& steer, const std::string& path, LoadContext& ctx,
                  SteeredRecord& rec) {
   rec.regionWeights.assign(ctx.regions().size(), 0);
   for (RegionId r : rec.pool->regions) rec.regionWeights[r] = rec.pool->byRegion[r].capacity;
-  YAML::Node weights = steer["weights"];
+  yaml::Node weights = steer["weights"];
   if (!weights) return true;
   std::string wPath = yaml::keyPath(path, "weights");
-  if (!weights.IsMap()) {
+  if (!weights.isMap()) {
     yaml.error(weights, wPath, "expected a mapping of region names to weights");
     return false;
   }
   std::fill(rec.regionWeights.begin(), rec.regionWeights.end(), 0);
   for (auto it = weights.begin(); it != weights.end(); ++it) {
-    std::string rPath = yaml::keyPath(wPath, it->first.Scalar());
-    auto id = ctx.region(it->first.Scalar());
+    std::string rPath = yaml::keyPath(wPath, it->first.scalar());
+    auto id = ctx.region(it->first.scalar());
     if (!id || !rec.pool->members(*id)) {
-      yaml.error(it->first, rPath, "region '" + it->first.Scalar() + "' has no endpoints in pool '" + rec.pool->name + "'");
+      yaml.error(it->first, rPath, "region '" + it->first.scalar() + "' has no endpoints in pool '" + rec.pool->name + "'");
       return false;
     }
     auto w = yaml.integer(it->second, rPath, 1, 1'000'000);
@@ -189,18 +189,18 @@ bool readWeights(yaml::YamlReader& yaml, const YAML::Node& steer, const std::str
 // Where the map's area keys are written: an area (not a network) needs the geo database to
 // match anything, and a key no network of it matches earns a warning.
 struct AreaKeys {
-  std::optional<YAML::Node> first;
-  std::vector<std::pair<std::string, YAML::Node>> all;
+  std::optional<yaml::Node> first;
+  std::vector<std::pair<std::string, yaml::Node>> all;
 };
 
 // The map: networks and areas → region orders, and the default for clients the database
 // does not place (and, for nearest, those without coordinates). Every key is checked here,
 // so the compiler gets a valid one.
-bool readMap(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path, const SteeredRecord& rec,
+bool readMap(yaml::YamlReader& yaml, const yaml::Node& steer, const std::string& path, const SteeredRecord& rec,
              LoadContext& ctx, PolicyKey& key, AreaKeys& areaKeys) {
   std::string mapPath = yaml::keyPath(path, "map");
-  YAML::Node map = steer["map"];
-  if (map && !map.IsMap()) {
+  yaml::Node map = steer["map"];
+  if (map && !map.isMap()) {
     yaml.error(map, mapPath, "expected a mapping of areas or networks to lists of regions");
     return false;
   }
@@ -215,7 +215,7 @@ bool readMap(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string&
   bool ok = !map || yaml.uniqueKeys(map, mapPath);
   geo::AreaMap areas;  // checks each area key as the compiler will add it: spelling, duplicates
   for (auto it = map.begin(); map && it != map.end(); ++it) {
-    std::string entry = it->first.Scalar();
+    std::string entry = it->first.scalar();
     if (entry == "default") continue;
     std::string entryPath = yaml::keyPath(mapPath, entry);
     auto order = readOrder(yaml, it->second, entryPath, *rec.pool, ctx);
@@ -244,12 +244,12 @@ bool readMap(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string&
 
 // Area keys and distances need the geo database; without one every client would get the
 // default order, silently.
-bool lacksDatabase(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path, const SteeredRecord& rec,
+bool lacksDatabase(yaml::YamlReader& yaml, const yaml::Node& steer, const std::string& path, const SteeredRecord& rec,
                    const LoadContext& ctx, const AreaKeys& areaKeys) {
   if (ctx.database() || (!areaKeys.first && rec.policy != PolicyKind::Nearest)) return false;
   const auto& first = areaKeys.first;
-  YAML::Node where = first ? *first : steer["policy"];
-  yaml.error(where, first ? yaml::keyPath(yaml::keyPath(path, "map"), first->Scalar()) : yaml::keyPath(path, "policy"),
+  yaml::Node where = first ? *first : steer["policy"];
+  yaml.error(where, first ? yaml::keyPath(yaml::keyPath(path, "map"), first->scalar()) : yaml::keyPath(path, "policy"),
              std::string(first ? "an area key" : "policy nearest") +
                  " needs a geo database to place clients, and the main configuration has no geo.database: "
                  "every client would get the default order");
@@ -257,7 +257,7 @@ bool lacksDatabase(yaml::YamlReader& yaml, const YAML::Node& steer, const std::s
 }
 
 // nearest measures distances to every region of the pool.
-bool readCoordinates(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path, const SteeredRecord& rec,
+bool readCoordinates(yaml::YamlReader& yaml, const yaml::Node& steer, const std::string& path, const SteeredRecord& rec,
                      const LoadContext& ctx, PolicyKey& key) {
   for (RegionId r : rec.pool->regions) {
     const Region& region = ctx.regions()[r];
@@ -288,7 +288,7 @@ void warnUnmatched(yaml::YamlReader& yaml, const std::string& path, const LoadCo
 
 }  // namespace
 
-std::optional<SteeredRecord> readSteer(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path,
+std::optional<SteeredRecord> readSteer(yaml::YamlReader& yaml, const yaml::Node& steer, const std::string& path,
                                        const std::string& ownerText, const std::map<std::string, const Pool*>& pools,
                                        LoadContext& ctx) {
   if (!yaml.expectMap(steer, path,
@@ -300,7 +300,7 @@ std::optional<SteeredRecord> readSteer(yaml::YamlReader& yaml, const YAML::Node&
   if (!readPolicyKind(yaml, steer, path, rec) || !readPoolName(yaml, steer, path, pools, rec)) return std::nullopt;
   if (!readOptions(yaml, steer, path, rec)) return std::nullopt;
   if (!checkMinHealthy(yaml, steer, path, rec, ctx)) return std::nullopt;
-  if (rec.policy == PolicyKind::Geo && (!steer["map"] || !steer["map"].IsMap())) {
+  if (rec.policy == PolicyKind::Geo && (!steer["map"] || !steer["map"].isMap())) {
     yaml.error(steer, path, "a geo policy needs 'map': area or network → list of regions, and a default");
     return std::nullopt;
   }

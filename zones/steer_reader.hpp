@@ -13,7 +13,7 @@ namespace lodestar::zones {
 
 /// A record's `steer:` block: policy, pool, ttl, map / default. Compiles the policy (records
 /// of the view with an identical policy share its tree).
-std::optional<SteeredRecord> readSteer(yaml::YamlReader& yaml, const YAML::Node& steer, const std::string& path,
+std::optional<SteeredRecord> readSteer(yaml::YamlReader& yaml, const yaml::Node& steer, const std::string& path,
                                        const std::string& ownerText, const std::map<std::string, const Pool*>& pools,
                                        LoadContext& ctx);
 

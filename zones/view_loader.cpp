@@ -131,9 +131,9 @@ LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_p
     }
     const auto block = yaml::topLevelBlock(*text, "regions");
     if (block && block->empty()) continue;
-    YAML::Node root = block ? reader.parse(*block) : YAML::Node(YAML::NodeType::Undefined);
-    if (!root.IsMap()) root = reader.parse(*text);  // not cut out, or the cut did not parse: the whole file
-    if (root.IsMap() && root["regions"]) {
+    yaml::Node root = block ? reader.parse(*block) : yaml::Node();
+    if (!root.isMap()) root = reader.parse(*text);  // not cut out, or the cut did not parse: the whole file
+    if (root.isMap() && root["regions"]) {
       yaml::YamlReader regionsReader(f, diags);
       readRegions(regionsReader, root["regions"], ctx);
     }

@@ -48,8 +48,8 @@ class PolicyLoader {
  public:
   PolicyLoader(yaml::YamlReader& yaml, LoadContext& ctx) : yaml_(yaml), ctx_(ctx) {}
 
-  std::unique_ptr<Zone> load(const YAML::Node& root) {
-    if (!root.IsDefined()) return nullptr;
+  std::unique_ptr<Zone> load(const yaml::Node& root) {
+    if (!root.isDefined()) return nullptr;
     const size_t errorsBefore = yaml_.diags().errors().size();
     if (!yaml_.expectMap(root, "", {"zone", "ttl", "soa", "nameservers", "include", "checks", "regions", "pools", "records"}))
       return nullptr;
@@ -92,7 +92,7 @@ class PolicyLoader {
   }
 
  private:
-  std::optional<std::string> name(const YAML::Node& node, std::string_view path) {
+  std::optional<std::string> name(const yaml::Node& node, std::string_view path) {
     auto text = yaml_.string(node, path);
     if (!text) return std::nullopt;
     auto wire = parseNameText(*text, apex_);
@@ -100,7 +100,7 @@ class PolicyLoader {
     return wire;
   }
 
-  void readSoa(const YAML::Node& soa, ZoneBuilder& builder) {
+  void readSoa(const yaml::Node& soa, ZoneBuilder& builder) {
     if (!yaml_.expectMap(soa, "soa", {"mname", "rname", "serial", "refresh", "retry", "expire", "minimum", "ttl"}))
       return;
     std::string rdata;
@@ -118,7 +118,7 @@ class PolicyLoader {
     } numbers[] = {{"serial", 1}, {"refresh", 3600}, {"retry", 600}, {"expire", 1209600}, {"minimum", 60}};
     for (const auto& n : numbers) {
       uint32_t v = n.fallback;
-      if (std::string(n.key) == "serial" && soa[n.key] && soa[n.key].IsScalar() && soa[n.key].Scalar() == "auto") {
+      if (std::string(n.key) == "serial" && soa[n.key] && soa[n.key].isScalar() && soa[n.key].scalar() == "auto") {
         // Time-based, and always above the serial being replaced (RFC 1982 arithmetic aside).
         v = static_cast<uint32_t>(std::time(nullptr));
         if (auto prev = ctx_.previousSerial(apex_); prev && *prev >= v) v = *prev + 1;
@@ -143,18 +143,18 @@ class PolicyLoader {
     builder.add(apex_, wire::rrtype::SOA, ttl, rdata, yaml_.at(soa), yaml_.diags());
   }
 
-  void readNameservers(const YAML::Node& ns, ZoneBuilder& builder) {
-    if (!ns.IsMap() || ns.size() == 0) {
+  void readNameservers(const yaml::Node& ns, ZoneBuilder& builder) {
+    if (!ns.isMap() || ns.size() == 0) {
       yaml_.error(ns, "nameservers", "expected a mapping of nameserver names to their glue addresses");
       return;
     }
     yaml_.uniqueKeys(ns, "nameservers");
     for (auto it = ns.begin(); it != ns.end(); ++it) {
-      std::string path = yaml::keyPath("nameservers", it->first.Scalar());
+      std::string path = yaml::keyPath("nameservers", it->first.scalar());
       auto host = name(it->first, path);
       if (!host) continue;
       addText(builder, "@", "NS", wire::nameToText(*host), ttl_, yaml_.at(it->first), path);
-      if (it->second.IsNull()) continue;
+      if (it->second.isNull()) continue;
       auto addresses = yaml_.stringList(it->second, path);
       if (!addresses) continue;
       if (!wire::isSubdomain(wire::lowercaseWire(*host), apex_)) {
@@ -167,8 +167,8 @@ class PolicyLoader {
     }
   }
 
-  void readRecords(const YAML::Node& records, ZoneBuilder& builder) {
-    if (!records.IsMap()) {
+  void readRecords(const yaml::Node& records, ZoneBuilder& builder) {
+    if (!records.isMap()) {
       yaml_.error(records, "records", "expected a mapping of owner names to their data");
       return;
     }
@@ -177,18 +177,18 @@ class PolicyLoader {
     // before a file grows into the size limit.
     size_t staticNames = 0;
     for (auto it = records.begin(); it != records.end(); ++it)
-      staticNames += it->second.IsMap() && !it->second["steer"];
+      staticNames += it->second.isMap() && !it->second["steer"];
     if (staticNames > kManyStaticNames)
       yaml_.warning(records, "records",
                     std::to_string(staticNames) + " static names in YAML: large static data loads several times "
                     "faster and in a fraction of the memory from an RFC 1035 zone file named by 'include:' "
                     "(docs/zone-policy.md)");
     for (auto it = records.begin(); it != records.end(); ++it) {
-      std::string path = yaml::keyPath("records", it->first.Scalar());
+      std::string path = yaml::keyPath("records", it->first.scalar());
       auto owner = name(it->first, path);
       if (!owner) continue;
-      YAML::Node data = it->second;
-      if (!data.IsMap()) {
+      yaml::Node data = it->second;
+      if (!data.isMap()) {
         yaml_.error(data, path, "expected a mapping of record types (A, MX, ...) to their data");
         continue;
       }
@@ -204,7 +204,7 @@ class PolicyLoader {
         ttl = static_cast<uint32_t>(*parsed);
       }
       for (auto field = data.begin(); field != data.end(); ++field) {
-        std::string key = field->first.Scalar();
+        std::string key = field->first.scalar();
         if (key == "ttl" || key == "steer") continue;
         std::string fieldPath = yaml::keyPath(path, key);
         const uint16_t type = wire::rrTypeFromName(key).value_or(0);
@@ -250,15 +250,15 @@ class PolicyLoader {
 
 }  // namespace
 
-std::unique_ptr<Zone> compileYamlZone(yaml::YamlReader& yaml, const YAML::Node& root, LoadContext& ctx) {
+std::unique_ptr<Zone> compileYamlZone(yaml::YamlReader& yaml, const yaml::Node& root, LoadContext& ctx) {
   return PolicyLoader(yaml, ctx).load(root);
 }
 
 std::unique_ptr<Zone> loadYamlZone(const std::string& path, yaml::Diagnostics& diags) {
   yaml::YamlReader yaml(path, diags);
-  YAML::Node root = yaml.load();
+  yaml::Node root = yaml.load();
   LoadContext ctx(nullptr, nullptr);
-  if (root.IsMap() && root["regions"]) readRegions(yaml, root["regions"], ctx);
+  if (root.isMap() && root["regions"]) readRegions(yaml, root["regions"], ctx);
   ctx.freezeRegions();
   return compileYamlZone(yaml, root, ctx);
 }

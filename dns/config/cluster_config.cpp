@@ -20,13 +20,13 @@ bool validNodeName(const std::string& name) {
 
 }  // namespace
 
-std::optional<ClusterConfig> readClusterConfig(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& configPath) {
+std::optional<ClusterConfig> readClusterConfig(yaml::YamlReader& yaml, const yaml::Node& node, const std::string& configPath) {
   if (!yaml.expectMap(node, "cluster", {"etcd", "prefix", "node", "tls", "user", "password", "lease", "grace", "nodes",
                                          "expect_seen_within", "ack_wait"}))
     return std::nullopt;
   ClusterConfig c;
   bool ok = true;
-  auto fail = [&](const YAML::Node& at, const std::string& path, const std::string& message) {
+  auto fail = [&](const yaml::Node& at, const std::string& path, const std::string& message) {
     yaml.error(at, path, message);
     ok = false;
   };

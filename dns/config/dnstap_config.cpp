@@ -6,7 +6,7 @@
 
 namespace lodestar::config {
 
-std::optional<DnstapConfig> readDnstapConfig(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& configPath) {
+std::optional<DnstapConfig> readDnstapConfig(yaml::YamlReader& yaml, const yaml::Node& node, const std::string& configPath) {
   DnstapConfig c;
   const size_t errors = yaml.diags().errors().size();
   if (!yaml.expectMap(node, "dnstap", {"file", "socket", "identity", "queries", "responses", "queue"})) return std::nullopt;

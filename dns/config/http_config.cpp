@@ -13,7 +13,7 @@ namespace {
 
 // A secret file's content without its trailing newline; empty (with an error) when it cannot
 // be read or is empty.
-std::string readSecret(yaml::YamlReader& yaml, const YAML::Node& at, const std::string& key, const std::string& file) {
+std::string readSecret(yaml::YamlReader& yaml, const yaml::Node& at, const std::string& key, const std::string& file) {
   // A regular file of one short line: never a device or a pipe that would never end.
   struct stat st {};
   if (stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > 4096) {
@@ -33,10 +33,10 @@ std::string readSecret(yaml::YamlReader& yaml, const YAML::Node& at, const std::
 
 }  // namespace
 
-std::optional<HttpConfig> readHttpConfig(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& configPath) {
+std::optional<HttpConfig> readHttpConfig(yaml::YamlReader& yaml, const yaml::Node& node, const std::string& configPath) {
   HttpConfig c;
   const size_t errors = yaml.diags().errors().size();
-  if (!node.IsNull()) {
+  if (!node.isNull()) {
     if (!yaml.expectMap(node, "http", {"listen", "token_file", "user", "password_file"})) return std::nullopt;
     if (const auto listen = node["listen"]) {
       if (auto list = yaml.stringList(listen, "http.listen")) {

@@ -53,10 +53,10 @@ std::optional<ServerConfig> loadServerConfig(const std::string& path, yaml::Diag
   return readServerConfig(yaml, yaml.load());
 }
 
-std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const YAML::Node& root) {
+std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const yaml::Node& root) {
   const std::string& path = yaml.file();
   yaml::Diagnostics& diags = yaml.diags();
-  if (!root.IsDefined()) return std::nullopt;
+  if (!root.isDefined()) return std::nullopt;
   if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "geo", "state_dir", "control_socket", "udp", "tcp", "hooks",
                                 "cluster", "xdp", "http", "log", "dnstap"}))
     return std::nullopt;
@@ -79,7 +79,7 @@ std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const YAML:
     }
   }
   if (root["workers"]) {
-    if (root["workers"].IsScalar() && root["workers"].Scalar() == "auto") c.workers = 0;
+    if (root["workers"].isScalar() && root["workers"].scalar() == "auto") c.workers = 0;
     else if (auto n = yaml.integer(root["workers"], "workers", 1, 256)) c.workers = static_cast<unsigned>(*n);
   }
   if (!root["zones"]) {
@@ -158,10 +158,10 @@ std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const YAML:
     }
   }
   if (const auto hooks = root["hooks"]) {
-    if (!hooks.IsSequence()) yaml.error(hooks, "hooks", "expected a list of {exec: [...]} or {webhook: URL}");
-    for (size_t i = 0; hooks.IsSequence() && i < hooks.size(); ++i) {
+    if (!hooks.isSequence()) yaml.error(hooks, "hooks", "expected a list of {exec: [...]} or {webhook: URL}");
+    for (size_t i = 0; hooks.isSequence() && i < hooks.size(); ++i) {
       std::string path = "hooks." + std::to_string(i);
-      YAML::Node h = hooks[i];
+      yaml::Node h = hooks.item(i);
       if (!yaml.expectMap(h, path, {"exec", "webhook", "timeout"})) continue;
       health::HookSpec spec;
       if (h["exec"] && h["webhook"]) {

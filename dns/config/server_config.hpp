@@ -99,22 +99,22 @@ struct ServerConfig {
 /// Reads and checks the main config; nullopt when anything is wrong (all of it reported).
 std::optional<ServerConfig> loadServerConfig(const std::string& path, yaml::Diagnostics& diags);
 /// The same on the file's YAML already parsed (yaml.parse(text) reads a config from text).
-std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const YAML::Node& root);
+std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const yaml::Node& root);
 
 /// `p` relative to the configuration file's folder (absolute paths as they are).
 std::string resolvePath(const std::string& configPath, const std::string& p);
 
 /// Reads `cluster:` (reports every mistake to the reader's diagnostics).
-std::optional<ClusterConfig> readClusterConfig(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& configPath);
+std::optional<ClusterConfig> readClusterConfig(yaml::YamlReader& yaml, const yaml::Node& node, const std::string& configPath);
 
 /// Reads `xdp:`; `listen` must already be read (the filter serves their one port).
-std::optional<XdpConfig> readXdpConfig(yaml::YamlReader& yaml, const YAML::Node& node, const std::vector<ListenAddress>& listen);
+std::optional<XdpConfig> readXdpConfig(yaml::YamlReader& yaml, const yaml::Node& node, const std::vector<ListenAddress>& listen);
 
 /// Reads `http:` (its files relative to the configuration file's folder).
-std::optional<HttpConfig> readHttpConfig(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& configPath);
+std::optional<HttpConfig> readHttpConfig(yaml::YamlReader& yaml, const yaml::Node& node, const std::string& configPath);
 
 /// Reads `dnstap:` (its paths relative to the configuration file's folder).
-std::optional<DnstapConfig> readDnstapConfig(yaml::YamlReader& yaml, const YAML::Node& node, const std::string& configPath);
+std::optional<DnstapConfig> readDnstapConfig(yaml::YamlReader& yaml, const yaml::Node& node, const std::string& configPath);
 
 /// Parses "127.0.0.1:53", "[::1]:53" or a bare address (port 53).
 std::optional<ListenAddress> parseListenAddress(const std::string& text);

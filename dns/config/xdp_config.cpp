@@ -10,13 +10,13 @@
 
 namespace lodestar::config {
 
-std::optional<XdpConfig> readXdpConfig(yaml::YamlReader& yaml, const YAML::Node& node,
+std::optional<XdpConfig> readXdpConfig(yaml::YamlReader& yaml, const yaml::Node& node,
                                        const std::vector<ListenAddress>& listen) {
   if (!yaml.expectMap(node, "xdp", {"interface", "queues", "mode"})) return std::nullopt;
   XdpConfig c;
   c.where = yaml.at(node);
   bool ok = true;
-  auto fail = [&](const YAML::Node& at, const std::string& path, const std::string& message) {
+  auto fail = [&](const yaml::Node& at, const std::string& path, const std::string& message) {
     yaml.error(at, path, message);
     ok = false;
   };
@@ -32,15 +32,15 @@ std::optional<XdpConfig> readXdpConfig(yaml::YamlReader& yaml, const YAML::Node&
     ok = false;
   }
   if (const auto queues = node["queues"]) {
-    if (!queues.IsSequence() || queues.size() == 0) {
+    if (!queues.isSequence() || queues.size() == 0) {
       fail(queues, "xdp.queues", "expected a list of receive queue numbers, e.g. [0, 1]");
     } else {
       c.queues.clear();
       std::set<uint32_t> seen;
       for (size_t i = 0; i < queues.size(); ++i) {
-        auto n = yaml.integer(queues[i], "xdp.queues", 0, kMaxXdpQueues - 1);
+        auto n = yaml.integer(queues.item(i), "xdp.queues", 0, kMaxXdpQueues - 1);
         if (!n) ok = false;
-        else if (!seen.insert(static_cast<uint32_t>(*n)).second) fail(queues[i], "xdp.queues", "queue " + std::to_string(*n) + " is listed twice");
+        else if (!seen.insert(static_cast<uint32_t>(*n)).second) fail(queues.item(i), "xdp.queues", "queue " + std::to_string(*n) + " is listed twice");
         else c.queues.push_back(static_cast<uint32_t>(*n));
       }
     }

@@ -27,9 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string file = "/nonexistent-fuzz/lodestar.yaml";
   yaml::Diagnostics diags;
   yaml::YamlReader yaml(file, diags);
-  const YAML::Node root = yaml.parse(text);
+  const yaml::Node root = yaml.parse(text);
   auto config = config::readServerConfig(yaml, root);
-  const bool documentless = root.IsNull() && root.Mark().is_null();  // nothing to point at
+  const bool documentless = root.isNull() && root.line() == 0;  // nothing to point at
   if (config.has_value() != diags.ok())
     broken(config ? "a config was accepted with errors:\n" + diags.report() : "a config was refused and nothing said why",
            text);

@@ -24,20 +24,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string file = "/nonexistent-fuzz/zone.yaml";
   yaml::Diagnostics diags;
   yaml::YamlReader yaml(file, diags);
-  YAML::Node root = yaml.parse(text);
+  yaml::Node root = yaml.parse(text);
   zones::LoadContext ctx(fuzz::testDatabase(), nullptr);
-  if (root.IsMap() && root["regions"]) zones::readRegions(yaml, root["regions"], ctx);
+  if (root.isMap() && root["regions"]) zones::readRegions(yaml, root["regions"], ctx);
   ctx.freezeRegions();
   auto zone = zones::compileYamlZone(yaml, root, ctx);
   // As the view loader takes it: a zone only when no part of its file had an error (the
   // regions are read before the zone is compiled).
   const bool accepted = zone && diags.ok();
-  fuzz::checkDiagnostics(diags, file, accepted, text, root.IsNull() && root.Mark().is_null());
+  fuzz::checkDiagnostics(diags, file, accepted, text, root.isNull() && root.line() == 0);
   if (!accepted) return 0;
   // The zone is the one the file names, never another (the root zone for an empty name).
   // Names match in any case (RFC 4343): the zone keeps its apex in lower case.
   {
-    const std::string named = root["zone"].Scalar();
+    const std::string named = root["zone"].scalar();
     auto expected = named.empty() ? std::nullopt : zones::parseNameText(absolute(named), std::string(1, '\0'));
     if (!expected || wire::lowercaseWire(zone->apex()) != wire::lowercaseWire(*expected))
       fuzz::broken("the zone compiled is " + wire::nameToText(zone->apex()) + ", not the one named '" + named + "'", text);

@@ -4,6 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config     # toolchain
   libldns-dev libc-ares-dev libmaxminddb-dev libyaml-cpp-dev   # libraries we link
+  libyaml-dev                                      # YAML fast (libyaml); yaml-cpp reads what YAML 1.1 refuses
   nlohmann-json3-dev libcli11-dev                  # control protocol (JSON) and lodestarctl's command line
   libcurl4-openssl-dev                             # http/https health checks
   libxdp-dev libbpf-dev                            # the optional AF_XDP path (xdp:)

@@ -1,4 +1,4 @@
-// YAML reading helpers: one place that turns yaml-cpp marks into operator-facing errors.
+// YAML reading helpers: one place that turns parse marks into operator-facing errors.
 #include "zones/yaml/yaml_support.hpp"
 
 #include <charconv>
@@ -14,7 +14,7 @@ std::string keyPath(std::string_view parent, std::string_view key) {
   return std::string(parent) + "." + std::string(key);
 }
 
-YAML::Node YamlReader::load() {
+Node YamlReader::load() {
   std::string error;
   auto text = readWholeFile(file_, kMaxYamlFileBytes, error);
   if (!text) {
@@ -22,47 +22,44 @@ YAML::Node YamlReader::load() {
       error += " (parsed YAML takes about 100 times its size in memory: put large static data in an "
                "RFC 1035 zone file named by 'include:')";
     diags_.error({file_, 0, 0}, error);
-    return YAML::Node(YAML::NodeType::Undefined);
+    return {};
   }
   return parse(*text);
 }
 
-YAML::Node YamlReader::parse(std::string_view text) {
+Node YamlReader::parse(std::string_view text) {
   diags_.noteSource(file_, text);
-  try {
-    return YAML::Load(std::string(text));
-  } catch (const YAML::ParserException& e) {
-    // yaml-cpp marks are 0-based.
-    diags_.error({file_, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    diags_.error({file_, 0, 0}, std::string("cannot read YAML: ") + e.what());
+  ParseError e;
+  auto tree = Tree::parse(text, e);
+  if (!tree) {
+    diags_.error({file_, static_cast<int>(e.line), static_cast<int>(e.column)}, "YAML syntax error: " + e.message);
+    return {};
   }
-  return YAML::Node(YAML::NodeType::Undefined);
+  trees_.push_back(std::move(tree));
+  return trees_.back()->root();
 }
 
-SourceLocation YamlReader::at(const YAML::Node& node) const {
-  YAML::Mark m = node.Mark();
-  if (m.is_null()) return {file_, 0, 0};
-  return {file_, m.line + 1, m.column + 1};
+SourceLocation YamlReader::at(const Node& node) const {
+  return {file_, static_cast<int>(node.line()), static_cast<int>(node.column())};
 }
 
-void YamlReader::error(const YAML::Node& node, std::string_view path, const std::string& message) {
+void YamlReader::error(const Node& node, std::string_view path, const std::string& message) {
   diags_.error(at(node), path.empty() ? message : std::string(path) + ": " + message);
 }
 
-void YamlReader::warning(const YAML::Node& node, std::string_view path, const std::string& message) {
+void YamlReader::warning(const Node& node, std::string_view path, const std::string& message) {
   diags_.warning(at(node), path.empty() ? message : std::string(path) + ": " + message);
 }
 
-bool YamlReader::expectMap(const YAML::Node& node, std::string_view path,
+bool YamlReader::expectMap(const Node& node, std::string_view path,
                            std::initializer_list<std::string_view> allowed) {
-  if (!node.IsMap()) {
+  if (!node.isMap()) {
     error(node, path, "expected a mapping of keys to values");
     return false;
   }
   uniqueKeys(node, path);
   for (auto it = node.begin(); it != node.end(); ++it) {
-    std::string key = it->first.Scalar();
+    std::string key = it->first.scalar();
     bool known = false;
     for (auto a : allowed) known = known || a == key;
     if (!known) {
@@ -74,15 +71,15 @@ bool YamlReader::expectMap(const YAML::Node& node, std::string_view path,
   return true;
 }
 
-bool YamlReader::uniqueKeys(const YAML::Node& node, std::string_view path) {
-  if (!node.IsMap()) return true;
+bool YamlReader::uniqueKeys(const Node& node, std::string_view path) {
+  if (!node.isMap()) return true;
   // YAML parsers keep the first of two equal keys; an operator meant one of them.
   std::map<std::string, int> seen;
   bool ok = true;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    auto [prev, fresh] = seen.emplace(it->first.Scalar(), it->first.Mark().line + 1);
+    auto [prev, fresh] = seen.emplace(it->first.scalar(), it->first.line());
     if (!fresh) {
-      error(it->first, keyPath(path, it->first.Scalar()),
+      error(it->first, keyPath(path, it->first.scalar()),
             "appears twice (first on line " + std::to_string(prev->second) + ")");
       ok = false;
     }
@@ -90,15 +87,15 @@ bool YamlReader::uniqueKeys(const YAML::Node& node, std::string_view path) {
   return ok;
 }
 
-std::optional<std::string> YamlReader::string(const YAML::Node& node, std::string_view path) {
-  if (!node.IsScalar()) {
+std::optional<std::string> YamlReader::string(const Node& node, std::string_view path) {
+  if (!node.isScalar()) {
     error(node, path, "expected a single value");
     return std::nullopt;
   }
-  return node.Scalar();
+  return node.scalar();
 }
 
-std::optional<uint64_t> YamlReader::integer(const YAML::Node& node, std::string_view path, uint64_t min,
+std::optional<uint64_t> YamlReader::integer(const Node& node, std::string_view path, uint64_t min,
                                             uint64_t max) {
   auto s = string(node, path);
   if (!s) return std::nullopt;
@@ -115,7 +112,7 @@ std::optional<uint64_t> YamlReader::integer(const YAML::Node& node, std::string_
   return v;
 }
 
-std::optional<double> YamlReader::number(const YAML::Node& node, std::string_view path, double min, double max) {
+std::optional<double> YamlReader::number(const Node& node, std::string_view path, double min, double max) {
   auto s = string(node, path);
   if (!s) return std::nullopt;
   double v = 0;
@@ -131,7 +128,7 @@ std::optional<double> YamlReader::number(const YAML::Node& node, std::string_vie
   return v;
 }
 
-std::optional<bool> YamlReader::boolean(const YAML::Node& node, std::string_view path) {
+std::optional<bool> YamlReader::boolean(const Node& node, std::string_view path) {
   auto s = string(node, path);
   if (!s) return std::nullopt;
   if (*s == "true" || *s == "yes" || *s == "on") return true;
@@ -140,7 +137,7 @@ std::optional<bool> YamlReader::boolean(const YAML::Node& node, std::string_view
   return std::nullopt;
 }
 
-std::optional<std::chrono::milliseconds> YamlReader::duration(const YAML::Node& node, std::string_view path,
+std::optional<std::chrono::milliseconds> YamlReader::duration(const Node& node, std::string_view path,
                                                               wire::DurationRange range) {
   auto s = string(node, path);
   if (!s) return std::nullopt;
@@ -150,7 +147,7 @@ std::optional<std::chrono::milliseconds> YamlReader::duration(const YAML::Node& 
   return d;
 }
 
-std::optional<uint64_t> YamlReader::seconds(const YAML::Node& node, std::string_view path, uint64_t min,
+std::optional<uint64_t> YamlReader::seconds(const Node& node, std::string_view path, uint64_t min,
                                             uint64_t max) {
   auto s = string(node, path);
   if (!s) return std::nullopt;
@@ -160,13 +157,13 @@ std::optional<uint64_t> YamlReader::seconds(const YAML::Node& node, std::string_
   return v;
 }
 
-std::optional<std::vector<std::string>> YamlReader::stringList(const YAML::Node& node, std::string_view path) {
+std::optional<std::vector<std::string>> YamlReader::stringList(const Node& node, std::string_view path) {
   std::vector<std::string> out;
-  if (node.IsScalar()) {
-    out.push_back(node.Scalar());
+  if (node.isScalar()) {
+    out.push_back(node.scalar());
     return out;
   }
-  if (!node.IsSequence()) {
+  if (!node.isSequence()) {
     error(node, path, "expected a value or a list of values");
     return std::nullopt;
   }

@@ -3,11 +3,11 @@
 // whatever it cannot be sure of is left to the whole parse.
 #include <catch2/catch.hpp>
 
-#include <yaml-cpp/yaml.h>
-
+#include "zones/yaml/node.hpp"
 #include "zones/yaml/top_level_block.hpp"
 
 using lodestar::yaml::topLevelBlock;
+namespace yaml = lodestar::yaml;
 
 TEST_CASE("a zone file's regions block is cut out with its lines where they were", "[zones][yaml][regions]") {
   const std::string text =
@@ -27,17 +27,23 @@ TEST_CASE("a zone file's regions block is cut out with its lines where they were
       "      us-east: [192.0.2.1]\n";
   const auto block = topLevelBlock(text, "regions");
   REQUIRE(block);
-  const YAML::Node cut = YAML::Load(*block);
-  const YAML::Node whole = YAML::Load(text);
-  REQUIRE(cut["regions"].IsMap());
+  yaml::ParseError e;
+  const auto cutTree = yaml::Tree::parse(*block, e);
+  const auto wholeTree = yaml::Tree::parse(text, e);
+  REQUIRE(cutTree);
+  REQUIRE(wholeTree);
+  const yaml::Node cut = cutTree->root(), whole = wholeTree->root();
+  REQUIRE(cut["regions"].isMap());
   CHECK(cut["regions"].size() == 3);  // the blank lines inside do not end the block
-  CHECK(cut["regions"]["eu-west"]["latitude"].as<int>() == 53);
-  CHECK(cut["regions"]["eu-west"].Mark().line == whole["regions"]["eu-west"].Mark().line);
-  CHECK(cut["regions"]["eu-west"].Mark().column == whole["regions"]["eu-west"].Mark().column);
+  CHECK(cut["regions"]["eu-west"]["latitude"].scalar() == "53");
+  CHECK(cut["regions"]["eu-west"].line() == whole["regions"]["eu-west"].line());
+  CHECK(cut["regions"]["eu-west"].column() == whole["regions"]["eu-west"].column());
   CHECK_FALSE(cut["pools"]);
 
   // A block at the end of the file, a value on the key's own line, no such key.
-  CHECK(YAML::Load(*topLevelBlock("zone: a\nregions: {x: {latitude: 1, longitude: 2}}", "regions"))["regions"]["x"]);
+  const auto atEnd = yaml::Tree::parse(*topLevelBlock("zone: a\nregions: {x: {latitude: 1, longitude: 2}}", "regions"), e);
+  REQUIRE(atEnd);
+  CHECK(atEnd->root()["regions"]["x"]);
   CHECK(topLevelBlock("zone: a\npools: {}\n", "regions") == std::string());
   CHECK(topLevelBlock("zone: a\nregionsx: 1\n", "regions") == std::string());
 }
