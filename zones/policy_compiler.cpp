@@ -59,6 +59,18 @@ bool compilePolicy(const PolicyKey& key, LoadContext& ctx, CompiledPolicy& out, 
     error = "nearest needs the coordinates of every region of its pool";
     return false;
   }
+  if (const auto* hit = ctx.cached(key)) {
+    // An equal key: the same map, so the same areas (and the same mistakes, none).
+    out.tree = hit->tree;
+    out.orders = hit->orders;
+    out.matchedAreas = hit->matchedAreas;
+    if (locationMatters(key.kind)) {
+      out.areas = hit->areas;
+      out.customNetworks = hit->customNetworks;
+    }
+    out.fresh = ctx.firstUse(hit->tree.get());
+    return true;
+  }
   Interner interner;
   interner.intern(key.fallback);
   auto areas = std::make_shared<geo::AreaMap>();
@@ -79,13 +91,6 @@ bool compilePolicy(const PolicyKey& key, LoadContext& ctx, CompiledPolicy& out, 
   if (locationMatters(key.kind)) {
     out.areas = areas;
     out.customNetworks = custom;
-  }
-  if (const auto* hit = ctx.cached(key)) {
-    out.tree = hit->tree;
-    out.orders = hit->orders;
-    out.matchedAreas = hit->matchedAreas;
-    out.fresh = ctx.firstUse(hit->tree.get());
-    return true;
   }
 
   std::set<std::string> matched;
@@ -116,7 +121,7 @@ bool compilePolicy(const PolicyKey& key, LoadContext& ctx, CompiledPolicy& out, 
   out.orders = interner.orders();
   out.fresh = ctx.firstUse(out.tree.get());
   out.matchedAreas = std::make_shared<const std::set<std::string>>(std::move(matched));
-  ctx.remember(key, {out.tree, out.orders, out.matchedAreas});
+  ctx.remember(key, {out.tree, out.orders, out.matchedAreas, out.areas, out.customNetworks});
   return true;
 }
 

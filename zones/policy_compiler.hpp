@@ -18,7 +18,7 @@ struct CompiledPolicy {
   /// Shared by every record of the view with an equal key.
   std::shared_ptr<const geo::DecisionTree> tree;
   std::shared_ptr<const std::vector<std::vector<RegionId>>> orders;
-  /// geo / nearest: the map as written, for `lodestarctl explain` (each record its own).
+  /// geo / nearest: the map as written, for `lodestarctl explain` (shared by equal keys).
   std::shared_ptr<const geo::AreaMap> areas;
   std::vector<geo::CustomNetwork> customNetworks;
   /// The first record of this load with this policy (compiled now, or by a load before);

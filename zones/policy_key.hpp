@@ -55,6 +55,8 @@ struct CompiledTrees {
   std::shared_ptr<const geo::DecisionTree> tree;
   std::shared_ptr<const std::vector<std::vector<RegionId>>> orders;
   std::shared_ptr<const std::set<std::string>> matchedAreas;  // the area keys some network matched
+  std::shared_ptr<const geo::AreaMap> areas;                   // geo / nearest: the map, read once
+  std::vector<geo::CustomNetwork> customNetworks;
 };
 using PolicyCache = std::map<PolicyKey, CompiledTrees>;
 

@@ -125,7 +125,7 @@ TEST_CASE("yaml: what YAML 1.1 refuses and 1.2 reads still loads", "[zones][yaml
   CHECK(r["ns"]["ns2"].scalar() == "::1");
 }
 
-TEST_CASE("yaml: a mistake reads in yaml-cpp's words at its place; hostile nesting is refused", "[zones][yaml]") {
+TEST_CASE("yaml: a mistake reads in yaml-cpp's words at its place, and hostile nesting is refused", "[zones][yaml]") {
   yaml::ParseError e;
   CHECK_FALSE(yaml::Tree::parse("a: [1, 2\nb: 3\n", e));
   CHECK(e.line > 0);
