@@ -4,6 +4,7 @@
 #include "zones/wire_record.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -141,6 +142,26 @@ class Renderer {
 
 WireRecord WireRecord::render(std::string_view apex, std::string_view owner, uint16_t type, uint32_t ttl,
                               Span<std::string_view> rdata, Arena& arena) {
+  // One record without a name to compress (most of a big zone: one A per name) has no patch
+  // and no name to point at: its bytes straight into the arena, the same bytes as below.
+  if (rdata.count == 1 && wire::compressedNameLayout(type) == wire::NameLayout::None &&
+      rdata.first[0].size() <= kMaxRendered - 12) {
+    const std::string_view rd = rdata.first[0];
+    unsigned char* p = arena.claimBytes(12 + rd.size());
+    const uint16_t fields[] = {0xC000, type, wire::rrclass::IN, static_cast<uint16_t>(ttl >> 16),
+                               static_cast<uint16_t>(ttl & 0xFFFF), static_cast<uint16_t>(rd.size())};
+    for (size_t i = 0; i < 6; ++i) {
+      p[2 * i] = static_cast<unsigned char>(fields[i] >> 8);
+      p[2 * i + 1] = static_cast<unsigned char>(fields[i] & 0xFF);
+    }
+    if (!rd.empty()) std::memcpy(p + 12, rd.data(), rd.size());
+    WireRecord out;
+    out.bytes_ = reinterpret_cast<const char*>(p);
+    out.size_ = static_cast<uint16_t>(12 + rd.size());
+    out.records = 1;
+    out.lastRdataName = {0, 12, Self};
+    return out;
+  }
   thread_local Draft r;
   thread_local std::vector<Target> targets;
   r.clear();

@@ -115,6 +115,9 @@ TEST_CASE("a rendered RRset is byte for byte the writer's own when its owner is 
       {"SOA outside", "gtm.example.test", wire::rrtype::SOA, {soaRdata("ns1.dns-provider.net", "ops.dns-provider.net")}},
       {"A set", "static.gtm.example.test", wire::rrtype::A, {std::string("\xC0\x00\x02\x0A", 4), std::string("\xC0\x00\x02\x0B", 4)}},
       {"TXT", "gtm.example.test", wire::rrtype::TXT, {std::string("\x05hello", 6)}},
+      // One record without names: rendered straight into the arena (most of a big zone).
+      {"one A", "h1.gtm.example.test", wire::rrtype::A, {std::string("\x0A\x00\x00\x01", 4)}},
+      {"one AAAA", "h1.gtm.example.test", wire::rrtype::AAAA, {std::string(15, '\0') + "\x01"}},
   };
   for (const Case& c : cases) {
     std::string upper = c.owner;
