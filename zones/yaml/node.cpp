@@ -1,10 +1,12 @@
-// Builds a Tree from libyaml's events: containers take their children, in order, from one
-// stack of finished nodes when they end, so every child list is contiguous.
+// The tree's accessors, and the first reading: libyaml's events into a Tree, with marks as
+// yaml-cpp gives them (byte columns, empty values placed at what follows them).
 #include "zones/yaml/node.hpp"
 
 #include <yaml.h>
 
-#include <unordered_map>
+#include <utility>
+
+#include "zones/yaml/tree_builder.hpp"
 
 namespace lodestar::yaml {
 
@@ -57,120 +59,158 @@ const NodeEntry& NodeIterator::operator*() {
   return entry_;
 }
 
-class TreeBuilder {
- public:
-  explicit TreeBuilder(Tree& t) : t_(t) {}
+namespace {
 
-  // One event; false when the first document has ended (the rest of the text is not read).
-  bool take(const yaml_event_t& e, ParseError& error) {
-    const uint32_t line = static_cast<uint32_t>(e.start_mark.line + 1);
-    const uint32_t column = static_cast<uint32_t>(e.start_mark.column + 1);
-    switch (e.type) {
-      case YAML_DOCUMENT_END_EVENT: return false;
-      case YAML_SCALAR_EVENT: {
-        std::string_view text(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
-        const bool plainNull = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-                               (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL");
-        uint32_t at = add(plainNull ? NodeKind::Null : NodeKind::Scalar, line, column);
-        if (!plainNull) {
-          t_.nodes_[at].first = static_cast<uint32_t>(t_.scalars_.size());
-          t_.scalars_.emplace_back(text);
-        }
-        name(e.data.scalar.anchor, at);
-        finished_.push_back(at);
-        return true;
-      }
-      case YAML_ALIAS_EVENT: {
-        // The node the anchor names, shared: a finished node, so an alias never makes a cycle.
-        auto it = anchors_.find(reinterpret_cast<const char*>(e.data.alias.anchor));
-        if (it == anchors_.end()) {
-          error = {line, column, "unknown anchor '" + std::string(reinterpret_cast<const char*>(e.data.alias.anchor)) + "'"};
-          return false;
-        }
-        finished_.push_back(it->second);
-        return true;
-      }
-      case YAML_SEQUENCE_START_EVENT:
-      case YAML_MAPPING_START_EVENT: {
-        const bool map = e.type == YAML_MAPPING_START_EVENT;
-        uint32_t at = add(map ? NodeKind::Map : NodeKind::Sequence, line, column);
-        const yaml_char_t* anchor = map ? e.data.mapping_start.anchor : e.data.sequence_start.anchor;
-        open_.push_back({at, finished_.size(), anchor ? reinterpret_cast<const char*>(anchor) : std::string()});
-        return true;
-      }
-      case YAML_SEQUENCE_END_EVENT:
-      case YAML_MAPPING_END_EVENT: {
-        Open o = std::move(open_.back());
-        open_.pop_back();
-        auto& n = t_.nodes_[o.node];
-        n.first = static_cast<uint32_t>(t_.kids_.size());
-        n.count = static_cast<uint32_t>(finished_.size() - o.firstChild);
-        t_.kids_.insert(t_.kids_.end(), finished_.begin() + static_cast<std::ptrdiff_t>(o.firstChild), finished_.end());
-        finished_.resize(o.firstChild);
-        if (!o.anchor.empty()) anchors_[o.anchor] = o.node;
-        finished_.push_back(o.node);
-        return true;
-      }
-      default: return true;
+// How deep libyaml may nest flow collections here: its scanner checks every open level at
+// every token, so a deep file costs depth × tokens. No zone policy nests deeper than a dozen;
+// a deeper text goes to yaml-cpp, which refuses beyond 2,000 levels as it always did.
+constexpr size_t kMaxLibyamlDepth = 64;
+
+// Texts whose lines or columns libyaml counts otherwise than yaml-cpp: a byte order mark, a
+// lone CR, and NEL, LS and PS (line breaks in YAML 1.1, text in 1.2). yaml-cpp reads them.
+bool countedOtherwise(std::string_view text) {
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") return true;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) return true;
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x85) return true;
+    if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(text[i + 2]) == 0xA8 || static_cast<unsigned char>(text[i + 2]) == 0xA9))
+      return true;
+  }
+  return false;
+}
+
+// libyaml counts columns in characters, yaml-cpp (and every message before) in bytes. Marks
+// come in document order, so the walk goes on from the last one on the same line.
+class Places {
+ public:
+  explicit Places(std::string_view text) : text_(text) {
+    ascii_ = true;
+    for (char c : text) ascii_ = ascii_ && static_cast<unsigned char>(c) < 0x80;
+  }
+
+  // 0-based line and character column → 1-based byte column.
+  uint32_t column(size_t line, size_t chars) {
+    if (ascii_) return static_cast<uint32_t>(chars + 1);
+    if (line != line_ || chars < chars_) line_ = line, chars_ = 0, byte_ = lineStart(line);
+    for (; chars_ < chars && byte_ < text_.size(); ++chars_) {
+      const auto lead = static_cast<unsigned char>(text_[byte_]);
+      byte_ += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
     }
+    return static_cast<uint32_t>(byte_ - lineStart(line) + 1);
+  }
+
+  // Where yaml-cpp places an empty value that libyaml places at (line, chars): at the token
+  // after it, the next character that is not a blank, a line break or in a comment; at the
+  // end of the text, the start of its last line.
+  std::pair<uint32_t, uint32_t> nextToken(size_t line, size_t chars) {
+    size_t at = lineStart(line) + column(line, chars) - 1, start = lineStart(line);
+    bool comment = false;
+    for (; at < text_.size(); ++at) {
+      const char c = text_[at];
+      if (c == '\n') {
+        ++line, start = at + 1, comment = false;
+      } else if (!comment && c == '#') {
+        comment = true;
+      } else if (!comment && c != ' ' && c != '\t' && c != '\r') {
+        return {static_cast<uint32_t>(line + 1), static_cast<uint32_t>(at - start + 1)};
+      }
+    }
+    return {static_cast<uint32_t>(line + 1), 1};
   }
 
  private:
-  struct Open {
-    uint32_t node;
-    size_t firstChild;  // in finished_
-    std::string anchor;
-  };
-
-  uint32_t add(NodeKind kind, uint32_t line, uint32_t column) {
-    t_.nodes_.push_back({kind, line, column, 0, 0});
-    return static_cast<uint32_t>(t_.nodes_.size() - 1);
-  }
-  void name(const yaml_char_t* anchor, uint32_t node) {
-    if (anchor) anchors_[reinterpret_cast<const char*>(anchor)] = node;
+  size_t lineStart(size_t line) {
+    while (starts_.size() <= line) {
+      const size_t nl = text_.find('\n', starts_.back());
+      starts_.push_back(nl == std::string_view::npos ? text_.size() : nl + 1);
+    }
+    return starts_[line];
   }
 
-  Tree& t_;
-  std::vector<Open> open_;
-  std::vector<uint32_t> finished_;
-  std::unordered_map<std::string, uint32_t> anchors_;
+  std::string_view text_;
+  bool ascii_;
+  std::vector<size_t> starts_{0};  // where each line begins, as far as marks have gone
+  size_t line_ = 0, chars_ = 0, byte_ = 0;
 };
 
-std::unique_ptr<Tree> Tree::parse(std::string_view text, ParseError& error) {
-  auto tree = std::make_unique<Tree>();
+std::string_view anchorOf(const yaml_char_t* anchor) {
+  return anchor ? std::string_view(reinterpret_cast<const char*>(anchor)) : std::string_view();
+}
+
+// libyaml's events into `b`. False when libyaml refuses the text or the text goes past what
+// this reading takes (too deep, an alias it cannot share): yaml-cpp reads it then.
+bool readWithLibyaml(std::string_view text, TreeBuilder& b) {
   yaml_parser_t parser;
-  if (!yaml_parser_initialize(&parser)) {
-    error = {0, 0, "cannot start the YAML parser (out of memory)"};
-    return nullptr;
-  }
+  if (!yaml_parser_initialize(&parser)) return false;
   // libyaml asserts on a null input even when it is empty (an empty string_view may hold one).
   const char* bytes = text.empty() ? "" : text.data();
   yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(bytes), text.size());
-  TreeBuilder builder(*tree);
+  Places places(text);
   bool ok = true;
-  for (bool more = true; more;) {
-    yaml_event_t event;
-    if (!yaml_parser_parse(&parser, &event)) {
-      std::string message = parser.problem ? parser.problem : "malformed YAML";
-      if (parser.context) message += std::string(" (") + parser.context + ")";
-      error = {static_cast<uint32_t>(parser.problem_mark.line + 1), static_cast<uint32_t>(parser.problem_mark.column + 1),
-               message};
+  for (bool more = true; more && ok;) {
+    yaml_event_t e;
+    if (!yaml_parser_parse(&parser, &e)) {
       ok = false;
       break;
     }
-    more = event.type != YAML_STREAM_END_EVENT && builder.take(event, error);
-    yaml_event_delete(&event);
-    if (!error.message.empty()) ok = false;
+    const uint32_t line = static_cast<uint32_t>(e.start_mark.line + 1);
+    const uint32_t column = places.column(e.start_mark.line, e.start_mark.column);
+    switch (e.type) {
+      case YAML_STREAM_END_EVENT:
+      case YAML_DOCUMENT_END_EVENT:  // the first document only, as yaml-cpp's Load
+        more = false;
+        break;
+      case YAML_SCALAR_EVENT: {
+        const std::string_view value(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
+        const bool plain = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !e.data.scalar.tag;
+        const bool null = plain && (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL");
+        if (plain && value.empty()) {
+          const auto [l, c] = places.nextToken(e.start_mark.line, e.start_mark.column);
+          b.scalar(true, value, l, c, anchorOf(e.data.scalar.anchor));
+        } else {
+          b.scalar(null, value, line, column, anchorOf(e.data.scalar.anchor));
+        }
+        break;
+      }
+      case YAML_ALIAS_EVENT:
+        ok = b.alias(anchorOf(e.data.alias.anchor));
+        break;
+      case YAML_SEQUENCE_START_EVENT:
+        b.open(NodeKind::Sequence, line, column, anchorOf(e.data.sequence_start.anchor));
+        ok = b.depth() <= kMaxLibyamlDepth;
+        break;
+      case YAML_MAPPING_START_EVENT:
+        b.open(NodeKind::Map, line, column, anchorOf(e.data.mapping_start.anchor));
+        ok = b.depth() <= kMaxLibyamlDepth;
+        break;
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT:
+        b.close();
+        break;
+      default:
+        break;
+    }
+    yaml_event_delete(&e);
   }
   yaml_parser_delete(&parser);
-  if (!ok) {
-    ParseError second;
-    if (auto yaml12 = parseYaml12(text, second)) return yaml12;
-    error = second;
-    return nullptr;
+  return ok;
+}
+
+}  // namespace
+
+std::unique_ptr<Tree> Tree::parse(std::string_view text, ParseError& error) {
+  if (!countedOtherwise(text)) {
+    auto tree = std::make_unique<Tree>();
+    TreeBuilder builder(*tree);
+    if (readWithLibyaml(text, builder)) {
+      if (tree->nodes_.empty()) tree->nodes_.push_back({NodeKind::Null, 0, 0, 0, 0});  // no document: no place
+      return tree;
+    }
   }
-  if (tree->nodes_.empty()) tree->nodes_.push_back({NodeKind::Null, 0, 0, 0, 0});  // no document: no place
-  return tree;
+  // What libyaml refuses or would count otherwise: yaml-cpp reads it, and says what is wrong.
+  return parseYaml12(text, error);
 }
 
 }  // namespace lodestar::yaml

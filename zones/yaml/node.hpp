@@ -4,8 +4,10 @@
 // Tree (kinds, marks, scalars and child lists in flat arrays), so walking them allocates
 // nothing. libyaml parses first: yaml-cpp's scanner cost ~60 % of compiling many steered
 // zones (docs/benchmarks.md). A text libyaml refuses goes to yaml-cpp, which reads YAML 1.2
-// (`[::1]` is a list of one address there, and an error in YAML 1.1): whatever loaded before
-// loads alike, and a real mistake is reported in yaml-cpp's words, as it always was.
+// (`[::1]` is a list of one address there, and an error in YAML 1.1), and so does one that
+// libyaml would place otherwise (NEL, LS, PS, a lone CR, a byte order mark) or nest deeper
+// than a zone policy needs: whatever loaded before loads alike, at the same line:column, and
+// a real mistake is reported in yaml-cpp's words, as it always was.
 #pragma once
 
 #include <cstddef>
@@ -109,7 +111,7 @@ class Tree {
     uint32_t first = 0;  // a scalar's place in scalars_, or a container's first child in kids_
     uint32_t count = 0;  // a container's children: items, or keys and values alternating
   };
-  // The second reading (yaml_cpp_tree.cpp): yaml-cpp's whole tree, copied.
+  // The second reading (yaml_cpp_tree.cpp): yaml-cpp's parser, its events into a Tree.
   static std::unique_ptr<Tree> parseYaml12(std::string_view text, ParseError& error);
 
   std::vector<Item> nodes_;

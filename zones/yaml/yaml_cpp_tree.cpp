@@ -1,80 +1,79 @@
-// The second reading of a text libyaml refused: yaml-cpp parses it (YAML 1.2) and its tree is
-// copied into a Tree, so the readers see one kind of node whichever parser read the file.
-#include <yaml-cpp/yaml.h>
+// The second reading, of what libyaml refuses or counts otherwise: yaml-cpp's parser (YAML 1.2)
+// and its events into the same Tree, so the readers see one kind of node whichever parser read
+// the file, an alias stays one shared node here too, and a mistake reads in yaml-cpp's words.
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
 
 #include <optional>
+#include <sstream>
 
-#include "zones/yaml/node.hpp"
+#include "zones/yaml/tree_builder.hpp"
 
 namespace lodestar::yaml {
 
 namespace {
 
-constexpr int kMaxDepth = 1000;  // an alias inside its own anchor makes a cycle in yaml-cpp's tree
+uint32_t lineOf(const YAML::Mark& m) { return m.is_null() ? 0 : static_cast<uint32_t>(m.line + 1); }
+uint32_t columnOf(const YAML::Mark& m) { return m.is_null() ? 0 : static_cast<uint32_t>(m.column + 1); }
+std::string anchorName(YAML::anchor_t a) { return a == YAML::NullAnchor ? std::string() : std::to_string(a); }
+
+class Copy : public YAML::EventHandler {
+ public:
+  explicit Copy(TreeBuilder& b) : b_(b) {}
+  // The first bad alias, if any: yaml-cpp would have made a cycle of it.
+  std::optional<YAML::Mark> cycle;
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t a) override {
+    if (!cycle) b_.scalar(true, {}, lineOf(m), columnOf(m), anchorName(a));
+  }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t a) override {
+    if (!cycle && !b_.alias(anchorName(a))) cycle = m;
+  }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t a, const std::string& value) override {
+    if (!cycle) b_.scalar(false, value, lineOf(m), columnOf(m), anchorName(a));
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a, YAML::EmitterStyle::value) override {
+    if (!cycle) b_.open(NodeKind::Sequence, lineOf(m), columnOf(m), anchorName(a));
+  }
+  void OnSequenceEnd() override {
+    if (!cycle) b_.close();
+  }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a, YAML::EmitterStyle::value) override {
+    if (!cycle) b_.open(NodeKind::Map, lineOf(m), columnOf(m), anchorName(a));
+  }
+  void OnMapEnd() override {
+    if (!cycle) b_.close();
+  }
+
+ private:
+  TreeBuilder& b_;
+};
 
 }  // namespace
 
 std::unique_ptr<Tree> Tree::parseYaml12(std::string_view text, ParseError& error) {
-  YAML::Node root;
+  auto tree = std::make_unique<Tree>();
+  TreeBuilder builder(*tree);
+  Copy copy(builder);
   try {
-    root = YAML::Load(std::string(text));
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    parser.HandleNextDocument(copy);  // the first document only, as YAML::Load reads
   } catch (const YAML::ParserException& e) {
-    error = {static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1), e.msg};
+    error = {lineOf(e.mark), columnOf(e.mark), e.msg};
     return nullptr;
   } catch (const YAML::Exception& e) {
     error = {0, 0, e.what()};
     return nullptr;
   }
-  auto tree = std::make_unique<Tree>();
-  // yaml-cpp shares an aliased node: copying expands it, so the copy is bounded by the text.
-  size_t budget = 4 * text.size() + 1024;
-  auto copy = [&](auto& self, const YAML::Node& n, int depth) -> std::optional<uint32_t> {
-    if (depth > kMaxDepth || budget == 0) return std::nullopt;
-    --budget;
-    const YAML::Mark m = n.Mark();
-    Item item;
-    item.line = m.is_null() ? 0 : static_cast<uint32_t>(m.line + 1);
-    item.column = m.is_null() ? 0 : static_cast<uint32_t>(m.column + 1);
-    const auto at = static_cast<uint32_t>(tree->nodes_.size());
-    if (n.IsScalar()) {
-      item.kind = NodeKind::Scalar;
-      item.first = static_cast<uint32_t>(tree->scalars_.size());
-      tree->scalars_.push_back(n.Scalar());
-      tree->nodes_.push_back(item);
-      return at;
-    }
-    if (!n.IsMap() && !n.IsSequence()) {
-      item.kind = NodeKind::Null;
-      tree->nodes_.push_back(item);
-      return at;
-    }
-    item.kind = n.IsMap() ? NodeKind::Map : NodeKind::Sequence;
-    tree->nodes_.push_back(item);
-    std::vector<uint32_t> kids;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      if (n.IsMap()) {
-        auto k = self(self, it->first, depth + 1);
-        auto v = k ? self(self, it->second, depth + 1) : std::nullopt;
-        if (!v) return std::nullopt;
-        kids.push_back(*k);
-        kids.push_back(*v);
-      } else {
-        auto v = self(self, *it, depth + 1);
-        if (!v) return std::nullopt;
-        kids.push_back(*v);
-      }
-    }
-    tree->nodes_[at].first = static_cast<uint32_t>(tree->kids_.size());
-    tree->nodes_[at].count = static_cast<uint32_t>(kids.size());
-    tree->kids_.insert(tree->kids_.end(), kids.begin(), kids.end());
-    return at;
-  };
-  if (!copy(copy, root, 0)) {
-    const YAML::Mark m = root.Mark();
-    error = {m.is_null() ? 0u : static_cast<uint32_t>(m.line + 1), m.is_null() ? 0u : static_cast<uint32_t>(m.column + 1),
-             "aliases nest or repeat too deeply"};
+  if (copy.cycle) {
+    error = {lineOf(*copy.cycle), columnOf(*copy.cycle), "an alias inside the node its anchor names"};
     return nullptr;
   }
+  if (tree->nodes_.empty()) tree->nodes_.push_back({NodeKind::Null, 0, 0, 0, 0});  // no document: no place
   return tree;
 }
 
