@@ -2,10 +2,7 @@
 // we keep only wire bytes.
 #include "zones/record_text.hpp"
 
-#include <arpa/inet.h>
-
 #include <memory>
-#include <vector>
 
 #include "zones/common_record_text.hpp"
 #include "zones/ldns.hpp"
@@ -33,29 +30,6 @@ std::string rdfBytes(const ldns_rdf* rdf) {
   return std::string(reinterpret_cast<const char*>(ldns_rdf_data(rdf)), ldns_rdf_size(rdf));
 }
 
-// ldns says what kind of mistake, never which field: name the record's type and the data it
-// could not read, and say plainly when an address is not one.
-std::string explained(const std::string& text, const std::string& message) {
-  std::vector<size_t> starts;  // where each field begins
-  for (size_t i = 0; i < text.size(); ++i)
-    if (text[i] != ' ' && text[i] != '\t' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) starts.push_back(i);
-  // The owner, then TTL and class in either order, then the type and its data.
-  for (size_t f = 1; f < starts.size() && f <= 3; ++f) {
-    const std::string field = text.substr(starts[f], text.find_first_of(" \t", starts[f]) - starts[f]);
-    const ldns_rr_type type = ldns_get_rr_type_by_name(field.c_str());
-    if (type == 0) continue;
-    std::string data = f + 1 < starts.size() ? text.substr(starts[f + 1]) : std::string();
-    data.erase(data.find_last_not_of(" \t") + 1);
-    in6_addr any;
-    if (type == LDNS_RR_TYPE_A && inet_pton(AF_INET, data.c_str(), &any) != 1)
-      return "'" + data + "' is not an IPv4 address (A record)";
-    if (type == LDNS_RR_TYPE_AAAA && inet_pton(AF_INET6, data.c_str(), &any) != 1)
-      return "'" + data + "' is not an IPv6 address (AAAA record)";
-    return message + " (" + field + " record, data '" + data + "')";
-  }
-  return message;
-}
-
 }  // namespace
 
 std::optional<ParsedRecord> parseRecordText(const std::string& text, uint32_t defaultTtl,
@@ -73,7 +47,7 @@ std::optional<ParsedRecord> parseRecordTextByLdns(const std::string& text, uint3
   ldns_status s = ldns_rr_new_frm_str(&raw, text.c_str(), defaultTtl, origin.get(), nullptr);
   std::unique_ptr<ldns_rr, RrFree> rr(raw);
   if (s != LDNS_STATUS_OK || !rr) {
-    error = explained(text, ldns_get_errorstr_by_id(s));
+    error = ldns_get_errorstr_by_id(s);
     return std::nullopt;
   }
   out.owner = rdfBytes(ldns_rr_owner(rr.get()));

@@ -235,7 +235,7 @@ class PolicyLoader {
     std::string error;
     auto rr = parseRecordText(owner + " " + std::to_string(ttl) + " IN " + type + " " + value, ttl, apex_, error);
     if (!rr) {
-      yaml_.diags().error(where, path + ": " + error);  // the error names the type and the data
+      yaml_.diags().error(where, path + ": bad " + type + " data '" + value + "': " + error);
       return;
     }
     builder.add(rr->owner, rr->type, rr->ttl, std::move(rr->rdata), where, yaml_.diags());
