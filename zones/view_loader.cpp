@@ -106,7 +106,7 @@ LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_p
                             yaml::Diagnostics& diags, health::Registry* registry, const View* previous) {
   const std::vector<std::string> files = policyFiles(paths, diags);
   // Regions are global: read them from every file before any pool or record names one.
-  // Files are not kept parsed (parsed YAML is far larger than the view), and this first pass
+  // Files are not kept parsed (a parsed tree is larger than what it compiles to), and this first pass
   // parses only each file's `regions:` block when the file is plain enough to cut it out.
   LoadContext ctx(db, registry);
   if (previous)

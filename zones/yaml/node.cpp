@@ -61,9 +61,9 @@ const NodeEntry& NodeIterator::operator*() {
 
 namespace {
 
-// How deep libyaml may nest flow collections here: its scanner checks every open level at
+// How deep libyaml may nest collections here: its scanner checks every open flow level at
 // every token, so a deep file costs depth × tokens. No zone policy nests deeper than a dozen;
-// a deeper text goes to yaml-cpp, which refuses beyond 2,000 levels as it always did.
+// a deeper text goes to yaml-cpp, which refuses what its depth guard always refused.
 constexpr size_t kMaxLibyamlDepth = 64;
 
 // Texts whose lines or columns libyaml counts otherwise than yaml-cpp: a byte order mark, a
