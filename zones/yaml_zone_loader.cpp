@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "zones/check_reader.hpp"
+#include "zones/dnssec_reader.hpp"
 #include "zones/pool_reader.hpp"
 #include "zones/record_text.hpp"
 #include "zones/steer_reader.hpp"
@@ -51,7 +52,7 @@ class PolicyLoader {
   std::unique_ptr<Zone> load(const yaml::Node& root) {
     if (!root.isDefined()) return nullptr;
     const size_t errorsBefore = yaml_.diags().errors().size();
-    if (!yaml_.expectMap(root, "", {"zone", "ttl", "soa", "nameservers", "include", "checks", "regions", "pools", "records"}))
+    if (!yaml_.expectMap(root, "", {"zone", "ttl", "soa", "nameservers", "include", "checks", "regions", "pools", "records", "dnssec"}))
       return nullptr;
     if (!root["zone"]) {
       yaml_.error(root, "", "missing key 'zone' (the zone's apex name, e.g. gtm.example.com)");
@@ -84,6 +85,8 @@ class PolicyLoader {
     if (root["checks"]) checks = readChecks(yaml_, root["checks"]);
     if (root["pools"]) pools_ = readPools(yaml_, root["pools"], checks, ctx_, builder);
     if (root["records"]) readRecords(root["records"], builder);
+    if (root["dnssec"])
+      if (auto policy = readDnssec(yaml_, root["dnssec"], directoryOf(yaml_.file()))) builder.setDnssec(std::move(*policy));
     if (yaml_.diags().errors().size() != errorsBefore) {
       builder.checkRecords(yaml_.diags());
       return nullptr;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "zones/arena.hpp"
+#include "zones/dnssec_policy.hpp"
 #include "zones/name_index.hpp"
 #include "zones/rdata_list.hpp"
 #include "zones/stats_slots.hpp"
@@ -23,6 +24,7 @@ namespace lodestar::zones {
 /// the whole set rendered for answers (empty: written field by field).
 struct RRset {
   uint16_t type = 0;
+  uint16_t covered = 0;  // for an RRSIG set: the type its signatures cover (one set per type)
   uint32_t ttl = 0;
   RdataList rdata;
   WireRecord wire;
@@ -62,6 +64,13 @@ struct Node {
       if (r.type == type) return &r;
     return nullptr;
   }
+  /// The signatures over this node's set of `type` (a signed zone keeps them after its sets).
+  const RRset* signatures(uint16_t type) const noexcept {
+    for (const auto& r : rrsets)
+      if (r.covered == type && r.type == kRrsigType) return &r;
+    return nullptr;
+  }
+  static constexpr uint16_t kRrsigType = 46;
 };
 
 /// What a zone's index finds a node by.
@@ -99,6 +108,13 @@ class Zone {
   uint16_t statsSlot() const noexcept { return statsSlot_; }
   static constexpr uint16_t kNoStatsSlot = kZoneStatsSlots - 1;
 
+  /// The operator's DNSSEC policy (null: the zone is not signed).
+  const DnssecPolicy* dnssec() const noexcept { return dnssec_.get(); }
+  /// The keys and times it was signed with (null until dns/dnssec signs it, before any view
+  /// answers from it). Static sets then have their signatures beside them in each node.
+  const ZoneKeys* keys() const noexcept { return keys_.get(); }
+  bool isSigned() const noexcept { return keys_ != nullptr; }
+
   /// The files it was compiled from (null when built by hand, never kept by a later load).
   const ZoneOrigin* origin() const noexcept { return origin_.get(); }
   /// Set by the loader once, before the zone is in any view.
@@ -107,6 +123,7 @@ class Zone {
  private:
   friend class ZoneBuilder;
   friend class View;  // numbers the zone and its steered records for the counters
+  friend class ZoneEditor;  // adds the signatures before the zone is published
   Arena arena_;  // first: the views below point into it
   std::string apex_;
   std::vector<Node> nodes_;  // sized once: nodes point at each other
@@ -123,6 +140,8 @@ class Zone {
   bool numbered_ = false;
   WireRecord negativeSoa_;
   std::unique_ptr<const ZoneOrigin> origin_;
+  std::unique_ptr<const DnssecPolicy> dnssec_;
+  std::shared_ptr<const ZoneKeys> keys_;
 };
 
 }  // namespace lodestar::zones

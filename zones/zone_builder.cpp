@@ -364,7 +364,7 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
     for (uint32_t k = starts[i]; k < starts[i + 1]; ++k) check.take(pending_[order[k]]);
     sets.clear();
     for (const Set* set : check.byType()) {
-      RRset added{set->type, set->ttl, RdataList::pack(set->rdata, arena), {}};
+      RRset added{set->type, 0, set->ttl, RdataList::pack(set->rdata, arena), {}};
       added.wire = WireRecord::render(apex_, n.name, added.type, added.ttl, {set->rdata.data(), static_cast<uint32_t>(set->rdata.size())}, arena);
       sets.push_back(added);
     }
@@ -468,6 +468,7 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   zone->negativeSoa_ = WireRecord::render(zone->apex_, zone->apex_, wire::rrtype::SOA, zone->negativeTtl_, {&soa, 1}, arena);
   zone->pools_ = std::move(pools_);
   zone->steered_ = std::move(steered_);
+  zone->dnssec_ = std::move(dnssec_);
   return zone;
 }
 

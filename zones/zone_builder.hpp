@@ -34,6 +34,9 @@ class ZoneBuilder {
   /// when the zone is built.
   void addSteered(std::string_view ownerWire, SteeredRecord record, const yaml::SourceLocation& where, yaml::Diagnostics& diags);
 
+  /// The zone is to be signed (`dnssec:`): the built zone carries the policy.
+  void setDnssec(DnssecPolicy policy) { dnssec_ = std::make_unique<DnssecPolicy>(std::move(policy)); }
+
   /// Checks the zone (each owner's records together, SOA and NS at the apex, delegations,
   /// CNAME targets) and compiles it. Returns null when any error was reported. Once only:
   /// the owners' names collected become the zone's (and are gone with it when it fails).
@@ -92,6 +95,7 @@ class ZoneBuilder {
   std::vector<std::string> files_;
   std::vector<std::unique_ptr<Pool>> pools_;
   std::vector<std::unique_ptr<SteeredRecord>> steered_;
+  std::unique_ptr<DnssecPolicy> dnssec_;
 };
 
 }  // namespace lodestar::zones

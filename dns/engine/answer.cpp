@@ -27,16 +27,38 @@ size_t apexOffset(const wire::Query& q, const Zone& zone) noexcept {
   return kQuestionOffset + q.qnameLower.length - zone.apex().size();
 }
 
+// Whether the answer carries the zone's signatures: a signed zone and a query with DO set.
+inline bool signs(const wire::Query& q, const Zone& zone) noexcept { return q.dnssecOk && zone.isSigned(); }
+
+// The signatures a signed zone keeps beside its set of `type` at `node`, after the set (the
+// answers signed online, steered ones and denials, are the signing stage's).
+[[gnu::noinline]] void signatures(Response& r, Section s, size_t ownerOffset, size_t apex, const Node& node,
+                                  uint16_t type) noexcept {
+  if (const RRset* sigs = node.signatures(type)) r.rrset(s, ownerOffset, apex, node.name, *sigs);
+}
+
 // SOA of the zone in the authority section, for NXDOMAIN and NODATA (RFC 2308).
 void negative(Response& r, const wire::Query& q, const Zone& zone) noexcept {
   const size_t apex = apexOffset(q, zone);
   if (!r.prerendered(Authority, zone.negativeSoa(), apex, apex) && !r.truncated())
     r.rrset(Authority, apex, {}, zone.soa(), zone.negativeTtl());
+  if (signs(q, zone))
+    if (const RRset* sigs = zone.apexNode().signatures(wire::rrtype::SOA))
+      r.rrset(Authority, apex, {}, *sigs, zone.negativeTtl());  // as long as the SOA it covers
 }
 
-// A delegation: the child's NS set and its glue, not authoritative (RFC 1034 4.3.2).
+// A delegation: the child's NS set and its glue, not authoritative (RFC 1034 4.3.2). Signed,
+// it proves the child's keys (DS) or that it has none (NSEC), RFC 4035 3.1.4.
 void referral(Response& r, const wire::Query& q, const Zone& zone, const Node& cut) noexcept {
-  r.rrset(Authority, r.qnameOffsetOf(cut.name), apexOffset(q, zone), cut.name, *cut.find(wire::rrtype::NS));
+  const size_t cutOffset = r.qnameOffsetOf(cut.name);
+  r.rrset(Authority, cutOffset, apexOffset(q, zone), cut.name, *cut.find(wire::rrtype::NS));
+  if (signs(q, zone)) {
+    const uint16_t proof = cut.find(wire::rrtype::DS) ? wire::rrtype::DS : uint16_t{47};  // NSEC
+    if (const RRset* set = cut.find(proof)) {
+      r.rrset(Authority, cutOffset, apexOffset(q, zone), cut.name, *set);
+      signatures(r, Authority, cutOffset, apexOffset(q, zone), cut, proof);
+    }
+  }
   for (const Node* glue : cut.links->glue) {
     for (uint16_t type : {wire::rrtype::A, wire::rrtype::AAAA})
       if (const RRset* set = glue->find(type)) r.rrset(Additional, 0, glue->name, *set, set->ttl);
@@ -68,10 +90,12 @@ void referral(Response& r, const wire::Query& q, const Zone& zone, const Node& c
         return negative(r, q, zone);
       }
       r.rrset(Answer, ownerOffset, apex, node->name, node->rrsets.front());
+      if (signs(q, zone)) signatures(r, Answer, ownerOffset, apex, *node, node->rrsets.front().type);
       return;
     }
     if (const RRset* set = node->find(q.qtype)) {  // Static, or CnameChain when one led here
       r.rrset(Answer, ownerOffset, apex, node->name, *set);
+      if (signs(q, zone)) signatures(r, Answer, ownerOffset, apex, *node, set->type);
       return;
     }
     const RRset* cname = node->find(wire::rrtype::CNAME);
@@ -82,6 +106,11 @@ void referral(Response& r, const wire::Query& q, const Zone& zone, const Node& c
     a.kind = AnswerKind::CnameChain;
     ++a.cnames;
     if (!r.rrset(Answer, ownerOffset, apex, node->name, *cname)) return;
+    if (signs(q, zone)) {
+      const size_t target = r.lastRdataName();  // the signatures' records move it on
+      signatures(r, Answer, ownerOffset, apex, *node, wire::rrtype::CNAME);
+      r.setLastRdataName(target);
+    }
     const zones::NodeLinks& links = *node->links;
     if (!links.cnameTargetInZone || depth + 1 >= kMaxCnameChain) return;  // the resolver goes on
     if (!links.cnameTarget) {
@@ -191,6 +220,7 @@ void refuseSpecial(Response& r, AnswerContext& a, const wire::Query& q) noexcept
   if (verdict == Verdict::Continue) {
     a.query = &q;
     verdict = pipeline.beforeFinish(a, r);
+    if (verdict == Verdict::Continue && q.dnssecOk && a.zone && a.zone->isSigned()) verdict = pipeline.signedAnswer(a, r);
   }
   a.query = nullptr;  // it lives in answerInto's frame
   if (verdict == Verdict::Drop) {
@@ -282,7 +312,7 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
     resolveUnindexed(r, a, q, client, view);
   }
 
-  if (staged && (verdict != Verdict::Continue || pipeline.hasBeforeFinish()))
+  if ((staged && (verdict != Verdict::Continue || pipeline.hasBeforeFinish())) || (q.dnssecOk && pipeline.signs()))
     return finishStaged(r, a, q, view, pipeline, verdict);
   const size_t length = r.finish();
   a.length = length;

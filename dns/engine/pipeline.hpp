@@ -30,7 +30,9 @@ enum class Verdict : uint8_t {
 
 /// The plug points a stage is called at: a stage names those it overrides, so the answer
 /// path makes no call to a point a stage leaves alone.
-enum StagePoint : uint8_t { kAfterParse = 1, kBeforeFinish = 2, kAfterFinish = 4, kEveryPoint = 7 };
+/// kSignedAnswer: before finish, as kBeforeFinish, but only for a query with DO set answered
+/// from a signed zone (DNSSEC's online signing): every other query pays one test for it.
+enum StagePoint : uint8_t { kAfterParse = 1, kBeforeFinish = 2, kAfterFinish = 4, kEveryPoint = 7, kSignedAnswer = 8 };
 
 /// A feature on the answer path. Called on a worker thread for every query: no lock, no
 /// allocation, no shared write (the same rules as answerQuery()). One object per worker.
@@ -68,6 +70,8 @@ class Pipeline {
   bool add(Stage& stage) noexcept {
     if (count_ == kMaxStages) return false;
     ++count_;
+    if (stage.points() & kEveryPoint) ++general_;
+    if (stage.points() & kSignedAnswer) signed_.push(stage);
     if (stage.points() & kAfterParse) parse_.push(stage);
     if (stage.points() & kBeforeFinish) before_.push(stage);
     if (stage.points() & kAfterFinish) after_.push(stage);
@@ -77,7 +81,9 @@ class Pipeline {
   QueryStats& stats() const noexcept { return stats_; }
   uint16_t udpLimit() const noexcept { return udpLimit_; }
   void setUdpLimit(uint16_t limit) noexcept { udpLimit_ = limit; }
-  bool hasStages() const noexcept { return count_ != 0; }
+  /// Stages at the three points every query passes (not signing's).
+  bool hasStages() const noexcept { return general_ != 0; }
+  bool signs() const noexcept { return signed_.count != 0; }
   /// Whether any stage is called at the point: answerQuery() asks only when hasStages(), so
   /// a pipeline with a log stage alone (dnstap) takes the usual inline finish.
   bool hasAfterParse() const noexcept { return parse_.count != 0; }
@@ -106,6 +112,11 @@ class Pipeline {
       if (Verdict v = before_.at[i]->beforeFinish(a, r); v != Verdict::Continue) return v;
     return Verdict::Continue;
   }
+  Verdict signedAnswer(AnswerContext& a, Response& r) const noexcept {
+    for (size_t i = 0; i < signed_.count; ++i)
+      if (Verdict v = signed_.at[i]->beforeFinish(a, r); v != Verdict::Continue) return v;
+    return Verdict::Continue;
+  }
   void afterFinish(const AnswerContext& a, const zones::View& view) const noexcept {
     for (size_t i = 0; i < after_.count; ++i) after_.at[i]->afterFinish(a, view);
   }
@@ -120,8 +131,9 @@ class Pipeline {
     void push(Stage& s) noexcept { at[count++] = &s; }
   };
   uint8_t count_ = 0;
+  uint8_t general_ = 0;  // stages at any of kEveryPoint's points
   bool detailed_ = true;
-  Point parse_, before_, after_;
+  Point parse_, before_, after_, signed_;
 };
 
 }  // namespace lodestar::engine

@@ -97,6 +97,7 @@ class Response {
   /// Where the name at the start of the last record's RDATA (a CNAME's target) can be
   /// pointed at; 0 when out of a pointer's reach.
   size_t lastRdataName() const noexcept { return lastRdataName_; }
+  void setLastRdataName(size_t at) noexcept { lastRdataName_ = at; }
 
   // A set rendered at load (zones/wire_record.hpp): one copy, then its pointers set to
   // where the owner (`ownerOffset`, a label start), the apex (`apexOffset`, in the question)
@@ -206,6 +207,36 @@ class Response {
     return true;
   }
 
+  // One record of `type` with `rdata` (uncompressed wire; its names compressed as rrset()
+  // does). For stages that add records (signatures made online, denials): a record of a
+  // section before the last one written would land in the wrong section, so the caller adds
+  // only to the last (see count()). False when it did not fit (then truncated, as rrset()).
+  bool record(Section s, size_t ownerOffset, std::string_view owner, uint16_t type, uint32_t ttl,
+              std::string_view rdata) noexcept {
+    if (truncated_) return false;
+    wire::Writer::Mark m = w_.mark();
+    if (ownerOffset) w_.pointer(ownerOffset);
+    else w_.name(owner);
+    fixedFields(type, ttl, 0);
+    const size_t rdlengthAt = w_.size() - 2;
+    writeRdata(type, rdata);
+    if (w_.overflowed()) {
+      w_.rollback(m);
+      if (s != Additional) truncate();
+      return false;
+    }
+    w_.patch16(rdlengthAt, static_cast<uint16_t>(w_.size() - rdlengthAt - 2));
+    ++counts_[s];
+    return true;
+  }
+
+  /// The message so far, for stages that read what was written: `size()` bytes at
+  /// `message()`, the answer section starting at `sectionsStart()`.
+  const uint8_t* message() const noexcept { return w_.data(); }
+  size_t size() const noexcept { return w_.size(); }
+  size_t sectionsStart() const noexcept { return afterQuestion_.pos; }
+  uint16_t count(Section s) const noexcept { return counts_[s]; }
+
   size_t finish() noexcept {
     w_.releaseReserve();
     if (q_.hasEdns) writeOpt();
@@ -268,7 +299,8 @@ class Response {
     if (!p) return;
     *p++ = 0;  // the root owner
     p = wire::Writer::put32(p, uint32_t(wire::rrtype::OPT) << 16 | wire::kAdvertisedUdpPayload);
-    p = wire::Writer::put32(p, uint32_t(extended) << 24);  // version 0, DO clear: we do not sign
+    // Version 0; DO copied from the query (RFC 3225 section 3).
+    p = wire::Writer::put32(p, uint32_t(extended) << 24 | (q_.dnssecOk ? 0x8000u : 0u));
     p = wire::Writer::put16(p, rdlength);
     if (!echoEcs) return;
     p = wire::Writer::put32(p, uint32_t(wire::ednsopt::ClientSubnet) << 16 | (4 + addressBytes));

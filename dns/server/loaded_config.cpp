@@ -2,6 +2,9 @@
 #include "dns/server/loaded_config.hpp"
 
 #include <algorithm>
+#include <ctime>
+
+#include "dns/dnssec/zone_signer.hpp"
 
 #include "dns/wire/content_digest.hpp"
 #include "dns/wire/duration.hpp"
@@ -26,6 +29,8 @@ std::optional<LoadedConfig> load(const std::string& configPath, const zones::Vie
   }
   auto loaded = zones::loadViewAndAdmin(config->zonePaths, db, diags, registry, previous);
   if (!loaded.view) return std::nullopt;
+  // Zones with a `dnssec:` policy are signed before any worker sees them (kept zones were).
+  if (!dnssec::signView(*loaded.view, static_cast<uint32_t>(std::time(nullptr)), diags)) return std::nullopt;
   // What this node serves, comparable across nodes: the zone files' bytes (wherever they
   // live) and the geo database's, not the main configuration (each node names itself there).
   std::vector<uint64_t> files;

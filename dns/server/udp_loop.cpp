@@ -122,6 +122,7 @@ UdpLoop::UdpLoop(int fd, bool wildcard, ViewPublisher& views, ViewPublisher::Rea
       batch_(std::make_unique<Batch>()),
       random_(std::random_device{}() ^ reinterpret_cast<uintptr_t>(this)) {
   pipeline_.setDetailed(settings_.detailedStats);
+  pipeline_.add(signer_);
   answerRoom_ = std::max<size_t>(settings_.maxPayload, wire::kClassicUdpPayload);
   Batch& b = *batch_;
   for (unsigned i = 0; i < kBatch; ++i) {

@@ -30,6 +30,7 @@ Worker::Worker(WorkerSockets sockets, ViewPublisher& views, std::vector<ViewPubl
     udp_.push_back(std::make_unique<UdpLoop>(sockets_.udp[i], sockets_.udpWildcard[i], views, *readers[i + 1],
                                              settings.udp));
   tcpPipeline_.setDetailed(settings.udp.detailedStats);
+  tcpPipeline_.add(tcpSigner_);
   if (settings.tap) {
     for (auto& u : udp_) {
       taps_.push_back(std::make_unique<TapRecorder>(settings.tap->addProducer(false), settings.tap->clock()));

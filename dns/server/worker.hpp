@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dns/dnstap/tap_writer.hpp"
+#include "dns/dnssec/online_signer.hpp"
 #include "dns/engine/fast_random.hpp"
 #include "dns/engine/pipeline.hpp"
 #include "dns/engine/stats.hpp"
@@ -67,6 +68,7 @@ class Worker {
   std::thread tcpThread_;
   engine::QueryStats tcpStats_;
   engine::Pipeline tcpPipeline_{tcpStats_};
+  dnssec::OnlineSigner tcpSigner_;  // in tcpPipeline_
   engine::FastRandom random_;
   std::vector<std::unique_ptr<TapRecorder>> taps_;  // dnstap: one per thread
   TapRecorder* tcpTap_ = nullptr;

@@ -4,6 +4,8 @@
 // ones sent. Nothing allocates or locks per query.
 #include "dns/server/xdp_path.hpp"
 
+#include "dns/dnssec/online_signer.hpp"
+
 #include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
@@ -52,6 +54,7 @@ struct XdpPath::Queue final : xdp::Responder {
   const zones::View* view = nullptr;  // set for each wake-up
   engine::QueryStats stats;
   engine::Pipeline pipeline{stats};  // its UDP cap is set when the queue starts
+  dnssec::OnlineSigner signer;       // in the pipeline, added when the queue starts
   engine::FastRandom random{std::random_device{}()};
   std::unique_ptr<TapRecorder> tap;  // with dnstap
   std::thread thread;
@@ -121,6 +124,7 @@ bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublis
     q->reader = readers.at(i);
     q->pipeline.setUdpLimit(maxPayload);
     q->pipeline.setDetailed(detailedStats);
+    q->pipeline.add(q->signer);
     if (i < taps.size()) q->tap = std::move(taps[i]);
     q->socket = xdp::XskQueue::open(config_.interface, q->number, *filter_, error_);
     if (!q->socket) return false;

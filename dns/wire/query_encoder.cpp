@@ -42,7 +42,7 @@ std::vector<uint8_t> encodeQuery(const QueryFields& q) {
     put16(b, q.udpSize);
     b.push_back(0);  // extended rcode
     b.push_back(q.ednsVersion);
-    put16(b, 0);  // flags
+    put16(b, q.dnssecOk ? 0x8000 : 0);  // flags: DO
     put16(b, static_cast<unsigned>(options.size()));
     b.insert(b.end(), options.begin(), options.end());
   }

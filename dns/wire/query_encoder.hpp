@@ -20,6 +20,7 @@ struct QueryFields {
   bool edns = false;      // an OPT record (set by ecs or options too)
   uint16_t udpSize = 1232;
   uint8_t ednsVersion = 0;
+  bool dnssecOk = false;  // the DO flag (RFC 3225)
   std::optional<Prefix> ecs;  // an ECS option with scope 0, its address cut to the prefix's bytes
   std::vector<uint8_t> options;  // further raw options (code, length, data), after ECS
 };

@@ -101,6 +101,7 @@ Bytes QueryBuilder::bytes() const {
   q.edns = edns;
   q.udpSize = payload;
   q.ednsVersion = ednsVersion;
+  q.dnssecOk = dnssecOk;
   q.options = ednsOptions;
   return wire::encodeQuery(q);
 }

@@ -22,6 +22,7 @@ struct QueryBuilder {
   bool edns = false;
   uint16_t payload = 1232;
   uint8_t ednsVersion = 0;
+  bool dnssecOk = false;  // DO, with edns
   Bytes ednsOptions;  // raw option bytes (code, length, data)
 
   QueryBuilder& name(std::string n) { qname = std::move(n); return *this; }

@@ -7,6 +7,7 @@ packages=(
   libyaml-dev                                      # YAML fast (libyaml); yaml-cpp reads what YAML 1.1 refuses
   nlohmann-json3-dev libcli11-dev                  # control protocol (JSON) and lodestarctl's command line
   libcurl4-openssl-dev                             # http/https health checks
+  libssl-dev                                       # DNSSEC signing (OpenSSL libcrypto)
   libxdp-dev libbpf-dev                            # the optional AF_XDP path (xdp:)
   libmicrohttpd-dev                                # metrics, health and the status page (http:)
   libfstrm-dev libprotobuf-c-dev protobuf-c-compiler   # the dnstap query log (dnstap:)
@@ -18,7 +19,7 @@ for option in "$@"; do
   case $option in
     --with-fuzzer) packages+=(clang libclang-rt-14-dev) ;;  # libFuzzer
     --with-package) packages+=(debhelper dpkg-dev fakeroot lintian git) ;;  # tools/package/check_package.sh
-    --with-tests) packages+=(etcd-server iproute2 prometheus chromium dnstap-ldns fstrm-bin groff-base man-db) ;;  # own etcd; netns for XDP; promtool; the status page; dnstap readers; man pages rendered with warnings
+    --with-tests) packages+=(etcd-server iproute2 prometheus chromium dnstap-ldns fstrm-bin groff-base man-db ldnsutils unbound bind9-dnsutils) ;;  # own etcd; netns for XDP; promtool; the status page; dnstap readers; man pages rendered with warnings; DNSSEC: ldns-keygen/-signzone/-verify-zone, a validating resolver, delv
     *) echo "install-deps.sh: unknown option $option" >&2; exit 2 ;;
   esac
 done

@@ -51,7 +51,7 @@ zones::Span<std::string_view> keep(const std::vector<std::string>& rdata) {
 }
 
 zones::RRset set(uint16_t type, const std::vector<std::string>& rdata, const std::string& ownerText) {
-  zones::RRset s{type, 300, zones::RdataList::pack(rdata, arena()), {}};
+  zones::RRset s{type, 0, 300, zones::RdataList::pack(rdata, arena()), {}};
   s.wire = zones::WireRecord::render(name(kApexText), name(ownerText), type, s.ttl, keep(rdata), arena());
   return s;
 }
@@ -203,7 +203,7 @@ TEST_CASE("names after a rendered RRset point into it", "[engine][response][rend
   // A referral: the NS set rendered, then the glue's owner written by name, which the writer
   // compresses against the NS target just as it would had it written the NS set itself.
   const zones::RRset ns = set(wire::rrtype::NS, {name("ns.child.gtm.example.test"), name("ns.elsewhere.net")}, "child.gtm.example.test");
-  const zones::RRset glue{wire::rrtype::A, 300, zones::RdataList::pack(std::vector<std::string>{std::string("\xC0\x00\x02\x35", 4)}, arena()), {}};
+  const zones::RRset glue{wire::rrtype::A, 0, 300, zones::RdataList::pack(std::vector<std::string>{std::string("\xC0\x00\x02\x35", 4)}, arena()), {}};
   auto referral = [&](bool rendered) {
     Message m("www.child.gtm.example.test");
     const size_t cut = m.r->qnameOffsetOf(name("child.gtm.example.test"));

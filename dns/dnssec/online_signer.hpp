@@ -1,0 +1,45 @@
+// The signing stage: what a signed zone answers that was not signed at load is signed here,
+// before the message is finished, for queries with DO set: a steered answer's set (the exact
+// endpoints answered) and the denial of a name or type (RFC 9824's compact denial: one NSEC
+// at the name itself). The signatures come from the worker's cache when the same content was
+// signed before. Static sets and their signatures are written by the answer path itself.
+#pragma once
+
+#include <cstdint>
+
+#include "dns/dnssec/rrsig.hpp"
+#include "dns/dnssec/signature_cache.hpp"
+#include "dns/engine/pipeline.hpp"
+#include "dns/engine/response.hpp"
+
+namespace lodestar::dnssec {
+
+class SignedZone;
+
+class OnlineSigner final : public engine::Stage {
+ public:
+  struct Counters {
+    uint64_t hits = 0;      // answers whose signatures came from the cache
+    uint64_t signings = 0;  // signatures made
+    uint64_t failures = 0;  // answers left unsigned (a key failed, or too large to read back)
+  };
+
+  explicit OnlineSigner(size_t cacheEntries = 2048);
+  engine::Verdict beforeFinish(engine::AnswerContext& a, engine::Response& r) noexcept override;
+  /// This worker's counters (read by its own thread, or summed with the usual relaxed reads).
+  const Counters& counters() const noexcept { return counters_; }
+
+ private:
+  void signAnswerSet(const SignedZone& zone, engine::Response& r, uint32_t now) noexcept;
+  void deny(const SignedZone& zone, engine::AnswerContext& a, engine::Response& r, uint32_t now) noexcept;
+  // The signatures over one set, from the cache or made now; null when they cannot be made.
+  const SignatureCache::Entry* signaturesOf(const SignedZone& zone, std::string_view owner, uint16_t type,
+                                            uint32_t ttl, std::string_view* rdata, size_t count, uint32_t now) noexcept;
+
+  SignatureCache cache_;
+  SigningScratch scratch_;
+  SignatureCache::Entry uncached_;  // for a set too large for the cache's key
+  Counters counters_;
+};
+
+}  // namespace lodestar::dnssec

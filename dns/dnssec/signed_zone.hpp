@@ -1,0 +1,43 @@
+// A signed zone's keys and times, attached to the zone (zones::ZoneKeys) when it is signed at
+// load; the online signer reads them back on the answer path.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dns/dnssec/key_pair.hpp"
+#include "dns/dnssec/rrsig.hpp"
+#include "zones/dnssec_policy.hpp"
+#include "zones/zone.hpp"
+
+namespace lodestar::dnssec {
+
+class SignedZone final : public zones::ZoneKeys {
+ public:
+  std::vector<std::unique_ptr<KeyPair>> keys;
+  std::vector<const KeyPair*> zsks;  // sign every set but the apex's key sets (all keys when no split)
+  std::vector<const KeyPair*> ksks;  // sign DNSKEY, CDS and CDNSKEY
+  zones::DnssecPolicy policy;
+  std::string apex;               // the signer's name: the zone's apex, lowercase wire
+  uint32_t signedAt = 0;          // when the static sets were signed (seconds since the epoch)
+  uint32_t earliestExpiry = 0;    // of the static signatures
+  /// Unique among every zone signed by this process: the online signatures' cache keys on
+  /// it, so a reload's new keys never meet a signature of the old ones.
+  uint64_t generation = 0;
+
+  /// When the static signatures must be made again (the earliest expiry less the refresh).
+  uint32_t refreshAt() const noexcept { return earliestExpiry - policy.refresh; }
+  /// The window of a signature made at `now` without jitter (the online signatures').
+  SignatureWindow window(uint32_t now) const noexcept {
+    return {now - policy.inceptionOffset, now + policy.lifetime};
+  }
+};
+
+/// The signed zone's keys, or null for a zone that is not signed.
+inline const SignedZone* signedZone(const zones::Zone& zone) noexcept {
+  return static_cast<const SignedZone*>(zone.keys());
+}
+
+}  // namespace lodestar::dnssec

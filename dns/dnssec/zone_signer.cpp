@@ -1,0 +1,207 @@
+#include "dns/dnssec/zone_signer.hpp"
+
+#include <atomic>
+#include <vector>
+
+#include "dns/dnssec/records.hpp"
+#include "dns/dnssec/rrsig.hpp"
+#include "dns/dnssec/signed_zone.hpp"
+#include "dns/wire/constants.hpp"
+#include "dns/wire/name_text.hpp"
+#include "dns/wire/rr_type.hpp"
+#include "zones/zone_editor.hpp"
+
+namespace lodestar::dnssec {
+
+namespace {
+
+using zones::Node;
+using zones::RRset;
+
+std::atomic<uint64_t> nextGeneration{1};
+
+// The types a signed zone makes itself: zone data holding them would be served beside ours.
+bool madeBySigning(uint16_t type) {
+  return type == rrtype::DNSKEY || type == rrtype::RRSIG || type == rrtype::NSEC || type == 50 /* NSEC3 */ ||
+         type == 51 /* NSEC3PARAM */ || type == rrtype::CDS || type == rrtype::CDNSKEY;
+}
+
+class Signer {
+ public:
+  Signer(zones::Zone& zone, SignedZone& keys, uint32_t now) : edit_(zone), zone_(zone), keys_(keys), now_(now) {}
+
+  // The signatures over `set` of `owner`: one RRSIG set, with one record per key.
+  bool sign(const Node& owner, uint16_t type, uint32_t ttl, std::span<const std::string_view> rdata,
+            const std::vector<const KeyPair*>& by, std::vector<RRset>& out) {
+    // Jitter: each set's expiry is pulled in by its own share of the policy's jitter, the same
+    // on every node that signs with the same keys at the same second.
+    const uint32_t jitter = keys_.policy.jitter ? spread(owner.name, type) % keys_.policy.jitter : 0;
+    const SignatureWindow window{now_ - keys_.policy.inceptionOffset, now_ + keys_.policy.lifetime - jitter};
+    std::vector<std::string> sigs;
+    for (const KeyPair* key : by) {
+      uint8_t rd[kMaxRrsigRdata];
+      const size_t n = signRrset(*key, zone_.apex(), {owner.name, type, ttl, rdata}, window, rd, scratch_);
+      if (!n) return false;
+      sigs.emplace_back(reinterpret_cast<char*>(rd), n);
+    }
+    if (!keys_.earliestExpiry || window.expiration < keys_.earliestExpiry) keys_.earliestExpiry = window.expiration;
+    std::vector<std::string_view> views(sigs.begin(), sigs.end());
+    RRset s;
+    s.type = rrtype::RRSIG;
+    s.covered = type;
+    s.ttl = ttl;
+    s.rdata = zones::RdataList::pack(views, edit_.arena());
+    s.wire = zones::WireRecord::render(zone_.apex(), owner.name, s.type, ttl, {views.data(), static_cast<uint32_t>(views.size())},
+                                       edit_.arena());
+    out.push_back(s);
+    return true;
+  }
+
+  // A set made here (DNSKEY, CDS, CDNSKEY, NSEC), kept in the zone's arena.
+  RRset made(const Node& owner, uint16_t type, uint32_t ttl, const std::vector<std::string>& rdata,
+             std::vector<std::string_view>& views) {
+    views.assign(rdata.begin(), rdata.end());
+    RRset s;
+    s.type = type;
+    s.ttl = ttl;
+    s.rdata = zones::RdataList::pack(views, edit_.arena());
+    s.wire = zones::WireRecord::render(zone_.apex(), owner.name, type, ttl, {views.data(), static_cast<uint32_t>(views.size())},
+                                       edit_.arena());
+    return s;
+  }
+
+  bool signNode(const Node& node, std::vector<RRset> added) {
+    const bool atCut = node.cut == &node;
+    if (node.cut && !atCut) return true;  // glue and what the delegation hides: the child's
+    std::vector<RRset> sigs;
+    std::vector<std::string_view> rdata;
+    auto signSet = [&](const RRset& set) {
+      // At a delegation only DS (and the NSEC saying there is none) is the parent's to sign.
+      if (atCut && set.type != rrtype::DS && set.type != rrtype::NSEC) return true;
+      rdata.assign(set.rdata.begin(), set.rdata.end());
+      const bool keySet = set.type == rrtype::DNSKEY || set.type == rrtype::CDS || set.type == rrtype::CDNSKEY;
+      return sign(node, set.type, set.ttl, rdata, keySet ? keys_.ksks : keys_.zsks, sigs);
+    };
+    for (const RRset& set : node.rrsets)
+      if (!signSet(set)) return false;
+    for (const RRset& set : added)
+      if (!signSet(set)) return false;
+    added.insert(added.end(), sigs.begin(), sigs.end());
+    edit_.append(node, added);
+    return true;
+  }
+
+  zones::ZoneEditor& editor() { return edit_; }
+
+ private:
+  static uint32_t spread(std::string_view name, uint16_t type) {
+    uint32_t h = 2166136261u ^ type;
+    for (char c : name) h = (h ^ static_cast<uint8_t>(c)) * 16777619u;
+    return h;
+  }
+
+  zones::ZoneEditor edit_;
+  const zones::Zone& zone_;
+  SignedZone& keys_;
+  uint32_t now_;
+  SigningScratch scratch_;
+};
+
+}  // namespace
+
+bool signZone(zones::Zone& zone, uint32_t now, yaml::Diagnostics& diags) {
+  const zones::DnssecPolicy* policy = zone.dnssec();
+  if (!policy || zone.isSigned()) return true;
+  auto keys = std::make_shared<SignedZone>();
+  keys->policy = *policy;
+  keys->signedAt = now;
+  keys->apex = zone.apex();
+  bool ok = true;
+  for (const auto& file : policy->keys) {
+    std::string error;
+    auto key = KeyPair::load(file.path, zone.apex(), error);
+    if (!key) {
+      diags.error(file.where, "dnssec.keys: " + error);
+      ok = false;
+      continue;
+    }
+    for (const auto& other : keys->keys)
+      if (other->tag() == key->tag() && other->dnskey() == key->dnskey()) {
+        diags.error(file.where, "dnssec.keys: " + file.path + " is the same key as " + other->file());
+        ok = false;
+      }
+    keys->keys.push_back(std::move(key));
+  }
+  if (policy->keys.empty()) {
+    diags.error(policy->where, "dnssec: no keys (keys: [Kzone.+013+12345], made with ldns-keygen or dnssec-keygen)");
+    ok = false;
+  }
+  bool clash = false;
+  zone.forEachNode([&](const Node& n) {
+    for (const RRset& set : n.rrsets)
+      if (madeBySigning(set.type) && !clash) {
+        diags.error(policy->where, "dnssec: the zone data holds a " + wire::rrTypeName(set.type) + " record at " +
+                                       wire::nameToText(n.name) +
+                                       "; a signed zone makes its own DNSKEY, RRSIG and NSEC records: remove it");
+        clash = true;
+      }
+  });
+  if (!ok || clash) return false;
+  for (const auto& key : keys->keys) (key->isKsk() ? keys->ksks : keys->zsks).push_back(key.get());
+  if (keys->ksks.empty()) keys->ksks = keys->zsks;
+  if (keys->zsks.empty()) keys->zsks = keys->ksks;
+  keys->generation = nextGeneration.fetch_add(1);
+
+  Signer signer(zone, *keys, now);
+  std::vector<RRset> apexSets;
+  std::vector<std::string_view> views;
+  const Node& apex = zone.apexNode();
+  const uint32_t keyTtl = zone.soa().ttl;  // the SOA's TTL: what operators' tools give DNSKEY too
+  std::vector<std::string> dnskeys, cds, cdnskeys;
+  for (const auto& key : keys->keys) {
+    dnskeys.push_back(key->dnskey());
+    if (key->isKsk()) {
+      cds.push_back(dsRdata(zone.apex(), *key));
+      cdnskeys.push_back(key->dnskey());
+    }
+  }
+  apexSets.push_back(signer.made(apex, rrtype::DNSKEY, keyTtl, dnskeys, views));
+  if (policy->publishCds && !cds.empty()) {
+    apexSets.push_back(signer.made(apex, rrtype::CDS, keyTtl, cds, views));
+    apexSets.push_back(signer.made(apex, rrtype::CDNSKEY, keyTtl, cdnskeys, views));
+  }
+  // Sets are signed node by node; a node's new sets are added once, with their signatures.
+  bool signedAll = true;
+  zone.forEachNode([&](const Node& n) {
+    if (!signedAll) return;
+    std::vector<RRset> added;
+    if (&n == &apex) added = apexSets;
+    if (n.cut == &n && !n.find(rrtype::DS)) {
+      // A delegation without DS: its NSEC proves there is none (the referral is insecure).
+      std::string next(1, '\x01');
+      next += '\0';
+      next += n.name;
+      const uint16_t types[] = {wire::rrtype::NS, rrtype::RRSIG, rrtype::NSEC};
+      uint8_t rd[300];
+      const size_t len = writeNsecRdata(next, types, rd);
+      std::vector<std::string> nsec{std::string(reinterpret_cast<char*>(rd), len)};
+      added.push_back(signer.made(n, rrtype::NSEC, zone.negativeTtl(), nsec, views));
+    }
+    signedAll = signer.signNode(n, std::move(added));
+  });
+  if (!signedAll) {
+    diags.error(policy->where, "dnssec: OpenSSL could not sign with the zone's keys");
+    return false;
+  }
+  signer.editor().setKeys(std::move(keys));
+  return true;
+}
+
+bool signView(zones::View& view, uint32_t now, yaml::Diagnostics& diags) {
+  bool ok = true;
+  for (const auto& zone : view.zones())
+    if (zone->dnssec() && !zone->isSigned()) ok = signZone(*zone, now, diags) && ok;
+  return ok;
+}
+
+}  // namespace lodestar::dnssec

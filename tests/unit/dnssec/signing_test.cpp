@@ -1,0 +1,249 @@
+// Signing (issue 27), checked by ldns as the independent verifier: keys written in BIND's
+// format (as ldns-keygen writes them) are read, every static set and every answer signed
+// online verifies against the zone's DNSKEYs, both algorithms; the signature cache makes
+// steady state sign nothing; and a key file that cannot be used is reported at its place.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "dns/dnssec/key_pair.hpp"
+#include "dns/dnssec/online_signer.hpp"
+#include "dns/dnssec/records.hpp"
+#include "dns/dnssec/zone_signer.hpp"
+#include "dns/engine/answer.hpp"
+#include "tests/support/dns_message.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "zones/ldns.hpp"
+#include "zones/view_loader.hpp"
+
+using namespace lodestar;
+using namespace lodestar::test;
+
+namespace {
+
+// A key pair as ldns-keygen writes it; returns its base name (Kzone.+alg+tag).
+std::string writeKey(const TempDir& dir, const char* zone, ldns_signing_algorithm alg, bool ksk) {
+  ldns_key* key = ldns_key_new_frm_algorithm(alg, alg == LDNS_SIGN_ED25519 ? 256 : 256);
+  REQUIRE(key);
+  ldns_key_set_flags(key, ksk ? 257 : 256);
+  ldns_key_set_pubkey_owner(key, ldns_dname_new_frm_str(zone));
+  ldns_rr* rr = ldns_key2rr(key);
+  const std::string base = std::string("K") + zone + "+" + (alg == LDNS_SIGN_ED25519 ? "015" : "013") + "+" +
+                           std::to_string(ldns_calc_keytag(rr));
+  FILE* pub = std::fopen((dir.path() + "/" + base + ".key").c_str(), "w");
+  ldns_rr_print(pub, rr);
+  std::fclose(pub);
+  FILE* priv = std::fopen((dir.path() + "/" + base + ".private").c_str(), "w");
+  ldns_key_print(priv, key);
+  std::fclose(priv);
+  ldns_rr_free(rr);
+  ldns_key_deep_free(key);
+  return base;
+}
+
+const char* kZone = R"(zone: signed.test
+soa: {serial: 7, minimum: 60}
+nameservers: {ns1: 192.0.2.53}
+regions:
+  east: {latitude: 39, longitude: -77.5}
+  west: {latitude: 37, longitude: -122}
+pools:
+  web:
+    regions:
+      east: [192.0.2.10, 192.0.2.11]
+      west: [192.0.2.20]
+records:
+  "@": {MX: 10 mail, TXT: hello}
+  mail: {A: 192.0.2.25}
+  alias: {CNAME: mail}
+  Upper: {CNAME: MAIL.signed.test.}
+  app:
+    steer: {policy: failover, pool: web, order: [east, west]}
+  sub: {NS: ns.elsewhere.test.}
+)";
+
+struct SignedView {
+  TempDir dir;
+  std::unique_ptr<zones::View> view;
+  ldns_rr_list* keys = ldns_rr_list_new();
+
+  SignedView(ldns_signing_algorithm alg) {
+    const std::string ksk = writeKey(dir, "signed.test.", alg, true);
+    const std::string zsk = writeKey(dir, "signed.test.", alg, false);
+    dir.write("signed.test.yaml", std::string(kZone) + "dnssec:\n  keys: [" + ksk + ", " + zsk + "]\n");
+    yaml::Diagnostics diags;
+    view = zones::loadView({dir.path() + "/signed.test.yaml"}, nullptr, diags);
+    INFO(diags.report());
+    REQUIRE(view);
+    REQUIRE(dnssec::signView(*view, static_cast<uint32_t>(std::time(nullptr)), diags));
+    for (const std::string& base : {ksk, zsk}) {
+      FILE* f = std::fopen((dir.path() + "/" + base + ".key").c_str(), "r");
+      ldns_rr* rr = nullptr;
+      REQUIRE(ldns_rr_new_frm_fp(&rr, f, nullptr, nullptr, nullptr) == LDNS_STATUS_OK);
+      std::fclose(f);
+      ldns_rr_list_push_rr(keys, rr);
+    }
+  }
+  ~SignedView() { ldns_rr_list_deep_free(keys); }
+};
+
+// Every RRSIG of the packet's `section` verifies its set against the zone's keys; returns
+// how many sets were signed, and how many were left unsigned (RRSIG and OPT aside).
+struct Checked {
+  int signedSets = 0;
+  int unsignedSets = 0;
+};
+Checked verifySection(ldns_pkt* pkt, ldns_pkt_section section, ldns_rr_list* keys) {
+  Checked out;
+  ldns_rr_list* all = ldns_pkt_get_section_clone(pkt, section);
+  ldns_rr_list* sigs = ldns_rr_list_new();
+  ldns_rr_list* data = ldns_rr_list_new();
+  for (size_t i = 0; i < ldns_rr_list_rr_count(all); ++i) {
+    ldns_rr* rr = ldns_rr_list_rr(all, i);
+    ldns_rr_list_push_rr(ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG ? sigs : data, rr);
+  }
+  // One set per owner and type.
+  while (ldns_rr_list_rr_count(data)) {
+    ldns_rr_list* set = ldns_rr_list_pop_rrset(data);
+    ldns_rr* first = ldns_rr_list_rr(set, 0);
+    bool covered = false;
+    for (size_t i = 0; i < ldns_rr_list_rr_count(sigs); ++i) {
+      ldns_rr* sig = ldns_rr_list_rr(sigs, i);
+      if (ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig)) != ldns_rr_get_type(first) ||
+          ldns_dname_compare(ldns_rr_owner(sig), ldns_rr_owner(first)) != 0)
+        continue;
+      ldns_rr_list* good = ldns_rr_list_new();
+      const ldns_status s = ldns_verify_rrsig_keylist(set, sig, keys, good);
+      INFO("set " << ldns_rr2str(first) << "signature " << ldns_rr2str(sig) << ldns_get_errorstr_by_id(s));
+      CHECK(s == LDNS_STATUS_OK);
+      ldns_rr_list_free(good);
+      covered = true;
+    }
+    (covered ? out.signedSets : out.unsignedSets) += 1;
+    ldns_rr_list_free(set);
+  }
+  ldns_rr_list_free(sigs);
+  ldns_rr_list_free(data);
+  ldns_rr_list_deep_free(all);
+  return out;
+}
+
+struct Asked {
+  ldns_pkt* pkt = nullptr;
+  int rcode = -1;
+  ~Asked() { if (pkt) ldns_pkt_free(pkt); }
+};
+
+void ask(const zones::View& view, engine::Pipeline& pipeline, const std::string& name, uint16_t type, Asked& out,
+         bool dnssecOk = true) {
+  QueryBuilder q;
+  q.name(name).type(type).withEdns(4096);
+  q.dnssecOk = dnssecOk;
+  const Bytes query = q.bytes();
+  std::vector<uint8_t> answer(65535);
+  engine::Client client{};
+  client.transport = engine::Transport::Tcp;
+  engine::AnswerContext a(query.data(), query.size(), client, answer.data(), answer.size());
+  const size_t n = engine::answerQuery(a, view, pipeline);
+  REQUIRE(n > 0);
+  REQUIRE(ldns_wire2pkt(&out.pkt, answer.data(), n) == LDNS_STATUS_OK);
+  out.rcode = ldns_pkt_get_rcode(out.pkt);
+}
+
+}  // namespace
+
+TEST_CASE("dnssec: static sets, steered answers and denials verify with ldns, for ECDSA P-256 and Ed25519",
+          "[dnssec]") {
+  const auto alg = GENERATE(LDNS_SIGN_ECDSAP256SHA256, LDNS_SIGN_ED25519);
+  SignedView sv(alg);
+  engine::QueryStats stats;
+  engine::Pipeline pipeline(stats);
+  dnssec::OnlineSigner signer;
+  pipeline.add(signer);
+  struct {
+    const char* name;
+    uint16_t type;
+    int answerSets;  // signed sets expected in the answer section
+  } positive[] = {{"signed.test.", 48 /* DNSKEY */, 1}, {"signed.test.", 15, 1}, {"signed.test.", 16, 1},
+                  {"signed.test.", 6, 1},  {"signed.test.", 2, 1},  {"mail.signed.test.", 1, 1},
+                  {"alias.signed.test.", 1, 2}, {"upper.signed.test.", 1, 2}, {"app.signed.test.", 1, 1},
+                  {"signed.test.", 59 /* CDS */, 1}};
+  for (const auto& p : positive) {
+    INFO(p.name << " type " << p.type);
+    Asked r;
+    ask(*sv.view, pipeline, p.name, p.type, r);
+    CHECK(r.rcode == 0);
+    const Checked c = verifySection(r.pkt, LDNS_SECTION_ANSWER, sv.keys);
+    CHECK(c.signedSets == p.answerSets);
+    CHECK(c.unsignedSets == 0);
+  }
+  // Denials: the SOA and one NSEC at the name, both signed (RFC 9824).
+  struct {
+    const char* name;
+    uint16_t type;
+  } negative[] = {{"nothing.signed.test.", 1}, {"mail.signed.test.", 28}, {"app.signed.test.", 28}, {"signed.test.", 99}};
+  for (const auto& n : negative) {
+    INFO(n.name << " type " << n.type);
+    Asked r;
+    ask(*sv.view, pipeline, n.name, n.type, r);
+    CHECK(r.rcode == 0);  // NOERROR, also for the name that does not exist
+    const Checked c = verifySection(r.pkt, LDNS_SECTION_AUTHORITY, sv.keys);
+    CHECK(c.signedSets == 2);
+    CHECK(c.unsignedSets == 0);
+    ldns_rr_list* nsec = ldns_pkt_rr_list_by_type(r.pkt, LDNS_RR_TYPE_NSEC, LDNS_SECTION_AUTHORITY);
+    REQUIRE(nsec);
+    CHECK(ldns_rr_list_rr_count(nsec) == 1);
+    ldns_rr_list_deep_free(nsec);
+  }
+  // A referral proves the child has no DS with the NSEC at the cut (signed at load).
+  {
+    Asked r;
+    ask(*sv.view, pipeline, "www.sub.signed.test.", 1, r);
+    const Checked c = verifySection(r.pkt, LDNS_SECTION_AUTHORITY, sv.keys);
+    CHECK(c.signedSets == 1);    // the NSEC
+    CHECK(c.unsignedSets == 1);  // the NS set is the child's: never signed by the parent
+  }
+  // Without DO nothing is signed.
+  {
+    Asked r;
+    ask(*sv.view, pipeline, "app.signed.test.", 1, r, false);
+    CHECK(ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)) == 2);  // the two addresses, no RRSIG
+  }
+}
+
+TEST_CASE("dnssec: steady state signs nothing: the same steered set and denial come from the worker's cache",
+          "[dnssec]") {
+  SignedView sv(LDNS_SIGN_ECDSAP256SHA256);
+  engine::QueryStats stats;
+  engine::Pipeline pipeline(stats);
+  dnssec::OnlineSigner signer;
+  pipeline.add(signer);
+  for (int i = 0; i < 3; ++i) {
+    Asked a, d;
+    ask(*sv.view, pipeline, "app.signed.test.", 1, a);
+    ask(*sv.view, pipeline, "app.signed.test.", 28, d);
+  }
+  CHECK(signer.counters().signings == 2);  // one set, one denial: each once
+  CHECK(signer.counters().hits == 4);
+  CHECK(signer.counters().failures == 0);
+}
+
+TEST_CASE("dnssec: a key that cannot sign the zone is reported at its place in the policy file", "[dnssec]") {
+  TempDir dir;
+  const std::string other = writeKey(dir, "other.test.", LDNS_SIGN_ECDSAP256SHA256, true);
+  const std::string good = writeKey(dir, "signed.test.", LDNS_SIGN_ECDSAP256SHA256, true);
+  dir.write("signed.test.yaml", std::string(kZone) + "dnssec:\n  keys: [" + other + ", Kmissing, " + good + "]\n");
+  yaml::Diagnostics diags;
+  auto view = zones::loadView({dir.path() + "/signed.test.yaml"}, nullptr, diags);
+  REQUIRE(view);
+  CHECK_FALSE(dnssec::signView(*view, static_cast<uint32_t>(std::time(nullptr)), diags));
+  const std::string text = diags.report();
+  INFO(text);
+  CHECK(text.find("signed.test.yaml:21:10: dnssec.keys: ") != std::string::npos);
+  CHECK(text.find("the key is for other.test., not for the zone signed.test.") != std::string::npos);
+  CHECK(text.find("Kmissing.key: cannot be read") != std::string::npos);
+  CHECK_FALSE(view->zones().front()->isSigned());
+}

@@ -1,0 +1,47 @@
+#include "zones/dnssec_reader.hpp"
+
+namespace lodestar::zones {
+
+std::optional<DnssecPolicy> readDnssec(yaml::YamlReader& yaml, const yaml::Node& node, const std::string& directory) {
+  if (!yaml.expectMap(node, "dnssec", {"keys", "signature-lifetime", "refresh", "jitter", "denial", "cds"}))
+    return std::nullopt;
+  const size_t errorsBefore = yaml.diags().errors().size();
+  DnssecPolicy policy;
+  policy.where = yaml.at(node);
+  if (!node["keys"]) {
+    yaml.error(node, "dnssec", "missing key 'keys' (the key pairs that sign the zone, e.g. [Kgtm.example.test.+013+40000])");
+  } else if (auto files = yaml.stringList(node["keys"], "dnssec.keys")) {
+    for (size_t i = 0; i < files->size(); ++i) {
+      const std::string& f = (*files)[i];
+      const yaml::Node& at = node["keys"].isSequence() ? node["keys"].item(i) : node["keys"];
+      policy.keys.push_back({f.empty() || f[0] == '/' ? f : directory + f, yaml.at(at)});
+    }
+  }
+  constexpr uint64_t kYear = 366ull * 86400;
+  if (node["signature-lifetime"])
+    if (auto v = yaml.seconds(node["signature-lifetime"], "dnssec.signature-lifetime", 3 * 3600, kYear))
+      policy.lifetime = static_cast<uint32_t>(*v);
+  if (node["refresh"])
+    if (auto v = yaml.seconds(node["refresh"], "dnssec.refresh", 3600, kYear)) policy.refresh = static_cast<uint32_t>(*v);
+  if (node["jitter"])
+    if (auto v = yaml.seconds(node["jitter"], "dnssec.jitter", 0, kYear)) policy.jitter = static_cast<uint32_t>(*v);
+  if (node["denial"])
+    if (auto v = yaml.string(node["denial"], "dnssec.denial")) {
+      if (*v == "compact") policy.denial = DnssecPolicy::Denial::Compact;
+      else if (*v == "white-lies")
+        yaml.error(node["denial"], "dnssec.denial", "white-lies (RFC 4470) is not supported yet; use compact (RFC 9824)");
+      else yaml.error(node["denial"], "dnssec.denial", "'" + *v + "' is not a denial; expected compact (RFC 9824) or white-lies (RFC 4470)");
+    }
+  if (node["cds"])
+    if (auto v = yaml.boolean(node["cds"], "dnssec.cds")) policy.publishCds = *v;
+  // A signature made again only when it has expired is one resolvers see expire: refresh
+  // and jitter must leave time before the end.
+  if (yaml.diags().errors().size() == errorsBefore && policy.refresh + policy.jitter + policy.inceptionOffset >= policy.lifetime)
+    yaml.error(node, "dnssec", "refresh (" + std::to_string(policy.refresh) + " s) plus jitter (" + std::to_string(policy.jitter) +
+                                   " s) must be well below signature-lifetime (" + std::to_string(policy.lifetime) +
+                                   " s): signatures are made again once less than refresh is left");
+  if (yaml.diags().errors().size() != errorsBefore) return std::nullopt;
+  return policy;
+}
+
+}  // namespace lodestar::zones
