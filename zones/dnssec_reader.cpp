@@ -1,5 +1,7 @@
 #include "zones/dnssec_reader.hpp"
 
+#include "zones/yaml/file_read.hpp"
+
 namespace lodestar::zones {
 
 std::optional<DnssecPolicy> readDnssec(yaml::YamlReader& yaml, const yaml::Node& node, const std::string& directory) {
@@ -15,6 +17,13 @@ std::optional<DnssecPolicy> readDnssec(yaml::YamlReader& yaml, const yaml::Node&
       const std::string& f = (*files)[i];
       const yaml::Node& at = node["keys"].isSequence() ? node["keys"].item(i) : node["keys"];
       policy.keys.push_back({f.empty() || f[0] == '/' ? f : directory + f, yaml.at(at)});
+      // The public half is a source of the zone: a key file replaced under the same name
+      // compiles the zone again, and the nodes of a cluster compare what they sign with.
+      std::string base = policy.keys.back().path, error;
+      for (std::string_view suffix : {".key", ".private"})
+        if (base.size() > suffix.size() && base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0)
+          base.resize(base.size() - suffix.size());
+      if (auto text = yaml::readWholeFile(base + ".key", 64 * 1024, error)) yaml.diags().noteSource(base + ".key", *text);
     }
   }
   constexpr uint64_t kYear = 366ull * 86400;

@@ -2,6 +2,8 @@
 // replaces a view keeps that view's zones whose files are unchanged instead of compiling them.
 #include "zones/view_loader.hpp"
 
+#include <ctime>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -155,7 +157,9 @@ LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_p
     const std::string& f = files[i];
     std::shared_ptr<Zone> zone;
     auto kept = keep.find(f);
-    if (kept != keep.end() && policyDigests[i] && unchanged(*kept->second->origin(), *policyDigests[i])) {
+    // A signed zone whose signatures are due to be made again is compiled (and signed) anew.
+    const bool due = kept != keep.end() && kept->second->resignAt() && kept->second->resignAt() <= std::time(nullptr);
+    if (kept != keep.end() && !due && policyDigests[i] && unchanged(*kept->second->origin(), *policyDigests[i])) {
       zone = kept->second;
       for (const auto& [path, digest] : zone->origin()->sources) diags.noteSource(path, digest);
       for (const auto& w : zone->origin()->warnings) diags.warning(w.where, w.message);

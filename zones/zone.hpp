@@ -114,6 +114,9 @@ class Zone {
   /// answers from it). Static sets then have their signatures beside them in each node.
   const ZoneKeys* keys() const noexcept { return keys_.get(); }
   bool isSigned() const noexcept { return keys_ != nullptr; }
+  /// When its static signatures must be made again (seconds since the epoch; 0: never): a
+  /// load at or after it compiles and signs the zone anew instead of keeping it.
+  uint32_t resignAt() const noexcept { return resignAt_; }
 
   /// The files it was compiled from (null when built by hand, never kept by a later load).
   const ZoneOrigin* origin() const noexcept { return origin_.get(); }
@@ -142,6 +145,7 @@ class Zone {
   std::unique_ptr<const ZoneOrigin> origin_;
   std::unique_ptr<const DnssecPolicy> dnssec_;
   std::shared_ptr<const ZoneKeys> keys_;
+  uint32_t resignAt_ = 0;
 };
 
 }  // namespace lodestar::zones

@@ -17,7 +17,11 @@ class ZoneEditor {
   Arena& arena() noexcept { return zone_.arena_; }
   /// `node` (of this zone) holds its sets, then `added` (kept in the zone's arena).
   void append(const Node& node, std::span<const RRset> added);
-  void setKeys(std::shared_ptr<const ZoneKeys> keys) noexcept { zone_.keys_ = std::move(keys); }
+  /// The zone is signed with `keys`; its static signatures are due again at `resignAt`.
+  void setKeys(std::shared_ptr<const ZoneKeys> keys, uint32_t resignAt) noexcept {
+    zone_.keys_ = std::move(keys);
+    zone_.resignAt_ = resignAt;
+  }
 
  private:
   Zone& zone_;

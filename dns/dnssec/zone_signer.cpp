@@ -193,7 +193,8 @@ bool signZone(zones::Zone& zone, uint32_t now, yaml::Diagnostics& diags) {
     diags.error(policy->where, "dnssec: OpenSSL could not sign with the zone's keys");
     return false;
   }
-  signer.editor().setKeys(std::move(keys));
+  const uint32_t resignAt = keys->refreshAt();
+  signer.editor().setKeys(std::move(keys), resignAt);
   return true;
 }
 

@@ -427,7 +427,29 @@ class Daemon {
     if (std::string line = packetErrors_.observe(totals(), std::chrono::steady_clock::now(), warning); !line.empty())
       logLine(warning ? LogLevel::Warning : LogLevel::Info, line);
     armWindowEdge();
+    resignWhenDue(now);
     loop_.after(std::chrono::milliseconds(1000), [this] { tick(); });
+  }
+
+  // A signed zone's static signatures are made again before they expire, without a restart:
+  // a reload compiles and signs the zones that are due (zones::Zone::resignAt) and keeps the
+  // rest. A reload that fails (a file broken meanwhile) is tried again every five minutes.
+  void resignWhenDue(int64_t now) {
+    const zones::View* view = publisher_->current();
+    if (view != resignView_ || now >= resignLooked_ + 60) {  // a minute: a view freed, another at its address
+      resignView_ = view;
+      resignLooked_ = now;
+      resignDue_ = 0;
+      for (const auto& zone : view->zones())
+        if (zone->resignAt() && (!resignDue_ || zone->resignAt() < resignDue_)) {
+          resignDue_ = zone->resignAt();
+          resignZone_ = wire::nameToText(zone->apex());
+        }
+    }
+    if (!resignDue_ || now < resignDue_ || now < nextResignTry_ || loader_->running()) return;
+    nextResignTry_ = now + 300;
+    logLine(LogLevel::Info, "re-signing: the signatures of " + resignZone_ + " are due to be made again; reloading");
+    loader_->request({true, false, nullptr});
   }
 
   // Windows open and close on their edge by this node's clock, within a few ms, not at the
@@ -861,6 +883,11 @@ class Daemon {
   std::unique_ptr<AdminControl> admin_;       // operator overrides: outlives the cluster node that calls it
   loop::EventLoop::TimerId edgeTimer_ = 0;    // at the next window edge (0: none armed)
   int64_t edgeArmed_ = 0;                     // that edge, unix seconds
+  const zones::View* resignView_ = nullptr;   // the view resignDue_ was found in
+  int64_t resignDue_ = 0;                     // its earliest zones::Zone::resignAt (0: none)
+  std::string resignZone_;                    // that zone, for the log
+  int64_t resignLooked_ = 0;
+  int64_t nextResignTry_ = 0;
   int exitCode_ = 0;                          // 1: stopped because it must not run (cluster: name taken)
   std::unique_ptr<dnstap::TapWriter> tap_;  // with dnstap: in the configuration
   std::unique_ptr<ClusterNode> cluster_;      // with cluster: in the configuration

@@ -1,17 +1,25 @@
 // Fuzz target: any bytes through the parser and the whole answer path, against the steered
 // test view (every policy kind, CNAME pools, static data, a delegation) in health and admin
-// states drawn from the input, from a client the input picks; every answer is checked
-// against the invariants of tests/support/answer_invariants.hpp, and a broken one aborts.
+// states drawn from the input, from a client the input picks, and against a signed zone
+// (tests/data/dnssec) through the signing stage, so DO=1 queries meet signatures made at load
+// and online; every answer is checked against the invariants of
+// tests/support/answer_invariants.hpp, and a broken one aborts.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <random>
 #include <string>
 
+#include "dns/dnssec/online_signer.hpp"
+#include "dns/dnssec/zone_signer.hpp"
+#include "dns/engine/answer.hpp"
 #include "tests/support/answer_invariants.hpp"
 #include "tests/support/engine_call.hpp"
 #include "tests/support/steered_view.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "zones/view_loader.hpp"
 
 using namespace lodestar;
 
@@ -27,6 +35,28 @@ zones::LoadedView& fuzzView() {
     }
   }();
   return loaded;
+}
+
+// The signed zone, signed once; its answers go through a pipeline with the signing stage.
+struct Signed {
+  std::unique_ptr<zones::View> view;
+  engine::QueryStats stats;
+  dnssec::OnlineSigner signer;
+  engine::Pipeline pipeline{stats};
+};
+Signed& signedZone() {
+  static Signed* s = [] {
+    auto* out = new Signed;
+    yaml::Diagnostics diags;
+    out->view = zones::loadView({test::dataPath("dnssec/signed.example.yaml")}, nullptr, diags);
+    if (!out->view || !dnssec::signView(*out->view, static_cast<uint32_t>(std::time(nullptr)), diags)) {
+      std::fprintf(stderr, "cannot load the signed fuzz zone:\n%s", diags.report().c_str());
+      std::abort();
+    }
+    out->pipeline.add(out->signer);
+    return out;
+  }();
+  return *s;
 }
 
 // FNV-1a of the input: the same bytes always meet the same states and client, so every
@@ -54,6 +84,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   test::drawStates(view, *fuzz.admin, rng);
   const char* source = test::kClientAddresses[rng() % std::size(test::kClientAddresses)];
   engine::QueryStats stats;
+  Signed& sz = signedZone();
+  for (auto transport : {engine::Transport::Udp, engine::Transport::Tcp}) {
+    engine::Client client{*wire::Address::parse(source), transport, static_cast<uint32_t>(rng()), nullptr};
+    engine::AnswerContext a(data, size, client, out, sizeof out);
+    const size_t n = engine::answerQuery(a, *sz.view, sz.pipeline);
+    const bool udp = transport == engine::Transport::Udp;
+    if (std::string rule = test::answerViolation(data, size, out, n, udp); !rule.empty()) broken(rule, data, size, udp);
+  }
   for (auto transport : {engine::Transport::Udp, engine::Transport::Tcp}) {
     engine::Client client{*wire::Address::parse(source), transport, static_cast<uint32_t>(rng()), nullptr};
     size_t n = test::answerInto(view, data, size, client, out, sizeof out, stats);

@@ -15,7 +15,9 @@
 #include "dns/dnssec/zone_signer.hpp"
 #include "dns/engine/answer.hpp"
 #include "tests/support/dns_message.hpp"
+#include "tests/support/dnssec_keys.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "health/state/registry.hpp"
 #include "zones/ldns.hpp"
 #include "zones/view_loader.hpp"
 
@@ -26,22 +28,7 @@ namespace {
 
 // A key pair as ldns-keygen writes it; returns its base name (Kzone.+alg+tag).
 std::string writeKey(const TempDir& dir, const char* zone, ldns_signing_algorithm alg, bool ksk) {
-  ldns_key* key = ldns_key_new_frm_algorithm(alg, alg == LDNS_SIGN_ED25519 ? 256 : 256);
-  REQUIRE(key);
-  ldns_key_set_flags(key, ksk ? 257 : 256);
-  ldns_key_set_pubkey_owner(key, ldns_dname_new_frm_str(zone));
-  ldns_rr* rr = ldns_key2rr(key);
-  const std::string base = std::string("K") + zone + "+" + (alg == LDNS_SIGN_ED25519 ? "015" : "013") + "+" +
-                           std::to_string(ldns_calc_keytag(rr));
-  FILE* pub = std::fopen((dir.path() + "/" + base + ".key").c_str(), "w");
-  ldns_rr_print(pub, rr);
-  std::fclose(pub);
-  FILE* priv = std::fopen((dir.path() + "/" + base + ".private").c_str(), "w");
-  ldns_key_print(priv, key);
-  std::fclose(priv);
-  ldns_rr_free(rr);
-  ldns_key_deep_free(key);
-  return base;
+  return writeKeyPair(dir, zone, alg == LDNS_SIGN_ED25519 ? 15 : 13, ksk);
 }
 
 const char* kZone = R"(zone: signed.test
@@ -246,4 +233,39 @@ TEST_CASE("dnssec: a key that cannot sign the zone is reported at its place in t
   CHECK(text.find("the key is for other.test., not for the zone signed.test.") != std::string::npos);
   CHECK(text.find("Kmissing.key: cannot be read") != std::string::npos);
   CHECK_FALSE(view->zones().front()->isSigned());
+}
+
+TEST_CASE("dnssec: a reload keeps a signed zone until its signatures are due, or its key file changes, then signs it anew",
+          "[dnssec]") {
+  TempDir dir;
+  const std::string key = writeKey(dir, "signed.test.", LDNS_SIGN_ECDSAP256SHA256, true);
+  const std::string file = dir.write("signed.test.yaml", std::string(kZone) + "dnssec:\n  keys: [" + key + "]\n");
+  health::Registry registry;
+  const uint32_t now = static_cast<uint32_t>(std::time(nullptr));
+  auto load = [&](const zones::View* previous, uint32_t signAt) {
+    yaml::Diagnostics diags;
+    auto loaded = zones::loadViewAndAdmin({file}, nullptr, diags, &registry, previous);
+    INFO(diags.report());
+    REQUIRE(loaded.view);
+    REQUIRE(dnssec::signView(*loaded.view, signAt, diags));
+    return loaded;
+  };
+  auto fresh = load(nullptr, now);
+  CHECK(fresh.view->zones().front()->resignAt() > now + 6 * 86400);  // 14 days, less 7 of refresh and the jitter
+  auto again = load(fresh.view.get(), now);
+  CHECK(again.kept == 1);
+  CHECK(again.view->zones().front() == fresh.view->zones().front());
+  // Signed eight days ago: less than the refresh (7 days) is left, so the next load signs it anew.
+  auto old = load(nullptr, now - 8 * 86400);
+  CHECK(old.view->zones().front()->resignAt() <= now);
+  auto resigned = load(old.view.get(), now);
+  CHECK(resigned.kept == 0);
+  CHECK(resigned.compiled == 1);
+  CHECK(resigned.view->zones().front()->resignAt() > now);
+  // The same key's file rewritten (here: another key under the old name) is a changed source.
+  const std::string other = writeKey(dir, "signed.test.", LDNS_SIGN_ECDSAP256SHA256, true);
+  std::rename((dir.path() + "/" + other + ".key").c_str(), (dir.path() + "/" + key + ".key").c_str());
+  std::rename((dir.path() + "/" + other + ".private").c_str(), (dir.path() + "/" + key + ".private").c_str());
+  auto rekeyed = load(resigned.view.get(), now);
+  CHECK(rekeyed.kept == 0);
 }

@@ -13,9 +13,15 @@
 #include <string>
 #include <vector>
 
+#include "dns/dnssec/online_signer.hpp"
+#include "dns/dnssec/zone_signer.hpp"
+#include "dns/engine/answer.hpp"
 #include "tests/support/dns_message.hpp"
+#include "tests/support/dnssec_keys.hpp"
 #include "tests/support/engine_call.hpp"
 #include "tests/support/steered_view.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "zones/view_loader.hpp"
 
 using namespace lodestar;
 using test::Bytes;
@@ -170,4 +176,55 @@ TEST_CASE("the answer path allocates nothing for any answer kind, in changing he
     INFO(c.what);
     CHECK(c.seen > 0);
   }
+}
+
+TEST_CASE("the answer path allocates nothing for DO=1 answers of a signed zone once their signatures are cached",
+          "[engine][alloc][dnssec]") {
+  test::TempDir dir;
+  const std::string key = test::writeKeyPair(dir, "signed.test.", 13, true);
+  dir.write("signed.test.yaml", "zone: signed.test\nsoa: {serial: 1}\nnameservers: {ns1: 192.0.2.53}\n"
+                                "regions:\n  east: {latitude: 39, longitude: -77.5}\n  west: {latitude: 37, longitude: -122}\n"
+                                "pools:\n  web:\n    regions:\n      east: [192.0.2.10, 192.0.2.11, 2001:db8::10]\n"
+                                "      west: [192.0.2.20]\n"
+                                "records:\n  app:\n    steer: {policy: failover, pool: web, order: [east, west]}\n"
+                                "  mail: {A: 192.0.2.25}\n  alias: {CNAME: app}\n"
+                                "dnssec:\n  keys: [" + key + "]\n");
+  yaml::Diagnostics diags;
+  auto view = zones::loadView({dir.path() + "/signed.test.yaml"}, nullptr, diags);
+  INFO(diags.report());
+  REQUIRE(view);
+  REQUIRE(dnssec::signView(*view, static_cast<uint32_t>(std::time(nullptr)), diags));
+  auto q = [](const char* name, uint16_t type) {
+    QueryBuilder b;
+    b.name(name).type(type).withEdns(1232).ecs("198.51.100.0/24");
+    b.dnssecOk = true;
+    return b.bytes();
+  };
+  const std::vector<Bytes> queries = {q("app.signed.test.", 1),   q("app.signed.test.", 28), q("app.signed.test.", 16),
+                                      q("alias.signed.test.", 1), q("mail.signed.test.", 1), q("gone.signed.test.", 1),
+                                      q("signed.test.", 48)};
+  engine::QueryStats stats;
+  engine::Pipeline pipeline(stats);
+  dnssec::OnlineSigner signer;
+  pipeline.add(signer);
+  static uint8_t out[65535];
+  const engine::Client client{wire::Address::parse("192.0.2.1").value(), engine::Transport::Udp, 0, nullptr};
+  auto answerAll = [&] {
+    size_t signatures = 0;
+    for (const Bytes& query : queries) {
+      engine::AnswerContext a(query.data(), query.size(), client, out, sizeof out);
+      const size_t n = engine::answerQuery(a, *view, pipeline);
+      signatures += n > 0;
+    }
+    return signatures;
+  };
+  answerAll();  // the first answers sign, and take the cache's memory
+  const uint64_t signings = signer.counters().signings;
+  const uint64_t before = gAllocations.load();
+  size_t answered = 0;
+  for (int round = 0; round < 2000; ++round) answered += answerAll();
+  CHECK(gAllocations.load() - before == 0);
+  CHECK(answered == 2000 * queries.size());
+  CHECK(signer.counters().signings == signings);  // every later answer was a hit
+  CHECK(signer.counters().hits >= 2000 * 4);
 }

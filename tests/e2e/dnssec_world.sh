@@ -1,0 +1,482 @@
+#!/usr/bin/env bash
+# DNSSEC from the root down (issue 27, "the root-and-parent resolver world").
+#
+# dnssec_test.cpp shows that Unbound validates Lodestar when it trusts the zone's own DS. That
+# leaves out the part operators meet first: the DS published at a parent, and a resolver that
+# trusts only the root. This script builds that world on loopback, with nothing from outside:
+#
+#   127.53.0.1:53   NSD, serving the root "." and the parent "example.test.", both signed with
+#                   ldns-signzone. The root delegates example.test. directly (test. is an empty
+#                   non-terminal of the root zone); the parent delegates gtm.example.test. to
+#                   Lodestar and carries the DS that `ldns-keygen -k` wrote beside Lodestar's KSK.
+#   127.53.0.2:53   Lodestar, the build's demo site with keys added, authoritative for
+#                   gtm.example.test. Real HTTP backends on its six endpoints, when the build
+#                   has lodestar-demo-backend.
+#   127.53.0.3:P    Unbound, whose only trust anchor is the root's DS and whose root hints
+#                   point at NSD. It sends ECS to Lodestar, so steering is exercised.
+#
+# Port 53 is not a choice: a resolver follows referrals to port 53 only, so the authorities
+# must be there, and so the script must run as root.
+#
+# Usage: dnssec_world.sh LODESTAR_BINARY DEMO_DIR      (DEMO_DIR: <build>/demo)
+# Exit: 0 all checks passed, 1 a check or the setup failed, 77 skipped (a tool missing, not
+# root). DNSSEC_WORLD_KEEP=1 keeps the temporary folder (configs, zones, logs) for a post-mortem.
+set -u -o pipefail
+
+if [[ $# -ne 2 ]]; then
+  echo "usage: $0 LODESTAR_BINARY DEMO_DIR" >&2
+  exit 1
+fi
+lodestar=$(realpath -e "$1" 2>/dev/null) || { echo "FAIL: no Lodestar binary at $1" >&2; exit 1; }
+demo=$(realpath -e "$2" 2>/dev/null) || { echo "FAIL: no demo folder at $2" >&2; exit 1; }
+[[ -x $lodestar ]] || { echo "FAIL: $lodestar is not executable" >&2; exit 1; }
+[[ -f $demo/lodestar.yaml && -f $demo/zones/gtm.example.test.yaml ]] ||
+  { echo "FAIL: $demo does not look like the build's demo copy (lodestar.yaml, zones/)" >&2; exit 1; }
+
+skip() { echo "SKIP: $*"; exit 77; }
+[[ $(id -u) -eq 0 ]] || skip "must run as root: NSD and Lodestar bind port 53, the only port a resolver follows referrals to"
+for tool in unbound unbound-checkconf nsd nsd-checkconf ldns-keygen ldns-signzone kdig ss pgrep; do
+  command -v "$tool" >/dev/null ||
+    skip "$tool is not installed (apt-get install unbound nsd ldnsutils knot-dnsutils iproute2 procps)"
+done
+have_delv=0
+command -v delv >/dev/null && have_delv=1   # a second, independent validator (BIND's), if present
+
+work=$(mktemp -d -t dnssec-world.XXXXXX) || { echo "FAIL: mktemp -d" >&2; exit 1; }
+started=$SECONDS
+
+# --- cleanup: stop only what this script started, newest first, and reap it -------------------
+pids=()
+
+alive() {  # running and not a zombie (kill -0 succeeds on a zombie, which we must still reap)
+  local state
+  state=$(sed -E 's/^[0-9]+ \(.*\) (.).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ -n $state && $state != Z ]]
+}
+
+descendants() {  # PID: its children's PIDs, theirs, and so on
+  local child
+  for child in $(pgrep -P "$1"); do
+    echo "$child"
+    descendants "$child"
+  done
+}
+
+# NSD forks: the process we started becomes xfrd, with "main" and its server below it, and it
+# can exit while they are still shutting down and holding port 53. So a process counts as
+# stopped only when everything it forked has exited too, and a rerun can bind at once. (Those
+# grandchildren end as zombies of init, which reaps them when it likes: not ours to wait for.)
+stop_pid() {
+  local pid=$1 i p running tree
+  tree=("$pid" $(descendants "$pid"))
+  kill -TERM "$pid" 2>/dev/null
+  for ((i = 0; i < 30; i++)); do  # 3 s for a clean exit, then no more patience
+    running=0
+    for p in "${tree[@]}"; do alive "$p" && running=1; done
+    ((running)) || break
+    sleep 0.1
+  done
+  for p in "${tree[@]}"; do alive "$p" && kill -KILL "$p" 2>/dev/null; done
+  wait "$pid" 2>/dev/null
+}
+
+cleanup() {
+  local i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop_pid "${pids[i]}"; done
+  if [[ ${DNSSEC_WORLD_KEEP:-0} == 1 ]]; then
+    echo "kept: $work"
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT   # the EXIT trap runs on the way out
+trap 'exit 143' TERM
+
+# Setup failures print the log that explains them, then stop: no check can mean anything.
+die() {
+  local msg=$1 log
+  shift
+  echo "FAIL (setup): $msg"
+  for log in "$@"; do
+    [[ -f $log ]] || continue
+    echo "--- $log (last 40 lines)"
+    tail -n 40 "$log" | sed 's/^/  | /'
+  done
+  echo "dnssec world: setup failed after $((SECONDS - started)) s"
+  exit 1
+}
+
+# A port nobody listens on (TCP or UDP), in the high range; bounded attempts.
+free_port() {
+  local port i
+  for ((i = 0; i < 50; i++)); do
+    port=$((20000 + RANDOM % 40000))
+    if [[ -z $(ss -Hlnut "sport = :$port" 2>/dev/null) ]]; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Port 53 on our two addresses must be ours: a leftover server there would answer instead.
+if [[ -n $(ss -Hlnut "( src 127.53.0.1 or src 127.53.0.2 or src 0.0.0.0 ) and sport = :53" 2>/dev/null) ]]; then
+  ss -Hlnutp "sport = :53"
+  die "something already listens on port 53 of 127.53.0.1/127.53.0.2 (or on 0.0.0.0:53)"
+fi
+
+# --- keys ---------------------------------------------------------------------------------
+# One combined key (flags 257) each for the root and the parent: ldns-signzone signs every
+# set with it. Lodestar gets the KSK/ZSK split the documentation describes.
+mkdir -p "$work/nsd" || die "mkdir"
+mkdir -p "$work/lodestar" && cp -a "$demo/." "$work/lodestar/" || die "cannot copy $demo"
+rm -rf "$work/lodestar/state"   # a demo run's overrides and socket are not ours to inherit
+zones=$work/lodestar/zones
+policy=$zones/gtm.example.test.yaml
+
+keygen() {  # DIR [-k] ZONE: prints the key's base name, K<zone>.+013+<tag>
+  (cd "$1" && shift && ldns-keygen -a ECDSAP256SHA256 "$@" 2>&1)
+}
+# (Run in $(...), keygen cannot stop the script itself: each caller checks.)
+root_key=$(keygen "$work/nsd" -k .) || die "ldns-keygen for the root: $root_key"
+parent_key=$(keygen "$work/nsd" -k example.test) || die "ldns-keygen for example.test: $parent_key"
+gtm_ksk=$(keygen "$zones" -k gtm.example.test) || die "ldns-keygen for Lodestar's KSK: $gtm_ksk"
+gtm_zsk=$(keygen "$zones" gtm.example.test) || die "ldns-keygen for Lodestar's ZSK: $gtm_zsk"
+
+# --- the root and the parent, signed, served by NSD ----------------------------------------
+cat >"$work/nsd/root.zone" <<EOF
+\$ORIGIN .
+\$TTL 3600
+.                     IN SOA a.root-servers.test. hostmaster.root-servers.test. 1 1800 900 604800 300
+.                     IN NS  a.root-servers.test.
+a.root-servers.test.  IN A   127.53.0.1
+; example.test. hangs directly off the root; test. is an empty non-terminal here.
+example.test.         IN NS  ns.example.test.
+ns.example.test.      IN A   127.53.0.1
+EOF
+cat "$work/nsd/$parent_key.ds" >>"$work/nsd/root.zone"
+
+cat >"$work/nsd/example.test.zone" <<EOF
+\$ORIGIN example.test.
+\$TTL 3600
+@          IN SOA ns.example.test. hostmaster.example.test. 1 1800 900 604800 300
+@          IN NS  ns
+ns         IN A   127.53.0.1
+; Lodestar's zone, with the DS of its KSK as ldns-keygen -k wrote it.
+gtm        IN NS  ns1.gtm
+ns1.gtm    IN A   127.53.0.2
+EOF
+cat "$zones/$gtm_ksk.ds" >>"$work/nsd/example.test.zone"
+
+(cd "$work/nsd" && ldns-signzone root.zone "$root_key" && ldns-signzone example.test.zone "$parent_key") \
+  >"$work/nsd/signzone.log" 2>&1 || die "ldns-signzone failed" "$work/nsd/signzone.log"
+
+cat >"$work/nsd/nsd.conf" <<EOF
+server:
+  ip-address: 127.53.0.1
+  port: 53
+  do-ip6: no
+  server-count: 1
+  username: ""
+  chroot: ""
+  zonesdir: "$work/nsd"
+  database: ""
+  zonelistfile: "$work/nsd/zone.list"
+  xfrdfile: "$work/nsd/xfrd.state"
+  xfrdir: "$work/nsd"
+  pidfile: "$work/nsd/nsd.pid"
+  logfile: "$work/nsd/nsd.log"
+  cookie-secret-file: "$work/nsd/cookiesecrets.txt"
+  verbosity: 1
+remote-control:
+  control-enable: no
+zone:
+  name: "."
+  zonefile: "$work/nsd/root.zone.signed"
+zone:
+  name: "example.test."
+  zonefile: "$work/nsd/example.test.zone.signed"
+EOF
+nsd-checkconf "$work/nsd/nsd.conf" >"$work/nsd/checkconf.log" 2>&1 ||
+  die "nsd-checkconf rejects the generated nsd.conf" "$work/nsd/checkconf.log"
+nsd -d -c "$work/nsd/nsd.conf" >"$work/nsd/stderr.log" 2>&1 &
+pids+=($!)
+
+# Ready when both zones are loaded: the parent's SOA comes back authoritative.
+ready=0
+for ((i = 0; i < 50; i++)); do
+  kdig @127.53.0.1 +time=1 +retry=0 example.test SOA 2>/dev/null | grep -q 'status: NOERROR' && { ready=1; break; }
+  alive "${pids[-1]}" || break
+  sleep 0.1
+done
+[[ $ready == 1 ]] || die "NSD did not answer for example.test. on 127.53.0.1:53" "$work/nsd/stderr.log" "$work/nsd/nsd.log"
+
+# --- Lodestar --------------------------------------------------------------------------------
+# Only our address, and ns1's glue pointing there: the NS set is what the resolver follows.
+awk '/^listen:/ { print "listen:"; print "  - 127.53.0.2:53"; skipping = 1; next }
+     skipping && /^[[:space:]]+-/ { next }
+     { skipping = 0; print }' "$demo/lodestar.yaml" >"$work/lodestar/lodestar.yaml" || die "editing lodestar.yaml"
+sed -i -e '/^[[:space:]]*ns2:[[:space:]]*::1[[:space:]]*$/d' \
+       -e 's/^\([[:space:]]*ns1:\)[[:space:]]*127\.0\.0\.1[[:space:]]*$/\1 127.53.0.2/' "$policy"
+grep -q '^  - 127.53.0.2:53$' "$work/lodestar/lodestar.yaml" ||
+  die "the demo's listen: list has changed shape; update this script"
+grep -q '^[[:space:]]*ns1: 127.53.0.2$' "$policy" && ! grep -q '^[[:space:]]*ns2:' "$policy" ||
+  die "the demo's nameservers: block has changed shape; update this script"
+! grep -q '^dnssec:' "$policy" || die "the demo zone already has a dnssec: block; update this script"
+
+# Real health checks, on a free port rather than 8080 so a demo running beside us is left alone.
+backend=$(dirname "$lodestar")/lodestar-demo-backend
+if [[ -x $backend ]]; then
+  check_port=$(free_port) || die "no free port for the backends"
+  sed -i "s/^\([[:space:]]*port:\)[[:space:]]*8080[[:space:]]*$/\1 $check_port/" "$policy"
+  grep -q "port: $check_port\$" "$policy" || die "the demo's check port (8080) has changed; update this script"
+  args=()
+  for region in 1 2 3; do args+=(--listen "127.0.$region.1:$check_port" --listen "127.0.$region.2:$check_port"); done
+  "$backend" "${args[@]}" >/dev/null 2>"$work/backend.log" &
+  pids+=($!)
+  ready=0
+  for ((i = 0; i < 50; i++)); do
+    (exec 3<>"/dev/tcp/127.0.3.2/$check_port") 2>/dev/null && { ready=1; break; }
+    sleep 0.1
+  done
+  [[ $ready == 1 ]] || die "the demo backends did not listen on port $check_port" "$work/backend.log"
+  echo "backends: 6 endpoints on port $check_port"
+else
+  # Without backends every endpoint is down and Lodestar fails open: each area still gets its
+  # first region, so the checks below hold either way.
+  echo "note: $backend not found; Lodestar answers fail-open"
+fi
+
+printf '\ndnssec:\n  keys: [%s, %s]\n' "$gtm_ksk" "$gtm_zsk" >>"$policy"
+"$lodestar" --check -c "$work/lodestar/lodestar.yaml" >"$work/check.log" 2>&1 ||
+  die "lodestar --check rejects the configuration" "$work/check.log"
+(cd "$work/lodestar" && exec "$lodestar" -c "$work/lodestar/lodestar.yaml") >"$work/lodestar.out" 2>"$work/lodestar.log" &
+lodestar_pid=$!
+pids+=($lodestar_pid)
+ready=0
+for ((i = 0; i < 100; i++)); do
+  kdig @127.53.0.2 +time=1 +retry=0 gtm.example.test SOA 2>/dev/null | grep -q 'status: NOERROR' && { ready=1; break; }
+  alive "$lodestar_pid" || break
+  sleep 0.1
+done
+[[ $ready == 1 ]] || die "Lodestar did not answer on 127.53.0.2:53" "$work/lodestar.log" "$work/lodestar.out"
+
+# With real backends, wait for the first probes to mark all six endpoints up: until then an
+# area may be steered away from its own region, and the checks would be about timing.
+ctl=$(dirname "$lodestar")/lodestarctl
+if [[ -n ${check_port:-} && -x $ctl ]]; then
+  up=0
+  for ((i = 0; i < 50; i++)); do
+    up=$("$ctl" -c "$work/lodestar/lodestar.yaml" status 2>/dev/null | grep -c '  up  serving')
+    [[ $up -ge 6 ]] && break
+    sleep 0.1
+  done
+  [[ $up -ge 6 ]] || { "$ctl" -c "$work/lodestar/lodestar.yaml" status; die "the six endpoints did not come up" "$work/lodestar.log"; }
+  echo "health: all 6 endpoints up"
+fi
+
+# --- Unbound, trusting the root only -------------------------------------------------------
+cat >"$work/root.hints" <<EOF
+.                     3600000 IN NS a.root-servers.test.
+a.root-servers.test.  3600000 IN A  127.53.0.1
+EOF
+cp "$work/nsd/$root_key.ds" "$work/root.anchor"
+
+# NAME PORT: a fresh resolver. A second one later stands in for a cache flush, so nothing it
+# learnt before the key change can answer for it.
+start_unbound() {
+  local name=$1 port=$2 conf=$work/$1.conf i
+  cat >"$conf" <<EOF
+server:
+  interface: 127.53.0.3@$port
+  port: $port
+  do-ip6: no
+  do-daemonize: no
+  username: ""
+  chroot: ""
+  pidfile: ""
+  use-syslog: no
+  directory: "$work"
+  logfile: "$work/$name.log"
+  verbosity: 1
+  val-log-level: 2
+  # The authorities are on 127.53.0.0/24; test. is otherwise one of Unbound's local zones.
+  do-not-query-localhost: no
+  local-zone: "test." nodefault
+  root-hints: "$work/root.hints"
+  trust-anchor-file: "$work/root.anchor"
+  module-config: "subnetcache validator iterator"
+  send-client-subnet: 127.53.0.2
+EOF
+  unbound-checkconf "$conf" >"$work/$name.checkconf.log" 2>&1 ||
+    die "unbound-checkconf rejects $conf" "$work/$name.checkconf.log"
+  unbound -d -c "$conf" >"$work/$name.stderr" 2>&1 &
+  pids+=($!)
+  for ((i = 0; i < 50; i++)); do
+    kdig @127.53.0.3 -p "$port" +time=1 +retry=0 version.server CH TXT >/dev/null 2>&1 && return 0
+    alive "${pids[-1]}" || break
+    sleep 0.1
+  done
+  die "Unbound ($name) did not answer on 127.53.0.3:$port" "$work/$name.stderr" "$work/$name.log"
+}
+port=$(free_port) || die "no free port for Unbound"
+start_unbound unbound "$port"
+echo "world: root+parent on NSD 127.53.0.1:53, Lodestar 127.53.0.2:53, Unbound 127.53.0.3:$port (setup $((SECONDS - started)) s)"
+
+# --- checks ----------------------------------------------------------------------------------
+passed=0
+total=0
+failed=()
+
+# The resolver's answer, with the DNSSEC records, as text.
+ask() {  # PORT kdig-args...
+  local p=$1
+  shift
+  kdig @127.53.0.3 -p "$p" +dnssec +time=3 +retry=1 "$@" 2>&1
+}
+
+section() {  # kdig output, section name (ANSWER, AUTHORITY): its record lines
+  awk -v want=";; $2 SECTION:" '$0 == want { on = 1; next } on && /^$/ { exit } on { print }' <<<"$1"
+}
+
+# NAME OUTPUT CONDITION...: one check, its kdig output shown. Conditions:
+#   status=RCODE   ad   noanswer   a=PREFIX (every A in the answer starts so, at least one)
+#   rrsig=TYPE (an RRSIG covering TYPE in the answer)   nxname (the compact denial's NSEC)
+#   log=REGEX (a line of the fresh resolver's log matches: why it failed)
+check() {
+  local name=$1 out=$2 cond problems=() flags addrs
+  shift 2
+  total=$((total + 1))
+  flags=$(grep -m1 '^;; Flags:' <<<"$out" | sed 's/^;; Flags: \([^;]*\);.*/\1/')
+  for cond in "$@"; do
+    case $cond in
+      status=*)
+        grep -q "status: ${cond#status=};" <<<"$out" || problems+=("status is not ${cond#status=}") ;;
+      ad)
+        [[ " $flags " == *" ad "* ]] || problems+=("no AD flag (flags: ${flags:-none})") ;;
+      noanswer)
+        grep -q 'ANSWER: 0;' <<<"$out" || problems+=("the answer section is not empty") ;;
+      a=*)
+        addrs=$(section "$out" ANSWER | awk '$4 == "A" { print $5 }')
+        [[ -n $addrs ]] || problems+=("no A record in the answer")
+        [[ -z $(grep -v "^${cond#a=}" <<<"$addrs") ]] || problems+=("an A record outside ${cond#a=}*: $(echo $addrs)") ;;
+      rrsig=*)
+        section "$out" ANSWER | awk -v t="${cond#rrsig=}" '$4 == "RRSIG" && $5 == t { f = 1 } END { exit !f }' ||
+          problems+=("no RRSIG over ${cond#rrsig=} in the answer") ;;
+      nxname)
+        section "$out" AUTHORITY | grep -Eq $'\tNSEC\t.*(NXNAME|TYPE128)' ||
+          problems+=("no NSEC listing NXNAME (RFC 9824) in the authority section") ;;
+      log=*)
+        grep -Eq "${cond#log=}" "$work/unbound-fresh.log" || problems+=("the resolver's log has no line matching ${cond#log=}") ;;
+    esac
+  done
+  echo
+  echo "== check $total: $name"
+  sed 's/^/   /' <<<"$out"
+  if [[ ${#problems[@]} -eq 0 ]]; then
+    passed=$((passed + 1))
+    echo "   -> PASS"
+  else
+    failed+=("$total: $name")
+    printf '   -> FAIL: %s\n' "${problems[@]}"
+  fi
+}
+
+# (1) Steering through a validating resolver: each area's ECS subnet reaches Lodestar, which
+# signs the answer it gives; the demo's geo database puts these in NA, EU and AS.
+check "www A, North America (ECS 192.0.2.0/24) -> us-east, validated" \
+  "$(ask "$port" +subnet=192.0.2.0/24 www.gtm.example.test A)" status=NOERROR ad a=127.0.1. rrsig=A
+check "www A, Europe (ECS 198.51.100.0/24) -> eu-west, validated" \
+  "$(ask "$port" +subnet=198.51.100.0/24 www.gtm.example.test A)" status=NOERROR ad a=127.0.2. rrsig=A
+check "www A, Asia (ECS 203.0.113.0/24) -> ap-northeast, validated" \
+  "$(ask "$port" +subnet=203.0.113.0/24 www.gtm.example.test A)" status=NOERROR ad a=127.0.3. rrsig=A
+# (2) Static data, signed at load.
+check "gtm.example.test MX (static), validated" \
+  "$(ask "$port" gtm.example.test MX)" status=NOERROR ad rrsig=MX
+# (3) A name that does not exist: RFC 9824 compact denial, NOERROR with NSEC(NXNAME).
+check "no-such.gtm.example.test A (compact denial), validated" \
+  "$(ask "$port" no-such.gtm.example.test A)" status=NOERROR noanswer ad nxname
+# (4) A type the steered name lacks (the pool is IPv4 only): NODATA, signed online.
+check "www AAAA (NODATA on a steered name), validated" \
+  "$(ask "$port" www.gtm.example.test AAAA)" status=NOERROR noanswer ad
+# (5) The parent's own data: the chain from the root anchor through NSD holds by itself.
+check "example.test SOA (the parent, from the root anchor), validated" \
+  "$(ask "$port" example.test SOA)" status=NOERROR ad rrsig=SOA
+
+# BIND's validator, asking through Unbound but trusting nothing it says: a second opinion on
+# the same chain (delv cannot send ECS, so it gets Unbound's own subnet's answer).
+if [[ $have_delv == 1 ]]; then
+  tag=$(awk '{ print $4 }' "$work/nsd/$root_key.ds")
+  digest=$(awk '{ print $7 }' "$work/nsd/$root_key.ds")
+  printf 'trust-anchors { "." static-ds %s 13 2 "%s"; };\n' "$tag" "$digest" >"$work/root.delv"
+  # QUERY|VERDICT: a NODATA proof (the compact denial) is "negative response, fully validated";
+  # delv also prints "resolution failed: ncache nxrrset" for it, which is not a failure.
+  for qv in "www.gtm.example.test A|; fully validated" \
+            "no-such.gtm.example.test A|; negative response, fully validated"; do
+    q=${qv%%|*}
+    out=$(delv @127.53.0.3 -p "$port" -a "$work/root.delv" +root=. $q 2>&1)
+    total=$((total + 1))
+    echo
+    echo "== check $total: delv $q: '${qv#*|}' from the root"
+    sed 's/^/   /' <<<"$out"
+    if grep -qxF "${qv#*|}" <<<"$out"; then
+      passed=$((passed + 1))
+      echo "   -> PASS"
+    else
+      failed+=("$total: delv $q")
+      echo "   -> FAIL: delv did not say '${qv#*|}'"
+    fi
+  done
+else
+  echo "note: delv not installed; BIND's second opinion skipped"
+fi
+
+# (6) The validation is real: Lodestar signs with two fresh keys that the parent's DS does not
+# name. A resolver that has not seen the zone before must refuse the answers (SERVFAIL), and
+# its log must say it was DNSSEC that failed, not Lodestar being unreachable.
+echo
+echo "== breaking the chain: Lodestar switches to keys the parent has no DS for"
+new_ksk=$(keygen "$zones" -k gtm.example.test) || die "ldns-keygen for the new KSK: $new_ksk"
+new_zsk=$(keygen "$zones" gtm.example.test) || die "ldns-keygen for the new ZSK: $new_zsk"
+sed -i "s/^  keys: \[.*\]\$/  keys: [$new_ksk, $new_zsk]/" "$policy"
+grep -q "keys: \[$new_ksk, $new_zsk\]" "$policy" || die "could not rewrite the keys: line"
+reloads=$(grep -c 'reloaded:' "$work/lodestar.log")
+kill -HUP "$lodestar_pid"
+for ((i = 0; i < 50; i++)); do
+  (($(grep -c 'reloaded:' "$work/lodestar.log") > reloads)) && break
+  sleep 0.1
+done
+(($(grep -c 'reloaded:' "$work/lodestar.log") > reloads)) || die "Lodestar did not reload within 5 s" "$work/lodestar.log"
+# Lodestar itself must now publish the new KSK, or a SERVFAIL below would prove nothing.
+new_pub=$(awk '$4 == "DNSKEY" { for (i = 8; i <= NF && $i !~ /^;/; i++) printf "%s", $i }' "$zones/$new_ksk.key")
+direct=$(kdig @127.53.0.2 +time=2 +retry=1 +dnssec +nosplit gtm.example.test DNSKEY 2>&1)
+grep -qF "$new_pub" <<<"$direct" || { echo "$direct"; die "Lodestar does not publish the new KSK after the reload" "$work/lodestar.log"; }
+echo "   Lodestar reloaded and publishes the new keys ($new_ksk, $new_zsk)"
+
+fresh_port=$(free_port) || die "no free port for the second Unbound"
+start_unbound unbound-fresh "$fresh_port"
+check "www A after the key change, fresh resolver: SERVFAIL (bogus)" \
+  "$(ask "$fresh_port" +subnet=192.0.2.0/24 www.gtm.example.test A)" status=SERVFAIL \
+  'log=validation failure <www\.gtm\.example\.test\. A IN>'
+# The failure is the child's alone: the same resolver still validates the parent.
+check "example.test SOA through the same fresh resolver, still validated" \
+  "$(ask "$fresh_port" example.test SOA)" status=NOERROR ad
+
+echo
+if [[ -s $work/unbound.log ]] && grep -q 'validation failure' "$work/unbound.log"; then
+  # The first resolver should never have had a reason to complain; say so when it did.
+  echo "note: the first resolver logged validation failures:"
+  grep 'validation failure' "$work/unbound.log" | head -n 10 | sed 's/^/   /'
+fi
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "failed checks:"
+  printf '   %s\n' "${failed[@]}"
+  for log in unbound.log unbound-fresh.log lodestar.log nsd/nsd.log; do
+    [[ -s $work/$log ]] || continue
+    echo "--- $log (last 30 lines)"
+    tail -n 30 "$work/$log" | sed 's/^/  | /'
+  done
+fi
+echo "dnssec world: $passed/$total checks passed ($((SECONDS - started)) s)"
+[[ $passed -eq $total ]]
