@@ -30,6 +30,7 @@
 #include "dns/server/control_server.hpp"
 #include "dns/server/descriptor_budget.hpp"
 #include "dns/server/explain.hpp"
+#include "dns/server/dnssec_report.hpp"
 #include "dns/server/fail_open_watch.hpp"
 #include "dns/server/packet_error_log.hpp"
 #include "dns/server/systemd_notify.hpp"
@@ -691,6 +692,15 @@ class Daemon {
            auto r = explain(*publisher_->current(), args);
            reply(r.contains("error") ? control::failure(r["error"].get<std::string>()) : control::success(r));
          }},
+        {"dnssec", {{"zone", ArgumentType::String}},
+         [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
+           const std::string zone = args.value("zone", std::string());
+           auto zones = dnssecReport(*publisher_->current(), zone);
+           if (zones.empty())
+             return reply(control::failure(zone.empty() ? "no zone is signed (dnssec: in a zone policy file; docs/dnssec.md)"
+                                                        : "zone " + zone + " is not served here, or not signed"));
+           reply(control::success({{"zones", std::move(zones)}}));
+         }},
         {"stats", {}, [this](const nlohmann::json&, uid_t, const ControlServer::Reply& reply) { reply(control::success(stats())); }},
         {"history", {{"limit", ArgumentType::Integer}},
          [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
@@ -752,6 +762,7 @@ class Daemon {
                                      withNodes});
     s["fail_open"] = failOpen_->records();  // printed first
     if (xdp_) s["xdp"] = xdp_->status();
+    if (auto signedZones = dnssecReport(*publisher_->current()); !signedZones.empty()) s["dnssec"] = std::move(signedZones);
     return s;
   }
 

@@ -9,7 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "tests/support/command.hpp"
@@ -150,6 +152,26 @@ TEST_CASE("dnssec: Unbound validates steered, static and denied answers, after a
     CHECK(validated(out));
     CHECK(out.find("127.0.2.") == std::string::npos);
     CHECK(out.find("RRSIG\tA 13") != std::string::npos);
+  }
+  SECTION("lodestarctl dnssec ds prints the DS ldns-keygen wrote, and status names the keys and the expiry") {
+    const std::string ctl = std::string(LODESTARCTL_BINARY) + " -c " + demo.dir().path() + "/lodestar.yaml ";
+    auto ds = runCommand(ctl + "dnssec ds gtm.example.test");
+    REQUIRE(ds.status == 0);
+    std::ifstream file(zones + "/" + ksk + ".ds");
+    std::string written((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    // ldns-keygen: "gtm.example.test.\tIN\tDS\tTAG 13 2 hex"; ours: "gtm.example.test. 300 IN DS TAG 13 2 HEX".
+    const std::string digest = written.substr(written.rfind(' ') + 1, 64);
+    std::string upper = digest;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    INFO(ds.output << "\n" << written);
+    CHECK(ds.output.find(" IN DS " + ksk.substr(ksk.rfind('+') + 1) + " 13 2 " + upper) != std::string::npos);
+    CHECK(ds.output.find(zsk.substr(zsk.rfind('+') + 1) + " 13 2") == std::string::npos);  // a ZSK has no DS
+    auto status = runCommand(ctl + "status");
+    INFO(status.output);
+    CHECK(status.output.find("DNSSEC gtm.example.test.: signed ") != std::string::npos);
+    CHECK(status.output.find("static signatures expire from ") != std::string::npos);
+    CHECK(status.output.find("KSK ECDSAP256SHA256 (13)") != std::string::npos);
+    CHECK(runCommand(ctl + "dnssec keys nosuch.test").status != 0);
   }
   SECTION("a resolver trusting another key gets SERVFAIL: the signatures are really checked") {
     Unbound wrong(demo.dir(), "unbound-wrong", demo.dir().path() + "/" + stranger + ".ds", d.port());

@@ -407,14 +407,14 @@ check "example.test SOA (the parent, from the root anchor), validated" \
 # BIND's validator, asking through Unbound but trusting nothing it says: a second opinion on
 # the same chain (delv cannot send ECS, so it gets Unbound's own subnet's answer).
 if [[ $have_delv == 1 ]]; then
-  tag=$(awk '{ print $4 }' "$work/nsd/$root_key.ds")
-  digest=$(awk '{ print $7 }' "$work/nsd/$root_key.ds")
-  printf 'trust-anchors { "." static-ds %s 13 2 "%s"; };\n' "$tag" "$digest" >"$work/root.delv"
+  # The same root DS, in BIND's syntax: ". IN DS tag alg digest-type digest" -> static-ds.
+  awk '{ printf "trust-anchors { \".\" static-ds %s %s %s \"%s\"; };\n", $4, $5, $6, $7 }' \
+    "$work/nsd/$root_key.ds" >"$work/root.delv"
   # QUERY|VERDICT: a NODATA proof (the compact denial) is "negative response, fully validated";
   # delv also prints "resolution failed: ncache nxrrset" for it, which is not a failure.
   for qv in "www.gtm.example.test A|; fully validated" \
             "no-such.gtm.example.test A|; negative response, fully validated"; do
-    q=${qv%%|*}
+    q=${qv%%|*}   # split on purpose below: NAME TYPE
     out=$(delv @127.53.0.3 -p "$port" -a "$work/root.delv" +root=. $q 2>&1)
     total=$((total + 1))
     echo

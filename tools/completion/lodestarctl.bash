@@ -6,7 +6,7 @@ _lodestarctl() {
   local cur prev words cword
   _init_completion || return
 
-  local commands="reload check ping status history drain undrain explain stats force-down force-up auto"
+  local commands="reload check ping status history drain undrain explain dnssec stats force-down force-up auto"
   local global="-c --config -s --socket --json -h --help -V --version"
 
   case $prev in
@@ -65,6 +65,8 @@ _lodestarctl() {
       esac
     done
     ((args == 1)) && COMPREPLY=($(compgen -W "A AAAA CNAME MX NS SOA TXT SRV CAA" -- "${cur^^}"))
+  elif [[ $command == dnssec && ${words[cword - 1]} == dnssec ]]; then
+    COMPREPLY=($(compgen -W "ds keys" -- "$cur"))
   fi
 } &&
   complete -F _lodestarctl lodestarctl

@@ -123,6 +123,23 @@ BuildRequest setupExplain(CLI::App& sub) {
   };
 }
 
+// dnssec ds|keys [ZONE]: the DS records for the parent, or every key with its times.
+BuildRequest setupDnssec(CLI::App& sub) {
+  struct Options {
+    std::string show, zone;
+  };
+  auto o = std::make_shared<Options>();
+  sub.add_option("what", o->show, "ds: the DS records to give the parent; keys: every key and when signatures expire")
+      ->required()
+      ->check(CLI::IsMember({"ds", "keys"}));
+  sub.add_option("zone", o->zone, "the zone (default: every signed zone)");
+  return [o](std::string&) {
+    Request r{"dnssec", {{"zone", o->zone}}};
+    r.show = o->show;
+    return r;
+  };
+}
+
 // force-down, force-up and auto: the protocol's force with a state.
 std::function<BuildRequest(CLI::App&)> setupForce(const std::string& state) {
   return [state](CLI::App& sub) -> BuildRequest {
@@ -161,6 +178,8 @@ const std::vector<Subcommand>& subcommands() {
       {"undrain", "send clients to REGION again", setupUndrain, printOutcomeOf},
       {"explain", "why a client gets its answer: geo facts, map key, regions, answer", setupExplain,
        [](const Request&, const nlohmann::json& r) { printExplain(r); }},
+      {"dnssec", "ds: the DS records for the parent zone; keys: the signing keys and when signatures expire",
+       setupDnssec, [](const Request& sent, const nlohmann::json& r) { printDnssec(sent.show, r); }},
       {"stats", "query counters by rcode, type and zone, answers per region and record, reloads", plain("stats"),
        [](const Request&, const nlohmann::json& r) { printStats(r); }},
       {"force-down", forceHelp("force-down"), setupForce("down"), printOutcomeOf},

@@ -16,6 +16,7 @@ namespace lodestarctl {
 struct Request {
   std::string command;
   nlohmann::json args = nlohmann::json::object();
+  std::string show = {};  // what of the result its printer shows (`dnssec ds` or `keys`): never sent
 };
 
 /// Once the command line is parsed: the request, or nullopt with a usage error in `error`.

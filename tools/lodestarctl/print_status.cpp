@@ -153,6 +153,7 @@ void printCluster(const nlohmann::json& c) {
 void printStatus(const nlohmann::json& result, bool clusterAsked) {
   if (result.contains("fail_open")) printFailOpen(result.at("fail_open"));
   if (result.contains("xdp")) printXdpLine(result.at("xdp"));
+  if (result.contains("dnssec")) printSignedZones(result.at("dnssec"));
   if (clusterAsked && !result.contains("cluster"))
     std::cout << "cluster: none — this node runs alone (no 'cluster:' in its configuration; docs/cluster.md)\n";
   if (result.contains("cluster")) printCluster(result.at("cluster"));

@@ -19,6 +19,10 @@ int64_t integer(const nlohmann::json& object, const char* key, int64_t fallback 
 void printStatus(const nlohmann::json& result, bool clusterAsked);
 /// `explain`: the steering laid out, then the answer decoded by ldns.
 void printExplain(const nlohmann::json& result);
+/// `dnssec ds` (`show` "ds": the DS lines to paste at the parent) or `dnssec keys`.
+void printDnssec(const std::string& show, const nlohmann::json& result);
+/// The signed zones' lines of `status`, or of `dnssec keys`.
+void printSignedZones(const nlohmann::json& zones);
 /// `stats`: the counters.
 void printStats(const nlohmann::json& result);
 /// One line for `status`: the AF_XDP path on, or OFF and why.
