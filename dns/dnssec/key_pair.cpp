@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 #include "dns/wire/name_text.hpp"
 #include "zones/ldns.hpp"
@@ -51,6 +52,20 @@ ldns_rr* readDnskey(FILE* f, std::string& error) {
   if (prev) ldns_rdf_deep_free(prev);
   if (!found && error.empty()) error = "no DNSKEY record in it";
   return found;
+}
+
+// "Activate: 20261201000000" (UTC) in a .private file; 0 when absent or unreadable.
+int64_t timing(const std::string& text, const char* field) {
+  const std::string key = std::string("\n") + field + ": ";
+  const size_t at = text.find(key);
+  if (at == std::string::npos) return 0;
+  tm t{};
+  if (std::sscanf(text.c_str() + at + key.size(), "%4d%2d%2d%2d%2d%2d", &t.tm_year, &t.tm_mon, &t.tm_mday, &t.tm_hour,
+                  &t.tm_min, &t.tm_sec) != 6)
+    return 0;
+  t.tm_year -= 1900;
+  t.tm_mon -= 1;
+  return static_cast<int64_t>(timegm(&t));
 }
 
 std::string rdfBytes(const ldns_rdf* rdf) {
@@ -144,6 +159,11 @@ std::unique_ptr<KeyPair> KeyPair::load(const std::string& path, std::string_view
     error = base + ".key: the DNSKEY's zone-key flag (256) is not set; it cannot sign a zone";
     return nullptr;
   }
+  // The timing fields, read from the text first (ldns skips them).
+  std::string privateText;
+  for (int c; (c = std::fgetc(priv.get())) != EOF && privateText.size() < 64 * 1024;) privateText += static_cast<char>(c);
+  privateText.insert(0, "\n");
+  std::rewind(priv.get());
   ldns_key* privateKey = nullptr;
   int line = 1;
   const ldns_status s = ldns_key_new_frm_fp_l(&privateKey, priv.get(), &line);
@@ -166,6 +186,10 @@ std::unique_ptr<KeyPair> KeyPair::load(const std::string& path, std::string_view
     return nullptr;
   }
   key->file_ = base;
+  key->publish_ = timing(privateText, "Publish");
+  key->activate_ = timing(privateText, "Activate");
+  key->inactive_ = timing(privateText, "Inactive");
+  key->removed_ = timing(privateText, "Delete");
   return key;
 }
 

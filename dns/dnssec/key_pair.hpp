@@ -42,6 +42,12 @@ class KeyPair {
   bool sign(const uint8_t* data, size_t size, uint8_t* out) const noexcept;
   /// Where it was read from (empty for a generated key).
   const std::string& file() const noexcept { return file_; }
+  /// The timing metadata dnssec-keygen writes into the .private file (seconds since the
+  /// epoch; 0 when the file has none): when it is published, signs, stops signing, goes.
+  int64_t publish() const noexcept { return publish_; }
+  int64_t activate() const noexcept { return activate_; }
+  int64_t inactive() const noexcept { return inactive_; }
+  int64_t removed() const noexcept { return removed_; }
 
  private:
   KeyPair() = default;
@@ -52,6 +58,7 @@ class KeyPair {
   uint16_t tag_ = 0;
   std::string dnskey_;
   std::string file_;
+  int64_t publish_ = 0, activate_ = 0, inactive_ = 0, removed_ = 0;
 };
 
 /// RFC 4034 appendix B: the key tag of a DNSKEY RDATA.

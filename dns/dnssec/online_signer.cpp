@@ -18,28 +18,43 @@ namespace {
 using engine::Response;
 using engine::Section;
 
-constexpr size_t kMaxSetRecords = 64;  // a steered answer holds at most a pool's addresses
+constexpr size_t kMaxBitmap = 256 * 34;  // an NSEC type bitmap: 256 windows of at most 34 bytes
 
-// One record of the message as read back.
+// One record of the message as read back; its owner is read only when needed (left
+// uninitialised: this is made per answer).
 struct Record {
-  size_t ownerAt = 0;  // where its owner is written (labels or a pointer)
-  wire::WireName owner;
-  uint16_t type = 0;
-  uint32_t ttl = 0;
-  size_t rdataAt = 0;
-  uint16_t rdlength = 0;
+  size_t ownerAt;  // where its owner is written (labels or a pointer)
+  uint16_t type;
+  uint32_t ttl;
+  size_t rdataAt;
+  uint16_t rdlength;
 };
 
-// Reads the record at the reader's position.
-bool readRecord(wire::Reader& in, size_t at, Record& out) noexcept {
-  out.ownerAt = at;
+// Reads the record at the reader's position, skipping its owner.
+bool readRecord(wire::Reader& in, Record& out) noexcept {
+  out.ownerAt = in.position();
   uint16_t klass = 0, ttlHigh = 0, ttlLow = 0;
-  if (!wire::readName(in, out.owner) || !in.u16(out.type) || !in.u16(klass) || !in.u16(ttlHigh) || !in.u16(ttlLow) ||
+  if (!wire::skipName(in) || !in.u16(out.type) || !in.u16(klass) || !in.u16(ttlHigh) || !in.u16(ttlLow) ||
       !in.u16(out.rdlength))
     return false;
   out.ttl = uint32_t{ttlHigh} << 16 | ttlLow;
   out.rdataAt = in.position();
   return in.skip(out.rdlength);
+}
+
+// The name at `at` in the message, decompressed.
+bool nameAt(const Response& r, size_t at, wire::WireName& out) noexcept {
+  wire::Reader in(r.message(), r.size());
+  return in.skip(at) && wire::readName(in, out);
+}
+
+// Whether two records' owners are one name: the same pointer (as the answer path writes a
+// set's owners), else compared whole.
+bool sameOwner(const Response& r, size_t a, size_t b) noexcept {
+  const uint8_t* m = r.message();
+  if ((m[a] & 0xC0) == 0xC0 && m[a] == m[b] && m[a + 1] == m[b + 1]) return true;
+  wire::WireName x, y;
+  return nameAt(r, a, x) && nameAt(r, b, y) && x.view() == y.view();
 }
 
 // A pointer's target when the owner was written as one, else where its labels start.
@@ -51,15 +66,16 @@ std::string_view view(const wire::WireName& n) noexcept { return n.view(); }
 
 }  // namespace
 
-OnlineSigner::OnlineSigner(size_t cacheEntries) : Stage(engine::kSignedAnswer), cache_(cacheEntries) {
+OnlineSigner::OnlineSigner(size_t cacheEntries)
+    : Stage(engine::kSignedAnswer), cache_(cacheEntries), denials_(cacheEntries / 4) {
   scratch_.data.reserve(4096);
   scratch_.lowered.reserve(4096);
   scratch_.records.reserve(kMaxSetRecords);
 }
 
-const SignatureCache::Entry* OnlineSigner::signaturesOf(const SignedZone& zone, std::string_view owner, uint16_t type,
-                                                        uint32_t ttl, std::string_view* rdata, size_t count,
-                                                        uint32_t now) noexcept {
+const SignatureCache::Entry* OnlineSigner::signaturesOf(SignatureCache& cache, const SignedZone& zone,
+                                                        std::string_view owner, uint16_t type, uint32_t ttl,
+                                                        std::string_view* rdata, size_t count, uint32_t now) noexcept {
   // The key: the owner, then the records in a fixed order (a set is the same set in any order).
   std::sort(rdata, rdata + count);
   uint8_t content[SignatureCache::kMaxContent];
@@ -79,27 +95,34 @@ const SignatureCache::Entry* OnlineSigner::signaturesOf(const SignedZone& zone, 
   const std::string_view key(reinterpret_cast<const char*>(content), cacheable ? length : 0);
   const uint64_t hash = SignatureCache::hashOf(zone.generation, type, ttl, key);
   if (cacheable)
-    if (const SignatureCache::Entry* e = cache_.find(hash, zone.generation, type, ttl, key, now)) {
+    if (const SignatureCache::Entry* e = cache.find(hash, zone.generation, type, ttl, key, now)) {
       ++counters_.hits;
       return e;
     }
-  const SignatureWindow window = zone.window(now);
-  SignatureCache::Entry& e =
-      cacheable ? cache_.take(hash, zone.generation, type, ttl, key, window.expiration - zone.policy.refresh) : uncached_;
-  e.count = 0;
-  const RrsetView set{owner, type, ttl, {rdata, count}};
-  for (const KeyPair* k : zone.zsks) {
-    if (e.count == SignatureCache::kMaxSignatures) break;
-    const size_t n = signRrset(*k, zone.apex, set, window, e.rdata[e.count], scratch_);
-    if (!n) {
-      e.generation = 0;  // never found half made
-      ++counters_.failures;
-      return nullptr;
+  // A miss signs: the cache's memory is taken at the first one, and signing may grow its
+  // scratch buffers; an allocation that fails leaves this answer unsigned, never the process.
+  try {
+    const SignatureWindow window = zone.window(now);
+    SignatureCache::Entry& e =
+        cacheable ? cache.take(hash, zone.generation, type, ttl, key, window.expiration - zone.policy.refresh) : uncached_;
+    e.count = 0;
+    const RrsetView set{owner, type, ttl, {rdata, count}};
+    for (const KeyPair* k : zone.zsks) {
+      if (e.count == SignatureCache::kMaxSignatures) break;
+      const size_t n = signRrset(*k, zone.apex, set, window, e.rdata[e.count], scratch_);
+      if (!n) {
+        e.generation = 0;  // never found half made
+        ++counters_.failures;
+        return nullptr;
+      }
+      e.length[e.count++] = static_cast<uint16_t>(n);
+      ++counters_.signings;
     }
-    e.length[e.count++] = static_cast<uint16_t>(n);
-    ++counters_.signings;
+    return &e;
+  } catch (const std::exception&) {
+    ++counters_.failures;
+    return nullptr;
   }
-  return &e;
 }
 
 void OnlineSigner::signAnswerSet(const SignedZone& zone, Response& r, uint32_t now) noexcept {
@@ -109,41 +132,39 @@ void OnlineSigner::signAnswerSet(const SignedZone& zone, Response& r, uint32_t n
   const uint8_t* message = r.message();
   wire::Reader in(message, r.size());
   in.skip(r.sectionsStart());
-  std::array<Record, kMaxSetRecords> run;
+  // The last run of records of one owner and type: where its first record is, the others' data.
+  Record first{}, rec;  // (five stores: the compiler cannot see that a run starts at the first record)
+  std::string_view* rdata = rdata_.data();
   size_t runLength = 0;
-  Record rec;
   for (uint16_t i = 0; i < r.count(engine::Answer); ++i) {
-    if (!readRecord(in, in.position(), rec)) {
+    if (!readRecord(in, rec)) {
       ++counters_.failures;
       return;
     }
-    const bool same = runLength && rec.type == run[0].type && view(rec.owner) == view(run[0].owner);
-    if (!same) runLength = 0;
+    if (!runLength || rec.type != first.type || !sameOwner(r, rec.ownerAt, first.ownerAt)) {
+      first = rec;
+      runLength = 0;
+    }
     if (runLength == kMaxSetRecords) {
       ++counters_.failures;
       return;
     }
-    run[runLength++] = rec;
+    rdata[runLength++] = {reinterpret_cast<const char*>(message + rec.rdataAt), rec.rdlength};
   }
-  if (!runLength || run[0].type == rrtype::RRSIG) return;
-  std::array<std::string_view, kMaxSetRecords> rdata;
-  wire::WireName target;
-  for (size_t i = 0; i < runLength; ++i) {
-    rdata[i] = {reinterpret_cast<const char*>(message + run[i].rdataAt), run[i].rdlength};
-    if (run[i].type == wire::rrtype::CNAME) {  // its target may be compressed: signed whole
-      wire::Reader at(message, r.size());
-      at.skip(run[i].rdataAt);
-      if (!wire::readName(at, target)) return;
-      rdata[i] = view(target);
-    }
+  if (!runLength || first.type == rrtype::RRSIG) return;
+  wire::WireName target, written, owner;
+  if (first.type == wire::rrtype::CNAME) {  // its target may be compressed: signed whole
+    if (!nameAt(r, first.rdataAt, target)) return;
+    rdata[0] = view(target);
   }
-  wire::WireName owner;
-  wire::lowercaseName(run[0].owner, owner);
-  const SignatureCache::Entry* sigs = signaturesOf(zone, view(owner), run[0].type, run[0].ttl, rdata.data(), runLength, now);
+  if (!nameAt(r, first.ownerAt, written)) return;
+  wire::lowercaseName(written, owner);
+  const SignatureCache::Entry* sigs =
+      signaturesOf(cache_, zone, view(owner), first.type, first.ttl, rdata, runLength, now);
   if (!sigs) return;
-  const size_t ownerAt = ownerTarget(message, run[0].ownerAt);
+  const size_t ownerAt = ownerTarget(message, first.ownerAt);
   for (size_t i = 0; i < sigs->count; ++i)
-    r.record(engine::Answer, ownerAt < 0x3FFF ? ownerAt : 0, view(owner), rrtype::RRSIG, run[0].ttl, sigs->signature(i));
+    r.record(engine::Answer, ownerAt < 0x3FFF ? ownerAt : 0, view(owner), rrtype::RRSIG, first.ttl, sigs->signature(i));
 }
 
 void OnlineSigner::deny(const SignedZone& zone, engine::AnswerContext& a, Response& r, uint32_t now) noexcept {
@@ -151,26 +172,23 @@ void OnlineSigner::deny(const SignedZone& zone, engine::AnswerContext& a, Respon
   const wire::Query& q = *a.query;
   // The name denied: the question's, or where the zone's CNAMEs led.
   wire::WireName name;
-  size_t nameAt = engine::kQuestionOffset;
+  size_t deniedAt = engine::kQuestionOffset;
   if (a.cnames) {
-    const uint8_t* message = r.message();
-    wire::Reader in(message, r.size());
+    wire::Reader in(r.message(), r.size());
     in.skip(r.sectionsStart());
     Record rec;
     bool found = false;
     for (uint16_t i = 0; i < r.count(engine::Answer); ++i) {
-      if (!readRecord(in, in.position(), rec)) return;
+      if (!readRecord(in, rec)) return;
       if (rec.type == wire::rrtype::CNAME) {
-        wire::Reader at(message, r.size());
-        at.skip(rec.rdataAt);
         wire::WireName target;
-        if (!wire::readName(at, target)) return;
+        if (!nameAt(r, rec.rdataAt, target)) return;
         wire::lowercaseName(target, name);
         found = true;
       }
     }
     if (!found) return;
-    nameAt = 0;
+    deniedAt = 0;
   } else {
     name = q.qnameLower;
   }
@@ -196,21 +214,25 @@ void OnlineSigner::deny(const SignedZone& zone, engine::AnswerContext& a, Respon
   types[typeCount++] = rrtype::NSEC;
   std::sort(types.begin(), types.begin() + typeCount);
   typeCount = static_cast<size_t>(std::unique(types.begin(), types.begin() + typeCount) - types.begin());
+  // The type denied is never listed: a steered name's family is in its pool, yet this answer
+  // has none of it (every endpoint down with all_down: nodata), and a validator rejects an
+  // NSEC that lists the type it is to deny (RFC 4035 section 5.4).
+  typeCount = static_cast<size_t>(std::remove(types.begin(), types.begin() + typeCount, q.qtype) - types.begin());
   // The next name is the name's immediate successor: "\000." before it.
   uint8_t next[wire::kMaxNameLength];
   next[0] = 1;
   next[1] = 0;
   std::memcpy(next + 2, denied.data(), denied.size());
-  uint8_t nsec[wire::kMaxNameLength + 2 + 34 * 2];
+  uint8_t nsec[wire::kMaxNameLength + kMaxBitmap];
   const size_t nsecLength = writeNsecRdata({reinterpret_cast<const char*>(next), denied.size() + 2},
                                            {types.data(), typeCount}, nsec);
   std::string_view rdata[1] = {{reinterpret_cast<const char*>(nsec), nsecLength}};
   const uint32_t ttl = a.zone->negativeTtl();
-  const SignatureCache::Entry* sigs = signaturesOf(zone, denied, rrtype::NSEC, ttl, rdata, 1, now);
+  const SignatureCache::Entry* sigs = signaturesOf(denials_, zone, denied, rrtype::NSEC, ttl, rdata, 1, now);
   if (!sigs) return;
-  if (!r.record(engine::Authority, nameAt, denied, rrtype::NSEC, ttl, rdata[0])) return;
+  if (!r.record(engine::Authority, deniedAt, denied, rrtype::NSEC, ttl, rdata[0])) return;
   for (size_t i = 0; i < sigs->count; ++i)
-    r.record(engine::Authority, nameAt, denied, rrtype::RRSIG, ttl, sigs->signature(i));
+    r.record(engine::Authority, deniedAt, denied, rrtype::RRSIG, ttl, sigs->signature(i));
   // The name exists as far as the proof goes: NOERROR (RFC 9824 section 3).
   if (a.kind == engine::AnswerKind::NxDomain) r.setRcode(wire::Rcode::NoError);
 }

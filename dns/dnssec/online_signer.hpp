@@ -5,7 +5,9 @@
 // signed before. Static sets and their signatures are written by the answer path itself.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <string_view>
 
 #include "dns/dnssec/rrsig.hpp"
 #include "dns/dnssec/signature_cache.hpp"
@@ -33,10 +35,14 @@ class OnlineSigner final : public engine::Stage {
   void signAnswerSet(const SignedZone& zone, engine::Response& r, uint32_t now) noexcept;
   void deny(const SignedZone& zone, engine::AnswerContext& a, engine::Response& r, uint32_t now) noexcept;
   // The signatures over one set, from the cache or made now; null when they cannot be made.
-  const SignatureCache::Entry* signaturesOf(const SignedZone& zone, std::string_view owner, uint16_t type,
-                                            uint32_t ttl, std::string_view* rdata, size_t count, uint32_t now) noexcept;
+  const SignatureCache::Entry* signaturesOf(SignatureCache& cache, const SignedZone& zone, std::string_view owner,
+                                            uint16_t type, uint32_t ttl, std::string_view* rdata, size_t count,
+                                            uint32_t now) noexcept;
 
-  SignatureCache cache_;
+  static constexpr size_t kMaxSetRecords = 512;  // more A records than a 64 KiB TCP answer holds
+  SignatureCache cache_;    // answers: the steered sets
+  std::array<std::string_view, kMaxSetRecords> rdata_;  // the set being signed: made once, not per answer
+  SignatureCache denials_;  // NSECs: a flood of random names evicts only these
   SigningScratch scratch_;
   SignatureCache::Entry uncached_;  // for a set too large for the cache's key
   Counters counters_;

@@ -23,6 +23,7 @@ class SignedZone final : public zones::ZoneKeys {
   std::string apex;               // the signer's name: the zone's apex, lowercase wire
   uint32_t signedAt = 0;          // when the static sets were signed (seconds since the epoch)
   uint32_t earliestExpiry = 0;    // of the static signatures
+  uint32_t nextEvent = 0;         // a key's Publish, Activate or Inactive time still to come (0: none)
   /// Unique among every zone signed by this process: the online signatures' cache keys on
   /// it, so a reload's new keys never meet a signature of the old ones.
   uint64_t generation = 0;

@@ -1,6 +1,7 @@
 #include "dns/dnssec/zone_signer.hpp"
 
 #include <atomic>
+#include <map>
 #include <vector>
 
 #include "dns/dnssec/records.hpp"
@@ -9,6 +10,7 @@
 #include "dns/wire/constants.hpp"
 #include "dns/wire/name_text.hpp"
 #include "dns/wire/rr_type.hpp"
+#include "dns/wire/utc_time.hpp"
 #include "zones/zone_editor.hpp"
 
 namespace lodestar::dnssec {
@@ -107,6 +109,55 @@ class Signer {
   SigningScratch scratch_;
 };
 
+// Which keys sign what, by their roles and their timing metadata (dnssec-keygen -P/-A/-I/-D):
+// a key whose Activate time is still to come is published (a ZSK rollover's pre-publication)
+// but signs nothing; one past its Inactive or Delete time is a mistake to fix in `keys:`.
+// Every algorithm of the DNSKEY set signs every set (RFC 4035 2.2): its ZSKs the data, its
+// KSKs the key sets, and its keys of one role alone both. Sets `nextEvent`: the first time a
+// key's metadata changes what is signed.
+bool chooseSigners(SignedZone& keys, const zones::DnssecPolicy& policy, uint32_t now, yaml::Diagnostics& diags) {
+  bool ok = true;
+  std::map<uint8_t, std::pair<std::vector<const KeyPair*>, std::vector<const KeyPair*>>> byAlgorithm;  // ZSKs, KSKs
+  std::vector<std::unique_ptr<KeyPair>> published;
+  for (size_t i = 0; i < keys.keys.size(); ++i) {
+    std::unique_ptr<KeyPair>& key = keys.keys[i];
+    const auto& where = policy.keys[i].where;
+    auto when = [](int64_t t) { return wire::formatUtc(t); };
+    if (key->removed() && key->removed() <= now) {
+      diags.error(where, "dnssec.keys: " + key->file() + " was to be deleted at " + when(key->removed()) +
+                             " (its Delete time): remove it from keys");
+      ok = false;
+    } else if (key->inactive() && key->inactive() <= now) {
+      diags.error(where, "dnssec.keys: " + key->file() + " has been inactive since " + when(key->inactive()) +
+                             " (its Inactive time): remove it from keys, or give it a later time with dnssec-settime -I");
+      ok = false;
+    } else if (key->publish() && key->publish() > now) {
+      diags.warning(where, "dnssec.keys: " + key->file() + " is not published until " + when(key->publish()) +
+                               "; it is left out until a reload after that time");
+      keys.nextEvent = keys.nextEvent && keys.nextEvent < key->publish() ? keys.nextEvent : static_cast<uint32_t>(key->publish());
+      continue;
+    }
+    for (int64_t t : {key->activate(), key->inactive()})
+      if (t > now && (!keys.nextEvent || t < keys.nextEvent)) keys.nextEvent = static_cast<uint32_t>(t);
+    if (!key->activate() || key->activate() <= now) {
+      auto& roles = byAlgorithm[key->algorithm()];
+      (key->isKsk() ? roles.second : roles.first).push_back(key.get());
+    }
+    published.push_back(std::move(key));
+  }
+  keys.keys = std::move(published);
+  for (auto& [alg, roles] : byAlgorithm) {
+    auto& [zsks, ksks] = roles;
+    for (const KeyPair* k : zsks.empty() ? ksks : zsks) keys.zsks.push_back(k);
+    for (const KeyPair* k : ksks.empty() ? zsks : ksks) keys.ksks.push_back(k);
+  }
+  if (ok && keys.zsks.empty()) {
+    diags.error(policy.where, "dnssec: no key is active now: every key's Activate time is still to come");
+    ok = false;
+  }
+  return ok;
+}
+
 }  // namespace
 
 bool signZone(zones::Zone& zone, uint32_t now, yaml::Diagnostics& diags) {
@@ -147,9 +198,7 @@ bool signZone(zones::Zone& zone, uint32_t now, yaml::Diagnostics& diags) {
       }
   });
   if (!ok || clash) return false;
-  for (const auto& key : keys->keys) (key->isKsk() ? keys->ksks : keys->zsks).push_back(key.get());
-  if (keys->ksks.empty()) keys->ksks = keys->zsks;
-  if (keys->zsks.empty()) keys->zsks = keys->ksks;
+  if (!chooseSigners(*keys, *policy, now, diags)) return false;
   keys->generation = nextGeneration.fetch_add(1);
 
   Signer signer(zone, *keys, now);
@@ -193,7 +242,8 @@ bool signZone(zones::Zone& zone, uint32_t now, yaml::Diagnostics& diags) {
     diags.error(policy->where, "dnssec: OpenSSL could not sign with the zone's keys");
     return false;
   }
-  const uint32_t resignAt = keys->refreshAt();
+  // Made again when the signatures are due, or when a key starts or stops signing.
+  const uint32_t resignAt = keys->nextEvent && keys->nextEvent < keys->refreshAt() ? keys->nextEvent : keys->refreshAt();
   signer.editor().setKeys(std::move(keys), resignAt);
   return true;
 }

@@ -186,7 +186,8 @@ void early(AnswerContext& a, AnswerKind kind) noexcept {
 }
 
 // Another class, a zone transfer (REFUSED: we transfer no zones), or a meta-type that is
-// never asked (OPT, TSIG, TKEY: FORMERR, RFC 6895 3.1, as BIND answers).
+// never asked (OPT, TSIG, TKEY: FORMERR, RFC 6895 3.1, as BIND answers; NXNAME: FORMERR,
+// RFC 9824 section 3.5).
 void refuseSpecial(Response& r, AnswerContext& a, const wire::Query& q) noexcept {
   const bool transfer = q.qtype == wire::rrtype::AXFR || q.qtype == wire::rrtype::IXFR;
   if (q.qclass == wire::rrclass::IN && !transfer) {
@@ -304,7 +305,7 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
     r.setRcode(wire::Rcode::BadVers);  // RFC 6891 6.1.3
   } else if (q.qclass != wire::rrclass::IN ||
              uint16_t(q.qtype - wire::rrtype::TKEY) <= wire::rrtype::AXFR - wire::rrtype::TKEY ||
-             q.qtype == wire::rrtype::OPT) {
+             q.qtype == wire::rrtype::OPT || q.qtype == wire::rrtype::NXNAME) {
     refuseSpecial(r, a, q);  // TKEY, TSIG, IXFR and AXFR in one test (249..252); the rare cases
   } else if (const zones::View::NameHit* hit = view.findName(q.qnameLower.view(), q.qnameHash)) {
     resolveNode(r, a, q, client, *hit->zone, hit->node);  // the usual case: one lookup

@@ -11,7 +11,7 @@ namespace lodestar::wire {
 namespace rrtype {
 inline constexpr uint16_t A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, MX = 15, TXT = 16, AAAA = 28,
                           SRV = 33, DNAME = 39, OPT = 41, DS = 43, CAA = 257, ANY = 255, AXFR = 252, IXFR = 251,
-                          TKEY = 249, TSIG = 250;
+                          TKEY = 249, TSIG = 250, NXNAME = 128;
 }
 
 namespace rrclass {

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "health/state/registry.hpp"
 #include "zones/ldns.hpp"
 #include "zones/view_loader.hpp"
+#include "zones/view.hpp"
 
 using namespace lodestar;
 using namespace lodestar::test;
@@ -51,6 +53,18 @@ records:
     steer: {policy: failover, pool: web, order: [east, west]}
   sub: {NS: ns.elsewhere.test.}
 )";
+
+// The DNSKEY of the key pair `base` in `dir`, as a list for ldns's verifier (freed at exit).
+ldns_rr_list* loadedKeys(const TempDir& dir, const std::string& base) {
+  static std::vector<std::unique_ptr<ldns_rr_list, void (*)(ldns_rr_list*)>> held;
+  FILE* f = std::fopen((dir.path() + "/" + base + ".key").c_str(), "r");
+  ldns_rr* rr = nullptr;
+  REQUIRE(ldns_rr_new_frm_fp(&rr, f, nullptr, nullptr, nullptr) == LDNS_STATUS_OK);
+  std::fclose(f);
+  held.emplace_back(ldns_rr_list_new(), ldns_rr_list_deep_free);
+  ldns_rr_list_push_rr(held.back().get(), rr);
+  return held.back().get();
+}
 
 struct SignedView {
   TempDir dir;
@@ -268,4 +282,86 @@ TEST_CASE("dnssec: a reload keeps a signed zone until its signatures are due, or
   std::rename((dir.path() + "/" + other + ".private").c_str(), (dir.path() + "/" + key + ".private").c_str());
   auto rekeyed = load(resigned.view.get(), now);
   CHECK(rekeyed.kept == 0);
+}
+
+TEST_CASE("dnssec: NODATA while every endpoint is down (all_down: nodata) does not list the type it denies, and verifies",
+          "[dnssec]") {
+  TempDir dir;
+  const std::string key = writeKey(dir, "signed.test.", LDNS_SIGN_ECDSAP256SHA256, true);
+  dir.write("signed.test.yaml", std::string(kZone) +
+                                    "  down:\n    steer: {policy: failover, pool: web, order: [east, west], all_down: nodata}\n"
+                                    "dnssec:\n  keys: [" + key + "]\n");
+  yaml::Diagnostics diags;
+  auto loaded = zones::loadViewAndAdmin({dir.path() + "/signed.test.yaml"}, nullptr, diags);
+  INFO(diags.report());
+  REQUIRE(loaded.view);
+  REQUIRE(dnssec::signView(*loaded.view, static_cast<uint32_t>(std::time(nullptr)), diags));
+  zones::forEachEndpoint(*loaded.view, [&](const zones::EndpointInView& at) {
+    loaded.admin->force(at.id).forced.store(health::Forced::Down, std::memory_order_relaxed);
+  });
+  engine::QueryStats stats;
+  engine::Pipeline pipeline(stats);
+  dnssec::OnlineSigner signer;
+  pipeline.add(signer);
+  Asked r;
+  ask(*loaded.view, pipeline, "down.signed.test.", 1, r);
+  CHECK(r.rcode == 0);
+  CHECK(ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)) == 0);
+  ldns_rr_list* nsec = ldns_pkt_rr_list_by_type(r.pkt, LDNS_RR_TYPE_NSEC, LDNS_SECTION_AUTHORITY);
+  REQUIRE(nsec);
+  REQUIRE(ldns_rr_list_rr_count(nsec) == 1);
+  CHECK_FALSE(ldns_nsec_bitmap_covers_type(ldns_rr_rdf(ldns_rr_list_rr(nsec, 0), 1), LDNS_RR_TYPE_A));
+  CHECK(ldns_nsec_bitmap_covers_type(ldns_rr_rdf(ldns_rr_list_rr(nsec, 0), 1), LDNS_RR_TYPE_RRSIG));
+  ldns_rr_list_deep_free(nsec);
+  const Checked c = verifySection(r.pkt, LDNS_SECTION_AUTHORITY, loadedKeys(dir, key));
+  CHECK(c.signedSets == 2);
+}
+
+TEST_CASE("dnssec: a query for NXNAME (type 128) is FORMERR, RFC 9824 section 3.5", "[dnssec]") {
+  SignedView sv(LDNS_SIGN_ECDSAP256SHA256);
+  engine::QueryStats stats;
+  engine::Pipeline pipeline(stats);
+  Asked r;
+  ask(*sv.view, pipeline, "nothing.signed.test.", 128, r);
+  CHECK(r.rcode == 1);
+}
+
+TEST_CASE("dnssec: a key's timing metadata: past its Inactive time is an error, before its Activate time it is only published",
+          "[dnssec]") {
+  TempDir dir;
+  const std::string ksk = writeKey(dir, "signed.test.", LDNS_SIGN_ECDSAP256SHA256, true);
+  const std::string zsk = writeKey(dir, "signed.test.", LDNS_SIGN_ECDSAP256SHA256, false);
+  const std::string next = writeKey(dir, "signed.test.", LDNS_SIGN_ECDSAP256SHA256, false);
+  auto append = [&](const std::string& base, const std::string& line) {
+    std::FILE* f = std::fopen((dir.path() + "/" + base + ".private").c_str(), "a");
+    std::fputs(line.c_str(), f);
+    std::fclose(f);
+  };
+  // dnssec-keygen's form: YYYYMMDDHHMMSS, UTC.
+  append(next, "Publish: 20200101000000\nActivate: 20991231000000\n");
+  const std::string file =
+      dir.write("signed.test.yaml", std::string(kZone) + "dnssec:\n  keys: [" + ksk + ", " + zsk + ", " + next + "]\n");
+  const uint32_t now = static_cast<uint32_t>(std::time(nullptr));
+  {
+    yaml::Diagnostics diags;
+    auto view = zones::loadView({file}, nullptr, diags);
+    REQUIRE(view);
+    REQUIRE(dnssec::signView(*view, now, diags));
+    engine::QueryStats stats;
+    engine::Pipeline pipeline(stats);
+    Asked r;
+    ask(*view, pipeline, "signed.test.", 48, r);
+    CHECK(ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)) == 4);  // three DNSKEYs and the KSK's RRSIG
+    Asked m;
+    ask(*view, pipeline, "signed.test.", 15, m);
+    CHECK(ldns_rr_list_rr_count(ldns_pkt_answer(m.pkt)) == 2);  // the MX and one RRSIG: the new ZSK signs nothing yet
+  }
+  append(zsk, "Inactive: 20200101000000\n");
+  yaml::Diagnostics diags;
+  auto view = zones::loadView({file}, nullptr, diags);
+  REQUIRE(view);
+  CHECK_FALSE(dnssec::signView(*view, now, diags));
+  INFO(diags.report());
+  CHECK(diags.report().find("signed.test.yaml:21:") != std::string::npos);
+  CHECK(diags.report().find("has been inactive since 2020-01-01T00:00:00Z (its Inactive time)") != std::string::npos);
 }

@@ -54,6 +54,14 @@ trap cleanup EXIT INT TERM
 # The demo zone without its health check: no probes, so nothing but queries and timers runs.
 cp -r "$ROOT/examples/zones" "$OUT/"
 sed -i '/^    check: healthz/d' "$OUT/zones/gtm.example.test.yaml"
+# Signed (docs/dnssec.md), for the DO=1 kind; a DO=0 query of a signed zone is answered as
+# one of an unsigned zone, so the other kinds measure what they always did.
+if [ "$SERVER" = lodestar ]; then
+  command -v ldns-keygen >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q ldnsutils >/dev/null; }
+  ksk=$(cd "$OUT/zones" && ldns-keygen -a ECDSAP256SHA256 -k gtm.example.test)
+  zsk=$(cd "$OUT/zones" && ldns-keygen -a ECDSAP256SHA256 gtm.example.test)
+  printf 'dnssec:\n  keys: [%s, %s]\n' "$ksk" "$zsk" >>"$OUT/zones/gtm.example.test.yaml"
+fi
 "$BUILD/tools/lodestar-geodb" build "$ROOT/examples/geo/demo-networks.csv" -o "$OUT/demo.mmdb" >/dev/null
 cat >"$OUT/lodestar.yaml" <<YAML
 listen: [127.0.0.1:$PORT]
@@ -69,7 +77,7 @@ if [ "$DNSTAP" = 1 ]; then
   echo "dnstap: {file: $OUT/queries.dnstap}" >>"$OUT/lodestar.yaml"
 fi
 
-# kind  query-file line  ECS subnet (- for none)  expected rcode counter of dns_replay
+# kind  query-file line  ECS subnet (- for none)  expected rcode counter of dns_replay  [do: DO=1]
 KINDS=(
   "steered_a_ecs|www.gtm.example.test A|198.51.100.0/24|noerror"
   "steered_aaaa_nodata|www.gtm.example.test AAAA|-|noerror"
@@ -77,6 +85,8 @@ KINDS=(
   "nxdomain|nope.gtm.example.test A|-|nxdomain"
   "cname_chain|alias.gtm.example.test A|-|noerror"
 )
+# A signed steered answer in steady state: its signature from the worker's cache (gdnsd signs nothing).
+[ "$SERVER" = lodestar ] && KINDS+=("steered_a_ecs_do|www.gtm.example.test A|198.51.100.0/24|noerror|do")
 
 if [ "$SERVER" = gdnsd ]; then
   command -v gdnsd >/dev/null || { echo "insn_guard: gdnsd is not installed (apt-get install gdnsd)" >&2; exit 1; }
@@ -99,9 +109,9 @@ kdig @127.0.0.1 -p "$PORT" +time=2 gtm.example.test SOA | grep -q 'status: NOERR
   echo "insn_guard: lodestar under callgrind did not answer" >&2; cat "$OUT/daemon.log" >&2; exit 1; }
 
 # Each kind answers what it claims, before anything is counted.
-check_answer() {  # NAME TYPE PATTERN [ECS]
+check_answer() {  # NAME TYPE PATTERN [ECS] [+dnssec]
   local out
-  out=$(kdig @127.0.0.1 -p "$PORT" +time=5 ${4:+"+subnet=$4"} "$1" "$2")
+  out=$(kdig @127.0.0.1 -p "$PORT" +time=5 ${4:+"+subnet=$4"} ${5:-} "$1" "$2")
   echo "$out" | grep -qE "$3" || { echo "insn_guard: $1 $2 does not answer /$3/:" >&2; echo "$out" >&2; exit 1; }
 }
 check_answer www.gtm.example.test A 'www.gtm.example.test.\s+30\s+IN\s+A\s+127.0.2.1' 198.51.100.0/24
@@ -109,6 +119,8 @@ check_answer www.gtm.example.test AAAA 'status: NOERROR'
 check_answer www.gtm.example.test AAAA 'ANSWER: 0; AUTHORITY: 1'
 check_answer mail.gtm.example.test A 'mail.gtm.example.test.\s+300\s+IN\s+A\s+192.0.2.25'
 check_answer nope.gtm.example.test A 'status: NXDOMAIN'
+[ "$SERVER" = lodestar ] &&
+  check_answer www.gtm.example.test A 'www.gtm.example.test.\s+30\s+IN\s+RRSIG\s+A 13 4 30' 198.51.100.0/24 +dnssec
 if [ "$SERVER" = gdnsd ]; then  # gdnsd does not follow a CNAME inside its zone
   check_answer alias.gtm.example.test A 'alias.gtm.example.test.\s+300\s+IN\s+CNAME\s+static.gtm.example.test.'
 else
@@ -134,10 +146,11 @@ window() {  # NAME [dns_replay args...] → "instructions answered"
 read -r idle1 _ < <(window idle)
 declare -A RESULT
 for k in "${KINDS[@]}"; do
-  IFS='|' read -r kind line ecs rcode <<<"$k"
+  IFS='|' read -r kind line ecs rcode dnssec <<<"$k"
   echo "$line" >"$OUT/$kind.txt"
   args=(-f "$OUT/$kind.txt" -w 1)
   [ "$ecs" != - ] && args+=(-e "$ecs")
+  [ "$dnssec" = do ] && args+=(-D 1)
   read -r insns answered < <(window "$kind" "${args[@]}")
   got=$(grep -o "$rcode=[0-9]*" "$OUT/replay.$kind" | cut -d= -f2)
   if [ "$answered" -lt $MIN_ANSWERED ] || [ "$got" != "$answered" ]; then

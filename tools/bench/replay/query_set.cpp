@@ -19,7 +19,8 @@ uint16_t typeCode(const std::string& t) {
   throw std::runtime_error("unknown type " + t + " (a mnemonic such as AAAA, or TYPE12345)");
 }
 
-std::vector<uint8_t> encode(const std::string& name, uint16_t type, const std::optional<wire::Prefix>& ecs) {
+std::vector<uint8_t> encode(const std::string& name, uint16_t type, const std::optional<wire::Prefix>& ecs,
+                            bool dnssecOk) {
   std::string wireName;
   std::string_view rest = name;
   while (!rest.empty() && rest != ".") {
@@ -35,12 +36,14 @@ std::vector<uint8_t> encode(const std::string& name, uint16_t type, const std::o
   q.name = wireName;
   q.type = type;
   q.ecs = ecs;
+  q.edns = dnssecOk;  // DO needs EDNS
+  q.dnssecOk = dnssecOk;
   return wire::encodeQuery(q);
 }
 
 }  // namespace
 
-std::vector<WireQuery> readQueries(const std::string& path, const std::string& ecsForAll) {
+std::vector<WireQuery> readQueries(const std::string& path, const std::string& ecsForAll, bool dnssecOk) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path);
   std::optional<wire::Prefix> common;
@@ -61,7 +64,7 @@ std::vector<WireQuery> readQueries(const std::string& path, const std::string& e
       if (!ecs) throw std::runtime_error(path + ":" + std::to_string(number) + ": bad client subnet " + subnet);
     }
     try {
-      out.push_back({encode(name, typeCode(type), ecs)});
+      out.push_back({encode(name, typeCode(type), ecs, dnssecOk)});
     } catch (const std::exception& e) {
       throw std::runtime_error(path + ":" + std::to_string(number) + ": " + e.what());
     }

@@ -14,8 +14,9 @@ struct WireQuery {
 
 /// Reads `path`. Lines: "www.example. A" or "www.example. A 198.51.100.0/24" (an ECS option
 /// with that source prefix); `ecsForAll`, when set, adds that subnet to lines without one.
-/// Throws std::runtime_error with "file:line: ..." on a bad line.
-std::vector<WireQuery> readQueries(const std::string& path, const std::string& ecsForAll);
+/// `dnssecOk`: every query asks for DNSSEC records (EDNS with DO). Throws
+/// std::runtime_error with "file:line: ..." on a bad line.
+std::vector<WireQuery> readQueries(const std::string& path, const std::string& ecsForAll, bool dnssecOk = false);
 
 /// Writes `count` lines of the benchmark mix for `zone`: 70 % steered www A, 10 % www AAAA,
 /// 5 % static A, 15 % NXDOMAIN. With a networks CSV, every line gets a client subnet drawn
