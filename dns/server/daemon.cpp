@@ -32,6 +32,7 @@
 #include "dns/server/explain.hpp"
 #include "dns/server/dnssec_report.hpp"
 #include "dns/server/fail_open_watch.hpp"
+#include "dns/server/zone_export.hpp"
 #include "dns/server/packet_error_log.hpp"
 #include "dns/server/systemd_notify.hpp"
 #include "dns/server/tap_recorder.hpp"
@@ -700,6 +701,14 @@ class Daemon {
              return reply(control::failure(zone.empty() ? "no zone is signed (dnssec: in a zone policy file; docs/dnssec.md)"
                                                         : "zone " + zone + " is not served here, or not signed"));
            reply(control::success({{"zones", std::move(zones)}}));
+         }},
+        {"export", {{"zone", ArgumentType::String}, {"client", ArgumentType::String}, {"nsec_chain", ArgumentType::Boolean}},
+         [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {
+           const std::string clientText = args.value("client", std::string("0.0.0.0"));
+           const auto client = wire::Address::parse(clientText);
+           if (!client) return reply(control::failure("--client needs an IPv4 or IPv6 address, not '" + clientText + "'"));
+           auto r = exportZone(*publisher_->current(), {args.value("zone", std::string()), *client, args.value("nsec_chain", false)});
+           reply(r.contains("error") ? control::failure(r["error"].get<std::string>()) : control::success(std::move(r)));
          }},
         {"stats", {}, [this](const nlohmann::json&, uid_t, const ControlServer::Reply& reply) { reply(control::success(stats())); }},
         {"history", {{"limit", ArgumentType::Integer}},

@@ -175,6 +175,20 @@ TEST_CASE("dnssec: Unbound validates steered, static and denied answers, after a
     CHECK(status.output.find("KSK ECDSAP256SHA256 (13)") != std::string::npos);
     CHECK(runCommand(ctl + "dnssec keys nosuch.test").status != 0);
   }
+  SECTION("an export with an NSEC chain is verified by ldns-verify-zone, and read by ldns-read-zone") {
+    const std::string ctl = std::string(LODESTARCTL_BINARY) + " -c " + demo.dir().path() + "/lodestar.yaml ";
+    const std::string file = demo.dir().path() + "/export.zone";
+    auto exported = runCommand(ctl + "export gtm.example.test --client 198.51.100.7 --nsec-chain > " + file);
+    REQUIRE(exported.status == 0);
+    auto verified = runCommand("ldns-verify-zone " + file);
+    INFO(verified.output);
+    CHECK(verified.status == 0);
+    CHECK(verified.output.find("Zone is verified and complete") != std::string::npos);
+    CHECK(runCommand("ldns-read-zone " + file + " >/dev/null").status == 0);
+    std::ifstream in(file);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text.find("127.0.2.1 ; steered: the answer for client 198.51.100.7") != std::string::npos);
+  }
   SECTION("a resolver trusting another key gets SERVFAIL: the signatures are really checked") {
     Unbound wrong(demo.dir(), "unbound-wrong", demo.dir().path() + "/" + stranger + ".ds", d.port());
     const std::string out = wrong.ask("www.gtm.example.test A");

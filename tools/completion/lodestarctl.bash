@@ -6,7 +6,7 @@ _lodestarctl() {
   local cur prev words cword
   _init_completion || return
 
-  local commands="reload check ping status history drain undrain explain dnssec stats force-down force-up auto"
+  local commands="reload check ping status history drain undrain explain dnssec export stats force-down force-up auto"
   local global="-c --config -s --socket --json -h --help -V --version"
 
   case $prev in
@@ -41,6 +41,7 @@ _lodestarctl() {
     drain) flags="--reason --force --dry-run --local --at --for" ;;
     undrain) flags="--local" ;;
     explain) flags="--client --ecs" ;;
+    export) flags="--client --nsec-chain" ;;
     force-down | force-up | auto) flags="--reason --force --dry-run --local" ;;
   esac
 

@@ -140,6 +140,22 @@ BuildRequest setupDnssec(CLI::App& sub) {
   };
 }
 
+// export ZONE [--client ADDR] [--nsec-chain]
+BuildRequest setupExport(CLI::App& sub) {
+  struct Options {
+    std::string zone, client = "0.0.0.0";
+    bool chain = false;
+  };
+  auto o = std::make_shared<Options>();
+  sub.add_option("zone", o->zone, "the zone")->required();
+  sub.add_option("--client", o->client, "whose answers the steered names give (default 0.0.0.0: the map's default)");
+  sub.add_flag("--nsec-chain", o->chain,
+               "a signed zone: add an NSEC chain over its names, signed now, for ldns-verify-zone and dnssec-verify");
+  return [o](std::string&) {
+    return Request{"export", {{"zone", o->zone}, {"client", o->client}, {"nsec_chain", o->chain}}};
+  };
+}
+
 // force-down, force-up and auto: the protocol's force with a state.
 std::function<BuildRequest(CLI::App&)> setupForce(const std::string& state) {
   return [state](CLI::App& sub) -> BuildRequest {
@@ -180,6 +196,8 @@ const std::vector<Subcommand>& subcommands() {
        [](const Request&, const nlohmann::json& r) { printExplain(r); }},
       {"dnssec", "ds: the DS records for the parent zone; keys: the signing keys and when signatures expire",
        setupDnssec, [](const Request& sent, const nlohmann::json& r) { printDnssec(sent.show, r); }},
+      {"export", "the zone's data as RFC 1035 text: static sets, each steered name's answer for --client, signatures",
+       setupExport, [](const Request& sent, const nlohmann::json& r) { printExport(sent, r); }},
       {"stats", "query counters by rcode, type and zone, answers per region and record, reloads", plain("stats"),
        [](const Request&, const nlohmann::json& r) { printStats(r); }},
       {"force-down", forceHelp("force-down"), setupForce("down"), printOutcomeOf},

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tools/lodestarctl/commands.hpp"
+
 namespace lodestarctl {
 
 /// A whole number of the daemon's reply. A value of another type, or a number that an int64
@@ -23,6 +25,8 @@ void printExplain(const nlohmann::json& result);
 void printDnssec(const std::string& show, const nlohmann::json& result);
 /// The signed zones' lines of `status`, or of `dnssec keys`.
 void printSignedZones(const nlohmann::json& zones);
+/// `export`: the records as RFC 1035 text (rendered by ldns), steered ones marked.
+void printExport(const Request& sent, const nlohmann::json& result);
 /// `stats`: the counters.
 void printStats(const nlohmann::json& result);
 /// One line for `status`: the AF_XDP path on, or OFF and why.
