@@ -125,7 +125,7 @@ const SignatureCache::Entry* OnlineSigner::signaturesOf(SignatureCache& cache, c
   }
 }
 
-void OnlineSigner::signAnswerSet(const SignedZone& zone, Response& r, uint32_t now) noexcept {
+void OnlineSigner::signAnswerSet(const SignedZone& zone, const wire::Query& q, Response& r, uint32_t now) noexcept {
   // The answer's last set, unless the answer path signed it (a chain to static data): the
   // endpoints written for this client.
   if (r.count(engine::Authority) || r.count(engine::Additional) || !r.count(engine::Answer)) return;
@@ -152,19 +152,25 @@ void OnlineSigner::signAnswerSet(const SignedZone& zone, Response& r, uint32_t n
     rdata[runLength++] = {reinterpret_cast<const char*>(message + rec.rdataAt), rec.rdlength};
   }
   if (!runLength || first.type == rrtype::RRSIG) return;
-  wire::WireName target, written, owner;
+  wire::WireName target, written, lowered;
   if (first.type == wire::rrtype::CNAME) {  // its target may be compressed: signed whole
     if (!nameAt(r, first.rdataAt, target)) return;
     rdata[0] = view(target);
   }
-  if (!nameAt(r, first.ownerAt, written)) return;
-  wire::lowercaseName(written, owner);
-  const SignatureCache::Entry* sigs =
-      signaturesOf(cache_, zone, view(owner), first.type, first.ttl, rdata, runLength, now);
-  if (!sigs) return;
+  // The owner in lower case: the question's, as parsed, when the set points there (no CNAME
+  // before it), else read back.
   const size_t ownerAt = ownerTarget(message, first.ownerAt);
+  std::string_view owner = q.qnameLower.view();
+  if (ownerAt != engine::kQuestionOffset) {
+    if (!nameAt(r, first.ownerAt, written)) return;
+    wire::lowercaseName(written, lowered);
+    owner = view(lowered);
+  }
+  const SignatureCache::Entry* sigs =
+      signaturesOf(cache_, zone, owner, first.type, first.ttl, rdata, runLength, now);
+  if (!sigs) return;
   for (size_t i = 0; i < sigs->count; ++i)
-    r.record(engine::Answer, ownerAt < 0x3FFF ? ownerAt : 0, view(owner), rrtype::RRSIG, first.ttl, sigs->signature(i));
+    r.record(engine::Answer, ownerAt < 0x3FFF ? ownerAt : 0, owner, rrtype::RRSIG, first.ttl, sigs->signature(i));
 }
 
 void OnlineSigner::deny(const SignedZone& zone, engine::AnswerContext& a, Response& r, uint32_t now) noexcept {
@@ -244,7 +250,7 @@ engine::Verdict OnlineSigner::beforeFinish(engine::AnswerContext& a, Response& r
   const uint32_t now = static_cast<uint32_t>(std::time(nullptr));
   switch (a.kind) {
     case engine::AnswerKind::Steered:
-      signAnswerSet(*zone, r, now);
+      signAnswerSet(*zone, *a.query, r, now);
       break;
     case engine::AnswerKind::NxDomain:
     case engine::AnswerKind::NoData:

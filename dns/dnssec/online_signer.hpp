@@ -32,7 +32,7 @@ class OnlineSigner final : public engine::Stage {
   const Counters& counters() const noexcept { return counters_; }
 
  private:
-  void signAnswerSet(const SignedZone& zone, engine::Response& r, uint32_t now) noexcept;
+  void signAnswerSet(const SignedZone& zone, const wire::Query& q, engine::Response& r, uint32_t now) noexcept;
   void deny(const SignedZone& zone, engine::AnswerContext& a, engine::Response& r, uint32_t now) noexcept;
   // The signatures over one set, from the cache or made now; null when they cannot be made.
   const SignatureCache::Entry* signaturesOf(SignatureCache& cache, const SignedZone& zone, std::string_view owner,

@@ -109,37 +109,37 @@ class Signer {
   SigningScratch scratch_;
 };
 
-// Which keys sign what, by their roles and their timing metadata (dnssec-keygen -P/-A/-I/-D):
-// a key whose Activate time is still to come is published (a ZSK rollover's pre-publication)
-// but signs nothing; one past its Inactive or Delete time is a mistake to fix in `keys:`.
-// Every algorithm of the DNSKEY set signs every set (RFC 4035 2.2): its ZSKs the data, its
-// KSKs the key sets, and its keys of one role alone both. Sets `nextEvent`: the first time a
-// key's metadata changes what is signed.
+// Which keys sign what, by their roles and their timing metadata (dnssec-keygen -P/-A/-I/-D),
+// as BIND reads them: a key is published from its Publish time, signs from Activate until
+// Inactive, and leaves the DNSKEY set at Delete. So a key before Activate is published and
+// signs nothing (a ZSK's pre-publication), and one after Inactive stays published, signing
+// nothing, until Delete (its post-publication). Every algorithm of the DNSKEY set signs every
+// set (RFC 4035 2.2): its ZSKs the data, its KSKs the key sets, and its keys of one role alone
+// both. Sets `nextEvent`: the first time still to come at which a key's metadata changes what
+// is published or signed.
 bool chooseSigners(SignedZone& keys, const zones::DnssecPolicy& policy, uint32_t now, yaml::Diagnostics& diags) {
   bool ok = true;
   std::map<uint8_t, std::pair<std::vector<const KeyPair*>, std::vector<const KeyPair*>>> byAlgorithm;  // ZSKs, KSKs
   std::vector<std::unique_ptr<KeyPair>> published;
+  auto event = [&](int64_t t) {
+    if (t > now && (!keys.nextEvent || t < keys.nextEvent)) keys.nextEvent = static_cast<uint32_t>(t);
+  };
   for (size_t i = 0; i < keys.keys.size(); ++i) {
     std::unique_ptr<KeyPair>& key = keys.keys[i];
     const auto& where = policy.keys[i].where;
-    auto when = [](int64_t t) { return wire::formatUtc(t); };
+    for (int64_t t : {key->publish(), key->activate(), key->inactive(), key->removed()}) event(t);
     if (key->removed() && key->removed() <= now) {
-      diags.error(where, "dnssec.keys: " + key->file() + " was to be deleted at " + when(key->removed()) +
-                             " (its Delete time): remove it from keys");
-      ok = false;
-    } else if (key->inactive() && key->inactive() <= now) {
-      diags.error(where, "dnssec.keys: " + key->file() + " has been inactive since " + when(key->inactive()) +
-                             " (its Inactive time): remove it from keys, or give it a later time with dnssec-settime -I");
-      ok = false;
-    } else if (key->publish() && key->publish() > now) {
-      diags.warning(where, "dnssec.keys: " + key->file() + " is not published until " + when(key->publish()) +
-                               "; it is left out until a reload after that time");
-      keys.nextEvent = keys.nextEvent && keys.nextEvent < key->publish() ? keys.nextEvent : static_cast<uint32_t>(key->publish());
+      diags.warning(where, "dnssec.keys: " + key->file() + " was deleted at " + wire::formatUtc(key->removed()) +
+                               " (its Delete time): it is no longer published; remove it from keys");
       continue;
     }
-    for (int64_t t : {key->activate(), key->inactive()})
-      if (t > now && (!keys.nextEvent || t < keys.nextEvent)) keys.nextEvent = static_cast<uint32_t>(t);
-    if (!key->activate() || key->activate() <= now) {
+    if (key->publish() && key->publish() > now) {
+      diags.warning(where, "dnssec.keys: " + key->file() + " is not published until " + wire::formatUtc(key->publish()) +
+                               " (its Publish time); the zone is signed anew then");
+      continue;
+    }
+    const bool signs = (!key->activate() || key->activate() <= now) && (!key->inactive() || key->inactive() > now);
+    if (signs) {
       auto& roles = byAlgorithm[key->algorithm()];
       (key->isKsk() ? roles.second : roles.first).push_back(key.get());
     }
@@ -152,7 +152,7 @@ bool chooseSigners(SignedZone& keys, const zones::DnssecPolicy& policy, uint32_t
     for (const KeyPair* k : ksks.empty() ? zsks : ksks) keys.ksks.push_back(k);
   }
   if (ok && keys.zsks.empty()) {
-    diags.error(policy.where, "dnssec: no key is active now: every key's Activate time is still to come");
+    diags.error(policy.where, "dnssec: no key signs now: each is before its Activate time or past its Inactive time");
     ok = false;
   }
   return ok;

@@ -100,6 +100,7 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
   Reader r(data, size);
   r.skip(kHeaderSize);
   q.hasEdns = false;
+  q.dnssecOk = false;  // a query without OPT never asks for DNSSEC records (RFC 3225)
   q.hasEcs = false;
   q.udpPayload = kClassicUdpPayload;
   q.opcode = static_cast<uint8_t>((q.flags >> 11) & 0x0F);

@@ -135,6 +135,16 @@ TEST_CASE("dnssec: Unbound validates steered, static and denied answers, after a
     CHECK(validated(resolver.ask("www.gtm.example.test AAAA")));  // steered, no IPv6 endpoints: NODATA
     CHECK(validated(resolver.ask("www.gtm.example.test TXT")));
     CHECK(validated(resolver.ask("gtm.example.test DNSKEY")));
+    // Straight to Lodestar: a query with DO gets signatures, the same query without EDNS right
+    // after it none (the parser once kept the earlier query's DO bit).
+    QueryBuilder withDo = QueryBuilder{}.name("www.gtm.example.test.").type(1).withEdns();
+    withDo.dnssecOk = true;
+    for (int i = 0; i < 4; ++i) {
+      Answer signedAnswer = d.ask(withDo);
+      Answer plain = d.ask(QueryBuilder{}.name("www.gtm.example.test.").type(1));
+      CHECK(signedAnswer.answer.size() == 3);  // two addresses, one RRSIG
+      CHECK(plain.answer.size() == 2);
+    }
   }
   SECTION("after eu-west fails, Europe's new answer validates") {
     CHECK(validated(resolver.ask("+subnet=198.51.100.0/24 www.gtm.example.test A")));

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <fstream>
 #include <ctime>
 #include <memory>
 #include <string>
@@ -326,42 +327,74 @@ TEST_CASE("dnssec: a query for NXNAME (type 128) is FORMERR, RFC 9824 section 3.
   CHECK(r.rcode == 1);
 }
 
-TEST_CASE("dnssec: a key's timing metadata: past its Inactive time is an error, before its Activate time it is only published",
+TEST_CASE("dnssec: a key's timing metadata: published before Activate and after Inactive without signing, gone after Delete",
           "[dnssec]") {
   TempDir dir;
   const std::string ksk = writeKey(dir, "signed.test.", LDNS_SIGN_ECDSAP256SHA256, true);
   const std::string zsk = writeKey(dir, "signed.test.", LDNS_SIGN_ECDSAP256SHA256, false);
   const std::string next = writeKey(dir, "signed.test.", LDNS_SIGN_ECDSAP256SHA256, false);
-  auto append = [&](const std::string& base, const std::string& line) {
-    std::FILE* f = std::fopen((dir.path() + "/" + base + ".private").c_str(), "a");
-    std::fputs(line.c_str(), f);
-    std::fclose(f);
+  // Sets a key's timing fields as dnssec-settime would (YYYYMMDDHHMMSS, UTC).
+  auto setTiming = [&](const std::string& base, const std::string& fields) {
+    const std::string path = dir.path() + "/" + base + ".private";
+    std::ifstream in(path);
+    std::string text, line;
+    while (std::getline(in, line))
+      if (line.rfind("Publish:", 0) && line.rfind("Activate:", 0) && line.rfind("Inactive:", 0) && line.rfind("Delete:", 0))
+        text += line + "\n";
+    std::ofstream(path) << text << fields;
   };
-  // dnssec-keygen's form: YYYYMMDDHHMMSS, UTC.
-  append(next, "Publish: 20200101000000\nActivate: 20991231000000\n");
   const std::string file =
       dir.write("signed.test.yaml", std::string(kZone) + "dnssec:\n  keys: [" + ksk + ", " + zsk + ", " + next + "]\n");
   const uint32_t now = static_cast<uint32_t>(std::time(nullptr));
-  {
+  struct Seen {
+    size_t dnskeys = 0, mxSignatures = 0;
+    uint32_t resignAt = 0;
+    std::string report;
+  };
+  auto sign = [&] {
+    Seen seen;
     yaml::Diagnostics diags;
     auto view = zones::loadView({file}, nullptr, diags);
     REQUIRE(view);
     REQUIRE(dnssec::signView(*view, now, diags));
     engine::QueryStats stats;
     engine::Pipeline pipeline(stats);
-    Asked r;
-    ask(*view, pipeline, "signed.test.", 48, r);
-    CHECK(ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)) == 4);  // three DNSKEYs and the KSK's RRSIG
-    Asked m;
-    ask(*view, pipeline, "signed.test.", 15, m);
-    CHECK(ldns_rr_list_rr_count(ldns_pkt_answer(m.pkt)) == 2);  // the MX and one RRSIG: the new ZSK signs nothing yet
-  }
-  append(zsk, "Inactive: 20200101000000\n");
-  yaml::Diagnostics diags;
-  auto view = zones::loadView({file}, nullptr, diags);
-  REQUIRE(view);
-  CHECK_FALSE(dnssec::signView(*view, now, diags));
-  INFO(diags.report());
-  CHECK(diags.report().find("signed.test.yaml:21:") != std::string::npos);
-  CHECK(diags.report().find("has been inactive since 2020-01-01T00:00:00Z (its Inactive time)") != std::string::npos);
+    Asked keys, mx;
+    ask(*view, pipeline, "signed.test.", 48, keys);
+    ask(*view, pipeline, "signed.test.", 15, mx);
+    ldns_rr_list* dnskeys = ldns_pkt_rr_list_by_type(keys.pkt, LDNS_RR_TYPE_DNSKEY, LDNS_SECTION_ANSWER);
+    ldns_rr_list* sigs = ldns_pkt_rr_list_by_type(mx.pkt, LDNS_RR_TYPE_RRSIG, LDNS_SECTION_ANSWER);
+    seen.dnskeys = dnskeys ? ldns_rr_list_rr_count(dnskeys) : 0;
+    seen.mxSignatures = sigs ? ldns_rr_list_rr_count(sigs) : 0;
+    ldns_rr_list_deep_free(dnskeys);
+    ldns_rr_list_deep_free(sigs);
+    seen.resignAt = view->zones().front()->resignAt();
+    seen.report = diags.report();
+    return seen;
+  };
+  // The new ZSK pre-published: its Activate time is to come, and the zone is signed anew then.
+  setTiming(next, "Publish: 20200101000000\nActivate: 20991231000000\n");
+  Seen pre = sign();
+  CHECK(pre.dnskeys == 3);
+  CHECK(pre.mxSignatures == 1);
+  // The old ZSK past its Inactive time and the new one active: both published, the new signs.
+  setTiming(zsk, "Inactive: 20200101000000\n");
+  setTiming(next, "Activate: 20200101000000\n");
+  Seen swapped = sign();
+  CHECK(swapped.dnskeys == 3);
+  CHECK(swapped.mxSignatures == 1);
+  // The old ZSK past its Delete time: no longer published, and the policy file is told so.
+  setTiming(zsk, "Inactive: 20200101000000\nDelete: 20200102000000\n");
+  Seen gone = sign();
+  INFO(gone.report);
+  CHECK(gone.dnskeys == 2);
+  CHECK(gone.report.find("signed.test.yaml:21:") != std::string::npos);
+  CHECK(gone.report.find("was deleted at 2020-01-02T00:00:00Z (its Delete time)") != std::string::npos);
+  // A key's time still to come (here the new ZSK's Activate, in an hour) is when the zone is
+  // signed anew, before the signatures' own refresh.
+  char inAnHour[32];
+  const time_t at = static_cast<time_t>(now) + 3600;
+  std::strftime(inAnHour, sizeof inAnHour, "Activate: %Y%m%d%H%M%S\n", std::gmtime(&at));
+  setTiming(next, inAnHour);
+  CHECK(sign().resignAt == now + 3600);
 }

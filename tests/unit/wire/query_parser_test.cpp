@@ -117,3 +117,21 @@ TEST_CASE("records in the answer and authority sections are stepped over safely"
   wire::Query q{};
   CHECK(parse(b, q) == wire::ParseResult::FormErr);
 }
+
+TEST_CASE("DO is read from the OPT, and a query without one never has it, parsed into the same Query after one with DO",
+          "[wire][query][edns]") {
+  wire::Query q;
+  QueryBuilder withDo;
+  withDo.withEdns();
+  withDo.dnssecOk = true;
+  const Bytes a = withDo.bytes();
+  REQUIRE(wire::parseQuery(a.data(), a.size(), q) == wire::ParseResult::Ok);
+  CHECK(q.dnssecOk);
+  const Bytes b = QueryBuilder{}.bytes();  // no EDNS at all
+  REQUIRE(wire::parseQuery(b.data(), b.size(), q) == wire::ParseResult::Ok);
+  CHECK_FALSE(q.hasEdns);
+  CHECK_FALSE(q.dnssecOk);
+  const Bytes c = QueryBuilder{}.withEdns().bytes();  // EDNS without DO
+  REQUIRE(wire::parseQuery(c.data(), c.size(), q) == wire::ParseResult::Ok);
+  CHECK_FALSE(q.dnssecOk);
+}
