@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <ctime>
 #include <memory>
@@ -92,6 +93,12 @@ struct SignedView {
   ~SignedView() { ldns_rr_list_deep_free(keys); }
 };
 
+// A record as ldns prints it (its string freed here).
+std::string text(const ldns_rr* rr) {
+  std::unique_ptr<char, void (*)(void*)> s(ldns_rr2str(rr), std::free);
+  return s ? s.get() : "";
+}
+
 // Every RRSIG of the packet's `section` verifies its set against the zone's keys; returns
 // how many sets were signed, and how many were left unsigned (RRSIG and OPT aside).
 struct Checked {
@@ -119,7 +126,7 @@ Checked verifySection(ldns_pkt* pkt, ldns_pkt_section section, ldns_rr_list* key
         continue;
       ldns_rr_list* good = ldns_rr_list_new();
       const ldns_status s = ldns_verify_rrsig_keylist(set, sig, keys, good);
-      INFO("set " << ldns_rr2str(first) << "signature " << ldns_rr2str(sig) << ldns_get_errorstr_by_id(s));
+      INFO("set " << text(first) << "signature " << text(sig) << ldns_get_errorstr_by_id(s));
       CHECK(s == LDNS_STATUS_OK);
       ldns_rr_list_free(good);
       covered = true;
