@@ -432,6 +432,19 @@ else
   echo "note: delv not installed; BIND's second opinion skipped"
 fi
 
+# (5b) After a region fails over, the new answer validates from the root too: eu-west is
+# drained through lodestarctl, and Europe's IPv6 block (which the resolver has not cached; the
+# earlier answer for 198.51.100.0/24 holds for its TTL) is asked afresh.
+if [[ -x $ctl ]]; then
+  "$ctl" -c "$work/lodestar/lodestar.yaml" drain eu-west --force --reason "dnssec world: failover" >/dev/null 2>&1 ||
+    die "lodestarctl drain eu-west failed" "$work/lodestar.log"
+  check "www A, Europe after eu-west is drained (ECS 2001:db8:200::/56) -> elsewhere, validated" \
+    "$(ask "$port" +subnet=2001:db8:200::/56 www.gtm.example.test A)" status=NOERROR ad a=127.0.1. rrsig=A
+  "$ctl" -c "$work/lodestar/lodestar.yaml" undrain eu-west >/dev/null 2>&1 || true
+else
+  echo "note: no lodestarctl beside $lodestar; the failover check is skipped"
+fi
+
 # (6) The validation is real: Lodestar signs with two fresh keys that the parent's DS does not
 # name. A resolver that has not seen the zone before must refuse the answers (SERVFAIL), and
 # its log must say it was DNSSEC that failed, not Lodestar being unreachable.

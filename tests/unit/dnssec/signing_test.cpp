@@ -54,6 +54,7 @@ records:
   app:
     steer: {policy: failover, pool: web, order: [east, west]}
   sub: {NS: ns.elsewhere.test.}
+  big: {TXT: ["text00-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "text01-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "text02-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "text03-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "text04-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "text05-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "text06-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]}
 )";
 
 // The DNSKEY of the key pair `base` in `dir`, as a list for ldns's verifier (freed at exit).
@@ -251,7 +252,7 @@ TEST_CASE("dnssec: a key that cannot sign the zone is reported at its place in t
   CHECK_FALSE(dnssec::signView(*view, static_cast<uint32_t>(std::time(nullptr)), diags));
   const std::string text = diags.report();
   INFO(text);
-  CHECK(text.find("signed.test.yaml:21:10: dnssec.keys: ") != std::string::npos);
+  CHECK(text.find("signed.test.yaml:22:10: dnssec.keys: ") != std::string::npos);
   CHECK(text.find("the key is for other.test., not for the zone signed.test.") != std::string::npos);
   CHECK(text.find("Kmissing.key: cannot be read") != std::string::npos);
   CHECK_FALSE(view->zones().front()->isSigned());
@@ -395,7 +396,7 @@ TEST_CASE("dnssec: a key's timing metadata: published before Activate and after 
   Seen gone = sign();
   INFO(gone.report);
   CHECK(gone.dnskeys == 2);
-  CHECK(gone.report.find("signed.test.yaml:21:") != std::string::npos);
+  CHECK(gone.report.find("signed.test.yaml:22:") != std::string::npos);
   CHECK(gone.report.find("was deleted at 2020-01-02T00:00:00Z (its Delete time)") != std::string::npos);
   // A key's time still to come (here the new ZSK's Activate, in an hour) is when the zone is
   // signed anew, before the signatures' own refresh.
@@ -404,4 +405,47 @@ TEST_CASE("dnssec: a key's timing metadata: published before Activate and after 
   std::strftime(inAnHour, sizeof inAnHour, "Activate: %Y%m%d%H%M%S\n", std::gmtime(&at));
   setTiming(next, inAnHour);
   CHECK(sign().resignAt == now + 3600);
+}
+
+TEST_CASE("dnssec: a signed answer too large for the client's UDP size is truncated, whole over TCP; ECS scope unchanged",
+          "[dnssec]") {
+  SignedView sv(LDNS_SIGN_ECDSAP256SHA256);
+  engine::QueryStats stats;
+  engine::Pipeline pipeline(stats);
+  dnssec::OnlineSigner signer;
+  pipeline.add(signer);
+  auto answer = [&](engine::Transport transport, uint16_t payload, bool dnssecOk, const char* name, uint16_t type,
+                    std::vector<uint8_t>& out) {
+    QueryBuilder q;
+    q.name(name).type(type).withEdns(payload).ecs("198.51.100.0/24");
+    q.dnssecOk = dnssecOk;
+    const Bytes query = q.bytes();
+    out.assign(65535, 0);
+    engine::Client client{};
+    client.transport = transport;
+    engine::AnswerContext a(query.data(), query.size(), client, out.data(), out.size());
+    const size_t n = engine::answerQuery(a, *sv.view, pipeline);
+    out.resize(n);
+    return a;
+  };
+  std::vector<uint8_t> udp, tcp, unsignedUdp;
+  // Seven TXT records of ~50 bytes fit in 512 bytes unsigned; with their signature they do not.
+  const engine::AnswerContext plainSmall = answer(engine::Transport::Udp, 512, false, "big.signed.test.", 16, unsignedUdp);
+  const engine::AnswerContext small = answer(engine::Transport::Udp, 512, true, "big.signed.test.", 16, udp);
+  const engine::AnswerContext whole = answer(engine::Transport::Tcp, 512, true, "big.signed.test.", 16, tcp);
+  INFO("unsigned over UDP " << unsignedUdp.size() << " bytes, signed over TCP " << tcp.size());
+  CHECK_FALSE(plainSmall.truncated);
+  CHECK(small.truncated);
+  CHECK(udp.size() <= 512);
+  CHECK_FALSE(whole.truncated);
+  CHECK(tcp.size() > 512);
+  Asked r;
+  REQUIRE(ldns_wire2pkt(&r.pkt, tcp.data(), tcp.size()) == LDNS_STATUS_OK);
+  CHECK(verifySection(r.pkt, LDNS_SECTION_ANSWER, sv.keys).signedSets == 1);
+  // The ECS scope is the decision's, signed or not.
+  std::vector<uint8_t> a1, a2;
+  const engine::AnswerContext plain = answer(engine::Transport::Udp, 1232, false, "app.signed.test.", 1, a1);
+  const engine::AnswerContext withDo = answer(engine::Transport::Udp, 1232, true, "app.signed.test.", 1, a2);
+  CHECK(plain.ecsScope == withDo.ecsScope);
+  CHECK(a2.size() > a1.size());  // the signature is there
 }
