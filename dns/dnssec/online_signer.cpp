@@ -66,8 +66,8 @@ std::string_view view(const wire::WireName& n) noexcept { return n.view(); }
 
 }  // namespace
 
-OnlineSigner::OnlineSigner(size_t cacheEntries)
-    : Stage(engine::kSignedAnswer), cache_(cacheEntries), denials_(cacheEntries / 4) {
+OnlineSigner::OnlineSigner(engine::QueryStats& stats, size_t cacheEntries)
+    : Stage(engine::kSignedAnswer), cache_(cacheEntries), denials_(cacheEntries / 4), stats_(stats) {
   scratch_.data.reserve(4096);
   scratch_.lowered.reserve(4096);
   scratch_.records.reserve(kMaxSetRecords);
@@ -96,7 +96,7 @@ const SignatureCache::Entry* OnlineSigner::signaturesOf(SignatureCache& cache, c
   const uint64_t hash = SignatureCache::hashOf(zone.generation, type, ttl, key);
   if (cacheable)
     if (const SignatureCache::Entry* e = cache.find(hash, zone.generation, type, ttl, key, now)) {
-      ++counters_.hits;
+      ++stats_.signatureHits;
       return e;
     }
   // A miss signs: the cache's memory is taken at the first one, and signing may grow its
@@ -112,15 +112,15 @@ const SignatureCache::Entry* OnlineSigner::signaturesOf(SignatureCache& cache, c
       const size_t n = signRrset(*k, zone.apex, set, window, e.rdata[e.count], scratch_);
       if (!n) {
         e.generation = 0;  // never found half made
-        ++counters_.failures;
+        ++stats_.signingFailures;
         return nullptr;
       }
       e.length[e.count++] = static_cast<uint16_t>(n);
-      ++counters_.signings;
+      ++stats_.signaturesMade;
     }
     return &e;
   } catch (const std::exception&) {
-    ++counters_.failures;
+    ++stats_.signingFailures;
     return nullptr;
   }
 }
@@ -138,7 +138,7 @@ void OnlineSigner::signAnswerSet(const SignedZone& zone, const wire::Query& q, R
   size_t runLength = 0;
   for (uint16_t i = 0; i < r.count(engine::Answer); ++i) {
     if (!readRecord(in, rec)) {
-      ++counters_.failures;
+      ++stats_.signingFailures;
       return;
     }
     if (!runLength || rec.type != first.type || !sameOwner(r, rec.ownerAt, first.ownerAt)) {
@@ -146,7 +146,7 @@ void OnlineSigner::signAnswerSet(const SignedZone& zone, const wire::Query& q, R
       runLength = 0;
     }
     if (runLength == kMaxSetRecords) {
-      ++counters_.failures;
+      ++stats_.signingFailures;
       return;
     }
     rdata[runLength++] = {reinterpret_cast<const char*>(message + rec.rdataAt), rec.rdlength};
@@ -200,7 +200,7 @@ void OnlineSigner::deny(const SignedZone& zone, engine::AnswerContext& a, Respon
   }
   const std::string_view denied = view(name);
   if (denied.size() + 2 > wire::kMaxNameLength) {
-    ++counters_.failures;  // no room for the next name's extra label: left unsigned
+    ++stats_.signingFailures;  // no room for the next name's extra label: left unsigned
     return;
   }
   // The types the name has: none for a name that does not exist (NXNAME says so, RFC 9824).

@@ -20,16 +20,9 @@ class SignedZone;
 
 class OnlineSigner final : public engine::Stage {
  public:
-  struct Counters {
-    uint64_t hits = 0;      // answers whose signatures came from the cache
-    uint64_t signings = 0;  // signatures made
-    uint64_t failures = 0;  // answers left unsigned (a key failed, or too large to read back)
-  };
-
-  explicit OnlineSigner(size_t cacheEntries = 2048);
+  /// Counts into `stats`, its pipeline's (the worker's thread writes both).
+  explicit OnlineSigner(engine::QueryStats& stats, size_t cacheEntries = 2048);
   engine::Verdict beforeFinish(engine::AnswerContext& a, engine::Response& r) noexcept override;
-  /// This worker's counters (read by its own thread, or summed with the usual relaxed reads).
-  const Counters& counters() const noexcept { return counters_; }
 
  private:
   void signAnswerSet(const SignedZone& zone, const wire::Query& q, engine::Response& r, uint32_t now) noexcept;
@@ -45,7 +38,7 @@ class OnlineSigner final : public engine::Stage {
   SignatureCache denials_;  // NSECs: a flood of random names evicts only these
   SigningScratch scratch_;
   SignatureCache::Entry uncached_;  // for a set too large for the cache's key
-  Counters counters_;
+  engine::QueryStats& stats_;
 };
 
 }  // namespace lodestar::dnssec

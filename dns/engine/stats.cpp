@@ -31,6 +31,9 @@ void StatsTotals::add(const QueryStats& s, QueryPath path) noexcept {
   withEcs += s.withEcs.value();
   failOpen += s.failOpen.value();
   unsent += s.unsent.value();
+  signatureHits += s.signatureHits.value();
+  signaturesMade += s.signaturesMade.value();
+  signingFailures += s.signingFailures.value();
   for (size_t i = 0; i < byRcode.size(); ++i) byRcode[i] += s.byRcode[i].value();
   for (size_t i = 0; i < byQtype.size(); ++i) byQtype[i] += s.byQtype[i].value();
   for (size_t i = 0; i < byRegion.size(); ++i) byRegion[i] += s.byRegion[i].value();

@@ -30,6 +30,9 @@ struct alignas(64) QueryStats {
   Counter withEcs;
   Counter failOpen;   // steered answers given with no region healthy enough
   Counter unsent;     // answers made but not sent: the socket did not take them (UDP)
+  // DNSSEC's online signing (dns/dnssec/online_signer): sets whose signatures came from the
+  // worker's cache, signatures made, and answers left unsigned because signing failed.
+  Counter signatureHits, signaturesMade, signingFailures;
   static constexpr size_t kRcodeSlots = 32;  // a power of two: the rcode's slot is a mask, not a division
   static_assert((kRcodeSlots & (kRcodeSlots - 1)) == 0);
   std::array<Counter, kRcodeSlots> byRcode;  // extended rcodes up to BADVERS (16) and beyond
@@ -66,6 +69,7 @@ const char* queryPathName(QueryPath path) noexcept;
 /// A plain snapshot of summed counters.
 struct StatsTotals {
   uint64_t received = 0, dropped = 0, truncated = 0, withEcs = 0, failOpen = 0, unsent = 0;
+  uint64_t signatureHits = 0, signaturesMade = 0, signingFailures = 0;
   std::array<uint64_t, kQueryPaths> byPath{};  // received, by QueryPath
   std::array<uint64_t, QueryStats::kRcodeSlots> byRcode{};
   std::array<uint64_t, 260> byQtype{};

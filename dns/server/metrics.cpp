@@ -70,6 +70,17 @@ void queries(PrometheusText& p, const Json& s) {
          "Answers made but not sent: the UDP socket did not take them (its buffer full).", count(s, "unsent"));
   single(p, "lodestar_responses_truncated_total", "counter", "Answers sent with TC=1 (too big for the client's UDP size).",
          count(s, "truncated"));
+  if (s.contains("dnssec")) {
+    const Json& d = s["dnssec"];
+    single(p, "lodestar_dnssec_cache_hits_total", "counter",
+           "Steered sets and denials whose signatures came from the worker's cache (DO=1, signed zones).",
+           count(d, "cache_hits"));
+    single(p, "lodestar_dnssec_signatures_total", "counter", "Signatures made online (cache misses).",
+           count(d, "signatures_made"));
+    single(p, "lodestar_dnssec_signing_failures_total", "counter",
+           "Answers of a signed zone sent without their online signature because signing failed (they do not validate).",
+           count(d, "signing_failures"));
+  }
   byKey(p, s, "by_rcode", "lodestar_responses_total", "rcode", "Answers by response code.");
   byKey(p, s, "by_qtype", "lodestar_queries_by_type_total", "qtype", "Queries by question type.");
   byKey(p, s, "by_zone", "lodestar_queries_by_zone_total", "zone",

@@ -42,6 +42,8 @@ nlohmann::json statsSnapshot(const StatsInputs& in) {
     time["buckets"].push_back(b);
   }
   nlohmann::json j = {{"queries", t.received}, {"answer_time", time}, {"by_transport", paths}, {"dropped", t.dropped}, {"unsent", t.unsent}, {"truncated", t.truncated}, {"with_ecs", t.withEcs},
+                      {"dnssec", {{"cache_hits", t.signatureHits}, {"signatures_made", t.signaturesMade},
+                                  {"signing_failures", t.signingFailures}}},
                       {"fail_open", t.failOpen}, {"by_rcode", rcodes}, {"by_qtype", qtypes}, {"answers_by_region", regions},
                       {"by_zone", zones}, {"answers_by_record", steered},
                       {"reloads", in.reloads}, {"failed_reloads", in.failedReloads}, {"health_changes", in.healthChanges},

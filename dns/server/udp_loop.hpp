@@ -71,7 +71,7 @@ class UdpLoop {
   std::unique_ptr<Batch> batch_;
   engine::QueryStats stats_;
   engine::Pipeline pipeline_{stats_, settings_.maxPayload};
-  dnssec::OnlineSigner signer_;  // in the pipeline: signs what signed zones answer online
+  dnssec::OnlineSigner signer_{stats_};  // in the pipeline: signs what signed zones answer online
   engine::FastRandom random_;
   TapRecorder* tap_ = nullptr;
   // The longest answer this loop sends (engine::answerQuery's UDP limit): the room an answer

@@ -68,7 +68,7 @@ class Worker {
   std::thread tcpThread_;
   engine::QueryStats tcpStats_;
   engine::Pipeline tcpPipeline_{tcpStats_};
-  dnssec::OnlineSigner tcpSigner_;  // in tcpPipeline_
+  dnssec::OnlineSigner tcpSigner_{tcpStats_};  // in tcpPipeline_
   engine::FastRandom random_;
   std::vector<std::unique_ptr<TapRecorder>> taps_;  // dnstap: one per thread
   TapRecorder* tcpTap_ = nullptr;

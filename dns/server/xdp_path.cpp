@@ -54,7 +54,7 @@ struct XdpPath::Queue final : xdp::Responder {
   const zones::View* view = nullptr;  // set for each wake-up
   engine::QueryStats stats;
   engine::Pipeline pipeline{stats};  // its UDP cap is set when the queue starts
-  dnssec::OnlineSigner signer;       // in the pipeline, added when the queue starts
+  dnssec::OnlineSigner signer{stats};  // in the pipeline, added when the queue starts
   engine::FastRandom random{std::random_device{}()};
   std::unique_ptr<TapRecorder> tap;  // with dnstap
   std::thread thread;

@@ -184,6 +184,11 @@ TEST_CASE("dnssec: Unbound validates steered, static and denied answers, after a
     CHECK(status.output.find("static signatures expire from ") != std::string::npos);
     CHECK(status.output.find("KSK ECDSAP256SHA256 (13)") != std::string::npos);
     CHECK(runCommand(ctl + "dnssec keys nosuch.test").status != 0);
+    // The online signer's counters: some signatures made (the answers above), none failed.
+    auto stats = runCommand(ctl + "stats");
+    INFO(stats.output);
+    CHECK(stats.output.find(" signatures made online, ") != std::string::npos);
+    CHECK(stats.output.find(" 0 answers left unsigned") != std::string::npos);
   }
   SECTION("an export with an NSEC chain is verified by ldns-verify-zone, and read by ldns-read-zone") {
     const std::string ctl = std::string(LODESTARCTL_BINARY) + " -c " + demo.dir().path() + "/lodestar.yaml ";

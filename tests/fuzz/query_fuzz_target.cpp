@@ -41,7 +41,7 @@ zones::LoadedView& fuzzView() {
 struct Signed {
   std::unique_ptr<zones::View> view;
   engine::QueryStats stats;
-  dnssec::OnlineSigner signer;
+  dnssec::OnlineSigner signer{stats};
   engine::Pipeline pipeline{stats};
 };
 Signed& signedZone() {

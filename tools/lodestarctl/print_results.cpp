@@ -15,7 +15,12 @@ void printStats(const nlohmann::json& s) {
   std::cout << "queries      " << integer(s, "queries") << "  (with ECS " << integer(s, "with_ecs") << ")\n"
             << "dropped      " << integer(s, "dropped") << "  (no answer: not a query, or malformed)\n"
             << "unsent       " << integer(s, "unsent", 0) << "  (answers the UDP socket did not take: its buffer full)\n"
-            << "truncated    " << integer(s, "truncated") << "  (TC=1: too big for the client's UDP size)\n"
+            << "truncated    " << integer(s, "truncated") << "  (TC=1: too big for the client's UDP size)\n";
+  if (s.contains("dnssec"))
+    std::cout << "dnssec       " << integer(s.at("dnssec"), "signatures_made") << " signatures made online, "
+              << integer(s.at("dnssec"), "cache_hits") << " from the cache, " << integer(s.at("dnssec"), "signing_failures")
+              << " answers left unsigned (signing failed)\n";
+  std::cout
             << "fail open    " << integer(s, "fail_open") << "  (no usable region: endpoints served whatever their health); records failing open now "
             << integer(s, "fail_open_records") << ", entered " << integer(s, "fail_open_entered") << " time(s)\n"
             << "reloads      " << integer(s, "reloads") << " applied, " << integer(s, "failed_reloads") << " failed\n"

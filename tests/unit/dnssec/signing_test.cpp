@@ -171,7 +171,7 @@ TEST_CASE("dnssec: static sets, steered answers and denials verify with ldns, fo
   SignedView sv(alg);
   engine::QueryStats stats;
   engine::Pipeline pipeline(stats);
-  dnssec::OnlineSigner signer;
+  dnssec::OnlineSigner signer(stats);
   pipeline.add(signer);
   struct {
     const char* name;
@@ -229,16 +229,16 @@ TEST_CASE("dnssec: steady state signs nothing: the same steered set and denial c
   SignedView sv(LDNS_SIGN_ECDSAP256SHA256);
   engine::QueryStats stats;
   engine::Pipeline pipeline(stats);
-  dnssec::OnlineSigner signer;
+  dnssec::OnlineSigner signer(stats);
   pipeline.add(signer);
   for (int i = 0; i < 3; ++i) {
     Asked a, d;
     ask(*sv.view, pipeline, "app.signed.test.", 1, a);
     ask(*sv.view, pipeline, "app.signed.test.", 28, d);
   }
-  CHECK(signer.counters().signings == 2);  // one set, one denial: each once
-  CHECK(signer.counters().hits == 4);
-  CHECK(signer.counters().failures == 0);
+  CHECK(stats.signaturesMade.value() == 2);  // one set, one denial: each once
+  CHECK(stats.signatureHits.value() == 4);
+  CHECK(stats.signingFailures.value() == 0);
 }
 
 TEST_CASE("dnssec: a key that cannot sign the zone is reported at its place in the policy file", "[dnssec]") {
@@ -310,7 +310,7 @@ TEST_CASE("dnssec: NODATA while every endpoint is down (all_down: nodata) does n
   });
   engine::QueryStats stats;
   engine::Pipeline pipeline(stats);
-  dnssec::OnlineSigner signer;
+  dnssec::OnlineSigner signer(stats);
   pipeline.add(signer);
   Asked r;
   ask(*loaded.view, pipeline, "down.signed.test.", 1, r);
@@ -412,7 +412,7 @@ TEST_CASE("dnssec: a signed answer too large for the client's UDP size is trunca
   SignedView sv(LDNS_SIGN_ECDSAP256SHA256);
   engine::QueryStats stats;
   engine::Pipeline pipeline(stats);
-  dnssec::OnlineSigner signer;
+  dnssec::OnlineSigner signer(stats);
   pipeline.add(signer);
   auto answer = [&](engine::Transport transport, uint16_t payload, bool dnssecOk, const char* name, uint16_t type,
                     std::vector<uint8_t>& out) {
