@@ -17,13 +17,15 @@ std::optional<DnssecPolicy> readDnssec(yaml::YamlReader& yaml, const yaml::Node&
       const std::string& f = (*files)[i];
       const yaml::Node& at = node["keys"].isSequence() ? node["keys"].item(i) : node["keys"];
       policy.keys.push_back({f.empty() || f[0] == '/' ? f : directory + f, yaml.at(at)});
-      // The public half is a source of the zone: a key file replaced under the same name
-      // compiles the zone again, and the nodes of a cluster compare what they sign with.
+      // The key's files are sources of the zone: a key replaced under the same name, or its
+      // times changed, compiles the zone again; the nodes of a cluster compare their digests
+      // (a digest, never the private key itself, leaves the node).
       std::string base = policy.keys.back().path, error;
       for (std::string_view suffix : {".key", ".private"})
         if (base.size() > suffix.size() && base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0)
           base.resize(base.size() - suffix.size());
-      if (auto text = yaml::readWholeFile(base + ".key", 64 * 1024, error)) yaml.diags().noteSource(base + ".key", *text);
+      for (const char* suffix : {".key", ".private"})  // .private holds the timing fields
+        if (auto text = yaml::readWholeFile(base + suffix, 64 * 1024, error)) yaml.diags().noteSource(base + suffix, *text);
     }
   }
   constexpr uint64_t kYear = 366ull * 86400;

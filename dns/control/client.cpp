@@ -54,7 +54,8 @@ std::optional<nlohmann::json> request(const std::string& socketPath, const std::
     ssize_t n = read(fd, buf, sizeof buf);
     if (n <= 0) break;
     in.append(buf, static_cast<size_t>(n));
-    if (in.find('\n') != std::string::npos) {
+    // Only the bytes just read are searched: a reply of many megabytes (export) stays linear.
+    if (std::memchr(buf, '\n', static_cast<size_t>(n)) != nullptr) {
       whole = true;
       break;
     }

@@ -190,6 +190,10 @@ std::unique_ptr<KeyPair> KeyPair::load(const std::string& path, std::string_view
   key->activate_ = timing(privateText, "Activate");
   key->inactive_ = timing(privateText, "Inactive");
   key->removed_ = timing(privateText, "Delete");
+  int major = 0, minor = 0;
+  if (const size_t at = privateText.find("\nPrivate-key-format: v"); at != std::string::npos)
+    std::sscanf(privateText.c_str() + at + 22, "%d.%d", &major, &minor);
+  key->timesExplicit_ = major > 1 || (major == 1 && minor >= 3);
   return key;
 }
 

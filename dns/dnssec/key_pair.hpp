@@ -48,6 +48,10 @@ class KeyPair {
   int64_t activate() const noexcept { return activate_; }
   int64_t inactive() const noexcept { return inactive_; }
   int64_t removed() const noexcept { return removed_; }
+  /// The file is BIND's format 1.3 or later, which always writes the times that apply: there a
+  /// missing Publish or Activate means never (dnssec-keygen -P none -A none, a stand-by key),
+  /// where an older file (ldns-keygen's 1.2) has no times at all and the key is always on.
+  bool timesAreExplicit() const noexcept { return timesExplicit_; }
 
  private:
   KeyPair() = default;
@@ -59,6 +63,7 @@ class KeyPair {
   std::string dnskey_;
   std::string file_;
   int64_t publish_ = 0, activate_ = 0, inactive_ = 0, removed_ = 0;
+  bool timesExplicit_ = false;
 };
 
 /// RFC 4034 appendix B: the key tag of a DNSKEY RDATA.

@@ -80,7 +80,7 @@ const SignatureCache::Entry* OnlineSigner::signaturesOf(SignatureCache& cache, c
   std::sort(rdata, rdata + count);
   uint8_t content[SignatureCache::kMaxContent];
   size_t length = owner.size();
-  bool cacheable = length <= sizeof content && zone.zsks.size() <= SignatureCache::kMaxSignatures;
+  bool cacheable = length <= sizeof content;
   if (cacheable) std::memcpy(content, owner.data(), owner.size());
   for (size_t i = 0; i < count && cacheable; ++i) {
     if (length + 2 + rdata[i].size() > sizeof content) {
@@ -100,26 +100,31 @@ const SignatureCache::Entry* OnlineSigner::signaturesOf(SignatureCache& cache, c
       return e;
     }
   // A miss signs: the cache's memory is taken at the first one, and signing may grow its
-  // scratch buffers; an allocation that fails leaves this answer unsigned, never the process.
+  // scratch buffers; an allocation that fails leaves this answer unsigned, never the process,
+  // and never a slot labelled with this content but holding no signature.
+  SignatureCache::Entry* e = &uncached_;
   try {
     const SignatureWindow window = zone.window(now);
-    SignatureCache::Entry& e =
-        cacheable ? cache.take(hash, zone.generation, type, ttl, key, window.expiration - zone.policy.refresh) : uncached_;
-    e.count = 0;
+    if (cacheable) e = &cache.take(hash, zone.generation, type, ttl, key, window.expiration - zone.policy.refresh);
+    e->count = 0;
     const RrsetView set{owner, type, ttl, {rdata, count}};
+    // Every signing key signs: each algorithm of the DNSKEY set must (RFC 4035 2.2); the zone
+    // is refused at load with more keys than an entry holds.
     for (const KeyPair* k : zone.zsks) {
-      if (e.count == SignatureCache::kMaxSignatures) break;
-      const size_t n = signRrset(*k, zone.apex, set, window, e.rdata[e.count], scratch_);
+      const size_t n = e->count < SignatureCache::kMaxSignatures
+                           ? signRrset(*k, zone.apex, set, window, e->rdata[e->count], scratch_)
+                           : 0;
       if (!n) {
-        e.generation = 0;  // never found half made
+        e->generation = 0;
         ++stats_.signingFailures;
         return nullptr;
       }
-      e.length[e.count++] = static_cast<uint16_t>(n);
+      e->length[e->count++] = static_cast<uint16_t>(n);
       ++stats_.signaturesMade;
     }
-    return &e;
+    return e;
   } catch (const std::exception&) {
+    e->generation = 0;
     ++stats_.signingFailures;
     return nullptr;
   }
@@ -223,7 +228,8 @@ void OnlineSigner::deny(const SignedZone& zone, engine::AnswerContext& a, Respon
   // The type denied is never listed: a steered name's family is in its pool, yet this answer
   // has none of it (every endpoint down with all_down: nodata), and a validator rejects an
   // NSEC that lists the type it is to deny (RFC 4035 section 5.4).
-  typeCount = static_cast<size_t>(std::remove(types.begin(), types.begin() + typeCount, q.qtype) - types.begin());
+  if (q.qtype != rrtype::RRSIG && q.qtype != rrtype::NSEC)  // those two are always there (RFC 4035 2.3)
+    typeCount = static_cast<size_t>(std::remove(types.begin(), types.begin() + typeCount, q.qtype) - types.begin());
   // The next name is the name's immediate successor: "\000." before it.
   uint8_t next[wire::kMaxNameLength];
   next[0] = 1;

@@ -17,7 +17,10 @@ namespace lodestar::dnssec {
 class SignatureCache {
  public:
   static constexpr size_t kMaxContent = 320;   // owner + records; larger sets are signed each time
-  static constexpr size_t kMaxSignatures = 2;  // one per signing key: two during a ZSK rollover
+  /// One per signing key: two during a ZSK rollover, four during an algorithm rollover's
+  /// double-signing (two algorithms, each with a ZSK rollover). A zone with more signing keys
+  /// at once is refused at load (dns/dnssec/zone_signer.cpp).
+  static constexpr size_t kMaxSignatures = 4;
 
   struct Entry {
     uint64_t hash = 0;

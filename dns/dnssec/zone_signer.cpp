@@ -1,11 +1,13 @@
 #include "dns/dnssec/zone_signer.hpp"
 
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <vector>
 
 #include "dns/dnssec/records.hpp"
 #include "dns/dnssec/rrsig.hpp"
+#include "dns/dnssec/signature_cache.hpp"
 #include "dns/dnssec/signed_zone.hpp"
 #include "dns/wire/constants.hpp"
 #include "dns/wire/name_text.hpp"
@@ -121,28 +123,34 @@ bool chooseSigners(SignedZone& keys, const zones::DnssecPolicy& policy, uint32_t
   bool ok = true;
   std::map<uint8_t, std::pair<std::vector<const KeyPair*>, std::vector<const KeyPair*>>> byAlgorithm;  // ZSKs, KSKs
   std::vector<std::unique_ptr<KeyPair>> published;
-  auto event = [&](int64_t t) {
-    if (t > now && (!keys.nextEvent || t < keys.nextEvent)) keys.nextEvent = static_cast<uint32_t>(t);
+  auto event = [&](int64_t t) {  // (a time past 2106 is never reached by a 32-bit serial clock)
+    if (t > now && t <= int64_t{UINT32_MAX} && (!keys.nextEvent || t < keys.nextEvent)) keys.nextEvent = static_cast<uint32_t>(t);
   };
+  std::map<uint8_t, std::string> publishedAlgorithms;  // each algorithm in the DNSKEY set: one key's file
   for (size_t i = 0; i < keys.keys.size(); ++i) {
     std::unique_ptr<KeyPair>& key = keys.keys[i];
     const auto& where = policy.keys[i].where;
     for (int64_t t : {key->publish(), key->activate(), key->inactive(), key->removed()}) event(t);
+    // A missing time is "never" in BIND's files (format 1.3), "always" in ldns-keygen's.
+    auto reached = [&](int64_t t) { return t ? t <= now : !key->timesAreExplicit(); };
     if (key->removed() && key->removed() <= now) {
       diags.warning(where, "dnssec.keys: " + key->file() + " was deleted at " + wire::formatUtc(key->removed()) +
                                " (its Delete time): it is no longer published; remove it from keys");
       continue;
     }
-    if (key->publish() && key->publish() > now) {
-      diags.warning(where, "dnssec.keys: " + key->file() + " is not published until " + wire::formatUtc(key->publish()) +
-                               " (its Publish time); the zone is signed anew then");
+    if (!reached(key->publish())) {
+      diags.warning(where, "dnssec.keys: " + key->file() +
+                               (key->publish() ? " is not published until " + wire::formatUtc(key->publish()) +
+                                                     " (its Publish time); the zone is signed anew then"
+                                               : " has no Publish time (a stand-by key): it is not published"));
       continue;
     }
-    const bool signs = (!key->activate() || key->activate() <= now) && (!key->inactive() || key->inactive() > now);
+    const bool signs = reached(key->activate()) && !(key->inactive() && key->inactive() <= now);
     if (signs) {
       auto& roles = byAlgorithm[key->algorithm()];
       (key->isKsk() ? roles.second : roles.first).push_back(key.get());
     }
+    publishedAlgorithms.emplace(key->algorithm(), key->file());
     published.push_back(std::move(key));
   }
   keys.keys = std::move(published);
@@ -150,6 +158,20 @@ bool chooseSigners(SignedZone& keys, const zones::DnssecPolicy& policy, uint32_t
     auto& [zsks, ksks] = roles;
     for (const KeyPair* k : zsks.empty() ? ksks : zsks) keys.zsks.push_back(k);
     for (const KeyPair* k : ksks.empty() ? zsks : ksks) keys.ksks.push_back(k);
+  }
+  // Every algorithm of the DNSKEY set signs every set (RFC 4035 2.2, RFC 6840 5.11).
+  for (const auto& [alg, file] : publishedAlgorithms)
+    if (!byAlgorithm.count(alg)) {
+      diags.error(policy.where, "dnssec: algorithm " + std::to_string(alg) + " is published (" + file +
+                                    ") but none of its keys signs now; a new algorithm's keys must sign as soon as "
+                                    "they are published (an algorithm rollover signs with both)");
+      ok = false;
+    }
+  if (keys.zsks.size() > SignatureCache::kMaxSignatures) {
+    diags.error(policy.where, "dnssec: " + std::to_string(keys.zsks.size()) + " keys sign the zone's data at once; at most " +
+                                  std::to_string(SignatureCache::kMaxSignatures) +
+                                  " can (a rollover needs two per algorithm): give the others Activate or Inactive times");
+    ok = false;
   }
   if (ok && keys.zsks.empty()) {
     diags.error(policy.where, "dnssec: no key signs now: each is before its Activate time or past its Inactive time");
@@ -225,7 +247,9 @@ bool signZone(zones::Zone& zone, uint32_t now, yaml::Diagnostics& diags) {
     if (!signedAll) return;
     std::vector<RRset> added;
     if (&n == &apex) added = apexSets;
-    if (n.cut == &n && !n.find(rrtype::DS)) {
+    if (n.cut == &n && !n.find(rrtype::DS) && n.name.size() + 2 <= wire::kMaxNameLength) {
+      // (A cut of 254 or 255 bytes has no room for the next name's extra label: its referral
+      // goes without the proof, which only names that long lack.)
       // A delegation without DS: its NSEC proves there is none (the referral is insecure).
       std::string next(1, '\x01');
       next += '\0';

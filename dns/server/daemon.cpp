@@ -438,6 +438,7 @@ class Daemon {
   // rest. A reload that fails (a file broken meanwhile) is tried again every five minutes.
   void resignWhenDue(int64_t now) {
     const zones::View* view = publisher_->current();
+    if (view != resignView_) nextResignTry_ = 0;  // a new view's first due time is acted on at once
     if (view != resignView_ || now >= resignLooked_ + 60) {  // a minute: a view freed, another at its address
       resignView_ = view;
       resignLooked_ = now;

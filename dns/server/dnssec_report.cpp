@@ -1,5 +1,7 @@
 #include "dns/server/dnssec_report.hpp"
 
+#include <algorithm>
+
 #include "dns/dnssec/records.hpp"
 #include "dns/dnssec/signed_zone.hpp"
 #include "dns/wire/name_text.hpp"
@@ -31,15 +33,21 @@ nlohmann::json dnssecReport(const zones::View& view, const std::string& zone) {
     const uint32_t keyTtl = z->soa().ttl;
     nlohmann::json keys = nlohmann::json::array();
     for (const auto& k : s->keys) {
-      const bool signsAll = s->ksks == s->zsks;
+      // Its role by what it signs now: the key sets (KSK), the data (ZSK), both (CSK), or
+      // nothing (published before its Activate time or after its Inactive time).
+      const bool signsKeys = std::find(s->ksks.begin(), s->ksks.end(), k.get()) != s->ksks.end();
+      const bool signsData = std::find(s->zsks.begin(), s->zsks.end(), k.get()) != s->zsks.end();
+      const char* role = signsKeys && signsData ? "CSK" : signsKeys ? "KSK" : signsData ? "ZSK" : "published, not signing";
       nlohmann::json key = {{"tag", k->tag()},
                             {"algorithm", k->algorithm()},
                             {"algorithm_name", algorithmName(k->algorithm())},
                             {"flags", k->flags()},
-                            {"role", signsAll ? "CSK" : k->isKsk() ? "KSK" : "ZSK"},
+                            {"role", role},
                             {"file", k->file()},
                             {"dnskey", dnssec::dnskeyText(z->apex(), *k, keyTtl)}};
-      if (k->isKsk() || signsAll) key["ds"] = dnssec::dsText(z->apex(), *k, keyTtl);
+      // The parent's DS points at a key that signs the DNSKEY set, or at a SEP key about to
+      // (a KSK rollover puts the new DS at the parent first).
+      if (signsKeys || k->isKsk()) key["ds"] = dnssec::dsText(z->apex(), *k, keyTtl);
       keys.push_back(key);
     }
     out.push_back({{"zone", wire::nameToText(z->apex())},

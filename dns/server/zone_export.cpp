@@ -19,6 +19,8 @@ namespace lodestar::server {
 
 namespace {
 
+constexpr size_t kMaxExportNames = 50'000;  // ~2 s of the control loop, signed with its chain
+
 struct Set {
   std::string owner;  // lowercase wire
   uint16_t type = 0;
@@ -77,7 +79,10 @@ std::vector<Set> steeredAnswer(const zones::View& view, std::string_view name, c
       const size_t at = in.position();
       if (!in.skip(len)) break;
       wire::lowercaseName(owner, lower);
-      if (lower.view() != name || t != type) continue;  // a CNAME chain's other names are their own
+      // The steered set: this type, or the CNAME a region's pool answers with (asked twice,
+      // kept once); a chain's other names are their own.
+      if (lower.view() != name || (t != type && t != wire::rrtype::CNAME)) continue;
+      if (t == wire::rrtype::CNAME && type == wire::rrtype::AAAA) continue;
       if (out.empty() || out.back().type != t) out.push_back({std::string(name), t, uint32_t{hi} << 16 | lo, {}, ""});
       out.back().rdata.emplace_back(reinterpret_cast<const char*>(answer.data() + at), len);
     }
@@ -97,6 +102,11 @@ nlohmann::json exportZone(const zones::View& view, const ExportRequest& request)
   for (const auto& z : view.zones())
     if (z->apex() == apex) zone = z.get();
   if (!zone) return {{"error", "zone " + text + " is not served here"}};
+  // Made on the control loop, which also pings systemd's watchdog and runs the probes: a
+  // bound on the zone's size bounds the time it holds them.
+  if (zone->nodeCount() > kMaxExportNames)
+    return {{"error", "zone " + text + " has " + std::to_string(zone->nodeCount()) + " names; export takes at most " +
+                          std::to_string(kMaxExportNames) + " (its static data is in your zone files already)"}};
   const dnssec::SignedZone* keys = dnssec::signedZone(*zone);
   const bool chain = request.nsecChain && keys;
 

@@ -35,6 +35,10 @@ demo=$(realpath -e "$2" 2>/dev/null) || { echo "FAIL: no demo folder at $2" >&2;
 
 skip() { echo "SKIP: $*"; exit 77; }
 [[ $(id -u) -eq 0 ]] || skip "must run as root: NSD and Lodestar bind port 53, the only port a resolver follows referrals to"
+# Port 53 of 127.53.0.1-2 is this script's alone: a second run (another build tree's ctest)
+# waits for the first instead of failing to bind.
+exec 9>/tmp/lodestar-dnssec-world.lock
+flock -w 150 9 || skip "another dnssec_world.sh held port 53 of 127.53.0.1-2 for 150 s"
 for tool in unbound unbound-checkconf nsd nsd-checkconf ldns-keygen ldns-signzone kdig ss pgrep; do
   command -v "$tool" >/dev/null ||
     skip "$tool is not installed (apt-get install unbound nsd ldnsutils knot-dnsutils iproute2 procps)"

@@ -75,7 +75,7 @@ int print(const lodestarctl::Subcommand& row, const lodestarctl::Request& sent, 
   try {
     const auto result = response.find("result");
     row.print(sent, result != response.end() ? *result : nlohmann::json::object());
-  } catch (const nlohmann::json::exception& e) {
+  } catch (const std::exception& e) {  // nlohmann's type errors, or a printer's own (bad hex)
     std::cout.flush();
     std::cerr << "lodestarctl: lodestar's answer is not in the shape this lodestarctl reads (" << e.what()
               << "); --json shows it whole\n";

@@ -1,6 +1,7 @@
 // lodestarctl export: the daemon's records (wire form) as RFC 1035 text, each rendered by ldns.
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -11,9 +12,17 @@ namespace lodestarctl {
 
 namespace {
 
+// Pairs of hex digits, nothing else: a reply that is not so is not one this tool reads.
 std::vector<uint8_t> unhex(const std::string& text) {
+  auto digit = [&](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    throw std::runtime_error("'" + text.substr(0, 40) + "' is not hex");
+  };
+  if (text.size() % 2) throw std::runtime_error("an odd number of hex digits");
   std::vector<uint8_t> out;
-  for (size_t i = 0; i + 1 < text.size(); i += 2) out.push_back(static_cast<uint8_t>(std::stoi(text.substr(i, 2), nullptr, 16)));
+  for (size_t i = 0; i < text.size(); i += 2) out.push_back(static_cast<uint8_t>(digit(text[i]) << 4 | digit(text[i + 1])));
   return out;
 }
 

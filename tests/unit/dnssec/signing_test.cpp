@@ -4,6 +4,8 @@
 // steady state sign nothing; and a key file that cannot be used is reported at its place.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <iterator>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -448,4 +450,82 @@ TEST_CASE("dnssec: a signed answer too large for the client's UDP size is trunca
   const engine::AnswerContext withDo = answer(engine::Transport::Udp, 1232, true, "app.signed.test.", 1, a2);
   CHECK(plain.ecsScope == withDo.ecsScope);
   CHECK(a2.size() > a1.size());  // the signature is there
+}
+
+TEST_CASE("dnssec: with two algorithms and three data-signing keys, every answer carries each key's signature, cached",
+          "[dnssec]") {
+  TempDir dir;
+  const std::string ksk = writeKey(dir, "signed.test.", LDNS_SIGN_ECDSAP256SHA256, true);
+  const std::string zsk1 = writeKey(dir, "signed.test.", LDNS_SIGN_ECDSAP256SHA256, false);
+  const std::string zsk2 = writeKey(dir, "signed.test.", LDNS_SIGN_ECDSAP256SHA256, false);
+  const std::string csk = writeKey(dir, "signed.test.", LDNS_SIGN_ED25519, true);  // the other algorithm, one key
+  dir.write("signed.test.yaml",
+            std::string(kZone) + "dnssec:\n  keys: [" + ksk + ", " + zsk1 + ", " + zsk2 + ", " + csk + "]\n");
+  yaml::Diagnostics diags;
+  auto view = zones::loadView({dir.path() + "/signed.test.yaml"}, nullptr, diags);
+  REQUIRE(view);
+  REQUIRE(dnssec::signView(*view, static_cast<uint32_t>(std::time(nullptr)), diags));
+  engine::QueryStats stats;
+  engine::Pipeline pipeline(stats);
+  dnssec::OnlineSigner signer(stats);
+  pipeline.add(signer);
+  ldns_rr_list* keys = ldns_rr_list_new();
+  for (const std::string& base : {ksk, zsk1, zsk2, csk}) ldns_rr_list_push_rr(keys, ldns_rr_clone(ldns_rr_list_rr(loadedKeys(dir, base), 0)));
+  // Which algorithms signed the answer's sets.
+  auto algorithms = [](ldns_pkt* pkt, ldns_pkt_section section) {
+    std::vector<int> out;
+    ldns_rr_list* sigs = ldns_pkt_rr_list_by_type(pkt, LDNS_RR_TYPE_RRSIG, section);
+    for (size_t i = 0; sigs && i < ldns_rr_list_rr_count(sigs); ++i)
+      out.push_back(ldns_rdf2native_int8(ldns_rr_rrsig_algorithm(ldns_rr_list_rr(sigs, i))));
+    ldns_rr_list_deep_free(sigs);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const std::vector<int> threeKeys = {13, 13, 15};
+  for (int round = 0; round < 2; ++round) {
+    Asked steered, denied, stat;
+    ask(*view, pipeline, "app.signed.test.", 1, steered);
+    ask(*view, pipeline, "nothing.signed.test.", 1, denied);
+    ask(*view, pipeline, "mail.signed.test.", 1, stat);
+    CHECK(algorithms(steered.pkt, LDNS_SECTION_ANSWER) == threeKeys);
+    CHECK(algorithms(stat.pkt, LDNS_SECTION_ANSWER) == threeKeys);
+    CHECK(algorithms(denied.pkt, LDNS_SECTION_AUTHORITY) == std::vector<int>{13, 13, 13, 13, 15, 15});  // SOA and NSEC
+    CHECK(verifySection(steered.pkt, LDNS_SECTION_ANSWER, keys).signedSets == 1);
+    CHECK(verifySection(denied.pkt, LDNS_SECTION_AUTHORITY, keys).signedSets == 2);
+  }
+  CHECK(stats.signaturesMade.value() == 6);  // the steered set and the denial, by three keys, once
+  CHECK(stats.signingFailures.value() == 0);
+  ldns_rr_list_deep_free(keys);
+}
+
+TEST_CASE("dnssec: a BIND key file without a Publish time (dnssec-keygen -P none) is a stand-by key: not published",
+          "[dnssec]") {
+  TempDir dir;
+  const std::string ksk = writeKey(dir, "signed.test.", LDNS_SIGN_ECDSAP256SHA256, true);
+  const std::string standBy = writeKey(dir, "signed.test.", LDNS_SIGN_ECDSAP256SHA256, false);
+  {
+    // BIND's format 1.3 writes the times that apply; this one has none.
+    const std::string path = dir.path() + "/" + standBy + ".private";
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const size_t at = text.find("Private-key-format: v1.2");
+    REQUIRE(at != std::string::npos);
+    text.replace(at, 24, "Private-key-format: v1.3");
+    std::ofstream(path) << text;
+  }
+  const std::string file = dir.write("signed.test.yaml", std::string(kZone) + "dnssec:\n  keys: [" + ksk + ", " + standBy + "]\n");
+  yaml::Diagnostics diags;
+  auto view = zones::loadView({file}, nullptr, diags);
+  REQUIRE(view);
+  REQUIRE(dnssec::signView(*view, static_cast<uint32_t>(std::time(nullptr)), diags));
+  INFO(diags.report());
+  CHECK(diags.report().find("has no Publish time (a stand-by key): it is not published") != std::string::npos);
+  engine::QueryStats stats;
+  engine::Pipeline pipeline(stats);
+  Asked r;
+  ask(*view, pipeline, "signed.test.", 48, r);
+  ldns_rr_list* dnskeys = ldns_pkt_rr_list_by_type(r.pkt, LDNS_RR_TYPE_DNSKEY, LDNS_SECTION_ANSWER);
+  REQUIRE(dnskeys);
+  CHECK(ldns_rr_list_rr_count(dnskeys) == 1);
+  ldns_rr_list_deep_free(dnskeys);
 }
