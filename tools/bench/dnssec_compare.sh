@@ -18,6 +18,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 export ROOT=$(cd "$HERE/../.." && pwd)
 source "$HERE/rounds.sh"
+source "$HERE/measure.sh"
 export BUILD=${BUILD_DIR:-$ROOT/build-release}
 RUN_SECONDS=10
 ROUNDS=5
@@ -84,24 +85,12 @@ for r in 1 2 3; do
 done
 
 # --- helpers (compare.sh's) -----------------------------------------------------------------
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # user + system, every thread
 start_server() {  # NAME DIR → sets SERVER_PID
   taskset -c $SERVER_CPU bash -c "source '$HERE/servers/common.sh'; source '$HERE/servers/$1.sh'; start_$1 '$2'" \
     >"$2.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
 }
-wait_ready() {  # PORT SECONDS
-  local deadline=$((SECONDS + $2))
-  until kdig @127.0.0.1 -p "$1" +time=1 +retry=0 gtm.example.test SOA 2>/dev/null | grep -q 'status: NOERROR'; do
-    [ $SECONDS -lt $deadline ] || return 1
-    sleep 0.2
-  done
-}
-stop_server() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-field() { grep -o "$1=[0-9.]*" "$2" | head -1 | cut -d= -f2; }
-pct() { echo "scale=0; 100 * $1 / $2" | bc -l; }
-num() { printf "%.${2:-2}f" "$1"; }
 replay() {  # OUTFILE MIX [dns_replay run args]: pinned to the client CPU; sets ELAPSED
   local out=$1 do=0 t0
   [ "$2" = do1 ] && do=1
@@ -223,21 +212,7 @@ run_rounds measure_server
 # Medians (and spreads) replace the last round's figures; latency triples part by part.
 for s in $SERVERS; do
   [ "${R[$s,status]:-}" = ok ] || continue
-  for key in $(round_keys "$s"); do
-    values=()
-    for round in $(seq 1 "$ROUNDS"); do v=${R[$key,round$round]:-—}; [ "$v" != — ] && values+=("$v"); done
-    if [ ${#values[@]} -eq 0 ]; then R[$key]="—"; continue; fi
-    case $key in
-      *,lat)
-        parts=()
-        for part in 1 2 3; do parts+=("$(printf '%s\n' "${values[@]}" | awk -F' / ' -v p=$part '{print $p}' | median)"); done
-        R[$key]="${parts[0]} / ${parts[1]} / ${parts[2]}"
-        R[$key,spread]="p99 $(printf '%s\n' "${values[@]}" | awk -F' / ' '{print $2}' | spread)" ;;
-      *)
-        R[$key]=$(printf '%s\n' "${values[@]}" | median)
-        R[$key,spread]=$(printf '%s\n' "${values[@]}" | spread) ;;
-    esac
-  done
+  take_medians "$s"
   for mix in $(mixes_of "$s"); do
     R[$s,$mix,qps]=$(printf "%.0f" "${R[$s,$mix,qps]}"); R[$s,$mix,per_cpu]=$(printf "%.0f" "${R[$s,$mix,per_cpu]}")
   done

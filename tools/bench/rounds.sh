@@ -1,4 +1,4 @@
-# Shared by compare.sh and xdp_compare.sh (sourced): the interleaved rounds and the
+# Shared by compare.sh, dnssec_compare.sh and xdp_compare.sh (sourced): the interleaved rounds and the
 # statistics taken over them. On this VM one run decides nothing; medians of rounds do.
 
 # The median and the spread (min–max) of the numbers on standard input; — when there are none.
@@ -17,5 +17,29 @@ run_rounds() {  # MEASURE
       [ "${R[$s,status]:-ok}" = ok ] || continue
       "$measure" "$s" "$round"
     done
+  done
+}
+
+# Replaces each figure of SERVER (the keys "round_keys SERVER" prints) by the median of its
+# rounds (R[KEY,roundN]) and sets R[KEY,spread]; a latency triple "p50 / p99 / p99.9" part
+# by part, its spread the p99's.
+take_medians() {  # SERVER
+  local key round v part values parts
+  for key in $(round_keys "$1"); do
+    values=()
+    for round in $(seq 1 "$ROUNDS"); do v=${R[$key,round$round]:-—}; [ "$v" != — ] && values+=("$v"); done
+    if [ ${#values[@]} -eq 0 ]; then R[$key]="—"; continue; fi
+    case $key in
+      *,lat)
+        parts=()
+        for part in 1 2 3; do
+          parts+=("$(printf '%s\n' "${values[@]}" | awk -F' / ' -v p=$part '{print $p}' | median)")
+        done
+        R[$key]="${parts[0]} / ${parts[1]} / ${parts[2]}"
+        R[$key,spread]="p99 $(printf '%s\n' "${values[@]}" | awk -F' / ' '{print $2}' | spread)" ;;
+      *)
+        R[$key]=$(printf '%s\n' "${values[@]}" | median)
+        R[$key,spread]=$(printf '%s\n' "${values[@]}" | spread) ;;
+    esac
   done
 }

@@ -409,7 +409,7 @@ TEST_CASE("dnssec: a key's timing metadata: published before Activate and after 
   CHECK(sign().resignAt == now + 3600);
 }
 
-TEST_CASE("dnssec: a signed answer too large for the client's UDP size is truncated, whole over TCP; ECS scope unchanged",
+TEST_CASE("dnssec: a signed answer too large for the client's UDP size is truncated and whole over TCP, with the ECS scope unchanged",
           "[dnssec]") {
   SignedView sv(LDNS_SIGN_ECDSAP256SHA256);
   engine::QueryStats stats;
