@@ -6,6 +6,7 @@
 
 #include "dns/wire/constants.hpp"
 #include "dns/wire/name_text.hpp"
+#include "dns/wire/rdata_names.hpp"
 #include "dns/wire/rr_type.hpp"
 
 namespace lodestar::zones {
@@ -287,6 +288,11 @@ void ZoneBuilder::add(std::string_view ownerWire, uint16_t type, uint32_t ttl, s
   if (rdata.size() > 65535) {
     diags.error(where, wire::rrTypeName(type) + " data of " + std::to_string(rdata.size()) +
                            " bytes; a record holds at most 65,535 (split long text over several records)");
+    return;
+  }
+  if (!wire::rdataNamesWellFormed(type, rdata)) {
+    diags.error(where, wire::rrTypeName(type) + " data does not hold a well-formed domain name where the type has one "
+                                               "(data given as \\# LEN HEX must follow the type's format)");
     return;
   }
   if (type == wire::rrtype::SOA && owner != apex_) {

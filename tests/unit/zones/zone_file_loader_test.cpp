@@ -166,3 +166,20 @@ TEST_CASE("an owner longer than 255 bytes with its origin is refused with its li
   CHECK_THAT(d.report(), Catch::Contains("long.zone:3:1: owner " + owner + ".example.test. is 257 bytes long in wire "
                                          "form; a name holds at most 255"));
 }
+
+TEST_CASE("data in RFC 3597 form must hold a well-formed name where the type has one: refused with its line",
+          "[zones][zonefile]") {
+  // Found by the zone_file fuzzer: ldns read "x IN TYPE65:79 \\# \\246 010203" into HTTPS data
+  // (a priority, then a name whose label runs past the end), which loaded, and its answers
+  // were ones ldns itself rejects.
+  TempDir dir;
+  std::ifstream in(std::string(LODESTAR_SOURCE_DIR) + "/tests/fuzz/corpus/zone_file/https_generic_rdata_bad_name",
+                   std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  yaml::Diagnostics d;
+  CHECK_FALSE(load(dir.write("h.zone", text.str()), d));
+  CHECK_THAT(d.report(), Catch::Contains("h.zone:4:1: HTTPS data does not hold a well-formed domain name"));
+  yaml::Diagnostics ok;  // well-formed in the same form: HTTPS priority 1 with the root as target
+  CHECK(load(dir.write("g.zone", "@ IN SOA ns1 hostmaster 1 2 3 4 5\n@ IN NS ns1\nx IN TYPE65 \\# 3 000100\n"), ok));
+}
