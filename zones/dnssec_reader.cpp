@@ -39,8 +39,7 @@ std::optional<DnssecPolicy> readDnssec(yaml::YamlReader& yaml, const yaml::Node&
   if (node["denial"])
     if (auto v = yaml.string(node["denial"], "dnssec.denial")) {
       if (*v == "compact") policy.denial = DnssecPolicy::Denial::Compact;
-      else if (*v == "white-lies")
-        yaml.error(node["denial"], "dnssec.denial", "white-lies (RFC 4470) is not supported yet; use compact (RFC 9824)");
+      else if (*v == "white-lies") policy.denial = DnssecPolicy::Denial::WhiteLies;
       else yaml.error(node["denial"], "dnssec.denial", "'" + *v + "' is not a denial; expected compact (RFC 9824) or white-lies (RFC 4470)");
     }
   if (node["cds"])

@@ -7,6 +7,7 @@
 
 #include "dns/dnssec/records.hpp"
 #include "dns/dnssec/signed_zone.hpp"
+#include "dns/dnssec/white_lies.hpp"
 #include "dns/wire/name.hpp"
 #include "dns/wire/reader.hpp"
 #include "zones/zone.hpp"
@@ -204,6 +205,11 @@ void OnlineSigner::deny(const SignedZone& zone, engine::AnswerContext& a, Respon
     name = q.qnameLower;
   }
   const std::string_view denied = view(name);
+  const uint32_t ttl = a.zone->negativeTtl();
+  if (a.kind == engine::AnswerKind::NxDomain && zone.policy.denial == zones::DnssecPolicy::Denial::WhiteLies) {
+    denyWithWhiteLies(zone, *a.zone, r, denied, ttl, now);
+    return;
+  }
   if (denied.size() + 2 > wire::kMaxNameLength) {
     ++stats_.signingFailures;  // no room for the next name's extra label: left unsigned
     return;
@@ -231,22 +237,57 @@ void OnlineSigner::deny(const SignedZone& zone, engine::AnswerContext& a, Respon
   if (q.qtype != rrtype::RRSIG && q.qtype != rrtype::NSEC)  // those two are always there (RFC 4035 2.3)
     typeCount = static_cast<size_t>(std::remove(types.begin(), types.begin() + typeCount, q.qtype) - types.begin());
   // The next name is the name's immediate successor: "\000." before it.
-  uint8_t next[wire::kMaxNameLength];
-  next[0] = 1;
-  next[1] = 0;
-  std::memcpy(next + 2, denied.data(), denied.size());
-  uint8_t nsec[wire::kMaxNameLength + kMaxBitmap];
-  const size_t nsecLength = writeNsecRdata({reinterpret_cast<const char*>(next), denied.size() + 2},
-                                           {types.data(), typeCount}, nsec);
-  std::string_view rdata[1] = {{reinterpret_cast<const char*>(nsec), nsecLength}};
-  const uint32_t ttl = a.zone->negativeTtl();
-  const SignatureCache::Entry* sigs = signaturesOf(denials_, zone, denied, rrtype::NSEC, ttl, rdata, 1, now);
-  if (!sigs) return;
-  if (!r.record(engine::Authority, deniedAt, denied, rrtype::NSEC, ttl, rdata[0])) return;
-  for (size_t i = 0; i < sigs->count; ++i)
-    r.record(engine::Authority, deniedAt, denied, rrtype::RRSIG, ttl, sigs->signature(i));
+  wire::WireName next;
+  next.bytes[0] = 1;
+  next.bytes[1] = 0;
+  std::memcpy(next.bytes + 2, denied.data(), denied.size());
+  next.length = static_cast<uint8_t>(denied.size() + 2);
+  if (!addNsec(zone, r, deniedAt, denied, view(next), {types.data(), typeCount}, ttl, now)) return;
   // The name exists as far as the proof goes: NOERROR (RFC 9824 section 3).
   if (a.kind == engine::AnswerKind::NxDomain) r.setRcode(wire::Rcode::NoError);
+}
+
+void OnlineSigner::denyWithWhiteLies(const SignedZone& zone, const zones::Zone& data, Response& r,
+                                     std::string_view denied, uint32_t ttl, uint32_t now) noexcept {
+  // Two ranges (RFC 4470, RFC 4035 5.4): one covers the name below the closest encloser on
+  // the way to the name denied (so the name and all below it), one the wildcard at the
+  // closest encloser. Each is a pair of siblings of what it covers, so the encloser a
+  // validator derives from them is the true one. The rcode stays NXDOMAIN.
+  const size_t encloserAt = closestEncloserAt(data, denied);
+  size_t nextCloserAt = 0;
+  for (int at = 0; at >= 0 && static_cast<size_t>(at) < encloserAt; at = wire::parentOffset(denied, static_cast<size_t>(at)))
+    nextCloserAt = static_cast<size_t>(at);
+  wire::WireName owner, next, star, starOwner, starNext;
+  const std::string_view encloser = denied.substr(std::min(encloserAt, denied.size()));
+  star.bytes[0] = 1;
+  star.bytes[1] = '*';
+  const bool fits = encloserAt < denied.size() && encloser.size() + 2 <= wire::kMaxNameLength;
+  if (fits) {
+    std::memcpy(star.bytes + 2, encloser.data(), encloser.size());
+    star.length = static_cast<uint8_t>(encloser.size() + 2);
+  }
+  if (!fits || !siblingRange(denied.substr(nextCloserAt), owner, next) ||
+      !siblingRange(view(star), starOwner, starNext)) {
+    ++stats_.signingFailures;  // left unsigned: names at the limits of the format
+    return;
+  }
+  const uint16_t types[] = {rrtype::RRSIG, rrtype::NSEC};  // all the lie's names hold
+  if (!addNsec(zone, r, 0, view(owner), view(next), types, ttl, now)) return;
+  // A name below "*" itself: the first range already covers the wildcard.
+  if (view(owner) != view(starOwner)) addNsec(zone, r, 0, view(starOwner), view(starNext), types, ttl, now);
+}
+
+bool OnlineSigner::addNsec(const SignedZone& zone, Response& r, size_t ownerAt, std::string_view owner,
+                           std::string_view next, std::span<const uint16_t> types, uint32_t ttl, uint32_t now) noexcept {
+  uint8_t nsec[wire::kMaxNameLength + kMaxBitmap];
+  const size_t nsecLength = writeNsecRdata(next, types, nsec);
+  std::string_view rdata[1] = {{reinterpret_cast<const char*>(nsec), nsecLength}};
+  const SignatureCache::Entry* sigs = signaturesOf(denials_, zone, owner, rrtype::NSEC, ttl, rdata, 1, now);
+  if (!sigs) return false;
+  if (!r.record(engine::Authority, ownerAt, owner, rrtype::NSEC, ttl, rdata[0])) return false;
+  for (size_t i = 0; i < sigs->count; ++i)
+    r.record(engine::Authority, ownerAt, owner, rrtype::RRSIG, ttl, sigs->signature(i));
+  return true;
 }
 
 engine::Verdict OnlineSigner::beforeFinish(engine::AnswerContext& a, Response& r) noexcept {

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "dns/dnssec/rrsig.hpp"
@@ -17,6 +18,13 @@
 namespace lodestar::dnssec {
 
 class SignedZone;
+}  // namespace lodestar::dnssec
+
+namespace lodestar::zones {
+class Zone;
+}  // namespace lodestar::zones
+
+namespace lodestar::dnssec {
 
 class OnlineSigner final : public engine::Stage {
  public:
@@ -27,6 +35,12 @@ class OnlineSigner final : public engine::Stage {
  private:
   void signAnswerSet(const SignedZone& zone, const wire::Query& q, engine::Response& r, uint32_t now) noexcept;
   void deny(const SignedZone& zone, engine::AnswerContext& a, engine::Response& r, uint32_t now) noexcept;
+  void denyWithWhiteLies(const SignedZone& zone, const zones::Zone& data, engine::Response& r,
+                         std::string_view denied, uint32_t ttl, uint32_t now) noexcept;
+  // Writes the NSEC (`owner` to `next`, holding `types`) and its signatures at the end of the
+  // authority section; false when it could not be signed or did not fit.
+  bool addNsec(const SignedZone& zone, engine::Response& r, size_t ownerAt, std::string_view owner,
+               std::string_view next, std::span<const uint16_t> types, uint32_t ttl, uint32_t now) noexcept;
   // The signatures over one set, from the cache or made now; null when they cannot be made.
   const SignatureCache::Entry* signaturesOf(SignatureCache& cache, const SignedZone& zone, std::string_view owner,
                                             uint16_t type, uint32_t ttl, std::string_view* rdata, size_t count,

@@ -347,6 +347,7 @@ section() {  # kdig output, section name (ANSWER, AUTHORITY): its record lines
 # NAME OUTPUT CONDITION...: one check, its kdig output shown. Conditions:
 #   status=RCODE   ad   noanswer   a=PREFIX (every A in the answer starts so, at least one)
 #   rrsig=TYPE (an RRSIG covering TYPE in the answer)   nxname (the compact denial's NSEC)
+#   nsecs=N (N NSEC records in the authority section, none listing NXNAME: white lies)
 #   log=REGEX (a line of the fresh resolver's log matches: why it failed)
 check() {
   local name=$1 out=$2 cond problems=() flags addrs
@@ -371,6 +372,10 @@ check() {
       nxname)
         section "$out" AUTHORITY | grep -Eq $'\tNSEC\t.*(NXNAME|TYPE128)' ||
           problems+=("no NSEC listing NXNAME (RFC 9824) in the authority section") ;;
+      nsecs=*)
+        local n
+        n=$(section "$out" AUTHORITY | awk '$4 == "NSEC"' | grep -Evc 'NXNAME|TYPE128')
+        [[ $n == "${cond#nsecs=}" ]] || problems+=("$n NSEC records without NXNAME in the authority section, not ${cond#nsecs=}") ;;
       log=*)
         grep -Eq "${cond#log=}" "$work/unbound-fresh.log" || problems+=("the resolver's log has no line matching ${cond#log=}") ;;
     esac
@@ -436,6 +441,44 @@ else
   echo "note: delv not installed; BIND's second opinion skipped"
 fi
 
+# Lodestar's log grows a "reloaded:" line per reload: HUP, and wait for it.
+reload_lodestar() {
+  local before
+  before=$(grep -c 'reloaded:' "$work/lodestar.log")
+  kill -HUP "$lodestar_pid"
+  for ((i = 0; i < 50; i++)); do
+    (($(grep -c 'reloaded:' "$work/lodestar.log") > before)) && return 0
+    sleep 0.1
+  done
+  die "Lodestar did not reload within 5 s" "$work/lodestar.log"
+}
+
+# (3b) White lies (RFC 4470), the other denial: NXDOMAIN stays NXDOMAIN, proven by two NSECs
+# made for the answer, one covering the name and one the wildcard at the closest encloser.
+# Names the resolver has not asked before, so neither its cache nor its NSECs answer.
+printf '  denial: white-lies\n' >>"$policy"
+reload_lodestar
+check "missing.gtm.example.test A (white lies), validated" \
+  "$(ask "$port" missing.gtm.example.test A)" status=NXDOMAIN noanswer ad nsecs=2
+check "a.b.missing-too.gtm.example.test A (white lies, encloser the apex), validated" \
+  "$(ask "$port" a.b.missing-too.gtm.example.test A)" status=NXDOMAIN noanswer ad nsecs=2
+check "x.www.gtm.example.test A (white lies below a steered name), validated" \
+  "$(ask "$port" x.www.gtm.example.test A)" status=NXDOMAIN noanswer ad nsecs=2
+if [[ $have_delv == 1 ]]; then
+  out=$(delv @127.53.0.3 -p "$port" -a "$work/root.delv" +root=. gone.gtm.example.test A 2>&1)
+  total=$((total + 1))
+  echo
+  echo "== check $total: delv gone.gtm.example.test A (white lies): a validated NXDOMAIN from the root"
+  sed 's/^/   /' <<<"$out"
+  if grep -q 'nxdomain' <<<"$out" && grep -qxF '; negative response, fully validated' <<<"$out"; then
+    passed=$((passed + 1))
+    echo "   -> PASS"
+  else
+    failed+=("$total: delv gone.gtm.example.test A (white lies)")
+    echo "   -> FAIL: delv did not validate the NXDOMAIN"
+  fi
+fi
+
 # (5b) After a region fails over, the new answer validates from the root too: eu-west is
 # drained through lodestarctl, and Europe's IPv6 block (which the resolver has not cached; the
 # earlier answer for 198.51.100.0/24 holds for its TTL) is asked afresh.
@@ -458,13 +501,7 @@ new_ksk=$(keygen "$zones" -k gtm.example.test) || die "ldns-keygen for the new K
 new_zsk=$(keygen "$zones" gtm.example.test) || die "ldns-keygen for the new ZSK: $new_zsk"
 sed -i "s/^  keys: \[.*\]\$/  keys: [$new_ksk, $new_zsk]/" "$policy"
 grep -q "keys: \[$new_ksk, $new_zsk\]" "$policy" || die "could not rewrite the keys: line"
-reloads=$(grep -c 'reloaded:' "$work/lodestar.log")
-kill -HUP "$lodestar_pid"
-for ((i = 0; i < 50; i++)); do
-  (($(grep -c 'reloaded:' "$work/lodestar.log") > reloads)) && break
-  sleep 0.1
-done
-(($(grep -c 'reloaded:' "$work/lodestar.log") > reloads)) || die "Lodestar did not reload within 5 s" "$work/lodestar.log"
+reload_lodestar
 # Lodestar itself must now publish the new KSK, or a SERVFAIL below would prove nothing.
 new_pub=$(awk '$4 == "DNSKEY" { for (i = 8; i <= NF && $i !~ /^;/; i++) printf "%s", $i }' "$zones/$new_ksk.key")
 direct=$(kdig @127.53.0.2 +time=2 +retry=1 +dnssec +nosplit gtm.example.test DNSKEY 2>&1)

@@ -21,6 +21,7 @@
 #include "dns/engine/answer.hpp"
 #include "tests/support/dns_message.hpp"
 #include "tests/support/dnssec_keys.hpp"
+#include "tests/support/signed_answers.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "health/state/registry.hpp"
 #include "zones/ldns.hpp"
@@ -37,133 +38,7 @@ std::string writeKey(const TempDir& dir, const char* zone, ldns_signing_algorith
   return writeKeyPair(dir, zone, alg == LDNS_SIGN_ED25519 ? 15 : 13, ksk);
 }
 
-const char* kZone = R"(zone: signed.test
-soa: {serial: 7, minimum: 60}
-nameservers: {ns1: 192.0.2.53}
-regions:
-  east: {latitude: 39, longitude: -77.5}
-  west: {latitude: 37, longitude: -122}
-pools:
-  web:
-    regions:
-      east: [192.0.2.10, 192.0.2.11]
-      west: [192.0.2.20]
-records:
-  "@": {MX: 10 mail, TXT: hello}
-  mail: {A: 192.0.2.25}
-  alias: {CNAME: mail}
-  Upper: {CNAME: MAIL.signed.test.}
-  app:
-    steer: {policy: failover, pool: web, order: [east, west]}
-  sub: {NS: ns.elsewhere.test.}
-  big: {TXT: ["text00-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "text01-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "text02-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "text03-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "text04-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "text05-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "text06-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]}
-)";
-
-// The DNSKEY of the key pair `base` in `dir`, as a list for ldns's verifier (freed at exit).
-ldns_rr_list* loadedKeys(const TempDir& dir, const std::string& base) {
-  static std::vector<std::unique_ptr<ldns_rr_list, void (*)(ldns_rr_list*)>> held;
-  FILE* f = std::fopen((dir.path() + "/" + base + ".key").c_str(), "r");
-  ldns_rr* rr = nullptr;
-  REQUIRE(ldns_rr_new_frm_fp(&rr, f, nullptr, nullptr, nullptr) == LDNS_STATUS_OK);
-  std::fclose(f);
-  held.emplace_back(ldns_rr_list_new(), ldns_rr_list_deep_free);
-  ldns_rr_list_push_rr(held.back().get(), rr);
-  return held.back().get();
-}
-
-struct SignedView {
-  TempDir dir;
-  std::unique_ptr<zones::View> view;
-  ldns_rr_list* keys = ldns_rr_list_new();
-
-  SignedView(ldns_signing_algorithm alg) {
-    const std::string ksk = writeKey(dir, "signed.test.", alg, true);
-    const std::string zsk = writeKey(dir, "signed.test.", alg, false);
-    dir.write("signed.test.yaml", std::string(kZone) + "dnssec:\n  keys: [" + ksk + ", " + zsk + "]\n");
-    yaml::Diagnostics diags;
-    view = zones::loadView({dir.path() + "/signed.test.yaml"}, nullptr, diags);
-    INFO(diags.report());
-    REQUIRE(view);
-    REQUIRE(dnssec::signView(*view, static_cast<uint32_t>(std::time(nullptr)), diags));
-    for (const std::string& base : {ksk, zsk}) {
-      FILE* f = std::fopen((dir.path() + "/" + base + ".key").c_str(), "r");
-      ldns_rr* rr = nullptr;
-      REQUIRE(ldns_rr_new_frm_fp(&rr, f, nullptr, nullptr, nullptr) == LDNS_STATUS_OK);
-      std::fclose(f);
-      ldns_rr_list_push_rr(keys, rr);
-    }
-  }
-  ~SignedView() { ldns_rr_list_deep_free(keys); }
-};
-
-// A record as ldns prints it (its string freed here).
-std::string text(const ldns_rr* rr) {
-  std::unique_ptr<char, void (*)(void*)> s(ldns_rr2str(rr), std::free);
-  return s ? s.get() : "";
-}
-
-// Every RRSIG of the packet's `section` verifies its set against the zone's keys; returns
-// how many sets were signed, and how many were left unsigned (RRSIG and OPT aside).
-struct Checked {
-  int signedSets = 0;
-  int unsignedSets = 0;
-};
-Checked verifySection(ldns_pkt* pkt, ldns_pkt_section section, ldns_rr_list* keys) {
-  Checked out;
-  ldns_rr_list* all = ldns_pkt_get_section_clone(pkt, section);
-  ldns_rr_list* sigs = ldns_rr_list_new();
-  ldns_rr_list* data = ldns_rr_list_new();
-  for (size_t i = 0; i < ldns_rr_list_rr_count(all); ++i) {
-    ldns_rr* rr = ldns_rr_list_rr(all, i);
-    ldns_rr_list_push_rr(ldns_rr_get_type(rr) == LDNS_RR_TYPE_RRSIG ? sigs : data, rr);
-  }
-  // One set per owner and type.
-  while (ldns_rr_list_rr_count(data)) {
-    ldns_rr_list* set = ldns_rr_list_pop_rrset(data);
-    ldns_rr* first = ldns_rr_list_rr(set, 0);
-    bool covered = false;
-    for (size_t i = 0; i < ldns_rr_list_rr_count(sigs); ++i) {
-      ldns_rr* sig = ldns_rr_list_rr(sigs, i);
-      if (ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(sig)) != ldns_rr_get_type(first) ||
-          ldns_dname_compare(ldns_rr_owner(sig), ldns_rr_owner(first)) != 0)
-        continue;
-      ldns_rr_list* good = ldns_rr_list_new();
-      const ldns_status s = ldns_verify_rrsig_keylist(set, sig, keys, good);
-      INFO("set " << text(first) << "signature " << text(sig) << ldns_get_errorstr_by_id(s));
-      CHECK(s == LDNS_STATUS_OK);
-      ldns_rr_list_free(good);
-      covered = true;
-    }
-    (covered ? out.signedSets : out.unsignedSets) += 1;
-    ldns_rr_list_free(set);
-  }
-  ldns_rr_list_free(sigs);
-  ldns_rr_list_free(data);
-  ldns_rr_list_deep_free(all);
-  return out;
-}
-
-struct Asked {
-  ldns_pkt* pkt = nullptr;
-  int rcode = -1;
-  ~Asked() { if (pkt) ldns_pkt_free(pkt); }
-};
-
-void ask(const zones::View& view, engine::Pipeline& pipeline, const std::string& name, uint16_t type, Asked& out,
-         bool dnssecOk = true) {
-  QueryBuilder q;
-  q.name(name).type(type).withEdns(4096);
-  q.dnssecOk = dnssecOk;
-  const Bytes query = q.bytes();
-  std::vector<uint8_t> answer(65535);
-  engine::Client client{};
-  client.transport = engine::Transport::Tcp;
-  engine::AnswerContext a(query.data(), query.size(), client, answer.data(), answer.size());
-  const size_t n = engine::answerQuery(a, view, pipeline);
-  REQUIRE(n > 0);
-  REQUIRE(ldns_wire2pkt(&out.pkt, answer.data(), n) == LDNS_STATUS_OK);
-  out.rcode = ldns_pkt_get_rcode(out.pkt);
-}
+const char* const kZone = kSignedTestZone;
 
 }  // namespace
 
