@@ -2,12 +2,14 @@
 // test view (every policy kind, CNAME pools, static data, a delegation) in health and admin
 // states drawn from the input, from a client the input picks, and against a signed zone
 // (tests/data/dnssec) through the signing stage, so DO=1 queries meet signatures made at load
-// and online; every answer is checked against the invariants of
-// tests/support/answer_invariants.hpp, and a broken one aborts.
+// and online, and denials both compact and white lies; every answer is checked against the
+// invariants of tests/support/answer_invariants.hpp, and a broken one aborts.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <random>
 #include <string>
@@ -44,19 +46,40 @@ struct Signed {
   dnssec::OnlineSigner signer{stats};
   engine::Pipeline pipeline{stats};
 };
-Signed& signedZone() {
-  static Signed* s = [] {
-    auto* out = new Signed;
-    yaml::Diagnostics diags;
-    out->view = zones::loadView({test::dataPath("dnssec/signed.example.yaml")}, nullptr, diags);
-    if (!out->view || !dnssec::signView(*out->view, static_cast<uint32_t>(std::time(nullptr)), diags)) {
-      std::fprintf(stderr, "cannot load the signed fuzz zone:\n%s", diags.report().c_str());
+// The zone as written (compact denial), or with `denial: white-lies` added: the same names,
+// so every input of the corpus meets both proofs. The copy names the key files by full path.
+Signed* loadSigned(bool whiteLies) {
+  auto* out = new Signed;
+  yaml::Diagnostics diags;
+  std::string path = test::dataPath("dnssec/signed.example.yaml");
+  static const test::TempDir dir;
+  if (whiteLies) {
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string keys = "keys: [";
+    const size_t at = text.find(keys);
+    if (at == std::string::npos) {
+      std::fprintf(stderr, "the signed fuzz zone has no keys: line\n");
       std::abort();
     }
-    out->pipeline.add(out->signer);
-    return out;
-  }();
-  return *s;
+    const std::string data = test::dataPath("dnssec/");
+    text.replace(at, keys.size(), keys + data);
+    for (size_t comma = text.find(", K", at); comma != std::string::npos; comma = text.find(", K", comma + 2))
+      text.insert(comma + 2, data);
+    path = dir.write("signed.example.yaml", text + "  denial: white-lies\n");
+  }
+  out->view = zones::loadView({path}, nullptr, diags);
+  if (!out->view || !dnssec::signView(*out->view, static_cast<uint32_t>(std::time(nullptr)), diags)) {
+    std::fprintf(stderr, "cannot load the signed fuzz zone:\n%s", diags.report().c_str());
+    std::abort();
+  }
+  out->pipeline.add(out->signer);
+  return out;
+}
+Signed& signedZone(bool whiteLies) {
+  static Signed* compact = loadSigned(false);
+  static Signed* lies = loadSigned(true);
+  return *(whiteLies ? lies : compact);
 }
 
 // FNV-1a of the input: the same bytes always meet the same states and client, so every
@@ -84,13 +107,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   test::drawStates(view, *fuzz.admin, rng);
   const char* source = test::kClientAddresses[rng() % std::size(test::kClientAddresses)];
   engine::QueryStats stats;
-  Signed& sz = signedZone();
-  for (auto transport : {engine::Transport::Udp, engine::Transport::Tcp}) {
-    engine::Client client{*wire::Address::parse(source), transport, static_cast<uint32_t>(rng()), nullptr};
-    engine::AnswerContext a(data, size, client, out, sizeof out);
-    const size_t n = engine::answerQuery(a, *sz.view, sz.pipeline);
-    const bool udp = transport == engine::Transport::Udp;
-    if (std::string rule = test::answerViolation(data, size, out, n, udp); !rule.empty()) broken(rule, data, size, udp);
+  for (bool whiteLies : {false, true}) {
+    Signed& sz = signedZone(whiteLies);
+    for (auto transport : {engine::Transport::Udp, engine::Transport::Tcp}) {
+      engine::Client client{*wire::Address::parse(source), transport, static_cast<uint32_t>(rng()), nullptr};
+      engine::AnswerContext a(data, size, client, out, sizeof out);
+      const size_t n = engine::answerQuery(a, *sz.view, sz.pipeline);
+      const bool udp = transport == engine::Transport::Udp;
+      if (std::string rule = test::answerViolation(data, size, out, n, udp); !rule.empty()) broken(rule, data, size, udp);
+    }
   }
   for (auto transport : {engine::Transport::Udp, engine::Transport::Tcp}) {
     engine::Client client{*wire::Address::parse(source), transport, static_cast<uint32_t>(rng()), nullptr};
