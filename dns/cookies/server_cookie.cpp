@@ -1,0 +1,1 @@
+// DNS cookies (RFC 7873, RFC 9018): being written.
