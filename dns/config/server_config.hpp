@@ -67,6 +67,20 @@ struct DnstapConfig {
   unsigned queue = 1024; // records each answering thread may have waiting
 };
 
+/// `rate_limit:`: response rate limiting over UDP (off without the key). Rates are answers a
+/// second to one client prefix, per answer class and zone, over all workers.
+struct RateLimitConfig {
+  uint32_t responsesPerSecond = 20;  // answers with data, NODATA, CNAMEs
+  uint32_t nxdomainsPerSecond = 20;  // each class's default: responses_per_second
+  uint32_t referralsPerSecond = 20;
+  uint32_t errorsPerSecond = 20;     // FORMERR, REFUSED, NOTIMP, ...
+  uint32_t slip = 2;                 // every slip-th limited answer goes out empty with TC=1
+  uint8_t prefixV4 = 24;
+  uint8_t prefixV6 = 56;
+  uint32_t tableSize = 65536;        // buckets per worker (16 bytes each), fixed
+  std::vector<wire::Prefix> exempt;  // never limited
+};
+
 struct ServerConfig {
   std::string path;  // of the config file itself
   std::vector<ListenAddress> listen;
@@ -91,6 +105,7 @@ struct ServerConfig {
   std::optional<XdpConfig> xdp;
   std::optional<HttpConfig> http;
   std::optional<DnstapConfig> dnstap;
+  std::optional<RateLimitConfig> rateLimit;
   /// log.format: "json" writes one JSON object per line; log.level: the least level written.
   bool logJson = false;
   int logLevel = 0;  // 0 info, 1 warning, 2 error (server::LogLevel's order)
@@ -115,6 +130,9 @@ std::optional<HttpConfig> readHttpConfig(yaml::YamlReader& yaml, const yaml::Nod
 
 /// Reads `dnstap:` (its paths relative to the configuration file's folder).
 std::optional<DnstapConfig> readDnstapConfig(yaml::YamlReader& yaml, const yaml::Node& node, const std::string& configPath);
+
+/// Reads `rate_limit:`.
+std::optional<RateLimitConfig> readRateLimitConfig(yaml::YamlReader& yaml, const yaml::Node& node);
 
 /// Parses "127.0.0.1:53", "[::1]:53" or a bare address (port 53).
 std::optional<ListenAddress> parseListenAddress(const std::string& text);

@@ -34,6 +34,10 @@ void StatsTotals::add(const QueryStats& s, QueryPath path) noexcept {
   signatureHits += s.signatureHits.value();
   signaturesMade += s.signaturesMade.value();
   signingFailures += s.signingFailures.value();
+  for (size_t i = 0; i < rateLimited.size(); ++i) {
+    rateLimited[i] += s.rateLimited[i].value();
+    rateSlipped[i] += s.rateSlipped[i].value();
+  }
   for (size_t i = 0; i < byRcode.size(); ++i) byRcode[i] += s.byRcode[i].value();
   for (size_t i = 0; i < byQtype.size(); ++i) byQtype[i] += s.byQtype[i].value();
   for (size_t i = 0; i < byRegion.size(); ++i) byRegion[i] += s.byRegion[i].value();

@@ -33,6 +33,10 @@ struct alignas(64) QueryStats {
   // DNSSEC's online signing (dns/dnssec/online_signer): sets whose signatures came from the
   // worker's cache, signatures made, and answers left unsigned because signing failed.
   Counter signatureHits, signaturesMade, signingFailures;
+  // Response rate limiting (dns/rrl), by rrl::RateClass: answers dropped, and those sent
+  // empty with TC=1 instead (the slip).
+  static constexpr size_t kRateClasses = 4;
+  std::array<Counter, kRateClasses> rateLimited, rateSlipped;
   static constexpr size_t kRcodeSlots = 32;  // a power of two: the rcode's slot is a mask, not a division
   static_assert((kRcodeSlots & (kRcodeSlots - 1)) == 0);
   std::array<Counter, kRcodeSlots> byRcode;  // extended rcodes up to BADVERS (16) and beyond
@@ -70,6 +74,7 @@ const char* queryPathName(QueryPath path) noexcept;
 struct StatsTotals {
   uint64_t received = 0, dropped = 0, truncated = 0, withEcs = 0, failOpen = 0, unsent = 0;
   uint64_t signatureHits = 0, signaturesMade = 0, signingFailures = 0;
+  std::array<uint64_t, QueryStats::kRateClasses> rateLimited{}, rateSlipped{};
   std::array<uint64_t, kQueryPaths> byPath{};  // received, by QueryPath
   std::array<uint64_t, QueryStats::kRcodeSlots> byRcode{};
   std::array<uint64_t, 260> byQtype{};

@@ -81,6 +81,15 @@ void queries(PrometheusText& p, const Json& s) {
            "Answers of a signed zone sent without their online signature because signing failed (they do not validate).",
            count(d, "signing_failures"));
   }
+  if (const auto rl = s.find("rate_limit"); rl != s.end() && rl->is_object()) {
+    p.family("lodestar_rate_limited_responses_total", "counter",
+             "Answers over UDP held back by response rate limiting, by answer class and what was sent instead: "
+             "nothing (dropped) or an empty answer with TC=1 (slipped).");
+    for (const char* action : {"dropped", "slipped"})
+      if (const auto a = rl->find(action); a != rl->end() && a->is_object())
+        for (const auto& [klass, n] : a->items())
+          if (n.is_number_integer()) p.sample({{"class", klass}, {"action", action}}, whole(n));
+  }
   byKey(p, s, "by_rcode", "lodestar_responses_total", "rcode", "Answers by response code.");
   byKey(p, s, "by_qtype", "lodestar_queries_by_type_total", "qtype", "Queries by question type.");
   byKey(p, s, "by_zone", "lodestar_queries_by_zone_total", "zone",

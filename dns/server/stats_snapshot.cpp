@@ -2,6 +2,7 @@
 #include "dns/server/stats_snapshot.hpp"
 
 #include "dns/engine/pipeline.hpp"
+#include "dns/rrl/rate_limiter.hpp"
 #include "dns/wire/constants.hpp"
 #include "dns/wire/rr_type.hpp"
 
@@ -41,9 +42,16 @@ nlohmann::json statsSnapshot(const StatsInputs& in) {
     if (i + 1 < t.answerTime.size()) b["le_ns"] = engine::QueryStats::kTimeBucketBaseNs << i;
     time["buckets"].push_back(b);
   }
+  // Response rate limiting, by answer class: answers dropped, and those sent empty with TC=1.
+  nlohmann::json limited = nlohmann::json::object(), slipped = nlohmann::json::object();
+  for (size_t c = 0; c < rrl::kRateClasses; ++c) {
+    limited[rrl::rateClassName(static_cast<rrl::RateClass>(c))] = t.rateLimited[c];
+    slipped[rrl::rateClassName(static_cast<rrl::RateClass>(c))] = t.rateSlipped[c];
+  }
   nlohmann::json j = {{"queries", t.received}, {"answer_time", time}, {"by_transport", paths}, {"dropped", t.dropped}, {"unsent", t.unsent}, {"truncated", t.truncated}, {"with_ecs", t.withEcs},
                       {"dnssec", {{"cache_hits", t.signatureHits}, {"signatures_made", t.signaturesMade},
                                   {"signing_failures", t.signingFailures}}},
+                      {"rate_limit", {{"dropped", limited}, {"slipped", slipped}}},
                       {"fail_open", t.failOpen}, {"by_rcode", rcodes}, {"by_qtype", qtypes}, {"answers_by_region", regions},
                       {"by_zone", zones}, {"answers_by_record", steered},
                       {"reloads", in.reloads}, {"failed_reloads", in.failedReloads}, {"health_changes", in.healthChanges},

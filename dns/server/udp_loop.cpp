@@ -123,6 +123,10 @@ UdpLoop::UdpLoop(int fd, bool wildcard, ViewPublisher& views, ViewPublisher::Rea
       random_(std::random_device{}() ^ reinterpret_cast<uintptr_t>(this)) {
   pipeline_.setDetailed(settings_.detailedStats);
   pipeline_.add(signer_);
+  if (settings_.rateLimit) {
+    limiter_ = std::make_unique<rrl::RateLimiter>(*settings_.rateLimit, stats_);
+    pipeline_.add(*limiter_);
+  }
   answerRoom_ = std::max<size_t>(settings_.maxPayload, wire::kClassicUdpPayload);
   Batch& b = *batch_;
   for (unsigned i = 0; i < kBatch; ++i) {

@@ -15,6 +15,7 @@
 #include "dns/engine/fast_random.hpp"
 #include "dns/engine/pipeline.hpp"
 #include "dns/engine/stats.hpp"
+#include "dns/rrl/rate_limiter.hpp"
 #include "dns/server/view_publisher.hpp"
 
 namespace lodestar::server {
@@ -26,6 +27,9 @@ struct UdpSettings {
   /// The longest wait for more queries before a batch; 0 (the default) never waits.
   std::chrono::microseconds coalesceMax{0};
   bool detailedStats = true;  // engine::Pipeline::setDetailed: off when no metrics are served
+  /// Response rate limiting, each thread's share (server::rateSettingsFor); null: off.
+  /// Each loop makes its own limiter (and table) from it.
+  std::shared_ptr<const rrl::RateSettings> rateLimit = nullptr;
 };
 
 /// How long to wait before the next batch, from the arrival rate: long enough for a few
@@ -72,6 +76,7 @@ class UdpLoop {
   engine::QueryStats stats_;
   engine::Pipeline pipeline_{stats_, settings_.maxPayload};
   dnssec::OnlineSigner signer_{stats_};  // in the pipeline: signs what signed zones answer online
+  std::unique_ptr<rrl::RateLimiter> limiter_;  // in the pipeline, with rate_limit:
   engine::FastRandom random_;
   TapRecorder* tap_ = nullptr;
   // The longest answer this loop sends (engine::answerQuery's UDP limit): the room an answer

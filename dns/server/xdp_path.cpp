@@ -55,6 +55,7 @@ struct XdpPath::Queue final : xdp::Responder {
   engine::QueryStats stats;
   engine::Pipeline pipeline{stats};  // its UDP cap is set when the queue starts
   dnssec::OnlineSigner signer{stats};  // in the pipeline, added when the queue starts
+  std::unique_ptr<rrl::RateLimiter> limiter;  // in the pipeline, with rate_limit:
   engine::FastRandom random{std::random_device{}()};
   std::unique_ptr<TapRecorder> tap;  // with dnstap
   std::thread thread;
@@ -72,9 +73,10 @@ struct XdpPath::Queue final : xdp::Responder {
 
 XdpPath::XdpPath(const config::XdpConfig& config, const std::vector<config::ListenAddress>& listen,
                  ViewPublisher& views, std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload,
-                 bool detailedStats, std::vector<std::unique_ptr<TapRecorder>> taps)
+                 bool detailedStats, std::vector<std::unique_ptr<TapRecorder>> taps,
+                 std::shared_ptr<const rrl::RateSettings> rateLimit)
     : config_(config), filter_(std::make_unique<xdp::FilterProgram>()) {
-  if (!start(listen, views, readers, maxPayload, detailedStats, taps)) {
+  if (!start(listen, views, readers, maxPayload, detailedStats, taps, rateLimit.get())) {
     note_.clear();
     queues_.clear();
     filter_.reset();
@@ -90,7 +92,7 @@ XdpPath::XdpPath(const config::XdpConfig& config, const std::vector<config::List
 
 bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
                     const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload, bool detailedStats,
-                    std::vector<std::unique_ptr<TapRecorder>>& taps) {
+                    std::vector<std::unique_ptr<TapRecorder>>& taps, const rrl::RateSettings* rateLimit) {
   const unsigned ifindex = if_nametoindex(config_.interface.c_str());
   if (ifindex == 0) {
     error_ = "no network interface named '" + config_.interface + "'";
@@ -125,6 +127,10 @@ bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublis
     q->pipeline.setUdpLimit(maxPayload);
     q->pipeline.setDetailed(detailedStats);
     q->pipeline.add(q->signer);
+    if (rateLimit) {
+      q->limiter = std::make_unique<rrl::RateLimiter>(*rateLimit, q->stats);
+      q->pipeline.add(*q->limiter);
+    }
     if (i < taps.size()) q->tap = std::move(taps[i]);
     q->socket = xdp::XskQueue::open(config_.interface, q->number, *filter_, error_);
     if (!q->socket) return false;

@@ -14,6 +14,7 @@
 
 #include "dns/config/server_config.hpp"
 #include "dns/engine/stats.hpp"
+#include "dns/rrl/rate_limiter.hpp"
 #include "dns/server/tap_recorder.hpp"
 #include "dns/server/view_publisher.hpp"
 #include "zones/yaml/diagnostics.hpp"
@@ -26,10 +27,12 @@ namespace lodestar::server {
 class XdpPath {
  public:
   /// `readers` holds one reader of `views` per configured queue; `taps`, with dnstap, one
-  /// recorder per queue (empty: no dnstap). Starts the threads.
+  /// recorder per queue (empty: no dnstap); `rateLimit`, each queue's share of response
+  /// rate limiting (null: off). Starts the threads.
   XdpPath(const config::XdpConfig& config, const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
           std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload, bool detailedStats = true,
-          std::vector<std::unique_ptr<TapRecorder>> taps = {});
+          std::vector<std::unique_ptr<TapRecorder>> taps = {},
+          std::shared_ptr<const rrl::RateSettings> rateLimit = nullptr);
   ~XdpPath();
   XdpPath(const XdpPath&) = delete;
   XdpPath& operator=(const XdpPath&) = delete;
@@ -51,7 +54,7 @@ class XdpPath {
   struct Queue;
   bool start(const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
              const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload, bool detailedStats,
-             std::vector<std::unique_ptr<TapRecorder>>& taps);
+             std::vector<std::unique_ptr<TapRecorder>>& taps, const rrl::RateSettings* rateLimit);
   void run(Queue& q);
 
   config::XdpConfig config_;

@@ -20,6 +20,23 @@ void printStats(const nlohmann::json& s) {
     std::cout << "dnssec       " << integer(s.at("dnssec"), "signatures_made") << " signatures made online, "
               << integer(s.at("dnssec"), "cache_hits") << " from the cache, " << integer(s.at("dnssec"), "signing_failures")
               << " answers left unsigned (signing failed)\n";
+  if (s.contains("rate_limit") && s.at("rate_limit").is_object()) {
+    const nlohmann::json& rl = s.at("rate_limit");
+    const nlohmann::json none = nlohmann::json::object();
+    const nlohmann::json& drops = rl.contains("dropped") && rl.at("dropped").is_object() ? rl.at("dropped") : none;
+    const nlohmann::json& slips = rl.contains("slipped") && rl.at("slipped").is_object() ? rl.at("slipped") : none;
+    uint64_t dropped = 0, slipped = 0;
+    std::string classes;
+    for (const auto& [klass, n] : drops.items()) {
+      const uint64_t d = static_cast<uint64_t>(integer(drops, klass.c_str(), 0));
+      const uint64_t t = static_cast<uint64_t>(integer(slips, klass.c_str(), 0));
+      dropped += d;
+      slipped += t;
+      if (d + t) classes += (classes.empty() ? " (" : ", ") + klass + " " + std::to_string(d + t);
+    }
+    std::cout << "rate limit   " << dropped << " answers dropped, " << slipped << " sent empty with TC=1" << classes
+              << (classes.empty() ? "" : ")") << "\n";
+  }
   std::cout
             << "fail open    " << integer(s, "fail_open") << "  (no usable region: endpoints served whatever their health); records failing open now "
             << integer(s, "fail_open_records") << ", entered " << integer(s, "fail_open_entered") << " time(s)\n"

@@ -1,0 +1,46 @@
+#include "dns/rrl/rate_table.hpp"
+
+#include <algorithm>
+#include <bit>
+
+namespace lodestar::rrl {
+
+RateTable::RateTable(size_t entries) {
+  const size_t sets = std::bit_ceil(std::max<size_t>(entries / kWays, 1));
+  setMask_ = sets - 1;
+  buckets_ = std::make_unique<Bucket[]>(sets * kWays);  // zeroed: every slot empty
+}
+
+bool RateTable::take(uint64_t key, uint32_t nowMs, uint32_t perSecond) noexcept {
+  const uint64_t tag = key ? key : 1;  // never 0 (an empty slot)
+  Bucket* set = &buckets_[(key >> 17 & setMask_) * kWays];  // other bits than the tag's low ones
+  const uint32_t full = perSecond * 1000u;
+  Bucket* b = nullptr;
+  Bucket* stalest = nullptr;  // an empty slot, else the one refilled longest ago
+  for (size_t i = 0; i < kWays; ++i) {
+    if (set[i].tag == tag) {
+      b = &set[i];
+      break;
+    }
+    if (!stalest || (stalest->tag && (!set[i].tag || uint32_t(nowMs - set[i].stamp) > uint32_t(nowMs - stalest->stamp))))
+      stalest = &set[i];
+  }
+  if (!b) {
+    if (stalest->tag) ++evictions_;
+    b = stalest;
+    b->tag = tag;
+    b->tokens = full;
+    b->stamp = nowMs;
+  } else {
+    // Refill for the time since (a second's worth at most: the wrap of the clock, or a
+    // bucket idle for 49 days, cannot overflow it).
+    const uint64_t elapsed = uint32_t(nowMs - b->stamp);
+    b->tokens = static_cast<uint32_t>(std::min<uint64_t>(full, b->tokens + elapsed * perSecond));
+    b->stamp = nowMs;
+  }
+  if (b->tokens < 1000) return false;
+  b->tokens -= 1000;
+  return true;
+}
+
+}  // namespace lodestar::rrl
