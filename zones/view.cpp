@@ -39,7 +39,7 @@ void View::numberZones() {
   for (const auto& zone : zones_) {
     if (!zone->numbered_) continue;
     if (zone->statsSlot_ < overflow) zoneTaken[zone->statsSlot_] = true;
-    for (const auto& record : zone->steered_)
+    for (const auto& record : zone->compiled_->steered)
       if (record->statsBlock != SteeredRecord::kNoStatsBlock)
         for (size_t i = 0; i < width; ++i) steeredTaken[record->statsBlock + i] = true;
   }
@@ -49,7 +49,7 @@ void View::numberZones() {
     while (nextZone < overflow && zoneTaken[nextZone]) ++nextZone;
     zone->statsSlot_ = static_cast<uint16_t>(std::min(nextZone, overflow));
     if (nextZone < overflow) ++nextZone;
-    for (const auto& record : zone->steered_) {
+    for (const auto& record : zone->compiled_->steered) {
       // One counter per region of the view for each record, while they fit: a record's slot
       // is then a sum, never a search (the answer path adds the RegionId).
       auto freeAt = [&](size_t at) {
@@ -64,6 +64,17 @@ void View::numberZones() {
     }
     zone->numbered_ = true;
   }
+}
+
+std::unique_ptr<View> View::make(std::vector<std::shared_ptr<Zone>> zones, Basis basis) {
+  auto view = std::make_unique<View>();
+  for (auto& zone : zones)
+    if (!view->add(std::move(zone))) return nullptr;
+  view->indexNames();
+  view->setRegions(std::move(basis.regions), std::move(basis.admin));
+  view->setDatabase(std::move(basis.db));
+  if (basis.extendable) view->setReuse(std::move(basis.reuseInputs), std::move(basis.extendable), std::move(basis.policies));
+  return view;
 }
 
 const Zone* View::findZone(std::string_view name) const noexcept {

@@ -83,6 +83,23 @@ class View {
   const std::shared_ptr<AdminCells>& extendableAdmin() const noexcept { return extendable_; }
   const PolicyCache& reusablePolicies() const noexcept { return policies_; }
 
+  /// All a view is made with besides its zones: its regions, its override table, its geo
+  /// database and what the next load may reuse. Taken from a served view to make another
+  /// like it with some zones replaced (a zone signed again in place), on any thread: it holds
+  /// nothing of the view itself.
+  struct Basis {
+    std::vector<Region> regions;
+    std::shared_ptr<const AdminCells> admin;
+    std::shared_ptr<const geo::Database> db;
+    std::string reuseInputs;
+    std::shared_ptr<AdminCells> extendable;
+    PolicyCache policies;
+  };
+  Basis basis() const { return {regions_, admin_, db_, reuseInputs_, extendable_, policies_}; }
+  /// A view of `zones` (each numbered already, by the view `basis` was taken from, or new)
+  /// on `basis`, indexed and ready to publish. Null when two zones share an apex.
+  static std::unique_ptr<View> make(std::vector<std::shared_ptr<Zone>> zones, Basis basis);
+
  private:
   void numberZones();
   std::vector<std::shared_ptr<Zone>> zones_;

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "zones/arena.hpp"
@@ -100,8 +101,8 @@ class Zone {
   void forEachNode(F&& f) const {
     for (const Node& n : nodes_) f(n);
   }
-  const std::vector<std::unique_ptr<SteeredRecord>>& steered() const noexcept { return steered_; }
-  const std::vector<std::unique_ptr<Pool>>& pools() const noexcept { return pools_; }
+  const std::vector<std::unique_ptr<SteeredRecord>>& steered() const noexcept { return compiled_->steered; }
+  const std::vector<std::unique_ptr<Pool>>& pools() const noexcept { return compiled_->pools; }
   /// Where the workers count this zone's queries (engine::QueryStats::byZone): its place in
   /// the view, set by View::add(); outside a view, and past the slots, the shared last one.
   /// Always a slot: the answer path indexes with it unchecked.
@@ -114,25 +115,39 @@ class Zone {
   /// answers from it). Static sets then have their signatures beside them in each node.
   const ZoneKeys* keys() const noexcept { return keys_.get(); }
   bool isSigned() const noexcept { return keys_ != nullptr; }
-  /// When its static signatures must be made again (seconds since the epoch; 0: never): a
-  /// load at or after it compiles and signs the zone anew instead of keeping it.
+  /// When its static signatures must be made again (seconds since the epoch; 0: never): the
+  /// daemon then re-signs a copy in place (dnssec::resignZone), and a load at or after it
+  /// compiles and signs the zone anew instead of keeping it.
   uint32_t resignAt() const noexcept { return resignAt_; }
+  /// Whether `other` was compiled in the same pass as this zone (one is a signed copy of the
+  /// other): they share their names, records, pools and steered records.
+  bool sameCompile(const Zone& other) const noexcept { return compiled_ == other.compiled_; }
 
   /// The files it was compiled from (null when built by hand, never kept by a later load).
   const ZoneOrigin* origin() const noexcept { return origin_.get(); }
   /// Set by the loader once, before the zone is in any view.
-  void setOrigin(ZoneOrigin origin) { origin_ = std::make_unique<const ZoneOrigin>(std::move(origin)); }
+  void setOrigin(ZoneOrigin origin) { origin_ = std::make_shared<const ZoneOrigin>(std::move(origin)); }
 
  private:
   friend class ZoneBuilder;
   friend class View;  // numbers the zone and its steered records for the counters
-  friend class ZoneEditor;  // adds the signatures before the zone is published
-  Arena arena_;  // first: the views below point into it
+  friend class ZoneEditor;  // adds the signatures before the zone is published, copies it to sign again
+  /// What the compile made, shared by the zone and every copy signed again from it (never
+  /// written once the zone is built): the owners' names, the record data and rendered sets of
+  /// the zone's own records, the links, the pools and the steered records. A copy signed again
+  /// costs its nodes, index and signatures; the compile's bytes go with its last copy.
+  struct Compiled {
+    Arena arena;
+    std::vector<std::unique_ptr<Pool>> pools;
+    std::vector<std::unique_ptr<SteeredRecord>> steered;
+  };
+  std::shared_ptr<Compiled> compiled_ = std::make_shared<Compiled>();  // first: the views below point into it
+  /// This zone's own bytes: what signing added (the sets, their signatures, the nodes' spans
+  /// holding them) and, in a copy, its links.
+  Arena arena_;
   std::string apex_;
   std::vector<Node> nodes_;  // sized once: nodes point at each other
   NameIndex<const Node, NodeName> index_;
-  std::vector<std::unique_ptr<Pool>> pools_;
-  std::vector<std::unique_ptr<SteeredRecord>> steered_;
   const Node* apexNode_ = nullptr;
   const RRset* soa_ = nullptr;
   uint32_t negativeTtl_ = 0;
@@ -142,10 +157,13 @@ class Zone {
   /// and never writes them (the earlier view may still be answering).
   bool numbered_ = false;
   WireRecord negativeSoa_;
-  std::unique_ptr<const ZoneOrigin> origin_;
-  std::unique_ptr<const DnssecPolicy> dnssec_;
+  std::shared_ptr<const ZoneOrigin> origin_;  // shared with its copies
+  std::shared_ptr<const DnssecPolicy> dnssec_;
   std::shared_ptr<const ZoneKeys> keys_;
   uint32_t resignAt_ = 0;
+  /// In a copy being signed again (ZoneEditor::copyUnsigned): the nodes whose sets still lie in
+  /// the original's own arena, and where; ZoneEditor::detach() gives them sets of their own.
+  std::vector<std::pair<uint32_t, const RRset*>> borrowed_;
 };
 
 }  // namespace lodestar::zones

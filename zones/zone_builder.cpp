@@ -346,7 +346,7 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   const size_t errorsBefore = diags.errors().size();
   auto zone = std::make_unique<Zone>();
   zone->apex_ = apex_;
-  Arena& arena = zone->arena_;
+  Arena& arena = zone->compiled_->arena;
   // The owners' names become the zone's as they are: nodes point into them. The record data
   // is packed into each set (RdataList) and leaves with the builder.
   ownerBytes_ = arena.adopt(std::move(owners_));
@@ -472,8 +472,8 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
   uint32_t minimum = readU32(soa, mnameLen + rnameLen + 16);
   zone->negativeTtl_ = std::min(zone->soa_->ttl, minimum);
   zone->negativeSoa_ = WireRecord::render(zone->apex_, zone->apex_, wire::rrtype::SOA, zone->negativeTtl_, {&soa, 1}, arena);
-  zone->pools_ = std::move(pools_);
-  zone->steered_ = std::move(steered_);
+  zone->compiled_->pools = std::move(pools_);
+  zone->compiled_->steered = std::move(steered_);
   zone->dnssec_ = std::move(dnssec_);
   return zone;
 }

@@ -16,7 +16,11 @@ namespace lodestar::dnssec {
 
 class SignedZone final : public zones::ZoneKeys {
  public:
-  std::vector<std::unique_ptr<KeyPair>> keys;
+  /// Every key the policy names, in its order, as read from its files when the zone was
+  /// compiled: what a re-sign chooses from at its own time (no file is read again). Shared by
+  /// the copies of the zone signed again in place.
+  std::vector<std::shared_ptr<const KeyPair>> loaded;
+  std::vector<std::shared_ptr<const KeyPair>> keys;  // those published now: the DNSKEY set
   std::vector<const KeyPair*> zsks;  // sign every set but the apex's key sets (all keys when no split)
   std::vector<const KeyPair*> ksks;  // sign DNSKEY, CDS and CDNSKEY
   zones::DnssecPolicy policy;
@@ -24,6 +28,7 @@ class SignedZone final : public zones::ZoneKeys {
   uint32_t signedAt = 0;          // when the static sets were signed (seconds since the epoch)
   uint32_t earliestExpiry = 0;    // of the static signatures
   uint32_t nextEvent = 0;         // a key's Publish, Activate or Inactive time still to come (0: none)
+  size_t signatures = 0;          // static signatures made (one RRSIG record each)
   /// Unique among every zone signed by this process: the online signatures' cache keys on
   /// it, so a reload's new keys never meet a signature of the old ones.
   uint64_t generation = 0;

@@ -49,6 +49,7 @@ class Signer {
       sigs.emplace_back(reinterpret_cast<char*>(rd), n);
     }
     if (!keys_.earliestExpiry || window.expiration < keys_.earliestExpiry) keys_.earliestExpiry = window.expiration;
+    keys_.signatures += sigs.size();
     std::vector<std::string_view> views(sigs.begin(), sigs.end());
     RRset s;
     s.type = rrtype::RRSIG;
@@ -122,13 +123,13 @@ class Signer {
 bool chooseSigners(SignedZone& keys, const zones::DnssecPolicy& policy, uint32_t now, yaml::Diagnostics& diags) {
   bool ok = true;
   std::map<uint8_t, std::pair<std::vector<const KeyPair*>, std::vector<const KeyPair*>>> byAlgorithm;  // ZSKs, KSKs
-  std::vector<std::unique_ptr<KeyPair>> published;
   auto event = [&](int64_t t) {  // (a time past 2106 is never reached by a 32-bit serial clock)
     if (t > now && t <= int64_t{UINT32_MAX} && (!keys.nextEvent || t < keys.nextEvent)) keys.nextEvent = static_cast<uint32_t>(t);
   };
   std::map<uint8_t, std::string> publishedAlgorithms;  // each algorithm in the DNSKEY set: one key's file
-  for (size_t i = 0; i < keys.keys.size(); ++i) {
-    std::unique_ptr<KeyPair>& key = keys.keys[i];
+  keys.keys.clear();
+  for (size_t i = 0; i < keys.loaded.size(); ++i) {
+    const std::shared_ptr<const KeyPair>& key = keys.loaded[i];
     const auto& where = policy.keys[i].where;
     for (int64_t t : {key->publish(), key->activate(), key->inactive(), key->removed()}) event(t);
     // A missing time is "never" in BIND's files (format 1.3), "always" in ldns-keygen's.
@@ -151,9 +152,8 @@ bool chooseSigners(SignedZone& keys, const zones::DnssecPolicy& policy, uint32_t
       (key->isKsk() ? roles.second : roles.first).push_back(key.get());
     }
     publishedAlgorithms.emplace(key->algorithm(), key->file());
-    published.push_back(std::move(key));
+    keys.keys.push_back(key);
   }
-  keys.keys = std::move(published);
   for (auto& [alg, roles] : byAlgorithm) {
     auto& [zsks, ksks] = roles;
     for (const KeyPair* k : zsks.empty() ? ksks : zsks) keys.zsks.push_back(k);
@@ -182,45 +182,16 @@ bool chooseSigners(SignedZone& keys, const zones::DnssecPolicy& policy, uint32_t
 
 }  // namespace
 
-bool signZone(zones::Zone& zone, uint32_t now, yaml::Diagnostics& diags) {
-  const zones::DnssecPolicy* policy = zone.dnssec();
-  if (!policy || zone.isSigned()) return true;
-  auto keys = std::make_shared<SignedZone>();
-  keys->policy = *policy;
-  keys->signedAt = now;
-  keys->apex = zone.apex();
-  bool ok = true;
-  for (const auto& file : policy->keys) {
-    std::string error;
-    auto key = KeyPair::load(file.path, zone.apex(), error);
-    if (!key) {
-      diags.error(file.where, "dnssec.keys: " + error);
-      ok = false;
-      continue;
-    }
-    for (const auto& other : keys->keys)
-      if (other->tag() == key->tag() && other->dnskey() == key->dnskey()) {
-        diags.error(file.where, "dnssec.keys: " + file.path + " is the same key as " + other->file());
-        ok = false;
-      }
-    keys->keys.push_back(std::move(key));
-  }
-  if (policy->keys.empty()) {
-    diags.error(policy->where, "dnssec: no keys (keys: [Kzone.+013+12345], made with ldns-keygen or dnssec-keygen)");
-    ok = false;
-  }
-  bool clash = false;
-  zone.forEachNode([&](const Node& n) {
-    for (const RRset& set : n.rrsets)
-      if (madeBySigning(set.type) && !clash) {
-        diags.error(policy->where, "dnssec: the zone data holds a " + wire::rrTypeName(set.type) + " record at " +
-                                       wire::nameToText(n.name) +
-                                       "; a signed zone makes its own DNSKEY, RRSIG and NSEC records: remove it");
-        clash = true;
-      }
-  });
-  if (!ok || clash) return false;
-  if (!chooseSigners(*keys, *policy, now, diags)) return false;
+namespace {
+
+// Signs `zone` (holding no set signing makes) with the keys `keys` holds (`loaded` filled, in
+// the policy's order), at `now`: chooses the keys that sign by their times, adds DNSKEY, CDS
+// and CDNSKEY at the apex, an NSEC at each delegation without DS, a signature over each set it
+// is authoritative for, and attaches the keys. False, with the reason in `diags`, when no key
+// may sign now or OpenSSL fails (the zone is then half signed: not to be used).
+bool signWith(zones::Zone& zone, std::shared_ptr<SignedZone> keys, uint32_t now, yaml::Diagnostics& diags) {
+  const zones::DnssecPolicy& policy = keys->policy;
+  if (!chooseSigners(*keys, policy, now, diags)) return false;
   keys->generation = nextGeneration.fetch_add(1);
 
   Signer signer(zone, *keys, now);
@@ -237,7 +208,7 @@ bool signZone(zones::Zone& zone, uint32_t now, yaml::Diagnostics& diags) {
     }
   }
   apexSets.push_back(signer.made(apex, rrtype::DNSKEY, keyTtl, dnskeys, views));
-  if (policy->publishCds && !cds.empty()) {
+  if (policy.publishCds && !cds.empty()) {
     apexSets.push_back(signer.made(apex, rrtype::CDS, keyTtl, cds, views));
     apexSets.push_back(signer.made(apex, rrtype::CDNSKEY, keyTtl, cdnskeys, views));
   }
@@ -263,7 +234,7 @@ bool signZone(zones::Zone& zone, uint32_t now, yaml::Diagnostics& diags) {
     signedAll = signer.signNode(n, std::move(added));
   });
   if (!signedAll) {
-    diags.error(policy->where, "dnssec: OpenSSL could not sign with the zone's keys");
+    diags.error(policy.where, "dnssec: OpenSSL could not sign with the zone's keys");
     return false;
   }
   // Made again when the signatures are due, or when a key starts or stops signing.
@@ -272,11 +243,88 @@ bool signZone(zones::Zone& zone, uint32_t now, yaml::Diagnostics& diags) {
   return true;
 }
 
+}  // namespace
+
+bool signZone(zones::Zone& zone, uint32_t now, yaml::Diagnostics& diags) {
+  const zones::DnssecPolicy* policy = zone.dnssec();
+  if (!policy || zone.isSigned()) return true;
+  auto keys = std::make_shared<SignedZone>();
+  keys->policy = *policy;
+  keys->signedAt = now;
+  keys->apex = zone.apex();
+  bool ok = true;
+  for (const auto& file : policy->keys) {
+    std::string error;
+    std::shared_ptr<const KeyPair> key = KeyPair::load(file.path, zone.apex(), error);
+    if (!key) {
+      diags.error(file.where, "dnssec.keys: " + error);
+      ok = false;
+      continue;
+    }
+    for (const auto& other : keys->loaded)
+      if (other->tag() == key->tag() && other->dnskey() == key->dnskey()) {
+        diags.error(file.where, "dnssec.keys: " + file.path + " is the same key as " + other->file());
+        ok = false;
+      }
+    keys->loaded.push_back(std::move(key));
+  }
+  if (policy->keys.empty()) {
+    diags.error(policy->where, "dnssec: no keys (keys: [Kzone.+013+12345], made with ldns-keygen or dnssec-keygen)");
+    ok = false;
+  }
+  bool clash = false;
+  zone.forEachNode([&](const Node& n) {
+    for (const RRset& set : n.rrsets)
+      if (madeBySigning(set.type) && !clash) {
+        diags.error(policy->where, "dnssec: the zone data holds a " + wire::rrTypeName(set.type) + " record at " +
+                                       wire::nameToText(n.name) +
+                                       "; a signed zone makes its own DNSKEY, RRSIG and NSEC records: remove it");
+        clash = true;
+      }
+  });
+  if (!ok || clash) return false;
+  return signWith(zone, std::move(keys), now, diags);
+}
+
+std::unique_ptr<zones::Zone> resignZone(const zones::Zone& zone, uint32_t now, yaml::Diagnostics& diags) {
+  const SignedZone* was = signedZone(zone);
+  if (!was) {
+    diags.error(zone.dnssec() ? zone.dnssec()->where : yaml::SourceLocation{},
+                "dnssec: zone " + wire::nameToText(zone.apex()) + " is not signed: nothing to sign again");
+    return nullptr;
+  }
+  // The sets signing made are told apart by their types alone: zone data may not hold them
+  // (signZone refuses it), so whatever of them the zone holds, signing added.
+  std::unique_ptr<zones::Zone> copy = zones::ZoneEditor::copyUnsigned(zone, madeBySigning);
+  auto keys = std::make_shared<SignedZone>();
+  keys->policy = was->policy;
+  keys->signedAt = now;
+  keys->apex = was->apex;
+  keys->loaded = was->loaded;  // the keys as read at the compile, with their times
+  if (!signWith(*copy, std::move(keys), now, diags)) return nullptr;
+  zones::ZoneEditor(*copy).detach();
+  return copy;
+}
+
 bool signView(zones::View& view, uint32_t now, yaml::Diagnostics& diags) {
   bool ok = true;
   for (const auto& zone : view.zones())
     if (zone->dnssec() && !zone->isSigned()) ok = signZone(*zone, now, diags) && ok;
   return ok;
+}
+
+std::unique_ptr<zones::View> resignView(std::vector<std::shared_ptr<zones::Zone>> zones, zones::View::Basis basis,
+                                        uint32_t now, yaml::Diagnostics& diags, std::vector<Resigned>& resigned) {
+  resigned.clear();
+  for (auto& zone : zones) {
+    if (!resignDue(*zone, now)) continue;
+    std::unique_ptr<zones::Zone> copy = resignZone(*zone, now, diags);
+    if (!copy) continue;
+    resigned.push_back({wire::nameToText(copy->apex()), signedZone(*copy)->signatures, copy->resignAt()});
+    zone = std::move(copy);  // the old one goes with the view still holding it
+  }
+  if (resigned.empty()) return nullptr;
+  return zones::View::make(std::move(zones), std::move(basis));
 }
 
 }  // namespace lodestar::dnssec
