@@ -79,6 +79,7 @@ struct RateLimitConfig {
   uint8_t prefixV6 = 56;
   uint32_t tableSize = 65536;        // buckets per worker (16 bytes each), fixed
   std::vector<wire::Prefix> exempt;  // never limited
+  bool operator==(const RateLimitConfig&) const = default;
 };
 
 struct ServerConfig {

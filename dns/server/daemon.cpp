@@ -46,6 +46,7 @@
 #include "dns/server/status_page.hpp"
 #include "dns/server/steering_map.hpp"
 #include "dns/server/probe_targets.hpp"
+#include "dns/server/rate_limit_settings.hpp"
 #include "dns/server/socket_set.hpp"
 #include "dns/server/stats_snapshot.hpp"
 #include "dns/server/status_report.hpp"
@@ -171,9 +172,13 @@ class Daemon {
     publisher_ = std::make_unique<ViewPublisher>(std::move(loaded->view), readers);
     // The metrics' detail is counted only where metrics are served (docs/metrics.md).
     const bool detailed = config_.http.has_value();
-    WorkerSettings settings{{config_.udpMaxPayload, config_.udpCoalesceMax, detailed},
-                            {config_.tcpIdleTimeout, config_.tcpMessageTimeout},
-                            tap_.get()};
+    UdpSettings udp;  // field by field: a setting added to UdpSettings keeps its default here
+    udp.maxPayload = config_.udpMaxPayload;
+    udp.coalesceMax = config_.udpCoalesceMax;
+    udp.detailedStats = detailed;
+    if (config_.rateLimit)  // each UDP socket's thread its share: a client's queries spread over them
+      udp.rateLimit = std::make_shared<const rrl::RateSettings>(rateSettingsFor(*config_.rateLimit, workers));
+    WorkerSettings settings{udp, {config_.tcpIdleTimeout, config_.tcpMessageTimeout}, tap_.get()};
     tcpAdmission_ = std::make_unique<TcpAdmission>(TcpLimits{tcpCap(), config_.tcpMaxPerPrefix, config_.tcpPrefixV4,
                                                              config_.tcpPrefixV6});
     for (unsigned i = 0, next = 0; i < workers; ++i) {
@@ -206,7 +211,10 @@ class Daemon {
       std::vector<ViewPublisher::Reader*> own;
       for (unsigned k = 0; k < xdpReaders; ++k) own.push_back(&publisher_->reader(readers - xdpReaders + k));
       xdp_ = std::make_unique<XdpPath>(*config_.xdp, config_.listen, *publisher_, std::move(own), config_.udpMaxPayload,
-                                         config_.http.has_value(), std::move(xdpTaps));
+                                         config_.http.has_value(), std::move(xdpTaps),
+                                         config_.rateLimit ? std::make_shared<const rrl::RateSettings>(rateSettingsFor(
+                                                                 *config_.rateLimit, unsigned(config_.xdp->queues.size())))
+                                                           : nullptr);
       logLine(!xdp_->on() ? LogLevel::Error : xdp_->note().empty() ? LogLevel::Info : LogLevel::Warning, xdp_->describe());
     }
 
@@ -845,6 +853,8 @@ class Daemon {
       logLine(LogLevel::Warning, "listen addresses and workers change only on restart");
     if (httpText(loaded->config) != httpText(config_))
       logLine(LogLevel::Warning, "http: its addresses and credentials change only on restart");
+    if (loaded->config.rateLimit != config_.rateLimit)
+      logLine(LogLevel::Warning, "rate_limit: its settings change only on restart");
     configureLog(logSettings(loaded->config));
     std::string summary = describeReload(*loaded);
     applyAdminState(admin_->effective(), *loaded->view, *loaded->admin, unixNow());

@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <set>
 #include <fstream>
@@ -17,6 +19,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 extern char** environ;
 
@@ -103,7 +106,31 @@ DemoFixture::DemoFixture(std::vector<std::string> daemonPrefix, const std::strin
   // Same demo, on ports the kernel picks, so a running demo or a parallel test never collides.
   rewrite("lodestar.yaml", ":5353", ":0");
   if (!moreConfig.empty()) {
-    std::ofstream out(dir_.path() + "/lodestar.yaml", std::ios::app);
+    // Each top-level key given replaces the demo's block of that key (its line and the
+    // indented lines under it), so a test can turn a setting of the example off or change it.
+    std::ifstream in(dir_.path() + "/lodestar.yaml");
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    in.close();
+    auto topKey = [](const std::string& line) {
+      const size_t colon = line.find(':');
+      return !line.empty() && std::isalpha(static_cast<unsigned char>(line[0])) && colon != std::string::npos
+                 ? line.substr(0, colon)
+                 : std::string();
+    };
+    std::vector<std::string> given;
+    std::istringstream more(moreConfig);
+    for (std::string line; std::getline(more, line);)
+      if (std::string k = topKey(line); !k.empty()) given.push_back(k);
+    std::ofstream out(dir_.path() + "/lodestar.yaml", std::ios::trunc);
+    bool skipping = false;
+    for (const std::string& line : lines) {
+      if (const std::string k = topKey(line); !k.empty())
+        skipping = std::find(given.begin(), given.end(), k) != given.end();
+      else if (!line.empty() && line[0] != ' ' && line[0] != '#')
+        skipping = false;
+      if (!skipping) out << line << "\n";
+    }
     out << "\n" << moreConfig << "\n";
   }
   rewrite("zones/gtm.example.test.yaml", "port: 8080", "port: " + std::to_string(checkPort_));

@@ -28,7 +28,8 @@ class DemoFixture {
  public:
   /// `checkPort`: where the backends listen and the demo's check probes (a free port).
   /// `daemonPrefix`: a command the daemon runs under (e.g. prlimit), as DaemonProcess takes.
-  /// `moreConfig`: YAML appended to the demo's lodestar.yaml (e.g. an `http:` block).
+  /// `moreConfig`: YAML appended to the demo's lodestar.yaml (e.g. an `http:` block); each of its
+  /// top-level keys replaces the demo's block of that key.
   explicit DemoFixture(std::vector<std::string> daemonPrefix = {}, const std::string& moreConfig = "");
   DaemonProcess& daemon() { return *daemon_; }
   uint16_t checkPort() const { return checkPort_; }
