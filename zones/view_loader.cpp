@@ -157,7 +157,10 @@ LoadedView loadViewAndAdmin(const std::vector<std::string>& paths, std::shared_p
     const std::string& f = files[i];
     std::shared_ptr<Zone> zone;
     auto kept = keep.find(f);
-    // A signed zone whose signatures are due to be made again is compiled (and signed) anew.
+    // A signed zone whose signatures are due to be made again is compiled (and signed) anew:
+    // the daemon re-signs due zones in place (dnssec::resignView) only while no load runs, so
+    // a load may start from a view holding a due zone; keeping it would publish signatures
+    // about to expire, to be signed again at once on the control side.
     const bool due = kept != keep.end() && kept->second->resignAt() && kept->second->resignAt() <= std::time(nullptr);
     if (kept != keep.end() && !due && policyDigests[i] && unchanged(*kept->second->origin(), *policyDigests[i])) {
       zone = kept->second;

@@ -21,10 +21,12 @@
 
 #include "dns/control/protocol.hpp"
 #include "dns/wire/name_text.hpp"
+#include "dns/wire/utc_time.hpp"
 #include "dns/server/admin_control.hpp"
 #include "dns/server/admin_state.hpp"
 #include "dns/server/availability.hpp"
 #include "dns/server/background_load.hpp"
+#include "dns/server/background_resign.hpp"
 #include "dns/server/cluster_node.hpp"
 #include "dns/server/control_commands.hpp"
 #include "dns/server/control_server.hpp"
@@ -289,6 +291,7 @@ class Daemon {
     loader_ = std::make_unique<BackgroundLoad>(
         loop_, configPath_, registry_, [this] { return publisher_->current(); },
         [this](BackgroundLoad::Result& r, std::vector<BackgroundLoad::Request>& q) { finishLoad(r, q); });
+    resigner_ = std::make_unique<BackgroundResign>(loop_, [this](BackgroundResign::Result& r) { finishResign(r); });
     tick();
 
     std::string where;
@@ -441,26 +444,65 @@ class Daemon {
     loop_.after(std::chrono::milliseconds(1000), [this] { tick(); });
   }
 
-  // A signed zone's static signatures are made again before they expire, without a restart:
-  // a reload compiles and signs the zones that are due (zones::Zone::resignAt) and keeps the
-  // rest. A reload that fails (a file broken meanwhile) is tried again every five minutes.
+  // A signed zone's static signatures are made again before they expire, in place: a view
+  // like the served one, each due zone in it a copy signed again from the same compiled data
+  // and keys (BackgroundResign, dnssec::resignView). No file is read, so an edit not reloaded
+  // yet is not published by a timer, and a broken file (another zone's, the configuration, a
+  // geo database being copied) cannot block it. A zone that cannot be signed again keeps its
+  // signatures and is tried again every five minutes. Due times are looked up in each view
+  // once (they never change in a view), so a view published is acted on at the next second.
   void resignWhenDue(int64_t now) {
     const zones::View* view = publisher_->current();
-    if (view != resignView_) nextResignTry_ = 0;  // a new view's first due time is acted on at once
-    if (view != resignView_ || now >= resignLooked_ + 60) {  // a minute: a view freed, another at its address
-      resignView_ = view;
-      resignLooked_ = now;
-      resignDue_ = 0;
-      for (const auto& zone : view->zones())
-        if (zone->resignAt() && (!resignDue_ || zone->resignAt() < resignDue_)) {
-          resignDue_ = zone->resignAt();
-          resignZone_ = wire::nameToText(zone->apex());
-        }
+    if (publisher_->generation() != resignGeneration_) {
+      if (!resignHeld_) nextResignTry_ = 0;  // a new view's first due time is acted on at once
+      resignHeld_ = false;
+      lookForResign(*view);
     }
-    if (!resignDue_ || now < resignDue_ || now < nextResignTry_ || loader_->running()) return;
+    if (!resignDue_ || now < resignDue_ || now < nextResignTry_ || loader_->running() || resigner_->running()) return;
     nextResignTry_ = now + 300;
-    logLine(LogLevel::Info, "re-signing: the signatures of " + resignZone_ + " are due to be made again; reloading");
-    loader_->request({true, false, nullptr});
+    logLine(LogLevel::Info, "re-signing: the signatures of " + resignZone_ + " are due to be made again; signing in place");
+    resigner_->start(*view, resignGeneration_, static_cast<uint32_t>(now));
+  }
+
+  void lookForResign(const zones::View& view) {
+    resignGeneration_ = publisher_->generation();
+    resignDue_ = 0;
+    for (const auto& zone : view.zones())
+      if (zone->resignAt() && (!resignDue_ || zone->resignAt() < resignDue_)) {
+        resignDue_ = zone->resignAt();
+        resignZone_ = wire::nameToText(zone->apex());
+      }
+  }
+
+  // A re-sign finished beside the loop: published unless the view it was made from is no longer
+  // the one served (a reload came first: that view is re-signed in its turn) or a load is
+  // reading the served view now (it must not be freed under it: tried again once that is done).
+  void finishResign(BackgroundResign::Result& result) {
+    for (const auto& w : result.diags.warnings()) logLine(LogLevel::Warning, w.toString());
+    for (const auto& e : result.diags.errors()) logLine(LogLevel::Error, e.toString());
+    const bool failures = !result.diags.ok();
+    if (!result.view) {
+      logLine(LogLevel::Error, "re-signing in place failed; the signatures made before keep being served; trying again at " +
+                                   wire::formatUtc(nextResignTry_));
+      return;
+    }
+    if (result.basedOn != publisher_->generation() || loader_->running()) {
+      logLine(LogLevel::Info, "re-signing: a reload came first; what it serves is re-signed once it is done");
+      nextResignTry_ = 0;
+      return;
+    }
+    const SlotNames counted = slotNames(*publisher_->current());
+    if (tap_) nameRegionsForTap(*result.view);  // a new view: its serial names the regions anew
+    publisher_->publish(std::move(result.view));
+    // No worker holds the old view any more: what was counted until now was counted under it.
+    tallies_.rebase(totals(), counted);
+    judgeRegions();  // the zones signed again are other objects (their records are the same)
+    for (const auto& r : result.resigned)
+      logLine(LogLevel::Info, "re-signed " + r.apex + " in place: " + std::to_string(r.signatures) +
+                                  " signatures, next due " + wire::formatUtc(r.resignAt));
+    // Zones that could not be signed again wait their five minutes, new view or not.
+    resignHeld_ = failures;
+    if (!failures) nextResignTry_ = 0;
   }
 
   // Windows open and close on their edge by this node's clock, within a few ms, not at the
@@ -495,8 +537,8 @@ class Daemon {
   }
 
   // The one order of shutting down, each step for the reason given:
-  //  1. the background load: it may be running and cannot be cut short, and it publishes
-  //     through the loop's objects below;
+  //  1. the background load and re-sign: either may be running and cannot be cut short, and
+  //     each publishes through the loop's objects below;
   //  2. the cluster node: revoking this node's lease takes its reports out of the others'
   //     status at once (and its callbacks use the admin state and the view);
   //  3. probe and hook children: killed, so none outlives the daemon;
@@ -507,6 +549,7 @@ class Daemon {
   //     their counters are read once they have stopped, for the closing line.
   void shutDown() {
     loader_.reset();
+    resigner_.reset();
     cluster_.reset();
     health::killRunningChildren();
     scheduler_.reset();
@@ -914,11 +957,12 @@ class Daemon {
   std::unique_ptr<AdminControl> admin_;       // operator overrides: outlives the cluster node that calls it
   loop::EventLoop::TimerId edgeTimer_ = 0;    // at the next window edge (0: none armed)
   int64_t edgeArmed_ = 0;                     // that edge, unix seconds
-  const zones::View* resignView_ = nullptr;   // the view resignDue_ was found in
+  std::unique_ptr<BackgroundResign> resigner_;  // signatures made again in place, beside the loop
+  uint64_t resignGeneration_ = 0;             // the publisher generation resignDue_ was found in
   int64_t resignDue_ = 0;                     // its earliest zones::Zone::resignAt (0: none)
   std::string resignZone_;                    // that zone, for the log
-  int64_t resignLooked_ = 0;
-  int64_t nextResignTry_ = 0;
+  int64_t nextResignTry_ = 0;                 // not before (a failed re-sign waits five minutes)
+  bool resignHeld_ = false;                   // the next view keeps nextResignTry_ (some zone failed)
   int exitCode_ = 0;                          // 1: stopped because it must not run (cluster: name taken)
   std::unique_ptr<dnstap::TapWriter> tap_;  // with dnstap: in the configuration
   std::unique_ptr<ClusterNode> cluster_;      // with cluster: in the configuration

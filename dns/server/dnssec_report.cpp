@@ -53,7 +53,8 @@ nlohmann::json dnssecReport(const zones::View& view, const std::string& zone) {
     out.push_back({{"zone", wire::nameToText(z->apex())},
                    {"signed_at", s->signedAt},
                    {"expires_from", s->earliestExpiry},
-                   {"resign_at", z->resignAt()},
+                   {"resign_at", z->resignAt()},  // of the zone in this view: a re-sign in place moves it
+                   {"static_signatures", s->signatures},
                    {"denial", "compact"},
                    {"keys", keys}});
   }
