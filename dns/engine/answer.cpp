@@ -283,12 +283,15 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
   // Stage: after parse (cookies, early limits).
   Verdict verdict = Verdict::Continue;
   const bool staged = pipeline.hasStages();  // read once: writing the answer may not change it
-  if (staged && pipeline.hasAfterParse()) {
-    a.query = &q;
-    a.kind = AnswerKind::Dropped;
-    a.zone = nullptr;
-    a.node = nullptr;
-    verdict = pipeline.afterParse(a, r);
+  if (staged) {
+    a.cookie.state = CookieState::None;  // until the cookie stage, if there is one, says more
+    if (pipeline.hasAfterParse()) {
+      a.query = &q;
+      a.kind = AnswerKind::Dropped;
+      a.zone = nullptr;
+      a.node = nullptr;
+      verdict = pipeline.afterParse(a, r);
+    }
   }
 
   // Stage: early exits, then the lookup. RCODEs are decided here, or by a stage that

@@ -61,6 +61,19 @@ struct Steering {
   uint16_t regions[kMaxRegionsChosen];  // RegionIds, first choice first; regionCount of them are set
 };
 
+/// A DNS cookie (RFC 7873) as the cookie stage found it.
+enum class CookieState : uint8_t {
+  None,        // no COOKIE option (or one the answer ignores: a malformed query, EDNS version > 0)
+  ClientOnly,  // a client cookie alone: the answer gives the client a server cookie
+  Valid,       // a server cookie we made for this client and client cookie, within the hour
+  Invalid,     // a server cookie not ours, not this client's, too old or from the future
+};
+
+struct Cookie {
+  CookieState state;
+  uint8_t server[wire::kServerCookieSize];  // what the answer sends (with a state other than None)
+};
+
 struct AnswerContext {
   /// The request: the query's bytes, who sent it how (`client` must outlive the answer), and
   /// where the answer goes (at least 65535 bytes for TCP, or the UDP limit).
@@ -90,6 +103,10 @@ struct AnswerContext {
   uint16_t qtype;    // the question's type (0 without a question), kept after return
   size_t limit;      // the answer's size limit: the client's UDP size, our cap, or the buffer
   size_t length;     // bytes written at `out`; 0 means send nothing
+  /// Set when the pipeline has stages (None until the cookie stage has run after parse, and
+  /// for good without one), so a later stage can trust a valid server cookie (rate limits);
+  /// left unset without stages: a pipeline without stages pays nothing for it.
+  Cookie cookie;
 };
 
 }  // namespace lodestar::engine

@@ -1,6 +1,6 @@
 // Builds one response: header, question echo, sections (an additional record that does not
 // fit is left out; any other drops every section and sets TC), and the OPT trailer (with the
-// ECS echo) that always fits.
+// ECS echo and the COOKIE option) that always fits.
 #pragma once
 
 #include <cstddef>
@@ -19,8 +19,11 @@
 namespace lodestar::engine {
 
 inline constexpr size_t kQuestionOffset = wire::kHeaderSize;
-// OPT: root name, type, class, TTL, RDLENGTH + an ECS option with an IPv6 address.
+// OPT: root name, type, class, TTL, RDLENGTH + an ECS option with an IPv6 address; for a
+// query with a cookie, a COOKIE option too (the client cookie and our server cookie). Only
+// then: an answer to a query without one keeps all the room it had.
 inline constexpr size_t kOptReserve = 11 + 4 + 4 + 16;
+inline constexpr size_t kCookieOptionSize = 4 + wire::kClientCookieSize + wire::kServerCookieSize;
 
 enum Section { Answer = 0, Authority = 1, Additional = 2 };
 
@@ -32,7 +35,7 @@ class Response {
   // Header and, when the query had one we could read, the question echoed as sent.
   void begin(size_t limit) noexcept {
     w_.setLimit(limit);
-    if (q_.hasEdns) w_.reserve(kOptReserve);
+    if (q_.hasEdns) w_.reserve(kOptReserve + (q_.hasCookie ? kCookieOptionSize : 0));
     if (uint8_t* p = w_.claim(wire::kHeaderSize)) {
       p = wire::Writer::put16(p, q_.id);
       p = wire::Writer::put16(p, 0);  // flags, set in finish()
@@ -57,6 +60,9 @@ class Response {
     scope_ = scope > scope_ ? scope : scope_;
   }
   void setRcode(wire::Rcode r) noexcept { rcode_ = r; }
+  /// The server cookie (wire::kServerCookieSize bytes) the OPT sends after the query's client
+  /// cookie: set by the cookie stage for a query with one; it must live until finish().
+  void setServerCookie(const uint8_t* cookie) noexcept { serverCookie_ = cookie; }
 
   // Offset of the qname's suffix `lowerName` (which must be one) for a compression pointer.
   size_t qnameOffsetOf(std::string_view lowerName) const noexcept {
@@ -294,7 +300,9 @@ class Response {
     const bool echoEcs = q_.hasEcs && rcode_ != wire::Rcode::FormErr && rcode_ != wire::Rcode::BadVers;
     // RFC 7871 section 7.2.1: same family, source prefix and address; our scope.
     const unsigned addressBytes = echoEcs ? (q_.ecs.sourcePrefix + 7u) / 8u : 0;
-    const uint16_t rdlength = echoEcs ? static_cast<uint16_t>(8 + addressBytes) : 0;
+    const unsigned ecsBytes = echoEcs ? 8 + addressBytes : 0;
+    // The cookie stage sets one only for a well-formed query of EDNS version 0.
+    const uint16_t rdlength = static_cast<uint16_t>(ecsBytes + (serverCookie_ ? kCookieOptionSize : 0));
     uint8_t* p = w_.claim(11 + rdlength);
     if (!p) return;
     *p++ = 0;  // the root owner
@@ -302,12 +310,23 @@ class Response {
     // Version 0; DO copied from the query (RFC 3225 section 3).
     p = wire::Writer::put32(p, uint32_t(extended) << 24 | (q_.dnssecOk ? 0x8000u : 0u));
     p = wire::Writer::put16(p, rdlength);
-    if (!echoEcs) return;
-    p = wire::Writer::put32(p, uint32_t(wire::ednsopt::ClientSubnet) << 16 | (4 + addressBytes));
-    p = wire::Writer::put16(p, static_cast<uint16_t>(q_.ecs.family));
-    *p++ = q_.ecs.sourcePrefix;
-    *p++ = scope_;
-    wire::copyShort(p, q_.ecs.address.bytes.data(), addressBytes);
+    if (echoEcs) {
+      p = wire::Writer::put32(p, uint32_t(wire::ednsopt::ClientSubnet) << 16 | (4 + addressBytes));
+      p = wire::Writer::put16(p, static_cast<uint16_t>(q_.ecs.family));
+      *p++ = q_.ecs.sourcePrefix;
+      *p++ = scope_;
+      wire::copyShort(p, q_.ecs.address.bytes.data(), addressBytes);
+      p += addressBytes;
+    }
+    if (serverCookie_) writeCookie(p);
+  }
+
+  // RFC 7873 section 5.2: the client cookie as sent, then the server cookie the stage chose.
+  [[gnu::noinline]] void writeCookie(uint8_t* p) const noexcept {
+    p = wire::Writer::put32(p, uint32_t(wire::ednsopt::Cookie) << 16 |
+                                   (wire::kClientCookieSize + wire::kServerCookieSize));
+    std::memcpy(p, q_.clientCookie(), wire::kClientCookieSize);
+    std::memcpy(p + wire::kClientCookieSize, serverCookie_, wire::kServerCookieSize);
   }
 
   // The last record of a NOTAUTH answer: an unsigned TSIG saying BADKEY (RFC 8945 5.3.2),
@@ -339,6 +358,7 @@ class Response {
   bool aa_ = false;
   bool truncated_ = false;
   size_t lastRdataName_ = 0;  // see lastRdataName()
+  const uint8_t* serverCookie_ = nullptr;  // see setServerCookie()
 };
 
 

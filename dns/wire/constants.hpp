@@ -1,4 +1,4 @@
-// DNS numbers used by the wire layer and the engine (RFC 1035, 6891, 7871).
+// DNS numbers used by the wire layer and the engine (RFC 1035, 6891, 7871, 7873).
 #pragma once
 
 #include <cstddef>
@@ -27,6 +27,7 @@ enum class Rcode : uint16_t {
   Refused = 5,
   NotAuth = 9,   // RFC 8945: a TSIG the server cannot verify
   BadVers = 16,  // extended: needs OPT
+  BadCookie = 23,  // extended: a cookie the server requires is missing or wrong (RFC 7873 8)
 };
 
 /// The ERROR field of a TSIG record (RFC 8945 section 4.3).
@@ -39,8 +40,16 @@ inline constexpr uint8_t Query = 0;
 }
 
 namespace ednsopt {
-inline constexpr uint16_t ClientSubnet = 8;
+inline constexpr uint16_t ClientSubnet = 8, Cookie = 10;
 }
+
+/// The COOKIE option's parts (RFC 7873 section 4): a client cookie of 8 bytes, then
+/// optionally a server cookie of 8 to 32.
+inline constexpr size_t kClientCookieSize = 8;
+inline constexpr size_t kMinServerCookieSize = 8;
+inline constexpr size_t kMaxServerCookieSize = 32;
+/// The server cookies we make: RFC 9018's version 1 (version, reserved, timestamp, hash).
+inline constexpr size_t kServerCookieSize = 16;
 
 inline constexpr size_t kHeaderSize = 12;
 inline constexpr size_t kMaxNameLength = 255;

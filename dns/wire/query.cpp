@@ -60,6 +60,16 @@ bool parseOpt(const uint8_t* fixed, const uint8_t* options, uint16_t rdlength, Q
       if (q.hasEcs) return false;  // at most one ECS option
       if (!parseClientSubnet(options + 4, len, q.ecs)) return false;
       q.hasEcs = true;
+    } else if (code == ednsopt::Cookie) {
+      // A client cookie alone, or with a server cookie of 8 to 32 bytes (RFC 7873 5.2.2);
+      // at most one, as ECS.
+      if (q.hasCookie) return false;
+      if (len != kClientCookieSize &&
+          (len < kClientCookieSize + kMinServerCookieSize || len > kClientCookieSize + kMaxServerCookieSize))
+        return false;
+      q.hasCookie = true;
+      q.cookie = options + 4;
+      q.cookieLength = static_cast<uint8_t>(len);
     }
     options += 4 + len;  // unknown options are ignored
     left -= 4 + len;
@@ -102,6 +112,7 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
   q.hasEdns = false;
   q.dnssecOk = false;  // a query without OPT never asks for DNSSEC records (RFC 3225)
   q.hasEcs = false;
+  q.hasCookie = false;
   q.udpPayload = kClassicUdpPayload;
   q.opcode = static_cast<uint8_t>((q.flags >> 11) & 0x0F);
   if (q.flags & 0x8000) return ParseResult::Drop;  // a response: never answer it (reflection loops)

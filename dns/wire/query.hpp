@@ -39,8 +39,8 @@ struct TsigRecord {
 
 /// A parsed query. Names are copied into fixed buffers; nothing is allocated. No field has a
 /// default: parseQuery() sets what it promises, and the answer path pays no stores for the
-/// rest (a question's fields without a question, ECS without ECS). Make one by hand as
-/// `Query q{}` (every field zero).
+/// rest (a question's fields without a question, ECS without ECS, a cookie without one).
+/// Make one by hand as `Query q{}` (every field zero).
 struct Query {
   uint16_t id;
   uint16_t flags;  // the header's flags word (RD and CD cleared for an opcode other than QUERY)
@@ -57,18 +57,28 @@ struct Query {
   bool dnssecOk;
   uint16_t udpPayload;  // what the client can receive over UDP
   bool hasEcs;
+  bool hasCookie;  // a well-formed COOKIE option (RFC 7873): then `cookie` and `cookieLength` are set
+  uint8_t cookieLength;  // kClientCookieSize alone, or with a server cookie: 16 to 40
   ClientSubnet ecs;
+  /// The COOKIE option's data where it lies in the query (not copied: most queries have none,
+  /// and the query's bytes outlive the Query): the client cookie, then the server cookie.
+  const uint8_t* cookie;
   TsigRecord tsig;
 
   bool recursionDesired() const noexcept { return flags & 0x0100; }
   bool checkingDisabled() const noexcept { return flags & 0x0010; }
+  /// With hasCookie: the client's 8 bytes, and the server cookie it sent back (none: 0 bytes).
+  const uint8_t* clientCookie() const noexcept { return cookie; }
+  const uint8_t* serverCookie() const noexcept { return cookie + kClientCookieSize; }
+  size_t serverCookieLength() const noexcept { return cookieLength - kClientCookieSize; }
 };
 
 /// Parses `size` bytes at `data` into `out`. Unless it returns Drop for a packet shorter
 /// than a header, `out.id`, `out.flags`, `out.opcode`, `out.qtype`, `out.hasQuestion`,
-/// `out.hasEdns` and `out.hasEcs` are set, and each `has` flag tells whether its fields are
-/// (the question's, the EDNS fields and `udpPayload`, `ecs`); on NotAuth, `out.tsig` too.
-/// `data` must outlive `out`.
+/// `out.hasEdns`, `out.hasEcs` and `out.hasCookie` are set, and each `has` flag tells whether
+/// its fields are (the question's, the EDNS fields and `udpPayload`, `ecs`, `cookie` and
+/// `cookieLength`); on NotAuth, `out.tsig` too. A COOKIE option of a length RFC 7873 5.2.2
+/// does not allow (not 8, nor 16 to 40), or a second one, is FormErr. `data` must outlive `out`.
 ParseResult parseQuery(const uint8_t* data, size_t size, Query& out) noexcept;
 
 }  // namespace lodestar::wire

@@ -19,6 +19,8 @@ struct Reference {
   std::string qname;  // lowercase wire
   bool edns = false;
   uint8_t version = 0;
+  int cookies = 0;  // COOKIE options, as ldns parses the OPT's options
+  Bytes cookie;     // the last one's data
 };
 
 Reference viaLdns(const Bytes& b) {
@@ -39,6 +41,15 @@ Reference viaLdns(const Bytes& b) {
   r.edns = ldns_pkt_edns(pkt);
   r.udpSize = ldns_pkt_edns_udp_size(pkt);
   r.version = ldns_pkt_edns_version(pkt);
+  if (r.edns)
+    if (ldns_edns_option_list* list = ldns_pkt_edns_get_option_list(pkt))
+      for (size_t i = 0; i < ldns_edns_option_list_get_count(list); ++i) {
+        const ldns_edns_option* o = ldns_edns_option_list_get_option(list, i);
+        if (ldns_edns_get_code(o) != LDNS_EDNS_COOKIE) continue;
+        ++r.cookies;
+        const uint8_t* data = ldns_edns_get_data(o);
+        r.cookie.assign(data, data + ldns_edns_get_size(o));
+      }
   ldns_pkt_free(pkt);
   return r;
 }
@@ -60,7 +71,16 @@ Bytes randomQuery(std::mt19937& rng) {
   if (rng() % 2) {
     q.withEdns(static_cast<uint16_t>(512 + rng() % 4000));
     if (rng() % 2) q.ecs(rng() % 2 ? "198.51.100.0/24" : "2001:db8:200::/48");
-    if (rng() % 3 == 0) q.option(static_cast<uint16_t>(rng() % 65000), {1, 2, 3});
+    if (rng() % 3 == 0) {
+      const auto code = static_cast<uint16_t>(rng() % 65000);
+      q.option(code == wire::ednsopt::Cookie ? 65001 : code, {1, 2, 3});  // an unknown option
+    }
+    if (rng() % 3 == 0) {
+      // A COOKIE: a client cookie alone, or with a server cookie of 8 to 32 bytes.
+      Bytes cookie(rng() % 2 ? 8 : 16 + rng() % 25);
+      for (auto& b : cookie) b = static_cast<uint8_t>(rng());
+      q.option(wire::ednsopt::Cookie, cookie);
+    }
   }
   return q.bytes();
 }
@@ -74,6 +94,9 @@ void compare(const Bytes& b, const wire::Query& ours, const Reference& ref) {
   if (ours.hasEdns) {
     CHECK(ours.ednsVersion == ref.version);
     CHECK(ours.udpPayload == std::max<uint16_t>(512, ref.udpSize));
+    // We accept one COOKIE at most, of a length RFC 7873 allows; ldns reads any.
+    CHECK(ours.hasCookie == (ref.cookies == 1));
+    if (ours.hasCookie) CHECK(Bytes(ours.cookie, ours.cookie + ours.cookieLength) == ref.cookie);
   }
   (void)b;
 }

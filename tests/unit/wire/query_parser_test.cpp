@@ -1,4 +1,4 @@
-// The query parser's decisions: drop, FORMERR, NOTIMP, OPT and ECS fields.
+// The query parser's decisions: drop, FORMERR, NOTIMP, OPT, ECS and COOKIE fields.
 #include <catch2/catch.hpp>
 
 #include "dns/wire/query.hpp"
@@ -102,12 +102,62 @@ TEST_CASE("ECS is validated as RFC 7871 asks", "[wire][query][ecs]") {
 
 TEST_CASE("unknown EDNS options are skipped, an overrunning option is FORMERR", "[wire][query][edns]") {
   wire::Query q{};
-  CHECK(parse(QueryBuilder().option(10, {1, 2, 3, 4, 5, 6, 7, 8}).option(65000, {}).bytes(), q) == wire::ParseResult::Ok);
+  CHECK(parse(QueryBuilder().option(65001, {1, 2, 3}).option(65000, {}).bytes(), q) == wire::ParseResult::Ok);
   QueryBuilder broken = QueryBuilder().withEdns();
-  broken.ednsOptions = {0, 10, 0, 9, 1, 2};
+  broken.ednsOptions = {0xFD, 0xE9, 0, 9, 1, 2};
   CHECK(parse(broken.bytes(), q) == wire::ParseResult::FormErr);
-  broken.ednsOptions = {0, 10, 0};  // half an option header
+  broken.ednsOptions = {0xFD, 0xE9, 0};  // half an option header
   CHECK(parse(broken.bytes(), q) == wire::ParseResult::FormErr);
+}
+
+TEST_CASE("COOKIE: a client cookie alone or with a server cookie of 8 to 32 bytes, any other length FORMERR",
+          "[wire][query][cookie]") {
+  const Bytes client = {1, 2, 3, 4, 5, 6, 7, 8};
+  wire::Query q{};
+  REQUIRE(parse(QueryBuilder().option(10, client).bytes(), q) == wire::ParseResult::Ok);
+  REQUIRE(q.hasCookie);
+  CHECK(q.cookieLength == 8);
+  CHECK(Bytes(q.clientCookie(), q.clientCookie() + 8) == client);
+  CHECK(q.serverCookieLength() == 0);
+
+  for (size_t server : {8, 16, 32}) {
+    Bytes data = client;
+    for (size_t i = 0; i < server; ++i) data.push_back(static_cast<uint8_t>(0xA0 + i));
+    // Between ECS and an unknown option: each read where it lies.
+    const Bytes b = QueryBuilder().ecs("198.51.100.0/24").option(10, data).option(65000, {9}).bytes();
+    INFO(server << " bytes of server cookie");
+    REQUIRE(parse(b, q) == wire::ParseResult::Ok);
+    REQUIRE(q.hasCookie);
+    CHECK(q.hasEcs);
+    CHECK(q.cookieLength == 8 + server);
+    CHECK(Bytes(q.clientCookie(), q.clientCookie() + 8) == client);
+    CHECK(q.serverCookieLength() == server);
+    CHECK(Bytes(q.serverCookie(), q.serverCookie() + q.serverCookieLength()) == Bytes(data.begin() + 8, data.end()));
+    // Not copied: the option's bytes in the packet.
+    CHECK(q.clientCookie() >= b.data());
+    CHECK(q.serverCookie() + q.serverCookieLength() <= b.data() + b.size());
+  }
+
+  // RFC 7873 5.2.2: shorter than a client cookie, a server cookie under 8 bytes, over 32.
+  for (size_t length : {0, 1, 7, 9, 15, 41, 48, 255}) {
+    INFO(length << " bytes");
+    wire::Query x{};
+    CHECK(parse(QueryBuilder().option(10, Bytes(length, 0x11)).bytes(), x) == wire::ParseResult::FormErr);
+  }
+  // At most one COOKIE option.
+  CHECK(parse(QueryBuilder().option(10, client).option(10, client).bytes(), q) == wire::ParseResult::FormErr);
+
+  // A query without one, parsed into the same Query after one with a cookie, has none.
+  REQUIRE(parse(QueryBuilder().option(10, client).bytes(), q) == wire::ParseResult::Ok);
+  REQUIRE(parse(QueryBuilder().withEdns().bytes(), q) == wire::ParseResult::Ok);
+  CHECK_FALSE(q.hasCookie);
+  REQUIRE(parse(QueryBuilder().option(10, client).bytes(), q) == wire::ParseResult::Ok);
+  REQUIRE(parse(QueryBuilder().bytes(), q) == wire::ParseResult::Ok);  // no OPT at all
+  CHECK_FALSE(q.hasCookie);
+  QueryBuilder update = QueryBuilder().option(10, client);
+  update.flags = 0x2800;
+  CHECK(parse(update.bytes(), q) == wire::ParseResult::NotImp);
+  CHECK_FALSE(q.hasCookie);
 }
 
 TEST_CASE("records in the answer and authority sections are stepped over safely", "[wire][query]") {
