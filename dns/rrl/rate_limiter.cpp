@@ -1,31 +1,17 @@
 #include "dns/rrl/rate_limiter.hpp"
 
-#include <time.h>
-
 #include <cstring>
+#include <iterator>
 #include <random>
 #include <utility>
 
 #include "dns/engine/response.hpp"
+#include "dns/rrl/rate_clock.hpp"
 #include "zones/zone.hpp"
 
 namespace lodestar::rrl {
 
 namespace {
-
-uint32_t coarseMs() noexcept {
-  timespec t;  // the vDSO's coarse clock: a few ns, a tick's resolution (enough for buckets)
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
-  return static_cast<uint32_t>(uint64_t(t.tv_sec) * 1000u + uint64_t(t.tv_nsec) / 1'000'000u);
-}
-
-uint64_t mix(uint64_t x) noexcept {  // a 64-bit finaliser (murmur3's): every bit moves every bit
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  return x ^ (x >> 33);
-}
 
 bool within(const wire::Prefix& p, const wire::Address& a) noexcept {
   if (p.address.family != a.family) return false;
@@ -46,20 +32,35 @@ const char* rateClassName(RateClass c) noexcept {
   return "responses";
 }
 
+namespace {
+// By AnswerKind's value: a load, not a switch (the order is checked below).
+constexpr RateClass kClassOfKind[] = {
+    RateClass::Errors,     // Dropped
+    RateClass::Errors,     // Error
+    RateClass::Errors,     // Refused
+    RateClass::Responses,  // Static
+    RateClass::Responses,  // Steered
+    RateClass::Responses,  // CnameChain
+    RateClass::Referrals,  // Referral
+    RateClass::NxDomains,  // NxDomain
+    RateClass::Responses,  // NoData
+};
+static_assert(static_cast<int>(engine::AnswerKind::Dropped) == 0 && static_cast<int>(engine::AnswerKind::Error) == 1 &&
+              static_cast<int>(engine::AnswerKind::Refused) == 2 && static_cast<int>(engine::AnswerKind::Static) == 3 &&
+              static_cast<int>(engine::AnswerKind::Steered) == 4 &&
+              static_cast<int>(engine::AnswerKind::CnameChain) == 5 &&
+              static_cast<int>(engine::AnswerKind::Referral) == 6 && static_cast<int>(engine::AnswerKind::NxDomain) == 7 &&
+              static_cast<int>(engine::AnswerKind::NoData) == 8);
+}  // namespace
+
 RateClass classOf(const engine::AnswerContext& a) noexcept {
-  switch (a.kind) {
-    case engine::AnswerKind::NxDomain: return RateClass::NxDomains;
-    case engine::AnswerKind::Referral: return RateClass::Referrals;
-    case engine::AnswerKind::Error:
-    case engine::AnswerKind::Refused:
-    case engine::AnswerKind::Dropped: return RateClass::Errors;
-    default: return RateClass::Responses;  // data, steered or static, CNAMEs and NODATA
-  }
+  const auto k = static_cast<size_t>(a.kind);
+  return k < std::size(kClassOfKind) ? kClassOfKind[k] : RateClass::Responses;
 }
 
 RateLimiter::RateLimiter(const RateSettings& settings, engine::QueryStats& stats)
     : Stage(engine::kBeforeFinish), settings_(settings), table_(settings.tableEntries), stats_(stats) {
-  if (!settings_.clockMs) settings_.clockMs = coarseMs;
+  if (!settings_.clockMs) clock_ = &RateClock::forThisMachine();
   seed_ = (uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
   // The prefixes as masks over the address's 16 bytes, in the bytes' own (network) order.
   for (auto [bits, out] : {std::pair{unsigned(settings_.prefixV4), maskV4_}, std::pair{unsigned(settings_.prefixV6), maskV6_}}) {
@@ -79,6 +80,8 @@ bool RateLimiter::exempt(const wire::Address& source) const noexcept {
 engine::Verdict RateLimiter::beforeFinish(engine::AnswerContext& a, engine::Response& r) noexcept {
   // TCP proves the address is real: only UDP can be spoofed into a reflection.
   if (a.client->transport != engine::Transport::Udp) return engine::Verdict::Continue;
+  // So does a server cookie we made for this address (RFC 7873 5.3, RFC 9018).
+  if (a.cookie.state == engine::CookieState::Valid) return engine::Verdict::Continue;
   const RateClass c = classOf(a);
   const uint32_t perSecond = settings_.perSecond[static_cast<size_t>(c)];
   if (!perSecond) return engine::Verdict::Continue;
@@ -91,9 +94,13 @@ engine::Verdict RateLimiter::beforeFinish(engine::AnswerContext& a, engine::Resp
   const uint64_t* mask = v4 ? maskV4_ : maskV6_;
   words[0] &= mask[0];
   words[1] &= mask[1];
+  // Multiply-and-fold: the seed makes where a key lands unknowable from outside.
   const uint64_t zone = a.zone ? a.zone->statsSlot() : 0xFFFF;
-  const uint64_t key = mix(mix(words[0] ^ seed_) ^ words[1] ^ (zone << 8 | static_cast<uint64_t>(c) << 1 | v4));
-  if (table_.take(key, settings_.clockMs(), perSecond)) return engine::Verdict::Continue;
+  uint64_t key = (words[0] ^ seed_) * 0x9E3779B97F4A7C15ULL;
+  key = (key ^ (key >> 29) ^ words[1] ^ (zone << 8 | static_cast<uint64_t>(c) << 1 | v4)) * 0xBF58476D1CE4E5B9ULL;
+  key ^= key >> 32;
+  const uint32_t now = clock_ ? clock_->nowMs() : settings_.clockMs();
+  if (table_.take(key, now, perSecond)) return engine::Verdict::Continue;
   if (settings_.slip && ++limitedCount_ % settings_.slip == 0) {
     r.truncate();  // empty, TC=1: a real client asks again over TCP
     ++stats_.rateSlipped[static_cast<size_t>(c)];

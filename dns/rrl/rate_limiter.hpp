@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dns/engine/pipeline.hpp"
+#include "dns/rrl/rate_clock.hpp"
 #include "dns/rrl/rate_table.hpp"
 #include "dns/wire/address.hpp"
 
@@ -29,7 +30,7 @@ struct RateSettings {
   uint8_t prefixV6 = 56;
   size_t tableEntries = 65536;
   std::vector<wire::Prefix> exempt;  // never limited (a monitoring network, say)
-  uint32_t (*clockMs)() noexcept = nullptr;  // null: the coarse monotonic clock (tests set one)
+  uint32_t (*clockMs)() noexcept = nullptr;  // null: RateClock::forThisMachine() (tests set one)
 };
 
 class RateLimiter final : public engine::Stage {
@@ -46,6 +47,7 @@ class RateLimiter final : public engine::Stage {
 
   RateSettings settings_;
   RateTable table_;
+  const RateClock* clock_ = nullptr;  // null: settings_.clockMs
   uint64_t seed_;          // keys the hash, so nobody can aim keys at one set from outside
   uint64_t maskV4_[2], maskV6_[2];  // the prefix lengths as masks over Address::bytes
   uint32_t limitedCount_ = 0;  // for the slip

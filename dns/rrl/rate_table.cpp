@@ -16,31 +16,34 @@ bool RateTable::take(uint64_t key, uint32_t nowMs, uint32_t perSecond) noexcept 
   Bucket* set = &buckets_[(key >> 17 & setMask_) * kWays];  // other bits than the tag's low ones
   const uint32_t full = perSecond * 1000u;
   Bucket* b = nullptr;
-  Bucket* stalest = nullptr;  // an empty slot, else the one refilled longest ago
-  for (size_t i = 0; i < kWays; ++i) {
-    if (set[i].tag == tag) {
-      b = &set[i];
-      break;
-    }
-    if (!stalest || (stalest->tag && (!set[i].tag || uint32_t(nowMs - set[i].stamp) > uint32_t(nowMs - stalest->stamp))))
-      stalest = &set[i];
-  }
-  if (!b) {
-    if (stalest->tag) ++evictions_;
-    b = stalest;
-    b->tag = tag;
-    b->tokens = full;
-    b->stamp = nowMs;
-  } else {
+  for (size_t i = 0; i < kWays; ++i)
+    if (set[i].tag == tag) b = &set[i];
+  if (b) [[likely]] {
     // Refill for the time since (a second's worth at most: the wrap of the clock, or a
     // bucket idle for 49 days, cannot overflow it).
-    const uint64_t elapsed = uint32_t(nowMs - b->stamp);
-    b->tokens = static_cast<uint32_t>(std::min<uint64_t>(full, b->tokens + elapsed * perSecond));
+    const uint64_t tokens = b->tokens + uint64_t(uint32_t(nowMs - b->stamp)) * perSecond;
+    b->tokens = tokens < full ? static_cast<uint32_t>(tokens) : full;
+    b->stamp = nowMs;
+  } else {
+    b = claim(set, nowMs);
+    b->tag = tag;
+    b->tokens = full;
     b->stamp = nowMs;
   }
   if (b->tokens < 1000) return false;
   b->tokens -= 1000;
   return true;
+}
+
+RateTable::Bucket* RateTable::claim(Bucket* set, uint32_t nowMs) noexcept {
+  // An empty slot, else the one refilled longest ago.
+  Bucket* stalest = set;
+  for (size_t i = 0; i < kWays; ++i) {
+    if (!set[i].tag) return &set[i];
+    if (uint32_t(nowMs - set[i].stamp) > uint32_t(nowMs - stalest->stamp)) stalest = &set[i];
+  }
+  ++evictions_;
+  return stalest;
 }
 
 }  // namespace lodestar::rrl

@@ -15,9 +15,11 @@
 #                                                   # metrics' detail (by zone, by record, answer time)
 #   tools/bench/guard/insn_guard.sh --dnstap        # with a dnstap log of every query and answer to a file
 #                                                   # (the workers' stage and the writer thread, counted)
-#   tools/bench/guard/insn_guard.sh --limits        # with response rate limiting on (rates no query
-#                                                   # reaches, so every query pays the whole check),
-#                                                   # held to 10 % above the baseline (issue 28's bound)
+#   tools/bench/guard/insn_guard.sh --limits        # with response rate limiting and cookies on (rates
+#                                                   # no query reaches, so every query pays the whole
+#                                                   # check), held to 10 % above the baseline (issue 28's
+#                                                   # bound); BASELINE=<plain run's OUT>/measured.txt
+#                                                   # compares with "off" measured the same way just before
 #   NO_BUILD=1 BUILD_DIR=... insn_guard.sh          # count an existing build (e.g. an older commit's,
 #                                                   # side by side with this one)
 set -euo pipefail
@@ -25,7 +27,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build-release}
 OUT=${OUT:-/tmp/lodestar-insn-guard}
-BASELINE=$HERE/baseline.txt
+BASELINE=${BASELINE:-$HERE/baseline.txt}  # --limits in CI: the plain run's $OUT/measured.txt
 TOLERANCE=${TOLERANCE:-5}  # percent
 PORT=${PORT:-15391}
 SECONDS_PER_WINDOW=4 MIN_ANSWERED=400
@@ -195,6 +197,7 @@ for k in "${KINDS[@]}"; do
   printf '%-22s %12s %10s %10s\n' "$kind" "$per" "${base:--}" "$change"
   new+="$kind $per"$'\n'
 done
+printf '%s' "$new" >"$OUT/measured.txt"
 if [ "$UPDATE" = 1 ] && [ "$LIMITS" = 0 ] && [ "$METRICS" = 0 ] && [ "$DNSTAP" = 0 ]; then
   { echo "# instructions per query, whole lodestar process under callgrind, idle subtracted"
     echo "# (tools/bench/guard/insn_guard.sh --update; change only in a commit that says why)"
