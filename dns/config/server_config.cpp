@@ -58,7 +58,7 @@ std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const yaml:
   yaml::Diagnostics& diags = yaml.diags();
   if (!root.isDefined()) return std::nullopt;
   if (!yaml.expectMap(root, "", {"listen", "workers", "zones", "geo", "state_dir", "control_socket", "udp", "tcp", "hooks",
-                                "cluster", "xdp", "http", "log", "dnstap", "rate_limit"}))
+                                "cluster", "xdp", "http", "log", "dnstap", "rate_limit", "cookies"}))
     return std::nullopt;
   ServerConfig c;
   c.path = path;
@@ -197,6 +197,11 @@ std::optional<ServerConfig> readServerConfig(yaml::YamlReader& yaml, const yaml:
   if (root["http"]) c.http = readHttpConfig(yaml, root["http"], path);
   if (root["dnstap"]) c.dnstap = readDnstapConfig(yaml, root["dnstap"], path);
   if (root["rate_limit"]) c.rateLimit = readRateLimitConfig(yaml, root["rate_limit"]);
+  if (root["cookies"]) {
+    if (auto k = readCookieConfig(yaml, root["cookies"], path, c.stateDir)) c.cookies = *k;
+  } else if (!c.stateDir.empty()) {
+    c.cookies.secretFile = c.stateDir + "/cookie-secrets";
+  }
   if (const auto log = root["log"]) {
     if (yaml.expectMap(log, "log", {"format", "level"})) {
       if (log["format"]) {

@@ -82,6 +82,17 @@ struct RateLimitConfig {
   bool operator==(const RateLimitConfig&) const = default;
 };
 
+/// `cookies:`: DNS cookies (RFC 7873, server cookies as RFC 9018 makes them). On by default.
+struct CookieConfig {
+  bool enabled = true;
+  /// The secrets' file (dns/cookies/secret_file.hpp); default state_dir/cookie-secrets, and
+  /// without a state_dir a secret kept in memory only. Nodes of one NS set share it.
+  std::string secretFile;
+  std::chrono::seconds rotateEvery{86400};  // 0: never (the file is replaced by other means)
+  bool require = false;  // UDP queries without a valid server cookie get BADCOOKIE
+  bool operator==(const CookieConfig&) const = default;
+};
+
 struct ServerConfig {
   std::string path;  // of the config file itself
   std::vector<ListenAddress> listen;
@@ -107,6 +118,7 @@ struct ServerConfig {
   std::optional<HttpConfig> http;
   std::optional<DnstapConfig> dnstap;
   std::optional<RateLimitConfig> rateLimit;
+  CookieConfig cookies;
   /// log.format: "json" writes one JSON object per line; log.level: the least level written.
   bool logJson = false;
   int logLevel = 0;  // 0 info, 1 warning, 2 error (server::LogLevel's order)
@@ -134,6 +146,10 @@ std::optional<DnstapConfig> readDnstapConfig(yaml::YamlReader& yaml, const yaml:
 
 /// Reads `rate_limit:`.
 std::optional<RateLimitConfig> readRateLimitConfig(yaml::YamlReader& yaml, const yaml::Node& node);
+
+/// Reads `cookies:`; `stateDir` gives the secrets' file its default place.
+std::optional<CookieConfig> readCookieConfig(yaml::YamlReader& yaml, const yaml::Node& node, const std::string& configPath,
+                                             const std::string& stateDir);
 
 /// Parses "127.0.0.1:53", "[::1]:53" or a bare address (port 53).
 std::optional<ListenAddress> parseListenAddress(const std::string& text);

@@ -20,7 +20,7 @@ class CookieStage final : public engine::Stage {
 
   /// One per worker, all over one `secrets` (which must outlive them).
   explicit CookieStage(const CookieSecrets& secrets, bool require = false, Clock clock = &wallClock) noexcept
-      : Stage(engine::kAfterParse), secrets_(secrets), clock_(clock), require_(require) {}
+      : Stage(engine::kCookie), secrets_(secrets), clock_(clock), require_(require) {}
 
   engine::Verdict afterParse(engine::AnswerContext& a, engine::Response& r) noexcept override;
 

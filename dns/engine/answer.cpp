@@ -293,6 +293,15 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
       verdict = pipeline.afterParse(a, r);
     }
   }
+  // Stage: DNS cookies, for a query with a COOKIE option only (the others pay this test).
+  if (q.hasCookie && verdict == Verdict::Continue && pipeline.checksCookies()) {
+    a.query = &q;
+    a.kind = AnswerKind::Dropped;
+    a.zone = nullptr;
+    a.node = nullptr;
+    verdict = pipeline.cookieCheck(a, r);
+    a.query = nullptr;  // null again once answerQuery() returns (finishStaged sets it anew)
+  }
 
   // Stage: early exits, then the lookup. RCODEs are decided here, or by a stage that
   // finishes the answer itself (and says which kind it gave).
@@ -316,7 +325,7 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
     resolveUnindexed(r, a, q, client, view);
   }
 
-  if ((staged && (verdict != Verdict::Continue || pipeline.hasBeforeFinish())) || (q.dnssecOk && pipeline.signs()))
+  if ((staged && pipeline.hasBeforeFinish()) || verdict != Verdict::Continue || (q.dnssecOk && pipeline.signs()))
     return finishStaged(r, a, q, view, pipeline, verdict);
   const size_t length = r.finish();
   a.length = length;

@@ -32,7 +32,16 @@ enum class Verdict : uint8_t {
 /// path makes no call to a point a stage leaves alone.
 /// kSignedAnswer: before finish, as kBeforeFinish, but only for a query with DO set answered
 /// from a signed zone (DNSSEC's online signing): every other query pays one test for it.
-enum StagePoint : uint8_t { kAfterParse = 1, kBeforeFinish = 2, kAfterFinish = 4, kEveryPoint = 7, kSignedAnswer = 8 };
+/// kCookie: after parse, as kAfterParse, but only for a query with a COOKIE option (DNS
+/// cookies): the same bargain.
+enum StagePoint : uint8_t {
+  kAfterParse = 1,
+  kBeforeFinish = 2,
+  kAfterFinish = 4,
+  kEveryPoint = 7,
+  kSignedAnswer = 8,
+  kCookie = 16,
+};
 
 /// A feature on the answer path. Called on a worker thread for every query: no lock, no
 /// allocation, no shared write (the same rules as answerQuery()). One object per worker.
@@ -72,6 +81,7 @@ class Pipeline {
     ++count_;
     if (stage.points() & kEveryPoint) ++general_;
     if (stage.points() & kSignedAnswer) signed_.push(stage);
+    if (stage.points() & kCookie) cookie_.push(stage);
     if (stage.points() & kAfterParse) parse_.push(stage);
     if (stage.points() & kBeforeFinish) before_.push(stage);
     if (stage.points() & kAfterFinish) after_.push(stage);
@@ -81,9 +91,10 @@ class Pipeline {
   QueryStats& stats() const noexcept { return stats_; }
   uint16_t udpLimit() const noexcept { return udpLimit_; }
   void setUdpLimit(uint16_t limit) noexcept { udpLimit_ = limit; }
-  /// Stages at the three points every query passes (not signing's).
+  /// Stages at the three points every query passes (not signing's, nor cookies').
   bool hasStages() const noexcept { return general_ != 0; }
   bool signs() const noexcept { return signed_.count != 0; }
+  bool checksCookies() const noexcept { return cookie_.count != 0; }
   /// Whether any stage is called at the point: answerQuery() asks only when hasStages(), so
   /// a pipeline with a log stage alone (dnstap) takes the usual inline finish.
   bool hasAfterParse() const noexcept { return parse_.count != 0; }
@@ -112,6 +123,11 @@ class Pipeline {
       if (Verdict v = before_.at[i]->beforeFinish(a, r); v != Verdict::Continue) return v;
     return Verdict::Continue;
   }
+  Verdict cookieCheck(AnswerContext& a, Response& r) const noexcept {
+    for (size_t i = 0; i < cookie_.count; ++i)
+      if (Verdict v = cookie_.at[i]->afterParse(a, r); v != Verdict::Continue) return v;
+    return Verdict::Continue;
+  }
   Verdict signedAnswer(AnswerContext& a, Response& r) const noexcept {
     for (size_t i = 0; i < signed_.count; ++i)
       if (Verdict v = signed_.at[i]->beforeFinish(a, r); v != Verdict::Continue) return v;
@@ -133,7 +149,7 @@ class Pipeline {
   uint8_t count_ = 0;
   uint8_t general_ = 0;  // stages at any of kEveryPoint's points
   bool detailed_ = true;
-  Point parse_, before_, after_, signed_;
+  Point parse_, before_, after_, signed_, cookie_;
 };
 
 }  // namespace lodestar::engine

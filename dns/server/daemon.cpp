@@ -30,6 +30,7 @@
 #include "dns/server/cluster_node.hpp"
 #include "dns/server/control_commands.hpp"
 #include "dns/server/control_server.hpp"
+#include "dns/server/cookie_keeper.hpp"
 #include "dns/server/descriptor_budget.hpp"
 #include "dns/server/explain.hpp"
 #include "dns/server/dnssec_report.hpp"
@@ -180,6 +181,15 @@ class Daemon {
     udp.detailedStats = detailed;
     if (config_.rateLimit)  // each UDP socket's thread its share: a client's queries spread over them
       udp.rateLimit = std::make_shared<const rrl::RateSettings>(rateSettingsFor(*config_.rateLimit, workers));
+    {
+      std::string error;
+      if (!cookies_.start(config_.cookies, unixNow(), error)) {
+        logLine(LogLevel::Error, "cookies: " + error + " (cookies.secret_file)");
+        return 1;
+      }
+    }
+    udp.cookies = cookies_.secrets();
+    udp.requireCookies = config_.cookies.require;
     WorkerSettings settings{udp, {config_.tcpIdleTimeout, config_.tcpMessageTimeout}, tap_.get()};
     tcpAdmission_ = std::make_unique<TcpAdmission>(TcpLimits{tcpCap(), config_.tcpMaxPerPrefix, config_.tcpPrefixV4,
                                                              config_.tcpPrefixV6});
@@ -216,7 +226,8 @@ class Daemon {
                                          config_.http.has_value(), std::move(xdpTaps),
                                          config_.rateLimit ? std::make_shared<const rrl::RateSettings>(rateSettingsFor(
                                                                  *config_.rateLimit, unsigned(config_.xdp->queues.size())))
-                                                           : nullptr);
+                                                           : nullptr,
+                                         cookies_.secrets(), config_.cookies.require);
       logLine(!xdp_->on() ? LogLevel::Error : xdp_->note().empty() ? LogLevel::Info : LogLevel::Warning, xdp_->describe());
     }
 
@@ -441,6 +452,8 @@ class Daemon {
       logLine(warning ? LogLevel::Warning : LogLevel::Info, line);
     armWindowEdge();
     resignWhenDue(now);
+    if (std::string line = cookies_.tick(now); !line.empty())
+      logLine(line.find("could not") != std::string::npos ? LogLevel::Warning : LogLevel::Info, line);
     loop_.after(std::chrono::milliseconds(1000), [this] { tick(); });
   }
 
@@ -898,6 +911,8 @@ class Daemon {
       logLine(LogLevel::Warning, "http: its addresses and credentials change only on restart");
     if (loaded->config.rateLimit != config_.rateLimit)
       logLine(LogLevel::Warning, "rate_limit: its settings change only on restart");
+    if (std::string line = cookies_.reload(loaded->config.cookies, unixNow()); !line.empty())
+      logLine(line.find("secrets read again") != std::string::npos ? LogLevel::Info : LogLevel::Warning, line);
     configureLog(logSettings(loaded->config));
     std::string summary = describeReload(*loaded);
     applyAdminState(admin_->effective(), *loaded->view, *loaded->admin, unixNow());
@@ -925,6 +940,7 @@ class Daemon {
   int sigFd_ = -1;
   Tallies tallies_;            // answers per region, zone and record name across reloads
   Availability availability_;  // per region and pool, sampled by tick()
+  CookieKeeper cookies_;  // the DNS cookie secrets the answering threads read (declared first: outlives them)
   std::unique_ptr<ViewPublisher> publisher_;
   std::unique_ptr<TcpAdmission> tcpAdmission_;  // the TCP caps the workers share: outlives them
   std::vector<std::unique_ptr<Worker>> workers_;

@@ -123,6 +123,10 @@ UdpLoop::UdpLoop(int fd, bool wildcard, ViewPublisher& views, ViewPublisher::Rea
       random_(std::random_device{}() ^ reinterpret_cast<uintptr_t>(this)) {
   pipeline_.setDetailed(settings_.detailedStats);
   pipeline_.add(signer_);
+  if (settings_.cookies) {
+    cookieStage_ = std::make_unique<cookies::CookieStage>(*settings_.cookies, settings_.requireCookies);
+    pipeline_.add(*cookieStage_);
+  }
   if (settings_.rateLimit) {
     limiter_ = std::make_unique<rrl::RateLimiter>(*settings_.rateLimit, stats_);
     pipeline_.add(*limiter_);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <thread>
 
+#include "dns/cookies/cookie_stage.hpp"
 #include "dns/dnssec/online_signer.hpp"
 #include "dns/engine/fast_random.hpp"
 #include "dns/engine/pipeline.hpp"
@@ -30,6 +31,10 @@ struct UdpSettings {
   /// Response rate limiting, each thread's share (server::rateSettingsFor); null: off.
   /// Each loop makes its own limiter (and table) from it.
   std::shared_ptr<const rrl::RateSettings> rateLimit = nullptr;
+  /// DNS cookies (null: off): the secrets every answering thread reads (the worker's TCP
+  /// thread too), and whether UDP queries must bring a valid server cookie.
+  const cookies::CookieSecrets* cookies = nullptr;
+  bool requireCookies = false;
 };
 
 /// How long to wait before the next batch, from the arrival rate: long enough for a few
@@ -77,6 +82,7 @@ class UdpLoop {
   engine::Pipeline pipeline_{stats_, settings_.maxPayload};
   dnssec::OnlineSigner signer_{stats_};  // in the pipeline: signs what signed zones answer online
   std::unique_ptr<rrl::RateLimiter> limiter_;  // in the pipeline, with rate_limit:
+  std::unique_ptr<cookies::CookieStage> cookieStage_;  // in the pipeline, with cookies on
   engine::FastRandom random_;
   TapRecorder* tap_ = nullptr;
   // The longest answer this loop sends (engine::answerQuery's UDP limit): the room an answer

@@ -31,6 +31,10 @@ Worker::Worker(WorkerSockets sockets, ViewPublisher& views, std::vector<ViewPubl
                                              settings.udp));
   tcpPipeline_.setDetailed(settings.udp.detailedStats);
   tcpPipeline_.add(tcpSigner_);
+  if (settings.udp.cookies) {  // over TCP a cookie is answered too, and never required
+    tcpCookies_ = std::make_unique<cookies::CookieStage>(*settings.udp.cookies, false);
+    tcpPipeline_.add(*tcpCookies_);
+  }
   if (settings.tap) {
     for (auto& u : udp_) {
       taps_.push_back(std::make_unique<TapRecorder>(settings.tap->addProducer(false), settings.tap->clock()));

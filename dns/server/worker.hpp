@@ -69,6 +69,7 @@ class Worker {
   engine::QueryStats tcpStats_;
   engine::Pipeline tcpPipeline_{tcpStats_};
   dnssec::OnlineSigner tcpSigner_{tcpStats_};  // in tcpPipeline_
+  std::unique_ptr<cookies::CookieStage> tcpCookies_;  // in tcpPipeline_, with cookies on
   engine::FastRandom random_;
   std::vector<std::unique_ptr<TapRecorder>> taps_;  // dnstap: one per thread
   TapRecorder* tcpTap_ = nullptr;

@@ -4,6 +4,7 @@
 // ones sent. Nothing allocates or locks per query.
 #include "dns/server/xdp_path.hpp"
 
+#include "dns/cookies/cookie_stage.hpp"
 #include "dns/dnssec/online_signer.hpp"
 
 #include <net/if.h>
@@ -56,6 +57,7 @@ struct XdpPath::Queue final : xdp::Responder {
   engine::Pipeline pipeline{stats};  // its UDP cap is set when the queue starts
   dnssec::OnlineSigner signer{stats};  // in the pipeline, added when the queue starts
   std::unique_ptr<rrl::RateLimiter> limiter;  // in the pipeline, with rate_limit:
+  std::unique_ptr<cookies::CookieStage> cookieStage;  // in the pipeline, with cookies on
   engine::FastRandom random{std::random_device{}()};
   std::unique_ptr<TapRecorder> tap;  // with dnstap
   std::thread thread;
@@ -74,9 +76,10 @@ struct XdpPath::Queue final : xdp::Responder {
 XdpPath::XdpPath(const config::XdpConfig& config, const std::vector<config::ListenAddress>& listen,
                  ViewPublisher& views, std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload,
                  bool detailedStats, std::vector<std::unique_ptr<TapRecorder>> taps,
-                 std::shared_ptr<const rrl::RateSettings> rateLimit)
+                 std::shared_ptr<const rrl::RateSettings> rateLimit, const cookies::CookieSecrets* cookies,
+                 bool requireCookies)
     : config_(config), filter_(std::make_unique<xdp::FilterProgram>()) {
-  if (!start(listen, views, readers, maxPayload, detailedStats, taps, rateLimit.get())) {
+  if (!start(listen, views, readers, maxPayload, detailedStats, taps, rateLimit.get(), cookies, requireCookies)) {
     note_.clear();
     queues_.clear();
     filter_.reset();
@@ -92,7 +95,8 @@ XdpPath::XdpPath(const config::XdpConfig& config, const std::vector<config::List
 
 bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
                     const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload, bool detailedStats,
-                    std::vector<std::unique_ptr<TapRecorder>>& taps, const rrl::RateSettings* rateLimit) {
+                    std::vector<std::unique_ptr<TapRecorder>>& taps, const rrl::RateSettings* rateLimit,
+                    const cookies::CookieSecrets* cookies, bool requireCookies) {
   const unsigned ifindex = if_nametoindex(config_.interface.c_str());
   if (ifindex == 0) {
     error_ = "no network interface named '" + config_.interface + "'";
@@ -127,6 +131,10 @@ bool XdpPath::start(const std::vector<config::ListenAddress>& listen, ViewPublis
     q->pipeline.setUdpLimit(maxPayload);
     q->pipeline.setDetailed(detailedStats);
     q->pipeline.add(q->signer);
+    if (cookies) {
+      q->cookieStage = std::make_unique<cookies::CookieStage>(*cookies, requireCookies);
+      q->pipeline.add(*q->cookieStage);
+    }
     if (rateLimit) {
       q->limiter = std::make_unique<rrl::RateLimiter>(*rateLimit, q->stats);
       q->pipeline.add(*q->limiter);

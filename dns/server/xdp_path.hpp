@@ -14,6 +14,7 @@
 
 #include "dns/config/server_config.hpp"
 #include "dns/engine/stats.hpp"
+#include "dns/cookies/cookie_secrets.hpp"
 #include "dns/rrl/rate_limiter.hpp"
 #include "dns/server/tap_recorder.hpp"
 #include "dns/server/view_publisher.hpp"
@@ -32,7 +33,8 @@ class XdpPath {
   XdpPath(const config::XdpConfig& config, const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
           std::vector<ViewPublisher::Reader*> readers, uint16_t maxPayload, bool detailedStats = true,
           std::vector<std::unique_ptr<TapRecorder>> taps = {},
-          std::shared_ptr<const rrl::RateSettings> rateLimit = nullptr);
+          std::shared_ptr<const rrl::RateSettings> rateLimit = nullptr,
+          const cookies::CookieSecrets* cookies = nullptr, bool requireCookies = false);
   ~XdpPath();
   XdpPath(const XdpPath&) = delete;
   XdpPath& operator=(const XdpPath&) = delete;
@@ -54,7 +56,8 @@ class XdpPath {
   struct Queue;
   bool start(const std::vector<config::ListenAddress>& listen, ViewPublisher& views,
              const std::vector<ViewPublisher::Reader*>& readers, uint16_t maxPayload, bool detailedStats,
-             std::vector<std::unique_ptr<TapRecorder>>& taps, const rrl::RateSettings* rateLimit);
+             std::vector<std::unique_ptr<TapRecorder>>& taps, const rrl::RateSettings* rateLimit,
+             const cookies::CookieSecrets* cookies, bool requireCookies);
   void run(Queue& q);
 
   config::XdpConfig config_;

@@ -1,0 +1,42 @@
+// The daemon's DNS cookie secrets (`cookies:`): read from their file at start, or made there
+// the first time; rotated in the file when `rotate_every` has passed since the current one
+// was made (the previous one still accepted until the next rotation); read again at a reload,
+// so a file that the operator (or another node's tooling) replaced takes effect. Without a
+// file (no state_dir), a secret kept in memory only. The answer path reads them through
+// secrets(); everything here runs on the control thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "dns/config/server_config.hpp"
+#include "dns/cookies/cookie_secrets.hpp"
+#include "dns/cookies/secret_file.hpp"
+
+namespace lodestar::server {
+
+class CookieKeeper {
+ public:
+  /// Loads (or creates) the secrets of `config`; false with `error` when the file cannot be
+  /// read, parsed or written: the daemon does not start with secrets it cannot keep.
+  bool start(const config::CookieConfig& config, int64_t now, std::string& error);
+  /// The secrets the cookie stages read (null before start(), or with cookies off).
+  const cookies::CookieSecrets* secrets() const noexcept { return secrets_.get(); }
+  /// Rotates when due; returns a line for the log when it did or failed (empty otherwise).
+  std::string tick(int64_t now);
+  /// A reload: the file read again (another path, or the same file replaced). Returns a line
+  /// for the log when the secrets changed or the file is broken (the old secrets then stay).
+  std::string reload(const config::CookieConfig& config, int64_t now);
+  /// For status: when the current secret was made and when it rotates (0: never).
+  int64_t made() const noexcept { return file_.made; }
+  int64_t nextRotation() const noexcept;
+
+ private:
+  config::CookieConfig config_;
+  cookies::SecretFile file_;
+  std::unique_ptr<cookies::CookieSecrets> secrets_;
+  int64_t retryAt_ = 0;  // after a failed rotation: not before this
+};
+
+}  // namespace lodestar::server
