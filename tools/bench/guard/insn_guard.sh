@@ -96,6 +96,9 @@ KINDS=(
 )
 # A signed steered answer in steady state: its signature from the worker's cache (gdnsd signs nothing).
 [ "$SERVER" = lodestar ] && KINDS+=("steered_a_ecs_do|www.gtm.example.test A|198.51.100.0/24|noerror|do")
+# With limits: a client with a valid server cookie (the cookie checked, rate limiting skipped);
+# held to steered_a_ecs's figure.
+[ "$LIMITS" = 1 ] && KINDS+=("steered_a_ecs_cookie|www.gtm.example.test A|198.51.100.0/24|noerror|cookie")
 
 if [ "$SERVER" = gdnsd ]; then
   command -v gdnsd >/dev/null || { echo "insn_guard: gdnsd is not installed (apt-get install gdnsd)" >&2; exit 1; }
@@ -152,6 +155,14 @@ window() {  # NAME [dns_replay args...] → "instructions answered"
   echo "$(total "$(ls -t "$OUT"/callgrind.* | head -1)") $answered"
 }
 
+# A valid server cookie for the cookie kind, as a client gets it: the first answer gives it.
+COOKIE=
+if [ "$LIMITS" = 1 ]; then
+  COOKIE=$(kdig @127.0.0.1 -p "$PORT" +time=5 +cookie=0d998fe9b2806bfd www.gtm.example.test A |
+           sed -n 's/^;; COOKIE: \([0-9A-Fa-f]\{48\}\).*/\1/p')
+  [ -n "$COOKIE" ] || { echo "insn_guard: no server cookie in the answer to kdig +cookie" >&2; exit 1; }
+fi
+
 read -r idle1 _ < <(window idle)
 declare -A RESULT
 for k in "${KINDS[@]}"; do
@@ -160,6 +171,7 @@ for k in "${KINDS[@]}"; do
   args=(-f "$OUT/$kind.txt" -w 1)
   [ "$ecs" != - ] && args+=(-e "$ecs")
   [ "$dnssec" = do ] && args+=(-D 1)
+  [ "$dnssec" = cookie ] && args+=(-C "$COOKIE")
   read -r insns answered < <(window "$kind" "${args[@]}")
   got=$(grep -o "$rcode=[0-9]*" "$OUT/replay.$kind" | cut -d= -f2)
   if [ "$answered" -lt $MIN_ANSWERED ] || [ "$got" != "$answered" ]; then
@@ -188,7 +200,7 @@ for k in "${KINDS[@]}"; do
   kind=${k%%|*}
   read -r insns answered <<<"${RESULT[$kind]}"
   per=$(( (insns - idle) / answered ))
-  base=$(awk -v k="$kind" '$1 == k {print $2}' "$BASELINE" 2>/dev/null || true)
+  base=$(awk -v k="${kind%_cookie}" '$1 == k {print $2}' "$BASELINE" 2>/dev/null || true)
   change=-
   if [ -n "$base" ]; then
     change=$(awk -v a="$per" -v b="$base" 'BEGIN {printf "%+.1f%%", 100 * (a - b) / b}')

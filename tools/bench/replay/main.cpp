@@ -4,7 +4,7 @@
 // percentiles. Used for every server alike; dnsperf cannot vary ECS per query.
 //
 //   dns_replay mix plain|varied ZONE COUNT OUT [networks.csv]
-//   dns_replay run -s ADDR -p PORT -f FILE [-e SUBNET] [-D 1] [-Q RATE] [-w WINDOW] [-l SECONDS] [-k SOCKETS]
+//   dns_replay run -s ADDR -p PORT -f FILE [-e SUBNET] [-D 1] [-C COOKIE_HEX] [-Q RATE] [-w WINDOW] [-l SECONDS] [-k SOCKETS]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -36,6 +36,7 @@ uint64_t nowNs() {
 struct Options {
   std::string server = "127.0.0.1", file, ecs;
   bool dnssecOk = false;  // -D 1: every query with DO set
+  std::vector<uint8_t> cookie;  // -C HEX: every query with this COOKIE option (client cookie, server's)
   int port = 53;
   double rate = 0;        // queries per second; 0 = closed loop
   unsigned window = 100;  // outstanding queries in closed loop
@@ -196,7 +197,7 @@ class Replayer {
 int usage() {
   std::fprintf(stderr,
                "usage: dns_replay mix plain|varied ZONE COUNT OUT [networks.csv]\n"
-               "       dns_replay run -s ADDR -p PORT -f FILE [-e SUBNET] [-D 1] [-Q RATE] [-w WINDOW] [-l SECONDS] "
+               "       dns_replay run -s ADDR -p PORT -f FILE [-e SUBNET] [-D 1] [-C COOKIE_HEX] [-Q RATE] [-w WINDOW] [-l SECONDS] "
                "[-k SOCKETS]\n");
   return 2;
 }
@@ -210,6 +211,11 @@ int runCommand(int argc, char** argv) {
     else if (flag == "-f") o.file = value;
     else if (flag == "-e") o.ecs = value;
     else if (flag == "-D") o.dnssecOk = value == "1";
+    else if (flag == "-C") {
+      if (value.size() % 2 || (value.size() != 16 && (value.size() < 32 || value.size() > 80)))
+        throw std::runtime_error("-C: a cookie is 16 hex digits, or 32 to 80 with a server cookie");
+      for (size_t i = 0; i < value.size(); i += 2) o.cookie.push_back(static_cast<uint8_t>(std::stoi(value.substr(i, 2), nullptr, 16)));
+    }
     else if (flag == "-Q") o.rate = std::stod(value);
     else if (flag == "-w") o.window = static_cast<unsigned>(std::stoul(value));
     else if (flag == "-l") o.seconds = std::stod(value);
@@ -218,7 +224,7 @@ int runCommand(int argc, char** argv) {
   }
   if (o.file.empty() || o.sockets == 0 || o.seconds <= 0 || o.seconds > 600 || o.window == 0 || o.window > 60000)
     return usage();
-  Replayer r(o, readQueries(o.file, o.ecs, o.dnssecOk));
+  Replayer r(o, readQueries(o.file, o.ecs, o.dnssecOk, o.cookie));
   r.run();
   r.report();
   return 0;

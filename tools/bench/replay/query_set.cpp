@@ -20,7 +20,7 @@ uint16_t typeCode(const std::string& t) {
 }
 
 std::vector<uint8_t> encode(const std::string& name, uint16_t type, const std::optional<wire::Prefix>& ecs,
-                            bool dnssecOk) {
+                            bool dnssecOk, const std::vector<uint8_t>& cookie) {
   std::string wireName;
   std::string_view rest = name;
   while (!rest.empty() && rest != ".") {
@@ -36,14 +36,19 @@ std::vector<uint8_t> encode(const std::string& name, uint16_t type, const std::o
   q.name = wireName;
   q.type = type;
   q.ecs = ecs;
-  q.edns = dnssecOk;  // DO needs EDNS
+  q.edns = dnssecOk || !cookie.empty();  // DO and options need EDNS
   q.dnssecOk = dnssecOk;
+  if (!cookie.empty()) {
+    q.options = {0, 10, 0, static_cast<uint8_t>(cookie.size())};
+    q.options.insert(q.options.end(), cookie.begin(), cookie.end());
+  }
   return wire::encodeQuery(q);
 }
 
 }  // namespace
 
-std::vector<WireQuery> readQueries(const std::string& path, const std::string& ecsForAll, bool dnssecOk) {
+std::vector<WireQuery> readQueries(const std::string& path, const std::string& ecsForAll, bool dnssecOk,
+                                   const std::vector<uint8_t>& cookie) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path);
   std::optional<wire::Prefix> common;
@@ -64,7 +69,7 @@ std::vector<WireQuery> readQueries(const std::string& path, const std::string& e
       if (!ecs) throw std::runtime_error(path + ":" + std::to_string(number) + ": bad client subnet " + subnet);
     }
     try {
-      out.push_back({encode(name, typeCode(type), ecs, dnssecOk)});
+      out.push_back({encode(name, typeCode(type), ecs, dnssecOk, cookie)});
     } catch (const std::exception& e) {
       throw std::runtime_error(path + ":" + std::to_string(number) + ": " + e.what());
     }

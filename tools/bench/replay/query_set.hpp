@@ -16,7 +16,9 @@ struct WireQuery {
 /// with that source prefix); `ecsForAll`, when set, adds that subnet to lines without one.
 /// `dnssecOk`: every query asks for DNSSEC records (EDNS with DO). Throws
 /// std::runtime_error with "file:line: ..." on a bad line.
-std::vector<WireQuery> readQueries(const std::string& path, const std::string& ecsForAll, bool dnssecOk = false);
+/// `cookie`: the data of a COOKIE option (RFC 7873) every query carries (empty: none).
+std::vector<WireQuery> readQueries(const std::string& path, const std::string& ecsForAll, bool dnssecOk = false,
+                                   const std::vector<uint8_t>& cookie = {});
 
 /// Writes `count` lines of the benchmark mix for `zone`: 70 % steered www A, 10 % www AAAA,
 /// 5 % static A, 15 % NXDOMAIN. With a networks CSV, every line gets a client subnet drawn
