@@ -39,8 +39,9 @@ std::vector<uint8_t> encode(const std::string& name, uint16_t type, const std::o
   q.edns = dnssecOk || !cookie.empty();  // DO and options need EDNS
   q.dnssecOk = dnssecOk;
   if (!cookie.empty()) {
-    q.options = {0, 10, 0, static_cast<uint8_t>(cookie.size())};
-    q.options.insert(q.options.end(), cookie.begin(), cookie.end());
+    q.options.reserve(4 + cookie.size());
+    for (uint8_t b : {uint8_t{0}, uint8_t{10}, uint8_t{0}, static_cast<uint8_t>(cookie.size())}) q.options.push_back(b);
+    for (uint8_t b : cookie) q.options.push_back(b);
   }
   return wire::encodeQuery(q);
 }
