@@ -31,7 +31,9 @@ struct SecretPair {
 /// retry resolves is no data race in C++'s terms, and ThreadSanitizer agrees.
 class CookieSecrets {
  public:
-  explicit CookieSecrets(const Secret& current, const Secret* previous = nullptr) noexcept { publish(current, previous); }
+  explicit CookieSecrets(const Secret& current, const Secret* previous = nullptr) noexcept {
+    publish(current, previous);
+  }
   CookieSecrets(const CookieSecrets&) = delete;
   CookieSecrets& operator=(const CookieSecrets&) = delete;
 

@@ -17,8 +17,11 @@ uint32_t CookieStage::wallClock() noexcept {
 engine::Verdict CookieStage::afterParse(engine::AnswerContext& a, engine::Response& r) noexcept {
   const wire::Query& q = *a.query;
   // No cookie, or one in a query answered with an error (FORMERR, NOTIMP, NOTAUTH) or of
-  // another EDNS version (BADVERS): the answer has no COOKIE option, the state stays None.
-  if (!q.hasCookie || a.parsed != wire::ParseResult::Ok || q.ednsVersion != 0) return engine::Verdict::Continue;
+  // another EDNS version (BADVERS): the answer has no COOKIE option, the state is None.
+  if (!q.hasCookie || a.parsed != wire::ParseResult::Ok || q.ednsVersion != 0) {
+    a.cookie.state = engine::CookieState::None;
+    return engine::Verdict::Continue;
+  }
   const uint32_t now = clock_();
   const SecretPair secrets = secrets_.read();
   engine::CookieState state = engine::CookieState::ClientOnly;

@@ -111,7 +111,8 @@ std::optional<SecretFile> parseSecretFile(std::string_view text, std::string& er
       if (current ? haveCurrent : out.previous.has_value())
         return fail(std::string(key) + " is given twice");
       const std::optional<Secret> secret = parseSecretHex(value);
-      if (!secret) return fail(std::string(key) + ": a secret is 32 hex digits (128 bits), not '" + std::string(value) + "'");
+      if (!secret)
+        return fail(std::string(key) + ": a secret is 32 hex digits (128 bits), not '" + std::string(value) + "'");
       if (current) {
         out.current = *secret;
         haveCurrent = true;

@@ -104,8 +104,9 @@ struct AnswerContext {
   size_t limit;      // the answer's size limit: the client's UDP size, our cap, or the buffer
   size_t length;     // bytes written at `out`; 0 means send nothing
   /// Set when the pipeline has stages (None until the cookie stage has run after parse, and
-  /// for good without one), so a later stage can trust a valid server cookie (rate limits);
-  /// left unset without stages: a pipeline without stages pays nothing for it.
+  /// for good without one) and by the cookie stage for every query it sees, so a later stage
+  /// can trust a valid server cookie (rate limits); otherwise left unset: a pipeline without
+  /// stages pays nothing for it.
   Cookie cookie;
 };
 

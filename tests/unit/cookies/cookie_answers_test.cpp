@@ -67,6 +67,7 @@ std::unique_ptr<Answered> ask(engine::Pipeline& pipeline, const QueryBuilder& q,
   r->query = q.bytes();
   r->bytes.resize(65535);
   r->ctx.emplace(r->query.data(), r->query.size(), r->client, r->bytes.data(), r->bytes.size());
+  r->ctx->cookie.state = static_cast<CookieState>(0x7F);  // not a state: whatever is read was written
   const size_t n = engine::answerQuery(*r->ctx, test::e2eView(), pipeline);
   REQUIRE(n > 0);
   r->bytes.resize(n);
@@ -255,12 +256,12 @@ TEST_CASE("cookie answers: a COOKIE option of a malformed length is FORMERR, wit
     CHECK(r->parsed->rcode == 1);
     CHECK(r->parsed->answer.empty());
     CHECK_FALSE(r->cookie);
-    CHECK(r->ctx->cookie.state == CookieState::None);
   }
-  // Two COOKIE options are one too many.
+  // Two COOKIE options are one too many: the first was read, and the stage sends none.
   auto r = ask(c.pipeline, withCookie().option(wire::ednsopt::Cookie, kClientCookie));
   CHECK(r->parsed->rcode == 1);
   CHECK_FALSE(r->cookie);
+  CHECK(r->ctx->cookie.state == CookieState::None);
   // The edges: 8, 16 and 40 bytes are well-formed.
   for (size_t server : {size_t{0}, size_t{8}, size_t{32}}) {
     INFO(8 + server << " bytes");
@@ -270,6 +271,41 @@ TEST_CASE("cookie answers: a COOKIE option of a malformed length is FORMERR, wit
   }
 }
 
+namespace {
+// A stage after the cookie stage, before finish, as rate limiting reads the cookie's state.
+struct StateReader final : engine::Stage {
+  StateReader() : Stage(engine::kBeforeFinish) {}
+  CookieState seen = static_cast<CookieState>(0x7F);
+  engine::Verdict beforeFinish(engine::AnswerContext& a, engine::Response&) noexcept override {
+    seen = a.cookie.state;
+    return engine::Verdict::Continue;
+  }
+};
+}  // namespace
+
+TEST_CASE("cookie answers: a later stage reads the cookie's state, None without a cookie", "[cookies][answers]") {
+  gNow = 1'800'000'000;
+  Cookied c;
+  StateReader later;
+  REQUIRE(c.pipeline.add(later));
+  auto r = ask(c.pipeline, www());
+  CHECK(later.seen == CookieState::None);
+  CHECK(r->ctx->cookie.state == CookieState::None);
+  r = ask(c.pipeline, withCookie());
+  CHECK(later.seen == CookieState::ClientOnly);
+  const Bytes issued = serverPart(*r->cookie);
+  ask(c.pipeline, withCookie(issued));
+  CHECK(later.seen == CookieState::Valid);
+  Bytes bad = issued;
+  bad[0] = 2;
+  ask(c.pipeline, withCookie(bad));
+  CHECK(later.seen == CookieState::Invalid);
+  ask(c.pipeline, www().option(wire::ednsopt::Cookie, Bytes(9, 1)));  // FORMERR
+  CHECK(later.seen == CookieState::None);
+  ask(c.pipeline, www());
+  CHECK(later.seen == CookieState::None);  // not the last query's
+}
+
 TEST_CASE("cookie answers: no cookie, no COOKIE option, and without the stage none either", "[cookies][answers]") {
   gNow = 1'800'000'000;
   Cookied c;
@@ -277,7 +313,6 @@ TEST_CASE("cookie answers: no cookie, no COOKIE option, and without the stage no
   CHECK(r->parsed->rcode == 0);
   CHECK(r->parsed->hasOpt);
   CHECK_FALSE(r->cookie);
-  CHECK(r->ctx->cookie.state == CookieState::None);
 
   // Another EDNS version: BADVERS, and its options (the cookie) are not ours to read.
   QueryBuilder v1 = withCookie();
