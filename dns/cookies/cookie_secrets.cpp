@@ -6,9 +6,9 @@ namespace lodestar::cookies {
 void CookieSecrets::store(const uint64_t (&w)[kWords]) noexcept {
   const uint32_t s = sequence_.load(std::memory_order_relaxed);
   sequence_.store(s + 1, std::memory_order_relaxed);
-  // Readers who see a word written below also see the odd count (they read it again after).
-  std::atomic_thread_fence(std::memory_order_release);
-  for (size_t i = 0; i < kWords; ++i) words_[i].store(w[i], std::memory_order_relaxed);
+  // Release: a reader who reads a word stored here also sees the odd count when it reads the
+  // count again after the words, and retries.
+  for (size_t i = 0; i < kWords; ++i) words_[i].store(w[i], std::memory_order_release);
   sequence_.store(s + 2, std::memory_order_release);
 }
 
