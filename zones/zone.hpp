@@ -164,6 +164,9 @@ class Zone {
   /// In a copy being signed again (ZoneEditor::copyUnsigned): the nodes whose sets still lie in
   /// the original's own arena, and where; ZoneEditor::detach() gives them sets of their own.
   std::vector<std::pair<uint32_t, const RRset*>> borrowed_;
+  /// The nodes whose sets, none added by signing, detach() copied into this zone's own arena
+  /// (none, as signing works today): a copy of this zone borrows them too.
+  std::vector<uint32_t> detached_;
 };
 
 }  // namespace lodestar::zones

@@ -1,6 +1,7 @@
 // Adding sets to a built zone, and copying a signed zone without its signatures.
 #include "zones/zone_editor.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "dns/wire/constants.hpp"
@@ -42,7 +43,12 @@ std::unique_ptr<Zone> ZoneEditor::copyUnsigned(const Zone& from, bool (*addedByS
     // read where they are until signing gives the node its own span (or detach() does).
     size_t own = 0;
     while (own < n.rrsets.size() && !addedBySigning(n.rrsets[own].type)) ++own;
-    if (own == n.rrsets.size()) continue;  // nothing added here: the compile's own span
+    if (own == n.rrsets.size()) {
+      // Nothing added here: the compile's own span, unless `from` had to copy it (detach()).
+      if (own && std::binary_search(from.detached_.begin(), from.detached_.end(), static_cast<uint32_t>(i)))
+        z.borrowed_.emplace_back(static_cast<uint32_t>(i), n.rrsets.first);
+      continue;
+    }
     bool prefix = true;
     for (size_t k = own; k < n.rrsets.size(); ++k) prefix = prefix && addedBySigning(n.rrsets[k].type);
     if (prefix) {
@@ -69,9 +75,12 @@ std::unique_ptr<Zone> ZoneEditor::copyUnsigned(const Zone& from, bool (*addedByS
 }
 
 void ZoneEditor::detach() {
+  zone_.detached_.clear();
   for (const auto& [at, borrowed] : zone_.borrowed_) {
     Node& n = zone_.nodes_[at];
-    if (n.rrsets.first == borrowed) n.rrsets = zone_.arena_.copy(n.rrsets.first, n.rrsets.size());
+    if (n.rrsets.first != borrowed) continue;  // signing gave it a span of its own
+    n.rrsets = zone_.arena_.copy(n.rrsets.first, n.rrsets.size());
+    zone_.detached_.push_back(at);  // in order: borrowed_ is
   }
   zone_.borrowed_.clear();
   zone_.borrowed_.shrink_to_fit();

@@ -24,6 +24,7 @@
 #include "tests/support/temp_dir.hpp"
 #include "zones/ldns.hpp"
 #include "zones/view_loader.hpp"
+#include "zones/zone_editor.hpp"
 
 using namespace lodestar;
 using namespace lodestar::test;
@@ -307,4 +308,42 @@ TEST_CASE("dnssec: a zone that cannot be signed again (no key signs any more) is
   CHECK(diags.report().find("none of its keys signs now") != std::string::npos);
   CHECK(z.zone("signed.test.") == before);
   CHECK(mxSignature(*z.loaded.view).expiration == old.expiration);
+}
+
+TEST_CASE("dnssec: a copy without the sets signing added keeps nothing of its original's own memory, also where signing left a node alone",
+          "[dnssec][resign]") {
+  TempDir dir;
+  yaml::Diagnostics diags;
+  auto view = zones::loadView({dir.write("other.test.yaml", kOtherZone)}, nullptr, diags);
+  REQUIRE(view);
+  std::shared_ptr<zones::Zone> original = view->zones().front();
+  view.reset();
+  const std::string www("\x03www\x05other\x04test\x00", 16);
+  const std::string address("\xC0\x00\x02\x50", 4);  // 192.0.2.80
+  REQUIRE(original->find(www));
+  // A signature set appended as signing appends one: the node's sets now lie in the zone's own memory.
+  zones::RRset sig;
+  sig.type = zones::Node::kRrsigType;
+  sig.covered = 1;
+  sig.ttl = 60;
+  zones::ZoneEditor(*original).append(*original->find(www), std::span<const zones::RRset>(&sig, 1));
+  REQUIRE(original->find(www)->rrsets.size() == 2);
+  auto addedBySigning = +[](uint16_t type) { return type == zones::Node::kRrsigType; };
+  // Copied twice, never signed in between (signing leaves the node alone): each copy must take
+  // the node's set into its own memory, as the original and the first copy are freed.
+  std::unique_ptr<zones::Zone> first = zones::ZoneEditor::copyUnsigned(*original, addedBySigning);
+  zones::ZoneEditor(*first).detach();
+  original.reset();
+  const zones::RRset* firstSets = first->find(www)->rrsets.first;
+  std::unique_ptr<zones::Zone> second = zones::ZoneEditor::copyUnsigned(*first, addedBySigning);
+  zones::ZoneEditor(*second).detach();
+  CHECK(second->find(www)->rrsets.first != firstSets);  // its own, not the first copy's
+  first.reset();
+  const zones::Node* node = second->find(www);
+  REQUIRE(node);
+  REQUIRE(node->rrsets.size() == 1);
+  CHECK(node->rrsets[0].type == 1);
+  CHECK(node->rrsets[0].rdata.front() == address);
+  CHECK(second->soa().type == 6);
+  CHECK(second->serial() == 3);
 }
