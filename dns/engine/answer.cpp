@@ -212,16 +212,15 @@ void refuseSpecial(Response& r, AnswerContext& a, const wire::Query& q) noexcept
   }
 }
 
-// With stages before finish (signing, rate limits, cookies' option) or a verdict of an
-// after-parse stage: those stages, finish, then after finish (logs: the bytes sent are at
-// a.out). Out of line, so the usual path pays one test for all of it and its code stays as
-// the compiler lays it out without stages.
+// With signing to do, or a stage's verdict other than Continue (a drop, an answer a stage
+// finished itself): signing, finish, then after finish (logs: the bytes sent are at a.out).
+// Out of line, so the usual path pays one test for all of it and its code stays as the
+// compiler lays it out without stages.
 [[gnu::noinline]] size_t finishStaged(Response& r, AnswerContext& a, const wire::Query& q, const zones::View& view,
                                       const Pipeline& pipeline, Verdict verdict) noexcept {
-  if (verdict == Verdict::Continue) {
+  if (verdict == Verdict::Continue && q.dnssecOk && a.zone && a.zone->isSigned()) {
     a.query = &q;
-    verdict = pipeline.beforeFinish(a, r);
-    if (verdict == Verdict::Continue && q.dnssecOk && a.zone && a.zone->isSigned()) verdict = pipeline.signedAnswer(a, r);
+    verdict = pipeline.signedAnswer(a, r);
   }
   a.query = nullptr;  // it lives in answerInto's frame
   if (verdict == Verdict::Drop) {
@@ -325,8 +324,12 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
     resolveUnindexed(r, a, q, client, view);
   }
 
-  if ((staged && pipeline.hasBeforeFinish()) || verdict != Verdict::Continue || (q.dnssecOk && pipeline.signs()))
-    return finishStaged(r, a, q, view, pipeline, verdict);
+  // Stage: before finish (rate limits), here: an answer they let through is finished inline.
+  if (staged && verdict == Verdict::Continue && pipeline.hasBeforeFinish()) [[unlikely]] {
+    a.query = &q;
+    verdict = pipeline.beforeFinish(a, r);
+  }
+  if (verdict != Verdict::Continue || (q.dnssecOk && pipeline.signs())) return finishStaged(r, a, q, view, pipeline, verdict);
   const size_t length = r.finish();
   a.length = length;
   a.rcode = r.rcode();

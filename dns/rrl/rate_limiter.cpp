@@ -62,6 +62,7 @@ RateLimiter::RateLimiter(const RateSettings& settings, engine::QueryStats& stats
     : Stage(engine::kBeforeFinish), settings_(settings), table_(settings.tableEntries), stats_(stats) {
   if (!settings_.clockMs) clock_ = &RateClock::forThisMachine();
   seed_ = (uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
+  hasExempt_ = !settings_.exempt.empty();
   // The prefixes as masks over the address's 16 bytes, in the bytes' own (network) order.
   for (auto [bits, out] : {std::pair{unsigned(settings_.prefixV4), maskV4_}, std::pair{unsigned(settings_.prefixV6), maskV6_}}) {
     uint8_t bytes[16] = {};
@@ -86,7 +87,7 @@ engine::Verdict RateLimiter::beforeFinish(engine::AnswerContext& a, engine::Resp
   const uint32_t perSecond = settings_.perSecond[static_cast<size_t>(c)];
   if (!perSecond) return engine::Verdict::Continue;
   const wire::Address& source = a.client->source;
-  if (!settings_.exempt.empty() && exempt(source)) return engine::Verdict::Continue;
+  if (hasExempt_ && exempt(source)) return engine::Verdict::Continue;
   // The key: the client's prefix, the class and the zone, hashed with this limiter's seed.
   const bool v4 = source.family == wire::Family::IPv4;
   uint64_t words[2];
@@ -100,7 +101,12 @@ engine::Verdict RateLimiter::beforeFinish(engine::AnswerContext& a, engine::Resp
   key = (key ^ (key >> 29) ^ words[1] ^ (zone << 8 | static_cast<uint64_t>(c) << 1 | v4)) * 0xBF58476D1CE4E5B9ULL;
   key ^= key >> 32;
   const uint32_t now = clock_ ? clock_->nowMs() : settings_.clockMs();
-  if (table_.take(key, now, perSecond)) return engine::Verdict::Continue;
+  if (table_.take(key, now, perSecond)) [[likely]]
+    return engine::Verdict::Continue;
+  return limited(c, r);
+}
+
+engine::Verdict RateLimiter::limited(RateClass c, engine::Response& r) noexcept {
   if (settings_.slip && ++limitedCount_ % settings_.slip == 0) {
     r.truncate();  // empty, TC=1: a real client asks again over TCP
     ++stats_.rateSlipped[static_cast<size_t>(c)];

@@ -43,11 +43,15 @@ class RateLimiter final : public engine::Stage {
   const RateTable& table() const noexcept { return table_; }
 
  private:
-  bool exempt(const wire::Address& source) const noexcept;
+  // Out of line, as the table's new-key path is: the usual answer (within the limit, no
+  // exempt networks) runs in few registers and pays no call.
+  [[gnu::noinline]] bool exempt(const wire::Address& source) const noexcept;
+  [[gnu::noinline, gnu::cold]] engine::Verdict limited(RateClass c, engine::Response& r) noexcept;
 
   RateSettings settings_;
   RateTable table_;
   const RateClock* clock_ = nullptr;  // null: settings_.clockMs
+  bool hasExempt_ = false;
   uint64_t seed_;          // keys the hash, so nobody can aim keys at one set from outside
   uint64_t maskV4_[2], maskV6_[2];  // the prefix lengths as masks over Address::bytes
   uint32_t limitedCount_ = 0;  // for the slip

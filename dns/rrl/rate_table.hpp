@@ -33,7 +33,7 @@ class RateTable {
     uint32_t stamp;   // when it was last refilled (ms)
   };
   static constexpr size_t kWays = 4;  // a set is one 64-byte cache line
-  Bucket* claim(Bucket* set, uint32_t nowMs) noexcept;  // the slot a new key takes
+  [[gnu::noinline]] Bucket* claim(Bucket* set, uint32_t nowMs) noexcept;  // the slot a new key takes
   std::unique_ptr<Bucket[]> buckets_;
   size_t setMask_;
   uint64_t evictions_ = 0;  // this worker's own: read by the control thread as a hint only
