@@ -7,7 +7,7 @@
 namespace lodestar::wire {
 
 namespace {
-constexpr std::array<std::pair<uint16_t, const char*>, 11> kRcodes = {{{0, "NOERROR"},
+constexpr std::array<std::pair<uint16_t, const char*>, 12> kRcodes = {{{0, "NOERROR"},
                                                                       {1, "FORMERR"},
                                                                       {2, "SERVFAIL"},
                                                                       {3, "NXDOMAIN"},
@@ -17,7 +17,8 @@ constexpr std::array<std::pair<uint16_t, const char*>, 11> kRcodes = {{{0, "NOER
                                                                       {7, "YXRRSET"},
                                                                       {8, "NXRRSET"},
                                                                       {9, "NOTAUTH"},
-                                                                      {16, "BADVERS"}}};
+                                                                      {16, "BADVERS"},
+                                                                      {23, "BADCOOKIE"}}};
 }  // namespace
 
 std::string rcodeName(uint16_t rcode) {

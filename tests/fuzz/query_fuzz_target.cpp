@@ -14,9 +14,11 @@
 #include <random>
 #include <string>
 
+#include "dns/cookies/cookie_stage.hpp"
 #include "dns/dnssec/online_signer.hpp"
 #include "dns/dnssec/zone_signer.hpp"
 #include "dns/engine/answer.hpp"
+#include "dns/rrl/rate_limiter.hpp"
 #include "tests/support/answer_invariants.hpp"
 #include "tests/support/engine_call.hpp"
 #include "tests/support/steered_view.hpp"
@@ -40,10 +42,21 @@ zones::LoadedView& fuzzView() {
 }
 
 // The signed zone, signed once; its answers go through a pipeline with the signing stage.
+// With the cookie stage and rate limiting too (rates never reached), so queries with COOKIE
+// options meet every stage an answering thread has.
 struct Signed {
   std::unique_ptr<zones::View> view;
   engine::QueryStats stats;
   dnssec::OnlineSigner signer{stats};
+  cookies::CookieSecrets secrets{cookies::Secret{7, 1, 7, 1, 7, 1, 7, 1, 7, 1, 7, 1, 7, 1, 7, 1}};
+  cookies::CookieStage cookieStage{secrets};
+  rrl::RateLimiter limiter{[] {
+                             rrl::RateSettings s;
+                             s.perSecond.fill(1'000'000);
+                             s.tableEntries = 1024;
+                             return s;
+                           }(),
+                           stats};
   engine::Pipeline pipeline{stats};
 };
 // The zone as written (compact denial), or with `denial: white-lies` added: the same names,
@@ -74,6 +87,8 @@ Signed* loadSigned(bool whiteLies) {
     std::abort();
   }
   out->pipeline.add(out->signer);
+  out->pipeline.add(out->cookieStage);
+  out->pipeline.add(out->limiter);
   return out;
 }
 Signed& signedZone(bool whiteLies) {

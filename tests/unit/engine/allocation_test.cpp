@@ -13,9 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "dns/cookies/cookie_stage.hpp"
+#include "dns/cookies/server_cookie.hpp"
 #include "dns/dnssec/online_signer.hpp"
 #include "dns/dnssec/zone_signer.hpp"
 #include "dns/engine/answer.hpp"
+#include "dns/rrl/rate_limiter.hpp"
 #include "tests/support/dns_message.hpp"
 #include "tests/support/dnssec_keys.hpp"
 #include "tests/support/engine_call.hpp"
@@ -227,4 +230,50 @@ TEST_CASE("the answer path allocates nothing for DO=1 answers of a signed zone o
   CHECK(answered == 2000 * queries.size());
   CHECK(stats.signaturesMade.value() == signings);  // every later answer was a hit
   CHECK(stats.signatureHits.value() >= 2000 * 4);
+}
+
+TEST_CASE("the answer path allocates nothing with rate limiting and cookies on, a cookie valid or not",
+          "[engine][alloc][rrl][cookies]") {
+  zones::LoadedView loaded = test::steeredView();
+  engine::QueryStats stats;
+  engine::Pipeline pipeline(stats);
+  const cookies::Secret secret{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  const cookies::CookieSecrets secrets(secret);
+  cookies::CookieStage cookieStage(secrets);
+  rrl::RateSettings limits;
+  limits.perSecond.fill(1'000'000);  // never reached: every answer pays the whole check
+  limits.tableEntries = 1024;
+  rrl::RateLimiter limiter(limits, stats);
+  pipeline.add(cookieStage);
+  pipeline.add(limiter);
+  const engine::Client client{wire::Address::parse("192.0.2.1").value(), engine::Transport::Udp, 0, nullptr};
+  const uint8_t clientCookie[8] = {0x0d, 0x99, 0x8f, 0xe9, 0xb2, 0x80, 0x6b, 0xfd};
+  uint8_t server[16];
+  cookies::makeServerCookie(secret, clientCookie, client.source, cookies::CookieStage::wallClock(), server);
+  Bytes valid(clientCookie, clientCookie + 8), bad = valid;
+  valid.insert(valid.end(), server, server + 16);
+  bad.insert(bad.end(), 16, 0x42);
+  std::vector<Bytes> queries;
+  for (const char* name : {"geo.admin.example.", "www.example.test.", "nothing.example.test."})
+    for (const Bytes* cookie : std::initializer_list<const Bytes*>{&valid, &bad, nullptr}) {
+      QueryBuilder q;
+      q.name(name).type(1).withEdns(1232).ecs("198.51.100.0/24");
+      if (cookie) q.option(10, *cookie);
+      queries.push_back(q.bytes());
+    }
+  static uint8_t out[65535];
+  auto answerAll = [&] {
+    size_t answered = 0;
+    for (const Bytes& query : queries) {
+      engine::AnswerContext a(query.data(), query.size(), client, out, sizeof out);
+      answered += engine::answerQuery(a, *loaded.view, pipeline) > 0;
+    }
+    return answered;
+  };
+  answerAll();
+  const uint64_t before = gAllocations.load();
+  size_t answered = 0;
+  for (int round = 0; round < 2000; ++round) answered += answerAll();
+  CHECK(gAllocations.load() - before == 0);
+  CHECK(answered == 2000 * queries.size());
 }
