@@ -55,6 +55,10 @@ class CookieSecrets {
     return out;
   }
 
+  /// Changes with every publish (odd while one is under way): a reader's cache of cookies it
+  /// checked holds while this stays what it was.
+  uint32_t version() const noexcept { return sequence_.load(std::memory_order_acquire); }
+
   /// The control thread (writers are serialised among themselves): `current`, and `previous`
   /// (null: none) still accepted.
   void publish(const Secret& current, const Secret* previous) noexcept;

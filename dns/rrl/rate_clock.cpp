@@ -15,7 +15,7 @@ uint32_t RateClock::coarseMs() noexcept {
 
 const RateClock& RateClock::forThisMachine() {
   static const RateClock clock = [] {
-    RateClock c;
+    RateClock c(&RateClock::coarseMs);
 #if defined(__x86_64__)
     std::ifstream in("/sys/devices/system/clocksource/clocksource0/current_clocksource");
     std::string source;

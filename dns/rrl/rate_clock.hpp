@@ -16,18 +16,21 @@ class RateClock {
  public:
   /// This machine's: measured the first time (a few ms), then shared.
   static const RateClock& forThisMachine();
+  /// A clock that reads `ms` (tests turn it by hand).
+  explicit RateClock(uint32_t (*ms)() noexcept) noexcept : fallback_(ms) {}
 
   [[gnu::always_inline]] uint32_t nowMs() const noexcept {
 #if defined(__x86_64__)
-    if (perTick_) return static_cast<uint32_t>((static_cast<unsigned __int128>(__rdtsc()) * perTick_) >> 64);
+    if (perTick_) [[likely]]
+      return static_cast<uint32_t>((static_cast<unsigned __int128>(__rdtsc()) * perTick_) >> 64);
 #endif
-    return coarseMs();
+    return fallback_();
   }
   static uint32_t coarseMs() noexcept;
 
  private:
-  RateClock() = default;
   uint64_t perTick_ = 0;  // 2^64 / counter ticks per ms; 0: the counter is not used
+  uint32_t (*fallback_)() noexcept = &coarseMs;
 };
 
 }  // namespace lodestar::rrl

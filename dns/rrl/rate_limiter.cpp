@@ -45,7 +45,8 @@ constexpr RateClass kClassOfKind[] = {
     RateClass::NxDomains,  // NxDomain
     RateClass::Responses,  // NoData
 };
-static_assert(static_cast<int>(engine::AnswerKind::Dropped) == 0 && static_cast<int>(engine::AnswerKind::Error) == 1 &&
+static_assert(std::size(kClassOfKind) == static_cast<size_t>(engine::AnswerKind::NoData) + 1 &&
+              static_cast<int>(engine::AnswerKind::Dropped) == 0 && static_cast<int>(engine::AnswerKind::Error) == 1 &&
               static_cast<int>(engine::AnswerKind::Refused) == 2 && static_cast<int>(engine::AnswerKind::Static) == 3 &&
               static_cast<int>(engine::AnswerKind::Steered) == 4 &&
               static_cast<int>(engine::AnswerKind::CnameChain) == 5 &&
@@ -54,13 +55,15 @@ static_assert(static_cast<int>(engine::AnswerKind::Dropped) == 0 && static_cast<
 }  // namespace
 
 RateClass classOf(const engine::AnswerContext& a) noexcept {
-  const auto k = static_cast<size_t>(a.kind);
-  return k < std::size(kClassOfKind) ? kClassOfKind[k] : RateClass::Responses;
+  return kClassOfKind[static_cast<size_t>(a.kind)];  // every kind is in the table (checked above)
 }
 
 RateLimiter::RateLimiter(const RateSettings& settings, engine::QueryStats& stats)
-    : Stage(engine::kBeforeFinish), settings_(settings), table_(settings.tableEntries), stats_(stats) {
-  if (!settings_.clockMs) clock_ = &RateClock::forThisMachine();
+    : Stage(engine::kBeforeFinish),
+      settings_(settings),
+      table_(settings.tableEntries),
+      clock_(settings.clockMs ? RateClock(settings.clockMs) : RateClock::forThisMachine()),
+      stats_(stats) {
   seed_ = (uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
   hasExempt_ = !settings_.exempt.empty();
   // The prefixes as masks over the address's 16 bytes, in the bytes' own (network) order.
@@ -97,10 +100,10 @@ engine::Verdict RateLimiter::beforeFinish(engine::AnswerContext& a, engine::Resp
   words[1] &= mask[1];
   // Multiply-and-fold: the seed makes where a key lands unknowable from outside.
   const uint64_t zone = a.zone ? a.zone->statsSlot() : 0xFFFF;
-  uint64_t key = (words[0] ^ seed_) * 0x9E3779B97F4A7C15ULL;
-  key = (key ^ (key >> 29) ^ words[1] ^ (zone << 8 | static_cast<uint64_t>(c) << 1 | v4)) * 0xBF58476D1CE4E5B9ULL;
-  key ^= key >> 32;
-  const uint32_t now = clock_ ? clock_->nowMs() : settings_.clockMs();
+  uint64_t key = ((words[0] ^ seed_) * 0x9E3779B97F4A7C15ULL ^ words[1] ^ (zone << 8 | static_cast<uint64_t>(c) << 1 | v4)) *
+                 0xBF58476D1CE4E5B9ULL;
+  key ^= key >> 31;
+  const uint32_t now = clock_.nowMs();
   if (table_.take(key, now, perSecond)) [[likely]]
     return engine::Verdict::Continue;
   return limited(c, r);

@@ -50,7 +50,7 @@ class RateLimiter final : public engine::Stage {
 
   RateSettings settings_;
   RateTable table_;
-  const RateClock* clock_ = nullptr;  // null: settings_.clockMs
+  RateClock clock_;  // this machine's, or the test's settings_.clockMs
   bool hasExempt_ = false;
   uint64_t seed_;          // keys the hash, so nobody can aim keys at one set from outside
   uint64_t maskV4_[2], maskV6_[2];  // the prefix lengths as masks over Address::bytes
