@@ -101,8 +101,7 @@ engine::Verdict RateLimiter::beforeFinish(engine::AnswerContext& a, engine::Resp
   // Multiply-and-fold: the seed makes where a key lands unknowable from outside.
   const uint64_t zone = a.zone ? a.zone->statsSlot() : 0xFFFF;
   uint64_t key = ((words[0] ^ seed_) * 0x9E3779B97F4A7C15ULL ^ words[1] ^ (zone << 8 | static_cast<uint64_t>(c) << 1 | v4)) *
-                 0xBF58476D1CE4E5B9ULL;
-  key ^= key >> 31;
+                 0xBF58476D1CE4E5B9ULL;  // (the table takes its set from the product's middle bits)
   const uint32_t now = clock_.nowMs();
   if (table_.take(key, now, perSecond)) [[likely]]
     return engine::Verdict::Continue;

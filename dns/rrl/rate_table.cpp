@@ -8,12 +8,13 @@ namespace lodestar::rrl {
 RateTable::RateTable(size_t entries) {
   const size_t sets = std::bit_ceil(std::max<size_t>(entries / kWays, 1));
   setMask_ = sets - 1;
+  setShift_ = sets > 1 ? 64 - std::countr_zero(sets) : 63;  // sets is a power of two (one set: index 0)
   buckets_ = std::make_unique<Bucket[]>(sets * kWays);  // zeroed: every slot empty
 }
 
 bool RateTable::take(uint64_t key, uint32_t nowMs, uint32_t perSecond) noexcept {
   const uint64_t tag = key ? key : 1;  // never 0 (an empty slot)
-  Bucket* set = &buckets_[(key >> 17 & setMask_) * kWays];  // other bits than the tag's low ones
+  Bucket* set = &buckets_[(key >> setShift_ & setMask_) * kWays];  // the top bits: a product's best mixed
   const uint32_t full = perSecond * 1000u;
   Bucket* b = nullptr;
   for (size_t i = 0; i < kWays; ++i)

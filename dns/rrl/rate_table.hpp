@@ -36,6 +36,7 @@ class RateTable {
   [[gnu::noinline]] Bucket* claim(Bucket* set, uint32_t nowMs) noexcept;  // the slot a new key takes
   std::unique_ptr<Bucket[]> buckets_;
   size_t setMask_;
+  unsigned setShift_;  // 64 - log2(sets): the key's top bits pick the set
   uint64_t evictions_ = 0;  // this worker's own: read by the control thread as a hint only
 };
 

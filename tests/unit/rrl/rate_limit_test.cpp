@@ -199,3 +199,18 @@ TEST_CASE("rrl: exempt prefixes and IPv6 prefixes", "[rrl]") {
   CHECK(l.send("2001:db8:0:1ff::2", "mail.signed.test.").answered == 0);
   CHECK(l.send("2001:db8:0:200::1", "mail.signed.test.").answered == 1);
 }
+
+TEST_CASE("rrl: IPv6 prefixes that differ deep in their /56 spread over the table", "[rrl]") {
+  rrl::RateSettings s = perSecond(5);
+  s.tableEntries = 4096;
+  Limited l(s);
+  fakeNow = 70'000;
+  char source[64];
+  for (unsigned i = 0; i < 1000; ++i) {  // bytes 5 and 6 of the address: inside the /56
+    std::snprintf(source, sizeof source, "2001:db8:%x:%x00::1", i >> 8, i & 0xff);
+    l.send(source, "mail.signed.test.");
+  }
+  // A quarter of the table taken: a key landing in a full set of four is rare (an even spread
+  // evicts none or a few; one set for all evicts 996).
+  CHECK(l.limiter->table().evictions() < 20);
+}

@@ -17,8 +17,9 @@
 #                                                   # (the workers' stage and the writer thread, counted)
 #   tools/bench/guard/insn_guard.sh --limits        # with response rate limiting and cookies on (rates
 #                                                   # no query reaches, so every query pays the whole
-#                                                   # check), held to 10 % above the baseline (issue 28's
-#                                                   # bound); BASELINE=<plain run's OUT>/measured.txt
+#                                                   # check): steered_a_ecs held to 10 % above the
+#                                                   # baseline (issue 28's bound), the other kinds to
+#                                                   # 20 %; BASELINE=<plain run's OUT>/measured.txt
 #                                                   # compares with "off" measured the same way just before
 #   NO_BUILD=1 BUILD_DIR=... insn_guard.sh          # count an existing build (e.g. an older commit's,
 #                                                   # side by side with this one)
@@ -33,7 +34,9 @@ PORT=${PORT:-15391}
 SECONDS_PER_WINDOW=4 MIN_ANSWERED=400
 UPDATE=0 SERVER=lodestar BUILD_ONLY=0 METRICS=0 DNSTAP=0 LIMITS=0
 case "${1:-}" in
-  --limits) LIMITS=1 TOLERANCE=${LIMITS_TOLERANCE:-10} ;;
+  # Issue 28 bounds the steered answer (+10 %); the other kinds are held to +20 % so that a
+  # regression of the stages still shows.
+  --limits) LIMITS=1 TOLERANCE=${LIMITS_TOLERANCE:-20} STEERED_TOLERANCE=${LIMITS_STEERED_TOLERANCE:-10} ;;
   --update) UPDATE=1 ;;
   --metrics) METRICS=1 ;;
   --dnstap) DNSTAP=1 ;;
@@ -204,7 +207,9 @@ for k in "${KINDS[@]}"; do
   change=-
   if [ -n "$base" ]; then
     change=$(awk -v a="$per" -v b="$base" 'BEGIN {printf "%+.1f%%", 100 * (a - b) / b}')
-    if [ "$per" -gt $(( base * (100 + TOLERANCE) / 100 )) ]; then failed=1; change="$change  REGRESSION"; fi
+    limit=$TOLERANCE
+    [ "$kind" = steered_a_ecs ] && [ -n "${STEERED_TOLERANCE:-}" ] && limit=$STEERED_TOLERANCE
+    if [ "$per" -gt $(( base * (100 + limit) / 100 )) ]; then failed=1; change="$change  REGRESSION (over +$limit %)"; fi
   fi
   printf '%-22s %12s %10s %10s\n' "$kind" "$per" "${base:--}" "$change"
   new+="$kind $per"$'\n'
@@ -219,7 +224,7 @@ if [ "$UPDATE" = 1 ] && [ "$LIMITS" = 0 ] && [ "$METRICS" = 0 ] && [ "$DNSTAP" =
 fi
 [ -f "$BASELINE" ] || { echo "insn_guard: no baseline; run with --update" >&2; exit 1; }
 if [ "$failed" = 1 ]; then
-  echo "insn_guard: FAILED: some answer kind costs more than $TOLERANCE % above its baseline" >&2
+  echo "insn_guard: FAILED: some answer kind costs more than its bound above its baseline ($TOLERANCE %${STEERED_TOLERANCE:+; steered_a_ecs $STEERED_TOLERANCE %})" >&2
   exit 1
 fi
-echo "insn_guard: every answer kind within $TOLERANCE % of its baseline"
+echo "insn_guard: every answer kind within $TOLERANCE % of its baseline${STEERED_TOLERANCE:+ (steered_a_ecs within $STEERED_TOLERANCE %)}"
