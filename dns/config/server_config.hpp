@@ -68,7 +68,8 @@ struct DnstapConfig {
 };
 
 /// `rate_limit:`: response rate limiting over UDP (off without the key). Rates are answers a
-/// second to one client prefix, per answer class and zone, over all workers.
+/// second to one client prefix, per name and type (answers with data) or zone (the other
+/// classes), over all workers.
 struct RateLimitConfig {
   uint32_t responsesPerSecond = 20;  // answers with data, NODATA, CNAMEs
   uint32_t nxdomainsPerSecond = 20;  // each class's default: responses_per_second

@@ -314,6 +314,8 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
   } else if (q.hasEdns && q.ednsVersion > 0) {
     early(a, AnswerKind::Error);
     r.setRcode(wire::Rcode::BadVers);  // RFC 6891 6.1.3
+  } else if (!q.hasQuestion) [[unlikely]] {
+    early(a, AnswerKind::Error);  // a server cookie asked for (RFC 7873 5.4): NOERROR, the OPT only
   } else if (q.qclass != wire::rrclass::IN ||
              uint16_t(q.qtype - wire::rrtype::TKEY) <= wire::rrtype::AXFR - wire::rrtype::TKEY ||
              q.qtype == wire::rrtype::OPT || q.qtype == wire::rrtype::NXNAME) {
@@ -325,9 +327,10 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
   }
 
   // Stage: before finish (rate limits), here: an answer they let through is finished inline.
-  if (staged && verdict == Verdict::Continue && pipeline.hasBeforeFinish()) [[unlikely]] {
+  // An answer a stage finished itself (BADCOOKIE) passes them too: it is sent as any other.
+  if (staged && verdict != Verdict::Drop && pipeline.hasBeforeFinish()) [[unlikely]] {
     a.query = &q;
-    verdict = pipeline.beforeFinish(a, r);
+    if (const Verdict v = pipeline.beforeFinish(a, r); v != Verdict::Continue) verdict = v;
   }
   if (verdict != Verdict::Continue || (q.dnssecOk && pipeline.signs())) return finishStaged(r, a, q, view, pipeline, verdict);
   const size_t length = r.finish();

@@ -24,7 +24,8 @@ namespace lodestar::engine {
 /// What a stage tells the answer path to do next.
 enum class Verdict : uint8_t {
   Continue,  // go on with the next stage and the lookup
-  Finish,    // stop here: finish the message as it stands (e.g. with the rcode the stage set)
+  Finish,    // stop here: finish the message as it stands (e.g. with the rcode the stage set);
+             // after parse, the stages before finish still see it (a rate limit applies to it)
   Drop,      // send nothing
 };
 

@@ -91,7 +91,10 @@ engine::Verdict RateLimiter::beforeFinish(engine::AnswerContext& a, engine::Resp
   if (!perSecond) return engine::Verdict::Continue;
   const wire::Address& source = a.client->source;
   if (hasExempt_ && exempt(source)) return engine::Verdict::Continue;
-  // The key: the client's prefix, the class and the zone, hashed with this limiter's seed.
+  // The key: the client's prefix, the class, and what the bucket counts: answers with data
+  // (and NODATA) per name and type, as BIND and Knot count them, so a resolver asking for
+  // many names of one zone is not held back; NXDOMAIN, referrals and errors per zone, so a
+  // flood of random names fills one bucket. Hashed with this limiter's seed.
   const bool v4 = source.family == wire::Family::IPv4;
   uint64_t words[2];
   std::memcpy(words, source.bytes.data(), sizeof words);
@@ -99,9 +102,12 @@ engine::Verdict RateLimiter::beforeFinish(engine::AnswerContext& a, engine::Resp
   words[0] &= mask[0];
   words[1] &= mask[1];
   // Multiply-and-fold: the seed makes where a key lands unknowable from outside.
-  const uint64_t zone = a.zone ? a.zone->statsSlot() : 0xFFFF;
-  uint64_t key = ((words[0] ^ seed_) * 0x9E3779B97F4A7C15ULL ^ words[1] ^ (zone << 8 | static_cast<uint64_t>(c) << 1 | v4)) *
-                 0xBF58476D1CE4E5B9ULL;  // (the table takes its set from the product's middle bits)
+  const uint64_t what = c == RateClass::Responses && a.query ? a.query->qnameHash ^ uint64_t(a.query->qtype) << 40
+                        : a.zone                              ? a.zone->statsSlot()
+                                                              : 0xFFFF;
+  const uint64_t key = ((words[0] ^ seed_) * 0x9E3779B97F4A7C15ULL ^ words[1] * 0xD6E8FEB86659FD93ULL ^
+                        (what << 3 | static_cast<uint64_t>(c) << 1 | v4)) *
+                       0xBF58476D1CE4E5B9ULL;  // (the table takes its set from the product's top bits)
   const uint32_t now = clock_.nowMs();
   if (table_.take(key, now, perSecond)) [[likely]]
     return engine::Verdict::Continue;

@@ -1,5 +1,6 @@
 // Response rate limiting (RRL), as operators know it from BIND and Knot: answers over UDP to
-// one client prefix are limited per second, in separate buckets per answer class and zone,
+// one client prefix are limited per second, in separate buckets per answer class (answers
+// with data per name and type; NXDOMAIN, referrals and errors per zone),
 // so a reflection attack that spoofs a victim's address sends the victim little. A limited
 // answer is dropped, except every `slip`-th, which goes out empty with TC=1 so a real client
 // behind that prefix retries over TCP (never limited) and gets its answer.
@@ -22,8 +23,8 @@ inline constexpr size_t kRateClasses = engine::QueryStats::kRateClasses;
 const char* rateClassName(RateClass c) noexcept;  // "responses", "nxdomains", ...
 
 struct RateSettings {
-  /// Answers a second per prefix, class and zone, for this worker (its share of the limit
-  /// over all workers); 0: that class is not limited.
+  /// Answers a second per prefix and bucket (name and type, or zone), for this worker (its
+  /// share of the limit over all workers); 0: that class is not limited.
   std::array<uint32_t, kRateClasses> perSecond{};
   uint32_t slip = 2;  // every slip-th limited answer is sent truncated; 0: none, 1: all
   uint8_t prefixV4 = 24;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dns/cookies/cookie_stage.hpp"
 #include "dns/engine/answer.hpp"
 #include "dns/rrl/rate_limiter.hpp"
 #include "tests/support/dns_message.hpp"
@@ -213,4 +214,43 @@ TEST_CASE("rrl: IPv6 prefixes that differ deep in their /56 spread over the tabl
   // A quarter of the table taken: a key landing in a full set of four is rare (an even spread
   // evicts none or a few; one set for all evicts 996).
   CHECK(l.limiter->table().evictions() < 20);
+}
+
+TEST_CASE("rrl: answers with data are counted per name and type, NXDOMAIN per zone", "[rrl]") {
+  Limited l(perSecond(2, 0));
+  fakeNow = 90'000;
+  // A resolver asking for several names of one zone: each name its own bucket.
+  for (const char* name : {"mail.signed.test.", "alias.signed.test.", "app.signed.test.", "big.signed.test."})
+    CHECK(l.send("198.51.100.20", name, 2, 16).answered == 2);
+  CHECK(l.send("198.51.100.20", "mail.signed.test.", 1, 16).answered == 0);  // that name's bucket is empty
+  CHECK(l.send("198.51.100.20", "mail.signed.test.", 1, 1).answered == 1);   // another type: another bucket
+  // Names that do not exist share their zone's bucket: a random-name flood is one bucket.
+  CHECK(l.send("198.51.100.20", "r1.signed.test.").answered == 1);
+  CHECK(l.send("198.51.100.20", "r2.signed.test.").answered == 1);
+  CHECK(l.send("198.51.100.20", "r3.signed.test.").answered == 0);
+}
+
+TEST_CASE("rrl: an answer another stage finished (BADCOOKIE) is limited as an error", "[rrl][cookies]") {
+  rrl::RateSettings s = perSecond(2, 0);
+  Limited l(s);
+  const cookies::Secret secret{9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
+  const cookies::CookieSecrets secrets(secret);
+  cookies::CookieStage required(secrets, /*require=*/true);
+  engine::Pipeline pipeline(l.stats);
+  pipeline.add(required);
+  pipeline.add(*l.limiter);
+  fakeNow = 110'000;
+  QueryBuilder q;
+  q.name("mail.signed.test.").type(1).withEdns(1232).option(10, Bytes{1, 2, 3, 4, 5, 6, 7, 8});
+  const Bytes query = q.bytes();
+  std::vector<uint8_t> out(65535);
+  engine::Client client{};
+  client.source = *wire::Address::parse("203.0.113.5");
+  int sent = 0;
+  for (int i = 0; i < 6; ++i) {
+    engine::AnswerContext a(query.data(), query.size(), client, out.data(), out.size());
+    if (engine::answerQuery(a, *l.view, pipeline)) ++sent;
+  }
+  CHECK(sent == 2);
+  CHECK(l.stats.rateLimited[static_cast<size_t>(rrl::RateClass::Errors)].value() == 4);
 }
