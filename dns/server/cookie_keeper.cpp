@@ -1,11 +1,29 @@
 #include "dns/server/cookie_keeper.hpp"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <system_error>
 
 #include "dns/wire/utc_time.hpp"
 
 namespace lodestar::server {
+
+namespace {
+
+// The file's modification time in nanoseconds (0: cannot be read), and whether anyone but
+// its owner may read it.
+struct FileFacts {
+  int64_t mtime = 0;
+  bool openToOthers = false;
+};
+FileFacts factsOf(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return {};
+  return {int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec, (st.st_mode & 077) != 0};
+}
+
+}  // namespace
 
 bool CookieKeeper::start(const config::CookieConfig& config, int64_t now, std::string& error) {
   config_ = config;
@@ -22,6 +40,11 @@ bool CookieKeeper::start(const config::CookieConfig& config, int64_t now, std::s
     auto loaded = cookies::loadOrCreateSecretFile(config.secretFile, now, error);
     if (!loaded) return false;
     file_ = *loaded;
+    const FileFacts facts = factsOf(config.secretFile);
+    mtime_ = facts.mtime;
+    if (facts.openToOthers)
+      warning_ = "cookies: " + config.secretFile + " can be read by others than its owner (chmod 600 it): "
+                 "whoever reads it can make cookies this server accepts";
   }
   const cookies::Secret* previous = file_.previous ? &*file_.previous : nullptr;
   secrets_ = std::make_unique<cookies::CookieSecrets>(file_.current, previous);
@@ -32,7 +55,26 @@ int64_t CookieKeeper::nextRotation() const noexcept {
   return secrets_ && config_.rotateEvery.count() ? file_.made + config_.rotateEvery.count() : 0;
 }
 
+std::string CookieKeeper::adoptIfChanged() {
+  // A file another node (or the operator's tooling) wrote since: taken as it is, so nodes
+  // sharing it agree within a tick, and a node whose rotation is due does not rotate again
+  // what another has just rotated.
+  const FileFacts facts = factsOf(config_.secretFile);
+  if (!facts.mtime || facts.mtime == mtime_) return {};
+  mtime_ = facts.mtime;
+  std::string error;
+  auto onDisk = cookies::readSecretFile(config_.secretFile, error);
+  if (!onDisk) return "cookies: " + error + "; the secrets in use stay";
+  if (*onDisk == file_) return {};
+  file_ = *onDisk;
+  cookies::publish(*secrets_, file_);
+  return "cookies: secrets read again from " + config_.secretFile + " (written since)";
+}
+
 std::string CookieKeeper::tick(int64_t now) {
+  if (!secrets_) return {};
+  if (!config_.secretFile.empty())
+    if (std::string line = adoptIfChanged(); !line.empty()) return line;
   const int64_t due = nextRotation();
   if (!due || now < due || now < retryAt_) return {};
   std::string error;
@@ -47,6 +89,7 @@ std::string CookieKeeper::tick(int64_t now) {
     return "cookies: the secret could not be rotated (tried again in 5 minutes; the current one stays): " + error;
   }
   file_ = *next;
+  if (!config_.secretFile.empty()) mtime_ = factsOf(config_.secretFile).mtime;
   cookies::publish(*secrets_, file_);
   return "cookies: secret rotated; the previous one is accepted until the next rotation at " +
          wire::formatUtc(nextRotation());
@@ -62,6 +105,7 @@ std::string CookieKeeper::reload(const config::CookieConfig& config, int64_t now
   auto loaded = cookies::loadOrCreateSecretFile(config.secretFile, now, error);
   if (!loaded) return "cookies: " + error + "; the secrets in use stay";
   config_.secretFile = config.secretFile;
+  mtime_ = factsOf(config.secretFile).mtime;
   if (*loaded == file_) return note;
   file_ = *loaded;
   cookies::publish(*secrets_, file_);

@@ -1,7 +1,8 @@
 // The daemon's DNS cookie secrets (`cookies:`): read from their file at start, or made there
 // the first time; rotated in the file when `rotate_every` has passed since the current one
-// was made (the previous one still accepted until the next rotation); read again at a reload,
-// so a file that the operator (or another node's tooling) replaced takes effect. Without a
+// was made (the previous one still accepted until the next rotation); read again when the
+// file changes (a node sharing it rotated it, the operator replaced it: within a second) and
+// at a reload. Without a
 // file (no state_dir), a secret kept in memory only. The answer path reads them through
 // secrets(); everything here runs on the control thread.
 #pragma once
@@ -23,7 +24,8 @@ class CookieKeeper {
   bool start(const config::CookieConfig& config, int64_t now, std::string& error);
   /// The secrets the cookie stages read (null before start(), or with cookies off).
   const cookies::CookieSecrets* secrets() const noexcept { return secrets_.get(); }
-  /// Rotates when due; returns a line for the log when it did or failed (empty otherwise).
+  /// Takes the file again when it was written since (another node sharing it rotated it),
+  /// else rotates when due; returns a line for the log when it did or failed (empty otherwise).
   std::string tick(int64_t now);
   /// A reload: the file read again (another path, or the same file replaced). Returns a line
   /// for the log when the secrets changed or the file is broken (the old secrets then stay).
@@ -31,12 +33,18 @@ class CookieKeeper {
   /// For status: when the current secret was made and when it rotates (0: never).
   int64_t made() const noexcept { return file_.made; }
   int64_t nextRotation() const noexcept;
+  /// A line for the log after start() (the file open to others), or empty.
+  const std::string& warning() const noexcept { return warning_; }
 
  private:
   config::CookieConfig config_;
   cookies::SecretFile file_;
   std::unique_ptr<cookies::CookieSecrets> secrets_;
+  std::string adoptIfChanged();
+
   int64_t retryAt_ = 0;  // after a failed rotation: not before this
+  int64_t mtime_ = 0;    // of the file when this node last read or wrote it (ns)
+  std::string warning_;
 };
 
 }  // namespace lodestar::server

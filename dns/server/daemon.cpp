@@ -183,10 +183,18 @@ class Daemon {
       udp.rateLimit = std::make_shared<const rrl::RateSettings>(rateSettingsFor(*config_.rateLimit, workers));
     {
       std::string error;
+      // A secrets' file that cannot be kept (a read-only state_dir) costs the cookies their
+      // sharing and survival across restarts, not the start: a secret in memory instead.
       if (!cookies_.start(config_.cookies, unixNow(), error)) {
-        logLine(LogLevel::Error, "cookies: " + error + " (cookies.secret_file)");
-        return 1;
+        logLine(LogLevel::Warning, "cookies: " + error + " (cookies.secret_file); using a secret kept in memory only");
+        config::CookieConfig inMemory = config_.cookies;
+        inMemory.secretFile.clear();
+        if (!cookies_.start(inMemory, unixNow(), error)) {
+          logLine(LogLevel::Error, "cookies: " + error);
+          return 1;
+        }
       }
+      if (!cookies_.warning().empty()) logLine(LogLevel::Warning, cookies_.warning());
     }
     udp.cookies = cookies_.secrets();
     udp.requireCookies = config_.cookies.require;

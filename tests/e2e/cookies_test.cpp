@@ -201,3 +201,22 @@ TEST_CASE("cookies: a client with a valid server cookie is not rate limited", "[
                  : 0;
   CHECK(plain <= 3);  // the bucket's one a second, over the few seconds this takes
 }
+
+TEST_CASE("cookies: a secrets' file written by another node is taken within seconds, without a reload",
+          "[e2e][cookies]") {
+  TempDir shared;
+  const std::string file = shared.path() + "/cookie-secrets";
+  DemoFixture demo({}, "cookies:\n  secret_file: " + file + "\n  require: true\n");
+  const Exchange first = ask(demo.daemon(), withCookie(kClient));
+  REQUIRE(first.cookie.size() == 24);
+  REQUIRE(ask(demo.daemon(), withCookie(first.cookie)).rcode == 0);
+  // Another node rotated the shared file: a secret this one has never seen, and not the old one.
+  std::ofstream(file, std::ios::trunc) << "current 00112233445566778899aabbccddeeff\nmade 2026-12-06T00:00:00Z\n";
+  bool taken = false;
+  for (int i = 0; i < 60 && !taken; ++i) {
+    usleep(100'000);
+    taken = demo.daemon().log().find("(written since)") != std::string::npos;
+  }
+  CHECK(taken);
+  CHECK(ask(demo.daemon(), withCookie(first.cookie)).rcode == 23);  // the old secret is gone here too
+}
