@@ -124,7 +124,9 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
     q.flags &= static_cast<uint16_t>(~0x0110);  // RD and CD are defined for QUERY only (RFC 6895): not echoed
     return ParseResult::NotImp;
   }
-  if (!q.hasQuestion) return ParseResult::FormErr;
+  // No question is well-formed only to ask for a server cookie (RFC 7873 5.4): the OPT below
+  // must hold a COOKIE option.
+  if (!q.hasQuestion && qdcount != 0) return ParseResult::FormErr;
 
   // Answer and authority sections are not expected in a query; step over them safely.
   if (ancount | nscount) {
@@ -165,7 +167,7 @@ ParseResult parseQuery(const uint8_t* data, size_t size, Query& q) noexcept {
     }
     r.skip(rdlength);
   }
-  return ParseResult::Ok;
+  return q.hasQuestion || q.hasCookie ? ParseResult::Ok : ParseResult::FormErr;
 }
 
 }  // namespace lodestar::wire

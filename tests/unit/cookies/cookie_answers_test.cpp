@@ -358,3 +358,45 @@ TEST_CASE("cookie answers: the option fits in every answer, beside ECS, at the s
     CHECK(r->parsed->ecs);
   }
 }
+
+TEST_CASE("cookie answers: a query without a question asks for a server cookie (RFC 7873 5.4): NOERROR with one",
+          "[cookies][answers]") {
+  // Header (QDCOUNT 0, ARCOUNT 1), then the OPT with a COOKIE option holding a client cookie.
+  auto query = [](bool withCookie) {
+    Bytes q = {0x12, 0x34, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+               0x00, 0x00, 0x29, 0x04, 0xd0, 0x00, 0x00, 0x00, 0x00};
+    if (!withCookie) {
+      q.insert(q.end(), {0x00, 0x00});
+      return q;
+    }
+    q.insert(q.end(), {0x00, 0x0c, 0x00, 0x0a, 0x00, 0x08});
+    q.insert(q.end(), kClientCookie.begin(), kClientCookie.end());
+    return q;
+  };
+  for (bool require : {false, true}) {
+    Cookied c(require);
+    for (bool withCookie : {true, false}) {
+      INFO("require " << require << ", cookie " << withCookie);
+      const Bytes q = query(withCookie);
+      Answered r;
+      r.client = {*wire::Address::parse(kClient), engine::Transport::Udp};
+      r.bytes.resize(65535);
+      r.ctx.emplace(q.data(), q.size(), r.client, r.bytes.data(), r.bytes.size());
+      const size_t n = engine::answerQuery(*r.ctx, test::e2eView(), c.pipeline);
+      REQUIRE(n > 0);
+      r.bytes.resize(n);
+      r.parsed = test::parseAnswer(r.bytes);
+      REQUIRE(r.parsed);
+      readCookie(r);
+      if (!withCookie) {
+        CHECK(r.parsed->rcode == 1);  // FORMERR: no question and nothing else asked
+        continue;
+      }
+      CHECK(r.parsed->rcode == (require ? 23 : 0));  // NOERROR, or BADCOOKIE when cookies are required
+      CHECK(r.parsed->question.empty());
+      CHECK(r.parsed->answer.empty());
+      REQUIRE(r.cookie);
+      CHECK(serverPart(*r.cookie) == expectedCookie(kSecret, gNow));
+    }
+  }
+}
