@@ -45,8 +45,16 @@ bool siblingRange(std::string_view name, wire::WireName& owner, wire::WireName& 
   if (first[size - 1] != 0) {
     label[size - 1] = below(first[size - 1]);
     size_t n = size;
-    if (n < 63) label[n++] = 0xff;
-    if (!compose(label, n, parent, owner)) return false;
+    if (n < 63) {
+      label[n++] = 0xff;
+      if (!compose(label, n, parent, owner)) return false;
+    } else {
+      // No room for the 0xff byte: the lowered label's own names would lie in the range, so
+      // the owner is the greatest of them a zone holds in practice, "\255." before it.
+      const uint8_t top = 0xff;
+      wire::WireName lowered;
+      if (!compose(label, n, parent, lowered) || !compose(&top, 1, lowered.view(), owner)) return false;
+    }
   } else {
     if (size == 1) return false;  // "\000.P" follows P itself, which exists
     const uint8_t top = 0xff;

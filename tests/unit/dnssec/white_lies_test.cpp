@@ -76,10 +76,10 @@ TEST_CASE("white lies: the sibling names just before and just after a name", "[d
   CHECK(str(owner) == wireName({"\xff", "a", "x"}));
   CHECK(str(next) == wireName({std::string("a\0\0", 3), "x"}));
   // A label of 63 bytes has no room for another: its last byte goes one up, and one down
-  // without the 0xff.
+  // with "\255." before it (so the names under the lowered label stay outside the range).
   const std::string full(63, 'm');
   REQUIRE(dnssec::siblingRange(wireName({full, "x"}), owner, next));
-  CHECK(str(owner) == wireName({std::string(62, 'm') + "l", "x"}));
+  CHECK(str(owner) == wireName({"\xff", std::string(62, 'm') + "l", "x"}));
   CHECK(str(next) == wireName({std::string(62, 'm') + "n", "x"}));
   // "\000" follows its parent at once, and the root has no siblings.
   CHECK_FALSE(dnssec::siblingRange(wireName({std::string(1, '\0'), "x"}), owner, next));
