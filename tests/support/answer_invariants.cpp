@@ -178,7 +178,10 @@ std::string answerViolation(const uint8_t* query, size_t querySize, const uint8_
 
   Walker w(a, n);
   if (counts[0] > 1) return "more than one question";
-  if (parsed == wire::ParseResult::Ok && counts[0] != 1) return "the question is not echoed";
+  if (parsed == wire::ParseResult::Ok && q.hasQuestion && counts[0] != 1) return "the question is not echoed";
+  // No question is well-formed only to ask for a server cookie (RFC 7873 5.4): the OPT alone.
+  if (parsed == wire::ParseResult::Ok && !q.hasQuestion && (counts[0] || counts[1] || counts[2]))
+    return "records in the answer to a query without a question";
   if (counts[0] == 1) {
     if (!q.hasQuestion) return "a question the query did not have";
     std::string flat;
