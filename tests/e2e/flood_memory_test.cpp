@@ -19,6 +19,7 @@
 #include "tests/support/command.hpp"
 #include "tests/support/demo_fixture.hpp"
 #include "tests/support/dns_message.hpp"
+#include "tests/support/skip.hpp"
 
 using namespace lodestar::test;
 
@@ -84,6 +85,11 @@ void flood(uint16_t port, int count, std::mt19937& rng) {
 
 TEST_CASE("flood: a million queries from a million sources, names and ECS prefixes leave memory flat",
           "[e2e][rrl][flood]") {
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan keeps freed memory in quarantine (the control commands this test sends allocate):
+  // the daemon's resident size then says nothing about what the answer path keeps.
+  LODESTAR_SKIP("under AddressSanitizer resident memory holds its quarantine; the plain build runs this");
+#endif
   // Every source its own prefix (/32), limited at 5 a second, with the example's loopback
   // exemption dropped: each new source takes a bucket, and the table must hold its size.
   DemoFixture demo({}, "rate_limit:\n  responses_per_second: 5\n  prefix_v4: 32\n  table_size: 65536\n");
