@@ -102,7 +102,8 @@ engine::Verdict RateLimiter::beforeFinish(engine::AnswerContext& a, engine::Resp
   words[0] &= mask[0];
   words[1] &= mask[1];
   // Multiply-and-fold: the seed makes where a key lands unknowable from outside.
-  const uint64_t what = c == RateClass::Responses && a.query ? a.query->qnameHash ^ uint64_t(a.query->qtype) << 40
+  // (The answer path sets a.query before this point, always.)
+  const uint64_t what = c == RateClass::Responses ? a.query->qnameHash ^ uint64_t(a.query->qtype) << 40
                         : a.zone                              ? a.zone->statsSlot()
                                                               : 0xFFFF;
   const uint64_t key = ((words[0] ^ seed_) * 0x9E3779B97F4A7C15ULL ^ words[1] * 0xD6E8FEB86659FD93ULL ^
