@@ -27,6 +27,16 @@ class RateClock {
     return fallback_();
   }
   static uint32_t coarseMs() noexcept;
+  /// Whether counterMs() may be called: the time-stamp counter keeps this clock.
+  bool counts() const noexcept { return perTick_ != 0; }
+  /// nowMs() when counts(): no test, no call.
+  [[gnu::always_inline]] uint32_t counterMs() const noexcept {
+#if defined(__x86_64__)
+    return static_cast<uint32_t>((static_cast<unsigned __int128>(__rdtsc()) * perTick_) >> 64);
+#else
+    return 0;  // counts() is false: never called
+#endif
+  }
 
  private:
   uint64_t perTick_ = 0;  // 2^64 / counter ticks per ms; 0: the counter is not used

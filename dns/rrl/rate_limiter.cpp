@@ -81,20 +81,12 @@ bool RateLimiter::exempt(const wire::Address& source) const noexcept {
   return false;
 }
 
-engine::Verdict RateLimiter::beforeFinish(engine::AnswerContext& a, engine::Response& r) noexcept {
-  // TCP proves the address is real: only UDP can be spoofed into a reflection.
-  if (a.client->transport != engine::Transport::Udp) return engine::Verdict::Continue;
-  // So does a server cookie we made for this address (RFC 7873 5.3, RFC 9018).
-  if (a.cookie.state == engine::CookieState::Valid) return engine::Verdict::Continue;
-  const RateClass c = classOf(a);
-  const uint32_t perSecond = settings_.perSecond[static_cast<size_t>(c)];
-  if (!perSecond) return engine::Verdict::Continue;
-  const wire::Address& source = a.client->source;
-  if (hasExempt_ && exempt(source)) return engine::Verdict::Continue;
+inline uint64_t RateLimiter::keyOf(const engine::AnswerContext& a, RateClass c) const noexcept {
   // The key: the client's prefix, the class, and what the bucket counts: answers with data
   // (and NODATA) per name and type, as BIND and Knot count them, so a resolver asking for
   // many names of one zone is not held back; NXDOMAIN, referrals and errors per zone, so a
   // flood of random names fills one bucket. Hashed with this limiter's seed.
+  const wire::Address& source = a.client->source;
   const bool v4 = source.family == wire::Family::IPv4;
   uint64_t words[2];
   std::memcpy(words, source.bytes.data(), sizeof words);
@@ -106,12 +98,42 @@ engine::Verdict RateLimiter::beforeFinish(engine::AnswerContext& a, engine::Resp
   const uint64_t what = c == RateClass::Responses ? a.query->qnameHash ^ uint64_t(a.query->qtype) << 40
                         : a.zone                              ? a.zone->statsSlot()
                                                               : 0xFFFF;
-  const uint64_t key = ((words[0] ^ seed_) * 0x9E3779B97F4A7C15ULL ^ words[1] * 0xD6E8FEB86659FD93ULL ^
-                        (what << 3 | static_cast<uint64_t>(c) << 1 | v4)) *
-                       0xBF58476D1CE4E5B9ULL;  // (the table takes its set from the product's top bits)
-  const uint32_t now = clock_.nowMs();
-  if (table_.take(key, now, perSecond)) [[likely]]
-    return engine::Verdict::Continue;
+  return ((words[0] ^ seed_) * 0x9E3779B97F4A7C15ULL ^ words[1] * 0xD6E8FEB86659FD93ULL ^
+          (what << 3 | static_cast<uint64_t>(c) << 1 | v4)) *
+         0xBF58476D1CE4E5B9ULL;  // (the table takes its set from the product's top bits)
+}
+
+engine::Verdict RateLimiter::beforeFinish(engine::AnswerContext& a, engine::Response& r) noexcept {
+  // TCP proves the address is real: only UDP can be spoofed into a reflection.
+  if (a.client->transport != engine::Transport::Udp) return engine::Verdict::Continue;
+  // So does a server cookie we made for this address (RFC 7873 5.3, RFC 9018).
+  if (a.cookie.state == engine::CookieState::Valid) return engine::Verdict::Continue;
+  const RateClass c = classOf(a);
+  const uint32_t perSecond = settings_.perSecond[static_cast<size_t>(c)];
+  if (!perSecond) return engine::Verdict::Continue;
+  // The rare cases leave by tail calls, so the usual one (a known bucket within its limit)
+  // makes no call and saves no register.
+  if (hasExempt_) [[unlikely]]
+    return exemptOrTake(a, r, c, perSecond);
+  const uint64_t key = keyOf(a, c);
+  if (!clock_.counts()) [[unlikely]]
+    return takeSlowly(key, r, c, perSecond);
+  switch (table_.takeKnown(key, clock_.counterMs(), perSecond)) {
+    case RateTable::Taken::Yes: return engine::Verdict::Continue;
+    case RateTable::Taken::No: return limited(c, r);
+    case RateTable::Taken::NewKey: break;
+  }
+  return takeSlowly(key, r, c, perSecond);
+}
+
+engine::Verdict RateLimiter::exemptOrTake(engine::AnswerContext& a, engine::Response& r, RateClass c,
+                                          uint32_t perSecond) noexcept {
+  if (exempt(a.client->source)) return engine::Verdict::Continue;
+  return takeSlowly(keyOf(a, c), r, c, perSecond);
+}
+
+engine::Verdict RateLimiter::takeSlowly(uint64_t key, engine::Response& r, RateClass c, uint32_t perSecond) noexcept {
+  if (table_.take(key, clock_.nowMs(), perSecond)) return engine::Verdict::Continue;
   return limited(c, r);
 }
 

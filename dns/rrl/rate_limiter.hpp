@@ -48,6 +48,13 @@ class RateLimiter final : public engine::Stage {
   // exempt networks) runs in few registers and pays no call.
   [[gnu::noinline]] bool exempt(const wire::Address& source) const noexcept;
   [[gnu::noinline, gnu::cold]] engine::Verdict limited(RateClass c, engine::Response& r) noexcept;
+  [[gnu::always_inline]] uint64_t keyOf(const engine::AnswerContext& a, RateClass c) const noexcept;
+  /// With exempt networks: the source checked, then as takeSlowly().
+  [[gnu::noinline]] engine::Verdict exemptOrTake(engine::AnswerContext& a, engine::Response& r, RateClass c,
+                                                 uint32_t perSecond) noexcept;
+  /// A new key (or a machine without the counter clock): the whole of RateTable::take().
+  [[gnu::noinline]] engine::Verdict takeSlowly(uint64_t key, engine::Response& r, RateClass c,
+                                               uint32_t perSecond) noexcept;
 
   RateSettings settings_;
   RateTable table_;

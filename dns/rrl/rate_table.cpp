@@ -13,27 +13,12 @@ RateTable::RateTable(size_t entries) {
 }
 
 bool RateTable::take(uint64_t key, uint32_t nowMs, uint32_t perSecond) noexcept {
-  const uint64_t tag = key ? key : 1;  // never 0 (an empty slot)
-  Bucket* set = &buckets_[(key >> setShift_ & setMask_) * kWays];  // the top bits: a product's best mixed
-  const uint32_t full = perSecond * 1000u;
-  Bucket* b = nullptr;
-  for (size_t i = 0; i < kWays; ++i)
-    if (set[i].tag == tag) b = &set[i];
-  if (b) [[likely]] {
-    // Refill for the time since (a second's worth at most: the wrap of the clock, or a
-    // bucket idle for 49 days, cannot overflow it).
-    const uint64_t tokens = b->tokens + uint64_t(uint32_t(nowMs - b->stamp)) * perSecond;
-    b->tokens = tokens < full ? static_cast<uint32_t>(tokens) : full;
-    b->stamp = nowMs;
-  } else {
-    b = claim(set, nowMs);
-    b->tag = tag;
-    b->tokens = full;
-    b->stamp = nowMs;
-  }
-  if (b->tokens < 1000) return false;
-  b->tokens -= 1000;
-  return true;
+  if (Bucket* b = find(key)) return refillAndTake(*b, nowMs, perSecond);
+  Bucket* b = claim(&buckets_[(key >> setShift_ & setMask_) * kWays], nowMs);
+  b->tag = key ? key : 1;  // never 0 (an empty slot)
+  b->tokens = perSecond * 1000u;  // a bucket seen for the first time starts full
+  b->stamp = nowMs;
+  return refillAndTake(*b, nowMs, perSecond);
 }
 
 RateTable::Bucket* RateTable::claim(Bucket* set, uint32_t nowMs) noexcept {

@@ -20,6 +20,15 @@ class RateTable {
   /// holds at most one second's worth. True when the answer is within the limit. A bucket
   /// seen for the first time starts full.
   bool take(uint64_t key, uint32_t nowMs, uint32_t perSecond) noexcept;
+  /// take() for a key already in the table, inline and without a call; NewKey (nothing
+  /// changed) when it is not: then take() it.
+  enum class Taken : uint8_t { Yes, No, NewKey };
+  [[gnu::always_inline]] Taken takeKnown(uint64_t key, uint32_t nowMs, uint32_t perSecond) noexcept {
+    Bucket* b = find(key);
+    if (!b) [[unlikely]]
+      return Taken::NewKey;
+    return refillAndTake(*b, nowMs, perSecond) ? Taken::Yes : Taken::No;
+  }
 
   size_t capacity() const noexcept { return (setMask_ + 1) * kWays; }
   size_t memoryBytes() const noexcept { return capacity() * sizeof(Bucket); }
@@ -33,6 +42,25 @@ class RateTable {
     uint32_t stamp;   // when it was last refilled (ms)
   };
   static constexpr size_t kWays = 4;  // a set is one 64-byte cache line
+  [[gnu::always_inline]] Bucket* find(uint64_t key) noexcept {
+    const uint64_t tag = key ? key : 1;  // never 0 (an empty slot)
+    Bucket* set = &buckets_[(key >> setShift_ & setMask_) * kWays];  // the top bits: a product's best mixed
+    Bucket* b = nullptr;
+    for (size_t i = 0; i < kWays; ++i)
+      if (set[i].tag == tag) b = &set[i];
+    return b;
+  }
+  [[gnu::always_inline]] static bool refillAndTake(Bucket& b, uint32_t nowMs, uint32_t perSecond) noexcept {
+    // Refill for the time since (a second's worth at most: the wrap of the clock, or a
+    // bucket idle for 49 days, cannot overflow it).
+    const uint32_t full = perSecond * 1000u;
+    const uint64_t tokens = b.tokens + uint64_t(uint32_t(nowMs - b.stamp)) * perSecond;
+    b.tokens = tokens < full ? static_cast<uint32_t>(tokens) : full;
+    b.stamp = nowMs;
+    if (b.tokens < 1000) return false;
+    b.tokens -= 1000;
+    return true;
+  }
   [[gnu::noinline]] Bucket* claim(Bucket* set, uint32_t nowMs) noexcept;  // the slot a new key takes
   std::unique_ptr<Bucket[]> buckets_;
   size_t setMask_;
