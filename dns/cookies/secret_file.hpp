@@ -1,6 +1,7 @@
 // The cookie secrets' file: the current secret, the previous one during a rollover, and when
-// the current one was made. The text is also what a cluster shares (through etcd), so every
-// node of an NS set makes and accepts the same server cookies.
+// the current one was made. A cluster shares the same three through etcd (as JSON:
+// dns/server/cluster_cookies.hpp), so every node of an NS set makes and accepts the same
+// server cookies; each node's file then holds its copy.
 //
 //   # Lodestar DNS cookie secrets (RFC 9018): keep private.
 //   current 0f1e2d3c4b5a69788796a5b4c3d2e1f0

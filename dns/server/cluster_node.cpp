@@ -138,6 +138,12 @@ ClusterNode::ClusterNode(loop::EventLoop& loop, const config::ClusterConfig& con
   readCopy();
 }
 
+void ClusterNode::shareCookies(CookieKeeper& keeper) {
+  const std::string key = config_.prefix + kCookieSecretsKey;
+  cookies_ = std::make_unique<ClusterCookies>(loop_, link_, keeper, key, config_.node,
+                                              [this, key](const std::string& why) { noteForeign(key, why); });
+}
+
 void ClusterNode::readCopy() {
   if (stateDir_.empty()) {
     savedCopy_ = "no copy of the cluster's overrides is kept (no state_dir)";
@@ -253,6 +259,10 @@ bool ClusterNode::take(const std::string& key, const std::optional<std::string>&
     return true;
   }
   if (rest.rfind("history/", 0) == 0) return false;
+  if (rest == kCookieSecretsKey) {
+    if (cookies_) cookies_->take(value, modRevision);  // a node with cookies off leaves it to the others
+    return false;
+  }
   if (value) noteForeign(key, "not a key Lodestar writes");
   return false;
 }
@@ -260,12 +270,17 @@ bool ClusterNode::take(const std::string& key, const std::optional<std::string>&
 void ClusterNode::onSnapshot(int64_t, const std::vector<cluster::KeyValue>& all) {
   // A full read replaces everything: keys that went away while we were not watching go too.
   reports_.clear();
-  bool sawAdmin = false;
+  bool sawAdmin = false, sawCookies = false;
   for (const auto& kv : all) {
     sawAdmin = sawAdmin || kv.key == config_.prefix + "admin";
+    sawCookies = sawCookies || kv.key == config_.prefix + kCookieSecretsKey;
     take(kv.key, kv.value, kv.modRevision);
   }
   if (!sawAdmin) take(config_.prefix + "admin", std::nullopt, 0);
+  if (cookies_) {
+    if (!sawCookies) cookies_->take(std::nullopt, 0);
+    cookies_->snapshotRead();
+  }
   noteDrift();
   claimName();
   reportsRead_ = telling_ = true;  // every node's view is known now: the decision is the cluster's

@@ -9,7 +9,8 @@
 // Keys under the prefix P: P/admin (the overrides), P/history/<ms>-<node> (admin actions),
 // P/nodes/<node> (one node's report, leased, rewritten every lease period as a heartbeat and
 // at once when the node applies a new revision of P/admin, which it names; an admin change
-// waits for every expected node's report to name its revision). Every value is read by type:
+// waits for every expected node's report to name its revision), P/cookie-secrets (the DNS
+// cookie secrets every node answers with: ClusterCookies). Every value is read by type:
 // one that is not what Lodestar writes is logged once and ignored, and nothing else is lost.
 // A node name is one process's: a node does not publish while another live node's report
 // holds its name, and refuses to run when that report outlives its lease period.
@@ -32,6 +33,7 @@
 #include "dns/config/server_config.hpp"
 #include "dns/server/admin_actions.hpp"
 #include "dns/server/admin_state.hpp"
+#include "dns/server/cluster_cookies.hpp"
 #include "dns/server/health_events.hpp"
 #include "dns/server/node_report.hpp"
 #include "health/scheduler.hpp"
@@ -71,6 +73,10 @@ class ClusterNode {
   void recordRefusal(nlohmann::json entry);
   /// P/admin's mod revision as this node last saw it: the state a decision is made on.
   int64_t adminRevision() const noexcept { return adminRevision_; }
+
+  /// The DNS cookie secrets become the cluster's (P/cookie-secrets): adopted, created when
+  /// absent, rotated by one node for all. Before the loop turns; `keeper` outlives this node.
+  void shareCookies(CookieKeeper& keeper);
 
   /// The probe targets now (after start and each reload) and what this node serves.
   void setTargets(const std::vector<health::ProbeTarget>& targets, const std::string& configHash);
@@ -195,6 +201,7 @@ class ClusterNode {
   bool claimed_ = false;        // the name is ours: the report is published
   bool claimWaiting_ = false;   // another live node's report holds the name; its lease may end
   std::string claimHolder_;     // that node, for the messages
+  std::unique_ptr<ClusterCookies> cookies_;  // with cookies on: the secrets shared through etcd
   cluster::ClusterLink link_;           // last: its threads call back into the members above
 };
 

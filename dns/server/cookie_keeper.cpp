@@ -72,7 +72,9 @@ std::string CookieKeeper::adoptIfChanged() {
 }
 
 std::string CookieKeeper::tick(int64_t now) {
-  if (!secrets_) return {};
+  // Clustered, the file is only this node's copy, and a node rotating alone would make
+  // cookies the other nodes refuse: the cluster rotates (ClusterCookies).
+  if (!secrets_ || clustered_) return {};
   if (!config_.secretFile.empty())
     if (std::string line = adoptIfChanged(); !line.empty()) return line;
   const int64_t due = nextRotation();
@@ -101,6 +103,13 @@ std::string CookieKeeper::reload(const config::CookieConfig& config, int64_t now
   std::string note = config.require != config_.require ? "cookies: require changes at the next restart" : "";
   config_.rotateEvery = config.rotateEvery;
   if (!config.enabled || config.secretFile.empty()) return note;
+  if (clustered_) {
+    // The cluster's secrets stay; a file named anew gets this node's copy of them.
+    if (config.secretFile == config_.secretFile) return note;
+    config_.secretFile = config.secretFile;
+    std::string error = adopt(file_);
+    return error.empty() ? note : error;
+  }
   std::string error;
   auto loaded = cookies::loadOrCreateSecretFile(config.secretFile, now, error);
   if (!loaded) return "cookies: " + error + "; the secrets in use stay";
@@ -110,6 +119,18 @@ std::string CookieKeeper::reload(const config::CookieConfig& config, int64_t now
   file_ = *loaded;
   cookies::publish(*secrets_, file_);
   return "cookies: secrets read again from " + config.secretFile + (note.empty() ? "" : "; " + note.substr(9));
+}
+
+std::string CookieKeeper::adopt(const cookies::SecretFile& secrets) {
+  if (!secrets_) return {};
+  file_ = secrets;
+  cookies::publish(*secrets_, file_);
+  if (config_.secretFile.empty()) return {};
+  std::string error;
+  if (!cookies::writeSecretFile(config_.secretFile, file_, error))
+    return "cookies: " + error + " (this node's copy of the cluster's secrets, for a start without etcd)";
+  mtime_ = factsOf(config_.secretFile).mtime;
+  return {};
 }
 
 }  // namespace lodestar::server

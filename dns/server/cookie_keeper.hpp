@@ -3,8 +3,10 @@
 // was made (the previous one still accepted until the next rotation); read again when the
 // file changes (a node sharing it rotated it, the operator replaced it: within a second) and
 // at a reload. Without a
-// file (no state_dir), a secret kept in memory only. The answer path reads them through
-// secrets(); everything here runs on the control thread.
+// file (no state_dir), a secret kept in memory only. Clustered, the secrets are the cluster's
+// (ClusterCookies, through etcd): the file is then this node's copy of them, and only the
+// cluster rotates. The answer path reads them through secrets(); everything here runs on the
+// control thread.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +38,15 @@ class CookieKeeper {
   /// A line for the log after start() (the file open to others), or empty.
   const std::string& warning() const noexcept { return warning_; }
 
+  /// The secrets in use, as the file has them.
+  const cookies::SecretFile& file() const noexcept { return file_; }
+  /// From now on the cluster owns the secrets (after start(), cookies on): tick() neither
+  /// rotates nor reads the file again, and reload() keeps the secrets in use.
+  void shareThroughCluster() noexcept { clustered_ = true; }
+  /// The cluster's secrets: published to the answer path and written to the file as this
+  /// node's copy. Returns an error for the log when the copy could not be written ("" else).
+  std::string adopt(const cookies::SecretFile& secrets);
+
  private:
   config::CookieConfig config_;
   cookies::SecretFile file_;
@@ -44,6 +55,7 @@ class CookieKeeper {
 
   int64_t retryAt_ = 0;  // after a failed rotation: not before this
   int64_t mtime_ = 0;    // of the file when this node last read or wrote it (ns)
+  bool clustered_ = false;
   std::string warning_;
 };
 

@@ -196,6 +196,7 @@ class Daemon {
       }
       if (!cookies_.warning().empty()) logLine(LogLevel::Warning, cookies_.warning());
     }
+    if (cluster_ && cookies_.secrets()) cluster_->shareCookies(cookies_);  // one secret for the NS set, through etcd
     udp.cookies = cookies_.secrets();
     udp.requireCookies = config_.cookies.require;
     WorkerSettings settings{udp, {config_.tcpIdleTimeout, config_.tcpMessageTimeout}, tap_.get()};
