@@ -226,7 +226,11 @@ nlohmann::json predictedMoves(const zones::View& view, const AdminState& before,
 
 Outcome predictFor(const zones::View& view, const AdminState& state, int64_t now, const zones::SteeredRecord& record,
                    const wire::Address& who, bool v6, uint32_t entropy) {
-  WhatIfHealth health(view, state, now);
+  return predictFor(view, WhatIfHealth(view, state, now), record, who, v6, entropy);
+}
+
+Outcome predictFor(const zones::View& view, const WhatIfHealth& health, const zones::SteeredRecord& record,
+                   const wire::Address& who, bool v6, uint32_t entropy) {
   return outcomeFor(record, record.tree->find(who).decision, view, health, v6, who, entropy, false);
 }
 

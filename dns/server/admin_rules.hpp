@@ -107,5 +107,8 @@ nlohmann::json predictedMoves(const zones::View& view, const AdminState& before,
 /// `state`, with `entropy` as the weighted policy's draw: what tests compare answers with.
 Outcome predictFor(const zones::View& view, const AdminState& state, int64_t now, const zones::SteeredRecord& record,
                    const wire::Address& who, bool v6, uint32_t entropy);
+/// The same with the health under `state` worked out once (for many clients).
+Outcome predictFor(const zones::View& view, const WhatIfHealth& health, const zones::SteeredRecord& record,
+                   const wire::Address& who, bool v6, uint32_t entropy);
 
 }  // namespace lodestar::server

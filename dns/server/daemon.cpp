@@ -32,6 +32,7 @@
 #include "dns/server/control_server.hpp"
 #include "dns/server/cookie_keeper.hpp"
 #include "dns/server/descriptor_budget.hpp"
+#include "dns/server/drill_command.hpp"
 #include "dns/server/explain.hpp"
 #include "dns/server/dnssec_report.hpp"
 #include "dns/server/fail_open_watch.hpp"
@@ -755,6 +756,19 @@ class Daemon {
          }},
         {"drain", adminArguments, admin("drain")},
         {"undrain", adminArguments, admin("undrain")},
+        {"drill",
+         {{"target", ArgumentType::String}, {"seconds", ArgumentType::Integer}, {"sample", ArgumentType::Integer},
+          {"reason", ArgumentType::String}, {"force", ArgumentType::Boolean}, {"dry_run", ArgumentType::Boolean},
+          {"local", ArgumentType::Boolean}},
+         [this, admin](const nlohmann::json& args, uid_t uid, const ControlServer::Reply& reply) {
+           DrillCommand(
+               loop_, [this]() -> const zones::View& { return *publisher_->current(); },
+               [this] { return admin_->effective(); },
+               [admin](const std::string& command, const nlohmann::json& a, uid_t u, const ControlServer::Reply& r) {
+                 admin(command)(a, u, r);
+               })
+               .run(args, uid, reply);
+         }},
         {"force", adminArguments, admin("force")},
         {"status", {{"detail", ArgumentType::Boolean}, {"cluster", ArgumentType::Boolean}},
          [this](const nlohmann::json& args, uid_t, const ControlServer::Reply& reply) {

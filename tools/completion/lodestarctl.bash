@@ -6,7 +6,7 @@ _lodestarctl() {
   local cur prev words cword
   _init_completion || return
 
-  local commands="reload check ping status history drain undrain explain dnssec export stats force-down force-up auto"
+  local commands="reload check ping status history drain undrain drill explain dnssec export stats force-down force-up auto"
   local global="-c --config -s --socket --json -h --help -V --version"
 
   case $prev in
@@ -14,7 +14,7 @@ _lodestarctl() {
       _filedir
       return
       ;;
-    -n | --limit | --reason | --at | --for | --client | --ecs)
+    -n | --limit | --reason | --at | --for | --client | --ecs | --sample)
       return  # a value of the operator's own
       ;;
   esac
@@ -40,6 +40,7 @@ _lodestarctl() {
     history) flags="-n --limit" ;;
     drain) flags="--reason --force --dry-run --local --at --for" ;;
     undrain) flags="--local" ;;
+    drill) flags="--for --sample --reason --dry-run --force --local" ;;
     explain) flags="--client --ecs" ;;
     export) flags="--client --nsec-chain" ;;
     force-down | force-up | auto) flags="--reason --force --dry-run --local" ;;

@@ -93,6 +93,37 @@ BuildRequest setupDrain(CLI::App& sub) {
   };
 }
 
+// drill REGION --for D [--sample N] [--dry-run]: the daemon takes the region down by a window
+// from now, and reports where the clients went.
+BuildRequest setupDrill(CLI::App& sub) {
+  struct Options {
+    AdminOptions admin;
+    std::string during;
+    int64_t sample = 3;
+  };
+  auto o = std::make_shared<Options>();
+  sub.add_option("region", o->admin.target, "region name")->required();
+  sub.add_option("--for", o->during, "how long the region stays down: 90s, 30m, 2h")->required();
+  sub.add_option("--sample", o->sample, "client addresses asked per area of the geo database (default 3, at most 64)")
+      ->check(CLI::Range(1, 64));
+  sub.add_option("--reason", o->admin.reason, "why, for the audit log and status");
+  sub.add_flag("--dry-run", o->admin.dryRun, "report where clients would go; change nothing");
+  sub.add_flag("--force", o->admin.force, "even if some record's clients are left without a usable region (they fail open)");
+  sub.add_flag("--local", o->admin.local, "in a cluster: this node only");
+  return [o](std::string& error) -> std::optional<Request> {
+    std::string why;
+    auto length = lodestar::wire::parseSeconds(o->during, 1, lodestar::wire::kLongestDuration.count() / 1000, why);
+    if (!length) {
+      error = "--for: " + why;
+      return std::nullopt;
+    }
+    Request r{"drill", adminArgs(o->admin)};
+    r.args["seconds"] = static_cast<int64_t>(*length);
+    r.args["sample"] = o->sample;
+    return r;
+  };
+}
+
 BuildRequest setupUndrain(CLI::App& sub) {
   auto o = std::make_shared<AdminOptions>();
   sub.add_option("region", o->target, "region name")->required();
@@ -192,6 +223,10 @@ const std::vector<Subcommand>& subcommands() {
        setupHistory, [](const Request&, const nlohmann::json& r) { printHistory(r); }},
       {"drain", "stop sending clients to REGION (every record, every zone)", setupDrain, printOutcomeOf},
       {"undrain", "send clients to REGION again", setupUndrain, printOutcomeOf},
+      {"drill",
+       "take REGION down for a while (--for), then report where each area's clients went, which regions took "
+       "them and how fast the answers changed; it comes back on time whatever happens to this tool",
+       setupDrill, [](const Request&, const nlohmann::json& r) { printDrill(r); }},
       {"explain", "why a client gets its answer: geo facts, map key, regions, answer", setupExplain,
        [](const Request&, const nlohmann::json& r) { printExplain(r); }},
       {"dnssec", "ds: the DS records for the parent zone; keys: the signing keys and when signatures expire",

@@ -31,6 +31,8 @@ void printExport(const Request& sent, const nlohmann::json& result);
 void printStats(const nlohmann::json& result);
 /// One line for `status`: the AF_XDP path on, or OFF and why.
 void printXdpLine(const nlohmann::json& xdp);
+/// `drill`: where each area's clients went, which regions took them, how fast answers changed.
+void printDrill(const nlohmann::json& result);
 /// `history`: the admin actions, newest first.
 void printHistory(const nlohmann::json& result);
 /// `reload`, `check`, `ping`, `drain`, `undrain`, `force`: a summary, a dry run, a window, or
