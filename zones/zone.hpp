@@ -43,6 +43,9 @@ struct NodeLinks {
   const Node* cnameTarget = nullptr;
   /// For a CNAME node: the target is a name of this zone (even when it does not exist).
   bool cnameTargetInZone = false;
+  /// The node "*.<this name>" when it exists (RFC 4592): it answers for the names below
+  /// this one that do not exist.
+  const Node* wildcard = nullptr;
 
   static const NodeLinks none;  // every other node's
 };
@@ -80,6 +83,9 @@ struct NodeName {
 };
 
 static_assert(sizeof(Node) == 56, "a node is per name: keep it small");
+
+/// Whether a lowercase wire name's leftmost label is "*": a wildcard (RFC 4592).
+inline bool isWildcard(std::string_view name) noexcept { return name.size() >= 2 && name[0] == 1 && name[1] == '*'; }
 
 class Zone {
  public:

@@ -2,6 +2,7 @@
 #include "zones/zone_builder.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 #include <limits>
 
 #include "dns/wire/constants.hpp"
@@ -20,11 +21,11 @@ uint32_t readU32(std::string_view s, size_t at) {
          uint8_t(s[at + 3]);
 }
 
-// A "*" label: RFC 4592 wildcards are not served yet, and a literal "*" would match nothing
-// but the name "*" itself, silently.
-bool hasWildcardLabel(std::string_view wire) {
+// A "*" label anywhere but first: RFC 4592 makes it a wildcard only as the leftmost label;
+// elsewhere it would be a literal "*" that matches nothing but itself, silently.
+bool hasInnerStarLabel(std::string_view wire) {
   for (size_t at = 0; at < wire.size() && wire[at] != 0; at += 1 + static_cast<unsigned char>(wire[at]))
-    if (wire[at] == 1 && at + 1 < wire.size() && wire[at + 1] == '*') return true;
+    if (at > 0 && wire[at] == 1 && at + 1 < wire.size() && wire[at + 1] == '*') return true;
   return false;
 }
 
@@ -245,9 +246,9 @@ bool ZoneBuilder::ownerFits(std::string_view owner, const yaml::SourceLocation& 
     diags.error(where, "owner " + wire::nameToText(owner) + " is outside the zone " + wire::nameToText(apex_));
     return false;
   }
-  if (hasWildcardLabel(owner)) {
-    diags.error(where, "wildcard owner " + wire::nameToText(owner) + ": wildcards are not supported yet (a '*' label "
-                       "would be served only for the literal name '*')");
+  if (hasInnerStarLabel(owner)) {
+    diags.error(where, "owner " + wire::nameToText(owner) + ": a '*' label is a wildcard only as the leftmost label "
+                       "(RFC 4592); here it would match nothing but the literal name");
     return false;
   }
   return true;
@@ -431,11 +432,27 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
                             "; its " + wire::rrTypeName(r.type) + " record is never served");
     }
   }
+  // Wildcards (RFC 4592): each "*.X" is X's; the answer path finds it from X, the closest
+  // encloser of a name that does not exist.
+  std::unordered_map<const Node*, const Node*> wildcardOf;
+  for (size_t i = 0; i < zone->nodes_.size(); ++i) {
+    const Node& n = zone->nodes_[i];
+    if (!isWildcard(n.name)) continue;
+    if (n.cut == &n) {
+      diags.error(whereOf(i, wire::rrtype::NS), "wildcard " + wire::nameToText(n.name) +
+                                                    " cannot be a delegation point (RFC 4592 4.2): give each child its own NS");
+      continue;
+    }
+    if (const Node* parent = zone->find(wire::parentName(n.name))) wildcardOf[parent] = &n;
+  }
+  if (diags.errors().size() != errorsBefore) return nullptr;
   for (Node& n : zone->nodes_) {
     const RRset* ns = (n.cut == &n) ? n.find(wire::rrtype::NS) : nullptr;
     const RRset* cname = n.find(wire::rrtype::CNAME);
-    if (!ns && !cname) continue;
+    const auto wildcard = wildcardOf.find(&n);
+    if (!ns && !cname && wildcard == wildcardOf.end()) continue;
     NodeLinks links;
+    if (wildcard != wildcardOf.end()) links.wildcard = wildcard->second;
     if (ns) {
       std::vector<const Node*> glue;
       for (const auto& target : ns->rdata) {
@@ -458,6 +475,9 @@ std::unique_ptr<Zone> ZoneBuilder::build(yaml::Diagnostics& diags) {
       if (closest && closest->cut) {
         links.cnameTarget = nullptr;
         links.cnameTargetInZone = false;
+      } else if (closest && !links.cnameTarget) {
+        // A target that does not exist is answered by its closest encloser's wildcard, if any.
+        if (auto w = wildcardOf.find(closest); w != wildcardOf.end()) links.cnameTarget = w->second;
       }
     }
     n.links = arena.copy(&links, 1).first;

@@ -37,6 +37,7 @@ std::unique_ptr<Zone> ZoneEditor::copyUnsigned(const Zone& from, bool (*addedByS
       for (const Node* g : links.glue) glue.push_back(same(g));
       links.glue = z.arena_.copy(glue.data(), glue.size());
       links.cnameTarget = same(links.cnameTarget);
+      links.wildcard = same(links.wildcard);
       n.links = z.arena_.copy(&links, 1).first;
     }
     // Signing appends its sets after the operator's: those are then the first of the node's,

@@ -162,6 +162,9 @@ void resolve(Response& r, AnswerContext& a, const wire::Query& q, const Client& 
     a.node = node->cut;
     return referral(r, q, zone, *node->cut);
   }
+  // The closest encloser's wildcard answers, its records owned by the qname (RFC 4592 3.3).
+  if (const Node* wildcard = node->links->wildcard) [[unlikely]]
+    return resolveNode(r, a, q, client, zone, wildcard);
   a.kind = AnswerKind::NxDomain;
   a.node = nullptr;
   r.setAuthoritative();

@@ -56,12 +56,16 @@ TEST_CASE("map keys that can never match: a bad country is an error, an unmatche
   CHECK_THAT(unmatched.output, !Catch::Contains("map.US: no network"));
 }
 
-TEST_CASE("a wildcard owner is an error until wildcards are served", "[e2e][check][regression]") {
+TEST_CASE("a '*' label is a wildcard as the leftmost label, and an error anywhere else", "[e2e][check][regression]") {
   TempDir dir;
-  auto r = check(dir, std::string(kHead) + "records:\n  \"*.promo\": {A: 192.0.2.9}\n");
+  auto good = check(dir, std::string(kHead) + "records:\n  \"*.promo\": {A: 192.0.2.9}\n");
+  INFO(good.output);
+  CHECK(good.status == 0);
+  auto r = check(dir, std::string(kHead) + "records:\n  \"x.*.promo\": {A: 192.0.2.9}\n");
   INFO(r.output);
   CHECK(r.status == 1);
-  CHECK_THAT(r.output, Catch::Contains("wildcard owner *.promo.example.test.: wildcards are not supported yet"));
+  CHECK_THAT(r.output, Catch::Contains("owner x.*.promo.example.test.: a '*' label is a wildcard only as the leftmost "
+                                       "label (RFC 4592)"));
 }
 
 TEST_CASE("one bad value in a check gives one error, not one per pool using it", "[e2e][check][regression]") {

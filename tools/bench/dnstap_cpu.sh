@@ -49,7 +49,7 @@ measure() {  # MODE ROUND: one daemon, each kind once
   (cd "$OUT" && exec "$BUILD/tools/lodestar" -c "$OUT/lodestar.yaml" 2>"$OUT/daemon.log") &
   PID=$!
   for _ in $(seq 1 100); do
-    kdig @127.0.0.1 -p "$PORT" +time=1 +tries=1 gtm.example.test SOA >/dev/null 2>&1 && break
+    kdig @127.0.0.1 -p "$PORT" +time=1 +retry=0 gtm.example.test SOA >/dev/null 2>&1 && break
     sleep 0.1
   done
   for kind in "${KINDS[@]}"; do

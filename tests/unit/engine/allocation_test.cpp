@@ -232,6 +232,34 @@ TEST_CASE("the answer path allocates nothing for DO=1 answers of a signed zone o
   CHECK(stats.signatureHits.value() >= 2000 * 4);
 }
 
+TEST_CASE("the answer path allocates nothing for wildcard answers", "[engine][alloc][wildcard]") {
+  test::TempDir dir;
+  dir.write("wild.test.yaml", "zone: wild.test\nsoa: {serial: 1}\nnameservers: {ns1: 192.0.2.53}\n"
+                              "regions: {east: ~, west: ~}\npools:\n  web: {regions: {east: [192.0.2.10], west: [192.0.2.20]}}\n"
+                              "records:\n  \"*.cdn\": {A: 192.0.2.50}\n  \"*.alias\": {CNAME: x.cdn}\n"
+                              "  \"*.edge\": {steer: {policy: failover, pool: web, order: [east, west]}}\n");
+  yaml::Diagnostics diags;
+  auto view = zones::loadView({dir.path() + "/wild.test.yaml"}, nullptr, diags);
+  INFO(diags.report());
+  REQUIRE(view);
+  auto q = [](const char* name, uint16_t type) { return QueryBuilder().name(name).type(type).withEdns(1232).bytes(); };
+  const std::vector<Bytes> queries = {q("a.cdn.wild.test.", 1), q("a.b.cdn.wild.test.", 28), q("a.alias.wild.test.", 1),
+                                      q("a.edge.wild.test.", 1), q("nothing.wild.test.", 1)};
+  engine::QueryStats stats;
+  engine::Pipeline pipeline(stats);
+  static uint8_t out[65535];
+  const engine::Client client{wire::Address::parse("192.0.2.1").value(), engine::Transport::Udp, 0, nullptr};
+  const uint64_t before = gAllocations.load();
+  size_t answered = 0;
+  for (int round = 0; round < 2000; ++round)
+    for (const Bytes& query : queries) {
+      engine::AnswerContext a(query.data(), query.size(), client, out, sizeof out);
+      answered += engine::answerQuery(a, *view, pipeline) > 0;
+    }
+  CHECK(gAllocations.load() - before == 0);
+  CHECK(answered == 2000 * queries.size());
+}
+
 TEST_CASE("the answer path allocates nothing with rate limiting and cookies on, a cookie valid or not",
           "[engine][alloc][rrl][cookies]") {
   zones::LoadedView loaded = test::steeredView();

@@ -70,6 +70,9 @@ if [ "$SERVER" = lodestar ]; then
   ksk=$(cd "$OUT/zones" && ldns-keygen -a ECDSAP256SHA256 -k gtm.example.test)
   zsk=$(cd "$OUT/zones" && ldns-keygen -a ECDSAP256SHA256 gtm.example.test)
   printf 'dnssec:\n  keys: [%s, %s]\n' "$ksk" "$zsk" >>"$OUT/zones/gtm.example.test.yaml"
+  # A wildcard (RFC 4592), in a zone of its own: a signed zone has none yet.
+  printf 'zone: wild.example.test\nsoa: {serial: 1}\nnameservers: {ns1: 127.0.0.1}\nrecords:\n  "*.cdn": {A: 192.0.2.50}\n' \
+    >"$OUT/zones/wild.example.test.yaml"
 fi
 "$BUILD/tools/lodestar-geodb" build "$ROOT/examples/geo/demo-networks.csv" -o "$OUT/demo.mmdb" >/dev/null
 cat >"$OUT/lodestar.yaml" <<YAML
@@ -99,6 +102,8 @@ KINDS=(
 )
 # A signed steered answer in steady state: its signature from the worker's cache (gdnsd signs nothing).
 [ "$SERVER" = lodestar ] && KINDS+=("steered_a_ecs_do|www.gtm.example.test A|198.51.100.0/24|noerror|do")
+# A name that does not exist, answered by its closest encloser's wildcard.
+[ "$SERVER" = lodestar ] && KINDS+=("wildcard_a|img.cdn.wild.example.test A|-|noerror")
 # With limits: a client with a valid server cookie (the cookie checked, rate limiting skipped);
 # held to steered_a_ecs's figure.
 [ "$LIMITS" = 1 ] && KINDS+=("steered_a_ecs_cookie|www.gtm.example.test A|198.51.100.0/24|noerror|cookie")
@@ -117,7 +122,7 @@ else
 fi
 PID=$!
 for _ in $(seq 1 120); do
-  kdig @127.0.0.1 -p "$PORT" +time=1 +tries=1 gtm.example.test SOA >/dev/null 2>&1 && break
+  kdig @127.0.0.1 -p "$PORT" +time=1 +retry=0 gtm.example.test SOA >/dev/null 2>&1 && break
   sleep 0.5
 done
 kdig @127.0.0.1 -p "$PORT" +time=2 gtm.example.test SOA | grep -q 'status: NOERROR' || {
@@ -136,6 +141,7 @@ check_answer mail.gtm.example.test A 'mail.gtm.example.test.\s+300\s+IN\s+A\s+19
 check_answer nope.gtm.example.test A 'status: NXDOMAIN'
 [ "$SERVER" = lodestar ] &&
   check_answer www.gtm.example.test A 'www.gtm.example.test.\s+30\s+IN\s+RRSIG\s+A 13 4 30' 198.51.100.0/24 +dnssec
+[ "$SERVER" = lodestar ] && check_answer img.cdn.wild.example.test A 'img.cdn.wild.example.test.\s+3600\s+IN\s+A\s+192.0.2.50'
 if [ "$SERVER" = gdnsd ]; then  # gdnsd does not follow a CNAME inside its zone
   check_answer alias.gtm.example.test A 'alias.gtm.example.test.\s+300\s+IN\s+CNAME\s+static.gtm.example.test.'
 else

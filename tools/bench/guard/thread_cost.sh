@@ -27,7 +27,7 @@ printf 'listen: [127.0.0.1:%s]\nworkers: 1\nzones: [zones/]\ngeo: {database: dem
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
-  kdig @127.0.0.1 -p "$PORT" +time=1 +tries=1 gtm.example.test SOA >/dev/null 2>&1 && break
+  kdig @127.0.0.1 -p "$PORT" +time=1 +retry=0 gtm.example.test SOA >/dev/null 2>&1 && break
   sleep 0.5
 done
 # dnstap's records dropped so far (a full ring): a window that dropped some measured the drop,
