@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "dns/engine/region_choice.hpp"
 
@@ -95,24 +96,42 @@ std::string decisionKeys(const zones::View& view, const zones::SteeredRecord& re
   return "nearest: " + text;
 }
 
+namespace {
+
+// The decisions some address reaches, per tree: records with one policy and map share their
+// tree, and walking a big database's tree once per record cost seconds of the control loop.
+using DecisionsByTree = std::unordered_map<const geo::DecisionTree*, std::vector<uint32_t>>;
+
+std::vector<ClientGroup> groupsOf(const zones::View& view, const zones::Zone& zone, DecisionsByTree& used) {
+  std::vector<ClientGroup> groups;
+  for (const auto& rec : zone.steered()) {
+    std::vector<uint32_t> decisions{0};
+    if (rec->tree && rec->policy != zones::PolicyKind::Weighted && rec->policy != zones::PolicyKind::All) {
+      auto [at, fresh] = used.try_emplace(rec->tree.get());
+      if (fresh) at->second = rec->tree->decisionsUsed();
+      decisions = at->second;
+    }
+    for (uint32_t d : decisions)
+      if (d < rec->orders->size()) groups.push_back({rec.get(), d, groupLabel(view, *rec, d)});
+  }
+  return groups;
+}
+
+}  // namespace
+
 std::vector<ClientGroup> clientGroups(const zones::View& view) {
+  DecisionsByTree used;
   std::vector<ClientGroup> groups;
   for (const auto& zone : view.zones()) {
-    auto of = clientGroups(view, *zone);
+    auto of = groupsOf(view, *zone, used);
     groups.insert(groups.end(), std::make_move_iterator(of.begin()), std::make_move_iterator(of.end()));
   }
   return groups;
 }
 
 std::vector<ClientGroup> clientGroups(const zones::View& view, const zones::Zone& zone) {
-  std::vector<ClientGroup> groups;
-  for (const auto& rec : zone.steered()) {
-    std::vector<uint32_t> decisions = rec->tree ? rec->tree->decisionsUsed() : std::vector<uint32_t>{0};
-    if (rec->policy == zones::PolicyKind::Weighted || rec->policy == zones::PolicyKind::All) decisions = {0};
-    for (uint32_t d : decisions)
-      if (d < rec->orders->size()) groups.push_back({rec.get(), d, groupLabel(view, *rec, d)});
-  }
-  return groups;
+  DecisionsByTree used;
+  return groupsOf(view, zone, used);
 }
 
 Outcome outcomeOf(const ClientGroup& group, const zones::View& view, const WhatIfHealth& health) {

@@ -10,6 +10,7 @@
 #include "dns/wire/constants.hpp"
 #include "dns/wire/query_encoder.hpp"
 #include "geo/area_samples.hpp"
+#include "dns/wire/name_text.hpp"
 #include "zones/record_text.hpp"
 
 namespace lodestar::server {
@@ -58,8 +59,9 @@ DrillPlan planDrill(const zones::View& view, const AdminState& before, int64_t n
   std::vector<std::string> unchanged;
   struct Taker {
     std::set<std::string> areas, records;
-    size_t clients = 0;
-    std::map<std::string, uint32_t> capacity;  // by pool
+    std::set<std::string> clients;               // the sampled addresses it takes (each once)
+    std::map<std::string, uint32_t> capacity;    // by "pool (zone)": pool names are per zone file
+    bool failOpen = false;                       // some take it only because nothing is usable
   };
   std::map<std::string, Taker> takers;
   uint32_t ttl = 0;
@@ -71,26 +73,31 @@ DrillPlan planDrill(const zones::View& view, const AdminState& before, int64_t n
         const bool v6 = !rec->pool->answersFamily[0];
         std::map<Way, size_t> ways;
         const wire::Address* moved = nullptr;
+        std::vector<std::string> movedTo;
         for (const auto& who : area.addresses) {
           Outcome from = predictFor(view, was, *rec, who, v6, 0), to = predictFor(view, will, *rec, who, v6, 0);
           if (from == to) continue;
           ++ways[{from.regions, to.regions, to.failOpen}];
-          if (!moved) moved = &who;
-        }
-        for (const auto& [way, clients] : ways) {
-          records.push_back({{"record", rec->name}, {"from", way.from}, {"to", way.to}, {"fail_open", way.failOpen},
-                             {"clients", clients}});
-          for (const auto& to : way.to) {
-            Taker& t = takers[to];
+          for (const auto& name : to.regions) {
+            Taker& t = takers[name];
             t.areas.insert(area.country);
             t.records.insert(rec->name);
-            t.clients += clients;
-            t.capacity[rec->pool->name] = capacityOf(view, *rec, to);
+            t.clients.insert(who.toString());
+            t.capacity[rec->pool->name + " (" + wire::nameToText(zone->apex()) + ")"] = capacityOf(view, *rec, name);
+            t.failOpen = t.failOpen || to.failOpen;
+          }
+          if (!moved) {
+            moved = &who;
+            movedTo = to.regions;
           }
         }
+        for (const auto& [way, clients] : ways)
+          records.push_back({{"record", rec->name}, {"from", way.from}, {"to", way.to}, {"fail_open", way.failOpen},
+                             {"clients", clients}});
         if (moved) {
           ttl = std::max(ttl, rec->ttl);
-          if (plan.probes.size() < 8) plan.probes.push_back({rec->name, uint16_t(v6 ? 28 : 1), *moved, area.country});
+          if (plan.probes.size() < kMostProbes)
+            plan.probes.push_back({rec->name, uint16_t(v6 ? 28 : 1), *moved, area.country, movedTo});
         }
       }
     if (records.empty()) {
@@ -107,8 +114,8 @@ DrillPlan planDrill(const zones::View& view, const AdminState& before, int64_t n
   r["areas_unchanged"] = unchanged;
   nlohmann::json took = nlohmann::json::array();
   for (const auto& [name, t] : takers)
-    took.push_back({{"region", name}, {"areas", t.areas}, {"records", t.records}, {"clients_sampled", t.clients},
-                    {"capacity", t.capacity}});
+    took.push_back({{"region", name}, {"areas", t.areas}, {"records", t.records}, {"clients_sampled", t.clients.size()},
+                    {"capacity", t.capacity}, {"fail_open", t.failOpen}});
   r["took"] = took;
   // Answers given before the change stay in resolvers' caches this long at most.
   for (const auto& m : r["moves"]) {
@@ -120,7 +127,7 @@ DrillPlan planDrill(const zones::View& view, const AdminState& before, int64_t n
   return plan;
 }
 
-ProbeCheck askProbes(const zones::View& view, const std::vector<DrillProbe>& probes, const std::string& region) {
+ProbeCheck askProbes(const zones::View& view, const std::vector<DrillProbe>& probes) {
   ProbeCheck check;
   std::vector<uint8_t> out(65535);
   engine::QueryStats stats;
@@ -138,16 +145,14 @@ ProbeCheck askProbes(const zones::View& view, const std::vector<DrillProbe>& pro
     engine::Client c{p.client, engine::Transport::Tcp, 0};
     engine::AnswerContext a(query.data(), query.size(), c, out.data(), out.size());
     engine::answerQuery(a, view, pipeline);
-    nlohmann::json regions = nlohmann::json::array();
-    bool fromRegion = false;
+    std::vector<std::string> regions;
     if (a.steering.record)
-      for (unsigned i = 0; i < a.steering.regionCount; ++i) {
-        const std::string& n = view.regions()[a.steering.regions[i]].name;
-        regions.push_back(n);
-        fromRegion = fromRegion || n == region;
-      }
-    check.moved += !fromRegion;
-    check.answers.push_back({{"record", p.record}, {"area", p.area}, {"client", p.client.toString()}, {"regions", regions}});
+      for (unsigned i = 0; i < a.steering.regionCount; ++i) regions.push_back(view.regions()[a.steering.regions[i]].name);
+    // As predicted: off the region, or on it only where the prediction says it fails open there.
+    const bool asPredicted = regions == p.expected;
+    check.moved += asPredicted;
+    check.answers.push_back({{"record", p.record}, {"area", p.area}, {"client", p.client.toString()},
+                             {"regions", regions}, {"expected", p.expected}, {"as_predicted", asPredicted}});
   }
   return check;
 }

@@ -24,7 +24,12 @@ struct DrillProbe {
   uint16_t type = 1;   // A, or AAAA for a pool with IPv6 endpoints only
   wire::Address client;
   std::string area;
+  std::vector<std::string> expected;  // the regions predicted while the region is down
 };
+
+/// The moved samples asked again once the region is down: one per area and record, this many
+/// at most (each is one answer on the control thread, every few milliseconds until they moved).
+inline constexpr size_t kMostProbes = 8;
 
 struct DrillPlan {
   nlohmann::json report;  // areas, where their answers go, which regions take them, the TTL
@@ -37,12 +42,13 @@ struct DrillPlan {
 DrillPlan planDrill(const zones::View& view, const AdminState& before, int64_t now, const std::string& region,
                     size_t perArea);
 
-/// Asks the answer path (as a worker answers, the probe's address as the ECS subnet) whether
-/// each probe is still answered from `region`: the probes that moved, and each answer.
+/// Asks the answer path (as a worker answers, the probe's address as the ECS subnet) what
+/// each probe gets now: those answered as predicted (moved off the region, or failing open
+/// as predicted), and each answer.
 struct ProbeCheck {
   size_t moved = 0;
-  nlohmann::json answers = nlohmann::json::array();  // {record, area, client, regions}
+  nlohmann::json answers = nlohmann::json::array();  // {record, area, client, regions, expected, as_predicted}
 };
-ProbeCheck askProbes(const zones::View& view, const std::vector<DrillProbe>& probes, const std::string& region);
+ProbeCheck askProbes(const zones::View& view, const std::vector<DrillProbe>& probes);
 
 }  // namespace lodestar::server

@@ -13,29 +13,27 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Asks the answer path until every probe has left the region, or kAskFor has passed.
+// Asks the answer path until every probe is answered as predicted, or kAskFor has passed.
 struct Asking : std::enable_shared_from_this<Asking> {
   loop::EventLoop& loop;
   DrillCommand::CurrentView view;
   std::vector<DrillProbe> probes;
-  std::string region;
   Clock::time_point started;
   nlohmann::json report;
   ControlServer::Reply reply;
 
-  Asking(loop::EventLoop& l, DrillCommand::CurrentView v, std::vector<DrillProbe> p, std::string r, Clock::time_point s,
+  Asking(loop::EventLoop& l, DrillCommand::CurrentView v, std::vector<DrillProbe> p, Clock::time_point s,
          nlohmann::json rep, ControlServer::Reply done)
-      : loop(l), view(std::move(v)), probes(std::move(p)), region(std::move(r)), started(s), report(std::move(rep)),
-        reply(std::move(done)) {}
+      : loop(l), view(std::move(v)), probes(std::move(p)), started(s), report(std::move(rep)), reply(std::move(done)) {}
 
   void ask() {
-    const ProbeCheck check = askProbes(view(), probes, region);
+    const ProbeCheck check = askProbes(view(), probes);
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
     if (check.moved == probes.size() || elapsed >= DrillCommand::kAskFor) {
       report["answers_checked"] = check.answers;
       report["answers_moved"] = check.moved;
       if (check.moved == probes.size()) report["answers_changed_ms"] = elapsed.count();
-      else report["answers_changed_ms"] = nullptr;  // the printer says which still answer from the region
+      else report["answers_changed_ms"] = nullptr;  // the printer says which are not as predicted
       return reply(control::success(report));
     }
     loop.after(DrillCommand::kAskEvery, [self = shared_from_this()] { self->ask(); });
@@ -60,9 +58,18 @@ void DrillCommand::run(const nlohmann::json& args, uid_t uid, const ControlServe
     return reply(control::failure("unknown region '" + region + "' (known: " + (known.empty() ? "none" : known) + ")"));
   }
   const bool dryRun = args.value("dry_run", false);
-  const int64_t now = unixNow();
+  const AdminState effective = effective_();
+  // A drill of a region that is down already would rehearse nothing, and undrain (the way to
+  // end a drill early) would also end the operator's own drain or window of it.
+  int64_t now = unixNow();
+  if (const auto drains = effective.effectiveDrains(now); drains.count(region))
+    return reply(control::failure(region + " is drained already" +
+                                  (drains.at(region).reason.empty() ? "" : " (" + drains.at(region).reason + ")") +
+                                  ": a drill would change nothing; undrain it first, or drill another region"));
+  DrillPlan plan = planDrill(view, effective, now, region, static_cast<size_t>(sample));
+  // The window and the answers' timing start after the planning, which may take a while.
+  now = unixNow();
   const auto started = Clock::now();
-  DrillPlan plan = planDrill(view, effective_(), now, region, static_cast<size_t>(sample));
   plan.report["dry_run"] = dryRun;
   plan.report["start"] = now;
   plan.report["end"] = now + seconds;
@@ -78,7 +85,7 @@ void DrillCommand::run(const nlohmann::json& args, uid_t uid, const ControlServe
   auto shared = std::make_shared<DrillPlan>(std::move(plan));
   // The callback outlives this object (a row of the daemon's table makes one per request).
   execute_("drain", drain, uid,
-           [&loop = loop_, view = view_, shared, region, dryRun, started, reply](const nlohmann::json& response) {
+           [&loop = loop_, view = view_, shared, dryRun, started, reply](const nlohmann::json& response) {
     nlohmann::json report = std::move(shared->report);
     report["drain"] = response.contains("result") ? response["result"] : nlohmann::json::object();
     if (!response.value("ok", false)) {
@@ -89,7 +96,7 @@ void DrillCommand::run(const nlohmann::json& args, uid_t uid, const ControlServe
       return reply(out);
     }
     if (dryRun) return reply(control::success(report));
-    std::make_shared<Asking>(loop, view, std::move(shared->probes), region, started, std::move(report), reply)->ask();
+    std::make_shared<Asking>(loop, view, std::move(shared->probes), started, std::move(report), reply)->ask();
   });
 }
 

@@ -63,10 +63,11 @@ TEST_CASE("drill: the report names each area and where it went, answers change a
   CHECK_THAT(drill.output, Catch::Contains("drill eu-west: down from "));
   CHECK_THAT(drill.output, Catch::Contains("lodestar ends it on time, whatever happens to this tool"));
   CHECK_THAT(drill.output, Catch::Contains("answers: changed on this node "));
+  CHECK_THAT(drill.output, Catch::Contains(" ms after the change was made (the answer path asked for 2 sampled clients)"));
   // Germany's clients (the demo's EU network) leave eu-west for the next region of their map.
   CHECK_THAT(drill.output, Catch::Contains("DE (EU)  www.gtm.example.test.  eu-west -> us-east"));
   CHECK_THAT(drill.output, Catch::Contains("us-east: "));
-  CHECK_THAT(drill.output, Catch::Contains("(capacity 1 in pool web)"));
+  CHECK_THAT(drill.output, Catch::Contains("us-east: 2 sampled clients from DE (capacity 1 in pool web (gtm.example.test.))"));
   CHECK_THAT(drill.output, Catch::Contains("keep their answers: JP, US"));
   CHECK_THAT(drill.output, Catch::Contains("resolvers keep answers given before for up to 30 s"));
   // The window is in status, and the audit log says it was a drill.
@@ -133,4 +134,30 @@ TEST_CASE("drill: the tool gone mid-request and the daemon killed and restarted 
   CHECK(back >= std::chrono::milliseconds(5000));
   CHECK(back <= std::chrono::milliseconds(8000));
   CHECK_THAT(demo.daemon().log(), Catch::Contains("maintenance windows now drain: none"));
+}
+
+TEST_CASE("drill: a region drained already is refused; one that leaves clients failing open needs --force and is "
+          "reported as predicted",
+          "[e2e][admin][drill]") {
+  DemoFixture demo;
+  REQUIRE(ctl(demo, "drain eu-west --reason upgrade").status == 0);
+  auto again = ctl(demo, "drill eu-west --for 1m");
+  CHECK(again.status == 1);
+  CHECK_THAT(again.output, Catch::Contains("eu-west is drained already (upgrade): a drill would change nothing"));
+  REQUIRE(ctl(demo, "undrain eu-west").status == 0);
+
+  // With the other two regions down, losing eu-west leaves Germany's clients nothing usable.
+  REQUIRE(ctl(demo, "drain us-east --force").status == 0);
+  REQUIRE(ctl(demo, "drain ap-northeast --force").status == 0);
+  auto refused = ctl(demo, "drill eu-west --for 1m");
+  CHECK(refused.status == 1);
+  CHECK_THAT(refused.output, Catch::Contains("without a usable region"));
+  const auto asked = Clock::now();
+  auto forced = ctl(demo, "drill eu-west --for 1m --force");
+  INFO(forced.output);
+  CHECK(forced.status == 0);
+  // Failing open, they are answered as predicted at once: no wait for answers that never move.
+  CHECK(Clock::now() - asked < std::chrono::seconds(3));
+  CHECK_THAT(forced.output, Catch::Contains("answers: changed on this node "));
+  CHECK_THAT(forced.output, Catch::Contains("[FAIL OPEN: no usable region left]"));
 }

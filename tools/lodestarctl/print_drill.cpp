@@ -46,6 +46,7 @@ void printAreas(const nlohmann::json& r) {
     for (const auto& [pool, c] : t.at("capacity").items())
       capacity += (capacity.empty() ? "" : ", ") + std::to_string(integer(c)) + " in pool " + pool;
     if (!capacity.empty()) std::cout << " (capacity " << capacity << ")";
+    if (t.value("fail_open", false)) std::cout << "  [some only because no region is usable: they fail open]";
     std::cout << "\n";
   }
 }
@@ -64,21 +65,24 @@ void printDrill(const nlohmann::json& r) {
     const auto& changed = r.at("answers_changed_ms");
     if (changed.is_null())
       std::cout << "answers: " << integer(r, "answers_moved") << " of " << r.at("answers_checked").size()
-                << " sampled clients left " << region << " on this node within the time asked; still answered from it:\n";
+                << " sampled clients were answered as predicted on this node within the time asked; not these:\n";
     else if (r.at("answers_checked").empty())
-      std::cout << "answers: no sampled client is answered from " << region << "\n";
+      std::cout << "answers: no sampled client's answer changes\n";
     else
-      std::cout << "answers: changed on this node " << integer(changed) << " ms after the request (the answer path "
-                << "asked for " << r.at("answers_checked").size() << " sampled clients)\n";
+      std::cout << "answers: changed on this node " << integer(changed) << " ms after the change was made (the answer "
+                << "path asked for " << r.at("answers_checked").size() << " sampled clients)\n";
     if (changed.is_null())
       for (const auto& a : r.at("answers_checked"))
-        std::cout << "  " << a.at("record").get<std::string>() << " for " << a.at("client").get<std::string>() << " ("
-                  << a.at("area").get<std::string>() << "): " << joined(a.at("regions")) << "\n";
+        if (!a.value("as_predicted", false))
+          std::cout << "  " << a.at("record").get<std::string>() << " for " << a.at("client").get<std::string>() << " ("
+                    << a.at("area").get<std::string>() << "): " << joined(a.at("regions")) << ", predicted "
+                    << joined(a.at("expected")) << "\n";
     const auto& drain = r.at("drain");
     if (drain.contains("acknowledged")) {
       const auto& ack = drain.at("acknowledged");
       std::cout << "cluster: " << (ack.value("complete", false) ? "applied on " : "committed; applied on ")
                 << joined(ack.at("applied_on"), "no node");
+      if (ack.value("complete", false) && ack.contains("ms")) std::cout << " in " << integer(ack, "ms") << " ms";
       if (ack.contains("not_applied"))
         for (const auto& m : ack.at("not_applied")) std::cout << "; " << m.value("why", m.value("node", std::string()));
       std::cout << "\n";
