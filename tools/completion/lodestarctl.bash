@@ -6,7 +6,7 @@ _lodestarctl() {
   local cur prev words cword
   _init_completion || return
 
-  local commands="reload check ping status history drain undrain drill explain dnssec export stats force-down force-up auto"
+  local commands="reload check ping status history drain undrain drill explain dnssec export check-delegation stats force-down force-up auto"
   local global="-c --config -s --socket --json -h --help -V --version"
 
   case $prev in
@@ -14,7 +14,7 @@ _lodestarctl() {
       _filedir
       return
       ;;
-    -n | --limit | --reason | --at | --for | --client | --ecs | --sample)
+    -n | --limit | --reason | --at | --for | --client | --ecs | --sample | --parent-ns | --port)
       return  # a value of the operator's own
       ;;
   esac
@@ -43,6 +43,7 @@ _lodestarctl() {
     drill) flags="--for --sample --reason --dry-run --force --local" ;;
     explain) flags="--client --ecs" ;;
     export) flags="--client --nsec-chain" ;;
+    check-delegation) flags="--parent-ns --port" ;;
     force-down | force-up | auto) flags="--reason --force --dry-run --local" ;;
   esac
 

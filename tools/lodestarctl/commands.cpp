@@ -7,6 +7,7 @@
 #include "dns/wire/duration.hpp"
 #include "dns/wire/rr_type.hpp"
 #include "dns/wire/utc_time.hpp"
+#include "tools/lodestarctl/check_delegation_query.hpp"
 #include "tools/lodestarctl/printers.hpp"
 
 namespace lodestarctl {
@@ -187,6 +188,38 @@ BuildRequest setupExport(CLI::App& sub) {
   };
 }
 
+// check-delegation ZONE [--parent-ns ADDR]... [--port N]: checked here, so the addresses are too.
+BuildRequest setupCheckDelegation(CLI::App& sub) {
+  struct Options {
+    std::string zone;
+    std::vector<std::string> parents;
+    uint16_t port = 53;
+  };
+  auto o = std::make_shared<Options>();
+  sub.add_option("zone", o->zone, "the delegated zone, e.g. gtm.example.com")->required();
+  sub.add_option("--parent-ns", o->parents,
+                 "a server of the parent zone: ADDR, ADDR:PORT or [IPv6]:PORT (repeatable; default: found through "
+                 "the system resolver)")
+      ->allow_extra_args(false);  // one address each time: the zone may follow it
+  sub.add_option("--port", o->port, "the port the zone's own nameservers are asked on (default 53)")
+      ->check(CLI::Range(1, 65535));
+  return [o](std::string& error) -> std::optional<Request> {
+    Request r{"check-delegation", {{"zone", o->zone}, {"parents", nlohmann::json::array()}, {"port", o->port}}};
+    ldns_rdf* name = ldns_dname_new_frm_str(o->zone.c_str());
+    if (!name) {
+      error = "'" + o->zone + "' is not a domain name";
+      return std::nullopt;
+    }
+    ldns_rdf_deep_free(name);
+    for (const auto& p : o->parents) {
+      const auto a = delegation::parseServerAddress(p, 53, error);
+      if (!a) return std::nullopt;
+      r.args["parents"].push_back({{"address", a->host}, {"port", a->port}});
+    }
+    return r;
+  };
+}
+
 // force-down, force-up and auto: the protocol's force with a state.
 std::function<BuildRequest(CLI::App&)> setupForce(const std::string& state) {
   return [state](CLI::App& sub) -> BuildRequest {
@@ -233,6 +266,10 @@ const std::vector<Subcommand>& subcommands() {
        setupDnssec, [](const Request& sent, const nlohmann::json& r) { printDnssec(sent.show, r); }},
       {"export", "the zone's data as RFC 1035 text: static sets, each steered name's answer for --client, signatures",
        setupExport, [](const Request& sent, const nlohmann::json& r) { printExport(sent, r); }},
+      {"check-delegation",
+       "ask the parent for ZONE's delegation and each nameserver for SOA and NS over UDP and TCP; name what does "
+       "not match (NS set, glue, serials, lame servers, EDNS, ECS echo, TCP, TTLs slower than the health checks)",
+       setupCheckDelegation, nullptr, runCheckDelegation},
       {"stats", "query counters by rcode, type and zone, answers per region and record, reloads", plain("stats"),
        [](const Request&, const nlohmann::json& r) { printStats(r); }},
       {"force-down", forceHelp("force-down"), setupForce("down"), printOutcomeOf},

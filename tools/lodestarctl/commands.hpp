@@ -1,5 +1,5 @@
 // lodestarctl's subcommands as one table: a subcommand is a row {name, setup, printer}, and
-// adding one touches only that table (and the daemon's, dns/server/daemon.cpp).
+// adding one touches only that table (and the daemon's, dns/server/daemon.cpp, unless it runs here).
 #pragma once
 
 #include <functional>
@@ -19,6 +19,9 @@ struct Request {
   std::string show = {};  // what of the result its printer shows (`dnssec ds` or `keys`): never sent
 };
 
+/// A local command's way to ask the daemon: the result of `sent`, or nullopt with why.
+using AskDaemon = std::function<std::optional<nlohmann::json>(const Request& sent, std::string& why)>;
+
 /// Once the command line is parsed: the request, or nullopt with a usage error in `error`.
 using BuildRequest = std::function<std::optional<Request>(std::string& error)>;
 
@@ -29,6 +32,9 @@ struct Subcommand {
   std::function<BuildRequest(CLI::App& sub)> setup;
   /// Prints a successful result.
   std::function<void(const Request& sent, const nlohmann::json& result)> print;
+  /// Set for a command that does its work here (check-delegation asks DNS servers itself):
+  /// runs it with `--json` and returns the exit code; the daemon is asked only through `ask`.
+  std::function<int(const Request& sent, const AskDaemon& ask, bool json)> run = nullptr;
 };
 
 /// Every subcommand, in the order `--help` lists them.

@@ -1,5 +1,5 @@
 // lodestarctl: the operator's tool; parses its command line and sends the subcommand's request
-// (commands.hpp) to the daemon's control socket.
+// (commands.hpp) to the daemon's control socket, or runs a command that works here (its `run`).
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -28,16 +28,23 @@ bool notAppliedEverywhere(const nlohmann::json& response) {
   return complete != a->end() && complete->is_boolean() && !complete->get<bool>();
 }
 
-std::string socketFrom(const std::string& config, const std::string& socket) {
+// `quiet`: why there is no socket goes there instead of stderr (a local command can do without it).
+std::string socketFrom(const std::string& config, const std::string& socket, std::string* quiet = nullptr) {
   if (!socket.empty()) return socket;
   lodestar::yaml::Diagnostics diags;
   auto c = lodestar::config::loadServerConfig(config, diags);
   if (!c) {
-    std::cerr << diags.report() << "lodestarctl: cannot find the control socket: " << config
-              << " has the errors above (fix them, or give the socket with -s PATH)\n";
+    if (quiet) *quiet = "cannot find the control socket: " + config + " cannot be read or has errors";
+    else
+      std::cerr << diags.report() << "lodestarctl: cannot find the control socket: " << config
+                << " has the errors above (fix them, or give the socket with -s PATH)\n";
     return {};
   }
-  if (c->controlSocket.empty()) std::cerr << config << ": no control_socket is configured\n";
+  if (c->controlSocket.empty()) {
+    const std::string why = config + ": no control_socket is configured";
+    if (quiet) *quiet = why;
+    else std::cerr << why << "\n";
+  }
   return c->controlSocket;
 }
 
@@ -130,9 +137,6 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : kUsage;
   }
-  std::string path = socketFrom(config, socket);
-  if (path.empty()) return kUsage;
-
   size_t chosen = 0;
   while (chosen + 1 < subs.size() && !subs[chosen].second->parsed()) ++chosen;
   std::string error;
@@ -141,6 +145,25 @@ int main(int argc, char** argv) {
     std::cerr << "lodestarctl: " << error << "\n";
     return kUsage;
   }
+  if (const auto& run = subs[chosen].first->run) {
+    // A local command: the daemon only when it asks, and its absence is no error here.
+    const lodestarctl::AskDaemon ask = [&](const lodestarctl::Request& r, std::string& why) -> std::optional<nlohmann::json> {
+      const std::string path = socketFrom(config, socket, &why);
+      if (path.empty()) return std::nullopt;
+      auto response = lodestar::control::request(path, r.command, r.args, why);
+      if (!response) return std::nullopt;
+      const auto ok = response->find("ok"), result = response->find("result");
+      if (ok == response->end() || *ok != true || result == response->end()) {
+        const auto e = response->find("error");
+        why = e != response->end() && e->is_string() ? e->get<std::string>() : "the daemon refused " + r.command;
+        return std::nullopt;
+      }
+      return *result;
+    };
+    return run(*sent, ask, json);
+  }
+  std::string path = socketFrom(config, socket);
+  if (path.empty()) return kUsage;
   auto response = lodestar::control::request(path, sent->command, sent->args, error);
   if (!response) {
     std::cerr << "lodestarctl: " << error << "\n";

@@ -27,6 +27,9 @@ void printDnssec(const std::string& show, const nlohmann::json& result);
 void printSignedZones(const nlohmann::json& zones);
 /// `export`: the records as RFC 1035 text (rendered by ldns), steered ones marked.
 void printExport(const Request& sent, const nlohmann::json& result);
+/// `check-delegation`: asks the parent and the zone's servers, prints the findings (or JSON);
+/// returns the exit code (0 fine, 1 problems, 3 no parent server answers).
+int runCheckDelegation(const Request& sent, const AskDaemon& ask, bool json);
 /// `stats`: the counters.
 void printStats(const nlohmann::json& result);
 /// One line for `status`: the AF_XDP path on, or OFF and why.
