@@ -83,9 +83,11 @@ bool RateLimiter::exempt(const wire::Address& source) const noexcept {
 
 inline uint64_t RateLimiter::keyOf(const engine::AnswerContext& a, RateClass c) const noexcept {
   // The key: the client's prefix, the class, and what the bucket counts: answers with data
-  // (and NODATA) per name and type, as BIND and Knot count them, so a resolver asking for
-  // many names of one zone is not held back; NXDOMAIN, referrals and errors per zone, so a
-  // flood of random names fills one bucket. Hashed with this limiter's seed.
+  // (and NODATA) per node and type, as BIND and Knot count them per name, so a resolver
+  // asking for many names of one zone is not held back, while the names one wildcard answers
+  // share its node (a random-name flood on a wildcard is one bucket); NXDOMAIN, referrals and
+  // errors per zone, so a flood of random names fills one bucket. Hashed with this
+  // limiter's seed.
   const wire::Address& source = a.client->source;
   const bool v4 = source.family == wire::Family::IPv4;
   uint64_t words[2];
@@ -94,8 +96,9 @@ inline uint64_t RateLimiter::keyOf(const engine::AnswerContext& a, RateClass c) 
   words[0] &= mask[0];
   words[1] &= mask[1];
   // Multiply-and-fold: the seed makes where a key lands unknowable from outside.
-  // (The answer path sets a.query before this point, always.)
-  const uint64_t what = c == RateClass::Responses ? a.query->qnameHash ^ uint64_t(a.query->qtype) << 40
+  // (The answer path sets a.query, and a.node for every answer with data or NODATA, before
+  // this point; a node's address is its identity for the life of the view.)
+  const uint64_t what = c == RateClass::Responses ? reinterpret_cast<uintptr_t>(a.node) ^ uint64_t(a.query->qtype) << 48
                         : a.zone                              ? a.zone->statsSlot()
                                                               : 0xFFFF;
   return ((words[0] ^ seed_) * 0x9E3779B97F4A7C15ULL ^ words[1] * 0xD6E8FEB86659FD93ULL ^

@@ -1,6 +1,6 @@
 // Response rate limiting (RRL), as operators know it from BIND and Knot: answers over UDP to
 // one client prefix are limited per second, in separate buckets per answer class (answers
-// with data per name and type; NXDOMAIN, referrals and errors per zone),
+// with data per name and type, a wildcard's names as one; NXDOMAIN, referrals and errors per zone),
 // so a reflection attack that spoofs a victim's address sends the victim little. A limited
 // answer is dropped, except every `slip`-th, which goes out empty with TC=1 so a real client
 // behind that prefix retries over TCP (never limited) and gets its answer.

@@ -31,11 +31,13 @@ struct Outcome {
   int dropped = 0;    // nothing sent
 };
 
-// The kSignedTestZone data, unsigned: answers of every class.
+// The kSignedTestZone data, unsigned: answers of every class; and a wildcard of its own.
 std::unique_ptr<zones::View> plainView(const TempDir& dir) {
   dir.write("zone.yaml", kSignedTestZone);
+  dir.write("wild.yaml", "zone: wild.test\nsoa: {serial: 1}\nnameservers: {ns1: 192.0.2.1}\n"
+                         "records:\n  \"*.cdn\": {A: 192.0.2.50}\n  img.cdn: {A: 192.0.2.51}\n");
   yaml::Diagnostics diags;
-  auto view = zones::loadView({dir.path() + "/zone.yaml"}, nullptr, diags);
+  auto view = zones::loadView({dir.path() + "/zone.yaml", dir.path() + "/wild.yaml"}, nullptr, diags);
   INFO(diags.report());
   REQUIRE(view);
   return view;
@@ -228,6 +230,18 @@ TEST_CASE("rrl: answers with data are counted per name and type, NXDOMAIN per zo
   CHECK(l.send("198.51.100.20", "r1.signed.test.").answered == 1);
   CHECK(l.send("198.51.100.20", "r2.signed.test.").answered == 1);
   CHECK(l.send("198.51.100.20", "r3.signed.test.").answered == 0);
+}
+
+TEST_CASE("rrl: the names a wildcard answers share its bucket, so a random-name flood on it is one bucket",
+          "[rrl][wildcard]") {
+  Limited l(perSecond(2, 0));
+  fakeNow = 95'000;
+  CHECK(l.send("198.51.100.30", "r1.cdn.wild.test.").answered == 1);
+  CHECK(l.send("198.51.100.30", "r2.cdn.wild.test.").answered == 1);
+  CHECK(l.send("198.51.100.30", "r3.cdn.wild.test.").answered == 0);
+  CHECK(l.send("198.51.100.30", "r4.x.cdn.wild.test.").answered == 0);
+  // A name that exists beside it has its own.
+  CHECK(l.send("198.51.100.30", "img.cdn.wild.test.", 2).answered == 2);
 }
 
 TEST_CASE("rrl: an answer another stage finished (BADCOOKIE) is limited as an error", "[rrl][cookies]") {
