@@ -136,8 +136,8 @@ TEST_CASE("drill: the tool gone mid-request and the daemon killed and restarted 
   CHECK_THAT(demo.daemon().log(), Catch::Contains("maintenance windows now drain: none"));
 }
 
-TEST_CASE("drill: a region drained already is refused; one that leaves clients failing open needs --force and is "
-          "reported as predicted",
+TEST_CASE("drill: a region drained already is refused, and one that leaves clients failing open needs --force and "
+          "is reported as predicted",
           "[e2e][admin][drill]") {
   DemoFixture demo;
   REQUIRE(ctl(demo, "drain eu-west --reason upgrade").status == 0);
