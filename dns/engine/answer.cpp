@@ -302,6 +302,7 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
     a.zone = nullptr;
     a.node = nullptr;
     verdict = pipeline.cookieCheck(a, r);
+    ++stats.cookies[static_cast<size_t>(a.cookie.state) & (QueryStats::kCookieStates - 1)];
     a.query = nullptr;  // null again once answerQuery() returns (finishStaged sets it anew)
   }
 

@@ -38,6 +38,7 @@ void StatsTotals::add(const QueryStats& s, QueryPath path) noexcept {
     rateLimited[i] += s.rateLimited[i].value();
     rateSlipped[i] += s.rateSlipped[i].value();
   }
+  for (size_t i = 0; i < cookies.size(); ++i) cookies[i] += s.cookies[i].value();
   for (size_t i = 0; i < byRcode.size(); ++i) byRcode[i] += s.byRcode[i].value();
   for (size_t i = 0; i < byQtype.size(); ++i) byQtype[i] += s.byQtype[i].value();
   for (size_t i = 0; i < byRegion.size(); ++i) byRegion[i] += s.byRegion[i].value();

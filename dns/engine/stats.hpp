@@ -37,6 +37,10 @@ struct alignas(64) QueryStats {
   // empty with TC=1 instead (the slip).
   static constexpr size_t kRateClasses = 4;
   std::array<Counter, kRateClasses> rateLimited, rateSlipped;
+  // DNS cookies (RFC 7873), queries with a COOKIE option by what the cookie stage found
+  // (engine::CookieState: ClientOnly, Valid, Invalid; None for one the answer ignores).
+  static constexpr size_t kCookieStates = 4;
+  std::array<Counter, kCookieStates> cookies;
   static constexpr size_t kRcodeSlots = 32;  // a power of two: the rcode's slot is a mask, not a division
   static_assert((kRcodeSlots & (kRcodeSlots - 1)) == 0);
   std::array<Counter, kRcodeSlots> byRcode;  // extended rcodes up to BADVERS (16) and beyond
@@ -75,6 +79,7 @@ struct StatsTotals {
   uint64_t received = 0, dropped = 0, truncated = 0, withEcs = 0, failOpen = 0, unsent = 0;
   uint64_t signatureHits = 0, signaturesMade = 0, signingFailures = 0;
   std::array<uint64_t, QueryStats::kRateClasses> rateLimited{}, rateSlipped{};
+  std::array<uint64_t, QueryStats::kCookieStates> cookies{};
   std::array<uint64_t, kQueryPaths> byPath{};  // received, by QueryPath
   std::array<uint64_t, QueryStats::kRcodeSlots> byRcode{};
   std::array<uint64_t, 260> byQtype{};

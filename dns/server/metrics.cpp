@@ -90,6 +90,14 @@ void queries(PrometheusText& p, const Json& s) {
         for (const auto& [klass, n] : a->items())
           if (n.is_number_integer()) p.sample({{"class", klass}, {"action", action}}, whole(n));
   }
+  if (const auto c = s.find("cookies"); c != s.end() && c->is_object()) {
+    p.family("lodestar_cookie_queries_total", "counter",
+             "Queries with a DNS cookie (RFC 7873), by what the server found: a client cookie only, a valid "
+             "server cookie, an invalid one (wrong, too old, another client's), or one the answer ignores "
+             "(a malformed query, another EDNS version). BADCOOKIE answers are in lodestar_responses_total.");
+    for (const auto& [state, n] : c->items())
+      if (n.is_number_integer()) p.sample({{"state", state}}, whole(n));
+  }
   byKey(p, s, "by_rcode", "lodestar_responses_total", "rcode", "Answers by response code.");
   byKey(p, s, "by_qtype", "lodestar_queries_by_type_total", "qtype", "Queries by question type.");
   byKey(p, s, "by_zone", "lodestar_queries_by_zone_total", "zone",

@@ -5,6 +5,8 @@
 // from rate limiting.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -110,6 +112,19 @@ TEST_CASE("cookies: kdig +cookie gets a server cookie, version 1, and the same c
   CHECK(again.cookie == fromHex(hex));
   // No cookie asked: none given.
   CHECK(ask(demo.daemon(), QueryBuilder{}.name("www.gtm.example.test.").type(1).withEdns(1232)).cookie.empty());
+  // Counted: kdig's client cookie alone, then the valid one; and a forged one, invalid.
+  std::vector<uint8_t> forged = fromHex(hex);
+  forged.back() ^= 0xFF;
+  CHECK(ask(demo.daemon(), withCookie(forged)).cookie != forged);
+  const auto stats = runCommand(std::string(LODESTARCTL_BINARY) + " -c " + demo.dir().path() + "/lodestar.yaml stats --json");
+  INFO(stats.output);
+  const auto cookies = nlohmann::json::parse(stats.output)["result"]["cookies"];
+  CHECK(cookies["client_only"] == 1);
+  CHECK(cookies["valid"] == 1);
+  CHECK(cookies["invalid"] == 1);
+  const auto text = runCommand(std::string(LODESTARCTL_BINARY) + " -c " + demo.dir().path() + "/lodestar.yaml stats");
+  CHECK_THAT(text.output, Catch::Contains("cookies      1 valid server cookies, 1 client cookies only (given one), 1 "
+                                          "invalid (given a new one)"));
 }
 
 TEST_CASE("cookies: a cookie one node made is valid on another that shares the secrets, and a bad one is replaced",

@@ -37,6 +37,11 @@ void printStats(const nlohmann::json& s) {
     std::cout << "rate limit   " << dropped << " answers dropped, " << slipped << " sent empty with TC=1" << classes
               << (classes.empty() ? "" : ")") << "\n";
   }
+  if (s.contains("cookies") && s.at("cookies").is_object()) {
+    const nlohmann::json& c = s.at("cookies");
+    std::cout << "cookies      " << integer(c, "valid") << " valid server cookies, " << integer(c, "client_only")
+              << " client cookies only (given one), " << integer(c, "invalid") << " invalid (given a new one)\n";
+  }
   std::cout
             << "fail open    " << integer(s, "fail_open") << "  (no usable region: endpoints served whatever their health); records failing open now "
             << integer(s, "fail_open_records") << ", entered " << integer(s, "fail_open_entered") << " time(s)\n"
