@@ -64,7 +64,7 @@ RateLimiter::RateLimiter(const RateSettings& settings, engine::QueryStats& stats
       table_(settings.tableEntries),
       clock_(settings.clockMs ? RateClock(settings.clockMs) : RateClock::forThisMachine()),
       stats_(stats) {
-  seed_ = (uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
+  seed_ = settings.seed ? settings.seed : (uint64_t(std::random_device{}()) << 32) ^ std::random_device{}();
   hasExempt_ = !settings_.exempt.empty();
   // The prefixes as masks over the address's 16 bytes, in the bytes' own (network) order.
   for (auto [bits, out] : {std::pair{unsigned(settings_.prefixV4), maskV4_}, std::pair{unsigned(settings_.prefixV6), maskV6_}}) {

@@ -32,6 +32,7 @@ struct RateSettings {
   size_t tableEntries = 65536;
   std::vector<wire::Prefix> exempt;  // never limited (a monitoring network, say)
   uint32_t (*clockMs)() noexcept = nullptr;  // null: RateClock::forThisMachine() (tests set one)
+  uint64_t seed = 0;  // the key's hash seed; 0: from the kernel (tests set one, to be repeatable)
 };
 
 class RateLimiter final : public engine::Stage {

