@@ -1,0 +1,837 @@
+#!/usr/bin/env bash
+# Delegation, end to end (issue 29, "the delegation world"): a subdomain delegated to Lodestar the
+# way users do it, asked through the recursive resolvers the world runs. On loopback only:
+#
+#   127.54.0.1:53    NSD, serving an unsigned root "." and the parent "example.test.". The root
+#                    delegates example.test. directly to NSD itself (test. is an empty
+#                    non-terminal); the parent delegates gtm.example.test. to ns1 and ns2, with glue.
+#   127.54.0.2:53    Lodestar node 1 (ns1.gtm.example.test.), the build's demo site
+#   127.54.0.3:53    Lodestar node 2 (ns2.gtm.example.test.), the same site, its own state and
+#                    socket; not clustered (yet). Both health-check the same demo backends.
+#   127.54.0.10:P    Unbound (subnet cache: sends ECS to the two nodes)
+#   127.54.0.11:P    PowerDNS Recursor (ECS allowed for the two nodes)        } each when
+#   127.54.0.12:P    Knot Resolver (no ECS: answers for its own location)     } installed,
+#   127.0.0.1:P      BIND named as a resolver (no ECS; see start_named)       } else SKIPped
+#
+# Checked: each demo area's client gets its region through the ECS resolvers, which cache per
+# scope; static, wildcard, NXDOMAIN and NODATA answers and TCP through every resolver; quiet
+# logs; `lodestarctl check-delegation` passes; failover as a user sees it (drain, and stopped
+# backends, measured through each ECS resolver); check-delegation naming the fault in broken
+# worlds (another serial on a node, wrong glue, a node down, a server without ECS echo: NSD on
+# 127.54.0.3 with the zone `lodestarctl export` wrote; this part needs jq, else it is SKIPped).
+#
+# Port 53 is not a choice: a resolver follows referrals to port 53 only, so the authorities
+# must be there, and so the script must run as root. 127.54.0.x never meets dnssec_world.sh's
+# 127.53.0.x.
+#
+# Usage: delegation_world.sh LODESTAR_BINARY LODESTARCTL_BINARY DEMO_DIR   (DEMO_DIR: <build>/demo)
+# Exit: 0 all checks passed, 1 a check or the setup failed, 77 skipped (a required tool missing,
+# not root). A resolver other than Unbound that is not installed skips its own section only.
+# DELEGATION_WORLD_KEEP=1 keeps the temporary folder (configs, zones, logs) for a post-mortem.
+set -u -o pipefail
+
+if [[ $# -ne 3 ]]; then
+  echo "usage: $0 LODESTAR_BINARY LODESTARCTL_BINARY DEMO_DIR" >&2
+  exit 1
+fi
+lodestar=$(realpath -e "$1" 2>/dev/null) || { echo "FAIL: no Lodestar binary at $1" >&2; exit 1; }
+ctl=$(realpath -e "$2" 2>/dev/null) || { echo "FAIL: no lodestarctl binary at $2" >&2; exit 1; }
+demo=$(realpath -e "$3" 2>/dev/null) || { echo "FAIL: no demo folder at $3" >&2; exit 1; }
+[[ -x $lodestar ]] || { echo "FAIL: $lodestar is not executable" >&2; exit 1; }
+[[ -x $ctl ]] || { echo "FAIL: $ctl is not executable" >&2; exit 1; }
+[[ -f $demo/lodestar.yaml && -f $demo/zones/gtm.example.test.yaml ]] ||
+  { echo "FAIL: $demo does not look like the build's demo copy (lodestar.yaml, zones/)" >&2; exit 1; }
+
+skip() { echo "SKIP: $*"; exit 77; }
+[[ $(id -u) -eq 0 ]] || skip "must run as root: NSD and Lodestar bind port 53, the only port a resolver follows referrals to"
+# Port 53 of 127.54.0.1-3 is this script's alone: a second run (another build tree's ctest)
+# waits for the first instead of failing to bind.
+exec 9>/tmp/lodestar-delegation-world.lock
+flock -w 300 9 || skip "another delegation_world.sh held port 53 of 127.54.0.1-3 for 300 s"
+for tool in unbound unbound-checkconf nsd nsd-checkconf kdig ss pgrep; do
+  command -v "$tool" >/dev/null ||
+    skip "$tool is not installed (apt-get install unbound nsd knot-dnsutils iproute2 procps)"
+done
+
+work=$(mktemp -d -t delegation-world.XXXXXX) || { echo "FAIL: mktemp -d" >&2; exit 1; }
+started=$SECONDS
+
+# --- cleanup: stop only what this script started, newest first, and reap it -------------------
+pids=()
+
+alive() {  # running and not a zombie (kill -0 succeeds on a zombie, which we must still reap)
+  local state
+  state=$(sed -E 's/^[0-9]+ \(.*\) (.).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ -n $state && $state != Z ]]
+}
+
+descendants() {  # PID: its children's PIDs, theirs, and so on
+  local child
+  for child in $(pgrep -P "$1"); do
+    echo "$child"
+    descendants "$child"
+  done
+}
+
+# NSD forks (xfrd, main, server): a process counts as stopped only when everything it forked
+# has exited too, so a rerun can bind port 53 at once. The same holds for any resolver that forks.
+stop_pid() {
+  local pid=$1 i p running tree
+  # shellcheck disable=SC2207  # PIDs are digits
+  tree=("$pid" $(descendants "$pid"))
+  kill -TERM "$pid" 2>/dev/null
+  for ((i = 0; i < 30; i++)); do  # 3 s for a clean exit, then no more patience
+    running=0
+    for p in "${tree[@]}"; do alive "$p" && running=1; done
+    ((running)) || break
+    sleep 0.1
+  done
+  for p in "${tree[@]}"; do alive "$p" && kill -KILL "$p" 2>/dev/null; done
+  wait "$pid" 2>/dev/null
+}
+
+cleanup() {
+  local i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop_pid "${pids[i]}"; done
+  if [[ ${DELEGATION_WORLD_KEEP:-0} == 1 ]]; then
+    echo "kept: $work"
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT   # the EXIT trap runs on the way out
+trap 'exit 143' TERM
+
+# Setup failures print the log that explains them, then stop: no check can mean anything.
+die() {
+  local msg=$1 log
+  shift
+  echo "FAIL (setup): $msg"
+  for log in "$@"; do
+    [[ -f $log ]] || continue
+    echo "--- $log (last 40 lines)"
+    tail -n 40 "$log" | sed 's/^/  | /'
+  done
+  echo "delegation world: setup failed after $((SECONDS - started)) s"
+  exit 1
+}
+
+# A port nobody listens on (TCP or UDP), in the high range; bounded attempts.
+free_port() {
+  local port i
+  for ((i = 0; i < 50; i++)); do
+    port=$((20000 + RANDOM % 40000))
+    if [[ -z $(ss -Hlnut "sport = :$port" 2>/dev/null) ]]; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# CMD... : succeed as soon as CMD does, within 10 s (the last started process must stay alive).
+wait_for() {
+  local deadline=$((SECONDS + 10))
+  while ((SECONDS < deadline)); do
+    "$@" && return 0
+    alive "${pids[-1]}" || return 1
+    sleep 0.1
+  done
+  return 1
+}
+answers() {  # ADDR PORT QUESTION...: the server answers NOERROR
+  local a=$1 p=$2
+  shift 2
+  kdig @"$a" -p "$p" +time=1 +retry=0 "$@" 2>/dev/null | grep -q 'status: NOERROR'
+}
+
+# Port 53 on our three addresses must be ours: a leftover server there would answer instead.
+if [[ -n $(ss -Hlnut "( src 127.54.0.1 or src 127.54.0.2 or src 127.54.0.3 or src 0.0.0.0 ) and sport = :53" 2>/dev/null) ]]; then
+  ss -Hlnutp "sport = :53"
+  die "something already listens on port 53 of 127.54.0.1-3 (or on 0.0.0.0:53)"
+fi
+
+# --- the root and the parent, unsigned, served by NSD ----------------------------------------
+mkdir -p "$work/nsd" || die "mkdir"
+cat >"$work/nsd/root.zone" <<EOF
+\$ORIGIN .
+\$TTL 3600
+.                     IN SOA a.root-servers.test. hostmaster.root-servers.test. 1 1800 900 604800 300
+.                     IN NS  a.root-servers.test.
+a.root-servers.test.  IN A   127.54.0.1
+; example.test. hangs directly off the root; test. is an empty non-terminal here.
+example.test.         IN NS  ns.example.test.
+ns.example.test.      IN A   127.54.0.1
+EOF
+
+cat >"$work/nsd/example.test.zone" <<EOF
+\$ORIGIN example.test.
+\$TTL 3600
+@          IN SOA ns.example.test. hostmaster.example.test. 1 1800 900 604800 300
+@          IN NS  ns
+ns         IN A   127.54.0.1
+; Lodestar's zone: two nameservers, each with its glue.
+gtm        IN NS  ns1.gtm
+gtm        IN NS  ns2.gtm
+ns1.gtm    IN A   127.54.0.2
+ns2.gtm    IN A   127.54.0.3
+EOF
+
+cat >"$work/nsd/nsd.conf" <<EOF
+server:
+  ip-address: 127.54.0.1
+  port: 53
+  do-ip6: no
+  server-count: 1
+  username: ""
+  chroot: ""
+  zonesdir: "$work/nsd"
+  database: ""
+  zonelistfile: "$work/nsd/zone.list"
+  xfrdfile: "$work/nsd/xfrd.state"
+  xfrdir: "$work/nsd"
+  pidfile: "$work/nsd/nsd.pid"
+  logfile: "$work/nsd/nsd.log"
+  cookie-secret-file: "$work/nsd/cookiesecrets.txt"
+  verbosity: 1
+remote-control:
+  control-enable: no
+zone:
+  name: "."
+  zonefile: "$work/nsd/root.zone"
+zone:
+  name: "example.test."
+  zonefile: "$work/nsd/example.test.zone"
+EOF
+nsd-checkconf "$work/nsd/nsd.conf" >"$work/nsd/checkconf.log" 2>&1 ||
+  die "nsd-checkconf rejects the generated nsd.conf" "$work/nsd/checkconf.log"
+nsd -d -c "$work/nsd/nsd.conf" >"$work/nsd/stderr.log" 2>&1 &
+pids+=($!)
+nsd_pid=$!
+# Ready when both zones are loaded: the parent's SOA comes back.
+wait_for answers 127.54.0.1 53 example.test SOA ||
+  die "NSD did not answer for example.test. on 127.54.0.1:53" "$work/nsd/stderr.log" "$work/nsd/nsd.log"
+
+# --- the demo site, one copy per node ---------------------------------------------------------
+site=$work/site
+mkdir -p "$site" && cp -a "$demo/." "$site/" || die "cannot copy $demo"
+rm -rf "$site/state"   # a demo run's overrides and socket are not ours to inherit
+if [[ ! -f $site/geo/demo.mmdb ]]; then
+  geodb=$(dirname "$lodestar")/lodestar-geodb
+  [[ -x $geodb && -f $site/geo/demo-networks.csv ]] ||
+    die "$demo has no geo/demo.mmdb, and no lodestar-geodb plus geo/demo-networks.csv to build it"
+  "$geodb" build "$site/geo/demo-networks.csv" -o "$site/geo/demo.mmdb" >"$work/geodb.log" 2>&1 ||
+    die "lodestar-geodb could not build the demo database" "$work/geodb.log"
+fi
+policy=$site/zones/gtm.example.test.yaml
+
+# The NS set names both nodes, with the parent's glue addresses.
+sed -i -e 's/^\([[:space:]]*ns1:\)[[:space:]]*127\.0\.0\.1[[:space:]]*$/\1 127.54.0.2/' \
+       -e 's/^\([[:space:]]*ns2:\)[[:space:]]*::1[[:space:]]*$/\1 127.54.0.3/' "$policy"
+grep -q '^[[:space:]]*ns1: 127.54.0.2$' "$policy" && grep -q '^[[:space:]]*ns2: 127.54.0.3$' "$policy" ||
+  die "the demo's nameservers: block has changed shape; update this script"
+# A wildcard (RFC 4592) below the apex, first among the records.
+grep -q '^records:[[:space:]]*$' "$policy" || die "the demo zone has no records: block; update this script"
+sed -i 's/^records:[[:space:]]*$/records:\n  "*.cdn": {A: 192.0.2.50}/' "$policy"
+
+# Real health checks, on a free port rather than 8080 so a demo running beside us is left alone.
+backend=$(dirname "$lodestar")/lodestar-demo-backend
+if [[ -x $backend ]]; then
+  check_port=$(free_port) || die "no free port for the backends"
+  sed -i "s/^\([[:space:]]*port:\)[[:space:]]*8080[[:space:]]*$/\1 $check_port/" "$policy"
+  grep -q "port: $check_port\$" "$policy" || die "the demo's check port (8080) has changed; update this script"
+  # One process per region (127.0.R.1 and 127.0.R.2), so a region's backends can be stopped
+  # alone: the failover section does that to eu-west (R = 2).
+  backend_pid=()
+  start_backends() {  # R
+    local r=$1 i
+    "$backend" --listen "127.0.$r.1:$check_port" --listen "127.0.$r.2:$check_port" >/dev/null 2>>"$work/backend.log" &
+    pids+=($!)
+    backend_pid[r]=$!
+    for ((i = 0; i < 50; i++)); do
+      (exec 3<>"/dev/tcp/127.0.$r.2/$check_port") 2>/dev/null && return 0
+      sleep 0.1
+    done
+    die "the demo backends of 127.0.$r.x did not listen on port $check_port" "$work/backend.log"
+  }
+  stop_backends() {  # R: stopped, and no longer ours to stop at exit (its PID may be reused)
+    local r=$1 keep=() p
+    stop_pid "${backend_pid[r]}"
+    for p in "${pids[@]}"; do [[ $p == "${backend_pid[r]}" ]] || keep+=("$p"); done
+    pids=("${keep[@]}")
+  }
+  for region in 1 2 3; do start_backends "$region"; done
+  echo "backends: 6 endpoints on port $check_port"
+else
+  # Without backends every endpoint is down and Lodestar fails open: each area still gets its
+  # first region, so the steering checks hold; the failover measurement needs real health.
+  echo "note: $backend not found; Lodestar answers fail-open"
+fi
+
+# NODE ADDR: a copy of the site listening on ADDR:53 only, with its own state and socket.
+node_pids=()
+start_node() {
+  local n=$1 addr=$2 dir=$work/node$1 up i
+  mkdir -p "$dir" && cp -a "$site/." "$dir/" || die "cannot copy the site for node $n"
+  awk -v addr="$addr" '
+       /^listen:/ { print "listen:"; print "  - " addr ":53"; skipping = 1; next }
+       skipping && /^[[:space:]]+-/ { next }
+       { skipping = 0; print }' "$site/lodestar.yaml" >"$dir/lodestar.yaml" || die "editing lodestar.yaml"
+  grep -q "^  - $addr:53\$" "$dir/lodestar.yaml" || die "the demo's listen: list has changed shape; update this script"
+  grep -q '^state_dir: state\b' "$dir/lodestar.yaml" && grep -q '^control_socket: state/lodestar.sock\b' "$dir/lodestar.yaml" ||
+    die "the demo's state_dir/control_socket have changed; update this script"
+  "$lodestar" --check -c "$dir/lodestar.yaml" >"$dir/check.log" 2>&1 ||
+    die "lodestar --check rejects node $n's configuration" "$dir/check.log"
+  (cd "$dir" && exec "$lodestar" -c "$dir/lodestar.yaml") >"$dir/lodestar.out" 2>"$dir/lodestar.log" &
+  pids+=($!)
+  node_pids+=($!)
+  wait_for answers "$addr" 53 gtm.example.test SOA ||
+    die "Lodestar node $n did not answer on $addr:53" "$dir/lodestar.log" "$dir/lodestar.out"
+  # With real backends, wait for the first probes to mark all six endpoints up: until then an
+  # area may be steered away from its own region, and the checks would be about timing.
+  if [[ -n ${check_port:-} ]]; then
+    up=0
+    for ((i = 0; i < 100; i++)); do
+      up=$("$ctl" -c "$dir/lodestar.yaml" status 2>/dev/null | grep -c '  up  serving')
+      [[ $up -ge 6 ]] && break
+      sleep 0.1
+    done
+    [[ $up -ge 6 ]] || { "$ctl" -c "$dir/lodestar.yaml" status; die "node $n: the six endpoints did not come up" "$dir/lodestar.log"; }
+  fi
+}
+start_node 1 127.54.0.2
+start_node 2 127.54.0.3
+node1=$work/node1/lodestar.yaml
+node2=$work/node2/lodestar.yaml
+
+# --- the resolvers ---------------------------------------------------------------------------
+cat >"$work/root.hints" <<EOF
+.                     3600000 IN NS a.root-servers.test.
+a.root-servers.test.  3600000 IN A  127.54.0.1
+EOF
+
+# Unbound: no trust anchor (the world is unsigned), so no validator module; the subnet cache
+# sends ECS to the two nodes only and keeps their answers per scope.
+start_unbound() {
+  local port=$1 conf=$work/unbound/unbound.conf
+  mkdir -p "$work/unbound"
+  cat >"$conf" <<EOF
+server:
+  interface: 127.54.0.10@$port
+  port: $port
+  do-ip6: no
+  do-daemonize: no
+  username: ""
+  chroot: ""
+  pidfile: ""
+  use-syslog: no
+  directory: "$work/unbound"
+  logfile: "$work/unbound/unbound.log"
+  verbosity: 1
+  access-control: 127.0.0.0/8 allow
+  # The authorities are on 127.54.0.0/24; test. is otherwise one of Unbound's local zones.
+  do-not-query-localhost: no
+  local-zone: "test." nodefault
+  root-hints: "$work/root.hints"
+  module-config: "subnetcache iterator"
+  send-client-subnet: 127.54.0.2
+  send-client-subnet: 127.54.0.3
+EOF
+  unbound-checkconf "$conf" >"$work/unbound/checkconf.log" 2>&1 ||
+    die "unbound-checkconf rejects $conf" "$work/unbound/checkconf.log"
+  unbound -d -c "$conf" >"$work/unbound/stderr.log" 2>&1 &
+  pids+=($!)
+  wait_for answers 127.54.0.10 "$port" version.server CH TXT ||
+    die "Unbound did not answer on 127.54.0.10:$port" "$work/unbound/stderr.log" "$work/unbound/unbound.log"
+}
+
+# PowerDNS Recursor: the client's ECS is used (use-incoming-edns-subnet) and sent to the two
+# nodes only; 127.0.0.0/8 is in its default dont-query list, emptied here.
+start_pdns() {
+  local port=$1 dir=$work/pdns
+  mkdir -p "$dir"
+  cat >"$dir/recursor.conf" <<EOF
+local-address=127.54.0.11
+local-port=$port
+allow-from=127.0.0.0/8
+dont-query=
+hint-file=$work/root.hints
+dnssec=off
+edns-subnet-allow-list=127.54.0.2,127.54.0.3
+use-incoming-edns-subnet=yes
+# No security-status poll: nothing leaves loopback (it would only reach our own root anyway).
+security-poll-suffix=
+socket-dir=$dir
+daemon=no
+write-pid=no
+threads=1
+disable-syslog=yes
+log-timestamp=yes
+loglevel=5
+EOF
+  pdns_recursor --config-dir="$dir" >"$dir/stderr.log" 2>&1 &
+  pids+=($!)
+  wait_for answers 127.54.0.11 "$port" example.test SOA ||
+    die "PowerDNS Recursor did not answer on 127.54.0.11:$port" "$dir/stderr.log"
+}
+
+# Knot Resolver: no trust anchor (the world is unsigned), the root hints point at NSD, test.
+# (a special-use name it answers NXDOMAIN for by default) is let through to the authorities, and
+# nameservers on loopback are allowed.
+start_kresd() {
+  local port=$1 dir=$work/kresd
+  mkdir -p "$dir/run"
+  cat >"$dir/kresd.conf" <<EOF
+-- Loopback addresses as glue and nameserver addresses are refused unless ALLOW_LOCAL is set
+-- (its log says "ignoring invalid glue", at debug level only, then SERVFAIL).
+policy.add(policy.all(policy.FLAGS({ 'ALLOW_LOCAL' })))
+policy.add(policy.suffix(policy.PASS, { todname('test.') }))
+net.ipv6 = false
+net.listen('127.54.0.12', $port, { kind = 'dns' })
+trust_anchors.remove('.')
+modules.load('hints')
+hints.root({ ['a.root-servers.test.'] = '127.54.0.1' })
+cache.open(10 * MB, 'lmdb://$dir/cache')
+EOF
+  kresd -n -c "$dir/kresd.conf" "$dir/run" >"$dir/stderr.log" 2>&1 &
+  pids+=($!)
+  wait_for answers 127.54.0.12 "$port" example.test SOA ||
+    die "Knot Resolver did not answer on 127.54.0.12:$port" "$dir/stderr.log"
+}
+
+# BIND named as a recursive resolver: no validation, no control channel, logs on stderr (-g).
+start_named() {
+  local port=$1 dir=$work/named
+  mkdir -p "$dir"
+  cat >"$dir/named.conf" <<EOF
+options {
+  directory "$dir";
+  pid-file none;
+  listen-on port $port { 127.0.0.1; };
+  listen-on-v6 { none; };
+  recursion yes;
+  allow-query { 127.0.0.0/8; };
+  allow-recursion { 127.0.0.0/8; };
+  dnssec-validation no;
+};
+controls { };
+zone "." { type hint; file "$work/root.hints"; };
+EOF
+  if command -v named-checkconf >/dev/null; then
+    named-checkconf "$dir/named.conf" >"$dir/checkconf.log" 2>&1 ||
+      die "named-checkconf rejects $dir/named.conf" "$dir/checkconf.log"
+  fi
+  named -g -n 1 -c "$dir/named.conf" >"$dir/stderr.log" 2>&1 &
+  pids+=($!)
+  wait_for answers 127.0.0.1 "$port" example.test SOA ||
+    die "BIND named did not answer on 127.0.0.1:$port" "$dir/stderr.log"
+}
+
+unbound_port=$(free_port) || die "no free port for Unbound"
+start_unbound "$unbound_port"
+resolvers=("Unbound|127.54.0.10|$unbound_port|1")
+skipped=()
+have() { command -v "$1" >/dev/null; }
+if have pdns_recursor; then
+  port=$(free_port) || die "no free port for PowerDNS Recursor"
+  start_pdns "$port"
+  resolvers+=("PowerDNS Recursor|127.54.0.11|$port|1")
+else
+  skipped+=("PowerDNS Recursor (pdns_recursor)")
+fi
+if have kresd; then
+  port=$(free_port) || die "no free port for Knot Resolver"
+  start_kresd "$port"
+  resolvers+=("Knot Resolver|127.54.0.12|$port|0")
+else
+  skipped+=("Knot Resolver (kresd)")
+fi
+if have named; then
+  port=$(free_port) || die "no free port for BIND named"
+  start_named "$port"
+  resolvers+=("BIND named|127.0.0.1|$port|0")
+else
+  skipped+=("BIND named (named)")
+fi
+
+echo "world: root+parent on NSD 127.54.0.1:53, Lodestar 127.54.0.2:53 and 127.54.0.3:53, resolvers:"
+for r in "${resolvers[@]}"; do
+  IFS='|' read -r name addr port ecs <<<"$r"
+  echo "   $name on $addr:$port ($( ((ecs)) && echo "sends ECS" || echo "no ECS"))"
+done
+for s in "${skipped[@]}"; do echo "SKIP resolver $s: not installed"; done
+echo "(setup $((SECONDS - started)) s)"
+
+# --- checks ----------------------------------------------------------------------------------
+passed=0
+total=0
+failed=()
+
+section() {  # kdig output, section name (ANSWER, AUTHORITY): its record lines
+  awk -v want=";; $2 SECTION:" '$0 == want { on = 1; next } on && /^$/ { exit } on { print }' <<<"$1"
+}
+a_ttl() {  # kdig output: the TTL of the first A record in the answer
+  section "$1" ANSWER | awk '$4 == "A" { print $2; exit }'
+}
+
+# NAME OUTPUT CONDITION...: one check, one line; the kdig output is shown when it fails.
+#   status=RCODE   noanswer   a=PREFIX (every A in the answer starts so, at least one)
+#   owner=NAME (an answer record is owned by NAME)   soa (the zone's SOA in the authority section)
+#   ttl<N (the first A's TTL is below N: it came from the cache)   tcp (kdig asked over TCP)
+check() {
+  local name=$1 out=$2 cond problems=() addrs ttl
+  shift 2
+  total=$((total + 1))
+  for cond in "$@"; do
+    case $cond in
+      status=*)
+        grep -q "status: ${cond#status=};" <<<"$out" || problems+=("status is not ${cond#status=}") ;;
+      noanswer)
+        grep -q 'ANSWER: 0;' <<<"$out" || problems+=("the answer section is not empty") ;;
+      a=*)
+        addrs=$(section "$out" ANSWER | awk '$4 == "A" { print $5 }')
+        [[ -n $addrs ]] || problems+=("no A record in the answer")
+        [[ -z $(grep -v "^${cond#a=}" <<<"$addrs") ]] || problems+=("an A record outside ${cond#a=}*: $(echo $addrs)") ;;
+      owner=*)
+        section "$out" ANSWER | awk -v o="${cond#owner=}" '$1 == o { f = 1 } END { exit !f }' ||
+          problems+=("no answer record owned by ${cond#owner=}") ;;
+      soa)
+        section "$out" AUTHORITY | awk '$1 == "gtm.example.test." && $4 == "SOA" { f = 1 } END { exit !f }' ||
+          problems+=("no SOA of gtm.example.test. in the authority section") ;;
+      ttl\<*)
+        ttl=$(a_ttl "$out")
+        [[ -n $ttl && $ttl -lt ${cond#ttl<} ]] || problems+=("TTL ${ttl:-none} is not below ${cond#ttl<}: not from the cache") ;;
+      tcp)
+        grep -q '^;; Received .* over TCP\|(TCP)' <<<"$out" || problems+=("the answer did not come over TCP") ;;
+    esac
+  done
+  if [[ ${#problems[@]} -eq 0 ]]; then
+    passed=$((passed + 1))
+    echo "ok: $name"
+  else
+    failed+=("$name")
+    echo "FAIL: $name: $(IFS=';'; echo "${problems[*]}")"
+    sed 's/^/   | /' <<<"$out"
+  fi
+}
+
+# A plain yes/no check: NAME, then a command that must succeed (its output shown when not).
+check_cmd() {
+  local name=$1 out
+  shift
+  total=$((total + 1))
+  if out=$("$@" 2>&1); then
+    passed=$((passed + 1))
+    echo "ok: $name"
+  else
+    failed+=("$name")
+    echo "FAIL: $name"
+    sed 's/^/   | /' <<<"$out"
+  fi
+}
+
+ask() {  # ADDR PORT kdig-args...
+  local a=$1 p=$2
+  shift 2
+  kdig @"$a" -p "$p" +time=3 +retry=1 "$@" 2>&1
+}
+
+EU=198.51.100.0/24 NA=192.0.2.0/24 AS=203.0.113.0/24
+
+# LABEL ADDR PORT ECS: the same questions through one resolver.
+resolver_checks() {
+  local r=$1 a=$2 p=$3 ecs=$4 out ttl1
+  echo
+  echo "== through $r ($a:$p)"
+  if ((ecs)); then
+    # Each demo area's client gets its own region: the resolver passes the client's subnet on.
+    out=$(ask "$a" "$p" +subnet=$EU www.gtm.example.test A)
+    check "$r: www A, Europe (ECS $EU) -> eu-west" "$out" status=NOERROR a=127.0.2.
+    ttl1=$(a_ttl "$out")
+    check "$r: www A, North America (ECS $NA) -> us-east" \
+      "$(ask "$a" "$p" +subnet=$NA www.gtm.example.test A)" status=NOERROR a=127.0.1.
+    check "$r: www A, Asia (ECS $AS) -> ap-northeast" \
+      "$(ask "$a" "$p" +subnet=$AS www.gtm.example.test A)" status=NOERROR a=127.0.3.
+    # Cached per scope: Europe again from the cache (a lower TTL), another area still gets its
+    # own region (not Europe's cached answer), and Europe once more from its own cache entry.
+    sleep 2
+    check "$r: www A, Europe again -> eu-west from the cache (TTL below ${ttl1:-?})" \
+      "$(ask "$a" "$p" +subnet=$EU www.gtm.example.test A)" status=NOERROR a=127.0.2. "ttl<${ttl1:-0}"
+    check "$r: www A, North America again (ECS $NA) -> us-east, not Europe's cached answer" \
+      "$(ask "$a" "$p" +subnet=$NA www.gtm.example.test A)" status=NOERROR a=127.0.1.
+    check "$r: www A, Europe once more -> eu-west, still cached for its scope" \
+      "$(ask "$a" "$p" +subnet=$EU www.gtm.example.test A)" status=NOERROR a=127.0.2. "ttl<${ttl1:-0}"
+    check "$r: www A over TCP, Asia (ECS $AS) -> ap-northeast" \
+      "$(ask "$a" "$p" +tcp +subnet=$AS www.gtm.example.test A)" status=NOERROR a=127.0.3. tcp
+  else
+    # No ECS: Lodestar sees the resolver's own address (loopback, in no demo area): the map's
+    # default, us-east first.
+    check "$r: www A, the resolver's own location -> us-east (the default)" \
+      "$(ask "$a" "$p" www.gtm.example.test A)" status=NOERROR a=127.0.1.
+    check "$r: www A over TCP -> us-east" \
+      "$(ask "$a" "$p" +tcp www.gtm.example.test A)" status=NOERROR a=127.0.1. tcp
+  fi
+  check "$r: mail A (static) -> 192.0.2.25" \
+    "$(ask "$a" "$p" mail.gtm.example.test A)" status=NOERROR a=192.0.2.25
+  check "$r: static.gtm.example.test A (from the zone file) -> 192.0.2.10" \
+    "$(ask "$a" "$p" static.gtm.example.test A)" status=NOERROR a=192.0.2.10
+  check "$r: x.cdn A (wildcard *.cdn) -> 192.0.2.50" \
+    "$(ask "$a" "$p" x.cdn.gtm.example.test A)" status=NOERROR a=192.0.2.50 owner=x.cdn.gtm.example.test.
+  check "$r: a.b.cdn A over TCP (wildcard *.cdn) -> 192.0.2.50" \
+    "$(ask "$a" "$p" +tcp a.b.cdn.gtm.example.test A)" status=NOERROR a=192.0.2.50 tcp
+  check "$r: no-such A -> NXDOMAIN with the zone's SOA" \
+    "$(ask "$a" "$p" no-such.gtm.example.test A)" status=NXDOMAIN noanswer soa
+  check "$r: www AAAA (steered, IPv4 pool) -> NODATA with the zone's SOA" \
+    "$(ask "$a" "$p" www.gtm.example.test AAAA)" status=NOERROR noanswer soa
+  check "$r: mail TXT (static name, no TXT) -> NODATA with the zone's SOA" \
+    "$(ask "$a" "$p" mail.gtm.example.test TXT)" status=NOERROR noanswer soa
+}
+
+for r in "${resolvers[@]}"; do
+  IFS='|' read -r name addr port ecs <<<"$r"
+  resolver_checks "$name" "$addr" "$port" "$ecs"
+done
+
+# The resolvers without ECS must have met no lame or EDNS trouble on the way.
+quiet_log() {  # LOG: no line about lame servers, EDNS or FORMERR
+  ! grep -Ei 'lame|edns|formerr' "$1"
+}
+echo
+echo "== the resolvers' logs"
+for r in "${resolvers[@]}"; do
+  IFS='|' read -r name addr port ecs <<<"$r"
+  case $name in
+    "Knot Resolver") check_cmd "$name: no lame-delegation or EDNS warning in its log" quiet_log "$work/kresd/stderr.log" ;;
+    "BIND named") check_cmd "$name: no lame-delegation or EDNS warning in its log" quiet_log "$work/named/stderr.log" ;;
+  esac
+done
+
+# --- the delegation, as lodestarctl sees it ---------------------------------------------------
+echo
+echo "== check-delegation"
+delegation_ok() {
+  local out
+  out=$("$ctl" -c "$node1" check-delegation gtm.example.test --parent-ns 127.54.0.1 2>&1)
+  local rc=$?
+  echo "$out"
+  [[ $rc -eq 0 ]] && grep -q 'OK' <<<"$out"
+}
+check_cmd "lodestarctl check-delegation gtm.example.test --parent-ns 127.54.0.1: exit 0, OK" delegation_ok
+"$ctl" -c "$node1" check-delegation gtm.example.test --parent-ns 127.54.0.1 2>&1 | sed 's/^/   /'
+
+# --- failover as a user sees it ---------------------------------------------------------------
+# eu-west is drained, then undrained; later its backends are stopped, then started. Through each
+# ECS resolver, the German client's answer leaves eu-west within one TTL of the change (the
+# resolver's cache holds the last answer at most that long; for the backends, plus the time the
+# health checks take to notice), and comes back as fast. The figures are printed, with what each
+# cache held. All ECS resolvers are watched at once, so one change serves them all. The nodes are
+# not clustered yet: a drain reaches only the node it is given to, so it is given to both (with
+# a cluster, node 1 alone would do).
+ecs_resolvers=()
+for r in "${resolvers[@]}"; do [[ ${r##*|} == 1 ]] && ecs_resolvers+=("$r"); done
+if [[ -z ${check_port:-} ]]; then
+  echo "note: no demo backends; the failover measurement needs real health and is skipped"
+else
+  echo
+  echo "== failover of eu-west, as Europe's client sees it"
+  europe() {  # ADDR PORT: the Europe client's www answer through that resolver
+    ask "$1" "$2" +subnet=$EU www.gtm.example.test A
+  }
+  # WANT: 1 = until Europe's answer is eu-west again, 0 = until it is not. Fills took[i], the
+  # milliseconds until ecs_resolvers[i] gave that answer (unset when it never did in ~50 s).
+  measure() {
+    local want=$1 start_ns out addrs hit i k pending name addr port ecs
+    took=()
+    start_ns=$(date +%s%N)
+    for ((k = 0; k < 100; k++)); do  # ~50 s at most: more than one TTL (30 s) plus slack
+      pending=0
+      for i in "${!ecs_resolvers[@]}"; do
+        [[ -n ${took[i]:-} ]] && continue
+        IFS='|' read -r name addr port ecs <<<"${ecs_resolvers[i]}"
+        addrs=$(section "$(europe "$addr" "$port")" ANSWER | awk '$4 == "A" { print $5 }')
+        hit=0
+        grep -q '^127\.0\.2\.' <<<"$addrs" && hit=1
+        if [[ -n $addrs && $hit == "$want" ]]; then
+          took[i]=$((($(date +%s%N) - start_ns) / 1000000))
+        else
+          pending=1
+        fi
+      done
+      ((pending)) || return 0
+      sleep 0.5
+    done
+  }
+  # LABEL WANT SLACK_MS ACTION...: ACTION changes what Lodestar answers; then one check per
+  # resolver: Europe's answer changed (WANT as for measure) no later than the resolver's cache
+  # allowed (what it held at the change, plus the poll interval and the cache's whole-second
+  # clock, plus SLACK_MS for the health checks to notice), and the cache held at most one TTL.
+  change() {
+    local label=$1 want=$2 slack=$3 i held=() name addr port ecs
+    shift 3
+    for i in "${!ecs_resolvers[@]}"; do
+      IFS='|' read -r name addr port ecs <<<"${ecs_resolvers[i]}"
+      held[i]=$(a_ttl "$(europe "$addr" "$port")")
+    done
+    "$@"
+    measure "$want"
+    for i in "${!ecs_resolvers[@]}"; do
+      IFS='|' read -r name addr port ecs <<<"${ecs_resolvers[i]}"
+      total=$((total + 1))
+      if [[ -z ${took[i]:-} ]]; then
+        failed+=("$name: $label"); echo "FAIL: $name: $label: not within 50 s"
+        continue
+      fi
+      echo "   $name: its cache held the old answer ${held[i]:-?} s more; the new one came after ${took[i]} ms (TTL 30 s)"
+      if [[ -n ${held[i]} ]] && ((held[i] <= 30 && took[i] <= held[i] * 1000 + 2000 + slack)); then
+        passed=$((passed + 1)); echo "ok: $name: $label: ${took[i]} ms (its cache held ${held[i]} s)"
+      else
+        failed+=("$name: $label")
+        echo "FAIL: $name: $label after ${took[i]} ms, later than its cache held (${held[i]:-?} s, + $((slack + 2000)) ms) or one TTL"
+      fi
+    done
+  }
+  europe_gets() {  # WHAT PREFIX REGION: each ECS resolver's Europe answer is in PREFIX
+    local r name addr port ecs
+    for r in "${ecs_resolvers[@]}"; do
+      IFS='|' read -r name addr port ecs <<<"$r"
+      check "$name: Europe's answer $1 -> $3" "$(europe "$addr" "$port")" status=NOERROR "a=$2"
+    done
+  }
+  admin() {  # drain|undrain: on each node (not clustered: a change reaches only its own node)
+    local cfg extra=()
+    [[ $1 == drain ]] && extra=(--force --reason "delegation world: failover")
+    for cfg in "$node1" "$node2"; do
+      "$ctl" -c "$cfg" "$1" eu-west "${extra[@]}" >"$work/drain.log" 2>&1 ||
+        die "lodestarctl $1 eu-west failed ($cfg)" "$work/drain.log"
+    done
+  }
+
+  echo "-- drain eu-west through lodestarctl"
+  change "failover (drain): Europe left eu-west within one TTL" 0 0 admin drain
+  europe_gets "while eu-west is drained" 127.0.1. "us-east (its next region)"
+  echo "-- undrain eu-west"
+  change "failback (undrain): Europe got eu-west back within one TTL" 1 0 admin undrain
+
+  # The health checks' own bound: how long a failed endpoint can stay in the answers, as
+  # `lodestar --check` states it for www (e.g. "2s200ms"); 5 s when it cannot be read.
+  duration_ms() {  # "1m2s300ms" -> 62300
+    local total=0 part
+    for part in $(grep -oE '[0-9]+(ms|s|m|h)' <<<"$1"); do
+      case $part in
+        *ms) total=$((total + ${part%ms})) ;;
+        *s) total=$((total + ${part%s} * 1000)) ;;
+        *m) total=$((total + ${part%m} * 60000)) ;;
+        *h) total=$((total + ${part%h} * 3600000)) ;;
+      esac
+    done
+    echo "$total"
+  }
+  bound=$("$lodestar" --check -c "$node1" 2>&1 | awk '/www.* steered by/ { w = 1; next } w && /withdrawal of a hung endpoint <=/ { print $7; exit }')
+  detect_ms=5000
+  [[ -n $bound ]] && detect_ms=$(duration_ms "$bound")
+  ((detect_ms > 0)) || detect_ms=5000
+  echo "-- stop eu-west's backends (the health checks withdraw a failed endpoint within ${bound:-5s?}; allowed for it: $detect_ms ms)"
+  change "failover (backends stopped): Europe left eu-west within one TTL plus the checks' bound" 0 "$detect_ms" \
+    stop_backends 2
+  europe_gets "while eu-west's backends are down" 127.0.1. "us-east (its next region)"
+  echo "-- start eu-west's backends again"
+  change "failback (backends back): Europe got eu-west back within one TTL plus the checks' rise" 1 "$detect_ms" \
+    start_backends 2
+fi
+
+# --- check-delegation names the fault in a broken world ---------------------------------------
+# Each fault is made, named, and (but the last) undone: a node serving another serial, glue at
+# the parent that differs from the zone's own addresses, a node that is down.
+echo
+echo "== check-delegation in broken worlds"
+delegation_names() {  # CODE TEXT: check-delegation exits 1 and reports a finding CODE naming TEXT
+  local out rc
+  out=$("$ctl" -c "$node1" --json check-delegation gtm.example.test --parent-ns 127.54.0.1 2>&1)
+  rc=$?
+  echo "$out"
+  [[ $rc -eq 1 ]] && jq -e --arg c "$1" --arg t "$2" 'any(.findings[]; .code == $c and (.text | contains($t)))' <<<"$out" >/dev/null
+}
+findings() {  # the plain-text findings, indented
+  "$ctl" -c "$node1" check-delegation gtm.example.test --parent-ns 127.54.0.1 2>&1 | sed 's/^/   /'
+}
+reload_node() {  # CONFIG
+  "$ctl" -c "$1" reload >"$work/reload.log" 2>&1 || die "lodestarctl reload failed ($1)" "$work/reload.log"
+}
+if ! command -v jq >/dev/null; then
+  echo "SKIP broken worlds: jq is not installed"
+else
+  # (1) Node 2 serves another serial.
+  policy2=$work/node2/zones/gtm.example.test.yaml
+  sed -i 's/^\([[:space:]]*serial:\)[[:space:]]*2026112501[[:space:]]*$/\1 2026112502/' "$policy2"
+  grep -q 'serial: 2026112502$' "$policy2" || die "the demo's serial has changed; update this script"
+  reload_node "$node2"
+  check_cmd "check-delegation names the serial mismatch (node 2 serves 2026112502)" delegation_names serial_mismatch "127.54.0.3 (ns2.gtm.example.test.) serves 2026112502"
+  findings
+  sed -i 's/^\([[:space:]]*serial:\)[[:space:]]*2026112502[[:space:]]*$/\1 2026112501/' "$policy2"
+  reload_node "$node2"
+
+  # (2) The parent's glue for ns2 differs from the zone's own address. NSD restarts on it.
+  restart_nsd() {
+    local keep=() p
+    stop_pid "$nsd_pid"
+    for p in "${pids[@]}"; do [[ $p == "$nsd_pid" ]] || keep+=("$p"); done
+    pids=("${keep[@]}")
+    nsd -d -c "$work/nsd/nsd.conf" >>"$work/nsd/stderr.log" 2>&1 &
+    pids+=($!)
+    nsd_pid=$!
+    wait_for answers 127.54.0.1 53 example.test SOA ||
+      die "NSD did not come back on 127.54.0.1:53" "$work/nsd/stderr.log" "$work/nsd/nsd.log"
+  }
+  cp "$work/nsd/example.test.zone" "$work/nsd/example.test.zone.good"
+  sed -i 's/^ns2.gtm    IN A   127.54.0.3$/ns2.gtm    IN A   127.54.0.33/' "$work/nsd/example.test.zone"
+  grep -q '127.54.0.33$' "$work/nsd/example.test.zone" || die "could not rewrite ns2's glue"
+  restart_nsd
+  check_cmd "check-delegation names the glue mismatch (the parent says ns2 is 127.54.0.33)" delegation_names glue_mismatch "127.54.0.33"
+  findings
+  cp "$work/nsd/example.test.zone.good" "$work/nsd/example.test.zone"
+  restart_nsd
+  check_cmd "check-delegation is OK again once the glue is put back" delegation_ok
+
+  # (3) Node 2 is down.
+  node2_pid=${node_pids[1]}
+  stop_pid "$node2_pid"
+  keep=()
+  for p in "${pids[@]}"; do [[ $p == "$node2_pid" ]] || keep+=("$p"); done
+  pids=("${keep[@]}")
+  check_cmd "check-delegation names the node that is down (127.54.0.3 unreachable)" delegation_names unreachable "127.54.0.3 (ns2"
+  findings
+
+  # (4) A server without ECS echo in node 2's place: NSD, serving the zone as node 1 exports it
+  # (`lodestarctl export`; each steered name as its answer for one client). NSD knows no ECS.
+  mkdir -p "$work/nsd2"
+  "$ctl" -c "$node1" export gtm.example.test >"$work/nsd2/gtm.example.test.zone" 2>"$work/nsd2/export.log" ||
+    die "lodestarctl export gtm.example.test failed" "$work/nsd2/export.log"
+  sed -e 's/127\.54\.0\.1$/127.54.0.3/' -e "s#$work/nsd#$work/nsd2#g" \
+      -e '/^zone:/,$d' "$work/nsd/nsd.conf" >"$work/nsd2/nsd.conf"
+  printf 'zone:\n  name: "gtm.example.test."\n  zonefile: "%s"\n' "$work/nsd2/gtm.example.test.zone" >>"$work/nsd2/nsd.conf"
+  grep -q 'ip-address: 127.54.0.3$' "$work/nsd2/nsd.conf" || die "could not write the second nsd.conf"
+  nsd-checkconf "$work/nsd2/nsd.conf" >"$work/nsd2/checkconf.log" 2>&1 ||
+    die "nsd-checkconf rejects the second nsd.conf" "$work/nsd2/checkconf.log"
+  nsd -d -c "$work/nsd2/nsd.conf" >"$work/nsd2/stderr.log" 2>&1 &
+  pids+=($!)
+  wait_for answers 127.54.0.3 53 gtm.example.test SOA ||
+    die "NSD did not serve the exported zone on 127.54.0.3:53" "$work/nsd2/stderr.log" "$work/nsd2/nsd.log"
+  check_cmd "check-delegation names the server without ECS echo (NSD with the exported zone on 127.54.0.3)" \
+    delegation_names no_ecs_echo "127.54.0.3 (ns2"
+  findings
+fi
+
+echo
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "failed checks:"
+  printf '   %s\n' "${failed[@]}"
+  for log in unbound/unbound.log pdns/stderr.log kresd/stderr.log named/stderr.log node1/lodestar.log node2/lodestar.log nsd/nsd.log; do
+    [[ -s $work/$log ]] || continue
+    echo "--- $log (last 30 lines)"
+    tail -n 30 "$work/$log" | sed 's/^/  | /'
+  done
+fi
+for s in "${skipped[@]}"; do echo "SKIP resolver $s: not installed"; done
+echo "delegation world: $passed/$total checks passed ($((SECONDS - started)) s)"
+[[ $passed -eq $total ]]
