@@ -11,24 +11,11 @@
 #include "dns/control/client.hpp"
 #include "dns/wire/duration.hpp"
 #include "tests/support/command.hpp"
+#include "tests/support/demo_answers.hpp"
 #include "tests/support/demo_fixture.hpp"
 #include "tests/support/zone_texts.hpp"
 
 using namespace lodestar::test;
-
-namespace {
-
-using Addrs = std::vector<std::string>;
-const Addrs kUsEast = {"www.gtm.example.test. 30 A 127.0.1.1", "www.gtm.example.test. 30 A 127.0.1.2"};
-const Addrs kEuWest = {"www.gtm.example.test. 30 A 127.0.2.1", "www.gtm.example.test. 30 A 127.0.2.2"};
-
-Addrs euAnswer(DaemonProcess& d) { return d.ask(QueryBuilder().name("www.gtm.example.test.").ecs("198.51.100.0/24")).answer; }
-
-CommandResult ctl(DemoFixture& demo, const std::string& args) {
-  return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + demo.dir().path() + "/lodestar.yaml " + args);
-}
-
-}  // namespace
 
 TEST_CASE("drain moves EU clients on the next query, survives kill -9, undrain restores", "[e2e][admin]") {
   DemoFixture demo;

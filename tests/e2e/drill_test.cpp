@@ -15,6 +15,7 @@
 
 #include "dns/control/protocol.hpp"
 #include "tests/support/command.hpp"
+#include "tests/support/demo_answers.hpp"
 #include "tests/support/demo_fixture.hpp"
 #include "tests/support/file_text.hpp"
 #include "tests/support/until.hpp"
@@ -23,17 +24,6 @@ using namespace lodestar::test;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-using Addrs = std::vector<std::string>;
-const Addrs kUsEast = {"www.gtm.example.test. 30 A 127.0.1.1", "www.gtm.example.test. 30 A 127.0.1.2"};
-const Addrs kEuWest = {"www.gtm.example.test. 30 A 127.0.2.1", "www.gtm.example.test. 30 A 127.0.2.2"};
-
-// A client of Germany (the demo database's EU network), as its resolver asks.
-Addrs euAnswer(DaemonProcess& d) { return d.ask(QueryBuilder().name("www.gtm.example.test.").ecs("198.51.100.0/24")).answer; }
-
-CommandResult ctl(DemoFixture& demo, const std::string& args) {
-  return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + demo.dir().path() + "/lodestar.yaml " + args);
-}
 
 // What a lodestarctl killed after sending its request leaves: the request, then a closed
 // connection nobody reads the answer from.
