@@ -14,13 +14,17 @@
 #                   has lodestar-demo-backend.
 #   127.53.0.3:P    Unbound, whose only trust anchor is the root's DS and whose root hints
 #                   point at NSD. It sends ECS to Lodestar, so steering is exercised.
+#   127.53.0.4:P    Knot Resolver (kresd), when installed: the same root DS as its only trust
+#                   anchor, the same hints. It sends no ECS, so Lodestar answers it for its
+#                   own address (loopback: North America in the demo's geo database).
 #
 # Port 53 is not a choice: a resolver follows referrals to port 53 only, so the authorities
 # must be there, and so the script must run as root.
 #
 # Usage: dnssec_world.sh LODESTAR_BINARY DEMO_DIR      (DEMO_DIR: <build>/demo)
 # Exit: 0 all checks passed, 1 a check or the setup failed, 77 skipped (a tool missing, not
-# root). DNSSEC_WORLD_KEEP=1 keeps the temporary folder (configs, zones, logs) for a post-mortem.
+# root; without kresd or delv, only that tool's checks are skipped). DNSSEC_WORLD_KEEP=1 keeps
+# the temporary folder (configs, zones, logs) for a post-mortem.
 set -u -o pipefail
 
 if [[ $# -ne 2 ]]; then
@@ -45,6 +49,8 @@ for tool in unbound unbound-checkconf nsd nsd-checkconf ldns-keygen ldns-signzon
 done
 have_delv=0
 command -v delv >/dev/null && have_delv=1   # a second, independent validator (BIND's), if present
+have_kresd=0
+command -v kresd >/dev/null && have_kresd=1   # a second validating resolver (Knot's), if present
 
 work=$(mktemp -d -t dnssec-world.XXXXXX) || { echo "FAIL: mktemp -d" >&2; exit 1; }
 started=$SECONDS
@@ -72,6 +78,7 @@ descendants() {  # PID: its children's PIDs, theirs, and so on
 # grandchildren end as zombies of init, which reaps them when it likes: not ours to wait for.)
 stop_pid() {
   local pid=$1 i p running tree
+  # shellcheck disable=SC2207  # PIDs are digits
   tree=("$pid" $(descendants "$pid"))
   kill -TERM "$pid" 2>/dev/null
   for ((i = 0; i < 30; i++)); do  # 3 s for a clean exit, then no more patience
@@ -134,7 +141,7 @@ fi
 # One combined key (flags 257) each for the root and the parent: ldns-signzone signs every
 # set with it. Lodestar gets the KSK/ZSK split the documentation describes.
 mkdir -p "$work/nsd" || die "mkdir"
-mkdir -p "$work/lodestar" && cp -a "$demo/." "$work/lodestar/" || die "cannot copy $demo"
+{ mkdir -p "$work/lodestar" && cp -a "$demo/." "$work/lodestar/"; } || die "cannot copy $demo"
 rm -rf "$work/lodestar/state"   # a demo run's overrides and socket are not ours to inherit
 zones=$work/lodestar/zones
 policy=$zones/gtm.example.test.yaml
@@ -225,8 +232,9 @@ sed -i -e '/^[[:space:]]*ns2:[[:space:]]*::1[[:space:]]*$/d' \
        -e 's/^\([[:space:]]*ns1:\)[[:space:]]*127\.0\.0\.1[[:space:]]*$/\1 127.53.0.2/' "$policy"
 grep -q '^  - 127.53.0.2:53$' "$work/lodestar/lodestar.yaml" ||
   die "the demo's listen: list has changed shape; update this script"
-grep -q '^[[:space:]]*ns1: 127.53.0.2$' "$policy" && ! grep -q '^[[:space:]]*ns2:' "$policy" ||
+if ! grep -q '^[[:space:]]*ns1: 127.53.0.2$' "$policy" || grep -q '^[[:space:]]*ns2:' "$policy"; then
   die "the demo's nameservers: block has changed shape; update this script"
+fi
 ! grep -q '^dnssec:' "$policy" || die "the demo zone already has a dnssec: block; update this script"
 
 # Real health checks, on a free port rather than 8080 so a demo running beside us is left alone.
@@ -257,7 +265,7 @@ printf '\ndnssec:\n  keys: [%s, %s]\n' "$gtm_ksk" "$gtm_zsk" >>"$policy"
   die "lodestar --check rejects the configuration" "$work/check.log"
 (cd "$work/lodestar" && exec "$lodestar" -c "$work/lodestar/lodestar.yaml") >"$work/lodestar.out" 2>"$work/lodestar.log" &
 lodestar_pid=$!
-pids+=($lodestar_pid)
+pids+=("$lodestar_pid")
 ready=0
 for ((i = 0; i < 100; i++)); do
   kdig @127.53.0.2 +time=1 +retry=0 gtm.example.test SOA 2>/dev/null | grep -q 'status: NOERROR' && { ready=1; break; }
@@ -326,7 +334,51 @@ EOF
 }
 port=$(free_port) || die "no free port for Unbound"
 start_unbound unbound "$port"
-echo "world: root+parent on NSD 127.53.0.1:53, Lodestar 127.53.0.2:53, Unbound 127.53.0.3:$port (setup $((SECONDS - started)) s)"
+
+# --- Knot Resolver, trusting the root only (when installed) ----------------------------------
+# NAME PORT: a kresd with an empty cache of its own in $work/NAME; a second one later stands in
+# for a cache flush, as for Unbound. Its log (stderr) is $work/NAME/kresd.log.
+start_kresd() {
+  local name=$1 port=$2 dir=$work/$1 ds i
+  mkdir -p "$dir/run" || die "mkdir $dir"
+  ds=$(<"$work/root.anchor")
+  cat >"$dir/kresd.conf" <<EOF
+-- Loopback addresses as glue and nameserver addresses are refused unless ALLOW_LOCAL is set
+-- (only its debug log says "ignoring invalid glue"; the answer is SERVFAIL).
+policy.add(policy.all(policy.FLAGS({ 'ALLOW_LOCAL' })))
+-- test. is a special-use name that kresd answers NXDOMAIN for itself unless let through.
+policy.add(policy.suffix(policy.PASS, { todname('test.') }))
+net.ipv6 = false
+net.listen('127.53.0.4', $port, { kind = 'dns' })
+modules.load('hints')
+hints.root({ ['a.root-servers.test.'] = '127.53.0.1' })
+-- The only trust anchor is this world's root DS. remove() drops the packaged root key (and
+-- stops its RFC 5011 refresh); add() installs an unmanaged anchor: no RFC 5011 tracking, no
+-- bootstrap from the network, no refresh queries.
+trust_anchors.remove('.')
+trust_anchors.add('$ds')
+-- A bogus answer is logged, with its name and type ("validation failure: NAME TYPE").
+modules.load('bogus_log')
+cache.open(10 * MB, 'lmdb://$dir/cache')
+EOF
+  kresd -n -c "$dir/kresd.conf" "$dir/run" >"$dir/kresd.log" 2>&1 &
+  pids+=($!)
+  # Ready when it resolves (and validates) the parent's SOA from the root down.
+  for ((i = 0; i < 50; i++)); do
+    kdig @127.53.0.4 -p "$port" +time=1 +retry=0 example.test SOA 2>/dev/null | grep -q 'status: NOERROR' && return 0
+    alive "${pids[-1]}" || break
+    sleep 0.1
+  done
+  die "Knot Resolver ($name) did not answer for example.test. on 127.53.0.4:$port" "$dir/kresd.log"
+}
+kresd_note=""
+if [[ $have_kresd == 1 ]]; then
+  kresd_port=$(free_port) || die "no free port for Knot Resolver"
+  start_kresd kresd "$kresd_port"
+  kresd_note=", Knot Resolver 127.53.0.4:$kresd_port"
+fi
+echo "world: root+parent on NSD 127.53.0.1:53, Lodestar 127.53.0.2:53, Unbound 127.53.0.3:$port$kresd_note (setup $((SECONDS - started)) s)"
+[[ $have_kresd == 1 ]] || echo "SKIP Knot Resolver: kresd is not installed (apt-get install knot-resolver); its checks are skipped"
 
 # --- checks ----------------------------------------------------------------------------------
 passed=0
@@ -334,10 +386,20 @@ total=0
 failed=()
 
 # The resolver's answer, with the DNSSEC records, as text.
-ask() {  # PORT kdig-args...
-  local p=$1
-  shift
-  kdig @127.53.0.3 -p "$p" +dnssec +time=3 +retry=1 "$@" 2>&1
+ask_at() {  # ADDR PORT kdig-args...
+  local a=$1 p=$2
+  shift 2
+  kdig @"$a" -p "$p" +dnssec +time=3 +retry=1 "$@" 2>&1
+}
+ask() {  # PORT kdig-args...: through Unbound
+  ask_at 127.53.0.3 "$@"
+}
+kask() {  # PORT kdig-args...: through Knot Resolver
+  ask_at 127.53.0.4 "$@"
+}
+
+indent() {  # stdin, each line indented by three spaces
+  sed 's/^/   /'
 }
 
 section() {  # kdig output, section name (ANSWER, AUTHORITY): its record lines
@@ -348,7 +410,8 @@ section() {  # kdig output, section name (ANSWER, AUTHORITY): its record lines
 #   status=RCODE   ad   noanswer   a=PREFIX (every A in the answer starts so, at least one)
 #   rrsig=TYPE (an RRSIG covering TYPE in the answer)   nxname (the compact denial's NSEC)
 #   nsecs=N (N NSEC records in the authority section, none listing NXNAME: white lies)
-#   log=REGEX (a line of the fresh resolver's log matches: why it failed)
+#   log=FILE:REGEX (a line of $work/FILE, a fresh resolver's log, matches: why it failed)
+#   ede=CODE (the answer carries an Extended DNS Error with that code, RFC 8914)
 check() {
   local name=$1 out=$2 cond problems=() flags addrs
   shift 2
@@ -365,7 +428,7 @@ check() {
       a=*)
         addrs=$(section "$out" ANSWER | awk '$4 == "A" { print $5 }')
         [[ -n $addrs ]] || problems+=("no A record in the answer")
-        [[ -z $(grep -v "^${cond#a=}" <<<"$addrs") ]] || problems+=("an A record outside ${cond#a=}*: $(echo $addrs)") ;;
+        [[ -z $addrs ]] || ! grep -qv "^${cond#a=}" <<<"$addrs" || problems+=("an A record outside ${cond#a=}*: ${addrs//$'\n'/ }") ;;
       rrsig=*)
         section "$out" ANSWER | awk -v t="${cond#rrsig=}" '$4 == "RRSIG" && $5 == t { f = 1 } END { exit !f }' ||
           problems+=("no RRSIG over ${cond#rrsig=} in the answer") ;;
@@ -377,12 +440,17 @@ check() {
         n=$(section "$out" AUTHORITY | awk '$4 == "NSEC"' | grep -Evc 'NXNAME|TYPE128')
         [[ $n == "${cond#nsecs=}" ]] || problems+=("$n NSEC records without NXNAME in the authority section, not ${cond#nsecs=}") ;;
       log=*)
-        grep -Eq "${cond#log=}" "$work/unbound-fresh.log" || problems+=("the resolver's log has no line matching ${cond#log=}") ;;
+        local file=${cond#log=} re
+        re=${file#*:}
+        file=${file%%:*}
+        grep -Eq "$re" "$work/$file" || problems+=("$file has no line matching $re") ;;
+      ede=*)
+        grep -Eq "^;; EDE: ${cond#ede=} " <<<"$out" || problems+=("no EDE ${cond#ede=} in the answer") ;;
     esac
   done
   echo
   echo "== check $total: $name"
-  sed 's/^/   /' <<<"$out"
+  indent <<<"$out"
   if [[ ${#problems[@]} -eq 0 ]]; then
     passed=$((passed + 1))
     echo "   -> PASS"
@@ -424,11 +492,12 @@ if [[ $have_delv == 1 ]]; then
   for qv in "www.gtm.example.test A|; fully validated" \
             "no-such.gtm.example.test A|; negative response, fully validated"; do
     q=${qv%%|*}   # split on purpose below: NAME TYPE
+    # shellcheck disable=SC2086  # NAME TYPE: two words
     out=$(delv @127.53.0.3 -p "$port" -a "$work/root.delv" +root=. $q 2>&1)
     total=$((total + 1))
     echo
     echo "== check $total: delv $q: '${qv#*|}' from the root"
-    sed 's/^/   /' <<<"$out"
+    indent <<<"$out"
     if grep -qxF "${qv#*|}" <<<"$out"; then
       passed=$((passed + 1))
       echo "   -> PASS"
@@ -439,6 +508,27 @@ if [[ $have_delv == 1 ]]; then
   done
 else
   echo "note: delv not installed; BIND's second opinion skipped"
+fi
+
+# Knot Resolver, another validator, from the same root anchor. It sends no ECS, so Lodestar
+# steers it by its own address: loopback, which the demo's geo database puts in North America.
+if [[ $have_kresd == 1 ]]; then
+  echo
+  echo "== Knot Resolver (127.53.0.4:$kresd_port), validating from the root's DS"
+  check "kresd: www A (its own location, no ECS) -> us-east, validated" \
+    "$(kask "$kresd_port" www.gtm.example.test A)" status=NOERROR ad a=127.0.1. rrsig=A
+  check "kresd: gtm.example.test MX (static), validated" \
+    "$(kask "$kresd_port" gtm.example.test MX)" status=NOERROR ad rrsig=MX
+  check "kresd: mail.gtm.example.test A (static), validated" \
+    "$(kask "$kresd_port" mail.gtm.example.test A)" status=NOERROR ad a=192.0.2.25 rrsig=A
+  check "kresd: no-such.gtm.example.test A (compact denial), validated" \
+    "$(kask "$kresd_port" no-such.gtm.example.test A)" status=NOERROR noanswer ad nxname
+  check "kresd: www AAAA (NODATA on a steered name), validated" \
+    "$(kask "$kresd_port" www.gtm.example.test AAAA)" status=NOERROR noanswer ad
+  check "kresd: mail.gtm.example.test TXT (NODATA on a static name), validated" \
+    "$(kask "$kresd_port" mail.gtm.example.test TXT)" status=NOERROR noanswer ad
+  check "kresd: example.test SOA (the parent, from the root anchor), validated" \
+    "$(kask "$kresd_port" example.test SOA)" status=NOERROR ad rrsig=SOA
 fi
 
 # Lodestar's log grows a "reloaded:" line per reload: HUP, and wait for it.
@@ -469,7 +559,7 @@ if [[ $have_delv == 1 ]]; then
   total=$((total + 1))
   echo
   echo "== check $total: delv gone.gtm.example.test A (white lies): a validated NXDOMAIN from the root"
-  sed 's/^/   /' <<<"$out"
+  indent <<<"$out"
   if grep -q 'nxdomain' <<<"$out" && grep -qxF '; negative response, fully validated' <<<"$out"; then
     passed=$((passed + 1))
     echo "   -> PASS"
@@ -477,6 +567,12 @@ if [[ $have_delv == 1 ]]; then
     failed+=("$total: delv gone.gtm.example.test A (white lies)")
     echo "   -> FAIL: delv did not validate the NXDOMAIN"
   fi
+fi
+if [[ $have_kresd == 1 ]]; then
+  check "kresd: vanished.gtm.example.test A (white lies), validated" \
+    "$(kask "$kresd_port" vanished.gtm.example.test A)" status=NXDOMAIN noanswer ad nsecs=2
+  check "kresd: y.www.gtm.example.test A (white lies below a steered name), validated" \
+    "$(kask "$kresd_port" y.www.gtm.example.test A)" status=NXDOMAIN noanswer ad nsecs=2
 fi
 
 # (5b) After a region fails over, the new answer validates from the root too: eu-west is
@@ -488,6 +584,17 @@ if [[ -x $ctl ]]; then
   check "www A, Europe after eu-west is drained (ECS 2001:db8:200::/56) -> elsewhere, validated" \
     "$(ask "$port" +subnet=2001:db8:200::/56 www.gtm.example.test A)" status=NOERROR ad a=127.0.1. rrsig=A
   "$ctl" -c "$work/lodestar/lodestar.yaml" undrain eu-west >/dev/null 2>&1 || true
+  # kresd is steered by its own address (North America: us-east), so draining eu-west changes
+  # nothing it sees: its own region is drained for it. Its www answer is cached for 30 s, so it
+  # asks api, a steered name over the same pool (nearest: us-east, then eu-west for North
+  # America) that it has not asked before: the answer it gets is made after the drain.
+  if [[ $have_kresd == 1 ]]; then
+    "$ctl" -c "$work/lodestar/lodestar.yaml" drain us-east --force --reason "dnssec world: failover for kresd" >/dev/null 2>&1 ||
+      die "lodestarctl drain us-east failed" "$work/lodestar.log"
+    check "kresd: api A after us-east is drained (its own location) -> eu-west, validated" \
+      "$(kask "$kresd_port" api.gtm.example.test A)" status=NOERROR ad a=127.0.2. rrsig=A
+    "$ctl" -c "$work/lodestar/lodestar.yaml" undrain us-east >/dev/null 2>&1 || true
+  fi
 else
   echo "note: no lodestarctl beside $lodestar; the failover check is skipped"
 fi
@@ -512,21 +619,37 @@ fresh_port=$(free_port) || die "no free port for the second Unbound"
 start_unbound unbound-fresh "$fresh_port"
 check "www A after the key change, fresh resolver: SERVFAIL (bogus)" \
   "$(ask "$fresh_port" +subnet=192.0.2.0/24 www.gtm.example.test A)" status=SERVFAIL \
-  'log=validation failure <www\.gtm\.example\.test\. A IN>'
+  'log=unbound-fresh.log:validation failure <www\.gtm\.example\.test\. A IN>'
 # The failure is the child's alone: the same resolver still validates the parent.
 check "example.test SOA through the same fresh resolver, still validated" \
   "$(ask "$fresh_port" example.test SOA)" status=NOERROR ad
+if [[ $have_kresd == 1 ]]; then
+  # A second kresd with an empty cache, as for Unbound: the first one still holds the old keys.
+  kresd_fresh_port=$(free_port) || die "no free port for the second Knot Resolver"
+  start_kresd kresd-fresh "$kresd_fresh_port"
+  # kresd names the set that failed: the zone's DNSKEY set, which no DS at the parent matches.
+  check "kresd: www A after the key change, fresh resolver: SERVFAIL (bogus)" \
+    "$(kask "$kresd_fresh_port" www.gtm.example.test A)" status=SERVFAIL ede=6 \
+    'log=kresd-fresh/kresd.log:validation failure: gtm\.example\.test\. DNSKEY'
+  check "kresd: example.test SOA through the same fresh kresd, still validated" \
+    "$(kask "$kresd_fresh_port" example.test SOA)" status=NOERROR ad
+fi
 
 echo
 if [[ -s $work/unbound.log ]] && grep -q 'validation failure' "$work/unbound.log"; then
   # The first resolver should never have had a reason to complain; say so when it did.
   echo "note: the first resolver logged validation failures:"
-  grep 'validation failure' "$work/unbound.log" | head -n 10 | sed 's/^/   /'
+  grep 'validation failure' "$work/unbound.log" | head -n 10 | indent
 fi
+if [[ -s $work/kresd/kresd.log ]] && grep -q 'validation failure' "$work/kresd/kresd.log"; then
+  echo "note: the first kresd logged validation failures:"
+  grep 'validation failure' "$work/kresd/kresd.log" | head -n 10 | indent
+fi
+[[ $have_kresd == 1 ]] || echo "SKIP Knot Resolver: kresd is not installed; its checks were skipped"
 if [[ ${#failed[@]} -gt 0 ]]; then
   echo "failed checks:"
   printf '   %s\n' "${failed[@]}"
-  for log in unbound.log unbound-fresh.log lodestar.log nsd/nsd.log; do
+  for log in unbound.log unbound-fresh.log kresd/kresd.log kresd-fresh/kresd.log lodestar.log nsd/nsd.log; do
     [[ -s $work/$log ]] || continue
     echo "--- $log (last 30 lines)"
     tail -n 30 "$work/$log" | sed 's/^/  | /'
