@@ -1,28 +1,31 @@
 #!/usr/bin/env bash
 # Delegation, end to end (issue 29, "the delegation world"): a subdomain delegated to Lodestar the
-# way users do it, asked through the recursive resolvers the world runs. On loopback only:
+# way users do it, asked through the recursive resolvers the world runs. The whole world lives
+# in a network namespace the script creates (unshare --net): its own loopback, its own port 53,
+# nothing of the host's network seen or touched, gone when the script ends.
 #
 #   127.54.0.1:53    NSD, serving an unsigned root "." and the parent "example.test.". The root
 #                    delegates example.test. directly to NSD itself (test. is an empty
-#                    non-terminal); the parent delegates gtm.example.test. to ns1 and ns2, with glue.
+#                    non-terminal); the parent delegates gtm.example.test. to ns1 and ns2, with
+#                    glue. The delegation records are the ones docs/delegation.md shows.
 #   127.54.0.2:53    Lodestar node 1 (ns1.gtm.example.test.), the build's demo site
-#   127.54.0.3:53    Lodestar node 2 (ns2.gtm.example.test.), the same site, its own state and
-#                    socket; not clustered (yet). Both health-check the same demo backends.
-#   127.54.0.10:P    Unbound (subnet cache: sends ECS to the two nodes)
-#   127.54.0.11:P    PowerDNS Recursor (ECS allowed for the two nodes)        } each when
-#   127.54.0.12:P    Knot Resolver (no ECS: answers for its own location)     } installed,
-#   127.0.0.1:P      BIND named as a resolver (no ECS; see start_named)       } else SKIPped
+#   127.54.0.3:53    Lodestar node 2 (ns2.gtm.example.test.), the same site; the two are one
+#                    cluster through etcd, so a drain through node 1 reaches node 2 too. Both
+#                    health-check the same demo backends (consensus: quorum).
+#   127.54.0.5:2379  etcd, one member (the cluster's shared state)
+#   127.54.0.10:53   Unbound (subnet cache: sends ECS to the two nodes)
+#   127.54.0.11:53   PowerDNS Recursor (ECS allowed for the two nodes)        } each when
+#   127.54.0.12:53   Knot Resolver (no ECS: answers for its own location)     } installed,
+#   127.54.0.13:53   BIND named as a resolver (no ECS)                        } else SKIPped
 #
 # Checked: each demo area's client gets its region through the ECS resolvers, which cache per
 # scope; static, wildcard, NXDOMAIN and NODATA answers and TCP through every resolver; quiet
-# logs; `lodestarctl check-delegation` passes; failover as a user sees it (drain, and stopped
-# backends, measured through each ECS resolver); check-delegation naming the fault in broken
-# worlds (another serial on a node, wrong glue, a node down, a server without ECS echo: NSD on
-# 127.54.0.3 with the zone `lodestarctl export` wrote; this part needs jq, else it is SKIPped).
-#
-# Port 53 is not a choice: a resolver follows referrals to port 53 only, so the authorities
-# must be there, and so the script must run as root. 127.54.0.x never meets dnssec_world.sh's
-# 127.53.0.x.
+# logs; the commands of docs/delegation.md, run as the guide shows them; `lodestarctl
+# check-delegation` passes; failover as a user sees it (a drain through node 1 alone, and
+# stopped backends, measured through each ECS resolver); check-delegation naming the fault in
+# broken worlds (another serial on a node, wrong glue, a node down, a server without ECS echo:
+# NSD on 127.54.0.3 with the zone `lodestarctl export` wrote; this part needs jq, else it is
+# SKIPped).
 #
 # Usage: delegation_world.sh LODESTAR_BINARY LODESTARCTL_BINARY DEMO_DIR   (DEMO_DIR: <build>/demo)
 # Exit: 0 all checks passed, 1 a check or the setup failed, 77 skipped (a required tool missing,
@@ -43,14 +46,18 @@ demo=$(realpath -e "$3" 2>/dev/null) || { echo "FAIL: no demo folder at $3" >&2;
   { echo "FAIL: $demo does not look like the build's demo copy (lodestar.yaml, zones/)" >&2; exit 1; }
 
 skip() { echo "SKIP: $*"; exit 77; }
-[[ $(id -u) -eq 0 ]] || skip "must run as root: NSD and Lodestar bind port 53, the only port a resolver follows referrals to"
-# Port 53 of 127.54.0.1-3 is this script's alone: a second run (another build tree's ctest)
-# waits for the first instead of failing to bind.
-exec 9>/tmp/lodestar-delegation-world.lock
-flock -w 300 9 || skip "another delegation_world.sh held port 53 of 127.54.0.1-3 for 300 s"
-for tool in unbound unbound-checkconf nsd nsd-checkconf kdig ss pgrep; do
+[[ $(id -u) -eq 0 ]] || skip "must run as root: the world is a network namespace of its own"
+# Into the world's own network namespace: the script runs again there (the variable says it
+# already has). Every process it starts inherits the namespace; none can reach the host's.
+if [[ -z ${DELEGATION_WORLD_NETNS:-} ]]; then
+  command -v unshare >/dev/null || skip "unshare is not installed (apt-get install util-linux)"
+  DELEGATION_WORLD_NETNS=1 exec unshare --net -- "$0" "$@"
+  skip "unshare --net failed: no network namespaces here"
+fi
+ip link set lo up || skip "cannot bring up the loopback of the world's network namespace (ip, iproute2)"
+for tool in unbound unbound-checkconf nsd nsd-checkconf etcd kdig ss pgrep; do
   command -v "$tool" >/dev/null ||
-    skip "$tool is not installed (apt-get install unbound nsd knot-dnsutils iproute2 procps)"
+    skip "$tool is not installed (apt-get install unbound nsd etcd-server knot-dnsutils iproute2 procps)"
 done
 
 work=$(mktemp -d -t delegation-world.XXXXXX) || { echo "FAIL: mktemp -d" >&2; exit 1; }
@@ -117,19 +124,6 @@ die() {
   exit 1
 }
 
-# A port nobody listens on (TCP or UDP), in the high range; bounded attempts.
-free_port() {
-  local port i
-  for ((i = 0; i < 50; i++)); do
-    port=$((20000 + RANDOM % 40000))
-    if [[ -z $(ss -Hlnut "sport = :$port" 2>/dev/null) ]]; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
-
 # CMD... : succeed as soon as CMD does, within 10 s (the last started process must stay alive).
 wait_for() {
   local deadline=$((SECONDS + 10))
@@ -145,12 +139,6 @@ answers() {  # ADDR PORT QUESTION...: the server answers NOERROR
   shift 2
   kdig @"$a" -p "$p" +time=1 +retry=0 "$@" 2>/dev/null | grep -q 'status: NOERROR'
 }
-
-# Port 53 on our three addresses must be ours: a leftover server there would answer instead.
-if [[ -n $(ss -Hlnut "( src 127.54.0.1 or src 127.54.0.2 or src 127.54.0.3 or src 0.0.0.0 ) and sport = :53" 2>/dev/null) ]]; then
-  ss -Hlnutp "sport = :53"
-  die "something already listens on port 53 of 127.54.0.1-3 (or on 0.0.0.0:53)"
-fi
 
 # --- the root and the parent, unsigned, served by NSD ----------------------------------------
 mkdir -p "$work/nsd" || die "mkdir"
@@ -235,11 +223,10 @@ grep -q '^[[:space:]]*ns1: 127.54.0.2$' "$policy" && grep -q '^[[:space:]]*ns2: 
 grep -q '^records:[[:space:]]*$' "$policy" || die "the demo zone has no records: block; update this script"
 sed -i 's/^records:[[:space:]]*$/records:\n  "*.cdn": {A: 192.0.2.50}/' "$policy"
 
-# Real health checks, on a free port rather than 8080 so a demo running beside us is left alone.
+# Real health checks, on the demo's port (the namespace's own: a demo on the host is not seen).
 backend=$(dirname "$lodestar")/lodestar-demo-backend
 if [[ -x $backend ]]; then
-  check_port=$(free_port) || die "no free port for the backends"
-  sed -i "s/^\([[:space:]]*port:\)[[:space:]]*8080[[:space:]]*$/\1 $check_port/" "$policy"
+  check_port=8080
   grep -q "port: $check_port\$" "$policy" || die "the demo's check port (8080) has changed; update this script"
   # One process per region (127.0.R.1 and 127.0.R.2), so a region's backends can be stopped
   # alone: the failover section does that to eu-west (R = 2).
@@ -269,7 +256,23 @@ else
   echo "note: $backend not found; Lodestar answers fail-open"
 fi
 
-# NODE ADDR: a copy of the site listening on ADDR:53 only, with its own state and socket.
+# --- the cluster's shared state: etcd, one member ------------------------------------------
+mkdir -p "$work/etcd" || die "mkdir"
+etcd --name world --data-dir "$work/etcd/data" \
+  --listen-client-urls http://127.54.0.5:2379 --advertise-client-urls http://127.54.0.5:2379 \
+  --listen-peer-urls http://127.54.0.5:2380 --initial-advertise-peer-urls http://127.54.0.5:2380 \
+  --initial-cluster world=http://127.54.0.5:2380 --initial-cluster-state new \
+  --log-level error >"$work/etcd/etcd.log" 2>&1 &
+pids+=($!)
+etcd_ready() {  # GET /health over bash's /dev/tcp (no HTTP client needed)
+  local reply
+  reply=$( (exec 3<>/dev/tcp/127.54.0.5/2379 && printf 'GET /health HTTP/1.0\r\n\r\n' >&3 && timeout 1 cat <&3) 2>/dev/null)
+  [[ $reply == *'"health":"true"'* ]]
+}
+wait_for etcd_ready || die "etcd did not become healthy on 127.54.0.5:2379" "$work/etcd/etcd.log"
+
+# NODE ADDR: a copy of the site listening on ADDR:53 only, with its own state and socket, one
+# of the cluster's two nodes (ns1, ns2): overrides and health views are shared through etcd.
 node_pids=()
 start_node() {
   local n=$1 addr=$2 dir=$work/node$1 up i
@@ -281,6 +284,13 @@ start_node() {
   grep -q "^  - $addr:53\$" "$dir/lodestar.yaml" || die "the demo's listen: list has changed shape; update this script"
   grep -q '^state_dir: state\b' "$dir/lodestar.yaml" && grep -q '^control_socket: state/lodestar.sock\b' "$dir/lodestar.yaml" ||
     die "the demo's state_dir/control_socket have changed; update this script"
+  grep -q '^cluster:' "$dir/lodestar.yaml" && die "the demo's lodestar.yaml has a cluster: section now; update this script"
+  cat >>"$dir/lodestar.yaml" <<EOF
+cluster:
+  etcd: [http://127.54.0.5:2379]
+  node: ns$n
+  nodes: [ns1, ns2]
+EOF
   "$lodestar" --check -c "$dir/lodestar.yaml" >"$dir/check.log" 2>&1 ||
     die "lodestar --check rejects node $n's configuration" "$dir/check.log"
   (cd "$dir" && exec "$lodestar" -c "$dir/lodestar.yaml") >"$dir/lodestar.out" 2>"$dir/lodestar.log" &
@@ -304,6 +314,9 @@ start_node 1 127.54.0.2
 start_node 2 127.54.0.3
 node1=$work/node1/lodestar.yaml
 node2=$work/node2/lodestar.yaml
+# One cluster: node 1 sees both nodes' reports (each writes its own at start, then every lease).
+clustered() { "$ctl" -c "$node1" status 2>/dev/null | head -n 1 | grep -q '2 of 2 nodes reporting'; }
+wait_for clustered || { "$ctl" -c "$node1" status; die "node 1 does not see both nodes reporting through etcd" "$work/node1/lodestar.log" "$work/etcd/etcd.log"; }
 
 # --- the resolvers ---------------------------------------------------------------------------
 cat >"$work/root.hints" <<EOF
@@ -401,14 +414,16 @@ EOF
 }
 
 # BIND named as a recursive resolver: no validation, no control channel, logs on stderr (-g).
+# named binds only addresses an interface has: its own goes on the namespace's loopback.
 start_named() {
   local port=$1 dir=$work/named
   mkdir -p "$dir"
+  ip addr add 127.54.0.13/32 dev lo || die "cannot add 127.54.0.13 to the namespace's loopback"
   cat >"$dir/named.conf" <<EOF
 options {
   directory "$dir";
   pid-file none;
-  listen-on port $port { 127.0.0.1; };
+  listen-on port $port { 127.54.0.13; };
   listen-on-v6 { none; };
   recursion yes;
   allow-query { 127.0.0.0/8; };
@@ -424,33 +439,31 @@ EOF
   fi
   named -g -n 1 -c "$dir/named.conf" >"$dir/stderr.log" 2>&1 &
   pids+=($!)
-  wait_for answers 127.0.0.1 "$port" example.test SOA ||
-    die "BIND named did not answer on 127.0.0.1:$port" "$dir/stderr.log"
+  wait_for answers 127.54.0.13 "$port" example.test SOA ||
+    die "BIND named did not answer on 127.54.0.13:$port" "$dir/stderr.log"
 }
 
-unbound_port=$(free_port) || die "no free port for Unbound"
-start_unbound "$unbound_port"
-resolvers=("Unbound|127.54.0.10|$unbound_port|1")
+# Every resolver on port 53 of its own address, as a client's stub expects (the namespace's
+# port 53 is ours alone).
+start_unbound 53
+resolvers=("Unbound|127.54.0.10|53|1")
 skipped=()
 have() { command -v "$1" >/dev/null; }
 if have pdns_recursor; then
-  port=$(free_port) || die "no free port for PowerDNS Recursor"
-  start_pdns "$port"
-  resolvers+=("PowerDNS Recursor|127.54.0.11|$port|1")
+  start_pdns 53
+  resolvers+=("PowerDNS Recursor|127.54.0.11|53|1")
 else
   skipped+=("PowerDNS Recursor (pdns_recursor)")
 fi
 if have kresd; then
-  port=$(free_port) || die "no free port for Knot Resolver"
-  start_kresd "$port"
-  resolvers+=("Knot Resolver|127.54.0.12|$port|0")
+  start_kresd 53
+  resolvers+=("Knot Resolver|127.54.0.12|53|0")
 else
   skipped+=("Knot Resolver (kresd)")
 fi
 if have named; then
-  port=$(free_port) || die "no free port for BIND named"
-  start_named "$port"
-  resolvers+=("BIND named|127.0.0.1|$port|0")
+  start_named 53
+  resolvers+=("BIND named|127.54.0.13|53|0")
 else
   skipped+=("BIND named (named)")
 fi
@@ -625,9 +638,9 @@ check_cmd "lodestarctl check-delegation gtm.example.test --parent-ns 127.54.0.1:
 # ECS resolver, the German client's answer leaves eu-west within one TTL of the change (the
 # resolver's cache holds the last answer at most that long; for the backends, plus the time the
 # health checks take to notice), and comes back as fast. The figures are printed, with what each
-# cache held. All ECS resolvers are watched at once, so one change serves them all. The nodes are
-# not clustered yet: a drain reaches only the node it is given to, so it is given to both (with
-# a cluster, node 1 alone would do).
+# cache held. All ECS resolvers are watched at once, so one change serves them all. The drain is
+# given to node 1 alone; the resolvers ask both nodes, so the answer changes only if node 2
+# applies it too.
 ecs_resolvers=()
 for r in "${resolvers[@]}"; do [[ ${r##*|} == 1 ]] && ecs_resolvers+=("$r"); done
 if [[ -z ${check_port:-} ]]; then
@@ -698,16 +711,18 @@ else
       check "$name: Europe's answer $1 -> $3" "$(europe "$addr" "$port")" status=NOERROR "a=$2"
     done
   }
-  admin() {  # drain|undrain: on each node (not clustered: a change reaches only its own node)
-    local cfg extra=()
-    [[ $1 == drain ]] && extra=(--force --reason "delegation world: failover")
-    for cfg in "$node1" "$node2"; do
-      "$ctl" -c "$cfg" "$1" eu-west "${extra[@]}" >"$work/drain.log" 2>&1 ||
-        die "lodestarctl $1 eu-west failed ($cfg)" "$work/drain.log"
-    done
+  admin() {  # drain|undrain, through node 1 alone: the cluster carries it to node 2
+    local extra=()
+    [[ $1 == drain ]] && extra=(--reason "delegation world: failover")
+    "$ctl" -c "$node1" "$1" eu-west "${extra[@]}" >"$work/drain.log" 2>&1 ||
+      die "lodestarctl $1 eu-west through node 1 failed" "$work/drain.log"
+    sed 's/^/   lodestarctl: /' "$work/drain.log"
+    # The tool's own word that both nodes applied it (exit 4 and "committed" otherwise).
+    grep -q 'applied on ns1, ns2 in' "$work/drain.log" ||
+      die "lodestarctl $1 eu-west did not say it was applied on ns1 and ns2" "$work/drain.log"
   }
 
-  echo "-- drain eu-west through lodestarctl"
+  echo "-- drain eu-west through node 1 (lodestarctl -c node1): the cluster carries it to node 2"
   change "failover (drain): Europe left eu-west within one TTL" 0 0 admin drain
   europe_gets "while eu-west is drained" 127.0.1. "us-east (its next region)"
   echo "-- undrain eu-west"
