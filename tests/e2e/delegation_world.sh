@@ -49,10 +49,13 @@ skip() { echo "SKIP: $*"; exit 77; }
 [[ $(id -u) -eq 0 ]] || skip "must run as root: the world is a network namespace of its own"
 # Into the world's own network namespace: the script runs again there (the variable says it
 # already has). Every process it starts inherits the namespace; none can reach the host's.
+# A mount namespace of its own too (private: nothing mounted here is seen outside), so the
+# world's resolver can stand in /etc/resolv.conf for the commands that use the system's.
 if [[ -z ${DELEGATION_WORLD_NETNS:-} ]]; then
   command -v unshare >/dev/null || skip "unshare is not installed (apt-get install util-linux)"
-  DELEGATION_WORLD_NETNS=1 exec unshare --net -- "$0" "$@"
-  skip "unshare --net failed: no network namespaces here"
+  # shellcheck disable=SC2093  # exec: the script goes on only when unshare itself fails
+  DELEGATION_WORLD_NETNS=1 exec unshare --net --mount --propagation private -- "$0" "$@"
+  skip "unshare --net --mount failed: no network or mount namespaces here"
 fi
 ip link set lo up || skip "cannot bring up the loopback of the world's network namespace (ip, iproute2)"
 for tool in unbound unbound-checkconf nsd nsd-checkconf etcd kdig ss pgrep; do
@@ -140,6 +143,39 @@ answers() {  # ADDR PORT QUESTION...: the server answers NOERROR
   kdig @"$a" -p "$p" +time=1 +retry=0 "$@" 2>/dev/null | grep -q 'status: NOERROR'
 }
 
+# --- docs/delegation.md: the guide's blocks, which this world runs ---------------------------
+# A block is marked by an HTML comment just above its fence: "<!-- world: KIND" and, on the
+# lines up to "-->", "expect: TEXT" (a fixed string the command's output must contain). KIND:
+# parent-records (the delegation NSD serves), config (the nodes' cluster: section), policy
+# (lines the zone policy must have), nft (a ruleset `nft -c` must accept), run (commands).
+# Each block is written to $work/guide/NN.KIND, its expectations to NN.expect.
+guide_doc=$(realpath -e "$(dirname "$0")/../../docs/delegation.md" 2>/dev/null) ||
+  die "no docs/delegation.md beside this script's tests/e2e/"
+mkdir -p "$work/guide" || die "mkdir"
+awk -v out="$work/guide" '
+  function fail(msg) { print FILENAME ":" FNR ": " msg > "/dev/stderr"; bad = 1; exit 1 }
+  !marked && !fenced && /^<!-- world: [a-z-]+/ {
+    n++; kind = $3; sub(/-->$/, "", kind); name = sprintf("%s/%02d", out, n)
+    printf "" > (name ".expect"); marked = 1; inmarker = ($0 !~ /-->[[:space:]]*$/); next
+  }
+  inmarker {
+    if ($0 ~ /^-->[[:space:]]*$/) { inmarker = 0; next }
+    if ($0 !~ /^expect: /) fail("a world marker holds only expect: lines")
+    line = $0; sub(/^expect: /, "", line); print line > (name ".expect"); next
+  }
+  marked && !fenced && /^```/ { fenced = 1; printf "" > (name "." kind); next }
+  marked && !fenced && !/^[[:space:]]*$/ { fail("a world marker must be followed by a fenced block") }
+  fenced && /^```[[:space:]]*$/ { fenced = 0; marked = 0; next }
+  fenced { print > (name "." kind) }
+  END { if (!bad && (marked || inmarker)) { print FILENAME ": a world marker without its block" > "/dev/stderr"; exit 1 } }
+' "$guide_doc" 2>"$work/guide/parse.log" || die "cannot read the world's blocks in $guide_doc" "$work/guide/parse.log"
+guide_block() {  # KIND: the one block of that kind (setup fails unless there is exactly one)
+  local files=("$work"/guide/*."$1")
+  [[ ${#files[@]} -eq 1 && -f ${files[0]} ]] || die "docs/delegation.md must have exactly one '<!-- world: $1' block"
+  cat "${files[0]}"
+}
+guide_block parent-records >/dev/null  # checked here, before anything starts
+
 # --- the root and the parent, unsigned, served by NSD ----------------------------------------
 mkdir -p "$work/nsd" || die "mkdir"
 cat >"$work/nsd/root.zone" <<EOF
@@ -159,11 +195,8 @@ cat >"$work/nsd/example.test.zone" <<EOF
 @          IN SOA ns.example.test. hostmaster.example.test. 1 1800 900 604800 300
 @          IN NS  ns
 ns         IN A   127.54.0.1
-; Lodestar's zone: two nameservers, each with its glue.
-gtm        IN NS  ns1.gtm
-gtm        IN NS  ns2.gtm
-ns1.gtm    IN A   127.54.0.2
-ns2.gtm    IN A   127.54.0.3
+; Lodestar's zone: two nameservers, each with its glue, as docs/delegation.md shows them.
+$(guide_block parent-records)
 EOF
 
 cat >"$work/nsd/nsd.conf" <<EOF
@@ -285,12 +318,9 @@ start_node() {
   grep -q '^state_dir: state\b' "$dir/lodestar.yaml" && grep -q '^control_socket: state/lodestar.sock\b' "$dir/lodestar.yaml" ||
     die "the demo's state_dir/control_socket have changed; update this script"
   grep -q '^cluster:' "$dir/lodestar.yaml" && die "the demo's lodestar.yaml has a cluster: section now; update this script"
-  cat >>"$dir/lodestar.yaml" <<EOF
-cluster:
-  etcd: [http://127.54.0.5:2379]
-  node: ns$n
-  nodes: [ns1, ns2]
-EOF
+  # The cluster: section as docs/delegation.md shows it (for ns1; node N says nsN).
+  guide_block config | sed "s/^\([[:space:]]*node:\)[[:space:]]*ns1[[:space:]]*$/\1 ns$n/" >>"$dir/lodestar.yaml"
+  grep -q "^  node: ns$n\$" "$dir/lodestar.yaml" || die "the guide's cluster: block has no 'node: ns1' line"
   "$lodestar" --check -c "$dir/lodestar.yaml" >"$dir/check.log" 2>&1 ||
     die "lodestar --check rejects node $n's configuration" "$dir/check.log"
   (cd "$dir" && exec "$lodestar" -c "$dir/lodestar.yaml") >"$dir/lodestar.out" 2>"$dir/lodestar.log" &
@@ -446,6 +476,11 @@ EOF
 # Every resolver on port 53 of its own address, as a client's stub expects (the namespace's
 # port 53 is ours alone).
 start_unbound 53
+# The system's resolver, for the commands that find things through /etc/resolv.conf: Unbound,
+# bind-mounted over the file in this mount namespace only.
+printf 'nameserver 127.54.0.10\n' >"$work/resolv.conf"
+[[ -e /etc/resolv.conf ]] || die "no /etc/resolv.conf to stand in for"
+mount --bind "$work/resolv.conf" /etc/resolv.conf || die "cannot bind-mount the world's resolv.conf"
 resolvers=("Unbound|127.54.0.10|53|1")
 skipped=()
 have() { command -v "$1" >/dev/null; }
@@ -617,6 +652,63 @@ for r in "${resolvers[@]}"; do
   case $name in
     "Knot Resolver") check_cmd "$name: no lame-delegation or EDNS warning in its log" quiet_log "$work/kresd/stderr.log" ;;
     "BIND named") check_cmd "$name: no lame-delegation or EDNS warning in its log" quiet_log "$work/named/stderr.log" ;;
+  esac
+done
+
+# --- the guide, run ---------------------------------------------------------------------------
+# Every block docs/delegation.md marks for this world, in the guide's order; `lodestarctl` there
+# is node 1's, as on ns1 with its configuration in the default place.
+echo
+echo "== docs/delegation.md, as the guide says"
+uncommented() {  # FILE: its lines without YAML comments and trailing blanks
+  sed -E 's/[[:space:]]+#.*$//; s/[[:space:]]+$//' "$1"
+}
+policy_has() {  # FILE: every line of it is a line of node 1's zone policy (comments aside)
+  local line
+  while IFS= read -r line; do
+    [[ -z $line ]] || grep -Fxq -- "$line" <(uncommented "$work/node1/zones/gtm.example.test.yaml") ||
+      { echo "missing: $line"; return 1; }
+  done < <(uncommented "$1")
+}
+config_has() {  # FILE: every line of it is a line of node 1's lodestar.yaml
+  local line
+  while IFS= read -r line; do
+    [[ -z $line ]] || grep -Fxq -- "$line" "$node1" || { echo "missing: $line"; return 1; }
+  done <"$1"
+}
+guide_run() {  # FILE EXPECT_FILE: the block runs (exit 0) and its output holds every expectation
+  local out rc want missing=0
+  out=$(LODESTARCTL_BIN=$ctl LODESTARCTL_CONF=$node1 bash -o pipefail -c '
+          lodestarctl() { "$LODESTARCTL_BIN" -c "$LODESTARCTL_CONF" "$@"; }
+          set -e
+          . "$1"' guide "$1" 2>&1)
+  rc=$?
+  sed 's/^/   > /' "$1"
+  echo "$out"
+  [[ $rc -eq 0 ]] || { echo "(exit $rc)"; return 1; }
+  while IFS= read -r want; do
+    [[ -z $want ]] && continue
+    grep -Fq -- "$want" <<<"$out" || { echo "expected, not seen: $want"; missing=1; }
+  done <"$2"
+  ((missing == 0))
+}
+for block in "$work"/guide/*.*; do
+  case $block in
+    *.expect|*.log) continue ;;
+  esac
+  where="docs/delegation.md block ${block##*/}"
+  case $block in
+    *.parent-records) check_cmd "$where: NSD serves the parent's records as the guide shows them (the checks below use them)" true ;;
+    *.config) check_cmd "$where: the nodes' cluster: section is the guide's" config_has "$block" ;;
+    *.policy) check_cmd "$where: the zone policy's nameservers are the guide's" policy_has "$block" ;;
+    *.nft)
+      if command -v nft >/dev/null; then
+        check_cmd "$where: nft -c accepts the guide's firewall" nft -c -f "$block"
+      else
+        echo "SKIP $where: nft is not installed (apt-get install nftables)"
+      fi ;;
+    *.run) check_cmd "$where: $(head -n 1 "$block")" guide_run "$block" "${block%.run}.expect" ;;
+    *) check_cmd "$where: a block kind this script knows" false ;;
   esac
 done
 
@@ -799,7 +891,7 @@ else
       die "NSD did not come back on 127.54.0.1:53" "$work/nsd/stderr.log" "$work/nsd/nsd.log"
   }
   cp "$work/nsd/example.test.zone" "$work/nsd/example.test.zone.good"
-  sed -i 's/^ns2.gtm    IN A   127.54.0.3$/ns2.gtm    IN A   127.54.0.33/' "$work/nsd/example.test.zone"
+  sed -i -E 's/^(ns2\.gtm[[:space:]]+IN[[:space:]]+A[[:space:]]+)127\.54\.0\.3$/\1127.54.0.33/' "$work/nsd/example.test.zone"
   grep -q '127.54.0.33$' "$work/nsd/example.test.zone" || die "could not rewrite ns2's glue"
   restart_nsd
   check_cmd "check-delegation names the glue mismatch (the parent says ns2 is 127.54.0.33)" delegation_names glue_mismatch "127.54.0.33"

@@ -19,7 +19,7 @@ for option in "$@"; do
   case $option in
     --with-fuzzer) packages+=(clang libclang-rt-14-dev) ;;  # libFuzzer
     --with-package) packages+=(debhelper dpkg-dev fakeroot lintian git) ;;  # tools/package/check_package.sh
-    --with-tests) packages+=(etcd-server iproute2 prometheus chromium dnstap-ldns fstrm-bin groff-base man-db ldnsutils unbound nsd bind9-dnsutils pdns-recursor knot-resolver bind9 jq) ;;  # own etcd; netns for XDP; promtool; the status page; dnstap readers; man pages rendered with warnings; DNSSEC: ldns-keygen/-signzone/-verify-zone, a validating resolver, delv; the delegation world: three more resolvers, jq
+    --with-tests) packages+=(etcd-server iproute2 prometheus chromium dnstap-ldns fstrm-bin groff-base man-db ldnsutils unbound nsd bind9-dnsutils pdns-recursor knot-resolver bind9 jq nftables) ;;  # own etcd; netns for XDP; promtool; the status page; dnstap readers; man pages rendered with warnings; DNSSEC: ldns-keygen/-signzone/-verify-zone, a validating resolver, delv; the delegation world: three more resolvers, jq, nft (the guide's firewall)
     *) echo "install-deps.sh: unknown option $option" >&2; exit 2 ;;
   esac
 done
