@@ -97,12 +97,41 @@ while True:
     udp.sendto(answer(q), peer)
 )PY";
 
-// The fake server's process, stopped by its PID.
+// A parent that answers over TCP only: it relays each TCP connection to the real parent's TCP
+// port; nothing listens on its UDP port.
+constexpr const char* kTcpOnlyRelay = R"PY(
+import socket, sys, threading
+host, port, upstream, ready = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind((host, port))
+listener.listen(8)
+def pipe(src, dst):
+    try:
+        while True:
+            data = src.recv(65535)
+            if not data: break
+            dst.sendall(data)
+    except OSError: pass
+    try: dst.shutdown(socket.SHUT_WR)
+    except OSError: pass
+open(ready, 'w').close()
+while True:
+    client, _ = listener.accept()
+    up = socket.create_connection(('127.0.0.1', upstream))
+    threading.Thread(target=pipe, args=(client, up), daemon=True).start()
+    threading.Thread(target=pipe, args=(up, client), daemon=True).start()
+)PY";
+
+// A python3 helper's process (one of the scripts above), stopped by its PID.
 struct FakeServer {
   pid_t pid = -1;
-  FakeServer(TempDir& dir, uint16_t port) {
-    const std::string script = dir.write("no_ecs.py", kNoEcsServer), ready = dir.path() + "/no_ecs.ready";
-    std::vector<std::string> words = {"/usr/bin/python3", script, "127.0.0.43", std::to_string(port), ready};
+  FakeServer(TempDir& dir, uint16_t port) : FakeServer(dir, "no_ecs", kNoEcsServer, {"127.0.0.43", std::to_string(port)}) {}
+  FakeServer(TempDir& dir, const std::string& name, const char* text, std::vector<std::string> args) {
+    const std::string script = dir.write(name + ".py", text), ready = dir.path() + "/" + name + ".ready";
+    std::vector<std::string> words = {"/usr/bin/python3", script};
+    words.insert(words.end(), args.begin(), args.end());
+    words.push_back(ready);
     std::vector<char*> argv;
     for (auto& w : words) argv.push_back(w.data());
     argv.push_back(nullptr);
@@ -257,6 +286,27 @@ TEST_CASE("check-delegation: a TTL shorter than the health checks take is named,
   auto j = nlohmann::json::parse(w.check(" --json").output);
   REQUIRE(j.at("findings").size() == 1);
   CHECK(j.at("findings")[0].at("code") == "ttl_slower_than_checks");
+}
+
+TEST_CASE("check-delegation: a parent that answers over TCP only is named, and the delegation is still judged",
+          "[e2e][delegation]") {
+  World w;
+  const uint16_t relayPort = freePort();
+  FakeServer relay(w.dir, "tcp_only", kTcpOnlyRelay,
+                   {"127.0.0.44", std::to_string(relayPort), std::to_string(w.parent->port())});
+  auto r = runCommand(std::string(LODESTARCTL_BINARY) + " -s " + w.socket + " check-delegation gtm.example.test" +
+                      " --parent-ns 127.0.0.44:" + std::to_string(relayPort) + " --port " + std::to_string(w.port) +
+                      " --json");
+  INFO(r.output);
+  CHECK(r.status == 1);
+  const auto report = nlohmann::json::parse(r.output);
+  REQUIRE(report.at("findings").size() == 1);
+  CHECK(report.at("findings")[0].at("code") == "parent_udp_failed");
+  CHECK_THAT(report.at("findings")[0].at("text").get<std::string>(), Catch::Contains("though TCP answers"));
+  // The delegation itself came over TCP: both servers were found through it and asked.
+  CHECK(report.at("parent_ns") == nlohmann::json({"ns1.gtm.example.test.", "ns2.gtm.example.test."}));
+  CHECK(report.at("servers").size() == 2);
+  CHECK(report.at("parents")[0].contains("udp_error"));
 }
 
 TEST_CASE("check-delegation: an unreachable parent exits 3, a bad address is a usage error", "[e2e][delegation]") {

@@ -117,6 +117,9 @@ class Checker {
       return false;
     }
     for (const auto& p : r_.parents) {
+      if (!p.udpError.empty())
+        find("parent_udp_failed", "parent " + hostPort(p.address, 53) + ": " + p.udpError +
+                                      ", though TCP answers: resolvers ask over UDP first");
       if (!p.answered) find("parent_unreachable", "parent " + hostPort(p.address, 53) + ": " + p.error);
       else if (p.ns.empty()) find("no_delegation", "parent " + hostPort(p.address, 53) + ": " + p.error);
       else if (p.ns != r_.parentNs)

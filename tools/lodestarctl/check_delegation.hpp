@@ -34,6 +34,7 @@ struct ParentFacts {
   ServerAddress address;
   bool answered = false;
   std::string error;  // no answer, or no delegation in it
+  std::string udpError;  // it answered over TCP only: why UDP did not
   bool authoritative = false;  // it answered the NS set itself (it serves the zone too)
   std::vector<std::string> ns;
   std::map<std::string, std::vector<std::string>> glue;  // NS name -> addresses

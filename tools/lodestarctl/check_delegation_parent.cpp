@@ -57,7 +57,16 @@ std::vector<ServerAddress> findParents(const std::string& zone, Report& r) {
 
 void askParent(const std::string& zone, ParentFacts& f) {
   Exchange e = ask(f.address, zone, LDNS_RR_TYPE_NS, Transport::Udp);
-  if (e.packet && ldns_pkt_tc(e.packet.get())) e = ask(f.address, zone, LDNS_RR_TYPE_NS, Transport::Tcp);
+  if (e.packet && ldns_pkt_tc(e.packet.get())) {
+    e = ask(f.address, zone, LDNS_RR_TYPE_NS, Transport::Tcp);
+  } else if (!e.packet) {
+    // A parent that answers over TCP alone still delegates: judge the rest, and say so.
+    Exchange tcp = ask(f.address, zone, LDNS_RR_TYPE_NS, Transport::Tcp);
+    if (tcp.packet) {
+      f.udpError = e.error;
+      e = std::move(tcp);
+    }
+  }
   if (!e.packet) {
     f.error = e.error;
     return;

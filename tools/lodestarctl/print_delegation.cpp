@@ -30,6 +30,7 @@ nlohmann::json toJson(const Report& r) {
     auto e = address(p.address);
     e.update({{"answered", p.answered}, {"authoritative", p.authoritative}, {"ns", p.ns}, {"glue", p.glue}, {"ttl", p.ttl}});
     if (!p.error.empty()) e["error"] = p.error;
+    if (!p.udpError.empty()) e["udp_error"] = p.udpError;
     j["parents"].push_back(e);
   }
   j["servers"] = nlohmann::json::array();
