@@ -45,103 +45,18 @@ demo=$(realpath -e "$3" 2>/dev/null) || { echo "FAIL: no demo folder at $3" >&2;
 [[ -f $demo/lodestar.yaml && -f $demo/zones/gtm.example.test.yaml ]] ||
   { echo "FAIL: $demo does not look like the build's demo copy (lodestar.yaml, zones/)" >&2; exit 1; }
 
-skip() { echo "SKIP: $*"; exit 77; }
-[[ $(id -u) -eq 0 ]] || skip "must run as root: the world is a network namespace of its own"
-# Into the world's own network namespace: the script runs again there (the variable says it
-# already has). Every process it starts inherits the namespace; none can reach the host's.
-# A mount namespace of its own too (private: nothing mounted here is seen outside), so the
-# world's resolver can stand in /etc/resolv.conf for the commands that use the system's.
-if [[ -z ${DELEGATION_WORLD_NETNS:-} ]]; then
-  command -v unshare >/dev/null || skip "unshare is not installed (apt-get install util-linux)"
-  # shellcheck disable=SC2093  # exec: the script goes on only when unshare itself fails
-  DELEGATION_WORLD_NETNS=1 exec unshare --net --mount --propagation private -- "$0" "$@"
-  skip "unshare --net --mount failed: no network or mount namespaces here"
-fi
-ip link set lo up || skip "cannot bring up the loopback of the world's network namespace (ip, iproute2)"
+world_name="delegation world"
+world_keep=${DELEGATION_WORLD_KEEP:-0}
+# shellcheck source=tests/e2e/world_lib.sh
+. "$(dirname "$0")/world_lib.sh" || { echo "FAIL: no world_lib.sh beside $0" >&2; exit 1; }
+# Into the world's own namespaces (the script runs again there); the mount namespace lets the
+# world's resolver stand in /etc/resolv.conf for the commands that use the system's.
+world_enter "$@"
 for tool in unbound unbound-checkconf nsd nsd-checkconf etcd kdig ss pgrep; do
   command -v "$tool" >/dev/null ||
     skip "$tool is not installed (apt-get install unbound nsd etcd-server knot-dnsutils iproute2 procps)"
 done
-
-work=$(mktemp -d -t delegation-world.XXXXXX) || { echo "FAIL: mktemp -d" >&2; exit 1; }
-started=$SECONDS
-
-# --- cleanup: stop only what this script started, newest first, and reap it -------------------
-pids=()
-
-alive() {  # running and not a zombie (kill -0 succeeds on a zombie, which we must still reap)
-  local state
-  state=$(sed -E 's/^[0-9]+ \(.*\) (.).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
-  [[ -n $state && $state != Z ]]
-}
-
-descendants() {  # PID: its children's PIDs, theirs, and so on
-  local child
-  for child in $(pgrep -P "$1"); do
-    echo "$child"
-    descendants "$child"
-  done
-}
-
-# NSD forks (xfrd, main, server): a process counts as stopped only when everything it forked
-# has exited too, so a rerun can bind port 53 at once. The same holds for any resolver that forks.
-stop_pid() {
-  local pid=$1 i p running tree
-  # shellcheck disable=SC2207  # PIDs are digits
-  tree=("$pid" $(descendants "$pid"))
-  kill -TERM "$pid" 2>/dev/null
-  for ((i = 0; i < 30; i++)); do  # 3 s for a clean exit, then no more patience
-    running=0
-    for p in "${tree[@]}"; do alive "$p" && running=1; done
-    ((running)) || break
-    sleep 0.1
-  done
-  for p in "${tree[@]}"; do alive "$p" && kill -KILL "$p" 2>/dev/null; done
-  wait "$pid" 2>/dev/null
-}
-
-cleanup() {
-  local i
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop_pid "${pids[i]}"; done
-  if [[ ${DELEGATION_WORLD_KEEP:-0} == 1 ]]; then
-    echo "kept: $work"
-  else
-    rm -rf "$work"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT   # the EXIT trap runs on the way out
-trap 'exit 143' TERM
-
-# Setup failures print the log that explains them, then stop: no check can mean anything.
-die() {
-  local msg=$1 log
-  shift
-  echo "FAIL (setup): $msg"
-  for log in "$@"; do
-    [[ -f $log ]] || continue
-    echo "--- $log (last 40 lines)"
-    tail -n 40 "$log" | sed 's/^/  | /'
-  done
-  echo "delegation world: setup failed after $((SECONDS - started)) s"
-  exit 1
-}
-
-# CMD... : succeed as soon as CMD does, within 10 s (the last started process must stay alive).
-wait_for() {
-  local deadline=$((SECONDS + 10))
-  while ((SECONDS < deadline)); do
-    "$@" && return 0
-    alive "${pids[-1]}" || return 1
-    sleep 0.1
-  done
-  return 1
-}
-answers() {  # ADDR PORT QUESTION...: the server answers NOERROR
-  local a=$1 p=$2
-  shift 2
-  kdig @"$a" -p "$p" +time=1 +retry=0 "$@" 2>/dev/null | grep -q 'status: NOERROR'
-}
+world_start
 
 # --- docs/delegation.md: the guide's blocks, which this world runs ---------------------------
 # A block is marked by an HTML comment just above its fence: "<!-- world: KIND" and, on the
@@ -275,11 +190,8 @@ if [[ -x $backend ]]; then
     done
     die "the demo backends of 127.0.$r.x did not listen on port $check_port" "$work/backend.log"
   }
-  stop_backends() {  # R: stopped, and no longer ours to stop at exit (its PID may be reused)
-    local r=$1 keep=() p
-    stop_pid "${backend_pid[r]}"
-    for p in "${pids[@]}"; do [[ $p == "${backend_pid[r]}" ]] || keep+=("$p"); done
-    pids=("${keep[@]}")
+  stop_backends() {  # R
+    stop_and_forget "${backend_pid[$1]}"
   }
   for region in 1 2 3; do start_backends "$region"; done
   echo "backends: 6 endpoints on port $check_port"
@@ -516,9 +428,6 @@ passed=0
 total=0
 failed=()
 
-section() {  # kdig output, section name (ANSWER, AUTHORITY): its record lines
-  awk -v want=";; $2 SECTION:" '$0 == want { on = 1; next } on && /^$/ { exit } on { print }' <<<"$1"
-}
 a_ttl() {  # kdig output: the TTL of the first A record in the answer
   section "$1" ANSWER | awk '$4 == "A" { print $2; exit }'
 }
@@ -880,10 +789,7 @@ else
 
   # (2) The parent's glue for ns2 differs from the zone's own address. NSD restarts on it.
   restart_nsd() {
-    local keep=() p
-    stop_pid "$nsd_pid"
-    for p in "${pids[@]}"; do [[ $p == "$nsd_pid" ]] || keep+=("$p"); done
-    pids=("${keep[@]}")
+    stop_and_forget "$nsd_pid"
     nsd -d -c "$work/nsd/nsd.conf" >>"$work/nsd/stderr.log" 2>&1 &
     pids+=($!)
     nsd_pid=$!
@@ -901,11 +807,7 @@ else
   check_cmd "check-delegation is OK again once the glue is put back" delegation_ok
 
   # (3) Node 2 is down.
-  node2_pid=${node_pids[1]}
-  stop_pid "$node2_pid"
-  keep=()
-  for p in "${pids[@]}"; do [[ $p == "$node2_pid" ]] || keep+=("$p"); done
-  pids=("${keep[@]}")
+  stop_and_forget "${node_pids[1]}"
   check_cmd "check-delegation names the node that is down (127.54.0.3 unreachable)" delegation_names unreachable "127.54.0.3 (ns2"
   findings
 

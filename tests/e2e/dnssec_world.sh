@@ -3,7 +3,8 @@
 #
 # dnssec_test.cpp shows that Unbound validates Lodestar when it trusts the zone's own DS. That
 # leaves out the part operators meet first: the DS published at a parent, and a resolver that
-# trusts only the root. This script builds that world on loopback, with nothing from outside:
+# trusts only the root. This script builds that world in a network namespace of its own
+# (world_lib.sh: its own loopback and port 53), with nothing from outside:
 #
 #   127.53.0.1:53   NSD, serving the root "." and the parent "example.test.", both signed with
 #                   ldns-signzone. The root delegates example.test. directly (test. is an empty
@@ -19,7 +20,7 @@
 #                   own address (loopback: North America in the demo's geo database).
 #
 # Port 53 is not a choice: a resolver follows referrals to port 53 only, so the authorities
-# must be there, and so the script must run as root.
+# must be there; the namespace makes it the world's alone, and needs root.
 #
 # Usage: dnssec_world.sh LODESTAR_BINARY DEMO_DIR      (DEMO_DIR: <build>/demo)
 # Exit: 0 all checks passed, 1 a check or the setup failed, 77 skipped (a tool missing, not
@@ -37,12 +38,11 @@ demo=$(realpath -e "$2" 2>/dev/null) || { echo "FAIL: no demo folder at $2" >&2;
 [[ -f $demo/lodestar.yaml && -f $demo/zones/gtm.example.test.yaml ]] ||
   { echo "FAIL: $demo does not look like the build's demo copy (lodestar.yaml, zones/)" >&2; exit 1; }
 
-skip() { echo "SKIP: $*"; exit 77; }
-[[ $(id -u) -eq 0 ]] || skip "must run as root: NSD and Lodestar bind port 53, the only port a resolver follows referrals to"
-# Port 53 of 127.53.0.1-2 is this script's alone: a second run (another build tree's ctest)
-# waits for the first instead of failing to bind.
-exec 9>/tmp/lodestar-dnssec-world.lock
-flock -w 150 9 || skip "another dnssec_world.sh held port 53 of 127.53.0.1-2 for 150 s"
+world_name="dnssec world"
+world_keep=${DNSSEC_WORLD_KEEP:-0}
+# shellcheck source=tests/e2e/world_lib.sh
+. "$(dirname "$0")/world_lib.sh" || { echo "FAIL: no world_lib.sh beside $0" >&2; exit 1; }
+world_enter "$@"
 for tool in unbound unbound-checkconf nsd nsd-checkconf ldns-keygen ldns-signzone kdig ss pgrep; do
   command -v "$tool" >/dev/null ||
     skip "$tool is not installed (apt-get install unbound nsd ldnsutils knot-dnsutils iproute2 procps)"
@@ -52,90 +52,7 @@ command -v delv >/dev/null && have_delv=1   # a second, independent validator (B
 have_kresd=0
 command -v kresd >/dev/null && have_kresd=1   # a second validating resolver (Knot's), if present
 
-work=$(mktemp -d -t dnssec-world.XXXXXX) || { echo "FAIL: mktemp -d" >&2; exit 1; }
-started=$SECONDS
-
-# --- cleanup: stop only what this script started, newest first, and reap it -------------------
-pids=()
-
-alive() {  # running and not a zombie (kill -0 succeeds on a zombie, which we must still reap)
-  local state
-  state=$(sed -E 's/^[0-9]+ \(.*\) (.).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
-  [[ -n $state && $state != Z ]]
-}
-
-descendants() {  # PID: its children's PIDs, theirs, and so on
-  local child
-  for child in $(pgrep -P "$1"); do
-    echo "$child"
-    descendants "$child"
-  done
-}
-
-# NSD forks: the process we started becomes xfrd, with "main" and its server below it, and it
-# can exit while they are still shutting down and holding port 53. So a process counts as
-# stopped only when everything it forked has exited too, and a rerun can bind at once. (Those
-# grandchildren end as zombies of init, which reaps them when it likes: not ours to wait for.)
-stop_pid() {
-  local pid=$1 i p running tree
-  # shellcheck disable=SC2207  # PIDs are digits
-  tree=("$pid" $(descendants "$pid"))
-  kill -TERM "$pid" 2>/dev/null
-  for ((i = 0; i < 30; i++)); do  # 3 s for a clean exit, then no more patience
-    running=0
-    for p in "${tree[@]}"; do alive "$p" && running=1; done
-    ((running)) || break
-    sleep 0.1
-  done
-  for p in "${tree[@]}"; do alive "$p" && kill -KILL "$p" 2>/dev/null; done
-  wait "$pid" 2>/dev/null
-}
-
-cleanup() {
-  local i
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop_pid "${pids[i]}"; done
-  if [[ ${DNSSEC_WORLD_KEEP:-0} == 1 ]]; then
-    echo "kept: $work"
-  else
-    rm -rf "$work"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT   # the EXIT trap runs on the way out
-trap 'exit 143' TERM
-
-# Setup failures print the log that explains them, then stop: no check can mean anything.
-die() {
-  local msg=$1 log
-  shift
-  echo "FAIL (setup): $msg"
-  for log in "$@"; do
-    [[ -f $log ]] || continue
-    echo "--- $log (last 40 lines)"
-    tail -n 40 "$log" | sed 's/^/  | /'
-  done
-  echo "dnssec world: setup failed after $((SECONDS - started)) s"
-  exit 1
-}
-
-# A port nobody listens on (TCP or UDP), in the high range; bounded attempts.
-free_port() {
-  local port i
-  for ((i = 0; i < 50; i++)); do
-    port=$((20000 + RANDOM % 40000))
-    if [[ -z $(ss -Hlnut "sport = :$port" 2>/dev/null) ]]; then
-      echo "$port"
-      return 0
-    fi
-  done
-  return 1
-}
-
-# Port 53 on our two addresses must be ours: a leftover server there would answer instead.
-if [[ -n $(ss -Hlnut "( src 127.53.0.1 or src 127.53.0.2 or src 0.0.0.0 ) and sport = :53" 2>/dev/null) ]]; then
-  ss -Hlnutp "sport = :53"
-  die "something already listens on port 53 of 127.53.0.1/127.53.0.2 (or on 0.0.0.0:53)"
-fi
+world_start
 
 # --- keys ---------------------------------------------------------------------------------
 # One combined key (flags 257) each for the root and the parent: ldns-signzone signs every
@@ -400,10 +317,6 @@ kask() {  # PORT kdig-args...: through Knot Resolver
 
 indent() {  # stdin, each line indented by three spaces
   sed 's/^/   /'
-}
-
-section() {  # kdig output, section name (ANSWER, AUTHORITY): its record lines
-  awk -v want=";; $2 SECTION:" '$0 == want { on = 1; next } on && /^$/ { exit } on { print }' <<<"$1"
 }
 
 # NAME OUTPUT CONDITION...: one check, its kdig output shown. Conditions:
