@@ -101,9 +101,16 @@ inline uint64_t RateLimiter::keyOf(const engine::AnswerContext& a, RateClass c) 
   const uint64_t what = c == RateClass::Responses ? reinterpret_cast<uintptr_t>(a.node) ^ uint64_t(a.query->qtype) << 48
                         : a.zone                              ? a.zone->statsSlot()
                                                               : 0xFFFF;
-  return ((words[0] ^ seed_) * 0x9E3779B97F4A7C15ULL ^ words[1] * 0xD6E8FEB86659FD93ULL ^
-          (what << 3 | static_cast<uint64_t>(c) << 1 | v4)) *
-         0xBF58476D1CE4E5B9ULL;  // (the table takes its set from the product's top bits)
+  uint64_t z = (words[0] ^ seed_) * 0x9E3779B97F4A7C15ULL ^ words[1] * 0xD6E8FEB86659FD93ULL ^
+               (what << 3 | static_cast<uint64_t>(c) << 1 | v4);
+  // A product's bit depends only on the bits at or below it, so prefixes that differ only in
+  // high bytes (an IPv6 /56 ends in bits 48-55) differ only in the top of z. Two rounds of
+  // xor-shift and multiply (a 64-bit finalizer) spread every bit over the top bits the table
+  // takes its set from; one round left some seeds with many keys in a few sets.
+  z ^= z >> 32;
+  z *= 0xBF58476D1CE4E5B9ULL;
+  z ^= z >> 29;
+  return z * 0x94D049BB133111EBULL;
 }
 
 engine::Verdict RateLimiter::beforeFinish(engine::AnswerContext& a, engine::Response& r) noexcept {

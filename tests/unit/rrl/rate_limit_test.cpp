@@ -203,22 +203,30 @@ TEST_CASE("rrl: exempt prefixes and IPv6 prefixes", "[rrl]") {
   CHECK(l.send("2001:db8:0:200::1", "mail.signed.test.").answered == 1);
 }
 
-TEST_CASE("rrl: IPv6 prefixes that differ deep in their /56 spread over the table", "[rrl]") {
-  rrl::RateSettings s = perSecond(5);
-  s.tableEntries = 4096;
-  // One seed, so the count is the same on every run: over random seeds the hash's tail reached
-  // 20 in CI run 11 (a simulation of 300 seeds: median 1, 95th percentile 17).
-  s.seed = 0x5eed5eed5eed5eedULL;
-  Limited l(s);
-  fakeNow = 70'000;
-  char source[64];
-  for (unsigned i = 0; i < 1000; ++i) {  // bytes 5 and 6 of the address: inside the /56
-    std::snprintf(source, sizeof source, "2001:db8:%x:%x00::1", i >> 8, i & 0xff);
-    l.send(source, "mail.signed.test.");
+TEST_CASE("rrl: IPv6 prefixes that differ deep in their /56 spread over the table, whatever the seed", "[rrl]") {
+  // 1000 prefixes differing only in bytes 5 and 6 (inside the /56) into 1024 sets of four: an
+  // even spread evicts a few (about 4 on average, rarely over 12); a hash whose set bits never
+  // see those bytes well evicts far more for some seeds (17-30 here with one multiply-fold round).
+  size_t worst = 0;
+  uint64_t worstSeed = 0;
+  for (uint64_t n = 1; n <= 64; ++n) {
+    rrl::RateSettings s = perSecond(5);
+    s.tableEntries = 4096;
+    s.seed = n * 0x9E3779B97F4A7C15ULL;  // 64 seeds, the same on every run
+    Limited l(s);
+    fakeNow = 70'000;
+    char source[64];
+    for (unsigned i = 0; i < 1000; ++i) {
+      std::snprintf(source, sizeof source, "2001:db8:%x:%x00::1", i >> 8, i & 0xff);
+      l.send(source, "mail.signed.test.");
+    }
+    if (l.limiter->table().evictions() > worst) {
+      worst = l.limiter->table().evictions();
+      worstSeed = s.seed;
+    }
   }
-  // A quarter of the table taken: a key landing in a full set of four is rare (an even spread
-  // evicts none or a few; one set for all evicts 996).
-  CHECK(l.limiter->table().evictions() < 20);
+  INFO("worst seed " << worstSeed);
+  CHECK(worst < 16);
 }
 
 TEST_CASE("rrl: answers with data are counted per name and type, NXDOMAIN per zone", "[rrl]") {
