@@ -40,6 +40,9 @@ class CookieKeeper {
 
   /// The secrets in use, as the file has them.
   const cookies::SecretFile& file() const noexcept { return file_; }
+  /// Where they are kept: the file (empty: in memory only), and whether the cluster owns them.
+  const std::string& path() const noexcept { return config_.secretFile; }
+  bool clustered() const noexcept { return clustered_; }
   /// From now on the cluster owns the secrets (after start(), cookies on): tick() neither
   /// rotates nor reads the file again, and reload() keeps the secrets in use.
   void shareThroughCluster() noexcept { clustered_ = true; }

@@ -860,6 +860,16 @@ class Daemon {
     s["fail_open"] = failOpen_->records();  // printed first
     if (xdp_) s["xdp"] = xdp_->status();
     if (auto signedZones = dnssecReport(*publisher_->current()); !signedZones.empty()) s["dnssec"] = std::move(signedZones);
+    if (cookies_.secrets()) {
+      // The secret's age and where it lives: a node whose secret differs from its peers'
+      // answers their clients' cookies as invalid (the cookies counters show it too).
+      s["cookies"] = {{"made", cookies_.made()},
+                      {"rotates", cookies_.nextRotation()},
+                      {"previous_accepted", cookies_.file().previous.has_value()},
+                      {"kept", cookies_.clustered() ? "cluster" : cookies_.path().empty() ? "memory" : "file"},
+                      {"file", cookies_.path()},
+                      {"require", config_.cookies.require}};
+    }
     return s;
   }
 

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dns/cluster/etcd_client.hpp"
+#include "tests/support/command.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/demo_fixture.hpp"
 #include "tests/support/dns_message.hpp"
@@ -138,6 +139,12 @@ class CookieNodes {
   }
   DaemonProcess& node(int i) { return *nodes_.at(static_cast<size_t>(i)); }
   std::string logs() { return node(0).log() + node(1).log(); }
+  /// lodestarctl status of node I.
+  std::string status(int i) const {
+    return runCommand(std::string(LODESTARCTL_BINARY) + " -c " + dir_.path() + "/n" + std::to_string(i + 1) +
+                      "/lodestar.yaml status")
+        .output;
+  }
   /// The key's value in etcd ("" when absent).
   std::string value() {
     auto c = client();
@@ -175,6 +182,14 @@ TEST_CASE("cookies in a cluster: a server cookie one node made is accepted by an
     return c.node(1).log().find("cookies: secrets adopted from the cluster (/test/cookie-secrets, written by ns1") !=
            std::string::npos;
   }));
+
+  // Each node's status says the secret is the cluster's, made when node 1's file says.
+  for (int i : {0, 1}) {
+    const std::string status = c.status(i);
+    INFO(status);
+    CHECK_THAT(status, Catch::Contains("cookies: secret made 2026-12-06T00:00:00Z, rotates 2026-12-07T00:00:00Z "
+                                       "(the cluster's secret, through etcd); this node's copy in " + c.secretFile(i)));
+  }
 
   const Bytes fromA = cookieFrom(c.node(0), kClientA);
   checkAccepted(c.node(1), fromA);

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "tests/support/command.hpp"
+#include "tests/support/demo_answers.hpp"
 #include "tests/support/demo_fixture.hpp"
 #include "tests/support/dns_message.hpp"
 #include "zones/ldns.hpp"
@@ -175,6 +176,12 @@ TEST_CASE("cookies: after the secret rotates, cookies of the previous one are st
   REQUIRE(after.cookie.size() == 24);
   CHECK(after.cookie != first.cookie);  // and replaced by one of the current secret
   CHECK(ask(demo.daemon(), withCookie(after.cookie)).rcode == 0);
+  // status says which secret is in use, when it rotates, and where it is kept.
+  const auto status = ctl(demo, "status");
+  INFO(status.output);
+  CHECK_THAT(status.output, Catch::Contains("cookies: secret made 2026-12-06T00:00:00Z, rotates 2026-12-07T00:00:00Z, "
+                                            "the previous one still accepted; this node's copy in " + file +
+                                            "; required over UDP"));
   // Once the old secret is gone too, its cookie is refused.
   std::ofstream(file, std::ios::trunc) << "current 00112233445566778899aabbccddeeff\nmade 2026-12-06T00:00:00Z\n";
   reload(demo.daemon());

@@ -148,12 +148,27 @@ void printCluster(const nlohmann::json& c) {
     }
 }
 
+// One line: the DNS cookie secret's age, its next rotation, and where it is kept.
+void printCookies(const nlohmann::json& c) {
+  const std::string kept = c.value("kept", std::string());
+  std::cout << "cookies: secret made " << formatUtc(integer(c, "made"));
+  const int64_t rotates = integer(c, "rotates");
+  std::cout << (rotates ? ", rotates " + formatUtc(rotates) : std::string(", never rotated here"));
+  if (kept == "cluster") std::cout << " (the cluster's secret, through etcd)";
+  if (c.value("previous_accepted", false)) std::cout << ", the previous one still accepted";
+  if (kept == "memory") std::cout << "; kept in memory only: restarts and other nodes do not share it";
+  else std::cout << "; this node's copy in " << c.value("file", std::string());
+  if (c.value("require", false)) std::cout << "; required over UDP";
+  std::cout << "\n";
+}
+
 }  // namespace
 
 void printStatus(const nlohmann::json& result, bool clusterAsked) {
   if (result.contains("fail_open")) printFailOpen(result.at("fail_open"));
   if (result.contains("xdp")) printXdpLine(result.at("xdp"));
   if (result.contains("dnssec")) printSignedZones(result.at("dnssec"));
+  if (result.contains("cookies")) printCookies(result.at("cookies"));
   if (clusterAsked && !result.contains("cluster"))
     std::cout << "cluster: none — this node runs alone (no 'cluster:' in its configuration; docs/cluster.md)\n";
   if (result.contains("cluster")) printCluster(result.at("cluster"));
