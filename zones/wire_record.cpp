@@ -78,7 +78,8 @@ void put16(std::string& out, uint16_t v) {
 class Renderer {
  public:
   Renderer(std::string_view apex, std::string_view owner, uint16_t type, Draft& out, std::vector<Target>& targets)
-      : apex_(apex), owner_(owner), type_(type), out_(out), targets_(targets) {
+      : apex_(apex), owner_(owner), type_(type), out_(out), targets_(targets),
+        wildcard_(owner.size() >= 2 && owner[0] == 1 && owner[1] == '*') {
     targets_.clear();
     targets_.push_back({owner, owner.size(), true, 0});
   }
@@ -106,6 +107,9 @@ class Renderer {
       for (const Target& t : targets_) {
         for (size_t j : labelStarts(t.name)) {
           if (j >= t.literal || !sameSuffix(name, i, t.name, j)) continue;
+          // A wildcard's sets are written under the qname (RFC 4592): of its owner's labels
+          // only the apex's are in every answer, at the apex's place.
+          if (t.owner && wildcard_ && j < owner_.size() - apex_.size()) continue;
           out_.bytes.append(name.substr(0, i));
           if (t.owner) ownerPointer(j);
           else pointer(WireRecord::Self, t.at + j);
@@ -135,6 +139,7 @@ class Renderer {
   uint16_t type_;
   Draft& out_;
   std::vector<Target>& targets_;
+  bool wildcard_;
   WireRecord::Patch nameAt_;
 };
 

@@ -131,7 +131,8 @@ const SignatureCache::Entry* OnlineSigner::signaturesOf(SignatureCache& cache, c
   }
 }
 
-void OnlineSigner::signAnswerSet(const SignedZone& zone, const wire::Query& q, Response& r, uint32_t now) noexcept {
+void OnlineSigner::signAnswerSet(const SignedZone& zone, const wire::Query& q, Response& r, uint32_t now,
+                                 std::string_view signer) noexcept {
   // The answer's last set, unless the answer path signed it (a chain to static data): the
   // endpoints written for this client.
   if (r.count(engine::Authority) || r.count(engine::Additional) || !r.count(engine::Answer)) return;
@@ -172,14 +173,18 @@ void OnlineSigner::signAnswerSet(const SignedZone& zone, const wire::Query& q, R
     wire::lowercaseName(written, lowered);
     owner = view(lowered);
   }
-  const SignatureCache::Entry* sigs =
-      signaturesOf(cache_, zone, owner, first.type, first.ttl, rdata, runLength, now);
+  // A set synthesised from a wildcard is signed as the wildcard's (RFC 4035 5.3.2: the
+  // validator verifies over "*" and the labels the RRSIG counts), so its signatures are the
+  // same, and cached once, for every name the wildcard answers; written under the owner.
+  const SignatureCache::Entry* sigs = signaturesOf(cache_, zone, signer.empty() ? owner : signer, first.type,
+                                                   first.ttl, rdata, runLength, now);
   if (!sigs) return;
   for (size_t i = 0; i < sigs->count; ++i)
     r.record(engine::Answer, ownerAt < 0x3FFF ? ownerAt : 0, owner, rrtype::RRSIG, first.ttl, sigs->signature(i));
 }
 
-void OnlineSigner::deny(const SignedZone& zone, engine::AnswerContext& a, Response& r, uint32_t now) noexcept {
+void OnlineSigner::deny(const SignedZone& zone, engine::AnswerContext& a, Response& r, uint32_t now,
+                        const zones::Node* last) noexcept {
   if (r.count(engine::Additional) || !r.count(engine::Authority)) return;  // negative answers end in the SOA
   const wire::Query& q = *a.query;
   // The name denied: the question's, or where the zone's CNAMEs led.
@@ -210,7 +215,14 @@ void OnlineSigner::deny(const SignedZone& zone, engine::AnswerContext& a, Respon
     denyWithWhiteLies(zone, *a.zone, r, denied, ttl, now);
     return;
   }
-  if (denied.size() + 2 > wire::kMaxNameLength) {
+  // A name synthesised from a wildcard lacks the type at the wildcard: the NSEC is the
+  // wildcard's own (RFC 4035 3.1.3.4), beside the proof that no closer name exists.
+  std::string_view owner = denied;
+  if (a.kind == engine::AnswerKind::NoData && lastExpanded_ && last) {
+    owner = last->name;
+    deniedAt = 0;
+  }
+  if (owner.size() + 2 > wire::kMaxNameLength) {
     ++stats_.signingFailures;  // no room for the next name's extra label: left unsigned
     return;
   }
@@ -219,7 +231,7 @@ void OnlineSigner::deny(const SignedZone& zone, engine::AnswerContext& a, Respon
   size_t typeCount = 0;
   if (a.kind == engine::AnswerKind::NxDomain) {
     types[typeCount++] = rrtype::NXNAME;
-  } else if (const zones::Node* node = a.cnames ? a.zone->find(denied) : a.node) {
+  } else if (const zones::Node* node = last) {
     for (const zones::RRset& set : node->rrsets)
       if (set.type != rrtype::RRSIG && typeCount < types.size() - 4) types[typeCount++] = set.type;
     if (node->steer && node->steer->pool) {
@@ -240,9 +252,9 @@ void OnlineSigner::deny(const SignedZone& zone, engine::AnswerContext& a, Respon
   wire::WireName next;
   next.bytes[0] = 1;
   next.bytes[1] = 0;
-  std::memcpy(next.bytes + 2, denied.data(), denied.size());
-  next.length = static_cast<uint8_t>(denied.size() + 2);
-  if (!addNsec(zone, r, deniedAt, denied, view(next), {types.data(), typeCount}, ttl, now)) return;
+  std::memcpy(next.bytes + 2, owner.data(), owner.size());
+  next.length = static_cast<uint8_t>(owner.size() + 2);
+  if (!addNsec(zone, r, deniedAt, owner, view(next), {types.data(), typeCount}, ttl, now)) return;
   // The name exists as far as the proof goes: NOERROR (RFC 9824 section 3).
   if (a.kind == engine::AnswerKind::NxDomain) r.setRcode(wire::Rcode::NoError);
 }
@@ -277,6 +289,69 @@ void OnlineSigner::denyWithWhiteLies(const SignedZone& zone, const zones::Zone& 
   if (view(owner) != view(starOwner)) addNsec(zone, r, 0, view(starOwner), view(starNext), types, ttl, now);
 }
 
+const zones::Node* OnlineSigner::walkChain(const engine::AnswerContext& a, const wire::Query& q) noexcept {
+  expansions_ = 0;
+  lastExpanded_ = false;
+  const zones::Node* node = a.node;
+  std::string_view name = q.qnameLower.view();
+  // As the answer path went (dns/engine/answer.cpp, collect()): a.cnames CNAMEs written, each
+  // target followed while it is a name of the zone, until kMaxCnameChain.
+  for (unsigned depth = 0;; ++depth) {
+    // A wildcard's node answers a name other than its own only by synthesis (RFC 4592 3.3.1);
+    // asked by its own name ("*.cdn"), it is an ordinary name.
+    lastExpanded_ = zones::isWildcard(node->name) && name != node->name;
+    if (lastExpanded_) expanded_[expansions_++] = {name, node};
+    if (depth == a.cnames) return node;
+    const zones::RRset* cname = node->find(wire::rrtype::CNAME);
+    const zones::NodeLinks& links = *node->links;
+    if (!cname || !links.cnameTargetInZone || !links.cnameTarget || depth + 1 >= engine::kMaxCnameChain) {
+      lastExpanded_ = false;
+      return nullptr;
+    }
+    // The target as the zone holds it, lowercased (a length byte is never a letter).
+    const std::string_view target = cname->rdata.front();
+    wire::WireName& lowered = targets_[depth];
+    for (size_t i = 0; i < target.size(); ++i) {
+      const uint8_t c = static_cast<uint8_t>(target[i]);
+      lowered.bytes[i] = c >= 'A' && c <= 'Z' ? static_cast<uint8_t>(c + 32) : c;
+    }
+    lowered.length = static_cast<uint8_t>(target.size());
+    name = view(lowered);
+    node = links.cnameTarget;
+  }
+}
+
+void OnlineSigner::proveExpansions(const SignedZone& zone, const zones::Zone& data, Response& r, uint32_t now) noexcept {
+  if (r.count(engine::Additional)) return;  // authority records go before the additional ones
+  const uint16_t types[] = {rrtype::RRSIG, rrtype::NSEC};  // all the range's names hold
+  std::array<std::string_view, engine::kMaxCnameChain + 1> proven;
+  size_t provenCount = 0;
+  for (size_t i = 0; i < expansions_; ++i) {
+    // The next closer name: the name's ancestor one label below the wildcard's parent, the
+    // closest encloser (RFC 4592 3.3.1). The range covers it and all below it (so the name),
+    // from a sibling just before to one just after: a validator derives the closest encloser
+    // from its ends (the longer common suffix with the name), which is then the wildcard's
+    // parent, as the RRSIG's labels field says; and the range holds no "*" name there, so it
+    // does not deny the wildcard that answered.
+    const std::string_view name = expanded_[i].name;
+    const size_t encloser = expanded_[i].wildcard->name.size() - 2;
+    size_t nextCloserAt = 0;
+    for (int at = 0; at >= 0 && name.size() - static_cast<size_t>(at) > encloser;
+         at = wire::parentOffset(name, static_cast<size_t>(at)))
+      nextCloserAt = static_cast<size_t>(at);
+    const std::string_view nextCloser = name.substr(nextCloserAt);
+    // One proof per next closer name: two names of a chain under one may share it.
+    if (std::find(proven.begin(), proven.begin() + provenCount, nextCloser) != proven.begin() + provenCount) continue;
+    proven[provenCount++] = nextCloser;
+    wire::WireName owner, next;
+    if (!siblingRange(nextCloser, owner, next)) {
+      ++stats_.signingFailures;  // left unproven: names at the limits of the format
+      continue;
+    }
+    if (!addNsec(zone, r, 0, view(owner), view(next), types, data.negativeTtl(), now)) return;
+  }
+}
+
 bool OnlineSigner::addNsec(const SignedZone& zone, Response& r, size_t ownerAt, std::string_view owner,
                            std::string_view next, std::span<const uint16_t> types, uint32_t ttl, uint32_t now) noexcept {
   uint8_t nsec[wire::kMaxNameLength + kMaxBitmap];
@@ -295,17 +370,40 @@ engine::Verdict OnlineSigner::beforeFinish(engine::AnswerContext& a, Response& r
   const SignedZone* zone = signedZone(*a.zone);
   if (!zone) return engine::Verdict::Continue;
   const uint32_t now = static_cast<uint32_t>(std::time(nullptr));
+  const wire::Query& q = *a.query;
+  // The node that ends the answer, and its names synthesised from a wildcard: found by
+  // retracing the chain. A zone without wildcards synthesises nothing: its static answers
+  // have nothing to add here.
+  expansions_ = 0;
+  lastExpanded_ = false;
+  const zones::Node* last = a.node;
   switch (a.kind) {
     case engine::AnswerKind::Steered:
-      signAnswerSet(*zone, *a.query, r, now);
+    case engine::AnswerKind::NxDomain:
+    case engine::AnswerKind::NoData:
+      // (NODATA after a chain needs the node where it ended, for its types, wildcards or not.)
+      if (a.node && (zone->wildcards || (a.cnames && a.kind == engine::AnswerKind::NoData))) last = walkChain(a, q);
+      break;
+    case engine::AnswerKind::Static:
+    case engine::AnswerKind::CnameChain:
+      if (!zone->wildcards || !a.node) return engine::Verdict::Continue;
+      last = walkChain(a, q);
+      break;
+    default:
+      return engine::Verdict::Continue;
+  }
+  switch (a.kind) {
+    case engine::AnswerKind::Steered:
+      signAnswerSet(*zone, q, r, now, lastExpanded_ && last ? last->name : std::string_view{});
       break;
     case engine::AnswerKind::NxDomain:
     case engine::AnswerKind::NoData:
-      deny(*zone, a, r, now);
+      deny(*zone, a, r, now, last);
       break;
     default:
       break;
   }
+  if (expansions_ && !r.truncated()) proveExpansions(*zone, *a.zone, r, now);
   return engine::Verdict::Continue;
 }
 

@@ -29,6 +29,9 @@ class SignedZone final : public zones::ZoneKeys {
   uint32_t earliestExpiry = 0;    // of the static signatures
   uint32_t nextEvent = 0;         // a key's Publish, Activate or Inactive time still to come (0: none)
   size_t signatures = 0;          // static signatures made (one RRSIG record each)
+  /// The zone has a wildcard ("*" name, RFC 4592): an answer may be synthesised from it, and
+  /// then carries the proof that no closer name exists (dns/dnssec/online_signer.cpp).
+  bool wildcards = false;
   /// Unique among every zone signed by this process: the online signatures' cache keys on
   /// it, so a reload's new keys never meet a signature of the old ones.
   uint64_t generation = 0;

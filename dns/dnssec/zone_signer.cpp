@@ -216,6 +216,9 @@ bool signWith(zones::Zone& zone, std::shared_ptr<SignedZone> keys, uint32_t now,
   bool signedAll = true;
   zone.forEachNode([&](const Node& n) {
     if (!signedAll) return;
+    // A wildcard's sets are signed under its own name like any other: the labels field leaves
+    // out the "*" (RFC 4034 3.1.3), so the signature verifies for every name it answers.
+    if (zones::isWildcard(n.name)) keys->wildcards = true;
     std::vector<RRset> added;
     if (&n == &apex) added = apexSets;
     if (n.cut == &n && !n.find(rrtype::DS) && n.name.size() + 2 <= wire::kMaxNameLength) {
@@ -274,13 +277,6 @@ bool signZone(zones::Zone& zone, uint32_t now, yaml::Diagnostics& diags) {
   }
   bool clash = false;
   zone.forEachNode([&](const Node& n) {
-    // A wildcard answer needs a proof that no closer name exists beside its signature; the
-    // signer does not make one yet, so a validator would reject those answers.
-    if (zones::isWildcard(n.name) && !clash) {
-      diags.error(policy->where, "dnssec: " + wire::nameToText(n.name) +
-                                     " is a wildcard; a signed zone cannot have wildcards yet (list the names instead)");
-      clash = true;
-    }
     for (const RRset& set : n.rrsets)
       if (madeBySigning(set.type) && !clash) {
         diags.error(policy->where, "dnssec: the zone data holds a " + wire::rrTypeName(set.type) + " record at " +

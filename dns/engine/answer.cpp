@@ -20,8 +20,6 @@ using zones::Node;
 using zones::RRset;
 using zones::Zone;
 
-constexpr unsigned kMaxCnameChain = 8;
-
 // Where the zone's apex is in the question, which lies in the zone: its last bytes.
 size_t apexOffset(const wire::Query& q, const Zone& zone) noexcept {
   return kQuestionOffset + q.qnameLower.length - zone.apex().size();

@@ -53,6 +53,10 @@ const char* answerKindName(AnswerKind kind) noexcept;
 
 inline constexpr unsigned kMaxRegionsChosen = 16;
 
+/// The most CNAMEs of a zone's data one answer follows (AnswerContext::cnames); the resolver
+/// follows the rest. The signing stage retraces the same chain.
+inline constexpr unsigned kMaxCnameChain = 8;
+
 /// A steered name's decision, as answered.
 struct Steering {
   const zones::SteeredRecord* record;  // null: no steered name was reached (then nothing below is set)

@@ -153,6 +153,9 @@ if ! grep -q '^[[:space:]]*ns1: 127.53.0.2$' "$policy" || grep -q '^[[:space:]]*
   die "the demo's nameservers: block has changed shape; update this script"
 fi
 ! grep -q '^dnssec:' "$policy" || die "the demo zone already has a dnssec: block; update this script"
+# Wildcards: a static one, a steered one (www's map) and a CNAME at one, as the zone's first records.
+sed -i '/^records:$/a\  "*.cdn": {A: 192.0.2.80, TXT: from the wildcard}\n  "*.to": {CNAME: www}\n  "*.edge":\n    steer: {policy: geo, pool: web, ttl: 30, map: {NA: [us-east, eu-west, ap-northeast], EU: [eu-west, us-east, ap-northeast], AS: [ap-northeast, us-east, eu-west], default: [us-east, eu-west, ap-northeast]}}' "$policy"
+grep -q '^  "\*.edge":$' "$policy" || die "the demo zone has no records: line to add wildcards under; update this script"
 
 # Real health checks, on a free port rather than 8080 so a demo running beside us is left alone.
 backend=$(dirname "$lodestar")/lodestar-demo-backend
@@ -390,6 +393,33 @@ check "no-such.gtm.example.test A (compact denial), validated" \
 # (4) A type the steered name lacks (the pool is IPv4 only): NODATA, signed online.
 check "www AAAA (NODATA on a steered name), validated" \
   "$(ask "$port" www.gtm.example.test AAAA)" status=NOERROR noanswer ad
+# (4b) Wildcards (RFC 4592): the expansion carries the wildcard's signature and an NSEC covering
+# the next closer name; NODATA at a wildcard adds the wildcard's own NSEC.
+check "img.cdn.gtm.example.test A (static wildcard), validated" \
+  "$(ask "$port" img.cdn.gtm.example.test A)" status=NOERROR ad a=192.0.2.80 rrsig=A nsecs=1
+check "a.b.cdn.gtm.example.test TXT (static wildcard, two labels below), validated" \
+  "$(ask "$port" a.b.cdn.gtm.example.test TXT)" status=NOERROR ad rrsig=TXT
+check "nod.cdn.gtm.example.test AAAA (NODATA at a wildcard), validated" \
+  "$(ask "$port" nod.cdn.gtm.example.test AAAA)" status=NOERROR noanswer ad nsecs=2
+check "eu.edge.gtm.example.test A, Europe (steered wildcard) -> eu-west, validated" \
+  "$(ask "$port" +subnet=198.51.100.0/24 eu.edge.gtm.example.test A)" status=NOERROR ad a=127.0.2. rrsig=A nsecs=1
+check "go.to.gtm.example.test A, North America (CNAME at a wildcard, to www) -> us-east, validated" \
+  "$(ask "$port" +subnet=192.0.2.0/24 go.to.gtm.example.test A)" status=NOERROR ad a=127.0.1. rrsig=CNAME rrsig=A
+check "*.cdn.gtm.example.test A (the wildcard asked by its own name), validated" \
+  "$(ask "$port" '*.cdn.gtm.example.test' A)" status=NOERROR ad a=192.0.2.80 rrsig=A nsecs=0
+check "below.mail.gtm.example.test A (compact, beside wildcards), validated" \
+  "$(ask "$port" below.mail.gtm.example.test A)" status=NOERROR noanswer ad nxname
+if [[ $have_kresd == 1 ]]; then
+  check "kresd: k.cdn.gtm.example.test A (static wildcard), validated" \
+    "$(kask "$kresd_port" k.cdn.gtm.example.test A)" status=NOERROR ad a=192.0.2.80 rrsig=A
+  check "kresd: knod.cdn.gtm.example.test AAAA (NODATA at a wildcard), validated" \
+    "$(kask "$kresd_port" knod.cdn.gtm.example.test AAAA)" status=NOERROR noanswer ad
+  check "kresd: k.edge.gtm.example.test A (steered wildcard, its own location) -> us-east, validated" \
+    "$(kask "$kresd_port" k.edge.gtm.example.test A)" status=NOERROR ad a=127.0.1. rrsig=A
+  check "kresd: k.to.gtm.example.test A (CNAME at a wildcard, to www) -> us-east, validated" \
+    "$(kask "$kresd_port" k.to.gtm.example.test A)" status=NOERROR ad a=127.0.1. rrsig=CNAME
+fi
+
 # (5) The parent's own data: the chain from the root anchor through NSD holds by itself.
 check "example.test SOA (the parent, from the root anchor), validated" \
   "$(ask "$port" example.test SOA)" status=NOERROR ad rrsig=SOA
@@ -403,7 +433,10 @@ if [[ $have_delv == 1 ]]; then
   # QUERY|VERDICT: a NODATA proof (the compact denial) is "negative response, fully validated";
   # delv also prints "resolution failed: ncache nxrrset" for it, which is not a failure.
   for qv in "www.gtm.example.test A|; fully validated" \
-            "no-such.gtm.example.test A|; negative response, fully validated"; do
+            "no-such.gtm.example.test A|; negative response, fully validated" \
+            "d.cdn.gtm.example.test A|; fully validated" \
+            "d.edge.gtm.example.test A|; fully validated" \
+            "dnod.cdn.gtm.example.test AAAA|; negative response, fully validated"; do
     q=${qv%%|*}   # split on purpose below: NAME TYPE
     # shellcheck disable=SC2086  # NAME TYPE: two words
     out=$(delv @127.53.0.3 -p "$port" -a "$work/root.delv" +root=. $q 2>&1)
@@ -467,6 +500,20 @@ check "a.b.missing-too.gtm.example.test A (white lies, encloser the apex), valid
   "$(ask "$port" a.b.missing-too.gtm.example.test A)" status=NXDOMAIN noanswer ad nsecs=2
 check "x.www.gtm.example.test A (white lies below a steered name), validated" \
   "$(ask "$port" x.www.gtm.example.test A)" status=NXDOMAIN noanswer ad nsecs=2
+check "wl.cdn.gtm.example.test A (static wildcard, white lies), validated" \
+  "$(ask "$port" wl.cdn.gtm.example.test A)" status=NOERROR ad a=192.0.2.80 rrsig=A nsecs=1
+check "wlnod.cdn.gtm.example.test AAAA (NODATA at a wildcard, white lies), validated" \
+  "$(ask "$port" wlnod.cdn.gtm.example.test AAAA)" status=NOERROR noanswer ad nsecs=2
+check "wl.edge.gtm.example.test A, Asia (steered wildcard, white lies) -> ap-northeast, validated" \
+  "$(ask "$port" +subnet=203.0.113.0/24 wl.edge.gtm.example.test A)" status=NOERROR ad a=127.0.3. rrsig=A
+check "nope.mail.gtm.example.test A (white lies beside wildcards), validated" \
+  "$(ask "$port" nope.mail.gtm.example.test A)" status=NXDOMAIN noanswer ad nsecs=2
+if [[ $have_kresd == 1 ]]; then
+  check "kresd: kwl.cdn.gtm.example.test A (static wildcard, white lies), validated" \
+    "$(kask "$kresd_port" kwl.cdn.gtm.example.test A)" status=NOERROR ad a=192.0.2.80 rrsig=A
+  check "kresd: kwlnod.cdn.gtm.example.test AAAA (NODATA at a wildcard, white lies), validated" \
+    "$(kask "$kresd_port" kwlnod.cdn.gtm.example.test AAAA)" status=NOERROR noanswer ad
+fi
 if [[ $have_delv == 1 ]]; then
   out=$(delv @127.53.0.3 -p "$port" -a "$work/root.delv" +root=. gone.gtm.example.test A 2>&1)
   total=$((total + 1))

@@ -49,11 +49,11 @@ ldns_rr_list* loadedKeys(const TempDir& dir, const std::string& base) {
   return held.back().get();
 }
 
-SignedView::SignedView(ldns_signing_algorithm alg, const std::string& policy) {
+SignedView::SignedView(ldns_signing_algorithm alg, const std::string& policy, const std::string& records) {
     const int algorithm = alg == LDNS_SIGN_ED25519 ? 15 : 13;
     const std::string ksk = writeKeyPair(dir, "signed.test.", algorithm, true);
     const std::string zsk = writeKeyPair(dir, "signed.test.", algorithm, false);
-    dir.write("signed.test.yaml", std::string(kSignedTestZone) + "dnssec:\n  keys: [" + ksk + ", " + zsk + "]\n" + policy);
+    dir.write("signed.test.yaml", std::string(kSignedTestZone) + records + "dnssec:\n  keys: [" + ksk + ", " + zsk + "]\n" + policy);
     yaml::Diagnostics diags;
     view = zones::loadView({dir.path() + "/signed.test.yaml"}, nullptr, diags);
     INFO(diags.report());
@@ -113,6 +113,14 @@ Checked verifySection(ldns_pkt* pkt, ldns_pkt_section section, ldns_rr_list* key
   return out;
 }
 
+Dname::Dname(const std::string& text) : rdf(ldns_dname_new_frm_str(text.c_str())) { REQUIRE(rdf); }
+
+int Nsecs::covering(const std::string& name) const {
+  Dname d(name);
+  int n = 0;
+  for (size_t i = 0; i < count(); ++i) n += ldns_nsec_covers_name(at(i), d.rdf) ? 1 : 0;
+  return n;
+}
 
 void ask(const zones::View& view, engine::Pipeline& pipeline, const std::string& name, uint16_t type, Asked& out,
          bool dnssecOk) {

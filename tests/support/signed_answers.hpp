@@ -20,13 +20,14 @@ extern const char* const kSignedTestZone;
 ldns_rr_list* loadedKeys(const TempDir& dir, const std::string& base);
 
 /// kSignedTestZone signed now with a KSK and a ZSK of `alg`; `policy` is added to its
-/// `dnssec:` block (lines of YAML indented by two, e.g. "  denial: white-lies\n").
+/// `dnssec:` block (lines of YAML indented by two, e.g. "  denial: white-lies\n"), and
+/// `records` to its `records:` block (the same, e.g. "  \"*.cdn\": {A: 192.0.2.50}\n").
 struct SignedView {
   TempDir dir;
   std::unique_ptr<zones::View> view;
   ldns_rr_list* keys = ldns_rr_list_new();  // the two DNSKEYs
 
-  explicit SignedView(ldns_signing_algorithm alg, const std::string& policy = "");
+  explicit SignedView(ldns_signing_algorithm alg, const std::string& policy = "", const std::string& records = "");
   ~SignedView();
   SignedView(const SignedView&) = delete;
   SignedView& operator=(const SignedView&) = delete;
@@ -51,6 +52,29 @@ struct Asked {
   Asked(const Asked&) = delete;
   Asked& operator=(const Asked&) = delete;
   ~Asked() { if (pkt) ldns_pkt_free(pkt); }
+};
+
+/// An ldns name made from presentation text, owned.
+struct Dname {
+  ldns_rdf* rdf;
+  explicit Dname(const std::string& text);
+  Dname(const Dname&) = delete;
+  Dname& operator=(const Dname&) = delete;
+  ~Dname() { ldns_rdf_deep_free(rdf); }
+};
+
+/// The NSEC records of a packet's authority section, owned.
+struct Nsecs {
+  ldns_rr_list* list;
+  explicit Nsecs(ldns_pkt* pkt) : list(ldns_pkt_rr_list_by_type(pkt, LDNS_RR_TYPE_NSEC, LDNS_SECTION_AUTHORITY)) {}
+  Nsecs(const Nsecs&) = delete;
+  Nsecs& operator=(const Nsecs&) = delete;
+  ~Nsecs() { if (list) ldns_rr_list_deep_free(list); }
+  size_t count() const { return list ? ldns_rr_list_rr_count(list) : 0; }
+  ldns_rr* at(size_t i) const { return ldns_rr_list_rr(list, i); }
+  /// How many of them cover `name` (ldns's test: owner <= name < next, canonical order; so
+  /// an NSEC at the name itself counts).
+  int covering(const std::string& name) const;
 };
 
 /// Asks `view` through `pipeline` over TCP (no size limit), with EDNS and DO unless told.

@@ -30,32 +30,6 @@ std::string wireName(std::initializer_list<std::string> labels) {
 
 std::string str(const wire::WireName& n) { return std::string(n.view()); }
 
-// Owns an ldns name made from presentation text.
-struct Dname {
-  ldns_rdf* rdf;
-  explicit Dname(const std::string& text) : rdf(ldns_dname_new_frm_str(text.c_str())) { REQUIRE(rdf); }
-  Dname(const Dname&) = delete;
-  Dname& operator=(const Dname&) = delete;
-  ~Dname() { ldns_rdf_deep_free(rdf); }
-};
-
-struct Nsecs {
-  ldns_rr_list* list;
-  explicit Nsecs(ldns_pkt* pkt) : list(ldns_pkt_rr_list_by_type(pkt, LDNS_RR_TYPE_NSEC, LDNS_SECTION_AUTHORITY)) {}
-  Nsecs(const Nsecs&) = delete;
-  Nsecs& operator=(const Nsecs&) = delete;
-  ~Nsecs() { if (list) ldns_rr_list_deep_free(list); }
-  size_t count() const { return list ? ldns_rr_list_rr_count(list) : 0; }
-  ldns_rr* at(size_t i) const { return ldns_rr_list_rr(list, i); }
-  // How many of them cover `name` (ldns's test: owner < name < next, canonical order).
-  int covering(const std::string& name) const {
-    Dname d(name);
-    int n = 0;
-    for (size_t i = 0; i < count(); ++i) n += ldns_nsec_covers_name(at(i), d.rdf) ? 1 : 0;
-    return n;
-  }
-};
-
 // The names signed.test holds (kSignedTestZone), which no lie may cover.
 const char* const kExisting[] = {"signed.test.", "mail.signed.test.", "alias.signed.test.", "upper.signed.test.",
                                  "app.signed.test.", "sub.signed.test.", "big.signed.test.", "ns1.signed.test."};

@@ -181,7 +181,7 @@ TEST_CASE("the answer path allocates nothing for any answer kind, in changing he
   }
 }
 
-TEST_CASE("the answer path allocates nothing for DO=1 answers of a signed zone once their signatures are cached",
+TEST_CASE("the answer path allocates nothing for DO=1 answers of a signed zone, wildcards too, once their signatures are cached",
           "[engine][alloc][dnssec]") {
   test::TempDir dir;
   const std::string key = test::writeKeyPair(dir, "signed.test.", 13, true);
@@ -191,6 +191,8 @@ TEST_CASE("the answer path allocates nothing for DO=1 answers of a signed zone o
                                 "      west: [192.0.2.20]\n"
                                 "records:\n  app:\n    steer: {policy: failover, pool: web, order: [east, west]}\n"
                                 "  mail: {A: 192.0.2.25}\n  alias: {CNAME: app}\n"
+                                "  \"*.cdn\": {A: 192.0.2.50}\n  \"*.to\": {CNAME: x.edge}\n"
+                                "  \"*.edge\":\n    steer: {policy: failover, pool: web, order: [west, east]}\n"
                                 "dnssec:\n  keys: [" + key + "]\n");
   yaml::Diagnostics diags;
   auto view = zones::loadView({dir.path() + "/signed.test.yaml"}, nullptr, diags);
@@ -203,21 +205,30 @@ TEST_CASE("the answer path allocates nothing for DO=1 answers of a signed zone o
     b.dnssecOk = true;
     return b.bytes();
   };
-  const std::vector<Bytes> queries = {q("app.signed.test.", 1),   q("app.signed.test.", 28), q("app.signed.test.", 16),
-                                      q("alias.signed.test.", 1), q("mail.signed.test.", 1), q("gone.signed.test.", 1),
-                                      q("signed.test.", 48)};
+  // With wildcards: a static expansion, NODATA at one, a steered one (its set signed over
+  // "*.edge", so one signature for every name), and a CNAME at one to another; each with the
+  // NSEC covering its next closer name, from the cache once made.
+  const std::vector<Bytes> queries = {q("app.signed.test.", 1),       q("app.signed.test.", 28),
+                                      q("app.signed.test.", 16),      q("alias.signed.test.", 1),
+                                      q("mail.signed.test.", 1),      q("gone.signed.test.", 1),
+                                      q("signed.test.", 48),          q("img.cdn.signed.test.", 1),
+                                      q("a.b.cdn.signed.test.", 28),  q("a.edge.signed.test.", 1),
+                                      q("b.edge.signed.test.", 28),   q("x.to.signed.test.", 1)};
   engine::QueryStats stats;
   engine::Pipeline pipeline(stats);
   dnssec::OnlineSigner signer(stats);
   pipeline.add(signer);
   static uint8_t out[65535];
   const engine::Client client{wire::Address::parse("192.0.2.1").value(), engine::Transport::Udp, 0, nullptr};
+  uint16_t counts[16][2] = {};  // each query's ANCOUNT and NSCOUNT, last time
   auto answerAll = [&] {
     size_t signatures = 0;
-    for (const Bytes& query : queries) {
-      engine::AnswerContext a(query.data(), query.size(), client, out, sizeof out);
+    for (size_t i = 0; i < queries.size(); ++i) {
+      engine::AnswerContext a(queries[i].data(), queries[i].size(), client, out, sizeof out);
       const size_t n = engine::answerQuery(a, *view, pipeline);
       signatures += n > 0;
+      counts[i][0] = static_cast<uint16_t>(out[6] << 8 | out[7]);
+      counts[i][1] = static_cast<uint16_t>(out[8] << 8 | out[9]);
     }
     return signatures;
   };
@@ -230,6 +241,15 @@ TEST_CASE("the answer path allocates nothing for DO=1 answers of a signed zone o
   CHECK(answered == 2000 * queries.size());
   CHECK(stats.signaturesMade.value() == signings);  // every later answer was a hit
   CHECK(stats.signatureHits.value() >= 2000 * 4);
+  // The wildcard answers were signed and proven (records and their RRSIGs, one ZSK): the
+  // expansion and its NSEC; NODATA's SOA, the wildcard's NSEC and the next closer name's;
+  // steered A and AAAA (east's) with their NSECs; the CNAME chain with one NSEC per expansion.
+  const uint16_t wild[5][2] = {{2, 2}, {0, 6}, {2, 2}, {2, 2}, {4, 4}};
+  for (size_t i = 0; i < 5; ++i) {
+    INFO("query " << 7 + i);
+    CHECK(counts[7 + i][0] == wild[i][0]);
+    CHECK(counts[7 + i][1] == wild[i][1]);
+  }
 }
 
 TEST_CASE("the answer path allocates nothing for wildcard answers", "[engine][alloc][wildcard]") {
