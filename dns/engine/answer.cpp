@@ -186,6 +186,24 @@ void early(AnswerContext& a, AnswerKind kind) noexcept {
   r.setRcode(wire::Rcode::Refused);  // not ours: we are never a recursive server
 }
 
+// A DS question. The DS set of a zone's apex is its parent's data (RFC 4035 3.1.4.1): when the
+// parent is served here too, the parent answers it, from its delegation (signed with its
+// keys), not the child from its apex. Out of line: DS is rare, and the usual path pays one test.
+[[gnu::noinline]] void resolveDs(Response& r, AnswerContext& a, const wire::Query& q, const Client& client,
+                                 const zones::View& view) noexcept {
+  const std::string_view name = q.qnameLower.view();
+  const Zone* zone = view.findZone(name);
+  if (zone && name.size() > 1 && zone->apex().size() == name.size())
+    if (const Zone* parent = view.findZone(wire::parentName(name))) zone = parent;
+  if (!zone) {
+    early(a, AnswerKind::Refused);
+    r.setRcode(wire::Rcode::Refused);
+    return;
+  }
+  // Not through the view's name index: it holds the child's apex for this name.
+  resolve(r, a, q, client, *zone, false);
+}
+
 // Another class, a zone transfer (REFUSED: we transfer no zones), or a meta-type that is
 // never asked (OPT, TSIG, TKEY: FORMERR, RFC 6895 3.1, as BIND answers; NXNAME: FORMERR,
 // RFC 9824 section 3.5).
@@ -322,6 +340,8 @@ size_t answerInto(AnswerContext& a, uint8_t* out, const zones::View& view, const
              uint16_t(q.qtype - wire::rrtype::TKEY) <= wire::rrtype::AXFR - wire::rrtype::TKEY ||
              q.qtype == wire::rrtype::OPT || q.qtype == wire::rrtype::NXNAME) {
     refuseSpecial(r, a, q);  // TKEY, TSIG, IXFR and AXFR in one test (249..252); the rare cases
+  } else if (q.qtype == wire::rrtype::DS) [[unlikely]] {
+    resolveDs(r, a, q, client, view);
   } else if (const zones::View::NameHit* hit = view.findName(q.qnameLower.view(), q.qnameHash)) {
     resolveNode(r, a, q, client, *hit->zone, hit->node);  // the usual case: one lookup
   } else {
