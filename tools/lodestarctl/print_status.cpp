@@ -168,7 +168,6 @@ void printStatus(const nlohmann::json& result, bool clusterAsked) {
   if (result.contains("fail_open")) printFailOpen(result.at("fail_open"));
   if (result.contains("xdp")) printXdpLine(result.at("xdp"));
   if (result.contains("dnssec")) printSignedZones(result.at("dnssec"));
-  if (result.contains("cookies")) printCookies(result.at("cookies"));
   if (clusterAsked && !result.contains("cluster"))
     std::cout << "cluster: none — this node runs alone (no 'cluster:' in its configuration; docs/cluster.md)\n";
   if (result.contains("cluster")) printCluster(result.at("cluster"));
@@ -239,6 +238,8 @@ void printStatus(const nlohmann::json& result, bool clusterAsked) {
         for (const auto& u : e.at("records")) std::cout << "      record " << u.get<std::string>() << "\n";
     }
   }
+  // Last: the first lines stay the ones a person (and a script) reads for trouble.
+  if (result.contains("cookies")) printCookies(result.at("cookies"));
 }
 
 }  // namespace lodestarctl
