@@ -99,3 +99,15 @@ TEST_CASE("ds: a delegation without DS is NODATA with the parent's SOA, a zone w
   // Not ours at all: REFUSED, as any question outside our zones.
   CHECK(ask("example.org.", "DS").rcode == 5);
 }
+
+TEST_CASE("ds: the types beside DS in the engine's rare-question test are answered as before", "[engine][ds]") {
+  // APL (42) lies between OPT (41: FORMERR) and DS in that test: an ordinary type, NODATA here.
+  auto apl = ask("www.child.parent.test.", "APL");
+  CHECK(apl.rcode == 0);
+  CHECK(apl.aa);
+  CHECK(apl.answer.empty());
+  CHECK(authorityHasSoaOf(apl, "child.parent.test."));
+  CHECK(ask("nowhere.child.parent.test.", "APL").rcode == 3);
+  CHECK(ask("www.child.parent.test.", "OPT").rcode == 1);
+  CHECK(ask("child.parent.test.", "A").rcode == 0);
+}
