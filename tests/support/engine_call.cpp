@@ -9,4 +9,12 @@ size_t answerInto(const zones::View& view, const uint8_t* query, size_t size, co
   return engine::answerQuery(context, view, engine::Pipeline(stats));
 }
 
+std::optional<Answer> askView(const zones::View& view, const std::string& name, const char* type) {
+  static uint8_t out[65535];
+  engine::QueryStats stats;
+  const engine::Client client{*wire::Address::parse("198.51.100.7"), engine::Transport::Udp};
+  const auto q = QueryBuilder().name(name).type(type).bytes();
+  return parseAnswer(Bytes(out, out + answerInto(view, q.data(), q.size(), client, out, sizeof out, stats)));
+}
+
 }  // namespace lodestar::test

@@ -4,8 +4,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "dns/engine/answer.hpp"
+#include "tests/support/dns_message.hpp"
 
 namespace lodestar::test {
 
@@ -13,5 +16,9 @@ namespace lodestar::test {
 /// (0: nothing to send). Allocates nothing (the allocation test holds it to that).
 size_t answerInto(const zones::View& view, const uint8_t* query, size_t size, const engine::Client& client,
                   uint8_t* out, size_t capacity, engine::QueryStats& stats) noexcept;
+
+/// NAME TYPE asked of `view` over UDP by a client at 198.51.100.7, without stages; the answer
+/// as ldns parsed it (nullopt when ldns rejects it).
+std::optional<Answer> askView(const zones::View& view, const std::string& name, const char* type);
 
 }  // namespace lodestar::test

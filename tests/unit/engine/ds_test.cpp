@@ -6,10 +6,10 @@
 #include "dns/engine/answer.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/dns_message.hpp"
+#include "tests/support/engine_call.hpp"
 #include "zones/view_loader.hpp"
 
 using namespace lodestar;
-using test::QueryBuilder;
 
 namespace {
 
@@ -46,14 +46,7 @@ const World& world() {
 }
 
 test::Answer ask(const std::string& name, const char* type) {
-  static uint8_t out[65535];
-  engine::QueryStats stats;
-  engine::Pipeline pipeline(stats);
-  engine::Client client{*wire::Address::parse("198.51.100.7"), engine::Transport::Udp};
-  auto q = QueryBuilder().name(name).type(type).bytes();
-  engine::AnswerContext a(q.data(), q.size(), client, out, sizeof out);
-  const size_t n = engine::answerQuery(a, *world().view, pipeline);
-  auto parsed = test::parseAnswer(test::Bytes(out, out + n));
+  auto parsed = test::askView(*world().view, name, type);
   REQUIRE(parsed);
   return *parsed;
 }
