@@ -140,9 +140,10 @@ void referral(Response& r, const wire::Query& q, const Zone& zone, const Node& c
 }
 
 // The qname lies in `zone`, and View::findName() did not find it: its node, a referral from
-// the closest encloser, or NXDOMAIN.
-void resolve(Response& r, AnswerContext& a, const wire::Query& q, const Client& client, const Zone& zone,
-             bool namesIndexed) noexcept {
+// the closest encloser, or NXDOMAIN. Always inlined: with a second caller (resolveDs) the
+// compiler called it, and NXDOMAIN cost 18 instructions more.
+[[gnu::always_inline]] inline void resolve(Response& r, AnswerContext& a, const wire::Query& q, const Client& client,
+                                           const Zone& zone, bool namesIndexed) noexcept {
   std::string_view name = q.qnameLower.view();
   // An indexed view holds every name of the zone findZone() gives for it: its miss is final.
   if (!namesIndexed)
