@@ -33,7 +33,7 @@ uint16_t freePort() {
     uint16_t port = 0;
     bool free = true;
     std::vector<int> fds;
-    for (const char* host : {"127.0.0.41", "127.0.0.42", "127.0.0.43"})
+    for (const char* host : {"127.0.0.41", "127.0.0.42", "127.0.0.43", "127.0.0.46"})
       for (int type : {SOCK_DGRAM, SOCK_STREAM}) {
         int fd = socket(AF_INET, type, 0);
         fds.push_back(fd);
@@ -48,7 +48,7 @@ uint16_t freePort() {
     for (int fd : fds) close(fd);
     if (free && port != 0) return port;
   }
-  throw std::runtime_error("no free port on 127.0.0.41-43");
+  throw std::runtime_error("no free port on 127.0.0.41-43 and .46");
 }
 
 // An authoritative server for gtm.example.test that answers SOA and NS with an OPT record but
@@ -150,6 +150,7 @@ struct Shape {
   int serial2 = 1;
   bool noEcsServer = false;  // ns3 at 127.0.0.43: the fake server
   bool slowChecks = false;   // ns1 steers www with a TTL shorter than its checks take, and has a control socket
+  bool twoAddresses = false; // ns1 has two addresses, 127.0.0.46 and .41, listed in that order everywhere
 };
 
 struct World {
@@ -158,10 +159,13 @@ struct World {
   std::unique_ptr<DaemonProcess> parent, ns1, ns2;
   std::unique_ptr<FakeServer> ns3;
   std::string socket = dir.path() + "/no.sock";  // the local daemon's, for the TTL finding
+  std::string ns1Addresses_;
 
   World() : World(Shape()) {}
   explicit World(const Shape& shape) {
-    std::string ns = "[ns1.gtm.example.test., ns2.gtm.example.test.", glue = "  ns1.gtm: {A: 127.0.0.41}\n  ns2.gtm: {A: " + shape.glue2 + "}\n";
+    const std::string ns1Addresses = shape.twoAddresses ? "[127.0.0.46, 127.0.0.41]" : "127.0.0.41";
+    std::string ns = "[ns1.gtm.example.test., ns2.gtm.example.test.",
+                glue = "  ns1.gtm: {A: " + ns1Addresses + "}\n  ns2.gtm: {A: " + shape.glue2 + "}\n";
     if (shape.noEcsServer) {
       ns += ", ns3.gtm.example.test.";
       glue += "  ns3.gtm: {A: 127.0.0.43}\n";
@@ -179,7 +183,9 @@ struct World {
       socket = dir.path() + "/ns1/ctl.sock";
       control = "control_socket: " + socket + "\n";
     }
-    ns1 = child("ns1", "127.0.0.41", 1, servers, steered, control);
+    ns1Addresses_ = ns1Addresses;
+    ns1 = child("ns1", shape.twoAddresses ? "127.0.0.46:" + std::to_string(port) + ", 127.0.0.41" : "127.0.0.41", 1,
+                servers, steered, control);
     ns2 = child("ns2", "127.0.0.42", shape.serial2, servers, steered, "");
     if (shape.noEcsServer) ns3 = std::make_unique<FakeServer>(dir, port);
   }
@@ -187,7 +193,8 @@ struct World {
   std::unique_ptr<DaemonProcess> child(const std::string& node, const std::string& address, int serial,
                                        const std::string& more, const std::string& steered, const std::string& control) {
     dir.write(node + "/zones/gtm.example.test.yaml",
-              "zone: gtm.example.test\nsoa: {serial: " + std::to_string(serial) + "}\nnameservers: {ns1: 127.0.0.41, ns2: 127.0.0.42" +
+              "zone: gtm.example.test\nsoa: {serial: " + std::to_string(serial) + "}\nnameservers: {ns1: " + ns1Addresses_ +
+                  ", ns2: 127.0.0.42" +
                   more + "}\n" + (steered.empty() ? "records:\n  www: {A: 192.0.2.80}\n" : steered));
     return std::make_unique<DaemonProcess>(dir.write(node + "/lodestar.yaml", "listen: [" + address + ":" + std::to_string(port) +
                                                                                   "]\nworkers: 1\nzones: [" + dir.path() + "/" +
@@ -223,6 +230,17 @@ TEST_CASE("check-delegation: the good world passes, in words and in JSON", "[e2e
     CHECK(s.at("tcp") == true);
     CHECK(s.at("serial") == 1);
   }
+}
+
+TEST_CASE("check-delegation: a server's addresses in another order at the parent than in the zone are the same glue",
+          "[e2e][delegation]") {
+  Shape shape;
+  shape.twoAddresses = true;
+  World w(shape);
+  auto r = w.check();
+  INFO(r.output);
+  CHECK(r.status == 0);
+  CHECK_THAT(r.output, Catch::Contains("delegation of gtm.example.test.: OK (3 servers, serial 1)"));
 }
 
 TEST_CASE("check-delegation: glue that differs from the zone's own address is named", "[e2e][delegation]") {

@@ -8,8 +8,9 @@
 #                    delegates example.test. directly to NSD itself (test. is an empty
 #                    non-terminal); the parent delegates gtm.example.test. to ns1 and ns2, with
 #                    glue. The delegation records are the ones docs/delegation.md shows.
-#   127.54.0.2:53    Lodestar node 1 (ns1.gtm.example.test.), the build's demo site
-#   127.54.0.3:53    Lodestar node 2 (ns2.gtm.example.test.), the same site; the two are one
+#   203.0.113.2:53   Lodestar node 1 (ns1.gtm.example.test.), the build's demo site, also on
+#                    [2001:db8:54::2]:53 (dual-stack glue: the parent lists both addresses)
+#   203.0.113.3:53   Lodestar node 2 (ns2.gtm.example.test.), the same site; the two are one
 #                    cluster through etcd, so a drain through node 1 reaches node 2 too. Both
 #                    health-check the same demo backends (consensus: quorum).
 #   127.54.0.5:2379  etcd, one member (the cluster's shared state)
@@ -24,7 +25,7 @@
 # check-delegation` passes; failover as a user sees it (a drain through node 1 alone, and
 # stopped backends, measured through each ECS resolver); check-delegation naming the fault in
 # broken worlds (another serial on a node, wrong glue, a node down, a server without ECS echo:
-# NSD on 127.54.0.3 with the zone `lodestarctl export` wrote; this part needs jq, else it is
+# NSD on 203.0.113.3 with the zone `lodestarctl export` wrote; this part needs jq, else it is
 # SKIPped).
 #
 # Usage: delegation_world.sh LODESTAR_BINARY LODESTARCTL_BINARY DEMO_DIR   (DEMO_DIR: <build>/demo)
@@ -57,6 +58,11 @@ for tool in unbound unbound-checkconf nsd nsd-checkconf etcd kdig ss pgrep; do
     skip "$tool is not installed (apt-get install unbound nsd etcd-server knot-dnsutils iproute2 procps)"
 done
 world_start
+# The nameservers' addresses (documentation ranges, as the guide shows them) on the namespace's
+# loopback: local here, and nowhere else.
+for address in 203.0.113.2/32 203.0.113.3/32 2001:db8:54::2/128; do
+  ip addr add "$address" dev lo || die "cannot add $address to the namespace's loopback"
+done
 
 # --- docs/delegation.md: the guide's blocks, which this world runs ---------------------------
 # A block is marked by an HTML comment just above its fence: "<!-- world: KIND" and, on the
@@ -163,9 +169,9 @@ fi
 policy=$site/zones/gtm.example.test.yaml
 
 # The NS set names both nodes, with the parent's glue addresses.
-sed -i -e 's/^\([[:space:]]*ns1:\)[[:space:]]*127\.0\.0\.1[[:space:]]*$/\1 127.54.0.2/' \
-       -e 's/^\([[:space:]]*ns2:\)[[:space:]]*::1[[:space:]]*$/\1 127.54.0.3/' "$policy"
-grep -q '^[[:space:]]*ns1: 127.54.0.2$' "$policy" && grep -q '^[[:space:]]*ns2: 127.54.0.3$' "$policy" ||
+sed -i -e 's/^\([[:space:]]*ns1:\)[[:space:]]*127\.0\.0\.1[[:space:]]*$/\1 [203.0.113.2, 2001:db8:54::2]/' \
+       -e 's/^\([[:space:]]*ns2:\)[[:space:]]*::1[[:space:]]*$/\1 203.0.113.3/' "$policy"
+grep -q '^[[:space:]]*ns1: \[203.0.113.2, 2001:db8:54::2\]$' "$policy" && grep -q '^[[:space:]]*ns2: 203.0.113.3$' "$policy" ||
   die "the demo's nameservers: block has changed shape; update this script"
 # A wildcard (RFC 4592) below the apex, first among the records.
 grep -q '^records:[[:space:]]*$' "$policy" || die "the demo zone has no records: block; update this script"
@@ -219,11 +225,14 @@ wait_for etcd_ready || die "etcd did not become healthy on 127.54.0.5:2379" "$wo
 # NODE ADDR: a copy of the site listening on ADDR:53 only, with its own state and socket, one
 # of the cluster's two nodes (ns1, ns2): overrides and health views are shared through etcd.
 node_pids=()
-start_node() {
-  local n=$1 addr=$2 dir=$work/node$1 up i
+start_node() {  # N ADDR [IPV6]
+  local n=$1 addr=$2 addr6=${3:-} dir=$work/node$1 up i
   mkdir -p "$dir" && cp -a "$site/." "$dir/" || die "cannot copy the site for node $n"
-  awk -v addr="$addr" '
-       /^listen:/ { print "listen:"; print "  - " addr ":53"; skipping = 1; next }
+  awk -v addr="$addr" -v addr6="$addr6" '
+       /^listen:/ {
+         print "listen:"; print "  - " addr ":53"; if (addr6 != "") print "  - \"[" addr6 "]:53\""
+         skipping = 1; next
+       }
        skipping && /^[[:space:]]+-/ { next }
        { skipping = 0; print }' "$site/lodestar.yaml" >"$dir/lodestar.yaml" || die "editing lodestar.yaml"
   grep -q "^  - $addr:53\$" "$dir/lodestar.yaml" || die "the demo's listen: list has changed shape; update this script"
@@ -252,8 +261,8 @@ start_node() {
     [[ $up -ge 6 ]] || { "$ctl" -c "$dir/lodestar.yaml" status; die "node $n: the six endpoints did not come up" "$dir/lodestar.log"; }
   fi
 }
-start_node 1 127.54.0.2
-start_node 2 127.54.0.3
+start_node 1 203.0.113.2 2001:db8:54::2
+start_node 2 203.0.113.3
 node1=$work/node1/lodestar.yaml
 node2=$work/node2/lodestar.yaml
 # One cluster: node 1 sees both nodes' reports (each writes its own at start, then every lease).
@@ -290,8 +299,11 @@ server:
   local-zone: "test." nodefault
   root-hints: "$work/root.hints"
   module-config: "subnetcache iterator"
-  send-client-subnet: 127.54.0.2
-  send-client-subnet: 127.54.0.3
+  # Its questions leave from its own address, as a resolver's do from its host (else the kernel
+  # picks a nameserver's address on the same loopback, and Lodestar would see that as the client).
+  outgoing-interface: 127.54.0.10
+  send-client-subnet: 203.0.113.2
+  send-client-subnet: 203.0.113.3
 EOF
   unbound-checkconf "$conf" >"$work/unbound/checkconf.log" 2>&1 ||
     die "unbound-checkconf rejects $conf" "$work/unbound/checkconf.log"
@@ -308,12 +320,13 @@ start_pdns() {
   mkdir -p "$dir"
   cat >"$dir/recursor.conf" <<EOF
 local-address=127.54.0.11
+query-local-address=127.54.0.11
 local-port=$port
 allow-from=127.0.0.0/8
 dont-query=
 hint-file=$work/root.hints
 dnssec=off
-edns-subnet-allow-list=127.54.0.2,127.54.0.3
+edns-subnet-allow-list=203.0.113.2,203.0.113.3
 use-incoming-edns-subnet=yes
 # No security-status poll: nothing leaves loopback (it would only reach our own root anyway).
 security-poll-suffix=
@@ -344,6 +357,7 @@ policy.add(policy.all(policy.FLAGS({ 'ALLOW_LOCAL' })))
 policy.add(policy.suffix(policy.PASS, { todname('test.') }))
 net.ipv6 = false
 net.listen('127.54.0.12', $port, { kind = 'dns' })
+net.outgoing_v4('127.54.0.12')
 trust_anchors.remove('.')
 modules.load('hints')
 hints.root({ ['a.root-servers.test.'] = '127.54.0.1' })
@@ -366,6 +380,7 @@ options {
   directory "$dir";
   pid-file none;
   listen-on port $port { 127.54.0.13; };
+  query-source address 127.54.0.13;
   listen-on-v6 { none; };
   recursion yes;
   allow-query { 127.0.0.0/8; };
@@ -415,7 +430,7 @@ else
   skipped+=("BIND named (named)")
 fi
 
-echo "world: root+parent on NSD 127.54.0.1:53, Lodestar 127.54.0.2:53 and 127.54.0.3:53, resolvers:"
+echo "world: root+parent on NSD 127.54.0.1:53, Lodestar 203.0.113.2:53 and 203.0.113.3:53, resolvers:"
 for r in "${resolvers[@]}"; do
   IFS='|' read -r name addr port ecs <<<"$r"
   echo "   $name on $addr:$port ($( ((ecs)) && echo "sends ECS" || echo "no ECS"))"
@@ -782,7 +797,7 @@ else
   sed -i 's/^\([[:space:]]*serial:\)[[:space:]]*2026112501[[:space:]]*$/\1 2026112502/' "$policy2"
   grep -q 'serial: 2026112502$' "$policy2" || die "the demo's serial has changed; update this script"
   reload_node "$node2"
-  check_cmd "check-delegation names the serial mismatch (node 2 serves 2026112502)" delegation_names serial_mismatch "127.54.0.3 (ns2.gtm.example.test.) serves 2026112502"
+  check_cmd "check-delegation names the serial mismatch (node 2 serves 2026112502)" delegation_names serial_mismatch "203.0.113.3 (ns2.gtm.example.test.) serves 2026112502"
   findings
   sed -i 's/^\([[:space:]]*serial:\)[[:space:]]*2026112502[[:space:]]*$/\1 2026112501/' "$policy2"
   reload_node "$node2"
@@ -797,10 +812,10 @@ else
       die "NSD did not come back on 127.54.0.1:53" "$work/nsd/stderr.log" "$work/nsd/nsd.log"
   }
   cp "$work/nsd/example.test.zone" "$work/nsd/example.test.zone.good"
-  sed -i -E 's/^(ns2\.gtm[[:space:]]+IN[[:space:]]+A[[:space:]]+)127\.54\.0\.3$/\1127.54.0.33/' "$work/nsd/example.test.zone"
-  grep -q '127.54.0.33$' "$work/nsd/example.test.zone" || die "could not rewrite ns2's glue"
+  sed -i -E 's/^(ns2\.gtm[[:space:]]+IN[[:space:]]+A[[:space:]]+)203\.0\.113\.3$/\1203.0.113.33/' "$work/nsd/example.test.zone"
+  grep -q '203.0.113.33$' "$work/nsd/example.test.zone" || die "could not rewrite ns2's glue"
   restart_nsd
-  check_cmd "check-delegation names the glue mismatch (the parent says ns2 is 127.54.0.33)" delegation_names glue_mismatch "127.54.0.33"
+  check_cmd "check-delegation names the glue mismatch (the parent says ns2 is 203.0.113.33)" delegation_names glue_mismatch "203.0.113.33"
   findings
   cp "$work/nsd/example.test.zone.good" "$work/nsd/example.test.zone"
   restart_nsd
@@ -808,7 +823,7 @@ else
 
   # (3) Node 2 is down.
   stop_and_forget "${node_pids[1]}"
-  check_cmd "check-delegation names the node that is down (127.54.0.3 unreachable)" delegation_names unreachable "127.54.0.3 (ns2"
+  check_cmd "check-delegation names the node that is down (203.0.113.3 unreachable)" delegation_names unreachable "203.0.113.3 (ns2"
   findings
 
   # (4) A server without ECS echo in node 2's place: NSD, serving the zone as node 1 exports it
@@ -816,18 +831,18 @@ else
   mkdir -p "$work/nsd2"
   "$ctl" -c "$node1" export gtm.example.test >"$work/nsd2/gtm.example.test.zone" 2>"$work/nsd2/export.log" ||
     die "lodestarctl export gtm.example.test failed" "$work/nsd2/export.log"
-  sed -e 's/127\.54\.0\.1$/127.54.0.3/' -e "s#$work/nsd#$work/nsd2#g" \
+  sed -e 's/127\.54\.0\.1$/203.0.113.3/' -e "s#$work/nsd#$work/nsd2#g" \
       -e '/^zone:/,$d' "$work/nsd/nsd.conf" >"$work/nsd2/nsd.conf"
   printf 'zone:\n  name: "gtm.example.test."\n  zonefile: "%s"\n' "$work/nsd2/gtm.example.test.zone" >>"$work/nsd2/nsd.conf"
-  grep -q 'ip-address: 127.54.0.3$' "$work/nsd2/nsd.conf" || die "could not write the second nsd.conf"
+  grep -q 'ip-address: 203.0.113.3$' "$work/nsd2/nsd.conf" || die "could not write the second nsd.conf"
   nsd-checkconf "$work/nsd2/nsd.conf" >"$work/nsd2/checkconf.log" 2>&1 ||
     die "nsd-checkconf rejects the second nsd.conf" "$work/nsd2/checkconf.log"
   nsd -d -c "$work/nsd2/nsd.conf" >"$work/nsd2/stderr.log" 2>&1 &
   pids+=($!)
-  wait_for answers 127.54.0.3 53 gtm.example.test SOA ||
-    die "NSD did not serve the exported zone on 127.54.0.3:53" "$work/nsd2/stderr.log" "$work/nsd2/nsd.log"
-  check_cmd "check-delegation names the server without ECS echo (NSD with the exported zone on 127.54.0.3)" \
-    delegation_names no_ecs_echo "127.54.0.3 (ns2"
+  wait_for answers 203.0.113.3 53 gtm.example.test SOA ||
+    die "NSD did not serve the exported zone on 203.0.113.3:53" "$work/nsd2/stderr.log" "$work/nsd2/nsd.log"
+  check_cmd "check-delegation names the server without ECS echo (NSD with the exported zone on 203.0.113.3)" \
+    delegation_names no_ecs_echo "203.0.113.3 (ns2"
   findings
 fi
 

@@ -84,6 +84,9 @@ void askParent(const std::string& zone, ParentFacts& f) {
   for (const auto& n : f.ns) {
     auto addresses = rdataOf(p, LDNS_SECTION_ADDITIONAL, LDNS_RR_TYPE_A, n);
     for (const auto& a : rdataOf(p, LDNS_SECTION_ADDITIONAL, LDNS_RR_TYPE_AAAA, n)) addresses.push_back(a);
+    // One order for A and AAAA together, as the zone's own addresses are kept: "203.0.113.2"
+    // sorts after "2001:db8::2", and A-then-AAAA made the same glue a mismatch.
+    std::sort(addresses.begin(), addresses.end());
     if (!addresses.empty()) f.glue[n] = addresses;
   }
 }
