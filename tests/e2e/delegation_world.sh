@@ -120,32 +120,7 @@ ns         IN A   127.54.0.1
 $(guide_block parent-records)
 EOF
 
-cat >"$work/nsd/nsd.conf" <<EOF
-server:
-  ip-address: 127.54.0.1
-  port: 53
-  do-ip6: no
-  server-count: 1
-  username: ""
-  chroot: ""
-  zonesdir: "$work/nsd"
-  database: ""
-  zonelistfile: "$work/nsd/zone.list"
-  xfrdfile: "$work/nsd/xfrd.state"
-  xfrdir: "$work/nsd"
-  pidfile: "$work/nsd/nsd.pid"
-  logfile: "$work/nsd/nsd.log"
-  cookie-secret-file: "$work/nsd/cookiesecrets.txt"
-  verbosity: 1
-remote-control:
-  control-enable: no
-zone:
-  name: "."
-  zonefile: "$work/nsd/root.zone"
-zone:
-  name: "example.test."
-  zonefile: "$work/nsd/example.test.zone"
-EOF
+nsd_config 127.54.0.1 root.zone example.test.zone >"$work/nsd/nsd.conf"
 nsd-checkconf "$work/nsd/nsd.conf" >"$work/nsd/checkconf.log" 2>&1 ||
   die "nsd-checkconf rejects the generated nsd.conf" "$work/nsd/checkconf.log"
 nsd -d -c "$work/nsd/nsd.conf" >"$work/nsd/stderr.log" 2>&1 &
@@ -350,19 +325,12 @@ EOF
 start_kresd() {
   local port=$1 dir=$work/kresd
   mkdir -p "$dir/run"
-  cat >"$dir/kresd.conf" <<EOF
--- Loopback addresses as glue and nameserver addresses are refused unless ALLOW_LOCAL is set
--- (its log says "ignoring invalid glue", at debug level only, then SERVFAIL).
-policy.add(policy.all(policy.FLAGS({ 'ALLOW_LOCAL' })))
-policy.add(policy.suffix(policy.PASS, { todname('test.') }))
-net.ipv6 = false
-net.listen('127.54.0.12', $port, { kind = 'dns' })
+  { kresd_base_config 127.54.0.12 "$port" 127.54.0.1 && cat <<EOF
 net.outgoing_v4('127.54.0.12')
 trust_anchors.remove('.')
-modules.load('hints')
-hints.root({ ['a.root-servers.test.'] = '127.54.0.1' })
 cache.open(10 * MB, 'lmdb://$dir/cache')
 EOF
+  } >"$dir/kresd.conf"
   kresd -n -c "$dir/kresd.conf" "$dir/run" >"$dir/stderr.log" 2>&1 &
   pids+=($!)
   wait_for answers 127.54.0.12 "$port" example.test SOA ||
@@ -587,18 +555,11 @@ echo "== docs/delegation.md, as the guide says"
 uncommented() {  # FILE: its lines without YAML comments and trailing blanks
   sed -E 's/[[:space:]]+#.*$//; s/[[:space:]]+$//' "$1"
 }
-policy_has() {  # FILE: every line of it is a line of node 1's zone policy (comments aside)
+lines_in() {  # FILE TARGET: every line of FILE is a line of TARGET (YAML comments aside)
   local line
   while IFS= read -r line; do
-    [[ -z $line ]] || grep -Fxq -- "$line" <(uncommented "$work/node1/zones/gtm.example.test.yaml") ||
-      { echo "missing: $line"; return 1; }
+    [[ -z $line ]] || grep -Fxq -- "$line" <(uncommented "$2") || { echo "missing: $line"; return 1; }
   done < <(uncommented "$1")
-}
-config_has() {  # FILE: every line of it is a line of node 1's lodestar.yaml
-  local line
-  while IFS= read -r line; do
-    [[ -z $line ]] || grep -Fxq -- "$line" "$node1" || { echo "missing: $line"; return 1; }
-  done <"$1"
 }
 guide_run() {  # FILE EXPECT_FILE: the block runs (exit 0) and its output holds every expectation
   local out rc want missing=0
@@ -623,8 +584,8 @@ for block in "$work"/guide/*.*; do
   where="docs/delegation.md block ${block##*/}"
   case $block in
     *.parent-records) check_cmd "$where: NSD serves the parent's records as the guide shows them (the checks below use them)" true ;;
-    *.config) check_cmd "$where: the nodes' cluster: section is the guide's" config_has "$block" ;;
-    *.policy) check_cmd "$where: the zone policy's nameservers are the guide's" policy_has "$block" ;;
+    *.config) check_cmd "$where: the nodes' cluster: section is the guide's" lines_in "$block" "$node1" ;;
+    *.policy) check_cmd "$where: the zone policy's nameservers are the guide's" lines_in "$block" "$work/node1/zones/gtm.example.test.yaml" ;;
     *.nft)
       if command -v nft >/dev/null; then
         check_cmd "$where: nft -c accepts the guide's firewall" nft -c -f "$block"

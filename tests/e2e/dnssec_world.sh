@@ -100,32 +100,7 @@ cat "$zones/$gtm_ksk.ds" >>"$work/nsd/example.test.zone"
 (cd "$work/nsd" && ldns-signzone root.zone "$root_key" && ldns-signzone example.test.zone "$parent_key") \
   >"$work/nsd/signzone.log" 2>&1 || die "ldns-signzone failed" "$work/nsd/signzone.log"
 
-cat >"$work/nsd/nsd.conf" <<EOF
-server:
-  ip-address: 127.53.0.1
-  port: 53
-  do-ip6: no
-  server-count: 1
-  username: ""
-  chroot: ""
-  zonesdir: "$work/nsd"
-  database: ""
-  zonelistfile: "$work/nsd/zone.list"
-  xfrdfile: "$work/nsd/xfrd.state"
-  xfrdir: "$work/nsd"
-  pidfile: "$work/nsd/nsd.pid"
-  logfile: "$work/nsd/nsd.log"
-  cookie-secret-file: "$work/nsd/cookiesecrets.txt"
-  verbosity: 1
-remote-control:
-  control-enable: no
-zone:
-  name: "."
-  zonefile: "$work/nsd/root.zone.signed"
-zone:
-  name: "example.test."
-  zonefile: "$work/nsd/example.test.zone.signed"
-EOF
+nsd_config 127.53.0.1 root.zone.signed example.test.zone.signed >"$work/nsd/nsd.conf"
 nsd-checkconf "$work/nsd/nsd.conf" >"$work/nsd/checkconf.log" 2>&1 ||
   die "nsd-checkconf rejects the generated nsd.conf" "$work/nsd/checkconf.log"
 nsd -d -c "$work/nsd/nsd.conf" >"$work/nsd/stderr.log" 2>&1 &
@@ -262,16 +237,7 @@ start_kresd() {
   local name=$1 port=$2 dir=$work/$1 ds i
   mkdir -p "$dir/run" || die "mkdir $dir"
   ds=$(<"$work/root.anchor")
-  cat >"$dir/kresd.conf" <<EOF
--- Loopback addresses as glue and nameserver addresses are refused unless ALLOW_LOCAL is set
--- (only its debug log says "ignoring invalid glue"; the answer is SERVFAIL).
-policy.add(policy.all(policy.FLAGS({ 'ALLOW_LOCAL' })))
--- test. is a special-use name that kresd answers NXDOMAIN for itself unless let through.
-policy.add(policy.suffix(policy.PASS, { todname('test.') }))
-net.ipv6 = false
-net.listen('127.53.0.4', $port, { kind = 'dns' })
-modules.load('hints')
-hints.root({ ['a.root-servers.test.'] = '127.53.0.1' })
+  { kresd_base_config 127.53.0.4 "$port" 127.53.0.1 && cat <<EOF
 -- The only trust anchor is this world's root DS. remove() drops the packaged root key (and
 -- stops its RFC 5011 refresh); add() installs an unmanaged anchor: no RFC 5011 tracking, no
 -- bootstrap from the network, no refresh queries.
@@ -281,6 +247,7 @@ trust_anchors.add('$ds')
 modules.load('bogus_log')
 cache.open(10 * MB, 'lmdb://$dir/cache')
 EOF
+  } >"$dir/kresd.conf"
   kresd -n -c "$dir/kresd.conf" "$dir/run" >"$dir/kresd.log" 2>&1 &
   pids+=($!)
   # Ready when it resolves (and validates) the parent's SOA from the root down.

@@ -133,3 +133,49 @@ answers() {  # ADDR PORT QUESTION...: the server answers NOERROR
 section() {  # kdig output, section name (ANSWER, AUTHORITY): its record lines
   awk -v want=";; $2 SECTION:" '$0 == want { on = 1; next } on && /^$/ { exit } on { print }' <<<"$1"
 }
+
+# ADDR ROOT_FILE PARENT_FILE: NSD's configuration, its files in $work/nsd, serving "." and
+# "example.test." from those zone files on ADDR:53 (no chroot, no user switch, no control).
+nsd_config() {
+  cat <<EOF
+server:
+  ip-address: $1
+  port: 53
+  do-ip6: no
+  server-count: 1
+  username: ""
+  chroot: ""
+  zonesdir: "$work/nsd"
+  database: ""
+  zonelistfile: "$work/nsd/zone.list"
+  xfrdfile: "$work/nsd/xfrd.state"
+  xfrdir: "$work/nsd"
+  pidfile: "$work/nsd/nsd.pid"
+  logfile: "$work/nsd/nsd.log"
+  cookie-secret-file: "$work/nsd/cookiesecrets.txt"
+  verbosity: 1
+remote-control:
+  control-enable: no
+zone:
+  name: "."
+  zonefile: "$work/nsd/$2"
+zone:
+  name: "example.test."
+  zonefile: "$work/nsd/$3"
+EOF
+}
+
+# ADDR PORT ROOT_ADDR: the lines every world's Knot Resolver configuration starts with.
+kresd_base_config() {
+  cat <<EOF
+-- Loopback addresses as glue and nameserver addresses are refused unless ALLOW_LOCAL is set
+-- (only its debug log says "ignoring invalid glue"; the answer is SERVFAIL).
+policy.add(policy.all(policy.FLAGS({ 'ALLOW_LOCAL' })))
+-- test. is a special-use name that kresd answers NXDOMAIN for itself unless let through.
+policy.add(policy.suffix(policy.PASS, { todname('test.') }))
+net.ipv6 = false
+net.listen('$1', $2, { kind = 'dns' })
+modules.load('hints')
+hints.root({ ['a.root-servers.test.'] = '$3' })
+EOF
+}
