@@ -65,6 +65,8 @@ void askParent(const std::string& zone, ParentFacts& f) {
     if (tcp.packet) {
       f.udpError = e.error;
       e = std::move(tcp);
+    } else {
+      e.error += ", nor over TCP";
     }
   }
   if (!e.packet) {

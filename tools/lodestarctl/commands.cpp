@@ -267,8 +267,8 @@ const std::vector<Subcommand>& subcommands() {
       {"export", "the zone's data as RFC 1035 text: static sets, each steered name's answer for --client, signatures",
        setupExport, [](const Request& sent, const nlohmann::json& r) { printExport(sent, r); }},
       {"check-delegation",
-       "ask the parent for ZONE's delegation and each nameserver for SOA and NS over UDP and TCP; name what does "
-       "not match (NS set, glue, serials, lame servers, EDNS, ECS echo, TCP, TTLs slower than the health checks)",
+       "ask the parent for ZONE's delegation and each nameserver for SOA (over UDP and TCP) and NS; name what does "
+       "not match (NS set, glue, serials, lame servers, EDNS, ECS echo, TCP, steered TTLs shorter than the checks take)",
        setupCheckDelegation, nullptr, runCheckDelegation},
       {"stats", "query counters by rcode, type and zone, answers per region and record, reloads", plain("stats"),
        [](const Request&, const nlohmann::json& r) { printStats(r); }},
